@@ -1,0 +1,38 @@
+"""Where things live: data directory and database URL.
+
+Order of precedence: explicit argument (``--db URL``), then the environment
+(``CALLSHOP_DB``, ``CALLSHOP_DATA_DIR``), then the user's data directory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+__all__ = ["data_dir", "database_url"]
+
+APP_NAME = "callshop-pos"
+
+
+def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """The data directory (created, mode 0700 where the platform allows)."""
+    raw = (
+        override
+        or os.environ.get("CALLSHOP_DATA_DIR")
+        or user_data_dir(APP_NAME, appauthor=False)
+    )
+    path = Path(raw)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def database_url(explicit: str | None = None, *, data: Path | None = None) -> str:
+    """The SQLAlchemy URL of the shop database."""
+    if explicit:
+        return explicit
+    env = os.environ.get("CALLSHOP_DB")
+    if env:
+        return env
+    return f"sqlite:///{(data or data_dir()) / 'callshop.db'}"

@@ -1,0 +1,1 @@
+"""Adapters to the outside world: booth lines, serial devices, printers, fiscal device."""

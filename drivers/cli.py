@@ -1,0 +1,11 @@
+"""Command-line commands that need drivers (wired here, outside the core)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    """Add driver-backed commands (the line engine) to the CLI."""
+    # The `engine` command is registered here once the line engine lands.
+    del subparsers

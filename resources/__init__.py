@@ -1,0 +1,1 @@
+"""Shipped resources: stylesheet, translations, fonts, sample price list."""

@@ -1,0 +1,18 @@
+"""Suite-wide fixtures: every test gets its own data directory, never the user's."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    data = tmp_path / "data"
+    data.mkdir()
+    monkeypatch.setenv("CALLSHOP_DATA_DIR", str(data))
+    monkeypatch.delenv("CALLSHOP_DB", raising=False)
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    yield data
