@@ -1,0 +1,67 @@
+"""Dialled numbers → international digits, the form the price list is keyed on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from callshop_pos.errors import InvalidInput
+
+__all__ = ["NumberPlan"]
+
+# What people and phones put between digits: spaces (incl. no-break), tabs, dashes,
+# dots and parentheses. Removing them never changes which number was dialled.
+_SEPARATORS = str.maketrans("", "", " \t\u00a0-.()\u2010\u2011\u2012\u2013")
+
+
+def _is_digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
+@dataclass(frozen=True)
+class NumberPlan:
+    """How numbers are dialled from the shop (settings: country code, prefixes).
+
+    ``intl_prefixes`` are tried longest first, so ``("00", "+", "011")`` strips
+    ``011`` from ``011 1 212 …`` rather than treating the number as national.
+    """
+
+    country_code: str = "359"
+    national_prefix: str = "0"
+    intl_prefixes: tuple[str, ...] = ("00", "+")
+    _ordered: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not _is_digits(self.country_code):
+            raise InvalidInput(f"country code must be digits, not {self.country_code!r}")
+        if self.national_prefix and not _is_digits(self.national_prefix):
+            raise InvalidInput(f"national prefix must be digits, not {self.national_prefix!r}")
+        prefixes = tuple(self.intl_prefixes)
+        for prefix in prefixes:
+            if not prefix or not (prefix == "+" or _is_digits(prefix)):
+                raise InvalidInput(f"international prefix must be '+' or digits, not {prefix!r}")
+        # Longest first: "00" must win over a national "0", "011" over "01".
+        object.__setattr__(self, "intl_prefixes", prefixes)
+        object.__setattr__(self, "_ordered", tuple(sorted(prefixes, key=len, reverse=True)))
+
+    def normalize(self, raw: str) -> str | None:
+        """The number in international form (``"00 44 20-7946"`` → ``"44207946"``).
+
+        Separators are dropped; an international prefix is removed; a leading national
+        prefix becomes the country code; anything else is taken as already
+        international. Returns ``None`` (the call is unrated) when what is left is
+        empty or not all digits — e.g. service codes with ``*`` or ``#``.
+        """
+        number = raw.translate(_SEPARATORS)
+        for prefix in self._ordered:
+            if number.startswith(prefix):
+                number = number[len(prefix) :]
+                break
+        else:
+            national = self.national_prefix
+            if national and number.startswith(national):
+                rest = number[len(national) :]
+                # A bare national prefix is not a number of the home country.
+                number = self.country_code + rest if rest else ""
+        if number and number.isascii() and number.isdigit():
+            return number
+        return None
