@@ -1,0 +1,272 @@
+"""One booth on the cashier's screen: state in colour *and* words, the live meter.
+
+The tile never computes money itself: it shows what a :data:`Meter` returns for the
+elapsed talk time (the grid's one ticking timer drives :meth:`BoothTile.tick`), and
+it repaints only the labels whose text actually changed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QContextMenuEvent, QFocusEvent, QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QMenu, QSizePolicy, QWidget
+
+from callshop_pos.lines.snapshot import BillingMode, BoothSnapshot, BoothState
+from ui.formatting import Formatter
+
+__all__ = ["BoothTile", "Meter"]
+
+#: Price of a call in progress after ``elapsed`` seconds of talk (None = unrated).
+Meter = Callable[[BoothSnapshot, float], int | None]
+
+
+def snapshot_price(snapshot: BoothSnapshot, elapsed: float) -> int | None:
+    """The default meter: the price the engine last reported."""
+    del elapsed
+    return snapshot.price_minor
+
+
+class BoothTile(QFrame):
+    """A booth tile; emits :attr:`activated` (double-click/Enter) and action requests."""
+
+    clicked = Signal(str)
+    activated = Signal(str)
+    action_requested = Signal(str, str)  # booth, action: lock/unlock/hang_up/deposit/calls
+
+    def __init__(
+        self, snapshot: BoothSnapshot, formatter: Formatter, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("boothTile")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self._fmt = formatter
+        self._meter: Meter = snapshot_price
+        self._received = time.monotonic()
+        self.snapshot = snapshot
+
+        self._name = QLabel(objectName="tileName")
+        self._state = QLabel(objectName="tileState")
+        self._state.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self._number = QLabel(objectName="tileNumber")
+        self._destination = QLabel(objectName="tileDestination")
+        self._elapsed = QLabel(objectName="tileElapsed")
+        self._price = QLabel(objectName="tilePrice")
+        self._price.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self._info = QLabel(objectName="tileInfo")
+        self._driver = QLabel(objectName="tileDriver")
+        self._driver.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        for label in (self._number, self._destination, self._info, self._driver):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+        grid = QGridLayout(self)
+        grid.setContentsMargins(10, 6, 10, 6)
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(1)
+        grid.addWidget(self._name, 0, 0)
+        grid.addWidget(self._state, 0, 1)
+        grid.addWidget(self._number, 1, 0)
+        grid.addWidget(self._destination, 1, 1)
+        grid.addWidget(self._elapsed, 2, 0)
+        grid.addWidget(self._price, 2, 1)
+        grid.addWidget(self._info, 3, 0)
+        grid.addWidget(self._driver, 3, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        self._shown_state = ""
+        self.update_snapshot(snapshot)
+
+    # ---- data
+
+    def set_meter(self, meter: Meter) -> None:
+        self._meter = meter
+        self.tick()
+
+    def set_formatter(self, formatter: Formatter) -> None:
+        self._fmt = formatter
+        self.update_snapshot(self.snapshot)
+
+    def update_snapshot(self, snapshot: BoothSnapshot, received: float | None = None) -> None:
+        """Show a new engine snapshot (``received`` = local monotonic arrival time)."""
+        self.snapshot = snapshot
+        self._received = time.monotonic() if received is None else received
+        self._set(self._name, snapshot.booth)
+        state_key = "locked" if snapshot.locked and snapshot.state in (
+            BoothState.IDLE, BoothState.LOCKED) else snapshot.state.value
+        if state_key != self._shown_state:
+            self._shown_state = state_key
+            self.setProperty("state", state_key)
+            # A dynamic property only restyles after an explicit re-polish.
+            self.style().unpolish(self)
+            self.style().polish(self)
+        self._set(self._state, self._state_text(snapshot))
+        busy = snapshot.state in (BoothState.DIALING, BoothState.RINGING, BoothState.TALKING)
+        self._set(self._number, (snapshot.number or "") if busy else "")
+        self._set(self._destination, (snapshot.destination or "") if busy else "")
+        self._set(self._info, self._info_text(snapshot))
+        self._set(self._driver, self._driver_text(snapshot))
+        self.setToolTip(self._tooltip(snapshot))
+        self.tick()
+
+    def live_elapsed(self, now: float | None = None) -> float:
+        """Talk seconds now: the engine's figure plus the time since it arrived."""
+        snap = self.snapshot
+        if snap.state is not BoothState.TALKING:
+            return 0.0
+        now = time.monotonic() if now is None else now
+        return snap.elapsed_s + max(now - self._received, 0.0)
+
+    def tick(self, now: float | None = None) -> None:
+        """Refresh the elapsed time and running price (called by the grid's timer)."""
+        snap = self.snapshot
+        if snap.state is BoothState.TALKING:
+            elapsed = self.live_elapsed(now)
+            self._set(self._elapsed, self._fmt.duration(elapsed))
+            price = self._meter(snap, elapsed)
+            self._set(self._price, self._fmt.money(price, unrated=self.tr("unrated")))
+        elif snap.state in (BoothState.DIALING, BoothState.RINGING):
+            self._set(self._elapsed, "0:00")
+            self._set(self._price, "")
+        else:
+            self._set(self._elapsed, "")
+            self._set(self._price, "")
+
+    @property
+    def is_talking(self) -> bool:
+        return self.snapshot.state is BoothState.TALKING
+
+    def set_selected(self, selected: bool) -> None:
+        if bool(self.property("selected")) != selected:
+            self.setProperty("selected", selected)
+            self.style().unpolish(self)
+            self.style().polish(self)
+
+    def set_compact(self, compact: bool) -> None:
+        """Smaller type for a crowded grid (many booths on a small screen)."""
+        if bool(self.property("compact")) != compact:
+            self.setProperty("compact", compact)
+            for child in self.findChildren(QLabel):
+                child.setProperty("compact", compact)
+                child.style().unpolish(child)
+                child.style().polish(child)
+            self.style().unpolish(self)
+            self.style().polish(self)
+
+    # ---- texts
+
+    def _state_text(self, snap: BoothSnapshot) -> str:
+        names = {
+            BoothState.OFFLINE: self.tr("Offline"),
+            BoothState.IDLE: self.tr("Free"),
+            BoothState.OFF_HOOK: self.tr("Off hook"),
+            BoothState.DIALING: self.tr("Dialling"),
+            BoothState.RINGING: self.tr("Ringing"),
+            BoothState.TALKING: self.tr("Talking"),
+            BoothState.LOCKED: self.tr("Locked"),
+        }
+        text = names[snap.state]
+        if snap.locked and snap.state not in (BoothState.LOCKED, BoothState.IDLE):
+            text = self.tr("{state} · locked").format(state=text)
+        elif snap.locked:
+            text = self.tr("Locked")
+        return text
+
+    def _info_text(self, snap: BoothSnapshot) -> str:
+        parts: list[str] = []
+        if snap.billing is BillingMode.PREPAID:
+            if snap.credit_left_minor is not None:
+                parts.append(self.tr("Credit {amount}").format(
+                    amount=self._fmt.money(snap.credit_left_minor)))
+            else:
+                parts.append(self.tr("Prepaid, no deposit"))
+        if snap.unpaid_calls:
+            parts.append(self.tr("{n} to pay").format(n=snap.unpaid_calls))
+        return "  ·  ".join(parts)
+
+    def _driver_text(self, snap: BoothSnapshot) -> str:
+        status = {
+            "registered": self.tr("registered"),
+            "offline": self.tr("offline"),
+            "online": self.tr("online"),
+            "ready": self.tr("ready"),
+        }.get(snap.driver_status, snap.driver_status)
+        driver = {"sip": "SIP", "quicknet": "Quicknet", "simulator": self.tr("sim")}.get(
+            snap.driver, snap.driver)
+        return f"{driver} {status}"
+
+    def _tooltip(self, snap: BoothSnapshot) -> str:
+        lines = [f"<b>{snap.booth}</b> — {self._state_text(snap)}"]
+        if snap.number:
+            lines.append(f"{snap.number} {snap.destination or ''}")
+        if snap.rate_per_minute:
+            lines.append(self.tr("Rate {rate} per minute").format(rate=snap.rate_per_minute))
+        return "<br>".join(lines)
+
+    @staticmethod
+    def _set(label: QLabel, text: str) -> None:
+        # setText on an unchanged text still triggers a relayout; skip it.
+        if label.text() != text:
+            label.setText(text)
+
+    # ---- input
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        self.clicked.emit(self.snapshot.booth)
+        super().mousePressEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        self.activated.emit(self.snapshot.booth)
+        super().mouseDoubleClickEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self.clicked.emit(self.snapshot.booth)
+        super().focusInEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.activated.emit(self.snapshot.booth)
+            return
+        if event.key() == Qt.Key.Key_Menu:
+            self._show_menu(self.mapToGlobal(self.rect().center()))
+            return
+        super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        self._show_menu(event.globalPos())
+
+    def build_menu(self, parent: QWidget | None = None) -> QMenu:
+        """The tile's actions as a menu (also used by tests and the context key)."""
+        menu = QMenu(parent or self)
+        booth = self.snapshot.booth
+        if self.snapshot.locked:
+            menu.addAction(self.tr("Unlock"), lambda: self.action_requested.emit(booth, "unlock"))
+        else:
+            menu.addAction(self.tr("Lock"), lambda: self.action_requested.emit(booth, "lock"))
+        hang = menu.addAction(self.tr("Hang up…"),
+                              lambda: self.action_requested.emit(booth, "hang_up"))
+        hang.setEnabled(self.snapshot.state in (
+            BoothState.DIALING, BoothState.RINGING, BoothState.TALKING, BoothState.OFF_HOOK))
+        dep = menu.addAction(self.tr("Take deposit…"),
+                             lambda: self.action_requested.emit(booth, "deposit"))
+        dep.setEnabled(self.snapshot.billing is BillingMode.PREPAID)
+        menu.addAction(self.tr("Pay this booth's calls"),
+                       lambda: self.action_requested.emit(booth, "pay"))
+        menu.addAction(self.tr("Show this booth's calls"),
+                       lambda: self.action_requested.emit(booth, "calls"))
+        return menu
+
+    def _show_menu(self, pos: object) -> None:
+        menu = self.build_menu()
+        menu.exec(pos)  # type: ignore[call-overload]
+        menu.deleteLater()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.update_snapshot(self.snapshot, self._received)
+        return super().event(event)
+
+
