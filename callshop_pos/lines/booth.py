@@ -1,0 +1,546 @@
+"""One booth's state machine: pure, no I/O, no threads, no clock of its own.
+
+Every input (a driver event, a cashier command, a timer tick) comes with the
+engine clock's ``now`` (UTC) and ``mono`` (monotonic seconds); every output is a
+list of :data:`Effect` values the engine carries out in order (driver commands,
+call records, saved booth state). So the whole behaviour is testable on a
+:class:`~callshop_pos.clock.FakeClock` without a driver or a database.
+
+States (see :class:`~callshop_pos.lines.snapshot.BoothState`): ``offline`` (no
+line), ``idle``, ``off_hook`` (handset up, digits), ``dialing`` (number complete,
+admission decided), ``ringing``, ``talking`` (metered from the answer), ``locked``
+(idle but new calls refused). A lock taken during a call lets the call finish
+unless a hang-up is asked for; the booth shows ``locked`` once it is idle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from callshop_pos.errors import CallShopError
+from callshop_pos.lines.port import (
+    AdmitCall,
+    AllowCalls,
+    Answered,
+    DenyCalls,
+    Dialing,
+    Digit,
+    DriverCommand,
+    DriverEvent,
+    HangUpNow,
+    HangupReason,
+    HangupSide,
+    HungUp,
+    LimitCall,
+    OffHook,
+    Offline,
+    RefuseCall,
+    Registered,
+    Ringing,
+)
+from callshop_pos.lines.recorder import CallStart, FinishedCallRating
+from callshop_pos.lines.snapshot import BillingMode, BoothSnapshot, BoothState
+from callshop_pos.lines.tariff import Destination, Tariff, unrated_rating
+
+__all__ = [
+    "FORCED_END_AFTER_S",
+    "LIMIT_BACKSTOP_S",
+    "AdmissionRules",
+    "BoothConfig",
+    "BoothMachine",
+    "Effect",
+    "RecordAnswer",
+    "RecordEnd",
+    "RecordStart",
+    "SaveDeposit",
+    "SaveLock",
+    "SendCommand",
+    "whole_seconds",
+]
+
+#: The driver is expected to cut a limited call itself; the engine sends HangUpNow
+#: when the call is still running this long after its limit.
+LIMIT_BACKSTOP_S = 1.0
+#: When a hang-up asked of the driver has no effect for this long, the engine ends
+#: the call on its own (flag ``forced_end``) so the booth does not stay stuck.
+FORCED_END_AFTER_S = 5.0
+
+
+def whole_seconds(delta: timedelta) -> int:
+    """Duration rounded half-up to whole seconds (negative durations count as 0)."""
+    micros = delta // timedelta(microseconds=1)
+    return max(0, (micros + 500_000) // 1_000_000)
+
+
+@dataclass(frozen=True, slots=True)
+class BoothConfig:
+    """The engine's view of a booth's settings (from the booths service)."""
+
+    name: str
+    position: int = 0
+    driver: str = "simulator"
+    billing: BillingMode = BillingMode.POSTPAID
+    default_deposit_minor: int | None = None
+    cost_cap_minor: int | None = None  # postpaid: most one call may cost
+    max_duration_s: int | None = None  # any booth: longest call
+    auto_lock: bool = False  # lock once all of the booth's calls are paid
+    locked: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AdmissionRules:
+    """Shop settings consulted at dial time."""
+
+    blocked_prefixes: tuple[str, ...] = ()
+    allow_unrated_calls: bool = False
+
+
+# ---------------------------------------------------------------- effects
+
+
+@dataclass(frozen=True, slots=True)
+class SendCommand:
+    command: DriverCommand
+
+
+@dataclass(frozen=True, slots=True)
+class RecordStart:
+    start: CallStart
+
+
+@dataclass(frozen=True, slots=True)
+class RecordAnswer:
+    call_ref: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RecordEnd:
+    booth: str
+    call_ref: str
+    at: datetime
+    reason: HangupReason
+    side: HangupSide
+    rating: FinishedCallRating
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SaveLock:
+    booth: str
+    locked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SaveDeposit:
+    """The prepaid credit of the booth's current customer changed."""
+
+    booth: str
+    deposit_minor: int | None
+    spent_minor: int
+
+
+Effect = SendCommand | RecordStart | RecordAnswer | RecordEnd | SaveLock | SaveDeposit
+
+
+@dataclass(slots=True)
+class _Call:
+    call_ref: str
+    number: str
+    destination: Destination
+    tariff: Tariff
+    setup_at: datetime
+    ringing: bool = False
+    answered_at: datetime | None = None
+    answered_mono: float | None = None
+    limit_s: int | None = None
+    limit_reason: HangupReason = HangupReason.TIME_LIMIT
+    flags: list[str] = field(default_factory=list)
+    cut_asked_mono: float | None = None  # when the engine asked the driver to hang up
+    cut_reason: HangupReason = HangupReason.CASHIER
+
+
+class BoothMachine:
+    """State of one booth line; see the module docstring."""
+
+    def __init__(self, config: BoothConfig) -> None:
+        self.config = config
+        self.locked = config.locked
+        self.online = False
+        self.driver_status = "offline"
+        self.off_hook = False
+        self.digits = ""
+        self.deposit_minor: int | None = None
+        self.spent_minor = 0
+        self.unpaid_calls = 0
+        self._call: _Call | None = None
+
+    # ------------------------------------------------------------ queries
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    @property
+    def in_call(self) -> bool:
+        return self._call is not None
+
+    @property
+    def talking(self) -> bool:
+        return self._call is not None and self._call.answered_at is not None
+
+    @property
+    def call_ref(self) -> str | None:
+        return None if self._call is None else self._call.call_ref
+
+    @property
+    def state(self) -> BoothState:
+        call = self._call
+        if not self.online:
+            return BoothState.OFFLINE
+        if call is not None:
+            if call.answered_at is not None:
+                return BoothState.TALKING
+            return BoothState.RINGING if call.ringing else BoothState.DIALING
+        if self.locked:
+            return BoothState.LOCKED
+        return BoothState.OFF_HOOK if self.off_hook else BoothState.IDLE
+
+    def meter(self, mono: float) -> tuple[float, int, FinishedCallRating | None]:
+        """Talk seconds so far, those seconds rounded half-up, and their rating."""
+        call = self._call
+        if call is None or call.answered_at is None or call.answered_mono is None:
+            return 0.0, 0, None
+        elapsed = max(0.0, mono - call.answered_mono)
+        seconds = int(elapsed + 0.5)
+        return elapsed, seconds, _rate(call, seconds)
+
+    def credit_left(self, running_minor: int) -> int | None:
+        if self.deposit_minor is None:
+            return None
+        return self.deposit_minor - self.spent_minor - running_minor
+
+    def snapshot(self, mono: float, seq: int) -> BoothSnapshot:
+        call = self._call
+        elapsed, _seconds, rating = self.meter(mono)
+        running = rating.price_minor if rating is not None else None
+        rate_text = None
+        if call is not None and call.answered_at is not None and call.destination.priced:
+            rate_text = call.tariff.rate_per_minute(call.destination, call.answered_at)
+        number = call.number if call is not None else (self.digits or None)
+        return BoothSnapshot(
+            booth=self.name,
+            position=self.config.position,
+            state=self.state,
+            locked=self.locked,
+            driver=self.config.driver,
+            driver_status=self.driver_status,
+            billing=self.config.billing,
+            number=number,
+            destination=call.destination.name if call is not None else None,
+            answered_monotonic=call.answered_mono if call is not None else None,
+            elapsed_s=round(elapsed, 3),
+            price_minor=running if call is not None and call.answered_at is not None else None,
+            rate_per_minute=rate_text,
+            credit_left_minor=self.credit_left(running or 0),
+            deposit_minor=self.deposit_minor,
+            unpaid_calls=self.unpaid_calls,
+            seq=seq,
+        )
+
+    # ------------------------------------------------------- driver events
+
+    def on_event(
+        self,
+        event: DriverEvent,
+        tariff: Tariff,
+        rules: AdmissionRules,
+        now: datetime,
+        mono: float,
+    ) -> list[Effect]:
+        """Apply one driver event; ``tariff`` is the price list in force now."""
+        match event:
+            case Registered():
+                self.online = True
+                self.driver_status = "registered"
+                return [SendCommand(self._lock_command())]
+            case Offline():
+                self.online = False
+                self.driver_status = "offline"
+                self.off_hook = False
+                self.digits = ""
+                if self._call is not None:
+                    reason = event.reason or "line went offline"
+                    return self._finish(
+                        event.at, HangupReason.ERROR, HangupSide.SYSTEM, ("line_lost",), reason
+                    )
+                return []
+            case OffHook():
+                self.online = True
+                self.off_hook = True
+                self.digits = ""
+                return []
+            case Digit():
+                self.off_hook = True
+                self.digits += event.digit
+                return []
+            case Dialing():
+                self.online = True
+                return self._dial(event, tariff, rules)
+            case Ringing():
+                if self._matches(event.call_ref):
+                    assert self._call is not None
+                    self._call.ringing = True
+                return []
+            case Answered():
+                return self._answer(event, now, mono)
+            case HungUp():
+                return self._hung_up(event)
+        return []  # pragma: no cover - DriverEvent is exhaustive
+
+    def _matches(self, call_ref: str | None) -> bool:
+        call = self._call
+        return call is not None and (call_ref is None or call_ref == call.call_ref)
+
+    def _lock_command(self) -> DriverCommand:
+        return DenyCalls(self.name) if self.locked else AllowCalls(self.name)
+
+    def _dial(self, event: Dialing, tariff: Tariff, rules: AdmissionRules) -> list[Effect]:
+        destination = tariff.look_up(event.number)
+        start = CallStart(self.name, event.call_ref, event.number, event.at)
+        if self._call is not None:
+            # A second call while one runs is a driver anomaly: keep a trace, refuse it.
+            return _refused(start, destination, tariff, "booth already in a call")
+        self.off_hook = True
+        self.digits = ""
+        refusal, limit, reason = self._admission(destination, tariff, rules, event.at)
+        if refusal is not None:
+            return _refused(start, destination, tariff, refusal, reason)
+        call = _Call(event.call_ref, event.number, destination, tariff, event.at)
+        call.limit_s, call.limit_reason = limit, reason
+        if not destination.priced:
+            call.flags.append("unrated")
+        self._call = call
+        return [RecordStart(start), SendCommand(AdmitCall(self.name, event.call_ref, limit))]
+
+    def _admission(
+        self, destination: Destination, tariff: Tariff, rules: AdmissionRules, at: datetime
+    ) -> tuple[str | None, int | None, HangupReason]:
+        """(refusal detail or None, limit seconds or None, reason the limit cuts with)."""
+        if self.locked:
+            return "booth locked", None, HangupReason.DENIED
+        digits = destination.normalized or "".join(c for c in destination.number if c.isdigit())
+        for blocked in rules.blocked_prefixes:
+            if blocked and (digits.startswith(blocked) or destination.number.startswith(blocked)):
+                return f"blocked prefix {blocked}", None, HangupReason.DENIED
+        if not destination.priced:
+            if self.config.billing is BillingMode.PREPAID:
+                return "no retail price: cannot bill against a deposit", None, HangupReason.DENIED
+            if not rules.allow_unrated_calls:
+                return "no retail price for this destination", None, HangupReason.DENIED
+        return self._limit(destination, tariff, at)
+
+    def _limit(
+        self, destination: Destination, tariff: Tariff, at: datetime
+    ) -> tuple[str | None, int | None, HangupReason]:
+        limit: int | None = None
+        reason = HangupReason.TIME_LIMIT
+        budget = self._budget()
+        if budget is not None and destination.priced:
+            limit = tariff.max_seconds(destination, at, budget)
+            reason = HangupReason.CREDIT_EXHAUSTED
+            if limit <= 0:
+                what = "deposit" if self.config.billing is BillingMode.PREPAID else "cost cap"
+                return f"{what} does not cover the first block", None, reason
+        if budget is None and self.config.billing is BillingMode.PREPAID:
+            return "no deposit taken", None, HangupReason.CREDIT_EXHAUSTED
+        max_s = self.config.max_duration_s
+        if max_s is not None and (limit is None or max_s < limit):
+            limit, reason = max_s, HangupReason.TIME_LIMIT
+        return None, limit, reason
+
+    def _budget(self) -> int | None:
+        if self.config.billing is BillingMode.PREPAID:
+            if self.deposit_minor is None:
+                return None
+            return max(0, self.deposit_minor - self.spent_minor)
+        return self.config.cost_cap_minor
+
+    def _answer(self, event: Answered, now: datetime, mono: float) -> list[Effect]:
+        call = self._call
+        if call is None or call.call_ref != event.call_ref or call.answered_at is not None:
+            return []
+        call.answered_at = event.at
+        # The event may reach us a little after it happened: start the meter then.
+        call.answered_mono = mono - max(0.0, (now - event.at).total_seconds())
+        effects: list[Effect] = [RecordAnswer(call.call_ref, event.at)]
+        # The price band is chosen by the answer time, so the limit is re-checked now.
+        _refusal, limit, reason = self._limit(call.destination, call.tariff, event.at)
+        if _refusal is not None:
+            call.cut_asked_mono, call.cut_reason = mono, reason
+            effects.append(SendCommand(HangUpNow(self.name, reason)))
+        elif limit != call.limit_s and limit is not None:
+            call.limit_s, call.limit_reason = limit, reason
+            effects.append(SendCommand(LimitCall(self.name, call.call_ref, limit, reason)))
+        return effects
+
+    def _hung_up(self, event: HungUp) -> list[Effect]:
+        if not self._matches(event.call_ref):
+            if self._call is None:
+                self.off_hook = False
+                self.digits = ""
+            return []
+        return self._finish(event.at, event.reason, event.side, (), event.detail)
+
+    def _finish(
+        self,
+        at: datetime,
+        reason: HangupReason,
+        side: HangupSide,
+        extra_flags: tuple[str, ...],
+        detail: str = "",
+    ) -> list[Effect]:
+        call = self._call
+        assert call is not None
+        self._call = None
+        self.off_hook = False
+        self.digits = ""
+        seconds = 0
+        if call.answered_at is not None:
+            seconds = whole_seconds(max(at, call.answered_at) - call.answered_at)
+        rating = _rate(call, seconds)
+        flags = tuple(call.flags) + extra_flags if call.answered_at is not None else extra_flags
+        effects: list[Effect] = [
+            RecordEnd(self.name, call.call_ref, at, reason, side, rating, flags)
+        ]
+        del detail  # the detail travels with the driver's logs; the record keeps the reason
+        if self.deposit_minor is not None and rating.price_minor:
+            self.spent_minor += rating.price_minor
+            effects.append(SaveDeposit(self.name, self.deposit_minor, self.spent_minor))
+        return effects
+
+    # ---------------------------------------------------- cashier commands
+
+    def lock(self, hang_up: bool, mono: float) -> list[Effect]:
+        """Refuse new calls; with ``hang_up`` also end the current call now."""
+        effects: list[Effect] = []
+        if not self.locked:
+            self.locked = True
+            effects += [SaveLock(self.name, True), SendCommand(DenyCalls(self.name))]
+        if hang_up and self._call is not None:
+            effects += self.hang_up(mono)
+        return effects
+
+    def unlock(self) -> list[Effect]:
+        if not self.locked:
+            return []
+        self.locked = False
+        return [SaveLock(self.name, False), SendCommand(AllowCalls(self.name))]
+
+    def hang_up(self, mono: float, reason: HangupReason = HangupReason.CASHIER) -> list[Effect]:
+        """Ask the driver to end the current call (the call ends on its HungUp)."""
+        call = self._call
+        if call is None:
+            raise CallShopError(f"{self.name}: no call to hang up")
+        call.cut_asked_mono, call.cut_reason = mono, reason
+        return [SendCommand(HangUpNow(self.name, reason))]
+
+    def set_deposit(self, amount_minor: int | None, top_up: bool, mono: float) -> list[Effect]:
+        """Take (or, with ``top_up``, add to) the prepaid deposit; ``None`` clears it."""
+        if self.config.billing is not BillingMode.PREPAID:
+            raise CallShopError(f"{self.name} is not a prepaid booth")
+        if amount_minor is not None and amount_minor < 0:
+            raise CallShopError("a deposit cannot be negative")
+        if top_up:
+            if amount_minor is None or self.deposit_minor is None:
+                raise CallShopError(f"{self.name}: no deposit to top up")
+            self.deposit_minor += amount_minor
+        else:
+            if self._call is not None:
+                raise CallShopError(
+                    f"{self.name} is in a call: top the deposit up, or wait for the call to end"
+                )
+            self.deposit_minor = amount_minor
+            self.spent_minor = 0
+        effects: list[Effect] = [SaveDeposit(self.name, self.deposit_minor, self.spent_minor)]
+        call = self._call
+        if call is not None and call.answered_at is not None:
+            _refusal, limit, reason = self._limit(call.destination, call.tariff, call.answered_at)
+            if limit is not None and limit != call.limit_s:
+                call.limit_s, call.limit_reason = limit, reason
+                effects.append(SendCommand(LimitCall(self.name, call.call_ref, limit, reason)))
+        del mono
+        return effects
+
+    def set_unpaid(self, count: int) -> list[Effect]:
+        """The booth's unserved calls in the open shift; auto-lock once all are paid."""
+        before, self.unpaid_calls = self.unpaid_calls, count
+        if self.config.auto_lock and before > 0 and count == 0 and self._call is None:
+            return self.lock(False, 0.0)
+        return []
+
+    def reconfigure(self, config: BoothConfig) -> list[Effect]:
+        """New settings from the booths service (lock state is the engine's own)."""
+        self.config = replace(config, locked=self.locked)
+        return []
+
+    def restore(self, locked: bool, deposit_minor: int | None, spent_minor: int) -> None:
+        """Restore the state saved by a previous engine run."""
+        self.locked = locked
+        self.deposit_minor = deposit_minor
+        self.spent_minor = spent_minor
+
+    # ---------------------------------------------------------------- timers
+
+    def tick(self, now: datetime, mono: float) -> list[Effect]:
+        """Timers: the limit backstop and the forced end of a stuck hang-up."""
+        call = self._call
+        if call is None:
+            return []
+        if call.cut_asked_mono is not None:
+            if mono - call.cut_asked_mono >= FORCED_END_AFTER_S:
+                return self._finish(now, call.cut_reason, HangupSide.SYSTEM, ("forced_end",))
+            return []
+        if call.answered_mono is None or call.limit_s is None:
+            return []
+        if mono - call.answered_mono >= call.limit_s + LIMIT_BACKSTOP_S:
+            call.cut_asked_mono, call.cut_reason = mono, call.limit_reason
+            return [SendCommand(HangUpNow(self.name, call.limit_reason))]
+        return []
+
+    def next_deadline(self) -> float | None:
+        """The monotonic time :meth:`tick` next has something to do, if any."""
+        call = self._call
+        if call is None:
+            return None
+        if call.cut_asked_mono is not None:
+            return call.cut_asked_mono + FORCED_END_AFTER_S
+        if call.answered_mono is None or call.limit_s is None:
+            return None
+        return call.answered_mono + call.limit_s + LIMIT_BACKSTOP_S
+
+
+def _rate(call: _Call, seconds: int) -> FinishedCallRating:
+    if not call.destination.priced:
+        return unrated_rating(call.destination, seconds)
+    return call.tariff.rate(call.destination, call.answered_at, seconds)
+
+
+def _refused(
+    start: CallStart,
+    destination: Destination,
+    tariff: Tariff,
+    detail: str,
+    reason: HangupReason = HangupReason.DENIED,
+) -> list[Effect]:
+    rating = (
+        tariff.rate(destination, None, 0)
+        if destination.priced
+        else unrated_rating(destination, 0)
+    )
+    return [
+        RecordStart(start),
+        SendCommand(RefuseCall(start.booth, start.call_ref, reason, detail)),
+        RecordEnd(start.booth, start.call_ref, start.setup_at, reason, HangupSide.SYSTEM, rating),
+    ]

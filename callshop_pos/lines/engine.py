@@ -1,0 +1,467 @@
+"""The line engine: one thread that owns every booth state machine.
+
+Drivers hand events to :meth:`LineEngine.submit` from any thread; cashier commands
+(:meth:`lock`, :meth:`hang_up`, ...) arrive from IPC threads. Both go through one
+queue, so the booth machines are only ever touched by the engine thread. Each
+effect a machine produces is carried out at once and in order: driver commands go
+to the driver, call events to the :class:`~callshop_pos.lines.recorder.CallRecorder`
+(one transaction each, so a crash loses nothing). A recorder failure (database
+briefly locked or unreachable) keeps the record in an ordered outbox that is
+retried on every tick; nothing is dropped.
+
+Subscribers receive a :class:`~callshop_pos.lines.snapshot.BoothSnapshot` whenever a
+booth changes (and about every ``meter_every_s`` while it talks, for the running
+price) and a :class:`CallFinished` when a call has been recorded.
+
+Tests drive the engine without its thread: :meth:`process` and :meth:`tick` run
+one step on the caller's thread with a :class:`~callshop_pos.clock.FakeClock`.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Protocol, TypeVar
+
+from callshop_pos.clock import Clock
+from callshop_pos.errors import NotFound
+from callshop_pos.lines.booth import (
+    AdmissionRules,
+    BoothConfig,
+    BoothMachine,
+    Effect,
+    RecordAnswer,
+    RecordEnd,
+    RecordStart,
+    SaveDeposit,
+    SaveLock,
+    SendCommand,
+)
+from callshop_pos.lines.port import BoothDriver, DriverEvent, HangupReason
+from callshop_pos.lines.recorder import CallRecorder
+from callshop_pos.lines.snapshot import BoothSnapshot
+from callshop_pos.lines.tariff import Tariff
+
+__all__ = ["BoothStore", "CallFinished", "EngineNews", "LineEngine", "SavedBooth"]
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class CallFinished:
+    """A call (or an unanswered attempt) has been recorded."""
+
+    call_id: int
+    booth: str
+    call_ref: str
+    answered: bool
+    duration_s: int
+    price_minor: int | None
+    reason: str
+    flags: tuple[str, ...] = ()
+
+
+EngineNews = BoothSnapshot | CallFinished
+
+
+@dataclass(frozen=True, slots=True)
+class SavedBooth:
+    """What the engine keeps of a booth across restarts."""
+
+    locked: bool
+    deposit_minor: int | None
+    spent_minor: int
+
+
+class BoothStore(Protocol):
+    """Where the engine reads booth settings and saves booth state (the database)."""
+
+    def booths(self) -> list[BoothConfig]:
+        """Every booth served, in display order."""
+        ...
+
+    def rules(self) -> AdmissionRules:
+        """The admission settings in force now."""
+        ...
+
+    def unpaid_counts(self) -> dict[str, int]:
+        """Unserved finished calls per booth in the open shift."""
+        ...
+
+    def saved_state(self) -> dict[str, SavedBooth]:
+        """Lock and deposit state saved by earlier runs."""
+        ...
+
+    def save_lock(self, booth: str, locked: bool) -> None: ...
+
+    def save_deposit(self, booth: str, deposit_minor: int | None, spent_minor: int) -> None: ...
+
+
+class _Stop:
+    pass
+
+
+@dataclass(slots=True)
+class _Job:
+    run: Callable[[], object]
+    future: Future[object]
+
+
+class LineEngine:
+    """See the module docstring."""
+
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        driver: BoothDriver,
+        recorder: CallRecorder,
+        store: BoothStore,
+        tariff: Callable[[], Tariff],
+        heartbeat_s: float = 1.0,
+        meter_every_s: float = 1.0,
+        refresh_every_s: float = 5.0,
+        speed: float = 1.0,
+    ) -> None:
+        self.clock = clock
+        self.driver = driver
+        self._recorder = recorder
+        self._store = store
+        self._tariff = tariff
+        self._heartbeat_s = heartbeat_s
+        self._meter_every_s = meter_every_s
+        self._refresh_every_s = refresh_every_s
+        self._speed = speed  # engine-clock seconds per real second (ScaledClock)
+        self._queue: queue.SimpleQueue[DriverEvent | _Job | _Stop] = queue.SimpleQueue()
+        self._booths: dict[str, BoothMachine] = {}
+        self._rules = AdmissionRules()
+        self._outbox: list[Effect] = []
+        self._subscribers: list[Callable[[EngineNews], None]] = []
+        self._sub_lock = threading.Lock()
+        self._latest: dict[str, BoothSnapshot] = {}
+        self._seq = 0
+        self._last_heartbeat: float | None = None
+        self._last_meter = 0.0
+        self._last_refresh = 0.0
+        self._thread: threading.Thread | None = None
+        self._busy = threading.Event()  # set while the queue has unprocessed items
+        self._pending = 0
+        self._pending_lock = threading.Lock()
+        self.calls_recorded = 0
+
+    # ----------------------------------------------------------- life cycle
+
+    def load(self) -> None:
+        """Read booths, rules and saved state from the store (before :meth:`start`)."""
+        saved = self._store.saved_state()
+        self._rules = self._store.rules()
+        for config in self._store.booths():
+            machine = BoothMachine(config)
+            state = saved.get(config.name)
+            if state is not None:
+                machine.restore(state.locked, state.deposit_minor, state.spent_minor)
+            self._booths[config.name] = machine
+        self._apply_unpaid(self._store.unpaid_counts())
+        self._last_refresh = self.clock.monotonic()
+        for name in self._booths:
+            self._publish(name)
+
+    def start(self) -> None:
+        """Start the engine thread and the driver."""
+        if self._thread is not None:
+            raise RuntimeError("engine already started")
+        if not self._booths:
+            self.load()
+        self._thread = threading.Thread(target=self._run, name="line-engine", daemon=True)
+        self._thread.start()
+        self.driver.start(self.submit)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the driver (its calls end and are recorded), drain, stop the thread."""
+        self.driver.stop()
+        thread = self._thread
+        if thread is None:
+            return
+        self._queue.put(_Stop())
+        thread.join(timeout)
+        self._thread = None
+
+    def idle(self) -> bool:
+        """True when every submitted item is processed, no call runs, nothing is pending."""
+        with self._pending_lock:
+            pending = self._pending
+        return pending == 0 and not self._outbox and not any(
+            b.in_call for b in self._booths.values()
+        )
+
+    # ------------------------------------------------------------ interface
+
+    def submit(self, event: DriverEvent) -> None:
+        """The drivers' event sink (thread-safe, never blocks)."""
+        with self._pending_lock:
+            self._pending += 1
+        self._queue.put(event)
+
+    def subscribe(self, callback: Callable[[EngineNews], None]) -> Callable[[], None]:
+        """Call ``callback`` (on the engine thread; it must not block) with every news
+        item; returns a function that unsubscribes."""
+        with self._sub_lock:
+            self._subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            with self._sub_lock:
+                if callback in self._subscribers:
+                    self._subscribers.remove(callback)
+
+        return unsubscribe
+
+    def snapshots(self) -> list[BoothSnapshot]:
+        """The latest published snapshot of every booth, in display order."""
+        with self._sub_lock:
+            found = list(self._latest.values())
+        return sorted(found, key=lambda s: (s.position, s.booth))
+
+    def lock(self, booth: str, hang_up: bool = False) -> BoothSnapshot:
+        return self._in_loop(lambda: self._command(booth, lambda m: m.lock(hang_up, self._mono())))
+
+    def unlock(self, booth: str) -> BoothSnapshot:
+        return self._in_loop(lambda: self._command(booth, lambda m: m.unlock()))
+
+    def hang_up(self, booth: str) -> BoothSnapshot:
+        return self._in_loop(
+            lambda: self._command(booth, lambda m: m.hang_up(self._mono(), HangupReason.CASHIER))
+        )
+
+    def set_deposit(
+        self, booth: str, amount_minor: int | None, top_up: bool = False
+    ) -> BoothSnapshot:
+        return self._in_loop(
+            lambda: self._command(
+                booth, lambda m: m.set_deposit(amount_minor, top_up, self._mono())
+            )
+        )
+
+    def refresh(self) -> list[BoothSnapshot]:
+        """Re-read booths, settings and unpaid counts (after a payment, a settings change)."""
+
+        def run() -> list[BoothSnapshot]:
+            self._refresh()
+            return self.snapshots()
+
+        return self._in_loop(run)
+
+    # --------------------------------------------------- synchronous steps
+
+    def process(self, event: DriverEvent) -> None:
+        """Handle one driver event now, on the caller's thread (tests, engine loop)."""
+        machine = self._booths.get(event.booth)
+        if machine is None:
+            log.warning("event for unknown booth %r ignored: %r", event.booth, event)
+            return
+        had_call = machine.in_call
+        effects = machine.on_event(
+            event, self._tariff(), self._rules, self.clock.now(), self._mono()
+        )
+        self._carry_out(effects)
+        if machine.in_call and not had_call:
+            self._heartbeat()
+        self._publish(machine.name)
+
+    def tick(self) -> None:
+        """Timers: limits, heartbeat, meter updates, outbox retries, periodic refresh."""
+        mono = self._mono()
+        now = self.clock.now()
+        if self._outbox:
+            self._flush_outbox()
+        for machine in self._booths.values():
+            effects = machine.tick(now, mono)
+            if effects:
+                self._carry_out(effects)
+                self._publish(machine.name)
+        if any(b.in_call for b in self._booths.values()) and (
+            self._last_heartbeat is None or mono - self._last_heartbeat >= self._heartbeat_s
+        ):
+            self._heartbeat()
+        if mono - self._last_meter >= self._meter_every_s:
+            self._last_meter = mono
+            for machine in self._booths.values():
+                if machine.talking:
+                    self._publish(machine.name)
+        if mono - self._last_refresh >= self._refresh_every_s:
+            self._refresh()
+
+    # -------------------------------------------------------------- inside
+
+    def _mono(self) -> float:
+        return self.clock.monotonic()
+
+    def _in_loop(self, run: Callable[[], T]) -> T:
+        """Run ``run`` on the engine thread (inline when the thread is not running)."""
+        if self._thread is None or threading.current_thread() is self._thread:
+            return run()
+        future: Future[object] = Future()
+        with self._pending_lock:
+            self._pending += 1
+        self._queue.put(_Job(run, future))
+        result = future.result(timeout=30)
+        return result  # type: ignore[return-value]
+
+    def _command(
+        self, booth: str, action: Callable[[BoothMachine], list[Effect]]
+    ) -> BoothSnapshot:
+        machine = self._booths.get(booth)
+        if machine is None:
+            raise NotFound(f"no booth named {booth!r}")
+        self._carry_out(action(machine))
+        return self._publish(booth)
+
+    def _carry_out(self, effects: list[Effect]) -> None:
+        for effect in effects:
+            if isinstance(effect, SendCommand):
+                try:
+                    self.driver.send(effect.command)
+                except Exception:  # a driver bug must not stop the engine
+                    log.exception("driver refused %r", effect.command)
+            else:
+                self._outbox.append(effect)
+        self._flush_outbox()
+
+    def _flush_outbox(self) -> None:
+        while self._outbox:
+            effect = self._outbox[0]
+            try:
+                self._persist(effect)
+            except Exception:
+                log.exception("could not save %r; will retry", type(effect).__name__)
+                return
+            self._outbox.pop(0)
+
+    def _persist(self, effect: Effect) -> None:
+        if isinstance(effect, RecordStart):
+            self._recorder.call_started(effect.start)
+        elif isinstance(effect, RecordAnswer):
+            self._recorder.call_answered(effect.call_ref, effect.at)
+        elif isinstance(effect, RecordEnd):
+            call_id = self._recorder.call_ended(
+                effect.call_ref, effect.at, effect.reason, effect.side, effect.rating, effect.flags
+            )
+            self.calls_recorded += 1
+            rating = effect.rating
+            self._notify(
+                CallFinished(
+                    call_id=call_id,
+                    booth=effect.booth,
+                    call_ref=effect.call_ref,
+                    answered=rating.duration_s > 0 or effect.reason is HangupReason.NORMAL,
+                    duration_s=rating.duration_s,
+                    price_minor=rating.price_minor,
+                    reason=effect.reason.value,
+                    flags=effect.flags,
+                )
+            )
+        elif isinstance(effect, SaveLock):
+            self._store.save_lock(effect.booth, effect.locked)
+        elif isinstance(effect, SaveDeposit):
+            self._store.save_deposit(effect.booth, effect.deposit_minor, effect.spent_minor)
+
+    def _heartbeat(self) -> None:
+        self._last_heartbeat = self._mono()
+        try:
+            self._recorder.heartbeat(self.clock.now())
+        except Exception:
+            log.exception("heartbeat not saved")
+
+    def _refresh(self) -> None:
+        self._last_refresh = self._mono()
+        try:
+            configs = self._store.booths()
+            self._rules = self._store.rules()
+            unpaid = self._store.unpaid_counts()
+        except Exception:
+            log.exception("could not re-read booths and settings")
+            return
+        for config in configs:
+            machine = self._booths.get(config.name)
+            if machine is None:
+                self._booths[config.name] = BoothMachine(config)
+            else:
+                machine.reconfigure(config)
+        self._apply_unpaid(unpaid)
+        for name in self._booths:
+            self._publish(name)
+
+    def _apply_unpaid(self, unpaid: dict[str, int]) -> None:
+        for name, machine in self._booths.items():
+            self._carry_out(machine.set_unpaid(unpaid.get(name, 0)))
+
+    def _publish(self, booth: str) -> BoothSnapshot:
+        self._seq += 1
+        snap = self._booths[booth].snapshot(self._mono(), self._seq)
+        with self._sub_lock:
+            self._latest[booth] = snap
+        self._notify(snap)
+        return snap
+
+    def _notify(self, news: EngineNews) -> None:
+        with self._sub_lock:
+            subscribers = list(self._subscribers)
+        for callback in subscribers:
+            try:
+                callback(news)
+            except Exception:
+                log.exception("subscriber failed")
+
+    def _wait_s(self) -> float:
+        """Real seconds until the next timer is due (at most 0.25 s)."""
+        mono = self._mono()
+        due = [self._last_meter + self._meter_every_s, self._last_refresh + self._refresh_every_s]
+        if any(b.in_call for b in self._booths.values()):
+            due.append((self._last_heartbeat or mono) + self._heartbeat_s)
+        due += [d for b in self._booths.values() if (d := b.next_deadline()) is not None]
+        wait = (min(due) - mono) / self._speed
+        return min(0.25, max(0.0, wait))
+
+    def _run(self) -> None:
+        while True:
+            try:
+                item = self._queue.get(timeout=self._wait_s())
+            except queue.Empty:
+                item = None
+            try:
+                if isinstance(item, _Stop):
+                    self._drain()
+                    return
+                if item is not None:
+                    self._handle(item)
+                self.tick()
+            except Exception:  # the engine must survive any single bad item
+                log.exception("line engine step failed")
+
+    def _handle(self, item: DriverEvent | _Job) -> None:
+        try:
+            if isinstance(item, _Job):
+                try:
+                    item.future.set_result(item.run())
+                except BaseException as exc:  # handed to the caller's thread
+                    item.future.set_exception(exc)
+            else:
+                self.process(item)
+        finally:
+            with self._pending_lock:
+                self._pending -= 1
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if not isinstance(item, _Stop):
+                self._handle(item)
+        self._flush_outbox()
+
