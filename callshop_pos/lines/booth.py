@@ -41,7 +41,7 @@ from callshop_pos.lines.port import (
 )
 from callshop_pos.lines.recorder import CallStart, FinishedCallRating
 from callshop_pos.lines.snapshot import BillingMode, BoothSnapshot, BoothState
-from callshop_pos.lines.tariff import Destination, Tariff, unrated_rating
+from callshop_pos.lines.tariff import Destination, Tariff
 
 __all__ = [
     "FORCED_END_AFTER_S",
@@ -522,8 +522,6 @@ class BoothMachine:
 
 
 def _rate(call: _Call, seconds: int) -> FinishedCallRating:
-    if not call.destination.priced:
-        return unrated_rating(call.destination, seconds)
     return call.tariff.rate(call.destination, call.answered_at, seconds)
 
 
@@ -534,11 +532,7 @@ def _refused(
     detail: str,
     reason: HangupReason = HangupReason.DENIED,
 ) -> list[Effect]:
-    rating = (
-        tariff.rate(destination, None, 0)
-        if destination.priced
-        else unrated_rating(destination, 0)
-    )
+    rating = tariff.rate(destination, None, 0)
     return [
         RecordStart(start),
         SendCommand(RefuseCall(start.booth, start.call_ref, reason, detail)),

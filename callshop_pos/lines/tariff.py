@@ -42,7 +42,8 @@ class Tariff(Protocol):
     def rate(
         self, destination: Destination, answered_at: datetime | None, duration_s: int
     ) -> FinishedCallRating:
-        """Rate ``duration_s`` whole seconds of talk answered at ``answered_at`` (UTC).
+        """Rate ``duration_s`` whole seconds of talk answered at ``answered_at`` (UTC;
+        ``None`` for an attempt that was never answered: nothing to pay).
 
         An unpriced destination gives ``price_minor=None`` (recorded *unrated*)."""
         ...

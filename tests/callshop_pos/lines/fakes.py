@@ -17,7 +17,7 @@ from callshop_pos.lines.booth import AdmissionRules, BoothConfig
 from callshop_pos.lines.engine import SavedBooth
 from callshop_pos.lines.port import DriverCommand, EventSink, HangupReason, HangupSide
 from callshop_pos.lines.recorder import CallStart, FinishedCallRating, RecoveredCall
-from callshop_pos.lines.tariff import Destination
+from callshop_pos.lines.tariff import Destination, unrated_rating
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,8 @@ class FakeTariff:
     def rate(
         self, destination: Destination, answered_at: datetime | None, duration_s: int
     ) -> FinishedCallRating:
+        if not destination.priced:
+            return unrated_rating(destination, duration_s)
         row = self._row(destination)
         offpeak = answered_at is not None and is_offpeak(answered_at) and row.offpeak is not None
         wholesale = int(
