@@ -1,0 +1,198 @@
+"""What goes on paper: a customer's receipt and a shift's X/Z report, as plain values.
+
+These frozen dataclasses are the single input of every renderer (text layout for
+the thermal printer, PDF, the Qt system printer in ``ui/``). They carry money as
+``int`` minor units and times as timezone-aware ``datetime`` in the shop's local
+zone; renderers only format, they never compute. Consistency (lines add up to the
+subtotal, total = subtotal + rounding, change = tendered - total) is checked on
+construction, so a renderer can never print a receipt that does not add up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+
+from callshop_pos.money import EUR, Currency
+
+__all__ = [
+    "BoothTotal",
+    "Receipt",
+    "ReceiptCallLine",
+    "ReportCall",
+    "ReportKind",
+    "ShiftReportDoc",
+    "ShopHeader",
+    "StatusCount",
+]
+
+
+def _require_aware(name: str, value: datetime | None) -> None:
+    if value is not None and value.tzinfo is None:
+        raise ValueError(f"{name} must be timezone-aware (local shop time)")
+
+
+@dataclass(frozen=True)
+class ShopHeader:
+    """The shop as printed at the top of every document."""
+
+    name: str
+    address: tuple[str, ...] = ()
+    vat_number: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class ReceiptCallLine:
+    """One paid call on a receipt."""
+
+    booth: str
+    number: str
+    destination: str
+    started_at: datetime  # answer time, local
+    duration_s: int
+    billable_s: int
+    price_minor: int
+
+    def __post_init__(self) -> None:
+        _require_aware("started_at", self.started_at)
+        if self.duration_s < 0 or self.billable_s < 0:
+            raise ValueError("durations cannot be negative")
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """A customer's receipt for one payment (one or many calls).
+
+    ``bgn_equivalent_minor`` is set only while the BGN-equivalent setting is on;
+    ``fiscal_sale_number`` only when a fiscal device registered the sale.
+    """
+
+    shop: ShopHeader
+    number: str
+    issued_at: datetime
+    operator: str
+    lines: tuple[ReceiptCallLine, ...]
+    subtotal_minor: int
+    rounding_minor: int
+    total_minor: int
+    tendered_minor: int
+    change_minor: int
+    currency: Currency = EUR
+    payment_method: str = "cash"
+    bgn_equivalent_minor: int | None = None
+    footer: tuple[str, ...] = ()
+    fiscal_sale_number: str | None = None
+    is_copy: bool = False
+
+    def __post_init__(self) -> None:
+        _require_aware("issued_at", self.issued_at)
+        if not self.lines:
+            raise ValueError("a receipt needs at least one call")
+        if sum(line.price_minor for line in self.lines) != self.subtotal_minor:
+            raise ValueError("receipt lines do not add up to the subtotal")
+        if self.subtotal_minor + self.rounding_minor != self.total_minor:
+            raise ValueError("total is not subtotal + rounding")
+        if self.tendered_minor - self.total_minor != self.change_minor:
+            raise ValueError("change is not tendered - total")
+        if self.change_minor < 0:
+            raise ValueError("tendered is less than the total")
+
+    def as_copy(self) -> Receipt:
+        """The same receipt marked as a copy (every reprint is one)."""
+        return replace(self, is_copy=True)
+
+
+class ReportKind(StrEnum):
+    X = "X"  # interim: the shift stays open
+    Z = "Z"  # closing: the shift is closed and counted
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    """Calls of one status in a shift and their value."""
+
+    status: str  # unserved / paid / unpaid
+    count: int
+    amount_minor: int
+
+
+@dataclass(frozen=True)
+class BoothTotal:
+    booth: str
+    calls: int
+    talk_s: int
+    amount_minor: int
+
+
+@dataclass(frozen=True)
+class ReportCall:
+    """A call listed by name on a report (unserved and unpaid ones)."""
+
+    call_id: int
+    booth: str
+    number: str
+    destination: str
+    answered_at: datetime | None
+    duration_s: int
+    price_minor: int | None  # None: unrated
+    status: str
+
+    def __post_init__(self) -> None:
+        _require_aware("answered_at", self.answered_at)
+
+
+@dataclass(frozen=True)
+class ShiftReportDoc:
+    """An X (interim) or Z (closing) report of one shift.
+
+    ``expected_cash_minor`` = opening float + payments - refunds. For a Z report
+    ``counted_cash_minor`` and ``discrepancy_minor`` (counted - expected) are set.
+    ``journal_head_hash`` is the audit journal's latest hash when the report was
+    made, so a later rewrite of the history is detectable against the paper.
+    """
+
+    kind: ReportKind
+    shop: ShopHeader
+    shift_id: int
+    operator: str
+    opened_at: datetime
+    closed_at: datetime | None
+    printed_at: datetime
+    opening_float_minor: int
+    payments_count: int
+    payments_minor: int
+    refunds_count: int
+    refunds_minor: int
+    expected_cash_minor: int
+    counted_cash_minor: int | None
+    discrepancy_minor: int | None
+    call_count: int
+    talk_s: int
+    billable_s: int
+    by_status: tuple[StatusCount, ...]
+    booth_totals: tuple[BoothTotal, ...]
+    unserved_calls: tuple[ReportCall, ...]
+    unpaid_calls: tuple[ReportCall, ...]
+    manual_drawer_opens: int
+    journal_head_hash: str
+    currency: Currency = EUR
+    bgn_equivalent_minor: int | None = None  # of the cash taken, while the setting is on
+    is_copy: bool = False
+    notes: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        for name in ("opened_at", "closed_at", "printed_at"):
+            _require_aware(name, getattr(self, name))
+        expected = self.opening_float_minor + self.payments_minor - self.refunds_minor
+        if expected != self.expected_cash_minor:
+            raise ValueError("expected cash is not float + payments - refunds")
+        if self.kind is ReportKind.Z:
+            if self.counted_cash_minor is None or self.discrepancy_minor is None:
+                raise ValueError("a Z report needs the counted cash and the discrepancy")
+            if self.counted_cash_minor - self.expected_cash_minor != self.discrepancy_minor:
+                raise ValueError("discrepancy is not counted - expected")
+
+    def as_copy(self) -> ShiftReportDoc:
+        return replace(self, is_copy=True)

@@ -1,0 +1,1 @@
+"""Receipt printers: ESC/POS thermal printers and PDF documents."""

@@ -1,0 +1,1 @@
+"""Fonts embedded in PDF documents (DejaVu; licence in LICENSE-DejaVu.txt)."""
