@@ -1,0 +1,8 @@
+"""Persistence: the shop database (engine, unit of work, models, migrations)."""
+
+from __future__ import annotations
+
+from callshop_pos.db.base import Base
+from callshop_pos.db.database import Database, ReadOnlySessionError
+
+__all__ = ["Base", "Database", "ReadOnlySessionError"]

@@ -1,0 +1,294 @@
+"""Price lists: import, edit (as new versions), activate, read, and the pricing
+(index + rater) the till and the line engine rate with.
+
+Every change writes a new immutable version and moves the active pointer; nothing
+is ever edited in place, so calls keep the prices they were rated with.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from callshop_pos import journal
+from callshop_pos.db.models.prices import ActivePriceList, PriceEntryRow, PriceListVersion
+from callshop_pos.db.models.users import Role
+from callshop_pos.errors import InvalidInput, NotFound
+from callshop_pos.rating import (
+    NumberPlan,
+    OffPeakSchedule,
+    PriceEntry,
+    PriceIndex,
+    Rater,
+    parse_price_list,
+    write_price_list,
+)
+from callshop_pos.settings import Settings
+
+if TYPE_CHECKING:
+    from callshop_pos.services.auth import Actor
+    from callshop_pos.services.context import Shop
+
+__all__ = [
+    "PriceVersionInfo",
+    "Pricing",
+    "activate_version",
+    "active_entries",
+    "active_version_id",
+    "build_pricing",
+    "content_digest",
+    "export_price_list",
+    "import_price_list",
+    "load_entries",
+    "save_edited_version",
+    "versions",
+]
+
+# Rows per INSERT batch: big enough to be fast, small enough for any driver's limits.
+_CHUNK = 5_000
+
+
+@dataclass(frozen=True, slots=True)
+class Pricing:
+    """The active price list ready for rating (immutable; swapped as a whole)."""
+
+    version_id: int | None
+    index: PriceIndex
+    rater: Rater
+
+
+@dataclass(frozen=True, slots=True)
+class PriceVersionInfo:
+    """A price-list version as shown in the admin screen."""
+
+    id: int
+    created_at: datetime
+    created_by: str
+    source: str
+    note: str
+    entry_count: int
+    summary: dict[str, int]
+    based_on_id: int | None
+    active: bool
+
+
+def _info(version: PriceListVersion, active_id: int | None) -> PriceVersionInfo:
+    return PriceVersionInfo(
+        id=version.id,
+        created_at=version.created_at,
+        created_by=version.created_by,
+        source=version.source,
+        note=version.note,
+        entry_count=version.entry_count,
+        summary={k: int(v) for k, v in version.summary.items()},
+        based_on_id=version.based_on_id,
+        active=version.id == active_id,
+    )
+
+
+def _entry_values(e: PriceEntry) -> list[Any]:
+    return [
+        e.code, e.country, e.wholesale_usd, e.retail, e.retail_offpeak,
+        e.initial, e.increment, e.connect_fee, e.grace,
+    ]
+
+
+def content_digest(entries: Iterable[PriceEntry]) -> str:
+    """SHA-256 over the canonical encoding of entries (order does not matter)."""
+    rows = sorted((_entry_values(e) for e in entries), key=lambda r: str(r[0]))
+    return hashlib.sha256(journal.canonical_json(rows).encode("utf-8")).hexdigest()
+
+
+def active_version_id(session: Session) -> int | None:
+    """The id of the active price-list version (None before the first import)."""
+    return session.scalar(
+        select(ActivePriceList.version_id).where(ActivePriceList.id == 1)
+    )
+
+
+def load_entries(session: Session, version_id: int) -> list[PriceEntry]:
+    """All entries of one version, ordered by code."""
+    t = PriceEntryRow
+    result = session.execute(
+        select(
+            t.country, t.code, t.wholesale_usd, t.retail, t.retail_offpeak,
+            t.initial, t.increment, t.connect_fee, t.grace,
+        )
+        .where(t.version_id == version_id)
+        .order_by(t.code)
+    )
+    return [
+        PriceEntry(
+            country=r.country, code=r.code, wholesale_usd=r.wholesale_usd, retail=r.retail,
+            retail_offpeak=r.retail_offpeak, initial=r.initial, increment=r.increment,
+            connect_fee=r.connect_fee, grace=r.grace,
+        )
+        for r in result
+    ]
+
+
+def make_rater(index: PriceIndex, settings: Settings) -> Rater:
+    """A rater over ``index`` with the shop's number plan, off-peak windows and zone."""
+    plan = NumberPlan(settings.country_code, settings.national_prefix, settings.intl_prefixes)
+    schedule = OffPeakSchedule.parse(settings.offpeak)
+    return Rater(index, plan, schedule if schedule else None, ZoneInfo(settings.timezone))
+
+
+def build_pricing(session: Session, settings: Settings) -> Pricing:
+    """Load the active version and build its index and rater."""
+    version_id = active_version_id(session)
+    entries = load_entries(session, version_id) if version_id is not None else []
+    index = PriceIndex(entries, version_id)
+    return Pricing(version_id, index, make_rater(index, settings))
+
+
+def _summary(old: Mapping[str, PriceEntry], new: Mapping[str, PriceEntry]) -> dict[str, int]:
+    added = sum(1 for code in new if code not in old)
+    removed = sum(1 for code in old if code not in new)
+    changed = sum(1 for code, e in new.items() if code in old and old[code] != e)
+    return {"added": added, "removed": removed, "changed": changed}
+
+
+def _save_version(
+    shop: Shop, actor: Actor, entries: Sequence[PriceEntry], source: str, note: str
+) -> PriceVersionInfo:
+    from callshop_pos.services.auth import require_role
+
+    require_role(actor, Role.ADMIN)
+    index = PriceIndex(entries)  # refuses duplicate codes
+    by_code = {e.code: e for e in entries}
+    digest = content_digest(entries)
+    now = shop.clock.now()
+    with shop.db.write() as s:
+        pointer = s.get(ActivePriceList, 1)
+        based_on = pointer.version_id if pointer is not None else None
+        old = {e.code: e for e in load_entries(s, based_on)} if based_on is not None else {}
+        summary = _summary(old, by_code)
+        version = PriceListVersion(
+            created_at=now, created_by=actor.username, source=source[:255], note=note,
+            entry_count=len(entries), content_digest=digest, based_on_id=based_on,
+            summary=summary,
+        )
+        s.add(version)
+        s.flush()
+        rows = [
+            {
+                "version_id": version.id, "code": e.code, "country": e.country,
+                "wholesale_usd": e.wholesale_usd, "retail": e.retail,
+                "retail_offpeak": e.retail_offpeak, "initial": e.initial,
+                "increment": e.increment, "connect_fee": e.connect_fee, "grace": e.grace,
+            }
+            for e in entries
+        ]
+        for start in range(0, len(rows), _CHUNK):
+            s.execute(insert(PriceEntryRow), rows[start : start + _CHUNK])
+        pointer = _point_to(s, pointer, version.id, now, actor)
+        journal.append(
+            s, actor, "prices.version", subject=version,
+            payload={"source": source, "note": note, "entries": len(entries), **summary},
+            rows=[version, pointer],
+        )
+        info = _info(version, version.id)
+    index.version_id = info.id
+    shop.use_pricing(Pricing(info.id, index, make_rater(index, shop.settings)))
+    return info
+
+
+def _point_to(
+    s: Session, pointer: ActivePriceList | None, version_id: int, now: datetime, actor: Actor
+) -> ActivePriceList:
+    if pointer is None:
+        pointer = ActivePriceList(id=1, version_id=version_id, activated_at=now,
+                                  activated_by=actor.username)
+        s.add(pointer)
+    else:
+        pointer.version_id, pointer.activated_at = version_id, now
+        pointer.activated_by = actor.username
+    return pointer
+
+
+def import_price_list(
+    shop: Shop,
+    actor: Actor,
+    data: str | bytes,
+    source_name: str,
+    *,
+    mapping: Mapping[str, str] | None = None,
+    retail_in_bgn: bool = False,
+    note: str = "",
+) -> PriceVersionInfo:
+    """Import a price-list file as a new active version (admin only).
+
+    The whole file is validated first; any bad row raises PriceListError (with file
+    line numbers) and nothing is imported. The audit entry carries a summary of
+    added / removed / changed codes against the previously active version.
+    """
+    from callshop_pos.services.auth import require_role
+
+    require_role(actor, Role.ADMIN)
+    entries = parse_price_list(data, mapping=mapping, retail_in_bgn=retail_in_bgn)
+    if not entries:
+        raise InvalidInput("the price list has no rows")
+    return _save_version(shop, actor, entries, source_name, note)
+
+
+def save_edited_version(
+    shop: Shop, actor: Actor, entries: Sequence[PriceEntry], note: str
+) -> PriceVersionInfo:
+    """Save the admin screen's edited price list as a new active version (admin only)."""
+    if not note.strip():
+        raise InvalidInput("say what was changed (a note is required)")
+    return _save_version(shop, actor, list(entries), "edit", note.strip())
+
+
+def activate_version(shop: Shop, actor: Actor, version_id: int) -> PriceVersionInfo:
+    """Make an earlier version the active one again (admin only; audited)."""
+    from callshop_pos.services.auth import require_role
+
+    require_role(actor, Role.ADMIN)
+    with shop.db.write() as s:
+        version = s.get(PriceListVersion, version_id)
+        if version is None:
+            raise NotFound(f"there is no price-list version {version_id}")
+        pointer = s.get(ActivePriceList, 1)
+        previous = pointer.version_id if pointer is not None else None
+        pointer = _point_to(s, pointer, version.id, shop.clock.now(), actor)
+        journal.append(
+            s, actor, "prices.activate", subject=version,
+            payload={"previous": previous}, rows=[pointer],
+        )
+        info = _info(version, version.id)
+        entries = load_entries(s, version.id)
+    index = PriceIndex(entries, version.id)
+    shop.use_pricing(Pricing(version.id, index, make_rater(index, shop.settings)))
+    return info
+
+
+def active_entries(shop: Shop) -> list[PriceEntry]:
+    """The entries of the active version, ordered by code (empty before any import)."""
+    with shop.db.read() as s:
+        version_id = active_version_id(s)
+        return load_entries(s, version_id) if version_id is not None else []
+
+
+def versions(shop: Shop) -> list[PriceVersionInfo]:
+    """Every price-list version, newest first."""
+    with shop.db.read() as s:
+        active = active_version_id(s)
+        rows = s.scalars(select(PriceListVersion).order_by(PriceListVersion.id.desc())).all()
+        return [_info(v, active) for v in rows]
+
+
+def export_price_list(shop: Shop, *, delimiter: str = ",") -> str:
+    """The active version as CSV text in the import format."""
+    entries = active_entries(shop)
+    if not entries:
+        raise NotFound("there is no active price list to export")
+    return write_price_list(entries, delimiter=delimiter)

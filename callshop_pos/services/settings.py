@@ -1,0 +1,87 @@
+"""Reading and changing the shop's settings (admin only; every change audited)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from callshop_pos import journal
+from callshop_pos.db.models.settings import SettingRow
+from callshop_pos.db.models.users import Role
+from callshop_pos.settings import Settings
+
+if TYPE_CHECKING:
+    from callshop_pos.services.auth import Actor
+    from callshop_pos.services.context import Shop
+
+__all__ = ["SettingsChange", "get_settings", "load_settings", "update_settings"]
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsChange:
+    """What an update changed: ``{name: (old, new)}`` and the resulting settings."""
+
+    changed: dict[str, tuple[Any, Any]]
+    settings: Settings
+
+
+def load_settings(session: Session) -> Settings:
+    """The settings stored in the database (defaults for the rest)."""
+    raw = {row.key: json.loads(row.value) for row in session.scalars(select(SettingRow))}
+    return Settings.from_json(raw)
+
+
+def get_settings(shop: Shop) -> Settings:
+    """The current settings, freshly read (any role may read them)."""
+    with shop.db.read() as s:
+        settings = load_settings(s)
+    shop.use_settings(settings)
+    return settings
+
+
+def update_settings(shop: Shop, actor: Actor, **changes: object) -> SettingsChange:
+    """Change settings (admin only). Values are validated together; an unknown name
+    or a bad value changes nothing. Each changed setting is audited old → new."""
+    from callshop_pos.services.auth import require_role
+
+    require_role(actor, Role.ADMIN)
+    registry = Settings.registry()
+    with shop.db.write() as s:
+        current = load_settings(s)
+        updated = current.replace(**changes)  # validates, refuses unknown names
+        changed: dict[str, tuple[Any, Any]] = {}
+        touched: list[SettingRow] = []
+        now = shop.clock.now()
+        for name in changes:
+            old, new = getattr(current, name), getattr(updated, name)
+            if old == new:
+                continue
+            changed[name] = (old, new)
+            text = journal.canonical_json(registry[name].to_json(new))
+            row = s.get(SettingRow, name)
+            if row is None:
+                row = SettingRow(key=name, value=text, updated_at=now, updated_by=actor.username)
+                s.add(row)
+            else:
+                row.value, row.updated_at, row.updated_by = text, now, actor.username
+            touched.append(row)
+        if changed:
+            journal.append(
+                s,
+                actor,
+                "settings.update",
+                payload={
+                    name: {
+                        "old": registry[name].to_json(old),
+                        "new": registry[name].to_json(new),
+                    }
+                    for name, (old, new) in changed.items()
+                },
+                rows=touched,
+            )
+    shop.use_settings(updated)
+    return SettingsChange(changed, updated)
