@@ -51,7 +51,8 @@ class NumberPlan:
         international. Returns ``None`` (the call is unrated) when what is left is
         empty or not all digits — e.g. service codes with ``*`` or ``#``.
         """
-        number = raw.translate(_SEPARATORS)
+        # Keypads send plain digits: skip the (comparatively slow) translate then.
+        number = raw if raw.isdigit() else raw.translate(_SEPARATORS)
         for prefix in self._ordered:
             if number.startswith(prefix):
                 number = number[len(prefix) :]

@@ -167,6 +167,12 @@ class Rater:
             ("rater-table", digits), _TableBuilder(digits)
         )
         self._lengths = index.lengths
+        # Code lengths worth probing for a number of each length (longest first).
+        self._longest = max(self._lengths, default=0)
+        self._probes = tuple(
+            tuple(length for length in self._lengths if length <= size)
+            for size in range(self._longest + 1)
+        )
         self._normalize = plan.normalize
         self._flags = offpeak_schedule.flags if offpeak_schedule else None
         # UTC hour → offset of tz in seconds, for hours with no offset change.
@@ -205,12 +211,10 @@ class Rater:
 
     def _match(self, normalized: str) -> _Compiled | None:
         get = self._table.get
-        size = len(normalized)
-        for length in self._lengths:
-            if length <= size:
-                found = get(normalized[:length])
-                if found is not None:
-                    return found
+        for length in self._probes[min(len(normalized), self._longest)]:
+            found = get(normalized[:length])
+            if found is not None:
+                return found
         return None
 
     def resolve(self, number: str) -> Resolved:
@@ -290,11 +294,18 @@ class Rater:
 
     def rate(self, number: str, answered_at: datetime, duration: Decimal | int) -> Rating:
         """Rate one answered call (duration in seconds, rounded half-up to whole seconds)."""
+        # This is the hot path of batch rating: lookups, band and pricing are inlined
+        # copies of _match/_band_for/_billable_and_price (the tests hold them equal).
         d = duration if type(duration) is int and duration >= 0 else round_duration(duration)
         normalized = self._normalize(number)
         rating = _new(Rating)
         if normalized is not None:
-            compiled = self._match(normalized)
+            get = self._table.get
+            compiled = None
+            for length in self._probes[min(len(normalized), self._longest)]:
+                compiled = get(normalized[:length])
+                if compiled is not None:
+                    break
             if compiled is not None:
                 entry, w2, grace, initial, increment, band, off = compiled
                 offpeak = False
@@ -304,7 +315,13 @@ class Rater:
                         band = off
                         offpeak = True
                 if band is not None:
-                    billable, price = _billable_and_price(band, grace, initial, increment, d)
+                    if d == 0 or d < grace:
+                        billable = price = 0
+                    else:
+                        billable = (
+                            initial if d <= initial else initial - (initial - d) // increment * increment
+                        )
+                        price = (band[0] + billable * band[1] + band[2]) // band[3]
                     rating.__dict__.update(
                         status=RATED,
                         number=number,

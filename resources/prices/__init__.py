@@ -1,0 +1,1 @@
+"""Sample price lists shipped with the product (used by the demo)."""
