@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 12:13:50.723771
+Create Date: 2026-11-26 12:14:15.559271
 """
 
 from __future__ import annotations
@@ -52,6 +52,11 @@ def upgrade() -> None:
     with op.batch_alter_table('fx_rates', schema=None) as batch_op:
         batch_op.create_index('ix_fx_rates_effective', ['effective_on', 'id'], unique=False)
 
+    op.create_table('heartbeats',
+    sa.Column('name', sa.String(length=32), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_heartbeats'))
+    )
     op.create_table('journal_entries',
     sa.Column('seq', sa.BigInteger(), autoincrement=False, nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
@@ -136,11 +141,239 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['version_id'], ['price_list_versions.id'], name=op.f('fk_price_list_active_version_id_price_list_versions')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_price_list_active'))
     )
+    op.create_table('shifts',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('operator_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('status', sa.String(length=8), nullable=False),
+    sa.Column('opened_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('closed_by_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('opening_float_minor', sa.BigInteger(), nullable=False),
+    sa.Column('payments_minor', sa.BigInteger(), nullable=True),
+    sa.Column('refunds_minor', sa.BigInteger(), nullable=True),
+    sa.Column('expected_minor', sa.BigInteger(), nullable=True),
+    sa.Column('counted_minor', sa.BigInteger(), nullable=True),
+    sa.Column('discrepancy_minor', sa.BigInteger(), nullable=True),
+    sa.CheckConstraint("status IN ('open', 'closed')", name=op.f('ck_shifts_shift_status')),
+    sa.CheckConstraint('opening_float_minor >= 0', name=op.f('ck_shifts_shift_float_not_negative')),
+    sa.ForeignKeyConstraint(['closed_by_id'], ['users.id'], name=op.f('fk_shifts_closed_by_id_users')),
+    sa.ForeignKeyConstraint(['operator_id'], ['users.id'], name=op.f('fk_shifts_operator_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_shifts'))
+    )
+    with op.batch_alter_table('shifts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_shifts_opened_at'), ['opened_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_shifts_operator_id'), ['operator_id'], unique=False)
+        batch_op.create_index('uq_shifts_one_open', ['status'], unique=True, sqlite_where=sa.text("status = 'open'"), postgresql_where=sa.text("status = 'open'"))
+
+    op.create_table('calls',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('call_ref', sa.String(length=128), nullable=False),
+    sa.Column('booth', sa.String(length=64), nullable=False),
+    sa.Column('number', sa.String(length=64), nullable=False),
+    sa.Column('normalized', sa.String(length=32), nullable=True),
+    sa.Column('destination', sa.String(length=128), nullable=True),
+    sa.Column('prefix', sa.String(length=16), nullable=True),
+    sa.Column('price_version_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('setup_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('ended_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('duration_s', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('billable_s', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('price_minor', sa.BigInteger(), nullable=True),
+    sa.Column('wholesale_micro_usd', sa.BigInteger(), nullable=True),
+    sa.Column('offpeak', sa.Boolean(), nullable=False),
+    sa.Column('end_reason', sa.String(length=32), nullable=True),
+    sa.Column('end_side', sa.String(length=16), nullable=True),
+    sa.Column('flags', sa.String(length=200), nullable=False),
+    sa.Column('state', sa.String(length=16), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('shift_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.CheckConstraint("state IN ('in_progress', 'finished')", name=op.f('ck_calls_call_state')),
+    sa.CheckConstraint("status IN ('unserved', 'paid', 'unpaid')", name=op.f('ck_calls_call_status')),
+    sa.CheckConstraint('price_minor IS NULL OR price_minor >= 0', name=op.f('ck_calls_call_price_not_negative')),
+    sa.ForeignKeyConstraint(['shift_id'], ['shifts.id'], name=op.f('fk_calls_shift_id_shifts')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_calls')),
+    sa.UniqueConstraint('call_ref', name=op.f('uq_calls_call_ref'))
+    )
+    with op.batch_alter_table('calls', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_calls_booth'), ['booth'], unique=False)
+        batch_op.create_index(batch_op.f('ix_calls_ended_at'), ['ended_at'], unique=False)
+        batch_op.create_index('ix_calls_shift_status', ['shift_id', 'status'], unique=False)
+
+    op.create_table('payments',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('shift_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('operator_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('subtotal_minor', sa.BigInteger(), nullable=False),
+    sa.Column('rounding_minor', sa.BigInteger(), nullable=False),
+    sa.Column('total_minor', sa.BigInteger(), nullable=False),
+    sa.Column('tendered_minor', sa.BigInteger(), nullable=False),
+    sa.Column('change_minor', sa.BigInteger(), nullable=False),
+    sa.Column('method', sa.String(length=16), nullable=False),
+    sa.CheckConstraint('change_minor = tendered_minor - total_minor', name=op.f('ck_payments_payment_change')),
+    sa.CheckConstraint('tendered_minor >= total_minor', name=op.f('ck_payments_payment_tendered')),
+    sa.CheckConstraint('total_minor = subtotal_minor + rounding_minor', name=op.f('ck_payments_payment_total')),
+    sa.ForeignKeyConstraint(['operator_id'], ['users.id'], name=op.f('fk_payments_operator_id_users')),
+    sa.ForeignKeyConstraint(['shift_id'], ['shifts.id'], name=op.f('fk_payments_shift_id_shifts')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_payments'))
+    )
+    with op.batch_alter_table('payments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_payments_shift_id'), ['shift_id'], unique=False)
+
+    op.create_table('call_corrections',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('call_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('shift_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('admin_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('old_status', sa.String(length=16), nullable=False),
+    sa.Column('new_status', sa.String(length=16), nullable=False),
+    sa.Column('amount_minor', sa.BigInteger(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['admin_id'], ['users.id'], name=op.f('fk_call_corrections_admin_id_users')),
+    sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_call_corrections_call_id_calls')),
+    sa.ForeignKeyConstraint(['shift_id'], ['shifts.id'], name=op.f('fk_call_corrections_shift_id_shifts')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_call_corrections'))
+    )
+    with op.batch_alter_table('call_corrections', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_call_corrections_call_id'), ['call_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_call_corrections_shift_id'), ['shift_id'], unique=False)
+
+    op.create_table('ledger_entries',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('value_date', sa.Date(), nullable=False),
+    sa.Column('amount_micro_usd', sa.BigInteger(), nullable=False),
+    sa.Column('method', sa.String(length=8), nullable=True),
+    sa.Column('reference', sa.Text(), nullable=False),
+    sa.Column('call_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('actor_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.CheckConstraint("kind != 'call_cost' OR amount_micro_usd <= 0", name=op.f('ck_ledger_entries_ledger_cost_sign')),
+    sa.CheckConstraint("kind != 'topup' OR amount_micro_usd > 0", name=op.f('ck_ledger_entries_ledger_topup_positive')),
+    sa.CheckConstraint("kind IN ('topup', 'call_cost', 'adjustment')", name=op.f('ck_ledger_entries_ledger_kind')),
+    sa.CheckConstraint("method IS NULL OR method IN ('bank', 'cash')", name=op.f('ck_ledger_entries_ledger_method')),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_ledger_entries_actor_id_users')),
+    sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_ledger_entries_call_id_calls')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ledger_entries')),
+    sa.UniqueConstraint('call_id', name=op.f('uq_ledger_entries_call_id'))
+    )
+    with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ledger_entries_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ledger_entries_kind'), ['kind'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ledger_entries_value_date'), ['value_date'], unique=False)
+
+    op.create_table('payment_lines',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('payment_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('call_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('amount_minor', sa.BigInteger(), nullable=False),
+    sa.CheckConstraint("(kind = 'call') = (call_id IS NOT NULL)", name=op.f('ck_payment_lines_payment_line_call_iff_call')),
+    sa.CheckConstraint("kind IN ('call', 'rounding')", name=op.f('ck_payment_lines_payment_line_kind')),
+    sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_payment_lines_call_id_calls')),
+    sa.ForeignKeyConstraint(['payment_id'], ['payments.id'], name=op.f('fk_payment_lines_payment_id_payments')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_payment_lines'))
+    )
+    with op.batch_alter_table('payment_lines', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_payment_lines_call_id'), ['call_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_payment_lines_payment_id'), ['payment_id'], unique=False)
+
+    op.create_table('refunds',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('shift_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('operator_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('call_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('payment_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('amount_minor', sa.BigInteger(), nullable=False),
+    sa.Column('rounding_minor', sa.BigInteger(), nullable=False),
+    sa.Column('total_minor', sa.BigInteger(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.CheckConstraint('total_minor = amount_minor + rounding_minor', name=op.f('ck_refunds_refund_total')),
+    sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_refunds_call_id_calls')),
+    sa.ForeignKeyConstraint(['operator_id'], ['users.id'], name=op.f('fk_refunds_operator_id_users')),
+    sa.ForeignKeyConstraint(['payment_id'], ['payments.id'], name=op.f('fk_refunds_payment_id_payments')),
+    sa.ForeignKeyConstraint(['shift_id'], ['shifts.id'], name=op.f('fk_refunds_shift_id_shifts')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_refunds'))
+    )
+    with op.batch_alter_table('refunds', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_refunds_call_id'), ['call_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_refunds_shift_id'), ['shift_id'], unique=False)
+
+    op.create_table('call_changes',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('call_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('shift_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('actor_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('old_status', sa.String(length=16), nullable=False),
+    sa.Column('new_status', sa.String(length=16), nullable=False),
+    sa.Column('old_price_minor', sa.BigInteger(), nullable=True),
+    sa.Column('new_price_minor', sa.BigInteger(), nullable=True),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('payment_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('refund_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_call_changes_actor_id_users')),
+    sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_call_changes_call_id_calls')),
+    sa.ForeignKeyConstraint(['payment_id'], ['payments.id'], name=op.f('fk_call_changes_payment_id_payments')),
+    sa.ForeignKeyConstraint(['refund_id'], ['refunds.id'], name=op.f('fk_call_changes_refund_id_refunds')),
+    sa.ForeignKeyConstraint(['shift_id'], ['shifts.id'], name=op.f('fk_call_changes_shift_id_shifts')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_call_changes'))
+    )
+    with op.batch_alter_table('call_changes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_call_changes_call_id'), ['call_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_call_changes_shift_id'), ['shift_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('call_changes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_call_changes_shift_id'))
+        batch_op.drop_index(batch_op.f('ix_call_changes_call_id'))
+
+    op.drop_table('call_changes')
+    with op.batch_alter_table('refunds', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_refunds_shift_id'))
+        batch_op.drop_index(batch_op.f('ix_refunds_call_id'))
+
+    op.drop_table('refunds')
+    with op.batch_alter_table('payment_lines', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_payment_lines_payment_id'))
+        batch_op.drop_index(batch_op.f('ix_payment_lines_call_id'))
+
+    op.drop_table('payment_lines')
+    with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ledger_entries_value_date'))
+        batch_op.drop_index(batch_op.f('ix_ledger_entries_kind'))
+        batch_op.drop_index(batch_op.f('ix_ledger_entries_at'))
+
+    op.drop_table('ledger_entries')
+    with op.batch_alter_table('call_corrections', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_call_corrections_shift_id'))
+        batch_op.drop_index(batch_op.f('ix_call_corrections_call_id'))
+
+    op.drop_table('call_corrections')
+    with op.batch_alter_table('payments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_payments_shift_id'))
+
+    op.drop_table('payments')
+    with op.batch_alter_table('calls', schema=None) as batch_op:
+        batch_op.drop_index('ix_calls_shift_status')
+        batch_op.drop_index(batch_op.f('ix_calls_ended_at'))
+        batch_op.drop_index(batch_op.f('ix_calls_booth'))
+
+    op.drop_table('calls')
+    with op.batch_alter_table('shifts', schema=None) as batch_op:
+        batch_op.drop_index('uq_shifts_one_open', sqlite_where=sa.text("status = 'open'"), postgresql_where=sa.text("status = 'open'"))
+        batch_op.drop_index(batch_op.f('ix_shifts_operator_id'))
+        batch_op.drop_index(batch_op.f('ix_shifts_opened_at'))
+
+    op.drop_table('shifts')
     op.drop_table('price_list_active')
     with op.batch_alter_table('price_entries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_price_entries_version_id'))
@@ -155,6 +388,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_journal_entries_action_at')
 
     op.drop_table('journal_entries')
+    op.drop_table('heartbeats')
     with op.batch_alter_table('fx_rates', schema=None) as batch_op:
         batch_op.drop_index('ix_fx_rates_effective')
 

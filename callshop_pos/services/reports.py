@@ -1,0 +1,305 @@
+"""Shift figures: the per-shift summary, the X/Z report and period totals.
+
+Pure read-side computations on an open session; the actions that use them (and
+check who may see what) live in :mod:`callshop_pos.services.shifts`.
+
+Cash figures: *takings* = payments − refunds of the shift; *expected cash* =
+opening float + takings. A closed shift's expected, counted and discrepancy are
+the values stored at close; corrections made afterwards are listed beside them,
+never folded into them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import QueryableAttribute, Session
+
+from callshop_pos.db.models.calls import Call, CallCorrection, CallState, CallStatus
+from callshop_pos.db.models.payments import Payment, Refund
+from callshop_pos.db.models.shifts import Shift, ShiftStatus
+from callshop_pos.services.calls import CallView, call_view
+
+__all__ = [
+    "BoothTotals",
+    "CorrectionView",
+    "PeriodTotals",
+    "ShiftReport",
+    "ShiftSummary",
+    "StatusTotals",
+    "build_report",
+    "period_totals",
+    "shift_call_rows",
+    "sum_of",
+    "summarize_shift",
+    "summarize_shifts",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftSummary:
+    """One shift at a glance (the original's session list row and closed-session header).
+
+    ``call_count`` counts answered calls only; unanswered attempts are ``attempts``.
+    """
+
+    id: int
+    status: str
+    operator: str
+    operator_id: int
+    opened_at: datetime
+    closed_at: datetime | None
+    opening_float_minor: int
+    call_count: int
+    attempts: int
+    talk_seconds: int
+    billable_seconds: int
+    payments_minor: int
+    refunds_minor: int
+    cash_minor: int  # takings: payments − refunds
+    expected_minor: int  # opening float + takings
+    counted_minor: int | None
+    discrepancy_minor: int | None  # counted − expected (negative = cash missing)
+    paid: int
+    unserved: int
+    unpaid: int
+    unrated: int
+    corrections_minor: int  # sum of post-close corrections (not part of the Z figures)
+
+
+@dataclass(frozen=True, slots=True)
+class StatusTotals:
+    status: str
+    count: int
+    amount_minor: int  # priced calls only
+
+
+@dataclass(frozen=True, slots=True)
+class BoothTotals:
+    booth: str
+    calls: int
+    talk_seconds: int
+    billable_seconds: int
+    amount_minor: int  # priced value of its calls
+    paid_minor: int
+    unserved: int
+    unpaid: int
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionView:
+    id: int
+    call_id: int
+    at: datetime
+    admin_id: int
+    old_status: str
+    new_status: str
+    amount_minor: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftReport:
+    """An X report (shift still open, nothing changes) or a Z report (the close)."""
+
+    kind: str  # "X" or "Z"
+    generated_at: datetime
+    summary: ShiftSummary
+    payment_count: int
+    refund_count: int
+    rounding_minor: int  # net cash rounding over payments and refunds
+    by_status: tuple[StatusTotals, ...]
+    by_booth: tuple[BoothTotals, ...]
+    unserved_calls: tuple[CallView, ...]
+    unpaid_calls: tuple[CallView, ...]
+    unrated_calls: tuple[CallView, ...]
+    flagged_calls: tuple[CallView, ...]  # interrupted, estimated answer, manual price …
+    corrections: tuple[CorrectionView, ...]
+    journal_head: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodTotals:
+    shift_count: int
+    call_count: int
+    attempts: int
+    talk_seconds: int
+    billable_seconds: int
+    cash_minor: int
+    unserved: int
+    unpaid: int
+    discrepancy_minor: int
+
+
+def sum_of(
+    session: Session, column: QueryableAttribute[int], *where: ColumnElement[bool]
+) -> int:
+    """``SUM(column)`` over the rows matching ``where`` (0 when there are none)."""
+    stmt = select(func.coalesce(func.sum(column), 0)).where(*where)
+    return int(session.scalar(stmt) or 0)
+
+
+def shift_call_rows(session: Session, shift_id: int) -> list[Call]:
+    """Every finished call and attempt filed in the shift, in time order."""
+    return list(
+        session.scalars(
+            select(Call)
+            .where(Call.shift_id == shift_id, Call.state == CallState.FINISHED.value)
+            .order_by(Call.ended_at, Call.id)
+        )
+    )
+
+
+def summarize_shift(session: Session, shift: Shift, operator: str) -> ShiftSummary:
+    calls = shift_call_rows(session, shift.id)
+    return _summary(session, shift, operator, calls)
+
+
+def _summary(session: Session, shift: Shift, operator: str, calls: Sequence[Call]) -> ShiftSummary:
+    answered = [c for c in calls if c.answered_at is not None]
+    closed = shift.status == ShiftStatus.CLOSED.value
+    if closed and shift.payments_minor is not None and shift.refunds_minor is not None:
+        payments, refunds = shift.payments_minor, shift.refunds_minor
+    else:
+        payments = sum_of(session, Payment.total_minor, Payment.shift_id == shift.id)
+        refunds = sum_of(session, Refund.total_minor, Refund.shift_id == shift.id)
+    takings = payments - refunds
+    expected = (
+        shift.expected_minor
+        if closed and shift.expected_minor is not None
+        else shift.opening_float_minor + takings
+    )
+    return ShiftSummary(
+        id=shift.id,
+        status=shift.status,
+        operator=operator,
+        operator_id=shift.operator_id,
+        opened_at=shift.opened_at,
+        closed_at=shift.closed_at,
+        opening_float_minor=shift.opening_float_minor,
+        call_count=len(answered),
+        attempts=len(calls) - len(answered),
+        talk_seconds=sum(c.duration_s for c in answered),
+        billable_seconds=sum(c.billable_s for c in answered),
+        payments_minor=payments,
+        refunds_minor=refunds,
+        cash_minor=takings,
+        expected_minor=expected,
+        counted_minor=shift.counted_minor,
+        discrepancy_minor=shift.discrepancy_minor,
+        paid=sum(1 for c in answered if c.status == CallStatus.PAID.value),
+        unserved=sum(1 for c in answered if c.status == CallStatus.UNSERVED.value),
+        unpaid=sum(1 for c in answered if c.status == CallStatus.UNPAID.value),
+        unrated=sum(1 for c in answered if c.price_minor is None),
+        corrections_minor=sum_of(
+            session, CallCorrection.amount_minor, CallCorrection.shift_id == shift.id
+        ),
+    )
+
+
+def summarize_shifts(
+    session: Session, shifts: Iterable[Shift], operators: dict[int, str]
+) -> list[ShiftSummary]:
+    return [summarize_shift(session, s, operators.get(s.operator_id, "?")) for s in shifts]
+
+
+def period_totals(summaries: Iterable[ShiftSummary]) -> PeriodTotals:
+    rows = list(summaries)
+    return PeriodTotals(
+        shift_count=len(rows),
+        call_count=sum(s.call_count for s in rows),
+        attempts=sum(s.attempts for s in rows),
+        talk_seconds=sum(s.talk_seconds for s in rows),
+        billable_seconds=sum(s.billable_seconds for s in rows),
+        cash_minor=sum(s.cash_minor for s in rows),
+        unserved=sum(s.unserved for s in rows),
+        unpaid=sum(s.unpaid for s in rows),
+        discrepancy_minor=sum(s.discrepancy_minor or 0 for s in rows),
+    )
+
+
+_NOTABLE_FLAGS = frozenset({"interrupted", "estimated_answer", "manual_price"})
+
+
+def build_report(
+    session: Session,
+    shift: Shift,
+    operator: str,
+    *,
+    kind: str,
+    generated_at: datetime,
+    journal_head: str | None,
+) -> ShiftReport:
+    """The X (``kind="X"``) or Z (``kind="Z"``) report of ``shift`` as it stands."""
+    calls = shift_call_rows(session, shift.id)
+    summary = _summary(session, shift, operator, calls)
+    answered = [c for c in calls if c.answered_at is not None]
+    by_status = tuple(
+        StatusTotals(
+            status=st.value,
+            count=sum(1 for c in answered if c.status == st.value),
+            amount_minor=sum(c.price_minor or 0 for c in answered if c.status == st.value),
+        )
+        for st in CallStatus
+    )
+    booths: dict[str, list[Call]] = {}
+    for c in answered:
+        booths.setdefault(c.booth, []).append(c)
+    by_booth = tuple(
+        BoothTotals(
+            booth=name,
+            calls=len(cs),
+            talk_seconds=sum(c.duration_s for c in cs),
+            billable_seconds=sum(c.billable_s for c in cs),
+            amount_minor=sum(c.price_minor or 0 for c in cs),
+            paid_minor=sum(c.price_minor or 0 for c in cs if c.status == CallStatus.PAID.value),
+            unserved=sum(1 for c in cs if c.status == CallStatus.UNSERVED.value),
+            unpaid=sum(1 for c in cs if c.status == CallStatus.UNPAID.value),
+        )
+        for name, cs in sorted(booths.items())
+    )
+    payment_rounding = sum_of(session, Payment.rounding_minor, Payment.shift_id == shift.id)
+    refund_rounding = sum_of(session, Refund.rounding_minor, Refund.shift_id == shift.id)
+    payment_count = int(
+        session.scalar(select(func.count(Payment.id)).where(Payment.shift_id == shift.id)) or 0
+    )
+    refund_count = int(
+        session.scalar(select(func.count(Refund.id)).where(Refund.shift_id == shift.id)) or 0
+    )
+    corrections = tuple(
+        CorrectionView(
+            id=k.id,
+            call_id=k.call_id,
+            at=k.at,
+            admin_id=k.admin_id,
+            old_status=k.old_status,
+            new_status=k.new_status,
+            amount_minor=k.amount_minor,
+            reason=k.reason,
+        )
+        for k in session.scalars(
+            select(CallCorrection)
+            .where(CallCorrection.shift_id == shift.id)
+            .order_by(CallCorrection.id)
+        )
+    )
+    views = [call_view(c) for c in answered]
+    return ShiftReport(
+        kind=kind,
+        generated_at=generated_at,
+        summary=summary,
+        payment_count=payment_count,
+        refund_count=refund_count,
+        rounding_minor=payment_rounding - refund_rounding,
+        by_status=by_status,
+        by_booth=by_booth,
+        unserved_calls=tuple(v for v in views if v.status == CallStatus.UNSERVED.value),
+        unpaid_calls=tuple(v for v in views if v.status == CallStatus.UNPAID.value),
+        unrated_calls=tuple(v for v in views if v.price_minor is None),
+        flagged_calls=tuple(v for v in views if _NOTABLE_FLAGS.intersection(v.flags)),
+        corrections=corrections,
+        journal_head=journal_head,
+    )
