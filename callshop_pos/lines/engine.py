@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -144,7 +145,9 @@ class LineEngine:
         self._subscribers: list[Callable[[EngineNews], None]] = []
         self._sub_lock = threading.Lock()
         self._latest: dict[str, BoothSnapshot] = {}
-        self._seq = 0
+        # Snapshot sequence numbers keep growing across engine restarts (clients drop
+        # an update older than one they have): start from the wall clock in µs.
+        self._seq = time.time_ns() // 1000
         self._last_heartbeat: float | None = None
         self._last_meter = 0.0
         self._last_refresh = 0.0
