@@ -1,0 +1,196 @@
+"""The carrier-account page: balance, top-ups over a period with their sum, a new
+top-up, and the low-balance threshold the cashier window warns at."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from callshop_pos.errors import InvalidInput
+from callshop_pos.money import MoneyError, parse_minor
+from callshop_pos.services import carrier_account, ledger, settings as settings_service
+from callshop_pos.services.admin_prices import today
+from callshop_pos.services.auth import Actor
+from callshop_pos.services.carrier_account import Topup, TopupList
+from callshop_pos.services.context import Shop
+from ui.admin.common import (
+    Col,
+    RecordTableModel,
+    call_service,
+    from_qdate,
+    local_time_text,
+    micro_usd_text,
+    section_title,
+    to_qdate,
+    tr,
+)
+
+__all__ = ["AccountPage"]
+
+_CTX = "Account"
+
+
+def _usd_micro(text: str) -> int:
+    """USD typed by a person (2 decimals at most) as micro-USD."""
+    try:
+        return parse_minor(text, 2) * 10_000
+    except MoneyError as exc:
+        raise InvalidInput(str(exc)) from None
+
+
+def _columns() -> list[Col[Topup]]:
+    return [
+        Col(tr(_CTX, "Date"), lambda t: t.value_date.isoformat()),
+        Col(tr(_CTX, "Amount USD"), lambda t: micro_usd_text(t.amount_micro_usd), True),
+        Col(tr(_CTX, "Paid by"), lambda t: tr(_CTX, t.method)),
+        Col(tr(_CTX, "Reference"), lambda t: t.reference),
+        Col(tr(_CTX, "Recorded"), lambda t: local_time_text(t.recorded_at)),
+        Col(tr(_CTX, "By"), lambda t: t.recorded_by),
+    ]
+
+
+class AccountPage(QWidget):
+    def __init__(self, shop: Shop, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.shop, self.actor = shop, actor
+        self.listing: TopupList | None = None
+        layout = QVBoxLayout(self)
+        head = QHBoxLayout()
+        head.addWidget(section_title(tr(_CTX, "Carrier account")))
+        head.addStretch(1)
+        layout.addLayout(head)
+
+        top = QHBoxLayout()
+        balance_box = QGroupBox(tr(_CTX, "Balance"))
+        balance_layout = QVBoxLayout(balance_box)
+        self.balance_label = QLabel()
+        self.balance_label.setObjectName("bigFigure")
+        self.warning_label = QLabel()
+        self.warning_label.setObjectName("errorText")
+        balance_layout.addWidget(self.balance_label)
+        balance_layout.addWidget(self.warning_label)
+        threshold_row = QHBoxLayout()
+        threshold_row.addWidget(QLabel(tr(_CTX, "Warn the cashier below USD")))
+        self.threshold_edit = QLineEdit()
+        self.threshold_edit.setMaximumWidth(110)
+        self.threshold_button = QPushButton(tr(_CTX, "Set"))
+        threshold_row.addWidget(self.threshold_edit)
+        threshold_row.addWidget(self.threshold_button)
+        threshold_row.addStretch(1)
+        balance_layout.addLayout(threshold_row)
+        top.addWidget(balance_box, 1)
+
+        add_box = QGroupBox(tr(_CTX, "Add a top-up"))
+        form = QFormLayout(add_box)
+        self.amount_edit = QLineEdit()
+        self.amount_edit.setPlaceholderText("500.00")
+        self.date_edit = QDateEdit(to_qdate(today(shop)))
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.method_combo = QComboBox()
+        self.method_combo.addItem(tr(_CTX, "bank"), "bank")
+        self.method_combo.addItem(tr(_CTX, "cash"), "cash")
+        self.reference_edit = QLineEdit()
+        self.add_button = QPushButton(tr(_CTX, "Add top-up"))
+        self.add_button.setObjectName("primary")
+        form.addRow(tr(_CTX, "Amount USD"), self.amount_edit)
+        form.addRow(tr(_CTX, "Value date"), self.date_edit)
+        form.addRow(tr(_CTX, "Paid by"), self.method_combo)
+        form.addRow(tr(_CTX, "Reference"), self.reference_edit)
+        form.addRow("", self.add_button)
+        top.addWidget(add_box, 1)
+        layout.addLayout(top)
+
+        period = QHBoxLayout()
+        period.addWidget(QLabel(tr(_CTX, "Top-ups from")))
+        end = today(shop)
+        self.from_edit = QDateEdit(to_qdate(end.replace(day=1) - timedelta(days=62)))
+        self.to_edit = QDateEdit(to_qdate(end))
+        for edit in (self.from_edit, self.to_edit):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        period.addWidget(self.from_edit)
+        period.addWidget(QLabel(tr(_CTX, "to")))
+        period.addWidget(self.to_edit)
+        self.show_button = QPushButton(tr(_CTX, "Show"))
+        period.addWidget(self.show_button)
+        period.addStretch(1)
+        self.sum_label = QLabel()
+        self.sum_label.setObjectName("sumFigure")
+        period.addWidget(self.sum_label)
+        layout.addLayout(period)
+
+        self.model: RecordTableModel[Topup] = RecordTableModel(_columns(), self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.verticalHeader().hide()
+        self.view.setAlternatingRowColors(True)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.view, 1)
+
+        self.show_button.clicked.connect(self.refresh)
+        self.add_button.clicked.connect(self.add_topup)
+        self.threshold_button.clicked.connect(self.set_threshold)
+
+    def refresh(self) -> None:
+        first, last = from_qdate(self.from_edit.date()), from_qdate(self.to_edit.date())
+        listing = call_service(
+            self, lambda: carrier_account.topups(self.shop, self.actor, first, last)
+        )
+        if listing is None:
+            return
+        self.listing = listing
+        self.model.set_rows(listing.entries)
+        self.sum_label.setText(
+            tr(_CTX, "{n} top-up(s), total USD {total}").format(
+                n=len(listing.entries), total=micro_usd_text(listing.total_micro_usd)
+            )
+        )
+        self.balance_label.setText(f"USD {micro_usd_text(listing.balance_micro_usd)}")
+        status = carrier_account.low_balance(self.shop, self.actor)
+        threshold = status.threshold_micro_usd or 0
+        self.threshold_edit.setText(micro_usd_text(threshold).replace("\u2009", ""))
+        self.warning_label.setText(
+            tr(_CTX, "Below the warning threshold — top up soon") if status.low else ""
+        )
+
+    def add_topup(self) -> bool:
+        def action() -> object:
+            amount = _usd_micro(self.amount_edit.text())
+            return ledger.add_topup(
+                self.shop, self.actor, amount, from_qdate(self.date_edit.date()),
+                self.method_combo.currentData(), self.reference_edit.text(),
+            )
+
+        if call_service(self, action) is None:
+            return False
+        self.amount_edit.clear()
+        self.reference_edit.clear()
+        self.refresh()
+        return True
+
+    def set_threshold(self) -> bool:
+        def action() -> object:
+            micro = _usd_micro(self.threshold_edit.text())
+            return settings_service.update_settings(
+                self.shop, self.actor, low_balance_threshold_micro_usd=micro
+            )
+
+        if call_service(self, action) is None:
+            return False
+        self.refresh()
+        return True

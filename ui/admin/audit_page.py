@@ -1,0 +1,158 @@
+"""The audit journal viewer: filter by user, action and date; the verifier's chain
+status in plain words; corrections of closed shifts as new entries with a reason."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from callshop_pos.services import audit_view, payments
+from callshop_pos.services.admin_prices import today
+from callshop_pos.services.audit_view import ChainStatus, JournalLine
+from callshop_pos.services.auth import Actor
+from callshop_pos.services.context import Shop
+from ui.admin.common import (
+    Col,
+    RecordTableModel,
+    call_service,
+    from_qdate,
+    local_time_text,
+    section_title,
+    to_qdate,
+    tr,
+)
+
+__all__ = ["AuditPage"]
+
+_CTX = "Audit"
+
+
+def _columns() -> list[Col[JournalLine]]:
+    return [
+        Col("#", lambda e: str(e.seq), True),
+        Col(tr(_CTX, "When"), lambda e: local_time_text(e.at)),
+        Col(tr(_CTX, "User"), lambda e: e.user),
+        Col(tr(_CTX, "Action"), lambda e: e.action),
+        Col(tr(_CTX, "Subject"), lambda e: e.subject),
+        Col(tr(_CTX, "Details"), lambda e: e.details),
+    ]
+
+
+class AuditPage(QWidget):
+    def __init__(self, shop: Shop, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.shop, self.actor = shop, actor
+        self.status: ChainStatus | None = None
+        layout = QVBoxLayout(self)
+        head = QHBoxLayout()
+        head.addWidget(section_title(tr(_CTX, "Audit journal")))
+        head.addStretch(1)
+        self.verify_button = QPushButton(tr(_CTX, "Verify chain"))
+        head.addWidget(self.verify_button)
+        layout.addLayout(head)
+
+        self.chain_label = QLabel(tr(_CTX, "Chain not checked yet"))
+        self.chain_label.setObjectName("chainStatus")
+        self.chain_label.setWordWrap(True)
+        layout.addWidget(self.chain_label)
+
+        filters = QHBoxLayout()
+        self.user_edit = QLineEdit()
+        self.user_edit.setPlaceholderText(tr(_CTX, "user"))
+        self.action_edit = QLineEdit()
+        self.action_edit.setPlaceholderText(tr(_CTX, "action, e.g. prices or shift"))
+        end = today(shop)
+        self.from_edit = QDateEdit(to_qdate(end.replace(day=1)))
+        self.to_edit = QDateEdit(to_qdate(end))
+        for edit in (self.from_edit, self.to_edit):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.filter_button = QPushButton(tr(_CTX, "Filter"))
+        for widget in (self.user_edit, self.action_edit, QLabel(tr(_CTX, "from")),
+                       self.from_edit, QLabel(tr(_CTX, "to")), self.to_edit,
+                       self.filter_button):
+            filters.addWidget(widget)
+        layout.addLayout(filters)
+
+        self.model: RecordTableModel[JournalLine] = RecordTableModel(_columns(), self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.verticalHeader().hide()
+        self.view.setAlternatingRowColors(True)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        layout.addWidget(self.view, 1)
+
+        box = QGroupBox(tr(_CTX, "Correct a call of a closed shift (adds an entry; edits nothing)"))
+        row = QHBoxLayout(box)
+        self.call_spin = QSpinBox()
+        self.call_spin.setRange(1, 2_000_000_000)
+        self.status_combo = QComboBox()
+        for status in ("paid", "unpaid", "unserved"):
+            self.status_combo.addItem(tr(_CTX, status), status)
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setPlaceholderText(tr(_CTX, "reason (required)"))
+        self.correct_button = QPushButton(tr(_CTX, "Record correction"))
+        for widget in (QLabel(tr(_CTX, "Call #")), self.call_spin,
+                       QLabel(tr(_CTX, "should be")), self.status_combo, self.reason_edit,
+                       self.correct_button):
+            row.addWidget(widget)
+        layout.addWidget(box)
+
+        self.filter_button.clicked.connect(self.refresh)
+        self.verify_button.clicked.connect(self.check_chain)
+        self.correct_button.clicked.connect(self.correct)
+
+    def refresh(self) -> None:
+        lines = call_service(
+            self,
+            lambda: audit_view.journal_lines(
+                self.shop, self.actor, user=self.user_edit.text(),
+                action=self.action_edit.text(), date_from=from_qdate(self.from_edit.date()),
+                date_to=from_qdate(self.to_edit.date()),
+            ),
+        )
+        if lines is not None:
+            self.model.set_rows(lines)
+        self.check_chain()
+
+    def check_chain(self) -> ChainStatus | None:
+        status = call_service(self, lambda: audit_view.chain_status(self.shop, self.actor))
+        if status is None:
+            return None
+        self.status = status
+        self.chain_label.setText(
+            (tr(_CTX, "Journal chain: ") + status.text)
+        )
+        self.chain_label.setProperty("intact", status.intact)
+        self.chain_label.style().unpolish(self.chain_label)
+        self.chain_label.style().polish(self.chain_label)
+        return status
+
+    def correct(self) -> bool:
+        done = call_service(
+            self,
+            lambda: payments.correct_closed_shift_call(
+                self.shop, self.actor, self.call_spin.value(),
+                self.status_combo.currentData(), self.reason_edit.text(),
+            ),
+        )
+        if done is None:
+            return False
+        self.reason_edit.clear()
+        self.refresh()
+        return True

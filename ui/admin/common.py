@@ -1,0 +1,157 @@
+"""Small pieces every administration page shares: a read-only record table model,
+error reporting for service calls, section titles and money text for the admin."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+
+from callshop_pos.errors import CallShopError
+from callshop_pos.money import format_minor, minor_to_decimal
+
+__all__ = [
+    "Col",
+    "RecordTableModel",
+    "call_service",
+    "from_qdate",
+    "micro_usd_text",
+    "minor_text",
+    "section_title",
+    "to_qdate",
+    "tr",
+]
+
+T = TypeVar("T")
+R = TypeVar("R")
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def tr(context: str, text: str) -> str:
+    return QCoreApplication.translate(context, text)
+
+
+def minor_text(minor: int | None, digits: int = 2) -> str:
+    """``12345`` → ``"123.45"`` with thousands grouped by a thin space."""
+    if minor is None:
+        return "—"
+    text = format_minor(minor, digits)
+    sign = "-" if text.startswith("-") else ""
+    whole, _, frac = text.lstrip("-").partition(".")
+    groups = f"{int(whole):,}".replace(",", "\u2009")
+    return f"{sign}{groups}.{frac}" if frac else f"{sign}{groups}"
+
+
+def micro_usd_text(micro: int | None, places: int = 2) -> str:
+    """Micro-USD as dollars with ``places`` decimals (half-up), e.g. ``"1 250.00"``."""
+    if micro is None:
+        return "—"
+    value = minor_to_decimal(micro, 6)
+    cents = int(value.scaleb(places).quantize(Decimal(1), rounding="ROUND_HALF_UP"))
+    return minor_text(cents, places)
+
+
+def to_qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def from_qdate(qd: QDate) -> date:
+    return date(qd.year(), qd.month(), qd.day())
+
+
+def section_title(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("sectionTitle")
+    return label
+
+
+def call_service(parent: QWidget | None, action: Callable[[], R], title: str = "") -> R | None:
+    """Run one service call; a known error is shown to the user and ``None`` returned.
+
+    Anything else is a bug and propagates (with its traceback).
+    """
+    try:
+        return action()
+    except CallShopError as exc:
+        QMessageBox.warning(parent, title or tr("Admin", "Not done"), str(exc))
+        return None
+
+
+@dataclass(frozen=True)
+class Col(Generic[T]):
+    """One column of a :class:`RecordTableModel`: header and how to show a record."""
+
+    header: str
+    text: Callable[[T], str]
+    numeric: bool = False
+
+
+class RecordTableModel(QAbstractTableModel, Generic[T]):
+    """A read-only table over a list of plain records (frozen dataclasses)."""
+
+    def __init__(self, columns: Sequence[Col[T]], parent: Any = None) -> None:
+        super().__init__(parent)
+        self._columns = list(columns)
+        self._rows: list[T] = []
+
+    def set_rows(self, rows: Sequence[T]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[T]:
+        return list(self._rows)
+
+    def record(self, row: int) -> T:
+        return self._rows[row]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self._columns)
+        ):
+            return self._columns[section].header
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        if not (0 <= row < len(self._rows) and 0 <= column < len(self._columns)):
+            return None
+        col = self._columns[column]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return col.text(self._rows[row])
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if col.numeric:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+def local_time_text(when: datetime | None) -> str:
+    """A UTC instant in the machine's local time, ``YYYY-MM-DD HH:MM``."""
+    if when is None:
+        return ""
+    return when.astimezone().strftime("%Y-%m-%d %H:%M")

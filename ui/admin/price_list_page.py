@@ -1,0 +1,317 @@
+"""The price-list page: the whole list, filter, edit retail, bulk markup, margin
+guard, save as a new version, import with column mapping, export, history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from callshop_pos.errors import InvalidInput
+from callshop_pos.money import MoneyError, parse_decimal
+from callshop_pos.services import admin_prices, prices
+from callshop_pos.services.auth import Actor
+from callshop_pos.services.context import Shop
+from callshop_pos.services.price_editing import ROUNDING_STEPS
+from ui.admin.common import Col, RecordTableModel, call_service, local_time_text, section_title, tr
+from ui.admin.import_dialog import ColumnMappingDialog, file_headers
+from ui.admin.price_list_model import Column, PriceListModel
+
+__all__ = ["PriceListPage", "VersionHistoryDialog"]
+
+_CTX = "PriceListPage"
+
+
+def _version_columns() -> list[Col[prices.PriceVersionInfo]]:
+    def summary(v: prices.PriceVersionInfo) -> str:
+        s = v.summary
+        return tr(_CTX, "+{a} −{r} ~{c}").format(
+            a=s.get("added", 0), r=s.get("removed", 0), c=s.get("changed", 0)
+        )
+
+    return [
+        Col(tr(_CTX, "Version"), lambda v: str(v.id) + (" ●" if v.active else ""), True),
+        Col(tr(_CTX, "Saved"), lambda v: local_time_text(v.created_at)),
+        Col(tr(_CTX, "By"), lambda v: v.created_by),
+        Col(tr(_CTX, "Source"), lambda v: v.source),
+        Col(tr(_CTX, "Rows"), lambda v: str(v.entry_count), True),
+        Col(tr(_CTX, "Changes"), summary),
+        Col(tr(_CTX, "Note"), lambda v: v.note),
+    ]
+
+
+class VersionHistoryDialog(QDialog):
+    """Every version, newest first: who saved it, when, from what, what changed."""
+
+    def __init__(self, history: list[prices.PriceVersionInfo], parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr(_CTX, "Price-list versions"))
+        self.resize(900, 420)
+        layout = QVBoxLayout(self)
+        self.model: RecordTableModel[prices.PriceVersionInfo] = RecordTableModel(
+            _version_columns(), self
+        )
+        self.model.set_rows(history)
+        view = QTableView()
+        view.setModel(self.model)
+        view.verticalHeader().hide()
+        view.horizontalHeader().setStretchLastSection(True)
+        view.resizeColumnsToContents()
+        layout.addWidget(view)
+
+
+def _ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
+    answer = QMessageBox.question(parent, title, text)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def _ask_note(parent: QWidget, title: str, text: str, default: str) -> str | None:
+    note, ok = QInputDialog.getText(parent, title, text, QLineEdit.EchoMode.Normal, default)
+    return note if ok else None
+
+
+class PriceListPage(QWidget):
+    """Opens the active version; every change stays local until **Save**.
+
+    ``ask`` and ``ask_note`` are the confirmation and note prompts (replaced by tests).
+    """
+
+    def __init__(self, shop: Shop, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.shop, self.actor = shop, actor
+        self.ask: Callable[[QWidget, str, str], bool] = _ask_yes_no
+        self.ask_note: Callable[[QWidget, str, str, str], str | None] = _ask_note
+        self.model = PriceListModel(parent=self)
+        self.version_id: int | None = None
+
+        layout = QVBoxLayout(self)
+        head = QHBoxLayout()
+        head.addWidget(section_title(tr(_CTX, "Price list")))
+        self.rate_label = QLabel()
+        self.rate_label.setObjectName("muted")
+        head.addWidget(self.rate_label)
+        head.addStretch(1)
+        self.import_button = QPushButton(tr(_CTX, "Import…"))
+        self.export_button = QPushButton(tr(_CTX, "Export…"))
+        self.history_button = QPushButton(tr(_CTX, "History"))
+        self.save_button = QPushButton(tr(_CTX, "Save as new version"))
+        self.save_button.setObjectName("primary")
+        for button in (self.import_button, self.export_button, self.history_button,
+                       self.save_button):
+            head.addWidget(button)
+        layout.addLayout(head)
+
+        tools = QHBoxLayout()
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText(tr(_CTX, "Filter: country name or dialling code"))
+        self.filter_edit.setClearButtonEnabled(True)
+        tools.addWidget(self.filter_edit, 2)
+        tools.addSpacing(16)
+        tools.addWidget(QLabel(tr(_CTX, "Selection: markup %")))
+        self.markup_edit = QLineEdit("30")
+        self.markup_edit.setMaximumWidth(70)
+        self.markup_edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+        tools.addWidget(self.markup_edit)
+        tools.addWidget(QLabel(tr(_CTX, "round to")))
+        self.step_combo = QComboBox()
+        for step in ROUNDING_STEPS:
+            self.step_combo.addItem(str(step), str(step))
+        tools.addWidget(self.step_combo)
+        self.markup_button = QPushButton(tr(_CTX, "Apply markup"))
+        self.clear_button = QPushButton(tr(_CTX, "Clear retail"))
+        tools.addWidget(self.markup_button)
+        tools.addWidget(self.clear_button)
+        layout.addLayout(tools)
+
+        self.view = QTableView()
+        self.view.setObjectName("priceTable")
+        self.view.setModel(self.model)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(Column.NUMBER, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(24)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(Column.COUNTRY, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((Column.NUMBER, 60), (Column.CODE, 90),
+                              (Column.WHOLESALE_USD, 110), (Column.WHOLESALE_LOCAL, 120),
+                              (Column.RETAIL, 80), (Column.RETAIL_OFFPEAK, 80),
+                              (Column.MARGIN, 80), (Column.INCREMENTS, 90),
+                              (Column.CONNECT_FEE, 90)):
+            self.view.setColumnWidth(column, width)
+        layout.addWidget(self.view, 1)
+
+        self.status = QLabel()
+        self.status.setObjectName("muted")
+        layout.addWidget(self.status)
+
+        self.filter_edit.textChanged.connect(self._on_filter)
+        self.markup_button.clicked.connect(self._on_markup)
+        self.clear_button.clicked.connect(self._on_clear)
+        self.save_button.clicked.connect(self.save)
+        self.import_button.clicked.connect(self._on_import)
+        self.export_button.clicked.connect(self._on_export)
+        self.history_button.clicked.connect(self.show_history)
+        self.model.dataChanged.connect(self._update_status)
+        self.model.modelReset.connect(self._update_status)
+
+    # ---- loading
+
+    def refresh(self) -> None:
+        """(Re)load the active version; unsaved edits are dropped."""
+        view = call_service(self, lambda: admin_prices.price_list(self.shop, self.actor))
+        if view is None:
+            return
+        self.version_id = view.version_id
+        self.model.set_usd_rate(view.usd_rate)
+        self.model.set_minimum_margin(view.minimum_margin_percent)
+        self.model.reset(view.entries)
+        if view.usd_rate is None:
+            self.rate_label.setText(tr(_CTX, "No USD rate set: margins cannot be shown"))
+        else:
+            self.rate_label.setText(
+                tr(_CTX, "version {v} · USD rate {rate} · minimum margin {m} %").format(
+                    v=view.version_id or "—", rate=view.usd_rate, m=view.minimum_margin_percent
+                )
+            )
+
+    def _update_status(self, *_args: object) -> None:
+        below = len(self.model.below_margin_codes())
+        text = tr(_CTX, "{shown} of {total} destinations · {edited} edited · {below} below margin")
+        self.status.setText(
+            text.format(
+                shown=self.model.rowCount(),
+                total=self.model.total_rows(),
+                edited=self.model.edited_count(),
+                below=below,
+            )
+        )
+
+    # ---- actions
+
+    def _on_filter(self, text: str) -> None:
+        self.model.set_filter(text)
+
+    def selected_rows(self) -> list[int]:
+        rows = {index.row() for index in self.view.selectionModel().selectedRows()}
+        return [self.model.source_row(r) for r in sorted(rows)]
+
+    def _on_markup(self) -> None:
+        rows = self.selected_rows()
+        if not rows:
+            QMessageBox.information(self, tr(_CTX, "Markup"), tr(_CTX, "Select rows first."))
+            return
+        rate = self.model.usd_rate
+        if rate is None:
+            QMessageBox.warning(self, tr(_CTX, "Markup"), tr(_CTX, "Set the USD rate first."))
+            return
+        try:
+            markup = parse_decimal(self.markup_edit.text(), allow_comma=True)
+            self.model.apply_markup(rows, rate, markup, Decimal(self.step_combo.currentData()))
+        except (MoneyError, InvalidInput) as exc:
+            QMessageBox.warning(self, tr(_CTX, "Markup"), str(exc))
+
+    def _on_clear(self) -> None:
+        self.model.clear_retail(self.selected_rows())
+
+    def save(self) -> bool:
+        """Save the working copy as a new version (after the margin guard); True if saved."""
+        diff = self.model.diff()
+        if diff.empty:
+            QMessageBox.information(self, tr(_CTX, "Save"), tr(_CTX, "Nothing has changed."))
+            return False
+        below = self.model.below_margin_codes()
+        if below:
+            shown = ", ".join(below[:10]) + (" …" if len(below) > 10 else "")
+            question = tr(
+                _CTX,
+                "{n} destination(s) are priced below the minimum margin of {m} %: {codes}.\n"
+                "Save anyway?",
+            ).format(n=len(below), m=self.model.minimum_margin, codes=shown)
+            if not self.ask(self, tr(_CTX, "Margin guard"), question):
+                return False
+        note = self.ask_note(
+            self, tr(_CTX, "Save price list"),
+            tr(_CTX, "Changes: {summary}\nNote for the version history:").format(
+                summary=diff.summary()),
+            diff.summary(),
+        )
+        if note is None:
+            return False
+        entries = self.model.entries()
+        saved = call_service(
+            self, lambda: prices.save_edited_version(self.shop, self.actor, entries, note)
+        )
+        if saved is None:
+            return False
+        self.refresh()
+        return True
+
+    def import_file(self, path: Path, mapping: dict[str, str], retail_in_bgn: bool) -> bool:
+        """Import ``path`` as a new version with the given header mapping."""
+        data = path.read_bytes()
+        done = call_service(
+            self,
+            lambda: prices.import_price_list(
+                self.shop, self.actor, data, path.name, mapping=mapping,
+                retail_in_bgn=retail_in_bgn,
+            ),
+            tr(_CTX, "Import refused"),
+        )
+        if done is None:
+            return False
+        self.refresh()
+        return True
+
+    def _on_import(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, tr(_CTX, "Import price list"), "", tr(_CTX, "CSV files (*.csv);;All files (*)")
+        )
+        if not name:
+            return
+        path = Path(name)
+        dialog = ColumnMappingDialog(file_headers(path.read_bytes()), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.import_file(path, dialog.mapping(), dialog.bgn.isChecked())
+
+    def export_to(self, path: Path) -> bool:
+        text = call_service(self, lambda: admin_prices.export_csv(self.shop, self.actor))
+        if text is None:
+            return False
+        path.write_text(text, encoding="utf-8")
+        return True
+
+    def _on_export(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, tr(_CTX, "Export price list"), "prices.csv", tr(_CTX, "CSV files (*.csv)")
+        )
+        if name:
+            self.export_to(Path(name))
+
+    def show_history(self) -> VersionHistoryDialog | None:
+        history = call_service(self, lambda: admin_prices.version_history(self.shop, self.actor))
+        if history is None:
+            return None
+        dialog = VersionHistoryDialog(history, self)
+        dialog.show()
+        return dialog

@@ -1,0 +1,207 @@
+"""The reports page: a period, a grouping, the table with totals, two charts, and
+export to CSV and PDF."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from callshop_pos.services import reports_admin
+from callshop_pos.services.admin_prices import today
+from callshop_pos.services.auth import Actor
+from callshop_pos.services.context import Shop
+from callshop_pos.services.reports_admin import GroupBy, PeriodReport, ReportRow
+from callshop_pos.services.reports_export import report_csv, report_pdf
+from ui.admin.common import (
+    Col,
+    RecordTableModel,
+    call_service,
+    from_qdate,
+    micro_usd_text,
+    minor_text,
+    section_title,
+    to_qdate,
+    tr,
+)
+from ui.admin.report_charts import daily_chart, top_destinations_chart
+
+__all__ = ["ReportsPage", "report_columns"]
+
+_CTX = "Reports"
+
+
+def _opt(value: object, suffix: str = "") -> str:
+    return "—" if value is None else f"{value}{suffix}"
+
+
+def report_columns(group_title: str) -> list[Col[ReportRow]]:
+    return [
+        Col(group_title, lambda r: r.key),
+        Col(tr(_CTX, "Calls"), lambda r: str(r.calls), True),
+        Col(tr(_CTX, "Attempts"), lambda r: str(r.attempts), True),
+        Col(tr(_CTX, "ASR"), lambda r: _opt(r.asr_percent, " %"), True),
+        Col(tr(_CTX, "Minutes"), lambda r: str(r.minutes), True),
+        Col(tr(_CTX, "ACD"), lambda r: _opt(r.acd_seconds, " s"), True),
+        Col(tr(_CTX, "Revenue"), lambda r: minor_text(r.revenue_minor), True),
+        Col(tr(_CTX, "Avg call"), lambda r: minor_text(r.average_call_minor), True),
+        Col(tr(_CTX, "Wholesale USD"), lambda r: micro_usd_text(r.wholesale_micro_usd), True),
+        Col(tr(_CTX, "Cost"), lambda r: minor_text(r.wholesale_cost_minor), True),
+        Col(tr(_CTX, "Profit"), lambda r: minor_text(r.profit_minor), True),
+        Col(tr(_CTX, "Unserved"), lambda r: str(r.unserved), True),
+        Col(tr(_CTX, "Unpaid"), lambda r: f"{r.unpaid} ({minor_text(r.unpaid_minor)})", True),
+    ]
+
+
+class ReportsPage(QWidget):
+    """Runs :func:`reports_admin.period_report` (admin only) and shows the result."""
+
+    def __init__(self, shop: Shop, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.shop, self.actor = shop, actor
+        self.report: PeriodReport | None = None
+        layout = QVBoxLayout(self)
+        head = QHBoxLayout()
+        head.addWidget(section_title(tr(_CTX, "Reports")))
+        head.addStretch(1)
+        end = today(shop)
+        self.first_edit = QDateEdit(to_qdate(end - timedelta(days=29)))
+        self.last_edit = QDateEdit(to_qdate(end))
+        for edit in (self.first_edit, self.last_edit):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.group_combo = QComboBox()
+        for group, label in (
+            (GroupBy.DAY, tr(_CTX, "by day")),
+            (GroupBy.DESTINATION, tr(_CTX, "by destination")),
+            (GroupBy.BOOTH, tr(_CTX, "by booth")),
+            (GroupBy.OPERATOR, tr(_CTX, "by operator")),
+        ):
+            self.group_combo.addItem(label, group.value)
+        self.run_button = QPushButton(tr(_CTX, "Show"))
+        self.run_button.setObjectName("primary")
+        self.csv_button = QPushButton(tr(_CTX, "CSV…"))
+        self.pdf_button = QPushButton(tr(_CTX, "PDF…"))
+        for widget in (QLabel(tr(_CTX, "From")), self.first_edit, QLabel(tr(_CTX, "to")),
+                       self.last_edit, self.group_combo, self.run_button, self.csv_button,
+                       self.pdf_button):
+            head.addWidget(widget)
+        layout.addLayout(head)
+
+        self.summary = QLabel()
+        self.summary.setObjectName("reportSummary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.model: RecordTableModel[ReportRow] = RecordTableModel(report_columns(""), self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.verticalHeader().hide()
+        self.view.setAlternatingRowColors(True)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        splitter.addWidget(self.view)
+        self.charts = QWidget()
+        self.charts_layout = QHBoxLayout(self.charts)
+        self.charts_layout.setContentsMargins(0, 0, 0, 0)
+        splitter.addWidget(self.charts)
+        splitter.setSizes([300, 300])
+        layout.addWidget(splitter, 1)
+
+        self.run_button.clicked.connect(self.run)
+        self.csv_button.clicked.connect(self._on_csv)
+        self.pdf_button.clicked.connect(self._on_pdf)
+
+    def refresh(self) -> None:
+        self.run()
+
+    def set_period(self, first: date, last: date, group_by: GroupBy) -> None:
+        self.first_edit.setDate(to_qdate(first))
+        self.last_edit.setDate(to_qdate(last))
+        self.group_combo.setCurrentIndex(self.group_combo.findData(group_by.value))
+
+    def run(self) -> PeriodReport | None:
+        first, last = from_qdate(self.first_edit.date()), from_qdate(self.last_edit.date())
+        group = GroupBy(self.group_combo.currentData())
+        report = call_service(
+            self, lambda: reports_admin.period_report(self.shop, self.actor, first, last, group)
+        )
+        if report is None:
+            return None
+        self.report = report
+        self.model = RecordTableModel(report_columns(self.group_combo.currentText()), self)
+        self.model.set_rows([*report.rows, report.total])
+        self.view.setModel(self.model)
+        t = report.total
+        text = tr(
+            _CTX,
+            "{calls} calls · {minutes} min · revenue {revenue} · cost {cost} · profit {profit}"
+            " · ASR {asr} · ACD {acd} · {unserved} unserved · {unpaid} unpaid",
+        ).format(
+            calls=t.calls, minutes=t.minutes, revenue=minor_text(t.revenue_minor),
+            cost=minor_text(t.wholesale_cost_minor), profit=minor_text(t.profit_minor),
+            asr=_opt(t.asr_percent, " %"), acd=_opt(t.acd_seconds, " s"),
+            unserved=t.unserved, unpaid=t.unpaid,
+        )
+        if t.cost_without_rate:
+            text += " · " + tr(_CTX, "{n} call(s) before the first USD rate: cost not included"
+                               ).format(n=t.cost_without_rate)
+        self.summary.setText(text)
+        self._show_charts(first, last)
+        return report
+
+    def _show_charts(self, first: date, last: date) -> None:
+        while self.charts_layout.count():
+            item = self.charts_layout.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        report = self.report
+        if report is None:
+            return
+        by_day = report if report.group_by is GroupBy.DAY else reports_admin.period_report(
+            self.shop, self.actor, first, last, GroupBy.DAY)
+        by_destination = (
+            report if report.group_by is GroupBy.DESTINATION
+            else reports_admin.period_report(self.shop, self.actor, first, last,
+                                             GroupBy.DESTINATION)
+        )
+        self.charts_layout.addWidget(daily_chart(list(by_day.rows)), 3)
+        self.charts_layout.addWidget(top_destinations_chart(list(by_destination.rows)), 2)
+
+    def export_csv(self, path: Path) -> None:
+        if self.report is not None:
+            path.write_text(report_csv(self.report), encoding="utf-8")
+
+    def export_pdf(self, path: Path) -> None:
+        if self.report is not None:
+            settings = self.shop.settings
+            path.write_bytes(
+                report_pdf(self.report, shop_name=settings.shop_name, currency=settings.currency)
+            )
+
+    def _on_csv(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, tr(_CTX, "Export report"), "report.csv",
+                                              tr(_CTX, "CSV files (*.csv)"))
+        if name:
+            self.export_csv(Path(name))
+
+    def _on_pdf(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, tr(_CTX, "Export report"), "report.pdf",
+                                              tr(_CTX, "PDF files (*.pdf)"))
+        if name:
+            self.export_pdf(Path(name))

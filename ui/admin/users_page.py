@@ -1,0 +1,158 @@
+"""The users page: add, disable/enable, reset password, unlock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from callshop_pos.services import users
+from callshop_pos.services.auth import Actor
+from callshop_pos.services.context import Shop
+from callshop_pos.services.users import UserInfo
+from ui.admin.common import Col, RecordTableModel, call_service, local_time_text, section_title, tr
+
+__all__ = ["UsersPage"]
+
+_CTX = "Users"
+
+
+def _state(u: UserInfo) -> str:
+    if not u.active:
+        return tr(_CTX, "disabled")
+    if u.locked_until is not None:
+        return tr(_CTX, "locked until {t}").format(t=local_time_text(u.locked_until))
+    return tr(_CTX, "active")
+
+
+def _columns() -> list[Col[UserInfo]]:
+    return [
+        Col(tr(_CTX, "User"), lambda u: u.username),
+        Col(tr(_CTX, "Role"), lambda u: tr(_CTX, u.role.value)),
+        Col(tr(_CTX, "State"), _state),
+        Col(tr(_CTX, "Last login"), lambda u: local_time_text(u.last_login_at)),
+        Col(tr(_CTX, "Created"), lambda u: local_time_text(u.created_at)),
+    ]
+
+
+def _ask_password(parent: QWidget, name: str) -> str | None:
+    text, ok = QInputDialog.getText(
+        parent, tr(_CTX, "New password"), tr(_CTX, "New password for {u}:").format(u=name),
+        QLineEdit.EchoMode.Password,
+    )
+    return text if ok else None
+
+
+class UsersPage(QWidget):
+    """``ask_password`` is the password prompt (replaced by tests)."""
+
+    def __init__(self, shop: Shop, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.shop, self.actor = shop, actor
+        self.ask_password: Callable[[QWidget, str], str | None] = _ask_password
+        layout = QVBoxLayout(self)
+        layout.addWidget(section_title(tr(_CTX, "Users")))
+        self.model: RecordTableModel[UserInfo] = RecordTableModel(_columns(), self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.verticalHeader().hide()
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.view, 1)
+
+        actions = QHBoxLayout()
+        self.disable_button = QPushButton(tr(_CTX, "Disable"))
+        self.enable_button = QPushButton(tr(_CTX, "Enable"))
+        self.password_button = QPushButton(tr(_CTX, "Reset password…"))
+        self.unlock_button = QPushButton(tr(_CTX, "Unlock"))
+        for button in (self.disable_button, self.enable_button, self.password_button,
+                       self.unlock_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        layout.addLayout(actions)
+
+        box = QGroupBox(tr(_CTX, "Add a user"))
+        add = QHBoxLayout(box)
+        self.name_edit = QLineEdit()
+        self.name_edit.setPlaceholderText(tr(_CTX, "user name"))
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit.setPlaceholderText(tr(_CTX, "password"))
+        self.role_combo = QComboBox()
+        self.role_combo.addItem(tr(_CTX, "operator"), "operator")
+        self.role_combo.addItem(tr(_CTX, "admin"), "admin")
+        self.add_button = QPushButton(tr(_CTX, "Add"))
+        self.add_button.setObjectName("primary")
+        for widget in (self.name_edit, self.password_edit, self.role_combo, self.add_button):
+            add.addWidget(widget)
+        layout.addWidget(box)
+
+        self.add_button.clicked.connect(self.add_user)
+        self.disable_button.clicked.connect(lambda: self._on_selected(users.disable))
+        self.enable_button.clicked.connect(lambda: self._on_selected(users.enable))
+        self.unlock_button.clicked.connect(lambda: self._on_selected(users.unlock))
+        self.password_button.clicked.connect(self.reset_password)
+
+    def refresh(self) -> None:
+        listed = call_service(self, lambda: users.list_users(self.shop, self.actor))
+        if listed is not None:
+            self.model.set_rows(listed)
+
+    def selected(self) -> UserInfo | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.record(rows[0].row()) if rows else None
+
+    def select_user(self, name: str) -> None:
+        for row, user in enumerate(self.model.rows()):
+            if user.username == name:
+                self.view.selectRow(row)
+                return
+
+    def _on_selected(self, action: Callable[[Shop, Actor, str], UserInfo]) -> bool:
+        user = self.selected()
+        if user is None:
+            return False
+        done = call_service(self, lambda: action(self.shop, self.actor, user.username))
+        self.refresh()
+        return done is not None
+
+    def reset_password(self) -> bool:
+        user = self.selected()
+        if user is None:
+            return False
+        password = self.ask_password(self, user.username)
+        if password is None:
+            return False
+        done = call_service(
+            self, lambda: users.set_password(self.shop, self.actor, user.username, password)
+        )
+        self.refresh()
+        return done is not None
+
+    def add_user(self) -> bool:
+        done = call_service(
+            self,
+            lambda: users.add_user(
+                self.shop, self.actor, self.name_edit.text(), self.password_edit.text(),
+                self.role_combo.currentData(),
+            ),
+        )
+        if done is None:
+            return False
+        self.name_edit.clear()
+        self.password_edit.clear()
+        self.refresh()
+        return True

@@ -1,0 +1,136 @@
+"""The administration window: a list of pages on the left, the page on the right.
+
+Each page is its own module and loads its data when first shown (and again when
+shown later), so opening the window is cheap. The window refuses non-admins itself;
+every page's service calls check the role again in the core.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import resources
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from callshop_pos.db.models.users import Role
+from callshop_pos.services.auth import Actor, require_role
+from callshop_pos.services.context import Shop
+from ui.admin.common import tr
+
+__all__ = ["AdminWindow", "open_admin_window"]
+
+_CTX = "AdminWindow"
+
+
+def _stylesheet() -> str:
+    """The cashier window's stylesheet plus the administration additions."""
+    style = resources.files("resources.style")
+    parts = []
+    for name in ("callshop.qss", "admin.qss"):
+        file = style / name
+        if file.is_file():
+            parts.append(file.read_text(encoding="utf-8"))
+    return "\n".join(parts)
+
+
+class AdminWindow(QMainWindow):
+    def __init__(self, shop: Shop, actor: Actor, parent: QWidget | None = None) -> None:
+        require_role(actor, Role.ADMIN)
+        super().__init__(parent)
+        self.shop, self.actor = shop, actor
+        self.setWindowTitle(tr(_CTX, "CallShop POS — Administration"))
+        self.setObjectName("adminWindow")
+        self.resize(1280, 800)
+        self.setStyleSheet(_stylesheet())
+        central = QWidget()
+        central.setObjectName("mainCentral")
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.nav = QListWidget()
+        self.nav.setObjectName("adminNav")
+        self.nav.setFixedWidth(190)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("adminPages")
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.pages: dict[str, QWidget] = {}
+        self._factories: dict[str, Callable[[], QWidget]] = {}
+        for key, title, factory in self._page_list():
+            item = QListWidgetItem(title)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+            self._factories[key] = factory
+        self.nav.currentRowChanged.connect(self._on_page)
+        self.nav.setCurrentRow(0)
+
+    def _page_list(self) -> list[tuple[str, str, Callable[[], QWidget]]]:
+        from ui.admin.account_page import AccountPage
+        from ui.admin.audit_page import AuditPage
+        from ui.admin.booths_page import BoothsPage
+        from ui.admin.fx_page import FxPage
+        from ui.admin.price_list_page import PriceListPage
+        from ui.admin.reports_page import ReportsPage
+        from ui.admin.settings_page import SettingsPage
+        from ui.admin.users_page import UsersPage
+
+        shop, actor = self.shop, self.actor
+        return [
+            ("prices", tr(_CTX, "Price list"), lambda: PriceListPage(shop, actor)),
+            ("fx", tr(_CTX, "USD rate"), lambda: FxPage(shop, actor)),
+            ("account", tr(_CTX, "Carrier account"), lambda: AccountPage(shop, actor)),
+            ("reports", tr(_CTX, "Reports"), lambda: ReportsPage(shop, actor)),
+            ("users", tr(_CTX, "Users"), lambda: UsersPage(shop, actor)),
+            ("booths", tr(_CTX, "Booths"), lambda: BoothsPage(shop, actor)),
+            ("settings", tr(_CTX, "Settings"), lambda: SettingsPage(shop, actor)),
+            ("audit", tr(_CTX, "Audit journal"), lambda: AuditPage(shop, actor)),
+        ]
+
+    def page(self, key: str) -> QWidget:
+        """The page called ``key`` (built on first use)."""
+        page = self.pages.get(key)
+        if page is None:
+            page = self._factories[key]()
+            self.pages[key] = page
+            self.stack.addWidget(page)
+        return page
+
+    def show_page(self, key: str) -> QWidget:
+        """Switch to a page and reload its data."""
+        for row in range(self.nav.count()):
+            item = self.nav.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == key and self.nav.currentRow() != row:
+                self.nav.setCurrentRow(row)
+                return self.pages[key]
+        page = self.page(key)
+        self.stack.setCurrentWidget(page)
+        refresh = getattr(page, "refresh", None)
+        if callable(refresh):
+            refresh()
+        return page
+
+    def _on_page(self, row: int) -> None:
+        item = self.nav.item(row)
+        if item is not None:
+            self.show_page(str(item.data(Qt.ItemDataRole.UserRole)))
+
+
+def open_admin_window(shop: Shop, actor: Actor, parent: QWidget | None = None) -> AdminWindow:
+    """Open (show) the administration window for an administrator.
+
+    Raises ``PermissionDenied`` for anyone else (the cashier window shows the action
+    only to admins, but this is where it is enforced in the UI layer too).
+    """
+    window = AdminWindow(shop, actor, parent)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    window.show()
+    return window

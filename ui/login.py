@@ -1,0 +1,109 @@
+"""The login screen: user name and password, the core's refusal shown as it is said.
+
+In demo mode (and only then) it shows the demo accounts, so a visitor can try the
+till without reading a manual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from callshop_pos.errors import CallShopError
+from callshop_pos.services.auth import Actor
+
+__all__ = ["LoginDialog"]
+
+Login = Callable[[str, str], Actor]
+
+
+class LoginDialog(QDialog):
+    """Asks for credentials until ``login`` accepts them; :attr:`actor` is the result."""
+
+    def __init__(
+        self,
+        login: Login,
+        *,
+        demo_accounts: list[tuple[str, str, str]] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._login = login
+        self.actor: Actor | None = None
+        self.setWindowTitle(self.tr("CallShop POS — log in"))
+        self.setMinimumWidth(420)
+
+        title = QLabel(self.tr("CallShop POS"), objectName="loginTitle")
+        subtitle = QLabel(self.tr("Log in to the till"), objectName="loginSubtitle")
+        self.user_edit = QLineEdit()
+        self.user_edit.setPlaceholderText(self.tr("user name"))
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit.setPlaceholderText(self.tr("password"))
+        self.error_label = QLabel(objectName="errorText")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+
+        form = QFormLayout()
+        form.addRow(self.tr("&User"), self.user_edit)
+        form.addRow(self.tr("&Password"), self.password_edit)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(self.tr("Log in"))
+        self.ok_button.setDefault(True)
+        buttons.accepted.connect(self._on_submit)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 20)
+        layout.setSpacing(12)
+        layout.addWidget(title)
+        layout.addWidget(subtitle)
+        if demo_accounts:
+            lines = [self.tr("<b>Demo mode</b> — simulated booths, sample prices.")]
+            for role, name, password in demo_accounts:
+                lines.append(
+                    self.tr("{role}: <b>{name}</b> / <b>{password}</b>").format(
+                        role=role, name=name, password=password
+                    )
+                )
+            self.demo_label = QLabel("<br>".join(lines), objectName="demoBox")
+            self.demo_label.setTextFormat(Qt.TextFormat.RichText)
+            layout.addWidget(self.demo_label)
+            self.user_edit.setText(demo_accounts[0][1])
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        (self.password_edit if self.user_edit.text() else self.user_edit).setFocus()
+
+    def _on_submit(self) -> None:
+        name = self.user_edit.text().strip()
+        if not name:
+            self._show_error(self.tr("Enter your user name."))
+            self.user_edit.setFocus()
+            return
+        try:
+            self.actor = self._login(name, self.password_edit.text())
+        except CallShopError as exc:
+            self._show_error(str(exc))
+            self.password_edit.clear()
+            self.password_edit.setFocus()
+            return
+        self.accept()
+
+    def _show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.show()

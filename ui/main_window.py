@@ -1,0 +1,511 @@
+"""The cashier's main window, composed of the widgets in this package.
+
+Live booth state arrives through the bridge; the cashier's actions go through the
+:class:`~ui.till.Till` operations, whose change values land in one handler
+(:meth:`MainWindow._on_changed`) that refreshes exactly what changed. Booth
+commands go to the line engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from callshop_pos.errors import CallShopError
+from callshop_pos.lines.snapshot import BillingMode, BoothSnapshot
+from callshop_pos.rating import Quote
+from callshop_pos.services.calls import CallView
+from callshop_pos.services.payments import PaymentResult, StatusChange
+from callshop_pos.services.reports import ShiftReport
+from callshop_pos.services.shifts import ShiftOpened
+from ui.booth_grid import BoothGrid
+from ui.booth_tile import Meter
+from ui.bridge import EngineBridge
+from ui.calls_model import StatusFilter
+from ui.calls_panel import CallsPanel
+from ui.close_shift import CloseShiftDialog
+from ui.deposit_dialog import DepositDialog
+from ui.engine_link import EngineControl
+from ui.formatting import Formatter
+from ui.open_shift import OpenShiftDialog
+from ui.pay_dialog import PayDialog
+from ui.quote_box import QuoteBox
+from ui.sessions import SessionsDialog
+from ui.shift_bar import ShiftBar
+from ui.till import Till
+from ui.unpaid_dialog import ReasonDialog
+
+__all__ = ["MainWindow"]
+
+CallsById = Callable[[list[int]], list[CallView]]
+
+
+class MainWindow(QMainWindow):
+    """Booths, the shift's calls, PAY and the shift's figures on one screen."""
+
+    language_requested = Signal()  # the settings dialog asked for another language
+    logout_requested = Signal()
+
+    def __init__(
+        self,
+        till: Till,
+        bridge: EngineBridge,
+        engine: EngineControl | None,
+        formatter: Formatter,
+        *,
+        quote: Callable[[str], Quote | None],
+        meter: Meter | None = None,
+        calls_by_id: CallsById | None = None,
+        print_receipt: Callable[[PaymentResult], None] | None = None,
+        confirm: Callable[[str, str], bool] | None = None,
+        today: Callable[[], date] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.till = till
+        self.bridge = bridge
+        self.engine = engine
+        self.fmt = formatter
+        self._calls_by_id = calls_by_id
+        self._print_receipt = print_receipt
+        self._confirm = confirm or self._ask
+        self._today = today or (lambda: datetime.now().astimezone().date())
+        self.dialog: QWidget | None = None  # the dialog open right now (tests drive it)
+        self.setWindowTitle(self.tr("CallShop POS — till"))
+        self.setMinimumSize(1100, 640)
+
+        self.shift_bar = ShiftBar(formatter)
+        self.shift_bar.set_operator(till.actor.username)
+        self.grid = BoothGrid(formatter)
+        if meter is not None:
+            self.grid.set_meter(meter)
+        self.calls = CallsPanel(formatter)
+        self.quote_box = QuoteBox(quote, formatter)
+
+        self._build_actions()
+        side = self._build_side()
+
+        grid_frame = QFrame(objectName="gridFrame")
+        grid_layout = QVBoxLayout(grid_frame)
+        grid_layout.setContentsMargins(0, 0, 0, 0)
+        grid_title = QHBoxLayout()
+        grid_title.addWidget(QLabel(self.tr("Booths"), objectName="sectionTitle"))
+        grid_title.addStretch(1)
+        grid_title.addWidget(QLabel(
+            self.tr("digits pick a booth · Enter pays it · menu key for actions"),
+            objectName="hint"))
+        grid_layout.addLayout(grid_title)
+        grid_layout.addWidget(self.grid, 1)
+
+        bottom = QWidget()
+        bottom_layout = QHBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.setSpacing(10)
+        bottom_layout.addWidget(self.calls, 1)
+        bottom_layout.addWidget(side)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(grid_frame)
+        self.splitter.addWidget(bottom)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setChildrenCollapsible(False)
+
+        central = QWidget(objectName="mainCentral")
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.shift_bar)
+        body = QVBoxLayout()
+        body.setContentsMargins(12, 10, 12, 10)
+        body.addWidget(self.splitter, 1)
+        layout.addLayout(body, 1)
+        self.setCentralWidget(central)
+        self.statusBar().showMessage(self.tr(
+            "F2 pay selected · F3 pay booth · F4 served without payment · "
+            "F6 back to unserved · F9 sessions · F12 close shift"))
+
+        # Live engine state, then the operations' change values: one handler each.
+        bridge.booth_updated.connect(self._on_booth)
+        bridge.call_finished.connect(self._on_call_finished)
+        bridge.connection_changed.connect(self.shift_bar.set_engine)
+        till.changed.connect(self._on_changed)
+        self.grid.selected.connect(self._on_booth_selected)
+        self.grid.activated.connect(self._on_booth_activated)
+        self.grid.action_requested.connect(self._on_booth_action)
+        self.calls.selection_changed.connect(self._update_actions)
+        self.calls.activated.connect(self.pay_selected)
+
+        self.shift_bar.set_engine(bridge.connected)
+        for snapshot in bridge.booths():
+            self._on_booth(snapshot)
+        self.reload_shift()
+        self._update_actions()
+
+    # ---- building
+
+    def _action(self, text: str, key: str | QKeySequence.StandardKey | None,
+                slot: Callable[[], Any]) -> QAction:
+        action = QAction(text, self)
+        if key is not None:
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.pay_action = self._action(self.tr("PAY selected calls"), "F2", self.pay_selected)
+        self.pay_booth_action = self._action(self.tr("Pay booth's calls"), "F3", self.pay_booth)
+        self.unpaid_action = self._action(self.tr("Served without payment…"), "F4",
+                                          self.mark_unpaid)
+        self.unserved_action = self._action(self.tr("Back to unserved…"), "F6",
+                                            self.back_to_unserved)
+        self.sessions_action = self._action(self.tr("Sessions…"), "F9", self.show_sessions)
+        self.settings_action = self._action(self.tr("Language…"), "F10",
+                                            self.language_requested.emit)
+        self.close_shift_action = self._action(self.tr("Close shift…"), "F12", self.close_shift)
+        self.lock_action = self._action(self.tr("Lock / unlock booth"), "Ctrl+L",
+                                        lambda: self._booth_command("toggle_lock"))
+        self.hang_up_action = self._action(self.tr("Hang up booth…"), "Ctrl+H",
+                                           lambda: self._booth_command("hang_up"))
+        self.deposit_action = self._action(self.tr("Take deposit…"), "Ctrl+D",
+                                           lambda: self._booth_command("deposit"))
+        self.booth_calls_action = self._action(self.tr("Show booth's calls"), "Ctrl+B",
+                                               lambda: self._booth_command("calls"))
+        self.quote_action = self._action(self.tr("How much to call…?"), "Ctrl+K",
+                                         self.quote_box.number_edit.setFocus)
+        self.booths_action = self._action(self.tr("Go to booths"), "Ctrl+1", self._focus_booths)
+        self.table_action = self._action(self.tr("Go to calls"), "Ctrl+2",
+                                         self.calls.table.setFocus)
+        self.logout_action = self._action(self.tr("Log out"), "Ctrl+Q",
+                                          self.logout_requested.emit)
+
+        menu = self.menuBar()
+        till_menu = menu.addMenu(self.tr("&Till"))
+        for action in (self.pay_action, self.pay_booth_action, self.unpaid_action,
+                       self.unserved_action):
+            till_menu.addAction(action)
+        till_menu.addSeparator()
+        till_menu.addAction(self.sessions_action)
+        till_menu.addAction(self.close_shift_action)
+        till_menu.addSeparator()
+        till_menu.addAction(self.settings_action)
+        till_menu.addAction(self.logout_action)
+        booth_menu = menu.addMenu(self.tr("&Booth"))
+        for action in (self.lock_action, self.hang_up_action, self.deposit_action,
+                       self.booth_calls_action):
+            booth_menu.addAction(action)
+        view_menu = menu.addMenu(self.tr("&View"))
+        for action in (self.booths_action, self.table_action, self.quote_action):
+            view_menu.addAction(action)
+
+    def _button(self, action: QAction, name: str = "") -> QPushButton:
+        shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        button = QPushButton(f"{action.text()}   {shortcut}".strip())
+        if name:
+            button.setObjectName(name)
+        button.setAutoDefault(False)
+        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        button.clicked.connect(action.trigger)
+        return button
+
+    def _build_side(self) -> QWidget:
+        side = QWidget()
+        side.setFixedWidth(290)
+        layout = QVBoxLayout(side)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        self.pay_button = self._button(self.pay_action, "payButton")
+        self.pay_booth_button = self._button(self.pay_booth_action)
+        self.unpaid_button = self._button(self.unpaid_action)
+        self.unserved_button = self._button(self.unserved_action)
+        layout.addWidget(self.pay_button)
+        layout.addWidget(self.pay_booth_button)
+        layout.addWidget(self.unpaid_button)
+        layout.addWidget(self.unserved_button)
+        layout.addWidget(self.quote_box)
+        layout.addStretch(1)
+        layout.addWidget(self._button(self.sessions_action))
+        self.close_shift_button = self._button(self.close_shift_action, "dangerButton")
+        layout.addWidget(self.close_shift_button)
+        return side
+
+    # ---- shift and calls
+
+    def reload_shift(self) -> None:
+        """Read the open shift and its calls afresh (start-up, shift opened or closed)."""
+        summary = self.till.current_shift()
+        self.shift_bar.show_summary(summary)
+        self.calls.set_calls(self.till.shift_calls() if summary is not None else [])
+        self.calls.add_booths(self.grid.booths())
+        self._update_actions()
+
+    def _refresh_summary(self) -> None:
+        self.shift_bar.show_summary(self.till.current_shift())
+
+    def _on_call_finished(self, event: Any) -> None:
+        """A call ended: show it at once (and refresh the shift's figures)."""
+        call_id = getattr(event, "call_id", None)
+        if call_id is None or not getattr(event, "answered", True):
+            return
+        if self._calls_by_id is not None:
+            calls = self._calls_by_id([call_id])
+        else:
+            calls = [c for c in self.till.shift_calls() if c.id == call_id]
+        calls = [c for c in calls if c.shift_id is not None and (
+            self.shift_bar.summary is not None and c.shift_id == self.shift_bar.summary.id)]
+        if calls:
+            self.calls.upsert(calls)
+            self._refresh_summary()
+            self._update_actions()
+
+    def _on_changed(self, change: Any) -> None:
+        """The one place that reacts to what an operation changed."""
+        if isinstance(change, ShiftOpened):
+            self.reload_shift()
+            return
+        if isinstance(change, ShiftReport) and change.kind == "Z":
+            self.reload_shift()
+            return
+        if isinstance(change, PaymentResult | StatusChange):
+            self.calls.upsert(list(change.calls))
+            self._refresh_summary()
+            self._update_actions()
+            if self.engine is not None:
+                # The engine shows each booth's unpaid count and may auto-lock.
+                self._engine_call(self.engine.refresh)
+
+    def _update_actions(self) -> None:
+        selected = self.calls.selected_calls()
+        shift_open = self.shift_bar.summary is not None
+        self.pay_action.setEnabled(shift_open and any(c.status != "paid" for c in selected))
+        self.unpaid_action.setEnabled(shift_open and any(c.status != "unpaid" for c in selected))
+        self.unserved_action.setEnabled(
+            shift_open and any(c.status != "unserved" for c in selected))
+        booth = self.grid.current_booth
+        self.pay_booth_action.setEnabled(shift_open and booth is not None)
+        self.close_shift_action.setEnabled(shift_open)
+        for action in (self.lock_action, self.hang_up_action, self.deposit_action,
+                       self.booth_calls_action):
+            action.setEnabled(booth is not None)
+        for button, action in ((self.pay_button, self.pay_action),
+                               (self.pay_booth_button, self.pay_booth_action),
+                               (self.unpaid_button, self.unpaid_action),
+                               (self.unserved_button, self.unserved_action),
+                               (self.close_shift_button, self.close_shift_action)):
+            button.setEnabled(action.isEnabled())
+
+    # ---- booths
+
+    def _on_booth(self, snapshot: BoothSnapshot) -> None:
+        known = snapshot.booth in self.grid.booths()
+        self.grid.update_booth(snapshot)
+        if not known:
+            self.calls.add_booths([snapshot.booth])
+            if self.grid.current_booth is None:
+                self.grid.select_booth(snapshot.booth)
+
+    def _on_booth_selected(self, _booth: str) -> None:
+        self._update_actions()
+
+    def _on_booth_activated(self, booth: str) -> None:
+        self.grid.select_booth(booth)
+        self.pay_booth()
+
+    def _focus_booths(self) -> None:
+        booth = self.grid.current_booth or (self.grid.booths() or [None])[0]
+        if booth is not None:
+            self.grid.select_booth(booth)
+            self.grid.tile(booth).setFocus()
+
+    def _on_booth_action(self, booth: str, action: str) -> None:
+        self.grid.select_booth(booth)
+        if action == "pay":
+            self.pay_booth()
+        else:
+            self._booth_command(action)
+
+    def _booth_command(self, action: str) -> None:
+        booth = self.grid.current_booth
+        if booth is None:
+            return
+        snapshot = self.grid.tile(booth).snapshot
+        if action == "calls":
+            self.calls.show_booth(booth)
+            self.calls.show_status(StatusFilter.ALL)
+            self.calls.table.setFocus()
+            return
+        if self.engine is None or not self.bridge.connected:
+            self._error(self.tr("The line engine is not reachable; try again in a moment."))
+            return
+        engine = self.engine
+        if action in ("toggle_lock", "lock", "unlock"):
+            unlock = snapshot.locked if action == "toggle_lock" else action == "unlock"
+            if unlock:
+                self._engine_call(lambda: engine.unlock(booth))
+            else:
+                self._engine_call(lambda: engine.lock(booth))
+        elif action == "hang_up":
+            if self._confirm(self.tr("Hang up"),
+                             self.tr("Hang up the call in {booth} now?").format(booth=booth)):
+                self._engine_call(lambda: engine.hang_up(booth))
+        elif action == "deposit":
+            if snapshot.billing is not BillingMode.PREPAID:
+                self._error(self.tr("{booth} is a postpaid booth: it takes no deposit.").format(
+                    booth=booth))
+                return
+            dialog = DepositDialog(snapshot, self.fmt, self)
+            if self._run(dialog):
+                amount, top_up = dialog.amount(), dialog.top_up()
+                self._engine_call(lambda: engine.set_deposit(booth, amount, top_up))
+
+    def _engine_call(self, command: Callable[[], Any]) -> bool:
+        try:
+            command()
+        except (CallShopError, OSError, EOFError) as exc:
+            self._error(self.tr("The line engine refused: {error}").format(error=exc))
+            return False
+        return True
+
+    # ---- PAY and status changes
+
+    def pay_selected(self) -> None:
+        calls = [c for c in self.calls.selected_calls() if c.status != "paid"]
+        if not calls:
+            self.statusBar().showMessage(self.tr("Select the calls to pay first."), 5000)
+            return
+        self._pay(calls)
+
+    def pay_booth(self) -> None:
+        booth = self.grid.current_booth
+        if booth is None:
+            return
+        calls = [c for c in self.calls.model.calls()
+                 if c.booth == booth and c.status == "unserved"]
+        if not calls:
+            self.statusBar().showMessage(
+                self.tr("{booth} has no unserved calls.").format(booth=booth), 5000)
+            return
+        self.calls.show_booth(booth)
+        self.calls.show_status(StatusFilter.UNSERVED)
+        self.calls.select_calls([c.id for c in calls])
+        self._pay(calls)
+
+    def _pay(self, calls: list[CallView]) -> None:
+        ids = [c.id for c in calls]
+        try:
+            bill = self.till.quote_payment(ids)
+        except CallShopError as exc:
+            self._error(str(exc))
+            return
+        settings = self.till.shop.settings
+        bgn_until = None
+        if settings.bgn_line_enabled:
+            bgn_until = settings.bgn_line_until or date.max
+        policy = settings.print_policy
+        printer = self._print_receipt if policy != "never" else None
+        dialog = PayDialog(
+            bill, self.fmt, lambda tendered: self.till.pay(ids, tendered),
+            print_receipt=printer, print_default=policy in ("always", "ask"),
+            bgn_until=bgn_until, today=self._today(), parent=self)
+        if self._run(dialog) and dialog.result_value is not None:
+            result = dialog.result_value
+            self.statusBar().showMessage(self.tr("Paid {total}; change {change}.").format(
+                total=self.fmt.money(result.total_minor),
+                change=self.fmt.money(result.change_minor)), 10000)
+            self._auto_lock({c.booth for c in result.calls})
+
+    def _auto_lock(self, booths: set[str]) -> None:
+        if self.engine is None or not self.till.auto_lock_after_pay:
+            return
+        engine = self.engine
+        for booth in sorted(booths):
+            still_due = any(c.booth == booth and c.status == "unserved"
+                            for c in self.calls.model.calls())
+            if not still_due:
+                self._engine_call(lambda b=booth: engine.lock(b))  # type: ignore[misc]
+
+    def mark_unpaid(self) -> None:
+        calls = [c for c in self.calls.selected_calls() if c.status != "unpaid"]
+        if not calls:
+            return
+        ids = [c.id for c in calls]
+        dialog = ReasonDialog(calls, self.fmt,
+                              lambda reason: self.till.mark_unpaid(ids, reason),
+                              target="unpaid", parent=self)
+        self._run(dialog)
+
+    def back_to_unserved(self) -> None:
+        calls = [c for c in self.calls.selected_calls() if c.status != "unserved"]
+        if not calls:
+            return
+
+        def apply(reason: str) -> None:
+            for call in calls:
+                self.till.set_status(call.id, "unserved", reason)
+
+        self._run(ReasonDialog(calls, self.fmt, apply, target="unserved", parent=self))
+
+    # ---- sessions and close
+
+    def show_sessions(self) -> None:
+        dialog = SessionsDialog(self.till.list_shifts, self.till.show_shift, self.fmt,
+                                today=self._today(), parent=self)
+        self._run(dialog)
+
+    def close_shift(self) -> None:
+        try:
+            report = self.till.x_report()
+        except CallShopError as exc:
+            self._error(str(exc))
+            return
+        self._run(CloseShiftDialog(report, self.fmt, self.till.close_shift, self))
+        if self.till.current_shift() is None:
+            self.ask_open_shift()
+
+    def ask_open_shift(self) -> bool:
+        """No shift open: ask for the opening float (False if the cashier declined)."""
+        dialog = OpenShiftDialog(self.till.open_shift, self.till.actor.username, self)
+        return self._run(dialog)
+
+    # ---- helpers
+
+    def _run(self, dialog: Any) -> bool:
+        """Show a modal dialog; tests reach it through :attr:`dialog` while it runs."""
+        self.dialog = dialog
+        try:
+            return bool(dialog.exec())
+        finally:
+            self.dialog = None
+            dialog.deleteLater()
+
+    def _ask(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _error(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10000)
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("CallShop POS"), text,
+                          QMessageBox.StandardButton.Ok, self)
+        self._run(box)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # The engine keeps running (calls are never lost); only this window goes.
+        self.grid.hide()
+        super().closeEvent(event)

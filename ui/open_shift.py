@@ -1,0 +1,87 @@
+"""Opening a shift: the cashier counts the float in the drawer and starts the shift."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from callshop_pos.errors import CallShopError
+from callshop_pos.services.shifts import ShiftOpened
+from ui.amount_edit import AmountEdit
+
+__all__ = ["OpenShiftDialog"]
+
+
+class OpenShiftDialog(QDialog):
+    """Asks for the opening float and opens the shift through ``open_shift``."""
+
+    def __init__(
+        self,
+        open_shift: Callable[[int], ShiftOpened],
+        operator: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._open_shift = open_shift
+        self.result_value: ShiftOpened | None = None
+        self.setWindowTitle(self.tr("Open a shift"))
+        self.setMinimumWidth(420)
+
+        heading = QLabel(self.tr("No shift is open"), objectName="sectionTitle")
+        text = QLabel(
+            self.tr(
+                "{operator}, count the cash in the drawer and enter it as the opening "
+                "float. Calls that ended while no shift was open join this shift."
+            ).format(operator=operator)
+        )
+        text.setWordWrap(True)
+        self.float_edit = AmountEdit()
+        self.float_edit.setObjectName("bigAmount")
+        self.float_edit.setText("0")
+        self.float_edit.selectAll()
+        self.error_label = QLabel(objectName="errorText")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+
+        form = QFormLayout()
+        form.addRow(self.tr("Opening &float"), self.float_edit)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(self.tr("Open shift"))
+        self.ok_button.setDefault(True)
+        buttons.accepted.connect(self._on_submit)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 16)
+        layout.setSpacing(12)
+        layout.addWidget(heading)
+        layout.addWidget(text)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        self.float_edit.setFocus()
+
+    def _on_submit(self) -> None:
+        amount = self.float_edit.amount()
+        if amount is None:
+            self.error_label.setText(self.tr("Enter the amount in the drawer, e.g. 50.00."))
+            self.error_label.show()
+            return
+        try:
+            self.result_value = self._open_shift(amount)
+        except CallShopError as exc:
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            return
+        self.accept()

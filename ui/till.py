@@ -1,0 +1,92 @@
+"""The cashier's actions as operations (after Anki's ``CollectionOp``).
+
+Each method runs one service-layer function as the logged-in user and then emits
+:attr:`Till.changed` with the value the service returned (what changed), so the
+main window refreshes exactly that in one handler. Known errors
+(:class:`~callshop_pos.errors.CallShopError`) propagate to the caller, which shows
+them; nothing has changed in that case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from callshop_pos.services import payments, shifts
+from callshop_pos.services.auth import Actor
+from callshop_pos.services.calls import CallView
+from callshop_pos.services.context import Shop
+from callshop_pos.services.payments import Bill, PaymentResult, StatusChange
+from callshop_pos.services.reports import ShiftReport, ShiftSummary
+from callshop_pos.services.shifts import ShiftDetail, ShiftList, ShiftOpened
+
+__all__ = ["Till"]
+
+
+class Till(QObject):
+    """One logged-in user's till: operations that return what changed."""
+
+    changed = Signal(object)  # ShiftOpened | PaymentResult | StatusChange | ShiftReport
+
+    def __init__(self, shop: Shop, actor: Actor, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.shop = shop
+        self.actor = actor
+
+    # ---- reads (change nothing)
+
+    def current_shift(self) -> ShiftSummary | None:
+        return shifts.current_shift(self.shop, self.actor)
+
+    def shift_calls(self, shift_id: int | None = None) -> list[CallView]:
+        return shifts.shift_calls(self.shop, self.actor, shift_id)
+
+    def quote_payment(self, call_ids: Sequence[int]) -> Bill:
+        return payments.quote_payment(self.shop, self.actor, call_ids)
+
+    def x_report(self) -> ShiftReport:
+        return shifts.x_report(self.shop, self.actor)
+
+    def list_shifts(self, date_from: date | None, date_to: date | None) -> ShiftList:
+        return shifts.list_shifts(self.shop, self.actor, date_from, date_to)
+
+    def show_shift(self, shift_id: int) -> ShiftDetail:
+        return shifts.show_shift(self.shop, self.actor, shift_id)
+
+    @property
+    def cash_unit_minor(self) -> int:
+        return int(self.shop.settings.cash_rounding_unit)
+
+    @property
+    def auto_lock_after_pay(self) -> bool:
+        return bool(self.shop.settings.auto_lock_after_pay)
+
+    # ---- operations (each emits what changed)
+
+    def open_shift(self, opening_float_minor: int) -> ShiftOpened:
+        return self._done(shifts.open_shift(self.shop, self.actor, opening_float_minor))
+
+    def pay(self, call_ids: Sequence[int], tendered_minor: int) -> PaymentResult:
+        return self._done(payments.pay_calls(self.shop, self.actor, call_ids, tendered_minor))
+
+    def mark_unpaid(self, call_ids: Sequence[int], reason: str) -> StatusChange:
+        return self._done(payments.mark_unpaid(self.shop, self.actor, call_ids, reason))
+
+    def set_status(
+        self, call_id: int, status: str, reason: str = "", tendered_minor: int | None = None
+    ) -> StatusChange:
+        return self._done(
+            payments.set_call_status(
+                self.shop, self.actor, call_id, status, reason, tendered_minor
+            )
+        )
+
+    def close_shift(self, counted_minor: int) -> ShiftReport:
+        return self._done(shifts.close_shift(self.shop, self.actor, counted_minor))
+
+    def _done(self, change: Any) -> Any:
+        self.changed.emit(change)
+        return change

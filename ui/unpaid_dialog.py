@@ -1,0 +1,121 @@
+"""Served without payment (→ unpaid) or back to unserved: the reason is required.
+
+When some of the calls were already paid, the dialog says how much cash goes back
+to the customer (the core records the refund).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from callshop_pos.errors import CallShopError
+from callshop_pos.services.calls import CallView
+from ui.formatting import Formatter
+
+__all__ = ["ReasonDialog"]
+
+
+class ReasonDialog(QDialog):
+    """Asks why; ``apply(reason)`` performs the change (mark unpaid / back to unserved)."""
+
+    def __init__(
+        self,
+        calls: Sequence[CallView],
+        formatter: Formatter,
+        apply: Callable[[str], object],
+        *,
+        target: str = "unpaid",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._apply = apply
+        self.result_value: object = None
+        self.setMinimumWidth(460)
+        value = sum(c.price_minor or 0 for c in calls)
+        refund = sum(c.price_minor or 0 for c in calls if c.status == "paid")
+        if target == "unpaid":
+            self.setWindowTitle(self.tr("Served without payment"))
+            heading = self.tr("Mark {count} call(s) as served without payment").format(
+                count=len(calls))
+        else:
+            self.setWindowTitle(self.tr("Back to unserved"))
+            heading = self.tr("Return {count} call(s) to unserved").format(count=len(calls))
+        title = QLabel(heading, objectName="sectionTitle")
+        worth = QLabel(self.tr("Value of the calls: {amount}").format(
+            amount=formatter.money(value)), objectName="muted")
+
+        self.reason_combo = QComboBox()
+        self.reason_combo.setEditable(True)
+        self.reason_combo.addItems([
+            "",
+            self.tr("Owner's or staff call"),
+            self.tr("Customer left without paying"),
+            self.tr("Bad line / call failed"),
+            self.tr("Goodwill"),
+            self.tr("Charged by mistake"),
+        ])
+        self.reason_combo.setCurrentIndex(0)
+        self.reason_combo.lineEdit().setPlaceholderText(self.tr("why? (required)"))
+        self.reason_combo.currentTextChanged.connect(self._on_reason)
+
+        form = QFormLayout()
+        form.addRow(self.tr("&Reason"), self.reason_combo)
+        self.refund_label = QLabel(objectName="warningBox")
+        self.refund_label.setWordWrap(True)
+        if refund:
+            self.refund_label.setText(self.tr(
+                "{amount} was already paid for these calls: hand it back to the customer "
+                "(recorded as a refund).").format(amount=formatter.money(refund)))
+        else:
+            self.refund_label.hide()
+        self.error_label = QLabel(objectName="errorText")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(self.tr("Confirm"))
+        self.ok_button.setDefault(True)
+        self.ok_button.setEnabled(False)
+        buttons.accepted.connect(self._on_confirm)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.setSpacing(10)
+        layout.addWidget(title)
+        layout.addWidget(worth)
+        layout.addLayout(form)
+        layout.addWidget(self.refund_label)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        self.reason_combo.setFocus()
+
+    def reason(self) -> str:
+        return self.reason_combo.currentText().strip()
+
+    def _on_reason(self, _text: str) -> None:
+        self.ok_button.setEnabled(bool(self.reason()))
+
+    def _on_confirm(self) -> None:
+        if not self.reason():
+            return
+        try:
+            self.result_value = self._apply(self.reason())
+        except CallShopError as exc:
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            return
+        self.accept()
