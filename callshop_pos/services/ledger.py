@@ -17,10 +17,12 @@ from sqlalchemy.orm import Session
 
 from callshop_pos import journal
 from callshop_pos.db.models.calls import Call
+from callshop_pos.db.models.fx import FxRate
 from callshop_pos.db.models.ledger import LedgerEntry, LedgerKind, TopupMethod
 from callshop_pos.errors import InvalidInput
 from callshop_pos.services.auth import Actor, Role, require_role
 from callshop_pos.services.context import Shop
+from callshop_pos.services.reports_admin import cost_minor, rate_on
 
 __all__ = [
     "LedgerEntryView",
@@ -62,6 +64,11 @@ class LedgerHistory:
     closing_balance_micro_usd: int  # at the end of date_to
     topup_count: int
     call_count: int
+    #: The period's call costs in local minor units, each converted at the USD→local
+    #: rate in force on its date (rounded per call, as the owner's reports do); costs
+    #: dated before the first rate are left out and counted in ``costs_without_rate``.
+    costs_local_minor: int
+    costs_without_rate: int
 
 
 def _view(entry: LedgerEntry) -> LedgerEntryView:
@@ -218,10 +225,22 @@ def ledger_history(
         opening = (
             _sum(session, LedgerEntry.value_date < date_from) if date_from is not None else 0
         )
+        rates = [
+            (r.effective_on, r.local_per_usd)
+            for r in session.scalars(select(FxRate).order_by(FxRate.id))
+        ]
     views = tuple(_view(e) for e in entries)
     topups = sum(e.amount_micro_usd for e in views if e.kind == LedgerKind.TOPUP.value)
     costs = sum(e.amount_micro_usd for e in views if e.kind == LedgerKind.CALL_COST.value)
     adjustments = sum(e.amount_micro_usd for e in views if e.kind == LedgerKind.ADJUSTMENT.value)
+    local, without_rate = 0, 0
+    for e in views:
+        if e.kind == LedgerKind.CALL_COST.value:
+            rate = rate_on(rates, e.value_date)
+            if rate is None:
+                without_rate += 1
+            else:
+                local += cost_minor(-e.amount_micro_usd, rate)
     return LedgerHistory(
         date_from=date_from,
         date_to=date_to,
@@ -233,4 +252,6 @@ def ledger_history(
         closing_balance_micro_usd=opening + topups + costs + adjustments,
         topup_count=sum(1 for e in views if e.kind == LedgerKind.TOPUP.value),
         call_count=sum(1 for e in views if e.kind == LedgerKind.CALL_COST.value),
+        costs_local_minor=local,
+        costs_without_rate=without_rate,
     )
