@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 
 from callshop_pos.errors import InvalidInput
 from callshop_pos.money import MoneyError, parse_minor
-from callshop_pos.services import carrier_account, ledger, settings as settings_service
+from callshop_pos.services import carrier_account, ledger
+from callshop_pos.services import settings as settings_service
 from callshop_pos.services.admin_prices import today
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.carrier_account import Topup, TopupList

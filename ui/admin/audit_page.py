@@ -136,7 +136,7 @@ class AuditPage(QWidget):
             return None
         self.status = status
         self.chain_label.setText(
-            (tr(_CTX, "Journal chain: ") + status.text)
+            tr(_CTX, "Journal chain: ") + status.text
         )
         self.chain_label.setProperty("intact", status.intact)
         self.chain_label.style().unpolish(self.chain_label)

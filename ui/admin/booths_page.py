@@ -1,0 +1,212 @@
+"""The booths page: add, edit and remove booths; the prefixes booths may never call."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from callshop_pos.errors import InvalidInput
+from callshop_pos.money import MoneyError, parse_minor
+from callshop_pos.services import booths
+from callshop_pos.services import settings as settings_service
+from callshop_pos.services.auth import Actor
+from callshop_pos.services.booths import BoothInfo
+from callshop_pos.services.context import Shop
+from ui.admin.common import Col, RecordTableModel, call_service, minor_text, section_title, tr
+
+__all__ = ["BoothsPage"]
+
+_CTX = "Booths"
+
+
+def _columns() -> list[Col[BoothInfo]]:
+    return [
+        Col(tr(_CTX, "Pos."), lambda b: str(b.position), True),
+        Col(tr(_CTX, "Booth"), lambda b: b.name),
+        Col(tr(_CTX, "Driver"), lambda b: b.driver.value),
+        Col(tr(_CTX, "Billing"), lambda b: tr(_CTX, b.billing.value)),
+        Col(tr(_CTX, "Deposit"), lambda b: minor_text(b.default_deposit_minor), True),
+        Col(tr(_CTX, "Cost cap"), lambda b: minor_text(b.cost_cap_minor), True),
+        Col(tr(_CTX, "Max s"), lambda b: "—" if b.max_duration_s is None
+            else str(b.max_duration_s), True),
+        Col(tr(_CTX, "Auto-lock"), lambda b: tr(_CTX, "yes") if b.auto_lock else ""),
+        Col(tr(_CTX, "Settings"), lambda b: json.dumps(b.driver_settings, sort_keys=True)),
+    ]
+
+
+def _money(text: str, *, optional: bool) -> int | None:
+    if not text.strip():
+        if optional:
+            return None
+        return 0
+    try:
+        return parse_minor(text)
+    except MoneyError as exc:
+        raise InvalidInput(str(exc)) from None
+
+
+class BoothsPage(QWidget):
+    def __init__(self, shop: Shop, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.shop, self.actor = shop, actor
+        layout = QVBoxLayout(self)
+        layout.addWidget(section_title(tr(_CTX, "Booths")))
+        self.model: RecordTableModel[BoothInfo] = RecordTableModel(_columns(), self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.verticalHeader().hide()
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.view, 1)
+
+        box = QGroupBox(tr(_CTX, "Booth"))
+        form = QFormLayout(box)
+        self.name_edit = QLineEdit()
+        self.position_spin = QSpinBox()
+        self.position_spin.setRange(0, 999)
+        self.driver_combo = QComboBox()
+        for driver in booths.BoothDriver:
+            self.driver_combo.addItem(driver.value, driver.value)
+        self.driver_settings_edit = QLineEdit("{}")
+        self.billing_combo = QComboBox()
+        self.billing_combo.addItem(tr(_CTX, "postpaid"), "postpaid")
+        self.billing_combo.addItem(tr(_CTX, "prepaid"), "prepaid")
+        self.deposit_edit = QLineEdit()
+        self.cap_edit = QLineEdit()
+        self.cap_edit.setPlaceholderText(tr(_CTX, "no cap"))
+        self.duration_spin = QSpinBox()
+        self.duration_spin.setRange(0, 24 * 3600)
+        self.duration_spin.setSpecialValueText(tr(_CTX, "no limit"))
+        self.auto_lock_check = QCheckBox(tr(_CTX, "Lock after each call"))
+        form.addRow(tr(_CTX, "Name"), self.name_edit)
+        form.addRow(tr(_CTX, "Position in the grid"), self.position_spin)
+        form.addRow(tr(_CTX, "Driver"), self.driver_combo)
+        form.addRow(tr(_CTX, "Driver settings (JSON)"), self.driver_settings_edit)
+        form.addRow(tr(_CTX, "Billing"), self.billing_combo)
+        form.addRow(tr(_CTX, "Default deposit"), self.deposit_edit)
+        form.addRow(tr(_CTX, "Cost cap"), self.cap_edit)
+        form.addRow(tr(_CTX, "Max duration (s)"), self.duration_spin)
+        form.addRow("", self.auto_lock_check)
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton(tr(_CTX, "Add"))
+        self.update_button = QPushButton(tr(_CTX, "Save changes"))
+        self.remove_button = QPushButton(tr(_CTX, "Remove"))
+        for button in (self.add_button, self.update_button, self.remove_button):
+            buttons.addWidget(button)
+        form.addRow("", self._wrap(buttons))
+        blocked = QGroupBox(tr(_CTX, "Blocked prefixes (never callable from booths)"))
+        blocked_row = QHBoxLayout(blocked)
+        self.blocked_edit = QLineEdit()
+        self.blocked_edit.setPlaceholderText("900, 1900, 4470")
+        self.blocked_button = QPushButton(tr(_CTX, "Save"))
+        blocked_row.addWidget(self.blocked_edit)
+        blocked_row.addWidget(self.blocked_button)
+        lower = QHBoxLayout()
+        lower.addWidget(box, 3)
+        lower.addWidget(blocked, 2)
+        layout.addLayout(lower)
+
+        self.view.selectionModel().selectionChanged.connect(self._on_select)
+        self.add_button.clicked.connect(self.add_booth)
+        self.update_button.clicked.connect(self.update_booth)
+        self.remove_button.clicked.connect(self.remove_booth)
+        self.blocked_button.clicked.connect(self.save_blocked)
+
+    @staticmethod
+    def _wrap(layout: QHBoxLayout) -> QWidget:
+        widget = QWidget()
+        widget.setLayout(layout)
+        return widget
+
+    def refresh(self) -> None:
+        self.model.set_rows(booths.list_booths(self.shop))
+        self.blocked_edit.setText(", ".join(self.shop.settings.blocked_prefixes))
+
+    def selected(self) -> BoothInfo | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.record(rows[0].row()) if rows else None
+
+    def _on_select(self, *_args: object) -> None:
+        booth = self.selected()
+        if booth is None:
+            return
+        self.name_edit.setText(booth.name)
+        self.position_spin.setValue(booth.position)
+        self.driver_combo.setCurrentIndex(self.driver_combo.findData(booth.driver.value))
+        self.driver_settings_edit.setText(json.dumps(booth.driver_settings, sort_keys=True))
+        self.billing_combo.setCurrentIndex(self.billing_combo.findData(booth.billing.value))
+        self.deposit_edit.setText(minor_text(booth.default_deposit_minor).replace("\u2009", ""))
+        self.cap_edit.setText(
+            "" if booth.cost_cap_minor is None
+            else minor_text(booth.cost_cap_minor).replace("\u2009", "")
+        )
+        self.duration_spin.setValue(booth.max_duration_s or 0)
+        self.auto_lock_check.setChecked(booth.auto_lock)
+
+    def form_values(self) -> dict[str, Any]:
+        try:
+            driver_settings = json.loads(self.driver_settings_edit.text() or "{}")
+        except json.JSONDecodeError as exc:
+            raise InvalidInput(f"driver settings are not valid JSON: {exc.msg}") from None
+        return {
+            "position": self.position_spin.value(),
+            "driver": self.driver_combo.currentData(),
+            "driver_settings": driver_settings,
+            "billing": self.billing_combo.currentData(),
+            "default_deposit_minor": _money(self.deposit_edit.text(), optional=False),
+            "cost_cap_minor": _money(self.cap_edit.text(), optional=True),
+            "max_duration_s": self.duration_spin.value() or None,
+            "auto_lock": self.auto_lock_check.isChecked(),
+        }
+
+    def add_booth(self) -> bool:
+        done = call_service(self, lambda: booths.add_booth(
+            self.shop, self.actor, self.name_edit.text(), **self.form_values()))
+        self.refresh()
+        return done is not None
+
+    def update_booth(self) -> bool:
+        booth = self.selected()
+        if booth is None:
+            return False
+
+        def action() -> object:
+            values = self.form_values()
+            if self.name_edit.text().strip() != booth.name:
+                values["name"] = self.name_edit.text()
+            return booths.update_booth(self.shop, self.actor, booth.name, **values)
+
+        done = call_service(self, action)
+        self.refresh()
+        return done is not None
+
+    def remove_booth(self) -> bool:
+        booth = self.selected()
+        if booth is None:
+            return False
+        done = call_service(self, lambda: booths.remove_booth(self.shop, self.actor, booth.name))
+        self.refresh()
+        return done is not None
+
+    def save_blocked(self) -> bool:
+        prefixes = tuple(p.strip() for p in self.blocked_edit.text().split(",") if p.strip())
+        done = call_service(self, lambda: settings_service.update_settings(
+            self.shop, self.actor, blocked_prefixes=prefixes))
+        return done is not None

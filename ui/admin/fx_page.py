@@ -1,0 +1,105 @@
+"""The USD rate page: the rate in force, its history (date, rate, who), a new rate."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from callshop_pos.errors import InvalidInput
+from callshop_pos.money import MoneyError, parse_decimal
+from callshop_pos.services import admin_prices
+from callshop_pos.services.admin_prices import UsdRate, today
+from callshop_pos.services.auth import Actor
+from callshop_pos.services.context import Shop
+from ui.admin.common import (
+    Col,
+    RecordTableModel,
+    call_service,
+    from_qdate,
+    local_time_text,
+    section_title,
+    to_qdate,
+    tr,
+)
+
+__all__ = ["FxPage"]
+
+_CTX = "UsdRate"
+
+
+def _columns() -> list[Col[UsdRate]]:
+    return [
+        Col(tr(_CTX, "From date"), lambda r: r.effective_on.isoformat()),
+        Col(tr(_CTX, "Local per USD"), lambda r: format(r.rate, "f"), True),
+        Col(tr(_CTX, "Set at"), lambda r: local_time_text(r.set_at)),
+        Col(tr(_CTX, "By"), lambda r: r.set_by),
+    ]
+
+
+class FxPage(QWidget):
+    def __init__(self, shop: Shop, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.shop, self.actor = shop, actor
+        layout = QVBoxLayout(self)
+        layout.addWidget(section_title(tr(_CTX, "USD rate")))
+        self.current_label = QLabel()
+        self.current_label.setObjectName("bigFigure")
+        layout.addWidget(self.current_label)
+        box = QGroupBox(tr(_CTX, "Set a new rate"))
+        row = QHBoxLayout(box)
+        self.rate_edit = QLineEdit()
+        self.rate_edit.setPlaceholderText("0.925000")
+        self.date_edit = QDateEdit(to_qdate(today(shop)))
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.set_button = QPushButton(tr(_CTX, "Set rate"))
+        self.set_button.setObjectName("primary")
+        for widget in (QLabel(tr(_CTX, "1 USD =")), self.rate_edit,
+                       QLabel(tr(_CTX, "local, from")), self.date_edit, self.set_button):
+            row.addWidget(widget)
+        row.addStretch(1)
+        layout.addWidget(box)
+        self.model: RecordTableModel[UsdRate] = RecordTableModel(_columns(), self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.verticalHeader().hide()
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.view, 1)
+        self.set_button.clicked.connect(self.set_rate)
+
+    def refresh(self) -> None:
+        history = call_service(self, lambda: admin_prices.usd_rate_history(self.shop, self.actor))
+        if history is None:
+            return
+        self.model.set_rows(history)
+        current = admin_prices.current_usd_rate(self.shop, self.actor)
+        self.current_label.setText(
+            tr(_CTX, "Today 1 USD = {rate}").format(rate=current)
+            if current is not None else tr(_CTX, "No rate set yet")
+        )
+
+    def set_rate(self) -> bool:
+        def action() -> object:
+            try:
+                rate = parse_decimal(self.rate_edit.text(), allow_comma=True)
+            except MoneyError as exc:
+                raise InvalidInput(str(exc)) from None
+            return admin_prices.set_usd_rate(
+                self.shop, self.actor, rate, from_qdate(self.date_edit.date())
+            )
+
+        if call_service(self, action) is None:
+            return False
+        self.rate_edit.clear()
+        self.refresh()
+        return True

@@ -1,0 +1,146 @@
+"""The settings page: every setting of the typed registry, grouped as the receipt,
+money, dialling and devices sections; values are parsed and validated by the core."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from callshop_pos.errors import InvalidInput
+from callshop_pos.services import settings as settings_service
+from callshop_pos.services.auth import Actor
+from callshop_pos.services.context import Shop
+from callshop_pos.settings import Settings
+from ui.admin.common import call_service, section_title, tr
+
+__all__ = ["SECTIONS", "SettingsPage"]
+
+_CTX = "Settings"
+
+#: Which settings each section shows (the rest go to "Other").
+SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Shop (receipt header)", ("shop_name", "shop_address", "shop_vat_number", "language",
+                               "timezone")),
+    ("Money", ("currency", "bgn_line_enabled", "bgn_line_until", "cash_rounding_unit",
+               "minimum_margin_percent", "low_balance_threshold_micro_usd")),
+    ("Number normalisation and rating", ("country_code", "national_prefix", "intl_prefixes",
+                                         "offpeak", "allow_unrated_calls")),
+    ("Booths and printing", ("auto_lock_after_pay", "sip_realm", "print_policy")),
+    ("Devices", ("devices",)),
+)
+_CHOICES = {"language": ("en", "bg"), "print_policy": ("always", "ask", "never")}
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, tuple):
+        return ", ".join(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return json.dumps(value, sort_keys=True)
+    return str(value)
+
+
+class SettingsPage(QWidget):
+    def __init__(self, shop: Shop, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.shop, self.actor = shop, actor
+        outer = QVBoxLayout(self)
+        head = QHBoxLayout()
+        head.addWidget(section_title(tr(_CTX, "Settings")))
+        head.addStretch(1)
+        self.save_button = QPushButton(tr(_CTX, "Save settings"))
+        self.save_button.setObjectName("primary")
+        head.addWidget(self.save_button)
+        outer.addLayout(head)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        self.editors: dict[str, QWidget] = {}
+        registry = Settings.registry()
+        shown: set[str] = set()
+        sections = [*SECTIONS, ("Other", tuple(n for n in registry
+                                               if all(n not in s for _, s in SECTIONS)))]
+        for title, wanted in sections:
+            names = tuple(n for n in wanted if n in registry)
+            if not names:
+                continue
+            box = QGroupBox(tr(_CTX, title))
+            form = QFormLayout(box)
+            for name in names:
+                setting = registry[name]
+                editor: QWidget
+                if name in _CHOICES:
+                    combo = QComboBox()
+                    for choice in _CHOICES[name]:
+                        combo.addItem(choice, choice)
+                    editor = combo
+                elif isinstance(setting.default, bool):
+                    editor = QCheckBox()
+                else:
+                    editor = QLineEdit()
+                editor.setToolTip(setting.doc)
+                label = QLabel(tr(_CTX, setting.doc))
+                label.setWordWrap(True)
+                form.addRow(label, editor)
+                self.editors[name] = editor
+                shown.add(name)
+            layout.addWidget(box)
+        layout.addStretch(1)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+        self.save_button.clicked.connect(self.save)
+
+    def refresh(self) -> None:
+        current = settings_service.get_settings(self.shop)
+        for name, editor in self.editors.items():
+            value = getattr(current, name)
+            if isinstance(editor, QCheckBox):
+                editor.setChecked(bool(value))
+            elif isinstance(editor, QComboBox):
+                editor.setCurrentIndex(editor.findData(value))
+            elif isinstance(editor, QLineEdit):
+                editor.setText(_text(value))
+
+    def values(self) -> dict[str, Any]:
+        """Every editor's value, parsed by its setting (InvalidInput on a bad one)."""
+        registry = Settings.registry()
+        out: dict[str, Any] = {}
+        for name, editor in self.editors.items():
+            if isinstance(editor, QCheckBox):
+                out[name] = editor.isChecked()
+            elif isinstance(editor, QComboBox):
+                out[name] = editor.currentData()
+            elif isinstance(editor, QLineEdit):
+                out[name] = registry[name].parse(editor.text())
+        return out
+
+    def save(self) -> bool:
+        def action() -> object:
+            current = settings_service.get_settings(self.shop)
+            changed = {n: v for n, v in self.values().items() if getattr(current, n) != v}
+            if not changed:
+                raise InvalidInput(tr(_CTX, "Nothing has changed"))
+            return settings_service.update_settings(self.shop, self.actor, **changed)
+
+        return call_service(self, action) is not None
