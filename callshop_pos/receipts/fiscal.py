@@ -132,6 +132,7 @@ class FiscalReversal:
     original_sale_number: str  # the original's УНП; never a new one
     original: FiscalReceiptResult
     items: tuple[FiscalItem, ...]
+    reference: str  # the till's refund id: one reversal per refund, printed once
     reason: ReversalReason = ReversalReason.REFUND
     operator: str = ""
     operator_password: str = ""
@@ -140,3 +141,5 @@ class FiscalReversal:
         validate_sale_number(self.original_sale_number)
         if not self.items:
             raise ValueError("a reversal needs at least one item")
+        if not self.reference:
+            raise ValueError("a reversal needs the till's refund reference")

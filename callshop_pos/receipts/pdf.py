@@ -220,7 +220,9 @@ class _ReceiptPdf:
 
         height = sum(h for h, _ in self.ops)
         out = io.BytesIO()
-        canvas = Canvas(out, pagesize=(self.WIDTH, height), invariant=1)
+        canvas = Canvas(
+            out, pagesize=(self.WIDTH, height), invariant=1, initialFontName=FONT_REGULAR
+        )
         canvas.setTitle(f"{lab.receipt} {r.number}{' – ' + lab.copy if r.is_copy else ''}")
         canvas.setAuthor(r.shop.name)
         y = height
@@ -297,6 +299,7 @@ def _render_report(report: ShiftReportDoc, lab: Labels) -> bytes:
         TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONT", (0, 0), (-1, -1), FONT_REGULAR, 9),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                 ("LINEBELOW", (0, 0), (-1, 0), 1.2, ink),
@@ -415,6 +418,7 @@ def _render_report(report: ShiftReportDoc, lab: Labels) -> bytes:
         TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONT", (0, 0), (-1, -1), FONT_REGULAR, 9),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (0, 0), 14),
                 ("RIGHTPADDING", (1, 0), (1, 0), 0),
@@ -486,6 +490,7 @@ def _render_report(report: ShiftReportDoc, lab: Labels) -> bytes:
         TableStyle(
             [
                 ("BOX", (0, 0), (-1, -1), 0.6, rule),
+                ("FONT", (0, 0), (-1, -1), FONT_REGULAR, 9),
                 ("BACKGROUND", (0, 0), (-1, -1), band),
                 ("LEFTPADDING", (0, 0), (-1, -1), 8),
             ]
@@ -521,6 +526,7 @@ def _render_report(report: ShiftReportDoc, lab: Labels) -> bytes:
         title=f"{title} – {lab.shift} {report.shift_id}",
         author=report.shop.name,
         invariant=1,
+        initialFontName=FONT_REGULAR,
     )
     doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
     return out.getvalue()

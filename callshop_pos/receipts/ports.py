@@ -101,11 +101,11 @@ class FiscalDevice(Protocol):
 
     def z_report(self) -> FiscalStatus: ...
 
-    def deposit(self, amount_minor: int) -> FiscalStatus:
+    def deposit(self, amount_minor: int, reference: str | None = None) -> FiscalStatus:
         """Register cash put into the drawer (service deposit)."""
         ...
 
-    def withdraw(self, amount_minor: int) -> FiscalStatus:
+    def withdraw(self, amount_minor: int, reference: str | None = None) -> FiscalStatus:
         """Register cash taken out of the drawer (service withdrawal)."""
         ...
 

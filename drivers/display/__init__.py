@@ -1,0 +1,1 @@
+"""Customer-facing displays (serial pole display)."""
