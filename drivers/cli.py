@@ -7,5 +7,6 @@ from typing import Any
 
 def register(subparsers: Any) -> None:
     """Add driver-backed commands (the line engine) to the CLI."""
-    # The `engine` command is registered here once the line engine lands.
-    del subparsers
+    from drivers.engine_cli import register as register_engine
+
+    register_engine(subparsers)

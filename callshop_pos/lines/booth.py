@@ -322,7 +322,12 @@ class BoothMachine:
         if not destination.priced:
             call.flags.append("unrated")
         self._call = call
-        return [RecordStart(start), SendCommand(AdmitCall(self.name, event.call_ref, limit))]
+        admit = (
+            AdmitCall(self.name, event.call_ref)
+            if limit is None
+            else AdmitCall(self.name, event.call_ref, limit, reason)
+        )
+        return [RecordStart(start), SendCommand(admit)]
 
     def _admission(
         self, destination: Destination, tariff: Tariff, rules: AdmissionRules, at: datetime

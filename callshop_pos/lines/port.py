@@ -165,11 +165,16 @@ class DenyCalls:
 
 @dataclass(frozen=True, slots=True)
 class AdmitCall:
-    """Let a held call proceed; ``limit_s`` = seconds of talk allowed after answer."""
+    """Let a held call proceed; ``limit_s`` = seconds of talk allowed after answer.
+
+    ``limit_reason`` is the reason the driver reports when it cuts the call at
+    the limit (credit/cost cap vs. the booth's maximum duration).
+    """
 
     booth: str
     call_ref: str
     limit_s: int | None = None
+    limit_reason: HangupReason = HangupReason.CREDIT_EXHAUSTED
 
 
 @dataclass(frozen=True, slots=True)

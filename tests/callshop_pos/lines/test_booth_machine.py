@@ -264,7 +264,7 @@ def test_deposit_exhausted_cuts_the_call_and_credit_is_shown() -> None:
 def test_driver_that_ignores_hang_up_is_ended_by_the_engine() -> None:
     rig = Rig(BoothConfig("B1", 1, max_duration_s=60))
     ref = rig.dial("0049301234")
-    assert rig.driver.take()[-1] == AdmitCall("B1", ref, 60)
+    assert rig.driver.take()[-1] == AdmitCall("B1", ref, 60, HangupReason.TIME_LIMIT)
     rig.answer(ref)
     rig.advance(61.25)
     assert rig.driver.take() == [HangUpNow("B1", HangupReason.TIME_LIMIT)]
@@ -286,7 +286,7 @@ def test_postpaid_cost_cap_and_max_duration_take_the_smaller_limit() -> None:
     rig.hang_up(ref, reason=HangupReason.CANCELLED)
     short = Rig(BoothConfig("B1", 1, cost_cap_minor=500, max_duration_s=120))
     ref = short.dial("0049301234")
-    assert short.driver.take()[-1] == AdmitCall("B1", ref, 120)
+    assert short.driver.take()[-1] == AdmitCall("B1", ref, 120, HangupReason.TIME_LIMIT)
 
 
 def test_answer_in_another_band_re_limits_the_call() -> None:

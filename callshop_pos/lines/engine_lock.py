@@ -1,0 +1,105 @@
+"""Only one line engine per database.
+
+An exclusive, non-blocking OS file lock (``fcntl.flock``) next to an SQLite
+database file (or in the data directory for a server database); for PostgreSQL
+also a session advisory lock held on a dedicated connection, so two tills that
+share one server database cannot both run an engine. The OS releases both when
+the process dies, even by ``kill -9``, so a crash never leaves a stale lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from callshop_pos.errors import CallShopError
+
+__all__ = ["EngineAlreadyRunning", "EngineLock"]
+
+
+class EngineAlreadyRunning(CallShopError):
+    """Another line engine already serves this database."""
+
+
+def _lock_path(url: str, data_dir: Path) -> Path:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        db_file = Path(str(parsed.database))
+        return db_file.with_name(db_file.name + ".engine.lock")
+    digest = hashlib.sha256(parsed.render_as_string(hide_password=True).encode()).hexdigest()
+    return data_dir / f"engine-{digest[:12]}.lock"
+
+
+class EngineLock:
+    """Held for the engine's lifetime: ``acquire()`` or EngineAlreadyRunning."""
+
+    def __init__(self, url: str, data_dir: Path) -> None:
+        self.url = url
+        self.path = _lock_path(url, data_dir)
+        self._fd: int | None = None
+        self._pg: Any = None
+
+    def acquire(self) -> EngineLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+            os.close(fd)
+            raise EngineAlreadyRunning(
+                f"a line engine is already running for this database (pid {holder}); "
+                "only one engine may serve a database"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        self._fd = fd
+        if make_url(self.url).get_backend_name() == "postgresql":
+            try:
+                self._lock_postgres()
+            except BaseException:
+                self.release()
+                raise
+        return self
+
+    def _lock_postgres(self) -> None:
+        key = int.from_bytes(hashlib.sha256(b"callshop-pos line engine").digest()[:8], "big")
+        key -= 1 << 63 if key >= 1 << 63 else 0  # a signed bigint
+        engine = create_engine(self.url)
+        conn = engine.connect()
+        got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()
+        conn.commit()
+        if not got:
+            conn.close()
+            engine.dispose()
+            raise EngineAlreadyRunning(
+                "a line engine is already running for this database (on another computer?); "
+                "only one engine may serve a database"
+            )
+        self._pg = (engine, conn)
+
+    def release(self) -> None:
+        if self._pg is not None:
+            engine, conn = self._pg
+            self._pg = None
+            with contextlib.suppress(Exception):
+                conn.close()
+            engine.dispose()
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> EngineLock:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()

@@ -1,0 +1,209 @@
+"""``callshop-pos engine``: the headless line engine process.
+
+Start-up: take the one-engine-per-database lock, open (create/migrate) the
+database, finish every call a crashed engine left in progress (``interrupted``,
+ended at the last heartbeat), then serve the booths: the driver's events drive
+the booth state machines, every call event is written to the database as it
+happens, and live state and commands go over the authenticated IPC channel.
+SIGTERM/SIGINT stop it cleanly (calls still running are ended and recorded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from callshop_pos import config
+from callshop_pos.clock import Clock, ScaledClock, SystemClock
+from callshop_pos.errors import InvalidInput
+from callshop_pos.lines.engine import LineEngine
+from callshop_pos.lines.engine_lock import EngineLock
+from callshop_pos.lines.ipc import EngineServer
+from callshop_pos.lines.shop_store import (
+    ShopBoothStore,
+    ensure_booths,
+    recorded_refs,
+    recover_interrupted,
+    shop_tariff,
+)
+from callshop_pos.services import booths as booth_service
+from callshop_pos.services.calls import DatabaseCallRecorder
+from callshop_pos.services.context import Shop
+from drivers.registry import DRIVER_NAMES, DriverContext, SipOptions, create_driver
+from drivers.simulator import numbers_for_codes, read_scenario
+
+__all__ = ["register", "run_engine"]
+
+log = logging.getLogger("callshop_pos.engine")
+DEFAULT_DEMO_BOOTHS = 4
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "engine",
+        help="run the booth-line engine (headless)",
+        description="Run the line engine: booth drivers, live metering, call recording, "
+        "and the IPC channel the cashier window connects to.",
+    )
+    parser.add_argument("--driver", choices=DRIVER_NAMES, default="auto",
+                        help="booth driver (default: each booth's configured driver)")
+    parser.add_argument("--scenario", metavar="FILE", type=Path,
+                        help="simulator: scripted calls, CSV booth,start,number,ring,talk")
+    parser.add_argument("--booths", metavar="N", type=int,
+                        help="simulator: number of booths with random traffic")
+    parser.add_argument("--speed", metavar="F", type=float, default=1.0,
+                        help="simulator: run the engine clock F times faster")
+    parser.add_argument("--seed", metavar="N", type=int, help="simulator: random seed")
+    parser.add_argument("--exit-when-done", action="store_true",
+                        help="exit after the scenario's last call is recorded (without a "
+                        "scenario: right after start-up recovery)")
+    parser.add_argument("--sip-listen", metavar="HOST:PORT", default="0.0.0.0:5060",
+                        help="SIP: address the booths register to")
+    parser.add_argument("--sip-trunk", metavar="URI",
+                        help="SIP: carrier trunk, sip:USER:PASSWORD@HOST:PORT")
+    parser.set_defaults(func=run_engine)
+
+
+def _check(args: argparse.Namespace) -> None:
+    if args.speed <= 0 or args.speed > 1000:
+        raise InvalidInput("--speed must be above 0 and at most 1000")
+    if args.booths is not None and not 1 <= args.booths <= 256:
+        raise InvalidInput("--booths must be between 1 and 256")
+    simulated = args.driver == "simulator" or (args.driver == "auto" and args.scenario)
+    if (args.scenario or args.booths or args.speed != 1.0) and not simulated:
+        raise InvalidInput("--scenario, --booths and --speed need the simulator driver")
+
+
+def run_engine(args: argparse.Namespace) -> int:
+    """The ``engine`` command (see the module docstring)."""
+    _check(args)
+    if args.scenario is not None and args.driver == "auto":
+        args.driver = "simulator"
+    logging.basicConfig(
+        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s"
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    data = config.data_dir(args.data_dir)
+    url = config.database_url(args.db, data=data)
+    scenario = read_scenario(args.scenario) if args.scenario is not None else None
+    clock: Clock = ScaledClock(args.speed) if args.speed != 1.0 else SystemClock()
+    with EngineLock(url, data):
+        shop = Shop.open(url, clock=clock)
+        try:
+            return _serve(args, shop, clock, data, scenario)
+        finally:
+            shop.close()
+
+
+def _serve(
+    args: argparse.Namespace,
+    shop: Shop,
+    clock: Clock,
+    data: Path,
+    scenario: list[Any] | None,
+) -> int:
+    recorder = DatabaseCallRecorder(shop)
+    recovered = recover_interrupted(shop, recorder)
+    if recovered:
+        log.warning("finished %d interrupted call(s) left by a crashed engine: ids %s",
+                    len(recovered), ", ".join(map(str, recovered)))
+    print(f"engine: start-up recovery done ({len(recovered)} interrupted call(s))", flush=True)
+    if args.exit_when_done and scenario is None:
+        return 0
+    skip: frozenset[str] = frozenset()
+    if scenario is not None:
+        created = ensure_booths(shop, (c.booth for c in scenario), "simulator")
+        skip = frozenset(recorded_refs(shop, (c.call_ref for c in scenario)))
+        if created:
+            log.info("created booth(s) named in the scenario: %s", ", ".join(created))
+    elif args.driver == "simulator":
+        _ensure_demo_booths(shop, args.booths)
+    store = ShopBoothStore(shop, data)
+    booths = store.booths()
+    if args.driver == "simulator" and scenario is None and args.booths:
+        booths = booths[: args.booths]
+    if scenario is not None:
+        named = {c.booth for c in scenario}
+        booths = [b for b in booths if b.name in named]
+    context = DriverContext(
+        clock=clock,
+        booths=booths,
+        speed=args.speed,
+        scenario=scenario,
+        skip_refs=skip,
+        seed=args.seed,
+        numbers=_demo_numbers(shop, args.seed),
+        sip=_sip_options(shop, args),
+    )
+    driver = create_driver(args.driver, context)
+    engine = LineEngine(
+        clock=clock,
+        driver=driver,
+        recorder=recorder,
+        store=store,
+        tariff=lambda: shop_tariff(shop),
+        speed=args.speed,
+        heartbeat_s=1.0,
+        meter_every_s=max(1.0, 0.25 * args.speed),
+        refresh_every_s=5.0 * args.speed,
+    )
+    engine.load()
+    server = EngineServer(engine, data)
+    server.start()
+    stop = threading.Event()
+    previous = {
+        sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)
+    }
+    engine.start()
+    print(f"engine: serving {len(booths)} booth(s) with the {driver.name} driver; "
+          f"IPC at {server.address}", flush=True)
+    try:
+        done = getattr(driver, "done", None)
+        while not stop.wait(0.05):
+            if args.exit_when_done and done is not None and done() and engine.idle():
+                break
+    finally:
+        server.close()
+        engine.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    print(f"engine: stopped; {engine.calls_recorded} call(s) recorded in this run", flush=True)
+    return 0
+
+
+def _ensure_demo_booths(shop: Shop, wanted: int | None) -> None:
+    count = len(booth_service.list_booths(shop))
+    target = wanted if wanted is not None else (DEFAULT_DEMO_BOOTHS if count == 0 else count)
+    names = [f"Booth {i}" for i in range(1, target + 1)]
+    existing = {b.name for b in booth_service.list_booths(shop, include_removed=True)}
+    missing = [n for n in names if n not in existing][: max(0, target - count)]
+    ensure_booths(shop, missing, "simulator")
+
+
+def _demo_numbers(shop: Shop, seed: int | None) -> list[str]:
+    import random
+
+    codes = [e.code for e in shop.pricing.index.entries if e.retail is not None]
+    rng = random.Random(seed)
+    if len(codes) > 200:
+        codes = rng.sample(codes, 200)
+    return numbers_for_codes(codes, rng, per_code=2)
+
+
+def _sip_options(shop: Shop, args: argparse.Namespace) -> SipOptions:
+    accounts = tuple(
+        (b.name, b.sip_user, b.sip_ha1)
+        for b in booth_service.list_booths(shop)
+        if b.sip_user and b.sip_ha1
+    )
+    return SipOptions(
+        listen=args.sip_listen,
+        trunk=args.sip_trunk,
+        realm=shop.settings.sip_realm,
+        accounts=accounts,
+    )

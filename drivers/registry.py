@@ -1,0 +1,159 @@
+"""Booth-driver factories: which driver serves which booths.
+
+``create_driver(name, context)`` builds one driver by name: ``simulator`` (serves
+every booth given, or the booths a scenario names), ``sip`` (the booths whose
+driver is ``sip``; the SIP package is imported only when asked for) and ``auto``
+(each booth by the driver in its configuration, combined into one
+:class:`CombinedDriver`). Quicknet cards are not supported by this build: asking
+for them is a clear error, never a silent fallback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from callshop_pos.clock import Clock
+from callshop_pos.errors import InvalidInput
+from callshop_pos.lines.booth import BoothConfig
+from callshop_pos.lines.port import BoothDriver, DriverCommand, EventSink
+from drivers.simulator import ScenarioCall, SimulatorDriver
+
+__all__ = [
+    "DRIVER_NAMES",
+    "CombinedDriver",
+    "DriverContext",
+    "DriverFactory",
+    "create_driver",
+]
+
+
+@dataclass(frozen=True)
+class SipOptions:
+    listen: str = "0.0.0.0:5060"
+    trunk: str | None = None
+    realm: str = "callshop"
+    accounts: tuple[tuple[str, str, str], ...] = ()  # (booth, sip user, HA1)
+
+
+@dataclass(frozen=True)
+class DriverContext:
+    """What a factory may use to build its driver."""
+
+    clock: Clock
+    booths: Sequence[BoothConfig]
+    speed: float = 1.0
+    scenario: Sequence[ScenarioCall] | None = None
+    skip_refs: frozenset[str] = frozenset()
+    seed: int | None = None
+    numbers: Sequence[str] = ()
+    sip: SipOptions = field(default_factory=SipOptions)
+
+
+DriverFactory = Callable[[DriverContext], BoothDriver]
+
+
+def _simulator(context: DriverContext) -> BoothDriver:
+    return SimulatorDriver(
+        [b.name for b in context.booths],
+        context.clock,
+        scenario=context.scenario,
+        skip_refs=context.skip_refs,
+        seed=context.seed,
+        numbers=context.numbers,
+        speed=context.speed,
+    )
+
+
+def _sip(context: DriverContext) -> BoothDriver:
+    if context.speed != 1.0:
+        raise InvalidInput("SIP booths run in real time: --speed is for the simulator only")
+    from drivers.sip import BoothAccount, SipDriverConfig, Trunk, create_sip_driver, parse_listen
+
+    served = {b.name for b in context.booths if b.driver == "sip"}
+    accounts = tuple(
+        BoothAccount(booth, user, ha1)
+        for booth, user, ha1 in context.sip.accounts
+        if booth in served
+    )
+    host, port = parse_listen(context.sip.listen)
+    trunk = Trunk.parse(context.sip.trunk) if context.sip.trunk else None
+    config = SipDriverConfig(
+        booths=accounts, trunk=trunk, listen_host=host, listen_port=port, realm=context.sip.realm
+    )
+    return create_sip_driver(config, context.clock)
+
+
+def _quicknet(context: DriverContext) -> BoothDriver:
+    raise InvalidInput(
+        "Quicknet PhoneJACK/LineJACK cards are not supported by this build "
+        "(use SIP ATAs or the simulator)"
+    )
+
+
+_FACTORIES: dict[str, DriverFactory] = {
+    "simulator": _simulator,
+    "sip": _sip,
+    "quicknet": _quicknet,
+}
+DRIVER_NAMES = ("auto", *_FACTORIES)
+
+
+class CombinedDriver:
+    """Several drivers behind one port; commands go to the driver of their booth."""
+
+    name = "auto"
+
+    def __init__(self, parts: dict[str, BoothDriver], route: dict[str, str]) -> None:
+        self.parts = parts
+        self._route = route  # booth -> part name
+
+    def start(self, sink: EventSink) -> None:
+        for part in self.parts.values():
+            part.start(sink)
+
+    def send(self, command: DriverCommand) -> None:
+        part = self.parts.get(self._route.get(command.booth, ""))
+        if part is not None:
+            part.send(command)
+
+    def stop(self) -> None:
+        for part in self.parts.values():
+            part.stop()
+
+    def done(self) -> bool:
+        return all(getattr(p, "done", lambda: False)() for p in self.parts.values())
+
+
+def create_driver(name: str, context: DriverContext) -> BoothDriver:
+    """The driver called ``name`` (see the module docstring); InvalidInput if unknown."""
+    if name == "auto":
+        by_driver: dict[str, list[BoothConfig]] = {}
+        for booth in context.booths:
+            by_driver.setdefault(booth.driver, []).append(booth)
+        parts: dict[str, BoothDriver] = {}
+        route: dict[str, str] = {}
+        for driver_name, booths in by_driver.items():
+            factory = _FACTORIES.get(driver_name)
+            if factory is None:
+                raise InvalidInput(f"unknown booth driver {driver_name!r}")
+            parts[driver_name] = factory(_only(context, booths))
+            route.update({b.name: driver_name for b in booths})
+        return CombinedDriver(parts, route)
+    factory = _FACTORIES.get(name)
+    if factory is None:
+        raise InvalidInput(f"unknown driver {name!r}; choose one of {', '.join(DRIVER_NAMES)}")
+    return factory(context)
+
+
+def _only(context: DriverContext, booths: list[BoothConfig]) -> DriverContext:
+    return DriverContext(
+        clock=context.clock,
+        booths=booths,
+        speed=context.speed,
+        scenario=context.scenario,
+        skip_refs=context.skip_refs,
+        seed=context.seed,
+        numbers=context.numbers,
+        sip=context.sip,
+    )
