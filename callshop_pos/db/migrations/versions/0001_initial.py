@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 12:14:15.559271
+Create Date: 2026-11-26 12:19:16.045251
 """
 
 from __future__ import annotations
@@ -141,6 +141,20 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['version_id'], ['price_list_versions.id'], name=op.f('fk_price_list_active_version_id_price_list_versions')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_price_list_active'))
     )
+    op.create_table('print_log',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('actor_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('document', sa.String(length=16), nullable=False),
+    sa.Column('subject_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('copy', sa.Boolean(), nullable=False),
+    sa.Column('target', sa.String(length=16), nullable=False),
+    sa.Column('ok', sa.Boolean(), nullable=False),
+    sa.Column('detail', sa.Text(), nullable=False),
+    sa.CheckConstraint("document IN ('receipt', 'x_report', 'z_report')", name=op.f('ck_print_log_print_log_document')),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_print_log_actor_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_print_log'))
+    )
     op.create_table('shifts',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('operator_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -199,6 +213,19 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_calls_booth'), ['booth'], unique=False)
         batch_op.create_index(batch_op.f('ix_calls_ended_at'), ['ended_at'], unique=False)
         batch_op.create_index('ix_calls_shift_status', ['shift_id', 'status'], unique=False)
+
+    op.create_table('drawer_opens',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('actor_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('shift_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_drawer_opens_actor_id_users')),
+    sa.ForeignKeyConstraint(['shift_id'], ['shifts.id'], name=op.f('fk_drawer_opens_shift_id_shifts')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_drawer_opens'))
+    )
+    with op.batch_alter_table('drawer_opens', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_drawer_opens_shift_id'), ['shift_id'], unique=False)
 
     op.create_table('payments',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -327,11 +354,47 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_call_changes_call_id'), ['call_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_call_changes_shift_id'), ['shift_id'], unique=False)
 
+    op.create_table('fiscal_sales',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('unique_sale_number', sa.String(length=21), nullable=False),
+    sa.Column('device_serial', sa.String(length=8), nullable=False),
+    sa.Column('operator_code', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('sequence', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('content_key', sa.String(length=200), nullable=False),
+    sa.Column('amount_minor', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('state', sa.String(length=16), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('printed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('payment_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('refund_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('original_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('receipt_number', sa.String(length=32), nullable=True),
+    sa.Column('receipt_datetime', sa.String(length=32), nullable=True),
+    sa.Column('fiscal_memory_serial', sa.String(length=32), nullable=True),
+    sa.CheckConstraint("kind IN ('sale', 'reversal')", name=op.f('ck_fiscal_sales_fiscal_kind')),
+    sa.CheckConstraint("state IN ('pending', 'printed')", name=op.f('ck_fiscal_sales_fiscal_state')),
+    sa.ForeignKeyConstraint(['original_id'], ['fiscal_sales.id'], name=op.f('fk_fiscal_sales_original_id_fiscal_sales')),
+    sa.ForeignKeyConstraint(['payment_id'], ['payments.id'], name=op.f('fk_fiscal_sales_payment_id_payments')),
+    sa.ForeignKeyConstraint(['refund_id'], ['refunds.id'], name=op.f('fk_fiscal_sales_refund_id_refunds')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_fiscal_sales')),
+    sa.UniqueConstraint('payment_id', name=op.f('uq_fiscal_sales_payment_id')),
+    sa.UniqueConstraint('refund_id', name=op.f('uq_fiscal_sales_refund_id'))
+    )
+    with op.batch_alter_table('fiscal_sales', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_fiscal_sales_content_key'), ['content_key'], unique=False)
+        batch_op.create_index('uq_fiscal_sales_sale_number', ['unique_sale_number'], unique=True, sqlite_where=sa.text("kind = 'sale'"), postgresql_where=sa.text("kind = 'sale'"))
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('fiscal_sales', schema=None) as batch_op:
+        batch_op.drop_index('uq_fiscal_sales_sale_number', sqlite_where=sa.text("kind = 'sale'"), postgresql_where=sa.text("kind = 'sale'"))
+        batch_op.drop_index(batch_op.f('ix_fiscal_sales_content_key'))
+
+    op.drop_table('fiscal_sales')
     with op.batch_alter_table('call_changes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_call_changes_shift_id'))
         batch_op.drop_index(batch_op.f('ix_call_changes_call_id'))
@@ -362,6 +425,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_payments_shift_id'))
 
     op.drop_table('payments')
+    with op.batch_alter_table('drawer_opens', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_drawer_opens_shift_id'))
+
+    op.drop_table('drawer_opens')
     with op.batch_alter_table('calls', schema=None) as batch_op:
         batch_op.drop_index('ix_calls_shift_status')
         batch_op.drop_index(batch_op.f('ix_calls_ended_at'))
@@ -374,6 +441,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_shifts_opened_at'))
 
     op.drop_table('shifts')
+    op.drop_table('print_log')
     op.drop_table('price_list_active')
     with op.batch_alter_table('price_entries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_price_entries_version_id'))
