@@ -53,10 +53,10 @@ class _Str(_Kind[str]):
     def check(self, value: object) -> str:
         if not isinstance(value, str):
             raise InvalidInput(f"expected text, got {value!r}")
-        if len(value) > self.max_len:
-            raise InvalidInput(f"at most {self.max_len} characters")
         if self.choices and value not in self.choices:
             raise InvalidInput(f"{value!r} is not one of {', '.join(self.choices)}")
+        if len(value) > self.max_len:
+            raise InvalidInput(f"at most {self.max_len} characters")
         return value
 
 
@@ -292,7 +292,7 @@ class Settings:
     language = Setting("en", _Str(8, ("en", "bg")), "Language of the user interface and receipts")
     timezone = Setting("Europe/Sofia", _Str(64), "Local time zone of the shop", _check_timezone)
     # --- money
-    currency = Setting("EUR", _Str(3), "Local currency (ISO code)", _check_currency)
+    currency = Setting("EUR", _Str(8), "Local currency (ISO code)", _check_currency)
     bgn_line_enabled = Setting(
         True, _Bool(), "Show the BGN equivalent (1 EUR = 1.95583 BGN) on receipts and totals"
     )

@@ -21,7 +21,12 @@ import pytest
 from callshop_pos.clock import FakeClock
 from callshop_pos.services.auth import SYSTEM, Actor
 from callshop_pos.services.context import Shop
-from tests.callshop_pos.support import SeededShop, make_shop, postgres_schema_url
+from tests.callshop_pos.support import (
+    SeededShop,
+    make_shop,
+    migrated_template,
+    postgres_schema_url,
+)
 
 
 @pytest.fixture
@@ -34,9 +39,14 @@ def db_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'shop.db'}"
 
 
+@pytest.fixture(scope="session")
+def _schema_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return migrated_template(tmp_path_factory.mktemp("schema"))
+
+
 @pytest.fixture
-def seeded(db_url: str, clock: FakeClock) -> Iterator[SeededShop]:
-    seeded = make_shop(db_url, clock)
+def seeded(db_url: str, clock: FakeClock, _schema_template: Path) -> Iterator[SeededShop]:
+    seeded = make_shop(db_url, clock, _schema_template)
     try:
         yield seeded
     finally:

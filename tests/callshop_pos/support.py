@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import NamedTuple
 
 import pytest
@@ -13,6 +15,7 @@ from argon2 import PasswordHasher, Type
 from sqlalchemy import create_engine, make_url, text
 
 from callshop_pos.clock import FakeClock
+from callshop_pos.db import Database
 from callshop_pos.services import users
 from callshop_pos.services.auth import Actor, Role
 from callshop_pos.services.context import Shop
@@ -33,8 +36,22 @@ class SeededShop(NamedTuple):
     operator: Actor
 
 
-def make_shop(url: str, clock: FakeClock) -> SeededShop:
-    """A migrated shop with an admin (admin) and an operator (olga)."""
+def migrated_template(directory: Path) -> Path:
+    """An empty, migrated SQLite database file to copy (migrating once per session)."""
+    path = directory / "template.db"
+    Database.open(f"sqlite:///{path}").dispose()
+    return path
+
+
+def make_shop(url: str, clock: FakeClock, template: Path | None = None) -> SeededShop:
+    """A migrated shop with an admin (admin) and an operator (olga).
+
+    With ``template`` (a file from :func:`migrated_template`) and a SQLite URL the
+    schema is copied instead of migrated again, which is much faster.
+    """
+    target = make_url(url)
+    if template is not None and target.get_backend_name() == "sqlite" and target.database:
+        shutil.copyfile(template, target.database)
     shop = Shop.open(url, clock=clock, hasher=fast_hasher())
     try:
         admin = users.create_first_admin(shop, "admin", ADMIN_PASSWORD)
