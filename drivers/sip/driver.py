@@ -1,0 +1,221 @@
+"""The ``sip`` booth driver: registrar + B2BUA for the booths' ATAs, over sippy.
+
+Threading: sippy runs its own event loop in one thread (see :mod:`sippy_adapter`).
+The engine calls :meth:`SipDriver.send` from any thread; commands cross into the SIP
+thread with ``ED2.callFromThread`` and nothing else is shared except the refusal
+counters (locked). Events are delivered to the sink from the SIP thread.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from callshop_pos.clock import Clock, SystemClock
+from callshop_pos.lines.port import (
+    AdmitCall,
+    AllowCalls,
+    DenyCalls,
+    DriverCommand,
+    DriverEvent,
+    EventSink,
+    HangUpNow,
+    HangupReason,
+    LimitCall,
+    Offline,
+    RefuseCall,
+)
+from drivers.sip import digest, raw
+from drivers.sip.abuse import AbuseGuard, Refusal, RefusalLog
+from drivers.sip.calls import BoothCall
+from drivers.sip.config import BoothAccount, SipDriverConfig
+from drivers.sip.inbound import RequestRouter, rate_limited_method
+from drivers.sip.registrar import Registrar
+from drivers.sip.sippy_adapter import SippyStack, SipStackError
+
+__all__ = ["SipDriver", "create_sip_driver"]
+
+log = logging.getLogger("drivers.sip")
+
+
+class SipDriver:
+    """A :class:`~callshop_pos.lines.port.BoothDriver` for SIP ATAs.
+
+    ``clock`` supplies event time stamps; it must run at real speed (SIP timers do).
+    """
+
+    name = "sip"
+
+    def __init__(self, config: SipDriverConfig, clock: Clock | None = None) -> None:
+        self.config = config
+        self.clock: Clock = clock or SystemClock()
+        self.user_agent = config.user_agent
+        self.ring_timeout_s = config.ring_timeout_s
+        self.admission_timeout_s = config.admission_timeout_s
+        self.refusals = RefusalLog()
+        self.guard = AbuseGuard(config.abuse, self.clock.monotonic, self.refusals)
+        self.registrar = Registrar(self.clock.monotonic, config.expiry_grace_s)
+        self.nonces = digest.NonceIssuer(self.clock.monotonic)
+        self.stack = SippyStack(
+            config.listen_host,
+            config.listen_port,
+            config.user_agent,
+            on_request=self._on_request,
+            screen=self._screen,
+            on_malformed=self._malformed,
+        )
+        self._router = RequestRouter(self)
+        self._sink: EventSink | None = None
+        self._denied: set[str] = set()
+        self._active: dict[str, BoothCall] = {}  # booth -> its current call
+        self._lingering: set[BoothCall] = set()  # ended, legs not yet dead
+        self._sequence = itertools.count(1)
+        self._sweeper: Any = None
+        self.address: tuple[str, int] | None = None
+
+    # ----------------------------------------------------- BoothDriver API
+
+    def start(self, sink: EventSink) -> None:
+        """Bind the UDP socket and start serving; raises SipStackError if it cannot."""
+        if self._sink is not None:
+            raise SipStackError("the SIP driver is already running")
+        self._sink = sink
+        try:
+            self.address = self.stack.start(self._loop_started)
+        except SipStackError:
+            self._sink = None
+            raise
+        log.info("SIP registrar/B2BUA listening on udp:%s:%d, trunk %s",
+                 self.address[0], self.address[1], self.config.trunk or "none")
+
+    def send(self, command: DriverCommand) -> None:
+        """Queue a command for the SIP thread (thread-safe, non-blocking)."""
+        try:
+            self.stack.call(self._command, command)
+        except SipStackError:
+            log.warning("SIP driver not running; %r dropped", command)
+
+    def stop(self) -> None:
+        """Hang up every call (BYE/CANCEL both legs), close the socket, join the thread."""
+        if self._sink is None:
+            return
+        self.stack.stop(self._shutting_down)
+        self._sink = None
+        self._active.clear()
+        self._lingering.clear()
+
+    def stats(self) -> dict[str, int]:
+        """Counters: ``refused.<reason>``, ``bans`` (thread-safe snapshot)."""
+        return self.refusals.snapshot()
+
+    # ------------------------------------------------------- SIP thread
+
+    def _loop_started(self) -> None:
+        self._sweeper = self.stack.repeat(self._sweep, 0.5)
+
+    def _shutting_down(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            self._sweeper = None
+        for call in list(self._active.values()):
+            call.hang_up(HangupReason.ERROR, "the till's line engine stopped")
+
+    def _sweep(self) -> None:
+        self.guard.sweep()
+        for binding in self.registrar.expire():
+            self.emit(Offline(binding.booth, self.clock.now(), "registration expired"))
+
+    def at(self, rtime: Any) -> datetime:
+        """Wall-clock time of a sippy time stamp, on the injected clock."""
+        return self.clock.now() - timedelta(seconds=self.stack.age_s(rtime))
+
+    def emit(self, event: DriverEvent) -> None:
+        sink = self._sink
+        if sink is None:
+            return
+        try:
+            sink(event)
+        except Exception:
+            log.exception("the engine's event sink failed on %r", event)
+
+    def booth_allowed(self, booth: str) -> bool:
+        return booth not in self._denied
+
+    def booth_busy(self, booth: str) -> bool:
+        return booth in self._active
+
+    def place_call(self, account: BoothAccount, req: Any, sip_t: Any) -> Any:
+        assert self.config.trunk is not None
+        ref = f"{account.booth}-{next(self._sequence)}-{secrets.token_hex(3)}"
+        call = BoothCall(self, account.booth, ref, self.config.trunk)
+        self._active[account.booth] = call
+        self._lingering.add(call)
+        return call.accept(req, sip_t)
+
+    def call_ended(self, call: BoothCall) -> None:
+        if self._active.get(call.booth) is call:
+            del self._active[call.booth]
+
+    def call_dead(self, call: BoothCall) -> None:
+        self._lingering.discard(call)
+        self.call_ended(call)
+
+    def _on_request(self, req: Any, sip_t: Any) -> Any:
+        return self._router.handle(req, sip_t)
+
+    def _screen(self, data: bytes, address: tuple[str, int]) -> bool:
+        if self.guard.drop_if_banned(address[0]):
+            return False
+        method = raw.request_method(data)
+        if rate_limited_method(method):
+            return self.guard.note_request(address, method or "")
+        return True
+
+    def _malformed(self, data: bytes, address: tuple[str, int], problem: str) -> bytes | None:
+        answer = raw.bad_request(data, self.user_agent)
+        why = Refusal.BAD_REQUEST if answer is not None else Refusal.UNPARSEABLE
+        self.refusals.refuse(why, address, problem)
+        return answer
+
+    def _command(self, command: DriverCommand) -> None:
+        match command:
+            case AllowCalls(booth=booth):
+                self._denied.discard(booth)
+            case DenyCalls(booth=booth):
+                self._denied.add(booth)
+            case AdmitCall(booth=booth, call_ref=ref, limit_s=limit_s):
+                call = self._call(booth, ref)
+                if call is not None:
+                    call.admit(limit_s)
+            case RefuseCall(booth=booth, call_ref=ref, reason=reason, detail=detail):
+                call = self._call(booth, ref)
+                if call is not None:
+                    if call.held:
+                        self.refusals.refuse(Refusal.ENGINE_REFUSED, call.booth,
+                                             f"{call.number}: {reason.value} {detail}".strip())
+                    call.refuse(reason, detail or reason.value)
+            case LimitCall(booth=booth, call_ref=ref, limit_s=limit_s, reason=reason):
+                call = self._call(booth, ref)
+                if call is not None:
+                    call.limit(limit_s, reason)
+            case HangUpNow(booth=booth, reason=reason):
+                call = self._active.get(booth)
+                if call is not None:
+                    call.hang_up(reason, f"hung up by the till ({reason.value})")
+            case _:
+                log.warning("SIP driver: unknown command %r", command)
+
+    def _call(self, booth: str, ref: str) -> BoothCall | None:
+        call = self._active.get(booth)
+        if call is None or call.call_ref != ref:
+            log.info("SIP: no current call %s on booth %s (already ended?)", ref, booth)
+            return None
+        return call
+
+
+def create_sip_driver(config: SipDriverConfig, clock: Clock | None = None) -> SipDriver:
+    """Factory for the driver registry: a SIP driver for ``config`` (not started)."""
+    return SipDriver(config, clock)

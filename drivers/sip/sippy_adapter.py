@@ -1,0 +1,389 @@
+"""The one module that touches sippy 2.5.0 and contains its quirks.
+
+Quirks handled here (see docs/sip.md for the long story):
+
+* ``sippy.Core.EventDispatcher.ED2`` is a process-wide singleton created when the
+  module is first imported; timers complain unless armed from the thread recorded in
+  ``ED2.my_ident``. We import sippy lazily *inside* the SIP thread and re-point
+  ``ED2.my_ident`` at every start, so the loop can be stopped and started again (in a
+  new thread) within one process. Only one stack may run at a time per process.
+* ``ElPeriodic`` (ED2's 100 Hz ticker) wakes the loop for ``callFromThread`` by
+  sending SIGURG to the thread that enabled it (C-level, no Python handler). That
+  thread must be the live loop thread, so every start gives ED2 a fresh ticker.
+* ``;transport=UDP`` (upper case, sent by SIPp and many ATAs) is kept verbatim by
+  ``SipURL`` and later rejected by ``newTransaction()`` → lower-cased on parse.
+* Unparseable datagrams are silently dropped by sippy (no 400) and non-UTF-8 ones
+  raise in the receive path → every datagram is screened and pre-parsed here; what
+  fails gets a ``400`` built from the raw headers (or is dropped if it cannot be matched).
+* ``SO_REUSEPORT`` is on by default, so a second process could bind the same port and
+  steal half the datagrams → the socket is bound with ``SO_REUSEADDR`` only.
+* A fixed ``0.0.0.0`` listen address would end up verbatim in Via/Contact → for the
+  wildcard we let sippy pick the per-peer local address (its ``MyAddress`` mode).
+* sippy prints and logs every message through ``global_config['_sip_logger']`` → a
+  logger object that forwards to :mod:`logging` at DEBUG only when enabled.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import threading
+import types
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+from callshop_pos.errors import CallShopError
+
+__all__ = ["SipStackError", "SippyStack"]
+
+log = logging.getLogger("drivers.sip")
+wire_log = logging.getLogger("drivers.sip.wire")
+
+# sippy's ED2 is one per process: at most one stack may own it at a time.
+_ED2_OWNER = threading.Lock()
+_PATCHED = False
+_LOOP_HZ = 100.0  # sippy's default tick rate
+
+RequestHandler = Callable[[Any, Any], Any]  # (SipRequest, SipTransaction) -> rval
+Screen = Callable[[bytes, tuple[str, int]], bool]  # False = drop the datagram
+Malformed = Callable[[bytes, tuple[str, int], str], bytes | None]  # -> 400 to send, or None
+
+
+class SipStackError(CallShopError):
+    """The SIP stack could not start (port in use, bad address, already running)."""
+
+
+class _WireLog:
+    """Stands in for sippy's SipLogger; costs nothing unless DEBUG is on for the wire."""
+
+    def write(self, *args: object, **kwargs: object) -> None:
+        if wire_log.isEnabledFor(logging.DEBUG):
+            wire_log.debug("%s", "".join(str(a) for a in args))
+
+
+def _patch_sippy_once() -> None:
+    """Fix sippy bugs that need a class-level patch (idempotent, SIP thread only)."""
+    global _PATCHED  # noqa: PLW0603 - a process-wide fact about an imported library
+    if _PATCHED:
+        return
+    from sippy.SipURL import SipURL
+
+    original = SipURL.setParams
+
+    def set_params_lowercase_transport(self: Any, params: Any) -> None:
+        original(self, params)
+        if isinstance(self.transport, str):
+            self.transport = self.transport.lower()
+
+    SipURL.setParams = set_params_lowercase_transport
+    _PATCHED = True
+
+
+class SippyStack:
+    """Owns the sippy event-loop thread, the UDP socket and the transaction manager.
+
+    Everything passed in as a callback runs in the SIP thread. Other threads use
+    :meth:`call` (asynchronous, via ``ED2.callFromThread``). After :meth:`start`,
+    :attr:`api` holds the sippy classes the call controller needs.
+    """
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        user_agent: str,
+        on_request: RequestHandler,
+        screen: Screen,
+        on_malformed: Malformed,
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.user_agent = user_agent
+        self._on_request = on_request
+        self._screen = screen
+        self._on_malformed = on_malformed
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+        self._ed2: Any = None
+        self._tm: Any = None
+        self._stopping = False
+        self.api: types.SimpleNamespace = types.SimpleNamespace()
+        self.global_config: dict[str, Any] = {}
+        self.bound: tuple[str, int] | None = None
+
+    # ------------------------------------------------------------ lifecycle
+
+    def start(self, on_loop_start: Callable[[], None], timeout_s: float = 10.0) -> tuple[str, int]:
+        """Start the SIP thread, bind the socket; returns the bound (host, port).
+
+        ``on_loop_start`` runs in the SIP thread once the socket is bound."""
+        if not _ED2_OWNER.acquire(blocking=False):
+            raise SipStackError("another SIP driver is already running in this process")
+        self._thread = threading.Thread(
+            target=self._run, args=(on_loop_start,), name="sip-loop", daemon=True
+        )
+        self._thread.start()
+        if not self._ready.wait(timeout_s):
+            raise SipStackError("the SIP stack did not start in time")
+        if self._error is not None:
+            self._thread.join(timeout_s)
+            self._thread = None
+            _ED2_OWNER.release()
+            raise SipStackError(f"cannot listen on UDP {self.host}:{self.port}: {self._error}")
+        assert self.bound is not None
+        return self.bound
+
+    def call(self, fn: Callable[..., object], *args: object) -> None:
+        """Run ``fn(*args)`` in the SIP thread soon (thread-safe, non-blocking)."""
+        if self._ed2 is None or self._stopping:
+            raise SipStackError("the SIP driver is not running")
+        self._ed2.callFromThread(fn, *args)
+
+    def stop(self, before_shutdown: Callable[[], None], timeout_s: float = 10.0) -> None:
+        """Run ``before_shutdown`` in the SIP thread, let it flush, close, join the thread."""
+        thread = self._thread
+        if thread is None:
+            return
+        self._stopping = True
+        done = threading.Event()
+
+        def shutdown() -> None:
+            try:
+                before_shutdown()
+            finally:
+                # give the sender threads a moment for the final BYEs/responses
+                self.api.Timeout(self._finish, 0.2, 1, done)
+
+        self._ed2.callFromThread(shutdown)
+        if not done.wait(timeout_s):
+            log.error("SIP loop did not acknowledge shutdown; forcing it")
+            self._ed2.callFromThread(self._ed2.breakLoop)
+        thread.join(timeout_s)
+        self._thread = None
+        self._ed2 = None
+        self._stopping = False
+        _ED2_OWNER.release()
+
+    # --------------------------------------------------- in the SIP thread only
+
+    def now(self) -> Any:
+        """sippy's current MonoTime."""
+        return self.api.MonoTime()
+
+    def age_s(self, rtime: Any) -> float:
+        """Seconds between the sippy time stamp ``rtime`` and now (>= 0)."""
+        if rtime is None:
+            return 0.0
+        return max(0.0, float(self.api.MonoTime() - rtime))
+
+    def repeat(self, fn: Callable[[], None], interval_s: float) -> Any:
+        """A periodic timer; returns an object with ``cancel()``."""
+        return self.api.Timeout(fn, interval_s, -1)
+
+    def once(self, fn: Callable[..., None], delay_s: float, *args: object) -> Any:
+        return self.api.Timeout(fn, delay_s, 1, *args)
+
+    def send_raw(self, data: bytes, address: tuple[str, int]) -> None:
+        server = self._tm.l4r.getServer(address)
+        server.send_to(data, address)
+
+    # ----------------------------------------------------------- internals
+
+    def _run(self, on_loop_start: Callable[[], None]) -> None:
+        try:
+            self._load_sippy()
+            self._bind()
+        except BaseException as exc:  # report any start failure to start()
+            self._error = exc
+            self._ready.set()
+            return
+        try:
+            on_loop_start()
+        except Exception as exc:  # pragma: no cover - a bug in the driver
+            self._error = exc
+            self._teardown()
+            self._ready.set()
+            return
+        self._ready.set()
+        try:
+            while True:
+                self._ed2.loop()
+                if self._stopping:
+                    break
+        except BaseException:  # pragma: no cover - sippy's loop re-raises SystemExit
+            log.exception("SIP loop died")
+        finally:
+            self._teardown()
+
+    def _load_sippy(self) -> None:
+        import signal
+        from _thread import get_ident
+
+        from elperiodic.ElPeriodic import ElPeriodic
+        from sippy.CCEvents import (
+            CCEventConnect,
+            CCEventDisconnect,
+            CCEventFail,
+            CCEventRing,
+            CCEventTry,
+        )
+        from sippy.Core.EventDispatcher import ED2
+        from sippy.SipConf import SipConf
+        from sippy.SipHeader import SipHeader
+        from sippy.SipRequest import SipRequest
+        from sippy.SipTransactionManager import SipTransactionManager
+        from sippy.Time.MonoTime import MonoTime
+        from sippy.Time.Timeout import Timeout
+        from sippy.UA import UA
+
+        _patch_sippy_once()
+        ED2.my_ident = get_ident()  # this thread now owns ED2's timers
+        # ElPeriodic's call-from-thread wake-up (SIGURG) is bound to the thread that
+        # enabled it; after a restart that thread is gone and a wake-up would crash the
+        # process (pthread_kill on a dead thread). Give ED2 a ticker bound to this thread.
+        _retire_ticker(ED2)
+        ED2.elp = ElPeriodic(_LOOP_HZ)
+        ED2.elp.CFT_enable(signal.SIGURG)
+        ED2.bands = [(_LOOP_HZ, 0)]
+        # Timers left by a previous run in this process belong to dead objects.
+        for listener in ED2.tlisteners:
+            listener.cleanup()
+        ED2.tlisteners = []
+        ED2.twasted = 0
+        ED2.endloop = False
+        SipConf.my_uaname = self.user_agent
+        self._ed2 = ED2
+        self.api = types.SimpleNamespace(
+            UA=UA,
+            CCEventTry=CCEventTry,
+            CCEventFail=CCEventFail,
+            CCEventDisconnect=CCEventDisconnect,
+            CCEventRing=CCEventRing,
+            CCEventConnect=CCEventConnect,
+            SipHeader=SipHeader,
+            SipRequest=SipRequest,
+            MonoTime=MonoTime,
+            Timeout=Timeout,
+            SipConf=SipConf,
+            TransactionManager=SipTransactionManager,
+        )
+
+    def _bind(self) -> None:
+        import socket
+
+        from sippy.SipConf import SipConf
+        from sippy.Udp_server import Udp_server, Udp_server_opts
+
+        stack = self
+
+        class _Opts(Udp_server_opts):  # type: ignore[misc]
+            flags = socket.SO_REUSEADDR  # no SO_REUSEPORT: a second till must fail to bind
+            nworkers = 1
+
+        class _TransactionManager(self.api.TransactionManager):  # type: ignore[misc, name-defined]
+            model_udp_server = (Udp_server, _Opts)
+
+            def handleIncoming(self, data_in: Any, ra: Any, server: Any, rtime: Any) -> None:
+                stack._incoming(super().handleIncoming, data_in, ra, server, rtime)
+
+        wildcard = self.host in ("0.0.0.0", "")
+        address: Any = SipConf.my_address if wildcard else self.host
+        self.global_config = {
+            "_sip_address": address,
+            "_sip_port": self.port,
+            "_sip_logger": _WireLog(),
+            "_uaname": self.user_agent,
+        }
+        if wildcard:
+            # sippy binds 0.0.0.0 (and [::]) and per-peer local addresses on the same port.
+            SipConf.my_port = SipConf.my_port.__class__(self.port)
+        with warnings.catch_warnings():
+            # sippy probes IPv6 support with a socket it never closes (ResourceWarning).
+            warnings.simplefilter("ignore", ResourceWarning)
+            tm = _TransactionManager(self.global_config, self._request)
+            gc.collect()
+        self.global_config["_sip_tm"] = tm
+        self._tm = tm
+        servers = list(tm.l4r.cache_l2s.values())
+        host, port = servers[0].uopts.laddress[:2]
+        self.bound = (self.host if wildcard else str(host), int(port))
+
+    def _request(self, req: Any, sip_t: Any) -> Any:
+        return self._on_request(req, sip_t)
+
+    def _incoming(
+        self, deliver: Callable[..., None], data: Any, ra: Any, server: Any, rtime: Any
+    ) -> None:
+        if not isinstance(data, bytes):
+            data = str(data).encode("utf-8", errors="replace")
+        address = (str(ra.address[0]), int(ra.address[1]))
+        if not self._screen(data, address):
+            return
+        if data.startswith(b"SIP/2.0 "):
+            try:
+                deliver(data, ra, server, rtime)
+            except Exception as exc:
+                log.warning("SIP response from %s:%d dropped: %r", address[0], address[1], exc)
+            return
+        problem = self._preparse(data)
+        if problem is None:
+            try:
+                deliver(data, ra, server, rtime)
+                return
+            except Exception as exc:
+                problem = f"{type(exc).__name__}: {exc}"
+        answer = self._on_malformed(data, address, problem)
+        if answer is not None:
+            server.send_to(answer, address)
+
+    def _preparse(self, data: bytes) -> str | None:
+        """None if sippy can handle ``data``; else what is wrong with it."""
+        if len(data) < 32:
+            return "datagram too short"
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return "not UTF-8"
+        try:
+            req = self.api.SipRequest(text)
+            req.getTIds()
+            req.getHFBody("via").getTAddr()
+            req.getHFBody("to").getTag()
+            req.getHFBody("from").getTag()
+            req.getHFBody("cseq").getCSeq()
+            req.getRURI()
+            if req.countHFs("contact") > 0:
+                req.getHFBody("contact")
+        except Exception as exc:
+            return f"{type(exc).__name__}: {exc}"[:200]
+        return None
+
+    def _finish(self, done: threading.Event) -> None:
+        self._ed2.breakLoop()
+        done.set()
+
+    def _teardown(self) -> None:
+        tm, self._tm = self._tm, None
+        if tm is not None:
+            try:
+                tm.shutdown()
+            except Exception:  # pragma: no cover - best effort on the way out
+                log.exception("SIP transaction manager shutdown failed")
+        ed2 = self._ed2
+        if ed2 is not None:
+            for listener in ed2.tlisteners:
+                listener.cleanup()
+            ed2.tlisteners = []
+            ed2.twasted = 0
+            _retire_ticker(ed2)
+
+
+def _retire_ticker(ed2: Any) -> None:
+    """Disarm ED2's ticker without freeing it: ``prdic_free`` on a ticker whose thread
+    has ended crashes the process, so the few hundred bytes are left behind instead.
+    Any late ``callFromThread`` on it raises instead of signalling a dead thread."""
+    ticker = getattr(ed2, "elp", None)
+    if ticker is not None:
+        ticker._hndl = None
