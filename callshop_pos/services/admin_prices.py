@@ -9,20 +9,17 @@ here, so an operator is refused by the core and not merely by a hidden button.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
-from callshop_pos import journal
-from callshop_pos.db.models.fx import FxRate
 from callshop_pos.db.models.users import Role
 from callshop_pos.errors import InvalidInput
 from callshop_pos.rating.pricelist import PriceEntry
-from callshop_pos.services import prices
+from callshop_pos.services import fx, prices
 from callshop_pos.services.auth import Actor, require_role
+from callshop_pos.services.fx import UsdRate
 from callshop_pos.services.reports_admin import rate_on, usd_rates
 
 if TYPE_CHECKING:
@@ -89,54 +86,14 @@ def today(shop: Shop) -> date:
     return shop.clock.now().astimezone(ZoneInfo(shop.settings.timezone)).date()
 
 
-@dataclass(frozen=True, slots=True)
-class UsdRate:
-    id: int
-    effective_on: date
-    rate: Decimal
-    set_at: datetime
-    set_by: str
-
-
 def usd_rate_history(shop: Shop, actor: Actor) -> list[UsdRate]:
     """Every USD→local rate ever set, newest first (admin only)."""
     require_role(actor, Role.ADMIN)
-    stmt = select(FxRate).order_by(FxRate.effective_on.desc(), FxRate.id.desc())
-    with shop.db.read() as s:
-        return [
-            UsdRate(r.id, r.effective_on, r.local_per_usd, r.set_at, r.set_by)
-            for r in s.scalars(stmt)
-        ]
+    return fx.rate_history(shop)
 
 
 def set_usd_rate(shop: Shop, actor: Actor, rate: Decimal, effective_on: date) -> UsdRate:
-    """Set how much local currency one USD costs from ``effective_on`` on (admin only).
-
-    Nothing is overwritten: a second rate for the same day is a newer row that wins.
-    """
-    require_role(actor, Role.ADMIN)
-    if not isinstance(rate, Decimal) or not rate.is_finite() or rate <= 0:
-        raise InvalidInput("the USD rate must be a positive number")
-    exponent = rate.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -6:
-        raise InvalidInput("the USD rate has more than 6 decimals")
+    """Set the USD→local rate from ``effective_on`` on (admin only; see ``fx``)."""
     if rate > 1000:
         raise InvalidInput("a USD rate above 1000 is surely a typing error")
-    with shop.db.write() as s:
-        row = FxRate(
-            effective_on=effective_on,
-            local_per_usd=rate,
-            set_at=shop.clock.now(),
-            set_by=actor.username,
-        )
-        s.add(row)
-        s.flush()
-        journal.append(
-            s,
-            actor,
-            "fx.set",
-            subject=row,
-            payload={"effective_on": effective_on.isoformat(), "local_per_usd": str(rate)},
-            rows=[row],
-        )
-        return UsdRate(row.id, row.effective_on, row.local_per_usd, row.set_at, row.set_by)
+    return fx.set_usd_rate(shop, actor, rate, effective_on)

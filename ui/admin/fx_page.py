@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
 from callshop_pos.errors import InvalidInput
 from callshop_pos.money import MoneyError, parse_decimal
 from callshop_pos.services import admin_prices
-from callshop_pos.services.admin_prices import UsdRate, today
+from callshop_pos.services.admin_prices import today
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
+from callshop_pos.services.fx import UsdRate
 from ui.admin.common import (
     Col,
     RecordTableModel,
@@ -40,7 +41,7 @@ _CTX = "UsdRate"
 def _columns() -> list[Col[UsdRate]]:
     return [
         Col(tr(_CTX, "From date"), lambda r: r.effective_on.isoformat()),
-        Col(tr(_CTX, "Local per USD"), lambda r: format(r.rate, "f"), True),
+        Col(tr(_CTX, "Local per USD"), lambda r: format(r.local_per_usd, "f"), True),
         Col(tr(_CTX, "Set at"), lambda r: local_time_text(r.set_at)),
         Col(tr(_CTX, "By"), lambda r: r.set_by),
     ]
