@@ -110,16 +110,16 @@ class Tariff:
     def max_billable_within(self, budget_minor: int) -> int | None:
         """The most billable seconds whose price is ≤ ``budget_minor``.
 
-        ``None`` means no limit (the rate is 0 and the connect fee fits); ``-1`` means
-        not even one second is covered.
+        0 means not even one second is covered (nothing billed costs nothing);
+        ``None`` means no limit (the rate is 0 and the connect fee fits).
         """
-        # price(b) ≤ budget  ⇔  A2 + b·B2 + D < D2 · (budget + 1)
+        # price(b) ≤ budget  ⇔  A2 + b·B2 + D < D2 · (budget + 1)    (for b ≥ 1)
         room = self._d2 * (budget_minor + 1) - self._d - self._a2
         if room <= 0:
-            return -1
+            return 0
         if self._b2 == 0:
             return None
-        return (room - 1) // self._b2
+        return max(0, (room - 1) // self._b2)
 
 
 def retail_price_minor(connect_fee: Decimal, rate: Decimal, billable: int, digits: int = 2) -> int:

@@ -318,9 +318,9 @@ class Rater:
                     if d == 0 or d < grace:
                         billable = price = 0
                     else:
-                        billable = (
-                            initial if d <= initial else initial - (initial - d) // increment * increment
-                        )
+                        billable = initial
+                        if d > initial:
+                            billable -= (initial - d) // increment * increment
                         price = (band[0] + billable * band[1] + band[2]) // band[3]
                     rating.__dict__.update(
                         status=RATED,

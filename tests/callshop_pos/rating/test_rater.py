@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import FrozenInstanceError
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from callshop_pos.rating import (
     NumberPlan,
@@ -14,6 +17,10 @@ from callshop_pos.rating import (
     PriceEntry,
     PriceIndex,
     Rater,
+    billable_seconds,
+    retail_price_minor,
+    round_duration,
+    wholesale_micro,
 )
 
 SOFIA = ZoneInfo("Europe/Sofia")
@@ -107,3 +114,228 @@ def test_live_meter_price_is_the_final_price(rater: Rater) -> None:
             final.billable_seconds,
             final.price_minor,
         )
+
+
+def test_fractional_durations_round_half_up(rater: Rater) -> None:
+    assert rater.rate("0888123456", WEEKDAY_NOON, Decimal("60.5")).billable_seconds == 120
+    assert rater.rate("0888123456", WEEKDAY_NOON, Decimal("60.49")).billable_seconds == 60
+    assert rater.rate("0888123456", WEEKDAY_NOON, Decimal("0.4")).price_minor == 0
+
+
+def test_zero_seconds_costs_nothing_but_is_rated(rater: Rater) -> None:
+    rating = rater.rate("0090 212 555", WEEKDAY_NOON, 0)
+    assert rating.status == "rated"
+    assert (rating.billable_seconds, rating.price_minor, rating.wholesale_micro) == (0, 0, 0)
+
+
+def test_peak_rate_when_the_row_has_no_offpeak_price(rater: Rater) -> None:
+    rating = rater.rate("02 987 6543", WEEKDAY_NIGHT, 60)
+    assert rating.offpeak is False
+    assert rating.price_minor == 10
+
+
+def test_band_is_chosen_once_by_answer_time(rater: Rater) -> None:
+    # Answered at 19:59 (peak) and talking well into the off-peak evening: peak price.
+    rating = rater.rate("0888123456", datetime(2026, 3, 4, 19, 59), 3600)
+    assert rating.offpeak is False
+    assert rating.price_minor == 1200
+
+
+def test_aware_times_across_the_spring_clock_change() -> None:
+    rater = Rater(
+        PriceIndex(_entries()),
+        NumberPlan(),
+        OffPeakSchedule.parse("Sun 03:00-05:00"),
+        SOFIA,
+    )
+    # 29 March 2026: Sofia goes from 03:00 EET to 04:00 EEST at 01:00 UTC.
+    assert not rater.rate("0888123456", datetime(2026, 3, 29, 0, 59, tzinfo=UTC), 60).offpeak
+    assert not rater.is_offpeak(datetime(2026, 3, 29, 0, 59, tzinfo=UTC))  # 02:59 EET
+    assert rater.is_offpeak(datetime(2026, 3, 29, 1, 0, tzinfo=UTC))  # 04:00 EEST
+    assert rater.is_offpeak(datetime(2026, 3, 29, 1, 59, tzinfo=UTC))  # 04:59 EEST
+    assert not rater.is_offpeak(datetime(2026, 3, 29, 2, 0, tzinfo=UTC))  # 05:00 EEST
+    # A time given in another zone is converted, not read as local wall time.
+    other = datetime(2026, 3, 29, 3, 30, tzinfo=ZoneInfo("Europe/Berlin"))  # 01:30 UTC
+    assert rater.is_offpeak(other)
+
+
+def test_without_a_schedule_everything_is_peak() -> None:
+    rater = Rater(PriceIndex(_entries()), NumberPlan(), None, SOFIA)
+    rating = rater.rate("0888123456", WEEKDAY_NIGHT, 60)
+    assert rating.offpeak is False and rating.price_minor == 20
+    assert not rater.is_offpeak(WEEKDAY_NIGHT)
+
+
+def test_resolve_and_quote(rater: Rater) -> None:
+    resolved = rater.resolve("+359 88 812 3456")
+    assert resolved.normalized == "359888123456"
+    assert resolved.entry is not None and resolved.entry.code == "35988"
+    assert rater.resolve("*#06#") == (None, None)
+    assert rater.quote("0888 123 456") == ("Bulgaria mobile", Decimal("0.20"), Decimal("0.12"))
+    assert rater.quote("0900 123") == ("Bulgaria premium", None, None)
+    assert rater.quote("00999") is None
+
+
+def test_price_for_an_entry_without_retail_is_none(rater: Rater) -> None:
+    entry = rater.resolve("0900 123").entry
+    assert entry is not None
+    assert rater.price_for(entry, WEEKDAY_NOON, 60) is None
+
+
+def test_price_for_an_entry_from_another_version(rater: Rater) -> None:
+    newer = PriceEntry("Bulgaria mobile", "35988", Decimal("0.03"), Decimal("0.50"))
+    charge = rater.price_for(newer, WEEKDAY_NOON, 60)
+    assert charge is not None and charge.price_minor == 50
+
+
+@pytest.mark.parametrize(
+    ("number", "budget", "seconds"),
+    [
+        ("0888123456", 20, 60),  # 0.20/min, 60/60: one minute
+        ("0888123456", 39, 60),
+        ("0888123456", 40, 120),
+        ("0888123456", 19, 0),  # not even the first block
+        ("+44 20", 37, 90),  # 90/60 at 0.15: 90 s cost 0.23 (0.225), 150 s cost 0.38
+        ("+44 20", 38, 150),
+        ("+44 20", 22, 0),
+        ("0090 212", 35, 60),  # connect fee 0.05 + 0.30
+        ("0090 212", 34, 0),
+        ("0900 1", 10_000, 0),  # no retail price: prepaid cannot call it
+    ],
+)
+def test_max_seconds_within_budget(rater: Rater, number: str, budget: int, seconds: int) -> None:
+    entry = rater.resolve(number).entry
+    assert entry is not None
+    assert rater.max_seconds_within(entry, False, budget) == seconds
+    if seconds:
+        charge = rater.price_for(entry, WEEKDAY_NOON, seconds)
+        assert charge is not None and charge.price_minor <= budget
+        over = rater.price_for(entry, WEEKDAY_NOON, seconds + 1)
+        assert over is not None and over.price_minor > budget
+
+
+def test_max_seconds_within_uses_the_offpeak_rate_and_grace() -> None:
+    entries = [
+        PriceEntry("M", "35988", Decimal("0.03"), Decimal("0.20"), Decimal("0.12")),
+        PriceEntry("G", "44", Decimal("0.01"), Decimal("6.00"), initial=1, increment=1, grace=30),
+        PriceEntry("F", "1", Decimal("0.01"), Decimal("0"), connect_fee=Decimal("0.10")),
+    ]
+    rater = Rater(PriceIndex(entries), NumberPlan(), None, SOFIA)
+    mobile, grace, free = entries
+    assert rater.max_seconds_within(mobile, True, 24) == 120
+    # 6.00/min per second = 0.10/s: 0.50 buys 5 s, but anything under 30 s is free.
+    assert rater.max_seconds_within(grace, False, 50) == 29
+    assert rater.max_seconds_within(grace, False, 400) == 40
+    assert rater.max_seconds_within(free, False, 10) == 86_400
+    assert rater.max_seconds_within(free, False, 9) == 0
+
+
+_numbers = st.one_of(
+    st.from_regex(r"(00|\+|0)?(359|44|90|1|999)[0-9 ]{0,10}", fullmatch=True),
+    st.sampled_from(["*123#", "", "0", "+", "0900 123", "0888 12-34.5 (6)"]),
+)
+_times = st.datetimes(
+    min_value=datetime(2025, 1, 1), max_value=datetime(2028, 12, 31)
+) | st.datetimes(
+    min_value=datetime(2025, 1, 1), max_value=datetime(2028, 12, 31), timezones=st.just(UTC)
+)
+_durations = st.integers(0, 7200) | st.decimals(
+    min_value=0, max_value=7200, places=2, allow_nan=False, allow_infinity=False
+)
+
+
+@settings(max_examples=300)
+@given(_numbers, _times, _durations)
+def test_rate_agrees_with_the_rules_built_from_public_parts(
+    number: str, answered_at: datetime, duration: Decimal | int
+) -> None:
+    index = PriceIndex(_entries())
+    plan = NumberPlan()
+    schedule = OffPeakSchedule.parse("Mon-Fri 20:00-08:00,Sat-Sun 00:00-24:00")
+    rater = Rater(index, plan, schedule, SOFIA)
+    rating = rater.rate(number, answered_at, duration)
+
+    d = round_duration(duration)
+    normalized = plan.normalize(number)
+    entry = None if normalized is None else index.lookup(normalized)
+    local = answered_at if answered_at.tzinfo is None else answered_at.astimezone(SOFIA)
+    assert rating.duration_s == d
+    assert rating.normalized == normalized
+    if entry is None:
+        assert rating.status == "unrated" and rating.prefix is None
+        assert rating.wholesale_micro is None and rating.price_minor is None
+        return
+    assert rating.prefix == entry.code and rating.country == entry.country
+    assert rating.wholesale_micro == wholesale_micro(entry.wholesale_usd, d)
+    if entry.retail is None:
+        assert rating.status == "unrated" and rating.price_minor is None
+        assert rating.billable_seconds == 0
+        return
+    offpeak = entry.retail_offpeak is not None and schedule.is_offpeak(local)
+    rate = entry.retail_offpeak if offpeak else entry.retail
+    assert rate is not None
+    billable = billable_seconds(d, entry.grace, entry.initial, entry.increment)
+    assert rating.status == "rated"
+    assert rating.offpeak is offpeak
+    assert rating.rate_per_minute == rate
+    assert rating.billable_seconds == billable
+    assert rating.price_minor == retail_price_minor(entry.connect_fee, rate, billable)
+    charge = rater.price_for(entry, answered_at, duration)
+    assert charge is not None
+    assert (charge.billable_seconds, charge.price_minor, charge.offpeak) == (
+        billable,
+        rating.price_minor,
+        offpeak,
+    )
+
+
+@settings(max_examples=50)
+@given(st.lists(st.tuples(_numbers, _times, _durations), max_size=200))
+def test_totals_are_exact_and_nothing_is_a_float(
+    calls: list[tuple[str, datetime, Decimal | int]],
+) -> None:
+    rater = Rater(
+        PriceIndex(_entries()),
+        NumberPlan(),
+        OffPeakSchedule.parse("Mon-Fri 20:00-08:00,Sat-Sun 00:00-24:00"),
+        SOFIA,
+    )
+    ratings = [rater.rate(*call) for call in calls]
+    for rating in ratings:
+        for value in vars(rating).values():
+            assert not isinstance(value, float)
+    int_total = sum(r.price_minor for r in ratings if r.price_minor is not None)
+    decimal_total = Decimal(0)
+    for rating in ratings:
+        if rating.price_minor is None or rating.rate_per_minute is None:
+            continue
+        entry = rater.index.get(rating.prefix or "")
+        assert entry is not None
+        fee = entry.connect_fee if rating.billable_seconds else Decimal(0)
+        exact = fee + Decimal(rating.billable_seconds) * rating.rate_per_minute / 60
+        decimal_total += exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    assert Decimal(int_total).scaleb(-2) == decimal_total
+    micro_total = sum(r.wholesale_micro for r in ratings if r.wholesale_micro is not None)
+    assert isinstance(micro_total, int)
+
+
+def test_rating_is_frozen(rater: Rater) -> None:
+    rating = rater.rate("0888123456", WEEKDAY_NOON, 60)
+    with pytest.raises(FrozenInstanceError):
+        rating.price_minor = 0  # type: ignore[misc]
+    assert rating == rater.rate("0888123456", WEEKDAY_NOON, 60)
+    assert rating.is_rated
+
+
+def test_a_new_version_is_a_new_index_and_rater() -> None:
+    old = Rater(PriceIndex(_entries(), version_id=1), NumberPlan(), None, SOFIA)
+    cheaper = [
+        PriceEntry("Bulgaria mobile", "35988", Decimal("0.03"), Decimal("0.10"))
+        if e.code == "35988"
+        else e
+        for e in _entries()
+    ]
+    new = Rater(PriceIndex(cheaper, version_id=2), NumberPlan(), None, SOFIA)
+    assert old.rate("0888123456", WEEKDAY_NOON, 60).price_minor == 20
+    assert new.rate("0888123456", WEEKDAY_NOON, 60).price_minor == 10
+    assert new.index.version_id == 2
