@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -34,20 +34,27 @@ def report_figures(widget: QWidget, report: ShiftReport, fmt: Formatter) -> QGri
     s = report.summary
     grid = QGridLayout()
     grid.setColumnStretch(0, 1)
-    tr = widget.tr
-    rows = [
-        (tr("Operator"), s.operator),
-        (tr("Opened"), fmt.date_time(s.opened_at)),
-        (tr("Calls"), str(s.call_count)),
-        (tr("Talk time"), fmt.duration(s.talk_seconds)),
-        (tr("Opening float"), fmt.money(s.opening_float_minor)),
-        (tr("Payments ({n})").format(n=report.payment_count), fmt.money(s.payments_minor)),
-        (tr("Refunds ({n})").format(n=report.refund_count), fmt.money(-s.refunds_minor)),
-        (tr("Cash taken"), fmt.money(s.cash_minor)),
-        (tr("Expected in drawer"), fmt.money(s.expected_minor)),
-        (tr("Unserved calls"), str(s.unserved)),
-        (tr("Unpaid calls"), str(s.unpaid)),
-    ]
+    del widget
+    rows: list[tuple[str, str]] = []
+
+    def add(caption: str, value: str) -> None:
+        rows.append((caption, value))
+
+    add(QCoreApplication.translate("ShiftReport", "Operator"), s.operator)
+    add(QCoreApplication.translate("ShiftReport", "Opened"), fmt.date_time(s.opened_at))
+    add(QCoreApplication.translate("ShiftReport", "Calls"), str(s.call_count))
+    add(QCoreApplication.translate("ShiftReport", "Talk time"), fmt.duration(s.talk_seconds))
+    add(QCoreApplication.translate("ShiftReport", "Opening float"),
+        fmt.money(s.opening_float_minor))
+    add(QCoreApplication.translate("ShiftReport", "Payments ({n})").format(
+        n=report.payment_count), fmt.money(s.payments_minor))
+    add(QCoreApplication.translate("ShiftReport", "Refunds ({n})").format(
+        n=report.refund_count), fmt.money(-s.refunds_minor))
+    add(QCoreApplication.translate("ShiftReport", "Cash taken"), fmt.money(s.cash_minor))
+    add(QCoreApplication.translate("ShiftReport", "Expected in drawer"),
+        fmt.money(s.expected_minor))
+    add(QCoreApplication.translate("ShiftReport", "Unserved calls"), str(s.unserved))
+    add(QCoreApplication.translate("ShiftReport", "Unpaid calls"), str(s.unpaid))
     for row, (caption, value) in enumerate(rows):
         grid.addWidget(QLabel(caption, objectName="figureLabel"), row, 0)
         grid.addWidget(QLabel(value, objectName="figureValue"), row, 1)

@@ -1,0 +1,916 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="bg_BG">
+<context>
+    <name>BillLinesModel</name>
+    <message>
+        <source>Booth</source>
+        <extracomment>Banknotes offered as one-click &quot;tendered&quot; amounts (minor units).</extracomment>
+        <translation>Кабина</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>Номер</translation>
+    </message>
+    <message>
+        <source>Destination</source>
+        <translation>Направление</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Времетраене</translation>
+    </message>
+    <message>
+        <source>Billed</source>
+        <translation>Таксувано</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Сума</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>неизвестно</translation>
+    </message>
+</context>
+<context>
+    <name>BoothTile</name>
+    <message>
+        <source>unrated</source>
+        <extracomment>Price of a call in progress after ``elapsed`` seconds of talk (None = unrated).</extracomment>
+        <translation>без цена</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Няма връзка</translation>
+    </message>
+    <message>
+        <source>Free</source>
+        <translation>Свободна</translation>
+    </message>
+    <message>
+        <source>Off hook</source>
+        <translation>Вдигната слушалка</translation>
+    </message>
+    <message>
+        <source>Dialling</source>
+        <translation>Набира</translation>
+    </message>
+    <message>
+        <source>Ringing</source>
+        <translation>Звъни</translation>
+    </message>
+    <message>
+        <source>Talking</source>
+        <translation>Разговаря</translation>
+    </message>
+    <message>
+        <source>Locked</source>
+        <translation>Заключена</translation>
+    </message>
+    <message>
+        <source>{state} · locked</source>
+        <translation>{state} · заключена</translation>
+    </message>
+    <message>
+        <source>Credit {amount}</source>
+        <translation>Кредит {amount}</translation>
+    </message>
+    <message>
+        <source>Prepaid, no deposit</source>
+        <translation>Предплатена, без депозит</translation>
+    </message>
+    <message>
+        <source>{n} to pay</source>
+        <translation>{n} за плащане</translation>
+    </message>
+    <message>
+        <source>registered</source>
+        <translation>регистрирана</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>без връзка</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>на линия</translation>
+    </message>
+    <message>
+        <source>ready</source>
+        <translation>готова</translation>
+    </message>
+    <message>
+        <source>sim</source>
+        <translation>симулатор</translation>
+    </message>
+    <message>
+        <source>Rate {rate} per minute</source>
+        <translation>Тарифа {rate} на минута</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>Отключи</translation>
+    </message>
+    <message>
+        <source>Lock</source>
+        <translation>Заключи</translation>
+    </message>
+    <message>
+        <source>Hang up…</source>
+        <translation>Прекъсни…</translation>
+    </message>
+    <message>
+        <source>Take deposit…</source>
+        <translation>Вземи депозит…</translation>
+    </message>
+    <message>
+        <source>Pay this booth&apos;s calls</source>
+        <translation>Плати разговорите на кабината</translation>
+    </message>
+    <message>
+        <source>Show this booth&apos;s calls</source>
+        <translation>Покажи разговорите на кабината</translation>
+    </message>
+</context>
+<context>
+    <name>CallsModel</name>
+    <message>
+        <source>Booth</source>
+        <translation>Кабина</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>Номер</translation>
+    </message>
+    <message>
+        <source>Destination</source>
+        <translation>Направление</translation>
+    </message>
+    <message>
+        <source>Answered</source>
+        <translation>Отговорено</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Времетраене</translation>
+    </message>
+    <message>
+        <source>Billed</source>
+        <translation>Таксувано</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>Цена</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Статус</translation>
+    </message>
+    <message>
+        <source>Unserved</source>
+        <translation>Необслужени</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>Платени</translation>
+    </message>
+    <message>
+        <source>Unpaid</source>
+        <translation>Неплатени</translation>
+    </message>
+    <message>
+        <source>interrupted (engine restart)</source>
+        <translation>прекъснат (рестарт на линиите)</translation>
+    </message>
+    <message>
+        <source>no price for this destination</source>
+        <translation>няма цена за това направление</translation>
+    </message>
+    <message>
+        <source>answer time estimated</source>
+        <translation>приблизителен час на отговор</translation>
+    </message>
+    <message>
+        <source>priced by the administrator</source>
+        <translation>оценен от администратора</translation>
+    </message>
+    <message>
+        <source>corrected after close</source>
+        <translation>коригиран след затваряне</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>неизвестно</translation>
+    </message>
+    <message>
+        <source>unrated</source>
+        <translation>без цена</translation>
+    </message>
+</context>
+<context>
+    <name>CallsPanel</name>
+    <message>
+        <source>Calls of this shift</source>
+        <translation>Разговори в смяната</translation>
+    </message>
+    <message>
+        <source>&amp;Unserved</source>
+        <translation>&amp;Необслужени</translation>
+    </message>
+    <message>
+        <source>&amp;Paid</source>
+        <translation>&amp;Платени</translation>
+    </message>
+    <message>
+        <source>U&amp;npaid</source>
+        <translation>Не&amp;платени</translation>
+    </message>
+    <message>
+        <source>&amp;All</source>
+        <translation>&amp;Всички</translation>
+    </message>
+    <message>
+        <source>&amp;Booth</source>
+        <translation>&amp;Кабина</translation>
+    </message>
+    <message>
+        <source>All booths</source>
+        <translation>Всички кабини</translation>
+    </message>
+    <message>
+        <source>{count} selected · {total}   ({shown} shown)</source>
+        <translation>{count} избрани · {total}   (показани {shown})</translation>
+    </message>
+    <message>
+        <source>{shown} shown · Ctrl+click or Shift+arrows to select several</source>
+        <translation>показани {shown} · Ctrl+щракване или Shift+стрелки за няколко</translation>
+    </message>
+</context>
+<context>
+    <name>CashierApp</name>
+    <message>
+        <source>Language</source>
+        <translation>Език</translation>
+    </message>
+    <message>
+        <source>Language of the till:</source>
+        <translation>Език на касата:</translation>
+    </message>
+</context>
+<context>
+    <name>CloseShiftDialog</name>
+    <message>
+        <source>Close shift</source>
+        <translation>Затваряне на смяна</translation>
+    </message>
+    <message>
+        <source>X report — shift {id}</source>
+        <translation>X отчет — смяна {id}</translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation>Разлика</translation>
+    </message>
+    <message>
+        <source>&amp;Counted cash in the drawer</source>
+        <translation>&amp;Преброени пари в касата</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{n} call(s) are still unserved.&lt;/b&gt; Closing leaves them unserved in this shift:</source>
+        <translation>&lt;b&gt;{n} разговора са все още необслужени.&lt;/b&gt; При затваряне остават необслужени в тази смяна:</translation>
+    </message>
+    <message>
+        <source>… and {n} more</source>
+        <translation>… и още {n}</translation>
+    </message>
+    <message>
+        <source>Close shift (Z report)</source>
+        <translation>Затвори смяната (Z отчет)</translation>
+    </message>
+    <message>
+        <source>Short by {amount}</source>
+        <translation>Липса {amount}</translation>
+    </message>
+    <message>
+        <source>Over by {amount}</source>
+        <translation>Излишък {amount}</translation>
+    </message>
+    <message>
+        <source>Balanced</source>
+        <translation>Равнение</translation>
+    </message>
+    <message>
+        <source>Z report — shift {id} closed</source>
+        <translation>Z отчет — смяна {id} е затворена</translation>
+    </message>
+    <message>
+        <source>Counted</source>
+        <translation>Преброени</translation>
+    </message>
+    <message>
+        <source>Closed {when}. Journal {hash}</source>
+        <translation>Затворена {when}. Журнал {hash}</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Готово</translation>
+    </message>
+</context>
+<context>
+    <name>DepositDialog</name>
+    <message>
+        <source>Deposit — {booth}</source>
+        <translation>Депозит — {booth}</translation>
+    </message>
+    <message>
+        <source>Take a deposit for {booth}</source>
+        <translation>Депозит за {booth}</translation>
+    </message>
+    <message>
+        <source>Credit left now: {amount}</source>
+        <translation>Оставащ кредит: {amount}</translation>
+    </message>
+    <message>
+        <source>No deposit taken yet.</source>
+        <translation>Все още няма депозит.</translation>
+    </message>
+    <message>
+        <source>&amp;Add to the credit left (otherwise replace it)</source>
+        <translation>&amp;Добави към оставащия кредит (иначе го замени)</translation>
+    </message>
+    <message>
+        <source>&amp;Amount</source>
+        <translation>&amp;Сума</translation>
+    </message>
+    <message>
+        <source>Take deposit</source>
+        <translation>Вземи депозит</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>CallShop POS — log in</source>
+        <translation>CallShop POS — вход</translation>
+    </message>
+    <message>
+        <source>CallShop POS</source>
+        <translation>CallShop POS</translation>
+    </message>
+    <message>
+        <source>Log in to the till</source>
+        <translation>Вход в касата</translation>
+    </message>
+    <message>
+        <source>user name</source>
+        <translation>потребител</translation>
+    </message>
+    <message>
+        <source>password</source>
+        <translation>парола</translation>
+    </message>
+    <message>
+        <source>&amp;User</source>
+        <translation>&amp;Потребител</translation>
+    </message>
+    <message>
+        <source>&amp;Password</source>
+        <translation>П&amp;арола</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>Вход</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Demo mode&lt;/b&gt; — simulated booths, sample prices.</source>
+        <translation>&lt;b&gt;Демо режим&lt;/b&gt; — симулирани кабини, примерни цени.</translation>
+    </message>
+    <message>
+        <source>{role}: &lt;b&gt;{name}&lt;/b&gt; / &lt;b&gt;{password}&lt;/b&gt;</source>
+        <translation>{role}: &lt;b&gt;{name}&lt;/b&gt; / &lt;b&gt;{password}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Enter your user name.</source>
+        <translation>Въведете потребителско име.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>CallShop POS — till</source>
+        <translation>CallShop POS — каса</translation>
+    </message>
+    <message>
+        <source>Booths</source>
+        <translation>Кабини</translation>
+    </message>
+    <message>
+        <source>digits pick a booth · Enter pays it · menu key for actions</source>
+        <translation>цифрите избират кабина · Enter я плаща · клавиш Меню за действия</translation>
+    </message>
+    <message>
+        <source>F2 pay selected · F3 pay booth · F4 served without payment · F6 back to unserved · F9 sessions · F12 close shift</source>
+        <translation>F2 плати избраните · F3 плати кабината · F4 обслужени без плащане · F6 обратно в необслужени · F9 сесии · F12 затвори смяната</translation>
+    </message>
+    <message>
+        <source>PAY selected calls</source>
+        <translation>ПЛАТИ избраните</translation>
+    </message>
+    <message>
+        <source>Pay booth&apos;s calls</source>
+        <translation>Плати кабината</translation>
+    </message>
+    <message>
+        <source>Served without payment…</source>
+        <translation>Обслужени без плащане…</translation>
+    </message>
+    <message>
+        <source>Back to unserved…</source>
+        <translation>Обратно в необслужени…</translation>
+    </message>
+    <message>
+        <source>Sessions…</source>
+        <translation>Сесии…</translation>
+    </message>
+    <message>
+        <source>Language…</source>
+        <translation>Език…</translation>
+    </message>
+    <message>
+        <source>Close shift…</source>
+        <translation>Затвори смяната…</translation>
+    </message>
+    <message>
+        <source>Lock / unlock booth</source>
+        <translation>Заключи / отключи кабината</translation>
+    </message>
+    <message>
+        <source>Hang up booth…</source>
+        <translation>Прекъсни разговора…</translation>
+    </message>
+    <message>
+        <source>Take deposit…</source>
+        <translation>Вземи депозит…</translation>
+    </message>
+    <message>
+        <source>Show booth&apos;s calls</source>
+        <translation>Разговори на кабината</translation>
+    </message>
+    <message>
+        <source>How much to call…?</source>
+        <translation>Колко струва…?</translation>
+    </message>
+    <message>
+        <source>Go to booths</source>
+        <translation>Към кабините</translation>
+    </message>
+    <message>
+        <source>Go to calls</source>
+        <translation>Към разговорите</translation>
+    </message>
+    <message>
+        <source>Log out</source>
+        <translation>Изход</translation>
+    </message>
+    <message>
+        <source>&amp;Till</source>
+        <translation>&amp;Каса</translation>
+    </message>
+    <message>
+        <source>&amp;Booth</source>
+        <translation>&amp;Кабина</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Изглед</translation>
+    </message>
+    <message>
+        <source>The line engine is not reachable; try again in a moment.</source>
+        <translation>Няма връзка с линиите; опитайте отново след малко.</translation>
+    </message>
+    <message>
+        <source>Hang up</source>
+        <translation>Прекъсване</translation>
+    </message>
+    <message>
+        <source>Hang up the call in {booth} now?</source>
+        <translation>Да се прекъсне ли разговорът в {booth}?</translation>
+    </message>
+    <message>
+        <source>{booth} is a postpaid booth: it takes no deposit.</source>
+        <translation>{booth} е кабина с плащане след разговора: не приема депозит.</translation>
+    </message>
+    <message>
+        <source>The line engine refused: {error}</source>
+        <translation>Линиите отказаха: {error}</translation>
+    </message>
+    <message>
+        <source>Select the calls to pay first.</source>
+        <translation>Първо изберете разговорите за плащане.</translation>
+    </message>
+    <message>
+        <source>{booth} has no unserved calls.</source>
+        <translation>{booth} няма необслужени разговори.</translation>
+    </message>
+    <message>
+        <source>Paid {total}; change {change}.</source>
+        <translation>Платено {total}; ресто {change}.</translation>
+    </message>
+    <message>
+        <source>CallShop POS</source>
+        <translation>CallShop POS</translation>
+    </message>
+</context>
+<context>
+    <name>OpenShiftDialog</name>
+    <message>
+        <source>Open a shift</source>
+        <translation>Отваряне на смяна</translation>
+    </message>
+    <message>
+        <source>No shift is open</source>
+        <translation>Няма отворена смяна</translation>
+    </message>
+    <message>
+        <source>{operator}, count the cash in the drawer and enter it as the opening float. Calls that ended while no shift was open join this shift.</source>
+        <translation>{operator}, пребройте парите в касата и ги въведете като начална наличност. Разговорите, приключили без отворена смяна, влизат в тази смяна.</translation>
+    </message>
+    <message>
+        <source>Opening &amp;float</source>
+        <translation>Начална &amp;наличност</translation>
+    </message>
+    <message>
+        <source>Open shift</source>
+        <translation>Отвори смяна</translation>
+    </message>
+    <message>
+        <source>Enter the amount in the drawer, e.g. 50.00.</source>
+        <translation>Въведете сумата в касата, напр. 50,00.</translation>
+    </message>
+</context>
+<context>
+    <name>PayDialog</name>
+    <message>
+        <source>Payment</source>
+        <translation>Плащане</translation>
+    </message>
+    <message>
+        <source>Pay {count} call(s)</source>
+        <translation>Плащане на {count} разговора</translation>
+    </message>
+    <message>
+        <source>Subtotal</source>
+        <translation>Междинна сума</translation>
+    </message>
+    <message>
+        <source>Cash rounding (to {unit})</source>
+        <translation>Закръгляне (до {unit})</translation>
+    </message>
+    <message>
+        <source>TOTAL</source>
+        <translation>ОБЩО</translation>
+    </message>
+    <message>
+        <source>{amount} BGN</source>
+        <translation>{amount} лв.</translation>
+    </message>
+    <message>
+        <source>BGN equivalent (1 € = 1.95583 лв.)</source>
+        <translation>Равностойност в лева (1 € = 1,95583 лв.)</translation>
+    </message>
+    <message>
+        <source>&amp;Tendered</source>
+        <translation>&amp;Дадени</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Ресто</translation>
+    </message>
+    <message>
+        <source>Quick cash:</source>
+        <translation>Бързо:</translation>
+    </message>
+    <message>
+        <source>E&amp;xact</source>
+        <translation>&amp;Точно</translation>
+    </message>
+    <message>
+        <source>&amp;Print receipt</source>
+        <translation>&amp;Печат на бележка</translation>
+    </message>
+    <message>
+        <source>Pay  (Enter)</source>
+        <translation>Плати  (Enter)</translation>
+    </message>
+    <message>
+        <source>Still to pay</source>
+        <translation>Остават</translation>
+    </message>
+</context>
+<context>
+    <name>QuoteBox</name>
+    <message>
+        <source>How much to call…?</source>
+        <translation>Колко струва…?</translation>
+    </message>
+    <message>
+        <source>number, e.g. 0049 30 …</source>
+        <translation>номер, напр. 0049 30 …</translation>
+    </message>
+    <message>
+        <source>{price} / min</source>
+        <translation>{price} / мин</translation>
+    </message>
+    <message>
+        <source>No destination for this number</source>
+        <translation>Няма направление за този номер</translation>
+    </message>
+    <message>
+        <source>no price set — calls refused</source>
+        <translation>няма цена — разговорите се отказват</translation>
+    </message>
+    <message>
+        <source>off-peak {price}</source>
+        <translation>извън пиковите часове {price}</translation>
+    </message>
+</context>
+<context>
+    <name>ReasonDialog</name>
+    <message>
+        <source>Served without payment</source>
+        <translation>Обслужени без плащане</translation>
+    </message>
+    <message>
+        <source>Mark {count} call(s) as served without payment</source>
+        <translation>Отбележи {count} разговора като обслужени без плащане</translation>
+    </message>
+    <message>
+        <source>Back to unserved</source>
+        <translation>Обратно в необслужени</translation>
+    </message>
+    <message>
+        <source>Return {count} call(s) to unserved</source>
+        <translation>Върни {count} разговора в необслужени</translation>
+    </message>
+    <message>
+        <source>Value of the calls: {amount}</source>
+        <translation>Стойност на разговорите: {amount}</translation>
+    </message>
+    <message>
+        <source>Owner&apos;s or staff call</source>
+        <translation>Разговор на собственика или персонала</translation>
+    </message>
+    <message>
+        <source>Customer left without paying</source>
+        <translation>Клиентът си тръгна без да плати</translation>
+    </message>
+    <message>
+        <source>Bad line / call failed</source>
+        <translation>Лоша връзка / неуспешен разговор</translation>
+    </message>
+    <message>
+        <source>Goodwill</source>
+        <translation>Жест към клиента</translation>
+    </message>
+    <message>
+        <source>Charged by mistake</source>
+        <translation>Таксуван по грешка</translation>
+    </message>
+    <message>
+        <source>why? (required)</source>
+        <translation>причина (задължително)</translation>
+    </message>
+    <message>
+        <source>&amp;Reason</source>
+        <translation>&amp;Причина</translation>
+    </message>
+    <message>
+        <source>{amount} was already paid for these calls: hand it back to the customer (recorded as a refund).</source>
+        <translation>За тези разговори вече са платени {amount}: върнете ги на клиента (записва се като възстановяване).</translation>
+    </message>
+    <message>
+        <source>Confirm</source>
+        <translation>Потвърди</translation>
+    </message>
+</context>
+<context>
+    <name>SessionsDialog</name>
+    <message>
+        <source>Sessions</source>
+        <translation>Сесии</translation>
+    </message>
+    <message>
+        <source>&amp;From</source>
+        <translation>&amp;От</translation>
+    </message>
+    <message>
+        <source>&amp;To</source>
+        <translation>&amp;До</translation>
+    </message>
+    <message>
+        <source>&amp;Open session</source>
+        <translation>&amp;Отвори сесията</translation>
+    </message>
+    <message>
+        <source>Enter or double-click opens a session.</source>
+        <translation>Enter или двойно щракване отваря сесия.</translation>
+    </message>
+</context>
+<context>
+    <name>SessionsModel</name>
+    <message>
+        <source>No.</source>
+        <translation>№</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Статус</translation>
+    </message>
+    <message>
+        <source>Opened</source>
+        <translation>Отворена</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>Затворена</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>Оператор</translation>
+    </message>
+    <message>
+        <source>Calls</source>
+        <translation>Разговори</translation>
+    </message>
+    <message>
+        <source>Talk time</source>
+        <translation>Време разговори</translation>
+    </message>
+    <message>
+        <source>Cash</source>
+        <translation>Пари</translation>
+    </message>
+    <message>
+        <source>Unserved</source>
+        <translation>Необслужени</translation>
+    </message>
+    <message>
+        <source>Unpaid</source>
+        <translation>Неплатени</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>отворена</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>затворена</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Общо</translation>
+    </message>
+    <message>
+        <source>{n} shift(s)</source>
+        <translation>{n} смени</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftBar</name>
+    <message>
+        <source>Operator</source>
+        <translation>Оператор</translation>
+    </message>
+    <message>
+        <source>Shift opened</source>
+        <translation>Смяна от</translation>
+    </message>
+    <message>
+        <source>Calls</source>
+        <translation>Разговори</translation>
+    </message>
+    <message>
+        <source>Cash taken</source>
+        <translation>Събрани пари</translation>
+    </message>
+    <message>
+        <source>Unserved</source>
+        <translation>Необслужени</translation>
+    </message>
+    <message>
+        <source>Unpaid</source>
+        <translation>Неплатени</translation>
+    </message>
+    <message>
+        <source>Expected in drawer</source>
+        <translation>Очаквано в касата</translation>
+    </message>
+    <message>
+        <source>● Lines connected</source>
+        <translation>● Линиите са свързани</translation>
+    </message>
+    <message>
+        <source>Line engine unreachable — reconnecting…</source>
+        <translation>Няма връзка с линиите — свързване…</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftDetailDialog</name>
+    <message>
+        <source>Session {id}</source>
+        <translation>Сесия {id}</translation>
+    </message>
+    <message>
+        <source>Session {id} — {operator} — {status}</source>
+        <translation>Сесия {id} — {operator} — {status}</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>отворена</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>затворена</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Създадена</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>Затворена</translation>
+    </message>
+    <message>
+        <source>Calls</source>
+        <translation>Разговори</translation>
+    </message>
+    <message>
+        <source>Total minutes</source>
+        <translation>Общо минути</translation>
+    </message>
+    <message>
+        <source>Cash taken</source>
+        <translation>Събрани пари</translation>
+    </message>
+    <message>
+        <source>Unserved</source>
+        <translation>Необслужени</translation>
+    </message>
+    <message>
+        <source>Unpaid</source>
+        <translation>Неплатени</translation>
+    </message>
+    <message>
+        <source>Cash difference</source>
+        <translation>Разлика в касата</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftReport</name>
+    <message>
+        <source>Operator</source>
+        <translation>Оператор</translation>
+    </message>
+    <message>
+        <source>Opened</source>
+        <translation>Отворена</translation>
+    </message>
+    <message>
+        <source>Calls</source>
+        <translation>Разговори</translation>
+    </message>
+    <message>
+        <source>Talk time</source>
+        <translation>Време разговори</translation>
+    </message>
+    <message>
+        <source>Opening float</source>
+        <translation>Начална наличност</translation>
+    </message>
+    <message>
+        <source>Payments ({n})</source>
+        <translation>Плащания ({n})</translation>
+    </message>
+    <message>
+        <source>Refunds ({n})</source>
+        <translation>Възстановени ({n})</translation>
+    </message>
+    <message>
+        <source>Cash taken</source>
+        <translation>Събрани пари</translation>
+    </message>
+    <message>
+        <source>Expected in drawer</source>
+        <translation>Очаквано в касата</translation>
+    </message>
+    <message>
+        <source>Unserved calls</source>
+        <translation>Необслужени разговори</translation>
+    </message>
+    <message>
+        <source>Unpaid calls</source>
+        <translation>Неплатени разговори</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,173 @@
+"""One-off helper kept for translators: fills empty Bulgarian translations in
+resources/i18n/callshop_bg.ts from the table below (Qt Linguist is the normal tool).
+
+Run ``python tools/i18n_bg_seed.py`` then ``python tools/update_translations.py``.
+"""
+
+from __future__ import annotations
+
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+TS = Path(__file__).resolve().parent.parent / "resources" / "i18n" / "callshop_bg.ts"
+
+BG = {
+    # shared words
+    "Booth": "Кабина", "Number": "Номер", "Destination": "Направление", "Duration": "Времетраене",
+    "Billed": "Таксувано", "Amount": "Сума", "unknown": "неизвестно", "unrated": "без цена",
+    "Answered": "Отговорено", "Price": "Цена", "Status": "Статус", "Unserved": "Необслужени",
+    "Paid": "Платени", "Unpaid": "Неплатени", "Operator": "Оператор", "Opened": "Отворена",
+    "Closed": "Затворена", "Calls": "Разговори", "Talk time": "Време разговори",
+    "Opening float": "Начална наличност", "Payments ({n})": "Плащания ({n})",
+    "Refunds ({n})": "Възстановени ({n})", "Cash taken": "Събрани пари",
+    "Expected in drawer": "Очаквано в касата", "Unserved calls": "Необслужени разговори",
+    "Unpaid calls": "Неплатени разговори", "Cash": "Пари", "open": "отворена",
+    "closed": "затворена", "Total": "Общо", "{n} shift(s)": "{n} смени",
+    "No.": "№", "Created": "Създадена", "Total minutes": "Общо минути",
+    "Cash difference": "Разлика в касата",
+    # booth tile
+    "Offline": "Няма връзка", "Free": "Свободна", "Off hook": "Вдигната слушалка",
+    "Dialling": "Набира", "Ringing": "Звъни", "Talking": "Разговаря", "Locked": "Заключена",
+    "{state} · locked": "{state} · заключена", "Credit {amount}": "Кредит {amount}",
+    "Prepaid, no deposit": "Предплатена, без депозит", "{n} to pay": "{n} за плащане",
+    "registered": "регистрирана", "offline": "без връзка", "online": "на линия",
+    "ready": "готова", "sim": "симулатор", "Rate {rate} per minute": "Тарифа {rate} на минута",
+    "Unlock": "Отключи", "Lock": "Заключи", "Hang up…": "Прекъсни…",
+    "Take deposit…": "Вземи депозит…", "Pay this booth's calls": "Плати разговорите на кабината",
+    "Show this booth's calls": "Покажи разговорите на кабината",
+    # calls model and panel
+    "interrupted (engine restart)": "прекъснат (рестарт на линиите)",
+    "no price for this destination": "няма цена за това направление",
+    "answer time estimated": "приблизителен час на отговор",
+    "priced by the administrator": "оценен от администратора",
+    "corrected after close": "коригиран след затваряне",
+    "Calls of this shift": "Разговори в смяната", "&Unserved": "&Необслужени",
+    "&Paid": "&Платени", "U&npaid": "Не&платени", "&All": "&Всички", "&Booth": "&Кабина",
+    "All booths": "Всички кабини",
+    "{count} selected · {total}   ({shown} shown)": "{count} избрани · {total}   (показани {shown})",
+    "{shown} shown · Ctrl+click or Shift+arrows to select several":
+        "показани {shown} · Ctrl+щракване или Shift+стрелки за няколко",
+    # app
+    "Language": "Език", "Language of the till:": "Език на касата:",
+    # close shift
+    "Close shift": "Затваряне на смяна", "X report — shift {id}": "X отчет — смяна {id}",
+    "Difference": "Разлика", "&Counted cash in the drawer": "&Преброени пари в касата",
+    "<b>{n} call(s) are still unserved.</b> Closing leaves them unserved in this shift:":
+        "<b>{n} разговора са все още необслужени.</b> При затваряне остават необслужени в тази смяна:",
+    "… and {n} more": "… и още {n}", "Close shift (Z report)": "Затвори смяната (Z отчет)",
+    "Short by {amount}": "Липса {amount}", "Over by {amount}": "Излишък {amount}",
+    "Balanced": "Равнение", "Z report — shift {id} closed": "Z отчет — смяна {id} е затворена",
+    "Counted": "Преброени", "Closed {when}. Journal {hash}": "Затворена {when}. Журнал {hash}",
+    "Done": "Готово",
+    # deposit
+    "Deposit — {booth}": "Депозит — {booth}", "Take a deposit for {booth}": "Депозит за {booth}",
+    "Credit left now: {amount}": "Оставащ кредит: {amount}",
+    "No deposit taken yet.": "Все още няма депозит.",
+    "&Add to the credit left (otherwise replace it)":
+        "&Добави към оставащия кредит (иначе го замени)",
+    "&Amount": "&Сума", "Take deposit": "Вземи депозит",
+    # login
+    "CallShop POS — log in": "CallShop POS — вход", "CallShop POS": "CallShop POS",
+    "Log in to the till": "Вход в касата", "user name": "потребител", "password": "парола",
+    "&User": "&Потребител", "&Password": "П&арола", "Log in": "Вход",
+    "<b>Demo mode</b> — simulated booths, sample prices.":
+        "<b>Демо режим</b> — симулирани кабини, примерни цени.",
+    "{role}: <b>{name}</b> / <b>{password}</b>": "{role}: <b>{name}</b> / <b>{password}</b>",
+    "Enter your user name.": "Въведете потребителско име.",
+    # main window
+    "CallShop POS — till": "CallShop POS — каса", "Booths": "Кабини",
+    "digits pick a booth · Enter pays it · menu key for actions":
+        "цифрите избират кабина · Enter я плаща · клавиш Меню за действия",
+    "F2 pay selected · F3 pay booth · F4 served without payment · F6 back to unserved · "
+    "F9 sessions · F12 close shift":
+        "F2 плати избраните · F3 плати кабината · F4 обслужени без плащане · "
+        "F6 обратно в необслужени · F9 сесии · F12 затвори смяната",
+    "PAY selected calls": "ПЛАТИ избраните", "Pay booth's calls": "Плати кабината",
+    "Served without payment…": "Обслужени без плащане…",
+    "Back to unserved…": "Обратно в необслужени…", "Sessions…": "Сесии…",
+    "Language…": "Език…", "Close shift…": "Затвори смяната…",
+    "Lock / unlock booth": "Заключи / отключи кабината", "Hang up booth…": "Прекъсни разговора…",
+    "Show booth's calls": "Разговори на кабината", "How much to call…?": "Колко струва…?",
+    "Go to booths": "Към кабините", "Go to calls": "Към разговорите", "Log out": "Изход",
+    "&Till": "&Каса", "&View": "&Изглед",
+    "The line engine is not reachable; try again in a moment.":
+        "Няма връзка с линиите; опитайте отново след малко.",
+    "Hang up": "Прекъсване", "Hang up the call in {booth} now?": "Да се прекъсне ли разговорът в {booth}?",
+    "{booth} is a postpaid booth: it takes no deposit.":
+        "{booth} е кабина с плащане след разговора: не приема депозит.",
+    "The line engine refused: {error}": "Линиите отказаха: {error}",
+    "Select the calls to pay first.": "Първо изберете разговорите за плащане.",
+    "{booth} has no unserved calls.": "{booth} няма необслужени разговори.",
+    "Paid {total}; change {change}.": "Платено {total}; ресто {change}.",
+    # open shift
+    "Open a shift": "Отваряне на смяна", "No shift is open": "Няма отворена смяна",
+    "{operator}, count the cash in the drawer and enter it as the opening float. Calls that "
+    "ended while no shift was open join this shift.":
+        "{operator}, пребройте парите в касата и ги въведете като начална наличност. "
+        "Разговорите, приключили без отворена смяна, влизат в тази смяна.",
+    "Opening &float": "Начална &наличност", "Open shift": "Отвори смяна",
+    "Enter the amount in the drawer, e.g. 50.00.": "Въведете сумата в касата, напр. 50,00.",
+    # pay
+    "Payment": "Плащане", "Pay {count} call(s)": "Плащане на {count} разговора",
+    "Subtotal": "Междинна сума", "Cash rounding (to {unit})": "Закръгляне (до {unit})",
+    "TOTAL": "ОБЩО", "{amount} BGN": "{amount} лв.",
+    "BGN equivalent (1 € = 1.95583 лв.)": "Равностойност в лева (1 € = 1,95583 лв.)",
+    "&Tendered": "&Дадени", "Change": "Ресто", "Quick cash:": "Бързо:", "E&xact": "&Точно",
+    "&Print receipt": "&Печат на бележка", "Pay  (Enter)": "Плати  (Enter)",
+    "Still to pay": "Остават",
+    # quote
+    "number, e.g. 0049 30 …": "номер, напр. 0049 30 …", "{price} / min": "{price} / мин",
+    "No destination for this number": "Няма направление за този номер",
+    "no price set — calls refused": "няма цена — разговорите се отказват",
+    "off-peak {price}": "извън пиковите часове {price}",
+    # reason
+    "Served without payment": "Обслужени без плащане",
+    "Mark {count} call(s) as served without payment":
+        "Отбележи {count} разговора като обслужени без плащане",
+    "Back to unserved": "Обратно в необслужени",
+    "Return {count} call(s) to unserved": "Върни {count} разговора в необслужени",
+    "Value of the calls: {amount}": "Стойност на разговорите: {amount}",
+    "Owner's or staff call": "Разговор на собственика или персонала",
+    "Customer left without paying": "Клиентът си тръгна без да плати",
+    "Bad line / call failed": "Лоша връзка / неуспешен разговор",
+    "Goodwill": "Жест към клиента", "Charged by mistake": "Таксуван по грешка",
+    "why? (required)": "причина (задължително)", "&Reason": "&Причина",
+    "{amount} was already paid for these calls: hand it back to the customer (recorded as a "
+    "refund).":
+        "За тези разговори вече са платени {amount}: върнете ги на клиента "
+        "(записва се като възстановяване).",
+    "Confirm": "Потвърди",
+    # sessions
+    "Sessions": "Сесии", "&From": "&От", "&To": "&До", "&Open session": "&Отвори сесията",
+    "Enter or double-click opens a session.": "Enter или двойно щракване отваря сесия.",
+    "Session {id}": "Сесия {id}",
+    "Session {id} — {operator} — {status}": "Сесия {id} — {operator} — {status}",
+    # shift bar
+    "Shift opened": "Смяна от", "● Lines connected": "● Линиите са свързани",
+    "Line engine unreachable — reconnecting…": "Няма връзка с линиите — свързване…",
+}
+
+
+def main() -> int:
+    tree = ET.parse(TS)
+    missing = []
+    for message in tree.getroot().iter("message"):
+        source = message.findtext("source") or ""
+        translation = message.find("translation")
+        assert translation is not None
+        if translation.text and translation.get("type") != "unfinished":
+            continue
+        if source in BG:
+            translation.text = BG[source]
+            translation.attrib.pop("type", None)
+        else:
+            missing.append(source)
+    tree.write(TS, encoding="utf-8", xml_declaration=True)
+    for source in missing:
+        print(f"no translation: {source!r}", file=sys.stderr)
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

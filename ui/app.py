@@ -1,0 +1,186 @@
+"""Start-up of the cashier window: ``run_gui(args)`` (``python main.py`` with no command).
+
+Opens the shop database (the demo one when nothing is configured), connects to the
+line engine (starting it in demo mode), installs the stylesheet and the language,
+then runs login → open shift → main window. :class:`CashierApp` owns that flow and
+rebuilds the window when the language changes or the user logs out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QInputDialog
+
+from callshop_pos.config import data_dir, database_url
+from callshop_pos.lines.ipc import EngineClient
+from callshop_pos.services import auth
+from callshop_pos.services.context import Shop
+from ui.bridge import EngineBridge
+from ui.demo import DEMO_ACCOUNTS, demo_url, demo_wanted, prepare_demo, start_engine
+from ui.engine_link import EngineControl
+from ui.formatting import Formatter
+from ui.i18n import LANGUAGES, Languages, default_language, preferences
+from ui.login import LoginDialog
+from ui.main_window import MainWindow
+from ui.meter import LiveMeter
+from ui.till import Till
+
+__all__ = ["STYLESHEET", "CashierApp", "load_stylesheet", "run_gui"]
+
+STYLESHEET = Path(__file__).resolve().parent.parent / "resources" / "style" / "callshop.qss"
+
+
+def load_stylesheet(app: QApplication) -> None:
+    app.setStyle("Fusion")  # the same widget metrics on every platform, under the QSS
+    app.setStyleSheet(STYLESHEET.read_text(encoding="utf-8"))
+
+
+class CashierApp(QObject):
+    """Login, shift and main window for one till; rebuilt on language change."""
+
+    def __init__(
+        self,
+        app: QApplication,
+        shop: Shop,
+        bridge: EngineBridge,
+        engine: EngineControl | None,
+        data: Path,
+        *,
+        demo: bool = False,
+    ) -> None:
+        super().__init__()
+        self.app = app
+        self.shop = shop
+        self.bridge = bridge
+        self.engine = engine
+        self.prefs = preferences(data)
+        self.languages = Languages(app)
+        self.demo = demo
+        self.till: Till | None = None
+        self.window: MainWindow | None = None
+        language = str(self.prefs.value("language", default_language()))
+        self.languages.apply(language if language in LANGUAGES else "en")
+
+    def formatter(self) -> Formatter:
+        return Formatter(self.languages.locale())
+
+    # ---- flow
+
+    def login(self) -> bool:
+        dialog = LoginDialog(
+            lambda name, password: auth.login(self.shop, name, password),
+            demo_accounts=list(DEMO_ACCOUNTS) if self.demo else None,
+        )
+        ok = bool(dialog.exec()) and dialog.actor is not None
+        if ok:
+            assert dialog.actor is not None
+            self.till = Till(self.shop, dialog.actor, self)
+        dialog.deleteLater()
+        return ok
+
+    def show_window(self) -> MainWindow:
+        """Build (or rebuild) the main window for the logged-in user and show it."""
+        assert self.till is not None
+        geometry = None
+        if self.window is not None:
+            geometry = self.window.saveGeometry()
+            self.bridge.detach()
+            self.window.close()
+            self.window.deleteLater()
+        meter = LiveMeter(lambda: self.shop.pricing.rater, self.shop.clock)
+        window = MainWindow(
+            self.till, self.bridge, self.engine, self.formatter(),
+            quote=lambda number: self.shop.pricing.rater.quote(number),  # noqa: PLW0108 - pricing is swapped on import
+            meter=meter,
+        )
+        window.language_requested.connect(self.choose_language)
+        window.logout_requested.connect(self.logout)
+        self.window = window
+        self.bridge.attach()
+        if geometry is not None:
+            window.restoreGeometry(geometry)
+        else:
+            window.resize(1366, 768)
+        window.show()
+        return window
+
+    def start(self) -> bool:
+        """Log in, show the window and make sure a shift is open (False = user quit)."""
+        if not self.login():
+            return False
+        window = self.show_window()
+        if self.till is not None and self.till.current_shift() is None:
+            window.ask_open_shift()
+        return True
+
+    def switch_language(self, language: str) -> None:
+        self.prefs.setValue("language", language)
+        self.prefs.sync()
+        self.languages.apply(language)
+        if self.window is not None:
+            self.show_window()
+
+    def choose_language(self) -> None:
+        codes = list(LANGUAGES)
+        names = [LANGUAGES[c] for c in codes]
+        current = codes.index(self.languages.current)
+        name, ok = QInputDialog.getItem(
+            self.window, self.tr("Language"), self.tr("Language of the till:"), names, current,
+            False)
+        if ok and names.index(name) != current:
+            self.switch_language(codes[names.index(name)])
+
+    def logout(self) -> None:
+        window = self.window
+        self.window = None
+        self.till = None
+        if window is not None:
+            self.bridge.detach()
+            window.close()
+            window.deleteLater()
+        if not self.start():
+            self.app.quit()
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """The cashier window; returns the process exit code."""
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName("CallShop POS")
+    app.setOrganizationName("CallShop POS")
+    load_stylesheet(app)
+
+    data = data_dir(getattr(args, "data_dir", None))
+    demo = demo_wanted(args, data)
+    url = demo_url(data) if demo else database_url(getattr(args, "db", None), data=data)
+    shop = Shop.open(url)
+    bridge = EngineBridge()
+    client = EngineClient(
+        data,
+        on_snapshot=bridge.on_snapshot,
+        on_call_finished=bridge.on_call_finished,
+        on_connection=bridge.on_connection,
+    )
+    try:
+        if demo:
+            prepare_demo(shop)
+        client.start()
+        if demo and not client.wait_connected(1.5):
+            start_engine(data, url)
+        cashier = CashierApp(app, shop, bridge, client, data, demo=demo)
+        if not cashier.start():
+            return 0
+        app.setQuitOnLastWindowClosed(True)
+        return int(app.exec())
+    finally:
+        client.close()
+        shop.close()
+
+
