@@ -29,21 +29,24 @@ from callshop_pos.money import MoneyError, format_minor, parse_minor
 from callshop_pos.services.auth import Actor, login
 from callshop_pos.services.calls import CallView
 from callshop_pos.services.context import Shop
-from callshop_pos.services.reports import PeriodTotals, ShiftReport, ShiftSummary
+from callshop_pos.services.reports import (
+    PeriodTotals,
+    ShiftReport,
+    ShiftSummary,
+    report_document,
+)
 from callshop_pos.services.shifts import (
     close_shift,
     list_shifts,
     open_shift,
     show_shift,
+    x_report,
 )
 
 __all__ = ["call_json", "register", "shift_json", "summary_json"]
 
 FORMATS = ("table", "json", "csv")
 
-#: Hook for ``shifts show --pdf FILE``: the receipts package registers a renderer
-#: ``(shop, detail, path) -> None`` here when it is available.
-PdfRenderer = Callable[[Shop, Any, str], None]
 
 
 def register(subparsers: Any) -> None:
@@ -51,14 +54,14 @@ def register(subparsers: Any) -> None:
     sub = parser.add_subparsers(dest="shifts_command", metavar="ACTION", required=True)
 
     p = sub.add_parser("open", help="open a shift with an opening cash float")
-    p.add_argument("--user", required=True, help="the operator opening the shift")
+    p.add_argument("--user", help="the operator opening the shift (default: $CALLSHOP_USER)")
     p.add_argument("--float", dest="float_", default="0", metavar="AMOUNT",
                    help="cash in the drawer at the start (e.g. 50.00)")
     p.add_argument("--format", choices=FORMATS, default="table")
     p.set_defaults(func=_with_shop(_cmd_open))
 
     p = sub.add_parser("close", help="close the open shift with the counted cash (Z report)")
-    p.add_argument("--user", required=True)
+    p.add_argument("--user", help="who closes it (default: $CALLSHOP_USER)")
     p.add_argument("--counted", required=True, metavar="AMOUNT", help="cash counted in the drawer")
     p.add_argument("--format", choices=FORMATS, default="table")
     p.set_defaults(func=_with_shop(_cmd_close))
@@ -75,7 +78,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("id", type=int, help="shift number")
     p.add_argument("--user", help="who asks (default: $CALLSHOP_USER or the only administrator)")
     p.add_argument("--format", choices=FORMATS, default="table")
-    p.add_argument("--pdf", metavar="FILE", help="also write the shift report as PDF")
+    p.add_argument("--pdf", metavar="FILE",
+                   help="also write the shift's report (X if open, Z copy if closed) as PDF")
     p.set_defaults(func=_with_shop(_cmd_show))
 
 
@@ -446,14 +450,21 @@ def _cmd_show(args: argparse.Namespace, shop: Shop) -> int:
             text += "\n\n" + _table(_CALL_HEADERS, _calls_rows(detail.calls, tz))
         _out(text)
     if args.pdf:
-        _write_pdf(shop, detail, args.pdf)
+        _write_pdf(shop, actor, args.id, args.pdf)
     return 0
 
 
-def _write_pdf(shop: Shop, detail: Any, path: str) -> None:
+def _write_pdf(shop: Shop, actor: Actor, shift_id: int, path: str) -> None:
+    """The shift's X report (open) or Z report (closed, a copy) as a PDF file."""
+    from callshop_pos.receipts.pdf import PdfRenderer
+
+    report = x_report(shop, actor, shift_id)
+    document = report_document(report, shop.settings)
+    if report.kind == "Z":
+        document = document.as_copy()
+    data = PdfRenderer(language=shop.settings.language).shift_report(document)
     try:
-        from callshop_pos.receipts import shift_pdf  # type: ignore[attr-defined]
-    except ImportError:
-        raise InvalidInput("PDF output is not available in this installation") from None
-    renderer: PdfRenderer = shift_pdf.render_shift_pdf
-    renderer(shop, detail, path)
+        with open(path, "wb") as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {path}: {exc.strerror}") from None

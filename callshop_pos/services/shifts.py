@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from callshop_pos import journal
 from callshop_pos.db.models.calls import Call, CallState, CallStatus
+from callshop_pos.db.models.journal import JournalEntry
 from callshop_pos.db.models.payments import Payment, Refund
 from callshop_pos.db.models.shifts import Shift, ShiftStatus
 from callshop_pos.db.models.users import User
@@ -249,7 +250,12 @@ def pending_calls(shop: Shop) -> list[CallView]:
 
 
 def x_report(shop: Shop, actor: Actor, shift_id: int | None = None) -> ShiftReport:
-    """The X report of a shift (default: the open one); changes nothing."""
+    """The report of a shift as it stands (default: the open one); changes nothing.
+
+    For an open shift this is the X report (journal head = the newest entry); for a
+    closed one it is its Z report again, with the figures stored at close and the
+    hash of the journal entry that closed it.
+    """
     require_role(actor, Role.OPERATOR)
     with shop.db.read() as session:
         if shift_id is None:
@@ -258,14 +264,28 @@ def x_report(shop: Shop, actor: Actor, shift_id: int | None = None) -> ShiftRepo
                 raise NoOpenShift("no shift is open")
             shift_id = open_row.id
         shift = visible_shift(session, actor, shift_id)
+        closed = shift.status == ShiftStatus.CLOSED.value
         return build_report(
             session,
             shift,
             operator_name(session, shift.operator_id),
-            kind="X",
+            kind="Z" if closed else "X",
             generated_at=shop.clock.now(),
-            journal_head=journal.head(session)[1],
+            journal_head=_close_hash(session, shift) if closed else journal.head(session)[1],
         )
+
+
+def _close_hash(session: Session, shift: Shift) -> str | None:
+    return session.scalars(
+        select(JournalEntry.hash)
+        .where(
+            JournalEntry.action == "shift.close",
+            JournalEntry.subject_type == Shift.__tablename__,
+            JournalEntry.subject_id == str(shift.id),
+        )
+        .order_by(JournalEntry.seq.desc())
+        .limit(1)
+    ).first()
 
 
 def close_shift(shop: Shop, actor: Actor, counted_minor: int) -> ShiftReport:

@@ -10,6 +10,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+from pypdf import PdfReader
+
+from callshop_pos.cli import build_parser
+from callshop_pos.cli import run as run_cli
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
 from callshop_pos.services.payments import mark_unpaid, pay_calls
@@ -37,7 +42,9 @@ def ok(db_url: str, *args: str, password: str = OPERATOR_PASSWORD) -> str:
     return done.stdout
 
 
-def test_open_pay_close_list_and_show(shop: Shop, operator: Actor, db_url: str) -> None:
+def test_open_pay_close_list_and_show(
+    shop: Shop, operator: Actor, db_url: str, tmp_path: Path
+) -> None:
     waiting = record_call(shop, 250, booth="B1", duration_s=95)  # before any shift
     opened = json.loads(ok(db_url, "open", "--user", "olga", "--float", "50.00",
                            "--format", "json"))
@@ -79,8 +86,11 @@ def test_open_pay_close_list_and_show(shop: Shop, operator: Actor, db_url: str) 
     assert set(listed["shifts"][0]) >= SUMMARY_KEYS
     assert listed["total"]["cash"] == "2.50" and listed["total"]["call_count"] == 3
 
-    table = ok(db_url, "show", str(opened["id"]), password=ADMIN_PASSWORD)
+    pdf = tmp_path / "z.pdf"
+    table = ok(db_url, "show", str(opened["id"]), "--pdf", str(pdf), password=ADMIN_PASSWORD)
     assert "Shift" in table and "unrated" in table
+    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "52.40" in text and "-0.10" in text  # counted cash and the discrepancy
 
     rows = list(csv.DictReader(io.StringIO(ok(db_url, "list", "--format", "csv",
                                               password=ADMIN_PASSWORD))))
@@ -91,16 +101,32 @@ def test_open_pay_close_list_and_show(shop: Shop, operator: Actor, db_url: str) 
     assert [r["price"] for r in call_rows] == ["2.50", "1.30", ""]
 
 
-def test_bad_input_and_wrong_password(shop: Shop, db_url: str) -> None:
+def test_bad_input_and_wrong_password(
+    shop: Shop, db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # In-process (same parser and runner as main.py) to keep the suite fast.
+    def run(*args: str, password: str = OPERATOR_PASSWORD) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(password + "\n"))
+        code = run_cli(build_parser().parse_args(["--db", db_url, "shifts", *args]))
+        out, err = capsys.readouterr()
+        return code, out, err
+
     def refused(*args: str, password: str = OPERATOR_PASSWORD) -> str:
-        done = cli(db_url, *args, password=password)
-        assert done.returncode != 0
-        return done.stderr
+        code, _, err = run(*args, password=password)
+        assert code == 1
+        return err
 
     assert "wrong user name or password" in refused("open", "--user", "olga", password="nope")
     assert "--float" in refused("open", "--user", "olga", "--float", "12.345")
     assert "--from" in refused("list", "--from", "yesterday", password=ADMIN_PASSWORD)
     assert "no shift 77" in refused("show", "77", password=ADMIN_PASSWORD)
     assert "no shift is open" in refused("close", "--user", "olga", "--counted", "0")
-    data: Any = json.loads(ok(db_url, "list", "--format", "json", password=ADMIN_PASSWORD))
+    code, out, _ = run("list", "--format", "json", password=ADMIN_PASSWORD)
+    assert code == 0
+    data: Any = json.loads(out)
     assert data["shifts"] == [] and data["total"]["cash"] == "0.00"
+    monkeypatch.setenv("CALLSHOP_USER", "olga")
+    code, out, _ = run("open", "--float", "10", "--format", "csv")
+    assert code == 0
+    (row,) = csv.DictReader(io.StringIO(out))
+    assert (row["operator"], row["opening_float"], row["status"]) == ("olga", "10.00", "open")
