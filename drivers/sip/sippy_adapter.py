@@ -221,7 +221,7 @@ class SippyStack:
         import signal
         from _thread import get_ident
 
-        from elperiodic.ElPeriodic import ElPeriodic
+        from elperiodic.ElPeriodic import ElPeriodic  # type: ignore[import-untyped]
         from sippy.CCEvents import (
             CCEventConnect,
             CCEventDisconnect,
