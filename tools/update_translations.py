@@ -68,7 +68,8 @@ def check() -> list[str]:
             shutil.copyfile(shipped_ts, fresh_ts)
             lupdate(fresh_ts)
             if fresh_ts.read_bytes() != shipped_ts.read_bytes():
-                problems.append(f"{shipped_ts.name} is out of date: run tools/update_translations.py")
+                problems.append(
+                    f"{shipped_ts.name} is out of date: run tools/update_translations.py")
             fresh_qm = Path(tmp) / f"callshop_{lang}.qm"
             lrelease(shipped_ts, fresh_qm)
             shipped_qm = I18N / f"callshop_{lang}.qm"

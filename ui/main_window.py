@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from callshop_pos.errors import CallShopError
 from callshop_pos.lines.snapshot import BillingMode, BoothSnapshot
 from callshop_pos.rating import Quote
-from callshop_pos.services.calls import CallView
+from callshop_pos.services.calls import CallView, get_calls
 from callshop_pos.services.payments import PaymentResult, StatusChange
 from callshop_pos.services.reports import ShiftReport
 from callshop_pos.services.shifts import ShiftOpened
@@ -47,6 +47,7 @@ from ui.pay_dialog import PayDialog
 from ui.quote_box import QuoteBox
 from ui.sessions import SessionsDialog
 from ui.shift_bar import ShiftBar
+from ui.shift_figures import after_call_finished, after_status_change
 from ui.till import Till
 from ui.unpaid_dialog import ReasonDialog
 
@@ -260,20 +261,24 @@ class MainWindow(QMainWindow):
         self.shift_bar.show_summary(self.till.current_shift())
 
     def _on_call_finished(self, event: Any) -> None:
-        """A call ended: show it at once (and refresh the shift's figures)."""
+        """A call ended: show it at once and move the shift's figures by it."""
         call_id = getattr(event, "call_id", None)
-        if call_id is None or not getattr(event, "answered", True):
+        summary = self.shift_bar.summary
+        if call_id is None or not getattr(event, "answered", True) or summary is None:
             return
         if self._calls_by_id is not None:
             calls = self._calls_by_id([call_id])
         else:
-            calls = [c for c in self.till.shift_calls() if c.id == call_id]
-        calls = [c for c in calls if c.shift_id is not None and (
-            self.shift_bar.summary is not None and c.shift_id == self.shift_bar.summary.id)]
-        if calls:
-            self.calls.upsert(calls)
-            self._refresh_summary()
-            self._update_actions()
+            calls = get_calls(self.till.shop, [call_id])
+        calls = [c for c in calls if c.shift_id == summary.id and c.answered]
+        if not calls:
+            return
+        fresh = [c for c in calls if self.calls.model.row_of(c.id) is None]
+        self.calls.upsert(calls)
+        for call in fresh:
+            summary = after_call_finished(summary, call)
+        self.shift_bar.show_summary(summary)
+        self._update_actions()
 
     def _on_changed(self, change: Any) -> None:
         """The one place that reacts to what an operation changed."""
@@ -284,8 +289,14 @@ class MainWindow(QMainWindow):
             self.reload_shift()
             return
         if isinstance(change, PaymentResult | StatusChange):
+            before = [self.calls.model.call_at(row) for row in (
+                self.calls.model.row_of(c.id) for c in change.calls) if row is not None]
+            summary = self.shift_bar.summary
+            if summary is not None and summary.id == change.shift_id:
+                self.shift_bar.show_summary(after_status_change(summary, before, change))
+            else:
+                self._refresh_summary()
             self.calls.upsert(list(change.calls))
-            self._refresh_summary()
             self._update_actions()
             if self.engine is not None:
                 # The engine shows each booth's unpaid count and may auto-lock.

@@ -288,3 +288,27 @@ def test_other_status_changes_as_the_core_allows(qtbot, window) -> None:
     when_dialog(window, back)
     window.unserved_action.trigger()
     assert window.calls.model.call_at(0).status == "unserved"
+
+
+def test_shift_bar_figures_follow_the_changes_exactly(qtbot, window) -> None:
+    """The bar moves by change values; after every step it equals a fresh read."""
+    shop, actor = window.till.shop, window.till.actor
+
+    def fresh():
+        return shifts.current_shift(shop, actor)
+
+    a = window.calls_maker.finish("Booth 1", price_minor=120, seconds=61)
+    b = window.calls_maker.finish("Booth 2", price_minor=75, seconds=20)
+    c = window.calls_maker.finish("Booth 3", price_minor=None, seconds=5)
+    qtbot.waitUntil(lambda: window.calls.model.rowCount() == 3)
+    assert window.shift_bar.summary == fresh()
+    window.till.pay([a, b], 500)
+    assert window.shift_bar.summary == fresh()
+    window.till.mark_unpaid([a], "staff")  # paid → unpaid: refund
+    assert window.shift_bar.summary == fresh()
+    window.till.set_status(a, "paid", "came back")
+    assert window.shift_bar.summary == fresh()
+    window.till.set_status(b, "unserved", "wrong booth")
+    assert window.shift_bar.summary == fresh()
+    window.till.mark_unpaid([c, b], "goodwill")
+    assert window.shift_bar.summary == fresh()
