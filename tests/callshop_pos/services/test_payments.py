@@ -26,6 +26,7 @@ from callshop_pos.services.payments import (
 )
 from callshop_pos.services.shifts import close_shift, current_shift, open_shift, show_shift
 from tests.callshop_pos.services.till_support import record_call
+from tests.callshop_pos.support import SeededShop
 
 
 def use_cash_unit(shop: Shop, unit: int) -> None:
@@ -306,3 +307,26 @@ def test_cash_totals_equal_an_independent_decimal_computation(
             select(func.sum(Refund.total_minor)).where(Refund.shift_id == report.summary.id)
         ) or 0
     assert 1_000 + lines_total - refunds == report.summary.expected_minor
+
+
+@pytest.mark.postgres
+def test_whole_shift_on_postgresql(pg_seeded: SeededShop) -> None:
+    from callshop_pos.services.verify import verify
+
+    pg_shop, admin, operator = pg_seeded
+    use_cash_unit(pg_shop, 5)
+    waiting = record_call(pg_shop, 123)
+    opened = open_shift(pg_shop, operator, 2000)
+    assert opened.adopted_call_ids == (waiting,)
+    with pytest.raises(InvalidInput, match="still open"):
+        open_shift(pg_shop, admin, 0)
+    other = record_call(pg_shop, None)
+    price_unrated_call(pg_shop, admin, other, 201, "manual")
+    paid = pay_calls(pg_shop, operator, [waiting, other], 500)
+    assert (paid.bill.total_minor, paid.change_minor) == (325, 175)
+    refund = set_call_status(pg_shop, operator, waiting, "unpaid", reason="dropped line")
+    assert refund.refunded_minor == 125
+    report = close_shift(pg_shop, operator, 2200)
+    assert (report.summary.expected_minor, report.summary.discrepancy_minor) == (2200, 0)
+    correct_closed_shift_call(pg_shop, admin, waiting, "paid", "came back and paid")
+    assert verify(pg_shop).ok
