@@ -72,6 +72,10 @@ class Labels:
     col_duration: str
     col_price: str
     value: str
+    thanks: str
+    unrated_count: str
+    correction: str
+    fiscal_item: str
 
     def status(self, status: str) -> str:
         return dict(self.status_names).get(status, status)
@@ -127,6 +131,10 @@ LABELS: dict[str, Labels] = {
         col_duration="Прод.",
         col_price="Цена",
         value="Стойност",
+        thanks="Благодарим Ви! Заповядайте отново.",
+        unrated_count="Разговори без цена",
+        correction="Корекция след затваряне",
+        fiscal_item="Разговор",
     ),
     "en": Labels(
         receipt="RECEIPT",
@@ -177,6 +185,10 @@ LABELS: dict[str, Labels] = {
         col_duration="Length",
         col_price="Price",
         value="Value",
+        thanks="Thank you for calling with us!",
+        unrated_count="Unrated calls",
+        correction="Correction after close",
+        fiscal_item="Call",
     ),
 }
 

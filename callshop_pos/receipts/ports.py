@@ -53,8 +53,11 @@ class FiscalDeviceUnreachable(FiscalDeviceError):
 class ReceiptPrinter(Protocol):
     """A receipt printer (thermal ESC/POS, or a PDF folder standing in for one)."""
 
-    def print_receipt(self, receipt: Receipt) -> None:
-        """Print ``receipt`` (its ``is_copy`` flag decides the COPY marks) and cut."""
+    def print_receipt(self, receipt: Receipt, *, kick_drawer: bool = False) -> None:
+        """Print ``receipt`` (its ``is_copy`` flag decides the COPY marks) and cut.
+
+        ``kick_drawer`` opens the cash drawer on the printer's kick port first.
+        """
         ...
 
     def print_report(self, report: ShiftReportDoc) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,6 +41,7 @@ __all__ = [
     "Bill",
     "BillLine",
     "CorrectionResult",
+    "FiscalHook",
     "PaymentResult",
     "RefundView",
     "StatusChange",
@@ -129,6 +131,18 @@ class CorrectionResult:
     old_status: str
     new_status: str
     amount_minor: int  # change of that closed shift's takings
+
+
+class FiscalHook(Protocol):
+    """Registers a sale on the fiscal device (see callshop_pos.services.fiscal.FiscalGate)."""
+
+    def before_payment(self, shop: Shop, actor: Actor, bill: Bill, tendered_minor: int) -> None:
+        """Register the sale before anything is recorded; raise to refuse the payment."""
+        ...
+
+    def link_payment(self, session: Session, payment: PaymentResult) -> list[Base]:
+        """In the payment's transaction: link the registered sale; return rows written."""
+        ...
 
 
 # --------------------------------------------------------------- pure part
@@ -402,17 +416,28 @@ def quote_payment(shop: Shop, actor: Actor, call_ids: Sequence[int]) -> Bill:
 
 
 def pay_calls(
-    shop: Shop, actor: Actor, call_ids: Sequence[int], tendered_minor: int
+    shop: Shop,
+    actor: Actor,
+    call_ids: Sequence[int],
+    tendered_minor: int,
+    *,
+    fiscal: FiscalHook | None = None,
 ) -> PaymentResult:
     """Take payment for one or more unserved/unpaid calls of the open shift.
 
     ``tendered_minor`` below the bill total is refused; the change is returned.
+    With a ``fiscal`` hook (fiscal device configured) the sale is registered on the
+    device first; if that fails the payment is refused and nothing is recorded.
     """
     require_role(actor, Role.OPERATOR)
+    if fiscal is not None:
+        fiscal.before_payment(shop, actor, quote_payment(shop, actor, call_ids), tendered_minor)
     with shop.db.write() as session:
         shift = require_own_open_shift(session, actor)
         calls = _shift_calls(session, shift, call_ids)
         result, written = _record_payment(session, shop, actor, shift, calls, tendered_minor)
+        if fiscal is not None:
+            written.extend(fiscal.link_payment(session, result))
         journal.append(
             session,
             actor,

@@ -54,7 +54,7 @@ class FakeState:
     next_receipt: int = 85
     device_error: dict[str, str] | None = None  # next print fails with this message
     print_delay_s: float = 0.0
-    drop_answers: int = 0  # answers to drop (connection closed after executing)
+    drop_answers: int = 0  # POST answers to drop (executed, then the connection is cut)
     hang_s: float = 0.0  # delay before answering any request (timeout tests)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -69,7 +69,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, payload: Any, status: int = 200) -> None:
         state = self.server.state
         with state.lock:
-            drop = state.drop_answers > 0
+            drop = state.drop_answers > 0 and self.command == "POST"
             if drop:
                 state.drop_answers -= 1
         if drop:
