@@ -23,9 +23,11 @@ import logging
 import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol, TypeVar
 
 from callshop_pos.clock import Clock
@@ -155,6 +157,10 @@ class LineEngine:
         self._busy = threading.Event()  # set while the queue has unprocessed items
         self._pending = 0
         self._pending_lock = threading.Lock()
+        # Time stamps of driver events submitted but not yet processed (FIFO, like the
+        # queue): a heartbeat never claims a time past the oldest of them, so a crash
+        # never bills an interrupted call beyond a hang-up that was still queued.
+        self._unprocessed: deque[datetime] = deque()
         self.calls_recorded = 0
 
     # ----------------------------------------------------------- life cycle
@@ -208,6 +214,7 @@ class LineEngine:
         """The drivers' event sink (thread-safe, never blocks)."""
         with self._pending_lock:
             self._pending += 1
+            self._unprocessed.append(event.at)
         self._queue.put(event)
 
     def subscribe(self, callback: Callable[[EngineNews], None]) -> Callable[[], None]:
@@ -374,8 +381,15 @@ class LineEngine:
 
     def _heartbeat(self) -> None:
         self._last_heartbeat = self._mono()
+        at = self.clock.now()
+        with self._pending_lock:
+            if self._unprocessed:
+                at = min(at, self._unprocessed[0])
+        for effect in self._outbox:  # an end not yet saved bounds it too
+            if isinstance(effect, RecordEnd):
+                at = min(at, effect.at)
         try:
-            self._recorder.heartbeat(self.clock.now())
+            self._recorder.heartbeat(at)
         except Exception:
             log.exception("heartbeat not saved")
 
@@ -457,6 +471,8 @@ class LineEngine:
         finally:
             with self._pending_lock:
                 self._pending -= 1
+                if not isinstance(item, _Job) and self._unprocessed:
+                    self._unprocessed.popleft()
 
     def _drain(self) -> None:
         while True:

@@ -1,0 +1,141 @@
+"""The engine as a subprocess: scenario runs, recorded calls and prices, the lock,
+start-up recovery."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from callshop_pos.db.models.calls import CallState
+from callshop_pos.lines.port import HangupReason, HangupSide
+from callshop_pos.lines.recorder import CallStart
+from callshop_pos.services.calls import DatabaseCallRecorder
+from tests.drivers.engine_support import (
+    ROOT,
+    data_dir,
+    engine_cmd,
+    expected_price,
+    prepare_shop,
+    recorded_calls,
+    run_engine,
+)
+
+SCENARIO = """booth,start,number,ring,talk
+Booth A,0,0049 30 1234567,3,65
+Booth A,80,0888 123 456,5,0
+Booth A,100,0888 123 456,2,37
+Booth B,1,02 987 6543,4,30
+Booth B,40,001 212 555 0100,2,95
+Booth B,150,0044 20 7946 0123,6,4
+Booth B,170,0044 20 7946 0123,1,6
+Booth C,0,00882 12345678,3,20
+Booth C,30,0900 12345,1,10
+Booth C,50,0049 171 2345678,10,400
+"""
+
+
+@pytest.mark.slow
+def test_scenario_run_records_every_call_at_the_independent_price(tmp_path: Path) -> None:
+    prep = prepare_shop(
+        data_dir(),
+        booths={"Booth C": {"max_duration_s": 120}},
+        blocked_prefixes=("3599",),
+    )
+    prep.seeded.shop.close()
+    scenario = tmp_path / "scenario.csv"
+    scenario.write_text(SCENARIO)
+    result = run_engine("--scenario", str(scenario), "--speed", "50", "--exit-when-done")
+    assert result.returncode == 0, result.stderr
+    assert "10 call(s) recorded" in result.stdout
+    calls = {c.call_ref.rsplit("-", 1)[1]: c for c in recorded_calls(prep.url)}
+    assert len(calls) == 10
+    lines = SCENARIO.strip().splitlines()[1:]
+    for line_no, text in enumerate(lines, start=2):
+        booth, _start, number, _ring, talk_s = text.split(",")
+        talk = int(talk_s)
+        call = calls[str(line_no)]
+        assert call.booth == booth and call.number == number
+        assert call.state == CallState.FINISHED.value
+        if number.startswith("00882") or number.startswith("0900"):
+            # No retail price / blocked prefix: refused at dial time, kept as an attempt.
+            assert call.answered_at is None and call.end_reason == "denied", number
+            continue
+        if talk == 0:
+            assert call.answered_at is None and call.end_reason == "no_answer"
+            assert call.price_minor is None
+            continue
+        assert call.answered_at is not None and call.ended_at is not None
+        expected_duration = min(talk, 120) if booth == "Booth C" else talk
+        # Times come from the engine's scaled clock: the duration is exact.
+        assert call.ended_at - call.answered_at == timedelta(seconds=expected_duration)
+        assert call.duration_s == expected_duration
+        assert call.price_minor == expected_price(number, expected_duration), number
+        if booth == "Booth C":
+            assert call.end_reason == "time_limit" and call.end_side == "system"
+        else:
+            assert call.end_reason == "normal"
+    # UK row: 4 s is inside the 5 s grace period (free), 6 s is billed.
+    assert calls["7"].price_minor == 0 and calls["7"].duration_s == 4
+    assert calls["8"].price_minor == expected_price("0044", 6) == 25  # initial block 60 s
+    # A second run with the same scenario records nothing again.
+    again = run_engine("--scenario", str(scenario), "--speed", "50", "--exit-when-done")
+    assert again.returncode == 0, again.stderr
+    assert "0 call(s) recorded" in again.stdout
+    assert len(recorded_calls(prep.url)) == 10
+
+
+def test_second_engine_on_the_same_database_exits_with_a_message(tmp_path: Path) -> None:
+    prep = prepare_shop(data_dir())
+    prep.seeded.shop.close()
+    first = subprocess.Popen(
+        engine_cmd("--driver", "simulator", "--booths", "2"), cwd=ROOT,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert first.stdout is not None
+        for line in first.stdout:
+            if line.startswith("engine: serving"):
+                break
+        second = run_engine("--driver", "simulator", "--booths", "2")
+        assert second.returncode == 1
+        assert "already running for this database" in second.stderr
+        assert f"pid {first.pid}" in second.stderr
+    finally:
+        first.terminate()
+        out, err = first.communicate(timeout=20)
+    assert first.returncode == 0, err
+    # After a clean stop the next start is accepted.
+    third = run_engine("--exit-when-done")
+    assert third.returncode == 0, third.stderr
+
+
+def test_start_up_recovery_finishes_interrupted_calls_once(tmp_path: Path) -> None:
+    prep = prepare_shop(data_dir(), booths={"B1": {}})
+    shop = prep.seeded.shop
+    clock = shop.clock
+    recorder = DatabaseCallRecorder(shop)
+    start = clock.now()
+    recorder.call_started(CallStart("B1", "crashed-1", "0049 30 1234567", start))
+    recorder.call_answered("crashed-1", start + timedelta(seconds=5))
+    recorder.heartbeat(start + timedelta(seconds=5 + 95))
+    recorder.call_started(CallStart("B1", "crashed-2", "0049 30 1234567", start))
+    recorder.call_started(CallStart("B1", "done-3", "0049 30 1234567", start))
+    from callshop_pos.lines.recorder import FinishedCallRating
+
+    recorder.call_ended("done-3", start, HangupReason.CANCELLED, HangupSide.BOOTH,
+                        FinishedCallRating(None, None, None, None, 0, 0, None, None, False))
+    shop.close()
+    for _ in range(2):
+        result = run_engine("--exit-when-done")
+        assert result.returncode == 0, result.stderr
+    calls = {c.call_ref: c for c in recorded_calls(prep.url)}
+    one = calls["crashed-1"]
+    assert one.state == "finished" and one.flag_list == ["interrupted"]
+    assert one.end_reason == "interrupted"
+    assert one.duration_s == 95 and one.price_minor == expected_price("0049", 95)
+    two = calls["crashed-2"]
+    assert two.state == "finished" and two.answered_at is None and "interrupted" in two.flag_list
+    assert calls["done-3"].end_reason == "cancelled"
