@@ -118,7 +118,7 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(tmp_path: Path) -
 
     # The shift report shows every answered call once, with its flags.
     shown = subprocess.run(
-        engine_cmd()[:2] + ["shifts", "show", str(shift), "--format", "json", "--user", "admin"],
+        [*engine_cmd()[:2], "shifts", "show", str(shift), "--format", "json", "--user", "admin"],
         cwd=ROOT, input=ADMIN_PASSWORD + "\n", capture_output=True, text=True, timeout=60,
         check=False,
     )

@@ -105,7 +105,7 @@ def test_second_engine_on_the_same_database_exits_with_a_message(tmp_path: Path)
         assert f"pid {first.pid}" in second.stderr
     finally:
         first.terminate()
-        out, err = first.communicate(timeout=20)
+        _out, err = first.communicate(timeout=20)
     assert first.returncode == 0, err
     # After a clean stop the next start is accepted.
     third = run_engine("--exit-when-done")
