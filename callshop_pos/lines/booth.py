@@ -124,6 +124,7 @@ class RecordEnd:
     side: HangupSide
     rating: FinishedCallRating
     flags: tuple[str, ...] = ()
+    answered: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -417,7 +418,10 @@ class BoothMachine:
         rating = _rate(call, seconds)
         flags = tuple(call.flags) + extra_flags if call.answered_at is not None else extra_flags
         effects: list[Effect] = [
-            RecordEnd(self.name, call.call_ref, at, reason, side, rating, flags)
+            RecordEnd(
+                self.name, call.call_ref, at, reason, side, rating, flags,
+                answered=call.answered_at is not None,
+            )
         ]
         del detail  # the detail travels with the driver's logs; the record keeps the reason
         if self.deposit_minor is not None and rating.price_minor:

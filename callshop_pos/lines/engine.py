@@ -361,13 +361,17 @@ class LineEngine:
                 effect.call_ref, effect.at, effect.reason, effect.side, effect.rating, effect.flags
             )
             self.calls_recorded += 1
+            machine = self._booths.get(effect.booth)
+            if effect.answered and machine is not None:
+                # Shown at once; the next refresh brings the count from the database.
+                machine.unpaid_calls += 1
             rating = effect.rating
             self._notify(
                 CallFinished(
                     call_id=call_id,
                     booth=effect.booth,
                     call_ref=effect.call_ref,
-                    answered=rating.duration_s > 0 or effect.reason is HangupReason.NORMAL,
+                    answered=effect.answered,
                     duration_s=rating.duration_s,
                     price_minor=rating.price_minor,
                     reason=effect.reason.value,

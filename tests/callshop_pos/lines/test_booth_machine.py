@@ -378,6 +378,7 @@ def test_second_dial_while_in_call_is_refused_and_stale_events_ignored() -> None
 def test_auto_lock_once_the_booths_calls_are_paid() -> None:
     rig = Rig(BoothConfig("B1", 1, auto_lock=True))
     rig.call("0049301234", 3, 40)
+    assert rig.snap().unpaid_calls == 1  # shown as soon as it is recorded
     rig.store.unpaid["B1"] = 1
     rig.engine.refresh()
     assert rig.snap().unpaid_calls == 1 and not rig.snap().locked
