@@ -16,6 +16,7 @@ __all__ = [
     "billable_seconds",
     "retail_price_minor",
     "round_duration",
+    "tariff_constants",
     "wholesale_micro",
 ]
 
@@ -64,7 +65,20 @@ def _scaled(value: Decimal, scale: int) -> int:
 
 def _decimals(value: Decimal) -> int:
     exponent = value.as_tuple().exponent
-    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return -exponent if type(exponent) is int and exponent < 0 else 0
+
+
+def tariff_constants(rate: Decimal, connect_fee: Decimal, digits: int) -> tuple[int, int, int, int]:
+    """``(2A, 2B, D, 2D)`` with ``price_minor(b) = (2A + b·2B + D) // 2D`` for ``b > 0``.
+
+    ``rate = R / 10**K`` and ``fee = C / 10**K`` exactly, with ``K ≥ digits`` so the
+    minor-unit denominator ``D = 60 × 10**(K - digits)`` is an integer; then
+    ``A = 60·C`` and ``B = R``, and adding ``D`` before the floor division by ``2D``
+    rounds half-up (all terms are non-negative). The caller checks the inputs.
+    """
+    k = max(_decimals(rate), _decimals(connect_fee), digits)
+    d = 60 * 10 ** (k - digits)
+    return 120 * _scaled(connect_fee, k), 2 * _scaled(rate, k), d, 2 * d
 
 
 @dataclass(frozen=True)
@@ -90,16 +104,11 @@ class Tariff:
                 raise ValueError(f"{name} must be a non-negative finite Decimal, not {value!r}")
         if self.digits < 0:
             raise ValueError("digits must not be negative")
-        # rate = R / 10**K and fee = C / 10**K exactly, with K ≥ digits so the
-        # minor-unit denominator 60 × 10**(K - digits) is an integer.
-        k = max(_decimals(self.rate), _decimals(self.connect_fee), self.digits)
-        r = _scaled(self.rate, k)
-        c = _scaled(self.connect_fee, k)
-        d = 60 * 10 ** (k - self.digits)
-        object.__setattr__(self, "_a2", 120 * c)
-        object.__setattr__(self, "_b2", 2 * r)
+        a2, b2, d, d2 = tariff_constants(self.rate, self.connect_fee, self.digits)
+        object.__setattr__(self, "_a2", a2)
+        object.__setattr__(self, "_b2", b2)
         object.__setattr__(self, "_d", d)
-        object.__setattr__(self, "_d2", 2 * d)
+        object.__setattr__(self, "_d2", d2)
 
     def price_minor(self, billable: int) -> int:
         """Price in minor units for ``billable`` seconds (0 for 0 s: no connect fee)."""

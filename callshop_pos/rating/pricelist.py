@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -247,6 +248,49 @@ def _header_positions(
     return positions
 
 
+# A plain non-negative number with at most MAX_RATE_DECIMALS decimals: the common
+# case, read straight into a Decimal. Anything else goes the long way, which
+# explains what is wrong with it.
+_PLAIN_RATE = re.compile(rf"[0-9]+(?:\.[0-9]{{1,{MAX_RATE_DECIMALS}}})?")
+_PLAIN_RATE_COMMA = re.compile(rf"[0-9]+(?:[.,][0-9]{{1,{MAX_RATE_DECIMALS}}})?")
+
+
+def _cell(row: list[str], index: int | None) -> str:
+    if index is None or index >= len(row):
+        return ""
+    return row[index].strip()
+
+
+def _rate(text: str, column: str, comma: bool, problems: list[str]) -> Decimal | None:
+    """A rate cell (already known non-empty), or None with the problem recorded."""
+    if (_PLAIN_RATE_COMMA if comma else _PLAIN_RATE).fullmatch(text):
+        return Decimal(text.replace(",", ".") if comma else text)
+    try:
+        value = parse_decimal(text, allow_comma=comma)
+    except MoneyError:
+        problems.append(f"{column} is not a number: {text!r}")
+        return None
+    if value < 0:
+        problems.append(f"{column} must not be negative: {text!r}")
+    elif _decimals(value) > MAX_RATE_DECIMALS:
+        problems.append(f"{column} has more than {MAX_RATE_DECIMALS} decimals: {text!r}")
+    else:
+        return value
+    return None
+
+
+def _seconds(text: str, column: str, default: int, least: int, problems: list[str]) -> int:
+    if not text:
+        return default
+    if not (text.isascii() and text.isdigit()):
+        problems.append(f"{column} must be a whole number of seconds ≥ {least}: {text!r}")
+        return default
+    value = int(text)
+    if value < least:
+        problems.append(f"{column} must be ≥ {least}: {text!r}")
+    return value
+
+
 def _parse_row(
     row: list[str],
     line: int,
@@ -259,70 +303,45 @@ def _parse_row(
     problems: list[str] = []
     if len(row) > width and any(cell.strip() for cell in row[width:]):
         problems.append(f"{len(row)} fields but the header has {width}")
+    comma = delimiter == ";"
+    get = positions.get
 
-    def cell(column: str) -> str:
-        index = positions.get(column)
-        if index is None or index >= len(row):
-            return ""
-        return row[index].strip()
-
-    def decimal(column: str, *, required: bool) -> Decimal | None:
-        text = cell(column)
-        if not text:
-            if required:
-                problems.append(f"{column} is missing")
-            return None
-        try:
-            value = parse_decimal(text, allow_comma=delimiter == ";")
-        except MoneyError:
-            problems.append(f"{column} is not a number: {text!r}")
-            return None
-        if value < 0:
-            problems.append(f"{column} must not be negative: {text!r}")
-            return None
-        if _decimals(value) > MAX_RATE_DECIMALS:
-            problems.append(f"{column} has more than {MAX_RATE_DECIMALS} decimals: {text!r}")
-            return None
-        return value
-
-    def whole(column: str, default: int, least: int) -> int:
-        text = cell(column)
-        if not text:
-            return default
-        if not (text.isascii() and text.isdigit()):
-            problems.append(f"{column} must be a whole number of seconds ≥ {least}: {text!r}")
-            return default
-        value = int(text)
-        if value < least:
-            problems.append(f"{column} must be ≥ {least}: {text!r}")
-        return value
-
-    country = cell("country")
+    country = _cell(row, get("country"))
     if not country:
         problems.append("country is missing")
-    code = cell("code")
+    code = _cell(row, get("code"))
     if not code:
         problems.append("code is missing")
     elif not (len(code) <= MAX_CODE_DIGITS and code.isascii() and code.isdigit()):
         problems.append(f"bad code {code!r} (must be 1–{MAX_CODE_DIGITS} digits)")
-    wholesale = decimal("wholesale_usd", required=True)
-    retail = decimal("retail", required=False)
-    offpeak = decimal("retail_offpeak", required=False)
-    connect_fee = decimal("connect_fee", required=False)
-    initial = whole("initial", 60, 1)
-    increment = whole("increment", 60, 1)
-    grace = whole("grace", 0, 0)
-    if not cell("retail") and offpeak is not None:
+    text = _cell(row, get("wholesale_usd"))
+    wholesale = _rate(text, "wholesale_usd", comma, problems) if text else None
+    if not text:
+        problems.append("wholesale_usd is missing")
+    text = _cell(row, get("retail"))
+    retail = _rate(text, "retail", comma, problems) if text else None
+    retail_given = bool(text)
+    text = _cell(row, get("retail_offpeak"))
+    offpeak = _rate(text, "retail_offpeak", comma, problems) if text else None
+    if text and not retail_given:
         problems.append("retail_offpeak is set but retail is empty")
+    text = _cell(row, get("connect_fee"))
+    connect_fee = _rate(text, "connect_fee", comma, problems) if text else Decimal(0)
+    initial = _seconds(_cell(row, get("initial")), "initial", 60, 1, problems)
+    increment = _seconds(_cell(row, get("increment")), "increment", 60, 1, problems)
+    grace = _seconds(_cell(row, get("grace")), "grace", 0, 0, problems)
     if problems:
         errors.extend((line, problem) for problem in problems)
         return None
-    assert wholesale is not None  # reported above otherwise
+    assert wholesale is not None and connect_fee is not None  # reported above otherwise
     if retail_in_bgn:
         retail = None if retail is None else bgn_to_eur(retail)
         offpeak = None if offpeak is None else bgn_to_eur(offpeak)
-        connect_fee = None if connect_fee is None else bgn_to_eur(connect_fee)
-    return PriceEntry(
+        connect_fee = bgn_to_eur(connect_fee)
+    # Every field was checked above by the same rules as PriceEntry.__post_init__;
+    # skipping the second check keeps a 50,000-row import well under the target.
+    entry: PriceEntry = object.__new__(PriceEntry)
+    entry.__dict__.update(
         country=country,
         code=code,
         wholesale_usd=wholesale,
@@ -330,9 +349,10 @@ def _parse_row(
         retail_offpeak=offpeak,
         initial=initial,
         increment=increment,
-        connect_fee=Decimal(0) if connect_fee is None else connect_fee,
+        connect_fee=connect_fee,
         grace=grace,
     )
+    return entry
 
 
 def _plain(value: Decimal | None, decimal_comma: bool) -> str:

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import Decimal
 from typing import NamedTuple
 
-from callshop_pos.rating.billing import Tariff, round_duration
+from callshop_pos.rating.billing import Tariff, round_duration, tariff_constants
 from callshop_pos.rating.index import PriceIndex
 from callshop_pos.rating.numbers import NumberPlan
 from callshop_pos.rating.offpeak import MINUTES_PER_WEEK, OffPeakSchedule
@@ -99,9 +99,9 @@ _Compiled = tuple[PriceEntry, int, int, int, int, _Band | None, _Band | None]
 def _band(rate: Decimal | None, connect_fee: Decimal, digits: int) -> _Band | None:
     if rate is None:
         return None
-    tariff = Tariff(rate, connect_fee, digits)
-    # The same constants Tariff.price_minor uses (checked by the tests).
-    return (tariff._a2, tariff._b2, tariff._d, tariff._d2, rate)
+    # The constants Tariff.price_minor uses; entries were validated when built.
+    a2, b2, d, d2 = tariff_constants(rate, connect_fee, digits)
+    return (a2, b2, d, d2, rate)
 
 
 def _compile(entry: PriceEntry, digits: int) -> _Compiled:
