@@ -1,21 +1,26 @@
 """Alembic, driven from code: the migration scripts ship inside the package
-(``callshop_pos/db/migrations``), so an installed till migrates itself on start."""
+(``callshop_pos/db/migrations``), so an installed till migrates itself on start.
+
+Alembic is imported only when there is something to migrate: every start of the
+program checks the schema revision with one query against the shipped scripts'
+revision ids (read from the files), which keeps start-up and CLI commands quick.
+"""
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import insert, select
+from sqlalchemy import inspect, insert, select, text
 from sqlalchemy.engine import Connection
 
 from callshop_pos.db.database import Database
 from callshop_pos.db.models import load_all
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 __all__ = [
     "MIGRATIONS_DIR",
@@ -23,6 +28,7 @@ __all__ = [
     "current_revision",
     "head_revision",
     "schema_diff",
+    "shipped_head",
     "upgrade",
 ]
 
@@ -31,9 +37,14 @@ MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")
 # Any constant works; it only has to be the same in every process of every till.
 _PG_MIGRATION_LOCK = 0x43414C4C53484F50  # "CALLSHOP"
 
+_REVISION = re.compile(r"^revision(?:\s*:\s*str)?\s*=\s*['\"]([^'\"]+)['\"]", re.M)
+_DOWN = re.compile(r"^down_revision(?:\s*:[^=]*)?=\s*['\"]([^'\"]+)['\"]", re.M)
+
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic config for our scripts; ``connection`` is what env.py migrates."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("file_template", "%%(rev)s_%%(slug)s")
@@ -42,14 +53,42 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str | None:
-    """The newest migration shipped with this version of the program."""
+    """The newest migration shipped with this version of the program (per Alembic)."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+@cache
+def shipped_head() -> str | None:
+    """The newest shipped revision read straight from the script files (no Alembic);
+    None when that is not clear-cut (then Alembic decides)."""
+    revisions: set[str] = set()
+    downs: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        rev = _REVISION.search(source)
+        if rev is None:
+            continue
+        revisions.add(rev.group(1))
+        down = _DOWN.search(source)
+        if down is not None:
+            downs.add(down.group(1))
+    heads = revisions - downs
+    return next(iter(heads)) if len(heads) == 1 else None
+
+
+def _stored_revision(conn: Connection) -> str | None:
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    return rows[0] if len(rows) == 1 else None
 
 
 def current_revision(db: Database) -> str | None:
     """The schema revision the database is at (None = empty / never migrated)."""
     with db.engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return _stored_revision(conn)
 
 
 def upgrade(db: Database, revision: str = "head") -> None:
@@ -60,8 +99,12 @@ def upgrade(db: Database, revision: str = "head") -> None:
     finds the schema already current and does nothing.
     """
     load_all()
-    if db.backend != "sqlite" and current_revision(db) == head_revision() and revision == "head":
-        return
+    if revision == "head":
+        head = shipped_head()
+        if head is not None and current_revision(db) == head:
+            return
+    from alembic import command
+
     with db.write_connection() as conn:
         if db.backend == "postgresql":
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_MIGRATION_LOCK})")
@@ -82,6 +125,9 @@ def _ensure_journal_head(conn: Connection) -> None:
 
 def schema_diff(db: Database) -> list[Any]:
     """Differences between the models and the database schema (empty = in agreement)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
     metadata = load_all()
     with db.engine.connect() as conn:
         ctx = MigrationContext.configure(

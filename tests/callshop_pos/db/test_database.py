@@ -13,7 +13,13 @@ from sqlalchemy import event, inspect, select, text
 
 from callshop_pos.clock import FakeClock
 from callshop_pos.db import Database, ReadOnlySessionError
-from callshop_pos.db.migrate import current_revision, head_revision, schema_diff, upgrade
+from callshop_pos.db.migrate import (
+    current_revision,
+    head_revision,
+    schema_diff,
+    shipped_head,
+    upgrade,
+)
 from callshop_pos.db.models import load_all
 from callshop_pos.db.models.fx import FxRate
 from callshop_pos.db.types import decimal_text
@@ -202,3 +208,7 @@ def test_upgrade_is_idempotent(tmp_path: Path) -> None:
         assert current_revision(db) == head_revision()
     finally:
         db.dispose()
+
+
+def test_the_quick_head_check_agrees_with_alembic() -> None:
+    assert shipped_head() == head_revision() is not None

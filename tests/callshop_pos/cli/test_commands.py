@@ -1,0 +1,116 @@
+"""The headless commands, run as a user would: ``python main.py …`` with passwords on stdin."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+PRICES = "country,code,wholesale_usd,retail\nBulgaria,359,0.010,0.20\nGermany,49,0.012,0.30\n"
+
+
+class Cli:
+    def __init__(self, db: Path) -> None:
+        self.db = db
+
+    def __call__(self, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "main.py", "--db", f"sqlite:///{self.db}", *args],
+            cwd=ROOT, input=stdin, capture_output=True, text=True, timeout=120, check=False,
+        )
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    return Cli(tmp_path / "shop.db")
+
+
+@pytest.fixture
+def ready(cli: Cli) -> Cli:
+    assert cli("init", "--admin", "boss", stdin="boss-pass\n").returncode == 0
+    return cli
+
+
+def test_init_creates_the_database_and_the_first_admin_once(cli: Cli) -> None:
+    first = cli("init", "--admin", "boss", stdin="boss-pass\n")
+    assert first.returncode == 0, first.stderr
+    assert "administrator 'boss' created" in first.stdout
+    assert cli.db.exists()
+    again = cli("init", "--admin", "other", stdin="other-pass\n")
+    assert again.returncode == 1
+    assert "an administrator already exists" in again.stderr
+    no_password = cli("init", "--admin", "x")
+    assert no_password.returncode != 0 and "password is required" in no_password.stderr
+
+
+def test_db_upgrade_and_status(cli: Cli) -> None:
+    result = cli("db", "upgrade")
+    assert result.returncode == 0 and "migrated from empty" in result.stdout
+    result = cli("db", "upgrade")
+    assert result.returncode == 0 and "up to date" in result.stdout
+    assert "revision:" in cli("db", "status").stdout
+
+
+def test_user_commands(ready: Cli) -> None:
+    cli = ready
+    added = cli("user", "add", "olga", "--role", "operator", "--user", "boss",
+                stdin="boss-pass\nolga-pass\n")
+    assert added.returncode == 0, added.stderr
+    assert "user 'olga' added (operator)" in added.stdout
+    # An operator is refused by the service layer.
+    refused = cli("user", "list", "--user", "olga", stdin="olga-pass\n")
+    assert refused.returncode == 1 and "may not" in refused.stderr
+    wrong = cli("user", "list", "--user", "boss", stdin="nope\n")
+    assert wrong.returncode == 1 and "wrong user name or password" in wrong.stderr
+    listed = cli("user", "list", "--user", "boss", stdin="boss-pass\n")
+    assert "olga" in listed.stdout and "operator" in listed.stdout
+    assert cli("user", "passwd", "olga", "--user", "olga",
+               stdin="olga-pass\nnew-pass\n").returncode == 0
+    assert cli("user", "disable", "olga", "--user", "boss", stdin="boss-pass\n").returncode == 0
+    disabled = cli("user", "list", "--user", "olga", stdin="new-pass\n")
+    assert disabled.returncode == 1 and "disabled" in disabled.stderr
+
+
+def test_prices_import_export(ready: Cli, tmp_path: Path) -> None:
+    cli = ready
+    good = tmp_path / "prices.csv"
+    good.write_text(PRICES, encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(PRICES + "Nowhere,12a,0.01,0.10\nX,49,0.01,-1\n", encoding="utf-8")
+    result = cli("prices", "import", str(bad), "--user", "boss", stdin="boss-pass\n")
+    assert result.returncode == 1
+    assert "line 4" in result.stderr and "line 5" in result.stderr
+    result = cli("prices", "import", str(good), "--user", "boss", stdin="boss-pass\n")
+    assert result.returncode == 0, result.stderr
+    assert "imported 2 prices as version 1" in result.stdout
+    out = tmp_path / "out.csv"
+    assert cli("prices", "export", str(out)).returncode == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("country,code,wholesale_usd,retail")
+    assert lines[1].startswith("Bulgaria,359,0.010,0.20") and len(lines) == 3
+    assert "prices.csv" in cli("prices", "versions").stdout
+
+
+def test_booths_and_verify(ready: Cli) -> None:
+    cli = ready
+    result = cli("booths", "add", "Booth 1", "--driver", "sip", "--sip-user", "b1",
+                 "--prepaid", "--deposit", "10.00", "--user", "boss",
+                 stdin="boss-pass\nsip-secret\n")
+    assert result.returncode == 0, result.stderr
+    assert cli("booths", "add", "Booth 2", "--user", "boss", stdin="boss-pass\n").returncode == 0
+    listed = cli("booths", "list").stdout
+    assert "Booth 1" in listed and "b1" in listed and "10.00" in listed and "Booth 2" in listed
+    ok = cli("verify")
+    assert ok.returncode == 0 and "journal intact" in ok.stdout
+    # Someone edits the database with the sqlite3 shell.
+    conn = sqlite3.connect(cli.db, isolation_level=None)
+    conn.execute("UPDATE booths SET default_deposit_minor = 1 WHERE name = 'Booth 1'")
+    conn.close()
+    broken = cli("verify")
+    assert broken.returncode == 3
+    assert "first broken entry: entry #" in broken.stderr
+    assert "booths #1 differs" in broken.stderr
