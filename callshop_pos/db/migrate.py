@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import inspect, insert, select, text
+from sqlalchemy import insert, inspect, select, text
 from sqlalchemy.engine import Connection
 
 from callshop_pos.db.database import Database
