@@ -1,0 +1,72 @@
+"""Build the printing devices from the ``devices`` setting (used by the composition root).
+
+``build_devices(settings)`` returns the receipt printer (also the cash drawer on its
+kick port), the pole display and the fiscal gate that the shop configured; each is
+``None`` when not configured. Nothing is opened here: ports are opened per job, so
+building never fails because a device is switched off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from callshop_pos.receipts.devices import device_configs
+from callshop_pos.services.fiscal import FiscalGate
+from callshop_pos.settings import Settings
+from drivers.display.pole import PoleDisplay, PoleSettings, serial_opener
+from drivers.fiscal.erpnet import ErpNetFiscalPrinter, ErpNetSettings
+from drivers.printing.connection import printer_connector
+from drivers.printing.escpos import EscPosPrinter, EscPosSettings
+
+__all__ = ["Devices", "build_devices"]
+
+
+@dataclass(frozen=True)
+class Devices:
+    printer: EscPosPrinter | None  # ReceiptPrinter and CashDrawer
+    display: PoleDisplay | None  # CustomerDisplay
+    fiscal: FiscalGate | None  # pass to pay_calls(..., fiscal=...)
+    kick_on_cash: bool = True
+
+
+def build_devices(settings: Settings) -> Devices:
+    """The configured devices; a malformed entry raises InvalidInput/ValueError naming it."""
+    configs = device_configs(settings.devices)
+    printer = display = fiscal = None
+    kick = True
+    if (p := configs.printer) is not None:
+        escpos = EscPosSettings(
+            paper_mm=p.paper_mm,
+            columns=p.columns,
+            codepage=p.codepage,
+            codepage_number=p.codepage_number,
+            profile=p.profile,
+            language=settings.language,
+            cut=p.cut,
+            logo=Path(p.logo) if p.logo else None,
+            drawer_pin=p.drawer_pin,
+        )
+        printer = EscPosPrinter(printer_connector(p.connection, profile=p.profile), escpos)
+        kick = p.kick_on_cash
+    if (d := configs.display) is not None:
+        display = PoleDisplay(
+            serial_opener(d.port, d.baudrate),
+            PoleSettings(
+                codepage=d.codepage, codepage_number=d.codepage_number, language=settings.language
+            ),
+        )
+    if (f := configs.fiscal) is not None:
+        client = ErpNetFiscalPrinter(
+            ErpNetSettings(
+                base_url=f.url,
+                printer_id=f.printer_id,
+                print_timeout_s=float(f.print_timeout_s),
+                operator=f.operator,
+                operator_password=f.operator_password,
+                tax_group=f.tax_group,
+                item_text_max=f.item_text_max,
+            )
+        )
+        fiscal = FiscalGate(client, f)
+    return Devices(printer=printer, display=display, fiscal=fiscal, kick_on_cash=kick)

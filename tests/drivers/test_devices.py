@@ -1,0 +1,63 @@
+"""The devices setting turns into drivers (nothing is opened while building)."""
+
+from __future__ import annotations
+
+import pytest
+
+from callshop_pos.errors import InvalidInput
+from callshop_pos.settings import Settings
+from drivers.devices import build_devices
+
+
+def test_nothing_configured_means_no_devices_and_fiscal_off() -> None:
+    devices = build_devices(Settings())
+    assert (devices.printer, devices.display, devices.fiscal) == (None, None, None)
+    off = Settings({"devices": {"fiscal": {"enabled": False, "device_serial": "DT279013"}}})
+    assert build_devices(off).fiscal is None
+
+
+def test_full_configuration() -> None:
+    settings = Settings(
+        {
+            "language": "bg",
+            "devices": {
+                "printer": {
+                    "connection": "serial:/dev/ttyUSB0?baudrate=19200",
+                    "paper_mm": 58,
+                    "codepage": "cp866",
+                    "kick_on_cash": False,
+                },
+                "display": {"port": "/dev/ttyUSB1", "codepage_number": 17},
+                "fiscal": {
+                    "enabled": True,
+                    "url": "http://127.0.0.1:8001",
+                    "device_serial": "dt279013",
+                    "operator_code": 3,
+                },
+            },
+        }
+    )
+    devices = build_devices(settings)
+    assert devices.printer is not None and devices.printer.settings.width == 32
+    assert devices.printer.settings.codepage == "CP866" and not devices.kick_on_cash
+    assert devices.display is not None and devices.display.settings.codepage_number == 17
+    assert devices.fiscal is not None
+    assert devices.fiscal.config.device_serial == "DT279013"
+    assert devices.fiscal.config.printer_id == "dt279013"
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"printer": {"paper_mm": 80}},
+        {"printer": {"connection": "lpt:1"}},
+        {"printer": {"connection": "serial:/dev/x", "colour": "red"}},
+        {"printer": {"connection": "serial:/dev/x", "paper_mm": "80"}},
+        {"display": {"baudrate": 9600}},
+        {"fiscal": {"enabled": True, "device_serial": "DT27901"}},
+        {"fiscal": {"enabled": True, "device_serial": "DT279013", "operator_code": 10000}},
+    ],
+)
+def test_bad_entries_are_refused(entry: dict[str, dict[str, object]]) -> None:
+    with pytest.raises((InvalidInput, ValueError)):
+        build_devices(Settings({"devices": entry}))
