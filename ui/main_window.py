@@ -196,6 +196,10 @@ class MainWindow(QMainWindow):
                                          self.calls.table.setFocus)
         self.logout_action = self._action(self.tr("Log out"), "Ctrl+Q",
                                           self.logout_requested.emit)
+        self.admin_action = self._action(self.tr("Administration…"), "Ctrl+Shift+A",
+                                         self.open_administration)
+        # Shown to administrators only; the admin window and its services refuse others.
+        self.admin_action.setVisible(self.till.actor.is_admin)
 
         menu = self.menuBar()
         till_menu = menu.addMenu(self.tr("&Till"))
@@ -207,6 +211,7 @@ class MainWindow(QMainWindow):
         till_menu.addAction(self.close_shift_action)
         till_menu.addSeparator()
         till_menu.addAction(self.settings_action)
+        till_menu.addAction(self.admin_action)
         till_menu.addAction(self.logout_action)
         booth_menu = menu.addMenu(self.tr("&Booth"))
         for action in (self.lock_action, self.hang_up_action, self.deposit_action,
@@ -474,6 +479,14 @@ class MainWindow(QMainWindow):
         self._run(ReasonDialog(calls, self.fmt, apply, target="unserved", parent=self))
 
     # ---- sessions and close
+
+    def open_administration(self) -> QWidget | None:
+        """The administration window (admins only; see ``ui.admin``)."""
+        if not self.till.actor.is_admin:
+            return None
+        from ui.admin import open_admin_window
+
+        return open_admin_window(self.till.shop, self.till.actor, self)
 
     def show_sessions(self) -> None:
         dialog = SessionsDialog(self.till.list_shifts, self.till.show_shift, self.fmt,
