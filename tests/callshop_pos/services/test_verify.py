@@ -188,3 +188,26 @@ def test_a_float_never_reaches_the_journal(shop: Shop, admin: Actor) -> None:
     with pytest.raises(TypeError, match="float"), shop.db.write() as s:
         journal.append(s, admin, "x", payload={"amount": 1.5})
     assert verify(shop).ok
+
+
+def test_concurrent_writers_keep_one_chain_on_sqlite(shop: Shop, admin: Actor) -> None:
+    import threading
+
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            for i in range(5):
+                fx.set_usd_rate(shop, admin, Decimal(f"0.9{n}{i}"), date(2026, 1, 1 + i))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    report = verify(shop)
+    assert report.ok, report.describe()
+    assert len(fx.rate_history(shop)) == 20
