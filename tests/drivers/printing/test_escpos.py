@@ -162,3 +162,18 @@ def test_connection_strings() -> None:
             printer_connector(bad)
     assert callable(printer_connector("tcp:192.0.2.10"))
     assert callable(printer_connector("usb:0x04b8:0x0202"))
+
+
+def test_optional_logo_is_printed_as_a_raster_image(tmp_path: Path) -> None:
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("1", (64, 16), 0).save(logo)
+    p, rec = printer(paper_mm=58, logo=logo)
+    p.print_receipt(sample_receipt())
+    job = b"".join(rec.sent)
+    assert b"\x1dv0" in job  # GS v 0: raster bit image, before the shop name
+    assert job.index(b"\x1dv0") < job.index("Телефонен".encode("cp1251"))
+    broken, _ = printer(logo=tmp_path / "missing.png")
+    with pytest.raises(DeviceError, match="cannot print the logo"):
+        broken.print_receipt(sample_receipt())
