@@ -18,9 +18,7 @@ from sqlalchemy.orm import Session
 from callshop_pos import journal
 from callshop_pos.db.models.calls import Call
 from callshop_pos.db.models.devices import DrawerOpen, FiscalKind, FiscalSale, PrintLog
-from callshop_pos.db.models.journal import JournalEntry
 from callshop_pos.db.models.payments import Payment, PaymentLine, PaymentLineKind
-from callshop_pos.db.models.shifts import ShiftStatus
 from callshop_pos.errors import InvalidInput, NotFound
 from callshop_pos.receipts.builders import build_receipt, build_shift_report
 from callshop_pos.receipts.model import Receipt, ShiftReportDoc
@@ -29,8 +27,7 @@ from callshop_pos.services.auth import Actor, Role, require_role
 from callshop_pos.services.calls import call_view
 from callshop_pos.services.context import Shop
 from callshop_pos.services.payments import Bill, BillLine, PaymentResult
-from callshop_pos.services.reports import build_report
-from callshop_pos.services.shifts import open_shift_row, operator_name, visible_shift
+from callshop_pos.services.shifts import open_shift_row, operator_name, visible_shift, x_report
 
 __all__ = [
     "DrawerOpened",
@@ -134,19 +131,6 @@ def manual_drawer_opens(session: Session, shift_id: int) -> int:
     )
 
 
-def _close_hash(session: Session, shift_id: int) -> str | None:
-    return session.scalar(
-        select(JournalEntry.hash)
-        .where(
-            JournalEntry.action == "shift.close",
-            JournalEntry.subject_type == "shifts",
-            JournalEntry.subject_id == str(shift_id),
-        )
-        .order_by(JournalEntry.seq.desc())
-        .limit(1)
-    )
-
-
 def shift_report_doc(
     shop: Shop, actor: Actor, shift_id: int, *, copy: bool = False
 ) -> ShiftReportDoc:
@@ -156,20 +140,9 @@ def shift_report_doc(
     rewrite of the history before the close shows against the printed page; an X
     report carries the journal head at the time it is made.
     """
-    require_role(actor, Role.OPERATOR)
+    report = x_report(shop, actor, shift_id)  # Z with the close hash once closed
     with shop.db.read() as session:
-        shift = visible_shift(session, actor, shift_id)
-        closed = shift.status == ShiftStatus.CLOSED.value
-        head = _close_hash(session, shift.id) if closed else None
-        report = build_report(
-            session,
-            shift,
-            operator_name(session, shift.operator_id),
-            kind="Z" if closed else "X",
-            generated_at=shop.clock.now(),
-            journal_head=head or journal.head(session)[1],
-        )
-        opens = manual_drawer_opens(session, shift.id)
+        opens = manual_drawer_opens(session, shift_id)
     return build_shift_report(
         report, settings=shop.settings, manual_drawer_opens=opens, is_copy=copy
     )
