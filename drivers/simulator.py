@@ -249,7 +249,7 @@ class SimulatorDriver:
                 # Calls already recorded by an earlier run are skipped; the rest keep
                 # their spacing but start without the gap the skipped ones left.
                 at = epoch + _delta(call.start - base)
-                self._at(at, functools.partial(self._scripted_start, call))
+                self._at(at, functools.partial(self._scripted_start, call, at))
         else:
             for line in self._lines.values():
                 self._schedule_random(line, epoch)
@@ -313,13 +313,13 @@ class SimulatorDriver:
 
     # ------------------------------------------------------------- calls
 
-    def _scripted_start(self, spec: ScenarioCall) -> None:
+    def _scripted_start(self, spec: ScenarioCall, at: datetime) -> None:
         line = self._lines[spec.booth]
         if line.call is not None:  # overlapping script lines: wait for the booth
             line.waiting.append(spec)
             return
         talk = _delta(spec.talk) if spec.talk > 0 else None
-        self._begin(line, spec.call_ref, spec.number, _delta(spec.ring), talk,
+        self._begin(line, at, spec.call_ref, spec.number, _delta(spec.ring), talk,
                     HangupReason.NO_ANSWER, self._scripted_done)
 
     def _scripted_done(self) -> None:
@@ -328,9 +328,10 @@ class SimulatorDriver:
 
     def _schedule_random(self, line: _Line, after: datetime) -> None:
         idle = 5 + self._rng.expovariate(1 / self._mean_idle_s)
-        self._at(after + _delta(round(idle, 3)), lambda: self._random_start(line))
+        at = after + _delta(round(idle, 3))
+        self._at(at, lambda: self._random_start(line, at))
 
-    def _random_start(self, line: _Line) -> None:
+    def _random_start(self, line: _Line, at: datetime) -> None:
         rng = self._rng
         number = rng.choice(self._numbers)
         ring = _delta(round(rng.uniform(3, 20), 1))
@@ -348,11 +349,12 @@ class SimulatorDriver:
         def next_one() -> None:
             self._schedule_random(line, self.clock.now())
 
-        self._begin(line, ref, number, ring, talk, outcome, next_one)
+        self._begin(line, at, ref, number, ring, talk, outcome, next_one)
 
     def _begin(
         self,
         line: _Line,
+        at: datetime,
         ref: str,
         number: str,
         ring: timedelta,
@@ -360,7 +362,7 @@ class SimulatorDriver:
         outcome: HangupReason,
         on_done: Callable[[], None],
     ) -> None:
-        at = self.clock.now()
+        """Start a call whose handset goes up at ``at`` (its scheduled time)."""
         self._emit(OffHook(line.name, at))
         if not line.allowed:
             # A locked booth: the line refuses the call itself (busy tone).
@@ -431,7 +433,8 @@ class SimulatorDriver:
     def _next_waiting(self, line: _Line) -> None:
         if line.waiting and not self._stopping:
             spec = line.waiting.popleft()
-            self._at(self.clock.now(), lambda: self._scripted_start(spec))
+            now = self.clock.now()
+            self._at(now, lambda: self._scripted_start(spec, now))
 
     # ------------------------------------------------------------- commands
 
