@@ -14,19 +14,18 @@ import io
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from callshop_pos.cli import read_password
-from callshop_pos.config import data_dir, database_url
+from callshop_pos.cli._shop import login_as, with_shop
 from callshop_pos.db.models.users import Role, User
 from callshop_pos.errors import InvalidInput
 from callshop_pos.money import MoneyError, format_minor, parse_minor
-from callshop_pos.services.auth import Actor, login
+from callshop_pos.services.auth import Actor
 from callshop_pos.services.calls import CallView
 from callshop_pos.services.context import Shop
 from callshop_pos.services.reports import (
@@ -58,13 +57,13 @@ def register(subparsers: Any) -> None:
     p.add_argument("--float", dest="float_", default="0", metavar="AMOUNT",
                    help="cash in the drawer at the start (e.g. 50.00)")
     p.add_argument("--format", choices=FORMATS, default="table")
-    p.set_defaults(func=_with_shop(_cmd_open))
+    p.set_defaults(func=with_shop(_cmd_open))
 
     p = sub.add_parser("close", help="close the open shift with the counted cash (Z report)")
     p.add_argument("--user", help="who closes it (default: $CALLSHOP_USER)")
     p.add_argument("--counted", required=True, metavar="AMOUNT", help="cash counted in the drawer")
     p.add_argument("--format", choices=FORMATS, default="table")
-    p.set_defaults(func=_with_shop(_cmd_close))
+    p.set_defaults(func=with_shop(_cmd_close))
 
     p = sub.add_parser("list", help="shifts of a period with their totals")
     p.add_argument("--user", help="who asks (default: $CALLSHOP_USER or the only administrator)")
@@ -72,7 +71,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--to", dest="date_to", metavar="DATE", help="last day (YYYY-MM-DD)")
     p.add_argument("--status", choices=("open", "closed"))
     p.add_argument("--format", choices=FORMATS, default="table")
-    p.set_defaults(func=_with_shop(_cmd_list))
+    p.set_defaults(func=with_shop(_cmd_list))
 
     p = sub.add_parser("show", help="one shift with every call")
     p.add_argument("id", type=int, help="shift number")
@@ -80,27 +79,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--format", choices=FORMATS, default="table")
     p.add_argument("--pdf", metavar="FILE",
                    help="also write the shift's report (X if open, Z copy if closed) as PDF")
-    p.set_defaults(func=_with_shop(_cmd_show))
+    p.set_defaults(func=with_shop(_cmd_show))
 
 
 # ------------------------------------------------------------------ plumbing
-
-
-def _shop(args: argparse.Namespace) -> Shop:
-    data = data_dir(getattr(args, "data_dir", None))
-    return Shop.open(database_url(getattr(args, "db", None), data=data))
-
-
-def _with_shop(
-    command: Callable[[argparse.Namespace, Shop], int],
-) -> Callable[[argparse.Namespace], int]:
-    """Run ``command`` with the shop database open (closed afterwards, whatever happens)."""
-
-    def run(args: argparse.Namespace) -> int:
-        with _shop(args) as shop:
-            return command(args, shop)
-
-    return run
 
 
 def default_user(shop: Shop) -> str:
@@ -119,8 +101,7 @@ def default_user(shop: Shop) -> str:
 
 
 def _login(shop: Shop, name: str | None) -> Actor:
-    user = name or default_user(shop)
-    return login(shop, user, read_password(f"Password for {user}: "))
+    return login_as(shop, name or default_user(shop))
 
 
 def _amount(text: str, what: str) -> int:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from callshop_pos.db.models.calls import Call, CallCorrection, CallState, CallStatus
@@ -166,13 +166,61 @@ def shift_call_rows(session: Session, shift_id: int) -> list[Call]:
     )
 
 
-def summarize_shift(session: Session, shift: Shift, operator: str) -> ShiftSummary:
-    calls = shift_call_rows(session, shift.id)
-    return _summary(session, shift, operator, calls)
+@dataclass(frozen=True, slots=True)
+class _Counts:
+    calls: int  # answered
+    attempts: int  # unanswered
+    talk: int
+    billable: int
+    paid: int
+    unserved: int
+    unpaid: int
+    unrated: int
 
 
-def _summary(session: Session, shift: Shift, operator: str, calls: Sequence[Call]) -> ShiftSummary:
+def _counts_of_rows(calls: Sequence[Call]) -> _Counts:
     answered = [c for c in calls if c.answered_at is not None]
+    return _Counts(
+        calls=len(answered),
+        attempts=len(calls) - len(answered),
+        talk=sum(c.duration_s for c in answered),
+        billable=sum(c.billable_s for c in answered),
+        paid=sum(1 for c in answered if c.status == CallStatus.PAID.value),
+        unserved=sum(1 for c in answered if c.status == CallStatus.UNSERVED.value),
+        unpaid=sum(1 for c in answered if c.status == CallStatus.UNPAID.value),
+        unrated=sum(1 for c in answered if c.price_minor is None),
+    )
+
+
+def _counts_in_sql(session: Session, shift_id: int) -> _Counts:
+    """The same figures as :func:`_counts_of_rows`, aggregated by the database."""
+    answered = Call.answered_at.is_not(None)
+
+    def when(*conds: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.count(case((and_(answered, *conds), 1)))
+
+    row = session.execute(
+        select(
+            func.count(Call.id),
+            func.count(Call.answered_at),
+            func.coalesce(func.sum(case((answered, Call.duration_s), else_=0)), 0),
+            func.coalesce(func.sum(case((answered, Call.billable_s), else_=0)), 0),
+            when(Call.status == CallStatus.PAID.value),
+            when(Call.status == CallStatus.UNSERVED.value),
+            when(Call.status == CallStatus.UNPAID.value),
+            when(Call.price_minor.is_(None)),
+        ).where(Call.shift_id == shift_id, Call.state == CallState.FINISHED.value)
+    ).one()
+    total, calls, talk, billable, paid, unserved, unpaid, unrated = (int(v or 0) for v in row)
+    return _Counts(calls, total - calls, talk, billable, paid, unserved, unpaid, unrated)
+
+
+def summarize_shift(session: Session, shift: Shift, operator: str) -> ShiftSummary:
+    """One shift's summary (aggregated in SQL: no call rows are loaded)."""
+    return _summary(session, shift, operator, _counts_in_sql(session, shift.id))
+
+
+def _summary(session: Session, shift: Shift, operator: str, counts: _Counts) -> ShiftSummary:
     closed = shift.status == ShiftStatus.CLOSED.value
     if closed and shift.payments_minor is not None and shift.refunds_minor is not None:
         payments, refunds = shift.payments_minor, shift.refunds_minor
@@ -193,20 +241,20 @@ def _summary(session: Session, shift: Shift, operator: str, calls: Sequence[Call
         opened_at=shift.opened_at,
         closed_at=shift.closed_at,
         opening_float_minor=shift.opening_float_minor,
-        call_count=len(answered),
-        attempts=len(calls) - len(answered),
-        talk_seconds=sum(c.duration_s for c in answered),
-        billable_seconds=sum(c.billable_s for c in answered),
+        call_count=counts.calls,
+        attempts=counts.attempts,
+        talk_seconds=counts.talk,
+        billable_seconds=counts.billable,
         payments_minor=payments,
         refunds_minor=refunds,
         cash_minor=takings,
         expected_minor=expected,
         counted_minor=shift.counted_minor,
         discrepancy_minor=shift.discrepancy_minor,
-        paid=sum(1 for c in answered if c.status == CallStatus.PAID.value),
-        unserved=sum(1 for c in answered if c.status == CallStatus.UNSERVED.value),
-        unpaid=sum(1 for c in answered if c.status == CallStatus.UNPAID.value),
-        unrated=sum(1 for c in answered if c.price_minor is None),
+        paid=counts.paid,
+        unserved=counts.unserved,
+        unpaid=counts.unpaid,
+        unrated=counts.unrated,
         corrections_minor=sum_of(
             session, CallCorrection.amount_minor, CallCorrection.shift_id == shift.id
         ),
@@ -248,7 +296,7 @@ def build_report(
 ) -> ShiftReport:
     """The X (``kind="X"``) or Z (``kind="Z"``) report of ``shift`` as it stands."""
     calls = shift_call_rows(session, shift.id)
-    summary = _summary(session, shift, operator, calls)
+    summary = _summary(session, shift, operator, _counts_of_rows(calls))
     answered = [c for c in calls if c.answered_at is not None]
     by_status = tuple(
         StatusTotals(

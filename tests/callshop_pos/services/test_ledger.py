@@ -137,3 +137,42 @@ def test_verify_catches_raw_edits_of_money_rows(
     raw(db_url, TAMPERING[name](ids))
     report = verify(shop)
     assert not report.ok, name
+
+
+# ------------------------------------------------------------------ CLI
+
+
+def test_ledger_cli(
+    shop: Shop, db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+    import json
+    import sys
+
+    from callshop_pos.cli import build_parser
+    from callshop_pos.cli import run as run_cli
+    from tests.callshop_pos.support import ADMIN_PASSWORD, OPERATOR_PASSWORD
+
+    def run(*args: str, password: str = ADMIN_PASSWORD) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(password + "\n"))
+        code = run_cli(build_parser().parse_args(["--db", db_url, "ledger", *args]))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    code, out, _ = run("topup", "--user", "admin", "250.5", "--method", "bank",
+                       "--date", "2026-01-04", "--reference", "SEPA 9")
+    assert code == 0 and "250.500000 USD" in out
+    record_call(shop, 100, wholesale_micro_usd=1_234_567)
+    code, out, _ = run("adjust", "--user", "admin", "-0.5", "--reason", "bank fee")
+    assert code == 0
+    code, out, _ = run("balance", "--user", "admin")
+    assert out.strip() == "248.765433 USD"
+    code, out, _ = run("history", "--user", "admin", "--from", "2026-01-05", "--format", "json")
+    data = json.loads(out)
+    assert data["opening_balance_usd"] == "250.500000"
+    assert [e["kind"] for e in data["entries"]] == ["call_cost", "adjustment"]
+    assert data["costs_usd"] == "-1.234567" and data["closing_balance_usd"] == "248.765433"
+    code, _, err = run("topup", "--user", "admin", "1.1234567", "--method", "cash")
+    assert code == 1 and "decimals" in err
+    code, _, err = run("balance", "--user", "olga", password=OPERATOR_PASSWORD)
+    assert code == 1 and "may not" in err

@@ -176,6 +176,8 @@ def test_show_shift_has_every_call(shop: Shop, operator: Actor) -> None:
     assert len(detail.attempts) == 1
     assert detail.calls[1].flags == ("unrated",)
     assert detail.summary.unrated == 1
+    # the summary aggregated in SQL equals the one the report computes from the rows
+    assert x_report(shop, operator).summary == detail.summary == current_shift(shop, operator)
     with pytest.raises(NotFound):
         show_shift(shop, operator, 999)
 
