@@ -23,17 +23,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from argon2 import PasswordHasher, Type  # noqa: E402
+from argon2 import PasswordHasher, Type
 
-from callshop_pos.clock import FakeClock  # noqa: E402
-from callshop_pos.lines.port import HangupReason, HangupSide  # noqa: E402
-from callshop_pos.lines.recorder import CallStart, FinishedCallRating  # noqa: E402
-from callshop_pos.services import users  # noqa: E402
-from callshop_pos.services.auth import Role  # noqa: E402
-from callshop_pos.services.calls import DatabaseCallRecorder  # noqa: E402
-from callshop_pos.services.context import Shop  # noqa: E402
-from callshop_pos.services.payments import pay_calls  # noqa: E402
-from callshop_pos.services.shifts import close_shift, open_shift, x_report  # noqa: E402
+from callshop_pos.clock import FakeClock
+from callshop_pos.lines.port import HangupReason, HangupSide
+from callshop_pos.lines.recorder import CallStart, FinishedCallRating
+from callshop_pos.services import users
+from callshop_pos.services.auth import Role
+from callshop_pos.services.calls import DatabaseCallRecorder
+from callshop_pos.services.context import Shop
+from callshop_pos.services.payments import pay_calls
+from callshop_pos.services.shifts import close_shift, open_shift, x_report
 
 
 def baseline_per_tx(path: Path, n: int) -> float:
