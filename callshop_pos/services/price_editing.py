@@ -85,7 +85,8 @@ def marked_up_retail(
 ) -> Decimal:
     """``wholesale × rate × (1 + markup %)`` rounded half-up to a multiple of ``step``.
 
-    ``step`` is one of :data:`ROUNDING_STEPS`; the result has two decimals.
+    ``step`` is one of :data:`ROUNDING_STEPS`; the result has two decimals. A price
+    that is above zero never rounds down to zero: it becomes one ``step``.
     """
     if step not in ROUNDING_STEPS:
         raise InvalidInput(f"rounding step must be one of 0.01, 0.05, not {step}")
@@ -95,6 +96,9 @@ def marked_up_retail(
         raise InvalidInput("a markup of -100 % or less would give away calls")
     exact = margin_floor(wholesale_usd, usd_rate, markup_percent)
     steps = (exact / step).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    if steps == 0 and exact > 0:
+        # Rounding a paid destination down to a free one is never what a markup means.
+        steps = Decimal(1)
     return (steps * step).quantize(Decimal("0.01"))
 
 

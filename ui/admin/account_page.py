@@ -84,6 +84,7 @@ class AccountPage(QWidget):
         self.warning_label.setObjectName("errorText")
         balance_layout.addWidget(self.balance_label)
         balance_layout.addWidget(self.warning_label)
+        balance_layout.addStretch(1)
         threshold_row = QHBoxLayout()
         threshold_row.addWidget(QLabel(tr(_CTX, "Warn the cashier below USD")))
         self.threshold_edit = QLineEdit()
@@ -166,8 +167,14 @@ class AccountPage(QWidget):
         threshold = status.threshold_micro_usd or 0
         self.threshold_edit.setText(micro_usd_text(threshold).replace("\u2009", ""))
         self.warning_label.setText(
-            tr(_CTX, "Below the warning threshold — top up soon") if status.low else ""
+            tr(_CTX, "Below the warning threshold — top up soon") if status.low
+            else tr(_CTX, "Above the warning threshold")
         )
+        self.warning_label.setObjectName("errorText" if status.low else "okText")
+        self.balance_label.setProperty("low", status.low)
+        for label in (self.warning_label, self.balance_label):
+            label.style().unpolish(label)
+            label.style().polish(label)
 
     def add_topup(self) -> bool:
         def action() -> object:

@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from callshop_pos.errors import CallShopError
@@ -101,9 +102,16 @@ class Col(Generic[T]):
 class RecordTableModel(QAbstractTableModel, Generic[T]):
     """A read-only table over a list of plain records (frozen dataclasses)."""
 
-    def __init__(self, columns: Sequence[Col[T]], parent: Any = None) -> None:
+    def __init__(
+        self,
+        columns: Sequence[Col[T]],
+        parent: Any = None,
+        *,
+        emphasis: Callable[[T], bool] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._columns = list(columns)
+        self._emphasis = emphasis
         self._rows: list[T] = []
 
     def set_rows(self, rows: Sequence[T]) -> None:
@@ -143,6 +151,12 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         col = self._columns[column]
         if role == Qt.ItemDataRole.DisplayRole:
             return col.text(self._rows[row])
+        if role == Qt.ItemDataRole.FontRole and self._emphasis is not None:
+            if self._emphasis(self._rows[row]):
+                font = QFont()
+                font.setBold(True)
+                return font
+            return None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if col.numeric:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

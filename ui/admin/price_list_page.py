@@ -153,11 +153,11 @@ class PriceListPage(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.COUNTRY, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((Column.NUMBER, 60), (Column.CODE, 90),
-                              (Column.WHOLESALE_USD, 110), (Column.WHOLESALE_LOCAL, 120),
-                              (Column.RETAIL, 80), (Column.RETAIL_OFFPEAK, 80),
-                              (Column.MARGIN, 80), (Column.INCREMENTS, 90),
-                              (Column.CONNECT_FEE, 90)):
+        for column, width in ((Column.NUMBER, 64), (Column.CODE, 96),
+                              (Column.WHOLESALE_USD, 128), (Column.WHOLESALE_LOCAL, 138),
+                              (Column.RETAIL, 84), (Column.RETAIL_OFFPEAK, 84),
+                              (Column.MARGIN, 92), (Column.INCREMENTS, 100),
+                              (Column.CONNECT_FEE, 108)):
             self.view.setColumnWidth(column, width)
         layout.addWidget(self.view, 1)
 

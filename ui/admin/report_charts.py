@@ -76,10 +76,14 @@ def daily_chart(rows: list[ReportRow]) -> QChartView:
     series.append(profit)
     chart.addSeries(series)
     axis_x = QBarCategoryAxis()
-    short = len(rows) <= 366  # MM-DD is unique within a year
-    axis_x.append([row.key[5:] if short else row.key for row in rows])
-    axis_x.setLabelsAngle(-60 if len(rows) > 10 else 0)
+    # Day of month within two months, MM-DD within a year (labels must be unique).
+    cut = 8 if len(rows) <= 31 else 5 if len(rows) <= 366 else 0
+    axis_x.append([row.key[cut:] for row in rows])
+    axis_x.setLabelsAngle(-90 if len(rows) > 31 else 0)
     chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+    font = axis_x.labelsFont()  # after addAxis: the chart's theme sets the font there
+    font.setPointSizeF(7.0)
+    axis_x.setLabelsFont(font)
     series.attachAxis(axis_x)
     axis_y = _value_axis(values)
     chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)

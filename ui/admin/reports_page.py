@@ -51,7 +51,7 @@ def _opt(value: object, suffix: str = "") -> str:
 
 def report_columns(group_title: str) -> list[Col[ReportRow]]:
     return [
-        Col(group_title, lambda r: r.key),
+        Col(group_title.removeprefix("by ").capitalize(), lambda r: r.key),
         Col(tr(_CTX, "Calls"), lambda r: str(r.calls), True),
         Col(tr(_CTX, "Attempts"), lambda r: str(r.attempts), True),
         Col(tr(_CTX, "ASR"), lambda r: _opt(r.asr_percent, " %"), True),
@@ -113,7 +113,6 @@ class ReportsPage(QWidget):
         self.view.setModel(self.model)
         self.view.verticalHeader().hide()
         self.view.setAlternatingRowColors(True)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         splitter.addWidget(self.view)
         self.charts = QWidget()
         self.charts_layout = QHBoxLayout(self.charts)
@@ -143,9 +142,15 @@ class ReportsPage(QWidget):
         if report is None:
             return None
         self.report = report
-        self.model = RecordTableModel(report_columns(self.group_combo.currentText()), self)
+        self.model = RecordTableModel(
+            report_columns(self.group_combo.currentText()), self,
+            emphasis=lambda row: row is report.total,
+        )
         self.model.set_rows([*report.rows, report.total])
         self.view.setModel(self.model)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         t = report.total
         text = tr(
             _CTX,
@@ -169,6 +174,7 @@ class ReportsPage(QWidget):
             item = self.charts_layout.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                widget.hide()
                 widget.deleteLater()
         report = self.report
         if report is None:

@@ -32,6 +32,10 @@ D = Decimal
         # exactly half a step rounds up: 0.125 → 0.15 with step 0.05 (0.125/0.05 = 2.5)
         ("0.125", "1", "0", "0.05", "0.15"),
         ("0.123456", "0.853210", "35.5", "0.01", "0.14"),
+        # a paid destination never rounds down to free: one step instead
+        ("0.001", "1", "0", "0.05", "0.05"),
+        ("0.004", "1", "0", "0.01", "0.01"),
+        ("0", "1", "50", "0.05", "0.00"),
     ],
 )
 def test_bulk_markup_is_exact_to_the_cent(wholesale, rate, markup, step, expected) -> None:

@@ -83,11 +83,13 @@ def test_bulk_markup_then_save_makes_a_new_version_and_old_calls_keep_prices(pag
     page.markup_edit.setText("40")
     page.step_combo.setCurrentIndex(page.step_combo.findData("0.05"))
     page.markup_button.click()
-    # 0.01 × 0.92 × 1.4 = 0.01288 → 0.00 at 0.05 steps? no: half-up to 0.00 → guard trips
+    # 0.01 × 0.92 × 1.4 = 0.01288 → 0.00 at 0.05 steps, kept at one step: 0.05
     by_code = {e.code: e for e in page.model.entries()}
-    assert by_code["49"].retail == D("0.00")
-    assert by_code["4915"].retail == D("0.05")  # 0.05 × 0.92 × 1.4 = 0.0644 → 0.05
-    assert "49" in page.model.below_margin_codes()
+    assert by_code["49"].retail == D("0.05")
+    assert by_code["49"].retail_offpeak == D("0.04")  # off-peak untouched
+    # 0.05 × 0.92 × 1.4 = 0.0644 → 0.05, under the 10 % floor 0.0506 → guard trips
+    assert by_code["4915"].retail == D("0.05")
+    assert page.model.below_margin_codes() == ["4915"]
     questions = []
     page.ask = lambda _w, _t, text: questions.append(text) or False
     page.ask_note = lambda *_a: "spring prices"
@@ -99,7 +101,7 @@ def test_bulk_markup_then_save_makes_a_new_version_and_old_calls_keep_prices(pag
     assert page.version_id != first_version
     history = admin_prices.version_history(shop, admin)
     assert history[0].note.startswith("spring prices") and history[0].created_by == "admin"
-    assert history[0].summary["changed"] == 2
+    assert history[0].summary["changed"] == 1  # 49 was already 0.05
     with shop.db.read() as s:
         call = s.get(Call, call_id)
         assert call is not None and call.price_minor == 5  # history is immutable
