@@ -32,14 +32,12 @@ from callshop_pos.services.reports import (
     PeriodTotals,
     ShiftReport,
     ShiftSummary,
-    report_document,
 )
 from callshop_pos.services.shifts import (
     close_shift,
     list_shifts,
     open_shift,
     show_shift,
-    x_report,
 )
 
 __all__ = ["call_json", "register", "shift_json", "summary_json"]
@@ -438,12 +436,10 @@ def _cmd_show(args: argparse.Namespace, shop: Shop) -> int:
 def _write_pdf(shop: Shop, actor: Actor, shift_id: int, path: str) -> None:
     """The shift's X report (open) or Z report (closed, a copy) as a PDF file."""
     from callshop_pos.receipts.pdf import PdfRenderer
+    from callshop_pos.services.printing import shift_report_pdf
 
-    report = x_report(shop, actor, shift_id)
-    document = report_document(report, shop.settings)
-    if report.kind == "Z":
-        document = document.as_copy()
-    data = PdfRenderer(language=shop.settings.language).shift_report(document)
+    # Journaled like any print; counts the shift's manual drawer opens.
+    data = shift_report_pdf(shop, actor, PdfRenderer(language=shop.settings.language), shift_id)
     try:
         with open(path, "wb") as fh:
             fh.write(data)

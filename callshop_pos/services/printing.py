@@ -21,7 +21,7 @@ from callshop_pos.db.models.devices import DrawerOpen, FiscalKind, FiscalSale, P
 from callshop_pos.db.models.payments import Payment, PaymentLine, PaymentLineKind
 from callshop_pos.errors import InvalidInput, NotFound
 from callshop_pos.receipts.builders import build_receipt, build_shift_report
-from callshop_pos.receipts.model import Receipt, ShiftReportDoc
+from callshop_pos.receipts.model import Receipt, ReportKind, ShiftReportDoc
 from callshop_pos.receipts.ports import CashDrawer, DocumentRenderer, ReceiptPrinter
 from callshop_pos.services.auth import Actor, Role, require_role
 from callshop_pos.services.calls import call_view
@@ -250,17 +250,30 @@ def _report_document(doc: ShiftReportDoc) -> str:
     return "z_report" if doc.kind.value == "Z" else "x_report"
 
 
+def _doc(shop: Shop, actor: Actor, shift_id: int, copy: bool | None) -> ShiftReportDoc:
+    doc = shift_report_doc(shop, actor, shift_id)
+    # By default a Z report printed again after the close is a copy; the original is
+    # the one printed at the close (copy=False).
+    is_copy = doc.kind is ReportKind.Z if copy is None else copy
+    return doc.as_copy() if is_copy else doc
+
+
 def print_shift_report(
-    shop: Shop, actor: Actor, printer: ReceiptPrinter, shift_id: int, *, copy: bool = False
+    shop: Shop,
+    actor: Actor,
+    printer: ReceiptPrinter,
+    shift_id: int,
+    *,
+    copy: bool | None = None,
 ) -> ShiftReportDoc:
-    """Print a shift's X or Z report on the receipt printer."""
-    doc = shift_report_doc(shop, actor, shift_id, copy=copy)
+    """Print a shift's X or Z report on the receipt printer (``copy``: see :func:`_doc`)."""
+    doc = _doc(shop, actor, shift_id, copy)
     _journaled(
         shop,
         actor,
         _report_document(doc),
         shift_id,
-        copy,
+        doc.is_copy,
         "escpos",
         lambda: printer.print_report(doc),
     )
@@ -268,17 +281,22 @@ def print_shift_report(
 
 
 def shift_report_pdf(
-    shop: Shop, actor: Actor, renderer: DocumentRenderer, shift_id: int, *, copy: bool = False
+    shop: Shop,
+    actor: Actor,
+    renderer: DocumentRenderer,
+    shift_id: int,
+    *,
+    copy: bool | None = None,
 ) -> bytes:
-    """A shift's X or Z report as an A4 PDF."""
-    doc = shift_report_doc(shop, actor, shift_id, copy=copy)
+    """A shift's X or Z report as an A4 PDF (a closed shift's Z is a copy by default)."""
+    doc = _doc(shop, actor, shift_id, copy)
     out: list[bytes] = []
     _journaled(
         shop,
         actor,
         _report_document(doc),
         shift_id,
-        copy,
+        doc.is_copy,
         "pdf",
         lambda: out.append(renderer.shift_report(doc)),
     )

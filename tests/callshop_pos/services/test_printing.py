@@ -193,8 +193,11 @@ def test_z_report_carries_the_hash_of_the_close(shop: Shop, operator: Actor) -> 
     z_at_close = close_shift(shop, operator, 5200)
     printer = Printer()
     doc = print_shift_report(shop, operator, printer, z_at_close.summary.id)
-    assert doc.kind is ReportKind.Z
+    assert doc.kind is ReportKind.Z and doc.is_copy  # printed again after the close
     assert doc.journal_head_hash == z_at_close.journal_head
+    original = print_shift_report(shop, operator, printer, z_at_close.summary.id, copy=False)
+    assert not original.is_copy
+    printer.reports.remove(original)
     assert printer.reports == [doc]
     assert doc.call_count == 2 and doc.payments_count == 1
     assert [(b.booth, b.amount_minor) for b in doc.booth_totals] == [("B2", 137), ("B3", 61)]
