@@ -177,3 +177,28 @@ def test_optional_logo_is_printed_as_a_raster_image(tmp_path: Path) -> None:
     broken, _ = printer(logo=tmp_path / "missing.png")
     with pytest.raises(DeviceError, match="cannot print the logo"):
         broken.print_receipt(sample_receipt())
+
+
+def test_network_printer_on_port_9100_style_socket() -> None:
+    """A network printer is a raw TCP socket (port 9100); here an ephemeral one on 127.0.0.1."""
+    import socket
+
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+    received = bytearray()
+
+    def accept() -> None:
+        conn, _ = server.accept()
+        with conn:
+            while chunk := conn.recv(4096):
+                received.extend(chunk)
+
+    thread = threading.Thread(target=accept)
+    thread.start()
+    try:
+        p = EscPosPrinter(printer_connector(f"tcp:127.0.0.1:{port}"), EscPosSettings())
+        p.open_drawer()
+        thread.join(10)
+    finally:
+        server.close()
+    assert bytes(received) == KICK_PIN2
