@@ -25,6 +25,7 @@ the refund id. X/Z reports and cash in/out are passed through and journaled.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
 from sqlalchemy import func, select
@@ -59,8 +60,10 @@ __all__ = ["FiscalGate", "content_key"]
 
 
 def content_key(call_ids: tuple[int, ...], total_minor: int) -> str:
-    """What identifies one sale across retries: its calls and its total."""
-    return f"calls:{','.join(str(i) for i in sorted(call_ids))};total:{total_minor}"
+    """What identifies one sale across retries: its calls and its total (a fixed-size
+    digest, since a bill may hold hundreds of calls)."""
+    text = f"calls:{','.join(str(i) for i in sorted(call_ids))};total:{total_minor}"
+    return "sale:" + hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
 def _result(row: FiscalSale) -> FiscalReceiptResult:

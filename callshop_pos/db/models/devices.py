@@ -106,7 +106,7 @@ class FiscalSale(JournaledRow, Base):
     device_serial: Mapped[str] = mapped_column(String(8))
     operator_code: Mapped[int]
     sequence: Mapped[int]
-    #: what was sold: "calls:<ids>;total:<minor>" - a retry of the same sale finds it
+    #: digest of what was sold (calls and total): a retry of the same sale finds it
     content_key: Mapped[str] = mapped_column(String(200), index=True)
     amount_minor: Mapped[int]
     state: Mapped[str] = mapped_column(String(16))
