@@ -28,6 +28,7 @@ from callshop_pos.services.printing import receipt_for_payment
 from callshop_pos.services.shifts import open_shift
 from callshop_pos.services.verify import verify
 from tests.callshop_pos.services.till_support import record_call
+from tests.callshop_pos.support import SeededShop
 
 CONFIG = FiscalConfig(
     url="http://127.0.0.1:1", printer_id="dt279013", device_serial="DT279013", operator_code=7
@@ -193,3 +194,32 @@ def test_refund_of_an_unfiscalised_payment(shop: Shop, operator: Actor) -> None:
     change = mark_unpaid(shop, operator, [calls[0]], "bad line")
     assert gate.reverse_refund(shop, operator, change.refunds[0].refund_id) is None
     assert device.reversals == []
+
+
+@pytest.mark.postgres
+def test_fiscal_flow_and_prints_on_postgresql(pg_seeded: SeededShop) -> None:
+    from callshop_pos.services.printing import open_drawer, shift_report_doc
+    from callshop_pos.services.shifts import close_shift
+
+    shop, _, operator = pg_seeded
+    device, gate, calls = setup(shop, operator)
+    device.lose_answer = True
+    with pytest.raises(FiscalDeviceUnreachable):
+        pay_calls(shop, operator, calls, 500, fiscal=gate)
+    paid = pay_calls(shop, operator, calls, 500, fiscal=gate)
+    change = mark_unpaid(shop, operator, [calls[1]], "line dropped")
+    assert gate.reverse_refund(shop, operator, change.refunds[0].refund_id) is not None
+    second = record_call(shop, 90)
+    pay_calls(shop, operator, [second], 100, fiscal=gate)
+    assert [s.unique_sale_number for s in device.sales][-1] == "DT279013-0007-0000002"
+
+    class Drawer:
+        def open_drawer(self) -> None:
+            pass
+
+    open_drawer(shop, operator, Drawer(), "change")
+    close_shift(shop, operator, 0)
+    z = shift_report_doc(shop, operator, paid.shift_id)
+    assert z.manual_drawer_opens == 1
+    assert receipt_for_payment(shop, operator, paid.payment_id, copy=True).fiscal_sale_number
+    assert verify(shop).ok
