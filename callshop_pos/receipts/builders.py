@@ -11,7 +11,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from callshop_pos.journal import GENESIS_HASH
-from callshop_pos.money import eur_to_bgn
+from callshop_pos.money import EUR, Currency, eur_to_bgn
 from callshop_pos.receipts.labels import format_amount, labels_for
 from callshop_pos.receipts.model import (
     BoothTotal,
@@ -33,6 +33,7 @@ __all__ = [
     "build_receipt",
     "build_shift_report",
     "receipt_number",
+    "shop_currency",
     "shop_header",
 ]
 
@@ -54,6 +55,11 @@ def bgn_line_on(settings: Settings, today: date) -> bool:
         return False
     until = settings.bgn_line_until
     return until is None or today <= until
+
+
+def shop_currency(settings: Settings) -> Currency:
+    """The local currency as printed (€ for EUR, otherwise its ISO code)."""
+    return EUR if settings.currency == EUR.code else Currency(settings.currency, settings.currency)
 
 
 def receipt_number(payment_id: int) -> str:
@@ -106,6 +112,7 @@ def build_receipt(
         total_minor=bill.total_minor,
         tendered_minor=payment.tendered_minor,
         change_minor=payment.change_minor,
+        currency=shop_currency(settings),
         bgn_equivalent_minor=(
             eur_to_bgn(bill.total_minor) if bgn_line_on(settings, issued.date()) else None
         ),
@@ -139,6 +146,7 @@ def build_shift_report(
     tz = ZoneInfo(settings.timezone)
     s = report.summary
     labels = labels_for(settings.language)
+    currency = shop_currency(settings)
     printed = _local(report.generated_at, tz)
     notes: list[str] = []
     if report.unrated_calls:
@@ -146,7 +154,8 @@ def build_shift_report(
     for k in report.corrections:
         notes.append(
             f"{labels.correction} #{k.call_id}: {labels.status(k.old_status)} → "
-            f"{labels.status(k.new_status)}, {format_amount(k.amount_minor, '€')} ({k.reason})"
+            f"{labels.status(k.new_status)}, {format_amount(k.amount_minor, currency.symbol)} "
+            f"({k.reason})"
         )
     return ShiftReportDoc(
         kind=ReportKind(report.kind),
@@ -175,6 +184,7 @@ def build_shift_report(
         unpaid_calls=tuple(_report_call(c, tz) for c in report.unpaid_calls),
         manual_drawer_opens=manual_drawer_opens,
         journal_head_hash=report.journal_head or GENESIS_HASH,
+        currency=currency,
         bgn_equivalent_minor=(
             eur_to_bgn(s.cash_minor) if bgn_line_on(settings, printed.date()) else None
         ),

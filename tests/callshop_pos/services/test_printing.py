@@ -205,3 +205,10 @@ def test_z_report_carries_the_hash_of_the_close(shop: Shop, operator: Actor) -> 
     pdf = shift_report_pdf(shop, operator, PdfRenderer("bg"), z_at_close.summary.id, copy=True)
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "Z-ОТЧЕТ" in text and "КОПИЕ" in text and (z_at_close.journal_head or "x") in text
+
+
+def test_other_local_currency_prints_its_code(shop: Shop, operator: Actor) -> None:
+    pid = paid(shop, operator)
+    configure(shop, currency="USD")
+    r = receipt_for_payment(shop, operator, pid, copy=True)
+    assert r.currency.symbol == "USD" and r.bgn_equivalent_minor is None
