@@ -1,8 +1,9 @@
 """Build the printing devices from the ``devices`` setting (used by the composition root).
 
-``build_devices(settings)`` returns the receipt printer (also the cash drawer on its
-kick port), the pole display and the fiscal gate that the shop configured; each is
-``None`` when not configured. Nothing is opened here: ports are opened per job, so
+``build_devices(settings)`` returns the receipt printer (an ESC/POS printer, or a PDF
+folder for ``pdf:/folder``), the cash drawer (the ESC/POS printer's kick port), the
+pole display and the fiscal gate that the shop configured; each is ``None`` when
+not configured. Nothing is opened here: ports are opened per job, so
 building never fails because a device is switched off.
 """
 
@@ -11,20 +12,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from callshop_pos.errors import InvalidInput
 from callshop_pos.receipts.devices import device_configs
+from callshop_pos.receipts.pdf import PdfRenderer
+from callshop_pos.receipts.ports import CashDrawer, ReceiptPrinter
 from callshop_pos.services.fiscal import FiscalGate
 from callshop_pos.settings import Settings
 from drivers.display.pole import PoleDisplay, PoleSettings, serial_opener
 from drivers.fiscal.erpnet import ErpNetFiscalPrinter, ErpNetSettings
 from drivers.printing.connection import printer_connector
 from drivers.printing.escpos import EscPosPrinter, EscPosSettings
+from drivers.printing.pdf import PdfFolderPrinter
 
 __all__ = ["Devices", "build_devices"]
 
 
 @dataclass(frozen=True)
 class Devices:
-    printer: EscPosPrinter | None  # ReceiptPrinter and CashDrawer
+    printer: ReceiptPrinter | None
+    drawer: CashDrawer | None  # the ESC/POS printer's kick port
     display: PoleDisplay | None  # CustomerDisplay
     fiscal: FiscalGate | None  # pass to pay_calls(..., fiscal=...)
     kick_on_cash: bool = True
@@ -33,9 +39,16 @@ class Devices:
 def build_devices(settings: Settings) -> Devices:
     """The configured devices; a malformed entry raises InvalidInput/ValueError naming it."""
     configs = device_configs(settings.devices)
-    printer = display = fiscal = None
+    printer: ReceiptPrinter | None = None
+    drawer: CashDrawer | None = None
+    display = fiscal = None
     kick = True
-    if (p := configs.printer) is not None:
+    if (p := configs.printer) is not None and p.connection.startswith("pdf:"):
+        folder = p.connection.removeprefix("pdf:")
+        if not folder:
+            raise InvalidInput("device printer: pdf: needs a folder, e.g. pdf:/srv/receipts")
+        printer = PdfFolderPrinter(Path(folder), PdfRenderer(settings.language))
+    elif p is not None:
         escpos = EscPosSettings(
             paper_mm=p.paper_mm,
             columns=p.columns,
@@ -47,7 +60,7 @@ def build_devices(settings: Settings) -> Devices:
             logo=Path(p.logo) if p.logo else None,
             drawer_pin=p.drawer_pin,
         )
-        printer = EscPosPrinter(printer_connector(p.connection, profile=p.profile), escpos)
+        printer = drawer = EscPosPrinter(printer_connector(p.connection, profile=p.profile), escpos)
         kick = p.kick_on_cash
     if (d := configs.display) is not None:
         display = PoleDisplay(
@@ -69,4 +82,6 @@ def build_devices(settings: Settings) -> Devices:
             )
         )
         fiscal = FiscalGate(client, f)
-    return Devices(printer=printer, display=display, fiscal=fiscal, kick_on_cash=kick)
+    return Devices(
+        printer=printer, drawer=drawer, display=display, fiscal=fiscal, kick_on_cash=kick
+    )
