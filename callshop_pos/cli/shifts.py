@@ -434,11 +434,10 @@ def _cmd_show(args: argparse.Namespace, shop: Shop) -> int:
 
 
 def _write_pdf(shop: Shop, actor: Actor, shift_id: int, path: str) -> None:
-    """The shift's X report (open) or Z report (closed, a copy) as a PDF file."""
+    """The shift's X report (open) or Z report (closed: a copy) as a PDF file (journaled)."""
     from callshop_pos.receipts.pdf import PdfRenderer
     from callshop_pos.services.printing import shift_report_pdf
 
-    # Journaled like any print; counts the shift's manual drawer opens.
     data = shift_report_pdf(shop, actor, PdfRenderer(language=shop.settings.language), shift_id)
     try:
         with open(path, "wb") as fh:

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import QueryableAttribute, Session
@@ -22,18 +21,7 @@ from sqlalchemy.orm import QueryableAttribute, Session
 from callshop_pos.db.models.calls import Call, CallCorrection, CallState, CallStatus
 from callshop_pos.db.models.payments import Payment, Refund
 from callshop_pos.db.models.shifts import Shift, ShiftStatus
-from callshop_pos.journal import GENESIS_HASH
-from callshop_pos.money import EUR, Currency, eur_to_bgn, format_minor
-from callshop_pos.receipts.model import (
-    BoothTotal,
-    ReportCall,
-    ReportKind,
-    ShiftReportDoc,
-    ShopHeader,
-    StatusCount,
-)
 from callshop_pos.services.calls import CallView, call_view
-from callshop_pos.settings import Settings
 
 __all__ = [
     "BoothTotals",
@@ -44,7 +32,6 @@ __all__ = [
     "StatusTotals",
     "build_report",
     "period_totals",
-    "report_document",
     "shift_call_rows",
     "sum_of",
     "summarize_shift",
@@ -365,84 +352,3 @@ def build_report(
         journal_head=journal_head,
     )
 
-
-# ------------------------------------------------------------------ paper
-
-
-def _currency(code: str) -> Currency:
-    return EUR if code == EUR.code else Currency(code, code, 2)
-
-
-def _report_call(view: CallView, tz: tzinfo) -> ReportCall:
-    return ReportCall(
-        call_id=view.id,
-        booth=view.booth,
-        number=view.number,
-        destination=view.destination or "",
-        answered_at=view.answered_at.astimezone(tz) if view.answered_at else None,
-        duration_s=view.duration_s,
-        price_minor=view.price_minor,
-        status=view.status,
-    )
-
-
-def report_document(report: ShiftReport, settings: Settings) -> ShiftReportDoc:
-    """The printable X/Z document (receipt printer, PDF) of ``report``.
-
-    Times are turned into the shop's local time; unrated, flagged and corrected
-    calls become notes so they are on paper too. Drawer openings are not tracked
-    by the till's data, so they print as 0.
-    """
-    tz = ZoneInfo(settings.timezone)
-    s = report.summary
-    local = report.generated_at.astimezone(tz)
-    notes: list[str] = []
-    if s.unrated:
-        notes.append(f"unrated calls: {len(report.unrated_calls)} (need a price)")
-    for view in report.flagged_calls:
-        notes.append(f"call {view.id} ({view.booth}): {', '.join(view.flags)}")
-    for k in report.corrections:
-        notes.append(
-            f"correction {k.id}: call {k.call_id} {k.old_status} -> {k.new_status} "
-            f"({format_minor(k.amount_minor)}): {k.reason}"
-        )
-    cash = s.payments_minor - s.refunds_minor
-    return ShiftReportDoc(
-        kind=ReportKind(report.kind),
-        shop=ShopHeader(
-            name=settings.shop_name,
-            address=tuple(ln.strip() for ln in settings.shop_address.splitlines() if ln.strip()),
-            vat_number=settings.shop_vat_number,
-        ),
-        shift_id=s.id,
-        operator=s.operator,
-        opened_at=s.opened_at.astimezone(tz),
-        closed_at=s.closed_at.astimezone(tz) if s.closed_at else None,
-        printed_at=local,
-        opening_float_minor=s.opening_float_minor,
-        payments_count=report.payment_count,
-        payments_minor=s.payments_minor,
-        refunds_count=report.refund_count,
-        refunds_minor=s.refunds_minor,
-        expected_cash_minor=s.expected_minor,
-        counted_cash_minor=s.counted_minor,
-        discrepancy_minor=s.discrepancy_minor,
-        call_count=s.call_count,
-        talk_s=s.talk_seconds,
-        billable_s=s.billable_seconds,
-        by_status=tuple(StatusCount(t.status, t.count, t.amount_minor) for t in report.by_status),
-        booth_totals=tuple(
-            BoothTotal(b.booth, b.calls, b.talk_seconds, b.amount_minor) for b in report.by_booth
-        ),
-        unserved_calls=tuple(_report_call(v, tz) for v in report.unserved_calls),
-        unpaid_calls=tuple(_report_call(v, tz) for v in report.unpaid_calls),
-        manual_drawer_opens=0,
-        journal_head_hash=report.journal_head or GENESIS_HASH,
-        currency=_currency(settings.currency),
-        bgn_equivalent_minor=(
-            eur_to_bgn(cash)
-            if settings.currency == EUR.code and settings.bgn_line_on(local.date())
-            else None
-        ),
-        notes=tuple(notes),
-    )

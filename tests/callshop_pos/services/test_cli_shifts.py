@@ -42,8 +42,30 @@ def ok(db_url: str, *args: str, password: str = OPERATOR_PASSWORD) -> str:
     return done.stdout
 
 
+class InProcess:
+    """The same parser and runner as main.py, in this process (fast), stdin faked."""
+
+    def __init__(
+        self, db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        self.db_url, self.monkeypatch, self.capsys = db_url, monkeypatch, capsys
+
+    def __call__(self, *args: str, password: str = OPERATOR_PASSWORD) -> tuple[int, str, str]:
+        self.monkeypatch.setattr(sys, "stdin", io.StringIO(password + "\n"))
+        code = run_cli(build_parser().parse_args(["--db", self.db_url, "shifts", *args]))
+        out, err = self.capsys.readouterr()
+        return code, out, err
+
+
+@pytest.fixture
+def inproc(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> InProcess:
+    return InProcess(db_url, monkeypatch, capsys)
+
+
 def test_open_pay_close_list_and_show(
-    shop: Shop, operator: Actor, db_url: str, tmp_path: Path
+    shop: Shop, operator: Actor, db_url: str, tmp_path: Path, inproc: InProcess
 ) -> None:
     waiting = record_call(shop, 250, booth="B1", duration_s=95)  # before any shift
     opened = json.loads(ok(db_url, "open", "--user", "olga", "--float", "50.00",
@@ -56,8 +78,8 @@ def test_open_pay_close_list_and_show(
     pay_calls(shop, operator, [waiting], 300)
     mark_unpaid(shop, operator, [other], "regular")
 
-    refused = cli(db_url, "open", "--user", "olga", password=OPERATOR_PASSWORD)
-    assert refused.returncode == 1 and "still open" in refused.stderr
+    code, _, err = inproc("open", "--user", "olga")
+    assert code == 1 and "still open" in err
 
     z = ok(db_url, "close", "--user", "olga", "--counted", "52.40")
     assert "Z report" in z and "discrepancy:       -0.10" in z
@@ -92,24 +114,19 @@ def test_open_pay_close_list_and_show(
     text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
     assert "52.40" in text and "-0.10" in text  # counted cash and the discrepancy
 
-    rows = list(csv.DictReader(io.StringIO(ok(db_url, "list", "--format", "csv",
-                                              password=ADMIN_PASSWORD))))
+    code, out, _ = inproc("list", "--format", "csv", password=ADMIN_PASSWORD)
+    rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["id"] for r in rows] == [str(opened["id"]), "total"]
     assert rows[-1]["cash"] == "2.50"
-    call_rows = list(csv.DictReader(io.StringIO(
-        ok(db_url, "show", str(opened["id"]), "--format", "csv", password=ADMIN_PASSWORD))))
+    code, out, _ = inproc("show", str(opened["id"]), "--format", "csv", password=ADMIN_PASSWORD)
+    call_rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["price"] for r in call_rows] == ["2.50", "1.30", ""]
 
 
 def test_bad_input_and_wrong_password(
-    shop: Shop, db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    shop: Shop, monkeypatch: pytest.MonkeyPatch, inproc: InProcess
 ) -> None:
-    # In-process (same parser and runner as main.py) to keep the suite fast.
-    def run(*args: str, password: str = OPERATOR_PASSWORD) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "stdin", io.StringIO(password + "\n"))
-        code = run_cli(build_parser().parse_args(["--db", db_url, "shifts", *args]))
-        out, err = capsys.readouterr()
-        return code, out, err
+    run = inproc
 
     def refused(*args: str, password: str = OPERATOR_PASSWORD) -> str:
         code, _, err = run(*args, password=password)
