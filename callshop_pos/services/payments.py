@@ -203,13 +203,13 @@ def _check_ids(call_ids: Sequence[int]) -> list[int]:
     return ids
 
 
-def _shift_calls(session: Session, shift: Shift, call_ids: Sequence[int]) -> list[Call]:
+def _shift_calls(
+    session: Session, shift: Shift, call_ids: Sequence[int], *, lock: bool = True
+) -> list[Call]:
     """The calls, each finished and answered and filed in the open ``shift``."""
     ids = _check_ids(call_ids)
-    rows = {
-        c.id: c
-        for c in session.scalars(select(Call).where(Call.id.in_(ids)).with_for_update())
-    }
+    stmt = select(Call).where(Call.id.in_(ids))
+    rows = {c.id: c for c in session.scalars(stmt.with_for_update() if lock else stmt)}
     out: list[Call] = []
     for cid in ids:
         call = rows.get(cid)
@@ -408,7 +408,7 @@ def quote_payment(shop: Shop, actor: Actor, call_ids: Sequence[int]) -> Bill:
     require_role(actor, Role.OPERATOR)
     with shop.db.read() as session:
         shift = require_own_open_shift(session, actor, lock=False)
-        calls = _shift_calls(session, shift, call_ids)
+        calls = _shift_calls(session, shift, call_ids, lock=False)
         for call in calls:
             if call.status == CallStatus.PAID.value:
                 raise InvalidInput(f"call {call.id} is already paid")
