@@ -86,3 +86,19 @@ def test_x_report_pdf_in_english_and_copy() -> None:
     text = _text(pdf)
     assert "X REPORT" in text and "COPY" in text and "shift still open" in text
     assert "Discrepancy" not in text
+
+
+def test_long_report_runs_over_pages_with_headers_repeated() -> None:
+    from dataclasses import replace
+
+    base = sample_shift_report(ReportKind.Z)
+    many = tuple(replace(base.unserved_calls[0], call_id=5000 + i) for i in range(150))
+    pdf = PdfRenderer().shift_report(replace(base, unserved_calls=many))
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    assert len(pages) >= 3
+    last = pages[-1].extract_text()
+    assert "стр. " + str(len(pages)) in last
+    middle = pages[1].extract_text()
+    assert "Направление" in middle  # the table header is repeated on every page
+    text = _text(pdf)
+    assert all(str(5000 + i) in text for i in range(150))
