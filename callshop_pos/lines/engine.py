@@ -31,7 +31,7 @@ from datetime import datetime
 from typing import Protocol, TypeVar
 
 from callshop_pos.clock import Clock
-from callshop_pos.errors import NotFound
+from callshop_pos.errors import CallShopError, NotFound
 from callshop_pos.lines.booth import (
     AdmissionRules,
     BoothConfig,
@@ -109,6 +109,11 @@ class _Stop:
     pass
 
 
+@dataclass(frozen=True, slots=True)
+class _Beat:
+    at: datetime
+
+
 @dataclass(slots=True)
 class _Job:
     run: Callable[[], object]
@@ -143,7 +148,12 @@ class LineEngine:
         self._queue: queue.SimpleQueue[DriverEvent | _Job | _Stop] = queue.SimpleQueue()
         self._booths: dict[str, BoothMachine] = {}
         self._rules = AdmissionRules()
-        self._outbox: list[Effect] = []
+        # Ordered persistence: written inline (synchronous use, tests) or by the writer
+        # thread once started, so a slow disk never delays admission or live state.
+        self._outbox: deque[Effect | _Beat] = deque()
+        self._outbox_cond = threading.Condition()
+        self._writer: threading.Thread | None = None
+        self._writer_stop = False
         self._subscribers: list[Callable[[EngineNews], None]] = []
         self._sub_lock = threading.Lock()
         self._latest: dict[str, BoothSnapshot] = {}
@@ -186,6 +196,8 @@ class LineEngine:
             raise RuntimeError("engine already started")
         if not self._booths:
             self.load()
+        self._writer = threading.Thread(target=self._write_loop, name="call-writer", daemon=True)
+        self._writer.start()
         self._thread = threading.Thread(target=self._run, name="line-engine", daemon=True)
         self._thread.start()
         self.driver.start(self.submit)
@@ -199,12 +211,21 @@ class LineEngine:
         self._queue.put(_Stop())
         thread.join(timeout)
         self._thread = None
+        writer = self._writer
+        if writer is not None:
+            with self._outbox_cond:
+                self._writer_stop = True
+                self._outbox_cond.notify_all()
+            writer.join(timeout)
+            self._writer = None
 
     def idle(self) -> bool:
         """True when every submitted item is processed, no call runs, nothing is pending."""
         with self._pending_lock:
             pending = self._pending
-        return pending == 0 and not self._outbox and not any(
+        with self._outbox_cond:
+            unsaved = len(self._outbox)
+        return pending == 0 and unsaved == 0 and not any(
             b.in_call for b in self._booths.values()
         )
 
@@ -281,13 +302,13 @@ class LineEngine:
         if machine.in_call and not had_call:
             self._heartbeat()
         self._publish(machine.name)
+        self._flush_inline()
 
     def tick(self) -> None:
         """Timers: limits, heartbeat, meter updates, outbox retries, periodic refresh."""
         mono = self._mono()
         now = self.clock.now()
-        if self._outbox:
-            self._flush_outbox()
+        self._flush_inline()  # retries what could not be saved (synchronous use)
         for machine in self._booths.values():
             effects = machine.tick(now, mono)
             if effects:
@@ -328,30 +349,78 @@ class LineEngine:
         if machine is None:
             raise NotFound(f"no booth named {booth!r}")
         self._carry_out(action(machine))
-        return self._publish(booth)
+        snapshot = self._publish(booth)
+        self._flush_inline()
+        return snapshot
 
     def _carry_out(self, effects: list[Effect]) -> None:
+        """Driver commands go out at once; records join the ordered outbox."""
         for effect in effects:
             if isinstance(effect, SendCommand):
                 try:
                     self.driver.send(effect.command)
                 except Exception:  # a driver bug must not stop the engine
                     log.exception("driver refused %r", effect.command)
-            else:
-                self._outbox.append(effect)
-        self._flush_outbox()
+                continue
+            if isinstance(effect, RecordEnd) and effect.answered:
+                machine = self._booths.get(effect.booth)
+                if machine is not None:
+                    # Shown at once; the next refresh brings the count from the database.
+                    machine.unpaid_calls += 1
+            self._save(effect)
+        self._flush_inline()
 
-    def _flush_outbox(self) -> None:
-        while self._outbox:
-            effect = self._outbox[0]
+    def _save(self, item: Effect | _Beat) -> None:
+        with self._outbox_cond:
+            self._outbox.append(item)
+            self._outbox_cond.notify()
+
+    def _flush_inline(self) -> None:
+        if self._writer is None:
+            self._flush_outbox()
+
+    def _flush_outbox(self) -> bool:
+        """Save the outbox in order; False if an item failed (it stays first)."""
+        while True:
+            with self._outbox_cond:
+                if not self._outbox:
+                    return True
+                item = self._outbox[0]
             try:
-                self._persist(effect)
+                self._persist(item)
+            except CallShopError as exc:
+                # Refused for good (e.g. a booth taken out of service meanwhile):
+                # retrying cannot help and must not hold up every later record.
+                log.error("could not save %r: %s", item, exc)
             except Exception:
-                log.exception("could not save %r; will retry", type(effect).__name__)
-                return
-            self._outbox.pop(0)
+                if isinstance(item, _Beat):
+                    log.exception("heartbeat not saved")
+                else:
+                    log.exception("could not save %s; will retry", type(item).__name__)
+                    return False
+            with self._outbox_cond:
+                self._outbox.popleft()
 
-    def _persist(self, effect: Effect) -> None:
+    def _write_loop(self) -> None:
+        while True:
+            with self._outbox_cond:
+                while not self._outbox and not self._writer_stop:
+                    self._outbox_cond.wait()
+                if not self._outbox:
+                    return
+                stopping = self._writer_stop
+            if not self._flush_outbox():
+                if stopping:
+                    log.error("stopping with %d unsaved record(s); calls still open are "
+                              "finished as interrupted at the next start", len(self._outbox))
+                    return
+                with self._outbox_cond:
+                    self._outbox_cond.wait(1.0)  # the database is busy or away: retry
+
+    def _persist(self, effect: Effect | _Beat) -> None:
+        if isinstance(effect, _Beat):
+            self._recorder.heartbeat(effect.at)
+            return
         if isinstance(effect, RecordStart):
             self._recorder.call_started(effect.start)
         elif isinstance(effect, RecordAnswer):
@@ -361,10 +430,6 @@ class LineEngine:
                 effect.call_ref, effect.at, effect.reason, effect.side, effect.rating, effect.flags
             )
             self.calls_recorded += 1
-            machine = self._booths.get(effect.booth)
-            if effect.answered and machine is not None:
-                # Shown at once; the next refresh brings the count from the database.
-                machine.unpaid_calls += 1
             rating = effect.rating
             self._notify(
                 CallFinished(
@@ -389,13 +454,9 @@ class LineEngine:
         with self._pending_lock:
             if self._unprocessed:
                 at = min(at, self._unprocessed[0])
-        for effect in self._outbox:  # an end not yet saved bounds it too
-            if isinstance(effect, RecordEnd):
-                at = min(at, effect.at)
-        try:
-            self._recorder.heartbeat(at)
-        except Exception:
-            log.exception("heartbeat not saved")
+        # Saved in order after everything before it, so ends already in the outbox
+        # are on disk first; only events not yet processed can bound it.
+        self._save(_Beat(at))
 
     def _refresh(self) -> None:
         self._last_refresh = self._mono()
@@ -486,5 +547,5 @@ class LineEngine:
                 break
             if not isinstance(item, _Stop):
                 self._handle(item)
-        self._flush_outbox()
+        self._flush_inline()
 
