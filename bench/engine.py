@@ -117,7 +117,6 @@ def engine_process(data: str, booths: int, rate: float, count: int, ready: Any, 
     from callshop_pos.services.calls import DatabaseCallRecorder
     from callshop_pos.services.context import Shop
     from callshop_pos.services.prices import import_price_list
-
     from drivers.engine_cli import tune_for_latency
 
     tune_for_latency()
