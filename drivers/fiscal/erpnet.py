@@ -354,6 +354,12 @@ class ErpNetFiscalPrinter:
                 raw = resp.read()
         except urllib.error.HTTPError as exc:
             endpoint = path.split("?", maxsplit=1)[0]
+            if exc.code == 405:  # the server answers 405 until it has found its printers
+                raise FiscalDeviceUnreachable(
+                    "the fiscal print server is still starting (detecting printers)"
+                ) from exc
+            if exc.code >= 500:  # it failed somewhere: whether a print went out is unknown
+                raise _Uncertain(f"HTTP {exc.code} for {method} {endpoint}") from exc
             raise FiscalDeviceError(
                 f"print server answered HTTP {exc.code} for {method} {endpoint}"
                 + (" (unknown printer id?)" if exc.code == 404 else "")

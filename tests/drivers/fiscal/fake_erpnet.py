@@ -56,6 +56,7 @@ class FakeState:
     print_delay_s: float = 0.0
     drop_answers: int = 0  # POST answers to drop (executed, then the connection is cut)
     hang_s: float = 0.0  # delay before answering any request (timeout tests)
+    ready: bool = True  # False: still detecting printers (the server answers 405)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -95,6 +96,8 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(state.hang_s)
         parts, query = self._parts()
         state.requests.append(("GET", self.path, None))
+        if not state.ready and parts != ["printers", "taskinfo"]:
+            return self._answer({}, 405)
         if parts == ["printers"]:
             return self._answer({PRINTER_ID: INFO})
         if parts == ["printers", "taskinfo"]:

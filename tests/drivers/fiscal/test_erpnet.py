@@ -222,3 +222,10 @@ def test_reports_and_cash_in_out(server: tuple[str, FakeState]) -> None:
     state.device_error = {"code": "E401", "text": "Z report needed"}
     with pytest.raises(FiscalDeviceError, match="refused the deposit: E401"):
         fp.deposit(100)
+
+
+def test_server_still_starting(server: tuple[str, FakeState]) -> None:
+    url, state = server
+    state.ready = False
+    with pytest.raises(FiscalDeviceUnreachable, match="still starting"):
+        client(url).status()
