@@ -30,21 +30,24 @@ from callshop_pos.db.models.calls import (
 )
 from callshop_pos.db.models.payments import Payment, PaymentLine, PaymentLineKind, Refund
 from callshop_pos.db.models.shifts import Shift, ShiftStatus
+from callshop_pos.db.models.users import User
 from callshop_pos.errors import InvalidInput, NotFound
 from callshop_pos.money import format_minor, round_to_unit
 from callshop_pos.services.auth import Actor, Role, require_role
 from callshop_pos.services.calls import CallView, call_view
 from callshop_pos.services.context import Shop
-from callshop_pos.services.shifts import require_own_open_shift, user_id
+from callshop_pos.services.shifts import require_own_open_shift, user_id, visible_shift
 
 __all__ = [
     "Bill",
     "BillLine",
+    "CallHistoryEntry",
     "CorrectionResult",
     "FiscalHook",
     "PaymentResult",
     "RefundView",
     "StatusChange",
+    "call_history",
     "compute_bill",
     "correct_closed_shift_call",
     "mark_unpaid",
@@ -692,3 +695,74 @@ def correct_closed_shift_call(
             new_status=target,
             amount_minor=amount,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class CallHistoryEntry:
+    """One step in a call's life after it ended: a status or price change in its open
+    shift, or an administrator's correction after the shift closed."""
+
+    at: datetime
+    kind: str  # "status", "price" or "correction"
+    actor: str
+    old_status: str
+    new_status: str
+    price_minor: int | None  # the new price (kind "price")
+    amount_minor: int  # money that moved: +payment, −refund, ± correction
+    reason: str
+
+
+def call_history(shop: Shop, actor: Actor, call_id: int) -> tuple[CallHistoryEntry, ...]:
+    """Everything that happened to a call's status and price, oldest first."""
+    require_role(actor, Role.OPERATOR)
+    with shop.db.read() as session:
+        call = session.get(Call, call_id)
+        if call is None:
+            raise NotFound(f"no call {call_id}")
+        if call.shift_id is not None:
+            visible_shift(session, actor, call.shift_id)
+        names = {uid: name for uid, name in session.execute(select(User.id, User.username))}
+        out: list[CallHistoryEntry] = []
+        for ch in session.scalars(
+            select(CallChange).where(CallChange.call_id == call_id).order_by(CallChange.id)
+        ):
+            amount = 0
+            if ch.payment_id is not None:
+                amount = session.scalar(
+                    select(PaymentLine.amount_minor).where(
+                        PaymentLine.payment_id == ch.payment_id, PaymentLine.call_id == call_id
+                    )
+                ) or 0
+            elif ch.refund_id is not None:
+                refund = session.get(Refund, ch.refund_id)
+                amount = -refund.amount_minor if refund is not None else 0
+            out.append(
+                CallHistoryEntry(
+                    at=ch.at,
+                    kind=ch.kind,
+                    actor=names.get(ch.actor_id, f"#{ch.actor_id}"),
+                    old_status=ch.old_status,
+                    new_status=ch.new_status,
+                    price_minor=ch.new_price_minor,
+                    amount_minor=amount,
+                    reason=ch.reason,
+                )
+            )
+        for k in session.scalars(
+            select(CallCorrection)
+            .where(CallCorrection.call_id == call_id)
+            .order_by(CallCorrection.id)
+        ):
+            out.append(
+                CallHistoryEntry(
+                    at=k.at,
+                    kind="correction",
+                    actor=names.get(k.admin_id, f"#{k.admin_id}"),
+                    old_status=k.old_status,
+                    new_status=k.new_status,
+                    price_minor=None,
+                    amount_minor=k.amount_minor,
+                    reason=k.reason,
+                )
+            )
+    return tuple(out)

@@ -17,6 +17,7 @@ from callshop_pos.errors import InvalidInput, NotFound, PermissionDenied
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
 from callshop_pos.services.payments import (
+    call_history,
     correct_closed_shift_call,
     mark_unpaid,
     pay_calls,
@@ -179,6 +180,12 @@ def test_paid_to_unpaid_refunds_and_back_pays_again(shop: Shop, operator: Actor)
             ("unserved", "paid"), ("paid", "unpaid"), ("unpaid", "paid")
         ]
         assert history[1].refund_id is not None and history[2].payment_id is not None
+    steps = call_history(shop, operator, a)
+    assert [(h.kind, h.new_status, h.amount_minor, h.actor) for h in steps] == [
+        ("status", "paid", 123, "olga"), ("status", "unpaid", -123, "olga"),
+        ("status", "paid", 123, "olga"),
+    ]
+    assert steps[1].reason == "wrong booth charged"
 
 
 def test_status_change_rules(shop: Shop, operator: Actor) -> None:
@@ -228,6 +235,11 @@ def test_closed_shift_is_immutable_and_corrections_are_new_entries(
     assert detail.summary.corrections_minor == 200
     with shop.db.read() as session:
         assert session.scalar(select(func.count(CallCorrection.id))) == 2
+    assert [(h.kind, h.old_status, h.new_status, h.amount_minor, h.actor)
+            for h in call_history(shop, admin, paid)] == [
+        ("status", "unserved", "paid", 100, "olga"),
+        ("correction", "paid", "unpaid", -100, "admin"),
+    ]
 
 
 def test_every_money_action_is_journaled(shop: Shop, operator: Actor) -> None:
