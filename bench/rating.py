@@ -152,13 +152,16 @@ def generate_calls(
     return calls
 
 
-def _rate_all(rater: Rater, calls: list[tuple[str, datetime, int]]) -> tuple[float, int, int, int]:
+Timing = tuple[float, float]  # (wall-clock seconds, CPU seconds of this process)
+
+
+def _rate_all(rater: Rater, calls: list[tuple[str, datetime, int]]) -> tuple[Timing, int, int, int]:
     rate = rater.rate
     gc.disable()
     try:
-        begin = time.perf_counter()
+        begin, begin_cpu = time.perf_counter(), time.process_time()
         ratings = [rate(number, at, d) for number, at, d in calls]
-        elapsed = time.perf_counter() - begin
+        elapsed = (time.perf_counter() - begin, time.process_time() - begin_cpu)
     finally:
         gc.enable()
     price = sum(r.price_minor or 0 for r in ratings)
@@ -171,7 +174,7 @@ def _rate_all(rater: Rater, calls: list[tuple[str, datetime, int]]) -> tuple[flo
 _SHARED: dict[str, object] = {}
 
 
-def _worker(part: tuple[int, int]) -> tuple[float, int, int, int]:
+def _worker(part: tuple[int, int]) -> tuple[Timing, int, int, int]:
     rater = _SHARED["rater"]
     calls = _SHARED["calls"]
     assert isinstance(rater, Rater) and isinstance(calls, list)
@@ -183,8 +186,8 @@ def _sql_baseline(
     plan: NumberPlan,
     rater: Rater,
     calls: list[tuple[str, datetime, int]],
-) -> tuple[float, int]:
-    """Per-call SQL prefix query + the same pricing; returns (seconds, mismatches)."""
+) -> tuple[Timing, int]:
+    """Per-call SQL prefix query + the same pricing; returns (timing, mismatches)."""
     with tempfile.TemporaryDirectory() as tmp:
         db = sqlite3.connect(Path(tmp) / "prices.sqlite")
         db.execute(
@@ -222,7 +225,7 @@ def _sql_baseline(
         }
         mismatches = 0
         results = []
-        begin = time.perf_counter()
+        begin, begin_cpu = time.perf_counter(), time.process_time()
         for number, at, d in calls:
             normalized = plan.normalize(number)
             if normalized is None:
@@ -238,7 +241,7 @@ def _sql_baseline(
             billable = billable_seconds(d, row[8], row[5], row[6])
             price = Tariff(rate, Decimal(row[7])).price_minor(billable)
             results.append(price)
-        elapsed = time.perf_counter() - begin
+        elapsed = (time.perf_counter() - begin, time.process_time() - begin_cpu)
         db.close()
     for (number, at, d), price in zip(calls, results, strict=True):
         if rater.rate(number, at, d).price_minor != price:
@@ -257,7 +260,10 @@ def main() -> int:
     args = parser.parse_args()
 
     rnd = random.Random(args.seed)
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, seed {args.seed}")
+    print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, seed {args.seed}, "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     entries = generate_price_list(args.prefixes, rnd)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "prices.csv"
@@ -277,49 +283,53 @@ def main() -> int:
     print(f"index + tariff compilation: {build_s:.2f} s (code lengths {index.lengths})")
 
     calls = generate_calls(imported, args.calls, rnd)
-    best = float("inf")
+    best, best_cpu = float("inf"), float("inf")
     totals = (0, 0, 0)
     for _ in range(max(1, args.repeat)):
-        elapsed, price, cost, rated = _rate_all(rater, calls)
-        best = min(best, elapsed)
+        (wall, cpu), price, cost, rated = _rate_all(rater, calls)
+        best, best_cpu = min(best, wall), min(best_cpu, cpu)
         totals = (price, cost, rated)
-    single_rate = len(calls) / best
+    n = len(calls)
     print(
-        f"Rater.rate, 1 process: {len(calls):,} calls in {best:.2f} s = {single_rate:,.0f} calls/s "
-        f"({totals[2]:,} rated; price total {totals[0]:,} cents; wholesale {totals[1]:,} µUSD)"
+        f"Rater.rate, 1 process: {n:,} calls in {best:.2f} s = {n / best:,.0f} calls/s "
+        f"(CPU time {best_cpu:.2f} s = {n / best_cpu:,.0f} calls/s); {totals[2]:,} rated, "
+        f"price total {totals[0]:,} cents, wholesale {totals[1]:,} µUSD"
     )
 
     if args.workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         _SHARED["rater"], _SHARED["calls"] = rater, calls
-        step = -(-len(calls) // args.workers)
-        parts = [(i, min(i + step, len(calls))) for i in range(0, len(calls), step)]
+        step = -(-n // args.workers)
+        parts = [(i, min(i + step, n)) for i in range(0, n, step)]
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(args.workers) as pool:
-            pool.map(_worker, [(0, min(1000, len(calls)))] * args.workers)  # warm up
+            pool.map(_worker, [(0, min(1000, n))] * args.workers)  # warm up
             begin = time.perf_counter()
             results = pool.map(_worker, parts)
             wall = time.perf_counter() - begin
         assert (sum(r[1] for r in results), sum(r[2] for r in results)) == totals[:2]
-        slowest = max(r[0] for r in results)
+        slowest = max(r[0][0] for r in results)
+        slowest_cpu = max(r[0][1] for r in results)
         print(
-            f"Rater.rate, {args.workers} processes: {len(calls) / slowest:,.0f} calls/s "
-            f"(slowest worker {slowest:.2f} s; {len(calls) / wall:,.0f} calls/s wall clock incl. "
-            f"dispatch); same totals as 1 process (target ≥ 300,000/s on 2 cores)"
+            f"Rater.rate, {args.workers} processes: {n / wall:,.0f} calls/s wall clock incl. "
+            f"dispatch (slowest worker {slowest:.2f} s = {n / slowest:,.0f} calls/s; CPU time "
+            f"{slowest_cpu:.2f} s = {n / slowest_cpu:,.0f} calls/s); same totals as 1 process "
+            f"(target ≥ 300,000/s on 2 cores)"
         )
 
     subset = calls[: args.sql_calls]
-    sql_s, mismatches = _sql_baseline(imported, plan, rater, subset)
-    sql_per_call = sql_s / len(subset)
-    rater_per_call = best / len(calls)
+    (sql_s, sql_cpu), mismatches = _sql_baseline(imported, plan, rater, subset)
+    m = len(subset)
     print(
-        f"SQL per-call prefix query (SQLite, indexed), {len(subset):,} calls: {sql_s:.2f} s = "
-        f"{len(subset) / sql_s:,.0f} calls/s, {sql_per_call * 1e6:.1f} µs/call "
-        f"(extrapolated to {len(calls):,} calls: {sql_per_call * len(calls):.0f} s); "
-        f"{mismatches} disagreements with Rater"
+        f"SQL per-call prefix query (SQLite, indexed) + same pricing, {m:,} calls: "
+        f"{sql_s:.2f} s = {m / sql_s:,.0f} calls/s, {sql_s / m * 1e6:.1f} µs/call "
+        f"(CPU {sql_cpu / m * 1e6:.1f} µs/call; extrapolated to {n:,} calls: "
+        f"{sql_s / m * n:.0f} s); {mismatches} disagreements with Rater"
     )
     print(
-        f"ratio Rater : SQL (1 process each) = {sql_per_call / rater_per_call:.1f}× (target ≥ 20×)"
+        f"ratio Rater : SQL, 1 process each = {(sql_s / m) / (best / n):.1f}× wall clock, "
+        f"{(sql_cpu / m) / (best_cpu / n):.1f}× CPU time (target ≥ 20×)"
     )
+    print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     return 1 if mismatches else 0
 
 

@@ -28,7 +28,7 @@ class NumberPlan:
     country_code: str = "359"
     national_prefix: str = "0"
     intl_prefixes: tuple[str, ...] = ("00", "+")
-    _ordered: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _rules: tuple[tuple[str, int, str], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not _is_digits(self.country_code):
@@ -41,7 +41,12 @@ class NumberPlan:
                 raise InvalidInput(f"international prefix must be '+' or digits, not {prefix!r}")
         # Longest first: "00" must win over a national "0", "011" over "01".
         object.__setattr__(self, "intl_prefixes", prefixes)
-        object.__setattr__(self, "_ordered", tuple(sorted(prefixes, key=len, reverse=True)))
+        # (prefix, its length, what replaces it): international prefixes longest first
+        # (they are dropped), then the national prefix (it becomes the country code).
+        rules = [(p, len(p), "") for p in sorted(prefixes, key=len, reverse=True)]
+        if self.national_prefix:
+            rules.append((self.national_prefix, len(self.national_prefix), self.country_code))
+        object.__setattr__(self, "_rules", tuple(rules))
 
     def normalize(self, raw: str) -> str | None:
         """The number in international form (``"00 44 20-7946"`` → ``"44207946"``).
@@ -53,16 +58,13 @@ class NumberPlan:
         """
         # Keypads send plain digits: skip the (comparatively slow) translate then.
         number = raw if raw.isdigit() else raw.translate(_SEPARATORS)
-        for prefix in self._ordered:
+        for prefix, size, replacement in self._rules:
             if number.startswith(prefix):
-                number = number[len(prefix) :]
+                if len(number) == size:
+                    return None  # a bare prefix is no number ("0", "00", "+")
+                number = replacement + number[size:]
                 break
-        else:
-            national = self.national_prefix
-            if national and number.startswith(national):
-                rest = number[len(national) :]
-                # A bare national prefix is not a number of the home country.
-                number = self.country_code + rest if rest else ""
-        if number and number.isascii() and number.isdigit():
+        # isdigit() is also true for non-ASCII digits ("٣", "²"); codes are ASCII.
+        if number.isdigit() and number.isascii():
             return number
         return None

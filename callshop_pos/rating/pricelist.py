@@ -30,6 +30,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter
 
 from callshop_pos.errors import InvalidInput
 from callshop_pos.money import MoneyError, bgn_to_eur, parse_decimal
@@ -191,6 +192,10 @@ def parse_price_list(
 
     entries: list[PriceEntry] = []
     first_line: dict[str, int] = {}
+    width = len(header)
+    # Where each of our columns is in a row; a column the file lacks reads the
+    # empty cell appended after the row's own cells.
+    pick = itemgetter(*(positions.get(column, width) for column in COLUMNS))
     line = header_line
     while True:
         start = line + 1
@@ -202,11 +207,20 @@ def parse_price_list(
             errors.append((start, f"unreadable CSV: {exc}"))
             break
         line = reader.line_num
-        if not any(cell.strip() for cell in row):
+        cells = [cell.strip() for cell in row]
+        if not any(cells):
             continue
-        entry = _parse_row(row, start, len(header), positions, delimiter, retail_in_bgn, errors)
-        if entry is None:
+        problems: list[str] = []
+        if len(cells) != width:
+            if len(cells) > width and any(cells[width:]):
+                problems.append(f"{len(cells)} fields but the header has {width}")
+            cells = cells[:width] + [""] * (width - len(cells[:width]))
+        cells.append("")
+        entry = _parse_row(pick(cells), delimiter == ";", retail_in_bgn, problems)
+        if problems:
+            errors.extend((start, problem) for problem in problems)
             continue
+        assert entry is not None  # no problems means an entry
         if entry.code in first_line:
             errors.append(
                 (start, f"duplicate code {entry.code} (first on line {first_line[entry.code]})")
@@ -255,12 +269,6 @@ _PLAIN_RATE = re.compile(rf"[0-9]+(?:\.[0-9]{{1,{MAX_RATE_DECIMALS}}})?")
 _PLAIN_RATE_COMMA = re.compile(rf"[0-9]+(?:[.,][0-9]{{1,{MAX_RATE_DECIMALS}}})?")
 
 
-def _cell(row: list[str], index: int | None) -> str:
-    if index is None or index >= len(row):
-        return ""
-    return row[index].strip()
-
-
 def _rate(text: str, column: str, comma: bool, problems: list[str]) -> Decimal | None:
     """A rate cell (already known non-empty), or None with the problem recorded."""
     if (_PLAIN_RATE_COMMA if comma else _PLAIN_RATE).fullmatch(text):
@@ -292,46 +300,44 @@ def _seconds(text: str, column: str, default: int, least: int, problems: list[st
 
 
 def _parse_row(
-    row: list[str],
-    line: int,
-    width: int,
-    positions: Mapping[str, int],
-    delimiter: str,
+    cells: tuple[str, ...],
+    comma: bool,
     retail_in_bgn: bool,
-    errors: list[tuple[int, str]],
+    problems: list[str],
 ) -> PriceEntry | None:
-    problems: list[str] = []
-    if len(row) > width and any(cell.strip() for cell in row[width:]):
-        problems.append(f"{len(row)} fields but the header has {width}")
-    comma = delimiter == ";"
-    get = positions.get
+    """One row's entry, or ``None`` with every problem of the row added to ``problems``.
 
-    country = _cell(row, get("country"))
+    ``cells`` are the row's stripped cells for :data:`COLUMNS`, in that order.
+    """
+    (
+        country,
+        code,
+        wholesale_text,
+        retail_text,
+        offpeak_text,
+        initial_text,
+        increment_text,
+        fee_text,
+        grace_text,
+    ) = cells
     if not country:
         problems.append("country is missing")
-    code = _cell(row, get("code"))
     if not code:
         problems.append("code is missing")
     elif not (len(code) <= MAX_CODE_DIGITS and code.isascii() and code.isdigit()):
         problems.append(f"bad code {code!r} (must be 1–{MAX_CODE_DIGITS} digits)")
-    text = _cell(row, get("wholesale_usd"))
-    wholesale = _rate(text, "wholesale_usd", comma, problems) if text else None
-    if not text:
+    wholesale = _rate(wholesale_text, "wholesale_usd", comma, problems) if wholesale_text else None
+    if not wholesale_text:
         problems.append("wholesale_usd is missing")
-    text = _cell(row, get("retail"))
-    retail = _rate(text, "retail", comma, problems) if text else None
-    retail_given = bool(text)
-    text = _cell(row, get("retail_offpeak"))
-    offpeak = _rate(text, "retail_offpeak", comma, problems) if text else None
-    if text and not retail_given:
+    retail = _rate(retail_text, "retail", comma, problems) if retail_text else None
+    offpeak = _rate(offpeak_text, "retail_offpeak", comma, problems) if offpeak_text else None
+    if offpeak_text and not retail_text:
         problems.append("retail_offpeak is set but retail is empty")
-    text = _cell(row, get("connect_fee"))
-    connect_fee = _rate(text, "connect_fee", comma, problems) if text else Decimal(0)
-    initial = _seconds(_cell(row, get("initial")), "initial", 60, 1, problems)
-    increment = _seconds(_cell(row, get("increment")), "increment", 60, 1, problems)
-    grace = _seconds(_cell(row, get("grace")), "grace", 0, 0, problems)
+    connect_fee = _rate(fee_text, "connect_fee", comma, problems) if fee_text else Decimal(0)
+    initial = _seconds(initial_text, "initial", 60, 1, problems)
+    increment = _seconds(increment_text, "increment", 60, 1, problems)
+    grace = _seconds(grace_text, "grace", 0, 0, problems)
     if problems:
-        errors.extend((line, problem) for problem in problems)
         return None
     assert wholesale is not None and connect_fee is not None  # reported above otherwise
     if retail_in_bgn:

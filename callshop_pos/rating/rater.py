@@ -34,6 +34,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _EPOCH_WEEK_MINUTE = 3 * 24 * 60
 _HOUR = 3600
 _OFFSET_CACHE_LIMIT = 200_000
+# Probe lists are precomputed for numbers up to this many digits (E.164 has ≤ 15).
+_PROBE_SIZES = 41
 
 
 @dataclass(frozen=True)
@@ -168,10 +170,9 @@ class Rater:
         )
         self._lengths = index.lengths
         # Code lengths worth probing for a number of each length (longest first).
-        self._longest = max(self._lengths, default=0)
         self._probes = tuple(
             tuple(length for length in self._lengths if length <= size)
-            for size in range(self._longest + 1)
+            for size in range(_PROBE_SIZES)
         )
         self._normalize = plan.normalize
         self._flags = offpeak_schedule.flags if offpeak_schedule else None
@@ -211,7 +212,8 @@ class Rater:
 
     def _match(self, normalized: str) -> _Compiled | None:
         get = self._table.get
-        for length in self._probes[min(len(normalized), self._longest)]:
+        size = len(normalized)
+        for length in self._probes[size if size < _PROBE_SIZES else -1]:
             found = get(normalized[:length])
             if found is not None:
                 return found
@@ -302,7 +304,8 @@ class Rater:
         if normalized is not None:
             get = self._table.get
             compiled = None
-            for length in self._probes[min(len(normalized), self._longest)]:
+            size = len(normalized)
+            for length in self._probes[size if size < _PROBE_SIZES else -1]:
                 compiled = get(normalized[:length])
                 if compiled is not None:
                     break

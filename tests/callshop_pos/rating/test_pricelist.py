@@ -272,3 +272,16 @@ def test_the_shipped_sample_price_list_is_valid_and_realistic() -> None:
     assert any((e.initial, e.increment) == (1, 1) for e in entries)
     assert any((e.initial, e.increment) == (30, 6) for e in entries)
     assert write_price_list(entries) == SAMPLE.read_text(encoding="utf-8")
+
+
+def test_semicolon_file_errors_carry_line_numbers() -> None:
+    text = (
+        "country;code;wholesale_usd;retail\n"
+        "Bulgaria;359;0,0112;0,06\n"
+        "Bad;44;0,01;x\n"
+        "Worse;45;0,01,5;0,05\n"
+    )
+    assert _errors(text) == [
+        (3, "retail is not a number: 'x'"),
+        (4, "wholesale_usd is not a number: '0,01,5'"),
+    ]
