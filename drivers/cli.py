@@ -6,7 +6,9 @@ from typing import Any
 
 
 def register(subparsers: Any) -> None:
-    """Add driver-backed commands (the line engine) to the CLI."""
+    """Add driver-backed commands (the line engine, devices, fiscal) to the CLI."""
+    from drivers.devices_cli import register as register_devices
     from drivers.engine_cli import register as register_engine
 
     register_engine(subparsers)
+    register_devices(subparsers)
