@@ -88,3 +88,24 @@ def test_unanswered_attempt_and_unrated_call() -> None:
     assert tariff.max_seconds(sat, datetime(2026, 3, 4, tzinfo=UTC), 1000) == 0
     assert tariff.rate_per_minute(dest, datetime(2026, 3, 4, 10, 0, tzinfo=UTC)) == "0.20"
     assert tariff.rate_per_minute(dest, datetime(2026, 3, 7, 10, 0, tzinfo=UTC)) == "0.12"
+
+
+@pytest.mark.parametrize(
+    "answer_utc",
+    [
+        datetime(2026, 3, 29, 0, 59, tzinfo=UTC),  # Sofia 02:59 EET -> 04:01 EEST
+        datetime(2026, 10, 25, 0, 59, tzinfo=UTC),  # Sofia 03:59 EEST -> 03:01 EET
+    ],
+)
+def test_calls_across_a_dst_change_are_timed_in_utc(answer_utc: datetime) -> None:
+    rig = Rig(start=answer_utc)
+    rig.tariff = make_tariff()  # type: ignore[assignment]
+    ref = rig.dial("0049 30 1234567")
+    rig.answer(ref)
+    rig.advance(120)
+    shown = rig.snap().price_minor
+    rig.hang_up(ref)
+    rating = rig.recorder.calls[ref].rating
+    assert rating is not None and rating.duration_s == 120
+    assert rating.offpeak  # both are Sundays: off-peak all day
+    assert rating.price_minor == shown == 24  # 2 min x 0.12
