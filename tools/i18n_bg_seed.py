@@ -91,6 +91,7 @@ BG = {
     "Language…": "Език…", "Close shift…": "Затвори смяната…",
     "Lock / unlock booth": "Заключи / отключи кабината", "Hang up booth…": "Прекъсни разговора…",
     "Show booth's calls": "Разговори на кабината", "How much to call…?": "Колко струва…?",
+    "Administration…": "Администрация…",
     "Go to booths": "Към кабините", "Go to calls": "Към разговорите", "Log out": "Изход",
     "&Till": "&Каса", "&View": "&Изглед",
     "The line engine is not reachable; try again in a moment.":

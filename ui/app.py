@@ -28,6 +28,7 @@ from ui.i18n import LANGUAGES, Languages, default_language, preferences
 from ui.login import LoginDialog
 from ui.main_window import MainWindow
 from ui.meter import LiveMeter
+from ui.qt_compat import guard_singletons
 from ui.till import Till
 
 __all__ = ["STYLESHEET", "CashierApp", "load_stylesheet", "run_gui"]
@@ -149,6 +150,7 @@ class CashierApp(QObject):
 
 def run_gui(args: argparse.Namespace) -> int:
     """The cashier window; returns the process exit code."""
+    guard_singletons()
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     existing = QApplication.instance()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QWidget
 
@@ -82,7 +82,6 @@ class BoothGrid(QScrollArea):
             tile.clicked.connect(self._on_tile_clicked)
             tile.activated.connect(self.activated)
             tile.action_requested.connect(self.action_requested)
-            tile.installEventFilter(self)
             self._tiles[snapshot.booth] = tile
             self._order.append(snapshot.booth)
             self._order.sort(key=lambda b: (self._tiles[b].snapshot.position, b))
@@ -157,15 +156,6 @@ class BoothGrid(QScrollArea):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._relayout()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and self._handle_key(event)
-        ):
-            return True
-        return super().eventFilter(watched, event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if not self._handle_key(event):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QContextMenuEvent, QFocusEvent, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QMenu, QSizePolicy, QWidget
 
@@ -233,6 +233,7 @@ class BoothTile(QFrame):
         if event.key() == Qt.Key.Key_Menu:
             self._show_menu(self.mapToGlobal(self.rect().center()))
             return
+        # Digits and arrows are the grid's: an ignored key goes up to the parent.
         super().keyPressEvent(event)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
@@ -263,10 +264,3 @@ class BoothTile(QFrame):
         menu = self.build_menu()
         menu.exec(pos)  # type: ignore[call-overload]
         menu.deleteLater()
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.update_snapshot(self.snapshot, self._received)
-        return super().event(event)
-
-

@@ -1,9 +1,10 @@
 """The current shift's calls as a Qt table: a model over the core's ``CallView`` rows.
 
-The model holds plain ``CallView`` values in arrival order, newest first, and knows
-each call's row by id, so a finished call is one ``beginInsertRows`` and a status
-change is one ``dataChanged`` — never a reset of 10,000 rows. :class:`CallsFilter`
-narrows it to a status (unserved / paid / unpaid / all) and a booth.
+The model holds plain ``CallView`` values, newest first, and knows each shown
+call's row by id, so a finished call is one ``beginInsertRows`` and a status change
+one ``dataChanged`` (or one row leaving the filtered view) — never a reset of
+10,000 rows. Its filter shows one status (unserved / paid / unpaid) or all, and
+optionally one booth.
 """
 
 from __future__ import annotations
@@ -12,27 +13,24 @@ from collections.abc import Iterable
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from callshop_pos.services.calls import CallView
 from ui.formatting import Formatter
 
-__all__ = ["CALL_ROLE", "SORT_ROLE", "CallColumn", "CallsFilter", "CallsModel", "StatusFilter"]
+__all__ = ["CALL_ROLE", "CallColumn", "CallsModel", "StatusFilter"]
 
 CALL_ROLE = Qt.ItemDataRole.UserRole + 1
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 _Index = QModelIndex | QPersistentModelIndex
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _STATUS_COLOURS = {"unserved": "#b86e00", "paid": "#17804a", "unpaid": "#c0352b"}
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
 
 
 class CallColumn(IntEnum):
@@ -53,53 +51,129 @@ class StatusFilter(IntEnum):
     ALL = 3
 
 
+_STATUS_NAMES = {StatusFilter.UNSERVED: "unserved", StatusFilter.PAID: "paid",
+                 StatusFilter.UNPAID: "unpaid"}
+
+
 class CallsModel(QAbstractTableModel):
-    """Answered calls of one shift (or any list of calls), newest first."""
+    """Answered calls of one shift (or any list of calls), newest first, filtered.
+
+    The filter (a status or all, and optionally one booth) lives in the model itself
+    rather than in a proxy: the view then talks to one Python object, which halves
+    the calls into Python on every repaint of a 10,000-call shift.
+    """
 
     def __init__(self, formatter: Formatter, parent: Any = None) -> None:
         super().__init__(parent)
         self._fmt = formatter
-        self._calls: list[CallView] = []  # newest first
-        self._row_of: dict[int, int] = {}  # id → position counted from the oldest
+        self._everything: dict[int, CallView] = {}  # id → call, oldest first
+        self._calls: list[CallView] = []  # the rows shown, newest first
+        self._row_of: dict[int, int] = {}  # shown id → position counted from the oldest
+        self._texts: dict[int, tuple[str, ...]] = {}  # id → display texts, made on demand
+        self._status = StatusFilter.UNSERVED
+        self._booth: str | None = None
+
+    # ---- filter
+
+    @property
+    def status(self) -> StatusFilter:
+        return self._status
+
+    @property
+    def booth(self) -> str | None:
+        return self._booth
+
+    def set_status(self, status: StatusFilter) -> None:
+        if status != self._status:
+            self._status = status
+            self._reshow()
+
+    def set_booth(self, booth: str | None) -> None:
+        if booth != self._booth:
+            self._booth = booth
+            self._reshow()
+
+    def accepts(self, call: CallView) -> bool:
+        if self._booth is not None and call.booth != self._booth:
+            return False
+        return self._status is StatusFilter.ALL or call.status == _STATUS_NAMES[self._status]
+
+    def _reshow(self) -> None:
+        self.beginResetModel()
+        self._calls = [c for c in reversed(self._everything.values()) if self.accepts(c)]
+        self._reindex()
+        self.endResetModel()
+
+    def _reindex(self) -> None:
+        total = len(self._calls)
+        self._row_of = {c.id: total - 1 - row for row, c in enumerate(self._calls)}
 
     # ---- data in
 
     def set_calls(self, calls: Iterable[CallView]) -> None:
-        """Replace everything (shift opened, session view); oldest first or any order."""
-        ordered = sorted(calls, key=_order_key, reverse=True)
-        self.beginResetModel()
-        self._calls = ordered
-        total = len(ordered)
-        self._row_of = {c.id: total - 1 - row for row, c in enumerate(ordered)}
-        self.endResetModel()
+        """Replace everything (shift opened, session view); any order."""
+        ordered = sorted((c for c in calls if c.answered), key=_order_key)
+        self._everything = {c.id: c for c in ordered}
+        self._texts.clear()
+        self._reshow()
 
     def upsert(self, calls: Iterable[CallView]) -> None:
-        """Add new calls at the top and refresh the rows of known ones in place."""
+        """Add new calls at the top and refresh known ones (in place, or in/out of view)."""
         for call in calls:
             if not call.answered:
                 continue  # attempts are kept by the core but are not calls to pay
+            known = call.id in self._everything
+            if known and self._everything[call.id] == call:
+                continue
+            self._everything[call.id] = call
+            self._texts.pop(call.id, None)
             position = self._row_of.get(call.id)
-            if position is None:
+            shown = self.accepts(call)
+            if position is None and not shown:
+                continue
+            if position is None and not known:
                 self.beginInsertRows(QModelIndex(), 0, 0)
                 self._calls.insert(0, call)
                 self._row_of[call.id] = len(self._calls) - 1
                 self.endInsertRows()
+            elif position is None:
+                self._show_again(call)
             else:
                 row = len(self._calls) - 1 - position
-                if self._calls[row] != call:
+                if shown:
                     self._calls[row] = call
                     self.dataChanged.emit(
-                        self.index(row, 0), self.index(row, len(CallColumn) - 1)
-                    )
+                        self.index(row, 0), self.index(row, len(CallColumn) - 1))
+                else:
+                    self.beginRemoveRows(QModelIndex(), row, row)
+                    del self._calls[row]
+                    self._reindex()
+                    self.endRemoveRows()
+
+    def _show_again(self, call: CallView) -> None:
+        """A known call now passes the filter: insert it where its time puts it."""
+        key = _order_key(call)
+        row = 0
+        while row < len(self._calls) and _order_key(self._calls[row]) > key:
+            row += 1
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._calls.insert(row, call)
+        self._reindex()
+        self.endInsertRows()
 
     def set_formatter(self, formatter: Formatter) -> None:
         self._fmt = formatter
+        self._texts.clear()
         if self._calls:
             self.dataChanged.emit(
                 self.index(0, 0), self.index(len(self._calls) - 1, len(CallColumn) - 1)
             )
 
     # ---- data out
+
+    def find(self, call_id: int) -> CallView | None:
+        """A call of the list by id, shown or filtered out."""
+        return self._everything.get(call_id)
 
     def call_at(self, row: int) -> CallView:
         return self._calls[row]
@@ -109,6 +183,10 @@ class CallsModel(QAbstractTableModel):
         return None if position is None else len(self._calls) - 1 - position
 
     def calls(self) -> list[CallView]:
+        """Every call of the list (shown or not), newest first."""
+        return list(reversed(self._everything.values()))
+
+    def shown_calls(self) -> list[CallView]:
         return list(self._calls)
 
     # ---- Qt model
@@ -131,34 +209,35 @@ class CallsModel(QAbstractTableModel):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._calls):
+        # The view asks for several roles of every visible cell on each repaint:
+        # plain-int role checks and per-call cached texts keep this cheap.
+        row = index.row()
+        if row < 0 or row >= len(self._calls):
             return None
-        call = self._calls[index.row()]
-        column = CallColumn(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(call, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(_alignment(column).value)
+        call = self._calls[row]
+        column = index.column()
+        if role == _DISPLAY:
+            texts = self._texts.get(call.id)
+            if texts is None:
+                texts = self._texts[call.id] = tuple(
+                    self._display(call, c) for c in CallColumn)
+            return texts[column]
+        if role == _ALIGN:
+            return _ALIGNMENTS[column]
+        if role == _FOREGROUND:
+            if column == CallColumn.STATUS:
+                return _STATUS_QCOLOURS.get(call.status)
+            if column == CallColumn.PRICE and call.price_minor is None:
+                return _STATUS_QCOLOURS["unpaid"]
+            return None
         if role == CALL_ROLE:
             return call
-        if role == SORT_ROLE:
-            return _sort_value(call, column)
-        if role == Qt.ItemDataRole.ForegroundRole and column is CallColumn.STATUS:
-            return QColor(_STATUS_COLOURS.get(call.status, "#1d2533"))
-        if role == Qt.ItemDataRole.ForegroundRole and column is CallColumn.PRICE:
-            return QColor("#c0352b") if call.price_minor is None else None
-        if role == Qt.ItemDataRole.ToolTipRole and call.flags:
+        if role == _TOOLTIP and call.flags:
             return ", ".join(self._flag_text(f) for f in call.flags)
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     # ---- texts
 
@@ -216,67 +295,14 @@ def _order_key(call: CallView) -> tuple[float, int]:
     return (when.timestamp(), call.id)
 
 
-def _sort_value(call: CallView, column: CallColumn) -> Any:
-    if column is CallColumn.BOOTH:
-        return call.booth
-    if column is CallColumn.NUMBER:
-        return call.number
-    if column is CallColumn.DESTINATION:
-        return call.destination or ""
-    if column is CallColumn.ANSWERED:
-        return call.answered_at.timestamp() if call.answered_at else 0.0
-    if column is CallColumn.DURATION:
-        return call.duration_s
-    if column is CallColumn.BILLED:
-        return call.billable_s
-    if column is CallColumn.PRICE:
-        return -1 if call.price_minor is None else call.price_minor
-    return call.status
-
-
 def _alignment(column: CallColumn) -> Qt.AlignmentFlag:
     if column in (CallColumn.DURATION, CallColumn.BILLED, CallColumn.PRICE, CallColumn.ANSWERED):
         return _RIGHT
     return _LEFT
 
 
-class CallsFilter(QSortFilterProxyModel):
-    """Shows the calls of one status (or all) and, optionally, of one booth."""
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._status = StatusFilter.UNSERVED
-        self._booth: str | None = None
-        self.setSortRole(SORT_ROLE)
-        self.setDynamicSortFilter(True)
-
-    @property
-    def status(self) -> StatusFilter:
-        return self._status
-
-    @property
-    def booth(self) -> str | None:
-        return self._booth
-
-    def set_status(self, status: StatusFilter) -> None:
-        if status != self._status:
-            self.beginFilterChange()
-            self._status = status
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def set_booth(self, booth: str | None) -> None:
-        if booth != self._booth:
-            self.beginFilterChange()
-            self._booth = booth
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
-        model = self.sourceModel()
-        if not isinstance(model, CallsModel):
-            return True
-        call = model.call_at(source_row)
-        if self._booth is not None and call.booth != self._booth:
-            return False
-        if self._status is StatusFilter.ALL:
-            return True
-        return call.status == ("unserved", "paid", "unpaid")[self._status]
+_ROW_FLAGS = (
+    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+)
+_ALIGNMENTS = tuple(int(_alignment(c).value) for c in CallColumn)
+_STATUS_QCOLOURS = {status: QColor(colour) for status, colour in _STATUS_COLOURS.items()}

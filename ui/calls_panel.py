@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from callshop_pos.services.calls import CallView
-from ui.calls_model import CALL_ROLE, CallColumn, CallsFilter, CallsModel, StatusFilter
+from ui.calls_model import CallColumn, CallsModel, StatusFilter
 from ui.formatting import Formatter
 
 __all__ = ["CallsPanel"]
@@ -35,8 +35,6 @@ class CallsPanel(QFrame):
         self.setObjectName("panel")
         self._fmt = formatter
         self.model = CallsModel(formatter, self)
-        self.proxy = CallsFilter(self)
-        self.proxy.setSourceModel(self.model)
 
         title = QLabel(self.tr("Calls of this shift"), objectName="sectionTitle")
         self.status_group = QButtonGroup(self)
@@ -72,13 +70,11 @@ class CallsPanel(QFrame):
         chips.addWidget(self.booth_combo)
 
         self.table = QTableView()
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.setWordWrap(False)
@@ -129,28 +125,26 @@ class CallsPanel(QFrame):
 
     def selected_calls(self) -> list[CallView]:
         rows = self.table.selectionModel().selectedRows()
-        calls = [self.proxy.data(index, CALL_ROLE) for index in rows]
-        return sorted((c for c in calls if c is not None), key=lambda c: c.id)
+        return sorted((self.model.call_at(index.row()) for index in rows), key=lambda c: c.id)
 
     def visible_calls(self) -> list[CallView]:
-        return [self.proxy.data(self.proxy.index(r, 0), CALL_ROLE)
-                for r in range(self.proxy.rowCount())]
+        return self.model.shown_calls()
 
     def select_calls(self, call_ids: list[int]) -> None:
         """Select exactly these calls (those visible under the current filter)."""
         wanted = set(call_ids)
         selection = QItemSelection()
-        for row in range(self.proxy.rowCount()):
-            call = self.proxy.data(self.proxy.index(row, 0), CALL_ROLE)
+        for row in range(self.model.rowCount()):
+            call = self.model.call_at(row)
             if call.id in wanted:
-                selection.select(self.proxy.index(row, 0),
-                                 self.proxy.index(row, len(CallColumn) - 1))
+                selection.select(self.model.index(row, 0),
+                                 self.model.index(row, len(CallColumn) - 1))
         self.table.selectionModel().select(
             selection, self.table.selectionModel().SelectionFlag.ClearAndSelect)
 
     def show_status(self, status: StatusFilter) -> None:
         self.status_buttons[status].setChecked(True)
-        self.proxy.set_status(status)
+        self.model.set_status(status)
 
     def show_booth(self, booth: str | None) -> None:
         index = self.booth_combo.findData(booth)
@@ -170,11 +164,11 @@ class CallsPanel(QFrame):
             self.booth_combo.insertItem(names.index(booth) + 1, booth, booth)
 
     def _on_status(self, status_id: int) -> None:
-        self.proxy.set_status(StatusFilter(status_id))
+        self.model.set_status(StatusFilter(status_id))
         self._update_selection_label()
 
     def _on_booth(self, index: int) -> None:
-        self.proxy.set_booth(self.booth_combo.itemData(index))
+        self.model.set_booth(self.booth_combo.itemData(index))
         self._update_selection_label()
 
     def _on_selection(self, *_args: object) -> None:
@@ -183,7 +177,7 @@ class CallsPanel(QFrame):
 
     def _update_selection_label(self) -> None:
         selected = self.selected_calls()
-        shown = self.proxy.rowCount()
+        shown = self.model.rowCount()
         if selected:
             total = sum(c.price_minor or 0 for c in selected)
             self.selection_label.setText(

@@ -278,7 +278,7 @@ class MainWindow(QMainWindow):
         calls = [c for c in calls if c.shift_id == summary.id and c.answered]
         if not calls:
             return
-        fresh = [c for c in calls if self.calls.model.row_of(c.id) is None]
+        fresh = [c for c in calls if self.calls.model.find(c.id) is None]
         self.calls.upsert(calls)
         for call in fresh:
             summary = after_call_finished(summary, call)
@@ -294,8 +294,8 @@ class MainWindow(QMainWindow):
             self.reload_shift()
             return
         if isinstance(change, PaymentResult | StatusChange):
-            before = [self.calls.model.call_at(row) for row in (
-                self.calls.model.row_of(c.id) for c in change.calls) if row is not None]
+            found = (self.calls.model.find(c.id) for c in change.calls)
+            before = [c for c in found if c is not None]
             summary = self.shift_bar.summary
             if summary is not None and summary.id == change.shift_id:
                 self.shift_bar.show_summary(after_status_change(summary, before, change))

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from callshop_pos.errors import CallShopError
 from callshop_pos.services.reports import PeriodTotals, ShiftSummary
 from callshop_pos.services.shifts import ShiftDetail, ShiftList
-from ui.calls_model import CallColumn, CallsFilter, CallsModel, StatusFilter
+from ui.calls_model import CallColumn, CallsModel, StatusFilter
 from ui.formatting import Formatter
 
 __all__ = ["SessionColumn", "SessionsDialog", "SessionsModel", "ShiftDetailDialog"]
@@ -309,11 +309,9 @@ class ShiftDetailDialog(QDialog):
             figures.addWidget(label, 1, column)
             self.figure_labels[caption] = label
         self.calls_model = CallsModel(formatter, self)
+        self.calls_model.set_status(StatusFilter.ALL)
         self.calls_model.set_calls(detail.calls)
-        proxy = CallsFilter(self)
-        proxy.setSourceModel(self.calls_model)
-        proxy.set_status(StatusFilter.ALL)
-        self.calls_table = _table(proxy)
+        self.calls_table = _table(self.calls_model)
         self.calls_table.horizontalHeader().setSectionResizeMode(
             CallColumn.DESTINATION, QHeaderView.ResizeMode.Stretch)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

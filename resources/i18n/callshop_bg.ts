@@ -474,6 +474,10 @@
         <translation>Изход</translation>
     </message>
     <message>
+        <source>Administration…</source>
+        <translation>Администрация…</translation>
+    </message>
+    <message>
         <source>&amp;Till</source>
         <translation>&amp;Каса</translation>
     </message>

@@ -22,6 +22,11 @@ def pytest_configure(config: pytest.Config) -> None:
     # so the platform has to be chosen here, not in the per-test fixture.
     del config
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    # PySide6 6.12.0 leaks a reference to None per void call (see ui/qt_compat.py);
+    # a long GUI test session would otherwise abort the interpreter.
+    from ui.qt_compat import guard_singletons
+
+    guard_singletons()
 
 
 @pytest.fixture(autouse=True)

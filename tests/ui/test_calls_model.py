@@ -5,22 +5,23 @@ from dataclasses import replace
 from PySide6.QtCore import QLocale, Qt
 
 from tests.ui.factories import call
-from ui.calls_model import CallColumn, CallsFilter, CallsModel, StatusFilter
+from ui.calls_model import CallColumn, CallsModel, StatusFilter
 from ui.formatting import Formatter
 
 
-def _model() -> CallsModel:
-    return CallsModel(Formatter(QLocale("en_US")))
+def _model(status: StatusFilter = StatusFilter.ALL) -> CallsModel:
+    model = CallsModel(Formatter(QLocale("en_US")))
+    model.set_status(status)
+    return model
 
 
 def test_model_passes_qtmodeltester(qtmodeltester) -> None:
     model = _model()
     model.set_calls([call(i, booth=f"Booth {i % 3 + 1}") for i in range(1, 30)])
     qtmodeltester.check(model)
-    proxy = CallsFilter()
-    proxy.setSourceModel(model)
-    proxy.set_status(StatusFilter.ALL)
-    qtmodeltester.check(proxy)
+    model.set_status(StatusFilter.UNSERVED)
+    model.set_booth("Booth 2")
+    qtmodeltester.check(model)
 
 
 def test_new_call_goes_on_top_and_changes_update_in_place(qtbot) -> None:
@@ -56,23 +57,32 @@ def test_display_columns() -> None:
     assert "no price" in model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
 
 
-def test_filter_by_status_and_booth() -> None:
-    model = _model()
+def test_filter_by_status_and_booth(qtbot) -> None:
+    model = _model(StatusFilter.UNSERVED)
     model.set_calls([
         call(1, booth="Booth 1"),
         call(2, booth="Booth 2", status="paid"),
         call(3, booth="Booth 2"),
         call(4, booth="Booth 1", status="unpaid"),
     ])
-    proxy = CallsFilter()
-    proxy.setSourceModel(model)
-    assert proxy.rowCount() == 2  # unserved by default
-    proxy.set_booth("Booth 2")
-    assert proxy.rowCount() == 1
-    proxy.set_status(StatusFilter.ALL)
-    assert proxy.rowCount() == 2
-    proxy.set_booth(None)
-    proxy.set_status(StatusFilter.UNPAID)
-    assert proxy.rowCount() == 1
-    model.upsert([replace(call(1, booth="Booth 1"), status="unpaid")])
-    assert proxy.rowCount() == 2
+    assert model.rowCount() == 2  # unserved
+    model.set_booth("Booth 2")
+    assert model.rowCount() == 1
+    model.set_status(StatusFilter.ALL)
+    assert model.rowCount() == 2
+    model.set_booth(None)
+    model.set_status(StatusFilter.UNPAID)
+    assert [c.id for c in model.shown_calls()] == [4]
+    # A change of status moves a call into the view, in time order ...
+    with qtbot.waitSignal(model.rowsInserted):
+        model.upsert([replace(call(1, booth="Booth 1"), status="unpaid")])
+    assert [c.id for c in model.shown_calls()] == [4, 1]
+    # ... and out of it.
+    with qtbot.waitSignal(model.rowsRemoved):
+        model.upsert([replace(call(4, booth="Booth 1"), status="paid")])
+    assert [c.id for c in model.shown_calls()] == [1]
+    assert model.row_of(1) == 0
+    # A new call of another status is kept, not shown.
+    model.upsert([call(9)])
+    assert model.rowCount() == 1 and model.find(9) is not None
+    assert [c.id for c in model.calls()] == [9, 4, 3, 2, 1]

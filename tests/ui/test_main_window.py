@@ -80,7 +80,8 @@ def test_pay_one_call_with_tendered_and_change(qtbot, window) -> None:
     when_dialog(window, pay)
     qtbot.keyClick(window.calls.table, Qt.Key.Key_F2)
     assert seen["change"] == "€3.63"
-    assert window.calls.model.call_at(0).status == "paid"
+    assert window.calls.model.find(call_id).status == "paid"
+    assert window.calls.model.rowCount() == 0  # the unserved view no longer shows it
     assert window.shift_bar.cash.value.text() == "€1.37"
     assert window.shift_bar.expected.value.text() == "€51.37"
     assert ("refresh",) in window.engine_fake.commands
@@ -146,7 +147,7 @@ def test_unpaid_needs_a_reason(qtbot, window) -> None:
     when_dialog(window, unpaid)
     qtbot.keyClick(window.calls.table, Qt.Key.Key_F4)
     assert seen == {"enabled_empty": False, "enabled": True}
-    assert window.calls.model.call_at(0).status == "unpaid"
+    assert window.calls.model.find(call_id).status == "unpaid"
     assert window.shift_bar.unpaid.value.text() == "1"
     # The reason reached the core's history.
     with window.till.shop.db.read() as s:
@@ -172,7 +173,7 @@ def test_paid_then_unpaid_refunds_the_money(qtbot, window) -> None:
     when_dialog(window, unpaid)
     window.unpaid_action.trigger()
     assert "€1.50" in seen["refund"]
-    assert window.calls.model.call_at(0).status == "unpaid"
+    assert window.calls.model.find(call_id).status == "unpaid"
     assert window.shift_bar.cash.value.text() == "€0.00"
     assert window.shift_bar.expected.value.text() == "€50.00"
 
@@ -287,7 +288,7 @@ def test_other_status_changes_as_the_core_allows(qtbot, window) -> None:
 
     when_dialog(window, back)
     window.unserved_action.trigger()
-    assert window.calls.model.call_at(0).status == "unserved"
+    assert window.calls.model.find(call_id).status == "unserved"
 
 
 def test_shift_bar_figures_follow_the_changes_exactly(qtbot, window) -> None:
