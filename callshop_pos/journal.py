@@ -50,10 +50,12 @@ __all__ = [
     "append",
     "canonical_json",
     "canonical_value",
+    "digest_of",
     "entries",
     "entry_hash",
     "head",
     "journaled_classes",
+    "key_text",
     "row_digest",
     "row_ref",
 ]
@@ -94,8 +96,11 @@ class RowRef:
 
 def canonical_value(value: Any) -> Any:
     """A JSON-ready, unambiguous form of ``value`` (floats are refused: money never is)."""
-    if value is None or isinstance(value, bool):
-        return value
+    kind = type(value)
+    if kind is str or kind is int or value is None or kind is bool:
+        return value  # the common case, first
+    if isinstance(value, bool):
+        return bool(value)
     if isinstance(value, Enum):
         return canonical_value(value.value)
     if isinstance(value, int):
@@ -135,14 +140,23 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def key_text(identity: Sequence[Any]) -> str:
+    """A primary key as text (parts joined by ``/``)."""
+    return "/".join(str(canonical_value(part)) for part in identity)
+
+
 def row_ref(row: Base) -> RowRef:
     """Table and primary key of a persistent (flushed) row."""
     state = inspect(row)
     identity = state.identity
     if identity is None:
         raise ValueError(f"{row!r} has no primary key yet (flush it first)")
-    key = "/".join(str(canonical_value(part)) for part in identity)
-    return RowRef(row.__table__.name, key)  # type: ignore[attr-defined]
+    return RowRef(row.__table__.name, key_text(identity))  # type: ignore[attr-defined]
+
+
+def digest_of(table: str, key: str, values: dict[str, Any]) -> str:
+    """The digest of a row given its table, key text and journal-field values."""
+    return _sha256(canonical_json([table, key, values]))
 
 
 def row_digest(row: Base) -> str:
@@ -151,11 +165,25 @@ def row_digest(row: Base) -> str:
     if not fields:
         raise TypeError(f"{type(row).__name__} is not a JournaledRow with __journal_fields__")
     ref = row_ref(row)
-    values = {name: getattr(row, name) for name in fields}
-    return _sha256(canonical_json([ref.table, ref.key, values]))
+    return digest_of(ref.table, ref.key, {name: getattr(row, name) for name in fields})
 
 
-def entry_hash(entry: JournalEntry) -> str:
+class EntryFields(Protocol):
+    """What an entry's hash covers (a JournalEntry, or a row selected with its columns)."""
+
+    seq: int
+    at: datetime
+    actor_id: int | None
+    actor_name: str
+    action: str
+    subject_type: str | None
+    subject_id: str | None
+    payload: str
+    rows: str
+    prev_hash: str
+
+
+def entry_hash(entry: EntryFields) -> str:
     """The hash an entry must carry, recomputed from its other fields."""
     material = [
         ENCODING_VERSION,

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -30,7 +31,7 @@ from callshop_pos.db.base import Base
 from callshop_pos.db.models import load_all
 from callshop_pos.db.models.journal import JournalEntry, JournalHead
 from callshop_pos.db.models.prices import PriceListVersion
-from callshop_pos.services.prices import content_digest, load_entries
+from callshop_pos.services.prices import content_digest, load_values
 
 if TYPE_CHECKING:
     from callshop_pos.services.context import Shop
@@ -83,11 +84,16 @@ class VerifyReport:
         return "\n".join(lines)
 
 
-def _iter_entries(session: Session) -> Iterator[JournalEntry]:
-    stmt = select(JournalEntry).order_by(JournalEntry.seq).execution_options(yield_per=_BATCH)
-    for entry in session.scalars(stmt):
-        yield entry
-        session.expunge(entry)
+def _iter_entries(session: Session) -> Iterator[Any]:
+    # Plain rows, not ORM objects: a journal can hold millions of entries.
+    e = JournalEntry
+    stmt = (
+        select(e.seq, e.at, e.actor_id, e.actor_name, e.action, e.subject_type, e.subject_id,
+               e.payload, e.rows, e.prev_hash, e.hash)
+        .order_by(e.seq)
+        .execution_options(yield_per=_BATCH)
+    )
+    yield from session.execute(stmt)
 
 
 class _Checker:
@@ -125,7 +131,7 @@ class _Checker:
             self._cover(entry)
             self.last_seq, self.last_hash = entry.seq, entry.hash
 
-    def _cover(self, entry: JournalEntry) -> None:
+    def _cover(self, entry: Any) -> None:
         try:
             rows: Any = json.loads(entry.rows)
             for table, key, digest in rows:
@@ -154,26 +160,31 @@ class _Checker:
             str(cls.__tablename__): cls for cls in journal.journaled_classes()
         }
         for table, cls in by_table.items():
-            stmt = select(cls).execution_options(yield_per=_BATCH)
-            for row in session.scalars(stmt):
+            mapper = sa_inspect(cls)
+            keys = [mapper.get_property_by_column(c).key for c in mapper.primary_key]
+            fields = list(cls.__journal_fields__)  # type: ignore[attr-defined]
+            stmt = select(*(getattr(cls, name) for name in keys + fields)).execution_options(
+                yield_per=_BATCH
+            )
+            for row in session.execute(stmt):
                 self.rows_checked += 1
-                ref = journal.row_ref(row)
-                recorded = self.latest.pop((ref.table, ref.key), None)
+                key = journal.key_text(row[: len(keys)])
+                recorded = self.latest.pop((table, key), None)
                 if recorded is None:
                     self.add(None, "row-unjournaled",
-                             f"{table} #{ref.key} has no journal entry "
+                             f"{table} #{key} has no journal entry "
                              "(inserted outside the application)")
                     continue
                 seq, digest = recorded
+                values = dict(zip(fields, row[len(keys) :], strict=True))
                 if digest is None:
                     self.add(seq, "row-resurrected",
-                             f"{table} #{ref.key} was removed by journal entry #{seq} "
+                             f"{table} #{key} was removed by journal entry #{seq} "
                              "but exists again")
-                elif journal.row_digest(row) != digest:
+                elif journal.digest_of(table, key, values) != digest:
                     self.add(seq, "row-altered",
-                             f"{table} #{ref.key} differs from journal entry #{seq} "
+                             f"{table} #{key} differs from journal entry #{seq} "
                              "(changed outside the application)")
-            session.expunge_all()
         for (table, key), (seq, digest) in sorted(self.latest.items(), key=lambda i: i[1][0]):
             if digest is not None and table in by_table:
                 self.add(seq, "row-missing",
@@ -181,8 +192,8 @@ class _Checker:
 
     def prices(self, session: Session) -> None:
         for version in session.scalars(select(PriceListVersion).order_by(PriceListVersion.id)):
-            entries = load_entries(session, version.id)
-            if len(entries) != version.entry_count or content_digest(entries) != (
+            values = load_values(session, version.id)
+            if len(values) != version.entry_count or content_digest(values) != (
                 version.content_digest
             ):
                 covering = self.latest.get((str(PriceListVersion.__tablename__), str(version.id)))

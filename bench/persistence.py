@@ -1,0 +1,128 @@
+"""Persistence benchmark: price-list import into the database, and verify.
+
+Prints, from one run on the same machine:
+
+* the full ``prices.import_price_list`` of a 50,000-row CSV into SQLite (parse,
+  validate, bulk insert, journal entry, new index + rater) — target < 2 s — and the
+  ratio against the naive baseline of one ORM object per row flushed by the session;
+* ``verify`` over a journal of N entries each covering one money row (rows/s).
+
+Usage: ``python bench/persistence.py [--rows 50000] [--entries 20000]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from argon2 import PasswordHasher  # noqa: E402
+
+from callshop_pos.clock import FakeClock  # noqa: E402
+from callshop_pos.db.models.fx import FxRate  # noqa: E402
+from callshop_pos.db.models.prices import PriceEntryRow, PriceListVersion  # noqa: E402
+from callshop_pos.journal import append  # noqa: E402
+from callshop_pos.rating import parse_price_list  # noqa: E402
+from callshop_pos.services import prices, users  # noqa: E402
+from callshop_pos.services.context import Shop  # noqa: E402
+from callshop_pos.services.verify import verify  # noqa: E402
+
+
+def price_csv(rows: int, seed: int = 7) -> str:
+    rnd = random.Random(seed)
+    codes: set[str] = set()
+    while len(codes) < rows:
+        codes.add(str(rnd.randint(1, 99)) + "".join(str(rnd.randint(0, 9))
+                                                    for _ in range(rnd.randint(0, 6))))
+    lines = ["country,code,wholesale_usd,retail,retail_offpeak,initial,increment,connect_fee"]
+    for code in sorted(codes):
+        w = Decimal(rnd.randint(1000, 200000)) / 1_000_000
+        lines.append(f"Dest {code},{code},{w},{(w * 3).quantize(Decimal('0.01'))},,60,60,0")
+    return "\n".join(lines) + "\n"
+
+
+def new_shop(directory: Path, name: str) -> tuple[Shop, object]:
+    shop = Shop.open(f"sqlite:///{directory / name}", clock=FakeClock(),
+                     hasher=PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    admin = users.create_first_admin(shop, "admin", "admin-pass")
+    return shop, admin
+
+
+def bench_import(directory: Path, rows: int) -> None:
+    data = price_csv(rows)
+    begin = time.perf_counter()
+    parse_price_list(data)
+    parse_s = time.perf_counter() - begin
+    shop, admin = new_shop(directory, "import.db")
+    begin = time.perf_counter()
+    info = prices.import_price_list(shop, admin, data, "bench.csv")  # type: ignore[arg-type]
+    ours = time.perf_counter() - begin
+    assert info.entry_count == rows
+    shop.close()
+
+    # Baseline: the same parse, then one ORM object per row, flushed by the session.
+    shop, _ = new_shop(directory, "baseline.db")
+    begin = time.perf_counter()
+    entries = parse_price_list(data)
+    with shop.db.write() as s:
+        version = PriceListVersion(created_at=shop.clock.now(), created_by="admin",
+                                   source="bench", note="", entry_count=rows,
+                                   content_digest="-", based_on_id=None, summary={})
+        s.add(version)
+        s.flush()
+        for e in entries:
+            s.add(PriceEntryRow(version_id=version.id, code=e.code, country=e.country,
+                                wholesale_usd=e.wholesale_usd, retail=e.retail,
+                                retail_offpeak=e.retail_offpeak, initial=e.initial,
+                                increment=e.increment, connect_fee=e.connect_fee,
+                                grace=e.grace))
+    baseline = time.perf_counter() - begin
+    shop.close()
+    print(f"price-list import, {rows} rows, full service call: {ours:.2f} s "
+          f"(target < 2 s); ORM-per-row baseline: {baseline:.2f} s "
+          f"({baseline / ours:.1f}x slower)")
+    print(f"  of which parsing and validating the CSV (parse_price_list): {parse_s:.2f} s; "
+          f"storing the version: {ours - parse_s:.2f} s")
+
+
+def bench_verify(directory: Path, entries: int) -> None:
+    shop, admin = new_shop(directory, "verify.db")
+    day = date(2020, 1, 1)
+    batch = 1000
+    for start in range(0, entries, batch):
+        with shop.db.write() as s:
+            for i in range(start, min(entries, start + batch)):
+                row = FxRate(effective_on=day + timedelta(days=i % 3000),
+                             local_per_usd=Decimal("0.9"), set_at=shop.clock.now(),
+                             set_by="admin")
+                s.add(row)
+                append(s, admin, "fx.set", subject=row, rows=[row])  # type: ignore[arg-type]
+    begin = time.perf_counter()
+    report = verify(shop)
+    took = time.perf_counter() - begin
+    assert report.ok, report.describe()
+    print(f"verify, {report.entries} journal entries / {report.rows_checked} money rows: "
+          f"{took:.2f} s ({report.entries / took:,.0f} entries/s)")
+    shop.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--entries", type=int, default=20_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        bench_import(Path(tmp), args.rows)
+        bench_verify(Path(tmp), args.entries)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
