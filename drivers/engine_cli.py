@@ -84,7 +84,7 @@ def _check(args: argparse.Namespace) -> None:
     if args.booths is not None and not 1 <= args.booths <= 256:
         raise InvalidInput("--booths must be between 1 and 256")
     simulated = args.driver == "simulator" or (args.driver == "auto" and args.scenario)
-    if (args.scenario or args.booths or args.speed != 1.0) and not simulated:
+    if (args.scenario or args.booths) and not simulated:
         raise InvalidInput("--scenario, --booths and --speed need the simulator driver")
 
 
@@ -149,6 +149,11 @@ def _serve(
         seed=args.seed,
         numbers=_demo_numbers(shop, args.seed),
         sip=_sip_options(shop, args),
+        devices={
+            b.name: str(b.driver_settings.get("device", ""))
+            for b in booth_service.list_booths(shop)
+            if b.driver.value == "quicknet"
+        },
     )
     driver = create_driver(args.driver, context)
     engine = LineEngine(

@@ -2,15 +2,15 @@
 
 ``create_driver(name, context)`` builds one driver by name: ``simulator`` (serves
 every booth given, or the booths a scenario names), ``sip`` (the booths whose
-driver is ``sip``; the SIP package is imported only when asked for) and ``auto``
-(each booth by the driver in its configuration, combined into one
-:class:`CombinedDriver`). Quicknet cards are not supported by this build: asking
-for them is a clear error, never a silent fallback.
+driver is ``sip``; the SIP package is imported only when asked for) and ``quicknet``
+(the booths whose driver is ``quicknet``, each on the LineJACK device named in its
+driver settings, ``{"device": "/dev/phone0"}``) and ``auto`` (each booth by the
+driver in its configuration, combined into one :class:`CombinedDriver`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from callshop_pos.clock import Clock
@@ -48,6 +48,7 @@ class DriverContext:
     seed: int | None = None
     numbers: Sequence[str] = ()
     sip: SipOptions = field(default_factory=SipOptions)
+    devices: Mapping[str, str] = field(default_factory=dict)  # booth -> /dev/phoneN
 
 
 DriverFactory = Callable[[DriverContext], BoothDriver]
@@ -85,10 +86,19 @@ def _sip(context: DriverContext) -> BoothDriver:
 
 
 def _quicknet(context: DriverContext) -> BoothDriver:
-    raise InvalidInput(
-        "Quicknet PhoneJACK/LineJACK cards are not supported by this build "
-        "(use SIP ATAs or the simulator)"
-    )
+    if context.speed != 1.0:
+        raise InvalidInput("Quicknet booths run in real time: --speed is for the simulator only")
+    from drivers.quicknet import create_quicknet_driver
+
+    served = [b.name for b in context.booths if b.driver == "quicknet"]
+    missing = [name for name in served if not context.devices.get(name)]
+    if missing:
+        raise InvalidInput(
+            "Quicknet booth(s) without a device (driver settings {\"device\": \"/dev/phone0\"}): "
+            + ", ".join(missing)
+        )
+    return create_quicknet_driver({name: context.devices[name] for name in served},
+                                  context.clock)
 
 
 _FACTORIES: dict[str, DriverFactory] = {
@@ -156,4 +166,5 @@ def _only(context: DriverContext, booths: list[BoothConfig]) -> DriverContext:
         seed=context.seed,
         numbers=context.numbers,
         sip=context.sip,
+        devices=context.devices,
     )

@@ -378,6 +378,8 @@ class BoothMachine:
         if call is None or call.call_ref != event.call_ref or call.answered_at is not None:
             return []
         call.answered_at = event.at
+        if event.estimated:
+            call.flags.append("estimated_answer")
         # The event may reach us a little after it happened: start the meter then.
         call.answered_mono = mono - max(0.0, (now - event.at).total_seconds())
         effects: list[Effect] = [RecordAnswer(call.call_ref, event.at)]

@@ -125,11 +125,16 @@ class Ringing:
 
 @dataclass(frozen=True, slots=True)
 class Answered:
-    """The far end answered: billing starts at ``at``."""
+    """The far end answered: billing starts at ``at``.
+
+    ``estimated`` is set by drivers that cannot see the answer (a LineJACK PSTN
+    line): the call is then flagged ``estimated_answer`` for the administrator.
+    """
 
     booth: str
     at: datetime
     call_ref: str
+    estimated: bool = False
 
 
 @dataclass(frozen=True, slots=True)

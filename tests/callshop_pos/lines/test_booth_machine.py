@@ -426,3 +426,16 @@ def test_set_deposit_rules() -> None:
         rig.engine.set_deposit("P", 100, top_up=True)
     assert rig.engine.set_deposit("P", 500).credit_left_minor == 500
     assert rig.engine.set_deposit("P", None).credit_left_minor is None
+
+
+def test_estimated_answer_is_flagged_for_the_administrator() -> None:
+    rig = Rig()
+    ref = rig.dial("0049301234")
+    from callshop_pos.lines.port import Answered
+
+    rig.engine.process(Answered("B1", rig.clock.now(), ref, estimated=True))
+    rig.advance(61)
+    rig.hang_up(ref)
+    call = rig.recorder.calls[ref]
+    assert call.flags == ("estimated_answer",)
+    assert call.rating is not None and call.rating.duration_s == 61
