@@ -17,6 +17,8 @@ Quirks handled here (see docs/sip.md for the long story):
   fails gets a ``400`` built from the raw headers (or is dropped if it cannot be matched).
 * ``SO_REUSEPORT`` is on by default, so a second process could bind the same port and
   steal half the datagrams → the socket is bound with ``SO_REUSEADDR`` only.
+* A response to a Via with an impossible port (``sendto`` raises OverflowError) kills
+  sippy's sender thread for good → destinations are validated before queueing.
 * A fixed ``0.0.0.0`` listen address would end up verbatim in Via/Contact → for the
   wildcard we let sippy pick the per-peer local address (its ``MyAddress`` mode).
 * sippy prints and logs every message through ``global_config['_sip_logger']`` → a
@@ -282,8 +284,19 @@ class SippyStack:
             flags = socket.SO_REUSEADDR  # no SO_REUSEPORT: a second till must fail to bind
             nworkers = 1
 
+            def getSockOpts(self) -> list[tuple[int, int, int]]:
+                # a deeper receive queue rides out bursts (re-registration storms, floods)
+                return [*super().getSockOpts(), (socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)]
+
+        class _SafeUdpServer(Udp_server):  # type: ignore[misc]
+            def send_to(self, data: Any, address: Any, delayed: bool = False) -> None:
+                if not _sendable(address):
+                    log.warning("SIP: not sending to invalid address %r", address)
+                    return
+                super().send_to(data, address, delayed)
+
         class _TransactionManager(self.api.TransactionManager):  # type: ignore[misc, name-defined]
-            model_udp_server = (Udp_server, _Opts)
+            model_udp_server = (_SafeUdpServer, _Opts)
 
             def handleIncoming(self, data_in: Any, ra: Any, server: Any, rtime: Any) -> None:
                 stack._incoming(super().handleIncoming, data_in, ra, server, rtime)
@@ -378,6 +391,20 @@ class SippyStack:
             ed2.tlisteners = []
             ed2.twasted = 0
             _retire_ticker(ed2)
+
+
+def _sendable(address: Any) -> bool:
+    """sippy's sender thread dies on an address ``sendto`` rejects (e.g. a Via port of
+    99999999 in a malformed request), which would silence the whole driver."""
+    if not isinstance(address, tuple) or len(address) != 2:
+        return False
+    host, port = address
+    if not isinstance(host, str) or not host or len(host) > 255 or "\x00" in host:
+        return False
+    try:
+        return 0 < int(port) < 65536
+    except (TypeError, ValueError):
+        return False
 
 
 def _retire_ticker(ed2: Any) -> None:
