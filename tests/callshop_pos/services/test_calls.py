@@ -168,3 +168,41 @@ def test_finish_interrupted_unanswered(shop: Shop, clock: FakeClock) -> None:
         assert (call.state, call.answered_at, call.price_minor) == ("finished", None, None)
         assert call.flags == "interrupted"
         assert session.scalar(select(func.count(LedgerEntry.id))) == 0
+
+
+def test_engine_and_cashier_write_at_the_same_time(shop: Shop, operator: Actor) -> None:
+    """The engine's recorder (its own thread) and the till's payments interleave safely:
+    every call is recorded once, every payment lands, the journal stays intact."""
+    import threading
+
+    from callshop_pos.services.payments import pay_calls
+    from callshop_pos.services.verify import verify
+
+    open_shift(shop, operator, 0)
+    total_calls = 40
+    errors: list[BaseException] = []
+
+    def engine() -> None:
+        try:
+            for _ in range(total_calls):
+                record_call(shop, 100, booth="B9")
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    worker = threading.Thread(target=engine)
+    worker.start()
+    paid: set[int] = set()
+    while worker.is_alive() or len(paid) < total_calls:
+        waiting = [c.id for c in shift_calls(shop, operator, status="unserved")]
+        if waiting:
+            pay_calls(shop, operator, waiting[:3], 300)
+            paid.update(waiting[:3])
+        elif not worker.is_alive():
+            break
+    worker.join()
+    assert errors == []
+    assert len(paid) == total_calls
+    summary = current_shift(shop, operator)
+    assert summary is not None
+    assert (summary.call_count, summary.paid, summary.cash_minor) == (40, 40, 4000)
+    assert verify(shop).ok
