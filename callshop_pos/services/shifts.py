@@ -37,15 +37,24 @@ from callshop_pos.services.reports import (
 )
 
 __all__ = [
+    "NoOpenShift",
+    "ShiftAlreadyOpen",
     "ShiftDetail",
     "ShiftList",
     "ShiftOpened",
     "close_shift",
     "current_shift",
+    "is_admin",
     "list_shifts",
     "open_shift",
+    "open_shift_row",
+    "operator_name",
+    "pending_calls",
+    "require_own_open_shift",
     "shift_calls",
     "show_shift",
+    "user_id",
+    "visible_shift",
     "x_report",
 ]
 
