@@ -74,6 +74,7 @@ class SipDriver:
         self._lingering: set[BoothCall] = set()  # ended, legs not yet dead
         self._sequence = itertools.count(1)
         self._sweeper: Any = None
+        self._upstream: Any = None  # registration at the carrier, if the trunk wants one
         self.address: tuple[str, int] | None = None
 
     # ----------------------------------------------------- BoothDriver API
@@ -108,15 +109,33 @@ class SipDriver:
         self._lingering.clear()
 
     def stats(self) -> dict[str, int]:
-        """Counters: ``refused.<reason>``, ``bans`` (thread-safe snapshot)."""
+        """Counters: ``refused.<reason>``, ``bans``, ``trunk.registered``,
+        ``trunk.register_failed`` (thread-safe snapshot)."""
         return self.refusals.snapshot()
 
     # ------------------------------------------------------- SIP thread
 
     def _loop_started(self) -> None:
         self._sweeper = self.stack.repeat(self._sweep, 0.5)
+        trunk = self.config.trunk
+        if trunk is not None and trunk.register:
+            self._upstream = self.stack.register_upstream(
+                trunk.user, trunk.password, trunk.address, trunk.register_expires_s,
+                self._trunk_registered, self._trunk_refused,
+            )
+
+    def _trunk_registered(self) -> None:
+        self.refusals.count("trunk.registered")
+        log.info("SIP: registered at the carrier %s", self.config.trunk)
+
+    def _trunk_refused(self, status: str) -> None:
+        self.refusals.count("trunk.register_failed")
+        log.error("SIP: the carrier refused our registration (%s); retrying in 60 s", status)
 
     def _shutting_down(self) -> None:
+        if self._upstream is not None:
+            self._upstream.stopregister()
+            self._upstream = None
         if self._sweeper is not None:
             self._sweeper.cancel()
             self._sweeper = None

@@ -187,6 +187,30 @@ class SippyStack:
     def once(self, fn: Callable[..., None], delay_s: float, *args: object) -> Any:
         return self.api.Timeout(fn, delay_s, 1, *args)
 
+    def register_upstream(
+        self,
+        user: str,
+        password: str,
+        address: tuple[str, int],
+        expires_s: int,
+        on_ok: Callable[[], None],
+        on_fail: Callable[[str], None],
+    ) -> Any:
+        """Keep a registration at the carrier (sippy re-registers and retries by itself);
+        returns the agent, whose ``stopregister()`` ends it."""
+        from sippy.SipRegistrationAgent import SipRegistrationAgent
+        from sippy.SipURL import SipURL
+
+        aor = SipURL(username=user, host=address[0], port=address[1])
+        contact = SipURL(username=user)  # our address, filled in when sent
+        agent = SipRegistrationAgent(
+            self.global_config, aor, contact, user=user, passw=password, exp=expires_s,
+            rok_cb=lambda *_: on_ok(), rfail_cb=lambda status, *_: on_fail(str(status)),
+            target=(address, "udp"),
+        )
+        agent.doregister()
+        return agent
+
     def send_raw(self, data: bytes, address: tuple[str, int]) -> None:
         server = self._tm.l4r.getServer(address)
         server.send_to(data, address)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 from callshop_pos.lines.port import Offline, Registered
 from drivers.sip import AbuseLimits, BoothAccount, ha1
 from tests.drivers.sip import sipp
-from tests.drivers.sip.conftest import BOOTHS, REALM
+from tests.drivers.sip.conftest import BOOTHS, REALM, TRUNK_PASSWORD, TRUNK_USER, base_config
 from tests.drivers.sip.test_calls import booth_call, carrier, finish
 
 pytestmark = [pytest.mark.sip, pytest.mark.slow]
@@ -183,3 +184,19 @@ def test_malformed_requests_get_400_and_garbage_is_dropped(
     stats = driver.stats()
     assert stats["refused.bad_request"] >= 2
     assert stats["refused.unparseable"] >= 1
+
+
+def test_optional_registration_at_the_carrier(
+    workdir: Path, trunk_port: int, start_driver: Callable[..., Any]
+) -> None:
+    scenario = sipp.render("carrier_registrar.xml", workdir, trunk_user=TRUNK_USER,
+                           trunk_password=TRUNK_PASSWORD)
+    registrar = sipp.start(scenario, workdir, local_port=trunk_port)
+    time.sleep(0.3)  # let SIPp bind before the driver's first REGISTER
+    trunk = replace(base_config(trunk_port).trunk, register=True)  # type: ignore[arg-type]
+    driver, _ = start_driver(trunk=trunk)
+    assert "register auth ok" in finish(registrar)
+    deadline = time.monotonic() + 5
+    while driver.stats().get("trunk.registered") != 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert driver.stats().get("trunk.registered") == 1
