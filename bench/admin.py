@@ -3,8 +3,9 @@
 1. Open the price list with 50,000 rows in a real QTableView (offscreen) and filter
    it keystroke by keystroke; baseline: the same with a QSortFilterProxyModel over
    the same model (Qt calls data() back once per row per keystroke).
-2. A period report over 1,000,000 calls (SQLite file); baseline: loading the same
-   calls through the ORM and aggregating in Python.
+2. A year report over 1,000,000 calls (SQLite file, 300 shifts, one still open)
+   read from the closed shifts' pre-summed cells plus the open shift's calls;
+   baseline: the same report as one SQL aggregation over every call.
 Targets: open < 300 ms, < 50 ms per keystroke; report < 1 s.
 """
 
@@ -15,6 +16,7 @@ import os
 import random
 import sqlite3
 import statistics
+import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -23,6 +25,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# bench/ holds ui.py (the cashier window's bench): put the project first on the path.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def price_list(rows: int) -> None:
@@ -86,25 +90,22 @@ def price_list(rows: int) -> None:
           f" → {statistics.median(base_keys) / statistics.median(keys):.1f}× slower")
 
 
-def _fill(path: Path, calls: int) -> None:
-    from sqlalchemy import create_engine
+def _fill(url: str, path: Path, calls: int) -> None:
+    from callshop_pos.services.context import Shop
 
-    from callshop_pos.db.models import load_all
-
-    engine = create_engine(f"sqlite:///{path}")
-    load_all().create_all(engine)
-    engine.dispose()
+    Shop.open(url).close()  # creates and migrates the database
     rnd = random.Random(2)
     con = sqlite3.connect(path)
     con.execute("INSERT INTO users (id, username, role, password_hash, active, failed_logins, "
                 "created_at) VALUES (1, 'olga', 'operator', 'x', 1, 0, '2026-01-01 00:00:00')")
     shifts = [(i + 1, 1, "closed", f"2026-{1 + i // 31:02d}-01 08:00:00.000000", 0)
               for i in range(300)]
+    shifts[-1] = (300, 1, "open", shifts[-1][3], 0)  # the shift being worked now
     con.executemany("INSERT INTO shifts (id, operator_id, status, opened_at, "
                     "opening_float_minor) VALUES (?, ?, ?, ?, ?)", shifts)
     dests = [f"Destination {i}" for i in range(300)]
     t0 = datetime(2026, 1, 1, tzinfo=UTC)
-    step = 365 * 86400 / calls
+    step = 364 * 86400 / calls
     fmt = "%Y-%m-%d %H:%M:%S.000000"
     rows = []
     for i in range(calls):
@@ -123,50 +124,56 @@ def _fill(path: Path, calls: int) -> None:
         "INSERT INTO calls (call_ref, booth, number, destination, setup_at, answered_at, "
         "ended_at, duration_s, billable_s, price_minor, wholesale_micro_usd, offpeak, flags, "
         "state, status, shift_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    for day, rate in (("2025-12-01", "0.92"), ("2026-04-01", "0.9123"), ("2026-09-01", "0.88")):
+        con.execute("INSERT INTO fx_rates (effective_on, local_per_usd, set_at, set_by) "
+                    "VALUES (?, ?, '2026-01-01 00:00:00', 'bench')", (day, rate))
     con.commit()
     con.close()
 
 
 def report(calls: int) -> None:
-    from sqlalchemy import create_engine, select
-    from sqlalchemy.orm import Session
-
-    from callshop_pos.db.models.calls import Call
-    from callshop_pos.services.reports_admin import GroupBy, build_period_report, cost_minor
+    from callshop_pos.clock import FakeClock
+    from callshop_pos.services.auth import Actor, Role
+    from callshop_pos.services.context import Shop
+    from callshop_pos.services.reports_admin import (
+        GroupBy,
+        build_period_report,
+        period_report,
+        usd_rates,
+    )
 
     tz = ZoneInfo("Europe/Sofia")
-    rates = [(date(2025, 12, 1), Decimal("0.92")), (date(2026, 4, 1), Decimal("0.9123")),
-             (date(2026, 9, 1), Decimal("0.88"))]
+    admin = Actor(1, "bench", Role.ADMIN)
+    first, last = date(2026, 1, 1), date(2026, 12, 31)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.db"
+        url = f"sqlite:///{path}"
         t = time.perf_counter()
-        _fill(path, calls)
-        print(f"report: {calls} calls written in {time.perf_counter() - t:.1f} s")
-        engine = create_engine(f"sqlite:///{path}")
-        first, last = date(2026, 1, 1), date(2026, 12, 31)
-        with Session(engine) as s:
+        _fill(url, path, calls)
+        print(f"report: {calls} calls in 300 shifts (one open) written in "
+              f"{time.perf_counter() - t:.1f} s")
+        shop = Shop.open(url, clock=FakeClock(datetime(2027, 1, 1, tzinfo=UTC)))
+        try:
+            t = time.perf_counter()
+            period_report(shop, admin, first, last, GroupBy.DAY)
+            print(f"  first report (sums the 299 closed shifts once): "
+                  f"{time.perf_counter() - t:.1f} s")
             for group in GroupBy:
                 t = time.perf_counter()
-                result = build_period_report(s, first=first, last=last, group_by=group, tz=tz,
-                                             rates=rates)
+                result = period_report(shop, admin, first, last, group)
                 elapsed = time.perf_counter() - t
-                print(f"  period report by {group.value:<11} {elapsed * 1000:7.0f} ms "
-                      f"({len(result.rows)} rows, {result.total.calls} calls; target < 1000)")
-            t = time.perf_counter()
-            revenue = cost = 0
-            for c in s.scalars(select(Call)):
-                if c.answered_at is not None:
-                    if c.status == "paid":
-                        revenue += c.price_minor or 0
-                    if c.wholesale_micro_usd is not None:
-                        day = c.ended_at.astimezone(tz).date() if c.ended_at else first
-                        rate = max((r for r in rates if r[0] <= day), default=rates[0])[1]
-                        cost += cost_minor(c.wholesale_micro_usd, rate)
-            baseline = time.perf_counter() - t
-            print(f"  baseline ORM load + Python sums: {baseline * 1000:.0f} ms")
-            # (the baseline also counts the few calls ending after the local period end)
-            print(f"  baseline revenue {revenue}, report revenue {result.total.revenue_minor}")
-        engine.dispose()
+                with shop.db.read() as s:
+                    t = time.perf_counter()
+                    direct = build_period_report(s, first=first, last=last, group_by=group,
+                                                 tz=tz, rates=usd_rates(s))
+                    baseline = time.perf_counter() - t
+                same = "same figures" if direct == result else "FIGURES DIFFER"
+                print(f"  year report by {group.value:<11} {elapsed * 1000:6.0f} ms "
+                      f"({len(result.rows)} rows, {result.total.calls} calls; target < 1000) · "
+                      f"baseline one SQL pass over the calls {baseline * 1000:6.0f} ms "
+                      f"({baseline / elapsed:.0f}×, {same})")
+        finally:
+            shop.close()
 
 
 def main() -> None:

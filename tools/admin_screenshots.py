@@ -128,8 +128,10 @@ def main() -> int:
     from callshop_pos.services.reports_admin import GroupBy
     from ui.admin.common import to_qdate
     from ui.admin.window import AdminWindow
+    from ui.app import load_stylesheet
 
     app = QApplication.instance() or QApplication([])
+    load_stylesheet(app)  # the till's look (Fusion + callshop.qss), as in the real app
     with tempfile.TemporaryDirectory() as tmp:
         seeded = _demo_shop(Path(tmp))
         window = AdminWindow(seeded.shop, seeded.admin)

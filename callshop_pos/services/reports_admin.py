@@ -32,7 +32,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Integer, and_, case, func, literal, select
+from sqlalchemy import ColumnElement, Integer, and_, case, func, literal, null, or_, select
 from sqlalchemy.orm import Session
 
 from callshop_pos.db.models.calls import Call, CallCorrection, CallState, CallStatus
@@ -51,6 +51,7 @@ __all__ = [
     "GroupBy",
     "PeriodReport",
     "ReportRow",
+    "aggregate_columns",
     "build_period_report",
     "cost_minor",
     "period_report",
@@ -198,7 +199,7 @@ def _bucket(
         return case((column < bounds[mid], tree(lo, mid, under)), else_=tree(mid, hi, under))
 
     if not bounds:
-        return literal(below)
+        return below if isinstance(below, ColumnElement) else literal(below)
     return case((column < bounds[0], below), else_=tree(0, len(bounds), below))
 
 
@@ -227,21 +228,30 @@ class _Query:
     digits: int
 
 
-def _aggregate_columns(q: _Query) -> list[Any]:
-    answered = Call.answered_at.is_not(None)
-    paid = and_(answered, Call.status == CallStatus.PAID.value)
-    unpaid = and_(answered, Call.status == CallStatus.UNPAID.value)
-    unserved = and_(answered, Call.status == CallStatus.UNSERVED.value)
+def _epoch_rate(q: _Query) -> tuple[Any, int]:
+    """The per-call USD rate as a scaled integer CASE over ``ended_at``, and its scale."""
     epochs = _rate_epochs(q.rates, q.first, q.last)
     scale = _scale_of(rate for _, rate in epochs)
     rate_int = _bucket(
         Call.ended_at,
         [_local_midnight_utc(since, q.tz) for since, _ in epochs],
         [literal(int(rate.scaleb(scale)), Integer) for _, rate in epochs],
-        None,
+        null(),
     )
+    return rate_int, scale
+
+
+def aggregate_columns(rate_int: Any, scale: int, digits: int) -> list[Any]:
+    """The SQL sums of :class:`ReportRow` (in field order) over ``calls`` rows.
+
+    ``rate_int`` is the USD rate of each call × 10**scale (NULL when none applies).
+    """
+    answered = Call.answered_at.is_not(None)
+    paid = and_(answered, Call.status == CallStatus.PAID.value)
+    unpaid = and_(answered, Call.status == CallStatus.UNPAID.value)
+    unserved = and_(answered, Call.status == CallStatus.UNSERVED.value)
     # cost = micro × R / 10**(6 + scale − digits), half-up: (2·micro·R + D) // 2D.
-    divisor = 10 ** (6 + scale - q.digits)
+    divisor = 10 ** (6 + scale - digits)
     micro = Call.wholesale_micro_usd
     with_cost = and_(answered, micro.is_not(None))
     local_cost = case(
@@ -295,12 +305,16 @@ def build_period_report(
     tz: tzinfo,
     rates: Sequence[tuple[date, Decimal]],
     digits: int = 2,
+    use_cells: bool = False,
 ) -> PeriodReport:
     """Aggregate the calls that ended between local ``first`` and ``last`` (inclusive).
 
     ``rates`` are the dated USD→local rates (``(valid_from, rate)``). Rows are ordered
-    by key (days in date order, including days without calls). The caller checks the
-    actor's role (see :func:`period_report`).
+    by key (days in date order, including days without calls). With ``use_cells`` the
+    closed shifts listed in ``report_shifts`` are read from their pre-summed cells
+    (see :mod:`callshop_pos.services.report_cells`) and only the other calls are
+    summed here; without it every call is read. The caller checks the actor's role
+    (see :func:`period_report`).
     """
     if last < first:
         raise InvalidInput("the period ends before it starts")
@@ -324,10 +338,29 @@ def build_period_report(
     else:
         key_expr = Call.shift_id
     key = key_expr.label("k")
-    stmt = select(key, *_aggregate_columns(q)).where(in_period).group_by(key)
+    live = in_period
     raw: dict[Any, ReportRow] = {}
+    if use_cells:
+        from callshop_pos.services.report_cells import cell_sums, unsummed_shift_ids
+
+        # Calls of shifts without cells (open, or closed since the cells were built)
+        # and calls in no shift yet are summed from the calls table, by index.
+        unsummed = unsummed_shift_ids(session)
+        live = and_(
+            in_period,
+            or_(Call.shift_id.is_(None), Call.shift_id.in_(unsummed))
+            if unsummed
+            else Call.shift_id.is_(None),
+        )
+        for cell_key, row in cell_sums(session, group_by, first, last).items():
+            k = cell_key
+            if group_by is GroupBy.DAY:
+                k = (date.fromisoformat(str(cell_key)) - first).days
+            raw[k] = raw.get(k, ReportRow("")).plus(row)
+    rate_int, scale = _epoch_rate(q)
+    stmt = select(key, *aggregate_columns(rate_int, scale, digits)).where(live).group_by(key)
     for k, *values in session.execute(stmt):
-        raw[k] = _row_from("", values)
+        raw[k] = raw.get(k, ReportRow("")).plus(_row_from("", values))
 
     corrections = _corrections(session, q, in_period, key_expr)
     for k, delta in corrections.items():
@@ -415,8 +448,13 @@ def period_report(
     and profit.
     """
     require_role(actor, Role.ADMIN)
+    from callshop_pos.services.report_cells import refresh_cells
+
     settings = shop.settings
     digits = _currency_digits(settings.currency)
+    with shop.db.read() as s:
+        rates = usd_rates(s)
+    refresh_cells(shop, settings.timezone, rates, digits)
     with shop.db.read() as s:
         return build_period_report(
             s,
@@ -424,8 +462,9 @@ def period_report(
             last=last,
             group_by=group_by,
             tz=ZoneInfo(settings.timezone),
-            rates=usd_rates(s),
+            rates=rates,
             digits=digits,
+            use_cells=True,
         )
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from decimal import Decimal
 from enum import IntEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -92,6 +92,33 @@ _NUMERIC = {
 }
 _EDITABLE = {Column.RETAIL, Column.RETAIL_OFFPEAK}
 _NONE_LAST = Decimal("Infinity")
+_N_COLUMNS = len(Column)
+# data() runs thousands of times per repaint: plain ints and prebuilt values only.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_EDIT = int(Qt.ItemDataRole.EditRole.value)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_FONT = int(Qt.ItemDataRole.FontRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
+_LEFT = int((Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value)
+_ALIGNMENT = tuple(_RIGHT if c in _NUMERIC else _LEFT for c in Column)
+_FLAGS = tuple(
+    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    | (Qt.ItemFlag.ItemIsEditable if c in _EDITABLE else Qt.ItemFlag.NoItemFlags)
+    for c in Column
+)
+_UNPRICED_COLUMNS = {int(Column.RETAIL), int(Column.MARGIN)}
+_BOLD = QFont()
+_BOLD.setBold(True)
+
+
+class _RowView(NamedTuple):
+    texts: tuple[str, ...]
+    below: bool
+    edited: bool
+    unpriced: bool
 
 
 def _plain(value: Decimal | None, places: int | None = None) -> str:
@@ -119,7 +146,7 @@ class PriceListModel(QAbstractTableModel):
         parent: Any = None,
     ) -> None:
         super().__init__(parent)
-        self._headers = _headers()
+        self._header_texts = [_headers()[c] for c in Column]
         self._usd_rate = usd_rate
         self._minimum_margin = minimum_margin
         self._entries: list[PriceEntry] = []
@@ -130,11 +157,13 @@ class PriceListModel(QAbstractTableModel):
         self._visible: list[int] = []
         self._filter = ""
         self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._cache: dict[int, _RowView] = {}
         self._load(list(entries))
 
     # ---- loading and state
 
     def _load(self, entries: list[PriceEntry]) -> None:
+        self._cache = {}
         self._entries = entries
         self._base = list(entries)
         self._original = {e.code: e for e in entries}
@@ -165,6 +194,7 @@ class PriceListModel(QAbstractTableModel):
 
     def set_usd_rate(self, rate: Decimal | None) -> None:
         self._usd_rate = rate
+        self._cache.clear()
         self._refresh_columns(Column.WHOLESALE_LOCAL, Column.MARGIN)
 
     @property
@@ -173,6 +203,7 @@ class PriceListModel(QAbstractTableModel):
 
     def set_minimum_margin(self, percent: Decimal) -> None:
         self._minimum_margin = percent
+        self._cache.clear()
         self._refresh_columns(Column.NUMBER, Column.CONNECT_FEE)
 
     def total_rows(self) -> int:
@@ -291,6 +322,7 @@ class PriceListModel(QAbstractTableModel):
             new = make(self._entries[i])
             if new != self._entries[i]:
                 self._entries[i] = new
+                self._cache.pop(i, None)
                 changed += 1
         if changed:
             self._refresh_columns(Column.NUMBER, Column.CONNECT_FEE)
@@ -336,55 +368,55 @@ class PriceListModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
+        if role != _DISPLAY or orientation != Qt.Orientation.Horizontal:
             return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(Column):
-            return self._headers[Column(section)]
-        if orientation == Qt.Orientation.Vertical:
-            return None
-        return None
+        return self._header_texts[section] if 0 <= section < _N_COLUMNS else None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.column() in _EDITABLE:
-            base |= Qt.ItemFlag.ItemIsEditable
-        return base
+        return _FLAGS[index.column()] if 0 <= index.column() < _N_COLUMNS else _FLAGS[0]
+
+    def _row(self, view_row: int) -> _RowView:
+        """Texts and flags of one row, computed once per change (data() is hot)."""
+        source = self._visible[view_row]
+        cached = self._cache.get(source)
+        if cached is None:
+            entry = self._entries[source]
+            texts = tuple(self._text(source, entry, column) for column in Column)
+            cached = _RowView(
+                texts, self.is_below_margin(entry), self._original.get(entry.code) != entry,
+                entry.retail is None,
+            )
+            self._cache[source] = cached
+        return cached
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         row, column = index.row(), index.column()
-        if not (0 <= row < len(self._visible) and 0 <= column < len(Column)):
+        if not (0 <= row < len(self._visible) and 0 <= column < _N_COLUMNS):
             return None
-        source = self._visible[row]
-        entry = self._entries[source]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return self._text(source, entry, Column(column))
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column in _NUMERIC:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if role == BELOW_MARGIN_ROLE:
-            return self.is_below_margin(entry)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            if self.is_below_margin(entry):
+        if role in (_DISPLAY, _EDIT):
+            return self._row(row).texts[column]
+        if role == _ALIGN:
+            return _ALIGNMENT[column]
+        if role == _BACKGROUND:
+            view = self._row(row)
+            if view.below:
                 return _GUARD_BRUSH
-            if self._original.get(entry.code) != entry:
-                return _EDITED_BRUSH
-            return None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if entry.retail is None and column in (Column.RETAIL, Column.MARGIN):
+            return _EDITED_BRUSH if view.edited else None
+        if role == _FOREGROUND:
+            if column in _UNPRICED_COLUMNS and self._row(row).unpriced:
                 return _UNPRICED_FG
             return None
-        if role == Qt.ItemDataRole.FontRole:
-            if column in _EDITABLE and self._original.get(entry.code) != entry:
-                font = QFont()
-                font.setBold(True)
-                return font
+        if role == _FONT:
+            if column in _EDITABLE and self._row(row).edited:
+                return _BOLD
             return None
-        if role == Qt.ItemDataRole.ToolTipRole and self.is_below_margin(entry):
+        if role == BELOW_MARGIN_ROLE:
+            return self._row(row).below
+        if role == _TOOLTIP and self._row(row).below:
             return _tr("Retail price is below the minimum margin")
         return None
 

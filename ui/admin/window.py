@@ -31,14 +31,9 @@ _CTX = "AdminWindow"
 
 
 def _stylesheet() -> str:
-    """The cashier window's stylesheet plus the administration additions."""
-    style = resources.files("resources.style")
-    parts = []
-    for name in ("callshop.qss", "admin.qss"):
-        file = style / name
-        if file.is_file():
-            parts.append(file.read_text(encoding="utf-8"))
-    return "\n".join(parts)
+    """The administration additions; the cashier window's sheet is the application's
+    (``ui.app.load_stylesheet``), so this window looks like the rest of the till."""
+    return (resources.files("resources.style") / "admin.qss").read_text(encoding="utf-8")
 
 
 class AdminWindow(QMainWindow):

@@ -10,9 +10,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import func, select
 
+from callshop_pos.db.models.report_cells import ReportShift
 from callshop_pos.errors import PermissionDenied
 from callshop_pos.services import admin_prices, audit_view, carrier_account, payments
+from callshop_pos.services import settings as settings_service
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
 from callshop_pos.services.reports_admin import GroupBy, cost_minor, period_report, rate_on
@@ -148,3 +151,48 @@ def test_csv_and_pdf_export(shop, admin, filled) -> None:
     pdf = PdfReader(io.BytesIO(report_pdf(report, shop_name="Обаждане ООД")))
     content = pdf.pages[0].extract_text()
     assert "Обаждане ООД" in content and "Germany" in content
+
+
+def _direct_sql(shop: Shop, first: date, last: date, group_by: GroupBy):
+    from callshop_pos.services.reports_admin import build_period_report, usd_rates
+
+    with shop.db.read() as s:
+        return build_period_report(s, first=first, last=last, group_by=group_by, tz=SOFIA,
+                                   rates=usd_rates(s))
+
+
+@pytest.mark.parametrize("group_by", list(GroupBy))
+def test_cells_of_closed_shifts_give_the_same_report_as_the_calls(
+    shop, admin, filled, group_by
+) -> None:
+    first, last = date(2026, 2, 27), date(2026, 3, 10)
+    assert period_report(shop, admin, first, last, group_by) == _direct_sql(
+        shop, first, last, group_by)
+    with shop.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(ReportShift)) == 2
+
+
+def test_cells_follow_new_rates_new_closed_shifts_and_the_time_zone(
+    shop, admin, operator, filled
+) -> None:
+    first, last = date(2026, 3, 1), date(2026, 3, 6)
+    period_report(shop, admin, first, last, GroupBy.DAY)  # builds the cells
+    # a rate for a past day makes the cells of those days stale
+    admin_prices.set_usd_rate(shop, admin, Decimal("1.25"), date(2026, 3, 2))
+    report = period_report(shop, admin, first, last, GroupBy.DESTINATION)
+    assert report == _direct_sql(shop, first, last, GroupBy.DESTINATION)
+    specs, _, _ = filled
+    rates = [(date(2026, 2, 1), Decimal("0.921234")), (date(2026, 3, 2), Decimal("1.25")),
+             (date(2026, 3, 4), Decimal("0.87"))]
+    assert report.total.wholesale_cost_minor == _direct(specs, rates, first, last)["cost"]
+    # a shift closed later is summed by the next report
+    s3 = add_shift(shop, operator.user_id, T0 + timedelta(days=4), closed=True)
+    insert_calls(shop, random_calls(random.Random(11), 50, T0 + timedelta(days=4), 1, [s3]))
+    assert period_report(shop, admin, first, last, GroupBy.OPERATOR) == _direct_sql(
+        shop, first, last, GroupBy.OPERATOR)
+    # another time zone: every closed shift is summed again
+    settings_service.update_settings(shop, admin, timezone="America/New_York")
+    ny = period_report(shop, admin, first, last, GroupBy.DAY)
+    with shop.db.read() as s:
+        assert set(s.scalars(select(ReportShift.tz))) == {"America/New_York"}
+    assert ny.total.attempts != 0

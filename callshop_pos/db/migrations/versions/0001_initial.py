@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 12:19:16.045251
+Create Date: 2026-11-26 12:33:46.453688
 """
 
 from __future__ import annotations
@@ -248,6 +248,41 @@ def upgrade() -> None:
     with op.batch_alter_table('payments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_payments_shift_id'), ['shift_id'], unique=False)
 
+    op.create_table('report_cells',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('shift_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('dimension', sa.String(length=12), nullable=False),
+    sa.Column('value', sa.String(length=128), nullable=False),
+    sa.Column('attempts', sa.BigInteger(), nullable=False),
+    sa.Column('calls', sa.BigInteger(), nullable=False),
+    sa.Column('talk_seconds', sa.BigInteger(), nullable=False),
+    sa.Column('billable_seconds', sa.BigInteger(), nullable=False),
+    sa.Column('billed_minor', sa.BigInteger(), nullable=False),
+    sa.Column('revenue_minor', sa.BigInteger(), nullable=False),
+    sa.Column('unpaid', sa.BigInteger(), nullable=False),
+    sa.Column('unpaid_minor', sa.BigInteger(), nullable=False),
+    sa.Column('unserved', sa.BigInteger(), nullable=False),
+    sa.Column('unserved_minor', sa.BigInteger(), nullable=False),
+    sa.Column('unrated', sa.BigInteger(), nullable=False),
+    sa.Column('wholesale_micro_usd', sa.BigInteger(), nullable=False),
+    sa.Column('wholesale_cost_minor', sa.BigInteger(), nullable=False),
+    sa.Column('cost_without_rate', sa.BigInteger(), nullable=False),
+    sa.ForeignKeyConstraint(['shift_id'], ['shifts.id'], name=op.f('fk_report_cells_shift_id_shifts')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_cells'))
+    )
+    with op.batch_alter_table('report_cells', schema=None) as batch_op:
+        batch_op.create_index('ix_report_cells_dimension_day', ['dimension', 'day'], unique=False)
+        batch_op.create_index(batch_op.f('ix_report_cells_shift_id'), ['shift_id'], unique=False)
+
+    op.create_table('report_shifts',
+    sa.Column('shift_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=False, nullable=False),
+    sa.Column('tz', sa.String(length=64), nullable=False),
+    sa.Column('rates', sa.Text(), nullable=False),
+    sa.Column('built_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['shift_id'], ['shifts.id'], name=op.f('fk_report_shifts_shift_id_shifts')),
+    sa.PrimaryKeyConstraint('shift_id', name=op.f('pk_report_shifts'))
+    )
     op.create_table('call_corrections',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('call_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -421,6 +456,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_call_corrections_call_id'))
 
     op.drop_table('call_corrections')
+    op.drop_table('report_shifts')
+    with op.batch_alter_table('report_cells', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_report_cells_shift_id'))
+        batch_op.drop_index('ix_report_cells_dimension_day')
+
+    op.drop_table('report_cells')
     with op.batch_alter_table('payments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_payments_shift_id'))
 
