@@ -1,0 +1,300 @@
+"""The engine side of the IPC channel: serves one engine to many local clients."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import logging
+import os
+import socket
+import threading
+from collections import deque
+from collections.abc import Callable
+from multiprocessing import AuthenticationError
+from multiprocessing.connection import (
+    Connection,
+    Listener,
+    answer_challenge,
+    deliver_challenge,
+)
+from pathlib import Path
+from typing import Any
+
+from callshop_pos.errors import CallShopError, InvalidInput, NotFound
+from callshop_pos.lines.engine import CallFinished, EngineNews
+from callshop_pos.lines.ipc.wire import (
+    ADDRESS_FILE,
+    MAX_BACKLOG,
+    MAX_FRAME,
+    PROTOCOL,
+    SOCKET_FILE,
+    UNIX_PATH_MAX,
+    EngineApi,
+    call_json,
+    encode,
+    ensure_secret,
+    shut,
+    snapshot_json,
+    wake,
+    write_address,
+)
+from callshop_pos.lines.snapshot import BoothSnapshot
+
+__all__ = ["EngineServer"]
+
+log = logging.getLogger("callshop_pos.lines.ipc")
+
+
+class _Peer:
+    """One connected client: a reader thread, a writer thread, a coalescing outbox."""
+
+    def __init__(self, server: EngineServer, conn: Connection[Any, Any], number: int) -> None:
+        self.server = server
+        self.conn = conn
+        self.number = number
+        self._cond = threading.Condition()
+        self._queue: deque[list[Any]] = deque()  # slots: [message]
+        self._snap_slot: dict[str, list[Any]] = {}
+        self._closed = False
+        self._unsubscribe: Callable[[], None] | None = None
+
+    def run(self) -> None:
+        try:
+            deliver_challenge(self.conn, self.server.authkey)
+            answer_challenge(self.conn, self.server.authkey)
+        except (AuthenticationError, EOFError, OSError) as exc:
+            if not self.server._closing:
+                    log.warning("IPC client %d refused: %s", self.number, exc or type(exc).__name__)
+            self._close_conn()
+            return
+        self._unsubscribe = self.server.engine.subscribe(self.push)
+        hello = {
+            "type": "hello",
+            "protocol": PROTOCOL,
+            "engine_pid": os.getpid(),
+            "booths": [snapshot_json(s) for s in self.server.engine.snapshots()],
+        }
+        self.push_message(hello)
+        writer = threading.Thread(
+            target=self._write_loop, name=f"ipc-writer-{self.number}", daemon=True
+        )
+        writer.start()
+        try:
+            self._read_loop()
+        finally:
+            self.close()
+            writer.join(5)
+
+    def _read_loop(self) -> None:
+        while not self._closed:
+            try:
+                frame = self.conn.recv_bytes(MAX_FRAME)
+            except (EOFError, OSError, TypeError):  # TypeError: closed meanwhile
+                return
+            try:
+                request = json.loads(frame.decode("utf-8"))
+                if not isinstance(request, dict):
+                    raise ValueError("a request is a JSON object")
+            except ValueError as exc:
+                self.push_message(
+                    {"type": "reply", "id": None, "ok": False, "error": f"bad request: {exc}",
+                     "kind": "invalid"}
+                )
+                continue
+            self.push_message(self.server.handle(request))
+
+    def push(self, news: EngineNews) -> None:
+        """Engine thread: queue news for this client (never blocks)."""
+        if isinstance(news, BoothSnapshot):
+            with self._cond:
+                slot = self._snap_slot.get(news.booth)
+                if slot is not None:
+                    slot[0] = news  # not sent yet: the newer state replaces it
+                    return
+            slot = [news]
+            with self._cond:
+                self._snap_slot[news.booth] = slot
+                self._enqueue(slot)
+        else:
+            with self._cond:
+                self._enqueue([news])
+
+    def push_message(self, message: dict[str, Any]) -> None:
+        with self._cond:
+            self._enqueue([message])
+
+    def _enqueue(self, slot: list[Any]) -> None:
+        if self._closed:
+            return
+        if len(self._queue) >= MAX_BACKLOG:
+            log.warning("IPC client %d too far behind; disconnecting it", self.number)
+            self._closed = True
+            self._cond.notify_all()
+            return
+        self._queue.append(slot)
+        self._cond.notify()
+
+    def _write_loop(self) -> None:
+        while True:
+            with self._cond:
+                while not self._queue and not self._closed:
+                    self._cond.wait()
+                if self._closed:
+                    break
+                slot = self._queue.popleft()
+                item = slot[0]
+                if isinstance(item, BoothSnapshot) and self._snap_slot.get(item.booth) is slot:
+                    del self._snap_slot[item.booth]
+            try:
+                self.conn.send_bytes(encode(_message(item)))
+            except (OSError, ValueError, TypeError):
+                break
+        self.close()
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        self._close_conn()
+        self.server._forget(self)
+
+    def _close_conn(self) -> None:
+        shut(self.conn)
+
+
+def _message(item: object) -> dict[str, Any]:
+    if isinstance(item, BoothSnapshot):
+        return {"type": "snapshot", "booth": snapshot_json(item)}
+    if isinstance(item, CallFinished):
+        return {"type": "call_finished", "call": call_json(item)}
+    assert isinstance(item, dict)
+    return item
+
+
+class EngineServer:
+    """Serves an engine to any number of local clients (see the module docstring)."""
+
+    def __init__(self, engine: EngineApi, data_dir: Path, *, force_tcp: bool = False) -> None:
+        self.engine = engine
+        self.data_dir = data_dir
+        self.authkey = ensure_secret(data_dir)
+        self._force_tcp = force_tcp
+        self._listener: Listener | None = None
+        self._thread: threading.Thread | None = None
+        self._peers: set[_Peer] = set()
+        self._lock = threading.Lock()
+        self._numbers = itertools.count(1)
+        self._closing = False
+        self.address: str | tuple[str, int] | None = None
+
+    def start(self) -> None:
+        """Listen and publish the address; returns at once (accepts on a thread)."""
+        sock_path = self.data_dir / SOCKET_FILE
+        use_unix = (
+            not self._force_tcp
+            and hasattr(socket, "AF_UNIX")
+            and len(str(sock_path)) < UNIX_PATH_MAX
+        )
+        if use_unix:
+            with contextlib.suppress(FileNotFoundError):
+                sock_path.unlink()  # a stale socket of a dead engine (we hold the lock)
+            listener = Listener(str(sock_path), "AF_UNIX", backlog=16)
+            os.chmod(sock_path, 0o600)
+            self.address = str(sock_path)
+            write_address(self.data_dir, "AF_UNIX", self.address)
+        else:
+            listener = Listener(("127.0.0.1", 0), "AF_INET", backlog=16)
+            host, port = listener.address
+            self.address = (str(host), int(port))
+            write_address(self.data_dir, "AF_INET", [host, port])
+        self._listener = listener
+        self._thread = threading.Thread(target=self._accept_loop, name="ipc-accept", daemon=True)
+        self._thread.start()
+
+    def _accept_loop(self) -> None:
+        listener = self._listener
+        assert listener is not None
+        while not self._closing:
+            try:
+                conn = listener.accept()
+            except OSError:
+                if self._closing:
+                    return
+                log.exception("IPC accept failed")
+                continue
+            peer = _Peer(self, conn, next(self._numbers))
+            with self._lock:
+                self._peers.add(peer)
+            threading.Thread(target=peer.run, name=f"ipc-client-{peer.number}", daemon=True).start()
+
+    def _forget(self, peer: _Peer) -> None:
+        with self._lock:
+            self._peers.discard(peer)
+
+    @property
+    def client_count(self) -> int:
+        with self._lock:
+            return len(self._peers)
+
+    def handle(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Run one client request on the engine; always returns a reply."""
+        rid = request.get("id")
+        try:
+            result = self._dispatch(request)
+        except NotFound as exc:
+            return {"type": "reply", "id": rid, "ok": False, "error": str(exc), "kind": "not_found"}
+        except (InvalidInput, KeyError, TypeError, ValueError) as exc:
+            text = str(exc) if isinstance(exc, InvalidInput) else f"bad request: {exc!r}"
+            return {"type": "reply", "id": rid, "ok": False, "error": text, "kind": "invalid"}
+        except CallShopError as exc:
+            return {"type": "reply", "id": rid, "ok": False, "error": str(exc), "kind": "refused"}
+        except Exception as exc:
+            log.exception("IPC request %r failed", request.get("cmd"))
+            return {"type": "reply", "id": rid, "ok": False, "error": f"engine error: {exc}",
+                    "kind": "internal"}
+        return {"type": "reply", "id": rid, "ok": True, "result": result}
+
+    def _dispatch(self, request: dict[str, Any]) -> object:
+        cmd = request.get("cmd")
+        engine = self.engine
+        if cmd == "ping":
+            return {"pid": os.getpid()}
+        if cmd == "refresh":
+            return [snapshot_json(s) for s in engine.refresh()]
+        booth = request["booth"]
+        if not isinstance(booth, str):
+            raise InvalidInput("booth must be a name")
+        if cmd == "lock":
+            return snapshot_json(engine.lock(booth, bool(request.get("hang_up", False))))
+        if cmd == "unlock":
+            return snapshot_json(engine.unlock(booth))
+        if cmd == "hang_up":
+            return snapshot_json(engine.hang_up(booth))
+        if cmd == "set_deposit":
+            amount = request.get("amount_minor")
+            if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int)):
+                raise InvalidInput("amount_minor must be an integer number of minor units")
+            top_up = bool(request.get("top_up", False))
+            return snapshot_json(engine.set_deposit(booth, amount, top_up))
+        raise InvalidInput(f"unknown command {cmd!r}")
+
+    def close(self) -> None:
+        """Stop listening and disconnect every client."""
+        self._closing = True
+        wake(self.address)
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            with contextlib.suppress(OSError):
+                listener.close()
+        with self._lock:
+            peers = list(self._peers)
+        for peer in peers:
+            peer.close()
+        if self._thread is not None:
+            self._thread.join(5)
+        with contextlib.suppress(OSError):
+            (self.data_dir / ADDRESS_FILE).unlink()
