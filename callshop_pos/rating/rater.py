@@ -93,9 +93,9 @@ class Quote(NamedTuple):
 
 # A compiled tariff: (2A, 2B, D, 2D, rate) of billing.Tariff, flattened for speed.
 _Band = tuple[int, int, int, int, Decimal]
-# A compiled entry: (entry, 2 × wholesale micro-USD per minute, grace, initial,
-# increment, peak band or None, off-peak band or None).
-_Compiled = tuple[PriceEntry, int, int, int, int, _Band | None, _Band | None]
+# A compiled entry: (entry, code, country, 2 × wholesale micro-USD per minute,
+# grace, initial, increment, peak band or None, off-peak band or None).
+_Compiled = tuple[PriceEntry, str, str, int, int, int, int, _Band | None, _Band | None]
 
 
 def _band(rate: Decimal | None, connect_fee: Decimal, digits: int) -> _Band | None:
@@ -109,6 +109,8 @@ def _band(rate: Decimal | None, connect_fee: Decimal, digits: int) -> _Band | No
 def _compile(entry: PriceEntry, digits: int) -> _Compiled:
     return (
         entry,
+        entry.code,
+        entry.country,
         2 * int(entry.wholesale_usd.scaleb(6)),
         entry.grace,
         entry.initial,
@@ -244,7 +246,7 @@ class Rater:
         return _compile(entry, self.digits)  # an entry from elsewhere: same rules
 
     def _band_for(self, compiled: _Compiled, answered_at: datetime) -> tuple[_Band | None, bool]:
-        peak, off = compiled[5], compiled[6]
+        *_, peak, off = compiled
         if (
             off is not None
             and self._flags is not None
@@ -265,8 +267,9 @@ class Rater:
         band, offpeak = self._band_for(compiled, answered_at)
         if band is None:
             return None
+        grace, initial, increment = compiled[4:7]
         billable, price = _billable_and_price(
-            band, compiled[2], compiled[3], compiled[4], round_duration(duration_s)
+            band, grace, initial, increment, round_duration(duration_s)
         )
         return Charge(billable, price, offpeak, band[4])
 
@@ -279,10 +282,10 @@ class Rater:
         the first block is not covered or the entry has no retail price.
         """
         compiled = self._compiled(entry)
-        band = compiled[6] if offpeak and compiled[6] is not None else compiled[5]
+        _entry, _code, _country, _w2, grace, initial, increment, peak, off = compiled
+        band = off if offpeak and off is not None else peak
         if band is None:
             return 0
-        grace, initial, increment = compiled[2], compiled[3], compiled[4]
         tariff_max = Tariff(band[4], entry.connect_fee, self.digits).max_billable_within(
             budget_minor
         )
@@ -310,7 +313,7 @@ class Rater:
                 if compiled is not None:
                     break
             if compiled is not None:
-                entry, w2, grace, initial, increment, band, off = compiled
+                _entry, code, country, w2, grace, initial, increment, band, off = compiled
                 offpeak = False
                 if off is not None:
                     flags = self._flags
@@ -324,13 +327,14 @@ class Rater:
                         billable = initial
                         if d > initial:
                             billable -= (initial - d) // increment * increment
-                        price = (band[0] + billable * band[1] + band[2]) // band[3]
+                        a2, b2, half, d2, _rate = band
+                        price = (a2 + billable * b2 + half) // d2
                     rating.__dict__.update(
                         status=RATED,
                         number=number,
                         normalized=normalized,
-                        prefix=entry.code,
-                        country=entry.country,
+                        prefix=code,
+                        country=country,
                         duration_s=d,
                         billable_seconds=billable,
                         price_minor=price,
@@ -344,8 +348,8 @@ class Rater:
                     status=UNRATED,
                     number=number,
                     normalized=normalized,
-                    prefix=entry.code,
-                    country=entry.country,
+                    prefix=code,
+                    country=country,
                     duration_s=d,
                     billable_seconds=0,
                     price_minor=None,

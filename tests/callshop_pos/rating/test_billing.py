@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from callshop_pos.rating import (
@@ -17,6 +17,10 @@ from callshop_pos.rating import (
     round_duration,
     wholesale_micro,
 )
+
+# The shared 2-core machine can be slow: no per-example deadline (a slow example is
+# not a wrong one); generation speed is not what these tests check.
+_RELAXED = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
 
 
 @pytest.mark.parametrize(
@@ -46,6 +50,7 @@ def test_billable_seconds(d: int, grace: int, initial: int, increment: int, expe
     assert billable_seconds(d, grace, initial, increment) == expected
 
 
+@settings(**_RELAXED)
 @given(st.integers(0, 100_000), st.integers(0, 120), st.integers(1, 600), st.integers(1, 600))
 def test_billable_seconds_matches_the_rule(
     d: int, grace: int, initial: int, increment: int
@@ -114,6 +119,7 @@ def test_retail_price_other_currency_digits() -> None:
 _rates = st.decimals(min_value=0, max_value=50, places=6, allow_nan=False, allow_infinity=False)
 
 
+@settings(**_RELAXED)
 @given(_rates, _rates, st.integers(0, 36_000), st.integers(0, 4))
 def test_retail_price_equals_exact_decimal_rounded_once(
     fee: Decimal, rate: Decimal, billable: int, digits: int
@@ -142,6 +148,7 @@ def test_wholesale(rate: str, d: int, micro: int) -> None:
     assert wholesale_micro(Decimal(rate), d) == micro
 
 
+@settings(**_RELAXED)
 @given(_rates, st.integers(0, 100_000))
 def test_wholesale_is_exact(rate: Decimal, d: int) -> None:
     exact = Decimal(rate) * d * 1_000_000 / 60
@@ -157,6 +164,7 @@ def test_wholesale_with_fractional_seconds_and_more_decimals() -> None:
         wholesale_micro(Decimal("0.1"), 1.5)  # type: ignore[arg-type]
 
 
+@settings(**_RELAXED)
 @given(_rates, _rates, st.integers(0, 5_000), st.integers(0, 3))
 def test_max_billable_within_is_the_largest_affordable(
     rate: Decimal, fee: Decimal, budget: int, digits: int

@@ -5,11 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from callshop_pos.errors import InvalidInput
 from callshop_pos.rating import PriceEntry, PriceIndex
+
+# The shared 2-core machine can be slow: no per-example deadline (a slow example is
+# not a wrong one); generation speed is not what these tests check.
+_RELAXED = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
 
 
 def _entry(code: str, retail: str | None = "0.10") -> PriceEntry:
@@ -72,10 +76,18 @@ def _brute_force(entries: list[PriceEntry], number: str) -> PriceEntry | None:
     return best
 
 
-_codes = st.lists(st.from_regex(r"[0-9]{1,8}", fullmatch=True), unique=True, max_size=60)
+_DIGITS = "0123456789"
+# Few digits make prefixes of one another common, which is what needs testing.
+_codes = st.lists(
+    st.text("0123", min_size=1, max_size=6) | st.text(_DIGITS, min_size=1, max_size=8),
+    unique=True,
+    max_size=60,
+)
+_numbers = st.lists(st.text("0123", max_size=12) | st.text(_DIGITS, max_size=16), max_size=30)
 
 
-@given(_codes, st.lists(st.from_regex(r"[0-9]{0,16}", fullmatch=True), max_size=30), st.data())
+@settings(**_RELAXED)
+@given(_codes, _numbers, st.data())
 def test_index_agrees_with_a_brute_force_scan(
     codes: list[str], numbers: list[str], data: st.DataObject
 ) -> None:

@@ -9,6 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from callshop_pos.cli import build_parser, run
+
 ROOT = Path(__file__).resolve().parents[3]
 SAMPLE = ROOT / "resources" / "prices" / "sample.csv"
 OFFPEAK = "Mon-Fri 20:00-08:00,Sat-Sun 00:00-24:00"
@@ -145,26 +149,43 @@ def test_bad_call_file_names_the_lines_and_writes_nothing(tmp_path: Path) -> Non
     assert not out.exists()
 
 
-def test_missing_column_bad_price_list_and_bad_settings(tmp_path: Path) -> None:
+def _run_in_process(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str]:
+    """The same command through the CLI frame, in this process (fast error-path checks)."""
+    code = run(build_parser().parse_args(["rate", *map(str, args)]))
+    return code, capsys.readouterr().err
+
+
+def test_missing_column_bad_price_list_and_bad_settings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     calls = _write(tmp_path / "calls.csv", "number,duration\n0888123456,60\n")
-    result = _run("--prices", SAMPLE, calls)
-    assert result.returncode != 0 and "missing column 'answered_at'" in result.stderr
+    code, err = _run_in_process(capsys, "--prices", SAMPLE, calls)
+    assert code == 1 and "line 1: missing column 'answered_at'" in err
 
-    good_calls = _write(
-        tmp_path / "good.csv", "number,answered_at,duration\n1,2026-01-01T00:00,1\n"
-    )
+    good = _write(tmp_path / "good.csv", "number,answered_at,duration\n1,2026-01-01T00:00,1\n")
     prices = _write(tmp_path / "p.csv", "country,code,wholesale_usd,retail\nX,1,abc,0.1\n")
-    result = _run("--prices", prices, good_calls)
-    assert result.returncode != 0
-    assert "line 2: wholesale_usd is not a number: 'abc'" in result.stderr
+    code, err = _run_in_process(capsys, "--prices", prices, good)
+    assert code == 1 and "line 2: wholesale_usd is not a number: 'abc'" in err
 
-    result = _run("--prices", SAMPLE, "--offpeak", "Mon-Fri 25:00-08:00", good_calls)
-    assert result.returncode != 0 and "off-peak" in result.stderr
+    code, err = _run_in_process(
+        capsys, "--prices", SAMPLE, "--offpeak", "Mon-Fri 25:00-08:00", good
+    )
+    assert code == 1 and "off-peak" in err
 
-    result = _run("--prices", SAMPLE, "--tz", "Mars/Olympus", good_calls)
-    assert result.returncode != 0 and "unknown time zone" in result.stderr
+    code, err = _run_in_process(capsys, "--prices", SAMPLE, "--tz", "Mars/Olympus", good)
+    assert code == 1 and "unknown time zone 'Mars/Olympus'" in err
 
-    result = _run("--prices", tmp_path / "missing.csv", good_calls)
-    assert result.returncode != 0 and "cannot read the price list" in result.stderr
-    for res in (result,):
-        assert "Traceback" not in res.stderr
+    code, err = _run_in_process(capsys, "--prices", SAMPLE, "--intl-prefixes", "00,x", good)
+    assert code == 1 and "international prefix" in err
+
+    code, err = _run_in_process(capsys, "--prices", tmp_path / "missing.csv", good)
+    assert code == 1 and "cannot read the price list" in err
+
+    code, err = _run_in_process(capsys, "--prices", SAMPLE, tmp_path / "none.csv")
+    assert code == 1 and "cannot read the call file" in err
+
+    bad_csv = _write(
+        tmp_path / "bad.csv", 'number,answered_at,duration\n"0888,2026-01-01T00:00,1\n'
+    )
+    code, err = _run_in_process(capsys, "--prices", SAMPLE, bad_csv)
+    assert code == 1 and "line 2: unreadable CSV" in err
