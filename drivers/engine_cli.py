@@ -163,9 +163,10 @@ def _serve(
         store=store,
         tariff=lambda: shop_tariff(shop),
         speed=args.speed,
-        # Every second of engine time; at high simulator speeds at most ~50 writes a
-        # real second (recovery then dates interrupted calls to within speed/50 s).
-        heartbeat_s=max(1.0, args.speed / 50),
+        # Every second of engine time; at high simulator speeds at most 10 writes a
+        # real second (recovery then dates interrupted calls to within speed/10 s of
+        # engine time, never past a hang-up that was still queued).
+        heartbeat_s=max(1.0, args.speed / 10),
         meter_every_s=max(1.0, 0.25 * args.speed),
         refresh_every_s=5.0 * args.speed,
     )
