@@ -27,9 +27,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from escpos.capabilities import get_profile
-from escpos.printer import Dummy
-
 from callshop_pos.receipts.layout import (
     PaperLine,
     layout_receipt,
@@ -62,6 +59,13 @@ _FALLBACKS = {
 }
 
 
+def _dummy(profile: str) -> Any:
+    """An in-memory python-escpos printer that collects the job's bytes."""
+    from escpos.printer import Dummy
+
+    return Dummy(profile=profile)
+
+
 def encode_text(text: str, codepage: str) -> bytes:
     """``text`` in ``codepage``; characters it lacks become look-alikes or "?"."""
     codec = codepage.lower()
@@ -75,6 +79,9 @@ def encode_text(text: str, codepage: str) -> bytes:
 
 
 def _codepage_number(profile: str, codepage: str) -> int:
+    # python-escpos loads its capability database (~1.5 s) on import: only when printing.
+    from escpos.capabilities import get_profile
+
     pages: dict[str, str] = get_profile(profile).profile_data["codePages"]
     for number, name in pages.items():
         if name.upper() == codepage.upper():
@@ -156,7 +163,7 @@ class EscPosPrinter:
         return self._job(lines, kick_drawer=False, logo=False)
 
     def drawer_bytes(self) -> bytes:
-        dummy = Dummy(profile=self.settings.profile)
+        dummy = _dummy(self.settings.profile)
         dummy.cashdraw(self.settings.drawer_pin)
         return bytes(dummy.output)
 
@@ -180,7 +187,7 @@ class EscPosPrinter:
 
     def _job(self, lines: list[PaperLine], *, kick_drawer: bool, logo: bool) -> bytes:
         settings = self.settings
-        dummy = Dummy(profile=settings.profile)
+        dummy = _dummy(settings.profile)
         dummy._raw(ESC_INIT + b"\x1bt" + bytes([self._esc_t]))
         if kick_drawer:
             dummy.cashdraw(settings.drawer_pin)
