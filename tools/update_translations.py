@@ -26,9 +26,15 @@ I18N = ROOT / "resources" / "i18n"
 LANGUAGES = ("bg",)
 
 
-def sources() -> list[Path]:
-    """The cashier window's modules (the admin window keeps its own catalogue)."""
-    return sorted(p for p in (ROOT / "ui").glob("*.py") if p.name != "__init__.py")
+def sources(catalogue: str = "callshop") -> list[Path]:
+    """The modules of one catalogue: ``callshop`` = the cashier window (``ui/*.py``),
+    ``admin`` = the administration window (``ui/admin/*.py``)."""
+    folder = ROOT / "ui" / ("admin" if catalogue == "admin" else "")
+    return sorted(p for p in folder.glob("*.py") if p.name != "__init__.py")
+
+
+#: Each catalogue is compiled to ``resources/i18n/<name>_<lang>.qm`` (ui/i18n.py loads both).
+CATALOGUES = ("callshop", "admin")
 
 
 def qt_translations() -> Path:
@@ -37,9 +43,9 @@ def qt_translations() -> Path:
     return Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
 
 
-def lupdate(ts: Path) -> None:
+def lupdate(ts: Path, catalogue: str = "callshop") -> None:
     subprocess.run(
-        ["pyside6-lupdate", *map(str, sources()), "-no-obsolete", "-locations", "none",
+        ["pyside6-lupdate", *map(str, sources(catalogue)), "-no-obsolete", "-locations", "none",
          "-ts", str(ts)],
         check=True, capture_output=True,
     )
@@ -52,9 +58,10 @@ def lrelease(ts: Path, qm: Path) -> None:
 
 def update() -> None:
     for lang in LANGUAGES:
-        ts = I18N / f"callshop_{lang}.ts"
-        lupdate(ts)
-        lrelease(ts, I18N / f"callshop_{lang}.qm")
+        for catalogue in CATALOGUES:
+            ts = I18N / f"{catalogue}_{lang}.ts"
+            lupdate(ts, catalogue)
+            lrelease(ts, I18N / f"{catalogue}_{lang}.qm")
         shutil.copyfile(qt_translations() / f"qtbase_{lang}.qm", I18N / f"qtbase_{lang}.qm")
 
 
@@ -63,18 +70,19 @@ def check() -> list[str]:
     problems: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         for lang in LANGUAGES:
-            shipped_ts = I18N / f"callshop_{lang}.ts"
-            fresh_ts = Path(tmp) / shipped_ts.name
-            shutil.copyfile(shipped_ts, fresh_ts)
-            lupdate(fresh_ts)
-            if fresh_ts.read_bytes() != shipped_ts.read_bytes():
-                problems.append(
-                    f"{shipped_ts.name} is out of date: run tools/update_translations.py")
-            fresh_qm = Path(tmp) / f"callshop_{lang}.qm"
-            lrelease(shipped_ts, fresh_qm)
-            shipped_qm = I18N / f"callshop_{lang}.qm"
-            if not shipped_qm.exists() or fresh_qm.read_bytes() != shipped_qm.read_bytes():
-                problems.append(f"{shipped_qm.name} is not compiled from {shipped_ts.name}")
+            for catalogue in CATALOGUES:
+                shipped_ts = I18N / f"{catalogue}_{lang}.ts"
+                fresh_ts = Path(tmp) / shipped_ts.name
+                shutil.copyfile(shipped_ts, fresh_ts)
+                lupdate(fresh_ts, catalogue)
+                if fresh_ts.read_bytes() != shipped_ts.read_bytes():
+                    problems.append(
+                        f"{shipped_ts.name} is out of date: run tools/update_translations.py")
+                fresh_qm = Path(tmp) / f"{catalogue}_{lang}.qm"
+                lrelease(shipped_ts, fresh_qm)
+                shipped_qm = I18N / f"{catalogue}_{lang}.qm"
+                if not shipped_qm.exists() or fresh_qm.read_bytes() != shipped_qm.read_bytes():
+                    problems.append(f"{shipped_qm.name} is not compiled from {shipped_ts.name}")
             if not (I18N / f"qtbase_{lang}.qm").exists():
                 problems.append(f"qtbase_{lang}.qm is missing")
     return problems

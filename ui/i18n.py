@@ -53,7 +53,7 @@ class Languages:
         QLocale.setDefault(self.locale())
         if language == "en":
             return
-        for name in (f"callshop_{language}.qm", f"qtbase_{language}.qm"):
+        for name in (f"callshop_{language}.qm", f"admin_{language}.qm", f"qtbase_{language}.qm"):
             translator = QTranslator(self._app)
             if not translator.load(str(I18N_DIR / name)):
                 raise FileNotFoundError(f"translation {I18N_DIR / name} is missing")

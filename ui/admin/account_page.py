@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -37,12 +38,17 @@ from ui.admin.common import (
     micro_usd_text,
     section_title,
     to_qdate,
-    tr,
 )
 
 __all__ = ["AccountPage"]
 
 _CTX = "Account"
+
+# Words shown from data; marked here so lupdate collects them.
+_DATA_WORDS = (
+    QT_TRANSLATE_NOOP("Account", "bank"),
+    QT_TRANSLATE_NOOP("Account", "cash"),
+)
 
 
 def _usd_micro(text: str) -> int:
@@ -55,12 +61,22 @@ def _usd_micro(text: str) -> int:
 
 def _columns() -> list[Col[Topup]]:
     return [
-        Col(tr(_CTX, "Date"), lambda t: t.value_date.isoformat()),
-        Col(tr(_CTX, "Amount USD"), lambda t: micro_usd_text(t.amount_micro_usd), True),
-        Col(tr(_CTX, "Paid by"), lambda t: tr(_CTX, t.method)),
-        Col(tr(_CTX, "Reference"), lambda t: t.reference),
-        Col(tr(_CTX, "Recorded"), lambda t: local_time_text(t.recorded_at)),
-        Col(tr(_CTX, "By"), lambda t: t.recorded_by),
+        Col(QCoreApplication.translate("Account", "Date"), lambda t: t.value_date.isoformat()),
+        Col(
+            QCoreApplication.translate("Account", "Amount USD"),
+            lambda t: micro_usd_text(t.amount_micro_usd),
+            True,
+        ),
+        Col(
+            QCoreApplication.translate("Account", "Paid by"),
+            lambda t: QCoreApplication.translate("Account", t.method),
+        ),
+        Col(QCoreApplication.translate("Account", "Reference"), lambda t: t.reference),
+        Col(
+            QCoreApplication.translate("Account", "Recorded"),
+            lambda t: local_time_text(t.recorded_at),
+        ),
+        Col(QCoreApplication.translate("Account", "By"), lambda t: t.recorded_by),
     ]
 
 
@@ -71,12 +87,12 @@ class AccountPage(QWidget):
         self.listing: TopupList | None = None
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
-        head.addWidget(section_title(tr(_CTX, "Carrier account")))
+        head.addWidget(section_title(QCoreApplication.translate("Account", "Carrier account")))
         head.addStretch(1)
         layout.addLayout(head)
 
         top = QHBoxLayout()
-        balance_box = QGroupBox(tr(_CTX, "Balance"))
+        balance_box = QGroupBox(QCoreApplication.translate("Account", "Balance"))
         balance_layout = QVBoxLayout(balance_box)
         self.balance_label = QLabel()
         self.balance_label.setObjectName("bigFigure")
@@ -86,17 +102,19 @@ class AccountPage(QWidget):
         balance_layout.addWidget(self.warning_label)
         balance_layout.addStretch(1)
         threshold_row = QHBoxLayout()
-        threshold_row.addWidget(QLabel(tr(_CTX, "Warn the cashier below USD")))
+        threshold_row.addWidget(
+            QLabel(QCoreApplication.translate("Account", "Warn the cashier below USD"))
+        )
         self.threshold_edit = QLineEdit()
         self.threshold_edit.setMaximumWidth(110)
-        self.threshold_button = QPushButton(tr(_CTX, "Set"))
+        self.threshold_button = QPushButton(QCoreApplication.translate("Account", "Set"))
         threshold_row.addWidget(self.threshold_edit)
         threshold_row.addWidget(self.threshold_button)
         threshold_row.addStretch(1)
         balance_layout.addLayout(threshold_row)
         top.addWidget(balance_box, 1)
 
-        add_box = QGroupBox(tr(_CTX, "Add a top-up"))
+        add_box = QGroupBox(QCoreApplication.translate("Account", "Add a top-up"))
         form = QFormLayout(add_box)
         self.amount_edit = QLineEdit()
         self.amount_edit.setPlaceholderText("500.00")
@@ -104,21 +122,21 @@ class AccountPage(QWidget):
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
         self.method_combo = QComboBox()
-        self.method_combo.addItem(tr(_CTX, "bank"), "bank")
-        self.method_combo.addItem(tr(_CTX, "cash"), "cash")
+        self.method_combo.addItem(QCoreApplication.translate("Account", "bank"), "bank")
+        self.method_combo.addItem(QCoreApplication.translate("Account", "cash"), "cash")
         self.reference_edit = QLineEdit()
-        self.add_button = QPushButton(tr(_CTX, "Add top-up"))
+        self.add_button = QPushButton(QCoreApplication.translate("Account", "Add top-up"))
         self.add_button.setObjectName("primary")
-        form.addRow(tr(_CTX, "Amount USD"), self.amount_edit)
-        form.addRow(tr(_CTX, "Value date"), self.date_edit)
-        form.addRow(tr(_CTX, "Paid by"), self.method_combo)
-        form.addRow(tr(_CTX, "Reference"), self.reference_edit)
+        form.addRow(QCoreApplication.translate("Account", "Amount USD"), self.amount_edit)
+        form.addRow(QCoreApplication.translate("Account", "Value date"), self.date_edit)
+        form.addRow(QCoreApplication.translate("Account", "Paid by"), self.method_combo)
+        form.addRow(QCoreApplication.translate("Account", "Reference"), self.reference_edit)
         form.addRow("", self.add_button)
         top.addWidget(add_box, 1)
         layout.addLayout(top)
 
         period = QHBoxLayout()
-        period.addWidget(QLabel(tr(_CTX, "Top-ups from")))
+        period.addWidget(QLabel(QCoreApplication.translate("Account", "Top-ups from")))
         end = today(shop)
         self.from_edit = QDateEdit(to_qdate(end.replace(day=1) - timedelta(days=62)))
         self.to_edit = QDateEdit(to_qdate(end))
@@ -126,9 +144,9 @@ class AccountPage(QWidget):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
         period.addWidget(self.from_edit)
-        period.addWidget(QLabel(tr(_CTX, "to")))
+        period.addWidget(QLabel(QCoreApplication.translate("Account", "to")))
         period.addWidget(self.to_edit)
-        self.show_button = QPushButton(tr(_CTX, "Show"))
+        self.show_button = QPushButton(QCoreApplication.translate("Account", "Show"))
         period.addWidget(self.show_button)
         period.addStretch(1)
         self.sum_label = QLabel()
@@ -158,7 +176,7 @@ class AccountPage(QWidget):
         self.listing = listing
         self.model.set_rows(listing.entries)
         self.sum_label.setText(
-            tr(_CTX, "{n} top-up(s), total USD {total}").format(
+            QCoreApplication.translate("Account", "{n} top-up(s), total USD {total}").format(
                 n=len(listing.entries), total=micro_usd_text(listing.total_micro_usd)
             )
         )
@@ -167,8 +185,9 @@ class AccountPage(QWidget):
         threshold = status.threshold_micro_usd or 0
         self.threshold_edit.setText(micro_usd_text(threshold).replace("\u2009", ""))
         self.warning_label.setText(
-            tr(_CTX, "Below the warning threshold — top up soon") if status.low
-            else tr(_CTX, "Above the warning threshold")
+            QCoreApplication.translate("Account", "Below the warning threshold — top up soon")
+            if status.low
+            else QCoreApplication.translate("Account", "Above the warning threshold")
         )
         self.warning_label.setObjectName("errorText" if status.low else "okText")
         self.balance_label.setProperty("low", status.low)
@@ -180,8 +199,12 @@ class AccountPage(QWidget):
         def action() -> object:
             amount = _usd_micro(self.amount_edit.text())
             return ledger.add_topup(
-                self.shop, self.actor, amount, from_qdate(self.date_edit.date()),
-                self.method_combo.currentData(), self.reference_edit.text(),
+                self.shop,
+                self.actor,
+                amount,
+                from_qdate(self.date_edit.date()),
+                self.method_combo.currentData(),
+                self.reference_edit.text(),
             )
 
         if call_service(self, action) is None:

@@ -3,6 +3,7 @@ status in plain words; corrections of closed shifts as new entries with a reason
 
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -31,22 +32,28 @@ from ui.admin.common import (
     local_time_text,
     section_title,
     to_qdate,
-    tr,
 )
 
 __all__ = ["AuditPage"]
 
 _CTX = "Audit"
 
+# Words shown from data; marked here so lupdate collects them.
+_DATA_WORDS = (
+    QT_TRANSLATE_NOOP("Audit", "paid"),
+    QT_TRANSLATE_NOOP("Audit", "unpaid"),
+    QT_TRANSLATE_NOOP("Audit", "unserved"),
+)
+
 
 def _columns() -> list[Col[JournalLine]]:
     return [
         Col("#", lambda e: str(e.seq), True),
-        Col(tr(_CTX, "When"), lambda e: local_time_text(e.at)),
-        Col(tr(_CTX, "User"), lambda e: e.user),
-        Col(tr(_CTX, "Action"), lambda e: e.action),
-        Col(tr(_CTX, "Subject"), lambda e: e.subject),
-        Col(tr(_CTX, "Details"), lambda e: e.details),
+        Col(QCoreApplication.translate("Audit", "When"), lambda e: local_time_text(e.at)),
+        Col(QCoreApplication.translate("Audit", "User"), lambda e: e.user),
+        Col(QCoreApplication.translate("Audit", "Action"), lambda e: e.action),
+        Col(QCoreApplication.translate("Audit", "Subject"), lambda e: e.subject),
+        Col(QCoreApplication.translate("Audit", "Details"), lambda e: e.details),
     ]
 
 
@@ -57,32 +64,40 @@ class AuditPage(QWidget):
         self.status: ChainStatus | None = None
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
-        head.addWidget(section_title(tr(_CTX, "Audit journal")))
+        head.addWidget(section_title(QCoreApplication.translate("Audit", "Audit journal")))
         head.addStretch(1)
-        self.verify_button = QPushButton(tr(_CTX, "Verify chain"))
+        self.verify_button = QPushButton(QCoreApplication.translate("Audit", "Verify chain"))
         head.addWidget(self.verify_button)
         layout.addLayout(head)
 
-        self.chain_label = QLabel(tr(_CTX, "Chain not checked yet"))
+        self.chain_label = QLabel(QCoreApplication.translate("Audit", "Chain not checked yet"))
         self.chain_label.setObjectName("chainStatus")
         self.chain_label.setWordWrap(True)
         layout.addWidget(self.chain_label)
 
         filters = QHBoxLayout()
         self.user_edit = QLineEdit()
-        self.user_edit.setPlaceholderText(tr(_CTX, "user"))
+        self.user_edit.setPlaceholderText(QCoreApplication.translate("Audit", "user"))
         self.action_edit = QLineEdit()
-        self.action_edit.setPlaceholderText(tr(_CTX, "action, e.g. prices or shift"))
+        self.action_edit.setPlaceholderText(
+            QCoreApplication.translate("Audit", "action, e.g. prices or shift")
+        )
         end = today(shop)
         self.from_edit = QDateEdit(to_qdate(end.replace(day=1)))
         self.to_edit = QDateEdit(to_qdate(end))
         for edit in (self.from_edit, self.to_edit):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
-        self.filter_button = QPushButton(tr(_CTX, "Filter"))
-        for widget in (self.user_edit, self.action_edit, QLabel(tr(_CTX, "from")),
-                       self.from_edit, QLabel(tr(_CTX, "to")), self.to_edit,
-                       self.filter_button):
+        self.filter_button = QPushButton(QCoreApplication.translate("Audit", "Filter"))
+        for widget in (
+            self.user_edit,
+            self.action_edit,
+            QLabel(QCoreApplication.translate("Audit", "from")),
+            self.from_edit,
+            QLabel(QCoreApplication.translate("Audit", "to")),
+            self.to_edit,
+            self.filter_button,
+        ):
             filters.addWidget(widget)
         layout.addLayout(filters)
 
@@ -92,24 +107,33 @@ class AuditPage(QWidget):
         self.view.verticalHeader().hide()
         self.view.setAlternatingRowColors(True)
         self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.view, 1)
 
-        box = QGroupBox(tr(_CTX, "Correct a call of a closed shift (adds an entry; edits nothing)"))
+        box = QGroupBox(
+            QCoreApplication.translate(
+                "Audit", "Correct a call of a closed shift (adds an entry; edits nothing)"
+            )
+        )
         row = QHBoxLayout(box)
         self.call_spin = QSpinBox()
         self.call_spin.setRange(1, 2_000_000_000)
         self.status_combo = QComboBox()
         for status in ("paid", "unpaid", "unserved"):
-            self.status_combo.addItem(tr(_CTX, status), status)
+            self.status_combo.addItem(QCoreApplication.translate("Audit", status), status)
         self.reason_edit = QLineEdit()
-        self.reason_edit.setPlaceholderText(tr(_CTX, "reason (required)"))
-        self.correct_button = QPushButton(tr(_CTX, "Record correction"))
-        for widget in (QLabel(tr(_CTX, "Call #")), self.call_spin,
-                       QLabel(tr(_CTX, "should be")), self.status_combo, self.reason_edit,
-                       self.correct_button):
+        self.reason_edit.setPlaceholderText(
+            QCoreApplication.translate("Audit", "reason (required)")
+        )
+        self.correct_button = QPushButton(QCoreApplication.translate("Audit", "Record correction"))
+        for widget in (
+            QLabel(QCoreApplication.translate("Audit", "Call #")),
+            self.call_spin,
+            QLabel(QCoreApplication.translate("Audit", "should be")),
+            self.status_combo,
+            self.reason_edit,
+            self.correct_button,
+        ):
             row.addWidget(widget)
         layout.addWidget(box)
 
@@ -121,8 +145,11 @@ class AuditPage(QWidget):
         lines = call_service(
             self,
             lambda: audit_view.journal_lines(
-                self.shop, self.actor, user=self.user_edit.text(),
-                action=self.action_edit.text(), date_from=from_qdate(self.from_edit.date()),
+                self.shop,
+                self.actor,
+                user=self.user_edit.text(),
+                action=self.action_edit.text(),
+                date_from=from_qdate(self.from_edit.date()),
                 date_to=from_qdate(self.to_edit.date()),
             ),
         )
@@ -136,7 +163,7 @@ class AuditPage(QWidget):
             return None
         self.status = status
         self.chain_label.setText(
-            tr(_CTX, "Journal chain: ") + status.text
+            QCoreApplication.translate("Audit", "Journal chain: ") + status.text
         )
         self.chain_label.setProperty("intact", status.intact)
         self.chain_label.style().unpolish(self.chain_label)
@@ -147,8 +174,11 @@ class AuditPage(QWidget):
         done = call_service(
             self,
             lambda: payments.correct_closed_shift_call(
-                self.shop, self.actor, self.call_spin.value(),
-                self.status_combo.currentData(), self.reason_edit.text(),
+                self.shop,
+                self.actor,
+                self.call_spin.value(),
+                self.status_combo.currentData(),
+                self.reason_edit.text(),
             ),
         )
         if done is None:

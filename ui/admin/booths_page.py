@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -28,25 +29,51 @@ from callshop_pos.services import settings as settings_service
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.booths import BoothInfo
 from callshop_pos.services.context import Shop
-from ui.admin.common import Col, RecordTableModel, call_service, minor_text, section_title, tr
+from ui.admin.common import Col, RecordTableModel, call_service, minor_text, section_title
 
 __all__ = ["BoothsPage"]
 
 _CTX = "Booths"
 
+# Words shown from data; marked here so lupdate collects them.
+_DATA_WORDS = (
+    QT_TRANSLATE_NOOP("Booths", "postpaid"),
+    QT_TRANSLATE_NOOP("Booths", "prepaid"),
+)
+
 
 def _columns() -> list[Col[BoothInfo]]:
     return [
-        Col(tr(_CTX, "Pos."), lambda b: str(b.position), True),
-        Col(tr(_CTX, "Booth"), lambda b: b.name),
-        Col(tr(_CTX, "Driver"), lambda b: b.driver.value),
-        Col(tr(_CTX, "Billing"), lambda b: tr(_CTX, b.billing.value)),
-        Col(tr(_CTX, "Deposit"), lambda b: minor_text(b.default_deposit_minor), True),
-        Col(tr(_CTX, "Cost cap"), lambda b: minor_text(b.cost_cap_minor), True),
-        Col(tr(_CTX, "Max s"), lambda b: "—" if b.max_duration_s is None
-            else str(b.max_duration_s), True),
-        Col(tr(_CTX, "Auto-lock"), lambda b: tr(_CTX, "yes") if b.auto_lock else ""),
-        Col(tr(_CTX, "Settings"), lambda b: json.dumps(b.driver_settings, sort_keys=True)),
+        Col(QCoreApplication.translate("Booths", "Pos."), lambda b: str(b.position), True),
+        Col(QCoreApplication.translate("Booths", "Booth"), lambda b: b.name),
+        Col(QCoreApplication.translate("Booths", "Driver"), lambda b: b.driver.value),
+        Col(
+            QCoreApplication.translate("Booths", "Billing"),
+            lambda b: QCoreApplication.translate("Booths", b.billing.value),
+        ),
+        Col(
+            QCoreApplication.translate("Booths", "Deposit"),
+            lambda b: minor_text(b.default_deposit_minor),
+            True,
+        ),
+        Col(
+            QCoreApplication.translate("Booths", "Cost cap"),
+            lambda b: minor_text(b.cost_cap_minor),
+            True,
+        ),
+        Col(
+            QCoreApplication.translate("Booths", "Max s"),
+            lambda b: "—" if b.max_duration_s is None else str(b.max_duration_s),
+            True,
+        ),
+        Col(
+            QCoreApplication.translate("Booths", "Auto-lock"),
+            lambda b: QCoreApplication.translate("Booths", "yes") if b.auto_lock else "",
+        ),
+        Col(
+            QCoreApplication.translate("Booths", "Settings"),
+            lambda b: json.dumps(b.driver_settings, sort_keys=True),
+        ),
     ]
 
 
@@ -66,7 +93,7 @@ class BoothsPage(QWidget):
         super().__init__(parent)
         self.shop, self.actor = shop, actor
         layout = QVBoxLayout(self)
-        layout.addWidget(section_title(tr(_CTX, "Booths")))
+        layout.addWidget(section_title(QCoreApplication.translate("Booths", "Booths")))
         self.model: RecordTableModel[BoothInfo] = RecordTableModel(_columns(), self)
         self.view = QTableView()
         self.view.setModel(self.model)
@@ -76,7 +103,7 @@ class BoothsPage(QWidget):
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.view, 1)
 
-        box = QGroupBox(tr(_CTX, "Booth"))
+        box = QGroupBox(QCoreApplication.translate("Booths", "Booth"))
         form = QFormLayout(box)
         self.name_edit = QLineEdit()
         self.position_spin = QSpinBox()
@@ -86,36 +113,45 @@ class BoothsPage(QWidget):
             self.driver_combo.addItem(driver.value, driver.value)
         self.driver_settings_edit = QLineEdit("{}")
         self.billing_combo = QComboBox()
-        self.billing_combo.addItem(tr(_CTX, "postpaid"), "postpaid")
-        self.billing_combo.addItem(tr(_CTX, "prepaid"), "prepaid")
+        self.billing_combo.addItem(QCoreApplication.translate("Booths", "postpaid"), "postpaid")
+        self.billing_combo.addItem(QCoreApplication.translate("Booths", "prepaid"), "prepaid")
         self.deposit_edit = QLineEdit()
         self.cap_edit = QLineEdit()
-        self.cap_edit.setPlaceholderText(tr(_CTX, "no cap"))
+        self.cap_edit.setPlaceholderText(QCoreApplication.translate("Booths", "no cap"))
         self.duration_spin = QSpinBox()
         self.duration_spin.setRange(0, 24 * 3600)
-        self.duration_spin.setSpecialValueText(tr(_CTX, "no limit"))
-        self.auto_lock_check = QCheckBox(tr(_CTX, "Lock after each call"))
-        form.addRow(tr(_CTX, "Name"), self.name_edit)
-        form.addRow(tr(_CTX, "Position in the grid"), self.position_spin)
-        form.addRow(tr(_CTX, "Driver"), self.driver_combo)
-        form.addRow(tr(_CTX, "Driver settings (JSON)"), self.driver_settings_edit)
-        form.addRow(tr(_CTX, "Billing"), self.billing_combo)
-        form.addRow(tr(_CTX, "Default deposit"), self.deposit_edit)
-        form.addRow(tr(_CTX, "Cost cap"), self.cap_edit)
-        form.addRow(tr(_CTX, "Max duration (s)"), self.duration_spin)
+        self.duration_spin.setSpecialValueText(QCoreApplication.translate("Booths", "no limit"))
+        self.auto_lock_check = QCheckBox(
+            QCoreApplication.translate("Booths", "Lock after each call")
+        )
+        form.addRow(QCoreApplication.translate("Booths", "Name"), self.name_edit)
+        form.addRow(
+            QCoreApplication.translate("Booths", "Position in the grid"), self.position_spin
+        )
+        form.addRow(QCoreApplication.translate("Booths", "Driver"), self.driver_combo)
+        form.addRow(
+            QCoreApplication.translate("Booths", "Driver settings (JSON)"),
+            self.driver_settings_edit,
+        )
+        form.addRow(QCoreApplication.translate("Booths", "Billing"), self.billing_combo)
+        form.addRow(QCoreApplication.translate("Booths", "Default deposit"), self.deposit_edit)
+        form.addRow(QCoreApplication.translate("Booths", "Cost cap"), self.cap_edit)
+        form.addRow(QCoreApplication.translate("Booths", "Max duration (s)"), self.duration_spin)
         form.addRow("", self.auto_lock_check)
         buttons = QHBoxLayout()
-        self.add_button = QPushButton(tr(_CTX, "Add"))
-        self.update_button = QPushButton(tr(_CTX, "Save changes"))
-        self.remove_button = QPushButton(tr(_CTX, "Remove"))
+        self.add_button = QPushButton(QCoreApplication.translate("Booths", "Add"))
+        self.update_button = QPushButton(QCoreApplication.translate("Booths", "Save changes"))
+        self.remove_button = QPushButton(QCoreApplication.translate("Booths", "Remove"))
         for button in (self.add_button, self.update_button, self.remove_button):
             buttons.addWidget(button)
         form.addRow("", self._wrap(buttons))
-        blocked = QGroupBox(tr(_CTX, "Blocked prefixes (never callable from booths)"))
+        blocked = QGroupBox(
+            QCoreApplication.translate("Booths", "Blocked prefixes (never callable from booths)")
+        )
         blocked_row = QHBoxLayout(blocked)
         self.blocked_edit = QLineEdit()
         self.blocked_edit.setPlaceholderText("900, 1900, 4470")
-        self.blocked_button = QPushButton(tr(_CTX, "Save"))
+        self.blocked_button = QPushButton(QCoreApplication.translate("Booths", "Save"))
         blocked_row.addWidget(self.blocked_edit)
         blocked_row.addWidget(self.blocked_button)
         lower = QHBoxLayout()
@@ -154,7 +190,8 @@ class BoothsPage(QWidget):
         self.billing_combo.setCurrentIndex(self.billing_combo.findData(booth.billing.value))
         self.deposit_edit.setText(minor_text(booth.default_deposit_minor).replace("\u2009", ""))
         self.cap_edit.setText(
-            "" if booth.cost_cap_minor is None
+            ""
+            if booth.cost_cap_minor is None
             else minor_text(booth.cost_cap_minor).replace("\u2009", "")
         )
         self.duration_spin.setValue(booth.max_duration_s or 0)
@@ -177,8 +214,12 @@ class BoothsPage(QWidget):
         }
 
     def add_booth(self) -> bool:
-        done = call_service(self, lambda: booths.add_booth(
-            self.shop, self.actor, self.name_edit.text(), **self.form_values()))
+        done = call_service(
+            self,
+            lambda: booths.add_booth(
+                self.shop, self.actor, self.name_edit.text(), **self.form_values()
+            ),
+        )
         self.refresh()
         return done is not None
 
@@ -207,6 +248,10 @@ class BoothsPage(QWidget):
 
     def save_blocked(self) -> bool:
         prefixes = tuple(p.strip() for p in self.blocked_edit.text().split(",") if p.strip())
-        done = call_service(self, lambda: settings_service.update_settings(
-            self.shop, self.actor, blocked_prefixes=prefixes))
+        done = call_service(
+            self,
+            lambda: settings_service.update_settings(
+                self.shop, self.actor, blocked_prefixes=prefixes
+            ),
+        )
         return done is not None

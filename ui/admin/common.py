@@ -86,7 +86,9 @@ def call_service(parent: QWidget | None, action: Callable[[], R], title: str = "
     try:
         return action()
     except CallShopError as exc:
-        QMessageBox.warning(parent, title or tr("Admin", "Not done"), str(exc))
+        QMessageBox.warning(
+            parent, title or QCoreApplication.translate("Admin", "Not done"), str(exc)
+        )
         return None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QDateEdit,
     QGroupBox,
@@ -30,7 +31,6 @@ from ui.admin.common import (
     local_time_text,
     section_title,
     to_qdate,
-    tr,
 )
 
 __all__ = ["FxPage"]
@@ -40,10 +40,16 @@ _CTX = "UsdRate"
 
 def _columns() -> list[Col[UsdRate]]:
     return [
-        Col(tr(_CTX, "From date"), lambda r: r.effective_on.isoformat()),
-        Col(tr(_CTX, "Local per USD"), lambda r: format(r.local_per_usd, "f"), True),
-        Col(tr(_CTX, "Set at"), lambda r: local_time_text(r.set_at)),
-        Col(tr(_CTX, "By"), lambda r: r.set_by),
+        Col(
+            QCoreApplication.translate("UsdRate", "From date"), lambda r: r.effective_on.isoformat()
+        ),
+        Col(
+            QCoreApplication.translate("UsdRate", "Local per USD"),
+            lambda r: format(r.local_per_usd, "f"),
+            True,
+        ),
+        Col(QCoreApplication.translate("UsdRate", "Set at"), lambda r: local_time_text(r.set_at)),
+        Col(QCoreApplication.translate("UsdRate", "By"), lambda r: r.set_by),
     ]
 
 
@@ -52,21 +58,26 @@ class FxPage(QWidget):
         super().__init__(parent)
         self.shop, self.actor = shop, actor
         layout = QVBoxLayout(self)
-        layout.addWidget(section_title(tr(_CTX, "USD rate")))
+        layout.addWidget(section_title(QCoreApplication.translate("UsdRate", "USD rate")))
         self.current_label = QLabel()
         self.current_label.setObjectName("bigFigure")
         layout.addWidget(self.current_label)
-        box = QGroupBox(tr(_CTX, "Set a new rate"))
+        box = QGroupBox(QCoreApplication.translate("UsdRate", "Set a new rate"))
         row = QHBoxLayout(box)
         self.rate_edit = QLineEdit()
         self.rate_edit.setPlaceholderText("0.925000")
         self.date_edit = QDateEdit(to_qdate(today(shop)))
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.set_button = QPushButton(tr(_CTX, "Set rate"))
+        self.set_button = QPushButton(QCoreApplication.translate("UsdRate", "Set rate"))
         self.set_button.setObjectName("primary")
-        for widget in (QLabel(tr(_CTX, "1 USD =")), self.rate_edit,
-                       QLabel(tr(_CTX, "local, from")), self.date_edit, self.set_button):
+        for widget in (
+            QLabel(QCoreApplication.translate("UsdRate", "1 USD =")),
+            self.rate_edit,
+            QLabel(QCoreApplication.translate("UsdRate", "local, from")),
+            self.date_edit,
+            self.set_button,
+        ):
             row.addWidget(widget)
         row.addStretch(1)
         layout.addWidget(box)
@@ -85,8 +96,9 @@ class FxPage(QWidget):
         self.model.set_rows(history)
         current = admin_prices.current_usd_rate(self.shop, self.actor)
         self.current_label.setText(
-            tr(_CTX, "Today 1 USD = {rate}").format(rate=current)
-            if current is not None else tr(_CTX, "No rate set yet")
+            QCoreApplication.translate("UsdRate", "Today 1 USD = {rate}").format(rate=current)
+            if current is not None
+            else QCoreApplication.translate("UsdRate", "No rate set yet")
         )
 
     def set_rate(self) -> bool:

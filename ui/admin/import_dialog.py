@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,7 +20,6 @@ from PySide6.QtWidgets import (
 
 from callshop_pos.money import BGN_PER_EUR
 from callshop_pos.rating.pricelist import COLUMNS, REQUIRED_COLUMNS
-from ui.admin.common import tr
 
 __all__ = ["ColumnMappingDialog", "file_headers", "guess_mapping"]
 
@@ -67,12 +67,15 @@ class ColumnMappingDialog(QDialog):
 
     def __init__(self, headers: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(tr("Admin", "Import price list — columns"))
+        self.setWindowTitle(QCoreApplication.translate("Admin", "Import price list — columns"))
         self._headers = headers
         layout = QVBoxLayout(self)
         hint = QLabel(
-            tr("Admin", "Choose which column of the file holds each of ours. "
-               "Columns of the file that are not chosen are ignored.")
+            QCoreApplication.translate(
+                "Admin",
+                "Choose which column of the file holds each of ours. "
+                "Columns of the file that are not chosen are ignored.",
+            )
         )
         hint.setObjectName("hint")
         hint.setWordWrap(True)
@@ -82,7 +85,7 @@ class ColumnMappingDialog(QDialog):
         guess = guess_mapping(headers)
         for ours in COLUMNS:
             combo = QComboBox()
-            combo.addItem(tr("Admin", "(not in the file)"), _IGNORE)
+            combo.addItem(QCoreApplication.translate("Admin", "(not in the file)"), _IGNORE)
             for header in headers:
                 combo.addItem(header, header)
             if ours in guess:
@@ -92,9 +95,9 @@ class ColumnMappingDialog(QDialog):
             self.combos[ours] = combo
         layout.addLayout(form)
         self.bgn = QCheckBox(
-            tr("Admin", "Retail prices are in BGN — convert to EUR at {rate}").format(
-                rate=BGN_PER_EUR
-            )
+            QCoreApplication.translate(
+                "Admin", "Retail prices are in BGN — convert to EUR at {rate}"
+            ).format(rate=BGN_PER_EUR)
         )
         layout.addWidget(self.bgn)
         self.error = QLabel("")
@@ -122,9 +125,15 @@ class ColumnMappingDialog(QDialog):
         missing = self.missing()
         values = [c.currentData() for c in self.combos.values() if c.currentData() != _IGNORE]
         if missing:
-            self.error.setText(tr("Admin", "Required: {cols}").format(cols=", ".join(missing)))
+            self.error.setText(
+                QCoreApplication.translate("Admin", "Required: {cols}").format(
+                    cols=", ".join(missing)
+                )
+            )
             return
         if len(values) != len(set(values)):
-            self.error.setText(tr("Admin", "A column of the file is chosen twice"))
+            self.error.setText(
+                QCoreApplication.translate("Admin", "A column of the file is chosen twice")
+            )
             return
         self.accept()

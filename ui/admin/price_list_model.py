@@ -60,22 +60,18 @@ class Column(IntEnum):
     CONNECT_FEE = 9
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("PriceListModel", text)
-
-
 def _headers() -> dict[Column, str]:
     return {
-        Column.NUMBER: _tr("No."),
-        Column.COUNTRY: _tr("Country"),
-        Column.CODE: _tr("Code"),
-        Column.WHOLESALE_USD: _tr("Wholesale USD"),
-        Column.WHOLESALE_LOCAL: _tr("Wholesale local"),
-        Column.RETAIL: _tr("Retail"),
-        Column.RETAIL_OFFPEAK: _tr("Off-peak"),
-        Column.MARGIN: _tr("Margin %"),
-        Column.INCREMENTS: _tr("Increments"),
-        Column.CONNECT_FEE: _tr("Connect fee"),
+        Column.NUMBER: QCoreApplication.translate("PriceListModel", "No."),
+        Column.COUNTRY: QCoreApplication.translate("PriceListModel", "Country"),
+        Column.CODE: QCoreApplication.translate("PriceListModel", "Code"),
+        Column.WHOLESALE_USD: QCoreApplication.translate("PriceListModel", "Wholesale USD"),
+        Column.WHOLESALE_LOCAL: QCoreApplication.translate("PriceListModel", "Wholesale local"),
+        Column.RETAIL: QCoreApplication.translate("PriceListModel", "Retail"),
+        Column.RETAIL_OFFPEAK: QCoreApplication.translate("PriceListModel", "Off-peak"),
+        Column.MARGIN: QCoreApplication.translate("PriceListModel", "Margin %"),
+        Column.INCREMENTS: QCoreApplication.translate("PriceListModel", "Increments"),
+        Column.CONNECT_FEE: QCoreApplication.translate("PriceListModel", "Connect fee"),
     }
 
 
@@ -105,7 +101,8 @@ _RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value
 _LEFT = int((Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value)
 _ALIGNMENT = tuple(_RIGHT if c in _NUMERIC else _LEFT for c in Column)
 _FLAGS = tuple(
-    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    Qt.ItemFlag.ItemIsEnabled
+    | Qt.ItemFlag.ItemIsSelectable
     | (Qt.ItemFlag.ItemIsEditable if c in _EDITABLE else Qt.ItemFlag.NoItemFlags)
     for c in Column
 )
@@ -170,8 +167,10 @@ class PriceListModel(QAbstractTableModel):
         self._keys = [e.country.casefold() for e in entries]
         self._order = list(range(len(entries)))
         if self._sort is not None:
-            self._order.sort(key=self._sort_key(Column(self._sort[0])),
-                             reverse=self._sort[1] == Qt.SortOrder.DescendingOrder)
+            self._order.sort(
+                key=self._sort_key(Column(self._sort[0])),
+                reverse=self._sort[1] == Qt.SortOrder.DescendingOrder,
+            )
         self._visible = self._matching(self._order, self._filter)
 
     def reset(self, entries: Sequence[PriceEntry]) -> None:
@@ -338,9 +337,7 @@ class PriceListModel(QAbstractTableModel):
         """Remove the retail prices (calls there become unrated); returns rows changed."""
         return self._replace(source_rows, lambda e: replace(e, retail=None, retail_offpeak=None))
 
-    def set_retail(
-        self, source_row: int, retail: Decimal | None, *, offpeak: bool = False
-    ) -> None:
+    def set_retail(self, source_row: int, retail: Decimal | None, *, offpeak: bool = False) -> None:
         """Set one row's retail (or off-peak) price; raises ``InvalidInput`` if not allowed."""
         entry = self._entries[source_row]
         if offpeak:
@@ -353,9 +350,7 @@ class PriceListModel(QAbstractTableModel):
 
     def _refresh_columns(self, first: Column, last: Column) -> None:
         if self._visible:
-            self.dataChanged.emit(
-                self.index(0, first), self.index(len(self._visible) - 1, last)
-            )
+            self.dataChanged.emit(self.index(0, first), self.index(len(self._visible) - 1, last))
 
     # ---- Qt model interface
 
@@ -385,7 +380,9 @@ class PriceListModel(QAbstractTableModel):
             entry = self._entries[source]
             texts = tuple(self._text(source, entry, column) for column in Column)
             cached = _RowView(
-                texts, self.is_below_margin(entry), self._original.get(entry.code) != entry,
+                texts,
+                self.is_below_margin(entry),
+                self._original.get(entry.code) != entry,
                 entry.retail is None,
             )
             self._cache[source] = cached
@@ -417,7 +414,9 @@ class PriceListModel(QAbstractTableModel):
         if role == BELOW_MARGIN_ROLE:
             return self._row(row).below
         if role == _TOOLTIP and self._row(row).below:
-            return _tr("Retail price is below the minimum margin")
+            return QCoreApplication.translate(
+                "PriceListModel", "Retail price is below the minimum margin"
+            )
         return None
 
     def _text(self, source: int, entry: PriceEntry, column: Column) -> str:
@@ -435,7 +434,11 @@ class PriceListModel(QAbstractTableModel):
                 return ""
             return _plain(wholesale_local(entry.wholesale_usd, rate), 4)
         if column == Column.RETAIL:
-            return _plain(entry.retail) if entry.retail is not None else _tr("not set")
+            return (
+                _plain(entry.retail)
+                if entry.retail is not None
+                else QCoreApplication.translate("PriceListModel", "not set")
+            )
         if column == Column.RETAIL_OFFPEAK:
             return _plain(entry.retail_offpeak)
         if column == Column.MARGIN:

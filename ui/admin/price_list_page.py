@@ -7,7 +7,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,7 +31,7 @@ from callshop_pos.services import admin_prices, prices
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
 from callshop_pos.services.price_editing import ROUNDING_STEPS
-from ui.admin.common import Col, RecordTableModel, call_service, local_time_text, section_title, tr
+from ui.admin.common import Col, RecordTableModel, call_service, local_time_text, section_title
 from ui.admin.import_dialog import ColumnMappingDialog, file_headers
 from ui.admin.price_list_model import Column, PriceListModel
 
@@ -43,18 +43,27 @@ _CTX = "PriceListPage"
 def _version_columns() -> list[Col[prices.PriceVersionInfo]]:
     def summary(v: prices.PriceVersionInfo) -> str:
         s = v.summary
-        return tr(_CTX, "+{a} −{r} ~{c}").format(
+        return QCoreApplication.translate("PriceListPage", "+{a} −{r} ~{c}").format(
             a=s.get("added", 0), r=s.get("removed", 0), c=s.get("changed", 0)
         )
 
     return [
-        Col(tr(_CTX, "Version"), lambda v: str(v.id) + (" ●" if v.active else ""), True),
-        Col(tr(_CTX, "Saved"), lambda v: local_time_text(v.created_at)),
-        Col(tr(_CTX, "By"), lambda v: v.created_by),
-        Col(tr(_CTX, "Source"), lambda v: v.source),
-        Col(tr(_CTX, "Rows"), lambda v: str(v.entry_count), True),
-        Col(tr(_CTX, "Changes"), summary),
-        Col(tr(_CTX, "Note"), lambda v: v.note),
+        Col(
+            QCoreApplication.translate("PriceListPage", "Version"),
+            lambda v: str(v.id) + (" ●" if v.active else ""),
+            True,
+        ),
+        Col(
+            QCoreApplication.translate("PriceListPage", "Saved"),
+            lambda v: local_time_text(v.created_at),
+        ),
+        Col(QCoreApplication.translate("PriceListPage", "By"), lambda v: v.created_by),
+        Col(QCoreApplication.translate("PriceListPage", "Source"), lambda v: v.source),
+        Col(
+            QCoreApplication.translate("PriceListPage", "Rows"), lambda v: str(v.entry_count), True
+        ),
+        Col(QCoreApplication.translate("PriceListPage", "Changes"), summary),
+        Col(QCoreApplication.translate("PriceListPage", "Note"), lambda v: v.note),
     ]
 
 
@@ -63,7 +72,7 @@ class VersionHistoryDialog(QDialog):
 
     def __init__(self, history: list[prices.PriceVersionInfo], parent: QWidget | None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(tr(_CTX, "Price-list versions"))
+        self.setWindowTitle(QCoreApplication.translate("PriceListPage", "Price-list versions"))
         self.resize(900, 420)
         layout = QVBoxLayout(self)
         self.model: RecordTableModel[prices.PriceVersionInfo] = RecordTableModel(
@@ -104,39 +113,49 @@ class PriceListPage(QWidget):
 
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
-        head.addWidget(section_title(tr(_CTX, "Price list")))
+        head.addWidget(section_title(QCoreApplication.translate("PriceListPage", "Price list")))
         self.rate_label = QLabel()
         self.rate_label.setObjectName("muted")
         head.addWidget(self.rate_label)
         head.addStretch(1)
-        self.import_button = QPushButton(tr(_CTX, "Import…"))
-        self.export_button = QPushButton(tr(_CTX, "Export…"))
-        self.history_button = QPushButton(tr(_CTX, "History"))
-        self.save_button = QPushButton(tr(_CTX, "Save as new version"))
+        self.import_button = QPushButton(QCoreApplication.translate("PriceListPage", "Import…"))
+        self.export_button = QPushButton(QCoreApplication.translate("PriceListPage", "Export…"))
+        self.history_button = QPushButton(QCoreApplication.translate("PriceListPage", "History"))
+        self.save_button = QPushButton(
+            QCoreApplication.translate("PriceListPage", "Save as new version")
+        )
         self.save_button.setObjectName("primary")
-        for button in (self.import_button, self.export_button, self.history_button,
-                       self.save_button):
+        for button in (
+            self.import_button,
+            self.export_button,
+            self.history_button,
+            self.save_button,
+        ):
             head.addWidget(button)
         layout.addLayout(head)
 
         tools = QHBoxLayout()
         self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText(tr(_CTX, "Filter: country name or dialling code"))
+        self.filter_edit.setPlaceholderText(
+            QCoreApplication.translate("PriceListPage", "Filter: country name or dialling code")
+        )
         self.filter_edit.setClearButtonEnabled(True)
         tools.addWidget(self.filter_edit, 2)
         tools.addSpacing(16)
-        tools.addWidget(QLabel(tr(_CTX, "Selection: markup %")))
+        tools.addWidget(QLabel(QCoreApplication.translate("PriceListPage", "Selection: markup %")))
         self.markup_edit = QLineEdit("30")
         self.markup_edit.setMaximumWidth(70)
         self.markup_edit.setAlignment(Qt.AlignmentFlag.AlignRight)
         tools.addWidget(self.markup_edit)
-        tools.addWidget(QLabel(tr(_CTX, "round to")))
+        tools.addWidget(QLabel(QCoreApplication.translate("PriceListPage", "round to")))
         self.step_combo = QComboBox()
         for step in ROUNDING_STEPS:
             self.step_combo.addItem(str(step), str(step))
         tools.addWidget(self.step_combo)
-        self.markup_button = QPushButton(tr(_CTX, "Apply markup"))
-        self.clear_button = QPushButton(tr(_CTX, "Clear retail"))
+        self.markup_button = QPushButton(
+            QCoreApplication.translate("PriceListPage", "Apply markup")
+        )
+        self.clear_button = QPushButton(QCoreApplication.translate("PriceListPage", "Clear retail"))
         tools.addWidget(self.markup_button)
         tools.addWidget(self.clear_button)
         layout.addLayout(tools)
@@ -153,11 +172,17 @@ class PriceListPage(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.COUNTRY, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((Column.NUMBER, 64), (Column.CODE, 96),
-                              (Column.WHOLESALE_USD, 128), (Column.WHOLESALE_LOCAL, 138),
-                              (Column.RETAIL, 84), (Column.RETAIL_OFFPEAK, 84),
-                              (Column.MARGIN, 92), (Column.INCREMENTS, 100),
-                              (Column.CONNECT_FEE, 108)):
+        for column, width in (
+            (Column.NUMBER, 64),
+            (Column.CODE, 96),
+            (Column.WHOLESALE_USD, 128),
+            (Column.WHOLESALE_LOCAL, 138),
+            (Column.RETAIL, 84),
+            (Column.RETAIL_OFFPEAK, 84),
+            (Column.MARGIN, 92),
+            (Column.INCREMENTS, 100),
+            (Column.CONNECT_FEE, 108),
+        ):
             self.view.setColumnWidth(column, width)
         layout.addWidget(self.view, 1)
 
@@ -187,17 +212,26 @@ class PriceListPage(QWidget):
         self.model.set_minimum_margin(view.minimum_margin_percent)
         self.model.reset(view.entries)
         if view.usd_rate is None:
-            self.rate_label.setText(tr(_CTX, "No USD rate set: margins cannot be shown"))
+            self.rate_label.setText(
+                QCoreApplication.translate(
+                    "PriceListPage", "No USD rate set: margins cannot be shown"
+                )
+            )
         else:
             self.rate_label.setText(
-                tr(_CTX, "version {v} · USD rate {rate} · minimum margin {m} %").format(
+                QCoreApplication.translate(
+                    "PriceListPage", "version {v} · USD rate {rate} · minimum margin {m} %"
+                ).format(
                     v=view.version_id or "—", rate=view.usd_rate, m=view.minimum_margin_percent
                 )
             )
 
     def _update_status(self, *_args: object) -> None:
         below = len(self.model.below_margin_codes())
-        text = tr(_CTX, "{shown} of {total} destinations · {edited} edited · {below} below margin")
+        text = QCoreApplication.translate(
+            "PriceListPage",
+            "{shown} of {total} destinations · {edited} edited · {below} below margin",
+        )
         self.status.setText(
             text.format(
                 shown=self.model.rowCount(),
@@ -219,17 +253,27 @@ class PriceListPage(QWidget):
     def _on_markup(self) -> None:
         rows = self.selected_rows()
         if not rows:
-            QMessageBox.information(self, tr(_CTX, "Markup"), tr(_CTX, "Select rows first."))
+            QMessageBox.information(
+                self,
+                QCoreApplication.translate("PriceListPage", "Markup"),
+                QCoreApplication.translate("PriceListPage", "Select rows first."),
+            )
             return
         rate = self.model.usd_rate
         if rate is None:
-            QMessageBox.warning(self, tr(_CTX, "Markup"), tr(_CTX, "Set the USD rate first."))
+            QMessageBox.warning(
+                self,
+                QCoreApplication.translate("PriceListPage", "Markup"),
+                QCoreApplication.translate("PriceListPage", "Set the USD rate first."),
+            )
             return
         try:
             markup = parse_decimal(self.markup_edit.text(), allow_comma=True)
             self.model.apply_markup(rows, rate, markup, Decimal(self.step_combo.currentData()))
         except (MoneyError, InvalidInput) as exc:
-            QMessageBox.warning(self, tr(_CTX, "Markup"), str(exc))
+            QMessageBox.warning(
+                self, QCoreApplication.translate("PriceListPage", "Markup"), str(exc)
+            )
 
     def _on_clear(self) -> None:
         self.model.clear_retail(self.selected_rows())
@@ -238,22 +282,30 @@ class PriceListPage(QWidget):
         """Save the working copy as a new version (after the margin guard); True if saved."""
         diff = self.model.diff()
         if diff.empty:
-            QMessageBox.information(self, tr(_CTX, "Save"), tr(_CTX, "Nothing has changed."))
+            QMessageBox.information(
+                self,
+                QCoreApplication.translate("PriceListPage", "Save"),
+                QCoreApplication.translate("PriceListPage", "Nothing has changed."),
+            )
             return False
         below = self.model.below_margin_codes()
         if below:
             shown = ", ".join(below[:10]) + (" …" if len(below) > 10 else "")
-            question = tr(
-                _CTX,
+            question = QCoreApplication.translate(
+                "PriceListPage",
                 "{n} destination(s) are priced below the minimum margin of {m} %: {codes}.\n"
                 "Save anyway?",
             ).format(n=len(below), m=self.model.minimum_margin, codes=shown)
-            if not self.ask(self, tr(_CTX, "Margin guard"), question):
+            if not self.ask(
+                self, QCoreApplication.translate("PriceListPage", "Margin guard"), question
+            ):
                 return False
         note = self.ask_note(
-            self, tr(_CTX, "Save price list"),
-            tr(_CTX, "Changes: {summary}\nNote for the version history:").format(
-                summary=diff.summary()),
+            self,
+            QCoreApplication.translate("PriceListPage", "Save price list"),
+            QCoreApplication.translate(
+                "PriceListPage", "Changes: {summary}\nNote for the version history:"
+            ).format(summary=diff.summary()),
             diff.summary(),
         )
         if note is None:
@@ -273,10 +325,14 @@ class PriceListPage(QWidget):
         done = call_service(
             self,
             lambda: prices.import_price_list(
-                self.shop, self.actor, data, path.name, mapping=mapping,
+                self.shop,
+                self.actor,
+                data,
+                path.name,
+                mapping=mapping,
                 retail_in_bgn=retail_in_bgn,
             ),
-            tr(_CTX, "Import refused"),
+            QCoreApplication.translate("PriceListPage", "Import refused"),
         )
         if done is None:
             return False
@@ -285,7 +341,10 @@ class PriceListPage(QWidget):
 
     def _on_import(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
-            self, tr(_CTX, "Import price list"), "", tr(_CTX, "CSV files (*.csv);;All files (*)")
+            self,
+            QCoreApplication.translate("PriceListPage", "Import price list"),
+            "",
+            QCoreApplication.translate("PriceListPage", "CSV files (*.csv);;All files (*)"),
         )
         if not name:
             return
@@ -303,7 +362,10 @@ class PriceListPage(QWidget):
 
     def _on_export(self) -> None:
         name, _ = QFileDialog.getSaveFileName(
-            self, tr(_CTX, "Export price list"), "prices.csv", tr(_CTX, "CSV files (*.csv)")
+            self,
+            QCoreApplication.translate("PriceListPage", "Export price list"),
+            "prices.csv",
+            QCoreApplication.translate("PriceListPage", "CSV files (*.csv)"),
         )
         if name:
             self.export_to(Path(name))

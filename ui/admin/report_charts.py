@@ -15,11 +15,10 @@ from PySide6.QtCharts import (
     QHorizontalBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, Qt
+from PySide6.QtCore import QCoreApplication, QMargins, Qt
 from PySide6.QtGui import QColor, QPainter
 
 from callshop_pos.services.reports_admin import ReportRow
-from ui.admin.common import tr
 
 __all__ = ["daily_chart", "top_destinations_chart"]
 
@@ -60,9 +59,9 @@ def _value_axis(values: list[float]) -> QValueAxis:
 
 def daily_chart(rows: list[ReportRow]) -> QChartView:
     """Revenue and profit per day (bars), one category per day (``MM-DD``)."""
-    chart = _chart(tr("Reports", "Revenue and profit per day"))
-    revenue = QBarSet(tr("Reports", "Revenue"))
-    profit = QBarSet(tr("Reports", "Profit"))
+    chart = _chart(QCoreApplication.translate("Reports", "Revenue and profit per day"))
+    revenue = QBarSet(QCoreApplication.translate("Reports", "Revenue"))
+    profit = QBarSet(QCoreApplication.translate("Reports", "Profit"))
     revenue.setColor(_REVENUE)
     profit.setColor(_PROFIT)
     values: list[float] = []
@@ -93,12 +92,12 @@ def daily_chart(rows: list[ReportRow]) -> QChartView:
 
 def top_destinations_chart(rows: list[ReportRow], n: int = 10) -> QChartView:
     """The ``n`` destinations with the most revenue (horizontal bars, largest on top)."""
-    chart = _chart(tr("Reports", "Top destinations by revenue"))
+    chart = _chart(QCoreApplication.translate("Reports", "Top destinations by revenue"))
     top = sorted(rows, key=lambda r: (-r.revenue_minor, r.key))[:n]
     top.reverse()  # the largest is drawn last, i.e. on top
-    revenue = QBarSet(tr("Reports", "Revenue"))
+    revenue = QBarSet(QCoreApplication.translate("Reports", "Revenue"))
     revenue.setColor(_REVENUE)
-    profit = QBarSet(tr("Reports", "Profit"))
+    profit = QBarSet(QCoreApplication.translate("Reports", "Profit"))
     profit.setColor(_PROFIT)
     values: list[float] = []
     for row in top:
@@ -111,7 +110,7 @@ def top_destinations_chart(rows: list[ReportRow], n: int = 10) -> QChartView:
     series.append(profit)
     chart.addSeries(series)
     axis_y = QBarCategoryAxis()
-    axis_y.append([row.key or tr("Reports", "(unknown)") for row in top])
+    axis_y.append([row.key or QCoreApplication.translate("Reports", "(unknown)") for row in top])
     chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(axis_y)
     axis_x = _value_axis(values)

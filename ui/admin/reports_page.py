@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -36,7 +36,6 @@ from ui.admin.common import (
     minor_text,
     section_title,
     to_qdate,
-    tr,
 )
 from ui.admin.report_charts import daily_chart, top_destinations_chart
 
@@ -52,18 +51,46 @@ def _opt(value: object, suffix: str = "") -> str:
 def report_columns(group_title: str) -> list[Col[ReportRow]]:
     return [
         Col(group_title.removeprefix("by ").capitalize(), lambda r: r.key),
-        Col(tr(_CTX, "Calls"), lambda r: str(r.calls), True),
-        Col(tr(_CTX, "Attempts"), lambda r: str(r.attempts), True),
-        Col(tr(_CTX, "ASR"), lambda r: _opt(r.asr_percent, " %"), True),
-        Col(tr(_CTX, "Minutes"), lambda r: str(r.minutes), True),
-        Col(tr(_CTX, "ACD"), lambda r: _opt(r.acd_seconds, " s"), True),
-        Col(tr(_CTX, "Revenue"), lambda r: minor_text(r.revenue_minor), True),
-        Col(tr(_CTX, "Avg call"), lambda r: minor_text(r.average_call_minor), True),
-        Col(tr(_CTX, "Wholesale USD"), lambda r: micro_usd_text(r.wholesale_micro_usd), True),
-        Col(tr(_CTX, "Cost"), lambda r: minor_text(r.wholesale_cost_minor), True),
-        Col(tr(_CTX, "Profit"), lambda r: minor_text(r.profit_minor), True),
-        Col(tr(_CTX, "Unserved"), lambda r: str(r.unserved), True),
-        Col(tr(_CTX, "Unpaid"), lambda r: f"{r.unpaid} ({minor_text(r.unpaid_minor)})", True),
+        Col(QCoreApplication.translate("Reports", "Calls"), lambda r: str(r.calls), True),
+        Col(QCoreApplication.translate("Reports", "Attempts"), lambda r: str(r.attempts), True),
+        Col(
+            QCoreApplication.translate("Reports", "ASR"), lambda r: _opt(r.asr_percent, " %"), True
+        ),
+        Col(QCoreApplication.translate("Reports", "Minutes"), lambda r: str(r.minutes), True),
+        Col(
+            QCoreApplication.translate("Reports", "ACD"), lambda r: _opt(r.acd_seconds, " s"), True
+        ),
+        Col(
+            QCoreApplication.translate("Reports", "Revenue"),
+            lambda r: minor_text(r.revenue_minor),
+            True,
+        ),
+        Col(
+            QCoreApplication.translate("Reports", "Avg call"),
+            lambda r: minor_text(r.average_call_minor),
+            True,
+        ),
+        Col(
+            QCoreApplication.translate("Reports", "Wholesale USD"),
+            lambda r: micro_usd_text(r.wholesale_micro_usd),
+            True,
+        ),
+        Col(
+            QCoreApplication.translate("Reports", "Cost"),
+            lambda r: minor_text(r.wholesale_cost_minor),
+            True,
+        ),
+        Col(
+            QCoreApplication.translate("Reports", "Profit"),
+            lambda r: minor_text(r.profit_minor),
+            True,
+        ),
+        Col(QCoreApplication.translate("Reports", "Unserved"), lambda r: str(r.unserved), True),
+        Col(
+            QCoreApplication.translate("Reports", "Unpaid"),
+            lambda r: f"{r.unpaid} ({minor_text(r.unpaid_minor)})",
+            True,
+        ),
     ]
 
 
@@ -76,7 +103,7 @@ class ReportsPage(QWidget):
         self.report: PeriodReport | None = None
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
-        head.addWidget(section_title(tr(_CTX, "Reports")))
+        head.addWidget(section_title(QCoreApplication.translate("Reports", "Reports")))
         head.addStretch(1)
         end = today(shop)
         self.first_edit = QDateEdit(to_qdate(end - timedelta(days=29)))
@@ -86,19 +113,26 @@ class ReportsPage(QWidget):
             edit.setDisplayFormat("yyyy-MM-dd")
         self.group_combo = QComboBox()
         for group, label in (
-            (GroupBy.DAY, tr(_CTX, "by day")),
-            (GroupBy.DESTINATION, tr(_CTX, "by destination")),
-            (GroupBy.BOOTH, tr(_CTX, "by booth")),
-            (GroupBy.OPERATOR, tr(_CTX, "by operator")),
+            (GroupBy.DAY, QCoreApplication.translate("Reports", "by day")),
+            (GroupBy.DESTINATION, QCoreApplication.translate("Reports", "by destination")),
+            (GroupBy.BOOTH, QCoreApplication.translate("Reports", "by booth")),
+            (GroupBy.OPERATOR, QCoreApplication.translate("Reports", "by operator")),
         ):
             self.group_combo.addItem(label, group.value)
-        self.run_button = QPushButton(tr(_CTX, "Show"))
+        self.run_button = QPushButton(QCoreApplication.translate("Reports", "Show"))
         self.run_button.setObjectName("primary")
-        self.csv_button = QPushButton(tr(_CTX, "CSV…"))
-        self.pdf_button = QPushButton(tr(_CTX, "PDF…"))
-        for widget in (QLabel(tr(_CTX, "From")), self.first_edit, QLabel(tr(_CTX, "to")),
-                       self.last_edit, self.group_combo, self.run_button, self.csv_button,
-                       self.pdf_button):
+        self.csv_button = QPushButton(QCoreApplication.translate("Reports", "CSV…"))
+        self.pdf_button = QPushButton(QCoreApplication.translate("Reports", "PDF…"))
+        for widget in (
+            QLabel(QCoreApplication.translate("Reports", "From")),
+            self.first_edit,
+            QLabel(QCoreApplication.translate("Reports", "to")),
+            self.last_edit,
+            self.group_combo,
+            self.run_button,
+            self.csv_button,
+            self.pdf_button,
+        ):
             head.addWidget(widget)
         layout.addLayout(head)
 
@@ -143,7 +177,8 @@ class ReportsPage(QWidget):
             return None
         self.report = report
         self.model = RecordTableModel(
-            report_columns(self.group_combo.currentText()), self,
+            report_columns(self.group_combo.currentText()),
+            self,
             emphasis=lambda row: row is report.total,
         )
         self.model.set_rows([*report.rows, report.total])
@@ -152,19 +187,25 @@ class ReportsPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         t = report.total
-        text = tr(
-            _CTX,
+        text = QCoreApplication.translate(
+            "Reports",
             "{calls} calls · {minutes} min · revenue {revenue} · cost {cost} · profit {profit}"
             " · ASR {asr} · ACD {acd} · {unserved} unserved · {unpaid} unpaid",
         ).format(
-            calls=t.calls, minutes=t.minutes, revenue=minor_text(t.revenue_minor),
-            cost=minor_text(t.wholesale_cost_minor), profit=minor_text(t.profit_minor),
-            asr=_opt(t.asr_percent, " %"), acd=_opt(t.acd_seconds, " s"),
-            unserved=t.unserved, unpaid=t.unpaid,
+            calls=t.calls,
+            minutes=t.minutes,
+            revenue=minor_text(t.revenue_minor),
+            cost=minor_text(t.wholesale_cost_minor),
+            profit=minor_text(t.profit_minor),
+            asr=_opt(t.asr_percent, " %"),
+            acd=_opt(t.acd_seconds, " s"),
+            unserved=t.unserved,
+            unpaid=t.unpaid,
         )
         if t.cost_without_rate:
-            text += " · " + tr(_CTX, "{n} call(s) before the first USD rate: cost not included"
-                               ).format(n=t.cost_without_rate)
+            text += " · " + QCoreApplication.translate(
+                "Reports", "{n} call(s) before the first USD rate: cost not included"
+            ).format(n=t.cost_without_rate)
         self.summary.setText(text)
         self._show_charts(first, last)
         return report
@@ -179,12 +220,17 @@ class ReportsPage(QWidget):
         report = self.report
         if report is None:
             return
-        by_day = report if report.group_by is GroupBy.DAY else reports_admin.period_report(
-            self.shop, self.actor, first, last, GroupBy.DAY)
+        by_day = (
+            report
+            if report.group_by is GroupBy.DAY
+            else reports_admin.period_report(self.shop, self.actor, first, last, GroupBy.DAY)
+        )
         by_destination = (
-            report if report.group_by is GroupBy.DESTINATION
-            else reports_admin.period_report(self.shop, self.actor, first, last,
-                                             GroupBy.DESTINATION)
+            report
+            if report.group_by is GroupBy.DESTINATION
+            else reports_admin.period_report(
+                self.shop, self.actor, first, last, GroupBy.DESTINATION
+            )
         )
         self.charts_layout.addWidget(daily_chart(list(by_day.rows)), 3)
         self.charts_layout.addWidget(top_destinations_chart(list(by_destination.rows)), 2)
@@ -201,13 +247,21 @@ class ReportsPage(QWidget):
             )
 
     def _on_csv(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, tr(_CTX, "Export report"), "report.csv",
-                                              tr(_CTX, "CSV files (*.csv)"))
+        name, _ = QFileDialog.getSaveFileName(
+            self,
+            QCoreApplication.translate("Reports", "Export report"),
+            "report.csv",
+            QCoreApplication.translate("Reports", "CSV files (*.csv)"),
+        )
         if name:
             self.export_csv(Path(name))
 
     def _on_pdf(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, tr(_CTX, "Export report"), "report.pdf",
-                                              tr(_CTX, "PDF files (*.pdf)"))
+        name, _ = QFileDialog.getSaveFileName(
+            self,
+            QCoreApplication.translate("Reports", "Export report"),
+            "report.pdf",
+            QCoreApplication.translate("Reports", "PDF files (*.pdf)"),
+        )
         if name:
             self.export_pdf(Path(name))

@@ -7,6 +7,7 @@ import json
 from datetime import date
 from typing import Any
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,20 +27,43 @@ from callshop_pos.services import settings as settings_service
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
 from callshop_pos.settings import Settings
-from ui.admin.common import call_service, section_title, tr
+from ui.admin.common import call_service, section_title
 
 __all__ = ["SECTIONS", "SettingsPage"]
 
 _CTX = "Settings"
 
+# Words shown from data; marked here so lupdate collects them.
+_DATA_WORDS = (
+    QT_TRANSLATE_NOOP("Settings", "Shop (receipt header)"),
+    QT_TRANSLATE_NOOP("Settings", "Money"),
+    QT_TRANSLATE_NOOP("Settings", "Number normalisation and rating"),
+    QT_TRANSLATE_NOOP("Settings", "Booths and printing"),
+    QT_TRANSLATE_NOOP("Settings", "Devices"),
+    QT_TRANSLATE_NOOP("Settings", "Other"),
+)
+
 #: Which settings each section shows (the rest go to "Other").
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Shop (receipt header)", ("shop_name", "shop_address", "shop_vat_number", "language",
-                               "timezone")),
-    ("Money", ("currency", "bgn_line_enabled", "bgn_line_until", "cash_rounding_unit",
-               "minimum_margin_percent", "low_balance_threshold_micro_usd")),
-    ("Number normalisation and rating", ("country_code", "national_prefix", "intl_prefixes",
-                                         "offpeak", "allow_unrated_calls")),
+    (
+        "Shop (receipt header)",
+        ("shop_name", "shop_address", "shop_vat_number", "language", "timezone"),
+    ),
+    (
+        "Money",
+        (
+            "currency",
+            "bgn_line_enabled",
+            "bgn_line_until",
+            "cash_rounding_unit",
+            "minimum_margin_percent",
+            "low_balance_threshold_micro_usd",
+        ),
+    ),
+    (
+        "Number normalisation and rating",
+        ("country_code", "national_prefix", "intl_prefixes", "offpeak", "allow_unrated_calls"),
+    ),
     ("Booths and printing", ("auto_lock_after_pay", "sip_realm", "print_policy")),
     ("Devices", ("devices",)),
 )
@@ -66,9 +90,9 @@ class SettingsPage(QWidget):
         self.shop, self.actor = shop, actor
         outer = QVBoxLayout(self)
         head = QHBoxLayout()
-        head.addWidget(section_title(tr(_CTX, "Settings")))
+        head.addWidget(section_title(QCoreApplication.translate("Settings", "Settings")))
         head.addStretch(1)
-        self.save_button = QPushButton(tr(_CTX, "Save settings"))
+        self.save_button = QPushButton(QCoreApplication.translate("Settings", "Save settings"))
         self.save_button.setObjectName("primary")
         head.addWidget(self.save_button)
         outer.addLayout(head)
@@ -79,13 +103,15 @@ class SettingsPage(QWidget):
         self.editors: dict[str, QWidget] = {}
         registry = Settings.registry()
         shown: set[str] = set()
-        sections = [*SECTIONS, ("Other", tuple(n for n in registry
-                                               if all(n not in s for _, s in SECTIONS)))]
+        sections = [
+            *SECTIONS,
+            ("Other", tuple(n for n in registry if all(n not in s for _, s in SECTIONS))),
+        ]
         for title, wanted in sections:
             names = tuple(n for n in wanted if n in registry)
             if not names:
                 continue
-            box = QGroupBox(tr(_CTX, title))
+            box = QGroupBox(QCoreApplication.translate("Settings", title))
             form = QFormLayout(box)
             for name in names:
                 setting = registry[name]
@@ -100,7 +126,7 @@ class SettingsPage(QWidget):
                 else:
                     editor = QLineEdit()
                 editor.setToolTip(setting.doc)
-                label = QLabel(tr(_CTX, setting.doc))
+                label = QLabel(QCoreApplication.translate("Settings", setting.doc))
                 label.setWordWrap(True)
                 form.addRow(label, editor)
                 self.editors[name] = editor
@@ -140,7 +166,7 @@ class SettingsPage(QWidget):
             current = settings_service.get_settings(self.shop)
             changed = {n: v for n, v in self.values().items() if getattr(current, n) != v}
             if not changed:
-                raise InvalidInput(tr(_CTX, "Nothing has changed"))
+                raise InvalidInput(QCoreApplication.translate("Settings", "Nothing has changed"))
             return settings_service.update_settings(self.shop, self.actor, **changed)
 
         return call_service(self, action) is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -22,34 +23,52 @@ from callshop_pos.services import users
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
 from callshop_pos.services.users import UserInfo
-from ui.admin.common import Col, RecordTableModel, call_service, local_time_text, section_title, tr
+from ui.admin.common import Col, RecordTableModel, call_service, local_time_text, section_title
 
 __all__ = ["UsersPage"]
 
 _CTX = "Users"
 
+# Words shown from data; marked here so lupdate collects them.
+_DATA_WORDS = (
+    QT_TRANSLATE_NOOP("Users", "operator"),
+    QT_TRANSLATE_NOOP("Users", "admin"),
+)
+
 
 def _state(u: UserInfo) -> str:
     if not u.active:
-        return tr(_CTX, "disabled")
+        return QCoreApplication.translate("Users", "disabled")
     if u.locked_until is not None:
-        return tr(_CTX, "locked until {t}").format(t=local_time_text(u.locked_until))
-    return tr(_CTX, "active")
+        return QCoreApplication.translate("Users", "locked until {t}").format(
+            t=local_time_text(u.locked_until)
+        )
+    return QCoreApplication.translate("Users", "active")
 
 
 def _columns() -> list[Col[UserInfo]]:
     return [
-        Col(tr(_CTX, "User"), lambda u: u.username),
-        Col(tr(_CTX, "Role"), lambda u: tr(_CTX, u.role.value)),
-        Col(tr(_CTX, "State"), _state),
-        Col(tr(_CTX, "Last login"), lambda u: local_time_text(u.last_login_at)),
-        Col(tr(_CTX, "Created"), lambda u: local_time_text(u.created_at)),
+        Col(QCoreApplication.translate("Users", "User"), lambda u: u.username),
+        Col(
+            QCoreApplication.translate("Users", "Role"),
+            lambda u: QCoreApplication.translate("Users", u.role.value),
+        ),
+        Col(QCoreApplication.translate("Users", "State"), _state),
+        Col(
+            QCoreApplication.translate("Users", "Last login"),
+            lambda u: local_time_text(u.last_login_at),
+        ),
+        Col(
+            QCoreApplication.translate("Users", "Created"), lambda u: local_time_text(u.created_at)
+        ),
     ]
 
 
 def _ask_password(parent: QWidget, name: str) -> str | None:
     text, ok = QInputDialog.getText(
-        parent, tr(_CTX, "New password"), tr(_CTX, "New password for {u}:").format(u=name),
+        parent,
+        QCoreApplication.translate("Users", "New password"),
+        QCoreApplication.translate("Users", "New password for {u}:").format(u=name),
         QLineEdit.EchoMode.Password,
     )
     return text if ok else None
@@ -63,7 +82,7 @@ class UsersPage(QWidget):
         self.shop, self.actor = shop, actor
         self.ask_password: Callable[[QWidget, str], str | None] = _ask_password
         layout = QVBoxLayout(self)
-        layout.addWidget(section_title(tr(_CTX, "Users")))
+        layout.addWidget(section_title(QCoreApplication.translate("Users", "Users")))
         self.model: RecordTableModel[UserInfo] = RecordTableModel(_columns(), self)
         self.view = QTableView()
         self.view.setModel(self.model)
@@ -74,27 +93,31 @@ class UsersPage(QWidget):
         layout.addWidget(self.view, 1)
 
         actions = QHBoxLayout()
-        self.disable_button = QPushButton(tr(_CTX, "Disable"))
-        self.enable_button = QPushButton(tr(_CTX, "Enable"))
-        self.password_button = QPushButton(tr(_CTX, "Reset password…"))
-        self.unlock_button = QPushButton(tr(_CTX, "Unlock"))
-        for button in (self.disable_button, self.enable_button, self.password_button,
-                       self.unlock_button):
+        self.disable_button = QPushButton(QCoreApplication.translate("Users", "Disable"))
+        self.enable_button = QPushButton(QCoreApplication.translate("Users", "Enable"))
+        self.password_button = QPushButton(QCoreApplication.translate("Users", "Reset password…"))
+        self.unlock_button = QPushButton(QCoreApplication.translate("Users", "Unlock"))
+        for button in (
+            self.disable_button,
+            self.enable_button,
+            self.password_button,
+            self.unlock_button,
+        ):
             actions.addWidget(button)
         actions.addStretch(1)
         layout.addLayout(actions)
 
-        box = QGroupBox(tr(_CTX, "Add a user"))
+        box = QGroupBox(QCoreApplication.translate("Users", "Add a user"))
         add = QHBoxLayout(box)
         self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText(tr(_CTX, "user name"))
+        self.name_edit.setPlaceholderText(QCoreApplication.translate("Users", "user name"))
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password_edit.setPlaceholderText(tr(_CTX, "password"))
+        self.password_edit.setPlaceholderText(QCoreApplication.translate("Users", "password"))
         self.role_combo = QComboBox()
-        self.role_combo.addItem(tr(_CTX, "operator"), "operator")
-        self.role_combo.addItem(tr(_CTX, "admin"), "admin")
-        self.add_button = QPushButton(tr(_CTX, "Add"))
+        self.role_combo.addItem(QCoreApplication.translate("Users", "operator"), "operator")
+        self.role_combo.addItem(QCoreApplication.translate("Users", "admin"), "admin")
+        self.add_button = QPushButton(QCoreApplication.translate("Users", "Add"))
         self.add_button.setObjectName("primary")
         for widget in (self.name_edit, self.password_edit, self.role_combo, self.add_button):
             add.addWidget(widget)
@@ -146,7 +169,10 @@ class UsersPage(QWidget):
         done = call_service(
             self,
             lambda: users.add_user(
-                self.shop, self.actor, self.name_edit.text(), self.password_edit.text(),
+                self.shop,
+                self.actor,
+                self.name_edit.text(),
+                self.password_edit.text(),
                 self.role_combo.currentData(),
             ),
         )

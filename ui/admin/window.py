@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib import resources
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 from callshop_pos.db.models.users import Role
 from callshop_pos.services.auth import Actor, require_role
 from callshop_pos.services.context import Shop
-from ui.admin.common import tr
 
 __all__ = ["AdminWindow", "open_admin_window"]
 
@@ -41,7 +40,9 @@ class AdminWindow(QMainWindow):
         require_role(actor, Role.ADMIN)
         super().__init__(parent)
         self.shop, self.actor = shop, actor
-        self.setWindowTitle(tr(_CTX, "CallShop POS — Administration"))
+        self.setWindowTitle(
+            QCoreApplication.translate("AdminWindow", "CallShop POS — Administration")
+        )
         self.setObjectName("adminWindow")
         self.resize(1280, 800)
         self.setStyleSheet(_stylesheet())
@@ -80,14 +81,46 @@ class AdminWindow(QMainWindow):
 
         shop, actor = self.shop, self.actor
         return [
-            ("prices", tr(_CTX, "Price list"), lambda: PriceListPage(shop, actor)),
-            ("fx", tr(_CTX, "USD rate"), lambda: FxPage(shop, actor)),
-            ("account", tr(_CTX, "Carrier account"), lambda: AccountPage(shop, actor)),
-            ("reports", tr(_CTX, "Reports"), lambda: ReportsPage(shop, actor)),
-            ("users", tr(_CTX, "Users"), lambda: UsersPage(shop, actor)),
-            ("booths", tr(_CTX, "Booths"), lambda: BoothsPage(shop, actor)),
-            ("settings", tr(_CTX, "Settings"), lambda: SettingsPage(shop, actor)),
-            ("audit", tr(_CTX, "Audit journal"), lambda: AuditPage(shop, actor)),
+            (
+                "prices",
+                QCoreApplication.translate("AdminWindow", "Price list"),
+                lambda: PriceListPage(shop, actor),
+            ),
+            (
+                "fx",
+                QCoreApplication.translate("AdminWindow", "USD rate"),
+                lambda: FxPage(shop, actor),
+            ),
+            (
+                "account",
+                QCoreApplication.translate("AdminWindow", "Carrier account"),
+                lambda: AccountPage(shop, actor),
+            ),
+            (
+                "reports",
+                QCoreApplication.translate("AdminWindow", "Reports"),
+                lambda: ReportsPage(shop, actor),
+            ),
+            (
+                "users",
+                QCoreApplication.translate("AdminWindow", "Users"),
+                lambda: UsersPage(shop, actor),
+            ),
+            (
+                "booths",
+                QCoreApplication.translate("AdminWindow", "Booths"),
+                lambda: BoothsPage(shop, actor),
+            ),
+            (
+                "settings",
+                QCoreApplication.translate("AdminWindow", "Settings"),
+                lambda: SettingsPage(shop, actor),
+            ),
+            (
+                "audit",
+                QCoreApplication.translate("AdminWindow", "Audit journal"),
+                lambda: AuditPage(shop, actor),
+            ),
         ]
 
     def page(self, key: str) -> QWidget:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from callshop_pos.errors import PermissionDenied
 from callshop_pos.services import admin_prices, ledger, users
@@ -181,3 +182,20 @@ def test_audit_viewer_filters_corrects_and_reports_a_tampered_row(qtbot, seeded,
     status = page.check_chain()
     assert status is not None and not status.intact and status.broken_at is not None
     assert f"BROKEN at entry {status.broken_at}" in page.chain_label.text()
+
+
+def test_the_window_speaks_bulgarian(qtbot, qapp, seeded) -> None:
+    from ui.i18n import Languages
+
+    languages = Languages(qapp)
+    languages.apply("bg")
+    try:
+        window = AdminWindow(seeded.shop, seeded.admin)
+        qtbot.addWidget(window)
+        titles = [window.nav.item(i).text() for i in range(window.nav.count())]
+        assert titles[0] == "Ценова листа" and titles[-1] == "Одитен дневник"
+        page = window.show_page("prices")
+        assert page.save_button.text() == "Запиши като нова версия"
+        assert page.model.headerData(2, Qt.Orientation.Horizontal) == "Код"
+    finally:
+        languages.apply("en")

@@ -1,0 +1,859 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="bg_BG">
+<context>
+    <name>Account</name>
+    <message>
+        <source>bank</source>
+        <translation>банка</translation>
+    </message>
+    <message>
+        <source>cash</source>
+        <translation>в брой</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Дата</translation>
+    </message>
+    <message>
+        <source>Amount USD</source>
+        <translation>Сума USD</translation>
+    </message>
+    <message>
+        <source>Paid by</source>
+        <translation>Платено</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>Основание</translation>
+    </message>
+    <message>
+        <source>Recorded</source>
+        <translation>Записано</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>От</translation>
+    </message>
+    <message>
+        <source>Carrier account</source>
+        <translation>Сметка при доставчика</translation>
+    </message>
+    <message>
+        <source>Balance</source>
+        <translation>Наличност</translation>
+    </message>
+    <message>
+        <source>Warn the cashier below USD</source>
+        <translation>Предупреди касиера под USD</translation>
+    </message>
+    <message>
+        <source>Set</source>
+        <translation>Задай</translation>
+    </message>
+    <message>
+        <source>Add a top-up</source>
+        <translation>Ново захранване</translation>
+    </message>
+    <message>
+        <source>Add top-up</source>
+        <translation>Добави захранване</translation>
+    </message>
+    <message>
+        <source>Value date</source>
+        <translation>Вальор</translation>
+    </message>
+    <message>
+        <source>Top-ups from</source>
+        <translation>Захранвания от</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>до</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Покажи</translation>
+    </message>
+    <message>
+        <source>{n} top-up(s), total USD {total}</source>
+        <translation>{n} захранвания, общо USD {total}</translation>
+    </message>
+    <message>
+        <source>Below the warning threshold — top up soon</source>
+        <translation>Под прага за предупреждение — захранете скоро</translation>
+    </message>
+    <message>
+        <source>Above the warning threshold</source>
+        <translation>Над прага за предупреждение</translation>
+    </message>
+</context>
+<context>
+    <name>Admin</name>
+    <message>
+        <source>Not done</source>
+        <translation>Не е изпълнено</translation>
+    </message>
+    <message>
+        <source>Import price list — columns</source>
+        <translation>Внос на ценова листа — колони</translation>
+    </message>
+    <message>
+        <source>Choose which column of the file holds each of ours. Columns of the file that are not chosen are ignored.</source>
+        <translation>Изберете коя колона от файла отговаря на всяка от нашите. Неизбраните колони се пропускат.</translation>
+    </message>
+    <message>
+        <source>(not in the file)</source>
+        <translation>(няма във файла)</translation>
+    </message>
+    <message>
+        <source>Retail prices are in BGN — convert to EUR at {rate}</source>
+        <translation>Продажните цени са в лева — превърни в евро по курс {rate}</translation>
+    </message>
+    <message>
+        <source>Required: {cols}</source>
+        <translation>Задължителни: {cols}</translation>
+    </message>
+    <message>
+        <source>A column of the file is chosen twice</source>
+        <translation>Една колона от файла е избрана два пъти</translation>
+    </message>
+</context>
+<context>
+    <name>AdminWindow</name>
+    <message>
+        <source>CallShop POS — Administration</source>
+        <translation>CallShop POS — Администрация</translation>
+    </message>
+    <message>
+        <source>Price list</source>
+        <translation>Ценова листа</translation>
+    </message>
+    <message>
+        <source>USD rate</source>
+        <translation>Курс на долара</translation>
+    </message>
+    <message>
+        <source>Carrier account</source>
+        <translation>Сметка при доставчика</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>Справки</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>Потребители</translation>
+    </message>
+    <message>
+        <source>Booths</source>
+        <translation>Кабини</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Настройки</translation>
+    </message>
+    <message>
+        <source>Audit journal</source>
+        <translation>Одитен дневник</translation>
+    </message>
+</context>
+<context>
+    <name>Audit</name>
+    <message>
+        <source>paid</source>
+        <translation>платен</translation>
+    </message>
+    <message>
+        <source>unpaid</source>
+        <translation>неплатен</translation>
+    </message>
+    <message>
+        <source>unserved</source>
+        <translation>необслужен</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Кога</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Потребител</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Действие</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>Обект</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Подробности</translation>
+    </message>
+    <message>
+        <source>Audit journal</source>
+        <translation>Одитен дневник</translation>
+    </message>
+    <message>
+        <source>Verify chain</source>
+        <translation>Провери веригата</translation>
+    </message>
+    <message>
+        <source>Chain not checked yet</source>
+        <translation>Веригата още не е проверена</translation>
+    </message>
+    <message>
+        <source>user</source>
+        <translation>потребител</translation>
+    </message>
+    <message>
+        <source>action, e.g. prices or shift</source>
+        <translation>действие, напр. prices или shift</translation>
+    </message>
+    <message>
+        <source>Filter</source>
+        <translation>Филтрирай</translation>
+    </message>
+    <message>
+        <source>from</source>
+        <translation>от</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>до</translation>
+    </message>
+    <message>
+        <source>Correct a call of a closed shift (adds an entry; edits nothing)</source>
+        <translation>Корекция на разговор от затворена смяна (добавя запис; нищо не се променя)</translation>
+    </message>
+    <message>
+        <source>reason (required)</source>
+        <translation>причина (задължително)</translation>
+    </message>
+    <message>
+        <source>Record correction</source>
+        <translation>Запиши корекцията</translation>
+    </message>
+    <message>
+        <source>Call #</source>
+        <translation>Разговор №</translation>
+    </message>
+    <message>
+        <source>should be</source>
+        <translation>да бъде</translation>
+    </message>
+    <message>
+        <source>Journal chain: </source>
+        <translation>Верига на дневника: </translation>
+    </message>
+</context>
+<context>
+    <name>Booths</name>
+    <message>
+        <source>postpaid</source>
+        <translation>след разговора</translation>
+    </message>
+    <message>
+        <source>prepaid</source>
+        <translation>предплатена</translation>
+    </message>
+    <message>
+        <source>Pos.</source>
+        <translation>Поз.</translation>
+    </message>
+    <message>
+        <source>Booth</source>
+        <translation>Кабина</translation>
+    </message>
+    <message>
+        <source>Driver</source>
+        <translation>Драйвер</translation>
+    </message>
+    <message>
+        <source>Billing</source>
+        <translation>Плащане</translation>
+    </message>
+    <message>
+        <source>Deposit</source>
+        <translation>Депозит</translation>
+    </message>
+    <message>
+        <source>Cost cap</source>
+        <translation>Таван на сумата</translation>
+    </message>
+    <message>
+        <source>Max s</source>
+        <translation>Макс. с</translation>
+    </message>
+    <message>
+        <source>Auto-lock</source>
+        <translation>Автозаключване</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>да</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Настройки</translation>
+    </message>
+    <message>
+        <source>Booths</source>
+        <translation>Кабини</translation>
+    </message>
+    <message>
+        <source>no cap</source>
+        <translation>без таван</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>без ограничение</translation>
+    </message>
+    <message>
+        <source>Lock after each call</source>
+        <translation>Заключвай след всеки разговор</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Име</translation>
+    </message>
+    <message>
+        <source>Position in the grid</source>
+        <translation>Позиция в мрежата</translation>
+    </message>
+    <message>
+        <source>Driver settings (JSON)</source>
+        <translation>Настройки на драйвера (JSON)</translation>
+    </message>
+    <message>
+        <source>Default deposit</source>
+        <translation>Депозит по подразбиране</translation>
+    </message>
+    <message>
+        <source>Max duration (s)</source>
+        <translation>Макс. продължителност (с)</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Добави</translation>
+    </message>
+    <message>
+        <source>Save changes</source>
+        <translation>Запиши промените</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Премахни</translation>
+    </message>
+    <message>
+        <source>Blocked prefixes (never callable from booths)</source>
+        <translation>Забранени префикси (не могат да се набират от кабините)</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Запиши</translation>
+    </message>
+</context>
+<context>
+    <name>PriceListModel</name>
+    <message>
+        <source>No.</source>
+        <extracomment>Data role answering True for a row under the minimum margin.</extracomment>
+        <translation>№</translation>
+    </message>
+    <message>
+        <source>Country</source>
+        <translation>Държава</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Код</translation>
+    </message>
+    <message>
+        <source>Wholesale USD</source>
+        <translation>Доставна USD</translation>
+    </message>
+    <message>
+        <source>Wholesale local</source>
+        <translation>Доставна (местна)</translation>
+    </message>
+    <message>
+        <source>Retail</source>
+        <translation>Продажна</translation>
+    </message>
+    <message>
+        <source>Off-peak</source>
+        <translation>Извън пика</translation>
+    </message>
+    <message>
+        <source>Margin %</source>
+        <translation>Марж %</translation>
+    </message>
+    <message>
+        <source>Increments</source>
+        <translation>Таксуване</translation>
+    </message>
+    <message>
+        <source>Connect fee</source>
+        <translation>Такса свързване</translation>
+    </message>
+    <message>
+        <source>Retail price is below the minimum margin</source>
+        <translation>Продажната цена е под минималния марж</translation>
+    </message>
+    <message>
+        <source>not set</source>
+        <translation>няма</translation>
+    </message>
+</context>
+<context>
+    <name>PriceListPage</name>
+    <message>
+        <source>+{a} −{r} ~{c}</source>
+        <translation>+{a} −{r} ~{c}</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Версия</translation>
+    </message>
+    <message>
+        <source>Saved</source>
+        <translation>Записана</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>От</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Източник</translation>
+    </message>
+    <message>
+        <source>Rows</source>
+        <translation>Редове</translation>
+    </message>
+    <message>
+        <source>Changes</source>
+        <translation>Промени</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Бележка</translation>
+    </message>
+    <message>
+        <source>Price-list versions</source>
+        <translation>Версии на ценовата листа</translation>
+    </message>
+    <message>
+        <source>Price list</source>
+        <translation>Ценова листа</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>Внос…</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Износ…</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>История</translation>
+    </message>
+    <message>
+        <source>Save as new version</source>
+        <translation>Запиши като нова версия</translation>
+    </message>
+    <message>
+        <source>Filter: country name or dialling code</source>
+        <translation>Филтър: държава или код за набиране</translation>
+    </message>
+    <message>
+        <source>Selection: markup %</source>
+        <translation>Избраните: надценка %</translation>
+    </message>
+    <message>
+        <source>round to</source>
+        <translation>закръгли до</translation>
+    </message>
+    <message>
+        <source>Apply markup</source>
+        <translation>Приложи надценка</translation>
+    </message>
+    <message>
+        <source>Clear retail</source>
+        <translation>Изчисти продажната цена</translation>
+    </message>
+    <message>
+        <source>No USD rate set: margins cannot be shown</source>
+        <translation>Няма курс на долара: маржът не може да се покаже</translation>
+    </message>
+    <message>
+        <source>version {v} · USD rate {rate} · minimum margin {m} %</source>
+        <translation>версия {v} · курс USD {rate} · минимален марж {m} %</translation>
+    </message>
+    <message>
+        <source>{shown} of {total} destinations · {edited} edited · {below} below margin</source>
+        <translation>{shown} от {total} направления · {edited} променени · {below} под маржа</translation>
+    </message>
+    <message>
+        <source>Markup</source>
+        <translation>Надценка</translation>
+    </message>
+    <message>
+        <source>Select rows first.</source>
+        <translation>Първо изберете редове.</translation>
+    </message>
+    <message>
+        <source>Set the USD rate first.</source>
+        <translation>Първо въведете курса на долара.</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Запиши</translation>
+    </message>
+    <message>
+        <source>Nothing has changed.</source>
+        <translation>Няма промени.</translation>
+    </message>
+    <message>
+        <source>{n} destination(s) are priced below the minimum margin of {m} %: {codes}.
+Save anyway?</source>
+        <translation>{n} направления са с цена под минималния марж от {m} %: {codes}.
+Да се запише ли въпреки това?</translation>
+    </message>
+    <message>
+        <source>Margin guard</source>
+        <translation>Защита на маржа</translation>
+    </message>
+    <message>
+        <source>Save price list</source>
+        <translation>Запис на ценовата листа</translation>
+    </message>
+    <message>
+        <source>Changes: {summary}
+Note for the version history:</source>
+        <translation>Промени: {summary}
+Бележка за историята на версиите:</translation>
+    </message>
+    <message>
+        <source>Import refused</source>
+        <translation>Вносът е отказан</translation>
+    </message>
+    <message>
+        <source>Import price list</source>
+        <translation>Внос на ценова листа</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV файлове (*.csv);;Всички файлове (*)</translation>
+    </message>
+    <message>
+        <source>Export price list</source>
+        <translation>Износ на ценовата листа</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV файлове (*.csv)</translation>
+    </message>
+</context>
+<context>
+    <name>Reports</name>
+    <message>
+        <source>Revenue and profit per day</source>
+        <translation>Оборот и печалба по дни</translation>
+    </message>
+    <message>
+        <source>Revenue</source>
+        <translation>Оборот</translation>
+    </message>
+    <message>
+        <source>Profit</source>
+        <translation>Печалба</translation>
+    </message>
+    <message>
+        <source>Top destinations by revenue</source>
+        <translation>Водещи направления по оборот</translation>
+    </message>
+    <message>
+        <source>(unknown)</source>
+        <translation>(неизвестно)</translation>
+    </message>
+    <message>
+        <source>Calls</source>
+        <translation>Разговори</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>Опити</translation>
+    </message>
+    <message>
+        <source>ASR</source>
+        <translation>ASR</translation>
+    </message>
+    <message>
+        <source>Minutes</source>
+        <translation>Минути</translation>
+    </message>
+    <message>
+        <source>ACD</source>
+        <translation>ACD</translation>
+    </message>
+    <message>
+        <source>Avg call</source>
+        <translation>Ср. разговор</translation>
+    </message>
+    <message>
+        <source>Wholesale USD</source>
+        <translation>Доставна USD</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>Разход</translation>
+    </message>
+    <message>
+        <source>Unserved</source>
+        <translation>Необслужени</translation>
+    </message>
+    <message>
+        <source>Unpaid</source>
+        <translation>Неплатени</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>Справки</translation>
+    </message>
+    <message>
+        <source>by day</source>
+        <translation>по дни</translation>
+    </message>
+    <message>
+        <source>by destination</source>
+        <translation>по направления</translation>
+    </message>
+    <message>
+        <source>by booth</source>
+        <translation>по кабини</translation>
+    </message>
+    <message>
+        <source>by operator</source>
+        <translation>по оператори</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Покажи</translation>
+    </message>
+    <message>
+        <source>CSV…</source>
+        <translation>CSV…</translation>
+    </message>
+    <message>
+        <source>PDF…</source>
+        <translation>PDF…</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>От</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>до</translation>
+    </message>
+    <message>
+        <source>{calls} calls · {minutes} min · revenue {revenue} · cost {cost} · profit {profit} · ASR {asr} · ACD {acd} · {unserved} unserved · {unpaid} unpaid</source>
+        <translation>{calls} разговора · {minutes} мин · оборот {revenue} · разход {cost} · печалба {profit} · ASR {asr} · ACD {acd} · {unserved} необслужени · {unpaid} неплатени</translation>
+    </message>
+    <message>
+        <source>{n} call(s) before the first USD rate: cost not included</source>
+        <translation>{n} разговора преди първия курс на долара: разходът им не е включен</translation>
+    </message>
+    <message>
+        <source>Export report</source>
+        <translation>Износ на справката</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV файлове (*.csv)</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF файлове (*.pdf)</translation>
+    </message>
+</context>
+<context>
+    <name>Settings</name>
+    <message>
+        <source>Shop (receipt header)</source>
+        <translation>Обект (горна част на бележката)</translation>
+    </message>
+    <message>
+        <source>Money</source>
+        <translation>Пари</translation>
+    </message>
+    <message>
+        <source>Number normalisation and rating</source>
+        <translation>Номера и тарифиране</translation>
+    </message>
+    <message>
+        <source>Booths and printing</source>
+        <translation>Кабини и печат</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>Устройства</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>Други</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <extracomment>Which settings each section shows (the rest go to &quot;Other&quot;).</extracomment>
+        <translation>Настройки</translation>
+    </message>
+    <message>
+        <source>Save settings</source>
+        <translation>Запиши настройките</translation>
+    </message>
+    <message>
+        <source>Nothing has changed</source>
+        <translation>Няма промени</translation>
+    </message>
+</context>
+<context>
+    <name>UsdRate</name>
+    <message>
+        <source>From date</source>
+        <translation>От дата</translation>
+    </message>
+    <message>
+        <source>Local per USD</source>
+        <translation>Местна валута за 1 USD</translation>
+    </message>
+    <message>
+        <source>Set at</source>
+        <translation>Въведен на</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>От</translation>
+    </message>
+    <message>
+        <source>USD rate</source>
+        <translation>Курс на долара</translation>
+    </message>
+    <message>
+        <source>Set a new rate</source>
+        <translation>Нов курс</translation>
+    </message>
+    <message>
+        <source>Set rate</source>
+        <translation>Въведи курса</translation>
+    </message>
+    <message>
+        <source>1 USD =</source>
+        <translation>1 USD =</translation>
+    </message>
+    <message>
+        <source>local, from</source>
+        <translation>местна валута, от</translation>
+    </message>
+    <message>
+        <source>Today 1 USD = {rate}</source>
+        <translation>Днес 1 USD = {rate}</translation>
+    </message>
+    <message>
+        <source>No rate set yet</source>
+        <translation>Още няма въведен курс</translation>
+    </message>
+</context>
+<context>
+    <name>Users</name>
+    <message>
+        <source>operator</source>
+        <translation>оператор</translation>
+    </message>
+    <message>
+        <source>admin</source>
+        <translation>администратор</translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation>изключен</translation>
+    </message>
+    <message>
+        <source>locked until {t}</source>
+        <translation>заключен до {t}</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>активен</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Потребител</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Роля</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Състояние</translation>
+    </message>
+    <message>
+        <source>Last login</source>
+        <translation>Последен вход</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Създаден</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>Нова парола</translation>
+    </message>
+    <message>
+        <source>New password for {u}:</source>
+        <translation>Нова парола за {u}:</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>Потребители</translation>
+    </message>
+    <message>
+        <source>Disable</source>
+        <translation>Изключи</translation>
+    </message>
+    <message>
+        <source>Enable</source>
+        <translation>Включи</translation>
+    </message>
+    <message>
+        <source>Reset password…</source>
+        <translation>Нова парола…</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>Отключи</translation>
+    </message>
+    <message>
+        <source>Add a user</source>
+        <translation>Нов потребител</translation>
+    </message>
+    <message>
+        <source>user name</source>
+        <translation>потребителско име</translation>
+    </message>
+    <message>
+        <source>password</source>
+        <translation>парола</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Добави</translation>
+    </message>
+</context>
+</TS>
