@@ -125,6 +125,7 @@ class RecordEnd:
     rating: FinishedCallRating
     flags: tuple[str, ...] = ()
     answered: bool = False
+    detail: str = ""  # why, in words (refusal reason, SIP status ...), for the log
 
 
 @dataclass(frozen=True, slots=True)
@@ -422,10 +423,9 @@ class BoothMachine:
         effects: list[Effect] = [
             RecordEnd(
                 self.name, call.call_ref, at, reason, side, rating, flags,
-                answered=call.answered_at is not None,
+                answered=call.answered_at is not None, detail=detail,
             )
         ]
-        del detail  # the detail travels with the driver's logs; the record keeps the reason
         if self.deposit_minor is not None and rating.price_minor:
             self.spent_minor += rating.price_minor
             effects.append(SaveDeposit(self.name, self.deposit_minor, self.spent_minor))
@@ -547,5 +547,6 @@ def _refused(
     return [
         RecordStart(start),
         SendCommand(RefuseCall(start.booth, start.call_ref, reason, detail)),
-        RecordEnd(start.booth, start.call_ref, start.setup_at, reason, HangupSide.SYSTEM, rating),
+        RecordEnd(start.booth, start.call_ref, start.setup_at, reason, HangupSide.SYSTEM, rating,
+                  detail=detail),
     ]

@@ -430,6 +430,9 @@ class LineEngine:
                 effect.call_ref, effect.at, effect.reason, effect.side, effect.rating, effect.flags
             )
             self.calls_recorded += 1
+            log.info("%s: call %s ended, %s%s (%s s, price %s)", effect.booth, effect.call_ref,
+                     effect.reason.value, f": {effect.detail}" if effect.detail else "",
+                     effect.rating.duration_s, effect.rating.price_minor)
             rating = effect.rating
             self._notify(
                 CallFinished(
