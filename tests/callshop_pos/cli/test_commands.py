@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from callshop_pos.services import users
+from callshop_pos.services.context import Shop
 
 ROOT = Path(__file__).resolve().parents[3]
 PRICES = "country,code,wholesale_usd,retail\nBulgaria,359,0.010,0.20\nGermany,49,0.012,0.30\n"
@@ -31,7 +35,11 @@ def cli(tmp_path: Path) -> Cli:
 
 @pytest.fixture
 def ready(cli: Cli) -> Cli:
-    assert cli("init", "--admin", "boss", stdin="boss-pass\n").returncode == 0
+    """A database with the administrator boss / boss-pass (set up in-process: quicker).
+
+    The production hasher is used, so the commands do not re-hash on every login."""
+    with Shop.open(f"sqlite:///{cli.db}") as shop:
+        users.create_first_admin(shop, "boss", "boss-pass")
     return cli
 
 
@@ -114,3 +122,21 @@ def test_booths_and_verify(ready: Cli) -> None:
     assert broken.returncode == 3
     assert "first broken entry: entry #" in broken.stderr
     assert "booths #1 differs" in broken.stderr
+
+
+def test_settings_show_and_set(ready: Cli) -> None:
+    cli = ready
+    result = cli("settings", "set", "cash_rounding_unit=5", "intl_prefixes=00,+,011",
+                 "bgn_line_until=", "--user", "boss", stdin="boss-pass\n")
+    assert result.returncode == 0, result.stderr
+    assert "cash_rounding_unit: 1 -> 5" in result.stdout
+    assert 'intl_prefixes: ["00", "+"] -> ["00", "+", "011"]' in result.stdout
+    bad = cli("settings", "set", "cash_rounding_unit=0", "shop_name=X", "--user", "boss",
+              stdin="boss-pass\n")
+    assert bad.returncode == 1 and "cash_rounding_unit" in bad.stderr
+    unknown = cli("settings", "set", "colour=red", "--user", "boss", stdin="boss-pass\n")
+    assert unknown.returncode == 1 and "unknown setting 'colour'" in unknown.stderr
+    shown = cli("settings", "show", "--json")
+    values = json.loads(shown.stdout)
+    assert values["cash_rounding_unit"] == 5 and values["shop_name"] == ""
+    assert values["bgn_line_until"] is None
