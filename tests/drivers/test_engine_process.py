@@ -139,3 +139,57 @@ def test_start_up_recovery_finishes_interrupted_calls_once(tmp_path: Path) -> No
     two = calls["crashed-2"]
     assert two.state == "finished" and two.answered_at is None and "interrupted" in two.flag_list
     assert calls["done-3"].end_reason == "cancelled"
+
+
+def test_clients_follow_a_running_engine_process_and_command_it(tmp_path: Path) -> None:
+    import threading
+
+    from callshop_pos.lines.engine import CallFinished
+    from callshop_pos.lines.ipc import EngineClient
+    from callshop_pos.lines.snapshot import BoothSnapshot
+    from callshop_pos.services import booths as booth_service
+    from callshop_pos.services.context import Shop
+
+    prep = prepare_shop(data_dir())
+    prep.seeded.shop.close()
+    scenario = tmp_path / "s.csv"
+    scenario.write_text("booth,start,number,ring,talk\n"
+                        "IPC1,0,0049 30 1234567,2,30\nIPC2,0,0049 30 7654321,2,600\n")
+    proc = subprocess.Popen(
+        engine_cmd("--scenario", str(scenario), "--speed", "20", "--exit-when-done"),
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    finished: list[CallFinished] = []
+    talking = threading.Event()
+
+    def on_snapshot(snap: BoothSnapshot) -> None:
+        if snap.booth == "IPC2" and snap.state.value == "talking" and snap.price_minor:
+            talking.set()
+
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if line.startswith("engine: serving"):
+                break
+        with EngineClient(data_dir(), on_snapshot=on_snapshot,
+                          on_call_finished=finished.append) as client:
+            assert client.wait_connected(20)
+            assert talking.wait(30)  # live meter with a running price
+            snap = client.lock("IPC2")
+            assert snap.locked and snap.state.value == "talking"  # the call goes on
+            client.hang_up("IPC2")  # ... until the cashier ends it
+            proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0
+    calls = {c.booth: c for c in recorded_calls(prep.url)}
+    assert calls["IPC2"].end_reason == "cashier" and calls["IPC2"].duration_s < 600
+    ids = {f.call_id for f in finished}
+    assert calls["IPC2"].id in ids and ids <= {c.id for c in calls.values()}
+    shop = Shop.open(prep.url)
+    try:
+        assert booth_service.get_booth(shop, "IPC2").locked  # saved, audited
+    finally:
+        shop.close()
