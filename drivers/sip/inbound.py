@@ -59,6 +59,7 @@ class RequestRouter:
             return self._route(req, sip_t, source)
         except Exception as exc:
             # A header sippy parsed lazily turned out to be malformed.
+            log.debug("request from %s:%d failed", source[0], source[1], exc_info=True)
             self.board.refusals.refuse(Refusal.BAD_REQUEST, source, f"{type(exc).__name__}: {exc}")
             try:
                 return (self._response(req, 400, "Bad Request"), None, None)

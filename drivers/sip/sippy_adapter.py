@@ -13,8 +13,9 @@ Quirks handled here (see docs/sip.md for the long story):
 * ``;transport=UDP`` (upper case, sent by SIPp and many ATAs) is kept verbatim by
   ``SipURL`` and later rejected by ``newTransaction()`` → lower-cased on parse.
 * Unparseable datagrams are silently dropped by sippy (no 400) and non-UTF-8 ones
-  raise in the receive path → every datagram is screened and pre-parsed here; what
-  fails gets a ``400`` built from the raw headers (or is dropped if it cannot be matched).
+  raise in the receive path → every datagram is screened here, and one sippy dropped
+  (recognised by the empty cache entry it leaves) or choked on gets a ``400`` built
+  from the raw headers (or is dropped if it cannot be matched).
 * ``SO_REUSEPORT`` is on by default, so a second process could bind the same port and
   steal half the datagrams → the socket is bound with ``SO_REUSEADDR`` only.
 * A response to a Via with an impossible port (``sendto`` raises OverflowError) kills
@@ -28,6 +29,7 @@ Quirks handled here (see docs/sip.md for the long story):
 from __future__ import annotations
 
 import gc
+import hashlib
 import logging
 import threading
 import types
@@ -364,16 +366,28 @@ class SippyStack:
             except Exception as exc:
                 log.warning("SIP response from %s:%d dropped: %r", address[0], address[1], exc)
             return
-        problem = self._preparse(data)
-        if problem is None:
-            try:
-                deliver(data, ra, server, rtime)
+        method = data.split(b" ", 1)[0]
+        try:
+            deliver(data, ra, server, rtime)
+        except Exception as exc:  # e.g. not UTF-8: sippy decodes strictly and raises
+            problem = f"{type(exc).__name__}: {exc}"[:200]
+        else:
+            if method == b"ACK" or not self._dropped_unparsed(data):
                 return
-            except Exception as exc:
-                problem = f"{type(exc).__name__}: {exc}"
+            problem = self._preparse(data) or "sippy could not parse it"
         answer = self._on_malformed(data, address, problem)
         if answer is not None:
             server.send_to(answer, address)
+
+    def _dropped_unparsed(self, data: bytes) -> bool:
+        """Whether sippy just dropped ``data`` as unparseable: it then leaves an empty
+        retransmission-cache entry under the datagram's MD5 (a parsed request never
+        does; only ACKs, excluded by the caller). One parse per datagram instead of
+        pre-parsing everything twice."""
+        if len(data) < 32:  # sippy ignores these without a trace
+            return True
+        entry = self._tm.l1rcache.get(hashlib.md5(data, usedforsecurity=False).digest())
+        return entry is not None and entry.data is None
 
     def _preparse(self, data: bytes) -> str | None:
         """None if sippy can handle ``data``; else what is wrong with it."""

@@ -36,6 +36,7 @@ def carrier(workdir: Path, port: int, *, final: int = 200, phrase: str = "OK",
         "carrier.xml", workdir, trunk_user=TRUNK_USER, trunk_password=TRUNK_PASSWORD,
         ring_ms=ring_ms, final=final, final_phrase=phrase,
         answer_jump='<nop hide="true" next="answer" />' if final == 200 else "",
+        ack_before="", ack_after='<recv request="ACK" />',
     )
     return sipp.start(scenario, workdir, local_port=port)
 
