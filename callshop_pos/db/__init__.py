@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from callshop_pos.db.base import Base
-from callshop_pos.db.database import Database, ReadOnlySessionError
+from callshop_pos.db.database import Database, DatabaseUnavailable, ReadOnlySessionError
 
-__all__ = ["Base", "Database", "ReadOnlySessionError"]
+__all__ = ["Base", "Database", "DatabaseUnavailable", "ReadOnlySessionError"]

@@ -20,17 +20,23 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from callshop_pos.clock import Clock, SystemClock
+from callshop_pos.errors import CallShopError
 
-__all__ = ["BUSY_TIMEOUT_MS", "Database", "ReadOnlySessionError"]
+__all__ = ["BUSY_TIMEOUT_MS", "Database", "DatabaseUnavailable", "ReadOnlySessionError"]
 
 #: How long a writer waits for another writer's lock before giving up (SQLite).
 BUSY_TIMEOUT_MS = 15_000
 
 _WRITE_OPTION = "callshop_write"
+
+
+class DatabaseUnavailable(CallShopError):
+    """The database cannot be opened or reached (message says which and why)."""
 
 
 class ReadOnlySessionError(RuntimeError):
@@ -70,6 +76,12 @@ class Database:
         db = cls(url, clock=clock)
         try:
             upgrade(db)
+        except OperationalError as exc:
+            db.dispose()
+            # The environment's fault (missing folder, server down, wrong password):
+            # a message for the person, not a traceback.
+            where = db.url.render_as_string(hide_password=True)
+            raise DatabaseUnavailable(f"cannot open the database {where}: {exc.orig}") from exc
         except BaseException:
             db.dispose()
             raise

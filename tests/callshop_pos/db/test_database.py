@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import event, inspect, select, text
 
 from callshop_pos.clock import FakeClock
-from callshop_pos.db import Database, ReadOnlySessionError
+from callshop_pos.db import Database, DatabaseUnavailable, ReadOnlySessionError
 from callshop_pos.db.migrate import (
     current_revision,
     head_revision,
@@ -212,3 +212,8 @@ def test_upgrade_is_idempotent(tmp_path: Path) -> None:
 
 def test_the_quick_head_check_agrees_with_alembic() -> None:
     assert shipped_head() == head_revision() is not None
+
+
+def test_an_unreachable_database_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseUnavailable, match="cannot open the database"):
+        Database.open(f"sqlite:///{tmp_path / 'no' / 'such' / 'dir' / 'shop.db'}")
