@@ -91,7 +91,9 @@ BG = {
     "Name": "Име", "Position in the grid": "Позиция в мрежата",
     "Driver settings (JSON)": "Настройки на драйвера (JSON)", "Default deposit": "Депозит по подразбиране",
     "Max duration (s)": "Макс. продължителност (с)", "Save changes": "Запиши промените",
-    "Remove": "Премахни", "Blocked prefixes (never callable from booths)": "Забранени префикси (не могат да се набират от кабините)",
+    "Remove": "Премахни", "SIP user": "SIP потребител", "SIP password": "SIP парола",
+    "SIP booths only": "само за SIP кабини", "unchanged when empty": "без промяна, ако е празно",
+    "Switch role": "Смени ролята", "Blocked prefixes (never callable from booths)": "Забранени префикси (не могат да се набират от кабините)",
     # settings
     "Shop (receipt header)": "Обект (горна част на бележката)", "Money": "Пари",
     "Number normalisation and rating": "Номера и тарифиране", "Booths and printing": "Кабини и печат",

@@ -28,6 +28,7 @@ __all__ = [
     "enable",
     "list_users",
     "set_password",
+    "set_role",
     "unlock",
 ]
 
@@ -164,6 +165,30 @@ def _set_active(shop: Shop, actor: Actor, username: str, active: bool) -> UserIn
             user.active = active
             journal.append(s, actor, "user.enable" if active else "user.disable",
                            subject=user, payload={"username": username}, rows=[user])
+        return _info(user)
+
+
+def set_role(shop: Shop, actor: Actor, username: str, role: Role | str) -> UserInfo:
+    """Make a user an operator or an administrator (admin only; the last active
+    administrator cannot be demoted)."""
+    require_role(actor, Role.ADMIN)
+    new_role = _user_role(role)
+    with shop.db.write() as s:
+        user = _get(s, username)
+        if user.role is Role.ADMIN and new_role is not Role.ADMIN and user.active:
+            others = s.scalar(
+                select(func.count()).select_from(User).where(
+                    User.role == Role.ADMIN, User.active.is_(True), User.id != user.id
+                )
+            )
+            if not others:
+                raise CallShopError("the last active administrator cannot become an operator")
+        if user.role is not new_role:
+            old = user.role
+            user.role = new_role
+            journal.append(s, actor, "user.role", subject=user,
+                           payload={"username": username, "old": old, "new": new_role},
+                           rows=[user])
         return _info(user)
 
 

@@ -328,6 +328,22 @@
         <translation>Настройки на драйвера (JSON)</translation>
     </message>
     <message>
+        <source>SIP booths only</source>
+        <translation>само за SIP кабини</translation>
+    </message>
+    <message>
+        <source>unchanged when empty</source>
+        <translation>без промяна, ако е празно</translation>
+    </message>
+    <message>
+        <source>SIP user</source>
+        <translation>SIP потребител</translation>
+    </message>
+    <message>
+        <source>SIP password</source>
+        <translation>SIP парола</translation>
+    </message>
+    <message>
         <source>Default deposit</source>
         <translation>Депозит по подразбиране</translation>
     </message>
@@ -838,6 +854,10 @@ Note for the version history:</source>
     <message>
         <source>Unlock</source>
         <translation>Отключи</translation>
+    </message>
+    <message>
+        <source>Switch role</source>
+        <translation>Смени ролята</translation>
     </message>
     <message>
         <source>Add a user</source>

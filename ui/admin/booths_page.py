@@ -133,6 +133,17 @@ class BoothsPage(QWidget):
             QCoreApplication.translate("Booths", "Driver settings (JSON)"),
             self.driver_settings_edit,
         )
+        self.sip_user_edit = QLineEdit()
+        self.sip_user_edit.setPlaceholderText(
+            QCoreApplication.translate("Booths", "SIP booths only")
+        )
+        self.sip_password_edit = QLineEdit()
+        self.sip_password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.sip_password_edit.setPlaceholderText(
+            QCoreApplication.translate("Booths", "unchanged when empty")
+        )
+        form.addRow(QCoreApplication.translate("Booths", "SIP user"), self.sip_user_edit)
+        form.addRow(QCoreApplication.translate("Booths", "SIP password"), self.sip_password_edit)
         form.addRow(QCoreApplication.translate("Booths", "Billing"), self.billing_combo)
         form.addRow(QCoreApplication.translate("Booths", "Default deposit"), self.deposit_edit)
         form.addRow(QCoreApplication.translate("Booths", "Cost cap"), self.cap_edit)
@@ -196,13 +207,15 @@ class BoothsPage(QWidget):
         )
         self.duration_spin.setValue(booth.max_duration_s or 0)
         self.auto_lock_check.setChecked(booth.auto_lock)
+        self.sip_user_edit.setText(booth.sip_user or "")
+        self.sip_password_edit.clear()
 
     def form_values(self) -> dict[str, Any]:
         try:
             driver_settings = json.loads(self.driver_settings_edit.text() or "{}")
         except json.JSONDecodeError as exc:
             raise InvalidInput(f"driver settings are not valid JSON: {exc.msg}") from None
-        return {
+        values: dict[str, Any] = {
             "position": self.position_spin.value(),
             "driver": self.driver_combo.currentData(),
             "driver_settings": driver_settings,
@@ -212,6 +225,12 @@ class BoothsPage(QWidget):
             "max_duration_s": self.duration_spin.value() or None,
             "auto_lock": self.auto_lock_check.isChecked(),
         }
+        # The password is stored only as a digest: empty means "keep the one set".
+        if values["driver"] == booths.BoothDriver.SIP.value:
+            values["sip_user"] = self.sip_user_edit.text().strip()
+            if self.sip_password_edit.text():
+                values["sip_password"] = self.sip_password_edit.text()
+        return values
 
     def add_booth(self) -> bool:
         done = call_service(

@@ -97,7 +97,9 @@ class UsersPage(QWidget):
         self.enable_button = QPushButton(QCoreApplication.translate("Users", "Enable"))
         self.password_button = QPushButton(QCoreApplication.translate("Users", "Reset password…"))
         self.unlock_button = QPushButton(QCoreApplication.translate("Users", "Unlock"))
+        self.role_button = QPushButton(QCoreApplication.translate("Users", "Switch role"))
         for button in (
+            self.role_button,
             self.disable_button,
             self.enable_button,
             self.password_button,
@@ -128,6 +130,7 @@ class UsersPage(QWidget):
         self.enable_button.clicked.connect(lambda: self._on_selected(users.enable))
         self.unlock_button.clicked.connect(lambda: self._on_selected(users.unlock))
         self.password_button.clicked.connect(self.reset_password)
+        self.role_button.clicked.connect(self.switch_role)
 
     def refresh(self) -> None:
         listed = call_service(self, lambda: users.list_users(self.shop, self.actor))
@@ -149,6 +152,16 @@ class UsersPage(QWidget):
         if user is None:
             return False
         done = call_service(self, lambda: action(self.shop, self.actor, user.username))
+        self.refresh()
+        return done is not None
+
+    def switch_role(self) -> bool:
+        """Operator ↔ administrator for the selected user."""
+        user = self.selected()
+        if user is None:
+            return False
+        new = "operator" if user.role.value == "admin" else "admin"
+        done = call_service(self, lambda: users.set_role(self.shop, self.actor, user.username, new))
         self.refresh()
         return done is not None
 

@@ -196,3 +196,15 @@ def test_cells_follow_new_rates_new_closed_shifts_and_the_time_zone(
     with shop.db.read() as s:
         assert set(s.scalars(select(ReportShift.tz))) == {"America/New_York"}
     assert ny.total.attempts != 0
+
+
+def test_set_role_keeps_one_administrator(shop, admin, operator) -> None:
+    from callshop_pos.errors import CallShopError
+    from callshop_pos.services import users
+
+    with pytest.raises(PermissionDenied):
+        users.set_role(shop, operator, "olga", "admin")
+    assert users.set_role(shop, admin, "olga", "admin").role.value == "admin"
+    assert users.set_role(shop, admin, "olga", "operator").role.value == "operator"
+    with pytest.raises(CallShopError, match="last active administrator"):
+        users.set_role(shop, admin, "admin", "operator")

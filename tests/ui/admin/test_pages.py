@@ -85,6 +85,11 @@ def test_users_page_add_disable_reset_unlock(qtbot, seeded) -> None:
     assert page.reset_password()
     page.select_user("petya")
     assert page._on_selected(users.unlock)
+    page.select_user("petya")
+    assert page.switch_role()
+    assert next(u for u in page.model.rows() if u.username == "petya").role.value == "admin"
+    page.select_user("petya")
+    assert page._on_selected(users.enable)
 
 
 def test_booths_page_add_edit_remove_and_blocked_prefixes(qtbot, seeded) -> None:
@@ -106,6 +111,14 @@ def test_booths_page_add_edit_remove_and_blocked_prefixes(qtbot, seeded) -> None
     page.view.selectRow(row)
     assert page.remove_booth()
     assert all(b.name != "Booth 9" for b in page.model.rows())
+    # a SIP booth needs its SIP user and password (kept only as a digest)
+    page.name_edit.setText("Booth 10")
+    page.driver_combo.setCurrentIndex(page.driver_combo.findData("sip"))
+    page.billing_combo.setCurrentIndex(page.billing_combo.findData("postpaid"))
+    page.sip_user_edit.setText("booth10")
+    page.sip_password_edit.setText("s3cret-pw")
+    assert page.add_booth()
+    assert next(b for b in page.model.rows() if b.name == "Booth 10").sip_user == "booth10"
     page.blocked_edit.setText("900, 1900")
     assert page.save_blocked()
     assert seeded.shop.settings.blocked_prefixes == ("900", "1900")
@@ -121,15 +134,17 @@ def test_settings_page_saves_validated_values(qtbot, seeded, monkeypatch) -> Non
     assert seeded.shop.settings.shop_name == "Телефони Център"
     assert seeded.shop.settings.cash_rounding_unit == 5
     warnings: list[str] = []
-    monkeypatch.setattr("ui.admin.common.QMessageBox.warning",
-                        lambda _p, _t, text: warnings.append(text))
+    monkeypatch.setattr(
+        "ui.admin.common.QMessageBox.warning", lambda _p, _t, text: warnings.append(text)
+    )
     page.editors["cash_rounding_unit"].setText("five")
     assert not page.save()
     assert warnings and seeded.shop.settings.cash_rounding_unit == 5
 
 
-def test_reports_page_shows_table_charts_and_exports(qtbot, seeded, tmp_path: Path,
-                                                     qtmodeltester) -> None:
+def test_reports_page_shows_table_charts_and_exports(
+    qtbot, seeded, tmp_path: Path, qtmodeltester
+) -> None:
     shop, admin = seeded.shop, seeded.admin
     admin_prices.set_usd_rate(shop, admin, Decimal("0.92"), date(2026, 1, 1))
     shift = add_shift(shop, seeded.operator.user_id, T0, closed=True)
@@ -153,8 +168,9 @@ def test_reports_page_shows_table_charts_and_exports(qtbot, seeded, tmp_path: Pa
     assert from_qdate(page.last_edit.date()) - from_qdate(page.first_edit.date()) == timedelta(6)
 
 
-def test_audit_viewer_filters_corrects_and_reports_a_tampered_row(qtbot, seeded,
-                                                                   db_url: str) -> None:
+def test_audit_viewer_filters_corrects_and_reports_a_tampered_row(
+    qtbot, seeded, db_url: str
+) -> None:
     shop, admin = seeded.shop, seeded.admin
     ledger.add_topup(shop, admin, 10_000000, date(2026, 1, 5), "cash", "till")
     window = AdminWindow(shop, admin)

@@ -29,8 +29,10 @@ CSV = (
 
 
 def _entries(n: int) -> list[PriceEntry]:
-    return [PriceEntry(f"Country {i}", str(1000 + i), D(i % 97 + 1) / 1000, D(i % 13 + 1) / 100)
-            for i in range(n)]
+    return [
+        PriceEntry(f"Country {i}", str(1000 + i), D(i % 97 + 1) / 1000, D(i % 13 + 1) / 100)
+        for i in range(n)
+    ]
 
 
 def test_model_passes_qtmodeltester_through_filter_sort_and_edit(qtmodeltester) -> None:
@@ -75,8 +77,9 @@ def page(qtbot, seeded):
 def test_bulk_markup_then_save_makes_a_new_version_and_old_calls_keep_prices(page, seeded):
     shop, admin = seeded.shop, seeded.admin
     first_version = page.version_id
-    [call_id] = insert_calls(shop, [CallSpec(T0, True, 60, 5, 10000, "paid", "Booth 1",
-                                             "Germany", None)])
+    [call_id] = insert_calls(
+        shop, [CallSpec(T0, True, 60, 5, 10000, "paid", "Booth 1", "Germany", None)]
+    )
     page.filter_edit.setText("germany")
     assert page.model.rowCount() == 2
     page.view.selectAll()
