@@ -52,6 +52,20 @@ OUTPUT_COLUMNS = (
     "wholesale_usd",
 )
 _MESSAGE_LIMIT = 50
+_DESCRIPTION = """\
+Rate a file of calls against a price list, without touching any database.
+
+Input CSV columns: number,answered_at,duration (answered_at in ISO 8601 local
+time, or with a UTC offset; duration in seconds, may be fractional).
+Output CSV columns: number,normalized,answered_at,duration,status,prefix,
+country,billable_seconds,price,wholesale_usd.
+
+status is "rated" or "unrated". For an unrated call billable_seconds and price
+are empty; prefix, country and wholesale_usd are still given when a prefix
+matched but has no retail price (the carrier bills the call all the same).
+The whole input is checked first: bad rows are reported with their line
+numbers and nothing is written. A summary goes to standard error.
+"""
 
 
 class CallFileError(InvalidInput):
@@ -248,12 +262,16 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "rate",
         help="rate a call file against a price list (no database)",
-        description=__doc__,
+        description=_DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--prices", required=True, metavar="PRICES.csv", help="price list CSV")
-    parser.add_argument("--country-code", default="359", help="home country code (359)")
-    parser.add_argument("--national-prefix", default="0", help="national trunk prefix (0)")
+    parser.add_argument(
+        "--country-code", default="359", metavar="C", help="home country code (359)"
+    )
+    parser.add_argument(
+        "--national-prefix", default="0", metavar="P", help="national trunk prefix (0)"
+    )
     parser.add_argument(
         "--intl-prefixes", default="00,+", metavar="LIST", help="international prefixes (00,+)"
     )
@@ -263,7 +281,9 @@ def register(subparsers: Any) -> None:
         metavar="SPEC",
         help="off-peak windows, e.g. 'Mon-Fri 20:00-08:00,Sat-Sun 00:00-24:00'",
     )
-    parser.add_argument("--tz", default="Europe/Sofia", help="the shop's time zone (Europe/Sofia)")
+    parser.add_argument(
+        "--tz", default="Europe/Sofia", metavar="ZONE", help="the shop's time zone (Europe/Sofia)"
+    )
     parser.add_argument("--out", metavar="OUT.csv", help="write here instead of standard output")
     parser.add_argument("cdrs", metavar="CDRS.csv", help="calls: number,answered_at,duration")
     parser.set_defaults(func=run_rate)

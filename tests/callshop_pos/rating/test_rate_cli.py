@@ -58,9 +58,11 @@ def test_rates_a_call_file(tmp_path: Path) -> None:
         "00 999 1234,2026-03-04T12:00:00,0\n",
     )
     out = tmp_path / "out.csv"
+    data_dir = Path(os.environ["CALLSHOP_DATA_DIR"])  # this test's own (tests/conftest.py)
     result = _run("--prices", prices, "--offpeak", OFFPEAK, "--out", out, calls)
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
+    assert list(data_dir.iterdir()) == []  # no database created or touched
     assert "8 calls: 5 rated, 3 unrated" in result.stderr
     text = out.read_text(encoding="utf-8")
     assert text.splitlines()[0] == (
