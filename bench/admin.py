@@ -178,11 +178,13 @@ def report(calls: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=50_000)
-    parser.add_argument("--calls", type=int, default=1_000_000)
+    parser.add_argument("--rows", type=int, default=50_000, help="price-list rows (0: skip)")
+    parser.add_argument("--calls", type=int, default=1_000_000, help="calls (0: skip)")
     args = parser.parse_args()
-    price_list(args.rows)
-    report(args.calls)
+    if args.rows:
+        price_list(args.rows)
+    if args.calls:
+        report(args.calls)
 
 
 if __name__ == "__main__":

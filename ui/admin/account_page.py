@@ -42,7 +42,6 @@ from ui.admin.common import (
 
 __all__ = ["AccountPage"]
 
-_CTX = "Account"
 
 # Words shown from data; marked here so lupdate collects them.
 _DATA_WORDS = (

@@ -36,7 +36,6 @@ from ui.admin.common import (
 
 __all__ = ["AuditPage"]
 
-_CTX = "Audit"
 
 # Words shown from data; marked here so lupdate collects them.
 _DATA_WORDS = (

@@ -33,7 +33,6 @@ from ui.admin.common import Col, RecordTableModel, call_service, minor_text, sec
 
 __all__ = ["BoothsPage"]
 
-_CTX = "Booths"
 
 # Words shown from data; marked here so lupdate collects them.
 _DATA_WORDS = (

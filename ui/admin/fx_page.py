@@ -35,8 +35,6 @@ from ui.admin.common import (
 
 __all__ = ["FxPage"]
 
-_CTX = "UsdRate"
-
 
 def _columns() -> list[Col[UsdRate]]:
     return [

@@ -37,8 +37,6 @@ from ui.admin.price_list_model import Column, PriceListModel
 
 __all__ = ["PriceListPage", "VersionHistoryDialog"]
 
-_CTX = "PriceListPage"
-
 
 def _version_columns() -> list[Col[prices.PriceVersionInfo]]:
     def summary(v: prices.PriceVersionInfo) -> str:

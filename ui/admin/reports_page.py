@@ -41,8 +41,6 @@ from ui.admin.report_charts import daily_chart, top_destinations_chart
 
 __all__ = ["ReportsPage", "report_columns"]
 
-_CTX = "Reports"
-
 
 def _opt(value: object, suffix: str = "") -> str:
     return "—" if value is None else f"{value}{suffix}"

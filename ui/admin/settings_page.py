@@ -31,7 +31,6 @@ from ui.admin.common import call_service, section_title
 
 __all__ = ["SECTIONS", "SettingsPage"]
 
-_CTX = "Settings"
 
 # Words shown from data; marked here so lupdate collects them.
 _DATA_WORDS = (

@@ -27,7 +27,6 @@ from ui.admin.common import Col, RecordTableModel, call_service, local_time_text
 
 __all__ = ["UsersPage"]
 
-_CTX = "Users"
 
 # Words shown from data; marked here so lupdate collects them.
 _DATA_WORDS = (

@@ -26,8 +26,6 @@ from callshop_pos.services.context import Shop
 
 __all__ = ["AdminWindow", "open_admin_window"]
 
-_CTX = "AdminWindow"
-
 
 def _stylesheet() -> str:
     """The administration additions; the cashier window's sheet is the application's
