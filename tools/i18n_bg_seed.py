@@ -92,6 +92,8 @@ BG = {
     "Lock / unlock booth": "Заключи / отключи кабината", "Hang up booth…": "Прекъсни разговора…",
     "Show booth's calls": "Разговори на кабината", "How much to call…?": "Колко струва…?",
     "Administration…": "Администрация…",
+    "Unpaid…": "Неплатени…", "Unserved…": "Необслужени…", "Deposit…": "Депозит…",
+    "Its calls": "Разговорите ѝ", "No booth selected": "Няма избрана кабина",
     "Go to booths": "Към кабините", "Go to calls": "Към разговорите", "Log out": "Изход",
     "&Till": "&Каса", "&View": "&Изглед",
     "The line engine is not reachable; try again in a moment.":
@@ -147,6 +149,66 @@ BG = {
     "Enter or double-click opens a session.": "Enter или двойно щракване отваря сесия.",
     "Session {id}": "Сесия {id}",
     "Session {id} — {operator} — {status}": "Сесия {id} — {operator} — {status}",
+    # customer screen and devices (other ui/ modules)
+    "Please pay at the counter": "Моля, платете на касата", "Time {elapsed}": "Време {elapsed}",
+    "Out of order": "Не работи", "In use": "Заета",
+    "CallShop — customer screen": "CallShop — екран за клиента", "Call shop": "Телефонна кабина",
+    "Talk time and price of every booth, live": "Време и цена на всяка кабина, на живо",
+    "Booths will appear here": "Кабините ще се появят тук", "To pay: {amount}": "За плащане: {amount}",
+    "Paid {paid}   ·   Your change {change}   ·   Thank you!":
+        "Платено {paid}   ·   Ресто {change}   ·   Благодарим ви!",
+    "The device did not answer in time ({error}).": "Устройството не отговори навреме ({error}).",
+    "The device is not reachable: {error}": "Устройството е недостъпно: {error}",
+    "Unexpected device error ({kind}): {error}": "Неочаквана грешка на устройството ({kind}): {error}",
+    "Please wait": "Моля, изчакайте",
+    "Printer for receipts and reports": "Принтер за бележки и отчети",
+    "Receipt not printed": "Бележката не е отпечатана",
+    # devices menu (ui/receipt_actions.py, ui/till_devices.py)
+    "Open the cash drawer": "Отваряне на касовото чекмедже",
+    "Change for a banknote": "Разваляне на банкнота",
+    "Wrong change corrected": "Поправено грешно ресто",
+    "Cash taken to the safe": "Пари, прибрани в сейфа",
+    "Float topped up": "Допълнена наличност",
+    "Open drawer": "Отвори чекмеджето",
+    "Opening the drawer without a sale is recorded and counted on the Z report.\n&Reason:":
+        "Отварянето на чекмеджето без продажба се записва и отчита в Z отчета.\n&Причина:",
+    "Reprint receipt…": "Повторен печат на бележка…", "Open drawer…": "Отвори чекмеджето…",
+    "Customer screen": "Екран за клиента", "System printer…": "Системен принтер…",
+    "Print X report": "Печат на X отчет", "Save shift report as PDF…": "Запис на отчета като PDF…",
+    "Retry fiscal reversals": "Повтори фискалните сторна", "&Devices": "&Устройства",
+    "Receipts without a receipt printer go to {name}.":
+        "Без принтер за бележки те се печатат на {name}.",
+    "the default printer": "принтера по подразбиране", "No shift is open.": "Няма отворена смяна.",
+    "No printer is set up; save the report as PDF instead.":
+        "Няма настроен принтер; запишете отчета като PDF.",
+    "Saved {path}": "Записано: {path}", "Print Z report again (copy)": "Печат на Z отчета отново (копие)",
+    "Save A4 PDF…": "Запис като A4 PDF…", "Devices": "Устройства",
+    "Save shift report": "Запис на отчета на смяната", "PDF (*.pdf)": "PDF (*.pdf)",
+    "The devices are not set up correctly: {error}": "Устройствата не са настроени правилно: {error}",
+    "Reprint a receipt": "Повторен печат на бележка", "Receipt": "Бележка", "Time": "Час",
+    "Print copy": "Печат на копие", "No payments in this shift yet.": "Все още няма плащания в тази смяна.",
+    "Registering the sale on the fiscal printer…": "Регистриране на продажбата във фискалния принтер…",
+    "The cash drawer did not open: {error}": "Чекмеджето не се отвори: {error}",
+    "No receipt printer is set up: configure one in the administration (devices) or choose a system printer (Devices → System printer…).":
+        "Няма настроен принтер за бележки: настройте го в администрацията (устройства) или изберете системен принтер (Устройства → Системен принтер…).",
+    "Copy of receipt": "Копие на бележка", "{what} {number} printed.": "{what} {number} е отпечатана.",
+    "The receipt was not printed: {error}. The payment is recorded; reprint it from Devices → Reprint receipt.":
+        "Бележката не е отпечатана: {error}. Плащането е записано; отпечатайте я от Устройства → Повторен печат на бележка.",
+    "The receipt was not printed: {error}": "Бележката не е отпечатана: {error}",
+    "Receipt {number} sent to the printer.": "Бележка {number} е изпратена към принтера.",
+    "Opening the drawer without a sale needs a reason.": "Отварянето на чекмеджето без продажба изисква причина.",
+    "No cash drawer is attached (it opens through the receipt printer).":
+        "Няма свързано касово чекмедже (то се отваря през принтера за бележки).",
+    "Drawer opened ({n} manual opens this shift).": "Чекмеджето е отворено ({n} ръчни отваряния в смяната).",
+    "The refund is recorded, but the fiscal printer did not print its reversal: {error}. Retry from Devices → Retry fiscal reversals.":
+        "Възстановяването е записано, но фискалният принтер не отпечата сторното: {error}. Повторете от Устройства → Повтори фискалните сторна.",
+    "Fiscal Z report done.": "Фискалният Z отчет е направен.",
+    "The fiscal printer did not make its Z report: {error}. Run it with “callshop-pos fiscal z-report” once the printer is back.":
+        "Фискалният принтер не направи Z отчет: {error}. Пуснете го с „callshop-pos fiscal z-report“, когато принтерът е на линия.",
+    "The report was not printed: {error}": "Отчетът не е отпечатан: {error}",
+    "{kind} report of shift {id} printed.": "{kind} отчетът на смяна {id} е отпечатан.",
+    "Cannot write {path}: {error}": "Не може да се запише {path}: {error}",
+    "Customer display: {error}": "Дисплей за клиента: {error}",
     # shift bar
     "Shift opened": "Смяна от", "● Lines connected": "● Линиите са свързани",
     "Line engine unreachable — reconnecting…": "Няма връзка с линиите — свързване…",

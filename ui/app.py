@@ -38,7 +38,8 @@ STYLESHEET = Path(__file__).resolve().parent.parent / "resources" / "style" / "c
 
 def load_stylesheet(app: QApplication) -> None:
     app.setStyle("Fusion")  # the same widget metrics on every platform, under the QSS
-    app.setStyleSheet(STYLESHEET.read_text(encoding="utf-8"))
+    sheet = STYLESHEET.read_text(encoding="utf-8")
+    app.setStyleSheet(sheet.replace("@STYLE_DIR@", STYLESHEET.parent.as_posix()))
 
 
 class CashierApp(QObject):

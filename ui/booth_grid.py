@@ -210,3 +210,7 @@ class BoothGrid(QScrollArea):
             self._layout.addWidget(tile, index // columns, index % columns)
         for column in range(self._layout.columnCount()):
             self._layout.setColumnStretch(column, 1 if column < columns else 0)
+        # Show up to two rows of tiles without scrolling; more rows scroll.
+        rows = -(-count // columns)
+        tile_height = 78 if compact else 96
+        self.setMinimumHeight(min(rows, 2) * (tile_height + self._layout.spacing()) + 8)

@@ -70,10 +70,13 @@ class CloseShiftDialog(QDialog):
         formatter: Formatter,
         close_shift: Callable[[int], ShiftReport],
         parent: QWidget | None = None,
+        *,
+        z_extras: Callable[[ShiftReport], QWidget | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self._fmt = formatter
         self._close = close_shift
+        self._z_extras = z_extras  # e.g. "print again" / "save A4 PDF" (ui.receipt_actions)
         self.x_report = report
         self.z_report: ShiftReport | None = None
         self.setWindowTitle(self.tr("Close shift"))
@@ -207,6 +210,9 @@ class CloseShiftDialog(QDialog):
         layout.addWidget(title)
         layout.addLayout(grid)
         layout.addWidget(closed)
+        extras = self._z_extras(report) if self._z_extras is not None else None
+        if extras is not None:
+            layout.addWidget(extras)
         layout.addWidget(buttons)
         return page
 

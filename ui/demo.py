@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from callshop_pos.services import booths, prices, users
+from callshop_pos.services import booths, prices, settings, users
 from callshop_pos.services.auth import Role
 from callshop_pos.services.context import Shop
 
@@ -47,6 +47,8 @@ def prepare_demo(shop: Shop) -> None:
     users.add_user(shop, admin, cashier_name, cashier_password, Role.OPERATOR)
     prices.import_price_list(shop, admin, _PRICES.read_bytes(), "sample.csv",
                              note="demo price list")
+    # Cash bills rounded to 5 cents, so the demo shows the rounding line of a bill.
+    settings.update_settings(shop, admin, cash_rounding_unit=5)
     for number in range(1, DEMO_BOOTHS + 1):
         prepaid = number > DEMO_BOOTHS - 2
         booths.add_booth(
@@ -56,7 +58,7 @@ def prepare_demo(shop: Shop) -> None:
         )
 
 
-def start_engine(data: Path, url: str) -> subprocess.Popen[bytes]:
+def start_engine(data: Path, url: str, *, speed: float = 1.0) -> subprocess.Popen[bytes]:
     """Start ``callshop-pos engine --driver simulator`` for the demo, detached.
 
     It keeps running when the window closes (calls are never cut by the till), and
@@ -67,7 +69,7 @@ def start_engine(data: Path, url: str) -> subprocess.Popen[bytes]:
     try:
         return subprocess.Popen(
             [sys.executable, str(main), "--data-dir", str(data), "--db", url,
-             "engine", "--driver", "simulator"],
+             "engine", "--driver", "simulator", "--speed", str(speed)],
             stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True,
         )
     finally:

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -33,6 +32,7 @@ from callshop_pos.services.calls import CallView, get_calls
 from callshop_pos.services.payments import PaymentResult, StatusChange
 from callshop_pos.services.reports import ShiftReport
 from callshop_pos.services.shifts import ShiftOpened
+from ui.booth_box import BoothBox, action_button
 from ui.booth_grid import BoothGrid
 from ui.booth_tile import Meter
 from ui.bridge import EngineBridge
@@ -61,6 +61,9 @@ class MainWindow(QMainWindow):
 
     language_requested = Signal()  # the settings dialog asked for another language
     logout_requested = Signal()
+    # Devices (ui.receipt_actions): PAY opened with this Bill / closed without paying.
+    payment_started = Signal(object)
+    payment_cancelled = Signal()
 
     def __init__(
         self,
@@ -84,6 +87,8 @@ class MainWindow(QMainWindow):
         self.fmt = formatter
         self._calls_by_id = calls_by_id
         self._print_receipt = print_receipt
+        #: Extra widgets for the Z page of the close-shift dialog (devices: print, PDF).
+        self.z_report_extras: Callable[[ShiftReport], QWidget | None] | None = None
         self._confirm = confirm or self._ask
         self._today = today or (lambda: datetime.now().astimezone().date())
         self.dialog: QWidget | None = None  # the dialog open right now (tests drive it)
@@ -221,35 +226,32 @@ class MainWindow(QMainWindow):
         for action in (self.booths_action, self.table_action, self.quote_action):
             view_menu.addAction(action)
 
-    def _button(self, action: QAction, name: str = "") -> QPushButton:
-        shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        button = QPushButton(f"{action.text()}   {shortcut}".strip())
-        if name:
-            button.setObjectName(name)
-        button.setAutoDefault(False)
-        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        button.clicked.connect(action.trigger)
-        return button
-
     def _build_side(self) -> QWidget:
         side = QWidget()
-        side.setFixedWidth(290)
+        side.setFixedWidth(300)
         layout = QVBoxLayout(side)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(8)
-        self.pay_button = self._button(self.pay_action, "payButton")
-        self.pay_booth_button = self._button(self.pay_booth_action)
-        self.unpaid_button = self._button(self.unpaid_action)
-        self.unserved_button = self._button(self.unserved_action)
+        layout.setSpacing(6)
+        self.pay_button = action_button(self.pay_action, "payButton")
+        self.pay_booth_button = action_button(self.pay_booth_action)
+        self.unpaid_button = action_button(self.unpaid_action, label=self.tr("Unpaid…"))
+        self.unserved_button = action_button(self.unserved_action, label=self.tr("Unserved…"))
         layout.addWidget(self.pay_button)
         layout.addWidget(self.pay_booth_button)
-        layout.addWidget(self.unpaid_button)
-        layout.addWidget(self.unserved_button)
+        layout.addLayout(_row(self.unpaid_button, self.unserved_button))
+        self.booth_box = BoothBox([
+            (self.tr("Lock"), self.lock_action),
+            (self.tr("Hang up…"), self.hang_up_action),
+            (self.tr("Deposit…"), self.deposit_action),
+            (self.tr("Its calls"), self.booth_calls_action),
+        ])
+        layout.addWidget(self.booth_box)
         layout.addWidget(self.quote_box)
         layout.addStretch(1)
-        layout.addWidget(self._button(self.sessions_action))
-        self.close_shift_button = self._button(self.close_shift_action, "dangerButton")
-        layout.addWidget(self.close_shift_button)
+        self.sessions_button = action_button(self.sessions_action, label=self.tr("Sessions"))
+        self.close_shift_button = action_button(self.close_shift_action, "dangerButton",
+                                                label=self.tr("Close shift"))
+        layout.addLayout(_row(self.sessions_button, self.close_shift_button))
         return side
 
     # ---- shift and calls
@@ -332,12 +334,15 @@ class MainWindow(QMainWindow):
     def _on_booth(self, snapshot: BoothSnapshot) -> None:
         known = snapshot.booth in self.grid.booths()
         self.grid.update_booth(snapshot)
+        if snapshot.booth == self.grid.current_booth:
+            self.booth_box.show_booth(snapshot)
         if not known:
             self.calls.add_booths([snapshot.booth])
             if self.grid.current_booth is None:
                 self.grid.select_booth(snapshot.booth)
 
-    def _on_booth_selected(self, _booth: str) -> None:
+    def _on_booth_selected(self, booth: str) -> None:
+        self.booth_box.show_booth(self.grid.tile(booth).snapshot)
         self._update_actions()
 
     def _on_booth_activated(self, booth: str) -> None:
@@ -440,12 +445,21 @@ class MainWindow(QMainWindow):
             bill, self.fmt, lambda tendered: self.till.pay(ids, tendered),
             print_receipt=printer, print_default=policy in ("always", "ask"),
             bgn_until=bgn_until, today=self._today(), parent=self)
+        # Print policy: only "ask" lets the cashier choose; "always" prints unasked.
+        dialog.print_check.setVisible(printer is not None and policy == "ask")
+        self.payment_started.emit(bill)
         if self._run(dialog) and dialog.result_value is not None:
             result = dialog.result_value
             self.statusBar().showMessage(self.tr("Paid {total}; change {change}.").format(
                 total=self.fmt.money(result.total_minor),
                 change=self.fmt.money(result.change_minor)), 10000)
             self._auto_lock({c.booth for c in result.calls})
+        else:
+            self.payment_cancelled.emit()
+
+    def set_print_receipt(self, hook: Callable[[PaymentResult], None] | None) -> None:
+        """The PAY dialog's "print receipt" hook (None: no printing offered)."""
+        self._print_receipt = hook
 
     def _auto_lock(self, booths: set[str]) -> None:
         if self.engine is None or not self.till.auto_lock_after_pay:
@@ -499,7 +513,8 @@ class MainWindow(QMainWindow):
         except CallShopError as exc:
             self._error(str(exc))
             return
-        self._run(CloseShiftDialog(report, self.fmt, self.till.close_shift, self))
+        self._run(CloseShiftDialog(report, self.fmt, self.till.close_shift, self,
+                                   z_extras=self.z_report_extras))
         if self.till.current_shift() is None:
             self.ask_open_shift()
 
@@ -533,3 +548,11 @@ class MainWindow(QMainWindow):
         # The engine keeps running (calls are never lost); only this window goes.
         self.grid.hide()
         super().closeEvent(event)
+
+
+def _row(*widgets: QWidget) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.setSpacing(6)
+    for widget in widgets:
+        row.addWidget(widget)
+    return row

@@ -67,11 +67,11 @@ class BillLinesModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if (
-            role != Qt.ItemDataRole.DisplayRole
-            or orientation != Qt.Orientation.Horizontal
-            or not 0 <= section < len(BillColumn)
-        ):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(BillColumn):
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _alignment(BillColumn(section))
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
         return (
             self.tr("Booth"),
@@ -88,9 +88,7 @@ class BillLinesModel(QAbstractTableModel):
         line = self._lines[index.row()]
         column = BillColumn(index.column())
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            right = column in (BillColumn.DURATION, BillColumn.BILLED, BillColumn.AMOUNT)
-            flag = Qt.AlignmentFlag.AlignRight if right else Qt.AlignmentFlag.AlignLeft
-            return int((flag | Qt.AlignmentFlag.AlignVCenter).value)
+            return _alignment(column)
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         return (
@@ -101,6 +99,12 @@ class BillLinesModel(QAbstractTableModel):
             self._fmt.duration(line.billable_s),
             self._fmt.money(line.amount_minor),
         )[column]
+
+
+def _alignment(column: BillColumn) -> int:
+    right = column in (BillColumn.DURATION, BillColumn.BILLED, BillColumn.AMOUNT)
+    flag = Qt.AlignmentFlag.AlignRight if right else Qt.AlignmentFlag.AlignLeft
+    return int((flag | Qt.AlignmentFlag.AlignVCenter).value)
 
 
 class PayDialog(QDialog):

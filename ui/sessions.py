@@ -84,11 +84,11 @@ class SessionsModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if (
-            role != Qt.ItemDataRole.DisplayRole
-            or orientation != Qt.Orientation.Horizontal
-            or not 0 <= section < len(SessionColumn)
-        ):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(SessionColumn):
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _alignment(SessionColumn(section))
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
         return (
             self.tr("No."), self.tr("Status"), self.tr("Opened"), self.tr("Closed"),
@@ -102,9 +102,7 @@ class SessionsModel(QAbstractTableModel):
         column = SessionColumn(index.column())
         shift = self.shift_at(index.row())
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            right = column >= SessionColumn.CALLS or column is SessionColumn.ID
-            flag = Qt.AlignmentFlag.AlignRight if right else Qt.AlignmentFlag.AlignLeft
-            return int((flag | Qt.AlignmentFlag.AlignVCenter).value)
+            return _alignment(column)
         if role == Qt.ItemDataRole.FontRole and shift is None:
             font = QFont()
             font.setBold(True)
@@ -159,6 +157,12 @@ class SessionsModel(QAbstractTableModel):
         return values[column]
 
 
+def _alignment(column: SessionColumn) -> int:
+    right = column >= SessionColumn.CALLS or column is SessionColumn.ID
+    flag = Qt.AlignmentFlag.AlignRight if right else Qt.AlignmentFlag.AlignLeft
+    return int((flag | Qt.AlignmentFlag.AlignVCenter).value)
+
+
 def _table(model: Any) -> QTableView:
     table = QTableView()
     table.setModel(model)
@@ -201,7 +205,10 @@ class SessionsDialog(QDialog):
         self.table = _table(self.model)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(SessionColumn.OPERATOR, QHeaderView.ResizeMode.Stretch)
+        for column in SessionColumn:
+            if column >= SessionColumn.CALLS:
+                # Figures share the spare width, so the numbers line up evenly.
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
         self.error_label = QLabel(objectName="errorText")
         self.error_label.hide()
@@ -216,6 +223,7 @@ class SessionsDialog(QDialog):
         to_label.setBuddy(self.to_edit)
         bar.addWidget(from_label)
         bar.addWidget(self.from_edit)
+        bar.addSpacing(12)
         bar.addWidget(to_label)
         bar.addWidget(self.to_edit)
         open_button = QPushButton(self.tr("&Open session"))

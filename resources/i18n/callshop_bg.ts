@@ -34,6 +34,61 @@
     </message>
 </context>
 <context>
+    <name>BoothBox</name>
+    <message>
+        <source>No booth selected</source>
+        <translation>Няма избрана кабина</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>Отключи</translation>
+    </message>
+    <message>
+        <source>Lock</source>
+        <translation>Заключи</translation>
+    </message>
+</context>
+<context>
+    <name>BoothCard</name>
+    <message>
+        <source>Please pay at the counter</source>
+        <extracomment>The meters refresh this often while a booth is talking (4 times a second). How long the amount due / change stays on the screen after a payment.</extracomment>
+        <translation>Моля, платете на касата</translation>
+    </message>
+    <message>
+        <source>Time {elapsed}</source>
+        <translation>Време {elapsed}</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>Затворена</translation>
+    </message>
+    <message>
+        <source>Out of order</source>
+        <translation>Не работи</translation>
+    </message>
+    <message>
+        <source>Free</source>
+        <translation>Свободна</translation>
+    </message>
+    <message>
+        <source>In use</source>
+        <translation>Заета</translation>
+    </message>
+    <message>
+        <source>Dialling</source>
+        <translation>Набира</translation>
+    </message>
+    <message>
+        <source>Ringing</source>
+        <translation>Звъни</translation>
+    </message>
+    <message>
+        <source>Talking</source>
+        <translation>Разговаря</translation>
+    </message>
+</context>
+<context>
     <name>BoothTile</name>
     <message>
         <source>unrated</source>
@@ -318,6 +373,33 @@
     </message>
 </context>
 <context>
+    <name>CustomerScreen</name>
+    <message>
+        <source>CallShop — customer screen</source>
+        <translation>CallShop — екран за клиента</translation>
+    </message>
+    <message>
+        <source>Call shop</source>
+        <translation>Телефонна кабина</translation>
+    </message>
+    <message>
+        <source>Talk time and price of every booth, live</source>
+        <translation>Време и цена на всяка кабина, на живо</translation>
+    </message>
+    <message>
+        <source>Booths will appear here</source>
+        <translation>Кабините ще се появят тук</translation>
+    </message>
+    <message>
+        <source>To pay: {amount}</source>
+        <translation>За плащане: {amount}</translation>
+    </message>
+    <message>
+        <source>Paid {paid}   ·   Your change {change}   ·   Thank you!</source>
+        <translation>Платено {paid}   ·   Ресто {change}   ·   Благодарим ви!</translation>
+    </message>
+</context>
+<context>
     <name>DepositDialog</name>
     <message>
         <source>Deposit — {booth}</source>
@@ -346,6 +428,60 @@
     <message>
         <source>Take deposit</source>
         <translation>Вземи депозит</translation>
+    </message>
+</context>
+<context>
+    <name>DeviceWorker</name>
+    <message>
+        <source>The device did not answer in time ({error}).</source>
+        <extracomment>How long a blocking call may take before the &quot;please wait&quot; window appears.</extracomment>
+        <translation>Устройството не отговори навреме ({error}).</translation>
+    </message>
+    <message>
+        <source>The device is not reachable: {error}</source>
+        <translation>Устройството е недостъпно: {error}</translation>
+    </message>
+    <message>
+        <source>Unexpected device error ({kind}): {error}</source>
+        <translation>Неочаквана грешка на устройството ({kind}): {error}</translation>
+    </message>
+    <message>
+        <source>Please wait</source>
+        <translation>Моля, изчакайте</translation>
+    </message>
+</context>
+<context>
+    <name>DrawerReasonDialog</name>
+    <message>
+        <source>Open the cash drawer</source>
+        <extracomment>Where the chosen system printer is remembered (the till&apos;s own preferences file).</extracomment>
+        <translation>Отваряне на касовото чекмедже</translation>
+    </message>
+    <message>
+        <source>Change for a banknote</source>
+        <translation>Разваляне на банкнота</translation>
+    </message>
+    <message>
+        <source>Wrong change corrected</source>
+        <translation>Поправено грешно ресто</translation>
+    </message>
+    <message>
+        <source>Cash taken to the safe</source>
+        <translation>Пари, прибрани в сейфа</translation>
+    </message>
+    <message>
+        <source>Float topped up</source>
+        <translation>Допълнена наличност</translation>
+    </message>
+    <message>
+        <source>Open drawer</source>
+        <translation>Отвори чекмеджето</translation>
+    </message>
+    <message>
+        <source>Opening the drawer without a sale is recorded and counted on the Z report.
+&amp;Reason:</source>
+        <translation>Отварянето на чекмеджето без продажба се записва и отчита в Z отчета.
+&amp;Причина:</translation>
     </message>
 </context>
 <context>
@@ -399,6 +535,7 @@
     <name>MainWindow</name>
     <message>
         <source>CallShop POS — till</source>
+        <extracomment>Extra widgets for the Z page of the close-shift dialog (devices: print, PDF).</extracomment>
         <translation>CallShop POS — каса</translation>
     </message>
     <message>
@@ -488,6 +625,38 @@
     <message>
         <source>&amp;View</source>
         <translation>&amp;Изглед</translation>
+    </message>
+    <message>
+        <source>Unpaid…</source>
+        <translation>Неплатени…</translation>
+    </message>
+    <message>
+        <source>Unserved…</source>
+        <translation>Необслужени…</translation>
+    </message>
+    <message>
+        <source>Lock</source>
+        <translation>Заключи</translation>
+    </message>
+    <message>
+        <source>Hang up…</source>
+        <translation>Прекъсни…</translation>
+    </message>
+    <message>
+        <source>Deposit…</source>
+        <translation>Депозит…</translation>
+    </message>
+    <message>
+        <source>Its calls</source>
+        <translation>Разговорите ѝ</translation>
+    </message>
+    <message>
+        <source>Sessions</source>
+        <translation>Сесии</translation>
+    </message>
+    <message>
+        <source>Close shift</source>
+        <translation>Затваряне на смяна</translation>
     </message>
     <message>
         <source>The line engine is not reachable; try again in a moment.</source>
@@ -696,6 +865,120 @@
     <message>
         <source>Confirm</source>
         <translation>Потвърди</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptActions</name>
+    <message>
+        <source>Reprint receipt…</source>
+        <translation>Повторен печат на бележка…</translation>
+    </message>
+    <message>
+        <source>Open drawer…</source>
+        <translation>Отвори чекмеджето…</translation>
+    </message>
+    <message>
+        <source>Customer screen</source>
+        <translation>Екран за клиента</translation>
+    </message>
+    <message>
+        <source>System printer…</source>
+        <translation>Системен принтер…</translation>
+    </message>
+    <message>
+        <source>Print X report</source>
+        <translation>Печат на X отчет</translation>
+    </message>
+    <message>
+        <source>Save shift report as PDF…</source>
+        <translation>Запис на отчета като PDF…</translation>
+    </message>
+    <message>
+        <source>Retry fiscal reversals</source>
+        <translation>Повтори фискалните сторна</translation>
+    </message>
+    <message>
+        <source>&amp;Devices</source>
+        <translation>&amp;Устройства</translation>
+    </message>
+    <message>
+        <source>Receipts without a receipt printer go to {name}.</source>
+        <translation>Без принтер за бележки те се печатат на {name}.</translation>
+    </message>
+    <message>
+        <source>the default printer</source>
+        <translation>принтера по подразбиране</translation>
+    </message>
+    <message>
+        <source>No shift is open.</source>
+        <translation>Няма отворена смяна.</translation>
+    </message>
+    <message>
+        <source>No printer is set up; save the report as PDF instead.</source>
+        <translation>Няма настроен принтер; запишете отчета като PDF.</translation>
+    </message>
+    <message>
+        <source>Saved {path}</source>
+        <translation>Записано: {path}</translation>
+    </message>
+    <message>
+        <source>Print Z report again (copy)</source>
+        <translation>Печат на Z отчета отново (копие)</translation>
+    </message>
+    <message>
+        <source>Save A4 PDF…</source>
+        <translation>Запис като A4 PDF…</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>Устройства</translation>
+    </message>
+    <message>
+        <source>Save shift report</source>
+        <translation>Запис на отчета на смяната</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>The devices are not set up correctly: {error}</source>
+        <translation>Устройствата не са настроени правилно: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>ReprintDialog</name>
+    <message>
+        <source>Reprint a receipt</source>
+        <translation>Повторен печат на бележка</translation>
+    </message>
+    <message>
+        <source>Receipt</source>
+        <translation>Бележка</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Час</translation>
+    </message>
+    <message>
+        <source>Booths</source>
+        <translation>Кабини</translation>
+    </message>
+    <message>
+        <source>Calls</source>
+        <translation>Разговори</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Общо</translation>
+    </message>
+    <message>
+        <source>Print copy</source>
+        <translation>Печат на копие</translation>
+    </message>
+    <message>
+        <source>No payments in this shift yet.</source>
+        <translation>Все още няма плащания в тази смяна.</translation>
     </message>
 </context>
 <context>
@@ -915,6 +1198,93 @@
     <message>
         <source>Unpaid calls</source>
         <translation>Неплатени разговори</translation>
+    </message>
+</context>
+<context>
+    <name>TillDevices</name>
+    <message>
+        <source>Registering the sale on the fiscal printer…</source>
+        <translation>Регистриране на продажбата във фискалния принтер…</translation>
+    </message>
+    <message>
+        <source>The cash drawer did not open: {error}</source>
+        <translation>Чекмеджето не се отвори: {error}</translation>
+    </message>
+    <message>
+        <source>No receipt printer is set up: configure one in the administration (devices) or choose a system printer (Devices → System printer…).</source>
+        <translation>Няма настроен принтер за бележки: настройте го в администрацията (устройства) или изберете системен принтер (Устройства → Системен принтер…).</translation>
+    </message>
+    <message>
+        <source>Copy of receipt</source>
+        <translation>Копие на бележка</translation>
+    </message>
+    <message>
+        <source>Receipt</source>
+        <translation>Бележка</translation>
+    </message>
+    <message>
+        <source>{what} {number} printed.</source>
+        <translation>{what} {number} е отпечатана.</translation>
+    </message>
+    <message>
+        <source>The receipt was not printed: {error}. The payment is recorded; reprint it from Devices → Reprint receipt.</source>
+        <translation>Бележката не е отпечатана: {error}. Плащането е записано; отпечатайте я от Устройства → Повторен печат на бележка.</translation>
+    </message>
+    <message>
+        <source>The receipt was not printed: {error}</source>
+        <translation>Бележката не е отпечатана: {error}</translation>
+    </message>
+    <message>
+        <source>Receipt {number} sent to the printer.</source>
+        <translation>Бележка {number} е изпратена към принтера.</translation>
+    </message>
+    <message>
+        <source>Opening the drawer without a sale needs a reason.</source>
+        <translation>Отварянето на чекмеджето без продажба изисква причина.</translation>
+    </message>
+    <message>
+        <source>No cash drawer is attached (it opens through the receipt printer).</source>
+        <translation>Няма свързано касово чекмедже (то се отваря през принтера за бележки).</translation>
+    </message>
+    <message>
+        <source>Drawer opened ({n} manual opens this shift).</source>
+        <translation>Чекмеджето е отворено ({n} ръчни отваряния в смяната).</translation>
+    </message>
+    <message>
+        <source>The refund is recorded, but the fiscal printer did not print its reversal: {error}. Retry from Devices → Retry fiscal reversals.</source>
+        <translation>Възстановяването е записано, но фискалният принтер не отпечата сторното: {error}. Повторете от Устройства → Повтори фискалните сторна.</translation>
+    </message>
+    <message>
+        <source>Fiscal Z report done.</source>
+        <translation>Фискалният Z отчет е направен.</translation>
+    </message>
+    <message>
+        <source>The fiscal printer did not make its Z report: {error}. Run it with “callshop-pos fiscal z-report” once the printer is back.</source>
+        <translation>Фискалният принтер не направи Z отчет: {error}. Пуснете го с „callshop-pos fiscal z-report“, когато принтерът е на линия.</translation>
+    </message>
+    <message>
+        <source>The report was not printed: {error}</source>
+        <translation>Отчетът не е отпечатан: {error}</translation>
+    </message>
+    <message>
+        <source>{kind} report of shift {id} printed.</source>
+        <translation>{kind} отчетът на смяна {id} е отпечатан.</translation>
+    </message>
+    <message>
+        <source>Cannot write {path}: {error}</source>
+        <translation>Не може да се запише {path}: {error}</translation>
+    </message>
+    <message>
+        <source>Customer display: {error}</source>
+        <translation>Дисплей за клиента: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>dialog</name>
+    <message>
+        <source>Printer for receipts and reports</source>
+        <extracomment>The printed column is never wider than this on a big sheet (a receipt stays a receipt). Nor is the type larger than this (points), whatever the paper.</extracomment>
+        <translation>Принтер за бележки и отчети</translation>
     </message>
 </context>
 </TS>

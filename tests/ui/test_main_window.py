@@ -313,3 +313,25 @@ def test_shift_bar_figures_follow_the_changes_exactly(qtbot, window) -> None:
     assert window.shift_bar.summary == fresh()
     window.till.mark_unpaid([c, b], "goodwill")
     assert window.shift_bar.summary == fresh()
+
+
+def test_pay_hands_the_payment_to_the_print_hook(qtbot, window) -> None:
+    printed = []
+    window.set_print_receipt(printed.append)
+    first = window.calls_maker.finish("Booth 1", price_minor=120)
+    second = window.calls_maker.finish("Booth 1", price_minor=35)
+    qtbot.waitUntil(lambda: window.calls.model.rowCount() == 2)
+    window.calls.select_calls([first, second])
+
+    def pay(dialog) -> None:
+        assert dialog.print_check.isVisible() and dialog.print_check.isChecked()
+        dialog.tendered_edit.setText("2")
+        dialog.ok_button.click()
+
+    when_dialog(window, pay)
+    window.pay_action.trigger()
+    assert len(printed) == 1
+    result = printed[0]
+    assert result.total_minor == 155 and result.tendered_minor == 200
+    assert result.change_minor == 45
+    assert sorted(c.id for c in result.calls) == [first, second]
