@@ -54,7 +54,10 @@ BOOTHS = 32
 REALM = "callshop"
 TRUNK_USER, TRUNK_PASSWORD = "bench", "bench-pw"
 TALK_MS = 100
-DEFAULT_RATES = (5, 10, 20, 30, 40, 50, 60, 80, 100, 130, 160, 200)
+# A billing error: a call placed but not billed, billed with the wrong reason, or whose
+# billed time is off SIPp's talk time by more than this. The engine bills whole seconds.
+BILLING_TOLERANCE_S = 0.1
+DEFAULT_RATES = (5, 10, 20, 30, 40, 50, 60, 70, 80, 100, 130, 160, 200)
 
 
 class BillingCheck:
@@ -67,6 +70,7 @@ class BillingCheck:
         self.errors: list[str] = []
         self.billed = 0
         self.dialed: list[float] = []
+        self.deviations: list[float] = []
 
     def sink(self, event: DriverEvent) -> None:
         if isinstance(event, Dialing) and self.driver is not None:
@@ -85,17 +89,21 @@ class BillingCheck:
                     self.errors.append(f"{event.call_ref}: {event.reason}/{event.side}")
                 else:
                     talk = (event.at - ans.at).total_seconds()
-                    if abs(talk - TALK_MS / 1000) > 0.1:
+                    deviation = abs(talk - TALK_MS / 1000)
+                    self.deviations.append(deviation)
+                    if deviation > BILLING_TOLERANCE_S:
                         self.errors.append(f"{event.call_ref}: billed {talk:.3f} s")
                     self.billed += 1
 
-    def take(self) -> tuple[int, list[str], float]:
-        """Billed calls, billing errors, and the call-attempt rate the driver saw."""
+    def take(self) -> tuple[int, list[str], float, list[float]]:
+        """Billed calls, billing errors, the call-attempt rate the driver saw, and each
+        call's |billed - talk| in seconds."""
         with self.lock:
             billed, errors, dialed = self.billed, self.errors, sorted(self.dialed)
-            self.billed, self.errors, self.dialed = 0, [], []
+            deviations = sorted(self.deviations)
+            self.billed, self.errors, self.dialed, self.deviations = 0, [], [], []
         span = dialed[-1] - dialed[0] if len(dialed) > 1 else 0.0
-        return billed, errors, (len(dialed) - 1) / span if span > 0 else 0.0
+        return billed, errors, (len(dialed) - 1) / span if span > 0 else 0.0, deviations
 
 
 @dataclass
@@ -107,6 +115,11 @@ class Step:
     errors: list[str]
     cpu_share: float
     achieved: float
+    deviations: list[float]
+
+    def deviation_ms(self, q: float) -> float:
+        d = self.deviations
+        return 1000 * d[min(len(d) - 1, int(q * len(d)))] if d else 0.0
 
     @property
     def ok(self) -> bool:
@@ -144,14 +157,15 @@ def run_step(workdir: Path, target: tuple[str, int], credentials: list[tuple[str
     cpu = time.process_time() - cpu0
     attempted = per_booth * len(credentials)
     time.sleep(0.3)  # the last HungUp events
+    deviations: list[float] = []
     if check is not None:
-        billed, errors, achieved = check.take()
+        billed, errors, achieved, deviations = check.take()
         if billed != attempted:
             errors.append(f"{attempted} calls placed, {billed} billed")
     else:
         billed, errors, achieved = attempted, [], attempted / wall
     return Step(rate, attempted, failed, billed, errors,
-                cpu / wall if check is not None else 0.0, achieved)
+                cpu / wall if check is not None else 0.0, achieved, deviations)
 
 
 def ramp(label: str, workdir: Path, target: tuple[str, int],
@@ -163,7 +177,9 @@ def ramp(label: str, workdir: Path, target: tuple[str, int],
         step = run_step(workdir, target, credentials, rate, seconds, check)
         steps.append(step)
         status = "ok" if step.ok else "FAIL"
-        extra = f", CPU {100 * step.cpu_share:.1f} % of one core" if check else ""
+        extra = (f", CPU {100 * step.cpu_share:.1f} % of one core, |billed-talk| p50 "
+                 f"{step.deviation_ms(0.5):.0f} ms p99 {step.deviation_ms(0.99):.0f} ms max "
+                 f"{step.deviation_ms(1.0):.0f} ms" if check else "")
         print(f"  {label}: {rate:5.0f} calls/s target, {step.achieved:6.1f} seen, "
               f"{step.attempted} calls, {step.failed} SIPp booths with failures, "
               f"{len(step.errors)} billing errors{extra}: {status}", flush=True)
@@ -181,12 +197,17 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8.0, help="duration of each rate step")
     parser.add_argument("--rates", default=",".join(str(r) for r in DEFAULT_RATES))
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--tolerance", type=float, default=BILLING_TOLERANCE_S,
+                        help="billing error threshold, seconds (default 0.1)")
     args = parser.parse_args()
+    globals()["BILLING_TOLERANCE_S"] = args.tolerance
+    # as `callshop-pos engine` does in production (drivers/engine_cli.tune_for_latency)
+    sys.setswitchinterval(0.001)
     rates = [float(r) for r in args.rates.split(",")]
     sipp.require_sipp = lambda: sipp.SIPP or sys.exit("sipp (sip-tester) is not installed")
     credentials = [(f"booth{i}", f"pw-{i}") for i in range(1, BOOTHS + 1)]
     print(f"SIP bench: {BOOTHS} SIPp booths, talk {TALK_MS} ms, {args.seconds:g} s per step, "
-          f"{os.cpu_count()} CPUs")
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start")
     with TemporaryDirectory(prefix="callshop-sip-bench-") as tmp:
         workdir = Path(tmp)
         trunk_port = sipp.free_udp_port()
