@@ -230,6 +230,7 @@ class SimulatorDriver:
         self._left = len(self._scenario)
         self._serial = itertools.count(1)
         self._run_id = ""
+        self._settled: datetime | None = None
 
     @property
     def booths(self) -> list[str]:
@@ -270,6 +271,14 @@ class SimulatorDriver:
             self._thread.join(10)
             self._thread = None
 
+    def watermark(self) -> datetime | None:
+        """No event stamped before this time is still to come (None: not yet known).
+
+        Events carry their *scheduled* times and may be handed over a little after
+        them; the engine's heartbeat never claims a time past this watermark, so a
+        crash never bills an interrupted call beyond a hang-up not yet emitted."""
+        return self._settled
+
     def done(self) -> bool:
         """Scenario mode: every scripted call has ended (random traffic never ends)."""
         with self._cond:
@@ -292,6 +301,9 @@ class SimulatorDriver:
             while self._timers and self._timers[0][0] <= now:
                 _at, _n, action = heapq.heappop(self._timers)
                 action()
+            # Every event stamped up to ``now`` has been handed over; what is still
+            # to come is stamped later (the timers left are all due after ``now``).
+            self._settled = now
         now = self.clock.now()
         for line in self._lines.values():
             if line.call is not None:

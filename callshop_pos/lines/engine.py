@@ -457,6 +457,11 @@ class LineEngine:
         with self._pending_lock:
             if self._unprocessed:
                 at = min(at, self._unprocessed[0])
+        watermark = getattr(self.driver, "watermark", None)
+        if callable(watermark):  # drivers that stamp events before handing them over
+            settled = watermark()
+            if isinstance(settled, datetime):
+                at = min(at, settled)
         # Saved in order after everything before it, so ends already in the outbox
         # are on disk first; only events not yet processed can bound it.
         self._save(_Beat(at))

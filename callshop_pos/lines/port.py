@@ -224,7 +224,13 @@ class BoothLine:
 
 
 class BoothDriver(Protocol):
-    """A source of booth lines. Implementations live in ``drivers/``."""
+    """A source of booth lines. Implementations live in ``drivers/``.
+
+    Optional extras the engine uses when present: ``done() -> bool`` (a finite
+    driver, e.g. a simulator scenario, has emitted its last event) and
+    ``watermark() -> datetime | None`` (no event stamped earlier is still to come;
+    for drivers that stamp events with a time before they hand them over).
+    """
 
     name: str
 
