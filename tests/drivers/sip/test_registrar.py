@@ -12,9 +12,17 @@ from typing import Any
 import pytest
 
 from callshop_pos.lines.port import Offline, Registered
-from drivers.sip import AbuseLimits, BoothAccount, ha1
+from drivers.sip import AbuseLimits, BoothAccount, SipDriver, ha1
+from drivers.sip.sippy_adapter import SipStackError
 from tests.drivers.sip import sipp
-from tests.drivers.sip.conftest import BOOTHS, REALM, TRUNK_PASSWORD, TRUNK_USER, base_config
+from tests.drivers.sip.conftest import (
+    BOOTHS,
+    REALM,
+    TRUNK_PASSWORD,
+    TRUNK_USER,
+    StandInEngine,
+    base_config,
+)
 from tests.drivers.sip.test_calls import booth_call, carrier, finish
 
 pytestmark = [pytest.mark.sip, pytest.mark.slow]
@@ -200,3 +208,26 @@ def test_optional_registration_at_the_carrier(
     while driver.stats().get("trunk.registered") != 1 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert driver.stats().get("trunk.registered") == 1
+
+
+def test_wildcard_listen_answers_from_the_sip_port(start_driver: Callable[..., Any]) -> None:
+    port = sipp.free_udp_port("0.0.0.0")
+    driver, _ = start_driver(listen_host="0.0.0.0", listen_port=port)
+    with udp_from("127.0.0.1") as sock:
+        sock.sendto(request("OPTIONS", ("127.0.0.1", port), sock), ("127.0.0.1", port))
+        sock.settimeout(2)
+        data, source = sock.recvfrom(65535)
+    assert data.startswith(b"SIP/2.0 200 OK")
+    assert source == ("127.0.0.1", port)
+    assert b"0.0.0.0" not in data
+
+
+def test_a_busy_port_is_a_clear_error(start_driver: Callable[..., Any]) -> None:
+    with udp_from("127.0.0.1") as squatter:
+        port = squatter.getsockname()[1]
+        driver = SipDriver(base_config(5999, listen_port=port))
+        with pytest.raises(SipStackError, match=f"cannot listen on UDP 127.0.0.1:{port}"):
+            driver.start(StandInEngine().sink)
+    # and the process can still run a driver afterwards
+    running, _ = start_driver()
+    assert running.address is not None
