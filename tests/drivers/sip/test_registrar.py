@@ -213,6 +213,7 @@ def test_optional_registration_at_the_carrier(
 def test_wildcard_listen_answers_from_the_sip_port(start_driver: Callable[..., Any]) -> None:
     port = sipp.free_udp_port("0.0.0.0")
     driver, _ = start_driver(listen_host="0.0.0.0", listen_port=port)
+    assert driver.address == ("0.0.0.0", port)
     with udp_from("127.0.0.1") as sock:
         sock.sendto(request("OPTIONS", ("127.0.0.1", port), sock), ("127.0.0.1", port))
         sock.settimeout(2)
