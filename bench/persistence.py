@@ -23,16 +23,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from argon2 import PasswordHasher  # noqa: E402
+from argon2 import PasswordHasher
 
-from callshop_pos.clock import FakeClock  # noqa: E402
-from callshop_pos.db.models.fx import FxRate  # noqa: E402
-from callshop_pos.db.models.prices import PriceEntryRow, PriceListVersion  # noqa: E402
-from callshop_pos.journal import append  # noqa: E402
-from callshop_pos.rating import parse_price_list  # noqa: E402
-from callshop_pos.services import prices, users  # noqa: E402
-from callshop_pos.services.context import Shop  # noqa: E402
-from callshop_pos.services.verify import verify  # noqa: E402
+from callshop_pos.clock import FakeClock
+from callshop_pos.db.models.fx import FxRate
+from callshop_pos.db.models.prices import PriceEntryRow, PriceListVersion
+from callshop_pos.journal import append
+from callshop_pos.rating import parse_price_list
+from callshop_pos.services import prices, users
+from callshop_pos.services.context import Shop
+from callshop_pos.services.verify import verify
 
 
 def price_csv(rows: int, seed: int = 7) -> str:
