@@ -199,12 +199,12 @@ class BoothMachine:
     @property
     def state(self) -> BoothState:
         call = self._call
-        if not self.online:
-            return BoothState.OFFLINE
         if call is not None:
             if call.answered_at is not None:
                 return BoothState.TALKING
             return BoothState.RINGING if call.ringing else BoothState.DIALING
+        if not self.online:
+            return BoothState.OFFLINE
         if self.locked:
             return BoothState.LOCKED
         return BoothState.OFF_HOOK if self.off_hook else BoothState.IDLE
@@ -268,15 +268,13 @@ class BoothMachine:
                 self.driver_status = "registered"
                 return [SendCommand(self._lock_command())]
             case Offline():
+                # A call in progress is left to the driver: only it knows whether the
+                # call really dropped (it then sends HungUp) or just the registration
+                # lapsed while the call goes on (SIP). Limits and hang-up still apply.
                 self.online = False
                 self.driver_status = "offline"
                 self.off_hook = False
                 self.digits = ""
-                if self._call is not None:
-                    reason = event.reason or "line went offline"
-                    return self._finish(
-                        event.at, HangupReason.ERROR, HangupSide.SYSTEM, ("line_lost",), reason
-                    )
                 return []
             case OffHook():
                 self.online = True

@@ -347,15 +347,20 @@ def test_midnight_crossing_keeps_the_answer_band_and_exact_duration() -> None:
     assert call.rating.price_minor == price_minor(ROWS["49"], 185, offpeak=True)
 
 
-def test_line_lost_mid_call_is_recorded_not_dropped() -> None:
+def test_line_offline_mid_call_leaves_the_call_to_the_driver() -> None:
     rig = Rig()
     ref = rig.dial("0049301234")
     rig.answer(ref)
     rig.advance(20)
-    rig.engine.process(Offline("B1", rig.clock.now(), "device error"))
+    rig.engine.process(Offline("B1", rig.clock.now(), "registration expired"))
+    snap = rig.snap()
+    assert snap.state is BoothState.TALKING and snap.driver_status == "offline"
+    assert rig.recorder.calls[ref].ended_at is None  # still metered
+    rig.advance(10)
+    rig.hang_up(ref, side=HangupSide.FAR_END)
     call = rig.recorder.calls[ref]
-    assert call.reason is HangupReason.ERROR and call.flags == ("line_lost",)
-    assert call.rating is not None and call.rating.duration_s == 20
+    assert call.rating is not None and call.rating.duration_s == 30
+    assert rig.snap().state is BoothState.OFFLINE
 
 
 def test_second_dial_while_in_call_is_refused_and_stale_events_ignored() -> None:
