@@ -21,7 +21,7 @@ from sqlalchemy import Date, Integer, delete, func, insert, literal, null, selec
 from sqlalchemy.orm import Session
 
 from callshop_pos.db.models.calls import Call, CallState
-from callshop_pos.db.models.report_cells import ReportCell, ReportShift
+from callshop_pos.db.models.report_cells import ReportCell, ReportMonthCell, ReportShift
 from callshop_pos.db.models.shifts import Shift, ShiftStatus
 from callshop_pos.services.reports_admin import (
     GroupBy,
@@ -107,7 +107,48 @@ def refresh_cells(
             _sum_shifts(
                 s, todo[start : start + _SHIFTS_PER_TRANSACTION], tz, tz_name, ordered, digits, shop
             )
+    _sum_months(shop)
     return len(todo)
+
+
+def _month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _next_month(month: date) -> date:
+    return (month + timedelta(days=32)).replace(day=1)
+
+
+def _sum_months(shop: Shop) -> None:
+    """Sum the booth and destination cells of every month that has cells but no
+    month cells yet (one INSERT … SELECT per month)."""
+    with shop.db.read() as s:
+        months: set[date] = set()
+        for text in s.scalars(select(ReportShift.rates)):
+            months |= {_month(date.fromisoformat(day)) for day in json.loads(text)}
+        months -= set(s.scalars(select(ReportMonthCell.month).distinct()))
+    if not months:
+        return
+    with shop.db.write() as s:
+        for month in sorted(months):
+            s.execute(delete(ReportMonthCell).where(ReportMonthCell.month == month))
+            stmt = (
+                select(
+                    literal(month, Date),
+                    ReportCell.dimension,
+                    ReportCell.value,
+                    *(func.sum(getattr(ReportCell, name)) for name in _SUMS),
+                )
+                .where(
+                    ReportCell.dimension.in_((_BOOTH, _DESTINATION)),
+                    ReportCell.day >= month,
+                    ReportCell.day < _next_month(month),
+                )
+                .group_by(ReportCell.dimension, ReportCell.value)
+            )
+            s.execute(
+                insert(ReportMonthCell).from_select(["month", "dimension", "value", *_SUMS], stmt)
+            )
 
 
 def _days(first: date, last: date) -> list[date]:
@@ -125,6 +166,9 @@ def _sum_shifts(
 ) -> None:
     """Replace the cells of some shifts: three INSERT … SELECT statements in all, so
     no call row passes through Python."""
+    touched: set[date] = set()  # months whose month cells must be summed again
+    for text in s.scalars(select(ReportShift.rates).where(ReportShift.shift_id.in_(shift_ids))):
+        touched |= {_month(date.fromisoformat(day)) for day in json.loads(text)}
     s.execute(delete(ReportCell).where(ReportCell.shift_id.in_(shift_ids)))
     s.execute(delete(ReportShift).where(ReportShift.shift_id.in_(shift_ids)))
     closed = list(
@@ -135,6 +179,8 @@ def _sum_shifts(
         )
     )
     if not closed:
+        if touched:
+            s.execute(delete(ReportMonthCell).where(ReportMonthCell.month.in_(sorted(touched))))
         return
     finished = (Call.shift_id.in_(closed), Call.state == CallState.FINISHED.value)
     spans: dict[int, tuple[date, date]] = {}
@@ -174,6 +220,10 @@ def _sum_shifts(
                 )
             )
     now = shop.clock.now()
+    for first, last in spans.values():
+        touched |= {_month(d) for d in _days(first, last)}
+    if touched:
+        s.execute(delete(ReportMonthCell).where(ReportMonthCell.month.in_(sorted(touched))))
     for shift_id in closed:
         span = spans.get(shift_id)
         days = _days(*span) if span is not None else []
@@ -190,7 +240,8 @@ def unsummed_shift_ids(session: Session) -> list[int]:
 
 def cell_sums(session: Session, group_by: GroupBy, first: date, last: date) -> dict[Any, ReportRow]:
     """The cells of ``first``..``last`` summed per group key: the local date (ISO text)
-    for DAY, the shift id for OPERATOR, the booth or destination name otherwise."""
+    for DAY, the shift id for OPERATOR, the booth or destination name otherwise (whole
+    months of those two are read from the month cells)."""
     dimension = {GroupBy.BOOTH: _BOOTH, GroupBy.DESTINATION: _DESTINATION}.get(group_by, _DAY)
     key: Any
     if group_by is GroupBy.DAY:
@@ -199,13 +250,60 @@ def cell_sums(session: Session, group_by: GroupBy, first: date, last: date) -> d
         key = ReportCell.shift_id
     else:
         key = ReportCell.value
-    sums = [func.sum(getattr(ReportCell, name)) for name in _SUMS]
-    stmt = (
-        select(key, *sums)
-        .where(ReportCell.dimension == dimension, ReportCell.day >= first, ReportCell.day <= last)
-        .group_by(key)
-    )
     out: dict[Any, ReportRow] = {}
-    for k, *values in session.execute(stmt):
-        out[k.isoformat() if isinstance(k, date) else k] = _row_from("", values)
+
+    def add(rows: Any) -> None:
+        for k, *values in rows:
+            k = k.isoformat() if isinstance(k, date) else k  # noqa: PLW2901
+            row = _row_from("", values)
+            out[k] = out[k].plus(row) if k in out else row
+
+    day_ranges = [(first, last)]
+    if dimension != _DAY:
+        # Whole calendar months inside the period come from the month cells.
+        start = first if first.day == 1 else _next_month(first)
+        end = start
+        while _next_month(end) <= last + timedelta(days=1):
+            end = _next_month(end)
+        if end > start:
+            day_ranges = [(first, start - timedelta(days=1)), (end, last)]
+            summed = set(
+                session.scalars(
+                    select(ReportMonthCell.month)
+                    .distinct()
+                    .where(ReportMonthCell.month >= start, ReportMonthCell.month < end)
+                )
+            )
+            month = start
+            while month < end:  # a month being re-summed right now: read its days
+                if month not in summed:
+                    day_ranges.append((month, _next_month(month) - timedelta(days=1)))
+                month = _next_month(month)
+            if summed:
+                add(
+                    session.execute(
+                        select(
+                            ReportMonthCell.value,
+                            *(func.sum(getattr(ReportMonthCell, n)) for n in _SUMS),
+                        )
+                        .where(
+                            ReportMonthCell.dimension == dimension,
+                            ReportMonthCell.month.in_(sorted(summed)),
+                        )
+                        .group_by(ReportMonthCell.value)
+                    )
+                )
+    sums = [func.sum(getattr(ReportCell, name)) for name in _SUMS]
+    for low, high in day_ranges:
+        if low > high:
+            continue
+        add(
+            session.execute(
+                select(key, *sums)
+                .where(
+                    ReportCell.dimension == dimension, ReportCell.day >= low, ReportCell.day <= high
+                )
+                .group_by(key)
+            )
+        )
     return out

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from callshop_pos.db.base import Base
 
-__all__ = ["ReportCell", "ReportShift"]
+__all__ = ["ReportCell", "ReportMonthCell", "ReportShift"]
 
 
 class ReportShift(Base):
@@ -47,6 +47,35 @@ class ReportCell(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id"), index=True)
     day: Mapped[date] = mapped_column(Date)
+    dimension: Mapped[str] = mapped_column(String(12))
+    value: Mapped[str] = mapped_column(String(128))
+    attempts: Mapped[int] = mapped_column(BigInteger)
+    calls: Mapped[int] = mapped_column(BigInteger)
+    talk_seconds: Mapped[int] = mapped_column(BigInteger)
+    billable_seconds: Mapped[int] = mapped_column(BigInteger)
+    billed_minor: Mapped[int] = mapped_column(BigInteger)
+    revenue_minor: Mapped[int] = mapped_column(BigInteger)
+    unpaid: Mapped[int] = mapped_column(BigInteger)
+    unpaid_minor: Mapped[int] = mapped_column(BigInteger)
+    unserved: Mapped[int] = mapped_column(BigInteger)
+    unserved_minor: Mapped[int] = mapped_column(BigInteger)
+    unrated: Mapped[int] = mapped_column(BigInteger)
+    wholesale_micro_usd: Mapped[int] = mapped_column(BigInteger)
+    wholesale_cost_minor: Mapped[int] = mapped_column(BigInteger)
+    cost_without_rate: Mapped[int] = mapped_column(BigInteger)
+
+
+class ReportMonthCell(Base):
+    """The cells of one calendar month summed over all summed shifts, per booth or
+    destination: a year's report by destination reads twelve of these per destination
+    instead of one per shift and day. Rebuilt whenever a shift of that month is summed.
+    """
+
+    __tablename__ = "report_month_cells"
+    __table_args__ = (Index("ix_report_month_cells_dimension_month", "dimension", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[date] = mapped_column(Date)  # the first day of the month
     dimension: Mapped[str] = mapped_column(String(12))
     value: Mapped[str] = mapped_column(String(128))
     attempts: Mapped[int] = mapped_column(BigInteger)

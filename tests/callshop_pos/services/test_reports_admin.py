@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from callshop_pos.db.models.report_cells import ReportShift
+from callshop_pos.db.models.report_cells import ReportMonthCell, ReportShift
 from callshop_pos.errors import PermissionDenied
 from callshop_pos.services import admin_prices, audit_view, carrier_account, payments
 from callshop_pos.services import settings as settings_service
@@ -208,3 +208,26 @@ def test_set_role_keeps_one_administrator(shop, admin, operator) -> None:
     assert users.set_role(shop, admin, "olga", "operator").role.value == "operator"
     with pytest.raises(CallShopError, match="last active administrator"):
         users.set_role(shop, admin, "admin", "operator")
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [(date(2026, 2, 1), date(2026, 3, 31)), (date(2026, 2, 15), date(2026, 3, 31)),
+     (date(2026, 2, 28), date(2026, 4, 30)), (date(2026, 3, 1), date(2026, 3, 4))],
+)
+@pytest.mark.parametrize("group_by", [GroupBy.DESTINATION, GroupBy.BOOTH])
+def test_month_cells_give_the_same_report(shop, admin, filled, first, last, group_by) -> None:
+    assert period_report(shop, admin, first, last, group_by) == _direct_sql(
+        shop, first, last, group_by)
+    with shop.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(ReportMonthCell)) > 0
+
+
+def test_a_shift_summed_later_refreshes_its_month(shop, admin, operator, filled) -> None:
+    first, last = date(2026, 3, 1), date(2026, 3, 31)
+    before = period_report(shop, admin, first, last, GroupBy.DESTINATION)
+    s3 = add_shift(shop, operator.user_id, T0 + timedelta(days=10), closed=True)
+    insert_calls(shop, random_calls(random.Random(12), 40, T0 + timedelta(days=10), 1, [s3]))
+    after = period_report(shop, admin, first, last, GroupBy.DESTINATION)
+    assert after == _direct_sql(shop, first, last, GroupBy.DESTINATION)
+    assert after.total.attempts == before.total.attempts + 40

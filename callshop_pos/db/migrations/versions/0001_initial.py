@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 12:33:46.453688
+Create Date: 2026-11-26 13:01:57.683024
 """
 
 from __future__ import annotations
@@ -94,6 +94,30 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['based_on_id'], ['price_list_versions.id'], name=op.f('fk_price_list_versions_based_on_id_price_list_versions')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_price_list_versions'))
     )
+    op.create_table('report_month_cells',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('dimension', sa.String(length=12), nullable=False),
+    sa.Column('value', sa.String(length=128), nullable=False),
+    sa.Column('attempts', sa.BigInteger(), nullable=False),
+    sa.Column('calls', sa.BigInteger(), nullable=False),
+    sa.Column('talk_seconds', sa.BigInteger(), nullable=False),
+    sa.Column('billable_seconds', sa.BigInteger(), nullable=False),
+    sa.Column('billed_minor', sa.BigInteger(), nullable=False),
+    sa.Column('revenue_minor', sa.BigInteger(), nullable=False),
+    sa.Column('unpaid', sa.BigInteger(), nullable=False),
+    sa.Column('unpaid_minor', sa.BigInteger(), nullable=False),
+    sa.Column('unserved', sa.BigInteger(), nullable=False),
+    sa.Column('unserved_minor', sa.BigInteger(), nullable=False),
+    sa.Column('unrated', sa.BigInteger(), nullable=False),
+    sa.Column('wholesale_micro_usd', sa.BigInteger(), nullable=False),
+    sa.Column('wholesale_cost_minor', sa.BigInteger(), nullable=False),
+    sa.Column('cost_without_rate', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_month_cells'))
+    )
+    with op.batch_alter_table('report_month_cells', schema=None) as batch_op:
+        batch_op.create_index('ix_report_month_cells_dimension_month', ['dimension', 'month'], unique=False)
+
     op.create_table('settings',
     sa.Column('key', sa.String(length=64), nullable=False),
     sa.Column('value', sa.Text(), nullable=False),
@@ -490,6 +514,10 @@ def downgrade() -> None:
     op.drop_table('price_entries')
     op.drop_table('users')
     op.drop_table('settings')
+    with op.batch_alter_table('report_month_cells', schema=None) as batch_op:
+        batch_op.drop_index('ix_report_month_cells_dimension_month')
+
+    op.drop_table('report_month_cells')
     op.drop_table('price_list_versions')
     op.drop_table('journal_head')
     with op.batch_alter_table('journal_entries', schema=None) as batch_op:
