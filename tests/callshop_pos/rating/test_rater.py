@@ -343,3 +343,19 @@ def test_a_new_version_is_a_new_index_and_rater() -> None:
     assert old.rate("0888123456", WEEKDAY_NOON, 60).price_minor == 20
     assert new.rate("0888123456", WEEKDAY_NOON, 60).price_minor == 10
     assert new.index.version_id == 2
+
+
+def test_currency_with_other_minor_digits() -> None:
+    index = PriceIndex(_entries())
+    three = Rater(index, NumberPlan(), None, SOFIA, digits=3)
+    two = Rater(index, NumberPlan(), None, SOFIA)
+    # 100 s on 90/60 at 0.15 = 0.375 exactly: 375 thousandths, 38 cents (half-up).
+    assert three.rate("+44 20", WEEKDAY_NOON, 100).price_minor == 375
+    assert two.rate("+44 20", WEEKDAY_NOON, 100).price_minor == 38
+
+
+def test_bad_durations_are_refused(rater: Rater) -> None:
+    with pytest.raises(ValueError):
+        rater.rate("0888123456", WEEKDAY_NOON, -1)
+    with pytest.raises(TypeError):
+        rater.rate("0888123456", WEEKDAY_NOON, 1.5)  # type: ignore[arg-type]
