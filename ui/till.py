@@ -9,9 +9,9 @@ them; nothing has changed in that case.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -23,7 +23,13 @@ from callshop_pos.services.payments import Bill, PaymentResult, StatusChange
 from callshop_pos.services.reports import ShiftReport, ShiftSummary
 from callshop_pos.services.shifts import ShiftDetail, ShiftList, ShiftOpened
 
+if TYPE_CHECKING:
+    from callshop_pos.services.fiscal import FiscalGate
+
 __all__ = ["Till"]
+
+#: Runs a blocking service call and returns its result (e.g. off the GUI thread).
+PayRunner = Callable[[Callable[[], Any]], Any]
 
 
 class Till(QObject):
@@ -35,6 +41,10 @@ class Till(QObject):
         super().__init__(parent)
         self.shop = shop
         self.actor = actor
+        # Devices (ui.receipt_actions.install_devices): the fiscal hook of PAY, and how
+        # a payment that waits for the fiscal device runs without freezing the window.
+        self.fiscal: FiscalGate | None = None
+        self.pay_runner: PayRunner | None = None
 
     # ---- reads (change nothing)
 
@@ -70,7 +80,14 @@ class Till(QObject):
         return self._done(shifts.open_shift(self.shop, self.actor, opening_float_minor))
 
     def pay(self, call_ids: Sequence[int], tendered_minor: int) -> PaymentResult:
-        return self._done(payments.pay_calls(self.shop, self.actor, call_ids, tendered_minor))
+        fiscal = self.fiscal
+
+        def pay() -> PaymentResult:
+            return payments.pay_calls(self.shop, self.actor, call_ids, tendered_minor,
+                                      fiscal=fiscal)
+
+        result = self.pay_runner(pay) if self.pay_runner is not None else pay()
+        return self._done(result)
 
     def mark_unpaid(self, call_ids: Sequence[int], reason: str) -> StatusChange:
         return self._done(payments.mark_unpaid(self.shop, self.actor, call_ids, reason))

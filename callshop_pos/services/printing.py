@@ -265,6 +265,7 @@ def print_shift_report(
     shift_id: int,
     *,
     copy: bool | None = None,
+    target: str = "escpos",
 ) -> ShiftReportDoc:
     """Print a shift's X or Z report on the receipt printer (``copy``: see :func:`_doc`)."""
     doc = _doc(shop, actor, shift_id, copy)
@@ -274,7 +275,7 @@ def print_shift_report(
         _report_document(doc),
         shift_id,
         doc.is_copy,
-        "escpos",
+        target,
         lambda: printer.print_report(doc),
     )
     return doc

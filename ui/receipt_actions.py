@@ -1,0 +1,425 @@
+"""The Devices menu of the cashier window: reprint, drawer, customer screen, reports.
+
+* **Reprint receipt…** — pick one of this shift's payments; it prints again marked
+  COPY (journaled as a reprint).
+* **Open drawer…** — a reason is required; the open is journaled and counted on Z.
+* **Customer screen** — the second-screen window facing the customers, on/off.
+* **System printer…** — choose the OS printer used when no receipt printer is set up.
+* **Print X report**, **Save shift report as PDF…**, **Retry fiscal reversals**.
+
+:func:`install_devices` adds the menu to a :class:`~ui.main_window.MainWindow` and
+connects the till's change values to :class:`~ui.till_devices.TillDevices`, so the
+main window needs no knowledge of devices beyond its PAY hooks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from callshop_pos.errors import CallShopError
+from callshop_pos.services.payment_list import PaymentSummary, shift_payments
+from callshop_pos.services.payments import PaymentResult, StatusChange
+from callshop_pos.services.reports import ShiftReport
+from ui.booth_tile import Meter
+from ui.bridge import EngineBridge
+from ui.customer_screen import CustomerScreen
+from ui.formatting import Formatter
+from ui.system_printer import SystemPrinter
+from ui.till_devices import TillDevices
+
+if TYPE_CHECKING:
+    from drivers.devices import Devices
+    from ui.main_window import MainWindow
+
+__all__ = [
+    "DrawerReasonDialog",
+    "ReceiptActions",
+    "ReprintDialog",
+    "attach_devices",
+    "install_devices",
+]
+
+#: Where the chosen system printer is remembered (the till's own preferences file).
+SYSTEM_PRINTER_KEY = "devices/system_printer"
+
+
+class DrawerReasonDialog(QDialog):
+    """Asks why the drawer is opened without a sale; OK only with a reason."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Open the cash drawer"))
+        self.setMinimumWidth(420)
+        self.reason_combo = QComboBox()
+        self.reason_combo.setEditable(True)
+        self.reason_combo.addItems([
+            "", self.tr("Change for a banknote"), self.tr("Wrong change corrected"),
+            self.tr("Cash taken to the safe"), self.tr("Float topped up")])
+        self.reason_combo.setCurrentIndex(0)
+        self.reason_combo.editTextChanged.connect(self._on_text)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(self.tr("Open drawer"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr(
+            "Opening the drawer without a sale is recorded and counted on the Z report.\n"
+            "&Reason:"), buddy=self.reason_combo))
+        layout.addWidget(self.reason_combo)
+        layout.addWidget(buttons)
+        self._on_text("")
+        self.reason_combo.setFocus()
+
+    def reason(self) -> str:
+        return self.reason_combo.currentText().strip()
+
+    def _on_text(self, _text: str) -> None:
+        self.ok_button.setEnabled(bool(self.reason()))
+
+    def accept(self) -> None:
+        if self.reason():  # Enter on an empty reason does nothing
+            super().accept()
+
+
+class ReprintDialog(QDialog):
+    """This shift's payments, newest first; the chosen one's receipt is reprinted."""
+
+    def __init__(self, payments: list[PaymentSummary], formatter: Formatter,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.payments = payments
+        self.setWindowTitle(self.tr("Reprint a receipt"))
+        self.setMinimumSize(560, 380)
+        table = QTableWidget(len(payments), 5)
+        table.setHorizontalHeaderLabels([
+            self.tr("Receipt"), self.tr("Time"), self.tr("Booths"), self.tr("Calls"),
+            self.tr("Total")])
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        for row, p in enumerate(payments):
+            cells = (f"{p.payment_id:06d}", formatter.time(p.at), ", ".join(p.booths),
+                     str(p.call_count), formatter.money(p.total_minor))
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column >= 3:
+                    item.setTextAlignment(right)
+                table.setItem(row, column, item)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().hide()
+        table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        table.doubleClicked.connect(lambda _i: self.accept())
+        if payments:
+            table.selectRow(0)
+        self.table = table
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(self.tr("Print copy"))
+        self.ok_button.setEnabled(bool(payments))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        if not payments:
+            layout.addWidget(QLabel(self.tr("No payments in this shift yet.")))
+        layout.addWidget(table, 1)
+        layout.addWidget(buttons)
+        table.setFocus()
+
+    def chosen(self) -> PaymentSummary | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.payments[rows[0].row()] if rows else None
+
+
+class ReceiptActions(QObject):
+    """The Devices menu and the till → devices wiring of one main window."""
+
+    def __init__(
+        self,
+        window: MainWindow,
+        devices: TillDevices,
+        bridge: EngineBridge,
+        formatter: Formatter,
+        *,
+        prefs: QSettings | None = None,
+        meter: Meter | None = None,
+        ask: Callable[[QDialog], bool] | None = None,
+        save_path: Callable[[str], str] | None = None,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.devices = devices
+        self.bridge = bridge
+        self.fmt = formatter
+        self.prefs = prefs
+        self.meter = meter
+        self._ask = ask or window._run  # modal, reachable as window.dialog in tests
+        self._save_path = save_path or self._choose_pdf_path
+        self.customer_screen: CustomerScreen | None = None
+        name = str(prefs.value(SYSTEM_PRINTER_KEY, "")) if prefs is not None else ""
+        if name and devices.system_printer is None:
+            devices.system_printer = SystemPrinter(
+                language=window.till.shop.settings.language, printer_name=name)
+        self._build_menu()
+        window.till.changed.connect(self._on_changed)
+        devices.problem.connect(self._problem)
+        devices.notice.connect(lambda text: window.statusBar().showMessage(text, 8000))
+        devices.reversals_pending.connect(
+            lambda n: self.retry_action.setEnabled(n > 0))
+
+    # ---- menu
+
+    def _action(self, text: str, key: str | None, slot: Callable[[], Any]) -> QAction:
+        action = QAction(text, self.window)
+        if key:
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.window.addAction(action)
+        return action
+
+    def _build_menu(self) -> None:
+        self.reprint_action = self._action(self.tr("Reprint receipt…"), "Ctrl+R", self.reprint)
+        self.drawer_action = self._action(self.tr("Open drawer…"), "Ctrl+Shift+D",
+                                          self.open_drawer)
+        self.customer_screen_action = self._action(self.tr("Customer screen"), "F11",
+                                                   self.toggle_customer_screen)
+        self.customer_screen_action.setCheckable(True)
+        self.system_printer_action = self._action(self.tr("System printer…"), None,
+                                                  self.choose_system_printer)
+        self.x_report_action = self._action(self.tr("Print X report"), None, self.print_x_report)
+        self.save_pdf_action = self._action(self.tr("Save shift report as PDF…"), None,
+                                            self.save_shift_pdf)
+        self.retry_action = self._action(self.tr("Retry fiscal reversals"), None,
+                                         self.devices.retry_reversals)
+        self.retry_action.setEnabled(False)
+        self.drawer_action.setEnabled(self.devices.drawer is not None)
+        menu = self.window.menuBar().addMenu(self.tr("&Devices"))
+        for action in (self.reprint_action, self.drawer_action, self.customer_screen_action):
+            menu.addAction(action)
+        menu.addSeparator()
+        for action in (self.x_report_action, self.save_pdf_action):
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.system_printer_action)
+        if self.devices.fiscal is not None:
+            menu.addAction(self.retry_action)
+        self.menu = menu
+
+    # ---- the till's changes
+
+    def _on_changed(self, change: object) -> None:
+        if isinstance(change, PaymentResult):
+            self.devices.payment_recorded(change)
+        elif isinstance(change, StatusChange):
+            self.devices.status_changed(change)
+        elif isinstance(change, ShiftReport) and change.kind == "Z":
+            self.devices.shift_closed(change)
+
+    # ---- actions
+
+    def print_after_payment(self, result: PaymentResult) -> None:
+        """The PAY dialog's print hook (the cashier or the policy wants the receipt)."""
+        if self.devices.receipt_target is None and not self.choose_system_printer():
+            return  # no printer at all and the cashier chose none: no receipt, no error
+        self.devices.print_receipt(result.payment_id)
+
+    def reprint(self) -> None:
+        try:
+            payments = shift_payments(self.window.till.shop, self.window.till.actor)
+        except CallShopError as exc:
+            self._problem(str(exc))
+            return
+        dialog = ReprintDialog(payments, self.fmt, self.window)
+        if self._ask(dialog):
+            chosen = dialog.chosen()
+            if chosen is not None:
+                self.devices.reprint(chosen.payment_id)
+
+    def open_drawer(self) -> None:
+        dialog = DrawerReasonDialog(self.window)
+        if self._ask(dialog):
+            try:
+                self.devices.open_drawer(dialog.reason())
+            except CallShopError as exc:
+                self._problem(str(exc))
+
+    def toggle_customer_screen(self) -> None:
+        if self.customer_screen is not None and self.customer_screen.isVisible():
+            self.customer_screen.close()
+            self.customer_screen.deleteLater()
+            self.customer_screen = None
+            self.devices.customer_screen = None
+            self.customer_screen_action.setChecked(False)
+            return
+        screen = CustomerScreen(self.bridge, self.fmt,
+                                shop_name=self.window.till.shop.settings.shop_name,
+                                meter=self.meter)
+        self.customer_screen = screen
+        self.devices.customer_screen = screen
+        screen.show_on_customer_side(self.window.screen())
+        self.customer_screen_action.setChecked(True)
+
+    def choose_system_printer(self) -> bool:
+        printer = self.devices.system_printer or SystemPrinter(
+            language=self.window.till.shop.settings.language)
+        if not printer.choose(self.window):
+            return False
+        self.devices.system_printer = printer
+        if self.prefs is not None:
+            self.prefs.setValue(SYSTEM_PRINTER_KEY, printer.printer_name)
+            self.prefs.sync()
+        self.window.statusBar().showMessage(
+            self.tr("Receipts without a receipt printer go to {name}.").format(
+                name=printer.printer_name or self.tr("the default printer")), 8000)
+        return True
+
+    def print_x_report(self) -> None:
+        summary = self.window.till.current_shift()
+        if summary is None:
+            self._problem(self.tr("No shift is open."))
+            return
+        if not self.devices.print_report(summary.id):
+            self._problem(self.tr("No printer is set up; save the report as PDF instead."))
+
+    def save_shift_pdf(self, shift_id: int | None = None) -> Path | None:
+        if shift_id is None:
+            summary = self.window.till.current_shift()
+            if summary is None:
+                self._problem(self.tr("No shift is open."))
+                return None
+            shift_id = summary.id
+        chosen = self._save_path(f"shift-{shift_id}.pdf")
+        if not chosen:
+            return None
+        try:
+            path = self.devices.save_report_pdf(shift_id, Path(chosen))
+        except CallShopError as exc:
+            self._problem(str(exc))
+            return None
+        self.window.statusBar().showMessage(self.tr("Saved {path}").format(path=path), 8000)
+        return path
+
+    def z_report_extras(self, report: ShiftReport) -> QWidget:
+        """Buttons for the Z page of the close-shift dialog: print again, save A4 PDF."""
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        shift_id = report.summary.id
+        if self.devices.receipt_target is not None:
+            again = QPushButton(self.tr("Print Z report again (copy)"))
+            again.setAutoDefault(False)
+            again.clicked.connect(lambda: self.devices.print_report(shift_id, copy=True))
+            row.addWidget(again)
+        save = QPushButton(self.tr("Save A4 PDF…"))
+        save.setAutoDefault(False)
+        save.clicked.connect(lambda: self.save_shift_pdf(shift_id))
+        row.addWidget(save)
+        row.addStretch(1)
+        layout.addLayout(row)
+        return box
+
+    # ---- helpers
+
+    def report_problem(self, text: str) -> None:
+        """Tell the cashier about a device problem (status bar and a non-blocking box)."""
+        self._problem(text)
+
+    def _problem(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, 15000)
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Devices"), text,
+                          QMessageBox.StandardButton.Ok, self.window)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.show()  # not exec(): a device problem must not stop the cashier's next step
+        self.problem_box = box
+
+    def _choose_pdf_path(self, suggested: str) -> str:
+        path, _filter = QFileDialog.getSaveFileName(
+            self.window, self.tr("Save shift report"), suggested, self.tr("PDF (*.pdf)"))
+        return path
+
+    def close(self) -> None:
+        if self.customer_screen is not None:
+            self.customer_screen.close()
+            self.customer_screen.deleteLater()
+            self.customer_screen = None
+        self.devices.close()
+
+
+def install_devices(
+    window: MainWindow,
+    devices: TillDevices,
+    bridge: EngineBridge,
+    formatter: Formatter,
+    **options: Any,
+) -> ReceiptActions:
+    """Wire ``devices`` into ``window``: the Devices menu, the till's change values,
+    the fiscal hook of PAY, the PAY dialog's print and display hooks and the Z page's
+    buttons. Call :meth:`ReceiptActions.close` when the window goes (stops the threads)."""
+    till = window.till
+    till.fiscal = devices.fiscal
+    till.pay_runner = devices.pay_runner()
+    actions = ReceiptActions(window, devices, bridge, formatter, **options)
+    window.set_print_receipt(actions.print_after_payment)
+    window.z_report_extras = actions.z_report_extras
+    window.payment_started.connect(devices.payment_started)
+    window.payment_cancelled.connect(devices.payment_cancelled)
+    return actions
+
+
+def attach_devices(
+    window: MainWindow,
+    bridge: EngineBridge,
+    *,
+    prefs: QSettings | None = None,
+    meter: Meter | None = None,
+    devices: Devices | None = None,
+) -> ReceiptActions:
+    """The composition root's one call: build the shop's configured devices
+    (``drivers.devices.build_devices``) and install them in ``window``.
+
+    A malformed ``devices`` setting does not stop the till: the cashier is told and
+    the window works without devices. The device threads stop with the window."""
+    till = window.till
+    problem = ""
+    if devices is None:
+        from drivers.devices import build_devices
+
+        try:
+            devices = build_devices(till.shop.settings)
+        except (CallShopError, ValueError) as exc:
+            problem = QCoreApplication.translate(
+                "ReceiptActions", "The devices are not set up correctly: {error}").format(
+                    error=exc)
+    till_devices = TillDevices(till.shop, till.actor, devices)
+    actions = install_devices(window, till_devices, bridge, window.fmt, prefs=prefs,
+                              meter=meter)
+    window.destroyed.connect(lambda _obj=None: till_devices.close())
+    if problem:
+        actions.report_problem(problem)
+    return actions

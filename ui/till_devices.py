@@ -1,0 +1,334 @@
+"""The till's devices as the cashier window uses them: receipts, drawer, displays, fiscal.
+
+:class:`TillDevices` turns the cashier's actions into device jobs:
+
+* PAY opened → the pole display and the customer screen show the amount due;
+* payment recorded → the drawer kicks (cash), the receipt prints if the cashier or
+  the print policy wants it (ESC/POS printer when configured, else the system
+  printer when one was chosen), the displays show paid and change;
+* refund recorded → the fiscal device prints the reversal;
+* shift closed → the Z report prints, the fiscal device makes its Z report;
+* manual drawer opens (reason required) and receipt reprints (marked COPY).
+
+Device calls run on :class:`~ui.devices_worker.DeviceWorker` threads (one per
+device, so the drawer kick always goes before the receipt that follows it). The
+journaled printing services of :mod:`callshop_pos.services.printing` do the
+recording, so every print, reprint and drawer open is in the audit journal. A
+device problem never undoes a payment: it is reported through :attr:`problem` as
+a sentence the cashier can act on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+
+from callshop_pos.errors import CallShopError, InvalidInput
+from callshop_pos.receipts.pdf import PdfRenderer
+from callshop_pos.receipts.ports import CashDrawer, ReceiptPrinter
+from callshop_pos.services import printing
+from callshop_pos.services.auth import Actor
+from callshop_pos.services.context import Shop
+from callshop_pos.services.payments import Bill, PaymentResult, StatusChange
+from callshop_pos.services.printing import DrawerOpened
+from callshop_pos.services.reports import ShiftReport
+from ui.devices_worker import DeviceWorker
+from ui.system_printer import SystemPrinter
+
+if TYPE_CHECKING:
+    from callshop_pos.services.fiscal import FiscalGate
+    from drivers.devices import Devices
+    from ui.customer_screen import CustomerScreen
+
+__all__ = ["TillDevices"]
+
+
+class TillDevices(QObject):
+    """One logged-in cashier's devices (see the module docstring)."""
+
+    problem = Signal(str)  # a device failed: tell the cashier
+    notice = Signal(str)  # something went well: a status-bar line
+    drawer_opened = Signal(object)  # DrawerOpened
+    reversals_pending = Signal(int)  # fiscal reversals still to print
+
+    def __init__(
+        self,
+        shop: Shop,
+        actor: Actor,
+        devices: Devices | None,
+        *,
+        system_printer: SystemPrinter | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.shop = shop
+        self.actor = actor
+        self.printer: ReceiptPrinter | None = devices.printer if devices else None
+        self.drawer: CashDrawer | None = devices.drawer if devices else None
+        self.display: Any = devices.display if devices else None  # PoleDisplay
+        self.fiscal: FiscalGate | None = devices.fiscal if devices else None
+        self.kick_on_cash = devices.kick_on_cash if devices else True
+        self.system_printer = system_printer
+        self.customer_screen: CustomerScreen | None = None
+        self.printer_worker = DeviceWorker("printer", self)
+        self.display_worker = DeviceWorker("display", self)
+        self.fiscal_worker = DeviceWorker("fiscal", self)
+        self.pending_reversals: list[int] = []
+        self._z_printed: set[int] = set()
+
+    # ---- what is attached
+
+    @property
+    def receipt_target(self) -> str | None:
+        """Where receipts go: ``"escpos"``, ``"system"`` or None (nowhere)."""
+        if self.printer is not None:
+            return "escpos"
+        if self.system_printer is not None:
+            return "system"
+        return None
+
+    def workers(self) -> tuple[DeviceWorker, ...]:
+        return (self.printer_worker, self.display_worker, self.fiscal_worker)
+
+    def busy(self) -> bool:
+        return any(w.pending for w in self.workers())
+
+    # ---- PAY
+
+    def pay_runner(self) -> Callable[[Callable[[], Any]], Any] | None:
+        """How the till runs ``pay_calls`` when a fiscal device must register the sale
+        (off the GUI thread, the window painting meanwhile); None without one."""
+        if self.fiscal is None:
+            return None
+
+        def run(call: Callable[[], Any]) -> Any:
+            return self.fiscal_worker.run_blocking(
+                call, busy_text=self.tr("Registering the sale on the fiscal printer…"))
+
+        return run
+
+    def payment_started(self, bill: Bill) -> None:
+        """PAY opened: show the amount due to the customer."""
+        if self.display is not None:
+            display = self.display
+            self.display_worker.submit("display", lambda: display.show_due(bill.total_minor),
+                                       on_error=self._display_failed)
+        if self.customer_screen is not None:
+            self.customer_screen.show_due(bill.total_minor)
+
+    def payment_cancelled(self) -> None:
+        if self.display is not None:
+            display, name = self.display, self.shop.settings.shop_name
+            self.display_worker.submit("display", lambda: display.show_welcome(name),
+                                       on_error=self._display_failed)
+        if self.customer_screen is not None:
+            self.customer_screen.clear_message()
+
+    def payment_recorded(self, result: PaymentResult) -> None:
+        """A payment was recorded: kick the drawer (cash) and show paid and change.
+
+        The kick is queued on the printer's thread before any receipt of the same
+        payment, so the drawer opens first and the cash goes in while it prints."""
+        if self.kick_on_cash and self.drawer is not None and result.tendered_minor > 0:
+            drawer = self.drawer
+            self.printer_worker.submit(
+                "drawer", drawer.open_drawer,
+                on_error=lambda message, _e: self.problem.emit(
+                    self.tr("The cash drawer did not open: {error}").format(error=message)))
+        if self.display is not None:
+            display = self.display
+            self.display_worker.submit(
+                "display", lambda: display.show_change(result.tendered_minor, result.change_minor),
+                on_error=self._display_failed)
+        if self.customer_screen is not None:
+            self.customer_screen.show_change(result.tendered_minor, result.change_minor)
+
+    def print_receipt(self, payment_id: int) -> bool:
+        """Print a payment's (original) receipt; False when no printer is set up."""
+        target = self.receipt_target
+        if target == "escpos":
+            self._print_receipt_job(payment_id, copy=False, kick=False)
+        elif target == "system":
+            self._print_on_system(payment_id, copy=False)
+        return target is not None
+
+    # ---- receipts
+
+    def reprint(self, payment_id: int) -> bool:
+        """Print a payment's receipt again, marked COPY (journaled); False if no printer."""
+        target = self.receipt_target
+        if target == "escpos":
+            self._print_receipt_job(payment_id, copy=True, kick=False)
+        elif target == "system":
+            self._print_on_system(payment_id, copy=True)
+        else:
+            self.problem.emit(self.tr(
+                "No receipt printer is set up: configure one in the administration "
+                "(devices) or choose a system printer (Devices → System printer…)."))
+            return False
+        return True
+
+    def _print_receipt_job(self, payment_id: int, *, copy: bool, kick: bool) -> None:
+        printer = self.printer
+        assert printer is not None
+        shop, actor = self.shop, self.actor
+        what = self.tr("Copy of receipt") if copy else self.tr("Receipt")
+        self.printer_worker.submit(
+            "receipt",
+            lambda: printing.print_receipt(shop, actor, printer, payment_id, copy=copy,
+                                           kick_drawer=kick),
+            on_done=lambda _r: self.notice.emit(self.tr("{what} {number} printed.").format(
+                what=what, number=f"{payment_id:06d}")),
+            on_error=lambda message, _e: self.problem.emit(self.tr(
+                "The receipt was not printed: {error}. The payment is recorded; "
+                "reprint it from Devices → Reprint receipt.").format(error=message)))
+
+    def _print_on_system(self, payment_id: int, *, copy: bool) -> None:
+        # Qt paints on the GUI thread only; spooling to the OS is quick.
+        assert self.system_printer is not None
+        try:
+            printing.print_receipt(self.shop, self.actor, self.system_printer, payment_id,
+                                   copy=copy, target="system")
+        except CallShopError as exc:
+            self.problem.emit(self.tr("The receipt was not printed: {error}").format(error=exc))
+            return
+        self.notice.emit(self.tr("Receipt {number} sent to the printer.").format(
+            number=f"{payment_id:06d}"))
+
+    # ---- drawer
+
+    def open_drawer(self, reason: str) -> None:
+        """Open the drawer without a sale; the reason is required (checked here and in
+        the core) and the open is journaled and counted on the Z report."""
+        if not reason.strip():
+            raise InvalidInput(self.tr("Opening the drawer without a sale needs a reason."))
+        if self.drawer is None:
+            raise InvalidInput(self.tr(
+                "No cash drawer is attached (it opens through the receipt printer)."))
+        drawer, shop, actor = self.drawer, self.shop, self.actor
+        self.printer_worker.submit(
+            "drawer",
+            lambda: printing.open_drawer(shop, actor, drawer, reason),
+            on_done=self._drawer_opened,
+            on_error=lambda message, _e: self.problem.emit(
+                self.tr("The cash drawer did not open: {error}").format(error=message)))
+
+    def _drawer_opened(self, opened: DrawerOpened) -> None:
+        self.drawer_opened.emit(opened)
+        self.notice.emit(self.tr("Drawer opened ({n} manual opens this shift).").format(
+            n=opened.opens_this_shift))
+
+    # ---- refunds
+
+    def status_changed(self, change: StatusChange) -> None:
+        """Refunds were recorded: print their reversal on the fiscal device."""
+        if self.fiscal is None or not change.refunds:
+            return
+        for refund in change.refunds:
+            if refund.refund_id not in self.pending_reversals:
+                self.pending_reversals.append(refund.refund_id)
+        self.retry_reversals()
+
+    def retry_reversals(self) -> None:
+        """(Re)print the fiscal reversals still pending (safe to repeat)."""
+        gate = self.fiscal
+        if gate is None:
+            return
+        shop, actor = self.shop, self.actor
+        for refund_id in list(self.pending_reversals):
+            self.fiscal_worker.submit(
+                "reversal",
+                lambda r=refund_id: gate.reverse_refund(shop, actor, r),  # type: ignore[misc]
+                on_done=lambda _res, r=refund_id: self._reversed(r),
+                on_error=lambda message, _e: self.problem.emit(self.tr(
+                    "The refund is recorded, but the fiscal printer did not print its "
+                    "reversal: {error}. Retry from Devices → Retry fiscal reversals.").format(
+                        error=message)))
+        self.reversals_pending.emit(len(self.pending_reversals))
+
+    def _reversed(self, refund_id: int) -> None:
+        if refund_id in self.pending_reversals:
+            self.pending_reversals.remove(refund_id)
+        self.reversals_pending.emit(len(self.pending_reversals))
+
+    # ---- reports
+
+    def shift_closed(self, report: ShiftReport) -> None:
+        """The shift was closed: the Z report on paper, and the fiscal Z report."""
+        shift_id = report.summary.id
+        self.print_report(shift_id, copy=False)
+        gate = self.fiscal
+        if gate is not None:
+            shop, actor = self.shop, self.actor
+            self.fiscal_worker.submit(
+                "fiscal z",
+                lambda: gate.z_report(shop, actor),
+                on_done=lambda _s: self.notice.emit(self.tr("Fiscal Z report done.")),
+                on_error=lambda message, _e: self.problem.emit(self.tr(
+                    "The fiscal printer did not make its Z report: {error}. Run it with "
+                    "“callshop-pos fiscal z-report” once the printer is back.").format(
+                        error=message)))
+
+    def print_report(self, shift_id: int, *, copy: bool | None = None) -> bool:
+        """Print a shift's X (open) or Z (closed) report on the receipt/system printer."""
+        target = self.receipt_target
+        shop, actor = self.shop, self.actor
+        if target == "escpos":
+            printer = self.printer
+            assert printer is not None
+            self.printer_worker.submit(
+                "report",
+                lambda: printing.print_shift_report(shop, actor, printer, shift_id, copy=copy),
+                on_done=lambda doc: self._report_printed(shift_id, doc.kind.value),
+                on_error=lambda message, _e: self.problem.emit(
+                    self.tr("The report was not printed: {error}").format(error=message)))
+            return True
+        if target == "system":
+            assert self.system_printer is not None
+            try:
+                doc = printing.print_shift_report(shop, actor, self.system_printer, shift_id,
+                                                  copy=copy, target="system")
+            except CallShopError as exc:
+                self.problem.emit(
+                    self.tr("The report was not printed: {error}").format(error=exc))
+                return False
+            self._report_printed(shift_id, doc.kind.value)
+            return True
+        return False
+
+    def _report_printed(self, shift_id: int, kind: str) -> None:
+        if kind == "Z":
+            self._z_printed.add(shift_id)
+        self.notice.emit(self.tr("{kind} report of shift {id} printed.").format(
+            kind=kind, id=shift_id))
+
+    def save_report_pdf(self, shift_id: int, path: Path) -> Path:
+        """Write the shift's report as an A4 PDF (journaled); returns the path.
+
+        A Z report already printed on paper is saved as a copy."""
+        copy = True if shift_id in self._z_printed else None
+        if copy is None and self.receipt_target is None:
+            copy = False  # nothing went on paper: this PDF is the report
+        data = printing.shift_report_pdf(
+            self.shop, self.actor, PdfRenderer(self.shop.settings.language), shift_id,
+            copy=copy)
+        try:
+            path.write_bytes(data)
+        except OSError as exc:
+            raise InvalidInput(self.tr("Cannot write {path}: {error}").format(
+                path=path, error=exc.strerror or exc)) from exc
+        return path
+
+    # ---- helpers
+
+    def _display_failed(self, message: str, _exc: BaseException) -> None:
+        # The pole display is a convenience: say it once in the status bar, no box.
+        self.notice.emit(self.tr("Customer display: {error}").format(error=message))
+
+    def close(self) -> None:
+        """Finish the queued device jobs and stop the device threads."""
+        for worker in self.workers():
+            worker.close()
