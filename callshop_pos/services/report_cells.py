@@ -209,10 +209,11 @@ def _sum_shifts(
             (_BOOTH, Call.booth),
             (_DESTINATION, func.coalesce(Call.destination, "")),
         ):
+            grouping = (Call.shift_id, day) if dimension == _DAY else (Call.shift_id, day, value)
             stmt = (
                 select(Call.shift_id, day, literal(dimension), value, *sums)
                 .where(*finished)
-                .group_by(Call.shift_id, day, value)
+                .group_by(*grouping)
             )
             s.execute(
                 insert(ReportCell).from_select(

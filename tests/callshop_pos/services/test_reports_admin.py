@@ -231,3 +231,22 @@ def test_a_shift_summed_later_refreshes_its_month(shop, admin, operator, filled)
     after = period_report(shop, admin, first, last, GroupBy.DESTINATION)
     assert after == _direct_sql(shop, first, last, GroupBy.DESTINATION)
     assert after.total.attempts == before.total.attempts + 40
+
+
+@pytest.mark.postgres
+def test_reports_on_postgresql(pg_seeded) -> None:
+    shop, admin, operator = pg_seeded
+    admin_prices.set_usd_rate(shop, admin, Decimal("0.921234"), date(2026, 2, 1))
+    s1 = add_shift(shop, operator.user_id, T0, closed=True)
+    s2 = add_shift(shop, admin.user_id, T0 + timedelta(days=3), closed=False)
+    specs = random_calls(random.Random(8), 200, T0 - timedelta(days=1), 9, [s1, s2, None])
+    insert_calls(shop, specs)
+    rates = [(date(2026, 2, 1), Decimal("0.921234"))]
+    for group_by in GroupBy:
+        for first, last in ((date(2026, 3, 1), date(2026, 3, 6)),
+                            (date(2026, 2, 1), date(2026, 3, 31))):
+            report = period_report(shop, admin, first, last, group_by)
+            assert report == _direct_sql(shop, first, last, group_by)
+            expected = _direct(specs, rates, first, last)
+            assert report.total.wholesale_cost_minor == expected["cost"]
+            assert report.total.revenue_minor == expected["revenue"]
