@@ -6,9 +6,9 @@ the final rating (:meth:`Rater.rate`) run the same integer arithmetic, so the
 running cost the customer watched is the price on the bill.
 
 Hot-path notes (measured in ``bench/rating.py``): every entry's rates are compiled
-once per price-list version into integer constants (``billing.Tariff``), so rating
-a call is string slicing, dict probes and integer arithmetic — no ``Decimal``
-context, no float, one rounding.
+once per price-list version into integer constants (``billing.tariff_constants``,
+shared with ``billing.Tariff``), so rating a call is string slicing, dict probes and
+integer arithmetic — no ``Decimal`` context, no float, one rounding.
 """
 
 from __future__ import annotations
