@@ -70,10 +70,13 @@ class EngineLock:
         return self
 
     def _lock_postgres(self) -> None:
-        key = int.from_bytes(hashlib.sha256(b"callshop-pos line engine").digest()[:8], "big")
-        key -= 1 << 63 if key >= 1 << 63 else 0  # a signed bigint
         engine = create_engine(self.url)
         conn = engine.connect()
+        # The key names the shop's tables as the server sees them (database and
+        # schema), so every till reaching them, by whatever host name, agrees on it.
+        where = conn.execute(text("SELECT current_database() || '/' || current_schema()"))
+        identity = f"callshop-pos line engine {where.scalar()}".encode()
+        key = int.from_bytes(hashlib.sha256(identity).digest()[:8], "big", signed=True)
         got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()
         conn.commit()
         if not got:

@@ -82,9 +82,10 @@ class PreparedShop:
 
 
 def prepare_shop(data: Path, *, booths: dict[str, dict[str, object]] | None = None,
-                 **settings: object) -> PreparedShop:
-    """A migrated shop in ``data`` with the test price list (peak rates only)."""
-    url = f"sqlite:///{data / 'callshop.db'}"
+                 url: str | None = None, **settings: object) -> PreparedShop:
+    """A migrated shop (SQLite in ``data`` unless ``url``) with the test price list
+    (peak rates only)."""
+    url = url or f"sqlite:///{data / 'callshop.db'}"
     seeded = make_shop(url, FakeClock(datetime.now(UTC)))
     shop = seeded.shop
     import_price_list(shop, seeded.admin, PRICE_CSV, "test.csv")
@@ -94,13 +95,16 @@ def prepare_shop(data: Path, *, booths: dict[str, dict[str, object]] | None = No
     return PreparedShop(data, url, seeded)
 
 
-def engine_cmd(*args: str) -> list[str]:
-    return [sys.executable, str(ROOT / "main.py"), "engine", *args]
+def engine_cmd(*args: str, db: str | None = None) -> list[str]:
+    database = ["--db", db] if db else []
+    return [sys.executable, str(ROOT / "main.py"), *database, "engine", *args]
 
 
-def run_engine(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def run_engine(
+    *args: str, timeout: float = 60, db: str | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        engine_cmd(*args), cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+        engine_cmd(*args, db=db), cwd=ROOT, capture_output=True, text=True, timeout=timeout,
         env=dict(os.environ), check=False,
     )
 

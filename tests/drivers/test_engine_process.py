@@ -193,3 +193,26 @@ def test_clients_follow_a_running_engine_process_and_command_it(tmp_path: Path) 
         assert booth_service.get_booth(shop, "IPC2").locked  # saved, audited
     finally:
         shop.close()
+
+
+@pytest.mark.postgres
+def test_scenario_on_postgresql(tmp_path: Path) -> None:
+    from tests.callshop_pos.support import postgres_schema_url
+
+    with postgres_schema_url() as pg_url:
+        run_pg_scenario(pg_url, tmp_path)
+
+
+def run_pg_scenario(pg_url: str, tmp_path: Path) -> None:
+    prep = prepare_shop(data_dir(), url=pg_url)
+    prep.seeded.shop.close()
+    scenario = tmp_path / "pg.csv"
+    scenario.write_text("booth,start,number,ring,talk\n"
+                        "PG1,0,0049 30 1234567,2,61\nPG2,0,0888 123 456,1,37\nPG2,50,02 1,1,0\n")
+    result = run_engine("--scenario", str(scenario), "--speed", "50", "--exit-when-done",
+                        db=pg_url)
+    assert result.returncode == 0, result.stderr
+    calls = {c.call_ref.rsplit("-", 1)[1]: c for c in recorded_calls(pg_url)}
+    assert calls["2"].duration_s == 61 and calls["2"].price_minor == expected_price("0049", 61)
+    assert calls["3"].duration_s == 37 and calls["3"].price_minor == expected_price("0888", 37)
+    assert calls["4"].answered_at is None and calls["4"].end_reason == "no_answer"

@@ -137,3 +137,15 @@ def test_one_engine_per_postgres_database(pg_url: str, tmp_path: Path) -> None:
     finally:
         first.release()
     EngineLock(pg_url, tmp_path / "till2").acquire().release()
+
+
+@pytest.mark.postgres
+def test_postgres_lock_is_per_schema(tmp_path: Path) -> None:
+    from tests.callshop_pos.support import postgres_schema_url
+
+    with postgres_schema_url() as one, postgres_schema_url() as two:
+        first = EngineLock(one, tmp_path / "a").acquire()
+        try:
+            EngineLock(two, tmp_path / "b").acquire().release()  # another shop: fine
+        finally:
+            first.release()
