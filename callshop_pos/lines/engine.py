@@ -4,10 +4,13 @@ Drivers hand events to :meth:`LineEngine.submit` from any thread; cashier comman
 (:meth:`lock`, :meth:`hang_up`, ...) arrive from IPC threads. Both go through one
 queue, so the booth machines are only ever touched by the engine thread. Each
 effect a machine produces is carried out at once and in order: driver commands go
-to the driver, call events to the :class:`~callshop_pos.lines.recorder.CallRecorder`
-(one transaction each, so a crash loses nothing). A recorder failure (database
-briefly locked or unreachable) keeps the record in an ordered outbox that is
-retried on every tick; nothing is dropped.
+straight to the driver; call events join an ordered outbox that the call-writer
+thread saves through the :class:`~callshop_pos.lines.recorder.CallRecorder`, one
+transaction each, right after the booth's new state is published (so a slow disk
+never delays a snapshot or an admission). A recorder failure (database briefly
+locked or unreachable) leaves the record first in the outbox and it is retried;
+nothing is dropped or reordered. Without the thread (synchronous use) the outbox is
+written inline.
 
 Subscribers receive a :class:`~callshop_pos.lines.snapshot.BoothSnapshot` whenever a
 booth changes (and about every ``meter_every_s`` while it talks, for the running
@@ -164,7 +167,6 @@ class LineEngine:
         self._last_meter = 0.0
         self._last_refresh = 0.0
         self._thread: threading.Thread | None = None
-        self._busy = threading.Event()  # set while the queue has unprocessed items
         self._pending = 0
         self._pending_lock = threading.Lock()
         # Time stamps of driver events submitted but not yet processed (FIFO, like the
@@ -239,8 +241,9 @@ class LineEngine:
         self._queue.put(event)
 
     def subscribe(self, callback: Callable[[EngineNews], None]) -> Callable[[], None]:
-        """Call ``callback`` (on the engine thread; it must not block) with every news
-        item; returns a function that unsubscribes."""
+        """Call ``callback`` with every news item: snapshots from the engine thread,
+        :class:`CallFinished` from the call writer once the call is saved. It must be
+        thread-safe and must not block. Returns a function that unsubscribes."""
         with self._sub_lock:
             self._subscribers.append(callback)
 
