@@ -216,3 +216,19 @@ def run_pg_scenario(pg_url: str, tmp_path: Path) -> None:
     assert calls["2"].duration_s == 61 and calls["2"].price_minor == expected_price("0049", 61)
     assert calls["3"].duration_s == 37 and calls["3"].price_minor == expected_price("0888", 37)
     assert calls["4"].answered_at is None and calls["4"].end_reason == "no_answer"
+
+
+def test_bad_arguments_and_scenarios_are_clear_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import main
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("booth,start,number,ring,talk\nB1,soon,0049 30 1,3,10\n")
+    assert main.main(["engine", "--scenario", str(bad), "--exit-when-done"]) == 1
+    assert "line 2: start 'soon' is not a number of seconds" in capsys.readouterr().err
+    assert main.main(["engine", "--driver", "simulator", "--speed", "0"]) == 1
+    assert "--speed must be above 0" in capsys.readouterr().err
+    assert main.main(["engine", "--driver", "sip", "--booths", "3"]) == 1
+    assert "need the simulator driver" in capsys.readouterr().err
+    assert not (data_dir() / "callshop.db").exists()  # nothing was touched
