@@ -1,7 +1,13 @@
-"""The headless commands, run as a user would: ``python main.py …`` with passwords on stdin."""
+"""The headless commands: ``python main.py …`` with passwords on stdin.
+
+Start-up, ``init`` and ``verify``'s exit status run in real subprocesses; the other
+command flows run the same entry point (``main.main``) in-process with stdin replaced,
+which exercises the same parsing and code without paying interpreter start-up per call.
+"""
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 import subprocess
@@ -12,6 +18,7 @@ import pytest
 
 from callshop_pos.services import users
 from callshop_pos.services.context import Shop
+from main import main
 
 ROOT = Path(__file__).resolve().parents[3]
 PRICES = "country,code,wholesale_usd,retail\nBulgaria,359,0.010,0.20\nGermany,49,0.012,0.30\n"
@@ -28,16 +35,40 @@ class Cli:
         )
 
 
+class InProcessCli(Cli):
+    def __init__(
+        self, db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        super().__init__(db)
+        self._monkeypatch = monkeypatch
+        self._capsys = capsys
+
+    def __call__(self, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        self._capsys.readouterr()
+        self._monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        code = main(["--db", f"sqlite:///{self.db}", *args])
+        out, err = self._capsys.readouterr()
+        return subprocess.CompletedProcess(list(args), code, out, err)
+
+
 @pytest.fixture
 def cli(tmp_path: Path) -> Cli:
     return Cli(tmp_path / "shop.db")
 
 
 @pytest.fixture
-def ready(cli: Cli) -> Cli:
-    """A database with the administrator boss / boss-pass (set up in-process: quicker).
+def inproc(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> InProcessCli:
+    return InProcessCli(tmp_path / "shop.db", monkeypatch, capsys)
+
+
+@pytest.fixture
+def ready(inproc: InProcessCli) -> InProcessCli:
+    """A database with the administrator boss / boss-pass, and an in-process runner.
 
     The production hasher is used, so the commands do not re-hash on every login."""
+    cli = inproc
     with Shop.open(f"sqlite:///{cli.db}") as shop:
         users.create_first_admin(shop, "boss", "boss-pass")
     return cli
@@ -51,11 +82,17 @@ def test_init_creates_the_database_and_the_first_admin_once(cli: Cli) -> None:
     again = cli("init", "--admin", "other", stdin="other-pass\n")
     assert again.returncode == 1
     assert "an administrator already exists" in again.stderr
+    # Two passwords on stdin, one line each: the acting admin's, then the new user's.
+    added = cli("user", "add", "olga", "--role", "operator", "--user", "boss",
+                stdin="boss-pass\nolga-pass\n")
+    assert added.returncode == 0, added.stderr
+    assert "user 'olga' added (operator)" in added.stdout
     no_password = cli("init", "--admin", "x")
     assert no_password.returncode != 0 and "password is required" in no_password.stderr
 
 
-def test_db_upgrade_and_status(cli: Cli) -> None:
+def test_db_upgrade_and_status(inproc: InProcessCli) -> None:
+    cli = inproc
     result = cli("db", "upgrade")
     assert result.returncode == 0 and "migrated from empty" in result.stdout
     result = cli("db", "upgrade")
@@ -112,13 +149,14 @@ def test_booths_and_verify(ready: Cli) -> None:
     assert cli("booths", "add", "Booth 2", "--user", "boss", stdin="boss-pass\n").returncode == 0
     listed = cli("booths", "list").stdout
     assert "Booth 1" in listed and "b1" in listed and "10.00" in listed and "Booth 2" in listed
-    ok = cli("verify")
+    real = Cli(cli.db)  # exit statuses as a shell script sees them
+    ok = real("verify")
     assert ok.returncode == 0 and "journal intact" in ok.stdout
     # Someone edits the database with the sqlite3 shell.
     conn = sqlite3.connect(cli.db, isolation_level=None)
     conn.execute("UPDATE booths SET default_deposit_minor = 1 WHERE name = 'Booth 1'")
     conn.close()
-    broken = cli("verify")
+    broken = real("verify")
     assert broken.returncode == 3
     assert "first broken entry: entry #" in broken.stderr
     assert "booths #1 differs" in broken.stderr
