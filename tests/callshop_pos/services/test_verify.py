@@ -211,3 +211,41 @@ def test_concurrent_writers_keep_one_chain_on_sqlite(shop: Shop, admin: Actor) -
     report = verify(shop)
     assert report.ok, report.describe()
     assert len(fx.rate_history(shop)) == 20
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("at", "2026-01-05 09:00:00.000001"),
+        ("actor_id", 2),
+        ("actor_name", "olga"),
+        ("action", "login"),
+        ("subject_type", "shifts"),
+        ("subject_id", "999"),
+        ("payload", "{}"),
+        ("rows", "[]"),
+        ("prev_hash", "0" * 64),
+        ("hash", "f" * 64),
+    ],
+)
+def test_any_field_of_an_entry_is_covered(
+    busy_shop: Shop, db_url: str, column: str, value: object
+) -> None:
+    target = 6
+    with sqlite_shell(db_url) as sh:
+        sh.execute(f"UPDATE journal_entries SET {column} = ? WHERE seq = ?", (value, target))
+    report = verify(busy_shop)
+    assert report.first_broken is not None, column
+    assert report.first_broken.seq == target, report.describe()
+
+
+def test_postgres_tests_cannot_be_skipped_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.callshop_pos.support import PG_ENV, postgres_url_or_skip
+
+    monkeypatch.delenv(PG_ENV, raising=False)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="must run in CI"):
+        postgres_url_or_skip()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="not set"):
+        postgres_url_or_skip()
