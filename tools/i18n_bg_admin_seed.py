@@ -64,6 +64,7 @@ BG = {
     "{n} top-up(s), total USD {total}": "{n} захранвания, общо USD {total}",
     "Below the warning threshold — top up soon": "Под прага за предупреждение — захранете скоро",
     "Above the warning threshold": "Над прага за предупреждение",
+    "{first} – {last}: USD {cost} charged for {n} call(s)": "{first} – {last}: USD {cost} за {n} разговора",
     # reports
     "Revenue and profit per day": "Оборот и печалба по дни", "Revenue": "Оборот",
     "Profit": "Печалба", "Top destinations by revenue": "Водещи направления по оборот",

@@ -50,6 +50,8 @@ class TopupList:
     entries: tuple[Topup, ...]
     total_micro_usd: int
     balance_micro_usd: int  # the account now
+    calls_cost_micro_usd: int = 0  # charged for calls in the period (zero or negative)
+    calls_charged: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +97,22 @@ def topups(shop: Shop, admin: Actor, date_from: date, date_to: date) -> TopupLis
             for e, name in session.execute(stmt)
         )
         balance = _balance(session)
-    return TopupList(date_from, date_to, entries, sum(t.amount_micro_usd for t in entries), balance)
+        cost, count = session.execute(
+            select(func.coalesce(func.sum(LedgerEntry.amount_micro_usd), 0), func.count()).where(
+                LedgerEntry.kind == LedgerKind.CALL_COST.value,
+                LedgerEntry.value_date >= date_from,
+                LedgerEntry.value_date <= date_to,
+            )
+        ).one()
+    return TopupList(
+        date_from,
+        date_to,
+        entries,
+        sum(t.amount_micro_usd for t in entries),
+        balance,
+        int(cost),
+        int(count),
+    )
 
 
 def low_balance(shop: Shop, actor: Actor) -> LowBalance:

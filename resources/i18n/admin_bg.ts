@@ -80,6 +80,10 @@
         <translation>{n} захранвания, общо USD {total}</translation>
     </message>
     <message>
+        <source>{first} – {last}: USD {cost} charged for {n} call(s)</source>
+        <translation>{first} – {last}: USD {cost} за {n} разговора</translation>
+    </message>
+    <message>
         <source>Below the warning threshold — top up soon</source>
         <translation>Под прага за предупреждение — захранете скоро</translation>
     </message>

@@ -97,8 +97,11 @@ class AccountPage(QWidget):
         self.balance_label.setObjectName("bigFigure")
         self.warning_label = QLabel()
         self.warning_label.setObjectName("errorText")
+        self.spent_label = QLabel()
+        self.spent_label.setObjectName("muted")
         balance_layout.addWidget(self.balance_label)
         balance_layout.addWidget(self.warning_label)
+        balance_layout.addWidget(self.spent_label)
         balance_layout.addStretch(1)
         threshold_row = QHBoxLayout()
         threshold_row.addWidget(
@@ -180,6 +183,16 @@ class AccountPage(QWidget):
             )
         )
         self.balance_label.setText(f"USD {micro_usd_text(listing.balance_micro_usd)}")
+        self.spent_label.setText(
+            QCoreApplication.translate(
+                "Account", "{first} – {last}: USD {cost} charged for {n} call(s)"
+            ).format(
+                first=listing.date_from.isoformat(),
+                last=listing.date_to.isoformat(),
+                cost=micro_usd_text(-listing.calls_cost_micro_usd),
+                n=listing.calls_charged,
+            )
+        )
         status = carrier_account.low_balance(self.shop, self.actor)
         threshold = status.threshold_micro_usd or 0
         self.threshold_edit.setText(micro_usd_text(threshold).replace("\u2009", ""))

@@ -19,6 +19,7 @@ def test_topups_of_a_period_and_their_sum(shop, admin) -> None:
     assert listing.total_micro_usd == 300_500000
     assert listing.entries[0].method == "cash" and listing.entries[0].recorded_by == "admin"
     assert listing.balance_micro_usd == 475_500000
+    assert (listing.calls_cost_micro_usd, listing.calls_charged) == (0, 0)
 
 
 def test_low_balance_warning_follows_the_threshold(shop, admin, operator) -> None:
