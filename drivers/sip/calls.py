@@ -23,6 +23,7 @@ from callshop_pos.lines.port import (
     HungUp,
     Ringing,
 )
+from drivers.sip.abuse import Refusal, RefusalLog
 from drivers.sip.config import Trunk
 from drivers.sip.sippy_adapter import SippyStack
 
@@ -35,6 +36,7 @@ class CallOwner(Protocol):
     """What a call needs from the driver (all used in the SIP thread)."""
 
     stack: SippyStack
+    refusals: RefusalLog
     user_agent: str
     ring_timeout_s: int
     admission_timeout_s: float
@@ -69,9 +71,11 @@ def reason_for_status(code: int, got_provisional: bool) -> tuple[HangupReason, s
 
 
 class BoothCall:
-    def __init__(self, owner: CallOwner, booth: str, call_ref: str, trunk: Trunk) -> None:
+    def __init__(self, owner: CallOwner, booth: str, call_ref: str, trunk: Trunk,
+                 source: tuple[str, int]) -> None:
         self.owner = owner
         self.booth = booth
+        self.source = source  # the booth's address, for the refusal log
         self.call_ref = call_ref
         self.trunk = trunk
         self.number = ""
@@ -196,7 +200,8 @@ class BoothCall:
     def admission_expired(self) -> None:
         self._admission_timer = None
         if self._phase is _Phase.HELD:
-            log.error("engine did not admit or refuse %s %s in time", self.booth, self.call_ref)
+            self.owner.refusals.refuse(Refusal.ENGINE_TIMEOUT, self.source,
+                                       f"{self.booth} {self.call_ref}: no AdmitCall/RefuseCall")
             self.refuse(HangupReason.ERROR, "the engine did not answer in time", 503,
                         "Service Unavailable")
 
@@ -226,6 +231,8 @@ class BoothCall:
         self.number = str(cld or "")
         if not self.number:
             self._phase = _Phase.HELD
+            self.owner.refusals.refuse(Refusal.BAD_REQUEST, self.source,
+                                       f"{self.booth}: INVITE without a number")
             self.refuse(HangupReason.REJECTED, "no number dialled", 484, "Address Incomplete")
             return
         self._phase = _Phase.HELD

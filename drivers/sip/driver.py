@@ -169,7 +169,8 @@ class SipDriver:
     def place_call(self, account: BoothAccount, req: Any, sip_t: Any) -> Any:
         assert self.config.trunk is not None
         ref = f"{account.booth}-{next(self._sequence)}-{secrets.token_hex(3)}"
-        call = BoothCall(self, account.booth, ref, self.config.trunk)
+        host, port = req.getSource()
+        call = BoothCall(self, account.booth, ref, self.config.trunk, (str(host), int(port)))
         self._active[account.booth] = call
         self._lingering.add(call)
         return call.accept(req, sip_t)
@@ -213,7 +214,7 @@ class SipDriver:
                 call = self._call(booth, ref)
                 if call is not None:
                     if call.held:
-                        self.refusals.refuse(Refusal.ENGINE_REFUSED, call.booth,
+                        self.refusals.refuse(Refusal.ENGINE_REFUSED, call.source,
                                              f"{call.number}: {reason.value} {detail}".strip())
                     call.refuse(reason, detail or reason.value)
             case LimitCall(booth=booth, call_ref=ref, limit_s=limit_s, reason=reason):

@@ -20,6 +20,8 @@ Quirks handled here (see docs/sip.md for the long story):
   steal half the datagrams → the socket is bound with ``SO_REUSEADDR`` only.
 * A response to a Via with an impossible port (``sendto`` raises OverflowError) kills
   sippy's sender thread for good → destinations are validated before queueing.
+* A failed bind (port in use) leaves the new socket open → closed here.
+* In wildcard mode a route-probe socket per new peer is never closed → closed here.
 * A fixed ``0.0.0.0`` listen address would end up verbatim in Via/Contact → for the
   wildcard we let sippy pick the per-peer local address (its ``MyAddress`` mode).
 * sippy prints and logs every message through ``global_config['_sip_logger']`` → a
@@ -315,6 +317,14 @@ class SippyStack:
                 return [*super().getSockOpts(), (socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)]
 
         class _SafeUdpServer(Udp_server):  # type: ignore[misc]
+            def __init__(self, global_config: Any, uopts: Any) -> None:
+                try:
+                    super().__init__(global_config, uopts)
+                except BaseException:
+                    if self.skt is not None:  # sippy leaves it open when bind() fails
+                        self.skt.close()
+                    raise
+
             def send_to(self, data: Any, address: Any, delayed: bool = False) -> None:
                 if not _sendable(address):
                     log.warning("SIP: not sending to invalid address %r", address)
@@ -345,6 +355,7 @@ class SippyStack:
             gc.collect()
         self.global_config["_sip_tm"] = tm
         self._tm = tm
+        _close_route_probes(tm.l4r)
         servers = list(tm.l4r.cache_l2s.values())
         host, port = servers[0].uopts.laddress[:2]
         self.bound = (self.host if wildcard else str(host), int(port))
@@ -429,6 +440,22 @@ class SippyStack:
             ed2.tlisteners = []
             ed2.twasted = 0
             _retire_ticker(ed2)
+
+
+def _close_route_probes(l4r: Any) -> None:
+    """sippy's wildcard mode finds the local address for a peer by connecting a fresh
+    UDP socket, which it never closes (a ResourceWarning per new peer)."""
+    find_server = l4r.getServer
+
+    def get_server(address: Any, is_local: bool = False) -> Any:
+        try:
+            return find_server(address, is_local)
+        finally:
+            probe, l4r.skt = l4r.skt, None
+            if probe is not None:
+                probe.close()
+
+    l4r.getServer = get_server
 
 
 def _sendable(address: Any) -> bool:
