@@ -172,7 +172,9 @@ class SipDriverConfig:
     realm: str = "callshop"
     user_agent: str = "CallShop POS"
     min_expires_s: int = 60  # shorter REGISTER expiry requests get 423 Interval Too Brief
-    max_expires_s: int = 3600  # longer ones are cut down to this
+    # longer ones are cut down to this; it also bounds how long a booth looks offline
+    # after an engine restart (bindings are not persisted; ATAs re-register in time)
+    max_expires_s: int = 600
     expiry_grace_s: float = 5.0  # a booth is Offline this long after its registration ran out
     admission_timeout_s: float = 10.0  # engine silent this long after Dialing => 503
     ring_timeout_s: int = 120  # no answer from the carrier within this => cancelled

@@ -252,3 +252,19 @@ class UdpListener:
 
     def close(self) -> None:
         self.sock.close()
+
+
+def test_stopping_the_driver_hangs_up_calls_on_both_legs(
+    workdir: Path, trunk_port: int, start_driver: Callable[..., Any]
+) -> None:
+    driver, engine = start_driver()
+    trunk = carrier(workdir, trunk_port)
+    ata = booth_call(workdir, driver, talk_ms=20_000)
+    answered = engine.wait_for(Answered)
+    driver.stop()
+    assert "bye from till" in finish(ata)
+    assert "bye received" in finish(trunk)
+    hung = engine.wait_for(HungUp)
+    assert (hung.call_ref, hung.reason, hung.side) == (answered.call_ref, HangupReason.ERROR,
+                                                       HangupSide.SYSTEM)
+    assert "stopped" in hung.detail
