@@ -18,9 +18,15 @@ from ui.till import Till
 def _main_window(qtbot, shop, actor) -> MainWindow:
     bridge = EngineBridge()
     engine = FakeEngine(bridge)
-    win = MainWindow(Till(shop, actor), bridge, engine, Formatter(QLocale("en_US")),
-                     quote=lambda n: None, confirm=lambda t, x: True,
-                     today=lambda: date(2026, 1, 5))
+    win = MainWindow(
+        Till(shop, actor),
+        bridge,
+        engine,
+        Formatter(QLocale("en_US")),
+        quote=lambda n: None,
+        confirm=lambda t, x: True,
+        today=lambda: date(2026, 1, 5),
+    )
     bridge.attach()
     qtbot.addWidget(win)
     return win

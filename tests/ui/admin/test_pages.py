@@ -70,7 +70,7 @@ def test_account_page_adds_topups_and_sums_a_period(qtbot, seeded, qtmodeltester
     qtmodeltester.check(page.model)
 
 
-def test_users_page_add_disable_reset_unlock(qtbot, seeded) -> None:
+def test_users_page_add_disable_reset_unlock(qtbot, seeded, qtmodeltester) -> None:
     window = AdminWindow(seeded.shop, seeded.admin)
     qtbot.addWidget(window)
     page = window.show_page("users")
@@ -90,9 +90,10 @@ def test_users_page_add_disable_reset_unlock(qtbot, seeded) -> None:
     assert next(u for u in page.model.rows() if u.username == "petya").role.value == "admin"
     page.select_user("petya")
     assert page._on_selected(users.enable)
+    qtmodeltester.check(page.model)
 
 
-def test_booths_page_add_edit_remove_and_blocked_prefixes(qtbot, seeded) -> None:
+def test_booths_page_add_edit_remove_and_blocked_prefixes(qtbot, seeded, qtmodeltester) -> None:
     window = AdminWindow(seeded.shop, seeded.admin)
     qtbot.addWidget(window)
     page = window.show_page("booths")
@@ -119,6 +120,7 @@ def test_booths_page_add_edit_remove_and_blocked_prefixes(qtbot, seeded) -> None
     page.sip_password_edit.setText("s3cret-pw")
     assert page.add_booth()
     assert next(b for b in page.model.rows() if b.name == "Booth 10").sip_user == "booth10"
+    qtmodeltester.check(page.model)
     page.blocked_edit.setText("900, 1900")
     assert page.save_blocked()
     assert seeded.shop.settings.blocked_prefixes == ("900", "1900")
@@ -169,7 +171,7 @@ def test_reports_page_shows_table_charts_and_exports(
 
 
 def test_audit_viewer_filters_corrects_and_reports_a_tampered_row(
-    qtbot, seeded, db_url: str
+    qtbot, seeded, db_url: str, qtmodeltester
 ) -> None:
     shop, admin = seeded.shop, seeded.admin
     ledger.add_topup(shop, admin, 10_000000, date(2026, 1, 5), "cash", "till")
@@ -182,6 +184,7 @@ def test_audit_viewer_filters_corrects_and_reports_a_tampered_row(
     page.from_edit.setDate(to_qdate(date(2026, 1, 1)))
     page.refresh()
     assert [line.action for line in page.model.rows()] == ["ledger.topup"]
+    qtmodeltester.check(page.model)
     # a closed shift's call corrected: a new entry with the reason, the call untouched
     shift = add_shift(shop, seeded.operator.user_id, T0, closed=True)
     [call_id] = insert_calls(

@@ -74,7 +74,9 @@ def page(qtbot, seeded):
     return page
 
 
-def test_bulk_markup_then_save_makes_a_new_version_and_old_calls_keep_prices(page, seeded):
+def test_bulk_markup_then_save_makes_a_new_version_and_old_calls_keep_prices(
+    page, seeded, qtmodeltester
+):
     shop, admin = seeded.shop, seeded.admin
     first_version = page.version_id
     [call_id] = insert_calls(
@@ -110,6 +112,7 @@ def test_bulk_markup_then_save_makes_a_new_version_and_old_calls_keep_prices(pag
         assert call is not None and call.price_minor == 5  # history is immutable
     dialog = page.show_history()
     assert dialog is not None and dialog.model.rowCount() == 2
+    qtmodeltester.check(dialog.model)
 
 
 def test_clear_and_edit_retail_then_nothing_to_save(page) -> None:
