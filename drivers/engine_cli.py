@@ -214,14 +214,14 @@ def _demo_numbers(shop: Shop, seed: int | None) -> list[str]:
 
 
 def _sip_options(shop: Shop, args: argparse.Namespace) -> SipOptions:
-    accounts = tuple(
-        (b.name, b.sip_user, b.sip_ha1)
-        for b in booth_service.list_booths(shop)
-        if b.sip_user and b.sip_ha1
-    )
+    booths = booth_service.list_booths(shop)
+    accounts = tuple((b.name, b.sip_user, b.sip_ha1) for b in booths if b.sip_user and b.sip_ha1)
     return SipOptions(
         listen=args.sip_listen,
         trunk=args.sip_trunk,
         realm=shop.settings.sip_realm,
         accounts=accounts,
+        # driver setting {"bind": "192.168.1.21"}: the booth's ATA may only use that IP
+        bindings={b.name: str(b.driver_settings["bind"]) for b in booths
+                  if b.sip_user and b.driver_settings.get("bind")},
     )

@@ -34,6 +34,7 @@ class SipOptions:
     trunk: str | None = None
     realm: str = "callshop"
     accounts: tuple[tuple[str, str, str], ...] = ()  # (booth, sip user, HA1)
+    bindings: Mapping[str, str] = field(default_factory=dict)  # booth -> only source IP
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def _sip(context: DriverContext) -> BoothDriver:
 
     served = {b.name for b in context.booths if b.driver == "sip"}
     accounts = tuple(
-        BoothAccount(booth, user, ha1)
+        BoothAccount(booth, user, ha1, context.sip.bindings.get(booth))
         for booth, user, ha1 in context.sip.accounts
         if booth in served
     )
