@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
@@ -60,7 +60,7 @@ def micro_usd_text(micro: int | None, places: int = 2) -> str:
     if micro is None:
         return "—"
     value = minor_to_decimal(micro, 6)
-    cents = int(value.scaleb(places).quantize(Decimal(1), rounding="ROUND_HALF_UP"))
+    cents = int(value.scaleb(places).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     return minor_text(cents, places)
 
 
