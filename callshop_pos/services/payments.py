@@ -254,7 +254,12 @@ def _record_payment(
     calls: list[Call],
     tendered_minor: int | None,
     reason: str = "",
+    *,
+    method: str = "cash",
+    cash_unit_minor: int | None = None,
 ) -> tuple[PaymentResult, list[Base]]:
+    """Pay ``calls``; ``method`` "deposit" (prepaid booths) moves no cash and is
+    never rounded (``cash_unit_minor`` 1)."""
     for call in calls:
         if call.price_minor is None:
             raise InvalidInput(
@@ -262,7 +267,8 @@ def _record_payment(
             )
         if call.status == CallStatus.PAID.value:
             raise InvalidInput(f"call {call.id} is already paid")
-    bill = compute_bill([call_view(c) for c in calls], _cash_unit(shop))
+    unit = _cash_unit(shop) if cash_unit_minor is None else cash_unit_minor
+    bill = compute_bill([call_view(c) for c in calls], unit)
     tendered = bill.total_minor if tendered_minor is None else tendered_minor
     if isinstance(tendered, bool) or not isinstance(tendered, int):
         raise TypeError("tendered_minor must be an int of minor units")
@@ -282,7 +288,7 @@ def _record_payment(
         total_minor=bill.total_minor,
         tendered_minor=tendered,
         change_minor=tendered - bill.total_minor,
-        method="cash",
+        method=method,
     )
     session.add(payment)
     session.flush()

@@ -4,9 +4,11 @@ Pure read-side computations on an open session; the actions that use them (and
 check who may see what) live in :mod:`callshop_pos.services.shifts`.
 
 Cash figures: *takings* = payments − refunds of the shift; *expected cash* =
-opening float + takings. A closed shift's expected, counted and discrepancy are
-the values stored at close; corrections made afterwards are listed beside them,
-never folded into them.
+opening float + cash payments + deposits taken − deposit remainders handed back −
+refunds (a payment with method ``deposit`` is takings but moves no cash: its cash
+came in with the deposit, see :mod:`callshop_pos.services.deposits`). A closed
+shift's expected, counted and discrepancy are the values stored at close;
+corrections made afterwards are listed beside them, never folded into them.
 """
 
 from __future__ import annotations
@@ -19,24 +21,39 @@ from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from callshop_pos.db.models.calls import Call, CallCorrection, CallState, CallStatus
+from callshop_pos.db.models.deposits import (
+    BoothDeposit,
+    DepositMovement,
+    DepositStatus,
+    MovementKind,
+)
 from callshop_pos.db.models.payments import Payment, Refund
 from callshop_pos.db.models.shifts import Shift, ShiftStatus
 from callshop_pos.services.calls import CallView, call_view
 
 __all__ = [
+    "DEPOSIT_METHOD",
     "BoothTotals",
     "CorrectionView",
+    "DepositCash",
+    "DepositView",
     "PeriodTotals",
     "ShiftReport",
     "ShiftSummary",
     "StatusTotals",
     "build_report",
+    "deposit_cash",
+    "expected_cash",
     "period_totals",
     "shift_call_rows",
     "sum_of",
     "summarize_shift",
     "summarize_shifts",
 ]
+
+
+#: ``Payment.method`` of calls paid from a prepaid deposit.
+DEPOSIT_METHOD = "deposit"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +85,10 @@ class ShiftSummary:
     unpaid: int
     unrated: int
     corrections_minor: int  # sum of post-close corrections (not part of the Z figures)
+    deposits_taken_minor: int = 0  # prepaid deposits taken (cash in), top-ups included
+    deposits_returned_minor: int = 0  # unused remainders handed back (cash out)
+    deposit_payments_minor: int = 0  # calls paid from deposits (takings, no cash)
+    open_deposits: int = 0  # deposits not yet settled (the shift cannot close)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +123,20 @@ class CorrectionView:
 
 
 @dataclass(frozen=True, slots=True)
+class DepositView:
+    """One prepaid deposit of the shift, for the X/Z report."""
+
+    id: int
+    booth: str
+    taken_at: datetime
+    amount_minor: int  # taken, top-ups included
+    status: str  # open / settled
+    settled_at: datetime | None
+    used_minor: int | None  # calls paid from it (when settled)
+    returned_minor: int | None  # cash handed back (when settled)
+
+
+@dataclass(frozen=True, slots=True)
 class ShiftReport:
     """An X report (shift still open, nothing changes) or a Z report (the close)."""
 
@@ -119,6 +154,7 @@ class ShiftReport:
     flagged_calls: tuple[CallView, ...]  # interrupted, estimated answer, manual price …
     corrections: tuple[CorrectionView, ...]
     journal_head: str | None
+    deposits: tuple[DepositView, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +238,59 @@ def _counts_in_sql(session: Session, shift_id: int) -> _Counts:
     return _Counts(calls, total - calls, talk, billable, paid, unserved, unpaid, unrated)
 
 
+@dataclass(frozen=True, slots=True)
+class DepositCash:
+    """A shift's prepaid-deposit money."""
+
+    taken: int  # cash in
+    returned: int  # cash out
+    paid: int  # calls paid from deposits (no cash moves)
+    open: int  # deposits still open
+
+
+def deposit_cash(session: Session, shift_id: int) -> DepositCash:
+    """Deposits taken and handed back in the shift, calls paid from them, open ones."""
+
+    def moved(kind: MovementKind) -> int:
+        return sum_of(
+            session,
+            DepositMovement.total_minor,
+            DepositMovement.shift_id == shift_id,
+            DepositMovement.kind == kind.value,
+        )
+
+    open_count = session.scalar(
+        select(func.count(BoothDeposit.id)).where(
+            BoothDeposit.shift_id == shift_id, BoothDeposit.status == DepositStatus.OPEN.value
+        )
+    )
+    return DepositCash(
+        taken=moved(MovementKind.TAKEN),
+        returned=moved(MovementKind.RETURNED),
+        paid=sum_of(
+            session,
+            Payment.total_minor,
+            Payment.shift_id == shift_id,
+            Payment.method == DEPOSIT_METHOD,
+        ),
+        open=int(open_count or 0),
+    )
+
+
+def expected_cash(float_minor: int, payments: int, refunds: int, deposits: DepositCash) -> int:
+    """Cash that should be in the drawer: float + cash payments + deposits taken −
+    remainders handed back − refunds (``payments`` includes the deposit payments,
+    which brought no cash of their own)."""
+    return (
+        float_minor
+        + payments
+        - deposits.paid
+        + deposits.taken
+        - deposits.returned
+        - refunds
+    )
+
+
 def summarize_shift(session: Session, shift: Shift, operator: str) -> ShiftSummary:
     """One shift's summary (aggregated in SQL: no call rows are loaded)."""
     return _summary(session, shift, operator, _counts_in_sql(session, shift.id))
@@ -215,10 +304,11 @@ def _summary(session: Session, shift: Shift, operator: str, counts: _Counts) -> 
         payments = sum_of(session, Payment.total_minor, Payment.shift_id == shift.id)
         refunds = sum_of(session, Refund.total_minor, Refund.shift_id == shift.id)
     takings = payments - refunds
+    cash = deposit_cash(session, shift.id)
     expected = (
         shift.expected_minor
         if closed and shift.expected_minor is not None
-        else shift.opening_float_minor + takings
+        else expected_cash(shift.opening_float_minor, payments, refunds, cash)
     )
     return ShiftSummary(
         id=shift.id,
@@ -245,6 +335,10 @@ def _summary(session: Session, shift: Shift, operator: str, counts: _Counts) -> 
         corrections_minor=sum_of(
             session, CallCorrection.amount_minor, CallCorrection.shift_id == shift.id
         ),
+        deposits_taken_minor=cash.taken,
+        deposits_returned_minor=cash.returned,
+        deposit_payments_minor=cash.paid,
+        open_deposits=cash.open,
     )
 
 
@@ -335,6 +429,21 @@ def build_report(
         )
     )
     views = [call_view(c) for c in answered]
+    deposits = tuple(
+        DepositView(
+            id=d.id,
+            booth=d.booth,
+            taken_at=d.taken_at,
+            amount_minor=d.amount_minor,
+            status=d.status,
+            settled_at=d.settled_at,
+            used_minor=d.used_minor,
+            returned_minor=d.returned_minor,
+        )
+        for d in session.scalars(
+            select(BoothDeposit).where(BoothDeposit.shift_id == shift.id).order_by(BoothDeposit.id)
+        )
+    )
     return ShiftReport(
         kind=kind,
         generated_at=generated_at,
@@ -350,5 +459,6 @@ def build_report(
         flagged_calls=tuple(v for v in views if _NOTABLE_FLAGS.intersection(v.flags)),
         corrections=corrections,
         journal_head=journal_head,
+        deposits=deposits,
     )
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from callshop_pos import journal
 from callshop_pos.db.models.calls import Call, CallState, CallStatus
+from callshop_pos.db.models.deposits import BoothDeposit, DepositStatus
 from callshop_pos.db.models.journal import JournalEntry
 from callshop_pos.db.models.payments import Payment, Refund
 from callshop_pos.db.models.shifts import Shift, ShiftStatus
@@ -30,6 +31,8 @@ from callshop_pos.services.reports import (
     ShiftReport,
     ShiftSummary,
     build_report,
+    deposit_cash,
+    expected_cash,
     period_totals,
     shift_call_rows,
     sum_of,
@@ -300,8 +303,10 @@ def _close_hash(session: Session, shift: Shift) -> str | None:
 def close_shift(shop: Shop, actor: Actor, counted_minor: int) -> ShiftReport:
     """Close the open shift with the cash counted in the drawer; returns the Z report.
 
-    Expected cash = opening float + payments − refunds; the discrepancy (counted −
-    expected) is recorded. Nothing in the shift can change afterwards.
+    Expected cash = opening float + cash payments + deposits taken − deposit
+    remainders handed back − refunds; the discrepancy (counted − expected) is
+    recorded. Refused while a prepaid deposit of the shift is open (settle it
+    first). Nothing in the shift can change afterwards.
     """
     require_role(actor, Role.OPERATOR)
     _check_cash(counted_minor, "the counted cash")
@@ -311,7 +316,21 @@ def close_shift(shop: Shop, actor: Actor, counted_minor: int) -> ShiftReport:
         # when they end (or the next one), so closing never waits for a booth.
         payments = sum_of(session, Payment.total_minor, Payment.shift_id == shift.id)
         refunds = sum_of(session, Refund.total_minor, Refund.shift_id == shift.id)
-        expected = shift.opening_float_minor + payments - refunds
+        deposits = deposit_cash(session, shift.id)
+        if deposits.open:
+            booths = session.scalars(
+                select(BoothDeposit.booth)
+                .where(
+                    BoothDeposit.shift_id == shift.id,
+                    BoothDeposit.status == DepositStatus.OPEN.value,
+                )
+                .order_by(BoothDeposit.booth)
+            )
+            raise InvalidInput(
+                f"prepaid deposit still open at {', '.join(booths)}: settle it "
+                "(pay its calls, hand back the rest) before closing the shift"
+            )
+        expected = expected_cash(shift.opening_float_minor, payments, refunds, deposits)
         now = shop.clock.now()
         shift.status = ShiftStatus.CLOSED.value
         shift.closed_at = now
@@ -334,6 +353,9 @@ def close_shift(shop: Shop, actor: Actor, counted_minor: int) -> ShiftReport:
                 "discrepancy_minor": counted_minor - expected,
                 "payments_minor": payments,
                 "refunds_minor": refunds,
+                "deposits_taken_minor": deposits.taken,
+                "deposits_returned_minor": deposits.returned,
+                "deposit_payments_minor": deposits.paid,
                 "calls": summary.call_count,
                 "unserved": summary.unserved,
                 "unpaid": summary.unpaid,

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 13:01:57.683024
+Create Date: 2026-11-26 13:13:19.109683
 """
 
 from __future__ import annotations
@@ -307,6 +307,33 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['shift_id'], ['shifts.id'], name=op.f('fk_report_shifts_shift_id_shifts')),
     sa.PrimaryKeyConstraint('shift_id', name=op.f('pk_report_shifts'))
     )
+    op.create_table('booth_deposits',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('booth', sa.String(length=64), nullable=False),
+    sa.Column('shift_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('operator_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('taken_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('amount_minor', sa.BigInteger(), nullable=False),
+    sa.Column('status', sa.String(length=8), nullable=False),
+    sa.Column('settled_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('settled_by_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('payment_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('used_minor', sa.BigInteger(), nullable=True),
+    sa.Column('returned_minor', sa.BigInteger(), nullable=True),
+    sa.CheckConstraint("(status = 'open') = (settled_at IS NULL)", name=op.f('ck_booth_deposits_deposit_settled_iff_time')),
+    sa.CheckConstraint("status IN ('open', 'settled')", name=op.f('ck_booth_deposits_deposit_status')),
+    sa.CheckConstraint('amount_minor > 0', name=op.f('ck_booth_deposits_deposit_amount_positive')),
+    sa.ForeignKeyConstraint(['operator_id'], ['users.id'], name=op.f('fk_booth_deposits_operator_id_users')),
+    sa.ForeignKeyConstraint(['payment_id'], ['payments.id'], name=op.f('fk_booth_deposits_payment_id_payments')),
+    sa.ForeignKeyConstraint(['settled_by_id'], ['users.id'], name=op.f('fk_booth_deposits_settled_by_id_users')),
+    sa.ForeignKeyConstraint(['shift_id'], ['shifts.id'], name=op.f('fk_booth_deposits_shift_id_shifts')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_booth_deposits'))
+    )
+    with op.batch_alter_table('booth_deposits', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_booth_deposits_booth'), ['booth'], unique=False)
+        batch_op.create_index(batch_op.f('ix_booth_deposits_shift_id'), ['shift_id'], unique=False)
+        batch_op.create_index('uq_booth_deposits_one_open', ['booth'], unique=True, sqlite_where=sa.text("status = 'open'"), postgresql_where=sa.text("status = 'open'"))
+
     op.create_table('call_corrections',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('call_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -413,6 +440,30 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_call_changes_call_id'), ['call_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_call_changes_shift_id'), ['shift_id'], unique=False)
 
+    op.create_table('deposit_movements',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('deposit_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('shift_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('operator_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('kind', sa.String(length=8), nullable=False),
+    sa.Column('amount_minor', sa.BigInteger(), nullable=False),
+    sa.Column('rounding_minor', sa.BigInteger(), nullable=False),
+    sa.Column('total_minor', sa.BigInteger(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.CheckConstraint("kind IN ('taken', 'returned')", name=op.f('ck_deposit_movements_deposit_movement_kind')),
+    sa.CheckConstraint('amount_minor >= 0', name=op.f('ck_deposit_movements_deposit_movement_not_negative')),
+    sa.CheckConstraint('total_minor = amount_minor + rounding_minor', name=op.f('ck_deposit_movements_deposit_movement_total')),
+    sa.CheckConstraint('total_minor >= 0', name=op.f('ck_deposit_movements_deposit_movement_total_not_negative')),
+    sa.ForeignKeyConstraint(['deposit_id'], ['booth_deposits.id'], name=op.f('fk_deposit_movements_deposit_id_booth_deposits')),
+    sa.ForeignKeyConstraint(['operator_id'], ['users.id'], name=op.f('fk_deposit_movements_operator_id_users')),
+    sa.ForeignKeyConstraint(['shift_id'], ['shifts.id'], name=op.f('fk_deposit_movements_shift_id_shifts')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_deposit_movements'))
+    )
+    with op.batch_alter_table('deposit_movements', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_deposit_movements_deposit_id'), ['deposit_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_deposit_movements_shift_id'), ['shift_id'], unique=False)
+
     op.create_table('fiscal_sales',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
@@ -454,6 +505,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_fiscal_sales_content_key'))
 
     op.drop_table('fiscal_sales')
+    with op.batch_alter_table('deposit_movements', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_deposit_movements_shift_id'))
+        batch_op.drop_index(batch_op.f('ix_deposit_movements_deposit_id'))
+
+    op.drop_table('deposit_movements')
     with op.batch_alter_table('call_changes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_call_changes_shift_id'))
         batch_op.drop_index(batch_op.f('ix_call_changes_call_id'))
@@ -480,6 +536,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_call_corrections_call_id'))
 
     op.drop_table('call_corrections')
+    with op.batch_alter_table('booth_deposits', schema=None) as batch_op:
+        batch_op.drop_index('uq_booth_deposits_one_open', sqlite_where=sa.text("status = 'open'"), postgresql_where=sa.text("status = 'open'"))
+        batch_op.drop_index(batch_op.f('ix_booth_deposits_shift_id'))
+        batch_op.drop_index(batch_op.f('ix_booth_deposits_booth'))
+
+    op.drop_table('booth_deposits')
     op.drop_table('report_shifts')
     with op.batch_alter_table('report_cells', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_report_cells_shift_id'))
