@@ -166,8 +166,13 @@ class _Call:
 class BoothMachine:
     """State of one booth line; see the module docstring."""
 
-    def __init__(self, config: BoothConfig) -> None:
+    def __init__(self, config: BoothConfig, *, timer_scale: float = 1.0) -> None:
         self.config = config
+        # Backstop timers are meant in real seconds; an engine clock running ``speed``
+        # times faster (simulator --speed) stretches them so a loaded machine cannot
+        # make the backstop overtake the driver's own, exactly stamped, cut.
+        self._backstop_s = LIMIT_BACKSTOP_S * max(1.0, timer_scale)
+        self._forced_end_s = FORCED_END_AFTER_S * max(1.0, timer_scale)
         self.locked = config.locked
         self.online = False
         self.driver_status = "offline"
@@ -508,12 +513,12 @@ class BoothMachine:
         if call is None:
             return []
         if call.cut_asked_mono is not None:
-            if mono - call.cut_asked_mono >= FORCED_END_AFTER_S:
+            if mono - call.cut_asked_mono >= self._forced_end_s:
                 return self._finish(now, call.cut_reason, HangupSide.SYSTEM, ("forced_end",))
             return []
         if call.answered_mono is None or call.limit_s is None:
             return []
-        if mono - call.answered_mono >= call.limit_s + LIMIT_BACKSTOP_S:
+        if mono - call.answered_mono >= call.limit_s + self._backstop_s:
             call.cut_asked_mono, call.cut_reason = mono, call.limit_reason
             return [SendCommand(HangUpNow(self.name, call.limit_reason))]
         return []
@@ -524,10 +529,10 @@ class BoothMachine:
         if call is None:
             return None
         if call.cut_asked_mono is not None:
-            return call.cut_asked_mono + FORCED_END_AFTER_S
+            return call.cut_asked_mono + self._forced_end_s
         if call.answered_mono is None or call.limit_s is None:
             return None
-        return call.answered_mono + call.limit_s + LIMIT_BACKSTOP_S
+        return call.answered_mono + call.limit_s + self._backstop_s
 
 
 def _rate(call: _Call, seconds: int) -> FinishedCallRating:

@@ -182,7 +182,7 @@ class LineEngine:
         saved = self._store.saved_state()
         self._rules = self._store.rules()
         for config in self._store.booths():
-            machine = BoothMachine(config)
+            machine = BoothMachine(config, timer_scale=self._speed)
             state = saved.get(config.name)
             if state is not None:
                 machine.restore(state.locked, state.deposit_minor, state.spent_minor)
@@ -481,7 +481,7 @@ class LineEngine:
         for config in configs:
             machine = self._booths.get(config.name)
             if machine is None:
-                self._booths[config.name] = BoothMachine(config)
+                self._booths[config.name] = BoothMachine(config, timer_scale=self._speed)
             else:
                 machine.reconfigure(config)
         self._apply_unpaid(unpaid)
