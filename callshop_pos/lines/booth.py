@@ -49,11 +49,11 @@ __all__ = [
     "AdmissionRules",
     "BoothConfig",
     "BoothMachine",
+    "DepositCredit",
     "Effect",
     "RecordAnswer",
     "RecordEnd",
     "RecordStart",
-    "SaveDeposit",
     "SaveLock",
     "SendCommand",
     "whole_seconds",
@@ -134,16 +134,17 @@ class SaveLock:
     locked: bool
 
 
+Effect = SendCommand | RecordStart | RecordAnswer | RecordEnd | SaveLock
+
+
 @dataclass(frozen=True, slots=True)
-class SaveDeposit:
-    """The prepaid credit of the booth's current customer changed."""
+class DepositCredit:
+    """A prepaid booth's open deposit as the till's database has it (the deposits
+    service): the amount taken and the prices of the calls recorded against it."""
 
-    booth: str
-    deposit_minor: int | None
+    deposit_id: int
+    deposit_minor: int
     spent_minor: int
-
-
-Effect = SendCommand | RecordStart | RecordAnswer | RecordEnd | SaveLock | SaveDeposit
 
 
 @dataclass(slots=True)
@@ -178,6 +179,9 @@ class BoothMachine:
         self.driver_status = "offline"
         self.off_hook = False
         self.digits = ""
+        # The prepaid credit comes from the database (sync_deposit); spent_minor also
+        # counts calls finished here whose record may not be saved yet.
+        self.deposit_id: int | None = None
         self.deposit_minor: int | None = None
         self.spent_minor = 0
         self.unpaid_calls = 0
@@ -430,8 +434,7 @@ class BoothMachine:
             )
         ]
         if self.deposit_minor is not None and rating.price_minor:
-            self.spent_minor += rating.price_minor
-            effects.append(SaveDeposit(self.name, self.deposit_minor, self.spent_minor))
+            self.spent_minor += rating.price_minor  # until the database has the call
         return effects
 
     # ---------------------------------------------------- cashier commands
@@ -460,32 +463,35 @@ class BoothMachine:
         call.cut_asked_mono, call.cut_reason = mono, reason
         return [SendCommand(HangUpNow(self.name, reason))]
 
-    def set_deposit(self, amount_minor: int | None, top_up: bool, mono: float) -> list[Effect]:
-        """Take (or, with ``top_up``, add to) the prepaid deposit; ``None`` clears it."""
-        if self.config.billing is not BillingMode.PREPAID:
-            raise CallShopError(f"{self.name} is not a prepaid booth")
-        if amount_minor is not None and amount_minor < 0:
-            raise CallShopError("a deposit cannot be negative")
-        if top_up:
-            if amount_minor is None or self.deposit_minor is None:
-                raise CallShopError(f"{self.name}: no deposit to top up")
-            self.deposit_minor += amount_minor
-        else:
-            if self._call is not None:
-                raise CallShopError(
-                    f"{self.name} is in a call: top the deposit up, or wait for the call to end"
-                )
-            self.deposit_minor = amount_minor
-            self.spent_minor = 0
-        effects: list[Effect] = [SaveDeposit(self.name, self.deposit_minor, self.spent_minor)]
+    def sync_deposit(self, credit: DepositCredit | None, unsaved_calls: bool) -> list[Effect]:
+        """Take the deposit as the database has it (``None``: no open deposit).
+
+        With ``unsaved_calls`` (a call of this booth ended here but its record is
+        not saved yet) the database does not know that call's price: the spend
+        kept here is not lowered then. A running call's limit follows the new credit.
+        """
+        if credit is None:
+            self.deposit_id, self.deposit_minor, self.spent_minor = None, None, 0
+            return []
+        spent = credit.spent_minor
+        if unsaved_calls and credit.deposit_id == self.deposit_id:
+            spent = max(spent, self.spent_minor)
+        changed = (credit.deposit_id, credit.deposit_minor, spent) != (
+            self.deposit_id, self.deposit_minor, self.spent_minor
+        )
+        self.deposit_id, self.deposit_minor, self.spent_minor = (
+            credit.deposit_id, credit.deposit_minor, spent
+        )
         call = self._call
-        if call is not None and call.answered_at is not None:
-            _refusal, limit, reason = self._limit(call.destination, call.tariff, call.answered_at)
-            if limit is not None and limit != call.limit_s:
-                call.limit_s, call.limit_reason = limit, reason
-                effects.append(SendCommand(LimitCall(self.name, call.call_ref, limit, reason)))
-        del mono
-        return effects
+        if not changed or call is None or call.answered_at is None:
+            return []
+        if self.config.billing is not BillingMode.PREPAID:
+            return []
+        refusal, limit, reason = self._limit(call.destination, call.tariff, call.answered_at)
+        if refusal is None and limit is not None and limit != call.limit_s:
+            call.limit_s, call.limit_reason = limit, reason
+            return [SendCommand(LimitCall(self.name, call.call_ref, limit, reason))]
+        return []
 
     def set_unpaid(self, count: int) -> list[Effect]:
         """The booth's unserved calls in the open shift; auto-lock once all are paid."""
@@ -499,11 +505,9 @@ class BoothMachine:
         self.config = replace(config, locked=self.locked)
         return []
 
-    def restore(self, locked: bool, deposit_minor: int | None, spent_minor: int) -> None:
-        """Restore the state saved by a previous engine run."""
+    def restore(self, locked: bool) -> None:
+        """Restore the lock saved by a previous engine run."""
         self.locked = locked
-        self.deposit_minor = deposit_minor
-        self.spent_minor = spent_minor
 
     # ---------------------------------------------------------------- timers
 

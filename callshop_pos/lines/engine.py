@@ -39,11 +39,11 @@ from callshop_pos.lines.booth import (
     AdmissionRules,
     BoothConfig,
     BoothMachine,
+    DepositCredit,
     Effect,
     RecordAnswer,
     RecordEnd,
     RecordStart,
-    SaveDeposit,
     SaveLock,
     SendCommand,
 )
@@ -77,11 +77,10 @@ EngineNews = BoothSnapshot | CallFinished
 
 @dataclass(frozen=True, slots=True)
 class SavedBooth:
-    """What the engine keeps of a booth across restarts."""
+    """What the engine keeps of a booth across restarts (prepaid credit is not kept
+    here: it is the till's money and lives in the database, see :meth:`BoothStore.deposits`)."""
 
     locked: bool
-    deposit_minor: int | None
-    spent_minor: int
 
 
 class BoothStore(Protocol):
@@ -100,12 +99,14 @@ class BoothStore(Protocol):
         ...
 
     def saved_state(self) -> dict[str, SavedBooth]:
-        """Lock and deposit state saved by earlier runs."""
+        """Lock state saved by earlier runs."""
         ...
 
     def save_lock(self, booth: str, locked: bool) -> None: ...
 
-    def save_deposit(self, booth: str, deposit_minor: int | None, spent_minor: int) -> None: ...
+    def deposits(self) -> dict[str, DepositCredit]:
+        """Every prepaid booth's open deposit and what its recorded calls used."""
+        ...
 
 
 class _Stop:
@@ -185,9 +186,10 @@ class LineEngine:
             machine = BoothMachine(config, timer_scale=self._speed)
             state = saved.get(config.name)
             if state is not None:
-                machine.restore(state.locked, state.deposit_minor, state.spent_minor)
+                machine.restore(state.locked)
             self._booths[config.name] = machine
         self._apply_unpaid(self._store.unpaid_counts())
+        self._apply_deposits(self._store.deposits(), frozenset())
         self._last_refresh = self.clock.monotonic()
         for name in self._booths:
             self._publish(name)
@@ -271,14 +273,20 @@ class LineEngine:
             lambda: self._command(booth, lambda m: m.hang_up(self._mono(), HangupReason.CASHIER))
         )
 
-    def set_deposit(
-        self, booth: str, amount_minor: int | None, top_up: bool = False
-    ) -> BoothSnapshot:
-        return self._in_loop(
-            lambda: self._command(
-                booth, lambda m: m.set_deposit(amount_minor, top_up, self._mono())
+    def sync_deposit(self, booth: str) -> BoothSnapshot:
+        """Re-read ``booth``'s deposit from the database (after the till took, topped
+        up or settled it); a running call's limit follows the new credit."""
+
+        def run() -> BoothSnapshot:
+            if booth not in self._booths:
+                raise NotFound(f"no booth named {booth!r}")
+            unsaved = self._unsaved_ends()
+            credit = self._store.deposits().get(booth)
+            return self._command(
+                booth, lambda m: m.sync_deposit(credit, booth in unsaved)
             )
-        )
+
+        return self._in_loop(run)
 
     def refresh(self) -> list[BoothSnapshot]:
         """Re-read booths, settings and unpaid counts (after a payment, a settings change)."""
@@ -451,8 +459,6 @@ class LineEngine:
             )
         elif isinstance(effect, SaveLock):
             self._store.save_lock(effect.booth, effect.locked)
-        elif isinstance(effect, SaveDeposit):
-            self._store.save_deposit(effect.booth, effect.deposit_minor, effect.spent_minor)
 
     def _heartbeat(self) -> None:
         self._last_heartbeat = self._mono()
@@ -471,10 +477,13 @@ class LineEngine:
 
     def _refresh(self) -> None:
         self._last_refresh = self._mono()
+        # Taken before the read: a call saved meanwhile may or may not be in it.
+        unsaved = self._unsaved_ends()
         try:
             configs = self._store.booths()
             self._rules = self._store.rules()
             unpaid = self._store.unpaid_counts()
+            credits = self._store.deposits()
         except Exception:
             log.exception("could not re-read booths and settings")
             return
@@ -485,8 +494,18 @@ class LineEngine:
             else:
                 machine.reconfigure(config)
         self._apply_unpaid(unpaid)
+        self._apply_deposits(credits, unsaved)
         for name in self._booths:
             self._publish(name)
+
+    def _unsaved_ends(self) -> frozenset[str]:
+        """Booths with a finished call whose record is still waiting in the outbox."""
+        with self._outbox_cond:
+            return frozenset(e.booth for e in self._outbox if isinstance(e, RecordEnd))
+
+    def _apply_deposits(self, credits: dict[str, DepositCredit], unsaved: frozenset[str]) -> None:
+        for name, machine in self._booths.items():
+            self._carry_out(machine.sync_deposit(credits.get(name), name in unsaved))
 
     def _apply_unpaid(self, unpaid: dict[str, int]) -> None:
         for name, machine in self._booths.items():

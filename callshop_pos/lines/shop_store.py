@@ -2,27 +2,23 @@
 
 Booth settings and lock state live in the ``booths`` table (through the booths
 service, so every lock the engine takes is audited as the ``system`` actor).
-Prepaid deposits are kept by the engine in ``engine-state.json`` beside the
-database (written atomically and fsync'ed on every change, so a restart or a
-crash restores each booth's credit): the money services do not model deposits.
+Prepaid deposits are money of the till's shift: the deposits service keeps them
+(journaled, in the shift's cash); the engine only reads each booth's credit from
+there (:meth:`ShopBoothStore.deposits`) and keeps nothing of it in a file.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
-import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import func, or_, select
 
 from callshop_pos.db.models.calls import Call, CallState, CallStatus
 from callshop_pos.db.models.shifts import Shift, ShiftStatus
 from callshop_pos.errors import InvalidInput
-from callshop_pos.lines.booth import AdmissionRules, BoothConfig
+from callshop_pos.lines.booth import AdmissionRules, BoothConfig, DepositCredit
 from callshop_pos.lines.engine import SavedBooth
 from callshop_pos.lines.rater_tariff import RaterTariff
 from callshop_pos.lines.recorder import CallRecorder
@@ -30,9 +26,10 @@ from callshop_pos.services import booths as booth_service
 from callshop_pos.services.auth import SYSTEM
 from callshop_pos.services.calls import finish_interrupted
 from callshop_pos.services.context import Shop
+from callshop_pos.services.deposits import open_deposit_balances
 
 __all__ = [
-    "STATE_FILE",
+    "LEGACY_STATE_FILE",
     "ShopBoothStore",
     "ensure_booths",
     "recorded_refs",
@@ -41,7 +38,8 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-STATE_FILE = "engine-state.json"
+#: Where earlier versions kept deposits (read no more; see ShopBoothStore).
+LEGACY_STATE_FILE = "engine-state.json"
 
 
 def shop_tariff(shop: Shop) -> RaterTariff:
@@ -55,8 +53,12 @@ class ShopBoothStore:
 
     def __init__(self, shop: Shop, state_dir: Path) -> None:
         self.shop = shop
-        self.state_path = state_dir / STATE_FILE
-        self._deposits = self._load_deposits()
+        legacy = state_dir / LEGACY_STATE_FILE
+        if legacy.exists():
+            # Earlier versions kept deposits there, outside the shift's cash: say so
+            # loudly (the file is left as it is for the administrator to read).
+            log.error("%s holds deposits of an earlier version that are not in any shift; "
+                      "take them at the till again and remove the file", legacy)
 
     def booths(self) -> list[BoothConfig]:
         auto_lock_all = self.shop.settings.auto_lock_after_pay
@@ -103,61 +105,16 @@ class ShopBoothStore:
         return {booth: int(count) for booth, count in rows}
 
     def saved_state(self) -> dict[str, SavedBooth]:
-        found: dict[str, SavedBooth] = {}
-        for booth in booth_service.list_booths(self.shop):
-            deposit, spent = self._deposits.get(booth.name, (None, 0))
-            found[booth.name] = SavedBooth(booth.locked, deposit, spent)
-        return found
+        return {b.name: SavedBooth(b.locked) for b in booth_service.list_booths(self.shop)}
 
     def save_lock(self, booth: str, locked: bool) -> None:
         booth_service.set_locked(self.shop, SYSTEM, booth, locked)
 
-    def save_deposit(self, booth: str, deposit_minor: int | None, spent_minor: int) -> None:
-        if deposit_minor is None:
-            self._deposits.pop(booth, None)
-        else:
-            self._deposits[booth] = (deposit_minor, spent_minor)
-        self._write_deposits()
-
-    # -- the state file
-
-    def _load_deposits(self) -> dict[str, tuple[int, int]]:
-        try:
-            raw: Any = json.loads(self.state_path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        except ValueError:
-            # Never silently forget a customer's credit: keep the damaged file aside.
-            aside = self.state_path.with_suffix(".damaged")
-            os.replace(self.state_path, aside)
-            log.error("engine state file was damaged; moved to %s", aside)
-            return {}
-        deposits = raw.get("deposits", {}) if isinstance(raw, dict) else {}
+    def deposits(self) -> dict[str, DepositCredit]:
         return {
-            str(name): (int(v["deposit_minor"]), int(v["spent_minor"]))
-            for name, v in deposits.items()
+            booth: DepositCredit(b.deposit_id, b.amount_minor, b.used_minor)
+            for booth, b in open_deposit_balances(self.shop).items()
         }
-
-    def _write_deposits(self) -> None:
-        payload = {
-            "deposits": {
-                name: {"deposit_minor": d, "spent_minor": s}
-                for name, (d, s) in sorted(self._deposits.items())
-            }
-        }
-        tmp = self.state_path.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(payload, out, indent=1)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, self.state_path)
-        with contextlib.suppress(OSError):  # make the rename itself durable
-            dir_fd = os.open(self.state_path.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
 
 
 def ensure_booths(shop: Shop, names: Iterable[str], driver: str) -> list[str]:

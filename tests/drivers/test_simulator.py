@@ -46,7 +46,7 @@ class Line:
         self.clock = clock
         self.driver = driver
         self.recorder = FakeRecorder()
-        self.store = FakeStore(configs, rules or AdmissionRules())
+        self.store = FakeStore(configs, rules or AdmissionRules(), recorder=self.recorder)
         tariff = FakeTariff(STANDARD_ROWS)
         self.engine = LineEngine(
             clock=clock, driver=driver, recorder=self.recorder, store=self.store,
@@ -163,7 +163,8 @@ def test_limits_refusals_and_locks_are_honoured(tmp_path: Path, scaled: ScaledCl
     ]
     driver = SimulatorDriver([c.name for c in configs], scaled, scenario=calls, speed=SPEED)
     line = Line(driver, configs, scaled, AdmissionRules(blocked_prefixes=("3599",)))
-    line.engine.set_deposit("PRE", 50)
+    line.store.take_deposit("PRE", 50, scaled.now())  # at the till
+    line.engine.sync_deposit("PRE")
     recorded = line.run_to_end()
     by_line = {c.line: recorded.get(c.call_ref) for c in calls}
     pre, cap, blocked, locked, short = (by_line[n] for n in (2, 3, 4, 5, 6))
@@ -176,7 +177,7 @@ def test_limits_refusals_and_locks_are_honoured(tmp_path: Path, scaled: ScaledCl
     assert locked is None  # never reached the engine as a call
     assert short is not None and short.rating is not None
     assert short.rating.duration_s == 30 and short.reason is HangupReason.NORMAL
-    assert line.store.saved["PRE"].spent_minor == 40
+    assert line.store.deposits()["PRE"].spent_minor == 40
 
 
 def test_cashier_hang_up_ends_the_call_now(scaled: ScaledClock, tmp_path: Path) -> None:

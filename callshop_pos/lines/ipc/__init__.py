@@ -32,8 +32,9 @@ Client → engine (``id`` is chosen by the client and echoed in the reply)::
     {"id": n, "cmd": "lock", "booth": s, "hang_up": b}       -> SNAPSHOT
     {"id": n, "cmd": "unlock", "booth": s}                   -> SNAPSHOT
     {"id": n, "cmd": "hang_up", "booth": s}                  -> SNAPSHOT
-    {"id": n, "cmd": "set_deposit", "booth": s, "amount_minor": n|null,
-        "top_up": b}                                         -> SNAPSHOT
+    {"id": n, "cmd": "sync_deposit", "booth": s}             -> SNAPSHOT
+        (re-read the booth's deposit from the database after the till took,
+        topped up or settled it: the money itself is never sent to the engine)
     {"id": n, "cmd": "refresh"}                              -> [SNAPSHOT, ...]
 
 A client that disconnects or crashes only loses its own connection; the engine keeps

@@ -124,12 +124,9 @@ class EngineClient:
     def hang_up(self, booth: str) -> BoothSnapshot:
         return snapshot_from_json(self.request("hang_up", booth=booth))
 
-    def set_deposit(
-        self, booth: str, amount_minor: int | None, top_up: bool = False
-    ) -> BoothSnapshot:
-        return snapshot_from_json(
-            self.request("set_deposit", booth=booth, amount_minor=amount_minor, top_up=top_up)
-        )
+    def sync_deposit(self, booth: str) -> BoothSnapshot:
+        """Have the engine re-read ``booth``'s deposit from the database."""
+        return snapshot_from_json(self.request("sync_deposit", booth=booth))
 
     def refresh(self) -> list[BoothSnapshot]:
         return [snapshot_from_json(s) for s in self.request("refresh")]

@@ -274,12 +274,8 @@ class EngineServer:
             return snapshot_json(engine.unlock(booth))
         if cmd == "hang_up":
             return snapshot_json(engine.hang_up(booth))
-        if cmd == "set_deposit":
-            amount = request.get("amount_minor")
-            if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int)):
-                raise InvalidInput("amount_minor must be an integer number of minor units")
-            top_up = bool(request.get("top_up", False))
-            return snapshot_json(engine.set_deposit(booth, amount, top_up))
+        if cmd == "sync_deposit":
+            return snapshot_json(engine.sync_deposit(booth))
         raise InvalidInput(f"unknown command {cmd!r}")
 
     def close(self) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from callshop_pos.lines.booth import AdmissionRules, BoothConfig
+from callshop_pos.lines.booth import AdmissionRules, BoothConfig, DepositCredit
 from callshop_pos.lines.engine import SavedBooth
 from callshop_pos.lines.port import DriverCommand, EventSink, HangupReason, HangupSide
 from callshop_pos.lines.recorder import CallStart, FinishedCallRating, RecoveredCall
@@ -233,11 +233,25 @@ class FakeRecorder:
 
 
 @dataclass
+class FakeDeposit:
+    deposit_id: int
+    amount_minor: int
+    taken_at: datetime
+
+
+@dataclass
 class FakeStore:
+    """The database side of the engine. Deposits behave like the deposits service:
+    ``take_deposit``/``settle`` are the till; the credit used is the price of the
+    booth's calls the recorder has saved as ended since the deposit was taken."""
+
     configs: list[BoothConfig]
     rules_: AdmissionRules = field(default_factory=AdmissionRules)
     unpaid: dict[str, int] = field(default_factory=dict)
     saved: dict[str, SavedBooth] = field(default_factory=dict)
+    recorder: FakeRecorder | None = None
+    open_deposits: dict[str, FakeDeposit] = field(default_factory=dict)
+    _deposit_ids: int = 0
 
     def booths(self) -> list[BoothConfig]:
         return list(self.configs)
@@ -252,9 +266,31 @@ class FakeStore:
         return dict(self.saved)
 
     def save_lock(self, booth: str, locked: bool) -> None:
-        old = self.saved.get(booth, SavedBooth(False, None, 0))
-        self.saved[booth] = SavedBooth(locked, old.deposit_minor, old.spent_minor)
+        self.saved[booth] = SavedBooth(locked)
 
-    def save_deposit(self, booth: str, deposit_minor: int | None, spent_minor: int) -> None:
-        old = self.saved.get(booth, SavedBooth(False, None, 0))
-        self.saved[booth] = SavedBooth(old.locked, deposit_minor, spent_minor)
+    def deposits(self) -> dict[str, DepositCredit]:
+        return {
+            booth: DepositCredit(d.deposit_id, d.amount_minor, self._used(booth, d))
+            for booth, d in self.open_deposits.items()
+        }
+
+    def _used(self, booth: str, deposit: FakeDeposit) -> int:
+        if self.recorder is None:
+            return 0
+        return sum(
+            c.rating.price_minor or 0
+            for c in self.recorder.calls.values()
+            if c.start.booth == booth and c.rating is not None and c.ended_at is not None
+            and c.answered_at is not None and c.answered_at >= deposit.taken_at
+        )
+
+    def take_deposit(self, booth: str, amount_minor: int, at: datetime) -> None:
+        found = self.open_deposits.get(booth)
+        if found is None:
+            self._deposit_ids += 1
+            self.open_deposits[booth] = FakeDeposit(self._deposit_ids, amount_minor, at)
+        else:
+            found.amount_minor += amount_minor
+
+    def settle(self, booth: str) -> None:
+        del self.open_deposits[booth]

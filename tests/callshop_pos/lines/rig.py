@@ -37,7 +37,10 @@ class Rig:
         self.clock = FakeClock(start)
         self.driver = FakeDriver()
         self.recorder = FakeRecorder()
-        self.store = FakeStore(list(configs or [BoothConfig("B1", 1)]), rules or AdmissionRules())
+        self.store = FakeStore(
+            list(configs or [BoothConfig("B1", 1)]), rules or AdmissionRules(),
+            recorder=self.recorder,
+        )
         self.tariff = FakeTariff(STANDARD_ROWS)
         self.engine = LineEngine(
             clock=self.clock,
@@ -56,6 +59,16 @@ class Rig:
     def snap(self, booth: str = "B1") -> BoothSnapshot:
         found = [s for s in self.engine.snapshots() if s.booth == booth]
         return found[0]
+
+    def deposit(self, amount_minor: int, booth: str = "B1") -> BoothSnapshot:
+        """The till takes (or tops up) a deposit and tells the engine."""
+        self.store.take_deposit(booth, amount_minor, self.clock.now())
+        return self.engine.sync_deposit(booth)
+
+    def settle(self, booth: str = "B1") -> BoothSnapshot:
+        """The till settles the booth's deposit and tells the engine."""
+        self.store.settle(booth)
+        return self.engine.sync_deposit(booth)
 
     def advance(self, seconds: float, step: float = 0.25) -> None:
         """Move the clock, ticking the engine as its thread would."""

@@ -9,7 +9,7 @@ import pytest
 
 from callshop_pos.errors import CallShopError, NotFound
 from callshop_pos.lines.booth import AdmissionRules, BoothConfig, whole_seconds
-from callshop_pos.lines.engine import CallFinished
+from callshop_pos.lines.engine import CallFinished, LineEngine
 from callshop_pos.lines.port import (
     AdmitCall,
     AllowCalls,
@@ -24,7 +24,7 @@ from callshop_pos.lines.port import (
     Registered,
 )
 from callshop_pos.lines.snapshot import BillingMode, BoothState
-from tests.callshop_pos.lines.fakes import STANDARD_ROWS, price_minor
+from tests.callshop_pos.lines.fakes import STANDARD_ROWS, FakeDriver, price_minor
 from tests.callshop_pos.lines.rig import Rig
 
 ROWS = {r.code: r for r in STANDARD_ROWS}
@@ -206,35 +206,71 @@ def test_prepaid_limit_accounts_for_initial_block_and_connect_fee() -> None:
     usa = ROWS["1"]  # 0.05 connect fee, 90/60 at 0.15/min
     assert price_minor(usa, 90, False) == 28  # 0.05 + 0.225 = 0.275 -> 0.28
     rig = Rig(PREPAID)
-    rig.engine.set_deposit("B1", 27)
+    rig.deposit(27)
     rig.driver.take()
     rig.dial("001 212 5550100")
     (refusal,) = rig.driver.take()
     assert isinstance(refusal, RefuseCall)
     assert refusal.detail == "deposit does not cover the first block"
-    rig.engine.set_deposit("B1", 28)
+    rig.deposit(1)  # topped up at the till to 0.28
     ref = rig.dial("001 212 5550100")
     assert rig.driver.take()[-1] == AdmitCall("B1", ref, 90)
     rig.hang_up(ref, reason=HangupReason.CANCELLED)
 
 
-def test_set_deposit_rejected_during_call_unless_top_up() -> None:
+def test_top_up_during_a_call_extends_its_limit() -> None:
     rig = Rig(PREPAID)
-    rig.engine.set_deposit("B1", 100)
+    rig.deposit(100)
     ref = rig.dial("0049301234")
-    with pytest.raises(CallShopError, match="in a call"):
-        rig.engine.set_deposit("B1", 500)
     rig.answer(ref)
     before = rig.driver.take()
     assert before[-1] == AdmitCall("B1", ref, 300)  # 1.00 at 0.20/min = 5 min
-    rig.engine.set_deposit("B1", 100, top_up=True)
+    rig.deposit(100)  # top-up at the till
     assert rig.driver.take() == [LimitCall("B1", ref, 600, HangupReason.CREDIT_EXHAUSTED)]
     assert rig.snap().deposit_minor == 200
 
 
+def test_credit_follows_the_database_not_the_engine() -> None:
+    rig = Rig(PREPAID)
+    rig.deposit(100)
+    rig.call("0049301234", 1, 60)  # 0.20 used
+    assert rig.snap().credit_left_minor == 80
+    # A fresh engine on the same database knows the same credit (nothing in a file).
+    fresh = LineEngine(clock=rig.clock, driver=FakeDriver(), recorder=rig.recorder,
+                       store=rig.store, tariff=lambda: rig.tariff)
+    fresh.load()
+    (snap,) = fresh.snapshots()
+    assert (snap.deposit_minor, snap.credit_left_minor) == (100, 80)
+    # The till settles: the periodic refresh drops the credit, the booth refuses again.
+    rig.store.settle("B1")
+    rig.advance(6)
+    assert rig.snap().deposit_minor is None
+    rig.driver.take()
+    rig.dial("0049301234")
+    (refusal,) = rig.driver.take()
+    assert isinstance(refusal, RefuseCall) and refusal.detail == "no deposit taken"
+
+
+def test_an_unsaved_call_still_counts_against_the_credit() -> None:
+    rig = Rig(PREPAID)
+    rig.deposit(100)
+    ref = rig.dial("0049301234")
+    rig.answer(ref)
+    rig.advance(60)
+    rig.recorder.fail_next = 10  # the end of the call cannot be saved for now
+    rig.hang_up(ref)
+    assert rig.snap().credit_left_minor == 80
+    rig.engine.sync_deposit("B1")  # the database does not know the call yet
+    assert rig.snap().credit_left_minor == 80
+    rig.recorder.fail_next = 0
+    rig.advance(6)  # retried, saved, refreshed
+    assert rig.recorder.calls[ref].ended_at is not None
+    assert rig.snap().credit_left_minor == 80
+
+
 def test_deposit_exhausted_cuts_the_call_and_credit_is_shown() -> None:
     rig = Rig(PREPAID)
-    rig.engine.set_deposit("B1", 100)
+    rig.deposit(100)
     ref = rig.dial("0888 123 456")  # 0.30/min, 30/6
     (admit,) = [c for c in rig.driver.take() if isinstance(c, AdmitCall)]
     limit = admit.limit_s
@@ -254,7 +290,7 @@ def test_deposit_exhausted_cuts_the_call_and_credit_is_shown() -> None:
     rating = rig.recorder.calls[ref].rating
     assert rating is not None and rating.price_minor is not None
     assert rig.snap().credit_left_minor == 100 - rating.price_minor
-    assert rig.store.saved["B1"].spent_minor == rating.price_minor
+    assert rig.store.deposits()["B1"].spent_minor == rating.price_minor
     # What is left does not pay for another first block: refused.
     rig.driver.take()
     rig.dial("0888 123 456")
@@ -421,16 +457,13 @@ def test_recorder_failure_is_retried_in_order_nothing_lost() -> None:
     assert rig.engine.idle()
 
 
-def test_set_deposit_rules() -> None:
+def test_sync_deposit_rules() -> None:
     rig = Rig(BoothConfig("B1", 1), BoothConfig("P", 2, billing=BillingMode.PREPAID))
-    with pytest.raises(CallShopError, match="not a prepaid booth"):
-        rig.engine.set_deposit("B1", 500)
-    with pytest.raises(CallShopError, match="negative"):
-        rig.engine.set_deposit("P", -1)
-    with pytest.raises(CallShopError, match="no deposit to top up"):
-        rig.engine.set_deposit("P", 100, top_up=True)
-    assert rig.engine.set_deposit("P", 500).credit_left_minor == 500
-    assert rig.engine.set_deposit("P", None).credit_left_minor is None
+    with pytest.raises(CallShopError, match="no booth"):
+        rig.engine.sync_deposit("nope")
+    assert rig.engine.sync_deposit("P").credit_left_minor is None
+    assert rig.deposit(500, "P").credit_left_minor == 500
+    assert rig.settle("P").credit_left_minor is None
 
 
 def test_estimated_answer_is_flagged_for_the_administrator() -> None:

@@ -156,13 +156,17 @@ def test_commands_return_the_engines_answer(served: Served, data: Path) -> None:
         assert snap.locked and snap.state is BoothState.LOCKED
         assert served.store.saved["B1"].locked
         assert client.unlock("B1").state is BoothState.IDLE
-        assert client.set_deposit("B2", 500).credit_left_minor == 500
+        assert client.sync_deposit("B2").credit_left_minor is None
+        served.store.take_deposit("B2", 500, served.engine.clock.now())  # at the till
+        assert client.sync_deposit("B2").credit_left_minor == 500
         with pytest.raises(NotFound):
             client.lock("nope")
-        with pytest.raises(CallShopError, match="not a prepaid booth"):
-            client.set_deposit("B1", 100)
-        with pytest.raises(InvalidInput):
-            client.set_deposit("B2", "5.00")  # type: ignore[arg-type]
+        with pytest.raises(NotFound):
+            client.sync_deposit("nope")
+        with pytest.raises(InvalidInput, match="booth must be a name"):
+            client.request("sync_deposit", booth=5)
+        with pytest.raises(InvalidInput, match="unknown command"):
+            client.request("set_deposit", booth="B2", amount_minor=500, top_up=False)
         with pytest.raises(CallShopError, match="no call"):
             client.hang_up("B1")
         with pytest.raises(InvalidInput, match="unknown command"):

@@ -67,7 +67,7 @@ def test_prepaid_limit_on_the_real_rater_is_the_last_affordable_second() -> None
               start=datetime(2026, 3, 4, 10, 0, tzinfo=UTC))
     tariff = make_tariff()
     rig.tariff = tariff  # type: ignore[assignment]
-    rig.engine.set_deposit("B1", 100)
+    rig.deposit(100)
     rig.dial("001 212 555 0100")
     (admit,) = [c for c in rig.driver.take() if isinstance(c, AdmitCall)]
     assert admit.limit_s is not None

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from callshop_pos.clock import FakeClock
-from callshop_pos.lines.booth import AdmissionRules
+from callshop_pos.lines.booth import AdmissionRules, DepositCredit
 from callshop_pos.lines.engine import SavedBooth
 from callshop_pos.lines.engine_lock import EngineAlreadyRunning, EngineLock
 from callshop_pos.lines.port import HangupReason, HangupSide
 from callshop_pos.lines.recorder import CallStart
 from callshop_pos.lines.shop_store import (
-    STATE_FILE,
+    LEGACY_STATE_FILE,
     ShopBoothStore,
     ensure_booths,
     recorded_refs,
@@ -27,6 +27,7 @@ from callshop_pos.services import booths as booth_service
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.calls import DatabaseCallRecorder
 from callshop_pos.services.context import Shop
+from callshop_pos.services.deposits import settle_deposit, take_deposit
 from callshop_pos.services.prices import import_price_list
 from callshop_pos.services.settings import update_settings
 from callshop_pos.services.shifts import open_shift
@@ -63,22 +64,23 @@ def test_booths_rules_and_locks_come_from_the_database(
     assert store.rules() == AdmissionRules(("3599",), True)
     store.save_lock("B1", True)
     assert booth_service.get_booth(shop, "B1").locked
-    assert store.saved_state()["B1"] == SavedBooth(True, None, 0)
+    assert store.saved_state()["B1"] == SavedBooth(True)
 
 
-def test_deposits_survive_a_restart_and_a_damaged_file_is_kept(
+def test_deposits_come_from_the_till_and_nothing_is_kept_in_a_file(
     shop: Shop, admin: Actor, tmp_path: Path
 ) -> None:
+    import_price_list(shop, admin, PRICES, "p.csv")
     booth_service.add_booth(shop, admin, "P1", billing="prepaid", default_deposit_minor=1000)
     store = ShopBoothStore(shop, tmp_path)
-    store.save_deposit("P1", 1000, 240)
-    assert (tmp_path / STATE_FILE).stat().st_mode & 0o777 == 0o600
-    assert ShopBoothStore(shop, tmp_path).saved_state()["P1"] == SavedBooth(False, 1000, 240)
-    store.save_deposit("P1", None, 0)
-    assert ShopBoothStore(shop, tmp_path).saved_state()["P1"] == SavedBooth(False, None, 0)
-    (tmp_path / STATE_FILE).write_text("{not json")
-    assert ShopBoothStore(shop, tmp_path).saved_state()["P1"].deposit_minor is None
-    assert (tmp_path / "engine-state.damaged").read_text() == "{not json"
+    assert store.deposits() == {}
+    open_shift(shop, admin, 0)
+    taken = take_deposit(shop, admin, "P1", 1000)
+    finish(shop, "p1-a", "P1")  # 60 s at 0.20/min
+    assert store.deposits() == {"P1": DepositCredit(taken.deposit_id, 1000, 20)}
+    settle_deposit(shop, admin, "P1")
+    assert ShopBoothStore(shop, tmp_path).deposits() == {}
+    assert not (tmp_path / LEGACY_STATE_FILE).exists()
 
 
 def test_unpaid_counts_answered_unserved_calls_of_the_open_or_next_shift(
