@@ -29,6 +29,7 @@ from ui.login import LoginDialog
 from ui.main_window import MainWindow
 from ui.meter import LiveMeter
 from ui.qt_compat import guard_singletons
+from ui.receipt_actions import attach_devices
 from ui.till import Till
 
 __all__ = ["STYLESHEET", "CashierApp", "load_stylesheet", "run_gui"]
@@ -102,6 +103,8 @@ class CashierApp(QObject):
         )
         window.language_requested.connect(self.choose_language)
         window.logout_requested.connect(self.logout)
+        # Receipt printer, drawer, pole display, fiscal device, customer screen.
+        attach_devices(window, self.bridge, prefs=self.prefs, meter=meter)
         self.window = window
         self.bridge.attach()
         if geometry is not None:

@@ -204,6 +204,8 @@ class CustomerScreen(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("customerScreen")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        # Closing the cashier's window quits the till even while this one is showing.
+        self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
         self.setWindowTitle(self.tr("CallShop — customer screen"))
         self._bridge = bridge
         self._fmt = formatter

@@ -419,7 +419,8 @@ def attach_devices(
     till_devices = TillDevices(till.shop, till.actor, devices)
     actions = install_devices(window, till_devices, bridge, window.fmt, prefs=prefs,
                               meter=meter)
-    window.destroyed.connect(lambda _obj=None: till_devices.close())
+    # The window goes (logout, language switch): the customer screen and threads go too.
+    window.destroyed.connect(lambda _obj=None: actions.close())
     if problem:
         actions.report_problem(problem)
     return actions

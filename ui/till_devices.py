@@ -28,7 +28,7 @@ from PySide6.QtCore import QObject, Signal
 
 from callshop_pos.errors import CallShopError, InvalidInput
 from callshop_pos.receipts.pdf import PdfRenderer
-from callshop_pos.receipts.ports import CashDrawer, ReceiptPrinter
+from callshop_pos.receipts.ports import CashDrawer, FiscalDeviceError, ReceiptPrinter
 from callshop_pos.services import printing
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
@@ -105,8 +105,14 @@ class TillDevices(QObject):
             return None
 
         def run(call: Callable[[], Any]) -> Any:
-            return self.fiscal_worker.run_blocking(
-                call, busy_text=self.tr("Registering the sale on the fiscal printer…"))
+            try:
+                return self.fiscal_worker.run_blocking(
+                    call, busy_text=self.tr("Registering the sale on the fiscal printer…"))
+            except FiscalDeviceError as exc:
+                raise type(exc)(self.tr(
+                    "Payment refused, nothing was recorded: the fiscal printer cannot "
+                    "register the sale ({error}). Check that it is switched on and "
+                    "connected, then press Pay again.").format(error=exc), ()) from exc
 
         return run
 
