@@ -153,6 +153,11 @@ class BoothCard(QFrame):
             self.note_label.setText(self.tr("Please pay at the counter"))
         else:
             self.note_label.setText("")
+        # Empty lines take no room, so a note sits right under the booth's name.
+        for label in (self.destination_label, self.note_label):
+            label.setVisible(bool(label.text()))
+        for label in (self.elapsed_label, self.price_label):
+            label.setVisible(self.is_talking)
         self.tick(meter)
 
     def live_elapsed(self, now: float | None = None) -> float:

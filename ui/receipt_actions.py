@@ -179,6 +179,7 @@ class ReceiptActions(QObject):
         self._ask = ask or window._run  # modal, reachable as window.dialog in tests
         self._save_path = save_path or self._choose_pdf_path
         self.customer_screen: CustomerScreen | None = None
+        self._declined_printer = False
         name = str(prefs.value(SYSTEM_PRINTER_KEY, "")) if prefs is not None else ""
         if name and devices.system_printer is None:
             devices.system_printer = SystemPrinter(
@@ -243,8 +244,15 @@ class ReceiptActions(QObject):
 
     def print_after_payment(self, result: PaymentResult) -> None:
         """The PAY dialog's print hook (the cashier or the policy wants the receipt)."""
-        if self.devices.receipt_target is None and not self.choose_system_printer():
-            return  # no printer at all and the cashier chose none: no receipt, no error
+        if self.devices.receipt_target is None:
+            if self._declined_printer:
+                self.window.statusBar().showMessage(self.tr(
+                    "No printer: choose one in Devices → System printer…"), 8000)
+                return
+            if not self.choose_system_printer():
+                # Asked once per session: a till without a printer is not nagged each sale.
+                self._declined_printer = True
+                return
         self.devices.print_receipt(result.payment_id)
 
     def reprint(self) -> None:
