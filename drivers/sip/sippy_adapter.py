@@ -83,6 +83,24 @@ def _patch_sippy_once() -> None:
             self.transport = self.transport.lower()
 
     SipURL.setParams = set_params_lowercase_transport
+
+    # local4remote.getServer() opens a UDP socket per new remote address only to ask
+    # the kernel which local address routes there, then drops it unclosed (and leaks
+    # it outright when the address does not resolve, e.g. a PROTOS Via host). Close
+    # it every time: the socket is never used again.
+    from sippy.SipTransactionManager import local4remote
+
+    original_get_server = local4remote.getServer
+
+    def get_server_closing_probe(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return original_get_server(self, *args, **kwargs)
+        finally:
+            probe, self.skt = self.skt, None
+            if probe is not None:
+                probe.close()
+
+    local4remote.getServer = get_server_closing_probe
     _PATCHED = True
 
 
