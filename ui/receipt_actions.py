@@ -217,6 +217,8 @@ class ReceiptActions(QObject):
         self.retry_action = self._action(self.tr("Retry fiscal reversals"), None,
                                          self.devices.retry_reversals)
         self.retry_action.setEnabled(False)
+        self.fiscal_x_action = self._action(self.tr("Fiscal X report"), None,
+                                            self.devices.fiscal_x_report)
         self.drawer_action.setEnabled(self.devices.drawer is not None)
         menu = self.window.menuBar().addMenu(self.tr("&Devices"))
         for action in (self.reprint_action, self.drawer_action, self.customer_screen_action):
@@ -227,6 +229,7 @@ class ReceiptActions(QObject):
         menu.addSeparator()
         menu.addAction(self.system_printer_action)
         if self.devices.fiscal is not None:
+            menu.addAction(self.fiscal_x_action)
             menu.addAction(self.retry_action)
         self.menu = menu
 

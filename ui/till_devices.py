@@ -278,6 +278,19 @@ class TillDevices(QObject):
                     "“callshop-pos fiscal z-report” once the printer is back.").format(
                         error=message)))
 
+    def fiscal_x_report(self) -> None:
+        """The fiscal device's own X report (journaled); nothing without a fiscal device."""
+        gate = self.fiscal
+        if gate is None:
+            return
+        shop, actor = self.shop, self.actor
+        self.fiscal_worker.submit(
+            "fiscal x",
+            lambda: gate.x_report(shop, actor),
+            on_done=lambda _s: self.notice.emit(self.tr("Fiscal X report done.")),
+            on_error=lambda message, _e: self.problem.emit(self.tr(
+                "The fiscal printer did not make its X report: {error}").format(error=message)))
+
     def print_report(self, shift_id: int, *, copy: bool | None = None) -> bool:
         """Print a shift's X (open) or Z (closed) report on the receipt/system printer."""
         target = self.receipt_target

@@ -176,3 +176,48 @@ def test_refund_is_reversed_on_the_fiscal_device(qtbot, seeded) -> None:
     assert rig.window.calls.model.find(seen["call_id"]).status == "unpaid"
     assert len(state.printed) == 2  # the sale, then its reversal
     assert rig.devices.pending_reversals == []
+
+
+def close_the_shift(qtbot, rig: Rig, counted: str) -> None:
+    def close(dialog) -> None:
+        dialog.counted_edit.setText(counted)
+        dialog.ok_button.click()
+        dialog.done_button.click()
+
+    when_dialog(rig.window, close)
+    QTimer.singleShot(0, lambda: when_dialog(rig.window, lambda d: d.reject()))
+    rig.window.close_shift_action.trigger()
+    rig.settle(qtbot)
+
+
+def test_failed_reversal_is_kept_and_retried(qtbot, seeded) -> None:
+    with fake_erpnet() as (url, state):
+        rig = build_rig(qtbot, seeded, fiscal=gate_for(url), print_policy="never")
+        try:
+            seen = pay_one(qtbot, rig, price=137)
+            rig.window.calls.show_status(StatusFilter.ALL)
+            rig.window.calls.select_calls([seen["call_id"]])
+            state.device_error = {"code": "E201", "text": "Paper out"}
+
+            def unpaid(dialog) -> None:
+                dialog.reason_combo.setEditText("customer complained")
+                dialog.ok_button.click()
+
+            when_dialog(rig.window, unpaid)
+            rig.window.unpaid_action.trigger()
+            rig.settle(qtbot)
+            message = rig.actions.problem_box.text()
+            assert "did not print its reversal" in message and "Paper out" in message
+            assert len(rig.devices.pending_reversals) == 1
+            assert rig.actions.retry_action.isEnabled()
+            rig.actions.retry_action.trigger()
+            rig.settle(qtbot)
+            assert rig.devices.pending_reversals == []
+            assert not rig.actions.retry_action.isEnabled()
+            rig.actions.fiscal_x_action.trigger()
+            rig.settle(qtbot)
+            close_the_shift(qtbot, rig, "50")
+        finally:
+            rig.actions.close()
+    actions = [p["action"] for p in state.printed]
+    assert actions == ["receipt", "reversalreceipt", "xreport", "zreport"]
