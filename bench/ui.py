@@ -121,7 +121,8 @@ def main() -> int:
                          hasher=hasher)
         t0 = time.perf_counter()
         till, recorder = seed(shop, args.calls)
-        print(f"seeded {args.calls} calls in {time.perf_counter() - t0:.1f} s")
+        print(f"seeded {args.calls} calls in {time.perf_counter() - t0:.1f} s; "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
         bridge = EngineBridge()
         window = MainWindow(till, bridge, None, Formatter(QLocale("en_GB")),

@@ -209,6 +209,18 @@ BG = {
     "{kind} report of shift {id} printed.": "{kind} отчетът на смяна {id} е отпечатан.",
     "Cannot write {path}: {error}": "Не може да се запише {path}: {error}",
     "Customer display: {error}": "Дисплей за клиента: {error}",
+    # deposits (prepaid booths) and fiscal refusal
+    "The amount is added to the open deposit.": "Сумата се добавя към отворения депозит.",
+    "Settle deposit…": "Приключи депозита…", "Settle…": "Приключи…",
+    "{booth}: deposit {amount} taken.": "{booth}: взет депозит {amount}.",
+    "{booth} has no open deposit.": "{booth} няма отворен депозит.",
+    "Settle the deposit of {booth}? Deposit {total}, calls {amount}: the calls are paid from it and the rest is handed back.":
+        "Да се приключи ли депозитът на {booth}? Депозит {total}, разговори {amount}: разговорите се плащат от него, а остатъкът се връща.",
+    "Settle deposit": "Приключване на депозит", "{booth}: hand back {amount}.": "{booth}: върнете {amount}.",
+    "{count} call(s) the deposit did not cover are still unserved.":
+        "{count} разговора, непокрити от депозита, остават необслужени.",
+    "Payment refused, nothing was recorded: the fiscal printer cannot register the sale ({error}). Check that it is switched on and connected, then press Pay again.":
+        "Плащането е отказано, нищо не е записано: фискалният принтер не може да регистрира продажбата ({error}). Проверете дали е включен и свързан и натиснете Плати отново.",
     # shift bar
     "Shift opened": "Смяна от", "● Lines connected": "● Линиите са свързани",
     "Line engine unreachable — reconnecting…": "Няма връзка с линиите — свързване…",

@@ -104,7 +104,8 @@ def add_history(url: str, days: int, seed: int = 7) -> None:
             for call in shifts.shift_calls(shop, actor):
                 roll = rng.random()
                 if roll < 0.86 and call.price_minor is not None:
-                    payments.pay_calls(shop, actor, [call.id], call.price_minor)
+                    total = payments.quote_payment(shop, actor, [call.id]).total_minor
+                    payments.pay_calls(shop, actor, [call.id], total)
                 elif roll < 0.93:
                     payments.mark_unpaid(shop, actor, [call.id], rng.choice(_REASONS))
             clock.advance(1800)
@@ -165,7 +166,8 @@ def shoot(data: Path, args: argparse.Namespace) -> int:
         calls = window.calls.model.calls()
         # Some history: pay a few calls, serve one without payment.
         for call in calls[3:7]:
-            till.pay([call.id], (call.price_minor or 0) + 50)
+            if call.price_minor is not None:
+                till.pay([call.id], till.quote_payment([call.id]).total_minor + 50)
         if len(calls) > 8:
             till.mark_unpaid([calls[8].id], "Owner's call")
         # The unserved calls of the booth with the newest call selected, as before F2.

@@ -41,6 +41,7 @@ class BoothBox(QFrame):
         grid = QGridLayout()
         grid.setSpacing(6)
         self.buttons = []
+        columns = 2 if len(actions) <= 4 else 3  # at most two rows of buttons
         for index, (label, action) in enumerate(actions):
             shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             button = QPushButton(label)
@@ -50,7 +51,7 @@ class BoothBox(QFrame):
             button.clicked.connect(action.trigger)
             action.enabledChanged.connect(button.setEnabled)
             button.setEnabled(action.isEnabled())
-            grid.addWidget(button, index // 2, index % 2)
+            grid.addWidget(button, index // columns, index % columns)
             self.buttons.append(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)

@@ -11,7 +11,14 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QContextMenuEvent, QFocusEvent, QKeyEvent, QMouseEvent
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QFocusEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+)
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QMenu, QSizePolicy, QWidget
 
 from callshop_pos.lines.snapshot import BillingMode, BoothSnapshot, BoothState
@@ -27,6 +34,20 @@ def snapshot_price(snapshot: BoothSnapshot, elapsed: float) -> int | None:
     """The default meter: the price the engine last reported."""
     del elapsed
     return snapshot.price_minor
+
+
+class _ElidedLabel(QLabel):
+    """A one-line label that ends in "…" when the text does not fit (never clipped)."""
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        del event
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight,
+                                             rect.width())
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.drawText(rect, int(self.alignment().value), text)
+        painter.end()
 
 
 class BoothTile(QFrame):
@@ -51,13 +72,13 @@ class BoothTile(QFrame):
         self._name = QLabel(objectName="tileName")
         self._state = QLabel(objectName="tileState")
         self._state.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self._number = QLabel(objectName="tileNumber")
-        self._destination = QLabel(objectName="tileDestination")
+        self._number = _ElidedLabel(objectName="tileNumber")
+        self._destination = _ElidedLabel(objectName="tileDestination")
         self._elapsed = QLabel(objectName="tileElapsed")
         self._price = QLabel(objectName="tilePrice")
         self._price.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self._info = QLabel(objectName="tileInfo")
-        self._driver = QLabel(objectName="tileDriver")
+        self._info = _ElidedLabel(objectName="tileInfo")
+        self._driver = _ElidedLabel(objectName="tileDriver")
         self._driver.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         for label in (self._number, self._destination, self._info, self._driver):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -99,9 +120,11 @@ class BoothTile(QFrame):
         if state_key != self._shown_state:
             self._shown_state = state_key
             self.setProperty("state", state_key)
-            # A dynamic property only restyles after an explicit re-polish.
-            self.style().unpolish(self)
-            self.style().polish(self)
+            # A dynamic property only restyles after an explicit re-polish — of the
+            # tile and of the state label, whose colour the stylesheet derives from it.
+            for widget in (self, self._state):
+                widget.style().unpolish(widget)
+                widget.style().polish(widget)
         self._set(self._state, self._state_text(snapshot))
         busy = snapshot.state in (BoothState.DIALING, BoothState.RINGING, BoothState.TALKING)
         self._set(self._number, (snapshot.number or "") if busy else "")

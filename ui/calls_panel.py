@@ -21,7 +21,7 @@ from callshop_pos.services.calls import CallView
 from ui.calls_model import CallColumn, CallsModel, StatusFilter
 from ui.formatting import Formatter
 
-__all__ = ["CallsPanel"]
+__all__ = ["CallsPanel", "size_call_columns"]
 
 
 class CallsPanel(QFrame):
@@ -78,15 +78,7 @@ class CallsPanel(QFrame):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(CallColumn.DESTINATION, QHeaderView.ResizeMode.Stretch)
-        widths = {CallColumn.BOOTH: 90, CallColumn.NUMBER: 150, CallColumn.ANSWERED: 80,
-                  CallColumn.DURATION: 76, CallColumn.BILLED: 70, CallColumn.PRICE: 84,
-                  CallColumn.STATUS: 96}
-        for column, width in widths.items():
-            header.resizeSection(column, width)
+        size_call_columns(self.table)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.table.doubleClicked.connect(lambda _i: self.activated.emit())
         self.table.installEventFilter(self)
@@ -201,6 +193,19 @@ class CallsPanel(QFrame):
             self.activated.emit()
             return True
         return super().eventFilter(watched, event)  # type: ignore[arg-type]
+
+
+def size_call_columns(table: QTableView) -> None:
+    """Column widths that fit a call row at 1366×768 (the destination takes the rest)."""
+    header = table.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setSectionResizeMode(CallColumn.DESTINATION, QHeaderView.ResizeMode.Stretch)
+    widths = {CallColumn.BOOTH: 86, CallColumn.NUMBER: 140, CallColumn.ANSWERED: 94,
+              CallColumn.DURATION: 76, CallColumn.BILLED: 70, CallColumn.PRICE: 84,
+              CallColumn.STATUS: 96}
+    for column, width in widths.items():
+        header.resizeSection(column, width)
 
 
 def _natural(name: str) -> tuple[str, int]:

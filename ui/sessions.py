@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
 from callshop_pos.errors import CallShopError
 from callshop_pos.services.reports import PeriodTotals, ShiftSummary
 from callshop_pos.services.shifts import ShiftDetail, ShiftList
-from ui.calls_model import CallColumn, CallsModel, StatusFilter
+from ui.calls_model import CallsModel, StatusFilter
+from ui.calls_panel import size_call_columns
 from ui.formatting import Formatter
 
 __all__ = ["SessionColumn", "SessionsDialog", "SessionsModel", "ShiftDetailDialog"]
@@ -312,16 +313,15 @@ class ShiftDetailDialog(QDialog):
         self.figure_labels: dict[str, QLabel] = {}
         for column, (caption, value) in enumerate(items):
             figures.addWidget(QLabel(caption, objectName="figureLabel"), 0, column)
-            label = QLabel(value, objectName="figureValue")
-            label.setAlignment(Qt.AlignmentFlag.AlignLeft)
+            short = caption == self.tr("Cash difference") and (s.discrepancy_minor or 0) < 0
+            label = QLabel(value, objectName="detailValueShort" if short else "detailValue")
             figures.addWidget(label, 1, column)
             self.figure_labels[caption] = label
         self.calls_model = CallsModel(formatter, self)
         self.calls_model.set_status(StatusFilter.ALL)
         self.calls_model.set_calls(detail.calls)
         self.calls_table = _table(self.calls_model)
-        self.calls_table.horizontalHeader().setSectionResizeMode(
-            CallColumn.DESTINATION, QHeaderView.ResizeMode.Stretch)
+        size_call_columns(self.calls_table)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

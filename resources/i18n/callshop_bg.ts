@@ -418,8 +418,8 @@
         <translation>Все още няма депозит.</translation>
     </message>
     <message>
-        <source>&amp;Add to the credit left (otherwise replace it)</source>
-        <translation>&amp;Добави към оставащия кредит (иначе го замени)</translation>
+        <source>The amount is added to the open deposit.</source>
+        <translation>Сумата се добавя към отворения депозит.</translation>
     </message>
     <message>
         <source>&amp;Amount</source>
@@ -591,6 +591,10 @@
         <translation>Вземи депозит…</translation>
     </message>
     <message>
+        <source>Settle deposit…</source>
+        <translation>Приключи депозита…</translation>
+    </message>
+    <message>
         <source>Show booth&apos;s calls</source>
         <translation>Разговори на кабината</translation>
     </message>
@@ -647,6 +651,10 @@
         <translation>Депозит…</translation>
     </message>
     <message>
+        <source>Settle…</source>
+        <translation>Приключи…</translation>
+    </message>
+    <message>
         <source>Its calls</source>
         <translation>Разговорите ѝ</translation>
     </message>
@@ -673,6 +681,30 @@
     <message>
         <source>{booth} is a postpaid booth: it takes no deposit.</source>
         <translation>{booth} е кабина с плащане след разговора: не приема депозит.</translation>
+    </message>
+    <message>
+        <source>{booth}: deposit {amount} taken.</source>
+        <translation>{booth}: взет депозит {amount}.</translation>
+    </message>
+    <message>
+        <source>{booth} has no open deposit.</source>
+        <translation>{booth} няма отворен депозит.</translation>
+    </message>
+    <message>
+        <source>Settle the deposit of {booth}? Deposit {total}, calls {amount}: the calls are paid from it and the rest is handed back.</source>
+        <translation>Да се приключи ли депозитът на {booth}? Депозит {total}, разговори {amount}: разговорите се плащат от него, а остатъкът се връща.</translation>
+    </message>
+    <message>
+        <source>Settle deposit</source>
+        <translation>Приключване на депозит</translation>
+    </message>
+    <message>
+        <source>{booth}: hand back {amount}.</source>
+        <translation>{booth}: върнете {amount}.</translation>
+    </message>
+    <message>
+        <source>{count} call(s) the deposit did not cover are still unserved.</source>
+        <translation>{count} разговора, непокрити от депозита, остават необслужени.</translation>
     </message>
     <message>
         <source>The line engine refused: {error}</source>
@@ -898,8 +930,16 @@
         <translation>Повтори фискалните сторна</translation>
     </message>
     <message>
+        <source>Fiscal X report</source>
+        <translation>Фискален X отчет</translation>
+    </message>
+    <message>
         <source>&amp;Devices</source>
         <translation>&amp;Устройства</translation>
+    </message>
+    <message>
+        <source>No printer: choose one in Devices → System printer…</source>
+        <translation>Няма принтер: изберете от Устройства → Системен принтер…</translation>
     </message>
     <message>
         <source>Receipts without a receipt printer go to {name}.</source>
@@ -1207,6 +1247,10 @@
         <translation>Регистриране на продажбата във фискалния принтер…</translation>
     </message>
     <message>
+        <source>Payment refused, nothing was recorded: the fiscal printer cannot register the sale ({error}). Check that it is switched on and connected, then press Pay again.</source>
+        <translation>Плащането е отказано, нищо не е записано: фискалният принтер не може да регистрира продажбата ({error}). Проверете дали е включен и свързан и натиснете Плати отново.</translation>
+    </message>
+    <message>
         <source>The cash drawer did not open: {error}</source>
         <translation>Чекмеджето не се отвори: {error}</translation>
     </message>
@@ -1261,6 +1305,14 @@
     <message>
         <source>The fiscal printer did not make its Z report: {error}. Run it with “callshop-pos fiscal z-report” once the printer is back.</source>
         <translation>Фискалният принтер не направи Z отчет: {error}. Пуснете го с „callshop-pos fiscal z-report“, когато принтерът е на линия.</translation>
+    </message>
+    <message>
+        <source>Fiscal X report done.</source>
+        <translation>Фискалният X отчет е направен.</translation>
+    </message>
+    <message>
+        <source>The fiscal printer did not make its X report: {error}</source>
+        <translation>Фискалният принтер не направи X отчет: {error}</translation>
     </message>
     <message>
         <source>The report was not printed: {error}</source>
