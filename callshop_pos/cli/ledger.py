@@ -105,7 +105,7 @@ def _cmd_topup(args: argparse.Namespace, shop: Shop) -> int:
     day = _date(args.date, "--date") or local_date(shop, shop.clock.now())
     entry = add_topup(shop, actor, amount, day, args.method, args.reference)
     _print(f"top-up {entry.id}: {usd(entry.amount_micro_usd)} USD ({entry.method}, "
-           f"{entry.value_date.isoformat()}); balance {usd(balance(shop))} USD")
+           f"{entry.value_date.isoformat()}); balance {usd(balance(shop, actor))} USD")
     return 0
 
 
@@ -115,7 +115,7 @@ def _cmd_adjust(args: argparse.Namespace, shop: Shop) -> int:
     day = _date(args.date, "--date") or local_date(shop, shop.clock.now())
     entry = add_adjustment(shop, actor, amount, day, args.reason)
     _print(f"adjustment {entry.id}: {usd(entry.amount_micro_usd)} USD; "
-           f"balance {usd(balance(shop))} USD")
+           f"balance {usd(balance(shop, actor))} USD")
     return 0
 
 

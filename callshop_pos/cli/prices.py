@@ -32,6 +32,7 @@ def register(subparsers: Any) -> None:
     p = sub.add_parser("export", help="write the active version as CSV (the import format)")
     p.add_argument("file", type=Path, help="output file ('-' for standard output)")
     p.add_argument("--delimiter", choices=(",", ";"), default=",")
+    add_user_option(p)  # the file has the wholesale prices: administrators only
     p.set_defaults(func=with_shop(_export))
 
     p = sub.add_parser("versions", help="list price-list versions")
@@ -53,7 +54,8 @@ def _import(args: argparse.Namespace, shop: Shop) -> int:
 
 
 def _export(args: argparse.Namespace, shop: Shop) -> int:
-    text = prices.export_price_list(shop, delimiter=args.delimiter)
+    actor = login_as(shop, args.user)
+    text = prices.export_price_list(shop, actor, delimiter=args.delimiter)
     if str(args.file) == "-":
         print(text, end="")
         return 0

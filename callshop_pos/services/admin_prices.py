@@ -63,7 +63,7 @@ def price_list(shop: Shop, actor: Actor) -> PriceListView:
         version = prices.active_version_id(s)
     return PriceListView(
         version,
-        prices.active_entries(shop),
+        prices.active_entries(shop, actor),
         current_usd_rate(shop, actor),
         Decimal(shop.settings.minimum_margin_percent),
     )
@@ -72,7 +72,7 @@ def price_list(shop: Shop, actor: Actor) -> PriceListView:
 def export_csv(shop: Shop, actor: Actor, *, delimiter: str = ",") -> str:
     """The active version in the import format (admin only: it has wholesale prices)."""
     require_role(actor, Role.ADMIN)
-    return prices.export_price_list(shop, delimiter=delimiter)
+    return prices.export_price_list(shop, actor, delimiter=delimiter)
 
 
 def version_history(shop: Shop, actor: Actor) -> list[prices.PriceVersionInfo]:

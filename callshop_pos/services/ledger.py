@@ -195,8 +195,14 @@ def add_adjustment(
         return _view(entry)
 
 
-def balance(shop: Shop) -> int:
-    """The carrier account balance in micro-USD (top-ups − call costs ± adjustments)."""
+def balance(shop: Shop, actor: Actor) -> int:
+    """The carrier account balance in micro-USD (top-ups − call costs ± adjustments).
+
+    Administrators (and :data:`~callshop_pos.services.auth.SYSTEM`) only: the balance
+    reveals what the calls cost. Operators get the low-balance flag from
+    :func:`callshop_pos.services.carrier_account.low_balance` instead.
+    """
+    require_role(actor, Role.ADMIN, Role.SYSTEM)
     with shop.db.read() as session:
         return _sum(session)
 

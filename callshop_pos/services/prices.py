@@ -351,8 +351,15 @@ def activate_version(shop: Shop, actor: Actor, version_id: int) -> PriceVersionI
     return info
 
 
-def active_entries(shop: Shop) -> list[PriceEntry]:
-    """The entries of the active version, ordered by code (empty before any import)."""
+def active_entries(shop: Shop, actor: Actor) -> list[PriceEntry]:
+    """The entries of the active version, ordered by code (empty before any import).
+
+    They carry wholesale prices, so only an administrator (or the :data:`SYSTEM`
+    actor, for the shop's own machinery) may read them; operators are refused.
+    """
+    from callshop_pos.services.auth import require_role
+
+    require_role(actor, Role.ADMIN, Role.SYSTEM)
     with shop.db.read() as s:
         version_id = active_version_id(s)
         return load_entries(s, version_id) if version_id is not None else []
@@ -366,9 +373,10 @@ def versions(shop: Shop) -> list[PriceVersionInfo]:
         return [_info(v, active) for v in rows]
 
 
-def export_price_list(shop: Shop, *, delimiter: str = ",") -> str:
-    """The active version as CSV text in the import format."""
-    entries = active_entries(shop)
+def export_price_list(shop: Shop, actor: Actor, *, delimiter: str = ",") -> str:
+    """The active version as CSV text in the import format (administrators only:
+    it has the wholesale prices)."""
+    entries = active_entries(shop, actor)
     if not entries:
         raise NotFound("there is no active price list to export")
     return write_price_list(entries, delimiter=delimiter)

@@ -133,7 +133,12 @@ def test_prices_import_export(ready: Cli, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "imported 2 prices as version 1" in result.stdout
     out = tmp_path / "out.csv"
-    assert cli("prices", "export", str(out)).returncode == 0
+    assert cli("user", "add", "olga", "--role", "operator", "--user", "boss",
+               stdin="boss-pass\nolga-pass\n").returncode == 0
+    refused = cli("prices", "export", str(out), "--user", "olga", stdin="olga-pass\n")
+    assert refused.returncode == 1 and "may not" in refused.stderr and not out.exists()
+    assert cli("prices", "export", str(out), "--user", "boss",
+               stdin="boss-pass\n").returncode == 0
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("country,code,wholesale_usd,retail")
     assert lines[1].startswith("Bulgaria,359,0.010,0.20") and len(lines) == 3

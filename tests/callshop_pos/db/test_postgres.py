@@ -62,7 +62,7 @@ def test_service_flows_on_postgres(pg_seeded: SeededShop, clock: FakeClock) -> N
     assert prices.versions(shop) == []
     info = prices.import_price_list(shop, admin, PRICES, "p.csv")
     assert shop.pricing.version_id == info.id
-    assert [e.code for e in prices.active_entries(shop)] == ["359", "49"]
+    assert [e.code for e in prices.active_entries(shop, admin)] == ["359", "49"]
     report = verify(shop)
     assert report.ok, report.describe()
 

@@ -15,7 +15,7 @@ from callshop_pos.db.models.ledger import LedgerEntry
 from callshop_pos.errors import NotFound
 from callshop_pos.lines.port import HangupReason, HangupSide
 from callshop_pos.lines.recorder import CallRecorder, CallStart
-from callshop_pos.services.auth import Actor
+from callshop_pos.services.auth import SYSTEM, Actor
 from callshop_pos.services.calls import (
     DatabaseCallRecorder,
     finish_interrupted,
@@ -67,7 +67,7 @@ def test_every_step_is_idempotent_on_call_ref(shop: Shop, clock: FakeClock) -> N
         assert [(c.kind, c.amount_micro_usd, c.call_id) for c in costs] == [
             ("call_cost", -12_000, call_id)
         ]
-    assert balance(shop) == -12_000
+    assert balance(shop, SYSTEM) == -12_000
     assert rec.calls_in_progress() == []
 
 
@@ -88,7 +88,7 @@ def test_unrated_call_is_recorded_and_flagged(shop: Shop, operator: Actor) -> No
     assert view.flags == ("estimated_answer", "unrated")
     summary = current_shift(shop, operator)
     assert summary is not None and (summary.call_count, summary.unrated) == (1, 1)
-    assert balance(shop) == 0  # no wholesale rate known: nothing charged
+    assert balance(shop, SYSTEM) == 0  # no wholesale rate known: nothing charged
 
 
 def test_unanswered_attempt_is_kept_but_not_billed(shop: Shop, operator: Actor) -> None:
@@ -98,7 +98,7 @@ def test_unanswered_attempt_is_kept_but_not_billed(shop: Shop, operator: Actor) 
     assert view.id == attempt
     assert (view.answered_at, view.price_minor, view.duration_s) == (None, None, 0)
     assert shift_calls(shop, operator) == []
-    assert balance(shop) == 0
+    assert balance(shop, SYSTEM) == 0
 
 
 def test_call_running_across_close_joins_the_next_shift(
@@ -155,7 +155,7 @@ def test_finish_interrupted_rates_flags_and_never_twice(
     assert view.flags == ("interrupted",)
     assert view.end_reason == "interrupted"
     assert rec.calls_in_progress() == []
-    assert balance(shop) == -18_000  # 90 s at 0.012 USD/min
+    assert balance(shop, SYSTEM) == -18_000  # 90 s at 0.012 USD/min
 
 
 def test_finish_interrupted_unanswered(shop: Shop, clock: FakeClock) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from callshop_pos.clock import FakeClock
 from callshop_pos.errors import InvalidInput, PermissionDenied
-from callshop_pos.services.auth import Actor
+from callshop_pos.services.auth import SYSTEM, Actor
 from callshop_pos.services.context import Shop
 from callshop_pos.services.fx import set_usd_rate
 from callshop_pos.services.ledger import add_adjustment, add_topup, balance, ledger_history
@@ -33,7 +33,7 @@ def test_topups_costs_adjustments_and_balance(
     record_call(shop, 100, wholesale_micro_usd=12_345)
     record_call(shop, 100, wholesale_micro_usd=600)
     add_adjustment(shop, admin, -1_000_000, date(2026, 1, 5), "carrier invoice difference")
-    assert balance(shop) == 50_000_000 - 12_945 - 1_000_000
+    assert balance(shop, SYSTEM) == 50_000_000 - 12_945 - 1_000_000
     with pytest.raises(PermissionDenied):
         add_topup(shop, operator, 1_000_000, date(2026, 1, 5), "cash")
     with pytest.raises(PermissionDenied):
@@ -69,7 +69,7 @@ def test_history_by_period_with_sums(
     # 25,000 and 5,000 micro-USD at 0.92 = 0.023 → 0.02 and 0.0046 → 0.00; the 5th has no rate
     assert (week.costs_local_minor, week.costs_without_rate) == (2, 1)
     everything = ledger_history(shop, admin)
-    assert everything.closing_balance_micro_usd == balance(shop) == 50_000_000 - 41_000
+    assert everything.closing_balance_micro_usd == balance(shop, SYSTEM) == 50_000_000 - 41_000
     with pytest.raises(InvalidInput):
         ledger_history(shop, admin, date(2026, 1, 7), date(2026, 1, 5))
 
