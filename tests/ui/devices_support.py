@@ -81,7 +81,7 @@ class Rig:
 
 
 def build_rig(qtbot: Any, seeded: SeededShop, *, fiscal: FiscalGate | None = None,
-              printer_fail: str = "", **settings: Any) -> Rig:
+              printer_fail: str = "", no_devices: bool = False, **settings: Any) -> Rig:
     shop, _admin, olga = seeded
     if settings:
         shop.use_settings(shop.settings.replace(**settings))
@@ -95,6 +95,8 @@ def build_rig(qtbot: Any, seeded: SeededShop, *, fiscal: FiscalGate | None = Non
     display = PoleDisplay(lambda: pole, PoleSettings(language="en", codepage="CP1251",
                                                       codepage_number=46))
     devices = Devices(printer=printer, drawer=printer, display=display, fiscal=fiscal)
+    if no_devices:
+        devices = Devices(printer=None, drawer=None, display=None, fiscal=None)
     window = MainWindow(Till(shop, olga), bridge, engine, Formatter(QLocale("en_US")),
                         quote=lambda n: None, confirm=lambda _t, _x: True,
                         today=lambda: date(2026, 1, 5))
