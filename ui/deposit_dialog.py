@@ -1,9 +1,12 @@
-"""Taking a deposit for a prepaid booth: the engine lets calls run while it lasts."""
+"""Taking a deposit for a prepaid booth: the engine lets calls run while it lasts.
+
+The cash is the shift's (the deposits service records it); an amount taken while
+the booth has an open deposit tops that deposit up.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -20,7 +23,7 @@ __all__ = ["DepositDialog"]
 
 
 class DepositDialog(QDialog):
-    """Asks for the amount; :meth:`amount` and :meth:`top_up` give the answer."""
+    """Asks for the amount; :meth:`amount` gives the answer."""
 
     def __init__(
         self, snapshot: BoothSnapshot, formatter: Formatter, parent: QWidget | None = None
@@ -38,8 +41,9 @@ class DepositDialog(QDialog):
         )
         self.amount_edit = AmountEdit(formatter.currency.digits)
         self.amount_edit.setObjectName("bigAmount")
-        self.top_up_check = QCheckBox(self.tr("&Add to the credit left (otherwise replace it)"))
-        self.top_up_check.setChecked(left is not None and left > 0)
+        self.top_up_note = QLabel(
+            self.tr("The amount is added to the open deposit."), objectName="muted")
+        self.top_up_note.setVisible(snapshot.deposit_minor is not None)
         form = QFormLayout()
         form.addRow(self.tr("&Amount"), self.amount_edit)
         buttons = QDialogButtonBox(
@@ -58,12 +62,9 @@ class DepositDialog(QDialog):
         layout.addWidget(title)
         layout.addWidget(current)
         layout.addLayout(form)
-        layout.addWidget(self.top_up_check)
+        layout.addWidget(self.top_up_note)
         layout.addWidget(buttons)
         self.amount_edit.setFocus()
 
     def amount(self) -> int:
         return self.amount_edit.amount() or 0
-
-    def top_up(self) -> bool:
-        return self.top_up_check.isChecked()

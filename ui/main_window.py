@@ -29,6 +29,7 @@ from callshop_pos.errors import CallShopError
 from callshop_pos.lines.snapshot import BillingMode, BoothSnapshot
 from callshop_pos.rating import Quote
 from callshop_pos.services.calls import CallView, get_calls
+from callshop_pos.services.deposits import DepositSettled, DepositTaken
 from callshop_pos.services.payments import PaymentResult, StatusChange
 from callshop_pos.services.reports import ShiftReport
 from callshop_pos.services.shifts import ShiftOpened
@@ -192,6 +193,8 @@ class MainWindow(QMainWindow):
                                            lambda: self._booth_command("hang_up"))
         self.deposit_action = self._action(self.tr("Take deposit…"), "Ctrl+D",
                                            lambda: self._booth_command("deposit"))
+        self.settle_action = self._action(self.tr("Settle deposit…"), "Ctrl+E",
+                                          lambda: self._booth_command("settle"))
         self.booth_calls_action = self._action(self.tr("Show booth's calls"), "Ctrl+B",
                                                lambda: self._booth_command("calls"))
         self.quote_action = self._action(self.tr("How much to call…?"), "Ctrl+K",
@@ -220,7 +223,7 @@ class MainWindow(QMainWindow):
         till_menu.addAction(self.logout_action)
         booth_menu = menu.addMenu(self.tr("&Booth"))
         for action in (self.lock_action, self.hang_up_action, self.deposit_action,
-                       self.booth_calls_action):
+                       self.settle_action, self.booth_calls_action):
             booth_menu.addAction(action)
         view_menu = menu.addMenu(self.tr("&View"))
         for action in (self.booths_action, self.table_action, self.quote_action):
@@ -243,6 +246,7 @@ class MainWindow(QMainWindow):
             (self.tr("Lock"), self.lock_action),
             (self.tr("Hang up…"), self.hang_up_action),
             (self.tr("Deposit…"), self.deposit_action),
+            (self.tr("Settle…"), self.settle_action),
             (self.tr("Its calls"), self.booth_calls_action),
         ])
         layout.addWidget(self.booth_box)
@@ -295,6 +299,14 @@ class MainWindow(QMainWindow):
         if isinstance(change, ShiftReport) and change.kind == "Z":
             self.reload_shift()
             return
+        if isinstance(change, DepositTaken):
+            self._refresh_summary()  # the deposit's cash is in the drawer now
+            return
+        if isinstance(change, DepositSettled):
+            self.reload_shift()  # calls paid from it, cash handed back
+            if self.engine is not None:
+                self._engine_call(self.engine.refresh)
+            return
         if isinstance(change, PaymentResult | StatusChange):
             found = (self.calls.model.find(c.id) for c in change.calls)
             before = [c for c in found if c is not None]
@@ -320,7 +332,7 @@ class MainWindow(QMainWindow):
         self.pay_booth_action.setEnabled(shift_open and booth is not None)
         self.close_shift_action.setEnabled(shift_open)
         for action in (self.lock_action, self.hang_up_action, self.deposit_action,
-                       self.booth_calls_action):
+                       self.settle_action, self.booth_calls_action):
             action.setEnabled(booth is not None)
         for button, action in ((self.pay_button, self.pay_action),
                                (self.pay_booth_button, self.pay_booth_action),
@@ -372,6 +384,9 @@ class MainWindow(QMainWindow):
             self.calls.show_status(StatusFilter.ALL)
             self.calls.table.setFocus()
             return
+        if action in ("deposit", "settle"):
+            self._deposit_command(action, snapshot)
+            return
         if self.engine is None or not self.bridge.connected:
             self._error(self.tr("The line engine is not reachable; try again in a moment."))
             return
@@ -383,18 +398,54 @@ class MainWindow(QMainWindow):
             else:
                 self._engine_call(lambda: engine.lock(booth))
         elif action == "hang_up":
-            if self._confirm(self.tr("Hang up"),
-                             self.tr("Hang up the call in {booth} now?").format(booth=booth)):
+            question = self.tr("Hang up the call in {booth} now?").format(booth=booth)
+            if self._confirm(self.tr("Hang up"), question):
                 self._engine_call(lambda: engine.hang_up(booth))
-        elif action == "deposit":
-            if snapshot.billing is not BillingMode.PREPAID:
-                self._error(self.tr("{booth} is a postpaid booth: it takes no deposit.").format(
-                    booth=booth))
-                return
-            dialog = DepositDialog(snapshot, self.fmt, self)
-            if self._run(dialog):
-                amount, top_up = dialog.amount(), dialog.top_up()
-                self._engine_call(lambda: engine.set_deposit(booth, amount, top_up))
+
+    def _deposit_command(self, action: str, snapshot: BoothSnapshot) -> None:
+        """Deposits are the shift's cash: taken and settled through the till (the
+        database); the engine is then told to re-read the booth's credit (it also
+        does so by itself every few seconds, so a down engine loses nothing)."""
+        booth = snapshot.booth
+        if snapshot.billing is not BillingMode.PREPAID:
+            self._error(self.tr("{booth} is a postpaid booth: it takes no deposit.").format(
+                booth=booth))
+            return
+        try:
+            if action == "deposit":
+                dialog = DepositDialog(snapshot, self.fmt, self)
+                if not self._run(dialog):
+                    return
+                taken = self.till.take_deposit(booth, dialog.amount())
+                self.statusBar().showMessage(
+                    self.tr("{booth}: deposit {amount} taken.").format(
+                        booth=booth, amount=self.fmt.money(taken.amount_minor)), 10000)
+            else:
+                balance = self.till.deposit_balance(booth)
+                if balance is None:
+                    self._error(self.tr("{booth} has no open deposit.").format(booth=booth))
+                    return
+                question = self.tr(
+                    "Settle the deposit of {booth}? Deposit {total}, calls {amount}: "
+                    "the calls are paid from it and the rest is handed back."
+                ).format(booth=booth, total=self.fmt.money(balance.amount_minor),
+                         amount=self.fmt.money(balance.used_minor))
+                if not self._confirm(self.tr("Settle deposit"), question):
+                    return
+                settled = self.till.settle_deposit(booth)
+                message = self.tr("{booth}: hand back {amount}.").format(
+                    booth=booth, amount=self.fmt.money(settled.returned_cash_minor))
+                if settled.left_unserved:
+                    message += " " + self.tr(
+                        "{count} call(s) the deposit did not cover are still unserved."
+                    ).format(count=len(settled.left_unserved))
+                self.statusBar().showMessage(message, 15000)
+        except CallShopError as exc:
+            self._error(str(exc))
+            return
+        engine = self.engine
+        if engine is not None and self.bridge.connected:
+            self._engine_call(lambda: engine.sync_deposit(booth))
 
     def _engine_call(self, command: Callable[[], Any]) -> bool:
         try:

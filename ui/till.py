@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from callshop_pos.services import payments, shifts
+from callshop_pos.services import deposits, payments, shifts
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.calls import CallView
 from callshop_pos.services.context import Shop
+from callshop_pos.services.deposits import DepositBalance, DepositSettled, DepositTaken
 from callshop_pos.services.payments import Bill, PaymentResult, StatusChange
 from callshop_pos.services.reports import ShiftReport, ShiftSummary
 from callshop_pos.services.shifts import ShiftDetail, ShiftList, ShiftOpened
@@ -35,7 +36,8 @@ PayRunner = Callable[[Callable[[], Any]], Any]
 class Till(QObject):
     """One logged-in user's till: operations that return what changed."""
 
-    changed = Signal(object)  # ShiftOpened | PaymentResult | StatusChange | ShiftReport
+    # ShiftOpened | PaymentResult | StatusChange | ShiftReport | DepositTaken | DepositSettled
+    changed = Signal(object)
 
     def __init__(self, shop: Shop, actor: Actor, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -74,7 +76,16 @@ class Till(QObject):
     def auto_lock_after_pay(self) -> bool:
         return bool(self.shop.settings.auto_lock_after_pay)
 
+    def deposit_balance(self, booth: str) -> DepositBalance | None:
+        return deposits.deposit_balance(self.shop, booth)
+
     # ---- operations (each emits what changed)
+
+    def take_deposit(self, booth: str, amount_minor: int) -> DepositTaken:
+        return self._done(deposits.take_deposit(self.shop, self.actor, booth, amount_minor))
+
+    def settle_deposit(self, booth: str) -> DepositSettled:
+        return self._done(deposits.settle_deposit(self.shop, self.actor, booth))
 
     def open_shift(self, opening_float_minor: int) -> ShiftOpened:
         return self._done(shifts.open_shift(self.shop, self.actor, opening_float_minor))

@@ -15,6 +15,7 @@ from callshop_pos.lines.recorder import CallStart, FinishedCallRating
 from callshop_pos.lines.snapshot import BoothSnapshot, BoothState
 from callshop_pos.services.calls import DatabaseCallRecorder
 from callshop_pos.services.context import Shop
+from callshop_pos.services.deposits import deposit_balance
 from tests.ui.factories import snapshot
 from ui.bridge import EngineBridge
 
@@ -53,8 +54,9 @@ class CallMaker:
 class FakeEngine:
     """Stands in for the engine client: records commands, answers with new snapshots."""
 
-    def __init__(self, bridge: EngineBridge, booths: int = 4) -> None:
+    def __init__(self, bridge: EngineBridge, booths: int = 4, shop: Shop | None = None) -> None:
         self.bridge = bridge
+        self.shop = shop  # where sync_deposit reads deposits, as the engine does
         self.commands: list[tuple[Any, ...]] = []
         self.states = {f"Booth {i}": snapshot(f"Booth {i}", i) for i in range(1, booths + 1)}
 
@@ -82,9 +84,14 @@ class FakeEngine:
         self.commands.append(("hang_up", booth))
         return self._update(booth, state=BoothState.IDLE, number=None, elapsed_s=0.0)
 
-    def set_deposit(self, booth: str, amount_minor: int | None, top_up: bool = False) -> Any:
-        self.commands.append(("set_deposit", booth, amount_minor, top_up))
-        return self._update(booth, credit_left_minor=amount_minor, deposit_minor=amount_minor)
+    def sync_deposit(self, booth: str) -> BoothSnapshot:
+        self.commands.append(("sync_deposit", booth))
+        balance = deposit_balance(self.shop, booth) if self.shop is not None else None
+        return self._update(
+            booth,
+            deposit_minor=balance.amount_minor if balance is not None else None,
+            credit_left_minor=balance.balance_minor if balance is not None else None,
+        )
 
     def refresh(self) -> list[BoothSnapshot]:
         self.commands.append(("refresh",))

@@ -1,0 +1,99 @@
+"""Prepaid deposits from the cashier window: taken and settled through the till's
+services (the shift's cash), then the engine re-reads the booth's credit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QLocale
+
+from callshop_pos.clock import FakeClock
+from callshop_pos.lines.snapshot import BillingMode
+from callshop_pos.services import booths, shifts
+from callshop_pos.services.deposits import deposit_balance
+from tests.callshop_pos.support import SeededShop, make_shop
+from tests.ui.support import CallMaker, FakeEngine, when_dialog
+from ui.bridge import EngineBridge
+from ui.formatting import Formatter
+from ui.main_window import MainWindow
+from ui.till import Till
+
+
+@pytest.fixture
+def seeded(tmp_path) -> Iterator[SeededShop]:
+    seeded = make_shop(f"sqlite:///{tmp_path / 'shop.db'}", FakeClock())
+    yield seeded
+    seeded.shop.close()
+
+
+@pytest.fixture
+def window(qtbot, seeded: SeededShop):
+    shop, admin, olga = seeded
+    booths.add_booth(shop, admin, "Booth 1", billing="prepaid", default_deposit_minor=1000)
+    shifts.open_shift(shop, olga, 5000)
+    bridge = EngineBridge()
+    engine = FakeEngine(bridge, booths=2, shop=shop)
+    engine.publish_all()
+    engine._update("Booth 1", billing=BillingMode.PREPAID)
+    confirmations: list[str] = []
+
+    def confirm(title: str, text: str) -> bool:
+        confirmations.append(text)
+        return True
+
+    win = MainWindow(Till(shop, olga), bridge, engine, Formatter(QLocale("en_US")),
+                     quote=lambda n: None, confirm=confirm, today=lambda: date(2026, 1, 5))
+    bridge.attach()
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.show()
+    qtbot.waitUntil(lambda: len(win.grid.booths()) == 2)
+    qtbot.waitUntil(lambda: win.grid.tile("Booth 1").snapshot.billing is BillingMode.PREPAID)
+    win.engine_fake = engine  # type: ignore[attr-defined]
+    win.calls_maker = CallMaker(shop, bridge)  # type: ignore[attr-defined]
+    win.confirmations = confirmations  # type: ignore[attr-defined]
+    return win
+
+
+def test_deposit_taken_then_settled_through_the_till(qtbot, window) -> None:
+    shop, engine = window.till.shop, window.engine_fake
+    window.grid.select_booth("Booth 1")
+
+    def deposit(dialog) -> None:
+        dialog.amount_edit.setText("10")
+        dialog.ok_button.click()
+
+    when_dialog(window, deposit)
+    window.deposit_action.trigger()
+    balance = deposit_balance(shop, "Booth 1")
+    assert balance is not None and balance.amount_minor == 1000
+    assert engine.commands[-1] == ("sync_deposit", "Booth 1")
+    qtbot.waitUntil(lambda: "Credit €10.00" in window.grid.tile("Booth 1")._info.text())
+    qtbot.waitUntil(lambda: window.shift_bar.expected.value.text() == "€60.00")
+
+    call_id = window.calls_maker.finish("Booth 1", price_minor=450)
+    qtbot.waitUntil(lambda: window.calls.model.find(call_id) is not None)
+    window.settle_action.trigger()
+    assert "Deposit €10.00, calls €4.50" in window.confirmations[-1]
+    assert deposit_balance(shop, "Booth 1") is None
+    assert window.calls.model.find(call_id).status == "paid"
+    assert "hand back €5.50" in window.statusBar().currentMessage()
+    assert ("sync_deposit", "Booth 1") in engine.commands[-3:]
+    qtbot.waitUntil(lambda: window.shift_bar.expected.value.text() == "€54.50")
+    qtbot.waitUntil(lambda: "Credit" not in window.grid.tile("Booth 1")._info.text())
+
+
+def test_settle_without_a_deposit_is_refused(qtbot, window) -> None:
+    window.grid.select_booth("Booth 1")
+    seen = {}
+
+    def warning(box) -> None:
+        seen["text"] = box.text()
+        box.accept()
+
+    when_dialog(window, warning)
+    window.settle_action.trigger()
+    assert seen["text"] == "Booth 1 has no open deposit."
+    assert window.confirmations == []
