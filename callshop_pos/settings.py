@@ -11,14 +11,17 @@ Storage (one row per changed setting, JSON values) and auditing live in
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from collections.abc import Callable, Mapping
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any, Generic, TypeVar, overload
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from callshop_pos.errors import InvalidInput
 
-__all__ = ["Setting", "Settings"]
+__all__ = ["DEFAULT_SIP_UA_BLOCK", "SECRET_MASK", "Setting", "Settings", "parse_sip_rate"]
 
 T = TypeVar("T")
 Scalar = str | int | bool | None
@@ -154,6 +157,36 @@ class _Prefixes(_Kind[tuple[str, ...]]):
         return self.check([p.strip() for p in text.split(",") if p.strip()])
 
 
+class _Words(_Kind[tuple[str, ...]]):
+    """A list of short text patterns (typed comma-separated; no commas inside)."""
+
+    label = "comma-separated words"
+
+    def __init__(self, max_len: int = 64) -> None:
+        self.max_len = max_len
+
+    def check(self, value: object) -> tuple[str, ...]:
+        if not isinstance(value, list | tuple):
+            raise InvalidInput(f"expected a list of words, got {value!r}")
+        out: list[str] = []
+        for item in value:
+            if (not isinstance(item, str) or not item.strip() or item != item.strip()
+                    or "," in item or not item.isprintable() or len(item) > self.max_len):
+                raise InvalidInput(
+                    f"{item!r} is not a pattern (1-{self.max_len} printable characters, no comma)"
+                )
+            if item.lower() in (o.lower() for o in out):
+                raise InvalidInput(f"{item!r} is listed twice")
+            out.append(item)
+        return tuple(out)
+
+    def to_json(self, value: tuple[str, ...]) -> Any:
+        return list(value)
+
+    def parse(self, text: str) -> tuple[str, ...]:
+        return self.check([p.strip() for p in text.split(",") if p.strip()])
+
+
 class _Devices(_Kind[DeviceMap]):
     """Named device entries, each a flat mapping of simple values (printer, display …)."""
 
@@ -218,6 +251,69 @@ def _check_intl(prefixes: tuple[str, ...]) -> None:
         raise InvalidInput("at least one international prefix is needed (e.g. 00)")
 
 
+# --- SIP (the drivers re-parse these; here they are checked so a bad value is never stored)
+SECRET_MASK = "***"
+#: User-Agent substrings of SIP scanners, banned at once (the SIP driver's own default too).
+DEFAULT_SIP_UA_BLOCK: tuple[str, ...] = (
+    "friendly-scanner", "sipvicious", "sipcli", "sip-scan", "sundayddr", "iWar",
+    "VaxSIPUserAgent",
+)
+_SIP_TRUNK_RE = re.compile(
+    r"^sips?:(?P<user>[^:@\s]+)(?P<password>:[^@]*)?@(?P<host>\[[^\]\s]+\]|[^:;\s\[\]]+)"
+    r"(?::(?P<port>\d{1,5}))?$"
+)
+_CALLER_ID_RE = re.compile(r"^\+?[0-9]{1,32}$")
+
+
+def _check_sip_listen(text: str) -> None:
+    host, sep, port = text.rpartition(":")
+    try:
+        ipaddress.IPv4Address(host)
+    except ValueError:
+        raise InvalidInput(
+            f"expected HOST:PORT with an IPv4 address, such as 0.0.0.0:5060, not {text!r}"
+        ) from None
+    if not sep or not (port.isascii() and port.isdigit()) or int(port) > 65535:
+        raise InvalidInput(f"expected HOST:PORT with a port 0-65535, not {text!r}")
+
+
+def _check_sip_trunk(text: str) -> None:
+    if not text:
+        return
+    match = _SIP_TRUNK_RE.match(text)
+    if match is None or (match["port"] and int(match["port"]) > 65535):
+        raise InvalidInput(f"expected sip:USER@HOST:PORT (or empty for no trunk), not {text!r}")
+    if match["password"] is not None:
+        # not echoed: it is the password; it belongs in the masked setting
+        raise InvalidInput("give the trunk password in sip_trunk_password, not in the address")
+
+
+def _check_caller_id(text: str) -> None:
+    if text and not _CALLER_ID_RE.match(text):
+        raise InvalidInput(f"a caller ID is digits with an optional leading +, not {text!r}")
+
+
+def parse_sip_rate(text: str) -> tuple[int, Decimal]:
+    """``N/SECONDS`` (e.g. ``30/10``): at most N new SIP requests per SECONDS from one
+    address. N is 1-100000, SECONDS above 0 and at most 3600 (decimals allowed)."""
+    count, sep, seconds = text.strip().partition("/")
+    try:
+        if not sep or not (count.isascii() and count.strip().isdigit()):
+            raise InvalidOperation
+        n, window = int(count), Decimal(seconds.strip())
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(f"expected N/SECONDS such as 30/10, not {text!r}") from None
+    if not 1 <= n <= 100_000:
+        raise InvalidInput(f"the request count must be 1-100000, not {n}")
+    if not window.is_finite() or not 0 < window <= 3600:
+        raise InvalidInput(f"the window must be above 0 and at most 3600 seconds, not {seconds!r}")
+    return n, window
+
+
+def _check_sip_rate(text: str) -> None:
+    parse_sip_rate(text)
+
+
 class Setting(Generic[T]):
     """One setting: a typed, validated, documented descriptor on :class:`Settings`."""
 
@@ -229,11 +325,14 @@ class Setting(Generic[T]):
         kind: _Kind[T],
         doc: str,
         check: Callable[[T], None] | None = None,
+        *,
+        secret: bool = False,
     ) -> None:
         self.default = default
         self.kind = kind
         self.doc = doc
         self._check = check
+        self.secret = secret  # never shown: listings, logs and the journal get SECRET_MASK
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
@@ -271,6 +370,13 @@ class Setting(Generic[T]):
 
     def to_json(self, value: T) -> Any:
         return self.kind.to_json(value)
+
+    def shown(self, value: T) -> Any:
+        """The JSON form of ``value`` fit to show or log: a secret's value is masked
+        (an empty secret stays empty, so one can see that none is set)."""
+        if self.secret and value:
+            return SECRET_MASK
+        return self.to_json(value)
 
     def from_json(self, raw: Any) -> T:
         try:
@@ -328,6 +434,28 @@ class Settings:
         False, _Bool(), "Lock a booth after its calls are paid (unlocked by the cashier)"
     )
     sip_realm = Setting("callshop", _Str(64), "SIP digest realm booths authenticate in")
+    # --- SIP booths (callshop-pos engine; its --sip-… options override these)
+    sip_listen = Setting("0.0.0.0:5060", _Str(32), "SIP: address (IPv4 HOST:PORT) the booths' "
+                         "ATAs register to", _check_sip_listen)
+    sip_trunk = Setting("", _Str(200), "SIP: carrier trunk sip:USER@HOST:PORT (empty = none)",
+                        _check_sip_trunk)
+    sip_trunk_password = Setting("", _Str(128), "SIP: carrier trunk password", secret=True)
+    sip_register_trunk = Setting(False, _Bool(), "SIP: register to the carrier's trunk")
+    sip_register_expires_s = Setting(
+        600, _Int(60, 86400), "SIP: seconds each trunk registration lasts (60-86400)"
+    )
+    sip_trunk_cli = Setting("", _Str(33), "SIP: caller ID presented to the carrier (empty = "
+                            "the trunk user)", _check_caller_id)
+    sip_pass_caller_id = Setting(
+        False, _Bool(), "SIP: pass the booth's own identity to the carrier (off: the trunk's)"
+    )
+    sip_ua_block = Setting(DEFAULT_SIP_UA_BLOCK, _Words(),
+                           "SIP: User-Agent patterns banned at once (scanners; empty = none)")
+    sip_rate_limit = Setting("30/10", _Str(32), "SIP: requests N/SECONDS from one address "
+                             "before it is banned", _check_sip_rate)
+    sip_ban_seconds = Setting(
+        600, _Int(0, 30 * 86400), "SIP: seconds an abusive address stays banned"
+    )
     # --- printing and devices
     print_policy = Setting("ask", _Str(8, ("always", "ask", "never")),
                            "Print a receipt after payment: always, ask or never")
@@ -388,7 +516,9 @@ class Settings:
         return hash(tuple(sorted((k, repr(v)) for k, v in self._values.items())))
 
     def __repr__(self) -> str:
+        registry = self.registry()
         changed = {
-            n: v for n, v in self._values.items() if v != self.registry()[n].default
+            n: registry[n].shown(v) if registry[n].secret else v
+            for n, v in self._values.items() if v != registry[n].default
         }
         return f"Settings({changed!r})"

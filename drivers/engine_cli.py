@@ -36,6 +36,7 @@ from callshop_pos.services.calls import DatabaseCallRecorder
 from callshop_pos.services.context import Shop
 from drivers.registry import DRIVER_NAMES, DriverContext, SipOptions, create_driver
 from drivers.simulator import numbers_for_codes, read_scenario
+from drivers.sip_cli import add_sip_arguments, check_sip_arguments, sip_options
 
 __all__ = ["register", "run_engine", "tune_for_latency"]
 
@@ -62,10 +63,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--exit-when-done", action="store_true",
                         help="exit after the scenario's last call is recorded (without a "
                         "scenario: right after start-up recovery)")
-    parser.add_argument("--sip-listen", metavar="HOST:PORT", default="0.0.0.0:5060",
-                        help="SIP: address the booths register to")
-    parser.add_argument("--sip-trunk", metavar="URI",
-                        help="SIP: carrier trunk, sip:USER:PASSWORD@HOST:PORT")
+    add_sip_arguments(parser)
     parser.set_defaults(func=run_engine)
 
 
@@ -86,6 +84,9 @@ def _check(args: argparse.Namespace) -> None:
     simulated = args.driver == "simulator" or (args.driver == "auto" and args.scenario)
     if (args.scenario or args.booths) and not simulated:
         raise InvalidInput("--scenario, --booths and --speed need the simulator driver")
+    # SIP values are checked before the database is opened: nothing starts with a bad one
+    if check_sip_arguments(args) and args.driver not in ("sip", "auto"):
+        raise InvalidInput("the --sip-… options need the sip driver (or auto)")
 
 
 def run_engine(args: argparse.Namespace) -> int:
@@ -214,14 +215,4 @@ def _demo_numbers(shop: Shop, seed: int | None) -> list[str]:
 
 
 def _sip_options(shop: Shop, args: argparse.Namespace) -> SipOptions:
-    booths = booth_service.list_booths(shop)
-    accounts = tuple((b.name, b.sip_user, b.sip_ha1) for b in booths if b.sip_user and b.sip_ha1)
-    return SipOptions(
-        listen=args.sip_listen,
-        trunk=args.sip_trunk,
-        realm=shop.settings.sip_realm,
-        accounts=accounts,
-        # driver setting {"bind": "192.168.1.21"}: the booth's ATA may only use that IP
-        bindings={b.name: str(b.driver_settings["bind"]) for b in booths
-                  if b.sip_user and b.driver_settings.get("bind")},
-    )
+    return sip_options(shop.settings, args, booth_service.list_booths(shop))

@@ -10,8 +10,9 @@ driver in its configuration, combined into one :class:`CombinedDriver`).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from callshop_pos.clock import Clock
 from callshop_pos.errors import InvalidInput
@@ -24,17 +25,30 @@ __all__ = [
     "CombinedDriver",
     "DriverContext",
     "DriverFactory",
+    "SipOptions",
     "create_driver",
 ]
 
 
 @dataclass(frozen=True)
 class SipOptions:
+    """The SIP driver's options as resolved by ``drivers.sip_cli`` (command line over
+    settings over defaults). ``None`` means the SIP driver's own default."""
+
     listen: str = "0.0.0.0:5060"
-    trunk: str | None = None
+    trunk: str | None = field(default=None, repr=False)  # sip:USER[:PASSWORD]@HOST:PORT
+    # used when ``trunk`` carries no password (keeps it off the command line)
+    trunk_password: str = field(default="", repr=False)
     realm: str = "callshop"
     accounts: tuple[tuple[str, str, str], ...] = ()  # (booth, sip user, HA1)
     bindings: Mapping[str, str] = field(default_factory=dict)  # booth -> only source IP
+    register_trunk: bool = False
+    register_expires_s: int = 600
+    trunk_cli: str | None = None  # caller ID presented to the carrier; None: the trunk user
+    pass_caller_id: bool = False
+    ua_block: tuple[str, ...] | None = None
+    rate_limit: tuple[int, float] | None = None  # (requests, window seconds)
+    ban_s: float | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +67,7 @@ class DriverContext:
 
 
 DriverFactory = Callable[[DriverContext], BoothDriver]
+log = logging.getLogger("drivers.sip")
 
 
 def _simulator(context: DriverContext) -> BoothDriver:
@@ -70,7 +85,14 @@ def _simulator(context: DriverContext) -> BoothDriver:
 def _sip(context: DriverContext) -> BoothDriver:
     if context.speed != 1.0:
         raise InvalidInput("SIP booths run in real time: --speed is for the simulator only")
-    from drivers.sip import BoothAccount, SipDriverConfig, Trunk, create_sip_driver, parse_listen
+    from drivers.sip import (
+        AbuseLimits,
+        BoothAccount,
+        SipDriverConfig,
+        Trunk,
+        create_sip_driver,
+        parse_listen,
+    )
 
     served = {b.name for b in context.booths if b.driver == "sip"}
     accounts = tuple(
@@ -78,10 +100,40 @@ def _sip(context: DriverContext) -> BoothDriver:
         for booth, user, ha1 in context.sip.accounts
         if booth in served
     )
-    host, port = parse_listen(context.sip.listen)
-    trunk = Trunk.parse(context.sip.trunk) if context.sip.trunk else None
-    config = SipDriverConfig(
-        booths=accounts, trunk=trunk, listen_host=host, listen_port=port, realm=context.sip.realm
+    options = context.sip
+    host, port = parse_listen(options.listen)
+    trunk = None
+    if options.trunk:
+        trunk = Trunk.parse(options.trunk, register=options.register_trunk,
+                            register_expires_s=options.register_expires_s,
+                            caller_id=options.trunk_cli or None,
+                            pass_caller_id=options.pass_caller_id)
+        if not trunk.password and options.trunk_password:
+            trunk = replace(trunk, password=options.trunk_password)
+    elif options.register_trunk or options.trunk_cli:
+        raise InvalidInput("SIP: trunk registration and a trunk caller ID need a trunk "
+                           "(--sip-trunk or the sip_trunk setting)")
+    defaults = AbuseLimits()
+    requests, window = options.rate_limit or (defaults.max_requests, defaults.window_s)
+    abuse = AbuseLimits(
+        max_requests=requests,
+        window_s=window,
+        ban_s=defaults.ban_s if options.ban_s is None else options.ban_s,
+        blocked_user_agents=(
+            defaults.blocked_user_agents if options.ua_block is None else options.ua_block
+        ),
+    )
+    config = SipDriverConfig(booths=accounts, trunk=trunk, listen_host=host, listen_port=port,
+                             realm=options.realm, abuse=abuse)
+    log.info(
+        "SIP options: trunk %s, registration %s, caller ID %s, booth identity %s, "
+        "rate limit %d per %g s, ban %g s, blocked user agents: %s",
+        trunk or "none",  # Trunk's str() masks the password
+        f"every {trunk.register_expires_s} s" if trunk and trunk.register else "off",
+        (trunk.caller_id or trunk.user) if trunk else "-",
+        "passed to the carrier" if options.pass_caller_id else "not passed",
+        abuse.max_requests, abuse.window_s, abuse.ban_s,
+        ", ".join(abuse.blocked_user_agents) or "none",
     )
     return create_sip_driver(config, context.clock)
 

@@ -34,11 +34,11 @@ def register(subparsers: Any) -> None:
 
 def _show(args: argparse.Namespace, shop: Shop) -> int:
     settings = get_settings(shop)
-    values = settings.to_json()
+    registry = Settings.registry()
+    values = {n: s.shown(getattr(settings, n)) for n, s in registry.items()}  # secrets masked
     if args.json:
         print(json.dumps(values, ensure_ascii=False, indent=2, sort_keys=True))
         return 0
-    registry = Settings.registry()
     width = max(len(name) for name in registry)
     for name, setting in registry.items():
         shown = json.dumps(values[name], ensure_ascii=False)
@@ -60,6 +60,6 @@ def _set(args: argparse.Namespace, shop: Shop) -> int:
     registry = Settings.registry()
     for name, (old, new) in result.changed.items():
         setting = registry[name]
-        print(f"{name}: {json.dumps(setting.to_json(old), ensure_ascii=False)} -> "
-              f"{json.dumps(setting.to_json(new), ensure_ascii=False)}")
+        print(f"{name}: {json.dumps(setting.shown(old), ensure_ascii=False)} -> "
+              f"{json.dumps(setting.shown(new), ensure_ascii=False)}")
     return 0

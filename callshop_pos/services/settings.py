@@ -74,10 +74,10 @@ def update_settings(shop: Shop, actor: Actor, **changes: object) -> SettingsChan
                 s,
                 actor,
                 "settings.update",
-                payload={
+                payload={  # secrets (the trunk password) are masked in the journal
                     name: {
-                        "old": registry[name].to_json(old),
-                        "new": registry[name].to_json(new),
+                        "old": registry[name].shown(old),
+                        "new": registry[name].shown(new),
                     }
                     for name, (old, new) in changed.items()
                 },

@@ -26,6 +26,7 @@ _HA1_RE = re.compile(r"^[0-9a-f]{32}$")
 _TRUNK_RE = re.compile(
     r"^sips?:(?P<user>[^:@]+)(?::(?P<password>[^@]*))?@(?P<host>\[[^\]]+\]|[^:;]+)(?::(?P<port>\d+))?$"
 )
+_CALLER_ID_RE = re.compile(r"^\+?[0-9]{1,32}$")
 DEFAULT_BLOCKED_USER_AGENTS = (
     "friendly-scanner",
     "sipvicious",
@@ -98,7 +99,7 @@ class Trunk:
     """The carrier's SIP trunk every booth call is placed on."""
 
     user: str
-    password: str
+    password: str = field(repr=False)  # never in reprs or logs
     host: str
     port: int = 5060
     register: bool = False  # register to the carrier (some trunks need it for inbound auth)
@@ -113,6 +114,10 @@ class Trunk:
         _check_port(self.port, "SIP trunk")
         if self.register_expires_s < 60:
             raise InvalidInput("SIP trunk: the registration interval must be at least 60 s")
+        if self.caller_id is not None and not _CALLER_ID_RE.match(self.caller_id):
+            raise InvalidInput(
+                f"SIP trunk caller ID: digits with an optional leading +, not {self.caller_id!r}"
+            )
 
     @classmethod
     def parse(cls, text: str, **options: object) -> Trunk:

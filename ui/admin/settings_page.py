@@ -63,7 +63,24 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "Number normalisation and rating",
         ("country_code", "national_prefix", "intl_prefixes", "offpeak", "allow_unrated_calls"),
     ),
-    ("Booths and printing", ("auto_lock_after_pay", "sip_realm", "print_policy")),
+    (
+        "Booths and printing",
+        (
+            "auto_lock_after_pay",
+            "print_policy",
+            "sip_realm",
+            "sip_listen",
+            "sip_trunk",
+            "sip_trunk_password",
+            "sip_register_trunk",
+            "sip_register_expires_s",
+            "sip_trunk_cli",
+            "sip_pass_caller_id",
+            "sip_ua_block",
+            "sip_rate_limit",
+            "sip_ban_seconds",
+        ),
+    ),
     ("Devices", ("devices",)),
 )
 _CHOICES = {"language": ("en", "bg"), "print_policy": ("always", "ask", "never")}
@@ -124,6 +141,8 @@ class SettingsPage(QWidget):
                     editor = QCheckBox()
                 else:
                     editor = QLineEdit()
+                    if setting.secret:  # the trunk password is typed, never shown
+                        editor.setEchoMode(QLineEdit.EchoMode.Password)
                 editor.setToolTip(setting.doc)
                 label = QLabel(QCoreApplication.translate("Settings", setting.doc))
                 label.setWordWrap(True)
