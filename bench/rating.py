@@ -13,9 +13,11 @@ in whole seconds).
 It prints:
 * the import time of the 50,000-row CSV (``parse_price_list``), and the time to
   build the index and compile the rater's tariffs for it;
-* fully rated calls per second through ``Rater.rate`` (normalise + longest-prefix
+* fully rated calls per second through ``Rater.rate`` one call at a time and through
+  its batch form ``Rater.rate_many`` (same results; normalise + longest-prefix
   lookup + off-peak band + billable seconds + price + wholesale cost, building the
-  ``Rating``), in one process (best of ``--repeat``) and with ``--workers`` forked
+  ``Rating``), in one process (best of ``--repeat``, interleaved) and, batch, with
+  ``--workers`` forked
   processes — one per core, each rating its own share of the calls; their throughput
   is the calls over the slowest worker's loop (wall) and over its CPU time (what
   that many idle cores would give: on a loaded machine the wall figure only says
@@ -163,12 +165,17 @@ def generate_calls(
 Timing = tuple[float, float]  # (wall-clock seconds, CPU seconds of this process)
 
 
-def _rate_all(rater: Rater, calls: list[tuple[str, datetime, int]]) -> tuple[Timing, int, int, int]:
+def _rate_all(
+    rater: Rater, calls: list[tuple[str, datetime, int]], batch: bool = True
+) -> tuple[Timing, int, int, int]:
     rate = rater.rate
     gc.disable()
     try:
         begin, begin_cpu = time.perf_counter(), time.process_time()
-        ratings = [rate(number, at, d) for number, at, d in calls]
+        if batch:
+            ratings = rater.rate_many(calls)
+        else:
+            ratings = [rate(number, at, d) for number, at, d in calls]
         elapsed = (time.perf_counter() - begin, time.process_time() - begin_cpu)
     finally:
         gc.enable()
@@ -291,18 +298,26 @@ def main() -> int:
     print(f"index + tariff compilation: {build_s:.2f} s (code lengths {index.lengths})")
 
     calls = generate_calls(imported, args.calls, rnd)
-    best, best_cpu = float("inf"), float("inf")
-    totals = (0, 0, 0)
-    for _ in range(max(1, args.repeat)):
-        (wall, cpu), price, cost, rated = _rate_all(rater, calls)
-        best, best_cpu = min(best, wall), min(best_cpu, cpu)
-        totals = (price, cost, rated)
     n = len(calls)
-    print(
-        f"Rater.rate, 1 process: {n:,} calls in {best:.2f} s = {n / best:,.0f} calls/s "
-        f"(CPU time {best_cpu:.2f} s = {n / best_cpu:,.0f} calls/s); {totals[2]:,} rated, "
-        f"price total {totals[0]:,} cents, wholesale {totals[1]:,} µUSD"
-    )
+    # Interleaved, best of --repeat each: one call at a time, and the batch form.
+    bests = {False: (float("inf"), float("inf")), True: (float("inf"), float("inf"))}
+    totals: dict[bool, tuple[int, int, int]] = {}
+    for _ in range(max(1, args.repeat)):
+        for batch in (False, True):
+            (wall, cpu), price, cost, rated = _rate_all(rater, calls, batch)
+            bests[batch] = (min(bests[batch][0], wall), min(bests[batch][1], cpu))
+            totals[batch] = (price, cost, rated)
+    assert totals[False] == totals[True]
+    for batch, label in ((False, "Rater.rate, 1 call at a time"), (True, "Rater.rate_many")):
+        wall, cpu = bests[batch]
+        print(
+            f"{label}, 1 process: {n:,} calls in {wall:.2f} s = {n / wall:,.0f} calls/s "
+            f"(CPU time {cpu:.2f} s = {n / cpu:,.0f} calls/s); {totals[batch][2]:,} rated, "
+            f"price total {totals[batch][0]:,} cents, wholesale {totals[batch][1]:,} µUSD"
+        )
+    best, best_cpu = bests[True]
+    single, single_cpu = bests[False]
+    totals_ = totals[True]
 
     if args.workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         step = -(-n // args.workers)
@@ -318,10 +333,10 @@ def main() -> int:
         for worker in workers:
             worker.join()
         wall = max(r[0][0] for r in results)
-        assert (sum(r[1] for r in results), sum(r[2] for r in results)) == totals[:2]
+        assert (sum(r[1] for r in results), sum(r[2] for r in results)) == totals_[:2]
         slowest_cpu = max(r[0][1] for r in results)
         print(
-            f"Rater.rate, {args.workers} processes (one per core, {step:,} calls each): "
+            f"Rater.rate_many, {args.workers} processes (one per core, {step:,} calls each): "
             f"{n / wall:,.0f} calls/s (slowest worker's loop {wall:.2f} s; its CPU time "
             f"{slowest_cpu:.2f} s = {n / slowest_cpu:,.0f} calls/s); same totals as 1 process "
             f"(target ≥ 300,000/s on 2 cores)"
@@ -336,11 +351,15 @@ def main() -> int:
         f"(CPU {sql_cpu / m * 1e6:.1f} µs/call; extrapolated to {n:,} calls: "
         f"{sql_s / m * n:.0f} s); {mismatches} disagreements with Rater"
     )
-    print(
-        f"ratio Rater : SQL, per call, 1 process (1 core) each = "
-        f"{(sql_s / m) / (best / n):.1f}× wall clock, {(sql_cpu / m) / (best_cpu / n):.1f}× "
-        f"CPU time (target ≥ 20×)"
-    )
+    for label, (wall, cpu) in (
+        ("Rater.rate_many", (best, best_cpu)),
+        ("Rater.rate", (single, single_cpu)),
+    ):
+        print(
+            f"ratio {label} : SQL, per call, 1 process (1 core) each = "
+            f"{(sql_s / m) / (wall / n):.1f}× wall clock, {(sql_cpu / m) / (cpu / n):.1f}× "
+            f"CPU time (target ≥ 20×)"
+        )
     print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     return 1 if mismatches else 0
 

@@ -13,6 +13,7 @@ integer arithmetic — no ``Decimal`` context, no float, one rounding.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import FrozenInstanceError
 from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import Decimal
@@ -394,3 +395,93 @@ class Rater:
                 band[4],
             ),
         )
+
+    def rate_many(self, calls: Iterable[tuple[str, datetime, Decimal | int]]) -> list[Rating]:
+        """``[self.rate(number, answered_at, duration) for … in calls]``, faster.
+
+        For batch rating (a CDR file, a re-rating): the same rules and results as
+        :meth:`rate`, with the per-call method call and attribute look-ups hoisted
+        out of the loop (≈ 12 % less CPU per call, ``docs/performance.md``).
+        """
+        # An inlined copy of rate(); tests hold the two equal call by call.
+        normalize = self._normalize
+        get = self._table.get
+        probes = self._probes
+        flags = self._flags
+        minute_of_week = self._local_minute_of_week
+        new = _new
+        ratings: list[Rating] = []
+        append = ratings.append
+        for number, answered_at, duration in calls:
+            d = duration if type(duration) is int and duration >= 0 else round_duration(duration)
+            normalized = normalize(number)
+            if normalized is None:
+                append(
+                    new(Rating, (UNRATED, number, None, None, None, d, 0, None, None, False, None))
+                )
+                continue
+            compiled = None
+            size = len(normalized)
+            for length in probes[size if size < _PROBE_SIZES else -1]:
+                compiled = get(normalized[:length])
+                if compiled is not None:
+                    break
+            if compiled is None:
+                append(
+                    new(
+                        Rating,
+                        (UNRATED, number, normalized, None, None, d, 0, None, None, False, None),
+                    )
+                )
+                continue
+            _entry, code, country, w2, grace, initial, increment, band, off = compiled
+            if band is None:
+                append(
+                    new(
+                        Rating,
+                        (
+                            UNRATED,
+                            number,
+                            normalized,
+                            code,
+                            country,
+                            d,
+                            0,
+                            None,
+                            (w2 * d + 60) // 120,
+                            False,
+                            None,
+                        ),
+                    )
+                )
+                continue
+            offpeak = False
+            if off is not None and flags is not None and flags[minute_of_week(answered_at)]:
+                band = off
+                offpeak = True
+            if d == 0 or d < grace:
+                billable = price = 0
+            else:
+                billable = initial
+                if d > initial:
+                    billable -= (initial - d) // increment * increment
+                price = (band[0] + billable * band[1] + band[2]) // band[3]
+            append(
+                new(
+                    Rating,
+                    (
+                        RATED,
+                        number,
+                        normalized,
+                        code,
+                        country,
+                        d,
+                        billable,
+                        price,
+                        (w2 * d + 60) // 120,
+                        offpeak,
+                        band[4],
+                    ),
+                )
+            )
+        return ratings
