@@ -1,11 +1,16 @@
 """Pre-summed report cells of closed shifts: build, keep current, read.
 
-A closed shift's calls never change, so :func:`refresh_cells` sums each closed shift
-once — per local day, and per day and booth / destination — into ``report_cells``,
-one short write transaction per shift (the line engine is never held up for long).
-The sums go stale when the shop's time zone changes or a USD rate for one of the
-shift's days is set afterwards; such shifts are summed again. Reports then read a
-few thousand cells instead of every call (see ``docs/performance.md``).
+A closed shift's calls never change, so each closed shift is summed once — per local
+day, and per day and booth / destination — into ``report_cells``. Closing a shift sums
+it at once (:func:`sum_closed_shift`, called by ``shifts.close_shift`` right after its
+transaction), so a report needs no catch-up; :func:`refresh_cells` remains the safety
+net for shifts that were not summed then (an older database, a failed summing), one
+short write transaction per batch (the line engine is never held up for long).
+Corrections of closed shifts are never in the cells: reports apply them on top from
+``call_corrections``, so they need no re-summing. The sums go stale when the shop's
+time zone changes or a USD rate for one of the shift's days is set afterwards; such
+shifts are summed again. Reports then read a few thousand cells instead of every call
+(see ``docs/performance.md``).
 """
 
 from __future__ import annotations
@@ -27,17 +32,19 @@ from callshop_pos.services.reports_admin import (
     GroupBy,
     ReportRow,
     _bucket,
+    _currency_digits,
     _local_midnight_utc,
     _row_from,
     _scale_of,
     aggregate_columns,
     rate_on,
+    usd_rates,
 )
 
 if TYPE_CHECKING:
     from callshop_pos.services.context import Shop
 
-__all__ = ["cell_sums", "refresh_cells", "unsummed_shift_ids"]
+__all__ = ["cell_sums", "refresh_cells", "sum_closed_shift", "unsummed_shift_ids"]
 
 _SUMS = (
     "attempts",
@@ -109,6 +116,24 @@ def refresh_cells(
             )
     _sum_months(shop)
     return len(todo)
+
+
+def sum_closed_shift(shop: Shop, shift_id: int) -> None:
+    """Sum one closed shift's calls into the cells, and its months into the month cells.
+
+    Its own short write transactions: the rates are read inside the first one, so a
+    rate set at the same moment either is in the sums or marks them stale for the
+    next :func:`refresh_cells`. An open shift is left alone (nothing to sum yet).
+    """
+    settings = shop.settings
+    tz_name = settings.timezone
+    with shop.db.write() as s:
+        rates = sorted(dict(usd_rates(s)).items())
+        _sum_shifts(
+            s, [shift_id], ZoneInfo(tz_name), tz_name, rates,
+            _currency_digits(settings.currency), shop,
+        )
+    _sum_months(shop)
 
 
 def _month(day: date) -> date:

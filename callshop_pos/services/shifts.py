@@ -7,12 +7,13 @@ itself and journals what it changed. Operators work only on their own open shift
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from callshop_pos import journal
@@ -26,6 +27,7 @@ from callshop_pos.errors import InvalidInput, NotFound, PermissionDenied
 from callshop_pos.services.auth import Actor, Role, require_role
 from callshop_pos.services.calls import CallView, call_view
 from callshop_pos.services.context import Shop
+from callshop_pos.services.report_cells import sum_closed_shift
 from callshop_pos.services.reports import (
     PeriodTotals,
     ShiftReport,
@@ -60,6 +62,8 @@ __all__ = [
     "visible_shift",
     "x_report",
 ]
+
+_log = logging.getLogger(__name__)
 
 #: Largest opening float / counted cash accepted (1,000,000.00): larger is a typo.
 MAX_CASH_MINOR = 100_000_000
@@ -362,7 +366,7 @@ def close_shift(shop: Shop, actor: Actor, counted_minor: int) -> ShiftReport:
             },
             rows=[shift],
         )
-        return build_report(
+        report = build_report(
             session,
             shift,
             summary.operator,
@@ -370,6 +374,26 @@ def close_shift(shop: Shop, actor: Actor, counted_minor: int) -> ShiftReport:
             generated_at=now,
             journal_head=entry.hash,
         )
+        shift_id = shift.id
+    _sum_for_reports(shop, shift_id)
+    return report
+
+
+def _sum_for_reports(shop: Shop, shift_id: int) -> None:
+    """Sum the closed shift into the owner's report cells now, so the first report
+    needs no catch-up over every closed shift.
+
+    Deliberately after the close's own transaction, not in it: the close is the
+    cashier's money record and must never fail, nor hold the write lock (which the line
+    engine waits on) longer, because of report bookkeeping. If summing fails the shift
+    simply has no cells yet, and the next report sums it (``refresh_cells``) — the
+    cells are derived data, so nothing is lost.
+    """
+    try:
+        sum_closed_shift(shop, shift_id)
+    except SQLAlchemyError:
+        _log.warning("shift %s closed, but summing it for reports failed; the next "
+                     "report will sum it", shift_id, exc_info=True)
 
 
 def list_shifts(
