@@ -155,6 +155,10 @@ def summary_json(s: ShiftSummary, tz: ZoneInfo) -> dict[str, Any]:
         "counted_cash": _money(s.counted_minor),
         "discrepancy": _money(s.discrepancy_minor),
         "corrections": _money(s.corrections_minor),
+        "deposits_taken": _money(s.deposits_taken_minor),
+        "deposits_returned": _money(s.deposits_returned_minor),
+        "deposit_payments": _money(s.deposit_payments_minor),
+        "open_deposits": s.open_deposits,
     }
 
 
@@ -202,6 +206,19 @@ def report_json(r: ShiftReport, tz: ZoneInfo) -> dict[str, Any]:
         "payments_total": _money(r.summary.payments_minor),
         "refunds_total": _money(r.summary.refunds_minor),
         "rounding": _money(r.rounding_minor),
+        "deposits": [
+            {
+                "id": d.id,
+                "booth": d.booth,
+                "taken_at": _time(d.taken_at, tz),
+                "amount": _money(d.amount_minor),
+                "status": d.status,
+                "settled_at": _time(d.settled_at, tz),
+                "used": _money(d.used_minor),
+                "returned": _money(d.returned_minor),
+            }
+            for d in r.deposits
+        ],
         "by_status": [
             {"status": s.status, "count": s.count, "amount": _money(s.amount_minor)}
             for s in r.by_status
@@ -269,6 +286,10 @@ def _summary_text(s: ShiftSummary, tz: ZoneInfo) -> str:
         lines.append(f"  counted cash:      {format_minor(s.counted_minor)}")
     if s.discrepancy_minor is not None:
         lines.append(f"  discrepancy:       {format_minor(s.discrepancy_minor)}")
+    if s.deposits_taken_minor or s.open_deposits:
+        lines.append(f"  deposits:          taken {format_minor(s.deposits_taken_minor)}, "
+                     f"returned {format_minor(s.deposits_returned_minor)}, calls paid from "
+                     f"them {format_minor(s.deposit_payments_minor)}, open {s.open_deposits}")
     if s.corrections_minor:
         lines.append(f"  later corrections: {format_minor(s.corrections_minor)}")
     return "\n".join(lines)

@@ -151,6 +151,14 @@ def build_shift_report(
     notes: list[str] = []
     if report.unrated_calls:
         notes.append(f"{labels.unrated_count}: {len(report.unrated_calls)}")
+    if report.deposits:
+        # Prepaid deposits are in the expected cash: cash in, remainders back out;
+        # the calls paid from them are in the payments but brought no cash of their own.
+        for label, amount in ((labels.deposits_taken, s.deposits_taken_minor),
+                              (labels.deposits_returned, -s.deposits_returned_minor),
+                              (labels.deposit_payments, s.deposit_payments_minor)):
+            notes.append(f"{label} ({len(report.deposits)}): "
+                         f"{format_amount(amount, currency.symbol)}")
     for k in report.corrections:
         notes.append(
             f"{labels.correction} #{k.call_id}: {labels.status(k.old_status)} → "

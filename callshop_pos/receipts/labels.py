@@ -76,6 +76,9 @@ class Labels:
     unrated_count: str
     correction: str
     fiscal_item: str
+    deposits_taken: str
+    deposits_returned: str
+    deposit_payments: str
 
     def status(self, status: str) -> str:
         return dict(self.status_names).get(status, status)
@@ -135,6 +138,9 @@ LABELS: dict[str, Labels] = {
         unrated_count="Разговори без цена",
         correction="Корекция след затваряне",
         fiscal_item="Разговор",
+        deposits_taken="Взети депозити",
+        deposits_returned="Върнати остатъци от депозити",
+        deposit_payments="Разговори, платени от депозит",
     ),
     "en": Labels(
         receipt="RECEIPT",
@@ -189,6 +195,9 @@ LABELS: dict[str, Labels] = {
         unrated_count="Unrated calls",
         correction="Correction after close",
         fiscal_item="Call",
+        deposits_taken="Deposits taken",
+        deposits_returned="Deposit remainders returned",
+        deposit_payments="Calls paid from deposits",
     ),
 }
 

@@ -292,3 +292,28 @@ def test_verify_catches_a_raw_edit_of_a_deposit_row(
     report = verify(prepaid)
     assert not report.ok
     assert "deposit" in report.describe()
+
+
+def test_printed_z_report_and_cli_json_list_the_deposits(prepaid: Shop, operator: Actor) -> None:
+    from zoneinfo import ZoneInfo
+
+    from callshop_pos.cli.shifts import report_json
+    from callshop_pos.receipts.builders import build_shift_report
+
+    open_shift(prepaid, operator, 0)
+    take_deposit(prepaid, operator, "P1", 1000)
+    record_call(prepaid, 400, booth="P1")
+    settle_deposit(prepaid, operator, "P1")
+    z = close_shift(prepaid, operator, 400)
+    doc = build_shift_report(z, settings=prepaid.settings, manual_drawer_opens=0)
+    text = "\n".join(doc.notes)
+    assert "Deposits taken (1)" in text and "10.00" in text
+    assert "Deposit remainders returned (1)" in text and "6.00" in text
+    assert "Calls paid from deposits (1)" in text and "4.00" in text
+    data = report_json(z, ZoneInfo("UTC"))
+    assert data["shift"]["deposits_taken"] == "10.00"
+    assert data["shift"]["deposits_returned"] == "6.00"
+    assert data["shift"]["deposit_payments"] == "4.00"
+    assert data["shift"]["expected_cash"] == "4.00"
+    assert [(d["booth"], d["amount"], d["used"], d["returned"], d["status"])
+            for d in data["deposits"]] == [("P1", "10.00", "4.00", "6.00", "settled")]
