@@ -5,6 +5,7 @@ reaching the SIP driver built by ``drivers.registry``."""
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
 from collections.abc import Iterator
@@ -26,7 +27,7 @@ from drivers.registry import DriverContext, SipOptions, create_driver
 from drivers.sip import SipDriver
 from drivers.sip.config import DEFAULT_BLOCKED_USER_AGENTS, AbuseLimits, Trunk, parse_listen
 from drivers.sip_cli import check_sip_arguments, sip_options
-from tests.callshop_pos.support import SeededShop, make_shop
+from tests.callshop_pos.support import ADMIN_PASSWORD, SeededShop, make_shop
 
 PASSWORD = "s3cr3t-Trunk!"
 
@@ -239,6 +240,24 @@ def test_the_trunk_password_is_masked_everywhere_it_could_show(
     assert driver.config.trunk is not None and driver.config.trunk.password == PASSWORD
     assert PASSWORD not in repr(driver.config) and PASSWORD not in caplog.text
     assert "sip:shop42:***@127.0.0.1:5080" in caplog.text
+
+
+def test_settings_set_on_the_command_line_masks_the_password(
+    seeded: SeededShop, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(ADMIN_PASSWORD + "\n"))
+    args = cli.build_parser().parse_args([
+        "--db", f"sqlite:///{tmp_path / 'shop.db'}", "settings", "set", "--user", "admin",
+        "sip_trunk=sip:shop42@carrier.example:5080", f"sip_trunk_password={PASSWORD}",
+        "sip_ua_block=EvilBot, sipvicious", "sip_rate_limit=10/5", "sip_register_trunk=yes"])
+    assert cli.run(args) == 0
+    out = capsys.readouterr().out
+    assert PASSWORD not in out and f'sip_trunk_password: "" -> "{SECRET_MASK}"' in out
+    assert 'sip_rate_limit: "30/10" -> "10/5"' in out
+    stored = get_settings(seeded.shop)
+    assert stored.sip_trunk_password == PASSWORD and stored.sip_register_trunk
+    assert stored.sip_ua_block == ("EvilBot", "sipvicious")
 
 
 # --- command line over settings over defaults ------------------------------------------
