@@ -9,6 +9,8 @@ rebuilds the window when the language changes or the user logs out.
 from __future__ import annotations
 
 import argparse
+import ctypes.util
+import os
 import sys
 from pathlib import Path
 
@@ -152,8 +154,30 @@ class CashierApp(QObject):
             self.app.quit()
 
 
+#: Shared libraries Qt's xcb platform plugin loads (Debian package names), which a
+#: minimal system lacks; without them Qt aborts with a message about plugins.
+_XCB_LIBRARIES = {"xcb-cursor": "libxcb-cursor0", "xkbcommon-x11": "libxkbcommon-x11-0"}
+
+
+def missing_display_libraries() -> list[str]:
+    """Debian packages the X11 (xcb) platform needs and the system lacks."""
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform not in ("", "xcb") or not os.environ.get("DISPLAY"):
+        return []
+    return [pkg for lib, pkg in _XCB_LIBRARIES.items() if ctypes.util.find_library(lib) is None]
+
+
 def run_gui(args: argparse.Namespace) -> int:
     """The cashier window; returns the process exit code."""
+    missing = missing_display_libraries()
+    if missing:
+        print(
+            "error: Qt cannot open a window on X11 without these system libraries: "
+            + ", ".join(missing)
+            + f"\n(on Debian/Ubuntu: apt-get install {' '.join(missing)})",
+            file=sys.stderr,
+        )
+        return 1
     guard_singletons()
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
