@@ -269,9 +269,10 @@ class FakeStore:
         self.saved[booth] = SavedBooth(locked)
 
     def deposits(self) -> dict[str, DepositCredit]:
+        # The engine thread reads while a test thread acts as the till: copy first.
         return {
             booth: DepositCredit(d.deposit_id, d.amount_minor, self._used(booth, d))
-            for booth, d in self.open_deposits.items()
+            for booth, d in list(self.open_deposits.items())
         }
 
     def _used(self, booth: str, deposit: FakeDeposit) -> int:
@@ -279,7 +280,7 @@ class FakeStore:
             return 0
         return sum(
             c.rating.price_minor or 0
-            for c in self.recorder.calls.values()
+            for c in list(self.recorder.calls.values())
             if c.start.booth == booth and c.rating is not None and c.ended_at is not None
             and c.answered_at is not None and c.answered_at >= deposit.taken_at
         )

@@ -154,7 +154,8 @@ def test_commands_return_the_engines_answer(served: Served, data: Path) -> None:
         assert client.ping()["pid"] == os.getpid()
         snap = client.lock("B1")
         assert snap.locked and snap.state is BoothState.LOCKED
-        assert served.store.saved["B1"].locked
+        # Saved by the engine's writer thread, after the reply.
+        wait_for(lambda: "B1" in served.store.saved and served.store.saved["B1"].locked)
         assert client.unlock("B1").state is BoothState.IDLE
         assert client.sync_deposit("B2").credit_left_minor is None
         served.store.take_deposit("B2", 500, served.engine.clock.now())  # at the till
