@@ -70,7 +70,13 @@ def _trunk(text: str) -> str:
         # the value is not echoed: it may carry the trunk password
         raise InvalidInput("--sip-trunk: expected sip:USER:PASSWORD@HOST:PORT (the value "
                            "given is not shown because it may contain the password)")
-    _parsed("--sip-trunk", "sip_trunk", parts["scheme_user"] + parts["rest"])
+    try:
+        Settings.setting("sip_trunk").parse(parts["scheme_user"] + parts["rest"])
+    except InvalidInput:
+        masked = parts["scheme_user"] + (":***" if parts["password"] else "") + parts["rest"]
+        raise InvalidInput(
+            f"--sip-trunk: expected sip:USER:PASSWORD@HOST:PORT, not {masked!r}"
+        ) from None
     return text.strip()
 
 

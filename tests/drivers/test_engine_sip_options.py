@@ -28,6 +28,7 @@ from drivers.sip import SipDriver
 from drivers.sip.config import DEFAULT_BLOCKED_USER_AGENTS, AbuseLimits, Trunk, parse_listen
 from drivers.sip_cli import check_sip_arguments, sip_options
 from tests.callshop_pos.support import ADMIN_PASSWORD, SeededShop, make_shop
+from tests.drivers.engine_support import run_engine
 
 PASSWORD = "s3cr3t-Trunk!"
 
@@ -90,7 +91,7 @@ def test_switches_can_be_turned_off_and_the_blocklist_emptied() -> None:
         (("--sip-listen", "0.0.0.0:65536"), "--sip-listen: .*port 0-65535"),
         (("--sip-listen", "0.0.0.0:50x"), "--sip-listen: .*port"),
         (("--sip-trunk", "carrier.example"), "--sip-trunk: expected sip:USER:PASSWORD@HOST"),
-        (("--sip-trunk", "sip:shop42@"), "--sip-trunk: expected sip:USER@HOST"),
+        (("--sip-trunk", "sip:shop42@"), "--sip-trunk: expected .*not 'sip:shop42@'"),
         (("--sip-trunk", "sip:shop42:pw@carrier:99999"), "--sip-trunk: expected"),
         (("--sip-trunk", "http://shop42:pw@carrier"), "--sip-trunk: expected"),
         (("--sip-register-trunk", "30"), "--sip-register-trunk: must be at least 60"),
@@ -138,6 +139,16 @@ def test_the_engine_refuses_bad_or_misplaced_sip_options_before_opening_anything
         with pytest.raises(InvalidInput, match=message):
             engine_cli.run_engine(args)
     assert not db.exists()
+
+
+def test_the_engine_process_exits_with_the_reason(tmp_path: Path) -> None:
+    result = run_engine("--driver", "sip", "--sip-trunk", f"sip:shop42:{PASSWORD}@",
+                        db=f"sqlite:///{tmp_path / 'none.db'}")
+    assert result.returncode == 1
+    assert ("error: --sip-trunk: expected sip:USER:PASSWORD@HOST:PORT, not 'sip:shop42:***@'"
+            in result.stderr)
+    assert PASSWORD not in result.stderr + result.stdout
+    assert not (tmp_path / "none.db").exists()
 
 
 # --- the settings ----------------------------------------------------------------------
