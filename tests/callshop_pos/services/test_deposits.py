@@ -33,6 +33,7 @@ from callshop_pos.services.shifts import (
 )
 from callshop_pos.services.verify import verify
 from tests.callshop_pos.services.till_support import record_call
+from tests.callshop_pos.support import SeededShop
 
 
 @pytest.fixture
@@ -317,3 +318,21 @@ def test_printed_z_report_and_cli_json_list_the_deposits(prepaid: Shop, operator
     assert data["shift"]["expected_cash"] == "4.00"
     assert [(d["booth"], d["amount"], d["used"], d["returned"], d["status"])
             for d in data["deposits"]] == [("P1", "10.00", "4.00", "6.00", "settled")]
+
+
+@pytest.mark.postgres
+def test_deposits_on_postgresql(pg_seeded: SeededShop) -> None:
+    shop, admin, olga = pg_seeded
+    booths.add_booth(shop, admin, "P1", billing="prepaid", default_deposit_minor=1000)
+    open_shift(shop, olga, 0)
+    take_deposit(shop, olga, "P1", 600)
+    take_deposit(shop, olga, "P1", 400)
+    record_call(shop, 300, booth="P1")
+    balance = deposit_balance(shop, "P1")
+    assert balance is not None and balance.balance_minor == 700
+    with pytest.raises(InvalidInput, match="deposit still open"):
+        close_shift(shop, olga, 0)
+    assert settle_deposit(shop, olga, "P1").returned_cash_minor == 700
+    z = close_shift(shop, olga, 300)
+    assert z.summary.discrepancy_minor == 0 and len(z.deposits) == 1
+    assert verify(shop).ok
