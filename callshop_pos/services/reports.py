@@ -249,24 +249,33 @@ class DepositCash:
 
 
 def deposit_cash(session: Session, shift_id: int) -> DepositCash:
-    """Deposits taken and handed back in the shift, calls paid from them, open ones."""
+    """Deposits taken and handed back in the shift, calls paid from them, open ones.
 
-    def moved(kind: MovementKind) -> int:
-        return sum_of(
-            session,
-            DepositMovement.total_minor,
-            DepositMovement.shift_id == shift_id,
-            DepositMovement.kind == kind.value,
+    One query for a shift without deposits (most shifts of a period list)."""
+    is_open = BoothDeposit.status == DepositStatus.OPEN.value
+    count, open_count = session.execute(
+        select(func.count(BoothDeposit.id), func.count(case((is_open, 1)))).where(
+            BoothDeposit.shift_id == shift_id
+        )
+    ).one()
+    if not count:
+        return DepositCash(taken=0, returned=0, paid=0, open=0)
+
+    def total_of(kind: MovementKind) -> ColumnElement[int]:
+        return func.coalesce(
+            func.sum(case((DepositMovement.kind == kind.value, DepositMovement.total_minor),
+                          else_=0)),
+            0,
         )
 
-    open_count = session.scalar(
-        select(func.count(BoothDeposit.id)).where(
-            BoothDeposit.shift_id == shift_id, BoothDeposit.status == DepositStatus.OPEN.value
+    taken, returned = session.execute(
+        select(total_of(MovementKind.TAKEN), total_of(MovementKind.RETURNED)).where(
+            DepositMovement.shift_id == shift_id
         )
-    )
+    ).one()
     return DepositCash(
-        taken=moved(MovementKind.TAKEN),
-        returned=moved(MovementKind.RETURNED),
+        taken=int(taken or 0),
+        returned=int(returned or 0),
         paid=sum_of(
             session,
             Payment.total_minor,
