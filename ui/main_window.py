@@ -468,6 +468,10 @@ class MainWindow(QMainWindow):
         booth = self.grid.current_booth
         if booth is None:
             return
+        if self.till.deposit_balance(booth) is not None:
+            # Its calls are paid from the deposit: settling is paying this booth.
+            self._deposit_command("settle", self.grid.tile(booth).snapshot)
+            return
         calls = [c for c in self.calls.model.calls()
                  if c.booth == booth and c.status == "unserved"]
         if not calls:
