@@ -48,7 +48,11 @@ ENGINE_HEARTBEAT = "engine"
 
 @dataclass(frozen=True, slots=True)
 class CallView:
-    """A call as the till and the reports show it (money in minor units)."""
+    """A call as the till and the reports show it (money in minor units).
+
+    It deliberately has no wholesale cost: the till's views go to operators, who never
+    see what a call cost the shop (that is in the owner's reports, admin only).
+    """
 
     id: int
     call_ref: str
@@ -64,7 +68,6 @@ class CallView:
     duration_s: int
     billable_s: int
     price_minor: int | None
-    wholesale_micro_usd: int | None
     offpeak: bool
     end_reason: str | None
     end_side: str | None
@@ -98,7 +101,6 @@ def call_view(call: Call) -> CallView:
         duration_s=call.duration_s,
         billable_s=call.billable_s,
         price_minor=call.price_minor,
-        wholesale_micro_usd=call.wholesale_micro_usd,
         offpeak=call.offpeak,
         end_reason=call.end_reason,
         end_side=call.end_side,

@@ -46,7 +46,6 @@ def call(call_id: int, booth: str = "Booth 1", **changes: Any) -> CallView:
         duration_s=95,
         billable_s=120,
         price_minor=60,
-        wholesale_micro_usd=20000,
         offpeak=False,
         end_reason="normal",
         end_side="booth",

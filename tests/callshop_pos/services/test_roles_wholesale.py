@@ -70,3 +70,49 @@ def test_an_operators_low_balance_flag_carries_no_amounts(
 def test_the_exported_file_has_the_wholesale_prices(stocked: Shop, admin: Actor) -> None:
     text = prices.export_price_list(stocked, admin)
     assert "wholesale_usd" in text.splitlines()[0] and "0.012" in text
+
+
+def _field_names(cls: type, seen: set[type] | None = None) -> set[str]:
+    """Every field name of a dataclass and of the dataclasses it holds (recursively)."""
+    import dataclasses
+    import typing
+
+    seen = seen if seen is not None else set()
+    if cls in seen or not dataclasses.is_dataclass(cls):
+        return set()
+    seen.add(cls)
+    names: set[str] = set()
+    hints = typing.get_type_hints(cls)
+    for f in dataclasses.fields(cls):
+        names.add(f.name)
+        for inner in (hints[f.name], *typing.get_args(hints[f.name])):
+            for leaf in (inner, *typing.get_args(inner)):
+                if isinstance(leaf, type):
+                    names |= _field_names(leaf, seen)
+    return names
+
+
+def test_what_the_till_hands_operators_has_no_wholesale_cost_or_profit() -> None:
+    from callshop_pos.services.calls import CallView
+    from callshop_pos.services.payments import PaymentResult
+    from callshop_pos.services.shifts import ShiftDetail, ShiftList, ShiftReport
+
+    for cls in (CallView, PaymentResult, ShiftDetail, ShiftList, ShiftReport):
+        names = _field_names(cls)
+        assert names, cls
+        leaked = {n for n in names if any(w in n for w in ("wholesale", "profit", "cost"))}
+        assert not leaked, (cls.__name__, leaked)
+
+
+def test_an_operators_call_views_carry_no_wholesale_cost(
+    stocked: Shop, admin: Actor, operator: Actor
+) -> None:
+    from callshop_pos.services import shifts
+    from tests.callshop_pos.services.till_support import record_call
+
+    shifts.open_shift(stocked, operator, 0)
+    call_id = record_call(stocked, 100, wholesale_micro_usd=12_000)
+    [view] = shifts.shift_calls(stocked, operator)
+    assert view.id == call_id and not hasattr(view, "wholesale_micro_usd")
+    # the cost is still recorded, for the owner's side
+    assert ledger.balance(stocked, admin) == 50_000_000 - 12_000
