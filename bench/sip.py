@@ -4,10 +4,24 @@ Each of the 32 booths is one SIPp process (its own digest credentials, at most o
 call at a time, as an ATA port is); one SIPp process is the carrier (digest challenge,
 answer at once). Every call: INVITE → 401 → INVITE with digest → Dialing → AdmitCall →
 carrier INVITE → 401 → INVITE with digest → 200 → ACK → talk → BYE from the booth.
-The rate is raised step by step until the first failed call or billing error (a call
-whose Answered/HungUp pair is missing, not a normal booth hang-up, or whose billed
-time is off SIPp's talk time by more than 0.1 s). The CPU of this process (the driver
-plus a minimal engine stand-in; SIPp runs in other processes) is measured at 5 calls/s.
+The rate is raised step by step until the first failed call or billing error. The CPU of
+this process (the driver plus a minimal engine stand-in; SIPp runs in other processes)
+is measured at 5 calls/s.
+
+A billing error is a call that SIPp placed but the driver did not bill, billed with
+another outcome than a normal hang-up by the booth, that cannot be matched to one
+answered call in its booth's SIPp message log, or whose
+
+    |billed - actual talk| > 0.1 s     (--tolerance)
+
+where billed = HungUp.at - Answered.at as the driver reports it, and actual talk = the
+time between the booth's SIPp receiving the 200 OK to its INVITE and sending its BYE,
+from the time stamps of SIPp's own message trace (-trace_msg), per Call-ID. The driver
+gives the booth's leg a call_ref, not its Call-ID, so each billed call is matched to
+the SIPp call of the same booth whose 200 OK arrived closest to Answered.at (within
+1 s; both are this machine's wall clock). SIPp's nominal talk pause (TALK_MS) is kept
+as a second, informational comparison: with 33 SIPp processes on few cores, SIPp's BYE
+can leave well after its nominal pause, which is not a billing error of the till.
 
 Baseline, same run, same ramp: the 32 SIPp booths calling the SIPp carrier directly
 (the most this machine's SIPp setup can do without the till in between).
@@ -19,11 +33,13 @@ Baseline, same run, same ramp: the 32 SIPp booths calling the SIPp carrier direc
 from __future__ import annotations
 
 import argparse
+import bisect
 import os
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
@@ -55,8 +71,65 @@ REALM = "callshop"
 TRUNK_USER, TRUNK_PASSWORD = "bench", "bench-pw"
 TALK_MS = 100
 # A billing error: a call placed but not billed, billed with the wrong reason, or whose
-# billed time is off SIPp's talk time by more than this. The engine bills whole seconds.
+# billed time is off the talk time SIPp actually had (its 200 OK received -> its BYE
+# sent) by more than this. The engine bills whole seconds.
 BILLING_TOLERANCE_S = 0.1
+MATCH_WINDOW_S = 1.0  # a billed call's Answered.at vs its SIPp booth's 200 OK arrival
+TRACE_MARK = "-" * 47 + " "
+
+
+@dataclass
+class AtaCall:
+    """One call as the booth's SIPp saw it (wall-clock seconds since the epoch)."""
+
+    call_id: str
+    answered: float | None = None  # first 200 OK to the INVITE received
+    bye_sent: float | None = None  # first BYE sent
+
+    @property
+    def talk(self) -> float | None:
+        if self.answered is None or self.bye_sent is None:
+            return None
+        return self.bye_sent - self.answered
+
+
+def _header(lines: list[str], name: str) -> str:
+    prefix = name.lower() + ":"
+    for line in lines:
+        if line.lower().startswith(prefix):
+            return line[len(prefix):].strip()
+    return ""
+
+
+def read_message_trace(path: Path) -> list[AtaCall]:
+    """The answered calls in one SIPp -trace_msg file, in order of their 200 OK.
+
+    Each message there starts with a line of 47 dashes and SIPp's local wall-clock time
+    (``2026-11-26 14:09:11.540577``), then ``UDP message sent``/``received``."""
+    calls: dict[str, AtaCall] = {}
+    text = path.read_text(encoding="iso-8859-1") if path.exists() else ""
+    for block in text.split("\n" + TRACE_MARK):
+        lines = block.removeprefix(TRACE_MARK).splitlines()
+        if len(lines) < 4:
+            continue
+        try:
+            at = datetime.strptime(lines[0].strip(), "%Y-%m-%d %H:%M:%S.%f").timestamp()
+        except ValueError:
+            continue
+        sent = "message sent" in lines[1]
+        body = lines[3:]
+        call_id = _header(body, "Call-ID")
+        if not call_id:
+            continue
+        call = calls.setdefault(call_id, AtaCall(call_id))
+        start, cseq = body[0], _header(body, "CSeq").split()
+        if (not sent and start.startswith("SIP/2.0 200") and cseq[-1:] == ["INVITE"]
+                and call.answered is None):
+            call.answered = at
+        elif sent and start.startswith("BYE ") and call.bye_sent is None:
+            call.bye_sent = at
+    return sorted((c for c in calls.values() if c.answered is not None),
+                  key=lambda c: c.answered or 0.0)
 DEFAULT_RATES = (5, 10, 20, 30, 40, 50, 60, 70, 80, 100, 130, 160, 200)
 
 
@@ -68,9 +141,9 @@ class BillingCheck:
         self.lock = threading.Lock()
         self.answered: dict[str, Answered] = {}
         self.errors: list[str] = []
-        self.billed = 0
         self.dialed: list[float] = []
-        self.deviations: list[float] = []
+        # booth -> (Answered.at, billed seconds, call_ref) of its normally ended calls
+        self.billed: dict[str, list[tuple[float, float, str]]] = {}
 
     def sink(self, event: DriverEvent) -> None:
         if isinstance(event, Dialing) and self.driver is not None:
@@ -88,22 +161,69 @@ class BillingCheck:
                 elif (event.reason, event.side) != (HangupReason.NORMAL, HangupSide.BOOTH):
                     self.errors.append(f"{event.call_ref}: {event.reason}/{event.side}")
                 else:
-                    talk = (event.at - ans.at).total_seconds()
-                    deviation = abs(talk - TALK_MS / 1000)
-                    self.deviations.append(deviation)
-                    if deviation > BILLING_TOLERANCE_S:
-                        self.errors.append(f"{event.call_ref}: billed {talk:.3f} s")
-                    self.billed += 1
+                    billed = (event.at - ans.at).total_seconds()
+                    self.billed.setdefault(event.booth, []).append(
+                        (ans.at.timestamp(), billed, event.call_ref or ""))
 
-    def take(self) -> tuple[int, list[str], float, list[float]]:
-        """Billed calls, billing errors, the call-attempt rate the driver saw, and each
-        call's |billed - talk| in seconds."""
+    def take(self, traces: dict[str, list[AtaCall]]) -> Judged:
+        """Judge this step's billed calls against the booths' SIPp traces (booth ->
+        its answered calls) and start afresh."""
         with self.lock:
             billed, errors, dialed = self.billed, self.errors, sorted(self.dialed)
-            deviations = sorted(self.deviations)
-            self.billed, self.errors, self.dialed, self.deviations = 0, [], [], []
+            self.billed, self.errors, self.dialed = {}, [], []
         span = dialed[-1] - dialed[0] if len(dialed) > 1 else 0.0
-        return billed, errors, (len(dialed) - 1) / span if span > 0 else 0.0, deviations
+        judged = Judged(errors=errors,
+                        achieved=(len(dialed) - 1) / span if span > 0 else 0.0)
+        for booth, calls in sorted(billed.items()):
+            ata = traces.get(booth, [])
+            starts = [c.answered or 0.0 for c in ata]
+            used: set[int] = set()
+            for answered_at, seconds, ref in calls:
+                judged.billed += 1
+                judged.nominal.append(abs(seconds - TALK_MS / 1000))
+                if abs(seconds - TALK_MS / 1000) > BILLING_TOLERANCE_S:
+                    judged.nominal_errors += 1
+                i = bisect.bisect_left(starts, answered_at)
+                near = [j for j in (i - 1, i) if 0 <= j < len(ata) and j not in used
+                        and abs(starts[j] - answered_at) <= MATCH_WINDOW_S]
+                if not near:
+                    errors.append(f"{ref}: billed {seconds:.3f} s, no SIPp call of {booth} "
+                                  f"answered within {MATCH_WINDOW_S:g} s")
+                    continue
+                j = min(near, key=lambda k: abs(starts[k] - answered_at))
+                used.add(j)
+                talk = ata[j].talk
+                if talk is None:
+                    errors.append(f"{ref} ({ata[j].call_id}): billed {seconds:.3f} s, "
+                                  f"SIPp sent no BYE")
+                    continue
+                judged.talks.append(talk)
+                judged.deviations.append(abs(seconds - talk))
+                if abs(seconds - talk) > BILLING_TOLERANCE_S:
+                    errors.append(f"{ref} ({ata[j].call_id}): billed {seconds:.3f} s, "
+                                  f"SIPp talked {talk:.3f} s")
+        for values in (judged.deviations, judged.nominal, judged.talks):
+            values.sort()
+        return judged
+
+
+def quantile_ms(values: list[float], q: float) -> float:
+    """The q-quantile of sorted ``values`` (seconds), in milliseconds."""
+    return 1000 * values[min(len(values) - 1, int(q * len(values)))] if values else 0.0
+
+
+@dataclass
+class Judged:
+    """One step's billing: errors, and per call |billed - actual talk|, |billed -
+    nominal pause| and the actual talk (SIPp's 200 OK received -> BYE sent), seconds."""
+
+    errors: list[str]
+    achieved: float
+    billed: int = 0
+    nominal_errors: int = 0
+    deviations: list[float] = field(default_factory=list)
+    nominal: list[float] = field(default_factory=list)
+    talks: list[float] = field(default_factory=list)
 
 
 @dataclass
@@ -115,11 +235,7 @@ class Step:
     errors: list[str]
     cpu_share: float
     achieved: float
-    deviations: list[float]
-
-    def deviation_ms(self, q: float) -> float:
-        d = self.deviations
-        return 1000 * d[min(len(d) - 1, int(q * len(d)))] if d else 0.0
+    judged: Judged | None
 
     @property
     def ok(self) -> bool:
@@ -142,10 +258,17 @@ def run_step(workdir: Path, target: tuple[str, int], credentials: list[tuple[str
     scenario = sipp.render("ata_call.xml", workdir, talk_ms=TALK_MS)
     cpu0, wall0 = time.process_time(), time.monotonic()
     runs = []
-    for user, password in credentials:  # staggered, so the booths' calls interleave evenly
+    traces: dict[str, Path] = {}
+    for n, (user, password) in enumerate(credentials, start=1):
+        # staggered, so the booths' calls interleave evenly; every step traces its
+        # messages (the baseline too, so both carry the same SIPp overhead)
+        trace = workdir / f"messages-{rate:g}-{n}.log"
+        trace.unlink(missing_ok=True)
+        traces[f"Booth {n}"] = trace
         runs.append(sipp.start(scenario, workdir, remote=target,
                                args=("-s", "4930123456", "-au", user, "-ap", password,
-                                     "-r", "1", "-rp", str(period_ms), "-l", "1"),
+                                     "-r", "1", "-rp", str(period_ms), "-l", "1",
+                                     "-trace_msg", "-message_file", str(trace)),
                                calls=per_booth, timeout_s=int(seconds * 4 + 60)))
         time.sleep(1 / rate)
     failed = 0
@@ -157,15 +280,18 @@ def run_step(workdir: Path, target: tuple[str, int], credentials: list[tuple[str
     cpu = time.process_time() - cpu0
     attempted = per_booth * len(credentials)
     time.sleep(0.3)  # the last HungUp events
-    deviations: list[float] = []
+    judged: Judged | None = None
     if check is not None:
-        billed, errors, achieved, deviations = check.take()
+        judged = check.take({booth: read_message_trace(path) for booth, path in traces.items()})
+        billed, errors, achieved = judged.billed, judged.errors, judged.achieved
         if billed != attempted:
             errors.append(f"{attempted} calls placed, {billed} billed")
     else:
         billed, errors, achieved = attempted, [], attempted / wall
+    for path in traces.values():
+        path.unlink(missing_ok=True)
     return Step(rate, attempted, failed, billed, errors,
-                cpu / wall if check is not None else 0.0, achieved, deviations)
+                cpu / wall if check is not None else 0.0, achieved, judged)
 
 
 def ramp(label: str, workdir: Path, target: tuple[str, int],
@@ -177,12 +303,24 @@ def ramp(label: str, workdir: Path, target: tuple[str, int],
         step = run_step(workdir, target, credentials, rate, seconds, check)
         steps.append(step)
         status = "ok" if step.ok else "FAIL"
-        extra = (f", CPU {100 * step.cpu_share:.1f} % of one core, |billed-talk| p50 "
-                 f"{step.deviation_ms(0.5):.0f} ms p99 {step.deviation_ms(0.99):.0f} ms max "
-                 f"{step.deviation_ms(1.0):.0f} ms" if check else "")
+        extra, detail = "", ""
+        if (j := step.judged) is not None:
+            extra = f", CPU {100 * step.cpu_share:.1f} % of one core"
+            detail = (f"      |billed-actual talk| p50 {quantile_ms(j.deviations, 0.5):.0f} ms"
+                      f" p99 {quantile_ms(j.deviations, 0.99):.0f} ms"
+                      f" max {quantile_ms(j.deviations, 1.0):.0f} ms;"
+                      f" SIPp actual talk p50 {quantile_ms(j.talks, 0.5):.0f} ms"
+                      f" max {quantile_ms(j.talks, 1.0):.0f} ms"
+                      f"\n      nominal (old) |billed-{TALK_MS} ms| p50"
+                      f" {quantile_ms(j.nominal, 0.5):.0f} ms"
+                      f" p99 {quantile_ms(j.nominal, 0.99):.0f} ms"
+                      f" max {quantile_ms(j.nominal, 1.0):.0f} ms,"
+                      f" {j.nominal_errors} over {1000 * BILLING_TOLERANCE_S:.0f} ms")
         print(f"  {label}: {rate:5.0f} calls/s target, {step.achieved:6.1f} seen, "
               f"{step.attempted} calls, {step.failed} SIPp booths with failures, "
               f"{len(step.errors)} billing errors{extra}: {status}", flush=True)
+        if detail:
+            print(detail, flush=True)
         for error in step.errors[:5]:
             print(f"      {error}")
         if not step.ok:
