@@ -6,8 +6,9 @@ normal tool). Run it, then ``python tools/update_translations.py``.
 from __future__ import annotations
 
 import sys
-import xml.etree.ElementTree as ET
 from pathlib import Path
+
+from i18n_bg_seed import fill  # the same filling, for the admin catalogue
 
 # ruff: noqa: E501 - translation pairs read best on one line
 
@@ -113,23 +114,7 @@ BG = {
 
 
 def main() -> int:
-    tree = ET.parse(TS)
-    missing = []
-    for message in tree.getroot().iter("message"):
-        source = message.findtext("source") or ""
-        translation = message.find("translation")
-        assert translation is not None
-        if translation.text and translation.get("type") != "unfinished":
-            continue
-        if source in BG:
-            translation.text = BG[source]
-            translation.attrib.pop("type", None)
-        else:
-            missing.append(source)
-    tree.write(TS, encoding="utf-8", xml_declaration=True)
-    for source in missing:
-        print(f"no translation: {source!r}", file=sys.stderr)
-    return 1 if missing else 0
+    return fill(TS, BG)
 
 
 if __name__ == "__main__":

@@ -227,8 +227,9 @@ BG = {
 }
 
 
-def main() -> int:
-    tree = ET.parse(TS)
+def fill(ts: Path, table: dict[str, str]) -> int:
+    """Fill the unfinished translations of ``ts`` from ``table``; 1 if any is missing."""
+    tree = ET.parse(ts)
     missing = []
     for message in tree.getroot().iter("message"):
         source = message.findtext("source") or ""
@@ -236,15 +237,19 @@ def main() -> int:
         assert translation is not None
         if translation.text and translation.get("type") != "unfinished":
             continue
-        if source in BG:
-            translation.text = BG[source]
+        if source in table:
+            translation.text = table[source]
             translation.attrib.pop("type", None)
         else:
             missing.append(source)
-    tree.write(TS, encoding="utf-8", xml_declaration=True)
+    tree.write(ts, encoding="utf-8", xml_declaration=True)
     for source in missing:
         print(f"no translation: {source!r}", file=sys.stderr)
     return 1 if missing else 0
+
+
+def main() -> int:
+    return fill(TS, BG)
 
 
 if __name__ == "__main__":
