@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import gc
 import os
 import sys
 import threading
@@ -56,6 +57,7 @@ from callshop_pos.lines.port import (  # noqa: E402
     HangupSide,
     HungUp,
 )
+from drivers.engine_cli import freeze_startup_heap, tune_for_latency  # noqa: E402
 from drivers.sip import (  # noqa: E402
     AbuseLimits,
     BoothAccount,
@@ -207,6 +209,38 @@ class BillingCheck:
         return judged
 
 
+class GcPauses:
+    """Garbage-collection pauses in this process (they hold every thread, the SIP
+    driver's included): how many, how many full (oldest generation), the longest."""
+
+    def __init__(self) -> None:
+        self._started = 0.0
+        self._count = self._full = 0
+        self._longest = 0.0
+
+    def start(self) -> None:
+        gc.callbacks.append(self._callback)
+
+    def stop(self) -> None:
+        if self._callback in gc.callbacks:
+            gc.callbacks.remove(self._callback)
+
+    def take(self) -> tuple[int, int, float]:
+        """(collections, full collections, longest pause in s) since the last take."""
+        figures = (self._count, self._full, self._longest)
+        self._count = self._full = 0
+        self._longest = 0.0
+        return figures
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+            return
+        self._count += 1
+        self._full += info["generation"] == 2
+        self._longest = max(self._longest, time.perf_counter() - self._started)
+
+
 def quantile_ms(values: list[float], q: float) -> float:
     """The q-quantile of sorted ``values`` (seconds), in milliseconds."""
     return 1000 * values[min(len(values) - 1, int(q * len(values)))] if values else 0.0
@@ -296,10 +330,12 @@ def run_step(workdir: Path, target: tuple[str, int], credentials: list[tuple[str
 
 def ramp(label: str, workdir: Path, target: tuple[str, int],
          credentials: list[tuple[str, str]], rates: list[float], seconds: float,
-         check: BillingCheck | None) -> tuple[float, list[Step]]:
+         check: BillingCheck | None, pauses: GcPauses | None) -> tuple[float, list[Step]]:
     best = 0.0
     steps: list[Step] = []
     for rate in rates:
+        if pauses is not None:
+            pauses.take()
         step = run_step(workdir, target, credentials, rate, seconds, check)
         steps.append(step)
         status = "ok" if step.ok else "FAIL"
@@ -319,6 +355,10 @@ def ramp(label: str, workdir: Path, target: tuple[str, int],
         print(f"  {label}: {rate:5.0f} calls/s target, {step.achieved:6.1f} seen, "
               f"{step.attempted} calls, {step.failed} SIPp booths with failures, "
               f"{len(step.errors)} billing errors{extra}: {status}", flush=True)
+        if pauses is not None:
+            count, full, longest = pauses.take()
+            detail += (f"\n      garbage collections in the driver's process: {count}"
+                       f" ({full} full), longest pause {1000 * longest:.0f} ms")
         if detail:
             print(detail, flush=True)
         for error in step.errors[:5]:
@@ -339,8 +379,7 @@ def main() -> None:
                         help="billing error threshold, seconds (default 0.1)")
     args = parser.parse_args()
     globals()["BILLING_TOLERANCE_S"] = args.tolerance
-    # as `callshop-pos engine` does in production (drivers/engine_cli.tune_for_latency)
-    sys.setswitchinterval(0.001)
+    tune_for_latency()  # as `callshop-pos engine` does in production
     rates = [float(r) for r in args.rates.split(",")]
     sipp.require_sipp = lambda: sipp.SIPP or sys.exit("sipp (sip-tester) is not installed")
     credentials = [(f"booth{i}", f"pw-{i}") for i in range(1, BOOTHS + 1)]
@@ -362,15 +401,19 @@ def main() -> None:
                 abuse=AbuseLimits(max_requests=10**7, max_auth_failures=10**7),
             )
             check = BillingCheck()
+            pauses = GcPauses()
             driver = SipDriver(config)
             check.driver = driver
             driver.start(check.sink)
             assert driver.address is not None
+            freeze_startup_heap()  # as `callshop-pos engine` does once it serves
+            pauses.start()
             try:
                 print("through the till's SIP driver:")
                 results["driver"] = ramp("driver", workdir, driver.address, credentials,
-                                         rates, args.seconds, check)
+                                         rates, args.seconds, check, pauses)
             finally:
+                pauses.stop()
                 driver.stop()
             carrier.stop()
             if not args.skip_baseline:
@@ -379,7 +422,7 @@ def main() -> None:
                                      local_port=trunk_port, calls=10**7, timeout_s=3600)
                 trunk_creds = [(TRUNK_USER, TRUNK_PASSWORD)] * BOOTHS
                 results["baseline"] = ramp("baseline", workdir, ("127.0.0.1", trunk_port),
-                                           trunk_creds, rates, args.seconds, None)
+                                           trunk_creds, rates, args.seconds, None, None)
         finally:
             carrier.stop()
     best, steps = results["driver"]

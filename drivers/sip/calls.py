@@ -27,9 +27,18 @@ from drivers.sip.abuse import Refusal, RefusalLog
 from drivers.sip.config import Trunk
 from drivers.sip.sippy_adapter import SippyStack
 
-__all__ = ["BoothCall", "CallOwner", "reason_for_status"]
+__all__ = ["DIALOG_LINGER_S", "BoothCall", "CallOwner", "reason_for_status"]
 
 log = logging.getLogger("drivers.sip")
+
+# How long an ended leg stays in memory to answer a BYE that crossed ours (sippy's
+# default is 32 s). Retransmissions of requests we already answered are replayed from
+# the transaction manager's cache, and a late INVITE answer after our CANCEL is handled
+# by sippy's Cancelling state (300 s); a BYE for a dialog that is gone gets 481. Kept
+# short because every lingering call is ~130 live Python objects that each full garbage
+# collection walks while holding the interpreter lock: 32 s of them at 50 calls/s made
+# 115–170 ms pauses that held back the relayed 200 OK (docs/sip.md, "Timing").
+DIALOG_LINGER_S = 4.0
 
 
 class CallOwner(Protocol):
@@ -90,6 +99,7 @@ class BoothCall:
             dead_cbs=(self._dead,),
         )
         self.ua_a.local_ua = owner.user_agent
+        self.ua_a.godead_timeout = DIALOG_LINGER_S
         self.ua_o: Any = None
         self._try_event: Any = None
         self._admission_timer: Any = None
@@ -144,6 +154,7 @@ class BoothCall:
             expire_time=self.owner.ring_timeout_s,
         )
         ua_o.local_ua = self.owner.user_agent
+        ua_o.godead_timeout = DIALOG_LINGER_S
         sippy_credit_expires = ua_o.credit_expires
 
         def credit_expires(rtime: Any) -> None:

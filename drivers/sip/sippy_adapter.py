@@ -26,6 +26,12 @@ Quirks handled here (see docs/sip.md for the long story):
   wildcard we let sippy pick the per-peer local address (its ``MyAddress`` mode).
 * sippy prints and logs every message through ``global_config['_sip_logger']`` → a
   logger object that forwards to :mod:`logging` at DEBUG only when enabled.
+* sippy's receiver thread stamps a datagram (``rtime``) after ``recvfrom`` returns *and*
+  the thread has the interpreter lock back; while another thread holds the lock (a
+  full garbage collection took 115–170 ms at 50–60 calls/s) datagrams wait in the
+  socket and get a late stamp — a BYE stamped late bills time that was not talked →
+  our receiver reads the kernel's arrival time (``SO_TIMESTAMPNS``) with each datagram
+  and back-dates ``rtime`` to it (:func:`arrival_age_s`).
 """
 
 from __future__ import annotations
@@ -33,7 +39,11 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
+import socket
+import struct
+import sys
 import threading
+import time
 import types
 import warnings
 from collections.abc import Callable
@@ -50,6 +60,17 @@ wire_log = logging.getLogger("drivers.sip.wire")
 _ED2_OWNER = threading.Lock()
 _PATCHED = False
 _LOOP_HZ = 100.0  # sippy's default tick rate
+
+# Kernel receive time stamps (struct timespec, CLOCK_REALTIME) on every datagram. Python
+# does not export the constant; 35 is SO_TIMESTAMPNS (= SCM_TIMESTAMPNS) on Linux.
+SO_TIMESTAMPNS: int | None = getattr(
+    socket, "SO_TIMESTAMPNS", 35 if sys.platform.startswith("linux") else None
+)
+_TIMESPEC = struct.Struct("@ll")
+_ANCILLARY_BYTES = socket.CMSG_SPACE(_TIMESPEC.size)
+# A kernel stamp further in the past than this (or in the future) means the wall clock
+# was stepped between the stamp and our reading it: fall back to "now".
+_MAX_PLAUSIBLE_AGE_S = 30.0
 
 RequestHandler = Callable[[Any, Any], Any]  # (SipRequest, SipTransaction) -> rval
 Screen = Callable[[bytes, tuple[str, int]], bool]  # False = drop the datagram
@@ -197,10 +218,14 @@ class SippyStack:
         return self.api.MonoTime()
 
     def age_s(self, rtime: Any) -> float:
-        """Seconds between the sippy time stamp ``rtime`` and now (>= 0)."""
+        """Seconds between the sippy time stamp ``rtime`` and now (>= 0).
+
+        ``time.monotonic`` reads the same clock as sippy's ``MonoTime`` (CLOCK_MONOTONIC)
+        without the ctypes call that releases the interpreter lock, so the caller's
+        next reading of its wall clock follows without another thread in between."""
         if rtime is None:
             return 0.0
-        return max(0.0, float(self.api.MonoTime() - rtime))
+        return max(0.0, time.monotonic() - float(rtime.monot))
 
     def repeat(self, fn: Callable[[], None], interval_s: float) -> Any:
         """A periodic timer; returns an object with ``cancel()``."""
@@ -319,16 +344,16 @@ class SippyStack:
         )
 
     def _bind(self) -> None:
-        import socket
-
         from sippy.SipConf import SipConf
-        from sippy.Udp_server import Udp_server, Udp_server_opts
+        from sippy.Udp_server import AsyncSender, Udp_server, Udp_server_opts
+
+        stamping_receiver = _stamping_receiver_class()
 
         stack = self
 
         class _Opts(Udp_server_opts):  # type: ignore[misc]
             flags = socket.SO_REUSEADDR  # no SO_REUSEPORT: a second till must fail to bind
-            nworkers = 1
+            nworkers = 0  # _SafeUdpServer starts its own sender and (stamping) receiver
 
             def getSockOpts(self) -> list[tuple[int, int, int]]:
                 # a deeper receive queue rides out bursts (re-registration storms, floods)
@@ -338,10 +363,14 @@ class SippyStack:
             def __init__(self, global_config: Any, uopts: Any) -> None:
                 try:
                     super().__init__(global_config, uopts)
+                    if SO_TIMESTAMPNS is not None:
+                        self.skt.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
                 except BaseException:
                     if self.skt is not None:  # sippy leaves it open when bind() fails
                         self.skt.close()
                     raise
+                self.asenders.append(AsyncSender(self))
+                self.areceivers.append(stamping_receiver(self, stack._ed2))
 
             def send_to(self, data: Any, address: Any, delayed: bool = False) -> None:
                 if not _sendable(address):
@@ -474,6 +503,68 @@ def _close_route_probes(l4r: Any) -> None:
                 probe.close()
 
     l4r.getServer = get_server
+
+
+def arrival_age_s(ancdata: list[tuple[int, int, bytes]], now_realtime: float) -> float:
+    """How long ago the kernel received a datagram, from ``recvmsg``'s ancillary data
+    (the ``SO_TIMESTAMPNS`` stamp) and the wall clock read right after; 0.0 when there is
+    no stamp or it is implausible (the wall clock was stepped in between)."""
+    for level, kind, data in ancdata:
+        if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(data) >= _TIMESPEC.size:
+            seconds, nanoseconds = _TIMESPEC.unpack_from(data)
+            age = now_realtime - (seconds + nanoseconds * 1e-9)
+            return age if 0.0 <= age < _MAX_PLAUSIBLE_AGE_S else 0.0
+    return 0.0
+
+
+def _stamping_receiver_class() -> Any:
+    """sippy's receiver thread, reading each datagram with its kernel arrival time.
+
+    Built on first use: sippy is imported only inside the SIP thread."""
+    from errno import EBADF, ECONNRESET, EINTR, ENOTCONN, ESHUTDOWN
+
+    from sippy.Network_server import Remote_address
+    from sippy.Time.MonoTime import MonoTime
+    from sippy.Udp_server import AsyncReceiver
+
+    class StampingReceiver(AsyncReceiver):  # type: ignore[misc]
+        userv: Any = None
+
+        def __init__(self, userv: Any, ed2: Any) -> None:
+            self.ed2 = ed2
+            super().__init__(userv)  # starts the thread
+
+        def run(self) -> None:
+            userv = self.userv
+            empty_left = 100
+            while True:
+                try:
+                    data, ancdata, _flags, address = userv.skt.recvmsg(8192, _ANCILLARY_BYTES)
+                    # both clocks first, before anything that could let another thread in
+                    monotonic, realtime = time.monotonic(), time.time()
+                except OSError as why:
+                    if why.errno in (ECONNRESET, ENOTCONN, ESHUTDOWN, EBADF):
+                        break
+                    if why.errno == EINTR:
+                        continue
+                    log.exception("SIP receiver: unexpected socket error")
+                    continue
+                if not data and address is None:
+                    # sippy's way of noticing the socket was shut down under it (an
+                    # open socket may also return an empty read now and then)
+                    empty_left -= 1
+                    if empty_left == 0:
+                        break
+                    continue
+                empty_left = 100
+                rtime = MonoTime(monot=monotonic - arrival_age_s(ancdata, realtime))
+                if userv.uopts.family == socket.AF_INET6:
+                    address = (f"[{address[0]}]", address[1])
+                self.ed2.callFromThread(userv.handle_read, data,
+                                        Remote_address(address, userv.transport), rtime)
+            self.userv = None
+
+    return StampingReceiver
 
 
 def _sendable(address: Any) -> bool:

@@ -1,0 +1,141 @@
+"""Billing-grade time stamps: a datagram is stamped when the kernel received it, not when
+a (possibly stalled) Python thread got round to it; ended calls leave memory quickly."""
+
+from __future__ import annotations
+
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from callshop_pos.lines.port import HungUp
+from drivers.sip.calls import DIALOG_LINGER_S
+from drivers.sip.sippy_adapter import SO_TIMESTAMPNS, SippyStack, arrival_age_s
+from tests.drivers.sip.test_calls import booth_call, carrier, finish
+
+linux_only = pytest.mark.skipif(SO_TIMESTAMPNS is None, reason="kernel receive time stamps "
+                                "(SO_TIMESTAMPNS) are Linux-only")
+
+
+def _stamp(seconds: float) -> tuple[int, int, bytes]:
+    assert SO_TIMESTAMPNS is not None
+    whole = int(seconds)
+    nanoseconds = round((seconds - whole) * 1e9)
+    data = struct.pack("@ll", whole, nanoseconds)  # struct timespec
+    return (socket.SOL_SOCKET, SO_TIMESTAMPNS, data)
+
+
+@linux_only
+def test_arrival_age_is_read_from_the_kernel_stamp() -> None:
+    now = 1_790_000_000.25
+    assert arrival_age_s([_stamp(now - 0.125)], now) == pytest.approx(0.125, abs=1e-6)
+    assert arrival_age_s([], now) == 0.0  # no stamp: the datagram counts as just arrived
+    other = (socket.IPPROTO_IP, 8, b"\x00" * 16)
+    assert arrival_age_s([other, _stamp(now - 0.5)], now) == pytest.approx(0.5, abs=1e-6)
+    # a wall clock stepped between the stamp and our reading: not trusted
+    assert arrival_age_s([_stamp(now + 2.0)], now) == 0.0
+    assert arrival_age_s([_stamp(now - 3600.0)], now) == 0.0
+
+
+def _hold_the_interpreter(seconds: float) -> tuple[float, float]:
+    """Keep every other Python thread of this process from running for ``seconds``, as a
+    full garbage collection does: one long C loop that never releases the lock."""
+    n = 100_000
+    while True:
+        started = time.monotonic()
+        sum(range(n))
+        if time.monotonic() - started > 0.01:
+            break
+        n *= 2
+    per_item = (time.monotonic() - started) / n
+    started = time.monotonic()
+    sum(range(int(seconds / per_item)))
+    return started, time.monotonic()
+
+
+SENDER = """
+import socket, sys, time
+host, port, at = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+print("ready", flush=True)
+while time.monotonic() < at:
+    time.sleep(0.0005)
+s.sendto(sys.stdin.buffer.read(), (host, port))
+print(time.monotonic(), flush=True)
+"""
+
+OPTIONS = (
+    "OPTIONS sip:till@127.0.0.1 SIP/2.0\r\n"
+    "Via: SIP/2.0/UDP 127.0.0.1:5999;branch=z9hG4bK-stamp-1;rport\r\n"
+    "From: <sip:probe@127.0.0.1>;tag=probe1\r\n"
+    "To: <sip:till@127.0.0.1>\r\n"
+    "Call-ID: stamp-test-1@127.0.0.1\r\n"
+    "CSeq: 1 OPTIONS\r\n"
+    "Max-Forwards: 70\r\n"
+    "Content-Length: 0\r\n\r\n"
+)
+
+
+@linux_only
+def test_a_datagram_is_stamped_at_arrival_while_the_process_is_stalled() -> None:
+    seen: list[tuple[float, float]] = []  # (handled at, rtime), monotonic seconds
+    handled = threading.Event()
+
+    def on_request(req: Any, sip_t: Any) -> Any:
+        seen.append((time.monotonic(), float(req.rtime.monot)))
+        handled.set()
+        return (req.genResponse(200, "OK"), None, None)
+
+    stack = SippyStack("127.0.0.1", 0, "stamp-test", on_request=on_request,
+                       screen=lambda data, address: True, on_malformed=lambda *a: None)
+    host, port = stack.start(lambda: None)
+    try:
+        # Another process sends the request in the middle of a 0.4 s stall of this one
+        # (a thread of ours could not send while the stall holds the interpreter).
+        send_at = time.monotonic() + 1.0
+        sender = subprocess.Popen(
+            [sys.executable, "-c", SENDER, host, str(port), repr(send_at)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=False)
+        assert sender.stdin is not None and sender.stdout is not None
+        assert sender.stdout.readline().strip() == b"ready"
+        sender.stdin.write(OPTIONS.encode())
+        sender.stdin.close()
+        while time.monotonic() < send_at - 0.15:
+            time.sleep(0.005)
+        stall_start, stall_end = _hold_the_interpreter(0.4)
+        sent = float(sender.stdout.readline())
+        sender.stdout.close()
+        assert sender.wait(10) == 0
+        assert handled.wait(5), "the request was not handled"
+        handled_at, rtime = seen[0]
+        assert stall_start < sent < stall_end - 0.1, (stall_start, sent, stall_end)
+        assert handled_at - sent > 0.1  # it really waited for the stall...
+        assert abs(rtime - sent) < 0.02, (rtime - sent, stall_end - sent)  # ...stamped on time
+    finally:
+        stack.stop(lambda: None)
+
+
+def test_an_ended_call_leaves_memory_after_the_dialog_linger(
+    workdir: Path, trunk_port: int, start_driver: Callable[..., Any]
+) -> None:
+    # sippy keeps an ended leg 32 s by default; every lingering call is ~130 objects a
+    # full garbage collection has to walk (with every thread stopped).
+    driver, engine = start_driver()
+    trunk = carrier(workdir, trunk_port, ring_ms=50)
+    ata = booth_call(workdir, driver, talk_ms=200)
+    assert "booth hung up" in finish(ata)
+    finish(trunk)
+    hung = engine.wait_for(HungUp)
+    ended = time.monotonic()
+    call = driver._lingering and next(iter(driver._lingering))
+    assert call and call.ua_a.godead_timeout == call.ua_o.godead_timeout == DIALOG_LINGER_S
+    while driver._lingering and time.monotonic() - ended < DIALOG_LINGER_S + 5:
+        time.sleep(0.1)
+    assert not driver._lingering, f"{hung.call_ref} still held {time.monotonic() - ended:.1f} s"
