@@ -26,6 +26,9 @@ Quirks handled here (see docs/sip.md for the long story):
   wildcard we let sippy pick the per-peer local address (its ``MyAddress`` mode).
 * sippy prints and logs every message through ``global_config['_sip_logger']`` → a
   logger object that forwards to :mod:`logging` at DEBUG only when enabled.
+* every empty entry of the transaction manager's retransmission cache is its own
+  object, walked by every full garbage collection while it is cached (32-64 s) → one
+  shared empty marker (entries are never modified).
 * sippy's receiver thread stamps a datagram (``rtime``) after ``recvfrom`` returns *and*
   the thread has the interpreter lock back; while another thread holds the lock (a
   full garbage collection took 115–170 ms at 50–60 calls/s) datagrams wait in the
@@ -122,6 +125,21 @@ def _patch_sippy_once() -> None:
                 probe.close()
 
     local4remote.getServer = get_server_closing_probe
+
+    # The transaction manager caches what to replay for a retransmitted message (32-64
+    # s); half of its entries per call are empty markers ("seen, nothing to replay"),
+    # each a separate object that every full garbage collection walks. Entries are
+    # never modified after creation, so one shared empty marker does the same job.
+    import sippy.SipTransactionManager
+
+    tm_module = sippy.SipTransactionManager
+    retransmit_entry = tm_module.SipTMRetransmitO
+    empty_marker = retransmit_entry()
+
+    def cache_entry(*args: Any, **kwargs: Any) -> Any:
+        return retransmit_entry(*args, **kwargs) if args or kwargs else empty_marker
+
+    tm_module.SipTMRetransmitO = cache_entry
     _PATCHED = True
 
 

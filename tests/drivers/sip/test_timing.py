@@ -139,3 +139,19 @@ def test_an_ended_call_leaves_memory_after_the_dialog_linger(
     while driver._lingering and time.monotonic() - ended < DIALOG_LINGER_S + 5:
         time.sleep(0.1)
     assert not driver._lingering, f"{hung.call_ref} still held {time.monotonic() - ended:.1f} s"
+
+
+def test_empty_retransmission_cache_entries_share_one_object() -> None:
+    stack = SippyStack("127.0.0.1", 0, "cache-test", on_request=lambda req, t: None,
+                       screen=lambda data, address: True, on_malformed=lambda *a: None)
+    stack.start(lambda: None)
+    try:
+        import sippy.SipTransactionManager as tm_module
+
+        entry = tm_module.SipTMRetransmitO
+        assert entry() is entry()
+        assert entry().data is None
+        full = entry("server", b"SIP/2.0 200 OK", ("127.0.0.1", 5060), None, 0)
+        assert full is not entry() and full.data == b"SIP/2.0 200 OK"
+    finally:
+        stack.stop(lambda: None)
