@@ -319,6 +319,11 @@ class BoothCall:
         self.owner.call_ended(self)
 
     def _dead(self, ua: Any) -> None:
+        # sippy clears the dead leg's callbacks except these two, which point back at
+        # this call: drop them so the call and its legs are freed at once, by reference
+        # counting, instead of waiting as cyclic garbage for a full collection.
+        ua.ring_cbs = ()
+        vars(ua).pop("credit_expires", None)
         self._dead_legs += 1
         if self._dead_legs >= (2 if self.ua_o is not None else 1):
             self.owner.call_dead(self)
