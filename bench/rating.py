@@ -13,6 +13,9 @@ in whole seconds).
 It prints:
 * the import time of the 50,000-row CSV (``parse_price_list``), and the time to
   build the index and compile the rater's tariffs for it;
+* whether the rating kernel (``callshop_pos/rating/kernel.py``) runs compiled by mypyc
+  (the installed package) and, on a share of the calls, the same kernel run as plain
+  Python (what a machine without a C compiler gets);
 * fully rated calls per second through ``Rater.rate`` one call at a time and through
   its batch form ``Rater.rate_many`` (same results; normalise + longest-prefix
   lookup + off-peak band + billable seconds + price + wholesale cost, building the
@@ -36,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib.util
 import multiprocessing
 import os
 import pickle
@@ -63,6 +67,7 @@ from callshop_pos.rating import (
     parse_price_list,
     write_price_list,
 )
+from callshop_pos.rating import kernel as rating_kernel
 
 OFFPEAK = "Mon-Fri 20:00-08:00,Sat-Sun 00:00-24:00"
 TZ = ZoneInfo("Europe/Sofia")
@@ -196,6 +201,42 @@ def _worker(
     results.put((slot, _rate_all(rater, calls)))
 
 
+def _plain_python_kernel(rater: Rater, calls: list[tuple[str, datetime, int]]) -> Timing:
+    """The same kernel source run by the interpreter (no mypyc), over ``calls``."""
+    source = Path(rating_kernel.__file__).with_name("kernel.py")
+    spec = importlib.util.spec_from_file_location("bench_kernel_as_source", source)
+    assert spec is not None and spec.loader is not None
+    pure = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = pure
+    spec.loader.exec_module(pure)
+
+    def band(b: Any) -> Any:
+        return None if b is None else pure.Band(b.a2, b.b2, b.half, b.d2, b.rate)
+
+    table = {
+        code: pure.Tariffs(
+            t.entry,
+            t.code,
+            t.country,
+            t.wholesale2,
+            t.grace,
+            t.initial,
+            t.increment,
+            band(t.peak),
+            band(t.off),
+        )
+        for code, t in rater._table.items()
+    }
+    clock = pure.WeekClock(rater.tz, rater._clock.flags)
+    gc.disable()
+    try:
+        begin, begin_cpu = time.perf_counter(), time.process_time()
+        pure.rate_calls(calls, rater._rules, rater._separators, table, rater._probes, clock)
+        return (time.perf_counter() - begin, time.process_time() - begin_cpu)
+    finally:
+        gc.enable()
+
+
 def _sql_baseline(
     entries: list[PriceEntry],
     plan: NumberPlan,
@@ -299,6 +340,14 @@ def main() -> int:
 
     calls = generate_calls(imported, args.calls, rnd)
     n = len(calls)
+    print(
+        "rating kernel: "
+        + (
+            f"compiled by mypyc ({Path(rating_kernel.__file__).name})"
+            if rating_kernel.compiled()
+            else "plain Python (not compiled: no C compiler, or CALLSHOP_PURE_PYTHON=1)"
+        )
+    )
     # Interleaved, best of --repeat each: one call at a time, and the batch form.
     bests = {False: (float("inf"), float("inf")), True: (float("inf"), float("inf"))}
     totals: dict[bool, tuple[int, int, int]] = {}
@@ -317,6 +366,14 @@ def main() -> int:
         )
     best, best_cpu = bests[True]
     single, single_cpu = bests[False]
+    if rating_kernel.compiled():
+        share = calls[: min(n, 200_000)]
+        plain_us = _plain_python_kernel(rater, share)[1] / len(share) * 1e6
+        compiled_us = best_cpu / n * 1e6
+        print(
+            f"the same kernel as plain Python, {len(share):,} calls: {plain_us:.2f} µs/call "
+            f"CPU (compiled: {compiled_us:.2f} µs/call, {plain_us / compiled_us:.1f}× faster)"
+        )
     totals_ = totals[True]
 
     if args.workers > 1 and "fork" in multiprocessing.get_all_start_methods():

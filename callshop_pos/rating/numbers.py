@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from callshop_pos.errors import InvalidInput
+from callshop_pos.rating.kernel import normalize
 
 __all__ = ["NumberPlan"]
 
 # What people and phones put between digits: spaces (incl. no-break), tabs, dashes,
 # dots and parentheses. Removing them never changes which number was dialled.
-_SEPARATORS = str.maketrans("", "", " \t\u00a0-.()\u2010\u2011\u2012\u2013")
+_SEPARATORS: dict[int, int | None] = str.maketrans("", "", " \t\u00a0-.()\u2010\u2011\u2012\u2013")
 
 
 def _is_digits(text: str) -> bool:
@@ -56,15 +57,14 @@ class NumberPlan:
         international. Returns ``None`` (the call is unrated) when what is left is
         empty or not all digits — e.g. service codes with ``*`` or ``#``.
         """
-        # Keypads send plain digits: skip the (comparatively slow) translate then.
-        number = raw if raw.isdigit() else raw.translate(_SEPARATORS)
-        for prefix, size, replacement in self._rules:
-            if number.startswith(prefix):
-                if len(number) == size:
-                    return None  # a bare prefix is no number ("0", "00", "+")
-                number = replacement + number[size:]
-                break
-        # isdigit() is also true for non-ASCII digits ("٣", "²"); codes are ASCII.
-        if number.isdigit() and number.isascii():
-            return number
-        return None
+        return normalize(raw, self._rules, _SEPARATORS)
+
+    @property
+    def rules(self) -> tuple[tuple[str, int, str], ...]:
+        """``(prefix, its length, replacement)`` in the order they are tried."""
+        return self._rules
+
+    @property
+    def separators(self) -> dict[int, int | None]:
+        """The ``str.translate`` table that drops separators from a dialled number."""
+        return _SEPARATORS

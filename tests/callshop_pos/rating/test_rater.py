@@ -306,7 +306,7 @@ def test_totals_are_exact_and_nothing_is_a_float(
     rater = _RATER
     ratings = [rater.rate(*call) for call in calls]
     for rating in ratings:
-        for value in vars(rating).values():
+        for value in rating.asdict().values():
             assert not isinstance(value, float)
     int_total = sum(r.price_minor for r in ratings if r.price_minor is not None)
     decimal_total = Decimal(0)
