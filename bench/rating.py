@@ -228,10 +228,11 @@ def _plain_python_kernel(rater: Rater, calls: list[tuple[str, datetime, int]]) -
         for code, t in rater._table.items()
     }
     clock = pure.WeekClock(rater.tz, rater._clock.flags)
+    rates = pure.Rates(rater.plan.rules, rater.plan.separators, table, rater._probes, clock)
     gc.disable()
     try:
         begin, begin_cpu = time.perf_counter(), time.process_time()
-        pure.rate_calls(calls, rater._rules, rater._separators, table, rater._probes, clock)
+        rates.rate_all(calls)
         return (time.perf_counter() - begin, time.process_time() - begin_cpu)
     finally:
         gc.enable()

@@ -35,13 +35,13 @@ __all__ = [
     "RATING_FIELDS",
     "UNRATED",
     "Band",
+    "Rates",
     "Rating",
     "Tariffs",
     "WeekClock",
     "compiled",
     "match",
     "normalize",
-    "rate_calls",
 ]
 
 # 1970-01-01 was a Thursday: minute 0 of the epoch is minute 3 × 1440 of its week.
@@ -365,64 +365,57 @@ def match(
     return None
 
 
-def rate_calls(
-    calls: Iterable[tuple[str, datetime, Decimal | int]],
-    rules: tuple[tuple[str, int, str], ...],
-    separators: dict[int, int | None],
-    table: dict[str, Tariffs],
-    probes: tuple[tuple[int, ...], ...],
-    clock: WeekClock,
-) -> list[Rating]:
-    """Rate answered calls ``(number, answered_at, duration)``, one ``Rating`` each.
+@final
+class Rates:
+    """One price-list version compiled for rating, with the shop's number plan and bands.
 
-    Duration in seconds (int, or Decimal rounded half-up); the band is chosen once by
-    the local answer time; price = connect fee + billable/60 × rate rounded once
-    half-up (0 with nothing billable); wholesale = rate × d/60 rounded half-up to
-    micro-USD for every answered call, rated or not.
+    ``rules``/``separators``: as :func:`normalize` takes them; ``table``: code →
+    :class:`Tariffs`; ``probes``: as :func:`match` takes them; ``clock``: the local
+    week and its off-peak minutes. Immutable apart from the clock's offset cache.
     """
-    flags = clock.flags
-    last = len(probes) - 1
-    ratings: list[Rating] = []
-    for number, answered_at, duration in calls:
+
+    __slots__ = ("clock", "probes", "rules", "separators", "table")
+
+    def __init__(
+        self,
+        rules: tuple[tuple[str, int, str], ...],
+        separators: dict[int, int | None],
+        table: dict[str, Tariffs],
+        probes: tuple[tuple[int, ...], ...],
+        clock: WeekClock,
+    ) -> None:
+        self.rules = rules
+        self.separators = separators
+        self.table = table
+        self.probes = probes
+        self.clock = clock
+
+    def rate(self, number: str, answered_at: datetime, duration: Decimal | int) -> Rating:
+        """Rate one answered call (``Rater.rate``).
+
+        Duration in seconds (int, or Decimal rounded half-up); the band is chosen once
+        by the local answer time; price = connect fee + billable/60 × rate rounded
+        once half-up (0 with nothing billable); wholesale = rate × d/60 rounded
+        half-up to micro-USD for every answered call, rated or not.
+        """
         d = duration if type(duration) is int and duration >= 0 else round_duration(duration)
-        normalized = normalize(number, rules, separators)
+        normalized = normalize(number, self.rules, self.separators)
         if normalized is None:
-            ratings.append(Rating(UNRATED, number, None, None, None, d, 0, None, None, False, None))
-            continue
-        size = len(normalized)
-        tariffs: Tariffs | None = None
-        for length in probes[size if size < last else last]:
-            tariffs = table.get(normalized[:length])
-            if tariffs is not None:
-                break
+            return Rating(UNRATED, number, None, None, None, d, 0, None, None, False, None)
+        tariffs = match(normalized, self.table, self.probes)
         if tariffs is None:
-            ratings.append(
-                Rating(UNRATED, number, normalized, None, None, d, 0, None, None, False, None)
-            )
-            continue
+            return Rating(UNRATED, number, normalized, None, None, d, 0, None, None, False, None)
         wholesale = (tariffs.wholesale2 * d + 60) // 120
         band = tariffs.peak
         if band is None:
             # Longest match has no retail price: unrated, never a shorter prefix.
-            ratings.append(
-                Rating(
-                    UNRATED,
-                    number,
-                    normalized,
-                    tariffs.code,
-                    tariffs.country,
-                    d,
-                    0,
-                    None,
-                    wholesale,
-                    False,
-                    None,
-                )
-            )
-            continue
+            return Rating(
+                UNRATED, number, normalized, tariffs.code, tariffs.country, d, 0, None,
+                wholesale, False, None,
+            )  # fmt: skip
         offpeak = False
         off = tariffs.off
-        if off is not None and flags is not None and flags[clock.minute_of_week(answered_at)] != 0:
+        if off is not None and self.clock.is_offpeak(answered_at):
             band = off
             offpeak = True
         billable = 0
@@ -434,19 +427,14 @@ def rate_calls(
                 increment = tariffs.increment
                 billable = initial - (initial - d) // increment * increment
             price = (band.a2 + billable * band.b2 + band.half) // band.d2
-        ratings.append(
-            Rating(
-                RATED,
-                number,
-                normalized,
-                tariffs.code,
-                tariffs.country,
-                d,
-                billable,
-                price,
-                wholesale,
-                offpeak,
-                band.rate,
-            )
-        )
-    return ratings
+        return Rating(
+            RATED, number, normalized, tariffs.code, tariffs.country, d, billable, price,
+            wholesale, offpeak, band.rate,
+        )  # fmt: skip
+
+    def rate_all(self, calls: Iterable[tuple[str, datetime, Decimal | int]]) -> list[Rating]:
+        """``[self.rate(*call) for call in calls]`` (``Rater.rate_many``)."""
+        ratings: list[Rating] = []
+        for number, answered_at, duration in calls:
+            ratings.append(self.rate(number, answered_at, duration))
+        return ratings

@@ -23,7 +23,7 @@ from typing import NamedTuple
 from callshop_pos.rating import kernel
 from callshop_pos.rating.billing import Tariff, round_duration, tariff_constants
 from callshop_pos.rating.index import PriceIndex
-from callshop_pos.rating.kernel import RATED, UNRATED, Band, Rating, Tariffs, WeekClock
+from callshop_pos.rating.kernel import RATED, UNRATED, Band, Rates, Rating, Tariffs, WeekClock
 from callshop_pos.rating.numbers import NumberPlan
 from callshop_pos.rating.offpeak import OffPeakSchedule
 from callshop_pos.rating.pricelist import PriceEntry
@@ -121,8 +121,8 @@ class Rater:
             tuple(length for length in index.lengths if length <= size)
             for size in range(_PROBE_SIZES)
         )
-        self._rules, self._separators = plan.rules, plan.separators
         self._clock = WeekClock(tz, offpeak_schedule.flags if offpeak_schedule else None)
+        self._rates = Rates(plan.rules, plan.separators, self._table, self._probes, self._clock)
 
     # -- time bands -------------------------------------------------------------------
 
@@ -134,7 +134,7 @@ class Rater:
 
     def resolve(self, number: str) -> Resolved:
         """Normalise ``number`` and find its entry (at dial time, for the live meter)."""
-        normalized = kernel.normalize(number, self._rules, self._separators)
+        normalized = self.plan.normalize(number)
         if normalized is None:
             return Resolved(None, None)
         found = kernel.match(normalized, self._table, self._probes)
@@ -199,21 +199,11 @@ class Rater:
 
     def rate(self, number: str, answered_at: datetime, duration: Decimal | int) -> Rating:
         """Rate one answered call (duration in seconds, rounded half-up to whole seconds)."""
-        return kernel.rate_calls(
-            ((number, answered_at, duration),),
-            self._rules,
-            self._separators,
-            self._table,
-            self._probes,
-            self._clock,
-        )[0]
+        return self._rates.rate(number, answered_at, duration)
 
     def rate_many(self, calls: Iterable[tuple[str, datetime, Decimal | int]]) -> list[Rating]:
         """``[self.rate(number, answered_at, duration) for … in calls]``, faster.
 
-        For batch rating (a CDR file, a re-rating): one pass of the rating kernel
-        over all the calls.
+        For batch rating (a CDR file, a re-rating): one loop inside the rating kernel.
         """
-        return kernel.rate_calls(
-            calls, self._rules, self._separators, self._table, self._probes, self._clock
-        )
+        return self._rates.rate_all(calls)

@@ -121,7 +121,7 @@ def test_compiled_and_plain_python_rate_every_call_alike(
 
     table = {code: _to_pure(t) for code, t in rater._table.items()}
     clock = PURE.WeekClock(tz, schedule.flags if schedule else None)
-    plain = PURE.rate_calls(calls, plan.rules, plan.separators, table, rater._probes, clock)
+    plain = PURE.Rates(plan.rules, plan.separators, table, rater._probes, clock).rate_all(calls)
     assert [r.astuple() for r in plain] == compiled
     for number, answered_at, _d in calls:
         assert PURE.normalize(number, plan.rules, plan.separators) == plan.normalize(number)
