@@ -100,9 +100,15 @@ class FiscalDevice(Protocol):
 
     def print_reversal(self, reversal: FiscalReversal) -> FiscalReceiptResult: ...
 
-    def x_report(self) -> FiscalStatus: ...
+    def x_report(self, reference: str | None = None) -> FiscalStatus:
+        """The device's X report. The same ``reference`` again never prints a second one."""
+        ...
 
-    def z_report(self) -> FiscalStatus: ...
+    def z_report(self, reference: str | None = None) -> FiscalStatus:
+        """The device's Z report (closes its fiscal day). The same ``reference`` again —
+        a retry after a timeout — returns the first one's result instead of printing a
+        second Z."""
+        ...
 
     def deposit(self, amount_minor: int, reference: str | None = None) -> FiscalStatus:
         """Register cash put into the drawer (service deposit)."""

@@ -20,7 +20,10 @@ derives the print task from that number, so the device never prints it twice.
 Refunds (paid → unpaid) are reversed on the device by :meth:`FiscalGate.reverse_refund`
 after the refund is recorded, with a reversal receipt that references the original
 sale (its number, receipt number, date and fiscal memory); it is retryable, keyed by
-the refund id. X/Z reports and cash in/out are passed through and journaled.
+the refund id. X/Z reports and cash in/out are passed through and journaled; an X or Z
+report carries a reference made of the device, the last fiscal sale number and the last
+report of that kind journaled, so a retry after a failure (nothing journaled in
+between) reuses the print task and the device never makes a second Z for it.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from callshop_pos import journal
 from callshop_pos.db.base import Base
 from callshop_pos.db.models.calls import Call
 from callshop_pos.db.models.devices import FiscalKind, FiscalSale, FiscalState
+from callshop_pos.db.models.journal import JournalEntry
 from callshop_pos.db.models.payments import Refund
 from callshop_pos.errors import InvalidInput, NotFound
 from callshop_pos.money import format_minor
@@ -211,10 +215,24 @@ class FiscalGate:
 
     # -- reports and cash ---------------------------------------------------------------
     def x_report(self, shop: Shop, actor: Actor) -> FiscalStatus:
-        return self._journal_op(shop, actor, "fiscal.x_report", {}, self.device.x_report)
+        reference = self._report_reference(shop, "fiscal.x_report")
+        return self._journal_op(
+            shop,
+            actor,
+            "fiscal.x_report",
+            {"reference": reference},
+            lambda: self.device.x_report(reference),
+        )
 
     def z_report(self, shop: Shop, actor: Actor) -> FiscalStatus:
-        return self._journal_op(shop, actor, "fiscal.z_report", {}, self.device.z_report)
+        reference = self._report_reference(shop, "fiscal.z_report")
+        return self._journal_op(
+            shop,
+            actor,
+            "fiscal.z_report",
+            {"reference": reference},
+            lambda: self.device.z_report(reference),
+        )
 
     def deposit(self, shop: Shop, actor: Actor, amount_minor: int, reference: str) -> FiscalStatus:
         return self._journal_op(
@@ -235,6 +253,25 @@ class FiscalGate:
         )
 
     # -- internals ----------------------------------------------------------------------
+    def _report_reference(self, shop: Shop, action: str) -> str:
+        """Names one X/Z report: what the device has seen since the last one journaled.
+
+        Device serial, the newest fiscal sale number on it and the journal sequence of
+        the last successful report of this kind. A retry after a failure finds the same
+        three (a failed report journals nothing) and so reuses the print task; a sale
+        or a successful report in between makes a new reference.
+        """
+        with shop.db.read() as session:
+            last_sale = session.scalar(
+                select(func.max(FiscalSale.sequence)).where(
+                    FiscalSale.device_serial == self.config.device_serial
+                )
+            )
+            last_report = session.scalar(
+                select(func.max(JournalEntry.seq)).where(JournalEntry.action == action)
+            )
+        return f"{self.config.device_serial}-s{int(last_sale or 0)}-j{int(last_report or 0)}"
+
     def _journal_op(
         self,
         shop: Shop,

@@ -169,11 +169,11 @@ class ErpNetFiscalPrinter:
             raise FiscalDeviceError("fiscal printer is not ready", status.messages)
         return status
 
-    def x_report(self) -> FiscalStatus:
-        return self._status_task("xreport", {}, f"X-{uuid.uuid4().hex[:16]}")
+    def x_report(self, reference: str | None = None) -> FiscalStatus:
+        return self._status_task("xreport", {}, f"X-{reference or uuid.uuid4().hex[:16]}")
 
-    def z_report(self) -> FiscalStatus:
-        return self._status_task("zreport", {}, f"Z-{uuid.uuid4().hex[:16]}")
+    def z_report(self, reference: str | None = None) -> FiscalStatus:
+        return self._status_task("zreport", {}, f"Z-{reference or uuid.uuid4().hex[:16]}")
 
     def deposit(self, amount_minor: int, reference: str | None = None) -> FiscalStatus:
         return self._status_task(

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from callshop_pos.db.models.calls import Call
 from callshop_pos.db.models.devices import FiscalSale
+from callshop_pos.db.models.journal import JournalEntry
 from callshop_pos.db.models.payments import Payment
 from callshop_pos.receipts.devices import FiscalConfig
 from callshop_pos.receipts.fiscal import (
@@ -46,6 +47,8 @@ class FakeFiscalDevice:
         self.sales: list[FiscalSaleDoc] = []
         self.reversals: list[FiscalReversal] = []
         self.counter = 100
+        self.reports: list[tuple[str, str | None]] = []
+        self.fail_reports = 0
 
     def status(self) -> FiscalStatus:
         if not self.reachable:
@@ -77,10 +80,15 @@ class FakeFiscalDevice:
         amount = sum(i.unit_price_minor for i in reversal.items)
         return self._print(f"R-{reversal.original_sale_number}-{reversal.reference}", amount)
 
-    def x_report(self) -> FiscalStatus:
+    def x_report(self, reference: str | None = None) -> FiscalStatus:
+        self.reports.append(("x", reference))
         return FiscalStatus(ok=True)
 
-    def z_report(self) -> FiscalStatus:
+    def z_report(self, reference: str | None = None) -> FiscalStatus:
+        self.reports.append(("z", reference))
+        if self.fail_reports:
+            self.fail_reports -= 1
+            raise FiscalDeviceUnreachable("fiscal printer did not answer: timed out")
         return FiscalStatus(ok=True)
 
     def deposit(self, amount_minor: int, reference: str | None = None) -> FiscalStatus:
@@ -222,4 +230,31 @@ def test_fiscal_flow_and_prints_on_postgresql(pg_seeded: SeededShop) -> None:
     z = shift_report_doc(shop, operator, paid.shift_id)
     assert z.manual_drawer_opens == 1
     assert receipt_for_payment(shop, operator, paid.payment_id, copy=True).fiscal_sale_number
+    assert verify(shop).ok
+
+
+def test_a_z_report_retried_after_a_failure_keeps_its_reference(
+    shop: Shop, operator: Actor
+) -> None:
+    device, gate, calls = setup(shop, operator)
+    pay_calls(shop, operator, calls, 500, fiscal=gate)
+    device.fail_reports = 1
+    with pytest.raises(FiscalDeviceUnreachable):
+        gate.z_report(shop, operator)
+    gate.z_report(shop, operator)  # the retry: the same print task, never a second Z
+    first, retry = device.reports
+    assert first == retry == ("z", "DT279013-s1-j0")
+    gate.x_report(shop, operator)
+    # After a successful Z, and after a new sale, the next Z is a new report.
+    gate.z_report(shop, operator)
+    pay_calls(shop, operator, [record_call(shop, 50)], 50, fiscal=gate)
+    gate.z_report(shop, operator)
+    references = [ref for kind, ref in device.reports if kind == "z"]
+    assert len(set(references)) == 3
+    assert references[2].startswith("DT279013-s1-j") and references[3].startswith("DT279013-s2-")
+    with shop.db.read() as s:
+        journaled = s.scalars(
+            select(JournalEntry.payload).where(JournalEntry.action == "fiscal.z_report")
+        ).all()
+    assert len(journaled) == 3  # the failed attempt journaled nothing
     assert verify(shop).ok

@@ -215,8 +215,11 @@ def test_reports_and_cash_in_out(server: tuple[str, FakeState]) -> None:
     assert fp.deposit(5000, reference="shift-3-open").ok
     assert fp.withdraw(1234, reference="w-9").ok
     assert fp.withdraw(1234, reference="w-9").ok  # retried: not withdrawn twice
-    assert fp.z_report().ok
+    assert fp.z_report("DT279013-s7-j3").ok
+    assert fp.z_report("DT279013-s7-j3").ok  # retried after a timeout: not a second Z
     assert [p["action"] for p in state.printed] == ["xreport", "deposit", "withdraw", "zreport"]
+    assert fp.z_report().ok  # no reference: a new report every time
+    assert [p["action"] for p in state.printed][-2:] == ["zreport", "zreport"]
     assert state.printed[1]["amount"] == Decimal("50.00")
     assert state.printed[2]["amount"] == Decimal("12.34")
     state.device_error = {"code": "E401", "text": "Z report needed"}
