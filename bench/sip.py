@@ -23,6 +23,11 @@ the SIPp call of the same booth whose 200 OK arrived closest to Answered.at (wit
 as a second, informational comparison: with 33 SIPp processes on few cores, SIPp's BYE
 can leave well after its nominal pause, which is not a billing error of the till.
 
+The process is tuned as `callshop-pos engine` tunes its own (switch interval, start-up
+heap frozen); every step also prints the garbage collections in this process and the
+longest pause, which stops the driver's threads too (docs/sip.md, "Timing and garbage
+collection").
+
 Baseline, same run, same ramp: the 32 SIPp booths calling the SIPp carrier directly
 (the most this machine's SIPp setup can do without the till in between).
 
@@ -211,12 +216,14 @@ class BillingCheck:
 
 class GcPauses:
     """Garbage-collection pauses in this process (they hold every thread, the SIP
-    driver's included): how many, how many full (oldest generation), the longest."""
+    driver's included): how many, how many full (oldest generation), the longest in
+    wall time and the CPU time the collector itself spent in it (the rest is the
+    collecting thread waiting for a core)."""
 
     def __init__(self) -> None:
-        self._started = 0.0
+        self._started = (0.0, 0.0)
         self._count = self._full = 0
-        self._longest = 0.0
+        self._longest = (0.0, 0.0)
 
     def start(self) -> None:
         gc.callbacks.append(self._callback)
@@ -225,20 +232,22 @@ class GcPauses:
         if self._callback in gc.callbacks:
             gc.callbacks.remove(self._callback)
 
-    def take(self) -> tuple[int, int, float]:
-        """(collections, full collections, longest pause in s) since the last take."""
-        figures = (self._count, self._full, self._longest)
+    def take(self) -> tuple[int, int, float, float]:
+        """(collections, full collections, longest pause and its CPU time in s) since
+        the last take."""
+        figures = (self._count, self._full, *self._longest)
         self._count = self._full = 0
-        self._longest = 0.0
+        self._longest = (0.0, 0.0)
         return figures
 
     def _callback(self, phase: str, info: dict[str, int]) -> None:
         if phase == "start":
-            self._started = time.perf_counter()
+            self._started = (time.perf_counter(), time.thread_time())
             return
         self._count += 1
         self._full += info["generation"] == 2
-        self._longest = max(self._longest, time.perf_counter() - self._started)
+        pause = (time.perf_counter() - self._started[0], time.thread_time() - self._started[1])
+        self._longest = max(self._longest, pause)
 
 
 def quantile_ms(values: list[float], q: float) -> float:
@@ -356,9 +365,12 @@ def ramp(label: str, workdir: Path, target: tuple[str, int],
               f"{step.attempted} calls, {step.failed} SIPp booths with failures, "
               f"{len(step.errors)} billing errors{extra}: {status}", flush=True)
         if pauses is not None:
-            count, full, longest = pauses.take()
+            count, full, longest, cpu = pauses.take()
             detail += (f"\n      garbage collections in the driver's process: {count}"
-                       f" ({full} full), longest pause {1000 * longest:.0f} ms")
+                       f" ({full} full), longest pause {1000 * longest:.0f} ms"
+                       f" ({1000 * cpu:.0f} ms of it CPU); {len(gc.get_objects())} objects"
+                       f" tracked after the step (start-up heap frozen:"
+                       f" {gc.get_freeze_count()})")
         if detail:
             print(detail, flush=True)
         for error in step.errors[:5]:
