@@ -20,7 +20,10 @@ derives the print task from that number, so the device never prints it twice.
 Refunds (paid → unpaid) are reversed on the device by :meth:`FiscalGate.reverse_refund`
 after the refund is recorded, with a reversal receipt that references the original
 sale (its number, receipt number, date and fiscal memory); it is retryable, keyed by
-the refund id. X/Z reports and cash in/out are passed through and journaled; an X or Z
+the refund id. A sale printed for a payment that then failed and was never retried is
+reversed as an operator error by :meth:`FiscalGate.void_orphans`, which the fiscal Z
+runs first, so the device's day holds only sales the till was paid for. X/Z reports
+and cash in/out are passed through and journaled; an X or Z
 report carries a reference made of the device, the last fiscal sale number and the last
 report of that kind journaled, so a retry after a failure (nothing journaled in
 between) reuses the print task and the device never makes a second Z for it.
@@ -30,8 +33,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from callshop_pos import journal
@@ -60,7 +64,10 @@ from callshop_pos.services.auth import Actor, Role, require_role
 from callshop_pos.services.context import Shop
 from callshop_pos.services.payments import Bill, PaymentResult
 
-__all__ = ["FiscalGate", "content_key"]
+__all__ = ["ORPHAN_AGE_S", "FiscalGate", "content_key"]
+
+#: A printed sale with no payment this old is an orphan (its payment is not coming).
+ORPHAN_AGE_S = 10
 
 
 def content_key(call_ids: tuple[int, ...], total_minor: int) -> str:
@@ -68,6 +75,19 @@ def content_key(call_ids: tuple[int, ...], total_minor: int) -> str:
     digest, since a bill may hold hundreds of calls)."""
     text = f"calls:{','.join(str(i) for i in sorted(call_ids))};total:{total_minor}"
     return "sale:" + hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def _void_key(sale_id: int) -> str:
+    return f"void:{sale_id}"
+
+
+def _voided_sales() -> Select[int | None]:
+    """Ids of sales reversed as operator errors (printed, paid by no payment)."""
+    return select(FiscalSale.original_id).where(
+        FiscalSale.kind == FiscalKind.REVERSAL.value,
+        FiscalSale.content_key.like("void:%"),
+        FiscalSale.original_id.is_not(None),
+    )
 
 
 def _result(row: FiscalSale) -> FiscalReceiptResult:
@@ -225,6 +245,9 @@ class FiscalGate:
         )
 
     def z_report(self, shop: Shop, actor: Actor) -> FiscalStatus:
+        """The device's Z report, after :meth:`void_orphans`: the fiscal day the device
+        closes then holds exactly the sales the till was paid for."""
+        self.void_orphans(shop, actor)
         reference = self._report_reference(shop, "fiscal.z_report")
         return self._journal_op(
             shop,
@@ -233,6 +256,85 @@ class FiscalGate:
             {"reference": reference},
             lambda: self.device.z_report(reference),
         )
+
+    def void_orphans(self, shop: Shop, actor: Actor) -> list[FiscalReceiptResult]:
+        """Reverse, as operator errors, the sales this device printed that no payment took.
+
+        That happens when the payment fails after its receipt was printed — another till
+        paid the same calls first, the bill changed, the till crashed — and nobody paid
+        that bill again (a retry of the same bill reuses the printed sale instead). Such
+        a receipt is cash the device counts and the till never took. Each is reversed
+        once (retry-safe like refunds); a voided sale is never linked to a payment later
+        — paying those calls again prints a new sale. Sales printed in the last
+        ``ORPHAN_AGE_S`` seconds are left alone: their payment may still be committing.
+        """
+        require_role(actor, Role.OPERATOR)
+        cutoff = shop.clock.now() - timedelta(seconds=ORPHAN_AGE_S)
+        with shop.db.read() as session:
+            orphans = [
+                (row.id, row.unique_sale_number, row.sequence, row.amount_minor, _result(row))
+                for row in session.scalars(
+                    select(FiscalSale)
+                    .where(
+                        FiscalSale.kind == FiscalKind.SALE.value,
+                        FiscalSale.state == FiscalState.PRINTED.value,
+                        FiscalSale.payment_id.is_(None),
+                        FiscalSale.device_serial == self.config.device_serial,
+                        FiscalSale.printed_at <= cutoff,
+                        FiscalSale.id.not_in(
+                            _voided_sales().where(FiscalSale.state == FiscalState.PRINTED.value)
+                        ),
+                    )
+                    .order_by(FiscalSale.id)
+                )
+            ]
+            started = set(
+                session.scalars(
+                    select(FiscalSale.content_key).where(
+                        FiscalSale.kind == FiscalKind.REVERSAL.value,
+                        FiscalSale.content_key.like("void:%"),
+                    )
+                )
+            )
+        labels = labels_for(shop.settings.language)
+        results = []
+        for sale_id, usn, sequence, amount_minor, original in orphans:
+            key = _void_key(sale_id)
+            if key not in started:
+                self._insert(
+                    shop,
+                    actor,
+                    FiscalSale(
+                        kind=FiscalKind.REVERSAL.value,
+                        unique_sale_number=usn,
+                        device_serial=self.config.device_serial,
+                        operator_code=self.config.operator_code,
+                        sequence=sequence,
+                        content_key=key,
+                        amount_minor=amount_minor,
+                        state=FiscalState.PENDING.value,
+                        created_at=shop.clock.now(),
+                        original_id=sale_id,
+                    ),
+                )
+            result = self.device.print_reversal(
+                FiscalReversal(
+                    original_sale_number=usn,
+                    original=original,
+                    items=(
+                        FiscalItem(
+                            labels.fiscal_item, amount_minor, tax_group=self.config.tax_group
+                        ),
+                    ),
+                    reference=f"void-{sale_id}",
+                    reason=ReversalReason.OPERATOR_ERROR,
+                    operator=self.config.operator,
+                    operator_password=self.config.operator_password,
+                )
+            )
+            self._store_printed(shop, actor, usn, FiscalKind.REVERSAL, result, content_key=key)
+            results.append(result)
+        return results
 
     def deposit(self, shop: Shop, actor: Actor, amount_minor: int, reference: str) -> FiscalStatus:
         return self._journal_op(
@@ -294,6 +396,7 @@ class FiscalGate:
                 FiscalSale.content_key == key,
                 FiscalSale.payment_id.is_(None),
                 FiscalSale.device_serial == self.config.device_serial,
+                FiscalSale.id.not_in(_voided_sales()),
             )
             .order_by(FiscalSale.id.desc())
             .limit(1)
@@ -350,6 +453,7 @@ class FiscalGate:
         kind: FiscalKind,
         result: FiscalReceiptResult,
         refund_id: int | None = None,
+        content_key: str | None = None,
     ) -> None:
         with shop.db.write() as session:
             stmt = select(FiscalSale).where(
@@ -357,6 +461,8 @@ class FiscalGate:
             )
             if refund_id is not None:
                 stmt = stmt.where(FiscalSale.refund_id == refund_id)
+            if content_key is not None:
+                stmt = stmt.where(FiscalSale.content_key == content_key)
             row = session.scalars(stmt.order_by(FiscalSale.id.desc()).limit(1)).one()
             row.state = FiscalState.PRINTED.value
             row.printed_at = shop.clock.now()

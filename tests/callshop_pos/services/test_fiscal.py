@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from callshop_pos.clock import FakeClock
 from callshop_pos.db.models.calls import Call
 from callshop_pos.db.models.devices import FiscalSale
 from callshop_pos.db.models.journal import JournalEntry
@@ -16,6 +17,7 @@ from callshop_pos.receipts.fiscal import (
     FiscalReceiptResult,
     FiscalReversal,
     FiscalStatus,
+    ReversalReason,
 )
 from callshop_pos.receipts.fiscal import (
     FiscalSale as FiscalSaleDoc,
@@ -23,8 +25,8 @@ from callshop_pos.receipts.fiscal import (
 from callshop_pos.receipts.ports import FiscalDeviceError, FiscalDeviceUnreachable
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
-from callshop_pos.services.fiscal import FiscalGate
-from callshop_pos.services.payments import mark_unpaid, pay_calls
+from callshop_pos.services.fiscal import ORPHAN_AGE_S, FiscalGate
+from callshop_pos.services.payments import mark_unpaid, pay_calls, quote_payment
 from callshop_pos.services.printing import receipt_for_payment
 from callshop_pos.services.shifts import open_shift
 from callshop_pos.services.verify import verify
@@ -258,3 +260,57 @@ def test_a_z_report_retried_after_a_failure_keeps_its_reference(
         ).all()
     assert len(journaled) == 3  # the failed attempt journaled nothing
     assert verify(shop).ok
+
+
+def test_a_sale_printed_for_a_payment_that_never_came_is_voided_before_the_z(
+    shop: Shop, operator: Actor
+) -> None:
+    device, gate, calls = setup(shop, operator)
+    # Another till pays the same calls while this one prints its receipt: the receipt
+    # is on the device, the payment here fails, nobody pays that bill again.
+    gate.before_payment(shop, operator, quote_payment(shop, operator, calls), 500)
+    paid_elsewhere = pay_calls(shop, operator, calls, 500)  # no fiscal hook: not printed
+    (orphan,) = device.sales
+    assert gate.void_orphans(shop, operator) == []  # printed just now: may still commit
+    assert isinstance(shop.clock, FakeClock)
+    shop.clock.advance(ORPHAN_AGE_S + 1)
+    gate.z_report(shop, operator)
+    (void,) = device.reversals
+    assert void.reason is ReversalReason.OPERATOR_ERROR
+    assert void.original_sale_number == orphan.unique_sale_number
+    assert sum(i.unit_price_minor for i in void.items) == orphan.total_minor == 200
+    gate.z_report(shop, operator)  # a second Z voids nothing again
+    assert len(device.reversals) == 1
+    # Those calls again (refunded, paid anew): a new sale, never the voided one.
+    with shop.db.read() as s:
+        rows = s.scalars(select(FiscalSale).order_by(FiscalSale.id)).all()
+        assert [(r.kind, r.state, r.payment_id) for r in rows] == [
+            ("sale", "printed", None),
+            ("reversal", "printed", None),
+        ]
+    assert paid_elsewhere.payment_id is not None
+    record = record_call(shop, 137)
+    again = pay_calls(shop, operator, [record], 200, fiscal=gate)
+    assert device.sales[-1].unique_sale_number == "DT279013-0007-0000002"
+    with shop.db.read() as s:
+        linked = s.scalars(select(FiscalSale).where(FiscalSale.payment_id == again.payment_id))
+        assert [r.unique_sale_number for r in linked] == ["DT279013-0007-0000002"]
+    assert verify(shop).ok
+
+
+def test_a_voided_sale_is_not_reused_by_a_late_retry_of_its_bill(
+    shop: Shop, operator: Actor
+) -> None:
+    device, gate, calls = setup(shop, operator)
+    gate.before_payment(shop, operator, quote_payment(shop, operator, calls), 500)
+    assert isinstance(shop.clock, FakeClock)
+    shop.clock.advance(ORPHAN_AGE_S + 1)
+    gate.void_orphans(shop, operator)
+    result = pay_calls(shop, operator, calls, 500, fiscal=gate)  # the same bill, later
+    assert [s.unique_sale_number for s in device.sales] == [
+        "DT279013-0007-0000001",
+        "DT279013-0007-0000002",
+    ]
+    with shop.db.read() as s:
+        linked = s.scalars(select(FiscalSale).where(FiscalSale.payment_id == result.payment_id))
+        assert [r.unique_sale_number for r in linked] == ["DT279013-0007-0000002"]
