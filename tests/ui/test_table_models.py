@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from PySide6.QtCore import QLocale, Qt
 
 from callshop_pos.services.payments import Bill, BillLine
 from callshop_pos.services.reports import PeriodTotals, ShiftSummary
 from callshop_pos.services.shifts import ShiftList
+from tests.ui.widget_facts import bulgarian
+from ui.calls_model import CallColumn, CallsModel
 from ui.formatting import Formatter
+from ui.i18n import Languages
 from ui.pay_dialog import BillColumn, BillLinesModel
 from ui.sessions import SessionColumn, SessionsModel
 
@@ -59,3 +63,52 @@ def test_sessions_model_with_total_row(qtmodeltester) -> None:
     assert model.data(model.index(3, SessionColumn.MINUTES)) == "1:00:00"
     assert model.data(model.index(3, 0), Qt.ItemDataRole.FontRole).bold()
     assert model.shift_at(3) is None and model.shift_at(0).id == 3
+
+
+_H = Qt.Orientation.Horizontal
+_ALIGN = Qt.ItemDataRole.TextAlignmentRole
+_R = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
+_L = int((Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value)
+
+#: Each model: its columns, header texts and header alignments, left to right.
+HEADERS = {
+    "BillLinesModel": (
+        lambda: BillLinesModel(_bill(), FMT), BillColumn,
+        ["Booth", "Number", "Destination", "Duration", "Billed", "Amount"],
+        [_L, _L, _L, _R, _R, _R]),
+    "SessionsModel": (
+        lambda: SessionsModel(FMT), SessionColumn,
+        ["No.", "Status", "Opened", "Closed", "Operator", "Calls", "Talk time", "Cash",
+         "Unserved", "Unpaid"],
+        [_R, _L, _L, _L, _L, _R, _R, _R, _R, _R]),
+    "CallsModel": (
+        lambda: CallsModel(FMT), CallColumn,
+        ["Booth", "Number", "Destination", "Answered", "Duration", "Billed", "Price", "Status"],
+        [_L, _L, _L, _R, _R, _R, _R, _L]),
+}
+
+
+@pytest.mark.parametrize("context", HEADERS)
+def test_header_texts_and_alignment(context) -> None:
+    build, columns, texts, alignments = HEADERS[context]
+    model = build()
+    assert model.columnCount() == len(columns) == len(texts)
+    assert [model.headerData(c, _H) for c in columns] == texts
+    assert [model.headerData(c, _H, _ALIGN) for c in columns] == alignments
+    # Nothing beside the columns, nothing vertical, no other role.
+    assert model.headerData(len(columns), _H) is None
+    assert model.headerData(-1, _H) is None
+    assert model.headerData(0, Qt.Orientation.Vertical) is None
+    assert model.headerData(0, _H, Qt.ItemDataRole.ToolTipRole) is None
+
+
+@pytest.mark.parametrize("context", HEADERS)
+def test_header_texts_in_bulgarian(qapp, context) -> None:
+    build, columns, texts, _alignments = HEADERS[context]
+    languages = Languages(qapp)
+    languages.apply("bg")
+    try:
+        shown = [build().headerData(c, _H) for c in columns]
+    finally:
+        languages.apply("en")
+    assert shown == [bulgarian("callshop", context, text) for text in texts]
