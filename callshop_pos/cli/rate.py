@@ -240,7 +240,7 @@ def run_rate(args: argparse.Namespace) -> int:
     except CallFileError as exc:
         raise InvalidInput(f"{args.cdrs}: {exc}") from exc
     rater = Rater(PriceIndex(entries), plan, schedule, tz)
-    ratings = [rater.rate(call.number, call.answered_at, call.duration) for call in calls]
+    ratings = rater.rate_many((call.number, call.answered_at, call.duration) for call in calls)
     text = write_ratings(calls, ratings)
     if args.out:
         _write_atomically(args.out, text)
