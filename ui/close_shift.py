@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from callshop_pos.errors import CallShopError
 from callshop_pos.services.reports import ShiftReport
 from ui.amount_edit import AmountEdit
+from ui.dialog_parts import confirm_buttons, error_line, show_error
 from ui.formatting import Formatter
 
 __all__ = ["CloseShiftDialog", "report_figures"]
@@ -118,19 +119,9 @@ class CloseShiftDialog(QDialog):
             self.unserved_box.setText("<br>".join(lines))
         else:
             self.unserved_box.hide()
-        self.error_label = QLabel(objectName="errorText")
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
-
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("Close shift (Z report)"))
-        self.ok_button.setDefault(True)
-        self.ok_button.setEnabled(False)
-        buttons.accepted.connect(self._on_confirm)
-        buttons.rejected.connect(self.reject)
+        self.error_label = error_line()
+        buttons, self.ok_button = confirm_buttons(
+            self, self.tr("Close shift (Z report)"), self._on_confirm, enabled=False)
 
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -171,8 +162,7 @@ class CloseShiftDialog(QDialog):
         try:
             self.z_report = self._close(counted)
         except CallShopError as exc:
-            self.error_label.setText(str(exc))
-            self.error_label.show()
+            show_error(self.error_label, str(exc))
             return
         self.pages.addWidget(self._z_page(self.z_report))
         self.pages.setCurrentIndex(1)

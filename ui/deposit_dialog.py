@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QVBoxLayout,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from callshop_pos.lines.snapshot import BoothSnapshot
 from ui.amount_edit import AmountEdit
+from ui.dialog_parts import confirm_buttons
 from ui.formatting import Formatter
 
 __all__ = ["DepositDialog"]
@@ -46,17 +46,10 @@ class DepositDialog(QDialog):
         self.top_up_note.setVisible(snapshot.deposit_minor is not None)
         form = QFormLayout()
         form.addRow(self.tr("&Amount"), self.amount_edit)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("Take deposit"))
-        self.ok_button.setDefault(True)
-        self.ok_button.setEnabled(False)
+        buttons, self.ok_button = confirm_buttons(
+            self, self.tr("Take deposit"), self.accept, enabled=False)
         self.amount_edit.amount_changed.connect(
             lambda value: self.ok_button.setEnabled(value is not None and value > 0))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(title)

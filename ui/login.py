@@ -11,7 +11,6 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from callshop_pos.errors import CallShopError
 from callshop_pos.services.auth import Actor
+from ui.dialog_parts import confirm_buttons, error_line, show_error
 
 __all__ = ["LoginDialog"]
 
@@ -50,22 +50,13 @@ class LoginDialog(QDialog):
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_edit.setPlaceholderText(self.tr("password"))
-        self.error_label = QLabel(objectName="errorText")
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
+        self.error_label = error_line()
 
         form = QFormLayout()
         form.addRow(self.tr("&User"), self.user_edit)
         form.addRow(self.tr("&Password"), self.password_edit)
 
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("Log in"))
-        self.ok_button.setDefault(True)
-        buttons.accepted.connect(self._on_submit)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok_button = confirm_buttons(self, self.tr("Log in"), self._on_submit)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 20)
@@ -92,18 +83,14 @@ class LoginDialog(QDialog):
     def _on_submit(self) -> None:
         name = self.user_edit.text().strip()
         if not name:
-            self._show_error(self.tr("Enter your user name."))
+            show_error(self.error_label, self.tr("Enter your user name."))
             self.user_edit.setFocus()
             return
         try:
             self.actor = self._login(name, self.password_edit.text())
         except CallShopError as exc:
-            self._show_error(str(exc))
+            show_error(self.error_label, str(exc))
             self.password_edit.clear()
             self.password_edit.setFocus()
             return
         self.accept()
-
-    def _show_error(self, text: str) -> None:
-        self.error_label.setText(text)
-        self.error_label.show()

@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QVBoxLayout,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 from callshop_pos.errors import CallShopError
 from callshop_pos.services.shifts import ShiftOpened
 from ui.amount_edit import AmountEdit
+from ui.dialog_parts import confirm_buttons, error_line, show_error
 
 __all__ = ["OpenShiftDialog"]
 
@@ -47,20 +47,11 @@ class OpenShiftDialog(QDialog):
         self.float_edit.setObjectName("bigAmount")
         self.float_edit.setText("0")
         self.float_edit.selectAll()
-        self.error_label = QLabel(objectName="errorText")
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
+        self.error_label = error_line()
 
         form = QFormLayout()
         form.addRow(self.tr("Opening &float"), self.float_edit)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("Open shift"))
-        self.ok_button.setDefault(True)
-        buttons.accepted.connect(self._on_submit)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok_button = confirm_buttons(self, self.tr("Open shift"), self._on_submit)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)
@@ -75,13 +66,11 @@ class OpenShiftDialog(QDialog):
     def _on_submit(self) -> None:
         amount = self.float_edit.amount()
         if amount is None:
-            self.error_label.setText(self.tr("Enter the amount in the drawer, e.g. 50.00."))
-            self.error_label.show()
+            show_error(self.error_label, self.tr("Enter the amount in the drawer, e.g. 50.00."))
             return
         try:
             self.result_value = self._open_shift(amount)
         except CallShopError as exc:
-            self.error_label.setText(str(exc))
-            self.error_label.show()
+            show_error(self.error_label, str(exc))
             return
         self.accept()

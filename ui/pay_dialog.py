@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -32,6 +31,7 @@ from callshop_pos.errors import CallShopError
 from callshop_pos.money import eur_to_bgn
 from callshop_pos.services.payments import Bill, BillLine, PaymentResult
 from ui.amount_edit import AmountEdit
+from ui.dialog_parts import confirm_buttons, error_line, show_error
 from ui.formatting import Formatter
 
 __all__ = ["BillColumn", "BillLinesModel", "PayDialog"]
@@ -212,19 +212,9 @@ class PayDialog(QDialog):
         self.print_check.setChecked(print_default)
         self.print_check.setVisible(print_receipt is not None)
 
-        self.error_label = QLabel(objectName="errorText")
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
-
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("Pay  (Enter)"))
+        self.error_label = error_line()
+        buttons, self.ok_button = confirm_buttons(self, self.tr("Pay  (Enter)"), self._on_confirm)
         self.ok_button.setObjectName("payButton")
-        self.ok_button.setDefault(True)
-        buttons.accepted.connect(self._on_confirm)
-        buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
@@ -268,8 +258,7 @@ class PayDialog(QDialog):
         try:
             self.result_value = self._pay(self.tendered_minor())
         except CallShopError as exc:
-            self.error_label.setText(str(exc))
-            self.error_label.show()
+            show_error(self.error_label, str(exc))
             return
         if self._print_receipt is not None and self.print_check.isChecked():
             self._print_receipt(self.result_value)

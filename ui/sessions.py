@@ -35,6 +35,7 @@ from callshop_pos.services.reports import PeriodTotals, ShiftSummary
 from callshop_pos.services.shifts import ShiftDetail, ShiftList
 from ui.calls_model import CallsModel, StatusFilter
 from ui.calls_panel import size_call_columns
+from ui.dialog_parts import show_error
 from ui.formatting import Formatter
 
 __all__ = ["SessionColumn", "SessionsDialog", "SessionsModel", "ShiftDetailDialog"]
@@ -262,8 +263,7 @@ class SessionsDialog(QDialog):
         try:
             listing = self._list(start, end)
         except CallShopError as exc:
-            self.error_label.setText(str(exc))
-            self.error_label.show()
+            show_error(self.error_label, str(exc))
             return
         self.error_label.hide()
         self.model.set_list(listing)

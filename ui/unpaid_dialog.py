@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QVBoxLayout,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from callshop_pos.errors import CallShopError
 from callshop_pos.services.calls import CallView
+from ui.dialog_parts import confirm_buttons, error_line, show_error
 from ui.formatting import Formatter
 
 __all__ = ["ReasonDialog"]
@@ -78,19 +78,9 @@ class ReasonDialog(QDialog):
                 "(recorded as a refund).").format(amount=formatter.money(refund)))
         else:
             self.refund_label.hide()
-        self.error_label = QLabel(objectName="errorText")
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
-
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("Confirm"))
-        self.ok_button.setDefault(True)
-        self.ok_button.setEnabled(False)
-        buttons.accepted.connect(self._on_confirm)
-        buttons.rejected.connect(self.reject)
+        self.error_label = error_line()
+        buttons, self.ok_button = confirm_buttons(
+            self, self.tr("Confirm"), self._on_confirm, enabled=False)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
@@ -115,7 +105,6 @@ class ReasonDialog(QDialog):
         try:
             self.result_value = self._apply(self.reason())
         except CallShopError as exc:
-            self.error_label.setText(str(exc))
-            self.error_label.show()
+            show_error(self.error_label, str(exc))
             return
         self.accept()

@@ -1,5 +1,5 @@
-"""The till's confirm dialogs: their OK / Cancel row, their error line, their tab
-order and their Bulgarian texts, checked dialog by dialog on real inputs."""
+"""The till's confirm dialogs (built with ``ui.dialog_parts``): their OK / Cancel row,
+their error line, their tab order and their Bulgarian texts, dialog by dialog."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from tests.ui.factories import call, snapshot
 from tests.ui.widget_facts import bulgarian, tab_order
 from ui.close_shift import CloseShiftDialog
 from ui.deposit_dialog import DepositDialog
+from ui.dialog_parts import confirm_buttons, error_line, show_error
 from ui.formatting import Formatter
 from ui.i18n import Languages
 from ui.login import LoginDialog
@@ -173,3 +174,28 @@ def test_deposit_ok_follows_the_amount(qtbot) -> None:
         dialog.ok_button.click()
     assert dialog.amount() == 500
     assert isinstance(dialog.ok_button, QPushButton)
+
+
+def test_confirm_buttons_on_a_bare_dialog(qtbot) -> None:
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    done: list[str] = []
+    buttons, ok = confirm_buttons(dialog, "Go", lambda: done.append("ok"), enabled=False)
+    assert ok is buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert (ok.text(), ok.isDefault(), ok.isEnabled()) == ("Go", True, False)
+    ok.setEnabled(True)
+    ok.click()
+    assert done == ["ok"] and dialog.result() == 0  # OK runs the action, nothing more
+    with qtbot.waitSignal(dialog.rejected):
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
+
+
+def test_error_line_is_hidden_until_shown(qtbot) -> None:
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    line = error_line()
+    line.setParent(dialog)
+    dialog.show()
+    assert not line.isVisible() and line.wordWrap() and line.objectName() == "errorText"
+    show_error(line, "Booth 3 is locked")
+    assert line.isVisible() and line.text() == "Booth 3 is locked"
