@@ -11,8 +11,8 @@ Rules for this file, so that mypyc keeps it fast and both forms keep agreeing:
 everything fully typed; the per-entry constants are native classes (:class:`Band`,
 :class:`Tariffs`) so the compiled loop reads them as C struct fields; money is
 ``int`` (mypyc's ints are exact and overflow into Python longs); no float anywhere;
-no dynamic attribute tricks. Keep it free of imports from the rest of the package
-except the few used at run time below.
+no dynamic attribute tricks; the result, :class:`Rating`, is a native class too.
+Keep it free of imports from the rest of the package except the few used below.
 
 After editing this file, re-run ``python -m pip install -e .`` (or the README's
 test command, which does) so the compiled module matches it.
@@ -418,15 +418,8 @@ class Rates:
         if off is not None and self.clock.is_offpeak(answered_at):
             band = off
             offpeak = True
-        billable = 0
-        price = 0
-        if d != 0 and d >= tariffs.grace:
-            initial = tariffs.initial
-            billable = initial
-            if d > initial:
-                increment = tariffs.increment
-                billable = initial - (initial - d) // increment * increment
-            price = (band.a2 + billable * band.b2 + band.half) // band.d2
+        billable = tariffs.billable(d)
+        price = band.price_minor(billable)
         return Rating(
             RATED, number, normalized, tariffs.code, tariffs.country, d, billable, price,
             wholesale, offpeak, band.rate,
