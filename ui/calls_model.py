@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from callshop_pos.services.calls import CallView
+from ui.enum_table import EnumTableModel, cell_alignment
 from ui.formatting import Formatter
 
 __all__ = ["CALL_ROLE", "CallColumn", "CallsModel", "StatusFilter"]
@@ -24,8 +25,6 @@ __all__ = ["CALL_ROLE", "CallColumn", "CallsModel", "StatusFilter"]
 CALL_ROLE = Qt.ItemDataRole.UserRole + 1
 
 _Index = QModelIndex | QPersistentModelIndex
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _STATUS_COLOURS = {"unserved": "#b86e00", "paid": "#17804a", "unpaid": "#c0352b"}
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
 _ALIGN = int(Qt.ItemDataRole.TextAlignmentRole.value)
@@ -55,13 +54,18 @@ _STATUS_NAMES = {StatusFilter.UNSERVED: "unserved", StatusFilter.PAID: "paid",
                  StatusFilter.UNPAID: "unpaid"}
 
 
-class CallsModel(QAbstractTableModel):
+class CallsModel(EnumTableModel):
     """Answered calls of one shift (or any list of calls), newest first, filtered.
 
     The filter (a status or all, and optionally one booth) lives in the model itself
     rather than in a proxy: the view then talks to one Python object, which halves
     the calls into Python on every repaint of a 10,000-call shift.
     """
+
+    columns = CallColumn
+    figures = frozenset(
+        {CallColumn.ANSWERED, CallColumn.DURATION, CallColumn.BILLED, CallColumn.PRICE}
+    )
 
     def __init__(self, formatter: Formatter, parent: Any = None) -> None:
         super().__init__(parent)
@@ -194,20 +198,6 @@ class CallsModel(QAbstractTableModel):
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._calls)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(CallColumn)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(CallColumn):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._headers()[CallColumn(section)]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(_alignment(CallColumn(section)).value)
-        return None
-
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # The view asks for several roles of every visible cell on each repaint:
         # plain-int role checks and per-call cached texts keep this cheap.
@@ -241,7 +231,7 @@ class CallsModel(QAbstractTableModel):
 
     # ---- texts
 
-    def _headers(self) -> dict[CallColumn, str]:
+    def header_text(self, column: int) -> str:
         return {
             CallColumn.BOOTH: self.tr("Booth"),
             CallColumn.NUMBER: self.tr("Number"),
@@ -251,7 +241,7 @@ class CallsModel(QAbstractTableModel):
             CallColumn.BILLED: self.tr("Billed"),
             CallColumn.PRICE: self.tr("Price"),
             CallColumn.STATUS: self.tr("Status"),
-        }
+        }[CallColumn(column)]
 
     def status_text(self, status: str) -> str:
         return {
@@ -295,14 +285,8 @@ def _order_key(call: CallView) -> tuple[float, int]:
     return (when.timestamp(), call.id)
 
 
-def _alignment(column: CallColumn) -> Qt.AlignmentFlag:
-    if column in (CallColumn.DURATION, CallColumn.BILLED, CallColumn.PRICE, CallColumn.ANSWERED):
-        return _RIGHT
-    return _LEFT
-
-
 _ROW_FLAGS = (
     Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 )
-_ALIGNMENTS = tuple(int(_alignment(c).value) for c in CallColumn)
+_ALIGNMENTS = tuple(cell_alignment(c in CallsModel.figures) for c in CallColumn)
 _STATUS_QCOLOURS = {status: QColor(colour) for status, colour in _STATUS_COLOURS.items()}

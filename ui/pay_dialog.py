@@ -12,7 +12,7 @@ from datetime import date, datetime
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -32,6 +32,7 @@ from callshop_pos.money import eur_to_bgn
 from callshop_pos.services.payments import Bill, BillLine, PaymentResult
 from ui.amount_edit import AmountEdit
 from ui.dialog_parts import confirm_buttons, error_line, show_error
+from ui.enum_table import EnumTableModel
 from ui.formatting import Formatter
 
 __all__ = ["BillColumn", "BillLinesModel", "PayDialog"]
@@ -50,8 +51,11 @@ class BillColumn(IntEnum):
     AMOUNT = 5
 
 
-class BillLinesModel(QAbstractTableModel):
+class BillLinesModel(EnumTableModel):
     """The lines of one bill (read-only)."""
+
+    columns = BillColumn
+    figures = frozenset({BillColumn.DURATION, BillColumn.BILLED, BillColumn.AMOUNT})
 
     def __init__(self, bill: Bill, formatter: Formatter, parent: Any = None) -> None:
         super().__init__(parent)
@@ -61,18 +65,7 @@ class BillLinesModel(QAbstractTableModel):
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._lines)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(BillColumn)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(BillColumn):
-            return None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _alignment(BillColumn(section))
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
+    def header_text(self, column: int) -> str:
         return (
             self.tr("Booth"),
             self.tr("Number"),
@@ -80,7 +73,7 @@ class BillLinesModel(QAbstractTableModel):
             self.tr("Duration"),
             self.tr("Billed"),
             self.tr("Amount"),
-        )[section]
+        )[column]
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._lines):
@@ -88,7 +81,7 @@ class BillLinesModel(QAbstractTableModel):
         line = self._lines[index.row()]
         column = BillColumn(index.column())
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _alignment(column)
+            return self.alignment(column)
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         return (
@@ -99,12 +92,6 @@ class BillLinesModel(QAbstractTableModel):
             self._fmt.duration(line.billable_s),
             self._fmt.money(line.amount_minor),
         )[column]
-
-
-def _alignment(column: BillColumn) -> int:
-    right = column in (BillColumn.DURATION, BillColumn.BILLED, BillColumn.AMOUNT)
-    flag = Qt.AlignmentFlag.AlignRight if right else Qt.AlignmentFlag.AlignLeft
-    return int((flag | Qt.AlignmentFlag.AlignVCenter).value)
 
 
 class PayDialog(QDialog):

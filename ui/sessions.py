@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,6 +36,7 @@ from callshop_pos.services.shifts import ShiftDetail, ShiftList
 from ui.calls_model import CallsModel, StatusFilter
 from ui.calls_panel import size_call_columns
 from ui.dialog_parts import show_error
+from ui.enum_table import EnumTableModel
 from ui.formatting import Formatter
 
 __all__ = ["SessionColumn", "SessionsDialog", "SessionsModel", "ShiftDetailDialog"]
@@ -57,8 +58,11 @@ class SessionColumn(IntEnum):
     UNPAID = 9
 
 
-class SessionsModel(QAbstractTableModel):
+class SessionsModel(EnumTableModel):
     """Shifts of a period, newest first, then a bold total row."""
+
+    columns = SessionColumn
+    figures = frozenset({SessionColumn.ID, *(c for c in SessionColumn if c >= SessionColumn.CALLS)})
 
     def __init__(self, formatter: Formatter, parent: Any = None) -> None:
         super().__init__(parent)
@@ -80,23 +84,12 @@ class SessionsModel(QAbstractTableModel):
             return 0
         return len(self._shifts) + (1 if self._total is not None else 0)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(SessionColumn)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(SessionColumn):
-            return None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _alignment(SessionColumn(section))
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
+    def header_text(self, column: int) -> str:
         return (
             self.tr("No."), self.tr("Status"), self.tr("Opened"), self.tr("Closed"),
             self.tr("Operator"), self.tr("Calls"), self.tr("Talk time"), self.tr("Cash"),
             self.tr("Unserved"), self.tr("Unpaid"),
-        )[section]
+        )[column]
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= self.rowCount():
@@ -104,7 +97,7 @@ class SessionsModel(QAbstractTableModel):
         column = SessionColumn(index.column())
         shift = self.shift_at(index.row())
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _alignment(column)
+            return self.alignment(column)
         if role == Qt.ItemDataRole.FontRole and shift is None:
             font = QFont()
             font.setBold(True)
@@ -157,12 +150,6 @@ class SessionsModel(QAbstractTableModel):
             SessionColumn.UNPAID: str(t.unpaid),
         }
         return values[column]
-
-
-def _alignment(column: SessionColumn) -> int:
-    right = column >= SessionColumn.CALLS or column is SessionColumn.ID
-    flag = Qt.AlignmentFlag.AlignRight if right else Qt.AlignmentFlag.AlignLeft
-    return int((flag | Qt.AlignmentFlag.AlignVCenter).value)
 
 
 def _table(model: Any) -> QTableView:
