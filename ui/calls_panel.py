@@ -9,19 +9,18 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from callshop_pos.services.calls import CallView
+from ui.call_table import call_table
 from ui.calls_model import CallColumn, CallsModel, StatusFilter
 from ui.formatting import Formatter
 
-__all__ = ["CallsPanel", "size_call_columns"]
+__all__ = ["CallsPanel"]
 
 
 class CallsPanel(QFrame):
@@ -69,16 +68,8 @@ class CallsPanel(QFrame):
         chips.addWidget(booth_label)
         chips.addWidget(self.booth_combo)
 
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(28)
+        self.table = call_table(self.model, QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setWordWrap(False)
-        size_call_columns(self.table)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.table.doubleClicked.connect(lambda _i: self.activated.emit())
         self.table.installEventFilter(self)
@@ -193,19 +184,6 @@ class CallsPanel(QFrame):
             self.activated.emit()
             return True
         return super().eventFilter(watched, event)  # type: ignore[arg-type]
-
-
-def size_call_columns(table: QTableView) -> None:
-    """Column widths that fit a call row at 1366×768 (the destination takes the rest)."""
-    header = table.horizontalHeader()
-    header.setHighlightSections(False)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setSectionResizeMode(CallColumn.DESTINATION, QHeaderView.ResizeMode.Stretch)
-    widths = {CallColumn.BOOTH: 86, CallColumn.NUMBER: 140, CallColumn.ANSWERED: 94,
-              CallColumn.DURATION: 76, CallColumn.BILLED: 70, CallColumn.PRICE: 84,
-              CallColumn.STATUS: 96}
-    for column, width in widths.items():
-        header.resizeSection(column, width)
 
 
 def _natural(name: str) -> tuple[str, int]:

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,8 +32,8 @@ from PySide6.QtWidgets import (
 from callshop_pos.errors import CallShopError
 from callshop_pos.services.reports import PeriodTotals, ShiftSummary
 from callshop_pos.services.shifts import ShiftDetail, ShiftList
+from ui.call_table import call_table, list_table
 from ui.calls_model import CallsModel, StatusFilter
-from ui.calls_panel import size_call_columns
 from ui.dialog_parts import show_error
 from ui.enum_table import EnumTableModel
 from ui.formatting import Formatter
@@ -152,19 +151,6 @@ class SessionsModel(EnumTableModel):
         return values[column]
 
 
-def _table(model: Any) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
-    table.setShowGrid(False)
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(28)
-    table.horizontalHeader().setHighlightSections(False)
-    return table
-
-
 class SessionsDialog(QDialog):
     """All shifts of a date range; Enter or double-click opens one."""
 
@@ -191,7 +177,7 @@ class SessionsDialog(QDialog):
             edit.setDisplayFormat(formatter.locale.dateFormat(formatter.locale.FormatType.ShortFormat))
             edit.dateChanged.connect(self.reload)
         self.model = SessionsModel(formatter, self)
-        self.table = _table(self.model)
+        self.table = list_table(self.model, QAbstractItemView.SelectionMode.SingleSelection)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         for column in SessionColumn:
@@ -307,8 +293,8 @@ class ShiftDetailDialog(QDialog):
         self.calls_model = CallsModel(formatter, self)
         self.calls_model.set_status(StatusFilter.ALL)
         self.calls_model.set_calls(detail.calls)
-        self.calls_table = _table(self.calls_model)
-        size_call_columns(self.calls_table)
+        self.calls_table = call_table(
+            self.calls_model, QAbstractItemView.SelectionMode.SingleSelection)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
