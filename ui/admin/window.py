@@ -8,6 +8,7 @@ every page's service calls check the role again in the core.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from importlib import resources
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -77,49 +78,17 @@ class AdminWindow(QMainWindow):
         from ui.admin.settings_page import SettingsPage
         from ui.admin.users_page import UsersPage
 
-        shop, actor = self.shop, self.actor
-        return [
-            (
-                "prices",
-                QCoreApplication.translate("AdminWindow", "Price list"),
-                lambda: PriceListPage(shop, actor),
-            ),
-            (
-                "fx",
-                QCoreApplication.translate("AdminWindow", "USD rate"),
-                lambda: FxPage(shop, actor),
-            ),
-            (
-                "account",
-                QCoreApplication.translate("AdminWindow", "Carrier account"),
-                lambda: AccountPage(shop, actor),
-            ),
-            (
-                "reports",
-                QCoreApplication.translate("AdminWindow", "Reports"),
-                lambda: ReportsPage(shop, actor),
-            ),
-            (
-                "users",
-                QCoreApplication.translate("AdminWindow", "Users"),
-                lambda: UsersPage(shop, actor),
-            ),
-            (
-                "booths",
-                QCoreApplication.translate("AdminWindow", "Booths"),
-                lambda: BoothsPage(shop, actor),
-            ),
-            (
-                "settings",
-                QCoreApplication.translate("AdminWindow", "Settings"),
-                lambda: SettingsPage(shop, actor),
-            ),
-            (
-                "audit",
-                QCoreApplication.translate("AdminWindow", "Audit journal"),
-                lambda: AuditPage(shop, actor),
-            ),
+        pages: list[tuple[str, str, Callable[[Shop, Actor], QWidget]]] = [
+            ("prices", QCoreApplication.translate("AdminWindow", "Price list"), PriceListPage),
+            ("fx", QCoreApplication.translate("AdminWindow", "USD rate"), FxPage),
+            ("account", QCoreApplication.translate("AdminWindow", "Carrier account"), AccountPage),
+            ("reports", QCoreApplication.translate("AdminWindow", "Reports"), ReportsPage),
+            ("users", QCoreApplication.translate("AdminWindow", "Users"), UsersPage),
+            ("booths", QCoreApplication.translate("AdminWindow", "Booths"), BoothsPage),
+            ("settings", QCoreApplication.translate("AdminWindow", "Settings"), SettingsPage),
+            ("audit", QCoreApplication.translate("AdminWindow", "Audit journal"), AuditPage),
         ]
+        return [(key, title, partial(page, self.shop, self.actor)) for key, title, page in pages]
 
     def page(self, key: str) -> QWidget:
         """The page called ``key`` (built on first use)."""
