@@ -8,15 +8,12 @@ from datetime import timedelta
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -36,9 +33,8 @@ from ui.admin.common import (
     from_qdate,
     local_time_text,
     micro_usd_text,
-    section_title,
-    to_qdate,
 )
+from ui.admin.page_parts import date_edit, page_header, record_view
 
 __all__ = ["AccountPage"]
 
@@ -84,11 +80,8 @@ class AccountPage(QWidget):
         super().__init__(parent)
         self.shop, self.actor = shop, actor
         self.listing: TopupList | None = None
-        layout = QVBoxLayout(self)
-        head = QHBoxLayout()
-        head.addWidget(section_title(QCoreApplication.translate("Account", "Carrier account")))
-        head.addStretch(1)
-        layout.addLayout(head)
+        layout, _head = page_header(
+            self, QCoreApplication.translate("Account", "Carrier account"))
 
         top = QHBoxLayout()
         balance_box = QGroupBox(QCoreApplication.translate("Account", "Balance"))
@@ -120,9 +113,7 @@ class AccountPage(QWidget):
         form = QFormLayout(add_box)
         self.amount_edit = QLineEdit()
         self.amount_edit.setPlaceholderText("500.00")
-        self.date_edit = QDateEdit(to_qdate(today(shop)))
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.date_edit = date_edit(today(shop))
         self.method_combo = QComboBox()
         self.method_combo.addItem(QCoreApplication.translate("Account", "bank"), "bank")
         self.method_combo.addItem(QCoreApplication.translate("Account", "cash"), "cash")
@@ -140,11 +131,8 @@ class AccountPage(QWidget):
         period = QHBoxLayout()
         period.addWidget(QLabel(QCoreApplication.translate("Account", "Top-ups from")))
         end = today(shop)
-        self.from_edit = QDateEdit(to_qdate(end.replace(day=1) - timedelta(days=62)))
-        self.to_edit = QDateEdit(to_qdate(end))
-        for edit in (self.from_edit, self.to_edit):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+        self.from_edit = date_edit(end.replace(day=1) - timedelta(days=62))
+        self.to_edit = date_edit(end)
         period.addWidget(self.from_edit)
         period.addWidget(QLabel(QCoreApplication.translate("Account", "to")))
         period.addWidget(self.to_edit)
@@ -157,11 +145,7 @@ class AccountPage(QWidget):
         layout.addLayout(period)
 
         self.model: RecordTableModel[Topup] = RecordTableModel(_columns(), self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.verticalHeader().hide()
-        self.view.setAlternatingRowColors(True)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.view = record_view(self.model, alternate=True)
         layout.addWidget(self.view, 1)
 
         self.show_button.clicked.connect(self.refresh)

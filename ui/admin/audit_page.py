@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -14,8 +13,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -24,15 +21,8 @@ from callshop_pos.services.admin_prices import today
 from callshop_pos.services.audit_view import ChainStatus, JournalLine
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
-from ui.admin.common import (
-    Col,
-    RecordTableModel,
-    call_service,
-    from_qdate,
-    local_time_text,
-    section_title,
-    to_qdate,
-)
+from ui.admin.common import Col, RecordTableModel, call_service, from_qdate, local_time_text
+from ui.admin.page_parts import date_edit, page_header, record_view
 
 __all__ = ["AuditPage"]
 
@@ -61,13 +51,9 @@ class AuditPage(QWidget):
         super().__init__(parent)
         self.shop, self.actor = shop, actor
         self.status: ChainStatus | None = None
-        layout = QVBoxLayout(self)
-        head = QHBoxLayout()
-        head.addWidget(section_title(QCoreApplication.translate("Audit", "Audit journal")))
-        head.addStretch(1)
+        layout, head = page_header(self, QCoreApplication.translate("Audit", "Audit journal"))
         self.verify_button = QPushButton(QCoreApplication.translate("Audit", "Verify chain"))
         head.addWidget(self.verify_button)
-        layout.addLayout(head)
 
         self.chain_label = QLabel(QCoreApplication.translate("Audit", "Chain not checked yet"))
         self.chain_label.setObjectName("chainStatus")
@@ -82,11 +68,8 @@ class AuditPage(QWidget):
             QCoreApplication.translate("Audit", "action, e.g. prices or shift")
         )
         end = today(shop)
-        self.from_edit = QDateEdit(to_qdate(end.replace(day=1)))
-        self.to_edit = QDateEdit(to_qdate(end))
-        for edit in (self.from_edit, self.to_edit):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+        self.from_edit = date_edit(end.replace(day=1))
+        self.to_edit = date_edit(end)
         self.filter_button = QPushButton(QCoreApplication.translate("Audit", "Filter"))
         for widget in (
             self.user_edit,
@@ -101,12 +84,12 @@ class AuditPage(QWidget):
         layout.addLayout(filters)
 
         self.model: RecordTableModel[JournalLine] = RecordTableModel(_columns(), self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.verticalHeader().hide()
-        self.view.setAlternatingRowColors(True)
-        self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view = record_view(
+            self.model,
+            alternate=True,
+            stretch_last=True,
+            resize=QHeaderView.ResizeMode.ResizeToContents,
+        )
         layout.addWidget(self.view, 1)
 
         box = QGroupBox(

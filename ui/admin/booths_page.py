@@ -7,17 +7,14 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +27,7 @@ from callshop_pos.services.auth import Actor
 from callshop_pos.services.booths import BoothInfo
 from callshop_pos.services.context import Shop
 from ui.admin.common import Col, RecordTableModel, call_service, minor_text, section_title
+from ui.admin.page_parts import record_view
 
 __all__ = ["BoothsPage"]
 
@@ -94,12 +92,7 @@ class BoothsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(section_title(QCoreApplication.translate("Booths", "Booths")))
         self.model: RecordTableModel[BoothInfo] = RecordTableModel(_columns(), self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.verticalHeader().hide()
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.view = record_view(self.model, pick_rows=True)
         layout.addWidget(self.view, 1)
 
         box = QGroupBox(QCoreApplication.translate("Booths", "Booth"))

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
-    QDateEdit,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,8 +27,8 @@ from ui.admin.common import (
     from_qdate,
     local_time_text,
     section_title,
-    to_qdate,
 )
+from ui.admin.page_parts import date_edit, record_view
 
 __all__ = ["FxPage"]
 
@@ -64,9 +61,7 @@ class FxPage(QWidget):
         row = QHBoxLayout(box)
         self.rate_edit = QLineEdit()
         self.rate_edit.setPlaceholderText("0.925000")
-        self.date_edit = QDateEdit(to_qdate(today(shop)))
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.date_edit = date_edit(today(shop))
         self.set_button = QPushButton(QCoreApplication.translate("UsdRate", "Set rate"))
         self.set_button.setObjectName("primary")
         for widget in (
@@ -80,10 +75,7 @@ class FxPage(QWidget):
         row.addStretch(1)
         layout.addWidget(box)
         self.model: RecordTableModel[UsdRate] = RecordTableModel(_columns(), self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.verticalHeader().hide()
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.view = record_view(self.model)
         layout.addWidget(self.view, 1)
         self.set_button.clicked.connect(self.set_rate)
 

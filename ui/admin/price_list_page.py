@@ -31,8 +31,9 @@ from callshop_pos.services import admin_prices, prices
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
 from callshop_pos.services.price_editing import ROUNDING_STEPS
-from ui.admin.common import Col, RecordTableModel, call_service, local_time_text, section_title
+from ui.admin.common import Col, RecordTableModel, call_service, local_time_text
 from ui.admin.import_dialog import ColumnMappingDialog, file_headers
+from ui.admin.page_parts import page_header, record_view
 from ui.admin.price_list_model import Column, PriceListModel
 
 __all__ = ["PriceListPage", "VersionHistoryDialog"]
@@ -77,10 +78,7 @@ class VersionHistoryDialog(QDialog):
             _version_columns(), self
         )
         self.model.set_rows(history)
-        view = QTableView()
-        view.setModel(self.model)
-        view.verticalHeader().hide()
-        view.horizontalHeader().setStretchLastSection(True)
+        view = record_view(self.model, stretch_last=True, resize=None)
         view.resizeColumnsToContents()
         layout.addWidget(view)
 
@@ -109,13 +107,10 @@ class PriceListPage(QWidget):
         self.model = PriceListModel(parent=self)
         self.version_id: int | None = None
 
-        layout = QVBoxLayout(self)
-        head = QHBoxLayout()
-        head.addWidget(section_title(QCoreApplication.translate("PriceListPage", "Price list")))
         self.rate_label = QLabel()
         self.rate_label.setObjectName("muted")
-        head.addWidget(self.rate_label)
-        head.addStretch(1)
+        layout, head = page_header(
+            self, QCoreApplication.translate("PriceListPage", "Price list"), self.rate_label)
         self.import_button = QPushButton(QCoreApplication.translate("PriceListPage", "Import…"))
         self.export_button = QPushButton(QCoreApplication.translate("PriceListPage", "Export…"))
         self.history_button = QPushButton(QCoreApplication.translate("PriceListPage", "History"))
@@ -130,7 +125,6 @@ class PriceListPage(QWidget):
             self.save_button,
         ):
             head.addWidget(button)
-        layout.addLayout(head)
 
         tools = QHBoxLayout()
         self.filter_edit = QLineEdit()

@@ -9,15 +9,12 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -34,9 +31,9 @@ from ui.admin.common import (
     from_qdate,
     micro_usd_text,
     minor_text,
-    section_title,
     to_qdate,
 )
+from ui.admin.page_parts import date_edit, page_header, record_view
 from ui.admin.report_charts import daily_chart, top_destinations_chart
 
 __all__ = ["ReportsPage", "report_columns"]
@@ -99,16 +96,10 @@ class ReportsPage(QWidget):
         super().__init__(parent)
         self.shop, self.actor = shop, actor
         self.report: PeriodReport | None = None
-        layout = QVBoxLayout(self)
-        head = QHBoxLayout()
-        head.addWidget(section_title(QCoreApplication.translate("Reports", "Reports")))
-        head.addStretch(1)
+        layout, head = page_header(self, QCoreApplication.translate("Reports", "Reports"))
         end = today(shop)
-        self.first_edit = QDateEdit(to_qdate(end - timedelta(days=29)))
-        self.last_edit = QDateEdit(to_qdate(end))
-        for edit in (self.first_edit, self.last_edit):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+        self.first_edit = date_edit(end - timedelta(days=29))
+        self.last_edit = date_edit(end)
         self.group_combo = QComboBox()
         for group, label in (
             (GroupBy.DAY, QCoreApplication.translate("Reports", "by day")),
@@ -132,7 +123,6 @@ class ReportsPage(QWidget):
             self.pdf_button,
         ):
             head.addWidget(widget)
-        layout.addLayout(head)
 
         self.summary = QLabel()
         self.summary.setObjectName("reportSummary")
@@ -141,10 +131,7 @@ class ReportsPage(QWidget):
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.model: RecordTableModel[ReportRow] = RecordTableModel(report_columns(""), self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.verticalHeader().hide()
-        self.view.setAlternatingRowColors(True)
+        self.view = record_view(self.model, alternate=True, resize=None)
         splitter.addWidget(self.view)
         self.charts = QWidget()
         self.charts_layout = QHBoxLayout(self.charts)

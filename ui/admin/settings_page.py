@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -27,7 +26,8 @@ from callshop_pos.services import settings as settings_service
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
 from callshop_pos.settings import Settings
-from ui.admin.common import call_service, section_title
+from ui.admin.common import call_service
+from ui.admin.page_parts import page_header
 
 __all__ = ["SECTIONS", "SettingsPage"]
 
@@ -104,14 +104,10 @@ class SettingsPage(QWidget):
     def __init__(self, shop: Shop, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.shop, self.actor = shop, actor
-        outer = QVBoxLayout(self)
-        head = QHBoxLayout()
-        head.addWidget(section_title(QCoreApplication.translate("Settings", "Settings")))
-        head.addStretch(1)
+        outer, head = page_header(self, QCoreApplication.translate("Settings", "Settings"))
         self.save_button = QPushButton(QCoreApplication.translate("Settings", "Save settings"))
         self.save_button.setObjectName("primary")
         head.addWidget(self.save_button)
-        outer.addLayout(head)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         body = QWidget()

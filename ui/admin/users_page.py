@@ -6,15 +6,12 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +21,7 @@ from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
 from callshop_pos.services.users import UserInfo
 from ui.admin.common import Col, RecordTableModel, call_service, local_time_text, section_title
+from ui.admin.page_parts import record_view
 
 __all__ = ["UsersPage"]
 
@@ -83,12 +81,7 @@ class UsersPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(section_title(QCoreApplication.translate("Users", "Users")))
         self.model: RecordTableModel[UserInfo] = RecordTableModel(_columns(), self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.verticalHeader().hide()
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.view = record_view(self.model, pick_rows=True)
         layout.addWidget(self.view, 1)
 
         actions = QHBoxLayout()

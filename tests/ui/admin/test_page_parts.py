@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QDateEdit, QHeaderView, QLabel, QTableView
 
 from tests.ui.widget_facts import bulgarian, tab_order
+from ui.admin.price_list_page import VersionHistoryDialog
 from ui.admin.window import AdminWindow
 from ui.i18n import Languages
 
@@ -145,3 +146,15 @@ def test_navigation_and_titles_in_bulgarian(qtbot, seeded, languages, key) -> No
     row = list(PAGES).index(key)
     assert window.nav.item(row).text() == bulgarian("admin", "AdminWindow", nav)
     assert _titles(window.page(key)) == [bulgarian("admin", context, title)]
+
+
+def test_price_list_versions_table(qtbot) -> None:
+    dialog = VersionHistoryDialog([], None)
+    qtbot.addWidget(dialog)
+    [view] = dialog.findChildren(QTableView)
+    assert view.model() is dialog.model
+    assert view.verticalHeader().isHidden()
+    assert (view.selectionBehavior(), view.selectionMode()) == (_Items, _Extended)
+    assert not view.alternatingRowColors()
+    assert view.horizontalHeader().sectionResizeMode(0) == _Interactive
+    assert view.horizontalHeader().stretchLastSection()
