@@ -7,6 +7,7 @@ here, for drawing — every figure shown as text comes from the exact integers.
 from __future__ import annotations
 
 from PySide6.QtCharts import (
+    QAbstractBarSeries,
     QBarCategoryAxis,
     QBarSeries,
     QBarSet,
@@ -57,9 +58,11 @@ def _value_axis(values: list[float]) -> QValueAxis:
     return axis
 
 
-def daily_chart(rows: list[ReportRow]) -> QChartView:
-    """Revenue and profit per day (bars), one category per day (``MM-DD``)."""
-    chart = _chart(QCoreApplication.translate("Reports", "Revenue and profit per day"))
+def _revenue_and_profit(
+    chart: QChart, series: QAbstractBarSeries, rows: list[ReportRow]
+) -> list[float]:
+    """Fill ``series`` with a revenue and a profit bar per row and add it to ``chart``;
+    returns the plotted values (for the value axis)."""
     revenue = QBarSet(QCoreApplication.translate("Reports", "Revenue"))
     profit = QBarSet(QCoreApplication.translate("Reports", "Profit"))
     revenue.setColor(_REVENUE)
@@ -70,10 +73,17 @@ def daily_chart(rows: list[ReportRow]) -> QChartView:
         revenue.append(r)
         profit.append(p)
         values += [r, p]
-    series = QBarSeries()
     series.append(revenue)
     series.append(profit)
     chart.addSeries(series)
+    return values
+
+
+def daily_chart(rows: list[ReportRow]) -> QChartView:
+    """Revenue and profit per day (bars), one category per day (``MM-DD``)."""
+    chart = _chart(QCoreApplication.translate("Reports", "Revenue and profit per day"))
+    series = QBarSeries()
+    values = _revenue_and_profit(chart, series, rows)
     axis_x = QBarCategoryAxis()
     # Day of month within two months, MM-DD within a year (labels must be unique).
     cut = 8 if len(rows) <= 31 else 5 if len(rows) <= 366 else 0
@@ -95,20 +105,8 @@ def top_destinations_chart(rows: list[ReportRow], n: int = 10) -> QChartView:
     chart = _chart(QCoreApplication.translate("Reports", "Top destinations by revenue"))
     top = sorted(rows, key=lambda r: (-r.revenue_minor, r.key))[:n]
     top.reverse()  # the largest is drawn last, i.e. on top
-    revenue = QBarSet(QCoreApplication.translate("Reports", "Revenue"))
-    revenue.setColor(_REVENUE)
-    profit = QBarSet(QCoreApplication.translate("Reports", "Profit"))
-    profit.setColor(_PROFIT)
-    values: list[float] = []
-    for row in top:
-        r, p = _plot_value(row.revenue_minor), _plot_value(row.profit_minor)
-        revenue.append(r)
-        profit.append(p)
-        values += [r, p]
     series = QHorizontalBarSeries()
-    series.append(revenue)
-    series.append(profit)
-    chart.addSeries(series)
+    values = _revenue_and_profit(chart, series, top)
     axis_y = QBarCategoryAxis()
     axis_y.append([row.key or QCoreApplication.translate("Reports", "(unknown)") for row in top])
     chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
