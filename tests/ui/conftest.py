@@ -16,6 +16,9 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QTimer
 
+from callshop_pos.clock import FakeClock
+from tests.callshop_pos.support import SeededShop, make_shop
+
 
 def pytest_configure(config: pytest.Config) -> None:
     # The session-wide QApplication is created before any function fixture runs,
@@ -62,3 +65,19 @@ def _no_leaked_timers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for timer in running:
         timer.stop()
     assert not running, f"test left {len(running)} QTimer(s) running"
+
+
+@pytest.fixture
+def db_url(tmp_path: Any) -> str:
+    """The test's own SQLite shop database."""
+    return f"sqlite:///{tmp_path / 'shop.db'}"
+
+
+@pytest.fixture
+def seeded(db_url: str) -> Iterator[SeededShop]:
+    """A real, migrated shop with an admin (``admin``) and an operator (``olga``)."""
+    seeded = make_shop(db_url, FakeClock())
+    try:
+        yield seeded
+    finally:
+        seeded.shop.close()

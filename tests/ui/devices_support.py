@@ -3,20 +3,18 @@ into python-escpos ``Dummy`` printers, the real pole-display driver on a recorde
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 from escpos.printer import Dummy
 from PySide6.QtCore import QLocale
 
-from callshop_pos.clock import FakeClock
 from callshop_pos.services import shifts
 from callshop_pos.services.fiscal import FiscalGate
 from drivers.devices import Devices
 from drivers.display.pole import PoleDisplay, PoleSettings
 from drivers.printing.escpos import EscPosPrinter, EscPosSettings
-from tests.callshop_pos.support import SeededShop, make_shop
+from tests.callshop_pos.support import SeededShop
 from tests.ui.support import CallMaker, FakeEngine
 from ui.bridge import EngineBridge
 from ui.formatting import Formatter
@@ -107,10 +105,3 @@ def build_rig(qtbot: Any, seeded: SeededShop, *, fiscal: FiscalGate | None = Non
     window.show()
     qtbot.waitUntil(lambda: len(window.grid.booths()) == 4)
     return Rig(window, actions, jobs, pole, seeded)
-
-
-def seeded_shop(tmp_path: Any) -> Iterator[SeededShop]:
-    """For a test module's ``seeded`` fixture: a real SQLite shop with its users."""
-    seeded = make_shop(f"sqlite:///{tmp_path / 'shop.db'}", FakeClock())
-    yield seeded
-    seeded.shop.close()

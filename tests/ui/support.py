@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QLocale, QTimer
 
 from callshop_pos.lines.engine import CallFinished
 from callshop_pos.lines.port import HangupReason, HangupSide
 from callshop_pos.lines.recorder import CallStart, FinishedCallRating
 from callshop_pos.lines.snapshot import BoothSnapshot, BoothState
+from callshop_pos.services.auth import Actor
 from callshop_pos.services.calls import DatabaseCallRecorder
 from callshop_pos.services.context import Shop
 from callshop_pos.services.deposits import deposit_balance
 from tests.ui.factories import snapshot
 from ui.bridge import EngineBridge
+from ui.formatting import Formatter
+from ui.main_window import MainWindow
+from ui.till import Till
 
 
 class CallMaker:
@@ -121,3 +125,30 @@ def when_dialog(window: Any, handle: Callable[[Any], None]) -> None:
                 dialog.reject()
 
     QTimer.singleShot(0, step)
+
+
+def cashier_window(
+    qtbot: Any, shop: Shop, operator: Actor, bridge: EngineBridge, engine: FakeEngine,
+    *, booths: int,
+) -> MainWindow:
+    """The cashier window of ``operator``'s till at 1366×768, shown once the grid has
+    ``booths`` booths. Every confirmation is answered yes and its text kept in
+    ``window.confirmations``; ``window.engine_fake`` and ``window.calls_maker`` (which
+    records finished calls) are the test's handles."""
+    confirmations: list[str] = []
+
+    def confirm(title: str, text: str) -> bool:
+        confirmations.append(text)
+        return True
+
+    window = MainWindow(Till(shop, operator), bridge, engine, Formatter(QLocale("en_US")),
+                        quote=lambda n: None, confirm=confirm, today=lambda: date(2026, 1, 5))
+    bridge.attach()
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitUntil(lambda: len(window.grid.booths()) == booths)
+    window.engine_fake = engine  # type: ignore[attr-defined]
+    window.calls_maker = CallMaker(shop, bridge)  # type: ignore[attr-defined]
+    window.confirmations = confirmations  # type: ignore[attr-defined]
+    return window

@@ -3,29 +3,14 @@ services (the shift's cash), then the engine re-reads the booth's credit."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date
-
 import pytest
-from PySide6.QtCore import QLocale
 
-from callshop_pos.clock import FakeClock
 from callshop_pos.lines.snapshot import BillingMode
 from callshop_pos.services import booths, shifts
 from callshop_pos.services.deposits import deposit_balance
-from tests.callshop_pos.support import SeededShop, make_shop
-from tests.ui.support import CallMaker, FakeEngine, when_dialog
+from tests.callshop_pos.support import SeededShop
+from tests.ui.support import FakeEngine, cashier_window, when_dialog
 from ui.bridge import EngineBridge
-from ui.formatting import Formatter
-from ui.main_window import MainWindow
-from ui.till import Till
-
-
-@pytest.fixture
-def seeded(tmp_path) -> Iterator[SeededShop]:
-    seeded = make_shop(f"sqlite:///{tmp_path / 'shop.db'}", FakeClock())
-    yield seeded
-    seeded.shop.close()
 
 
 @pytest.fixture
@@ -37,23 +22,8 @@ def window(qtbot, seeded: SeededShop):
     engine = FakeEngine(bridge, booths=2, shop=shop)
     engine.publish_all()
     engine._update("Booth 1", billing=BillingMode.PREPAID)
-    confirmations: list[str] = []
-
-    def confirm(title: str, text: str) -> bool:
-        confirmations.append(text)
-        return True
-
-    win = MainWindow(Till(shop, olga), bridge, engine, Formatter(QLocale("en_US")),
-                     quote=lambda n: None, confirm=confirm, today=lambda: date(2026, 1, 5))
-    bridge.attach()
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    qtbot.waitUntil(lambda: len(win.grid.booths()) == 2)
+    win = cashier_window(qtbot, shop, olga, bridge, engine, booths=2)
     qtbot.waitUntil(lambda: win.grid.tile("Booth 1").snapshot.billing is BillingMode.PREPAID)
-    win.engine_fake = engine  # type: ignore[attr-defined]
-    win.calls_maker = CallMaker(shop, bridge)  # type: ignore[attr-defined]
-    win.confirmations = confirmations  # type: ignore[attr-defined]
     return win
 
 

@@ -14,18 +14,12 @@ from sqlalchemy import select
 from callshop_pos.db.models.devices import DrawerOpen, PrintLog
 from callshop_pos.errors import InvalidInput
 from callshop_pos.services.payment_list import shift_payments
-from tests.callshop_pos.support import SeededShop
 from tests.drivers.fiscal.fake_erpnet import fake_erpnet
 from tests.drivers.fiscal.test_payment_gate import gate_for
-from tests.ui.devices_support import KICK_PIN2, Rig, build_rig, seeded_shop
+from tests.ui.devices_support import KICK_PIN2, Rig, build_rig
 from tests.ui.support import when_dialog
 from tests.ui.test_devices_pay import pay_one
 from ui.calls_model import StatusFilter
-
-
-@pytest.fixture
-def seeded(tmp_path) -> Iterator[SeededShop]:
-    yield from seeded_shop(tmp_path)
 
 
 @pytest.fixture

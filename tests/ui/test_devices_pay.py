@@ -8,24 +8,15 @@ PROTOCOL.md (or against a port where nothing listens).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from sqlalchemy import func, select
 
 from callshop_pos.db.models.calls import Call
 from callshop_pos.db.models.devices import FiscalSale, PrintLog
 from callshop_pos.db.models.payments import Payment
-from tests.callshop_pos.support import SeededShop
 from tests.drivers.fiscal.fake_erpnet import fake_erpnet
 from tests.drivers.fiscal.test_payment_gate import gate_for
-from tests.ui.devices_support import KICK_PIN2, Rig, build_rig, seeded_shop
+from tests.ui.devices_support import KICK_PIN2, Rig, build_rig
 from tests.ui.support import when_dialog
-
-
-@pytest.fixture
-def seeded(tmp_path) -> Iterator[SeededShop]:
-    yield from seeded_shop(tmp_path)
 
 
 def pay_one(qtbot, rig: Rig, price: int = 137, *, tendered: str = "5",

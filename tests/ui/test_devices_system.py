@@ -3,19 +3,16 @@ setting does not stop the till."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QLocale
 from sqlalchemy import select
 
 from callshop_pos.db.models.devices import PrintLog
 from callshop_pos.services import shifts
-from tests.callshop_pos.support import SeededShop
-from tests.ui.devices_support import build_rig, seeded_shop
+from tests.ui.devices_support import build_rig
 from tests.ui.support import FakeEngine
 from tests.ui.test_devices_pay import pay_one
 from ui.bridge import EngineBridge
@@ -24,11 +21,6 @@ from ui.main_window import MainWindow
 from ui.receipt_actions import attach_devices
 from ui.system_printer import SystemPrinter, pdf_printer
 from ui.till import Till
-
-
-@pytest.fixture
-def seeded(tmp_path) -> Iterator[SeededShop]:
-    yield from seeded_shop(tmp_path)
 
 
 def test_receipt_goes_to_the_system_printer(qtbot, seeded, tmp_path: Path) -> None:

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from PySide6.QtCore import Qt
 
-from callshop_pos.clock import FakeClock
 from callshop_pos.services import auth, shifts
-from tests.callshop_pos.support import OPERATOR_PASSWORD, SeededShop, make_shop
+from tests.callshop_pos.support import OPERATOR_PASSWORD, SeededShop
 from ui.login import LoginDialog
 from ui.open_shift import OpenShiftDialog
 from ui.till import Till
-
-
-@pytest.fixture
-def seeded(tmp_path) -> Iterator[SeededShop]:
-    seeded = make_shop(f"sqlite:///{tmp_path / 'shop.db'}", FakeClock())
-    yield seeded
-    seeded.shop.close()
 
 
 def _login_dialog(qtbot, seeded: SeededShop, **kw) -> LoginDialog:

@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import Qt
 
-from callshop_pos.clock import FakeClock
 from callshop_pos.lines.snapshot import BoothState
 from callshop_pos.services import payments, shifts
-from tests.callshop_pos.support import SeededShop, make_shop
-from tests.ui.support import CallMaker, FakeEngine, when_dialog
+from tests.callshop_pos.support import SeededShop
+from tests.ui.support import FakeEngine, cashier_window, when_dialog
 from ui.bridge import EngineBridge
 from ui.calls_model import StatusFilter
-from ui.formatting import Formatter
-from ui.main_window import MainWindow
-from ui.till import Till
-
-
-@pytest.fixture
-def seeded(tmp_path) -> Iterator[SeededShop]:
-    seeded = make_shop(f"sqlite:///{tmp_path / 'shop.db'}", FakeClock())
-    yield seeded
-    seeded.shop.close()
 
 
 @pytest.fixture
@@ -34,24 +22,7 @@ def window(qtbot, seeded: SeededShop):
     bridge = EngineBridge()
     engine = FakeEngine(bridge)
     engine.publish_all()
-    till = Till(shop, olga)
-    confirmations: list[str] = []
-
-    def confirm(title: str, text: str) -> bool:
-        confirmations.append(text)
-        return True
-
-    win = MainWindow(till, bridge, engine, Formatter(QLocale("en_US")),
-                     quote=lambda n: None, confirm=confirm, today=lambda: date(2026, 1, 5))
-    bridge.attach()
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    qtbot.waitUntil(lambda: len(win.grid.booths()) == 4)
-    win.engine_fake = engine  # type: ignore[attr-defined]
-    win.calls_maker = CallMaker(shop, bridge)  # type: ignore[attr-defined]
-    win.confirmations = confirmations  # type: ignore[attr-defined]
-    return win
+    return cashier_window(qtbot, shop, olga, bridge, engine, booths=4)
 
 
 def test_calls_arrive_the_moment_they_end(qtbot, window) -> None:
