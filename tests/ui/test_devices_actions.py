@@ -150,21 +150,26 @@ def test_close_shift_prints_z_and_saves_the_a4_pdf(qtbot, rig: Rig, tmp_path: Pa
     assert logs == [("z_report", False, "escpos"), ("z_report", True, "pdf")]
 
 
+def mark_unpaid(qtbot, rig: Rig, call_id: int) -> None:
+    """The cashier marks a paid call "served without payment" (the till refunds it)."""
+    rig.window.calls.show_status(StatusFilter.ALL)
+    rig.window.calls.select_calls([call_id])
+
+    def unpaid(dialog) -> None:
+        dialog.reason_combo.setEditText("customer complained")
+        dialog.ok_button.click()
+
+    when_dialog(rig.window, unpaid)
+    rig.window.unpaid_action.trigger()
+    rig.settle(qtbot)
+
+
 def test_refund_is_reversed_on_the_fiscal_device(qtbot, seeded) -> None:
     with fake_erpnet() as (url, state):
         rig = build_rig(qtbot, seeded, fiscal=gate_for(url), print_policy="never")
         try:
             seen = pay_one(qtbot, rig, price=137)
-            rig.window.calls.show_status(StatusFilter.ALL)
-            rig.window.calls.select_calls([seen["call_id"]])
-
-            def unpaid(dialog) -> None:
-                dialog.reason_combo.setEditText("customer complained")
-                dialog.ok_button.click()
-
-            when_dialog(rig.window, unpaid)
-            rig.window.unpaid_action.trigger()
-            rig.settle(qtbot)
+            mark_unpaid(qtbot, rig, seen["call_id"])
         finally:
             rig.actions.close()
     assert rig.window.calls.model.find(seen["call_id"]).status == "unpaid"
@@ -189,17 +194,8 @@ def test_failed_reversal_is_kept_and_retried(qtbot, seeded) -> None:
         rig = build_rig(qtbot, seeded, fiscal=gate_for(url), print_policy="never")
         try:
             seen = pay_one(qtbot, rig, price=137)
-            rig.window.calls.show_status(StatusFilter.ALL)
-            rig.window.calls.select_calls([seen["call_id"]])
             state.device_error = {"code": "E201", "text": "Paper out"}
-
-            def unpaid(dialog) -> None:
-                dialog.reason_combo.setEditText("customer complained")
-                dialog.ok_button.click()
-
-            when_dialog(rig.window, unpaid)
-            rig.window.unpaid_action.trigger()
-            rig.settle(qtbot)
+            mark_unpaid(qtbot, rig, seen["call_id"])
             message = rig.actions.problem_box.text()
             assert "did not print its reversal" in message and "Paper out" in message
             assert len(rig.devices.pending_reversals) == 1
