@@ -33,6 +33,12 @@ class EnumTableModel(QAbstractTableModel):
     columns: ClassVar[type[IntEnum]]
     figures: ClassVar[frozenset[int]] = frozenset()
 
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        # The view asks for the column count with every index it makes (each cell of
+        # each repaint): a plain instance attribute is the cheapest answer.
+        self._column_count = len(self.columns)
+
     def header_text(self, column: int) -> str:
         """The header of ``column`` (one of :attr:`columns`)."""
         raise NotImplementedError
@@ -42,12 +48,12 @@ class EnumTableModel(QAbstractTableModel):
         return cell_alignment(column in self.figures)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
+        return 0 if parent.isValid() else self._column_count
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < self._column_count:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self.header_text(section)
