@@ -41,11 +41,13 @@ import argparse
 import bisect
 import gc
 import os
+import signal
+import subprocess
 import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
@@ -53,6 +55,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sqlalchemy import select  # noqa: E402
+
+from callshop_pos.db.models.calls import Call  # noqa: E402
 from callshop_pos.lines.port import (  # noqa: E402
     AdmitCall,
     Answered,
@@ -62,6 +67,7 @@ from callshop_pos.lines.port import (  # noqa: E402
     HangupSide,
     HungUp,
 )
+from callshop_pos.services.context import Shop  # noqa: E402
 from drivers.engine_cli import freeze_startup_heap, tune_for_latency  # noqa: E402
 from drivers.sip import (  # noqa: E402
     AbuseLimits,
@@ -71,7 +77,9 @@ from drivers.sip import (  # noqa: E402
     Trunk,
     ha1,
 )
+from tests.drivers.engine_support import engine_cmd, prepare_shop, recorded_calls  # noqa: E402
 from tests.drivers.sip import sipp  # noqa: E402
+from tests.drivers.sip.test_engine_e2e import wait_listening  # noqa: E402
 
 BOOTHS = 32
 REALM = "callshop"
@@ -81,6 +89,8 @@ TALK_MS = 100
 # billed time is off the talk time SIPp actually had (its 200 OK received -> its BYE
 # sent) by more than this. The engine bills whole seconds.
 BILLING_TOLERANCE_S = 0.1
+RECORD_WAIT_S = 60.0  # --real-engine: how long a step's records may take to appear
+NUMBER = "0049301234567"  # priced in the test price list (the real engine rates it)
 MATCH_WINDOW_S = 1.0  # a billed call's Answered.at vs its SIPp booth's 200 OK arrival
 TRACE_MARK = "-" * 47 + " "
 
@@ -172,6 +182,13 @@ class BillingCheck:
                     self.billed.setdefault(event.booth, []).append(
                         (ans.at.timestamp(), billed, event.call_ref or ""))
 
+    def cpu_clock(self) -> float:
+        """CPU seconds of the process that runs the driver (this one)."""
+        return time.process_time()
+
+    def collect(self, placed: int) -> None:
+        """Bills arrive through :meth:`sink` as the calls end; nothing to fetch."""
+
     def take(self, traces: dict[str, list[AtaCall]]) -> Judged:
         """Judge this step's billed calls against the booths' SIPp traces (booth ->
         its answered calls) and start afresh."""
@@ -212,6 +229,67 @@ class BillingCheck:
         for values in (judged.deviations, judged.nominal, judged.talks):
             values.sort()
         return judged
+
+
+class EngineRecords(BillingCheck):
+    """The real engine's bills (``--real-engine``): each step's calls read back from the
+    shop's ``calls`` table once they are all recorded (or after RECORD_WAIT_S)."""
+
+    def __init__(self, url: str, engine: subprocess.Popen[str], log: Path) -> None:
+        super().__init__()
+        self.url = url
+        self.engine = engine
+        self.log = log
+        self.placed = 0
+        self.read: set[int] = set()
+        self.lags: list[float] = []
+        self.shop: Shop | None = None
+
+    def _ended_calls(self) -> list[Call]:
+        # one shop kept open for reading (WAL: readers never block the engine's writer);
+        # opening a shop every poll could hold the writer up
+        if self.shop is None:
+            self.shop = Shop.open(self.url)
+        with self.shop.db.read() as session:
+            calls = list(session.scalars(select(Call).where(Call.ended_at.is_not(None))))
+            session.expunge_all()
+        return calls
+
+    def close(self) -> None:
+        if self.shop is not None:
+            self.shop.close()
+            self.shop = None
+
+    def cpu_clock(self) -> float:
+        fields = Path(f"/proc/{self.engine.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def collect(self, placed: int) -> None:
+        self.placed += placed
+        started = time.monotonic()
+        while True:
+            ended = [c for c in self._ended_calls() if c.id not in self.read]
+            if (len(self.read) + len(ended) >= self.placed
+                    or time.monotonic() - started > RECORD_WAIT_S):
+                break
+            time.sleep(1.0)
+        self.lags.append(time.monotonic() - started)
+        with self.lock:
+            for call in ended:
+                self.read.add(call.id)
+                if call.answered_at is None or (call.end_reason, call.end_side) != (
+                        "normal", "booth"):
+                    self.errors.append(f"call {call.id}: {call.end_reason}/{call.end_side}, "
+                                       f"answered {call.answered_at}")
+                    continue
+                answered, ended_at = _utc(call.answered_at), _utc(call.ended_at)
+                self.dialed.append(_utc(call.setup_at).timestamp())
+                self.billed.setdefault(call.booth, []).append(
+                    (answered.timestamp(), (ended_at - answered).total_seconds(), str(call.id)))
+
+
+def _utc(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 class GcPauses:
@@ -285,6 +363,49 @@ class Step:
         return self.failed == 0 and not self.errors
 
 
+def start_engine(workdir: Path, credentials: list[tuple[str, str]], trunk_port: int
+                 ) -> tuple[EngineRecords, tuple[str, int]]:
+    """``callshop-pos engine --driver sip`` on a fresh SQLite shop with the booths."""
+    data = workdir / "shop"
+    data.mkdir()
+    os.environ["CALLSHOP_DATA_DIR"] = str(data)  # the engine's lock and IPC socket
+    prepared = prepare_shop(data, booths={
+        f"Booth {n}": {"driver": "sip", "sip_user": user, "sip_password": password}
+        for n, (user, password) in enumerate(credentials, start=1)})
+    prepared.seeded.shop.close()
+    listen = ("127.0.0.1", sipp.free_udp_port())
+    log = workdir / "engine.log"
+    # the engine logs every call: into a file, never a pipe nobody reads while the bench
+    # runs (a full pipe would block the engine's writer thread on its log line)
+    with log.open("w") as stderr:
+        engine = subprocess.Popen(
+            engine_cmd("--driver", "sip", "--sip-listen", f"{listen[0]}:{listen[1]}",
+                       "--sip-trunk",
+                       f"sip:{TRUNK_USER}:{TRUNK_PASSWORD}@127.0.0.1:{trunk_port}",
+                       # all SIPp booths share 127.0.0.1 here; real booths have their own IP
+                       "--sip-rate-limit", "100000/1", db=prepared.url),
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr, text=True)
+    wait_listening(listen)
+    return EngineRecords(prepared.url, engine, log), listen
+
+
+def stop_engine(records: EngineRecords) -> None:
+    records.close()
+    records.engine.send_signal(signal.SIGINT)
+    records.engine.wait(timeout=300)
+    err = records.log.read_text(errors="replace")
+    calls = recorded_calls(records.url)
+    normal = sum(1 for c in calls if (c.end_reason, c.end_side) == ("normal", "booth"))
+    print(f"engine stopped (rc {records.engine.returncode}): {len(calls)} calls in the "
+          f"database, {normal} ended normally by the booth, of {records.placed} placed; "
+          f"records complete {max(records.lags, default=0):.1f} s after a step at worst")
+    problems = [line for line in err.splitlines() if " WARNING " in line or " ERROR " in line]
+    for line in problems[:10]:
+        print(f"      engine: {line}")
+    if records.engine.returncode != 0:
+        print(err[-2000:])
+
+
 def carrier_scenario(workdir: Path, caller_is_sippy: bool) -> Path:
     ack = '<recv request="ACK" />'
     return sipp.render(
@@ -299,7 +420,8 @@ def run_step(workdir: Path, target: tuple[str, int], credentials: list[tuple[str
     per_booth = max(3, round(rate * seconds / len(credentials)))
     period_ms = max(1, round(1000 * len(credentials) / rate))
     scenario = sipp.render("ata_call.xml", workdir, talk_ms=TALK_MS)
-    cpu0, wall0 = time.process_time(), time.monotonic()
+    cpu_clock = check.cpu_clock if check is not None else time.process_time
+    cpu0, wall0 = cpu_clock(), time.monotonic()
     runs = []
     traces: dict[str, Path] = {}
     for n, (user, password) in enumerate(credentials, start=1):
@@ -309,7 +431,7 @@ def run_step(workdir: Path, target: tuple[str, int], credentials: list[tuple[str
         trace.unlink(missing_ok=True)
         traces[f"Booth {n}"] = trace
         runs.append(sipp.start(scenario, workdir, remote=target,
-                               args=("-s", "4930123456", "-au", user, "-ap", password,
+                               args=("-s", NUMBER, "-au", user, "-ap", password,
                                      "-r", "1", "-rp", str(period_ms), "-l", "1",
                                      "-trace_msg", "-message_file", str(trace)),
                                calls=per_booth, timeout_s=int(seconds * 4 + 60)))
@@ -320,11 +442,12 @@ def run_step(workdir: Path, target: tuple[str, int], credentials: list[tuple[str
             failed += 1
         run.stop()
     wall = time.monotonic() - wall0
-    cpu = time.process_time() - cpu0
+    cpu = cpu_clock() - cpu0
     attempted = per_booth * len(credentials)
     time.sleep(0.3)  # the last HungUp events
     judged: Judged | None = None
     if check is not None:
+        check.collect(attempted)
         judged = check.take({booth: read_message_trace(path) for booth, path in traces.items()})
         billed, errors, achieved = judged.billed, judged.errors, judged.achieved
         if billed != attempted:
@@ -364,6 +487,8 @@ def ramp(label: str, workdir: Path, target: tuple[str, int],
         print(f"  {label}: {rate:5.0f} calls/s target, {step.achieved:6.1f} seen, "
               f"{step.attempted} calls, {step.failed} SIPp booths with failures, "
               f"{len(step.errors)} billing errors{extra}: {status}", flush=True)
+        if isinstance(check, EngineRecords) and check.lags:
+            detail += f"\n      records complete {check.lags[-1]:.1f} s after the step"
         if pauses is not None:
             count, full, longest, cpu = pauses.take()
             detail += (f"\n      garbage collections in the driver's process: {count}"
@@ -389,12 +514,16 @@ def main() -> None:
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--tolerance", type=float, default=BILLING_TOLERANCE_S,
                         help="billing error threshold, seconds (default 0.1)")
+    parser.add_argument("--real-engine", action="store_true",
+                        help="call through a `callshop-pos engine --driver sip` process "
+                        "(SQLite shop, call recorder) instead of the stand-in engine; bills "
+                        "are read back from the database")
     args = parser.parse_args()
     globals()["BILLING_TOLERANCE_S"] = args.tolerance
     tune_for_latency()  # as `callshop-pos engine` does in production
     rates = [float(r) for r in args.rates.split(",")]
     sipp.require_sipp = lambda: sipp.SIPP or sys.exit("sipp (sip-tester) is not installed")
-    credentials = [(f"booth{i}", f"pw-{i}") for i in range(1, BOOTHS + 1)]
+    credentials = [(f"booth{i}", f"secret-{i}") for i in range(1, BOOTHS + 1)]
     print(f"SIP bench: {BOOTHS} SIPp booths, talk {TALK_MS} ms, {args.seconds:g} s per step, "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start")
     with TemporaryDirectory(prefix="callshop-sip-bench-") as tmp:
@@ -404,6 +533,15 @@ def main() -> None:
                              local_port=trunk_port, calls=10**7, timeout_s=3600)
         results: dict[str, Any] = {}
         try:
+            if args.real_engine:
+                records, listen = start_engine(workdir, credentials, trunk_port)
+                try:
+                    print("through `callshop-pos engine --driver sip` (recorder included):")
+                    results["driver"] = ramp("engine", workdir, listen, credentials, rates,
+                                             args.seconds, records, None)
+                finally:
+                    stop_engine(records)
+                return
             config = SipDriverConfig(
                 booths=tuple(BoothAccount(f"Booth {i}", user, ha1(user, REALM, pw))
                              for i, (user, pw) in enumerate(credentials, start=1)),
@@ -437,13 +575,19 @@ def main() -> None:
                                            trunk_creds, rates, args.seconds, None, None)
         finally:
             carrier.stop()
+            report(results)
+
+
+def report(results: dict[str, Any]) -> None:
+    if "driver" not in results:
+        return
     best, steps = results["driver"]
     at5 = next((s for s in steps if s.rate == 5), None)
     print()
-    print(f"max sustained call attempts with 0 failures through the driver: {best:g} calls/s "
+    print(f"max sustained call attempts with 0 failures through the till: {best:g} calls/s "
           f"(target >= 50)")
     if at5 is not None:
-        print(f"driver + stand-in engine CPU at 5 calls/s: {100 * at5.cpu_share:.1f} % of one "
+        print(f"driver + engine CPU at 5 calls/s: {100 * at5.cpu_share:.1f} % of one "
               f"core (target < 20 %)")
     if "baseline" in results:
         base = results["baseline"][0]
