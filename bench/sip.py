@@ -33,6 +33,11 @@ Baseline, same run, same ramp: the 32 SIPp booths calling the SIPp carrier direc
 
     python bench/sip.py
     python bench/sip.py --seconds 10 --rates 5,20,50,80
+    python bench/sip.py --real-engine --skip-baseline   # through `callshop-pos engine`
+
+With --real-engine the calls go through a `callshop-pos engine --driver sip` process
+on a fresh SQLite shop (the production call recorder included); bills are read back
+from its calls table and CPU is the engine process's.
 """
 
 from __future__ import annotations
