@@ -228,7 +228,8 @@ def _plain_python_kernel(rater: Rater, calls: list[tuple[str, datetime, int]]) -
         for code, t in rater._table.items()
     }
     clock = pure.WeekClock(rater.tz, rater._clock.flags)
-    rates = pure.Rates(rater.plan.rules, rater.plan.separators, table, rater._probes, clock)
+    prefixes = pure.PrefixTable(table)
+    rates = pure.Rates(rater.plan.rules, rater.plan.separators, prefixes, clock)
     gc.disable()
     try:
         begin, begin_cpu = time.perf_counter(), time.process_time()

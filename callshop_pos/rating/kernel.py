@@ -20,6 +20,7 @@ test command, which does) so the compiled module matches it.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable
 from dataclasses import FrozenInstanceError
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -31,16 +32,17 @@ from callshop_pos.rating.offpeak import MINUTES_PER_WEEK
 from callshop_pos.rating.pricelist import PriceEntry
 
 __all__ = [
+    "KEY_DIGITS",
     "RATED",
     "RATING_FIELDS",
     "UNRATED",
     "Band",
+    "PrefixTable",
     "Rates",
     "Rating",
     "Tariffs",
     "WeekClock",
     "compiled",
-    "match",
     "normalize",
 ]
 
@@ -348,46 +350,94 @@ def normalize(
     return None
 
 
-def match(
-    normalized: str, table: dict[str, Tariffs], probes: tuple[tuple[int, ...], ...]
-) -> Tariffs | None:
-    """The entry with the longest code that begins ``normalized`` (no fallback).
+#: Digits of a number that index :class:`PrefixTable`'s slot array (10**KEY slots).
+KEY_DIGITS: Final = 6
+_KEY_SPAN: Final = 10**KEY_DIGITS
+_MASK: Final = 0xFFFF  # bit n set: some code of n digits (n > KEY_DIGITS) lies below a key
 
-    ``probes[n]`` lists, longest first, the code lengths worth trying for a number
-    of ``n`` digits; the last item serves every longer number.
+
+@final
+class PrefixTable:
+    """Longest-prefix match over the codes of one price-list version, no fallback.
+
+    Dict probing longest code length first is the fastest pure-Python structure, but
+    every probe is a cache miss into a 50,000-key table. So the first ``KEY_DIGITS``
+    digits of a number index a flat array (one 64-bit slot per 6-digit key, 8 MB),
+    whose slot holds the entry of the longest code of at most 6 digits that begins the
+    key (precomputed) and a bit for every longer code length that occurs below the key.
+    A number probes the dict only for those longer lengths — 0.4 probes per call on
+    the bench's price list instead of 3.8 (``docs/performance.md``). Numbers shorter
+    than a key are probed as before. Immutable once built.
     """
-    size = len(normalized)
-    last = len(probes) - 1
-    for length in probes[size if size < last else last]:
-        found = table.get(normalized[:length])
-        if found is not None:
-            return found
-    return None
+
+    __slots__ = ("entries", "probes", "slots", "table")
+
+    def __init__(self, table: dict[str, Tariffs]) -> None:
+        self.table = table
+        self.entries: list[Tariffs] = list(table.values())
+        lengths = sorted({len(code) for code in table}, reverse=True)
+        # For numbers shorter than a key: the code lengths to try, longest first.
+        self.probes: tuple[tuple[int, ...], ...] = tuple(
+            tuple(length for length in lengths if length <= size) for size in range(KEY_DIGITS)
+        )
+        slots = array("q", bytes(8 * _KEY_SPAN))
+        # Shorter codes first, so a longer code's range overrides the ranges it lies in.
+        ordered = sorted(enumerate(table), key=lambda item: len(item[1]))
+        for position, code in ordered:
+            if len(code) <= KEY_DIGITS:
+                span = 10 ** (KEY_DIGITS - len(code))
+                start = int(code) * span
+                slots[start : start + span] = array("q", [(position + 1) << 16]) * span
+        for code in table:
+            if len(code) > KEY_DIGITS:
+                slots[int(code[:KEY_DIGITS])] |= 1 << len(code)
+        self.slots = slots
+
+    def match(self, normalized: str) -> Tariffs | None:
+        """The entry with the longest code that begins ``normalized`` (ASCII digits)."""
+        size = len(normalized)
+        table = self.table
+        if size < KEY_DIGITS:
+            for length in self.probes[size]:
+                found = table.get(normalized[:length])
+                if found is not None:
+                    return found
+            return None
+        slot: int = self.slots[int(normalized[:KEY_DIGITS])]
+        longer = slot & _MASK
+        if longer:
+            length = size if size < 15 else 15
+            while length > KEY_DIGITS:
+                if longer >> length & 1:
+                    found = table.get(normalized[:length])
+                    if found is not None:
+                        return found
+                length -= 1
+        position = slot >> 16
+        return self.entries[position - 1] if position else None
 
 
 @final
 class Rates:
     """One price-list version compiled for rating, with the shop's number plan and bands.
 
-    ``rules``/``separators``: as :func:`normalize` takes them; ``table``: code →
-    :class:`Tariffs`; ``probes``: as :func:`match` takes them; ``clock``: the local
-    week and its off-peak minutes. Immutable apart from the clock's offset cache.
+    ``rules``/``separators``: as :func:`normalize` takes them; ``prefixes``: the
+    version's codes; ``clock``: the local week and its off-peak minutes. Immutable apart
+    from the clock's offset cache.
     """
 
-    __slots__ = ("clock", "probes", "rules", "separators", "table")
+    __slots__ = ("clock", "prefixes", "rules", "separators")
 
     def __init__(
         self,
         rules: tuple[tuple[str, int, str], ...],
         separators: dict[int, int | None],
-        table: dict[str, Tariffs],
-        probes: tuple[tuple[int, ...], ...],
+        prefixes: PrefixTable,
         clock: WeekClock,
     ) -> None:
         self.rules = rules
         self.separators = separators
-        self.table = table
-        self.probes = probes
+        self.prefixes = prefixes
         self.clock = clock
 
     def rate(self, number: str, answered_at: datetime, duration: Decimal | int) -> Rating:
@@ -402,7 +452,7 @@ class Rates:
         normalized = normalize(number, self.rules, self.separators)
         if normalized is None:
             return Rating(UNRATED, number, None, None, None, d, 0, None, None, False, None)
-        tariffs = match(normalized, self.table, self.probes)
+        tariffs = self.prefixes.match(normalized)
         if tariffs is None:
             return Rating(UNRATED, number, normalized, None, None, d, 0, None, None, False, None)
         wholesale = (tariffs.wholesale2 * d + 60) // 120

@@ -20,18 +20,23 @@ from datetime import datetime, tzinfo
 from decimal import Decimal
 from typing import NamedTuple
 
-from callshop_pos.rating import kernel
 from callshop_pos.rating.billing import Tariff, round_duration, tariff_constants
 from callshop_pos.rating.index import PriceIndex
-from callshop_pos.rating.kernel import RATED, UNRATED, Band, Rates, Rating, Tariffs, WeekClock
+from callshop_pos.rating.kernel import (
+    RATED,
+    UNRATED,
+    Band,
+    PrefixTable,
+    Rates,
+    Rating,
+    Tariffs,
+    WeekClock,
+)
 from callshop_pos.rating.numbers import NumberPlan
 from callshop_pos.rating.offpeak import OffPeakSchedule
 from callshop_pos.rating.pricelist import PriceEntry
 
 __all__ = ["RATED", "UNRATED", "Charge", "Quote", "Rater", "Rating", "Resolved"]
-
-# Probe lists are precomputed for numbers up to this many digits (E.164 has ≤ 15).
-_PROBE_SIZES = 41
 
 
 class Charge(NamedTuple):
@@ -116,13 +121,12 @@ class Rater:
         self._table: dict[str, Tariffs] = index.derived(
             ("rater-table", digits), _TableBuilder(digits)
         )
-        # Code lengths worth probing for a number of each length (longest first).
-        self._probes = tuple(
-            tuple(length for length in index.lengths if length <= size)
-            for size in range(_PROBE_SIZES)
+        table = self._table
+        self._prefixes: PrefixTable = index.derived(
+            ("rater-prefixes", digits), lambda _index: PrefixTable(table)
         )
         self._clock = WeekClock(tz, offpeak_schedule.flags if offpeak_schedule else None)
-        self._rates = Rates(plan.rules, plan.separators, self._table, self._probes, self._clock)
+        self._rates = Rates(plan.rules, plan.separators, self._prefixes, self._clock)
 
     # -- time bands -------------------------------------------------------------------
 
@@ -137,7 +141,7 @@ class Rater:
         normalized = self.plan.normalize(number)
         if normalized is None:
             return Resolved(None, None)
-        found = kernel.match(normalized, self._table, self._probes)
+        found = self._prefixes.match(normalized)
         return Resolved(normalized, None if found is None else found.entry)
 
     def quote(self, number: str) -> Quote | None:

@@ -131,11 +131,43 @@ def test_compiled_and_plain_python_rate_every_call_alike(
 
     table = {code: _to_pure(t) for code, t in rater._table.items()}
     clock = PURE.WeekClock(tz, schedule.flags if schedule else None)
-    plain = PURE.Rates(plan.rules, plan.separators, table, rater._probes, clock).rate_all(calls)
+    plain = PURE.Rates(plan.rules, plan.separators, PURE.PrefixTable(table), clock).rate_all(calls)
     assert [r.astuple() for r in plain] == compiled
     for number, answered_at, _d in calls:
         assert PURE.normalize(number, plan.rules, plan.separators) == plan.normalize(number)
         assert clock.minute_of_week(answered_at) == rater._clock.minute_of_week(answered_at)
+
+
+def _brute_force(codes: dict[str, object], number: str) -> object | None:
+    matching = [code for code in codes if number.startswith(code)]
+    return codes[max(matching, key=len)] if matching else None
+
+
+@settings(max_examples=150, **_RELAXED)
+@given(
+    st.lists(st.from_regex(r"[0-9]{1,15}", fullmatch=True), min_size=1, max_size=40, unique=True),
+    st.lists(st.from_regex(r"[0-9]{0,18}", fullmatch=True), max_size=30),
+    st.data(),
+)
+def test_prefix_table_finds_the_longest_code(
+    codes: list[str], numbers: list[str], data: st.DataObject
+) -> None:
+    entries = [PriceEntry(f"D{c}", c, Decimal("0.01"), Decimal("0.1")) for c in codes]
+    rater = Rater(PriceIndex(entries), NumberPlan(), None, UTC)
+    table = rater._table
+    # Numbers that begin with a code (some longer, some cut short) as well as random ones.
+    numbers += [
+        data.draw(st.sampled_from(codes)) + n[: data.draw(st.integers(0, 8))] for n in numbers
+    ]
+    numbers += [code[:-1] for code in codes]
+    for module in (kernel, PURE):
+        prefixes = module.PrefixTable(
+            table if module is kernel else {c: _to_pure(t) for c, t in table.items()}
+        )
+        for number in numbers:
+            found = prefixes.match(number)
+            expected = _brute_force(table, number)
+            assert (found and found.code) == (expected and expected.code), (module, number)  # type: ignore[attr-defined]
 
 
 @settings(max_examples=200, **_RELAXED)
