@@ -43,6 +43,7 @@ __all__ = [
     "Tariffs",
     "WeekClock",
     "compiled",
+    "make_rating",
     "normalize",
 ]
 
@@ -77,20 +78,22 @@ class Rating:
 
     Immutable like a frozen dataclass (assigning a field raises
     ``dataclasses.FrozenInstanceError``), equal to another ``Rating`` with the same
-    fields, hashable. A native class when this module is compiled: building one is
-    a single allocation with the integers stored unboxed (``docs/performance.md``).
+    fields, hashable, picklable. Built by the kernel from the matched entry's
+    :class:`Tariffs` and the :class:`Band` applied (``prefix``, ``country`` and
+    ``rate_per_minute`` are read from them), so rating a call touches no string or
+    ``Decimal`` of the price list; :func:`make_rating` builds one from plain values.
+    A native class when this module is compiled (``docs/performance.md``).
     """
 
     __slots__ = (
+        "_band",
+        "_tariffs",
         "billable_seconds",
-        "country",
         "duration_s",
         "normalized",
         "number",
         "offpeak",
-        "prefix",
         "price_minor",
-        "rate_per_minute",
         "status",
         "wholesale_micro",
     )
@@ -100,48 +103,63 @@ class Rating:
         status: str,
         number: str,
         normalized: str | None,
-        prefix: str | None,
-        country: str | None,
+        tariffs: Tariffs | None,
         duration_s: int,
         billable_seconds: int,
         price_minor: int | None,
         wholesale_micro: int | None,
         offpeak: bool,
-        rate_per_minute: Decimal | None,
+        band: Band | None,
     ) -> None:
         if _COMPILED:
             # Native stores: they do not go through __setattr__.
             self.status = status
             self.number = number
             self.normalized = normalized
-            self.prefix = prefix
-            self.country = country
+            self._tariffs = tariffs
             self.duration_s = duration_s
             self.billable_seconds = billable_seconds
             self.price_minor = price_minor
             self.wholesale_micro = wholesale_micro
             self.offpeak = offpeak
-            self.rate_per_minute = rate_per_minute
+            self._band = band
         else:
             # As plain Python, past the frozen __setattr__ (as dataclasses do).
             _set = object.__setattr__
             _set(self, "status", status)
             _set(self, "number", number)
             _set(self, "normalized", normalized)
-            _set(self, "prefix", prefix)
-            _set(self, "country", country)
+            _set(self, "_tariffs", tariffs)
             _set(self, "duration_s", duration_s)
             _set(self, "billable_seconds", billable_seconds)
             _set(self, "price_minor", price_minor)
             _set(self, "wholesale_micro", wholesale_micro)
             _set(self, "offpeak", offpeak)
-            _set(self, "rate_per_minute", rate_per_minute)
+            _set(self, "_band", band)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise FrozenInstanceError(f"cannot assign to field {name!r}")
 
     def __delattr__(self, name: str) -> None:
         raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    @property
+    def prefix(self) -> str | None:
+        """The matched price-list code (``None``: no code matched)."""
+        tariffs = self._tariffs
+        return None if tariffs is None else tariffs.code
+
+    @property
+    def country(self) -> str | None:
+        """The matched entry's destination name."""
+        tariffs = self._tariffs
+        return None if tariffs is None else tariffs.country
+
+    @property
+    def rate_per_minute(self) -> Decimal | None:
+        """The retail rate applied (peak or off-peak); ``None`` when unrated."""
+        band = self._band
+        return None if band is None else band.rate
 
     @property
     def is_rated(self) -> bool:
@@ -180,8 +198,39 @@ class Rating:
         fields = ", ".join(f"{name}={value!r}" for name, value in self.asdict().items())
         return f"Rating({fields})"
 
-    def __reduce__(self) -> tuple[type[Rating], tuple[object, ...]]:
-        return (Rating, self.astuple())
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        return (make_rating, self.astuple())
+
+
+def make_rating(
+    status: str,
+    number: str,
+    normalized: str | None,
+    prefix: str | None,
+    country: str | None,
+    duration_s: int,
+    billable_seconds: int,
+    price_minor: int | None,
+    wholesale_micro: int | None,
+    offpeak: bool,
+    rate_per_minute: Decimal | None,
+) -> Rating:
+    """A :class:`Rating` from plain field values (``RATING_FIELDS`` order; unpickling).
+
+    ``prefix`` and ``country`` are both set (a code matched) or both ``None``.
+    """
+    if (prefix is None) != (country is None):
+        raise ValueError("a rating has a prefix and a country, or neither")
+    tariffs = (
+        None
+        if prefix is None or country is None
+        else Tariffs(None, prefix, country, 0, 0, 1, 1, None, None)
+    )
+    band = None if rate_per_minute is None else Band(0, 0, 0, 1, rate_per_minute)
+    return Rating(
+        status, number, normalized, tariffs, duration_s, billable_seconds, price_minor,
+        wholesale_micro, offpeak, band,
+    )  # fmt: skip
 
 
 RATING_FIELDS: Final = (
@@ -247,7 +296,7 @@ class Tariffs:
 
     def __init__(
         self,
-        entry: PriceEntry,
+        entry: PriceEntry | None,
         code: str,
         country: str,
         wholesale2: int,
@@ -451,18 +500,15 @@ class Rates:
         d = duration if type(duration) is int and duration >= 0 else round_duration(duration)
         normalized = normalize(number, self.rules, self.separators)
         if normalized is None:
-            return Rating(UNRATED, number, None, None, None, d, 0, None, None, False, None)
+            return Rating(UNRATED, number, None, None, d, 0, None, None, False, None)
         tariffs = self.prefixes.match(normalized)
         if tariffs is None:
-            return Rating(UNRATED, number, normalized, None, None, d, 0, None, None, False, None)
+            return Rating(UNRATED, number, normalized, None, d, 0, None, None, False, None)
         wholesale = (tariffs.wholesale2 * d + 60) // 120
         band = tariffs.peak
         if band is None:
             # Longest match has no retail price: unrated, never a shorter prefix.
-            return Rating(
-                UNRATED, number, normalized, tariffs.code, tariffs.country, d, 0, None,
-                wholesale, False, None,
-            )  # fmt: skip
+            return Rating(UNRATED, number, normalized, tariffs, d, 0, None, wholesale, False, None)
         offpeak = False
         off = tariffs.off
         if off is not None and self.clock.is_offpeak(answered_at):
@@ -471,9 +517,8 @@ class Rates:
         billable = tariffs.billable(d)
         price = band.price_minor(billable)
         return Rating(
-            RATED, number, normalized, tariffs.code, tariffs.country, d, billable, price,
-            wholesale, offpeak, band.rate,
-        )  # fmt: skip
+            RATED, number, normalized, tariffs, d, billable, price, wholesale, offpeak, band
+        )
 
     def rate_all(self, calls: Iterable[tuple[str, datetime, Decimal | int]]) -> list[Rating]:
         """``[self.rate(*call) for call in calls]`` (``Rater.rate_many``)."""
