@@ -168,6 +168,7 @@ def _serve(
             for b in booth_service.list_booths(shop)
             if b.driver.value == "quicknet"
         },
+        state_dir=data,
     )
     driver = create_driver(args.driver, context)
     engine = LineEngine(

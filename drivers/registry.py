@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from callshop_pos.clock import Clock
 from callshop_pos.errors import InvalidInput
@@ -64,6 +65,8 @@ class DriverContext:
     numbers: Sequence[str] = ()
     sip: SipOptions = field(default_factory=SipOptions)
     devices: Mapping[str, str] = field(default_factory=dict)  # booth -> /dev/phoneN
+    # The engine's data directory: where drivers keep state across restarts (None: nowhere)
+    state_dir: Path | None = None
 
 
 DriverFactory = Callable[[DriverContext], BoothDriver]
@@ -123,8 +126,9 @@ def _sip(context: DriverContext) -> BoothDriver:
             defaults.blocked_user_agents if options.ua_block is None else options.ua_block
         ),
     )
+    bindings = None if context.state_dir is None else context.state_dir / "sip-registrations.json"
     config = SipDriverConfig(booths=accounts, trunk=trunk, listen_host=host, listen_port=port,
-                             realm=options.realm, abuse=abuse)
+                             realm=options.realm, abuse=abuse, bindings_path=bindings)
     log.info(
         "SIP options: trunk %s, registration %s, caller ID %s, booth identity %s, "
         "rate limit %d per %g s, ban %g s, blocked user agents: %s",
@@ -220,4 +224,5 @@ def _only(context: DriverContext, booths: list[BoothConfig]) -> DriverContext:
         numbers=context.numbers,
         sip=context.sip,
         devices=context.devices,
+        state_dir=context.state_dir,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import unquote
 
 from callshop_pos.errors import InvalidInput
@@ -177,9 +178,10 @@ class SipDriverConfig:
     realm: str = "callshop"
     user_agent: str = "CallShop POS"
     min_expires_s: int = 60  # shorter REGISTER expiry requests get 423 Interval Too Brief
-    # longer ones are cut down to this; it also bounds how long a booth looks offline
-    # after an engine restart (bindings are not persisted; ATAs re-register in time)
+    # longer ones are cut down to this (ATAs re-register within it)
     max_expires_s: int = 600
+    # where the registrations are kept across engine restarts (None: in memory only)
+    bindings_path: Path | None = None
     expiry_grace_s: float = 5.0  # a booth is Offline this long after its registration ran out
     admission_timeout_s: float = 10.0  # engine silent this long after Dialing => 503
     ring_timeout_s: int = 120  # no answer from the carrier within this => cancelled

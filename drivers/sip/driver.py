@@ -27,13 +27,14 @@ from callshop_pos.lines.port import (
     LimitCall,
     Offline,
     RefuseCall,
+    Registered,
 )
 from drivers.sip import digest, raw
 from drivers.sip.abuse import AbuseGuard, Refusal, RefusalLog
 from drivers.sip.calls import BoothCall
 from drivers.sip.config import BoothAccount, SipDriverConfig
 from drivers.sip.inbound import RequestRouter, rate_limited_method
-from drivers.sip.registrar import Registrar
+from drivers.sip.registrar import Registrar, load_bindings
 from drivers.sip.sippy_adapter import SippyStack, SipStackError
 
 __all__ = ["SipDriver", "create_sip_driver"]
@@ -57,7 +58,10 @@ class SipDriver:
         self.admission_timeout_s = config.admission_timeout_s
         self.refusals = RefusalLog()
         self.guard = AbuseGuard(config.abuse, self.clock.monotonic, self.refusals)
-        self.registrar = Registrar(self.clock.monotonic, config.expiry_grace_s)
+        self.registrar = Registrar(
+            self.clock.monotonic, config.expiry_grace_s,
+            store=config.bindings_path, wall=self.clock.now,
+        )  # fmt: skip
         self.nonces = digest.NonceIssuer(self.clock.monotonic)
         self.stack = SippyStack(
             config.listen_host,
@@ -116,6 +120,7 @@ class SipDriver:
     # ------------------------------------------------------- SIP thread
 
     def _loop_started(self) -> None:
+        self._restore_bindings()
         self._sweeper = self.stack.repeat(self._sweep, 0.5)
         trunk = self.config.trunk
         if trunk is not None and trunk.register:
@@ -123,6 +128,21 @@ class SipDriver:
                 trunk.user, trunk.password, trunk.address, trunk.register_expires_s,
                 self._trunk_registered, self._trunk_refused,
             )
+
+    def _restore_bindings(self) -> None:
+        """Registrations a previous engine stored that have not run out: registered now."""
+        path = self.config.bindings_path
+        if path is None:
+            return
+        booths = {account.booth for account in self.config.booths}
+        now = self.clock.now()
+        restored = [b for b in load_bindings(path, now) if b.booth in booths]
+        for stored in restored:
+            self.registrar.restore(stored)
+            self.emit(Registered(stored.booth, now, stored.contact, round(stored.remaining_s)))
+        self.registrar.save()  # drops what ran out or belongs to a removed booth
+        if restored:
+            log.info("SIP: %d registration(s) restored from %s", len(restored), path)
 
     def _trunk_registered(self) -> None:
         self.refusals.count("trunk.registered")
