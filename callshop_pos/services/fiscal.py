@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import Select, func, select
@@ -88,6 +89,20 @@ def _voided_sales() -> Select[int | None]:
         FiscalSale.content_key.like("void:%"),
         FiscalSale.original_id.is_not(None),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Original:
+    """The printed sale a reversal refers to."""
+
+    id: int
+    unique_sale_number: str
+    sequence: int
+    result: FiscalReceiptResult
+
+    @classmethod
+    def of(cls, row: FiscalSale) -> _Original:
+        return cls(row.id, row.unique_sale_number, row.sequence, _result(row))
 
 
 def _result(row: FiscalSale) -> FiscalReceiptResult:
@@ -192,46 +207,19 @@ class FiscalGate:
                 return _result(done)
             call = session.get(Call, refund.call_id)
             text = call.destination or call.number if call is not None else str(refund.call_id)
-            original_result, usn = _result(original), original.unique_sale_number
-            original_id, sequence = original.id, original.sequence
-        if done is None:
-            self._insert(
-                shop,
-                actor,
-                FiscalSale(
-                    kind=FiscalKind.REVERSAL.value,
-                    unique_sale_number=usn,
-                    device_serial=self.config.device_serial,
-                    operator_code=self.config.operator_code,
-                    sequence=sequence,
-                    content_key=f"refund:{refund_id}",
-                    amount_minor=refund.total_minor,
-                    state=FiscalState.PENDING.value,
-                    created_at=shop.clock.now(),
-                    refund_id=refund_id,
-                    original_id=original_id,
-                ),
-            )
-        labels = labels_for(shop.settings.language)
-        result = self.device.print_reversal(
-            FiscalReversal(
-                original_sale_number=usn,
-                original=original_result,
-                items=(
-                    FiscalItem(
-                        f"{labels.fiscal_item} {text}",
-                        refund.total_minor,
-                        tax_group=self.config.tax_group,
-                    ),
-                ),
-                reference=str(refund_id),
-                reason=ReversalReason.REFUND,
-                operator=self.config.operator,
-                operator_password=self.config.operator_password,
-            )
+            source = _Original.of(original)
+        return self._reverse(
+            shop,
+            actor,
+            source,
+            key=f"refund:{refund_id}",
+            amount_minor=refund.total_minor,
+            text=f"{labels_for(shop.settings.language).fiscal_item} {text}",
+            reference=str(refund_id),
+            reason=ReversalReason.REFUND,
+            started=done is not None,
+            refund_id=refund_id,
         )
-        self._store_printed(shop, actor, usn, FiscalKind.REVERSAL, result, refund_id=refund_id)
-        return result
 
     # -- reports and cash ---------------------------------------------------------------
     def x_report(self, shop: Shop, actor: Actor) -> FiscalStatus:
@@ -272,7 +260,7 @@ class FiscalGate:
         cutoff = shop.clock.now() - timedelta(seconds=ORPHAN_AGE_S)
         with shop.db.read() as session:
             orphans = [
-                (row.id, row.unique_sale_number, row.sequence, row.amount_minor, _result(row))
+                (_Original.of(row), row.amount_minor)
                 for row in session.scalars(
                     select(FiscalSale)
                     .where(
@@ -296,45 +284,21 @@ class FiscalGate:
                     )
                 )
             )
-        labels = labels_for(shop.settings.language)
-        results = []
-        for sale_id, usn, sequence, amount_minor, original in orphans:
-            key = _void_key(sale_id)
-            if key not in started:
-                self._insert(
-                    shop,
-                    actor,
-                    FiscalSale(
-                        kind=FiscalKind.REVERSAL.value,
-                        unique_sale_number=usn,
-                        device_serial=self.config.device_serial,
-                        operator_code=self.config.operator_code,
-                        sequence=sequence,
-                        content_key=key,
-                        amount_minor=amount_minor,
-                        state=FiscalState.PENDING.value,
-                        created_at=shop.clock.now(),
-                        original_id=sale_id,
-                    ),
-                )
-            result = self.device.print_reversal(
-                FiscalReversal(
-                    original_sale_number=usn,
-                    original=original,
-                    items=(
-                        FiscalItem(
-                            labels.fiscal_item, amount_minor, tax_group=self.config.tax_group
-                        ),
-                    ),
-                    reference=f"void-{sale_id}",
-                    reason=ReversalReason.OPERATOR_ERROR,
-                    operator=self.config.operator,
-                    operator_password=self.config.operator_password,
-                )
+        text = labels_for(shop.settings.language).fiscal_item
+        return [
+            self._reverse(
+                shop,
+                actor,
+                original,
+                key=_void_key(original.id),
+                amount_minor=amount_minor,
+                text=text,
+                reference=f"void-{original.id}",
+                reason=ReversalReason.OPERATOR_ERROR,
+                started=_void_key(original.id) in started,
             )
-            self._store_printed(shop, actor, usn, FiscalKind.REVERSAL, result, content_key=key)
-            results.append(result)
-        return results
+            for original, amount_minor in orphans
+        ]
 
     def deposit(self, shop: Shop, actor: Actor, amount_minor: int, reference: str) -> FiscalStatus:
         return self._journal_op(
@@ -355,6 +319,56 @@ class FiscalGate:
         )
 
     # -- internals ----------------------------------------------------------------------
+    def _reverse(
+        self,
+        shop: Shop,
+        actor: Actor,
+        original: _Original,
+        *,
+        key: str,
+        amount_minor: int,
+        text: str,
+        reference: str,
+        reason: ReversalReason,
+        started: bool,
+        refund_id: int | None = None,
+    ) -> FiscalReceiptResult:
+        """Print the reversal ``key`` of ``original`` once: stored as pending first
+        (unless an earlier attempt did, ``started``), printed under a task id derived
+        from ``reference``, then stored as printed."""
+        usn = original.unique_sale_number
+        if not started:
+            self._insert(
+                shop,
+                actor,
+                FiscalSale(
+                    kind=FiscalKind.REVERSAL.value,
+                    unique_sale_number=usn,
+                    device_serial=self.config.device_serial,
+                    operator_code=self.config.operator_code,
+                    sequence=original.sequence,
+                    content_key=key,
+                    amount_minor=amount_minor,
+                    state=FiscalState.PENDING.value,
+                    created_at=shop.clock.now(),
+                    refund_id=refund_id,
+                    original_id=original.id,
+                ),
+            )
+        result = self.device.print_reversal(
+            FiscalReversal(
+                original_sale_number=usn,
+                original=original.result,
+                items=(FiscalItem(text, amount_minor, tax_group=self.config.tax_group),),
+                reference=reference,
+                reason=reason,
+                operator=self.config.operator,
+                operator_password=self.config.operator_password,
+            )
+        )
+        self._store_printed(shop, actor, usn, FiscalKind.REVERSAL, result, content_key=key)
+        return result
+
     def _report_reference(self, shop: Shop, action: str) -> str:
         """Names one X/Z report: what the device has seen since the last one journaled.
 
@@ -452,15 +466,12 @@ class FiscalGate:
         usn: str,
         kind: FiscalKind,
         result: FiscalReceiptResult,
-        refund_id: int | None = None,
         content_key: str | None = None,
     ) -> None:
         with shop.db.write() as session:
             stmt = select(FiscalSale).where(
                 FiscalSale.unique_sale_number == usn, FiscalSale.kind == kind.value
             )
-            if refund_id is not None:
-                stmt = stmt.where(FiscalSale.refund_id == refund_id)
             if content_key is not None:
                 stmt = stmt.where(FiscalSale.content_key == content_key)
             row = session.scalars(stmt.order_by(FiscalSale.id.desc()).limit(1)).one()
