@@ -69,10 +69,6 @@ def _out(args: argparse.Namespace, data: dict[str, Any] | list[dict[str, Any]], 
     sys.stdout.write(text + "\n")
 
 
-def _money(minor: int) -> str:
-    return format_minor(minor)
-
-
 def _cmd_take(args: argparse.Namespace, shop: Shop) -> int:
     amount = _amount(args.amount)  # a bad amount fails before the password is asked
     actor = login_as(shop, args.user or default_user(shop))
@@ -81,16 +77,16 @@ def _cmd_take(args: argparse.Namespace, shop: Shop) -> int:
         "deposit_id": taken.deposit_id,
         "booth": taken.booth,
         "shift_id": taken.shift_id,
-        "taken": _money(taken.added_minor),
-        "deposit": _money(taken.amount_minor),
+        "taken": format_minor(taken.added_minor),
+        "deposit": format_minor(taken.amount_minor),
         "top_up": taken.top_up,
     }
     what = "topped up" if taken.top_up else "taken"
     _out(
         args,
         data,
-        f"{taken.booth}: {_money(taken.added_minor)} {what}; deposit now "
-        f"{_money(taken.amount_minor)} (shift {taken.shift_id})",
+        f"{taken.booth}: {format_minor(taken.added_minor)} {what}; deposit now "
+        f"{format_minor(taken.amount_minor)} (shift {taken.shift_id})",
     )
     return 0
 
@@ -102,21 +98,21 @@ def _cmd_settle(args: argparse.Namespace, shop: Shop) -> int:
         "deposit_id": settled.deposit_id,
         "booth": settled.booth,
         "shift_id": settled.shift_id,
-        "deposit": _money(settled.amount_minor),
-        "used": _money(settled.used_minor),
+        "deposit": format_minor(settled.amount_minor),
+        "used": format_minor(settled.used_minor),
         "paid_calls": list(settled.paid_call_ids),
         "payment_id": settled.payment_id,
-        "returned": _money(settled.returned_minor),
-        "rounding": _money(settled.rounding_minor),
-        "returned_cash": _money(settled.returned_cash_minor),
+        "returned": format_minor(settled.returned_minor),
+        "rounding": format_minor(settled.rounding_minor),
+        "returned_cash": format_minor(settled.returned_cash_minor),
         "left_unserved": list(settled.left_unserved),
     }
     lines = [
-        f"{settled.booth}: deposit {_money(settled.amount_minor)}, "
-        f"{len(settled.paid_call_ids)} call(s) paid {_money(settled.used_minor)}",
-        f"hand back {_money(settled.returned_cash_minor)}"
+        f"{settled.booth}: deposit {format_minor(settled.amount_minor)}, "
+        f"{len(settled.paid_call_ids)} call(s) paid {format_minor(settled.used_minor)}",
+        f"hand back {format_minor(settled.returned_cash_minor)}"
         + (
-            f" ({_money(settled.returned_minor)} rounded by {_money(settled.rounding_minor)})"
+            f" ({format_minor(settled.returned_minor)} rounded by {format_minor(settled.rounding_minor)})"
             if settled.rounding_minor
             else ""
         ),
@@ -135,9 +131,9 @@ def _balance_json(balance: DepositBalance, tz: ZoneInfo) -> dict[str, Any]:
         "booth": balance.booth,
         "shift_id": balance.shift_id,
         "taken_at": balance.taken_at.astimezone(tz).isoformat(),
-        "deposit": _money(balance.amount_minor),
-        "used": _money(balance.used_minor),
-        "left": _money(balance.balance_minor),
+        "deposit": format_minor(balance.amount_minor),
+        "used": format_minor(balance.used_minor),
+        "left": format_minor(balance.balance_minor),
         "calls": list(balance.call_ids),
     }
 
