@@ -112,7 +112,8 @@ def _cmd_settle(args: argparse.Namespace, shop: Shop) -> int:
         f"{len(settled.paid_call_ids)} call(s) paid {format_minor(settled.used_minor)}",
         f"hand back {format_minor(settled.returned_cash_minor)}"
         + (
-            f" ({format_minor(settled.returned_minor)} rounded by {format_minor(settled.rounding_minor)})"
+            f" ({format_minor(settled.returned_minor)} rounded by "
+            f"{format_minor(settled.rounding_minor)})"
             if settled.rounding_minor
             else ""
         ),
