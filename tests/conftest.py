@@ -7,6 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from tests import wall_clock
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # CALLSHOP_TEST_NOW: run the whole suite (and its child processes) on another wall
+    # clock, e.g. a Sunday night or across a DST change (see tests/wall_clock).
+    if wall_clock.start_from_env():
+        wall_clock.export_to_children()
+
 
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:

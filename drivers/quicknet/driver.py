@@ -62,7 +62,9 @@ log = logging.getLogger("drivers.quicknet")
 class _Port:
     booth: str
     phone: Phone
-    allowed: bool = True
+    # Fail closed: a handset lifted before the engine has said AllowCalls (start-up, a
+    # lock command still in flight) gets the busy tone, never a dial tone.
+    allowed: bool = False
     mode: str = "idle"  # idle, collecting, held, sending, ringing, talking, busy
     digits: str = ""
     digit_deadline: float | None = None
@@ -130,6 +132,12 @@ class QuicknetDriver:
             self._commands.append(command)
         with contextlib.suppress(OSError):
             os.write(self._wake_w, b"c")
+
+    def accepts_calls(self, booth: str) -> bool:
+        """Whether a handset lifted on ``booth`` now gets a dial tone (the engine's last
+        AllowCalls/DenyCalls as applied by the driver thread; False before the first)."""
+        port = self._ports.get(booth)
+        return port is not None and port.mode != "dead" and port.allowed
 
     def stop(self) -> None:
         self._stopping = True

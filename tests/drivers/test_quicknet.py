@@ -98,6 +98,15 @@ class Booths:
         )
         self.engine.start()
 
+    def ready(self, booth: str) -> None:
+        """Wait until the engine's allow/deny for ``booth`` has reached the driver."""
+        wait_for(lambda: self._started(booth))
+        locked = self.state(booth) is BoothState.LOCKED
+        wait_for(lambda: self.driver.accepts_calls(booth) is not locked)
+
+    def _started(self, booth: str) -> bool:
+        return self.state(booth) in (BoothState.IDLE, BoothState.LOCKED)
+
     def state(self, booth: str) -> BoothState:
         return next(s.state for s in self.engine.snapshots() if s.booth == booth)
 
@@ -118,7 +127,7 @@ def booths() -> Iterator[Booths]:
 
 def test_a_whole_call_with_an_estimated_answer(booths: Booths) -> None:
     dev = booths.devices["Q1"]
-    wait_for(lambda: booths.state("Q1") is BoothState.IDLE)
+    booths.ready("Q1")
     dev.lift()
     wait_for(lambda: dev.cpt == "dial")
     assert booths.state("Q1") is BoothState.OFF_HOOK
@@ -140,7 +149,7 @@ def test_a_whole_call_with_an_estimated_answer(booths: Booths) -> None:
 
 def test_number_completes_after_the_inter_digit_timeout(booths: Booths) -> None:
     dev = booths.devices["Q1"]
-    wait_for(lambda: booths.state("Q1") is BoothState.IDLE)
+    booths.ready("Q1")
     dev.lift()
     dev.press("02987")
     dev.press("6543")
@@ -158,12 +167,14 @@ def test_number_completes_after_the_inter_digit_timeout(booths: Booths) -> None:
 def test_locked_booth_gets_busy_tone_and_refused_numbers_too(booths: Booths) -> None:
     locked = booths.devices["Q2"]
     wait_for(lambda: booths.state("Q2") is BoothState.LOCKED)
+    booths.ready("Q2")
     locked.lift()
     wait_for(lambda: locked.cpt == "busy")
     locked.press("0049301234#")
     time.sleep(0.2)
     assert booths.recorder.calls == {} and locked.pstn_state == q.PSTN_ON_HOOK
     dev = booths.devices["Q1"]
+    booths.ready("Q1")
     dev.lift()
     dev.press("0900123#")  # premium (blocked prefix)
     wait_for(lambda: dev.cpt == "busy")
@@ -173,7 +184,7 @@ def test_locked_booth_gets_busy_tone_and_refused_numbers_too(booths: Booths) -> 
 
 def test_engine_limit_cuts_the_pstn_line(booths: Booths) -> None:
     dev = booths.devices["Q3"]
-    wait_for(lambda: booths.state("Q3") is BoothState.IDLE)
+    booths.ready("Q3")
     dev.lift()
     dev.press("0049301234#")
     wait_for(lambda: booths.state("Q3") is BoothState.TALKING)
@@ -183,3 +194,19 @@ def test_engine_limit_cuts_the_pstn_line(booths: Booths) -> None:
     assert call.reason is HangupReason.TIME_LIMIT and call.side is HangupSide.SYSTEM
     assert call.rating is not None and call.rating.duration_s == 1
     assert dev.pstn_state == q.PSTN_ON_HOOK and not dev.bridged
+
+
+def test_a_handset_lifted_before_the_engine_allows_calls_gets_busy_tone() -> None:
+    """Fail closed: at start-up (or with a lock still in flight) no dial tone."""
+    dev = FakePhoneDevice()
+    driver = QuicknetDriver({"Q1": dev}, SystemClock(), tone_on_ms=10, tone_off_ms=10)
+    events: list[object] = []
+    driver.start(events.append)
+    try:
+        assert not driver.accepts_calls("Q1") and not driver.accepts_calls("nope")
+        dev.lift()
+        wait_for(lambda: dev.cpt == "busy")
+        assert dev.pstn_state == q.PSTN_ON_HOOK
+    finally:
+        driver.stop()
+        dev.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -26,6 +26,9 @@ from tests.callshop_pos.lines.fakes import (
 )
 
 SPEED = 100.0
+# Engine time starts on a Monday morning, in peak hours: the tariffs' off-peak bands
+# (evenings and weekends) must not depend on when the suite runs.
+START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 
 def wait_for(check: Callable[[], bool], timeout: float = 20.0) -> None:
@@ -63,7 +66,7 @@ class Line:
 
 @pytest.fixture
 def scaled() -> Iterator[ScaledClock]:
-    yield ScaledClock(SPEED)
+    yield ScaledClock(SPEED, start=START)
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -198,7 +201,7 @@ def test_cashier_hang_up_ends_the_call_now(scaled: ScaledClock, tmp_path: Path) 
 
 
 def test_random_traffic_is_realistic() -> None:
-    fast = ScaledClock(300)
+    fast = ScaledClock(300, start=START)
     booths = [f"R{i}" for i in range(1, 7)]
     driver = SimulatorDriver(booths, fast, seed=7, speed=300, mean_idle_s=10)
     line = Line(driver, [BoothConfig(b, i) for i, b in enumerate(booths)], fast,
