@@ -6,7 +6,7 @@ is ``settings.replace(name=value)``, which validates and refuses unknown names.
 Reading ``settings.cash_rounding_unit`` gives an ``int`` to the type checker too.
 
 Storage (one row per changed setting, JSON values) and auditing live in
-:mod:`callshop_pos.services.settings`.
+:mod:`callshop_pos.services.admin.settings`.
 """
 
 from __future__ import annotations

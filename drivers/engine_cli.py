@@ -21,19 +21,19 @@ from typing import Any
 
 from callshop_pos import config
 from callshop_pos.clock import Clock, ScaledClock, SystemClock
-from callshop_pos.errors import InvalidInput
-from callshop_pos.lines.engine import LineEngine
-from callshop_pos.lines.engine_lock import EngineLock
-from callshop_pos.lines.ipc import EngineServer
-from callshop_pos.lines.shop_store import (
+from callshop_pos.engine_store.call_recorder import DatabaseCallRecorder
+from callshop_pos.engine_store.shop_store import (
     ShopBoothStore,
     ensure_booths,
     recorded_refs,
     recover_interrupted,
     shop_tariff,
 )
-from callshop_pos.services import booths as booth_service
-from callshop_pos.services.calls import DatabaseCallRecorder
+from callshop_pos.errors import InvalidInput
+from callshop_pos.lines.engine import LineEngine
+from callshop_pos.lines.engine_lock import EngineLock
+from callshop_pos.lines.ipc import EngineServer
+from callshop_pos.services.admin import booths as booth_service
 from callshop_pos.services.context import Shop
 from drivers.registry import DRIVER_NAMES, DriverContext, SipOptions, create_driver
 from drivers.simulator import numbers_for_codes, read_scenario

@@ -42,8 +42,8 @@ def _demo_shop(tmp: Path):
     from callshop_pos.clock import FakeClock
     from callshop_pos.db.models.calls import Call
     from callshop_pos.db.models.shifts import Shift
-    from callshop_pos.services import admin_prices, ledger, prices
-    from callshop_pos.services import settings as settings_service
+    from callshop_pos.services.admin import admin_prices, ledger, prices
+    from callshop_pos.services.admin import settings as settings_service
     from tests.callshop_pos.support import make_shop
 
     now = datetime(2026, 3, 31, 16, 30, tzinfo=UTC)
@@ -125,7 +125,7 @@ def main() -> int:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    from callshop_pos.services.reports_admin import GroupBy
+    from callshop_pos.services.reports.period import GroupBy
     from ui.admin.common import to_qdate
     from ui.admin.window import AdminWindow
     from ui.app import load_stylesheet

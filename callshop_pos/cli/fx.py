@@ -19,9 +19,9 @@ from typing import Any
 
 from callshop_pos.cli._shop import add_user_option, login_as, with_shop
 from callshop_pos.errors import InvalidInput
-from callshop_pos.services import admin_prices, fx
+from callshop_pos.services.admin import admin_prices, fx
+from callshop_pos.services.admin.fx import UsdRate
 from callshop_pos.services.context import Shop
-from callshop_pos.services.fx import UsdRate
 
 __all__ = ["parse_rate", "register"]
 

@@ -23,7 +23,7 @@ from callshop_pos.settings import Settings
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
-    from callshop_pos.services.prices import Pricing
+    from callshop_pos.services.admin.prices import Pricing
 
 __all__ = ["Shop", "default_hasher"]
 
@@ -82,7 +82,7 @@ class Shop:
         """The loaded settings (read from the database on first use)."""
         current = self._settings
         if current is None:
-            from callshop_pos.services.settings import load_settings
+            from callshop_pos.services.admin.settings import load_settings
 
             with self.db.read() as s:
                 current = load_settings(s)
@@ -104,7 +104,7 @@ class Shop:
         """The index and rater of the active price-list version (built on first use)."""
         current = self._pricing
         if current is None:
-            from callshop_pos.services.prices import build_pricing
+            from callshop_pos.services.admin.prices import build_pricing
 
             settings = self.settings
             with self.db.read() as s:
@@ -131,8 +131,8 @@ class Shop:
             head = s.scalar(select(JournalHead.seq).where(JournalHead.id == 1))
         if head == self._seen_head:
             return False
-        from callshop_pos.services.prices import active_version_id
-        from callshop_pos.services.settings import load_settings
+        from callshop_pos.services.admin.prices import active_version_id
+        from callshop_pos.services.admin.settings import load_settings
 
         with self.db.read() as s:
             settings = load_settings(s)

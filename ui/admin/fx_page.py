@@ -15,11 +15,11 @@ from PySide6.QtWidgets import (
 
 from callshop_pos.errors import InvalidInput
 from callshop_pos.money import MoneyError, parse_decimal
-from callshop_pos.services import admin_prices
-from callshop_pos.services.admin_prices import today
+from callshop_pos.services.admin import admin_prices
+from callshop_pos.services.admin.admin_prices import today
+from callshop_pos.services.admin.fx import UsdRate
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
-from callshop_pos.services.fx import UsdRate
 from ui.admin.common import (
     Col,
     RecordTableModel,

@@ -13,8 +13,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from callshop_pos.errors import PermissionDenied
-from callshop_pos.services import admin_prices, ledger, users
-from callshop_pos.services.reports_admin import GroupBy
+from callshop_pos.services.admin import admin_prices, ledger, users
+from callshop_pos.services.reports.period import GroupBy
 from tests.callshop_pos.services.admin_data import (
     T0,
     CallSpec,

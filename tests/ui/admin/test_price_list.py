@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 
 from callshop_pos.db.models.calls import Call
 from callshop_pos.rating.pricelist import PriceEntry
-from callshop_pos.services import admin_prices, prices
+from callshop_pos.services.admin import admin_prices, prices
 from tests.callshop_pos.services.admin_data import T0, CallSpec, insert_calls
 from ui.admin.import_dialog import ColumnMappingDialog, file_headers
 from ui.admin.price_list_model import BELOW_MARGIN_ROLE, Column, PriceListModel

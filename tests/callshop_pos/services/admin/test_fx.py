@@ -1,0 +1,39 @@
+"""The dated USD → local rate with history."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from callshop_pos.errors import InvalidInput, PermissionDenied
+from callshop_pos.services.admin import fx
+from callshop_pos.services.auth import Actor
+from callshop_pos.services.context import Shop
+
+
+def test_rate_on_picks_the_newest_rate_in_force(shop: Shop, admin: Actor) -> None:
+    assert fx.rate_on(shop, date(2026, 1, 1)) is None
+    fx.set_usd_rate(shop, admin, Decimal("0.92"), date(2026, 1, 1))
+    fx.set_usd_rate(shop, admin, Decimal("0.95"), date(2026, 2, 1))
+    fx.set_usd_rate(shop, admin, Decimal("0.93"), date(2026, 1, 1))  # same-day correction
+    assert fx.rate_on(shop, date(2025, 12, 31)) is None
+    assert fx.rate_on(shop, date(2026, 1, 15)) == Decimal("0.93")
+    assert fx.rate_on(shop, date(2026, 2, 1)) == Decimal("0.95")
+    history = fx.rate_history(shop)
+    assert [h.local_per_usd for h in history] == [Decimal("0.95"), Decimal("0.93"),
+                                                   Decimal("0.92")]
+
+
+@pytest.mark.parametrize("rate", [Decimal(0), Decimal("-1"), Decimal("0.1234567"),
+                                  Decimal("NaN")])
+def test_bad_rates_are_refused(shop: Shop, admin: Actor, rate: Decimal) -> None:
+    with pytest.raises(InvalidInput):
+        fx.set_usd_rate(shop, admin, rate, date(2026, 1, 1))
+    assert fx.rate_history(shop) == []
+
+
+def test_only_admins_set_rates(shop: Shop, operator: Actor) -> None:
+    with pytest.raises(PermissionDenied):
+        fx.set_usd_rate(shop, operator, Decimal("0.9"), date(2026, 1, 1))
