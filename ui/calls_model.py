@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from callshop_pos.engine_store.call_recorder import CallView
+from callshop_pos.services.till.calls import CallView
 from ui.enum_table import EnumTableModel, cell_alignment
 from ui.formatting import Formatter
 

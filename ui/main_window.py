@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from callshop_pos.engine_store.call_recorder import CallView, get_calls
 from callshop_pos.errors import CallShopError
 from callshop_pos.lines.snapshot import BillingMode, BoothSnapshot
 from callshop_pos.rating import Quote
 from callshop_pos.services.reports.summary import ShiftReport
+from callshop_pos.services.till.calls import CallView, get_calls
 from callshop_pos.services.till.deposits import DepositSettled, DepositTaken
 from callshop_pos.services.till.payments import PaymentResult, StatusChange
 from callshop_pos.services.till.shifts import ShiftOpened

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from callshop_pos.engine_store.call_recorder import CallView
 from callshop_pos.services.reports.summary import ShiftSummary
+from callshop_pos.services.till.calls import CallView
 from callshop_pos.services.till.payments import PaymentResult, StatusChange
 
 __all__ = ["after_call_finished", "after_status_change"]

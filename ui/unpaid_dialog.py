@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from callshop_pos.engine_store.call_recorder import CallView
 from callshop_pos.errors import CallShopError
+from callshop_pos.services.till.calls import CallView
 from ui.dialog_parts import confirm_buttons, error_line, show_error
 from ui.formatting import Formatter
 

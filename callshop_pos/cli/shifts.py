@@ -23,7 +23,6 @@ from sqlalchemy import select
 
 from callshop_pos.cli._shop import login_as, with_shop
 from callshop_pos.db.models.users import Role, User
-from callshop_pos.engine_store.call_recorder import CallView
 from callshop_pos.errors import InvalidInput
 from callshop_pos.money import MoneyError, format_minor, parse_minor
 from callshop_pos.services.auth import Actor
@@ -33,6 +32,7 @@ from callshop_pos.services.reports.summary import (
     ShiftReport,
     ShiftSummary,
 )
+from callshop_pos.services.till.calls import CallView
 from callshop_pos.services.till.shifts import (
     close_shift,
     list_shifts,

@@ -29,7 +29,7 @@ from callshop_pos.db.models.deposits import (
 )
 from callshop_pos.db.models.payments import Payment, Refund
 from callshop_pos.db.models.shifts import Shift, ShiftStatus
-from callshop_pos.engine_store.call_recorder import CallView, call_view
+from callshop_pos.services.till.calls import CallView, call_view
 
 __all__ = [
     "DEPOSIT_METHOD",

@@ -31,11 +31,11 @@ from callshop_pos.db.models.calls import (
 from callshop_pos.db.models.payments import Payment, PaymentLine, PaymentLineKind, Refund
 from callshop_pos.db.models.shifts import Shift, ShiftStatus
 from callshop_pos.db.models.users import User
-from callshop_pos.engine_store.call_recorder import CallView, call_view
 from callshop_pos.errors import InvalidInput, NotFound
 from callshop_pos.money import format_minor, round_to_unit
 from callshop_pos.services.auth import Actor, Role, require_role
 from callshop_pos.services.context import Shop
+from callshop_pos.services.till.calls import CallView, call_view
 from callshop_pos.services.till.shifts import require_own_open_shift, user_id, visible_shift
 
 __all__ = [

@@ -19,12 +19,12 @@ from callshop_pos import journal
 from callshop_pos.db.models.calls import Call
 from callshop_pos.db.models.devices import DrawerOpen, FiscalKind, FiscalSale, PrintLog
 from callshop_pos.db.models.payments import Payment, PaymentLine, PaymentLineKind
-from callshop_pos.engine_store.call_recorder import call_view
 from callshop_pos.errors import InvalidInput, NotFound
 from callshop_pos.receipts.model import Receipt, ReportKind, ShiftReportDoc
 from callshop_pos.receipts.ports import CashDrawer, DocumentRenderer, ReceiptPrinter
 from callshop_pos.services.auth import Actor, Role, require_role
 from callshop_pos.services.context import Shop
+from callshop_pos.services.till.calls import call_view
 from callshop_pos.services.till.payments import Bill, BillLine, PaymentResult
 from callshop_pos.services.till.receipt_builders import build_receipt, build_shift_report
 from callshop_pos.services.till.shifts import open_shift_row, operator_name, visible_shift, x_report

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from callshop_pos.engine_store.call_recorder import CallView
 from callshop_pos.journal import GENESIS_HASH
 from callshop_pos.money import EUR, Currency, eur_to_bgn
 from callshop_pos.receipts.labels import format_amount, labels_for
@@ -25,6 +24,7 @@ from callshop_pos.receipts.model import (
     StatusCount,
 )
 from callshop_pos.services.reports.summary import ShiftReport
+from callshop_pos.services.till.calls import CallView
 from callshop_pos.services.till.payments import PaymentResult
 from callshop_pos.settings import Settings
 

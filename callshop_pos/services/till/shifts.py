@@ -23,7 +23,6 @@ from callshop_pos.db.models.journal import JournalEntry
 from callshop_pos.db.models.payments import Payment, Refund
 from callshop_pos.db.models.shifts import Shift, ShiftStatus
 from callshop_pos.db.models.users import User
-from callshop_pos.engine_store.call_recorder import CallView, call_view
 from callshop_pos.errors import InvalidInput, NotFound, PermissionDenied
 from callshop_pos.services.auth import Actor, Role, require_role
 from callshop_pos.services.context import Shop
@@ -40,6 +39,7 @@ from callshop_pos.services.reports.summary import (
     sum_of,
     summarize_shift,
 )
+from callshop_pos.services.till.calls import CallView, call_view
 
 __all__ = [
     "NoOpenShift",

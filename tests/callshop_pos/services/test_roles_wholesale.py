@@ -94,7 +94,7 @@ def _field_names(cls: type, seen: set[type] | None = None) -> set[str]:
 
 
 def test_what_the_till_hands_operators_has_no_wholesale_cost_or_profit() -> None:
-    from callshop_pos.engine_store.call_recorder import CallView
+    from callshop_pos.services.till.calls import CallView
     from callshop_pos.services.till.payments import PaymentResult
     from callshop_pos.services.till.shifts import ShiftDetail, ShiftList, ShiftReport
 

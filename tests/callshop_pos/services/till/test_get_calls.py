@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from callshop_pos.engine_store.call_recorder import DatabaseCallRecorder, get_calls
+from callshop_pos.engine_store.call_recorder import DatabaseCallRecorder
 from callshop_pos.lines.port import HangupReason, HangupSide
 from callshop_pos.lines.recorder import CallStart, FinishedCallRating
+from callshop_pos.services.till.calls import get_calls
 
 
 def _finish(shop, ref: str, price: int) -> int:
