@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -25,19 +22,21 @@ from callshop_pos.db.models.prices import ActivePriceList, PriceEntryRow, PriceL
 from callshop_pos.db.models.users import Role
 from callshop_pos.errors import InvalidInput, NotFound
 from callshop_pos.rating import (
-    NumberPlan,
-    OffPeakSchedule,
     PriceEntry,
     PriceIndex,
-    Rater,
     parse_price_list,
     write_price_list,
 )
-from callshop_pos.settings import Settings
-
-if TYPE_CHECKING:
-    from callshop_pos.services.auth import Actor
-    from callshop_pos.services.context import Shop
+from callshop_pos.services.auth import Actor, require_role
+from callshop_pos.services.context import Shop
+from callshop_pos.services.pricing import (
+    EntryValues,
+    Pricing,
+    active_version_id,
+    build_pricing,
+    load_entries,
+    load_values,
+)
 
 __all__ = [
     "PriceVersionInfo",
@@ -58,37 +57,6 @@ __all__ = [
 
 # Rows per INSERT batch: big enough to be fast, small enough for any driver's limits.
 _CHUNK = 5_000
-
-
-class Pricing:
-    """The active price list ready for rating (immutable; swapped as a whole).
-
-    The rater is compiled on first use, so an import returns as soon as the new
-    version is stored; whoever rates next pays the compilation once.
-    """
-
-    __slots__ = ("_lock", "_rater", "_settings", "index", "version_id")
-
-    def __init__(self, version_id: int | None, index: PriceIndex, settings: Settings) -> None:
-        self.version_id = version_id
-        self.index = index
-        self._settings = settings
-        self._rater: Rater | None = None
-        self._lock = threading.Lock()
-
-    @property
-    def rater(self) -> Rater:
-        """The rater of this version with the shop's settings."""
-        rater = self._rater
-        if rater is None:
-            with self._lock:
-                rater = self._rater
-                if rater is None:
-                    rater = self._rater = make_rater(self.index, self._settings)
-        return rater
-
-    def __repr__(self) -> str:
-        return f"Pricing(version_id={self.version_id}, entries={len(self.index)})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,10 +86,6 @@ def _info(version: PriceListVersion, active_id: int | None) -> PriceVersionInfo:
         based_on_id=version.based_on_id,
         active=version.id == active_id,
     )
-
-
-#: The columns of an entry in the order they are digested and compared.
-EntryValues = tuple[str, str, Decimal, Decimal | None, Decimal | None, int, int, Decimal, int]
 
 
 def entry_values(e: PriceEntry) -> EntryValues:
@@ -190,55 +154,6 @@ def _insert_entries(s: Session, version_id: int, values: Sequence[EntryValues]) 
         conn.execute(insert(PriceEntryRow), dicts[start : start + _CHUNK])
 
 
-def active_version_id(session: Session) -> int | None:
-    """The id of the active price-list version (None before the first import)."""
-    return session.scalar(
-        select(ActivePriceList.version_id).where(ActivePriceList.id == 1)
-    )
-
-
-def load_values(session: Session, version_id: int) -> list[EntryValues]:
-    """The raw values of every entry of one version, ordered by code."""
-    t = PriceEntryRow
-    result = session.execute(
-        select(
-            t.code, t.country, t.wholesale_usd, t.retail, t.retail_offpeak,
-            t.initial, t.increment, t.connect_fee, t.grace,
-        )
-        .where(t.version_id == version_id)
-        .order_by(t.code)
-    )
-    return [tuple(r) for r in result]  # type: ignore[misc]
-
-
-def load_entries(session: Session, version_id: int) -> list[PriceEntry]:
-    """All entries of one version, ordered by code."""
-    return [
-        PriceEntry(
-            country=country, code=code, wholesale_usd=whole, retail=retail,
-            retail_offpeak=offpeak, initial=initial, increment=incr, connect_fee=fee,
-            grace=grace,
-        )
-        for code, country, whole, retail, offpeak, initial, incr, fee, grace in load_values(
-            session, version_id
-        )
-    ]
-
-
-def make_rater(index: PriceIndex, settings: Settings) -> Rater:
-    """A rater over ``index`` with the shop's number plan, off-peak windows and zone."""
-    plan = NumberPlan(settings.country_code, settings.national_prefix, settings.intl_prefixes)
-    schedule = OffPeakSchedule.parse(settings.offpeak)
-    return Rater(index, plan, schedule if schedule else None, ZoneInfo(settings.timezone))
-
-
-def build_pricing(session: Session, settings: Settings) -> Pricing:
-    """Load the active version and build its index and rater."""
-    version_id = active_version_id(session)
-    entries = load_entries(session, version_id) if version_id is not None else []
-    return Pricing(version_id, PriceIndex(entries, version_id), settings)
-
-
 def _summary(old: Mapping[str, EntryValues], new: Mapping[str, EntryValues]) -> dict[str, int]:
     added = sum(1 for code in new if code not in old)
     removed = sum(1 for code in old if code not in new)
@@ -249,8 +164,6 @@ def _summary(old: Mapping[str, EntryValues], new: Mapping[str, EntryValues]) -> 
 def _save_version(
     shop: Shop, actor: Actor, entries: Sequence[PriceEntry], source: str, note: str
 ) -> PriceVersionInfo:
-    from callshop_pos.services.auth import require_role
-
     require_role(actor, Role.ADMIN)
     index = PriceIndex(entries)  # refuses duplicate codes
     values = [entry_values(e) for e in entries]
@@ -311,8 +224,6 @@ def import_price_list(
     line numbers) and nothing is imported. The audit entry carries a summary of
     added / removed / changed codes against the previously active version.
     """
-    from callshop_pos.services.auth import require_role
-
     require_role(actor, Role.ADMIN)
     entries = parse_price_list(data, mapping=mapping, retail_in_bgn=retail_in_bgn)
     if not entries:
@@ -331,8 +242,6 @@ def save_edited_version(
 
 def activate_version(shop: Shop, actor: Actor, version_id: int) -> PriceVersionInfo:
     """Make an earlier version the active one again (admin only; audited)."""
-    from callshop_pos.services.auth import require_role
-
     require_role(actor, Role.ADMIN)
     with shop.db.write() as s:
         version = s.get(PriceListVersion, version_id)
@@ -357,8 +266,6 @@ def active_entries(shop: Shop, actor: Actor) -> list[PriceEntry]:
     They carry wholesale prices, so only an administrator (or the :data:`SYSTEM`
     actor, for the shop's own machinery) may read them; operators are refused.
     """
-    from callshop_pos.services.auth import require_role
-
     require_role(actor, Role.ADMIN, Role.SYSTEM)
     with shop.db.read() as s:
         version_id = active_version_id(s)

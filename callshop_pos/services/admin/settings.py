@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import Any
 
 from callshop_pos import journal
 from callshop_pos.db.models.settings import SettingRow
 from callshop_pos.db.models.users import Role
+from callshop_pos.services.auth import Actor, require_role
+from callshop_pos.services.context import Shop, load_settings
 from callshop_pos.settings import Settings
-
-if TYPE_CHECKING:
-    from callshop_pos.services.auth import Actor
-    from callshop_pos.services.context import Shop
 
 __all__ = ["SettingsChange", "get_settings", "load_settings", "update_settings"]
 
@@ -27,12 +21,6 @@ class SettingsChange:
 
     changed: dict[str, tuple[Any, Any]]
     settings: Settings
-
-
-def load_settings(session: Session) -> Settings:
-    """The settings stored in the database (defaults for the rest)."""
-    raw = {row.key: json.loads(row.value) for row in session.scalars(select(SettingRow))}
-    return Settings.from_json(raw)
 
 
 def get_settings(shop: Shop) -> Settings:
@@ -46,8 +34,6 @@ def get_settings(shop: Shop) -> Settings:
 def update_settings(shop: Shop, actor: Actor, **changes: object) -> SettingsChange:
     """Change settings (admin only). Values are validated together; an unknown name
     or a bad value changes nothing. Each changed setting is audited old → new."""
-    from callshop_pos.services.auth import require_role
-
     require_role(actor, Role.ADMIN)
     registry = Settings.registry()
     with shop.db.write() as s:
