@@ -42,7 +42,7 @@ def _demo_shop(tmp: Path):
     from callshop_pos.clock import FakeClock
     from callshop_pos.db.models.calls import Call
     from callshop_pos.db.models.shifts import Shift
-    from callshop_pos.services.admin import admin_prices, ledger, prices
+    from callshop_pos.services.admin import fx, ledger, prices
     from callshop_pos.services.admin import settings as settings_service
     from tests.callshop_pos.support import make_shop
 
@@ -52,8 +52,8 @@ def _demo_shop(tmp: Path):
     settings_service.update_settings(shop, admin, shop_name="Телефонен център Витоша",
                                      minimum_margin_percent=25,
                                      low_balance_threshold_micro_usd=150_000000)
-    admin_prices.set_usd_rate(shop, admin, Decimal("0.9235"), date(2026, 1, 1))
-    admin_prices.set_usd_rate(shop, admin, Decimal("0.9180"), date(2026, 3, 16))
+    fx.set_usd_rate(shop, admin, Decimal("0.9235"), date(2026, 1, 1))
+    fx.set_usd_rate(shop, admin, Decimal("0.9180"), date(2026, 3, 16))
     lines = ["country,code,wholesale_usd,retail,retail_offpeak,initial,increment,connect_fee"]
     rnd = random.Random(4)
     for country, code, wholesale in _DESTINATIONS:

@@ -15,12 +15,10 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from callshop_pos.db.models.users import Role
-from callshop_pos.errors import InvalidInput
 from callshop_pos.rating.pricelist import PriceEntry
 from callshop_pos.services.admin import fx, prices
-from callshop_pos.services.admin.fx import UsdRate
+from callshop_pos.services.admin.fx import UsdRate, rate_from, usd_rates
 from callshop_pos.services.auth import Actor, require_role
-from callshop_pos.services.reports.period import rate_on, usd_rates
 
 if TYPE_CHECKING:
     from callshop_pos.services.context import Shop
@@ -31,7 +29,6 @@ __all__ = [
     "current_usd_rate",
     "export_csv",
     "price_list",
-    "set_usd_rate",
     "today",
     "usd_rate_history",
     "version_history",
@@ -53,7 +50,7 @@ def current_usd_rate(shop: Shop, actor: Actor) -> Decimal | None:
     require_role(actor, Role.ADMIN)
     today = shop.clock.now().astimezone(ZoneInfo(shop.settings.timezone)).date()
     with shop.db.read() as s:
-        return rate_on(usd_rates(s), today)
+        return rate_from(usd_rates(s), today)
 
 
 def price_list(shop: Shop, actor: Actor) -> PriceListView:
@@ -90,10 +87,3 @@ def usd_rate_history(shop: Shop, actor: Actor) -> list[UsdRate]:
     """Every USD→local rate ever set, newest first (admin only)."""
     require_role(actor, Role.ADMIN)
     return fx.rate_history(shop)
-
-
-def set_usd_rate(shop: Shop, actor: Actor, rate: Decimal, effective_on: date) -> UsdRate:
-    """Set the USD→local rate from ``effective_on`` on (admin only; see ``fx``)."""
-    if rate > 1000:
-        raise InvalidInput("a USD rate above 1000 is surely a typing error")
-    return fx.set_usd_rate(shop, actor, rate, effective_on)

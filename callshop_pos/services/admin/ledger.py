@@ -20,9 +20,9 @@ from callshop_pos.db.models.calls import Call
 from callshop_pos.db.models.fx import FxRate
 from callshop_pos.db.models.ledger import LedgerEntry, LedgerKind, TopupMethod
 from callshop_pos.errors import InvalidInput
+from callshop_pos.services.admin.fx import cost_minor, rate_from
 from callshop_pos.services.auth import Actor, Role, require_role
 from callshop_pos.services.context import Shop
-from callshop_pos.services.reports.period import cost_minor, rate_on
 
 __all__ = [
     "LedgerEntryView",
@@ -242,7 +242,7 @@ def ledger_history(
     local, without_rate = 0, 0
     for e in views:
         if e.kind == LedgerKind.CALL_COST.value:
-            rate = rate_on(rates, e.value_date)
+            rate = rate_from(rates, e.value_date)
             if rate is None:
                 without_rate += 1
             else:

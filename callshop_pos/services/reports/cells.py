@@ -28,17 +28,15 @@ from sqlalchemy.orm import Session
 from callshop_pos.db.models.calls import Call, CallState
 from callshop_pos.db.models.report_cells import ReportCell, ReportMonthCell, ReportShift
 from callshop_pos.db.models.shifts import Shift, ShiftStatus
-from callshop_pos.services.reports.period import (
+from callshop_pos.services.admin.fx import rate_from, rate_scale, usd_rates
+from callshop_pos.services.reports.rows import (
     GroupBy,
     ReportRow,
-    _bucket,
-    _currency_digits,
-    _local_midnight_utc,
-    _row_from,
-    _scale_of,
     aggregate_columns,
-    rate_on,
-    usd_rates,
+    bucket,
+    currency_digits,
+    local_midnight_utc,
+    row_from,
 )
 
 if TYPE_CHECKING:
@@ -68,7 +66,7 @@ _DAY, _BOOTH, _DESTINATION = "day", "booth", "destination"
 def _rates_text(days: Sequence[date], rates: Sequence[tuple[date, Decimal]]) -> str:
     return json.dumps(
         {
-            d.isoformat(): (None if (r := rate_on(rates, d)) is None else format(r, "f"))
+            d.isoformat(): (None if (r := rate_from(rates, d)) is None else format(r, "f"))
             for d in days
         },
         sort_keys=True,
@@ -80,7 +78,7 @@ def _stale(marker: ReportShift, tz_name: str, rates: Sequence[tuple[date, Decima
         return True
     stored: dict[str, str | None] = json.loads(marker.rates)
     for day, text in stored.items():
-        current = rate_on(rates, date.fromisoformat(day))
+        current = rate_from(rates, date.fromisoformat(day))
         if (current is None) != (text is None):
             return True
         if current is not None and text is not None and Decimal(text) != current:
@@ -131,7 +129,7 @@ def sum_closed_shift(shop: Shop, shift_id: int) -> None:
         rates = sorted(dict(usd_rates(s)).items())
         _sum_shifts(
             s, [shift_id], ZoneInfo(tz_name), tz_name, rates,
-            _currency_digits(settings.currency), shop,
+            currency_digits(settings.currency), shop,
         )
     _sum_months(shop)
 
@@ -218,16 +216,16 @@ def _sum_shifts(
             spans[shift_id] = (low.astimezone(tz).date(), high.astimezone(tz).date())
     if spans:
         days = _days(min(a for a, _ in spans.values()), max(b for _, b in spans.values()))
-        bounds = [_local_midnight_utc(d, tz) for d in days]
-        day_rates = [rate_on(rates, d) for d in days]
-        scale = _scale_of(r for r in day_rates if r is not None)
-        rate_int = _bucket(
+        bounds = [local_midnight_utc(d, tz) for d in days]
+        day_rates = [rate_from(rates, d) for d in days]
+        scale = rate_scale(r for r in day_rates if r is not None)
+        rate_int = bucket(
             Call.ended_at,
             bounds,
             [null() if r is None else literal(int(r.scaleb(scale)), Integer) for r in day_rates],
             null(),
         )
-        day = _bucket(Call.ended_at, bounds, [literal(d, Date) for d in days], null())
+        day = bucket(Call.ended_at, bounds, [literal(d, Date) for d in days], null())
         sums = aggregate_columns(rate_int, scale, digits)
         for dimension, value in (
             (_DAY, literal("")),
@@ -281,7 +279,7 @@ def cell_sums(session: Session, group_by: GroupBy, first: date, last: date) -> d
     def add(rows: Any) -> None:
         for k, *values in rows:
             k = k.isoformat() if isinstance(k, date) else k  # noqa: PLW2901
-            row = _row_from("", values)
+            row = row_from("", values)
             out[k] = out[k].plus(row) if k in out else row
 
     day_ranges = [(first, last)]

@@ -24,24 +24,32 @@ Python runs), which keeps a 1,000,000-call period under a second on SQLite.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from decimal import ROUND_HALF_UP, Decimal
-from enum import StrEnum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta, tzinfo
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Integer, and_, case, func, literal, null, or_, select
+from sqlalchemy import Integer, and_, func, literal, null, or_, select
 from sqlalchemy.orm import Session
 
 from callshop_pos.db.models.calls import Call, CallCorrection, CallState, CallStatus
-from callshop_pos.db.models.fx import FxRate
 from callshop_pos.db.models.shifts import Shift
 from callshop_pos.db.models.users import Role, User
 from callshop_pos.errors import InvalidInput
-from callshop_pos.money import Currency
+from callshop_pos.services.admin.fx import rate_scale, usd_rates
 from callshop_pos.services.auth import Actor, require_role
+from callshop_pos.services.reports.cells import cell_sums, refresh_cells, unsummed_shift_ids
+from callshop_pos.services.reports.rows import (
+    GroupBy,
+    ReportRow,
+    aggregate_columns,
+    bucket,
+    currency_digits,
+    local_midnight_utc,
+    row_from,
+)
 
 if TYPE_CHECKING:
     from callshop_pos.services.context import Shop
@@ -51,84 +59,13 @@ __all__ = [
     "GroupBy",
     "PeriodReport",
     "ReportRow",
-    "aggregate_columns",
     "build_period_report",
-    "cost_minor",
     "period_report",
-    "rate_on",
-    "usd_rates",
 ]
 
 #: Longest period one report covers (ten years of days in one CASE tree is plenty).
 MAX_PERIOD_DAYS = 3660
 _NO_OPERATOR = "—"
-
-
-class GroupBy(StrEnum):
-    DAY = "day"
-    DESTINATION = "destination"
-    BOOTH = "booth"
-    OPERATOR = "operator"
-
-
-@dataclass(frozen=True, slots=True)
-class ReportRow:
-    """Totals of one group (or of the whole period)."""
-
-    key: str
-    attempts: int = 0
-    calls: int = 0
-    talk_seconds: int = 0
-    billable_seconds: int = 0
-    billed_minor: int = 0
-    revenue_minor: int = 0
-    unpaid: int = 0
-    unpaid_minor: int = 0
-    unserved: int = 0
-    unserved_minor: int = 0
-    unrated: int = 0
-    wholesale_micro_usd: int = 0
-    wholesale_cost_minor: int = 0
-    cost_without_rate: int = 0  # answered calls with a cost but no USD rate on their date
-
-    @property
-    def profit_minor(self) -> int:
-        return self.revenue_minor - self.wholesale_cost_minor
-
-    @property
-    def minutes(self) -> Decimal:
-        """Talk time in minutes, two decimals (half-up)."""
-        return (Decimal(self.talk_seconds) / 60).quantize(Decimal("0.01"), ROUND_HALF_UP)
-
-    @property
-    def asr_percent(self) -> Decimal | None:
-        """Answer-seizure ratio: answered / attempts × 100 (one decimal), None if no attempt."""
-        if not self.attempts:
-            return None
-        return (Decimal(100 * self.calls) / self.attempts).quantize(Decimal("0.1"), ROUND_HALF_UP)
-
-    @property
-    def acd_seconds(self) -> int | None:
-        """Average call duration in whole seconds (half-up), None if no call."""
-        if not self.calls:
-            return None
-        return (2 * self.talk_seconds + self.calls) // (2 * self.calls)
-
-    @property
-    def average_call_minor(self) -> int | None:
-        """Average billed price of a call (half-up), None if no call."""
-        if not self.calls:
-            return None
-        return (2 * self.billed_minor + self.calls) // (2 * self.calls)
-
-    def plus(self, other: ReportRow) -> ReportRow:
-        """Field-wise sum (the key of ``self`` is kept)."""
-        values = {
-            f.name: getattr(self, f.name) + getattr(other, f.name)
-            for f in fields(self)
-            if f.name != "key"
-        }
-        return ReportRow(self.key, **values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,60 +84,7 @@ class PeriodReport:
         return tuple(sorted(self.rows, key=lambda r: (-getattr(r, by), r.key))[:n])
 
 
-# ---- exact conversion helpers (also used by tests as the reference computation)
-
-
-def rate_on(rates: Sequence[tuple[date, Decimal]], day: date) -> Decimal | None:
-    """The USD→local rate in force on ``day``: the newest one dated on or before it
-    (of several for the same date, the later in ``rates`` wins)."""
-    best: tuple[date, Decimal] | None = None
-    for since, rate in rates:
-        if since <= day and (best is None or since >= best[0]):
-            best = (since, rate)
-    return None if best is None else best[1]
-
-
-def _scale_of(rates: Iterable[Decimal]) -> int:
-    scale = 0
-    for rate in rates:
-        exponent = rate.as_tuple().exponent
-        if isinstance(exponent, int) and exponent < 0:
-            scale = max(scale, -exponent)
-    return scale
-
-
-def cost_minor(micro_usd: int, rate: Decimal, digits: int = 2) -> int:
-    """``micro_usd`` USD converted at ``rate``, rounded half-up to minor units."""
-    exact = Decimal(micro_usd) * rate / Decimal(10) ** (6 - digits)
-    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
 # ---- SQL building blocks
-
-
-def _local_midnight_utc(day: date, tz: tzinfo) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
-
-
-def _bucket(
-    column: Any, bounds: Sequence[datetime], values: Sequence[Any], below: Any
-) -> ColumnElement[Any]:
-    """A balanced CASE tree: ``values[i]`` where ``bounds[i] <= column < bounds[i+1]``.
-
-    ``bounds`` ascend; below ``bounds[0]`` the value is ``below``. Depth is
-    log2(len(bounds)), so a year of days costs about nine comparisons per row.
-    """
-
-    def tree(lo: int, hi: int, under: Any) -> Any:
-        # rows in [bounds[lo], bounds[hi]) or beyond for the last one
-        if hi - lo == 1:
-            return values[lo]
-        mid = (lo + hi) // 2
-        return case((column < bounds[mid], tree(lo, mid, under)), else_=tree(mid, hi, under))
-
-    if not bounds:
-        return below if isinstance(below, ColumnElement) else literal(below)
-    return case((column < bounds[0], below), else_=tree(0, len(bounds), below))
 
 
 def _rate_epochs(
@@ -231,69 +115,23 @@ class _Query:
 def _epoch_rate(q: _Query) -> tuple[Any, int]:
     """The per-call USD rate as a scaled integer CASE over ``ended_at``, and its scale."""
     epochs = _rate_epochs(q.rates, q.first, q.last)
-    scale = _scale_of(rate for _, rate in epochs)
-    rate_int = _bucket(
+    scale = rate_scale(rate for _, rate in epochs)
+    rate_int = bucket(
         Call.ended_at,
-        [_local_midnight_utc(since, q.tz) for since, _ in epochs],
+        [local_midnight_utc(since, q.tz) for since, _ in epochs],
         [literal(int(rate.scaleb(scale)), Integer) for _, rate in epochs],
         null(),
     )
     return rate_int, scale
 
 
-def aggregate_columns(rate_int: Any, scale: int, digits: int) -> list[Any]:
-    """The SQL sums of :class:`ReportRow` (in field order) over ``calls`` rows.
-
-    ``rate_int`` is the USD rate of each call × 10**scale (NULL when none applies).
-    """
-    answered = Call.answered_at.is_not(None)
-    paid = and_(answered, Call.status == CallStatus.PAID.value)
-    unpaid = and_(answered, Call.status == CallStatus.UNPAID.value)
-    unserved = and_(answered, Call.status == CallStatus.UNSERVED.value)
-    # cost = micro × R / 10**(6 + scale − digits), half-up: (2·micro·R + D) // 2D.
-    divisor = 10 ** (6 + scale - digits)
-    micro = Call.wholesale_micro_usd
-    with_cost = and_(answered, micro.is_not(None))
-    local_cost = case(
-        (with_cost, (2 * micro * rate_int + divisor) // (2 * divisor)),
-        else_=None,
-    )
-    zero = literal(0)
-    return [
-        func.count().label("attempts"),
-        func.count(Call.answered_at).label("calls"),
-        func.coalesce(func.sum(case((answered, Call.duration_s), else_=zero)), 0).label("talk"),
-        func.coalesce(func.sum(case((answered, Call.billable_s), else_=zero)), 0).label("billable"),
-        func.coalesce(func.sum(case((answered, Call.price_minor), else_=zero)), 0).label("billed"),
-        func.coalesce(func.sum(case((paid, Call.price_minor), else_=zero)), 0).label("revenue"),
-        func.coalesce(func.sum(case((unpaid, 1), else_=zero)), 0).label("unpaid"),
-        func.coalesce(func.sum(case((unpaid, Call.price_minor), else_=zero)), 0).label("unpaid_m"),
-        func.coalesce(func.sum(case((unserved, 1), else_=zero)), 0).label("unserved"),
-        func.coalesce(func.sum(case((unserved, Call.price_minor), else_=zero)), 0).label(
-            "unserved_m"
-        ),
-        func.coalesce(
-            func.sum(case((and_(answered, Call.price_minor.is_(None)), 1), else_=zero)), 0
-        ).label("unrated"),
-        func.coalesce(func.sum(case((with_cost, micro), else_=zero)), 0).label("micro"),
-        func.coalesce(func.sum(local_cost), 0).label("cost"),
-        func.coalesce(
-            func.sum(case((and_(with_cost, rate_int.is_(None)), 1), else_=zero)), 0
-        ).label("no_rate"),
-    ]
-
-
-def _row_from(key: str, values: Sequence[Any]) -> ReportRow:
-    return ReportRow(key, *(int(v or 0) for v in values))
-
-
 def _period_bounds(q: _Query) -> tuple[datetime, datetime]:
-    return _local_midnight_utc(q.first, q.tz), _local_midnight_utc(q.last + timedelta(days=1), q.tz)
+    return local_midnight_utc(q.first, q.tz), local_midnight_utc(q.last + timedelta(days=1), q.tz)
 
 
 def _day_keys(q: _Query) -> tuple[list[datetime], list[str]]:
     days = [q.first + timedelta(days=i) for i in range((q.last - q.first).days + 1)]
-    return [_local_midnight_utc(d, q.tz) for d in days], [d.isoformat() for d in days]
+    return [local_midnight_utc(d, q.tz) for d in days], [d.isoformat() for d in days]
 
 
 def build_period_report(
@@ -330,7 +168,7 @@ def build_period_report(
     day_labels: list[str] = []
     if group_by is GroupBy.DAY:
         bounds, day_labels = _day_keys(q)
-        key_expr = _bucket(Call.ended_at, bounds, list(range(len(bounds))), -1)
+        key_expr = bucket(Call.ended_at, bounds, list(range(len(bounds))), -1)
     elif group_by is GroupBy.DESTINATION:
         key_expr = func.coalesce(Call.destination, "")
     elif group_by is GroupBy.BOOTH:
@@ -341,8 +179,6 @@ def build_period_report(
     live = in_period
     raw: dict[Any, ReportRow] = {}
     if use_cells:
-        from callshop_pos.services.reports.cells import cell_sums, unsummed_shift_ids
-
         # Calls of shifts without cells (open, or closed since the cells were built)
         # and calls in no shift yet are summed from the calls table, by index.
         unsummed = unsummed_shift_ids(session)
@@ -360,7 +196,7 @@ def build_period_report(
     rate_int, scale = _epoch_rate(q)
     stmt = select(key, *aggregate_columns(rate_int, scale, digits)).where(live).group_by(key)
     for k, *values in session.execute(stmt):
-        raw[k] = raw.get(k, ReportRow("")).plus(_row_from("", values))
+        raw[k] = raw.get(k, ReportRow("")).plus(row_from("", values))
 
     corrections = _corrections(session, q, in_period, key_expr)
     for k, delta in corrections.items():
@@ -431,14 +267,6 @@ def _status_delta(status: str, sign: int, price: int) -> ReportRow:
     return ReportRow("", unserved=sign, unserved_minor=sign * price)
 
 
-def usd_rates(session: Session) -> list[tuple[date, Decimal]]:
-    """Every dated USD→local rate, oldest first (same-day corrections after the original)."""
-    stmt = select(FxRate.effective_on, FxRate.local_per_usd).order_by(
-        FxRate.effective_on, FxRate.id
-    )
-    return [(day, rate) for day, rate in session.execute(stmt)]
-
-
 def period_report(
     shop: Shop, actor: Actor, first: date, last: date, group_by: GroupBy
 ) -> PeriodReport:
@@ -448,10 +276,8 @@ def period_report(
     and profit.
     """
     require_role(actor, Role.ADMIN)
-    from callshop_pos.services.reports.cells import refresh_cells
-
     settings = shop.settings
-    digits = _currency_digits(settings.currency)
+    digits = currency_digits(settings.currency)
     with shop.db.read() as s:
         rates = usd_rates(s)
     refresh_cells(shop, settings.timezone, rates, digits)
@@ -466,8 +292,3 @@ def period_report(
             digits=digits,
             use_cells=True,
         )
-
-
-def _currency_digits(code: str) -> int:
-    # Every currency the shop can be configured with has cents; JPY-like ones would not.
-    return Currency(code, code).digits

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from callshop_pos.errors import PermissionDenied
-from callshop_pos.services.admin import admin_prices, carrier_account, ledger, prices
+from callshop_pos.services.admin import admin_prices, carrier_account, fx, ledger, prices
 from callshop_pos.services.auth import SYSTEM, Actor
 from callshop_pos.services.context import Shop
 from callshop_pos.services.reports import period as reports_admin
@@ -39,7 +39,7 @@ GUARDED: dict[str, Callable[[Shop, Actor], Any]] = {
 @pytest.fixture
 def stocked(shop: Shop, admin: Actor) -> Shop:
     prices.import_price_list(shop, admin, PRICES, "prices.csv")
-    admin_prices.set_usd_rate(shop, admin, Decimal("0.92"), date(2026, 1, 1))
+    fx.set_usd_rate(shop, admin, Decimal("0.92"), date(2026, 1, 1))
     ledger.add_topup(shop, admin, 50_000_000, DAY, "bank", "wire 1")
     return shop
 

@@ -27,7 +27,7 @@ def test_rate_on_picks_the_newest_rate_in_force(shop: Shop, admin: Actor) -> Non
 
 
 @pytest.mark.parametrize("rate", [Decimal(0), Decimal("-1"), Decimal("0.1234567"),
-                                  Decimal("NaN")])
+                                  Decimal("NaN"), Decimal("1000.01")])
 def test_bad_rates_are_refused(shop: Shop, admin: Actor, rate: Decimal) -> None:
     with pytest.raises(InvalidInput):
         fx.set_usd_rate(shop, admin, rate, date(2026, 1, 1))
@@ -37,3 +37,11 @@ def test_bad_rates_are_refused(shop: Shop, admin: Actor, rate: Decimal) -> None:
 def test_only_admins_set_rates(shop: Shop, operator: Actor) -> None:
     with pytest.raises(PermissionDenied):
         fx.set_usd_rate(shop, operator, Decimal("0.9"), date(2026, 1, 1))
+
+
+def test_the_plausibility_guard_is_in_the_one_setter(shop: Shop, admin: Actor) -> None:
+    # Every way of setting a rate (CLI, admin screen, scripts) ends in fx.set_usd_rate,
+    # so the guard cannot be bypassed by calling a lower-level function.
+    with pytest.raises(InvalidInput, match="typing error"):
+        fx.set_usd_rate(shop, admin, Decimal("1955.83"), date(2026, 1, 1))
+    assert fx.set_usd_rate(shop, admin, Decimal(1000), date(2026, 1, 1)).local_per_usd == 1000

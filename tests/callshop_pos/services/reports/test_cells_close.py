@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from callshop_pos.db.models.report_cells import ReportCell, ReportShift
-from callshop_pos.services.admin import admin_prices
+from callshop_pos.services.admin import admin_prices, fx
+from callshop_pos.services.admin.fx import usd_rates
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
 from callshop_pos.services.reports.cells import refresh_cells
@@ -23,7 +24,6 @@ from callshop_pos.services.reports.period import (
     PeriodReport,
     build_period_report,
     period_report,
-    usd_rates,
 )
 from callshop_pos.services.till import payments, shifts
 from tests.callshop_pos.services.till_support import record_call
@@ -51,7 +51,7 @@ def _summed(shop: Shop) -> set[int]:
 def _closed_day(shop: Shop, admin: Actor, operator: Actor) -> tuple[date, int, list[int]]:
     """A shift with three calls (two paid, one left unserved), closed by the operator."""
     day = admin_prices.today(shop)
-    admin_prices.set_usd_rate(shop, admin, Decimal("0.92"), day - timedelta(days=3))
+    fx.set_usd_rate(shop, admin, Decimal("0.92"), day - timedelta(days=3))
     opened = shifts.open_shift(shop, operator, 0)
     ids = [record_call(shop, 100), record_call(shop, 250, booth="B2"), record_call(shop, 70)]
     payments.pay_calls(shop, operator, ids[:2], 350)
@@ -91,7 +91,7 @@ def test_a_later_usd_rate_for_the_day_re_sums_the_shift(
 ) -> None:
     day, _, _ = _closed_day(shop, admin, operator)
     before = period_report(shop, admin, day, day, GroupBy.DAY)
-    admin_prices.set_usd_rate(shop, admin, Decimal("1.80"), day)
+    fx.set_usd_rate(shop, admin, Decimal("1.80"), day)
     after = period_report(shop, admin, day, day, GroupBy.DAY)
     assert after == _from_calls(shop, day, GroupBy.DAY)
     assert after.total.wholesale_cost_minor > before.total.wholesale_cost_minor

@@ -14,12 +14,13 @@ from sqlalchemy import func, select
 
 from callshop_pos.db.models.report_cells import ReportMonthCell, ReportShift
 from callshop_pos.errors import PermissionDenied
-from callshop_pos.services.admin import admin_prices, audit_view, carrier_account
+from callshop_pos.services.admin import admin_prices, audit_view, carrier_account, fx
 from callshop_pos.services.admin import settings as settings_service
+from callshop_pos.services.admin.fx import cost_minor, rate_from
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
 from callshop_pos.services.reports.export import report_csv, report_pdf
-from callshop_pos.services.reports.period import GroupBy, cost_minor, period_report, rate_on
+from callshop_pos.services.reports.period import GroupBy, period_report
 from callshop_pos.services.till import payments
 from tests.callshop_pos.services.admin_data import T0, add_shift, insert_calls, random_calls
 
@@ -44,7 +45,7 @@ def _direct(specs, rates, first, last):
         totals["unserved"] += c.status == "unserved"
         if c.wholesale_micro_usd is not None:
             totals["micro"] += c.wholesale_micro_usd
-            totals["cost"] += cost_minor(c.wholesale_micro_usd, rate_on(rates, day))
+            totals["cost"] += cost_minor(c.wholesale_micro_usd, rate_from(rates, day))
     return totals
 
 
@@ -52,7 +53,7 @@ def _direct(specs, rates, first, last):
 def filled(shop: Shop, admin: Actor, operator: Actor):
     rates = [(date(2026, 2, 1), Decimal("0.921234")), (date(2026, 3, 4), Decimal("0.87"))]
     for day, rate in rates:
-        admin_prices.set_usd_rate(shop, admin, rate, day)
+        fx.set_usd_rate(shop, admin, rate, day)
     s1 = add_shift(shop, operator.user_id, T0, closed=True)
     s2 = add_shift(shop, admin.user_id, T0 + timedelta(days=3), closed=True)
     specs = random_calls(random.Random(7), 400, T0 - timedelta(days=1), 9, [s1, s2, None])
@@ -131,7 +132,7 @@ def test_operator_is_refused_by_every_admin_service(shop, operator) -> None:
         lambda: admin_prices.version_history(shop, operator),
         lambda: admin_prices.current_usd_rate(shop, operator),
         lambda: admin_prices.usd_rate_history(shop, operator),
-        lambda: admin_prices.set_usd_rate(shop, operator, Decimal("1"), d),
+        lambda: fx.set_usd_rate(shop, operator, Decimal("1"), d),
         lambda: carrier_account.topups(shop, operator, d, d),
         lambda: audit_view.journal_lines(shop, operator),
         lambda: audit_view.chain_status(shop, operator),
@@ -155,7 +156,8 @@ def test_csv_and_pdf_export(shop, admin, filled) -> None:
 
 
 def _direct_sql(shop: Shop, first: date, last: date, group_by: GroupBy):
-    from callshop_pos.services.reports.period import build_period_report, usd_rates
+    from callshop_pos.services.admin.fx import usd_rates
+    from callshop_pos.services.reports.period import build_period_report
 
     with shop.db.read() as s:
         return build_period_report(s, first=first, last=last, group_by=group_by, tz=SOFIA,
@@ -179,7 +181,7 @@ def test_cells_follow_new_rates_new_closed_shifts_and_the_time_zone(
     first, last = date(2026, 3, 1), date(2026, 3, 6)
     period_report(shop, admin, first, last, GroupBy.DAY)  # builds the cells
     # a rate for a past day makes the cells of those days stale
-    admin_prices.set_usd_rate(shop, admin, Decimal("1.25"), date(2026, 3, 2))
+    fx.set_usd_rate(shop, admin, Decimal("1.25"), date(2026, 3, 2))
     report = period_report(shop, admin, first, last, GroupBy.DESTINATION)
     assert report == _direct_sql(shop, first, last, GroupBy.DESTINATION)
     specs, _, _ = filled
@@ -237,7 +239,7 @@ def test_a_shift_summed_later_refreshes_its_month(shop, admin, operator, filled)
 @pytest.mark.postgres
 def test_reports_on_postgresql(pg_seeded) -> None:
     shop, admin, operator = pg_seeded
-    admin_prices.set_usd_rate(shop, admin, Decimal("0.921234"), date(2026, 2, 1))
+    fx.set_usd_rate(shop, admin, Decimal("0.921234"), date(2026, 2, 1))
     s1 = add_shift(shop, operator.user_id, T0, closed=True)
     s2 = add_shift(shop, admin.user_id, T0 + timedelta(days=3), closed=False)
     specs = random_calls(random.Random(8), 200, T0 - timedelta(days=1), 9, [s1, s2, None])
