@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import gc
 import logging
+import random
 import signal
 import sys
 import threading
@@ -220,8 +221,6 @@ def _ensure_demo_booths(shop: Shop, wanted: int | None) -> None:
 
 
 def _demo_numbers(shop: Shop, seed: int | None) -> list[str]:
-    import random
-
     codes = [e.code for e in shop.pricing.index.entries if e.retail is not None]
     rng = random.Random(seed)
     if len(codes) > 200:

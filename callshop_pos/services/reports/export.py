@@ -65,8 +65,8 @@ _PDF_COLUMNS = (
 
 
 def _register_font() -> tuple[str, str]:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfbase import pdfmetrics  # noqa: PLC0415 - reportlab is heavy; loaded only when a PDF is made
+    from reportlab.pdfbase.ttfonts import TTFont  # noqa: PLC0415 - reportlab is heavy; loaded only when a PDF is made
 
     fonts = resources.files("resources.fonts")
     pairs = (("DejaVuSans", "DejaVuSans.ttf"), ("DejaVuSans-Bold", "DejaVuSans-Bold.ttf"))
@@ -79,10 +79,10 @@ def _register_font() -> tuple[str, str]:
 
 def report_pdf(report: PeriodReport, *, shop_name: str = "", currency: str = "EUR") -> bytes:
     """The report as an A4 landscape PDF with a table of every group and the total."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.lib import colors  # noqa: PLC0415 - reportlab is heavy; loaded only when a PDF is made
+    from reportlab.lib.pagesizes import A4, landscape  # noqa: PLC0415 - reportlab is heavy; loaded only when a PDF is made
+    from reportlab.lib.styles import ParagraphStyle  # noqa: PLC0415 - reportlab is heavy; loaded only when a PDF is made
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle  # noqa: PLC0415 - reportlab is heavy; loaded only when a PDF is made
 
     regular, bold = _register_font()
     texts = dict(REPORT_COLUMNS)
