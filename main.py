@@ -9,15 +9,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
+from callshop_pos.cli import build_parser, run
+from drivers.cli import register as register_driver_commands
+
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from callshop_pos.cli import build_parser, run
-    from drivers.cli import register as register_driver_commands
-
     parser = build_parser(extra=[register_driver_commands])
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     if args.command is None:
-        from ui.app import run_gui
+        from ui.app import run_gui  # noqa: PLC0415 - Qt is loaded only for the window; commands run headless
 
         return run_gui(args)
     return run(args)

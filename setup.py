@@ -46,7 +46,7 @@ def _extensions() -> list[object]:
     if os.environ.get("CALLSHOP_PURE_PYTHON") == "1":
         return []
     try:
-        from mypyc.build import mypycify
+        from mypyc.build import mypycify  # noqa: PLC0415 - mypyc is optional at build time
     except ImportError:
         print(
             "WARNING: mypyc is not available; the rating kernel stays plain Python.",

@@ -133,13 +133,13 @@ def _fill(url: str, path: Path, calls: int) -> None:
 
 def report(calls: int) -> None:
     from callshop_pos.clock import FakeClock
+    from callshop_pos.services.admin.fx import usd_rates
     from callshop_pos.services.auth import Actor, Role
     from callshop_pos.services.context import Shop
-    from callshop_pos.services.reports_admin import (
+    from callshop_pos.services.reports.period import (
         GroupBy,
         build_period_report,
         period_report,
-        usd_rates,
     )
 
     tz = ZoneInfo("Europe/Sofia")

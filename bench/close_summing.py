@@ -27,11 +27,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 def run(calls: int) -> None:
     from bench.admin import _fill
     from callshop_pos.clock import FakeClock
-    from callshop_pos.services import shifts
     from callshop_pos.services.auth import Actor, Role
     from callshop_pos.services.context import Shop
-    from callshop_pos.services.report_cells import sum_closed_shift
-    from callshop_pos.services.reports_admin import GroupBy, period_report
+    from callshop_pos.services.reports.cells import sum_closed_shift
+    from callshop_pos.services.reports.period import GroupBy, period_report
+    from callshop_pos.services.till import shifts
 
     admin = Actor(1, "bench", Role.ADMIN)
     olga = Actor(1, "olga", Role.OPERATOR)  # the open shift's operator in _fill

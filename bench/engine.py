@@ -109,14 +109,14 @@ class ScriptedDriver:
 def engine_process(data: str, booths: int, rate: float, count: int, ready: Any, go: Any,
                    done: Any, result_path: str) -> None:
     from callshop_pos.clock import SystemClock
+    from callshop_pos.engine_store.call_recorder import DatabaseCallRecorder
+    from callshop_pos.engine_store.shop_store import ShopBoothStore, shop_tariff
     from callshop_pos.lines.engine import LineEngine
     from callshop_pos.lines.ipc import EngineServer
-    from callshop_pos.lines.shop_store import ShopBoothStore, shop_tariff
-    from callshop_pos.services import booths as booth_service
-    from callshop_pos.services import users
-    from callshop_pos.services.calls import DatabaseCallRecorder
+    from callshop_pos.services.admin import booths as booth_service
+    from callshop_pos.services.admin import users
+    from callshop_pos.services.admin.prices import import_price_list
     from callshop_pos.services.context import Shop
-    from callshop_pos.services.prices import import_price_list
     from drivers.engine_cli import tune_for_latency
 
     tune_for_latency()
@@ -247,13 +247,13 @@ def recorder_cost(calls: int = 200) -> float:
     """Milliseconds per call event written by the real recorder (one journaled
     SQLite transaction each): the engine's per-event persistence cost."""
     from callshop_pos.clock import SystemClock
+    from callshop_pos.engine_store.call_recorder import DatabaseCallRecorder
+    from callshop_pos.engine_store.shop_store import shop_tariff
     from callshop_pos.lines.port import HangupReason, HangupSide
     from callshop_pos.lines.recorder import CallStart
-    from callshop_pos.lines.shop_store import shop_tariff
-    from callshop_pos.services import users
-    from callshop_pos.services.calls import DatabaseCallRecorder
+    from callshop_pos.services.admin import users
+    from callshop_pos.services.admin.prices import import_price_list
     from callshop_pos.services.context import Shop
-    from callshop_pos.services.prices import import_price_list
 
     with tempfile.TemporaryDirectory(prefix="bench-rec-") as tmp:
         shop = Shop.open(f"sqlite:///{Path(tmp) / 'r.db'}", clock=SystemClock())

@@ -30,9 +30,9 @@ from callshop_pos.db.models.fx import FxRate
 from callshop_pos.db.models.prices import PriceEntryRow, PriceListVersion
 from callshop_pos.journal import append
 from callshop_pos.rating import parse_price_list
-from callshop_pos.services import prices, users
+from callshop_pos.services.admin import prices, users
+from callshop_pos.services.admin.verify import verify
 from callshop_pos.services.context import Shop
-from callshop_pos.services.verify import verify
 
 
 def price_csv(rows: int, seed: int = 7) -> str:

@@ -26,14 +26,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from argon2 import PasswordHasher, Type
 
 from callshop_pos.clock import FakeClock
+from callshop_pos.engine_store.call_recorder import DatabaseCallRecorder
 from callshop_pos.lines.port import HangupReason, HangupSide
 from callshop_pos.lines.recorder import CallStart, FinishedCallRating
-from callshop_pos.services import users
+from callshop_pos.services.admin import users
 from callshop_pos.services.auth import Role
-from callshop_pos.services.calls import DatabaseCallRecorder
 from callshop_pos.services.context import Shop
-from callshop_pos.services.payments import pay_calls
-from callshop_pos.services.shifts import close_shift, open_shift, x_report
+from callshop_pos.services.till.payments import pay_calls
+from callshop_pos.services.till.shifts import close_shift, open_shift, x_report
 
 
 def baseline_per_tx(path: Path, n: int) -> float:

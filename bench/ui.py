@@ -33,14 +33,15 @@ from PySide6.QtCore import QElapsedTimer, QLocale
 from PySide6.QtWidgets import QApplication
 
 from callshop_pos.clock import FakeClock
+from callshop_pos.engine_store.call_recorder import DatabaseCallRecorder
 from callshop_pos.lines.engine import CallFinished
 from callshop_pos.lines.port import HangupReason, HangupSide
 from callshop_pos.lines.recorder import CallStart, FinishedCallRating
 from callshop_pos.lines.snapshot import BillingMode, BoothSnapshot, BoothState
-from callshop_pos.services import shifts, users
+from callshop_pos.services.admin import users
 from callshop_pos.services.auth import Role
-from callshop_pos.services.calls import DatabaseCallRecorder
 from callshop_pos.services.context import Shop
+from callshop_pos.services.till import shifts
 from ui.app import load_stylesheet
 from ui.bridge import EngineBridge
 from ui.formatting import Formatter

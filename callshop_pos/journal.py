@@ -38,7 +38,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from callshop_pos.db.base import Base
-from callshop_pos.db.models.journal import JournalEntry, JournalHead
+from callshop_pos.db.models.journal import GENESIS_HASH, JournalEntry, JournalHead
 from callshop_pos.db.types import decimal_text
 
 __all__ = [
@@ -60,8 +60,6 @@ __all__ = [
     "row_ref",
 ]
 
-#: ``prev_hash`` of the first entry.
-GENESIS_HASH = "0" * 64
 #: Bumped if the canonical encoding ever changes (it is part of every hash).
 ENCODING_VERSION = 1
 

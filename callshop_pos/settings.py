@@ -6,12 +6,13 @@ is ``settings.replace(name=value)``, which validates and refuses unknown names.
 Reading ``settings.cash_rounding_unit`` gives an ``int`` to the type checker too.
 
 Storage (one row per changed setting, JSON values) and auditing live in
-:mod:`callshop_pos.services.settings`.
+:mod:`callshop_pos.services.admin.settings`.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -20,6 +21,7 @@ from typing import Any, Generic, TypeVar, overload
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from callshop_pos.errors import InvalidInput
+from callshop_pos.rating.offpeak import OffPeakSchedule
 
 __all__ = ["DEFAULT_SIP_UA_BLOCK", "SECRET_MASK", "Setting", "Settings", "parse_sip_rate"]
 
@@ -212,8 +214,6 @@ class _Devices(_Kind[DeviceMap]):
         return out
 
     def parse(self, text: str) -> DeviceMap:
-        import json
-
         try:
             return self.check(json.loads(text))
         except ValueError:
@@ -241,8 +241,6 @@ def _check_timezone(name: str) -> None:
 
 
 def _check_offpeak(spec: str) -> None:
-    from callshop_pos.rating.offpeak import OffPeakSchedule
-
     OffPeakSchedule.parse(spec)  # raises OffPeakError (an InvalidInput) with the reason
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from drivers.devices_cli import register as register_devices
+from drivers.engine_cli import register as register_engine
+
 
 def register(subparsers: Any) -> None:
     """Add driver-backed commands (the line engine, devices, fiscal) to the CLI."""
-    from drivers.devices_cli import register as register_devices
-    from drivers.engine_cli import register as register_engine
-
     register_engine(subparsers)
     register_devices(subparsers)

@@ -16,7 +16,7 @@ from callshop_pos.errors import InvalidInput
 from callshop_pos.receipts.devices import device_configs
 from callshop_pos.receipts.pdf import PdfRenderer
 from callshop_pos.receipts.ports import CashDrawer, ReceiptPrinter
-from callshop_pos.services.fiscal import FiscalGate
+from callshop_pos.services.till.fiscal import FiscalGate
 from callshop_pos.settings import Settings
 from drivers.display.pole import PoleDisplay, PoleSettings, serial_opener
 from drivers.fiscal.erpnet import ErpNetFiscalPrinter, ErpNetSettings

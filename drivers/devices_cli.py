@@ -24,8 +24,8 @@ from callshop_pos.errors import InvalidInput
 from callshop_pos.money import MoneyError, format_minor, parse_minor
 from callshop_pos.receipts.samples import sample_receipt
 from callshop_pos.services.context import Shop
-from callshop_pos.services.fiscal import FiscalGate
-from callshop_pos.services.printing import open_drawer
+from callshop_pos.services.till.fiscal import FiscalGate
+from callshop_pos.services.till.printing import open_drawer
 from drivers.devices import Devices, build_devices
 
 __all__ = ["register"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import gc
 import logging
+import random
 import signal
 import sys
 import threading
@@ -21,19 +22,19 @@ from typing import Any
 
 from callshop_pos import config
 from callshop_pos.clock import Clock, ScaledClock, SystemClock
-from callshop_pos.errors import InvalidInput
-from callshop_pos.lines.engine import LineEngine
-from callshop_pos.lines.engine_lock import EngineLock
-from callshop_pos.lines.ipc import EngineServer
-from callshop_pos.lines.shop_store import (
+from callshop_pos.engine_store.call_recorder import DatabaseCallRecorder
+from callshop_pos.engine_store.shop_store import (
     ShopBoothStore,
     ensure_booths,
     recorded_refs,
     recover_interrupted,
     shop_tariff,
 )
-from callshop_pos.services import booths as booth_service
-from callshop_pos.services.calls import DatabaseCallRecorder
+from callshop_pos.errors import InvalidInput
+from callshop_pos.lines.engine import LineEngine
+from callshop_pos.lines.engine_lock import EngineLock
+from callshop_pos.lines.ipc import EngineServer
+from callshop_pos.services.admin import booths as booth_service
 from callshop_pos.services.context import Shop
 from drivers.registry import DRIVER_NAMES, DriverContext, SipOptions, create_driver
 from drivers.simulator import numbers_for_codes, read_scenario
@@ -220,8 +221,6 @@ def _ensure_demo_booths(shop: Shop, wanted: int | None) -> None:
 
 
 def _demo_numbers(shop: Shop, seed: int | None) -> list[str]:
-    import random
-
     codes = [e.code for e in shop.pricing.index.entries if e.retail is not None]
     rng = random.Random(seed)
     if len(codes) > 200:

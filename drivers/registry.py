@@ -88,7 +88,7 @@ def _simulator(context: DriverContext) -> BoothDriver:
 def _sip(context: DriverContext) -> BoothDriver:
     if context.speed != 1.0:
         raise InvalidInput("SIP booths run in real time: --speed is for the simulator only")
-    from drivers.sip import (
+    from drivers.sip import (  # noqa: PLC0415 - sippy is loaded only when SIP booths are configured
         AbuseLimits,
         BoothAccount,
         SipDriverConfig,
@@ -145,7 +145,7 @@ def _sip(context: DriverContext) -> BoothDriver:
 def _quicknet(context: DriverContext) -> BoothDriver:
     if context.speed != 1.0:
         raise InvalidInput("Quicknet booths run in real time: --speed is for the simulator only")
-    from drivers.quicknet import create_quicknet_driver
+    from drivers.quicknet import create_quicknet_driver  # noqa: PLC0415 - the Quicknet driver (Linux ioctls) only with those cards
 
     served = [b.name for b in context.booths if b.driver == "quicknet"]
     missing = [name for name in served if not context.devices.get(name)]

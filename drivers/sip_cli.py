@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from callshop_pos.errors import InvalidInput
-from callshop_pos.services.booths import BoothInfo
+from callshop_pos.services.admin.booths import BoothInfo
 from callshop_pos.settings import DEFAULT_SIP_UA_BLOCK, Settings, parse_sip_rate
 from drivers.registry import SipOptions
 

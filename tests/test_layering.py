@@ -12,6 +12,9 @@ import sys
 import textwrap
 from pathlib import Path
 
+import grimp
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 SCRIPT = textwrap.dedent(
@@ -50,3 +53,50 @@ def test_core_and_drivers_import_without_qt() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert int(result.stdout.strip()) > 5
+
+
+def _module_cycles(package: str) -> list[list[str]]:
+    """Groups of modules of ``package`` that import each other in a circle.
+
+    Every import counts: top level, inside functions and under ``TYPE_CHECKING``
+    (a cycle hidden in a function is still a cycle between the two modules).
+    """
+    graph = grimp.build_graph(package)
+    imports = {m: sorted(graph.find_modules_directly_imported_by(m)) for m in graph.modules}
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+
+    def visit(module: str) -> None:  # Tarjan's strongly connected components
+        order[module] = low[module] = len(order)
+        stack.append(module)
+        on_stack.add(module)
+        for other in imports[module]:
+            if other not in order:
+                visit(other)
+                low[module] = min(low[module], low[other])
+            elif other in on_stack:
+                low[module] = min(low[module], order[other])
+        if low[module] == order[module]:
+            group: list[str] = []
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                group.append(top)
+                if top == module:
+                    break
+            if len(group) > 1:
+                cycles.append(sorted(group))
+
+    for module in sorted(imports):
+        if module not in order:
+            visit(module)
+    return cycles
+
+
+@pytest.mark.parametrize("package", ["callshop_pos", "drivers"])
+def test_no_import_cycles_between_modules(package: str) -> None:
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
+    assert _module_cycles(package) == []

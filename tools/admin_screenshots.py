@@ -42,8 +42,8 @@ def _demo_shop(tmp: Path):
     from callshop_pos.clock import FakeClock
     from callshop_pos.db.models.calls import Call
     from callshop_pos.db.models.shifts import Shift
-    from callshop_pos.services import admin_prices, ledger, prices
-    from callshop_pos.services import settings as settings_service
+    from callshop_pos.services.admin import fx, ledger, prices
+    from callshop_pos.services.admin import settings as settings_service
     from tests.callshop_pos.support import make_shop
 
     now = datetime(2026, 3, 31, 16, 30, tzinfo=UTC)
@@ -52,8 +52,8 @@ def _demo_shop(tmp: Path):
     settings_service.update_settings(shop, admin, shop_name="Телефонен център Витоша",
                                      minimum_margin_percent=25,
                                      low_balance_threshold_micro_usd=150_000000)
-    admin_prices.set_usd_rate(shop, admin, Decimal("0.9235"), date(2026, 1, 1))
-    admin_prices.set_usd_rate(shop, admin, Decimal("0.9180"), date(2026, 3, 16))
+    fx.set_usd_rate(shop, admin, Decimal("0.9235"), date(2026, 1, 1))
+    fx.set_usd_rate(shop, admin, Decimal("0.9180"), date(2026, 3, 16))
     lines = ["country,code,wholesale_usd,retail,retail_offpeak,initial,increment,connect_fee"]
     rnd = random.Random(4)
     for country, code, wholesale in _DESTINATIONS:
@@ -125,7 +125,7 @@ def main() -> int:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    from callshop_pos.services.reports_admin import GroupBy
+    from callshop_pos.services.reports.period import GroupBy
     from ui.admin.common import to_qdate
     from ui.admin.window import AdminWindow
     from ui.app import load_stylesheet

@@ -69,12 +69,13 @@ def add_history(url: str, days: int, seed: int = 7) -> None:
     from datetime import UTC, datetime, timedelta
 
     from callshop_pos.clock import FakeClock
+    from callshop_pos.engine_store.call_recorder import DatabaseCallRecorder
+    from callshop_pos.engine_store.rater_tariff import RaterTariff
     from callshop_pos.lines.port import HangupReason, HangupSide
-    from callshop_pos.lines.rater_tariff import RaterTariff
     from callshop_pos.lines.recorder import CallStart
-    from callshop_pos.services import auth, payments, shifts
-    from callshop_pos.services.calls import DatabaseCallRecorder
+    from callshop_pos.services import auth
     from callshop_pos.services.context import Shop
+    from callshop_pos.services.till import payments, shifts
     from ui.demo import DEMO_ACCOUNTS
 
     rng = random.Random(seed)

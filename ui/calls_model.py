@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from callshop_pos.services.calls import CallView
+from callshop_pos.services.till.calls import CallView
 from ui.enum_table import EnumTableModel, cell_alignment
 from ui.formatting import Formatter
 

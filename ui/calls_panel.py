@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from callshop_pos.services.calls import CallView
+from callshop_pos.services.till.calls import CallView
 from ui.call_table import call_table
 from ui.calls_model import CallColumn, CallsModel, StatusFilter
 from ui.formatting import Formatter

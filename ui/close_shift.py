@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from callshop_pos.errors import CallShopError
-from callshop_pos.services.reports import ShiftReport
+from callshop_pos.services.reports.summary import ShiftReport
 from ui.amount_edit import AmountEdit
 from ui.dialog_parts import confirm_buttons, error_line, show_error
 from ui.formatting import Formatter

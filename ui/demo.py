@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from callshop_pos.services import booths, prices, settings, users
+from callshop_pos.services.admin import booths, prices, settings, users
 from callshop_pos.services.auth import Role
 from callshop_pos.services.context import Shop
 

@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
 from callshop_pos.errors import CallShopError
 from callshop_pos.lines.snapshot import BillingMode, BoothSnapshot
 from callshop_pos.rating import Quote
-from callshop_pos.services.calls import CallView, get_calls
-from callshop_pos.services.deposits import DepositSettled, DepositTaken
-from callshop_pos.services.payments import PaymentResult, StatusChange
-from callshop_pos.services.reports import ShiftReport
-from callshop_pos.services.shifts import ShiftOpened
+from callshop_pos.services.reports.summary import ShiftReport
+from callshop_pos.services.till.calls import CallView, get_calls
+from callshop_pos.services.till.deposits import DepositSettled, DepositTaken
+from callshop_pos.services.till.payments import PaymentResult, StatusChange
+from callshop_pos.services.till.shifts import ShiftOpened
 from ui.booth_box import BoothBox, action_button
 from ui.booth_grid import BoothGrid
 from ui.booth_tile import Meter

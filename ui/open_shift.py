@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from callshop_pos.errors import CallShopError
-from callshop_pos.services.shifts import ShiftOpened
+from callshop_pos.services.till.shifts import ShiftOpened
 from ui.amount_edit import AmountEdit
 from ui.dialog_parts import confirm_buttons, error_line, show_error
 

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from callshop_pos.errors import CallShopError
 from callshop_pos.money import eur_to_bgn
-from callshop_pos.services.payments import Bill, BillLine, PaymentResult
+from callshop_pos.services.till.payments import Bill, BillLine, PaymentResult
 from ui.amount_edit import AmountEdit
 from ui.dialog_parts import confirm_buttons, error_line, show_error
 from ui.enum_table import EnumTableModel

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from callshop_pos.errors import CallShopError
-from callshop_pos.services.reports import PeriodTotals, ShiftSummary
-from callshop_pos.services.shifts import ShiftDetail, ShiftList
+from callshop_pos.services.reports.summary import PeriodTotals, ShiftSummary
+from callshop_pos.services.till.shifts import ShiftDetail, ShiftList
 from ui.call_table import call_table, list_table
 from ui.calls_model import CallsModel, StatusFilter
 from ui.dialog_parts import show_error

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from callshop_pos.services.reports import ShiftSummary
+from callshop_pos.services.reports.summary import ShiftSummary
 from ui.formatting import Formatter
 
 __all__ = ["ShiftBar"]

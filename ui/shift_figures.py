@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from callshop_pos.services.calls import CallView
-from callshop_pos.services.payments import PaymentResult, StatusChange
-from callshop_pos.services.reports import ShiftSummary
+from callshop_pos.services.reports.summary import ShiftSummary
+from callshop_pos.services.till.calls import CallView
+from callshop_pos.services.till.payments import PaymentResult, StatusChange
 
 __all__ = ["after_call_finished", "after_status_change"]
 

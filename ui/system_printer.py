@@ -9,7 +9,7 @@ Bold lines are bold; double-height lines are painted stretched vertically, exact
 a thermal printer does, so the columns stay aligned.
 
 It implements the :class:`~callshop_pos.receipts.ports.ReceiptPrinter` port, so the
-journaled printing services (:mod:`callshop_pos.services.printing`) drive it like any
+journaled printing services (:mod:`callshop_pos.services.till.printing`) drive it like any
 other printer (``target="system"``). Qt paints only on the GUI thread: call it there
 (spooling to the OS is quick); the PDF format (``QPrinter.OutputFormat.PdfFormat``)
 works offscreen and is what the tests read back.

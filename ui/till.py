@@ -15,17 +15,17 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from callshop_pos.services import deposits, payments, shifts
 from callshop_pos.services.auth import Actor
-from callshop_pos.services.calls import CallView
 from callshop_pos.services.context import Shop
-from callshop_pos.services.deposits import DepositBalance, DepositSettled, DepositTaken
-from callshop_pos.services.payments import Bill, PaymentResult, StatusChange
-from callshop_pos.services.reports import ShiftReport, ShiftSummary
-from callshop_pos.services.shifts import ShiftDetail, ShiftList, ShiftOpened
+from callshop_pos.services.reports.summary import ShiftReport, ShiftSummary
+from callshop_pos.services.till import deposits, payments, shifts
+from callshop_pos.services.till.calls import CallView
+from callshop_pos.services.till.deposits import DepositBalance, DepositSettled, DepositTaken
+from callshop_pos.services.till.payments import Bill, PaymentResult, StatusChange
+from callshop_pos.services.till.shifts import ShiftDetail, ShiftList, ShiftOpened
 
 if TYPE_CHECKING:
-    from callshop_pos.services.fiscal import FiscalGate
+    from callshop_pos.services.till.fiscal import FiscalGate
 
 __all__ = ["Till"]
 

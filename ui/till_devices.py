@@ -12,7 +12,7 @@
 
 Device calls run on :class:`~ui.devices_worker.DeviceWorker` threads (one per
 device, so the drawer kick always goes before the receipt that follows it). The
-journaled printing services of :mod:`callshop_pos.services.printing` do the
+journaled printing services of :mod:`callshop_pos.services.till.printing` do the
 recording, so every print, reprint and drawer open is in the audit journal. A
 device problem never undoes a payment: it is reported through :attr:`problem` as
 a sentence the cashier can act on.
@@ -29,17 +29,17 @@ from PySide6.QtCore import QObject, Signal
 from callshop_pos.errors import CallShopError, InvalidInput
 from callshop_pos.receipts.pdf import PdfRenderer
 from callshop_pos.receipts.ports import CashDrawer, FiscalDeviceError, ReceiptPrinter
-from callshop_pos.services import printing
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
-from callshop_pos.services.payments import Bill, PaymentResult, StatusChange
-from callshop_pos.services.printing import DrawerOpened
-from callshop_pos.services.reports import ShiftReport
+from callshop_pos.services.reports.summary import ShiftReport
+from callshop_pos.services.till import printing
+from callshop_pos.services.till.payments import Bill, PaymentResult, StatusChange
+from callshop_pos.services.till.printing import DrawerOpened
 from ui.devices_worker import DeviceWorker
 from ui.system_printer import SystemPrinter
 
 if TYPE_CHECKING:
-    from callshop_pos.services.fiscal import FiscalGate
+    from callshop_pos.services.till.fiscal import FiscalGate
     from drivers.devices import Devices
     from ui.customer_screen import CustomerScreen
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from callshop_pos.errors import CallShopError
-from callshop_pos.services.calls import CallView
+from callshop_pos.services.till.calls import CallView
 from ui.dialog_parts import confirm_buttons, error_line, show_error
 from ui.formatting import Formatter
 

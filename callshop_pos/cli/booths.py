@@ -9,7 +9,7 @@ from callshop_pos.cli import read_password
 from callshop_pos.cli._shop import add_user_option, login_as, with_shop
 from callshop_pos.errors import InvalidInput
 from callshop_pos.money import MoneyError, format_minor, parse_minor
-from callshop_pos.services import booths
+from callshop_pos.services.admin import booths
 from callshop_pos.services.context import Shop
 
 

@@ -20,7 +20,7 @@ from callshop_pos.cli.shifts import default_user
 from callshop_pos.errors import InvalidInput
 from callshop_pos.money import MoneyError, format_minor, parse_minor
 from callshop_pos.services.context import Shop
-from callshop_pos.services.deposits import (
+from callshop_pos.services.till.deposits import (
     DepositBalance,
     describe,
     open_deposit_balances,

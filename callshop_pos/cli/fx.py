@@ -19,9 +19,9 @@ from typing import Any
 
 from callshop_pos.cli._shop import add_user_option, login_as, with_shop
 from callshop_pos.errors import InvalidInput
-from callshop_pos.services import admin_prices, fx
+from callshop_pos.services.admin import admin_prices, fx
+from callshop_pos.services.admin.fx import UsdRate
 from callshop_pos.services.context import Shop
-from callshop_pos.services.fx import UsdRate
 
 __all__ = ["parse_rate", "register"]
 
@@ -71,7 +71,7 @@ def _cmd_set(args: argparse.Namespace, shop: Shop) -> int:
     rate = parse_rate(args.rate)
     day = _date(args.date)
     actor = login_as(shop, args.user)
-    saved = admin_prices.set_usd_rate(shop, actor, rate, day or admin_prices.today(shop))
+    saved = fx.set_usd_rate(shop, actor, rate, day or admin_prices.today(shop))
     print(f"USD rate {saved.local_per_usd} {shop.settings.currency} from "
           f"{saved.effective_on.isoformat()} (set by {saved.set_by})")
     return 0

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from callshop_pos.cli._shop import new_password, with_shop
-from callshop_pos.services import users
+from callshop_pos.services.admin import users
 from callshop_pos.services.context import Shop
 
 

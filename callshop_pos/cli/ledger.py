@@ -19,8 +19,7 @@ from typing import Any
 from callshop_pos.cli._shop import login_as, with_shop
 from callshop_pos.errors import InvalidInput
 from callshop_pos.money import MoneyError, format_minor, parse_minor
-from callshop_pos.services.context import Shop
-from callshop_pos.services.ledger import (
+from callshop_pos.services.admin.ledger import (
     LedgerEntryView,
     add_adjustment,
     add_topup,
@@ -28,6 +27,7 @@ from callshop_pos.services.ledger import (
     ledger_history,
     local_date,
 )
+from callshop_pos.services.context import Shop
 
 __all__ = ["register"]
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from callshop_pos.cli._shop import add_user_option, login_as, with_shop
 from callshop_pos.errors import InvalidInput
-from callshop_pos.services import prices
+from callshop_pos.services.admin import prices
 from callshop_pos.services.context import Shop
 
 

@@ -19,7 +19,7 @@ from callshop_pos.errors import InvalidInput
 from callshop_pos.receipts.pdf import PdfRenderer
 from callshop_pos.services.auth import login
 from callshop_pos.services.context import Shop
-from callshop_pos.services.printing import receipt_pdf
+from callshop_pos.services.till.printing import receipt_pdf
 
 __all__ = ["register"]
 

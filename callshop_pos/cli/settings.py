@@ -8,8 +8,8 @@ from typing import Any
 
 from callshop_pos.cli._shop import add_user_option, login_as, with_shop
 from callshop_pos.errors import InvalidInput
+from callshop_pos.services.admin.settings import get_settings, update_settings
 from callshop_pos.services.context import Shop
-from callshop_pos.services.settings import get_settings, update_settings
 from callshop_pos.settings import Settings
 
 

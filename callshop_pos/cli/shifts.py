@@ -25,15 +25,17 @@ from callshop_pos.cli._shop import login_as, with_shop
 from callshop_pos.db.models.users import Role, User
 from callshop_pos.errors import InvalidInput
 from callshop_pos.money import MoneyError, format_minor, parse_minor
+from callshop_pos.receipts.pdf import PdfRenderer
 from callshop_pos.services.auth import Actor
-from callshop_pos.services.calls import CallView
 from callshop_pos.services.context import Shop
-from callshop_pos.services.reports import (
+from callshop_pos.services.reports.summary import (
     PeriodTotals,
     ShiftReport,
     ShiftSummary,
 )
-from callshop_pos.services.shifts import (
+from callshop_pos.services.till.calls import CallView
+from callshop_pos.services.till.printing import shift_report_pdf
+from callshop_pos.services.till.shifts import (
     close_shift,
     list_shifts,
     open_shift,
@@ -456,9 +458,6 @@ def _cmd_show(args: argparse.Namespace, shop: Shop) -> int:
 
 def _write_pdf(shop: Shop, actor: Actor, shift_id: int, path: str) -> None:
     """The shift's X report (open) or Z report (closed: a copy) as a PDF file (journaled)."""
-    from callshop_pos.receipts.pdf import PdfRenderer
-    from callshop_pos.services.printing import shift_report_pdf
-
     data = shift_report_pdf(shop, actor, PdfRenderer(language=shop.settings.language), shift_id)
     try:
         with open(path, "wb") as fh:

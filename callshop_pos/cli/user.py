@@ -10,7 +10,7 @@ import argparse
 from typing import Any
 
 from callshop_pos.cli._shop import add_user_option, login_as, new_password, with_shop
-from callshop_pos.services import users
+from callshop_pos.services.admin import users
 from callshop_pos.services.context import Shop
 
 

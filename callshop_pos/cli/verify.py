@@ -11,8 +11,8 @@ import sys
 from typing import Any
 
 from callshop_pos.cli._shop import with_shop
+from callshop_pos.services.admin.verify import verify
 from callshop_pos.services.context import Shop
-from callshop_pos.services.verify import verify
 
 #: Exit status when the journal or a money row was tampered with.
 EXIT_TAMPERED = 3

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from callshop_pos.clock import Clock, SystemClock
+from callshop_pos.db.migrate import upgrade
 from callshop_pos.errors import CallShopError
 
 __all__ = ["BUSY_TIMEOUT_MS", "Database", "DatabaseUnavailable", "ReadOnlySessionError"]
@@ -71,8 +72,6 @@ class Database:
     @classmethod
     def open(cls, url: str | URL, *, clock: Clock | None = None) -> Database:
         """Open the database, creating and migrating it to the newest schema if needed."""
-        from callshop_pos.db.migrate import upgrade
-
         db = cls(url, clock=clock)
         try:
             upgrade(db)

@@ -9,21 +9,23 @@ revision ids (read from the files), which keeps start-up and CLI commands quick.
 from __future__ import annotations
 
 import re
+from contextlib import AbstractContextManager
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import insert, inspect, select, text
+from sqlalchemy import Engine, insert, inspect, select, text
 from sqlalchemy.engine import Connection
 
-from callshop_pos.db.database import Database
 from callshop_pos.db.models import load_all
+from callshop_pos.db.models.journal import GENESIS_HASH, JournalHead
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 __all__ = [
     "MIGRATIONS_DIR",
+    "MigrationTarget",
     "alembic_config",
     "current_revision",
     "head_revision",
@@ -41,9 +43,22 @@ _REVISION = re.compile(r"^revision(?:\s*:\s*str)?\s*=\s*['\"]([^'\"]+)['\"]", re
 _DOWN = re.compile(r"^down_revision(?:\s*:[^=]*)?=\s*['\"]([^'\"]+)['\"]", re.M)
 
 
+class MigrationTarget(Protocol):
+    """What migrating needs of a database; :class:`~callshop_pos.db.database.Database`
+    is one (it migrates itself when opened, so this module must not import it)."""
+
+    @property
+    def engine(self) -> Engine: ...
+
+    @property
+    def backend(self) -> str: ...
+
+    def write_connection(self) -> AbstractContextManager[Connection]: ...
+
+
 def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic config for our scripts; ``connection`` is what env.py migrates."""
-    from alembic.config import Config
+    from alembic.config import Config  # noqa: PLC0415 - alembic is slow to import; only when migrating
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -54,7 +69,7 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 def head_revision() -> str | None:
     """The newest migration shipped with this version of the program (per Alembic)."""
-    from alembic.script import ScriptDirectory
+    from alembic.script import ScriptDirectory  # noqa: PLC0415 - alembic is slow to import; only when asked
 
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
@@ -85,13 +100,13 @@ def _stored_revision(conn: Connection) -> str | None:
     return rows[0] if len(rows) == 1 else None
 
 
-def current_revision(db: Database) -> str | None:
+def current_revision(db: MigrationTarget) -> str | None:
     """The schema revision the database is at (None = empty / never migrated)."""
     with db.engine.connect() as conn:
         return _stored_revision(conn)
 
 
-def upgrade(db: Database, revision: str = "head") -> None:
+def upgrade(db: MigrationTarget, revision: str = "head") -> None:
     """Create or migrate the schema to ``revision``, in one write transaction.
 
     Concurrent starts (engine and cashier window) are safe: SQLite serialises them by
@@ -103,7 +118,7 @@ def upgrade(db: Database, revision: str = "head") -> None:
         head = shipped_head()
         if head is not None and current_revision(db) == head:
             return
-    from alembic import command
+    from alembic import command  # noqa: PLC0415 - alembic is slow to import; only when migrating
 
     with db.write_connection() as conn:
         if db.backend == "postgresql":
@@ -116,17 +131,14 @@ def upgrade(db: Database, revision: str = "head") -> None:
 def _ensure_journal_head(conn: Connection) -> None:
     # Created here, not lazily by the first append: two tills appending their first
     # entries at the same moment would otherwise both try to create it.
-    from callshop_pos.db.models.journal import JournalHead
-    from callshop_pos.journal import GENESIS_HASH
-
     if conn.execute(select(JournalHead.id).where(JournalHead.id == 1)).first() is None:
         conn.execute(insert(JournalHead).values(id=1, seq=0, hash=GENESIS_HASH))
 
 
-def schema_diff(db: Database) -> list[Any]:
+def schema_diff(db: MigrationTarget) -> list[Any]:
     """Differences between the models and the database schema (empty = in agreement)."""
-    from alembic.autogenerate import compare_metadata
-    from alembic.migration import MigrationContext
+    from alembic.autogenerate import compare_metadata  # noqa: PLC0415 - alembic: only for the schema check
+    from alembic.migration import MigrationContext  # noqa: PLC0415 - alembic: only for the schema check
 
     metadata = load_all()
     with db.engine.connect() as conn:

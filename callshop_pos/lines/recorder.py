@@ -1,7 +1,7 @@
 """The port through which the line engine persists call events as they happen.
 
 The engine calls these from its own thread, one event at a time; the database
-implementation (``callshop_pos.services.calls``) writes each in its own
+implementation (``callshop_pos.engine_store.call_recorder``) writes each in its own
 transaction so a crash loses nothing. Every method is idempotent on ``call_ref``
 (the driver's unique reference of the call), so a replay never records twice.
 """

@@ -2,7 +2,7 @@
 
 The engine rates the live meter, the admission limit and the finished call with
 the same object, so the price on the meter at hang-up is the price recorded.
-:class:`callshop_pos.lines.rater_tariff.RaterTariff` implements it over the shop's
+:class:`callshop_pos.engine_store.rater_tariff.RaterTariff` implements it over the shop's
 current :class:`~callshop_pos.rating.Rater`; tests use a small faithful fake.
 
 A :class:`Destination` is resolved once, at dial time, and kept for the whole

@@ -23,9 +23,9 @@ RED = (0.70, 0.10, 0.10)
 
 def register_fonts() -> None:
     """Register the shipped fonts with reportlab (idempotent; reportlab's registry is global)."""
-    from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.lib.fonts import addMapping  # noqa: PLC0415 - reportlab is heavy; loaded only when a PDF is made
+    from reportlab.pdfbase import pdfmetrics  # noqa: PLC0415 - reportlab is heavy; loaded only when a PDF is made
+    from reportlab.pdfbase.ttfonts import TTFont  # noqa: PLC0415 - reportlab is heavy; loaded only when a PDF is made
 
     registered = set(pdfmetrics.getRegisteredFontNames())
     folder = resources.files("resources.fonts")

@@ -50,7 +50,7 @@ class _ReceiptPdf:
         bold: bool = False,
         color: tuple[float, float, float] = INK,
     ) -> None:
-        from reportlab.lib.utils import simpleSplit
+        from reportlab.lib.utils import simpleSplit  # noqa: PLC0415 - reportlab is heavy; loaded only when a PDF is made
 
         font = FONT_BOLD if bold else FONT_REGULAR
         inner = self.WIDTH - 2 * self.MARGIN
@@ -110,7 +110,7 @@ class _ReceiptPdf:
         self._add(20, draw)
 
     def render(self) -> bytes:
-        from reportlab.pdfgen.canvas import Canvas
+        from reportlab.pdfgen.canvas import Canvas  # noqa: PLC0415 - reportlab is heavy; loaded only when a PDF is made
 
         r, lab = self.receipt, self.labels
         self.space(4 * MM)

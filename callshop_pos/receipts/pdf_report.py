@@ -26,10 +26,10 @@ __all__ = ["render_report"]
 
 
 def render_report(report: ShiftReportDoc, lab: Labels) -> bytes:
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import (
+    from reportlab.lib import colors  # noqa: PLC0415 - reportlab is heavy; loaded only when a PDF is made
+    from reportlab.lib.pagesizes import A4  # noqa: PLC0415 - reportlab is heavy; loaded only when a PDF is made
+    from reportlab.lib.styles import ParagraphStyle  # noqa: PLC0415 - reportlab is heavy; loaded only when a PDF is made
+    from reportlab.platypus import (  # noqa: PLC0415 - reportlab is heavy; loaded only when a PDF is made
         KeepTogether,
         Paragraph,
         SimpleDocTemplate,

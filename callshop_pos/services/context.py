@@ -8,6 +8,7 @@ and swapped in with one assignment, so a reader always sees a consistent pair.
 
 from __future__ import annotations
 
+import json
 import threading
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -18,14 +19,21 @@ from sqlalchemy import select
 from callshop_pos.clock import Clock
 from callshop_pos.db.database import Database
 from callshop_pos.db.models.journal import JournalHead
+from callshop_pos.db.models.settings import SettingRow
+from callshop_pos.services.pricing import Pricing, active_version_id, build_pricing
 from callshop_pos.settings import Settings
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
+    from sqlalchemy.orm import Session
 
-    from callshop_pos.services.prices import Pricing
+__all__ = ["Shop", "default_hasher", "load_settings"]
 
-__all__ = ["Shop", "default_hasher"]
+
+def load_settings(session: Session) -> Settings:
+    """The settings stored in the database (defaults for the rest)."""
+    raw = {row.key: json.loads(row.value) for row in session.scalars(select(SettingRow))}
+    return Settings.from_json(raw)
 
 
 def default_hasher() -> PasswordHasher:
@@ -82,8 +90,6 @@ class Shop:
         """The loaded settings (read from the database on first use)."""
         current = self._settings
         if current is None:
-            from callshop_pos.services.settings import load_settings
-
             with self.db.read() as s:
                 current = load_settings(s)
             self.use_settings(current)
@@ -104,8 +110,6 @@ class Shop:
         """The index and rater of the active price-list version (built on first use)."""
         current = self._pricing
         if current is None:
-            from callshop_pos.services.prices import build_pricing
-
             settings = self.settings
             with self.db.read() as s:
                 current = build_pricing(s, settings)
@@ -131,9 +135,6 @@ class Shop:
             head = s.scalar(select(JournalHead.seq).where(JournalHead.id == 1))
         if head == self._seen_head:
             return False
-        from callshop_pos.services.prices import active_version_id
-        from callshop_pos.services.settings import load_settings
-
         with self.db.read() as s:
             settings = load_settings(s)
             version = active_version_id(s)

@@ -53,7 +53,7 @@ def serial_opener(port: str, baudrate: int = 9600) -> Callable[[], SerialPort]:
     """Open ``port`` (e.g. ``/dev/ttyUSB1``, ``COM4``) with pyserial when called."""
 
     def open_port() -> SerialPort:
-        import serial
+        import serial  # noqa: PLC0415 - pyserial is loaded only when a pole display is configured
 
         port_obj: SerialPort = serial.Serial(port, baudrate=baudrate, timeout=1, write_timeout=2)
         return port_obj

@@ -44,7 +44,7 @@ def printer_connector(connection: str, *, profile: str = "default") -> Callable[
         options = parse_serial_options(query)
 
         def open_serial() -> Any:
-            from escpos.printer import Serial
+            from escpos.printer import Serial  # noqa: PLC0415 - python-escpos is loaded only for the configured printer
 
             printer = Serial(devfile=path, profile=profile, dsrdtr=False, **options)
             printer.open()
@@ -56,7 +56,7 @@ def printer_connector(connection: str, *, profile: str = "default") -> Callable[
         port = int(port_text) if port_text else 9100
 
         def open_network() -> Any:
-            from escpos.printer import Network
+            from escpos.printer import Network  # noqa: PLC0415 - python-escpos is loaded only for the configured printer
 
             printer = Network(host=host, port=port, timeout=10, profile=profile)
             printer.open()
@@ -68,7 +68,7 @@ def printer_connector(connection: str, *, profile: str = "default") -> Callable[
         vendor, product = int(vendor_text, 16), int(product_text, 16)
 
         def open_usb() -> Any:
-            from escpos.printer import Usb
+            from escpos.printer import Usb  # noqa: PLC0415 - python-escpos is loaded only for the configured printer
 
             printer = Usb(vendor, product, profile=profile)
             printer.open()
@@ -78,7 +78,7 @@ def printer_connector(connection: str, *, profile: str = "default") -> Callable[
     if kind == "file":
 
         def open_file() -> Any:
-            from escpos.printer import File
+            from escpos.printer import File  # noqa: PLC0415 - python-escpos is loaded only for the configured printer
 
             printer = File(devfile=rest, profile=profile)
             printer.open()

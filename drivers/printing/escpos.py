@@ -61,7 +61,7 @@ _FALLBACKS = {
 
 def _dummy(profile: str) -> Any:
     """An in-memory python-escpos printer that collects the job's bytes."""
-    from escpos.printer import Dummy
+    from escpos.printer import Dummy  # noqa: PLC0415 - python-escpos is loaded only when a receipt is printed
 
     return Dummy(profile=profile)
 
@@ -80,7 +80,7 @@ def encode_text(text: str, codepage: str) -> bytes:
 
 def _codepage_number(profile: str, codepage: str) -> int:
     # python-escpos loads its capability database (~1.5 s) on import: only when printing.
-    from escpos.capabilities import get_profile
+    from escpos.capabilities import get_profile  # noqa: PLC0415 - python-escpos is loaded only when a receipt is printed
 
     pages: dict[str, str] = get_profile(profile).profile_data["codePages"]
     for number, name in pages.items():

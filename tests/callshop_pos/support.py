@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, make_url, text
 
 from callshop_pos.clock import FakeClock
 from callshop_pos.db import Database
-from callshop_pos.services import users
+from callshop_pos.services.admin import users
 from callshop_pos.services.auth import Actor, Role
 from callshop_pos.services.context import Shop
 

@@ -16,10 +16,10 @@ from sqlalchemy import select
 
 from callshop_pos.clock import FakeClock
 from callshop_pos.db.models.calls import Call
-from callshop_pos.services import booths as booth_service
+from callshop_pos.services.admin import booths as booth_service
+from callshop_pos.services.admin.prices import import_price_list
+from callshop_pos.services.admin.settings import update_settings
 from callshop_pos.services.context import Shop
-from callshop_pos.services.prices import import_price_list
-from callshop_pos.services.settings import update_settings
 from tests.callshop_pos.lines.fakes import Row, price_minor
 from tests.callshop_pos.support import SeededShop, make_shop
 

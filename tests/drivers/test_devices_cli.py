@@ -17,8 +17,8 @@ from callshop_pos.cli import run as run_cli
 from callshop_pos.clock import FakeClock
 from callshop_pos.db.models.devices import DrawerOpen
 from callshop_pos.db.models.journal import JournalEntry
-from callshop_pos.services.settings import update_settings
-from callshop_pos.services.shifts import open_shift
+from callshop_pos.services.admin.settings import update_settings
+from callshop_pos.services.till.shifts import open_shift
 from drivers.cli import register as register_driver_commands
 from tests.callshop_pos.support import ADMIN_PASSWORD, SeededShop, make_shop
 from tests.drivers.fiscal.fake_erpnet import PRINTER_ID, fake_erpnet

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from callshop_pos.services.shifts import open_shift
+from callshop_pos.services.till.shifts import open_shift
 from tests.callshop_pos.support import ADMIN_PASSWORD
 from tests.drivers.engine_support import (
     ROOT,

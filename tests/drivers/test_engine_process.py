@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from callshop_pos.db.models.calls import CallState
+from callshop_pos.engine_store.call_recorder import DatabaseCallRecorder
 from callshop_pos.lines.port import HangupReason, HangupSide
 from callshop_pos.lines.recorder import CallStart
-from callshop_pos.services.calls import DatabaseCallRecorder
 from tests.drivers.engine_support import (
     ROOT,
     data_dir,
@@ -147,7 +147,7 @@ def test_clients_follow_a_running_engine_process_and_command_it(tmp_path: Path) 
     from callshop_pos.lines.engine import CallFinished
     from callshop_pos.lines.ipc import EngineClient
     from callshop_pos.lines.snapshot import BoothSnapshot
-    from callshop_pos.services import booths as booth_service
+    from callshop_pos.services.admin import booths as booth_service
     from callshop_pos.services.context import Shop
 
     prep = prepare_shop(data_dir())

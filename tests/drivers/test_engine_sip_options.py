@@ -19,8 +19,8 @@ from callshop_pos.clock import FakeClock, SystemClock
 from callshop_pos.db.models.journal import JournalEntry
 from callshop_pos.errors import InvalidInput
 from callshop_pos.lines.booth import BoothConfig
-from callshop_pos.services import booths as booth_service
-from callshop_pos.services.settings import get_settings, update_settings
+from callshop_pos.services.admin import booths as booth_service
+from callshop_pos.services.admin.settings import get_settings, update_settings
 from callshop_pos.settings import DEFAULT_SIP_UA_BLOCK, SECRET_MASK, Settings, parse_sip_rate
 from drivers import engine_cli
 from drivers.registry import DriverContext, SipOptions, create_driver

@@ -9,8 +9,8 @@ from typing import Any
 from escpos.printer import Dummy
 from PySide6.QtCore import QLocale
 
-from callshop_pos.services import shifts
-from callshop_pos.services.fiscal import FiscalGate
+from callshop_pos.services.till import shifts
+from callshop_pos.services.till.fiscal import FiscalGate
 from drivers.devices import Devices
 from drivers.display.pole import PoleDisplay, PoleSettings
 from drivers.printing.escpos import EscPosPrinter, EscPosSettings

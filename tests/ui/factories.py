@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from callshop_pos.lines.snapshot import BillingMode, BoothSnapshot, BoothState
 
 if TYPE_CHECKING:
-    from callshop_pos.services.calls import CallView
+    from callshop_pos.services.till.calls import CallView
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -28,7 +28,7 @@ def snapshot(booth: str = "Booth 1", position: int = 1, **changes: Any) -> Booth
 
 
 def call(call_id: int, booth: str = "Booth 1", **changes: Any) -> CallView:
-    from callshop_pos.services.calls import CallView
+    from callshop_pos.services.till.calls import CallView
 
     answered = T0 + timedelta(minutes=call_id)
     base = CallView(

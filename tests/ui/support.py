@@ -9,14 +9,14 @@ from typing import Any
 
 from PySide6.QtCore import QLocale, QTimer
 
+from callshop_pos.engine_store.call_recorder import DatabaseCallRecorder
 from callshop_pos.lines.engine import CallFinished
 from callshop_pos.lines.port import HangupReason, HangupSide
 from callshop_pos.lines.recorder import CallStart, FinishedCallRating
 from callshop_pos.lines.snapshot import BoothSnapshot, BoothState
 from callshop_pos.services.auth import Actor
-from callshop_pos.services.calls import DatabaseCallRecorder
 from callshop_pos.services.context import Shop
-from callshop_pos.services.deposits import deposit_balance
+from callshop_pos.services.till.deposits import deposit_balance
 from tests.ui.factories import snapshot
 from ui.bridge import EngineBridge
 from ui.formatting import Formatter

@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
-from callshop_pos.services.reports import PeriodTotals, ShiftSummary
-from callshop_pos.services.shifts import ShiftDetail, ShiftList
+from callshop_pos.services.reports.summary import PeriodTotals, ShiftSummary
+from callshop_pos.services.till.shifts import ShiftDetail, ShiftList
 from tests.ui.factories import call
 from ui.calls_model import CallColumn
 from ui.calls_panel import CallsPanel

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from callshop_pos.services import auth, booths, shifts
+from callshop_pos.services import auth
+from callshop_pos.services.admin import booths
 from callshop_pos.services.context import Shop
+from callshop_pos.services.till import shifts
 from tests.callshop_pos.support import fast_hasher
 from ui.demo import DEMO_ACCOUNTS, DEMO_BOOTHS, demo_url, demo_wanted, prepare_demo
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from callshop_pos.lines.snapshot import BillingMode
-from callshop_pos.services import booths, shifts
-from callshop_pos.services.deposits import deposit_balance
+from callshop_pos.services.admin import booths
+from callshop_pos.services.till import shifts
+from callshop_pos.services.till.deposits import deposit_balance
 from tests.callshop_pos.support import SeededShop
 from tests.ui.support import FakeEngine, cashier_window, when_dialog
 from ui.bridge import EngineBridge

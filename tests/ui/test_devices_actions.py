@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from callshop_pos.db.models.devices import DrawerOpen, PrintLog
 from callshop_pos.errors import InvalidInput
-from callshop_pos.services.payment_list import shift_payments
+from callshop_pos.services.till.payment_list import shift_payments
 from tests.drivers.fiscal.fake_erpnet import fake_erpnet
 from tests.drivers.fiscal.test_payment_gate import gate_for
 from tests.ui.devices_support import KICK_PIN2, Rig, build_rig

@@ -11,7 +11,7 @@ from PySide6.QtCore import QLocale
 from sqlalchemy import select
 
 from callshop_pos.db.models.devices import PrintLog
-from callshop_pos.services import shifts
+from callshop_pos.services.till import shifts
 from tests.ui.devices_support import build_rig
 from tests.ui.support import FakeEngine
 from tests.ui.test_devices_pay import pay_one

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton
 
 from callshop_pos.clock import FakeClock
 from callshop_pos.errors import InvalidInput
-from callshop_pos.services import shifts
-from callshop_pos.services.payments import Bill, BillLine
-from callshop_pos.services.reports import ShiftReport
+from callshop_pos.services.reports.summary import ShiftReport
+from callshop_pos.services.till import shifts
+from callshop_pos.services.till.payments import Bill, BillLine
 from tests.callshop_pos.support import make_shop
 from tests.ui.factories import call, snapshot
 from tests.ui.widget_facts import bulgarian, tab_order

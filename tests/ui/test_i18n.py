@@ -12,7 +12,7 @@ from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from callshop_pos.clock import FakeClock
-from callshop_pos.services import shifts
+from callshop_pos.services.till import shifts
 from tests.callshop_pos.support import make_shop
 from tests.ui.support import FakeEngine
 from ui.app import CashierApp

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from callshop_pos.services import auth, shifts
+from callshop_pos.services import auth
+from callshop_pos.services.till import shifts
 from tests.callshop_pos.support import OPERATOR_PASSWORD, SeededShop
 from ui.login import LoginDialog
 from ui.open_shift import OpenShiftDialog

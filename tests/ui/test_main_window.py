@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from callshop_pos.lines.snapshot import BoothState
-from callshop_pos.services import payments, shifts
+from callshop_pos.services.till import payments, shifts
 from tests.callshop_pos.support import SeededShop
 from tests.ui.support import FakeEngine, cashier_window, when_dialog
 from ui.bridge import EngineBridge

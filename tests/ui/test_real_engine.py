@@ -12,8 +12,9 @@ import pytest
 from PySide6.QtCore import QLocale
 
 from callshop_pos.lines.ipc import EngineClient
-from callshop_pos.services import auth, shifts
+from callshop_pos.services import auth
 from callshop_pos.services.context import Shop
+from callshop_pos.services.till import shifts
 from tests.callshop_pos.support import fast_hasher
 from ui.bridge import EngineBridge
 from ui.demo import DEMO_ACCOUNTS, demo_url, prepare_demo

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 from PySide6.QtCore import QLocale, Qt
 
-from callshop_pos.services.payments import Bill, BillLine
-from callshop_pos.services.reports import PeriodTotals, ShiftSummary
-from callshop_pos.services.shifts import ShiftList
+from callshop_pos.services.reports.summary import PeriodTotals, ShiftSummary
+from callshop_pos.services.till.payments import Bill, BillLine
+from callshop_pos.services.till.shifts import ShiftList
 from tests.ui.widget_facts import bulgarian
 from ui.calls_model import CallColumn, CallsModel
 from ui.formatting import Formatter

@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
 
 from callshop_pos.errors import InvalidInput
 from callshop_pos.money import MoneyError, parse_minor
-from callshop_pos.services import carrier_account, ledger
-from callshop_pos.services import settings as settings_service
-from callshop_pos.services.admin_prices import today
+from callshop_pos.services.admin import carrier_account, ledger
+from callshop_pos.services.admin import settings as settings_service
+from callshop_pos.services.admin.admin_prices import today
+from callshop_pos.services.admin.carrier_account import Topup, TopupList
 from callshop_pos.services.auth import Actor
-from callshop_pos.services.carrier_account import Topup, TopupList
 from callshop_pos.services.context import Shop
 from ui.admin.common import (
     Col,

@@ -16,11 +16,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from callshop_pos.services import audit_view, payments
-from callshop_pos.services.admin_prices import today
-from callshop_pos.services.audit_view import ChainStatus, JournalLine
+from callshop_pos.services.admin import audit_view
+from callshop_pos.services.admin.admin_prices import today
+from callshop_pos.services.admin.audit_view import ChainStatus, JournalLine
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
+from callshop_pos.services.till import payments
 from ui.admin.common import Col, RecordTableModel, call_service, from_qdate, local_time_text
 from ui.admin.page_parts import date_edit, page_header, record_view
 

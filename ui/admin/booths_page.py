@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 
 from callshop_pos.errors import InvalidInput
 from callshop_pos.money import MoneyError, parse_minor
-from callshop_pos.services import booths
-from callshop_pos.services import settings as settings_service
+from callshop_pos.services.admin import booths
+from callshop_pos.services.admin import settings as settings_service
+from callshop_pos.services.admin.booths import BoothInfo
 from callshop_pos.services.auth import Actor
-from callshop_pos.services.booths import BoothInfo
 from callshop_pos.services.context import Shop
 from ui.admin.common import Col, RecordTableModel, call_service, minor_text, section_title
 from ui.admin.page_parts import record_view

@@ -15,11 +15,11 @@ from PySide6.QtWidgets import (
 
 from callshop_pos.errors import InvalidInput
 from callshop_pos.money import MoneyError, parse_decimal
-from callshop_pos.services import admin_prices
-from callshop_pos.services.admin_prices import today
+from callshop_pos.services.admin import admin_prices, fx
+from callshop_pos.services.admin.admin_prices import today
+from callshop_pos.services.admin.fx import UsdRate
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
-from callshop_pos.services.fx import UsdRate
 from ui.admin.common import (
     Col,
     RecordTableModel,
@@ -97,7 +97,7 @@ class FxPage(QWidget):
                 rate = parse_decimal(self.rate_edit.text(), allow_comma=True)
             except MoneyError as exc:
                 raise InvalidInput(str(exc)) from None
-            return admin_prices.set_usd_rate(
+            return fx.set_usd_rate(
                 self.shop, self.actor, rate, from_qdate(self.date_edit.date())
             )
 

@@ -27,7 +27,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from callshop_pos.errors import InvalidInput
 from callshop_pos.money import MoneyError, parse_decimal
 from callshop_pos.rating.pricelist import PriceEntry
-from callshop_pos.services.price_editing import (
+from callshop_pos.services.admin.price_editing import (
     PriceListDiff,
     below_margin,
     diff_price_lists,

@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
 
 from callshop_pos.errors import InvalidInput
 from callshop_pos.money import MoneyError, parse_decimal
-from callshop_pos.services import admin_prices, prices
+from callshop_pos.services.admin import admin_prices, prices
+from callshop_pos.services.admin.price_editing import ROUNDING_STEPS
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
-from callshop_pos.services.price_editing import ROUNDING_STEPS
 from ui.admin.common import Col, RecordTableModel, call_service, local_time_text
 from ui.admin.import_dialog import ColumnMappingDialog, file_headers
 from ui.admin.page_parts import page_header, record_view

@@ -19,7 +19,7 @@ from PySide6.QtCharts import (
 from PySide6.QtCore import QCoreApplication, QMargins, Qt
 from PySide6.QtGui import QColor, QPainter
 
-from callshop_pos.services.reports_admin import ReportRow
+from callshop_pos.services.reports.period import ReportRow
 
 __all__ = ["daily_chart", "top_destinations_chart"]
 

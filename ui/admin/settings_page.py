@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from callshop_pos.errors import InvalidInput
-from callshop_pos.services import settings as settings_service
+from callshop_pos.services.admin import settings as settings_service
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
 from callshop_pos.settings import Settings

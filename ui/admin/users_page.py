@@ -16,10 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from callshop_pos.services import users
+from callshop_pos.services.admin import users
+from callshop_pos.services.admin.users import UserInfo
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
-from callshop_pos.services.users import UserInfo
 from ui.admin.common import Col, RecordTableModel, call_service, local_time_text, section_title
 from ui.admin.page_parts import record_view
 

@@ -16,7 +16,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from callshop_pos.db.base import Base
 
-__all__ = ["JournalEntry", "JournalHead"]
+#: ``prev_hash`` of the first entry (the journal head of an empty journal).
+GENESIS_HASH = "0" * 64
+
+__all__ = ["GENESIS_HASH", "JournalEntry", "JournalHead"]
 
 
 class JournalEntry(Base):

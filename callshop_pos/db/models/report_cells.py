@@ -38,7 +38,7 @@ class ReportCell(Base):
 
     ``dimension`` is ``day`` (``value`` empty: the whole day), ``booth`` or
     ``destination``. Columns are the sums of :class:`ReportRow` in
-    ``callshop_pos.services.reports_admin``.
+    ``callshop_pos.services.reports.period``.
     """
 
     __tablename__ = "report_cells"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from callshop_pos.services import users
+from callshop_pos.services.admin import users
 from callshop_pos.services.context import Shop
 from main import main
 

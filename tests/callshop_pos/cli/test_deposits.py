@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from callshop_pos.clock import FakeClock
 from callshop_pos.db.models.deposits import BoothDeposit
-from callshop_pos.services import users
+from callshop_pos.services.admin import users
 from callshop_pos.services.context import Shop
 from tests.callshop_pos.cli.test_commands import InProcessCli
 from tests.callshop_pos.services.till_support import record_call

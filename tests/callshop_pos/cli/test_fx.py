@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from callshop_pos.cli.fx import parse_rate
 from callshop_pos.db.models.journal import JournalEntry
 from callshop_pos.errors import InvalidInput
-from callshop_pos.services import admin_prices, fx, users
+from callshop_pos.services.admin import admin_prices, fx, users
 from callshop_pos.services.auth import Role, login
 from callshop_pos.services.context import Shop
 from tests.callshop_pos.cli.test_commands import InProcessCli, inproc, ready

@@ -16,8 +16,8 @@ from callshop_pos.cli import run as run_cli
 from callshop_pos.db.models.devices import PrintLog
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
-from callshop_pos.services.payments import pay_calls
-from callshop_pos.services.shifts import open_shift
+from callshop_pos.services.till.payments import pay_calls
+from callshop_pos.services.till.shifts import open_shift
 from tests.callshop_pos.services.till_support import record_call
 from tests.callshop_pos.support import ADMIN_PASSWORD, OPERATOR_PASSWORD
 

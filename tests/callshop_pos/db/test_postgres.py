@@ -16,10 +16,10 @@ from callshop_pos.clock import FakeClock
 from callshop_pos.db.migrate import current_revision, schema_diff, shipped_head
 from callshop_pos.errors import PermissionDenied
 from callshop_pos.rating import PriceListError
-from callshop_pos.services import booths, fx, prices, users
+from callshop_pos.services.admin import booths, fx, prices, users
+from callshop_pos.services.admin.settings import get_settings, update_settings
+from callshop_pos.services.admin.verify import verify
 from callshop_pos.services.auth import LoginFailed, Role, login
-from callshop_pos.services.settings import get_settings, update_settings
-from callshop_pos.services.verify import verify
 from tests.callshop_pos.support import OPERATOR_PASSWORD, SeededShop
 
 pytestmark = pytest.mark.postgres

@@ -9,7 +9,7 @@ from callshop_pos.clock import FakeClock
 from callshop_pos.db.models.journal import JournalEntry
 from callshop_pos.db.models.users import User
 from callshop_pos.errors import PermissionDenied
-from callshop_pos.services import users
+from callshop_pos.services.admin import users
 from callshop_pos.services.auth import (
     SYSTEM,
     Actor,

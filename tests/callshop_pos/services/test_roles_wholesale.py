@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 
 from callshop_pos.errors import PermissionDenied
-from callshop_pos.services import admin_prices, carrier_account, ledger, prices, reports_admin
+from callshop_pos.services.admin import admin_prices, carrier_account, fx, ledger, prices
 from callshop_pos.services.auth import SYSTEM, Actor
 from callshop_pos.services.context import Shop
+from callshop_pos.services.reports import period as reports_admin
 
 PRICES = "country,code,wholesale_usd,retail\nBulgaria,359,0.010,0.20\nGermany,49,0.012,0.30\n"
 DAY = date(2026, 1, 15)
@@ -38,7 +39,7 @@ GUARDED: dict[str, Callable[[Shop, Actor], Any]] = {
 @pytest.fixture
 def stocked(shop: Shop, admin: Actor) -> Shop:
     prices.import_price_list(shop, admin, PRICES, "prices.csv")
-    admin_prices.set_usd_rate(shop, admin, Decimal("0.92"), date(2026, 1, 1))
+    fx.set_usd_rate(shop, admin, Decimal("0.92"), date(2026, 1, 1))
     ledger.add_topup(shop, admin, 50_000_000, DAY, "bank", "wire 1")
     return shop
 
@@ -93,9 +94,9 @@ def _field_names(cls: type, seen: set[type] | None = None) -> set[str]:
 
 
 def test_what_the_till_hands_operators_has_no_wholesale_cost_or_profit() -> None:
-    from callshop_pos.services.calls import CallView
-    from callshop_pos.services.payments import PaymentResult
-    from callshop_pos.services.shifts import ShiftDetail, ShiftList, ShiftReport
+    from callshop_pos.services.till.calls import CallView
+    from callshop_pos.services.till.payments import PaymentResult
+    from callshop_pos.services.till.shifts import ShiftDetail, ShiftList, ShiftReport
 
     for cls in (CallView, PaymentResult, ShiftDetail, ShiftList, ShiftReport):
         names = _field_names(cls)
@@ -107,7 +108,7 @@ def test_what_the_till_hands_operators_has_no_wholesale_cost_or_profit() -> None
 def test_an_operators_call_views_carry_no_wholesale_cost(
     stocked: Shop, admin: Actor, operator: Actor
 ) -> None:
-    from callshop_pos.services import shifts
+    from callshop_pos.services.till import shifts
     from tests.callshop_pos.services.till_support import record_call
 
     shifts.open_shift(stocked, operator, 0)

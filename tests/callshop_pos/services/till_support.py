@@ -6,9 +6,9 @@ import itertools
 from datetime import timedelta
 
 from callshop_pos.clock import FakeClock
+from callshop_pos.engine_store.call_recorder import DatabaseCallRecorder
 from callshop_pos.lines.port import HangupReason, HangupSide
 from callshop_pos.lines.recorder import CallStart, FinishedCallRating
-from callshop_pos.services.calls import DatabaseCallRecorder
 from callshop_pos.services.context import Shop
 
 _refs = itertools.count(1)

@@ -14,9 +14,9 @@ from callshop_pos.db.models.devices import FiscalSale
 from callshop_pos.db.models.payments import Payment
 from callshop_pos.receipts.devices import device_configs
 from callshop_pos.receipts.ports import FiscalDeviceUnreachable
-from callshop_pos.services.fiscal import FiscalGate
-from callshop_pos.services.payments import pay_calls
-from callshop_pos.services.shifts import open_shift
+from callshop_pos.services.till.fiscal import FiscalGate
+from callshop_pos.services.till.payments import pay_calls
+from callshop_pos.services.till.shifts import open_shift
 from drivers.fiscal.erpnet import ErpNetFiscalPrinter, ErpNetSettings
 from tests.callshop_pos.services.till_support import record_call
 from tests.callshop_pos.support import SeededShop, make_shop

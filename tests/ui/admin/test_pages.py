@@ -13,8 +13,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from callshop_pos.errors import PermissionDenied
-from callshop_pos.services import admin_prices, ledger, users
-from callshop_pos.services.reports_admin import GroupBy
+from callshop_pos.services.admin import fx, ledger, users
+from callshop_pos.services.reports.period import GroupBy
 from tests.callshop_pos.services.admin_data import (
     T0,
     CallSpec,
@@ -148,7 +148,7 @@ def test_reports_page_shows_table_charts_and_exports(
     qtbot, seeded, tmp_path: Path, qtmodeltester
 ) -> None:
     shop, admin = seeded.shop, seeded.admin
-    admin_prices.set_usd_rate(shop, admin, Decimal("0.92"), date(2026, 1, 1))
+    fx.set_usd_rate(shop, admin, Decimal("0.92"), date(2026, 1, 1))
     shift = add_shift(shop, seeded.operator.user_id, T0, closed=True)
     insert_calls(shop, random_calls(random.Random(5), 200, T0, 7, [shift]))
     window = AdminWindow(shop, admin)

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 
 from callshop_pos.db.models.calls import Call
 from callshop_pos.rating.pricelist import PriceEntry
-from callshop_pos.services import admin_prices, prices
+from callshop_pos.services.admin import admin_prices, fx, prices
 from tests.callshop_pos.services.admin_data import T0, CallSpec, insert_calls
 from ui.admin.import_dialog import ColumnMappingDialog, file_headers
 from ui.admin.price_list_model import BELOW_MARGIN_ROLE, Column, PriceListModel
@@ -66,7 +66,7 @@ def test_margin_guard_marks_rows_below_the_floor() -> None:
 @pytest.fixture
 def page(qtbot, seeded):
     shop, admin = seeded.shop, seeded.admin
-    admin_prices.set_usd_rate(shop, admin, D("0.92"), date(2026, 1, 1))
+    fx.set_usd_rate(shop, admin, D("0.92"), date(2026, 1, 1))
     prices.import_price_list(shop, admin, CSV, "carrier.csv")
     page = PriceListPage(shop, admin)
     qtbot.addWidget(page)

@@ -8,7 +8,7 @@ from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QHorizontalBarSeries,
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from callshop_pos.services.reports_admin import ReportRow
+from callshop_pos.services.reports.period import ReportRow
 from tests.ui.widget_facts import bulgarian
 from ui.admin.report_charts import daily_chart, top_destinations_chart
 from ui.i18n import Languages

@@ -1,0 +1,150 @@
+"""The engine's booth store and tariff over the shop database (the real ports).
+
+Booth settings and lock state live in the ``booths`` table (through the booths
+service, so every lock the engine takes is audited as the ``system`` actor).
+Prepaid deposits are money of the till's shift: the deposits service keeps them
+(journaled, in the shift's cash); the engine only reads each booth's credit from
+there (:meth:`ShopBoothStore.deposits`) and keeps nothing of it in a file.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+
+from sqlalchemy import func, or_, select
+
+from callshop_pos.db.models.calls import Call, CallState, CallStatus
+from callshop_pos.db.models.shifts import Shift, ShiftStatus
+from callshop_pos.engine_store.call_recorder import finish_interrupted
+from callshop_pos.engine_store.rater_tariff import RaterTariff
+from callshop_pos.errors import InvalidInput
+from callshop_pos.lines.booth import AdmissionRules, BoothConfig, DepositCredit
+from callshop_pos.lines.engine import SavedBooth
+from callshop_pos.lines.recorder import CallRecorder
+from callshop_pos.services.admin import booths as booth_service
+from callshop_pos.services.auth import SYSTEM
+from callshop_pos.services.context import Shop
+from callshop_pos.services.till.deposits import open_deposit_balances
+
+__all__ = [
+    "LEGACY_STATE_FILE",
+    "ShopBoothStore",
+    "ensure_booths",
+    "recorded_refs",
+    "recover_interrupted",
+    "shop_tariff",
+]
+
+log = logging.getLogger(__name__)
+#: Where earlier versions kept deposits (read no more; see ShopBoothStore).
+LEGACY_STATE_FILE = "engine-state.json"
+
+
+def shop_tariff(shop: Shop) -> RaterTariff:
+    """The tariff of the shop's active price list (cheap: the pricing is cached)."""
+    pricing = shop.pricing
+    return RaterTariff(pricing.rater, pricing.version_id)
+
+
+class ShopBoothStore:
+    """:class:`~callshop_pos.lines.engine.BoothStore` over the shop database."""
+
+    def __init__(self, shop: Shop, state_dir: Path) -> None:
+        self.shop = shop
+        legacy = state_dir / LEGACY_STATE_FILE
+        if legacy.exists():
+            # Earlier versions kept deposits there, outside the shift's cash: say so
+            # loudly (the file is left as it is for the administrator to read).
+            log.error("%s holds deposits of an earlier version that are not in any shift; "
+                      "take them at the till again and remove the file", legacy)
+
+    def booths(self) -> list[BoothConfig]:
+        auto_lock_all = self.shop.settings.auto_lock_after_pay
+        return [
+            BoothConfig(
+                name=b.name,
+                position=b.position,
+                driver=b.driver.value,
+                billing=b.billing,
+                default_deposit_minor=b.default_deposit_minor or None,
+                cost_cap_minor=b.cost_cap_minor,
+                max_duration_s=b.max_duration_s,
+                auto_lock=b.auto_lock or auto_lock_all,
+                locked=b.locked,
+            )
+            for b in booth_service.list_booths(self.shop)
+        ]
+
+    def rules(self) -> AdmissionRules:
+        self.shop.refresh()  # settings or prices changed by the till or the admin
+        settings = self.shop.settings
+        return AdmissionRules(
+            blocked_prefixes=tuple(settings.blocked_prefixes),
+            allow_unrated_calls=settings.allow_unrated_calls,
+        )
+
+    def unpaid_counts(self) -> dict[str, int]:
+        """Answered, finished calls not yet dealt with, in the open shift or waiting
+        for the next one."""
+        with self.shop.db.read() as s:
+            open_shift = s.scalars(
+                select(Shift.id).where(Shift.status == ShiftStatus.OPEN.value)
+            ).one_or_none()
+            rows = s.execute(
+                select(Call.booth, func.count())
+                .where(
+                    Call.state == CallState.FINISHED.value,
+                    Call.status == CallStatus.UNSERVED.value,
+                    Call.answered_at.is_not(None),
+                    or_(Call.shift_id.is_(None), Call.shift_id == open_shift),
+                )
+                .group_by(Call.booth)
+            ).all()
+        return {booth: int(count) for booth, count in rows}
+
+    def saved_state(self) -> dict[str, SavedBooth]:
+        return {b.name: SavedBooth(b.locked) for b in booth_service.list_booths(self.shop)}
+
+    def save_lock(self, booth: str, locked: bool) -> None:
+        booth_service.set_locked(self.shop, SYSTEM, booth, locked)
+
+    def deposits(self) -> dict[str, DepositCredit]:
+        return {
+            booth: DepositCredit(b.deposit_id, b.amount_minor, b.used_minor)
+            for booth, b in open_deposit_balances(self.shop).items()
+        }
+
+
+def ensure_booths(shop: Shop, names: Iterable[str], driver: str) -> list[str]:
+    """Create the booths in ``names`` that do not exist yet (postpaid, ``driver``);
+    returns the names created. A removed booth of that name is an error."""
+    existing = {b.name: b for b in booth_service.list_booths(shop, include_removed=True)}
+    created: list[str] = []
+    for name in dict.fromkeys(names):
+        booth = existing.get(name)
+        if booth is None:
+            booth_service.add_booth(shop, SYSTEM, name, driver=driver)
+            created.append(name)
+        elif not booth.active:
+            raise InvalidInput(f"booth {name!r} is out of service; restore it first")
+    return created
+
+
+def recover_interrupted(shop: Shop, recorder: CallRecorder) -> list[int]:
+    """Finish every call a crashed engine left in progress (flag ``interrupted``,
+    end = last heartbeat); returns their ids. Safe to run twice: nothing is
+    recorded twice."""
+    return [finish_interrupted(shop, call.call_ref) for call in recorder.calls_in_progress()]
+
+
+def recorded_refs(shop: Shop, refs: Iterable[str]) -> set[str]:
+    """Those of ``refs`` that already have a call row (any state)."""
+    wanted = list(dict.fromkeys(refs))
+    found: set[str] = set()
+    with shop.db.read() as s:
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            found.update(s.scalars(select(Call.call_ref).where(Call.call_ref.in_(chunk))))
+    return found

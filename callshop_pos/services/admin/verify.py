@@ -1,0 +1,225 @@
+"""``callshop-pos verify``: is the audit journal intact, and does every money row
+agree with it?
+
+Checks, in one read-only pass:
+
+1. the chain — entries numbered 1, 2, 3 … without gaps, each carrying the hash of
+   the one before, each hash recomputed from the entry's content;
+2. the head row — it names the last entry (so a removed tail is noticed);
+3. every journaled row (models inheriting ``JournaledRow``) — its digest equals the
+   one recorded by the newest entry covering it; a row no entry covers was inserted
+   behind the application's back; a covered row that is gone was deleted;
+4. every price-list version — its entries still hash to its recorded digest.
+
+What it cannot see alone: someone who rewrites the whole chain consistently. That is
+why the head hash goes out with each Z report and synced shift.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from callshop_pos import journal
+from callshop_pos.db.base import Base
+from callshop_pos.db.models import load_all
+from callshop_pos.db.models.journal import JournalEntry, JournalHead
+from callshop_pos.db.models.prices import PriceListVersion
+from callshop_pos.services.admin.prices import content_digest, load_values
+
+if TYPE_CHECKING:
+    from callshop_pos.services.context import Shop
+
+__all__ = ["Problem", "VerifyReport", "verify"]
+
+_BATCH = 2_000
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One finding. ``seq`` is the journal entry concerned (None: a row no entry covers)."""
+
+    seq: int | None
+    kind: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyReport:
+    entries: int
+    rows_checked: int
+    head_seq: int
+    head_hash: str
+    problems: tuple[Problem, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def first_broken(self) -> Problem | None:
+        """The problem at the earliest journal entry (rows with no entry come last)."""
+        return self.problems[0] if self.problems else None
+
+    def describe(self, limit: int = 20) -> str:
+        """A human summary (several lines)."""
+        if self.ok:
+            return (
+                f"journal intact: {self.entries} entries, {self.rows_checked} money rows "
+                f"checked; head #{self.head_seq} {self.head_hash}"
+            )
+        first = self.first_broken
+        assert first is not None
+        where = f"entry #{first.seq}" if first.seq is not None else "a row with no entry"
+        lines = [f"journal BROKEN: first broken entry: {where}: {first.message}"]
+        lines += [f"  - {p.message}" for p in self.problems[:limit]]
+        if len(self.problems) > limit:
+            lines.append(f"  … and {len(self.problems) - limit} more")
+        return "\n".join(lines)
+
+
+def _iter_entries(session: Session) -> Iterator[Any]:
+    # Plain rows, not ORM objects: a journal can hold millions of entries.
+    e = JournalEntry
+    stmt = (
+        select(e.seq, e.at, e.actor_id, e.actor_name, e.action, e.subject_type, e.subject_id,
+               e.payload, e.rows, e.prev_hash, e.hash)
+        .order_by(e.seq)
+        .execution_options(yield_per=_BATCH)
+    )
+    yield from session.execute(stmt)
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        # (table, key) -> (seq, digest or None) of the newest entry covering the row
+        self.latest: dict[tuple[str, str], tuple[int, str | None]] = {}
+        self.entries = 0
+        self.last_seq = 0
+        self.last_hash = journal.GENESIS_HASH
+        self.rows_checked = 0
+
+    def add(self, seq: int | None, kind: str, message: str) -> None:
+        self.problems.append(Problem(seq, kind, message))
+
+    def chain(self, session: Session) -> None:
+        for entry in _iter_entries(session):
+            self.entries += 1
+            expected = self.last_seq + 1
+            if entry.seq != expected:
+                missing = (
+                    f"#{expected}" if entry.seq == expected + 1
+                    else f"#{expected}–#{entry.seq - 1}"
+                )
+                self.add(expected, "entry-missing",
+                         f"journal entry {missing} is missing (deleted)")
+            elif entry.prev_hash != self.last_hash:
+                self.add(entry.seq, "chain",
+                         f"journal entry #{entry.seq} does not follow entry #{self.last_seq} "
+                         "(previous-hash differs: an entry was replaced or inserted)")
+            if journal.entry_hash(entry) != entry.hash:
+                self.add(entry.seq, "entry-altered",
+                         f"journal entry #{entry.seq} ({entry.action}) was altered "
+                         "(its hash does not match its content)")
+            self._cover(entry)
+            self.last_seq, self.last_hash = entry.seq, entry.hash
+
+    def _cover(self, entry: Any) -> None:
+        try:
+            rows: Any = json.loads(entry.rows)
+            for table, key, digest in rows:
+                self.latest[(str(table), str(key))] = (entry.seq, digest)
+        except (ValueError, TypeError):
+            self.add(entry.seq, "entry-altered",
+                     f"journal entry #{entry.seq} has an unreadable list of rows")
+
+    def head(self, session: Session) -> None:
+        head = session.get(JournalHead, 1)
+        if head is None:
+            if self.entries:
+                self.add(self.last_seq, "head", "the journal head row is missing (deleted)")
+            return
+        if head.seq > self.last_seq:
+            self.add(self.last_seq + 1, "entry-missing",
+                     f"journal entries #{self.last_seq + 1}–#{head.seq} are missing "
+                     "(the newest entries were deleted)")
+        elif head.seq < self.last_seq or head.hash != self.last_hash:
+            self.add(head.seq + 1 if head.seq < self.last_seq else head.seq, "head",
+                     f"the journal head (#{head.seq}) does not match the last entry "
+                     f"(#{self.last_seq}): entries were added outside the application")
+
+    def rows(self, session: Session) -> None:
+        by_table: dict[str, type[Base]] = {
+            str(cls.__tablename__): cls for cls in journal.journaled_classes()
+        }
+        for table, cls in by_table.items():
+            mapper = sa_inspect(cls)
+            keys = [mapper.get_property_by_column(c).key for c in mapper.primary_key]
+            fields = list(cls.__journal_fields__)  # type: ignore[attr-defined]
+            stmt = select(*(getattr(cls, name) for name in keys + fields)).execution_options(
+                yield_per=_BATCH
+            )
+            for row in session.execute(stmt):
+                self.rows_checked += 1
+                key = journal.key_text(row[: len(keys)])
+                recorded = self.latest.pop((table, key), None)
+                if recorded is None:
+                    self.add(None, "row-unjournaled",
+                             f"{table} #{key} has no journal entry "
+                             "(inserted outside the application)")
+                    continue
+                seq, digest = recorded
+                values = dict(zip(fields, row[len(keys) :], strict=True))
+                if digest is None:
+                    self.add(seq, "row-resurrected",
+                             f"{table} #{key} was removed by journal entry #{seq} "
+                             "but exists again")
+                elif journal.digest_of(table, key, values) != digest:
+                    self.add(seq, "row-altered",
+                             f"{table} #{key} differs from journal entry #{seq} "
+                             "(changed outside the application)")
+        for (table, key), (seq, digest) in sorted(self.latest.items(), key=lambda i: i[1][0]):
+            if digest is not None and table in by_table:
+                self.add(seq, "row-missing",
+                         f"{table} #{key} recorded by journal entry #{seq} is missing (deleted)")
+
+    def prices(self, session: Session) -> None:
+        for version in session.scalars(select(PriceListVersion).order_by(PriceListVersion.id)):
+            values = load_values(session, version.id)
+            if len(values) != version.entry_count or content_digest(values) != (
+                version.content_digest
+            ):
+                covering = self.latest.get((str(PriceListVersion.__tablename__), str(version.id)))
+                self.add(covering[0] if covering else None, "price-entries-altered",
+                         f"price-list version {version.id}: its entries were changed "
+                         "outside the application")
+
+
+def _order(problem: Problem) -> tuple[int, int]:
+    return (0, problem.seq) if problem.seq is not None else (1, 0)
+
+
+def verify(shop: Shop) -> VerifyReport:
+    """Check the whole journal and every journaled row; never changes anything."""
+    load_all()
+    checker = _Checker()
+    with shop.db.read() as s:
+        checker.chain(s)
+        checker.head(s)
+        checker.prices(s)
+        checker.rows(s)
+    problems = tuple(sorted(checker.problems, key=_order))
+    return VerifyReport(
+        entries=checker.entries,
+        rows_checked=checker.rows_checked,
+        head_seq=checker.last_seq,
+        head_hash=checker.last_hash,
+        problems=problems,
+    )

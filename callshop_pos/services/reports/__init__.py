@@ -1,0 +1,1 @@
+"""Reports: the shift summary (X/Z), the owner's period report, its summed cells, export."""

@@ -1,0 +1,333 @@
+"""Pre-summed report cells of closed shifts: build, keep current, read.
+
+A closed shift's calls never change, so each closed shift is summed once — per local
+day, and per day and booth / destination — into ``report_cells``. Closing a shift sums
+it at once (:func:`sum_closed_shift`, called by ``shifts.close_shift`` right after its
+transaction), so a report needs no catch-up; :func:`refresh_cells` remains the safety
+net for shifts that were not summed then (an older database, a failed summing), one
+short write transaction per batch (the line engine is never held up for long).
+Corrections of closed shifts are never in the cells: reports apply them on top from
+``call_corrections``, so they need no re-summing. The sums go stale when the shop's
+time zone changes or a USD rate for one of the shift's days is set afterwards; such
+shifts are summed again. Reports then read a few thousand cells instead of every call
+(see ``docs/performance.md``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Date, Integer, delete, func, insert, literal, null, select
+from sqlalchemy.orm import Session
+
+from callshop_pos.db.models.calls import Call, CallState
+from callshop_pos.db.models.report_cells import ReportCell, ReportMonthCell, ReportShift
+from callshop_pos.db.models.shifts import Shift, ShiftStatus
+from callshop_pos.services.admin.fx import rate_from, rate_scale, usd_rates
+from callshop_pos.services.reports.rows import (
+    GroupBy,
+    ReportRow,
+    aggregate_columns,
+    bucket,
+    currency_digits,
+    local_midnight_utc,
+    row_from,
+)
+
+if TYPE_CHECKING:
+    from callshop_pos.services.context import Shop
+
+__all__ = ["cell_sums", "refresh_cells", "sum_closed_shift", "unsummed_shift_ids"]
+
+_SUMS = (
+    "attempts",
+    "calls",
+    "talk_seconds",
+    "billable_seconds",
+    "billed_minor",
+    "revenue_minor",
+    "unpaid",
+    "unpaid_minor",
+    "unserved",
+    "unserved_minor",
+    "unrated",
+    "wholesale_micro_usd",
+    "wholesale_cost_minor",
+    "cost_without_rate",
+)
+_DAY, _BOOTH, _DESTINATION = "day", "booth", "destination"
+
+
+def _rates_text(days: Sequence[date], rates: Sequence[tuple[date, Decimal]]) -> str:
+    return json.dumps(
+        {
+            d.isoformat(): (None if (r := rate_from(rates, d)) is None else format(r, "f"))
+            for d in days
+        },
+        sort_keys=True,
+    )
+
+
+def _stale(marker: ReportShift, tz_name: str, rates: Sequence[tuple[date, Decimal]]) -> bool:
+    if marker.tz != tz_name:
+        return True
+    stored: dict[str, str | None] = json.loads(marker.rates)
+    for day, text in stored.items():
+        current = rate_from(rates, date.fromisoformat(day))
+        if (current is None) != (text is None):
+            return True
+        if current is not None and text is not None and Decimal(text) != current:
+            return True
+    return False
+
+
+#: Closed shifts summed per write transaction (short enough not to hold up the engine).
+_SHIFTS_PER_TRANSACTION = 25
+
+
+def refresh_cells(
+    shop: Shop, tz_name: str, rates: Sequence[tuple[date, Decimal]], digits: int = 2
+) -> int:
+    """Sum every closed shift not summed yet (or summed under another zone or rates).
+
+    Returns how many shifts were (re)summed. Safe to run at any time and from several
+    processes: a shift's cells are replaced in one transaction.
+    """
+    ordered = sorted(dict(rates).items())
+    with shop.db.read() as s:
+        closed = set(s.scalars(select(Shift.id).where(Shift.status == ShiftStatus.CLOSED.value)))
+        markers = list(s.scalars(select(ReportShift)))
+        for marker in markers:
+            s.expunge(marker)
+    done = {m.shift_id for m in markers}
+    todo = sorted((closed - done) | {m.shift_id for m in markers if _stale(m, tz_name, ordered)})
+    tz = ZoneInfo(tz_name)
+    for start in range(0, len(todo), _SHIFTS_PER_TRANSACTION):
+        with shop.db.write() as s:
+            _sum_shifts(
+                s, todo[start : start + _SHIFTS_PER_TRANSACTION], tz, tz_name, ordered, digits, shop
+            )
+    _sum_months(shop)
+    return len(todo)
+
+
+def sum_closed_shift(shop: Shop, shift_id: int) -> None:
+    """Sum one closed shift's calls into the cells, and its months into the month cells.
+
+    Its own short write transactions: the rates are read inside the first one, so a
+    rate set at the same moment either is in the sums or marks them stale for the
+    next :func:`refresh_cells`. An open shift is left alone (nothing to sum yet).
+    """
+    settings = shop.settings
+    tz_name = settings.timezone
+    with shop.db.write() as s:
+        rates = sorted(dict(usd_rates(s)).items())
+        _sum_shifts(
+            s, [shift_id], ZoneInfo(tz_name), tz_name, rates,
+            currency_digits(settings.currency), shop,
+        )
+    _sum_months(shop)
+
+
+def _month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _next_month(month: date) -> date:
+    return (month + timedelta(days=32)).replace(day=1)
+
+
+def _sum_months(shop: Shop) -> None:
+    """Sum the booth and destination cells of every month that has cells but no
+    month cells yet (one INSERT … SELECT per month)."""
+    with shop.db.read() as s:
+        months: set[date] = set()
+        for text in s.scalars(select(ReportShift.rates)):
+            months |= {_month(date.fromisoformat(day)) for day in json.loads(text)}
+        months -= set(s.scalars(select(ReportMonthCell.month).distinct()))
+    if not months:
+        return
+    with shop.db.write() as s:
+        for month in sorted(months):
+            s.execute(delete(ReportMonthCell).where(ReportMonthCell.month == month))
+            stmt = (
+                select(
+                    literal(month, Date),
+                    ReportCell.dimension,
+                    ReportCell.value,
+                    *(func.sum(getattr(ReportCell, name)) for name in _SUMS),
+                )
+                .where(
+                    ReportCell.dimension.in_((_BOOTH, _DESTINATION)),
+                    ReportCell.day >= month,
+                    ReportCell.day < _next_month(month),
+                )
+                .group_by(ReportCell.dimension, ReportCell.value)
+            )
+            s.execute(
+                insert(ReportMonthCell).from_select(["month", "dimension", "value", *_SUMS], stmt)
+            )
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def _sum_shifts(
+    s: Session,
+    shift_ids: Sequence[int],
+    tz: ZoneInfo,
+    tz_name: str,
+    rates: Sequence[tuple[date, Decimal]],
+    digits: int,
+    shop: Shop,
+) -> None:
+    """Replace the cells of some shifts: three INSERT … SELECT statements in all, so
+    no call row passes through Python."""
+    touched: set[date] = set()  # months whose month cells must be summed again
+    for text in s.scalars(select(ReportShift.rates).where(ReportShift.shift_id.in_(shift_ids))):
+        touched |= {_month(date.fromisoformat(day)) for day in json.loads(text)}
+    s.execute(delete(ReportCell).where(ReportCell.shift_id.in_(shift_ids)))
+    s.execute(delete(ReportShift).where(ReportShift.shift_id.in_(shift_ids)))
+    closed = list(
+        s.scalars(
+            select(Shift.id).where(
+                Shift.id.in_(shift_ids), Shift.status == ShiftStatus.CLOSED.value
+            )
+        )
+    )
+    if not closed:
+        if touched:
+            s.execute(delete(ReportMonthCell).where(ReportMonthCell.month.in_(sorted(touched))))
+        return
+    finished = (Call.shift_id.in_(closed), Call.state == CallState.FINISHED.value)
+    spans: dict[int, tuple[date, date]] = {}
+    for shift_id, low, high in s.execute(
+        select(Call.shift_id, func.min(Call.ended_at), func.max(Call.ended_at))
+        .where(*finished)
+        .group_by(Call.shift_id)
+    ):
+        if shift_id is not None and low is not None and high is not None:
+            spans[shift_id] = (low.astimezone(tz).date(), high.astimezone(tz).date())
+    if spans:
+        days = _days(min(a for a, _ in spans.values()), max(b for _, b in spans.values()))
+        bounds = [local_midnight_utc(d, tz) for d in days]
+        day_rates = [rate_from(rates, d) for d in days]
+        scale = rate_scale(r for r in day_rates if r is not None)
+        rate_int = bucket(
+            Call.ended_at,
+            bounds,
+            [null() if r is None else literal(int(r.scaleb(scale)), Integer) for r in day_rates],
+            null(),
+        )
+        day = bucket(Call.ended_at, bounds, [literal(d, Date) for d in days], null())
+        sums = aggregate_columns(rate_int, scale, digits)
+        for dimension, value in (
+            (_DAY, literal("")),
+            (_BOOTH, Call.booth),
+            (_DESTINATION, func.coalesce(Call.destination, "")),
+        ):
+            grouping = (Call.shift_id, day) if dimension == _DAY else (Call.shift_id, day, value)
+            stmt = (
+                select(Call.shift_id, day, literal(dimension), value, *sums)
+                .where(*finished)
+                .group_by(*grouping)
+            )
+            s.execute(
+                insert(ReportCell).from_select(
+                    ["shift_id", "day", "dimension", "value", *_SUMS], stmt
+                )
+            )
+    now = shop.clock.now()
+    for first, last in spans.values():
+        touched |= {_month(d) for d in _days(first, last)}
+    if touched:
+        s.execute(delete(ReportMonthCell).where(ReportMonthCell.month.in_(sorted(touched))))
+    for shift_id in closed:
+        span = spans.get(shift_id)
+        days = _days(*span) if span is not None else []
+        s.add(
+            ReportShift(shift_id=shift_id, tz=tz_name, rates=_rates_text(days, rates), built_at=now)
+        )
+
+
+def unsummed_shift_ids(session: Session) -> list[int]:
+    """Shifts whose calls are not in the cells (open ones, and closed ones not summed)."""
+    summed = select(ReportShift.shift_id)
+    return list(session.scalars(select(Shift.id).where(Shift.id.not_in(summed))))
+
+
+def cell_sums(session: Session, group_by: GroupBy, first: date, last: date) -> dict[Any, ReportRow]:
+    """The cells of ``first``..``last`` summed per group key: the local date (ISO text)
+    for DAY, the shift id for OPERATOR, the booth or destination name otherwise (whole
+    months of those two are read from the month cells)."""
+    dimension = {GroupBy.BOOTH: _BOOTH, GroupBy.DESTINATION: _DESTINATION}.get(group_by, _DAY)
+    key: Any
+    if group_by is GroupBy.DAY:
+        key = ReportCell.day
+    elif group_by is GroupBy.OPERATOR:
+        key = ReportCell.shift_id
+    else:
+        key = ReportCell.value
+    out: dict[Any, ReportRow] = {}
+
+    def add(rows: Any) -> None:
+        for k, *values in rows:
+            k = k.isoformat() if isinstance(k, date) else k  # noqa: PLW2901
+            row = row_from("", values)
+            out[k] = out[k].plus(row) if k in out else row
+
+    day_ranges = [(first, last)]
+    if dimension != _DAY:
+        # Whole calendar months inside the period come from the month cells.
+        start = first if first.day == 1 else _next_month(first)
+        end = start
+        while _next_month(end) <= last + timedelta(days=1):
+            end = _next_month(end)
+        if end > start:
+            day_ranges = [(first, start - timedelta(days=1)), (end, last)]
+            summed = set(
+                session.scalars(
+                    select(ReportMonthCell.month)
+                    .distinct()
+                    .where(ReportMonthCell.month >= start, ReportMonthCell.month < end)
+                )
+            )
+            month = start
+            while month < end:  # a month being re-summed right now: read its days
+                if month not in summed:
+                    day_ranges.append((month, _next_month(month) - timedelta(days=1)))
+                month = _next_month(month)
+            if summed:
+                add(
+                    session.execute(
+                        select(
+                            ReportMonthCell.value,
+                            *(func.sum(getattr(ReportMonthCell, n)) for n in _SUMS),
+                        )
+                        .where(
+                            ReportMonthCell.dimension == dimension,
+                            ReportMonthCell.month.in_(sorted(summed)),
+                        )
+                        .group_by(ReportMonthCell.value)
+                    )
+                )
+    sums = [func.sum(getattr(ReportCell, name)) for name in _SUMS]
+    for low, high in day_ranges:
+        if low > high:
+            continue
+        add(
+            session.execute(
+                select(key, *sums)
+                .where(
+                    ReportCell.dimension == dimension, ReportCell.day >= low, ReportCell.day <= high
+                )
+                .group_by(key)
+            )
+        )
+    return out

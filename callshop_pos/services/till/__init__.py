@@ -1,0 +1,1 @@
+"""The till's use cases: shifts, payments, deposits, printing, the fiscal device."""
