@@ -20,10 +20,14 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Update, func, select, update
 from sqlalchemy.orm import Session
 
+from callshop_pos import journal
 from callshop_pos.db.models.calls import CallCorrection
 from callshop_pos.db.models.journal import JournalEntry, JournalHead
 from callshop_pos.db.models.shifts import Shift
 from callshop_pos.db.models.sync import OutboxKind, OutboxStatus, SyncOutbox, SyncState
+from callshop_pos.db.models.users import Role
+from callshop_pos.errors import InvalidInput
+from callshop_pos.services.auth import Actor, require_role
 from callshop_pos.services.context import Shop
 from callshop_pos.services.reports import ShiftReport
 from callshop_pos.settings import Settings
@@ -38,6 +42,7 @@ __all__ = [
     "mark_parked",
     "next_pending",
     "requeue",
+    "retry_parked",
     "seal_correction",
     "seal_item",
     "seal_shift",
@@ -291,3 +296,28 @@ def seal_correction(
         head=(entry.seq, entry.hash), previous=(row.prev_seq, row.prev_head),
     )
     seal_item(row, entry, payload)
+
+
+def retry_parked(shop: Shop, actor: Actor, item_ids: Sequence[int]) -> int:
+    """An administrator puts parked items back in the queue (journaled)."""
+    require_role(actor, Role.ADMIN)
+    ids = sorted(set(item_ids))
+    with shop.db.write() as s:
+        rows = list(
+            s.scalars(
+                select(SyncOutbox).where(
+                    SyncOutbox.id.in_(ids), SyncOutbox.status == OutboxStatus.PARKED.value
+                )
+            )
+        )
+        missing = sorted(set(ids) - {r.id for r in rows})
+        if missing:
+            raise InvalidInput(
+                f"no parked outbox item {', '.join(map(str, missing))} (see sync status)"
+            )
+        for row in rows:
+            row.status = OutboxStatus.PENDING.value
+        journal.append(
+            s, actor, "sync.retry", payload={"items": [[r.id, r.kind, r.key] for r in rows]}
+        )
+        return len(rows)

@@ -123,7 +123,7 @@ class PendingPriceList(JournaledRow, Base):
     version: Mapped[str] = mapped_column(String(64), unique=True)  # central's version label
     etag: Mapped[str | None] = mapped_column(String(200), default=None)
     received_at: Mapped[datetime] = mapped_column()
-    content: Mapped[str] = mapped_column(Text)  # the list as a price-import CSV
+    content: Mapped[str] = mapped_column(Text)  # the list as published (canonical JSON)
     content_sha256: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default=PriceListStatus.PENDING.value)
     reviewed_at: Mapped[datetime | None] = mapped_column(default=None)
