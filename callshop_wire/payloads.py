@@ -41,6 +41,7 @@ __all__ = [
     "CorrectionRecord",
     "DepositRecord",
     "Heartbeat",
+    "HeartbeatAck",
     "HeldHead",
     "JournalHead",
     "JournalHeads",
@@ -427,6 +428,13 @@ class Heartbeat(Versioned):
     open_shift: OpenShiftLive | None
     booths: tuple[BoothLive, ...]
     pending_outbox: Count = 0
+
+
+class HeartbeatAck(WireModel):
+    """Central's answer to a heartbeat; ``server_time`` lets the till see clock skew."""
+
+    applied: StrictBool = Field(description="false when a newer heartbeat was already held")
+    server_time: UtcTime
 
 
 # ------------------------------------------------------------------ carrier account
