@@ -57,11 +57,10 @@ def check_heads(shop: Shop, heads: Sequence[HeldHead]) -> AnchorCheck:
         local: dict[int, str] = {}
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
-            local.update(
-                s.execute(
-                    select(JournalEntry.seq, JournalEntry.hash).where(JournalEntry.seq.in_(chunk))
-                ).tuples()
+            rows = s.execute(
+                select(JournalEntry.seq, JournalEntry.hash).where(JournalEntry.seq.in_(chunk))
             )
+            local.update((seq, digest) for seq, digest in rows)
     for held in heads:
         mine = local.get(held.seq)
         if mine is None:

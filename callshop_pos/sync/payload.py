@@ -183,19 +183,15 @@ def shift_payload(
     } | {r.call_id for r in refunds if r.call_id not in call_uuids}
     missing |= {k.call_id for k in corrections if k.call_id not in call_uuids}
     if missing:
-        call_uuids.update(
-            dict(session.execute(select(Call.id, Call.uuid).where(Call.id.in_(missing))).tuples())
-        )
+        rows = session.execute(select(Call.id, Call.uuid).where(Call.id.in_(missing)))
+        call_uuids.update((cid, cuuid) for cid, cuuid in rows)
     payment_uuids = {p.id: p.uuid for p in payments}
     missing_pay = {r.payment_id for r in refunds if r.payment_id not in payment_uuids}
     if missing_pay:
-        payment_uuids.update(
-            dict(
-                session.execute(
-                    select(Payment.id, Payment.uuid).where(Payment.id.in_(missing_pay))
-                ).tuples()
-            )
+        found = session.execute(
+            select(Payment.id, Payment.uuid).where(Payment.id.in_(missing_pay))
         )
+        payment_uuids.update((pid, puuid) for pid, puuid in found)
     names = _names(
         session,
         [shift.operator_id, shift.closed_by_id]

@@ -62,9 +62,9 @@ class CentralRefused(CallShopError):
 def _ok(reply: Reply, what: str) -> Reply:
     if 200 <= reply.status < 300:
         return reply
-    body = reply.json()
-    detail = body.get("detail") if isinstance(body, dict) else None
-    text = detail if isinstance(detail, str) else reply.text(200)
+    from callshop_pos.sync.sender import error_text
+
+    text = error_text(reply)
     raise CentralRefused(f"{what}: central answered {reply.status}: {text}", reply.status)
 
 

@@ -44,6 +44,7 @@ __all__ = [
     "Sender",
     "TransportFactory",
     "classify",
+    "error_text",
     "item_path",
 ]
 
@@ -98,12 +99,22 @@ def _retry_after(reply: Reply) -> float:
         return 0.0  # an HTTP date: ignore it rather than trust a clock we do not share
 
 
-def _describe(reply: Reply) -> str:
+def error_text(reply: Reply) -> str:
+    """Central's error message (``{"error": {"message": …}}`` or ``{"detail": …}``),
+    else the start of the body."""
     body = reply.json()
-    detail = None
     if isinstance(body, dict):
-        detail = body.get("detail") or body.get("error") or body.get("message")
-    text = detail if isinstance(detail, str) else reply.text(200)
+        error = body.get("error")
+        if isinstance(error, dict) and isinstance(error.get("message"), str):
+            return str(error["message"])
+        for key in ("detail", "message", "error"):
+            if isinstance(body.get(key), str):
+                return str(body[key])
+    return reply.text(200)
+
+
+def _describe(reply: Reply) -> str:
+    text = error_text(reply)
     return f"central answered {reply.status}" + (f": {text}" if text else "")
 
 
