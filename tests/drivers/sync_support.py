@@ -98,8 +98,20 @@ class CentralProcess:
         self.proc: subprocess.Popen[bytes] | None = None
         central_cli(self.db_url, "init")
         central_cli(self.db_url, "shop", "add", shop)
-        out = central_cli(self.db_url, "token", "create", shop)
-        self.token = out.split()[0]
+        self.token = central_cli(self.db_url, "token", "create", shop).split()[0]
+
+    def add_shop(self, code: str) -> str:
+        """Add a shop (straight into central's database, as ``shop add`` does); its token."""
+        from central import auth, service
+        from central.clock import SystemClock
+        from central.db import CentralDb
+
+        db = CentralDb(self.db_url)
+        try:
+            service.add_shop(db, SystemClock(), code, code, "Europe/Sofia")
+            return auth.issue_token(db, SystemClock(), code, "till")
+        finally:
+            db.dispose()
 
     def start(self) -> None:
         with self.log.open("ab") as log:
@@ -248,9 +260,9 @@ def _read_http(sock: socket.socket) -> bytes | None:
 
 
 def central_shift(url: str, token: str, shift_uuid: str, transport: httpx.BaseTransport | None
-                  = None) -> ClosedShift:
+                  = None, shop: str = SHOP) -> ClosedShift:
     with httpx.Client(base_url=url, transport=transport, timeout=30) as client:
-        reply = client.get(f"/v1/shops/{SHOP}/shifts/{shift_uuid}",
+        reply = client.get(f"/v1/shops/{shop}/shifts/{shift_uuid}",
                            headers={"Authorization": f"Bearer {token}"})
     assert reply.status_code == 200, reply.text
     return decode(ClosedShift, reply.content)
