@@ -34,7 +34,6 @@ from tests.callshop_pos.services.till_support import record_call
 from tests.callshop_pos.support import make_shop
 from tests.drivers.sync_support import (
     ROOT,
-    SHOP,
     CentralProcess,
     FaultProxy,
     central_shift,
