@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -29,7 +30,10 @@ import httpx
 from anyio.from_thread import start_blocking_portal
 from sqlalchemy import create_engine, select, text
 
+from callshop_pos import journal
+from callshop_pos.db.models.journal import JournalEntry, JournalHead
 from callshop_pos.db.models.shifts import Shift, ShiftStatus
+from callshop_pos.db.models.sync import SyncOutbox
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
 from callshop_pos.services.shifts import x_report
@@ -310,3 +314,28 @@ def running_central(directory: Path) -> Iterator[CentralProcess]:
         yield central
     finally:
         central.stop()
+
+
+def rewrite_chain(shop: Shop, from_seq: int) -> None:
+    """What someone with write access to the database can do: change an old entry and
+    recompute every hash after it (and the head, and the outbox's copies) consistently."""
+    with shop.db.write() as s:
+        entries = list(s.scalars(select(JournalEntry).where(JournalEntry.seq >= from_seq)
+                                 .order_by(JournalEntry.seq)))
+        old_hashes = {e.seq: e.hash for e in entries}
+        changed = json.loads(entries[0].payload)
+        changed["rewritten"] = True  # any change of what the entry says
+        entries[0].payload = journal.canonical_json(changed)
+        prev = entries[0].prev_hash
+        for e in entries:
+            e.prev_hash = prev
+            e.hash = journal.entry_hash(e)
+            prev = e.hash
+        head = s.get(JournalHead, 1)
+        assert head is not None
+        head.hash = prev
+        for row in s.scalars(select(SyncOutbox)):
+            if row.journal_seq in old_hashes:
+                row.journal_head = next(e.hash for e in entries if e.seq == row.journal_seq)
+            if row.prev_seq in old_hashes:
+                row.prev_head = next(e.hash for e in entries if e.seq == row.prev_seq)

@@ -15,11 +15,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import update
 
-from callshop_pos import journal
 from callshop_pos.clock import FakeClock
-from callshop_pos.db.models.journal import JournalEntry, JournalHead
 from callshop_pos.db.models.sync import SyncOutbox
 from callshop_pos.errors import InvalidInput, PermissionDenied
 from callshop_pos.services import fx
@@ -41,7 +39,7 @@ from tests.callshop_pos.services.till_support import record_call
 from tests.callshop_pos.support import make_shop
 from tests.callshop_pos.sync.support import close_a_busy_shift
 from tests.central.support import Central, make_central
-from tests.drivers.sync_support import SHOP, AsgiTransport, compare
+from tests.drivers.sync_support import SHOP, AsgiTransport, compare, rewrite_chain
 
 CENTRAL_URL = "http://central.test"
 
@@ -193,31 +191,6 @@ def test_a_restored_backup_is_flagged_centrally_and_by_verify(rig: Rig, tmp_path
         assert anchored == [True, True, False]
     finally:
         restored.close()
-
-
-def rewrite_chain(shop: Shop, from_seq: int) -> None:
-    """What someone with write access to the database can do: change an old entry and
-    recompute every hash after it (and the head, and the outbox's copies) consistently."""
-    with shop.db.write() as s:
-        entries = list(s.scalars(select(JournalEntry).where(JournalEntry.seq >= from_seq)
-                                 .order_by(JournalEntry.seq)))
-        old_hashes = {e.seq: e.hash for e in entries}
-        changed = json.loads(entries[0].payload)
-        changed["rewritten"] = True  # any change of what the entry says
-        entries[0].payload = journal.canonical_json(changed)
-        prev = entries[0].prev_hash
-        for e in entries:
-            e.prev_hash = prev
-            e.hash = journal.entry_hash(e)
-            prev = e.hash
-        head = s.get(JournalHead, 1)
-        assert head is not None
-        head.hash = prev
-        for row in s.scalars(select(SyncOutbox)):
-            if row.journal_seq in old_hashes:
-                row.journal_head = next(e.hash for e in entries if e.seq == row.journal_seq)
-            if row.prev_seq in old_hashes:
-                row.prev_head = next(e.hash for e in entries if e.seq == row.prev_seq)
 
 
 def test_a_rewritten_chain_is_flagged_centrally(rig: Rig) -> None:
