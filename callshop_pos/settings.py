@@ -291,6 +291,24 @@ def _check_caller_id(text: str) -> None:
         raise InvalidInput(f"a caller ID is digits with an optional leading +, not {text!r}")
 
 
+_CENTRAL_URL_RE = re.compile(r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
+_CENTRAL_SHOP_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+def _check_central_url(text: str) -> None:
+    if text and not _CENTRAL_URL_RE.match(text):
+        raise InvalidInput(
+            f"expected http(s)://HOST[:PORT][/PATH] (or empty: not linked), not {text!r}"
+        )
+
+
+def _check_central_shop(text: str) -> None:
+    if text and not _CENTRAL_SHOP_RE.match(text):
+        raise InvalidInput(
+            f"a shop id is lowercase letters, digits and dashes (up to 63), not {text!r}"
+        )
+
+
 def parse_sip_rate(text: str) -> tuple[int, Decimal]:
     """``N/SECONDS`` (e.g. ``30/10``): at most N new SIP requests per SECONDS from one
     address. N is 1-100000, SECONDS above 0 and at most 3600 (decimals allowed)."""
@@ -454,6 +472,11 @@ class Settings:
     sip_ban_seconds = Setting(
         600, _Int(0, 30 * 86400), "SIP: seconds an abusive address stays banned"
     )
+    # --- the central billing account (callshop-pos sync link)
+    central_url = Setting("", _Str(200), "Central billing account: base URL (empty = not "
+                          "linked)", _check_central_url)
+    central_shop = Setting("", _Str(63), "Central: this shop's id there", _check_central_shop)
+    central_token = Setting("", _Str(256), "Central: this shop's API token", secret=True)
     # --- printing and devices
     print_policy = Setting("ask", _Str(8, ("always", "ask", "never")),
                            "Print a receipt after payment: always, ask or never")

@@ -39,6 +39,7 @@ from callshop_pos.services.context import Shop
 from drivers.registry import DRIVER_NAMES, DriverContext, SipOptions, create_driver
 from drivers.simulator import numbers_for_codes, read_scenario
 from drivers.sip_cli import add_sip_arguments, check_sip_arguments, sip_options
+from drivers.sync_http import start_sender
 
 __all__ = ["freeze_startup_heap", "register", "run_engine", "tune_for_latency"]
 
@@ -194,6 +195,7 @@ def _serve(
         sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)
     }
     engine.start()
+    sync = start_sender(shop, engine.snapshots)  # closed shifts to central, heartbeats
     freeze_startup_heap()  # after start: the driver's stack (sippy) is loaded by then
     print(f"engine: serving {len(booths)} booth(s) with the {driver.name} driver; "
           f"IPC at {server.address}", flush=True)
@@ -203,6 +205,7 @@ def _serve(
             if args.exit_when_done and done is not None and done() and engine.idle():
                 break
     finally:
+        sync.stop()
         server.close()
         engine.stop()
         for sig, handler in previous.items():

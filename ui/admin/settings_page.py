@@ -82,6 +82,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("Devices", ("devices",)),
+    ("Central billing account", ("central_url", "central_shop", "central_token")),
 )
 _CHOICES = {"language": ("en", "bg"), "print_policy": ("always", "ask", "never")}
 

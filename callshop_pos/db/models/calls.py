@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from uuid import uuid4
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -80,6 +81,10 @@ class Call(JournaledRow, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The call's id on the wire (sync to central); not a journal field (see Shift.uuid).
+    uuid: Mapped[str] = mapped_column(
+        String(36), index=True, unique=True, default=lambda: str(uuid4())
+    )
     call_ref: Mapped[str] = mapped_column(String(128), unique=True)
     booth: Mapped[str] = mapped_column(String(64), index=True)
     number: Mapped[str] = mapped_column(String(64))  # as dialled

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from uuid import uuid4
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -45,6 +46,10 @@ class Payment(JournaledRow, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The payment's id on the wire (sync to central); not a journal field (see Shift.uuid).
+    uuid: Mapped[str] = mapped_column(
+        String(36), index=True, unique=True, default=lambda: str(uuid4())
+    )
     shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id"), index=True)
     operator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from uuid import uuid4
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -53,6 +54,12 @@ class Shift(JournaledRow, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The shift's id on the wire (central's idempotency key). Not a journal field (that
+    # would change the digest of every shift closed before it existed); the journal
+    # vouches for it through the outbox row written at close.
+    uuid: Mapped[str] = mapped_column(
+        String(36), index=True, unique=True, default=lambda: str(uuid4())
+    )
     operator_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     status: Mapped[str] = mapped_column(String(8), default=ShiftStatus.OPEN.value)
     opened_at: Mapped[datetime] = mapped_column(index=True)

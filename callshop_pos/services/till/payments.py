@@ -30,11 +30,14 @@ from callshop_pos.db.models.calls import (
 )
 from callshop_pos.db.models.payments import Payment, PaymentLine, PaymentLineKind, Refund
 from callshop_pos.db.models.shifts import Shift, ShiftStatus
+from callshop_pos.db.models.sync import OutboxKind
 from callshop_pos.db.models.users import User
 from callshop_pos.errors import InvalidInput, NotFound
 from callshop_pos.money import format_minor, round_to_unit
+from callshop_pos.services import outbox
 from callshop_pos.services.auth import Actor, Role, require_role
 from callshop_pos.services.context import Shop
+from callshop_pos.services.outbox_payload import derived_uuid
 from callshop_pos.services.till.calls import CallView, call_view
 from callshop_pos.services.till.shifts import require_own_open_shift, user_id, visible_shift
 
@@ -679,7 +682,16 @@ def correct_closed_shift_call(
         )
         session.add(correction)
         session.flush()
-        journal.append(
+        # The outbox row for central, in this very transaction (see callshop_pos.sync).
+        item = outbox.add_item(
+            session,
+            kind=OutboxKind.CORRECTION,
+            key=derived_uuid(shift.uuid, "correction", correction.id),
+            shift=shift,
+            at=correction.at,
+            correction_id=correction.id,
+        )
+        entry = journal.append(
             session,
             admin,
             "call.correction",
@@ -691,8 +703,9 @@ def correct_closed_shift_call(
                 "amount_minor": amount,
                 "reason": text,
             },
-            rows=[correction],
+            rows=[correction, item],
         )
+        outbox.seal_correction(session, item, entry, correction, shift)
         return CorrectionResult(
             correction_id=correction.id,
             call_id=call.id,

@@ -22,8 +22,10 @@ from callshop_pos.db.models.deposits import BoothDeposit, DepositStatus
 from callshop_pos.db.models.journal import JournalEntry
 from callshop_pos.db.models.payments import Payment, Refund
 from callshop_pos.db.models.shifts import Shift, ShiftStatus
+from callshop_pos.db.models.sync import OutboxKind
 from callshop_pos.db.models.users import User
 from callshop_pos.errors import InvalidInput, NotFound, PermissionDenied
+from callshop_pos.services import outbox
 from callshop_pos.services.auth import Actor, Role, require_role
 from callshop_pos.services.context import Shop
 from callshop_pos.services.reports.cells import sum_closed_shift
@@ -346,6 +348,8 @@ def close_shift(shop: Shop, actor: Actor, counted_minor: int) -> ShiftReport:
         shift.discrepancy_minor = counted_minor - expected
         session.flush()
         summary = summarize_shift(session, shift, operator_name(session, shift.operator_id))
+        # The outbox row for central, in this very transaction (see callshop_pos.sync).
+        item = outbox.add_item(session, kind=OutboxKind.SHIFT, key=shift.uuid, shift=shift, at=now)
         entry = journal.append(
             session,
             actor,
@@ -364,7 +368,7 @@ def close_shift(shop: Shop, actor: Actor, counted_minor: int) -> ShiftReport:
                 "unserved": summary.unserved,
                 "unpaid": summary.unpaid,
             },
-            rows=[shift],
+            rows=[shift, item],
         )
         report = build_report(
             session,
@@ -374,6 +378,7 @@ def close_shift(shop: Shop, actor: Actor, counted_minor: int) -> ShiftReport:
             generated_at=now,
             journal_head=entry.hash,
         )
+        outbox.seal_shift(session, item, entry, shift, report, shop.settings)
         shift_id = shift.id
     _sum_for_reports(shop, shift_id)
     return report

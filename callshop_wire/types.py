@@ -1,0 +1,130 @@
+"""The exact value types every payload is built from.
+
+- money in integer minor units (``Minor``) or integer micro-units of the carrier's
+  currency (``Micro``): JSON integers only — a float, a numeric string or a boolean is
+  refused, never rounded;
+- rates as decimal strings (``DecimalStr``: ``"0.0125"``), never JSON numbers;
+- times as UTC ISO 8601 with ``Z`` (``UtcTime``: ``"2026-12-06T21:30:05Z"``, up to six
+  fractional digits); an offset other than ``Z``, a naive time or a date alone is
+  refused;
+- journal hashes as 64 lowercase hex digits (``Hash``).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from pydantic import (
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+    WithJsonSchema,
+)
+
+__all__ = [
+    "MAX_AMOUNT",
+    "Count",
+    "Decimal",
+    "DecimalStr",
+    "Hash",
+    "Micro",
+    "Minor",
+    "Name",
+    "Seconds",
+    "StrictBool",
+    "Text",
+    "UtcTime",
+    "format_utc",
+    "parse_utc",
+]
+
+#: Largest absolute amount accepted (2**53 - 1: exact in every JSON reader, fits BIGINT).
+MAX_AMOUNT = 2**53 - 1
+
+_UTC_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z")
+_DECIMAL_RE = re.compile(r"-?(0|[1-9]\d{0,17})(\.\d{1,9})?")
+
+
+def parse_utc(value: Any) -> datetime:
+    """A wire time (``"…Z"``) or an aware datetime at UTC, as an aware UTC datetime."""
+    if isinstance(value, datetime):
+        offset = value.utcoffset()
+        if offset is None:
+            raise ValueError("a time must carry its time zone (UTC)")
+        return value.astimezone(UTC)
+    if not isinstance(value, str) or _UTC_RE.fullmatch(value) is None:
+        raise ValueError(
+            f"a time must be UTC ISO 8601 ending in Z (2026-12-06T21:30:05Z), not {value!r}"
+        )
+    try:
+        return datetime.fromisoformat(value[:-1]).replace(tzinfo=UTC)
+    except ValueError:
+        raise ValueError(f"not a valid time: {value!r}") from None
+
+
+def format_utc(value: datetime) -> str:
+    """The wire form of an aware datetime: UTC, ``Z``, microseconds only when set."""
+    value = value.astimezone(UTC)
+    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    if value.microsecond:
+        text += f".{value.microsecond:06d}"
+    return text + "Z"
+
+
+def _parse_decimal(value: Any) -> Decimal:
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError("a rate must be a finite decimal")
+        return value
+    if not isinstance(value, str) or _DECIMAL_RE.fullmatch(value) is None:
+        raise ValueError(
+            f"a rate must be a decimal string such as \"0.0125\" (never a JSON number), "
+            f"not {value!r}"
+        )
+    try:
+        return Decimal(value)
+    except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
+        raise ValueError(f"not a decimal: {value!r}") from None
+
+
+def _format_decimal(value: Decimal) -> str:
+    return format(value, "f")
+
+
+UtcTime = Annotated[
+    datetime,
+    BeforeValidator(parse_utc),
+    PlainSerializer(format_utc, return_type=str),
+    WithJsonSchema(
+        {"type": "string", "format": "date-time", "pattern": "^" + _UTC_RE.pattern + "$"}
+    ),
+]
+
+DecimalStr = Annotated[
+    Decimal,
+    BeforeValidator(_parse_decimal),
+    PlainSerializer(_format_decimal, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": "^" + _DECIMAL_RE.pattern + "$"}),
+]
+
+#: Signed amount in minor units of the shop's currency (cents).
+Minor = Annotated[StrictInt, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT)]
+#: Signed amount in micro-units of the carrier account's currency (USD 1 = 1,000,000).
+Micro = Annotated[StrictInt, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT)]
+#: A count of things (calls, payments …).
+Count = Annotated[StrictInt, Field(ge=0, le=MAX_AMOUNT)]
+#: Whole seconds.
+Seconds = Annotated[StrictInt, Field(ge=0, le=MAX_AMOUNT)]
+#: SHA-256 hex digest of a journal entry.
+Hash = Annotated[StrictStr, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+#: A short name (booth, operator, status …).
+Name = Annotated[StrictStr, StringConstraints(min_length=1, max_length=128)]
+#: Free text (reasons, references).
+Text = Annotated[StrictStr, StringConstraints(max_length=2000)]

@@ -1,0 +1,244 @@
+"""The shared payload schema: round trips, canonical encoding and strict refusals."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from callshop_wire import (
+    CarrierBalance,
+    ClosedShift,
+    CorrectionPayload,
+    Heartbeat,
+    WholesalePriceList,
+    WireError,
+    content_sha256,
+    decode,
+    encode,
+    format_utc,
+    parse_utc,
+)
+from tests.callshop_wire.samples import make_heartbeat, make_price_list, make_shift
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def shift_json() -> dict[str, Any]:
+    return json.loads(encode(make_shift()))
+
+
+def refused(model: type, data: dict[str, Any] | str) -> WireError:
+    text = data if isinstance(data, str) else json.dumps(data)
+    with pytest.raises(WireError) as info:
+        decode(model, text)
+    return info.value
+
+
+# ------------------------------------------------------------------ round trips
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [make_shift(), make_shift(calls=0), make_heartbeat(), make_price_list()],
+    ids=["shift", "empty-shift", "heartbeat", "price-list"],
+)
+def test_round_trip_is_exact(payload: Any) -> None:
+    data = encode(payload)
+    again = decode(type(payload), data)
+    assert again == payload
+    assert encode(again) == data
+
+
+def test_money_stays_integers_and_rates_decimal_strings_on_the_wire() -> None:
+    shift = shift_json()
+    assert isinstance(shift["cash_minor"], int)
+    assert all(isinstance(c["price_minor"], int) for c in shift["calls"])
+    prices = json.loads(encode(make_price_list()))
+    assert [e["wholesale_usd"] for e in prices["entries"]] == ["0.0123", "0.045000"]
+    assert decode(WholesalePriceList, encode(make_price_list())).entries[1].wholesale_usd == (
+        Decimal("0.045000")
+    )
+
+
+def test_times_go_out_as_utc_with_z() -> None:
+    shift = shift_json()
+    assert shift["opened_at"] == "2026-03-29T00:30:00Z"
+    assert format_utc(datetime(2026, 1, 2, 3, 4, 5, 600, tzinfo=UTC)) == (
+        "2026-01-02T03:04:05.000600Z"
+    )
+    # an aware time in another zone is converted, never re-labelled
+    sofia = timezone(timedelta(hours=3))
+    assert parse_utc(datetime(2026, 7, 1, 12, 0, tzinfo=sofia)) == datetime(
+        2026, 7, 1, 9, 0, tzinfo=UTC
+    )
+
+
+def test_content_hash_ignores_spelling_but_not_content() -> None:
+    data = shift_json()
+    respelled = dict(reversed(list(data.items())))
+    respelled["opened_at"] = "2026-03-29T00:30:00.000000Z"
+    a = decode(ClosedShift, json.dumps(data, indent=2))
+    b = decode(ClosedShift, json.dumps(respelled))
+    assert content_sha256(a) == content_sha256(b)
+    data["counted_minor"] += 1
+    data["discrepancy_minor"] += 1
+    assert content_sha256(decode(ClosedShift, json.dumps(data))) != content_sha256(a)
+
+
+# ------------------------------------------------------------------ refusals
+
+
+@pytest.mark.parametrize("value", [12.5, 12.0, "1250", True, None])
+def test_money_must_be_an_integer(value: object) -> None:
+    data = shift_json()
+    data["opening_float_minor"] = value
+    error = refused(ClosedShift, data)
+    assert "opening_float_minor" in str(error)
+
+
+def test_a_float_price_inside_a_call_is_refused() -> None:
+    data = shift_json()
+    data["calls"][0]["price_minor"] = 25.0
+    assert "calls.0.price_minor" in str(refused(ClosedShift, data))
+
+
+@pytest.mark.parametrize("value", [0.0123, "1e-3", "0,0123", ".5", "NaN", "0.0000001"])
+def test_rates_must_be_decimal_strings_of_at_most_six_decimals(value: object) -> None:
+    data = json.loads(encode(make_price_list()))
+    data["entries"][0]["wholesale_usd"] = value
+    refused(WholesalePriceList, data)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2026-03-29T00:30:00",  # naive
+        "2026-03-29T03:30:00+03:00",  # an offset instead of Z
+        "2026-03-29",  # a date
+        "2026-02-30T00:00:00Z",  # no such day
+        "29.03.2026 00:30",
+        1774744200,  # epoch seconds
+    ],
+)
+def test_times_must_be_utc_iso_with_z(value: object) -> None:
+    data = shift_json()
+    data["closed_at"] = value
+    assert "closed_at" in str(refused(ClosedShift, data))
+
+
+@pytest.mark.parametrize("version", [2, 0, "1", None])
+def test_unknown_schema_versions_are_refused_clearly(version: object) -> None:
+    data = shift_json()
+    data["schema_version"] = version
+    error = refused(ClosedShift, data)
+    assert "schema_version" in str(error)
+
+
+def test_unknown_fields_and_malformed_json_are_refused() -> None:
+    data = shift_json()
+    data["bonus"] = 1
+    assert "bonus" in str(refused(ClosedShift, data))
+    assert "invalid ClosedShift" in str(refused(ClosedShift, "{not json"))
+    refused(ClosedShift, "[]")
+
+
+@pytest.mark.parametrize(
+    ("field", "delta"),
+    [
+        ("call_count", 1),
+        ("attempts", 1),
+        ("talk_seconds", 1),
+        ("billable_seconds", 60),
+        ("unserved", 1),
+        ("paid", -1),
+        ("payments_minor", 5),
+        ("cash_minor", 5),
+        ("discrepancy_minor", 1),
+    ],
+)
+def test_a_shift_whose_figures_do_not_add_up_is_refused(field: str, delta: int) -> None:
+    data = shift_json()
+    data[field] += delta
+    assert field in str(refused(ClosedShift, data))
+
+
+def test_a_payment_that_does_not_add_up_is_refused() -> None:
+    data = shift_json()
+    data["payments"][0]["lines"][0]["amount_minor"] += 1
+    assert "do not add up" in str(refused(ClosedShift, data))
+
+
+def test_a_refund_of_a_call_not_in_the_shift_is_refused() -> None:
+    data = shift_json()
+    data["refunds"][0]["call_uuid"] = "00000000-0000-0000-0000-00000000beef"
+    assert "not in the shift" in str(refused(ClosedShift, data))
+
+
+def test_bad_ids_and_hashes_are_refused() -> None:
+    data = shift_json()
+    data["shift_uuid"] = "shift-1"
+    refused(ClosedShift, data)
+    data = shift_json()
+    data["anchor"]["head"]["hash"] = "ABC"
+    refused(ClosedShift, data)
+    data = shift_json()
+    data["shop"] = "Sofia 1"
+    refused(ClosedShift, data)
+
+
+def test_heartbeat_and_balance_refuse_floats_too() -> None:
+    data = json.loads(encode(make_heartbeat()))
+    data["booths"][0]["running_cost_minor"] = 0.5
+    refused(Heartbeat, data)
+    refused(
+        CarrierBalance,
+        {"schema_version": 1, "shop": "s", "balance_micro_usd": 1.5,
+         "as_of": "2026-01-01T00:00:00Z", "last_topup_at": None},
+    )
+
+
+def test_correction_payload_round_trips() -> None:
+    shift = make_shift()
+    call = shift.calls[1]
+    payload = decode(
+        CorrectionPayload,
+        json.dumps(
+            {
+                "schema_version": 1,
+                "shop": shift.shop,
+                "shift_uuid": str(shift.shift_uuid),
+                "correction": {
+                    "correction_uuid": "6f1c0b8e-8a44-4b8f-9b0e-1f1f1f1f1f1f",
+                    "till_id": 1,
+                    "call_uuid": str(call.call_uuid),
+                    "at": "2026-03-30T08:00:00Z",
+                    "admin": "admin",
+                    "old_status": "unpaid",
+                    "new_status": "paid",
+                    "amount_minor": 50,
+                    "reason": "paid later",
+                },
+                "anchor": {"head": {"seq": 7, "hash": "a" * 64}, "previous_head": None},
+            }
+        ),
+    )
+    assert decode(CorrectionPayload, encode(payload)) == payload
+
+
+def test_the_schema_package_imports_neither_side() -> None:
+    script = (
+        "import sys, callshop_wire; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in "
+        "('sqlalchemy', 'PySide6', 'callshop_pos', 'central', 'ui', 'drivers', 'fastapi')]; "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                            text=True, check=False, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
