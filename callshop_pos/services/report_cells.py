@@ -37,6 +37,7 @@ from callshop_pos.services.reports_admin import (
     _row_from,
     _scale_of,
     aggregate_columns,
+    no_rate,
     rate_on,
     usd_rates,
 )
@@ -224,8 +225,8 @@ def _sum_shifts(
         rate_int = _bucket(
             Call.ended_at,
             bounds,
-            [null() if r is None else literal(int(r.scaleb(scale)), Integer) for r in day_rates],
-            null(),
+            [no_rate() if r is None else literal(int(r.scaleb(scale)), Integer) for r in day_rates],
+            no_rate(),
         )
         day = _bucket(Call.ended_at, bounds, [literal(d, Date) for d in days], null())
         sums = aggregate_columns(rate_int, scale, digits)

@@ -32,7 +32,19 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Integer, and_, case, func, literal, null, or_, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Integer,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from callshop_pos.db.models.calls import Call, CallCorrection, CallState, CallStatus
@@ -236,9 +248,16 @@ def _epoch_rate(q: _Query) -> tuple[Any, int]:
         Call.ended_at,
         [_local_midnight_utc(since, q.tz) for since, _ in epochs],
         [literal(int(rate.scaleb(scale)), Integer) for _, rate in epochs],
-        null(),
+        no_rate(),
     )
     return rate_int, scale
+
+
+def no_rate() -> ColumnElement[Any]:
+    """A missing USD rate: a NULL typed as an integer. An untyped NULL makes
+    PostgreSQL read it as text, and ``bigint * text`` fails every report on a day
+    with no rate (every fresh install)."""
+    return cast(null(), BigInteger)
 
 
 def aggregate_columns(rate_int: Any, scale: int, digits: int) -> list[Any]:
