@@ -96,3 +96,50 @@ def test_concurrent_writers_keep_one_chain(pg_seeded: SeededShop) -> None:
     report = verify(shop)
     assert report.ok, report.describe()
     assert len(fx.rate_history(shop)) == 20
+
+
+def test_verify_while_writers_run_never_cries_wolf(pg_seeded: SeededShop) -> None:
+    """verify reads one snapshot (REPEATABLE READ): entries and rows committed while it
+    reads are simply not in it — never "missing" or "changed outside the application"."""
+    shop, admin, _ = pg_seeded
+    stop = threading.Event()
+    errors: list[BaseException] = []
+    writes = [0]
+
+    def writer(n: int) -> None:
+        try:
+            i = 0
+            while not stop.is_set():
+                i += 1
+                booths.add_booth(shop, admin, f"W{n}-{i}")
+                booths.set_locked(shop, admin, f"W{n}-{i}", True)
+                writes[0] += 1
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(3)]
+    for t in threads:
+        t.start()
+    alarms = []
+    try:
+        for _ in range(25):
+            report = verify(shop)
+            if not report.ok:
+                alarms.append(report.describe())
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(60)
+    assert not errors, errors
+    assert writes[0] > 25
+    assert alarms == [], alarms[0]
+    assert verify(shop).ok
+
+
+def test_read_sessions_are_read_only_snapshots_on_postgres(pg_seeded: SeededShop) -> None:
+    with pg_seeded.shop.db.read() as s:
+        assert s.execute(text("SHOW transaction_isolation")).scalar() == "repeatable read"
+        assert s.execute(text("SHOW transaction_read_only")).scalar() == "on"
+    with pg_seeded.shop.db.write() as s:
+        assert s.execute(text("SHOW transaction_isolation")).scalar() == "read committed"
+        assert s.execute(text("SHOW transaction_read_only")).scalar() == "off"
