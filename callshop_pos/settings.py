@@ -456,6 +456,10 @@ class Settings:
     sip_ban_seconds = Setting(
         600, _Int(0, 30 * 86400), "SIP: seconds an abusive address stays banned"
     )
+    # --- backups (SQLite; on PostgreSQL see docs/backup.md)
+    backup_dir = Setting("", _Str(500), "Backups: folder for the verified copies of the "
+                         "database, e.g. a USB disk (empty = 'backups' beside the database)")
+    backup_keep = Setting(14, _Int(1, 1000), "Backups: how many verified copies to keep")
     # --- printing and devices
     print_policy = Setting("ask", _Str(8, ("always", "ask", "never")),
                            "Print a receipt after payment: always, ask or never")
