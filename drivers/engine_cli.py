@@ -33,6 +33,7 @@ from callshop_pos.lines.shop_store import (
     shop_tariff,
 )
 from callshop_pos.services import booths as booth_service
+from callshop_pos.services.backups import DailyBackups
 from callshop_pos.services.calls import DatabaseCallRecorder
 from callshop_pos.services.context import Shop
 from drivers.registry import DRIVER_NAMES, DriverContext, SipOptions, create_driver
@@ -193,6 +194,7 @@ def _serve(
         sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)
     }
     engine.start()
+    daily = DailyBackups(shop).start()  # a verified copy of an SQLite database each day
     freeze_startup_heap()  # after start: the driver's stack (sippy) is loaded by then
     print(f"engine: serving {len(booths)} booth(s) with the {driver.name} driver; "
           f"IPC at {server.address}", flush=True)
@@ -204,6 +206,7 @@ def _serve(
     finally:
         server.close()
         engine.stop()
+        daily.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     print(f"engine: stopped; {engine.calls_recorded} call(s) recorded in this run", flush=True)

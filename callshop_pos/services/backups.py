@@ -39,6 +39,8 @@ import logging
 import os
 import re
 import sqlite3
+import subprocess
+import sys
 import threading
 from dataclasses import dataclass
 from datetime import timedelta
@@ -55,6 +57,7 @@ from callshop_pos.services.context import Shop
 
 __all__ = [
     "BACKUP_EVERY",
+    "PG_ADVICE",
     "BackupFailed",
     "BackupMade",
     "BackupNotSupported",
@@ -62,6 +65,7 @@ __all__ = [
     "RestoreDone",
     "RestoreRefused",
     "backup_after_close",
+    "backup_due",
     "backup_folder",
     "backup_if_due",
     "backup_problem",
@@ -76,7 +80,7 @@ _log = logging.getLogger(__name__)
 #: A daily copy is due when the newest one is this old.
 BACKUP_EVERY = timedelta(days=1)
 _NAME = re.compile(r"^callshop-\d{8}-\d{6}(-\d+)?-j\d+\.db$")
-_PG_ADVICE = (
+PG_ADVICE = (
     "backups of a PostgreSQL database are made by the server: pg_dump for a copy, "
     "continuous WAL archiving for point-in-time recovery (see docs/backup.md)"
 )
@@ -120,7 +124,7 @@ def _database_file(shop: Shop) -> Path:
     db = shop.db
     name = db.url.database
     if not db.is_sqlite or name in (None, "", ":memory:"):
-        raise BackupNotSupported(_PG_ADVICE if db.backend == "postgresql" else
+        raise BackupNotSupported(PG_ADVICE if db.backend == "postgresql" else
                                  f"no database file to back up ({db.backend})")
     return Path(str(name))
 
@@ -316,12 +320,17 @@ def _newest(shop: Shop, action: str) -> JournalEntry | None:
         ).first()
 
 
+def backup_due(shop: Shop, *, every: timedelta = BACKUP_EVERY) -> bool:
+    """Whether the newest verified copy is ``every`` old (or there is none)."""
+    if not shop.db.is_sqlite:
+        return False
+    last = _newest(shop, "backup.made")
+    return last is None or shop.clock.now() - last.at >= every
+
+
 def backup_if_due(shop: Shop, *, every: timedelta = BACKUP_EVERY) -> BackupMade | None:
     """A copy when the newest verified one is ``every`` old (or there is none)."""
-    if not shop.db.is_sqlite:
-        return None
-    last = _newest(shop, "backup.made")
-    if last is not None and shop.clock.now() - last.at < every:
+    if not backup_due(shop, every=every):
         return None
     return make_backup(shop, SYSTEM, reason="daily")
 
@@ -341,11 +350,17 @@ def backup_problem(shop: Shop) -> str | None:
 
 
 class DailyBackups:
-    """A thread making the daily copy (checks every ``check_s`` seconds)."""
+    """A thread making the daily copy (it looks every ``check_s`` seconds).
 
-    def __init__(self, shop: Shop, *, check_s: float = 3600.0) -> None:
+    In the line engine the copy and its verification run in a child process at low
+    priority (``in_child``): verifying a year of history is CPU work that must not
+    take the engine's interpreter (booth timing) for seconds.
+    """
+
+    def __init__(self, shop: Shop, *, check_s: float = 3600.0, in_child: bool = True) -> None:
         self._shop = shop
         self._check_s = check_s
+        self._in_child = in_child
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="daily-backups", daemon=True)
 
@@ -362,11 +377,30 @@ class DailyBackups:
     def _run(self) -> None:
         while True:
             try:
-                backup_if_due(self._shop)
+                if backup_due(self._shop):
+                    if self._in_child:
+                        self._backup_in_child()
+                    else:
+                        backup_if_due(self._shop)
             except Exception:  # logged and journaled by make_backup; try again later
                 _log.warning("daily backup failed", exc_info=True)
             if self._stop.wait(self._check_s):
                 return
+
+    def _backup_in_child(self) -> None:
+        url = self._shop.db.url.render_as_string(hide_password=False)
+        code = (
+            "import os, sys\n"
+            "os.nice(10)\n"
+            "from callshop_pos.cli import build_parser, run\n"
+            "sys.exit(run(build_parser().parse_args(sys.argv[1:])))\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code, "--db", url, "backup", "--if-due"],
+            capture_output=True, text=True, timeout=3600, check=False,
+        )
+        if done.returncode != 0:
+            _log.error("daily backup failed: %s", done.stderr.strip()[-2000:])
 
 
 # ------------------------------------------------------------------ restore

@@ -118,10 +118,13 @@ def test_a_daily_copy_when_the_last_is_a_day_old(shop: Shop, usb: Path) -> None:
     assert len(backups.list_backups(shop)) == 2
 
 
-def test_the_daily_thread_makes_the_first_copy_at_once(shop: Shop, usb: Path) -> None:
-    daily = backups.DailyBackups(shop, check_s=3600).start()
+@pytest.mark.parametrize("in_child", [False, True], ids=["in-process", "child-process"])
+def test_the_daily_thread_makes_the_first_copy_at_once(
+    shop: Shop, usb: Path, in_child: bool
+) -> None:
+    daily = backups.DailyBackups(shop, check_s=3600, in_child=in_child).start()
     try:
-        for _ in range(200):
+        for _ in range(600):
             if backups.list_backups(shop):
                 break
             threading.Event().wait(0.05)
