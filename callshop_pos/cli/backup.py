@@ -33,6 +33,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--if-due", action="store_true",
                         help="only when the newest copy is a day old (for a daily timer)")
     parser.add_argument("--list", action="store_true", help="list the copies instead")
+    parser.add_argument("--reason", default="manual", help=argparse.SUPPRESS)
     parser.set_defaults(func=with_shop(_backup))
 
     restore = subparsers.add_parser(
@@ -61,7 +62,7 @@ def _backup(args: argparse.Namespace, shop: Shop) -> int:
         return 0
     try:
         made = (backups.backup_if_due(shop) if args.if_due
-                else backups.make_backup(shop, SYSTEM, reason="manual"))
+                else backups.make_backup(shop, SYSTEM, reason=args.reason[:200]))
     except backups.BackupFailed as exc:
         print(f"callshop-pos backup: {exc}", file=sys.stderr)
         return 1

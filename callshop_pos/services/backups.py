@@ -300,14 +300,55 @@ def _journal_failure(shop: Shop, actor: Actor, reason: str, message: str) -> Non
 
 def backup_after_close(shop: Shop, shift_id: int) -> BackupMade | None:
     """The copy after a Z. Never raises: the Z is committed and stays; a failure is
-    logged and journaled and :func:`backup_problem` reports it to the till."""
+    logged and journaled and :func:`backup_problem` reports it to the till.
+
+    With ``shop.background_backups`` (the cashier window) the copy is made by a child
+    process started from a background thread and None is returned at once; otherwise
+    it is made before returning (the command line, tests).
+    """
     if not shop.db.is_sqlite:
         return None
+    reason = f"Z of shift {shift_id}"
+    if shop.background_backups:
+        threading.Thread(
+            target=_backup_in_child, args=(shop, reason), name="z-backup", daemon=True
+        ).start()
+        return None
     try:
-        return make_backup(shop, SYSTEM, reason=f"Z of shift {shift_id}")
+        return make_backup(shop, SYSTEM, reason=reason)
     except Exception:
         _log.exception("shift %s closed, but its backup failed", shift_id)
         return None
+
+
+def _backup_in_child(shop: Shop, reason: str, *, if_due: bool = False) -> bool:
+    """``callshop-pos backup`` in a child process at low priority (verifying a copy is
+    CPU work that must not take this process's interpreter for seconds). The child
+    journals its copy or its failure; a child that dies before that is journaled here.
+    """
+    url = shop.db.url.render_as_string(hide_password=False)
+    code = (
+        "import os, sys\n"
+        "os.nice(10)\n"
+        "from callshop_pos.cli import build_parser, run\n"
+        "sys.exit(run(build_parser().parse_args(sys.argv[1:])))\n"
+    )
+    command = [sys.executable, "-c", code, "--db", url, "backup", "--reason", reason]
+    if if_due:
+        command.append("--if-due")
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=3600,
+                              check=False)
+    except (OSError, subprocess.SubprocessError) as exc:
+        _journal_failure(shop, SYSTEM, reason, f"the backup process failed: {exc}")
+        return False
+    if done.returncode != 0:
+        error = done.stderr.strip()[-2000:] or f"exit status {done.returncode}"
+        _log.error("backup (%s) failed: %s", reason, error)
+        if backup_problem(shop) is None:  # the child could not even journal it
+            _journal_failure(shop, SYSTEM, reason, error)
+        return False
+    return True
 
 
 def _newest(shop: Shop, action: str) -> JournalEntry | None:
@@ -379,28 +420,13 @@ class DailyBackups:
             try:
                 if backup_due(self._shop):
                     if self._in_child:
-                        self._backup_in_child()
+                        _backup_in_child(self._shop, "daily", if_due=True)
                     else:
                         backup_if_due(self._shop)
             except Exception:  # logged and journaled by make_backup; try again later
                 _log.warning("daily backup failed", exc_info=True)
             if self._stop.wait(self._check_s):
                 return
-
-    def _backup_in_child(self) -> None:
-        url = self._shop.db.url.render_as_string(hide_password=False)
-        code = (
-            "import os, sys\n"
-            "os.nice(10)\n"
-            "from callshop_pos.cli import build_parser, run\n"
-            "sys.exit(run(build_parser().parse_args(sys.argv[1:])))\n"
-        )
-        done = subprocess.run(
-            [sys.executable, "-c", code, "--db", url, "backup", "--if-due"],
-            capture_output=True, text=True, timeout=3600, check=False,
-        )
-        if done.returncode != 0:
-            _log.error("daily backup failed: %s", done.stderr.strip()[-2000:])
 
 
 # ------------------------------------------------------------------ restore

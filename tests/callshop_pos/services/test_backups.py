@@ -209,3 +209,16 @@ def test_postgresql_backups_are_the_servers_job(pg_url: str) -> None:
         with pytest.raises(backups.BackupNotSupported, match="pg_dump"):
             backups.make_backup(pg_shop)
         assert backups.backup_after_close(pg_shop, 1) is None
+
+
+def test_the_window_makes_the_z_copy_in_the_background(
+    shop: Shop, operator: Actor, usb: Path
+) -> None:
+    shop.background_backups = True
+    _z(shop, operator)  # returns at once; a child process copies and verifies
+    for t in [t for t in threading.enumerate() if t.name == "z-backup"]:
+        t.join(120)
+    (copy,) = backups.list_backups(shop)
+    assert _actions(shop) == ["backup.made"]
+    with Shop.open(f"sqlite:///{copy}", hasher=fast_hasher()) as restored:
+        assert verify(restored).ok
