@@ -16,10 +16,11 @@ from callshop_pos.clock import FakeClock
 from callshop_pos.db.migrate import current_revision, schema_diff, shipped_head
 from callshop_pos.errors import PermissionDenied
 from callshop_pos.rating import PriceListError
-from callshop_pos.services import booths, fx, prices, users
+from callshop_pos.services import booths, fx, payments, prices, shifts, users
 from callshop_pos.services.auth import LoginFailed, Role, login
 from callshop_pos.services.settings import get_settings, update_settings
 from callshop_pos.services.verify import verify
+from tests.callshop_pos.services.till_support import record_call
 from tests.callshop_pos.support import OPERATOR_PASSWORD, SeededShop
 
 pytestmark = pytest.mark.postgres
@@ -101,7 +102,7 @@ def test_concurrent_writers_keep_one_chain(pg_seeded: SeededShop) -> None:
 def test_verify_while_writers_run_never_cries_wolf(pg_seeded: SeededShop) -> None:
     """verify reads one snapshot (REPEATABLE READ): entries and rows committed while it
     reads are simply not in it — never "missing" or "changed outside the application"."""
-    shop, admin, _ = pg_seeded
+    shop, admin, operator = pg_seeded
     stop = threading.Event()
     errors: list[BaseException] = []
     writes = [0]
@@ -117,7 +118,19 @@ def test_verify_while_writers_run_never_cries_wolf(pg_seeded: SeededShop) -> Non
         except BaseException as exc:  # reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(3)]
+    def shifts_and_calls() -> None:
+        """Calls recorded and paid, shifts closed (summed into the report cells)."""
+        try:
+            while not stop.is_set():
+                shifts.open_shift(shop, operator, 0)
+                ids = [record_call(shop, 100, booth="B1") for _ in range(3)]
+                payments.pay_calls(shop, operator, ids[:2], 1000)
+                shifts.close_shift(shop, operator, 200)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(2)]
+    threads.append(threading.Thread(target=shifts_and_calls))
     for t in threads:
         t.start()
     alarms = []
