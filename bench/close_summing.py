@@ -33,6 +33,10 @@ def run(calls: int) -> None:
     from callshop_pos.services.reports.period import GroupBy, period_report
     from callshop_pos.services.till import shifts
 
+    # The copy of the database made after the Z is measured by bench/backup.py (and on
+    # this unjournaled data it would not verify): left out here, so the figures stay
+    # comparable with the earlier runs.
+    shifts.backup_after_close = lambda shop, shift_id: None  # type: ignore[assignment]
     admin = Actor(1, "bench", Role.ADMIN)
     olga = Actor(1, "olga", Role.OPERATOR)  # the open shift's operator in _fill
     first, last = date(2026, 1, 1), date(2026, 12, 31)

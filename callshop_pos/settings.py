@@ -477,6 +477,10 @@ class Settings:
                           "linked)", _check_central_url)
     central_shop = Setting("", _Str(63), "Central: this shop's id there", _check_central_shop)
     central_token = Setting("", _Str(256), "Central: this shop's API token", secret=True)
+    # --- backups (SQLite; on PostgreSQL see docs/backup.md)
+    backup_dir = Setting("", _Str(500), "Backups: folder for the verified copies of the "
+                         "database, e.g. a USB disk (empty = 'backups' beside the database)")
+    backup_keep = Setting(14, _Int(1, 1000), "Backups: how many verified copies to keep")
     # --- printing and devices
     print_policy = Setting("ask", _Str(8, ("always", "ask", "never")),
                            "Print a receipt after payment: always, ask or never")

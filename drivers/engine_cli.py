@@ -35,6 +35,7 @@ from callshop_pos.lines.engine import LineEngine
 from callshop_pos.lines.engine_lock import EngineLock
 from callshop_pos.lines.ipc import EngineServer
 from callshop_pos.services.admin import booths as booth_service
+from callshop_pos.services.backups import DailyBackups
 from callshop_pos.services.context import Shop
 from drivers.registry import DRIVER_NAMES, DriverContext, SipOptions, create_driver
 from drivers.simulator import numbers_for_codes, read_scenario
@@ -196,6 +197,7 @@ def _serve(
     }
     engine.start()
     sync = start_sender(shop, engine.snapshots)  # closed shifts to central, heartbeats
+    daily = DailyBackups(shop).start()  # a verified copy of an SQLite database each day
     freeze_startup_heap()  # after start: the driver's stack (sippy) is loaded by then
     print(f"engine: serving {len(booths)} booth(s) with the {driver.name} driver; "
           f"IPC at {server.address}", flush=True)
@@ -208,6 +210,7 @@ def _serve(
         sync.stop()
         server.close()
         engine.stop()
+        daily.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     print(f"engine: stopped; {engine.calls_recorded} call(s) recorded in this run", flush=True)

@@ -191,6 +191,7 @@ def run_gui(args: argparse.Namespace) -> int:
     demo = demo_wanted(args, data)
     url = demo_url(data) if demo else database_url(getattr(args, "db", None), data=data)
     shop = Shop.open(url)
+    shop.background_backups = True  # the copy at each Z must not hold up the window
     bridge = EngineBridge()
     client = EngineClient(
         data,

@@ -73,11 +73,13 @@ class CloseShiftDialog(QDialog):
         parent: QWidget | None = None,
         *,
         z_extras: Callable[[ShiftReport], QWidget | None] | None = None,
+        backup_problem: Callable[[], str | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self._fmt = formatter
         self._close = close_shift
         self._z_extras = z_extras  # e.g. "print again" / "save A4 PDF" (ui.receipt_actions)
+        self._backup_problem = backup_problem  # why the Z's database copy failed, if it did
         self.x_report = report
         self.z_report: ShiftReport | None = None
         self.setWindowTitle(self.tr("Close shift"))
@@ -200,6 +202,13 @@ class CloseShiftDialog(QDialog):
         layout.addWidget(title)
         layout.addLayout(grid)
         layout.addWidget(closed)
+        problem = self._backup_problem() if self._backup_problem is not None else None
+        if problem:
+            # The Z stands; only the copy of the database failed (a full USB disk …).
+            warning = QLabel(self.tr("Backup: {problem}").format(problem=problem),
+                             objectName="warningBox")
+            warning.setWordWrap(True)
+            layout.addWidget(warning)
         extras = self._z_extras(report) if self._z_extras is not None else None
         if extras is not None:
             layout.addWidget(extras)

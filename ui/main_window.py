@@ -569,7 +569,8 @@ class MainWindow(QMainWindow):
             self._error(str(exc))
             return
         self._run(CloseShiftDialog(report, self.fmt, self.till.close_shift, self,
-                                   z_extras=self.z_report_extras))
+                                   z_extras=self.z_report_extras,
+                                   backup_problem=self.till.backup_problem))
         if self.till.current_shift() is None:
             self.ask_open_shift()
 

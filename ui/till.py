@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
+from callshop_pos.services import backups
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
 from callshop_pos.services.reports.summary import ShiftReport, ShiftSummary
@@ -114,6 +115,10 @@ class Till(QObject):
 
     def close_shift(self, counted_minor: int) -> ShiftReport:
         return self._done(shifts.close_shift(self.shop, self.actor, counted_minor))
+
+    def backup_problem(self) -> str | None:
+        """Why the newest database copy (made at each Z) failed, if it did."""
+        return backups.backup_problem(self.shop)
 
     def _done(self, change: Any) -> Any:
         self.changed.emit(change)

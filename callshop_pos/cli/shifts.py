@@ -27,6 +27,7 @@ from callshop_pos.errors import InvalidInput
 from callshop_pos.money import MoneyError, format_minor, parse_minor
 from callshop_pos.receipts.pdf import PdfRenderer
 from callshop_pos.services.auth import Actor
+from callshop_pos.services.backups import backup_problem
 from callshop_pos.services.context import Shop
 from callshop_pos.services.reports.summary import (
     PeriodTotals,
@@ -400,6 +401,9 @@ def _cmd_close(args: argparse.Namespace, shop: Shop) -> int:
         _out(_csv(_SUMMARY_FIELDS, [[row[k] for k in _SUMMARY_FIELDS]]))
     else:
         _out(_report_text(report, tz))
+    problem = backup_problem(shop)
+    if problem is not None:  # the Z stands; the copy of the database did not work
+        print(f"warning: {problem}", file=sys.stderr)
     return 0
 
 

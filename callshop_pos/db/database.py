@@ -3,8 +3,9 @@
 ``with db.write() as s:`` is one transaction that is committed when the block ends
 normally and rolled back when it raises. On SQLite it starts with ``BEGIN IMMEDIATE``
 so two writers never deadlock half-way (the second waits up to the busy timeout for
-the write lock). ``with db.read() as s:`` is a consistent read-only snapshot; a flush
-of changes inside it is a bug and raises.
+the write lock). ``with db.read() as s:`` is a consistent read-only snapshot
+(``REPEATABLE READ, READ ONLY`` on PostgreSQL); a flush of changes inside it is a bug
+and raises.
 
 SQLite runs in WAL mode with ``synchronous=FULL`` and foreign keys on. pysqlite's own
 transaction handling is switched off (SQLAlchemy's documented recipe) so that the
@@ -66,7 +67,16 @@ class Database:
             _install_sqlite_recipe(self.engine)
         self._write_engine = self.engine.execution_options(**{_WRITE_OPTION: True})
         self._write_sessions = sessionmaker(self._write_engine, expire_on_commit=False)
-        self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # On a server database the snapshot is asked for explicitly: READ COMMITTED
+        # (the default) gives every statement of a read its own snapshot, so a report
+        # or `verify` reading several tables while the engine writes sees half of a
+        # transaction. SQLite's read transaction already is one snapshot.
+        read_engine = self.engine
+        if self.backend == "postgresql":
+            read_engine = self.engine.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
+        self._read_sessions = sessionmaker(read_engine, expire_on_commit=False)
         event.listen(self._read_sessions, "before_flush", _refuse_flush)
 
     @classmethod

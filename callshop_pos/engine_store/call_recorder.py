@@ -46,9 +46,22 @@ def _by_ref(session: Session, call_ref: str) -> Call | None:
 
 
 def _open_shift_id(session: Session) -> int | None:
-    return session.scalars(
-        select(Shift.id).where(Shift.status == ShiftStatus.OPEN.value)
-    ).one_or_none()
+    """The open shift, its row locked FOR SHARE until the call's transaction ends.
+
+    ``close_shift`` locks the same row FOR UPDATE, so on PostgreSQL a close waits for
+    the calls being filed in its shift, and a call being filed waits for a close in
+    progress and then no longer sees that shift open — never a call after the Z.
+    A close that committed meanwhile is re-checked with a fresh statement (READ
+    COMMITTED gives each statement a new snapshot), so a shift opened right after it
+    gets the call. SQLite serialises writers anyway (the clause is not rendered).
+    """
+    stmt = select(Shift.id).where(Shift.status == ShiftStatus.OPEN.value).with_for_update(
+        read=True
+    )
+    found = session.scalars(stmt).one_or_none()
+    if found is None and session.get_bind().dialect.name != "sqlite":
+        found = session.scalars(stmt).one_or_none()
+    return found
 
 
 def _merge_flags(existing: list[str], extra: tuple[str, ...]) -> str:

@@ -5,6 +5,17 @@ database file (or in the data directory for a server database); for PostgreSQL
 also a session advisory lock held on a dedicated connection, so two tills that
 share one server database cannot both run an engine. The OS releases both when
 the process dies, even by ``kill -9``, so a crash never leaves a stale lock.
+
+An SQLite file can be reached by several names (a symlink to it or to its folder, a
+hard link). The lock file is named after the file's real path, and the database file
+itself is ``flock``-ed too: a lock on the file's inode, which every name shares. On
+Linux ``flock`` locks are independent of the POSIX record locks SQLite takes (not so
+on NFS, where SQLite's WAL mode does not work anyway). The file is opened before the
+engine opens the database and closed only after it closed it: closing any descriptor
+of a file drops the process's POSIX locks on it, so no SQLite connection of this
+process may be using the file around our ``open``/``close``. A missing database
+file is created empty (SQLite takes an empty file as a new database) so that it is
+locked from the start.
 """
 
 from __future__ import annotations
@@ -28,11 +39,18 @@ class EngineAlreadyRunning(CallShopError):
     """Another line engine already serves this database."""
 
 
-def _lock_path(url: str, data_dir: Path) -> Path:
+def _sqlite_file(url: str) -> Path | None:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        db_file = Path(str(parsed.database))
+        return Path(os.path.realpath(str(parsed.database)))
+    return None
+
+
+def _lock_path(url: str, data_dir: Path) -> Path:
+    db_file = _sqlite_file(url)
+    if db_file is not None:
         return db_file.with_name(db_file.name + ".engine.lock")
+    parsed = make_url(url)
     digest = hashlib.sha256(parsed.render_as_string(hide_password=True).encode()).hexdigest()
     return data_dir / f"engine-{digest[:12]}.lock"
 
@@ -44,6 +62,7 @@ class EngineLock:
         self.url = url
         self.path = _lock_path(url, data_dir)
         self._fd: int | None = None
+        self._db_fd: int | None = None
         self._pg: Any = None
 
     def acquire(self) -> EngineLock:
@@ -58,9 +77,16 @@ class EngineLock:
                 f"a line engine is already running for this database (pid {holder}); "
                 "only one engine may serve a database"
             ) from None
+        self._fd = fd
+        db_file = _sqlite_file(self.url)
+        if db_file is not None:
+            try:
+                self._lock_database_file(db_file)
+            except BaseException:
+                self.release()
+                raise
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
-        self._fd = fd
         if make_url(self.url).get_backend_name() == "postgresql":
             try:
                 self._lock_postgres()
@@ -68,6 +94,23 @@ class EngineLock:
                 self.release()
                 raise
         return self
+
+    def _lock_database_file(self, db_file: Path) -> None:
+        """``flock`` the database file itself: its inode, whatever name reached it."""
+        db_fd = os.open(db_file, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(db_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(db_fd)
+            raise EngineAlreadyRunning(
+                f"a line engine is already running for this database ({db_file}, reached "
+                "through another name: a link to the same file); only one engine may "
+                "serve a database"
+            ) from None
+        except BaseException:
+            os.close(db_fd)
+            raise
+        self._db_fd = db_fd
 
     def _lock_postgres(self) -> None:
         engine = create_engine(self.url)
@@ -95,6 +138,11 @@ class EngineLock:
             with contextlib.suppress(Exception):
                 conn.close()
             engine.dispose()
+        if self._db_fd is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(self._db_fd, fcntl.LOCK_UN)
+            os.close(self._db_fd)
+            self._db_fd = None
         if self._fd is not None:
             with contextlib.suppress(OSError):
                 fcntl.flock(self._fd, fcntl.LOCK_UN)

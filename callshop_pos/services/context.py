@@ -57,6 +57,9 @@ class Shop:
         self._settings: Settings | None = None
         self._pricing: Pricing | None = None
         self._seen_head: int | None = None
+        #: Make the copy after a Z in a background child process (the cashier window
+        #: sets it: verifying a year's copy takes about as long as ``verify``).
+        self.background_backups = False
 
     @classmethod
     def open(

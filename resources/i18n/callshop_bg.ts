@@ -371,6 +371,10 @@
         <source>Done</source>
         <translation>Готово</translation>
     </message>
+    <message>
+        <source>Backup: {problem}</source>
+        <translation>Резервно копие: {problem}</translation>
+    </message>
 </context>
 <context>
     <name>CustomerScreen</name>

@@ -44,6 +44,8 @@ class Booth(JournaledRow, Base):
         "auto_lock",
         "locked",
         "active",
+        "created_at",
+        "removed_at",
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -28,8 +28,19 @@ class Role(StrEnum):
 class User(JournaledRow, Base):
     __tablename__ = "users"
     # Role, password and the active flag are what an attacker would edit in the
-    # database to gain access; the journal vouches for them.
-    __journal_fields__ = ("username", "role", "password_hash", "active")
+    # database to gain access; the lockout counter and time are what one would reset to
+    # guess passwords without limit. Every change of them is a journaled action (login,
+    # login.failed, unlock, password), so the journal vouches for all of them.
+    __journal_fields__ = (
+        "username",
+        "role",
+        "password_hash",
+        "active",
+        "failed_logins",
+        "locked_until",
+        "created_at",
+        "last_login_at",
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)

@@ -9,7 +9,12 @@ Checks, in one read-only pass:
 3. every journaled row (models inheriting ``JournaledRow``) — its digest equals the
    one recorded by the newest entry covering it; a row no entry covers was inserted
    behind the application's back; a covered row that is gone was deleted;
-4. every price-list version — its entries still hash to its recorded digest.
+4. every price-list version — its entries still hash to its recorded digest;
+5. what reports and billing are read from without being money rows themselves:
+   the report cells of every summed closed shift are recounted from its calls (the
+   same SELECTs that summed them), the month cells from the cells, and every closed
+   shift's payments, refunds and expected cash from its payments, refunds and deposits
+   (so a row re-journaled with the application's own library still shows).
 
 What it cannot see alone: someone who rewrites the whole chain consistently. That is
 why the head hash goes out with each Z report and synced shift.
@@ -18,20 +23,32 @@ why the head hash goes out with each Z report and synced shift.
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
+from sqlalchemy import func, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callshop_pos import journal
 from callshop_pos.db.base import Base
 from callshop_pos.db.models import load_all
+from callshop_pos.db.models.calls import Call
+from callshop_pos.db.models.deposits import BoothDeposit
 from callshop_pos.db.models.journal import JournalEntry, JournalHead
+from callshop_pos.db.models.payments import Payment, Refund
 from callshop_pos.db.models.prices import PriceListVersion
+from callshop_pos.db.models.report_cells import ReportCell, ReportMonthCell, ReportShift
+from callshop_pos.db.models.shifts import Shift, ShiftStatus
+from callshop_pos.services.admin.fx import usd_rates
 from callshop_pos.services.admin.prices import content_digest, load_values
+from callshop_pos.services.reports.cells import SUMS, cell_selects, month_select, stale
+from callshop_pos.services.reports.rows import currency_digits
+from callshop_pos.services.reports.summary import DepositCash, deposit_cash, expected_cash
 
 if TYPE_CHECKING:
     from callshop_pos.services.context import Shop
@@ -105,6 +122,7 @@ class _Checker:
         self.last_seq = 0
         self.last_hash = journal.GENESIS_HASH
         self.rows_checked = 0
+        self.closes: dict[int, int] = {}  # shift id -> seq of its shift.close entry
 
     def add(self, seq: int | None, kind: str, message: str) -> None:
         self.problems.append(Problem(seq, kind, message))
@@ -129,6 +147,8 @@ class _Checker:
                          f"journal entry #{entry.seq} ({entry.action}) was altered "
                          "(its hash does not match its content)")
             self._cover(entry)
+            if entry.action == "shift.close" and entry.subject_id is not None:
+                self.closes[int(entry.subject_id)] = entry.seq
             self.last_seq, self.last_hash = entry.seq, entry.hash
 
     def _cover(self, entry: Any) -> None:
@@ -202,6 +222,124 @@ class _Checker:
                          "outside the application")
 
 
+    def shift_sums(self, session: Session) -> None:
+        """Every closed shift's stored sums against its payments, refunds, deposits."""
+
+        def per_shift(column: Any, shift_col: Any) -> dict[int, int]:
+            return {
+                int(k): int(v or 0)
+                for k, v in session.execute(
+                    select(shift_col, func.sum(column)).group_by(shift_col)
+                )
+                if k is not None
+            }
+
+        paid = per_shift(Payment.total_minor, Payment.shift_id)
+        refunded = per_shift(Refund.total_minor, Refund.shift_id)
+        with_deposits = set(
+            session.scalars(select(BoothDeposit.shift_id).distinct())
+        )
+        for shift in session.scalars(
+            select(Shift).where(Shift.status == ShiftStatus.CLOSED.value).order_by(Shift.id)
+        ):
+            payments, refunds = paid.get(shift.id, 0), refunded.get(shift.id, 0)
+            deposits = (
+                deposit_cash(session, shift.id)
+                if shift.id in with_deposits
+                else DepositCash(taken=0, returned=0, paid=0, open=0)
+            )
+            expected = expected_cash(shift.opening_float_minor, payments, refunds, deposits)
+            stored = (shift.payments_minor, shift.refunds_minor, shift.expected_minor)
+            counted = shift.counted_minor
+            if stored != (payments, refunds, expected) or (
+                counted is not None and shift.discrepancy_minor != counted - expected
+            ):
+                self.add(self.closes.get(shift.id), "shift-sums",
+                         f"shift {shift.id}: its Z figures (payments {stored[0]}, refunds "
+                         f"{stored[1]}, expected cash {stored[2]}) no longer add up from its "
+                         f"payments, refunds and deposits ({payments}, {refunds}, {expected}): "
+                         "changed outside the application")
+
+    def report_cells(self, session: Session, shop: Shop) -> None:
+        """The cells recounted from the calls, the month cells from the cells."""
+        settings = shop.settings
+        tz_name = settings.timezone
+        rates = sorted(dict(usd_rates(session)).items())
+        closed = set(
+            session.scalars(select(Shift.id).where(Shift.status == ShiftStatus.CLOSED.value))
+        )
+        markers = {m.shift_id: m for m in session.scalars(select(ReportShift))}
+        fresh = {i for i, m in markers.items() if i in closed and not stale(m, tz_name, rates)}
+        for shift_id in sorted(set(markers) - closed):
+            self._cells_problem(f"shift {shift_id} is marked as summed but is not closed")
+        stored: dict[tuple[Any, ...], list[tuple[int, ...]]] = defaultdict(list)
+        columns = [getattr(ReportCell, name) for name in SUMS]
+        for row in session.execute(
+            select(ReportCell.shift_id, ReportCell.day, ReportCell.dimension,
+                   ReportCell.value, *columns)
+        ):
+            stored[_cell_key(row)].append(_sums(row[4:]))
+        counted: dict[tuple[Any, ...], tuple[int, ...]] = {}
+        if fresh:
+            _spans, selects = cell_selects(
+                session,
+                Call.shift_id.in_(select(ReportShift.shift_id)),
+                ZoneInfo(tz_name),
+                rates,
+                currency_digits(settings.currency),
+            )
+            for stmt in selects:
+                for row in session.execute(stmt):
+                    if row[0] in fresh:
+                        counted[_cell_key(row)] = _sums(row[4:])
+        bad: set[int] = set()
+        for key, values in stored.items():
+            shift_id = key[0]
+            if shift_id not in markers or (
+                shift_id in fresh and (len(values) != 1 or counted.get(key) != values[0])
+            ):
+                bad.add(shift_id)
+        bad |= {key[0] for key in counted if key not in stored}
+        for shift_id in sorted(bad):
+            self._cells_problem(
+                f"the report cells of shift {shift_id} do not match its calls"
+            )
+        for month in sorted(set(session.scalars(select(ReportMonthCell.month).distinct()))):
+            recount = {(r[1], r[2]): _sums(r[3:]) for r in session.execute(month_select(month))}
+            kept: dict[tuple[str, str], list[tuple[int, ...]]] = defaultdict(list)
+            month_columns = [getattr(ReportMonthCell, name) for name in SUMS]
+            for row in session.execute(
+                select(ReportMonthCell.dimension, ReportMonthCell.value, *month_columns).where(
+                    ReportMonthCell.month == month
+                )
+            ):
+                kept[(row[0], row[1])].append(_sums(row[2:]))
+            if {k: v[0] for k, v in kept.items() if len(v) == 1} != recount or any(
+                len(v) != 1 for v in kept.values()
+            ):
+                self._cells_problem(
+                    f"the month report cells of {_as_date(month):%Y-%m} do not match "
+                    "the cells of its days"
+                )
+
+    def _cells_problem(self, what: str) -> None:
+        self.add(None, "report-cells",
+                 f"report cells: {what} (changed outside the application; the owner's "
+                 "reports would be wrong)")
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _cell_key(row: Any) -> tuple[Any, ...]:
+    return (int(row[0]), _as_date(row[1]), str(row[2]), str(row[3]))
+
+
+def _sums(values: Any) -> tuple[int, ...]:
+    return tuple(int(v or 0) for v in values)
+
+
 def _order(problem: Problem) -> tuple[int, int]:
     return (0, problem.seq) if problem.seq is not None else (1, 0)
 
@@ -215,6 +353,8 @@ def verify(shop: Shop) -> VerifyReport:
         checker.head(s)
         checker.prices(s)
         checker.rows(s)
+        checker.shift_sums(s)
+        checker.report_cells(s, shop)
     problems = tuple(sorted(checker.problems, key=_order))
     return VerifyReport(
         entries=checker.entries,

@@ -22,7 +22,18 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, Integer, delete, func, insert, literal, null, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    delete,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from callshop_pos.db.models.calls import Call, CallState
@@ -36,15 +47,25 @@ from callshop_pos.services.reports.rows import (
     bucket,
     currency_digits,
     local_midnight_utc,
+    no_rate,
     row_from,
 )
 
 if TYPE_CHECKING:
     from callshop_pos.services.context import Shop
 
-__all__ = ["cell_sums", "refresh_cells", "sum_closed_shift", "unsummed_shift_ids"]
+__all__ = [
+    "SUMS",
+    "cell_selects",
+    "cell_sums",
+    "month_select",
+    "refresh_cells",
+    "stale",
+    "sum_closed_shift",
+    "unsummed_shift_ids",
+]
 
-_SUMS = (
+SUMS = _SUMS = (
     "attempts",
     "calls",
     "talk_seconds",
@@ -73,7 +94,7 @@ def _rates_text(days: Sequence[date], rates: Sequence[tuple[date, Decimal]]) -> 
     )
 
 
-def _stale(marker: ReportShift, tz_name: str, rates: Sequence[tuple[date, Decimal]]) -> bool:
+def stale(marker: ReportShift, tz_name: str, rates: Sequence[tuple[date, Decimal]]) -> bool:
     if marker.tz != tz_name:
         return True
     stored: dict[str, str | None] = json.loads(marker.rates)
@@ -105,7 +126,7 @@ def refresh_cells(
         for marker in markers:
             s.expunge(marker)
     done = {m.shift_id for m in markers}
-    todo = sorted((closed - done) | {m.shift_id for m in markers if _stale(m, tz_name, ordered)})
+    todo = sorted((closed - done) | {m.shift_id for m in markers if stale(m, tz_name, ordered)})
     tz = ZoneInfo(tz_name)
     for start in range(0, len(todo), _SHIFTS_PER_TRANSACTION):
         with shop.db.write() as s:
@@ -155,27 +176,83 @@ def _sum_months(shop: Shop) -> None:
     with shop.db.write() as s:
         for month in sorted(months):
             s.execute(delete(ReportMonthCell).where(ReportMonthCell.month == month))
-            stmt = (
-                select(
-                    literal(month, Date),
-                    ReportCell.dimension,
-                    ReportCell.value,
-                    *(func.sum(getattr(ReportCell, name)) for name in _SUMS),
-                )
-                .where(
-                    ReportCell.dimension.in_((_BOOTH, _DESTINATION)),
-                    ReportCell.day >= month,
-                    ReportCell.day < _next_month(month),
-                )
-                .group_by(ReportCell.dimension, ReportCell.value)
-            )
             s.execute(
-                insert(ReportMonthCell).from_select(["month", "dimension", "value", *_SUMS], stmt)
+                insert(ReportMonthCell).from_select(
+                    ["month", "dimension", "value", *_SUMS], month_select(month)
+                )
             )
+
+
+def month_select(month: date) -> Select[Any]:
+    """One month's month cells as they follow from the cells: ``month, dimension,
+    value, *sums`` per booth and destination (``verify`` recounts with it too)."""
+    return (
+        select(
+            literal(month, Date),
+            ReportCell.dimension,
+            ReportCell.value,
+            *(func.sum(getattr(ReportCell, name)) for name in _SUMS),
+        )
+        .where(
+            ReportCell.dimension.in_((_BOOTH, _DESTINATION)),
+            ReportCell.day >= month,
+            ReportCell.day < _next_month(month),
+        )
+        .group_by(ReportCell.dimension, ReportCell.value)
+    )
 
 
 def _days(first: date, last: date) -> list[date]:
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def cell_selects(
+    s: Session,
+    shifts: ColumnElement[bool],
+    tz: ZoneInfo,
+    rates: Sequence[tuple[date, Decimal]],
+    digits: int,
+) -> tuple[dict[int, tuple[date, date]], list[Select[Any]]]:
+    """The cells of the shifts matching ``shifts`` (a condition on ``Call.shift_id``):
+    each shift's first and last local day, and the SELECTs giving the cell rows
+    ``shift_id, day, dimension, value, *sums`` (one per dimension; none without calls).
+    Summing inserts their rows; ``verify`` recounts with them."""
+    finished = (shifts, Call.state == CallState.FINISHED.value)
+    spans: dict[int, tuple[date, date]] = {}
+    for shift_id, low, high in s.execute(
+        select(Call.shift_id, func.min(Call.ended_at), func.max(Call.ended_at))
+        .where(*finished)
+        .group_by(Call.shift_id)
+    ):
+        if shift_id is not None and low is not None and high is not None:
+            spans[shift_id] = (low.astimezone(tz).date(), high.astimezone(tz).date())
+    if not spans:
+        return spans, []
+    days = _days(min(a for a, _ in spans.values()), max(b for _, b in spans.values()))
+    bounds = [local_midnight_utc(d, tz) for d in days]
+    day_rates = [rate_from(rates, d) for d in days]
+    scale = rate_scale(r for r in day_rates if r is not None)
+    rate_int = bucket(
+        Call.ended_at,
+        bounds,
+        [no_rate() if r is None else literal(int(r.scaleb(scale)), Integer) for r in day_rates],
+        no_rate(),
+    )
+    day = bucket(Call.ended_at, bounds, [literal(d, Date) for d in days], null())
+    sums = aggregate_columns(rate_int, scale, digits)
+    selects: list[Select[Any]] = []
+    for dimension, value in (
+        (_DAY, literal("")),
+        (_BOOTH, Call.booth),
+        (_DESTINATION, func.coalesce(Call.destination, "")),
+    ):
+        grouping = (Call.shift_id, day) if dimension == _DAY else (Call.shift_id, day, value)
+        selects.append(
+            select(Call.shift_id, day, literal(dimension), value, *sums)
+            .where(*finished)
+            .group_by(*grouping)
+        )
+    return spans, selects
 
 
 def _sum_shifts(
@@ -205,44 +282,11 @@ def _sum_shifts(
         if touched:
             s.execute(delete(ReportMonthCell).where(ReportMonthCell.month.in_(sorted(touched))))
         return
-    finished = (Call.shift_id.in_(closed), Call.state == CallState.FINISHED.value)
-    spans: dict[int, tuple[date, date]] = {}
-    for shift_id, low, high in s.execute(
-        select(Call.shift_id, func.min(Call.ended_at), func.max(Call.ended_at))
-        .where(*finished)
-        .group_by(Call.shift_id)
-    ):
-        if shift_id is not None and low is not None and high is not None:
-            spans[shift_id] = (low.astimezone(tz).date(), high.astimezone(tz).date())
-    if spans:
-        days = _days(min(a for a, _ in spans.values()), max(b for _, b in spans.values()))
-        bounds = [local_midnight_utc(d, tz) for d in days]
-        day_rates = [rate_from(rates, d) for d in days]
-        scale = rate_scale(r for r in day_rates if r is not None)
-        rate_int = bucket(
-            Call.ended_at,
-            bounds,
-            [null() if r is None else literal(int(r.scaleb(scale)), Integer) for r in day_rates],
-            null(),
+    spans, selects = cell_selects(s, Call.shift_id.in_(closed), tz, rates, digits)
+    for stmt in selects:
+        s.execute(
+            insert(ReportCell).from_select(["shift_id", "day", "dimension", "value", *_SUMS], stmt)
         )
-        day = bucket(Call.ended_at, bounds, [literal(d, Date) for d in days], null())
-        sums = aggregate_columns(rate_int, scale, digits)
-        for dimension, value in (
-            (_DAY, literal("")),
-            (_BOOTH, Call.booth),
-            (_DESTINATION, func.coalesce(Call.destination, "")),
-        ):
-            grouping = (Call.shift_id, day) if dimension == _DAY else (Call.shift_id, day, value)
-            stmt = (
-                select(Call.shift_id, day, literal(dimension), value, *sums)
-                .where(*finished)
-                .group_by(*grouping)
-            )
-            s.execute(
-                insert(ReportCell).from_select(
-                    ["shift_id", "day", "dimension", "value", *_SUMS], stmt
-                )
-            )
     now = shop.clock.now()
     for first, last in spans.values():
         touched |= {_month(d) for d in _days(first, last)}

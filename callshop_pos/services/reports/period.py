@@ -31,7 +31,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, and_, func, literal, null, or_, select
+from sqlalchemy import (
+    Integer,
+    and_,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from callshop_pos.db.models.calls import Call, CallCorrection, CallState, CallStatus
@@ -48,6 +55,7 @@ from callshop_pos.services.reports.rows import (
     bucket,
     currency_digits,
     local_midnight_utc,
+    no_rate,
     row_from,
 )
 
@@ -120,7 +128,7 @@ def _epoch_rate(q: _Query) -> tuple[Any, int]:
         Call.ended_at,
         [local_midnight_utc(since, q.tz) for since, _ in epochs],
         [literal(int(rate.scaleb(scale)), Integer) for _, rate in epochs],
-        null(),
+        no_rate(),
     )
     return rate_int, scale
 

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal
+from sqlalchemy import BigInteger, ColumnElement, and_, case, cast, func, literal, null
 
 from callshop_pos.db.models.calls import Call, CallStatus
 from callshop_pos.money import Currency
@@ -116,6 +116,13 @@ def bucket(
     if not bounds:
         return below if isinstance(below, ColumnElement) else literal(below)
     return case((column < bounds[0], below), else_=tree(0, len(bounds), below))
+
+
+def no_rate() -> ColumnElement[Any]:
+    """A missing USD rate: a NULL typed as an integer. An untyped NULL makes
+    PostgreSQL read it as text, and ``bigint * text`` fails every report on a day
+    with no rate (every fresh install)."""
+    return cast(null(), BigInteger)
 
 
 def aggregate_columns(rate_int: Any, scale: int, digits: int) -> list[Any]:

@@ -27,6 +27,7 @@ from callshop_pos.db.models.users import User
 from callshop_pos.errors import InvalidInput, NotFound, PermissionDenied
 from callshop_pos.services import outbox
 from callshop_pos.services.auth import Actor, Role, require_role
+from callshop_pos.services.backups import backup_after_close
 from callshop_pos.services.context import Shop
 from callshop_pos.services.reports.cells import sum_closed_shift
 from callshop_pos.services.reports.summary import (
@@ -381,6 +382,9 @@ def close_shift(shop: Shop, actor: Actor, counted_minor: int) -> ShiftReport:
         outbox.seal_shift(session, item, entry, shift, report, shop.settings)
         shift_id = shift.id
     _sum_for_reports(shop, shift_id)
+    # A verified copy of the database at every Z; never fails or undoes the close
+    # (a failure is logged, journaled and shown by backups.backup_problem).
+    backup_after_close(shop, shift_id)
     return report
 
 

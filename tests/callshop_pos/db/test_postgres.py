@@ -20,6 +20,8 @@ from callshop_pos.services.admin import booths, fx, prices, users
 from callshop_pos.services.admin.settings import get_settings, update_settings
 from callshop_pos.services.admin.verify import verify
 from callshop_pos.services.auth import LoginFailed, Role, login
+from callshop_pos.services.till import payments, shifts
+from tests.callshop_pos.services.till_support import record_call
 from tests.callshop_pos.support import OPERATOR_PASSWORD, SeededShop
 
 pytestmark = pytest.mark.postgres
@@ -96,3 +98,62 @@ def test_concurrent_writers_keep_one_chain(pg_seeded: SeededShop) -> None:
     report = verify(shop)
     assert report.ok, report.describe()
     assert len(fx.rate_history(shop)) == 20
+
+
+def test_verify_while_writers_run_never_cries_wolf(pg_seeded: SeededShop) -> None:
+    """verify reads one snapshot (REPEATABLE READ): entries and rows committed while it
+    reads are simply not in it — never "missing" or "changed outside the application"."""
+    shop, admin, operator = pg_seeded
+    stop = threading.Event()
+    errors: list[BaseException] = []
+    writes = [0]
+
+    def writer(n: int) -> None:
+        try:
+            i = 0
+            while not stop.is_set():
+                i += 1
+                booths.add_booth(shop, admin, f"W{n}-{i}")
+                booths.set_locked(shop, admin, f"W{n}-{i}", True)
+                writes[0] += 1
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    def shifts_and_calls() -> None:
+        """Calls recorded and paid, shifts closed (summed into the report cells)."""
+        try:
+            while not stop.is_set():
+                shifts.open_shift(shop, operator, 0)
+                ids = [record_call(shop, 100, booth="B1") for _ in range(3)]
+                payments.pay_calls(shop, operator, ids[:2], 1000)
+                shifts.close_shift(shop, operator, 200)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(2)]
+    threads.append(threading.Thread(target=shifts_and_calls))
+    for t in threads:
+        t.start()
+    alarms = []
+    try:
+        for _ in range(25):
+            report = verify(shop)
+            if not report.ok:
+                alarms.append(report.describe())
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(60)
+    assert not errors, errors
+    assert writes[0] > 25
+    assert alarms == [], alarms[0]
+    assert verify(shop).ok
+
+
+def test_read_sessions_are_read_only_snapshots_on_postgres(pg_seeded: SeededShop) -> None:
+    with pg_seeded.shop.db.read() as s:
+        assert s.execute(text("SHOW transaction_isolation")).scalar() == "repeatable read"
+        assert s.execute(text("SHOW transaction_read_only")).scalar() == "on"
+    with pg_seeded.shop.db.write() as s:
+        assert s.execute(text("SHOW transaction_isolation")).scalar() == "read committed"
+        assert s.execute(text("SHOW transaction_read_only")).scalar() == "off"

@@ -253,3 +253,25 @@ def test_reports_on_postgresql(pg_seeded) -> None:
             expected = _direct(specs, rates, first, last)
             assert report.total.wholesale_cost_minor == expected["cost"]
             assert report.total.revenue_minor == expected["revenue"]
+
+
+@pytest.mark.postgres
+def test_reports_on_postgresql_before_any_usd_rate(pg_seeded) -> None:
+    """A fresh install has no USD rate: the cells and the reports still work (the
+    missing rate is a typed NULL, not ``bigint * text``)."""
+    shop, admin, operator = pg_seeded
+    s1 = add_shift(shop, operator.user_id, T0, closed=True)
+    specs = random_calls(random.Random(9), 60, T0, 2, [s1, None])
+    insert_calls(shop, specs)
+    first, last = date(2026, 3, 1), date(2026, 3, 6)
+    for group_by in GroupBy:
+        report = period_report(shop, admin, first, last, group_by)
+        assert report == _direct_sql(shop, first, last, group_by)
+        in_period = [c for c in specs if first <= c.ended_at.astimezone(SOFIA).date() <= last]
+        assert report.total.attempts == len(in_period)
+        assert report.total.wholesale_cost_minor == 0
+        assert report.total.revenue_minor == sum(
+            c.price_minor or 0 for c in in_period if c.answered and c.status == "paid"
+        )
+    with shop.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(ReportShift)) == 1
