@@ -16,15 +16,13 @@ from callshop_pos.db.models.payments import Payment, PaymentLine, Refund
 from callshop_pos.errors import InvalidInput, NotFound, PermissionDenied
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
-from callshop_pos.services.till.payments import (
+from callshop_pos.services.till.call_status import mark_unpaid, set_call_status
+from callshop_pos.services.till.corrections import (
     call_history,
     correct_closed_shift_call,
-    mark_unpaid,
-    pay_calls,
     price_unrated_call,
-    quote_payment,
-    set_call_status,
 )
+from callshop_pos.services.till.payments import pay_calls, quote_payment
 from callshop_pos.services.till.shifts import close_shift, current_shift, open_shift, show_shift
 from tests.callshop_pos.services.till_support import record_call
 from tests.callshop_pos.support import SeededShop
@@ -72,6 +70,52 @@ def test_pay_several_calls_rounding_is_its_own_line(shop: Shop, operator: Actor)
             ("call", 50), ("call", 123), ("call", 201), ("rounding", 1)
         ]
         assert sum(ln.amount_minor for ln in lines) == 375
+
+
+def test_the_bill_shown_is_the_bill_paid(shop: Shop, operator: Actor) -> None:
+    use_cash_unit(shop, 5)
+    open_shift(shop, operator, 0)
+    calls = [record_call(shop, p) for p in (123, 201)]  # 3.24 -> 3.25
+    shown = quote_payment(shop, operator, calls)
+    result = pay_calls(shop, operator, shown, 325)
+    assert result.bill == shown
+    assert result.change_minor == 0
+
+
+def test_a_bill_that_changed_since_it_was_shown_is_refused(shop: Shop, operator: Actor) -> None:
+    use_cash_unit(shop, 5)
+    open_shift(shop, operator, 0)
+    calls = [record_call(shop, p) for p in (123, 201)]
+    shown = quote_payment(shop, operator, calls)  # 3.25
+    use_cash_unit(shop, 10)  # the rounding changes while the customer counts coins: 3.20
+    with pytest.raises(InvalidInput, match="bill changed"):
+        pay_calls(shop, operator, shown, 325)
+    with shop.db.read() as session:
+        assert session.scalar(select(func.count(Payment.id))) == 0
+    assert [call_status(shop, c) for c in calls] == ["unserved", "unserved"]
+    again = quote_payment(shop, operator, calls)
+    assert pay_calls(shop, operator, again, 320).bill.total_minor == 320
+
+
+def test_tendered_below_the_shown_bill_is_refused_before_the_fiscal_device(
+    shop: Shop, operator: Actor
+) -> None:
+    class RefusingDevice:
+        called = False
+
+        def before_payment(self, *args: object) -> None:
+            RefusingDevice.called = True
+
+        def link_payment(self, *args: object) -> list[object]:
+            return []
+
+    open_shift(shop, operator, 0)
+    call = record_call(shop, 300)
+    shown = quote_payment(shop, operator, [call])
+    with pytest.raises(InvalidInput, match="less than the total"):
+        pay_calls(shop, operator, shown, 299, fiscal=RefusingDevice())
+    assert not RefusingDevice.called
+    assert call_status(shop, call) == "unserved"
 
 
 def test_rounding_down(shop: Shop, operator: Actor) -> None:
