@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from callshop_pos.clock import format_duration
 from callshop_pos.receipts.labels import (
     Labels,
     format_amount,
     format_date_time,
-    format_duration,
 )
 from callshop_pos.receipts.model import ReportCall, ReportKind, ShiftReportDoc
 from callshop_pos.receipts.pdf_fonts import (
