@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from callshop_pos.services.reports.summary import ShiftSummary
+from callshop_pos.services.till.call_status import StatusChange
 from callshop_pos.services.till.calls import CallView
-from callshop_pos.services.till.payments import PaymentResult, StatusChange
+from callshop_pos.services.till.payments import PaymentResult
 
 __all__ = ["after_call_finished", "after_status_change"]
 

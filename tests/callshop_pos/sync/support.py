@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
 from callshop_pos.services.reports.summary import ShiftReport
-from callshop_pos.services.till.payments import mark_unpaid, pay_calls, set_call_status
+from callshop_pos.services.till.call_status import mark_unpaid, set_call_status
+from callshop_pos.services.till.payments import pay_calls
 from callshop_pos.services.till.shifts import close_shift, open_shift
 from tests.callshop_pos.services.till_support import record_call
 

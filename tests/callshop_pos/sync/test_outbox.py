@@ -9,7 +9,6 @@ import sqlite3
 import pytest
 from sqlalchemy import func, select
 
-from callshop_pos import journal
 from callshop_pos.db.models.journal import JournalEntry
 from callshop_pos.db.models.shifts import Shift
 from callshop_pos.db.models.sync import OutboxStatus, SyncOutbox
@@ -19,8 +18,8 @@ from callshop_pos.services.admin.verify import verify
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
 from callshop_pos.services.outbox_payload import for_shop
+from callshop_pos.services.till.corrections import correct_closed_shift_call
 from callshop_pos.services.till.deposits import take_deposit
-from callshop_pos.services.till.payments import correct_closed_shift_call
 from callshop_pos.services.till.shifts import close_shift, current_shift, open_shift, show_shift
 from callshop_wire import ClosedShift, CorrectionPayload, decode
 from tests.callshop_pos.services.till_support import record_call
@@ -108,8 +107,15 @@ def test_items_chain_by_the_head_sent_before(shop: Shop, operator: Actor, admin:
     assert correction.anchor.previous_head is not None
     assert correction.anchor.previous_head.hash == a.journal_head
     with shop.db.read() as s:
-        head_seq, head_hash = journal.head(s)
-    assert (c.journal_seq, c.journal_head) == (head_seq, head_hash)
+        close = s.scalars(
+            select(JournalEntry).where(JournalEntry.seq == c.journal_seq)
+        ).one()
+        later = s.scalars(
+            select(JournalEntry.action).where(JournalEntry.seq > c.journal_seq)
+        ).all()
+    # The head sent is the Z's own entry; only the Z's database copy is journaled after it.
+    assert close.hash == c.journal_head and close.action == "shift.close"
+    assert set(later) <= {"backup.made", "backup.failed"}
 
 
 def test_a_failing_close_writes_nothing(

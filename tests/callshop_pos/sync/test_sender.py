@@ -12,7 +12,7 @@ from callshop_pos.services import outbox
 from callshop_pos.services.admin.settings import update_settings
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
-from callshop_pos.services.till.payments import correct_closed_shift_call
+from callshop_pos.services.till.corrections import correct_closed_shift_call
 from callshop_pos.services.till.shifts import close_shift, open_shift
 from callshop_pos.sync.backoff import Backoff
 from callshop_pos.sync.sender import Sender, classify
