@@ -142,6 +142,10 @@ class Registrar:
     def binding(self, booth: str) -> Binding | None:
         return self._bindings.get(booth)
 
+    def booths_at(self, host: str) -> tuple[str, ...]:
+        """The booths registered from ``host`` (any port)."""
+        return tuple(b.booth for b in self._bindings.values() if b.source[0] == host)
+
     def remaining_s(self, booth: str) -> int:
         found = self._bindings.get(booth)
         if found is None:
