@@ -52,6 +52,8 @@ OUTPUT_COLUMNS = (
     "wholesale_usd",
 )
 _MESSAGE_LIMIT = 50
+#: The longest call a call file may hold (a day; anything longer is a broken record).
+MAX_DURATION_S = 86_400
 _DESCRIPTION = """\
 Rate a file of calls against a price list, without touching any database.
 
@@ -151,6 +153,11 @@ def read_calls(data: str | bytes) -> list[CallRow]:
             problems.append(f"duration is not a number of seconds: {cells['duration']!r}")
         if duration is not None and duration < 0:
             problems.append(f"duration must not be negative: {cells['duration']!r}")
+        elif duration is not None and duration > MAX_DURATION_S:
+            problems.append(
+                f"duration must be at most {MAX_DURATION_S} seconds (a day): "
+                f"{_shorten(cells['duration'])!r}"
+            )
         if problems:
             errors.extend((line, problem) for problem in problems)
             continue
@@ -168,6 +175,10 @@ def read_calls(data: str | bytes) -> list[CallRow]:
     if errors:
         raise CallFileError(errors)
     return calls
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _output_row(call: CallRow, rating: Rating, digits: int) -> list[str]:
