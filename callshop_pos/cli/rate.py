@@ -35,6 +35,7 @@ from callshop_pos.rating import (
     Rating,
     parse_price_list,
 )
+from callshop_pos.textsafe import csv_writer
 
 __all__ = ["OUTPUT_COLUMNS", "CallFileError", "CallRow", "read_calls", "register", "write_ratings"]
 
@@ -204,7 +205,7 @@ def _output_row(call: CallRow, rating: Rating, digits: int) -> list[str]:
 def write_ratings(calls: list[CallRow], ratings: list[Rating], digits: int = 2) -> str:
     """The output CSV (header and one row per call, in input order)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out)
     writer.writerow(OUTPUT_COLUMNS)
     for call, rating in zip(calls, ratings, strict=True):
         writer.writerow(_output_row(call, rating, digits))

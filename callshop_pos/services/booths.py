@@ -21,6 +21,7 @@ from callshop_pos.db.models.booths import BillingMode, Booth, BoothDriver
 from callshop_pos.db.models.users import Role
 from callshop_pos.errors import InvalidInput, NotFound
 from callshop_pos.services.auth import Actor, require_role
+from callshop_pos.textsafe import check_name
 
 if TYPE_CHECKING:
     from callshop_pos.services.context import Shop
@@ -108,11 +109,10 @@ def _get(s: Session, name: str) -> Booth:
 
 
 def _name(value: object) -> str:
-    if not isinstance(value, str) or not value.strip() or len(value.strip()) > _NAME_MAX:
-        raise InvalidInput(f"a booth name needs 1 to {_NAME_MAX} characters")
-    if not value.strip().isprintable():
+    name = check_name(value, "a booth name", max_length=_NAME_MAX)
+    if not name.isprintable():
         raise InvalidInput("a booth name must be printable text")
-    return value.strip()
+    return name
 
 
 def _whole(name: str, value: object, *, least: int, optional: bool) -> int | None:

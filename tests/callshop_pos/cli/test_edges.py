@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import io
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -79,3 +81,41 @@ def test_a_40_digit_duration_in_rate_is_a_clear_error(tmp_path: Path) -> None:
     assert "line 4: duration is not a number" in done.stderr
     assert "line 5: duration is not a number" in done.stderr
     assert done.stdout == ""
+
+
+def test_prices_export_round_trips_through_import(cli: Cli, tmp_path: Path) -> None:
+    sample = (ROOT / "resources" / "prices" / "sample.csv").read_text(encoding="utf-8")
+    extra = "Atlantis (+9999) mobile,99997,0.02,0.15\nSt. Helena,2909,1.5,2.0\n"
+    source = tmp_path / "prices.csv"
+    source.write_text(sample + extra, encoding="utf-8")
+    done = cli("prices", "import", str(source), "--user", "boss", stdin="boss-pass\n")
+    assert done.returncode == 0, done.stderr
+    for delimiter in (",", ";"):
+        exported = tmp_path / f"export{delimiter == ';'}.csv"
+        done = cli("prices", "export", str(exported), "--delimiter", delimiter, "--user", "boss",
+                   stdin="boss-pass\n")
+        assert done.returncode == 0, done.stderr
+        assert "'" not in exported.read_text(encoding="utf-8")  # nothing needed neutralising
+        done = cli("prices", "import", str(exported), "--user", "boss", stdin="boss-pass\n")
+        assert done.returncode == 0, done.stderr
+        assert "0 added, 0 removed, 0 changed" in done.stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text("country,code,wholesale_usd,retail\n=HYPERLINK(\"x\"),49,0.01,0.2\n")
+    done = cli("prices", "import", str(bad), "--user", "boss", stdin="boss-pass\n")
+    assert done.returncode != 0
+    assert "line 2: country '=HYPERLINK(\"x\")' must not start with =" in done.stderr
+
+
+def test_ledger_history_csv_neutralises_an_old_formula_reference(cli: Cli) -> None:
+    done = cli("ledger", "topup", "100", "--date", "2026-01-05", "--method", "bank",
+               "--reference", "=HYPERLINK(\"http://x\")", "--user", "boss", stdin="boss-pass\n")
+    assert done.returncode != 0 and "formula" in done.stderr
+    done = cli("ledger", "topup", "100", "--date", "2026-01-05", "--method", "bank",
+               "--reference", "INV-1", "--user", "boss", stdin="boss-pass\n")
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(cli.db) as raw:  # as written before references were checked
+        raw.execute("UPDATE ledger_entries SET reference = '@SUM(A1)'")
+    done = cli("ledger", "history", "--format", "csv", "--user", "boss", stdin="boss-pass\n")
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.reader(io.StringIO(done.stdout)))
+    assert rows[0][6] == "reference" and rows[1][6] == "'@SUM(A1)"
