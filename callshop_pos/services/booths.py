@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,7 @@ __all__ = [
     "add_booth",
     "get_booth",
     "list_booths",
+    "record_line_alert",
     "remove_booth",
     "restore_booth",
     "set_locked",
@@ -316,3 +318,17 @@ def get_booth(shop: Shop, name: str) -> BoothInfo:
     with shop.db.read() as s:
         return _info(_get(s, name))
 
+
+
+def record_line_alert(
+    shop: Shop, actor: Actor, *, booths: Sequence[str], source: str, kind: str, detail: str
+) -> None:
+    """Journal an alert a booth line driver raised (the engine only): e.g. abuse seen
+    from a booth's own address, which is rate-limited instead of banned — an admin
+    should look (Administration → Audit journal, action ``booth.alert``)."""
+    require_role(actor, Role.SYSTEM)
+    with shop.db.write() as s:
+        journal.append(s, actor, "booth.alert", payload={
+            "booths": [str(b) for b in booths], "source": str(source)[:64],
+            "kind": str(kind)[:64], "detail": str(detail)[:500],
+        })
