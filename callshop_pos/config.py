@@ -6,7 +6,9 @@ Order of precedence: explicit argument (``--db URL``), then the environment
 
 from __future__ import annotations
 
+import logging
 import os
+import stat
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -15,9 +17,12 @@ __all__ = ["data_dir", "database_url"]
 
 APP_NAME = "callshop-pos"
 
+log = logging.getLogger("callshop_pos.config")
+
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
-    """The data directory (created, mode 0700 where the platform allows)."""
+    """The data directory (created, mode 0700 where the platform allows; an existing one
+    that others may read is tightened to 0700: it holds the database and secrets)."""
     raw = (
         override
         or os.environ.get("CALLSHOP_DATA_DIR")
@@ -25,6 +30,11 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     )
     path = Path(raw)
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        if os.name == "posix" and stat.S_IMODE(path.stat().st_mode) & 0o077:
+            os.chmod(path, 0o700)
+    except OSError as exc:  # not ours: say so, go on
+        log.warning("cannot make the data directory %s private: %s", path, exc)
     return path
 
 

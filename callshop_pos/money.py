@@ -55,6 +55,9 @@ BGN = Currency("BGN", "лв.", 2)
 USD = Currency("USD", "$", 2)
 
 
+_ASCII_NUMBER = frozenset("0123456789.")
+
+
 def _check_not_float(value: object) -> None:
     if isinstance(value, float):
         raise TypeError("money must never be a float; use int minor units or Decimal")
@@ -63,7 +66,9 @@ def _check_not_float(value: object) -> None:
 def parse_decimal(text: str, *, allow_comma: bool = False) -> Decimal:
     """Read a plain decimal number ("12.50", or "12,50" when ``allow_comma``).
 
-    Signs, exponents, thousands separators, NaN and infinity are refused.
+    Signs, exponents, thousands separators, NaN and infinity are refused, and so are
+    digits other than ASCII 0-9 (``"١٠٠"`` is not 100: ``str.isdigit`` and ``Decimal``
+    would both take it). The one parser of amounts typed or read anywhere.
     """
     _check_not_float(text)
     s = text.strip()
@@ -74,7 +79,7 @@ def parse_decimal(text: str, *, allow_comma: bool = False) -> Decimal:
     if not s:
         raise MoneyError("empty number")
     body = s[1:] if s[0] in "+-" else s
-    if not body or not all(c.isdigit() or c == "." for c in body) or body.count(".") > 1:
+    if not body or not all(c in _ASCII_NUMBER for c in body) or body.count(".") > 1:
         raise MoneyError(f"not a number: {text!r}")
     if body in (".",):
         raise MoneyError(f"not a number: {text!r}")

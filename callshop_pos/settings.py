@@ -21,6 +21,7 @@ from typing import Any, Generic, TypeVar, overload
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from callshop_pos.errors import InvalidInput
+from callshop_pos.money import parse_decimal
 from callshop_pos.rating.offpeak import OffPeakSchedule
 
 __all__ = ["DEFAULT_SIP_UA_BLOCK", "SECRET_MASK", "Setting", "Settings", "parse_sip_rate"]
@@ -82,7 +83,8 @@ class _Int(_Kind[int]):
 
     def parse(self, text: str) -> int:
         stripped = text.strip()
-        if not stripped.lstrip("-").isdigit():
+        digits = stripped.removeprefix("-")
+        if not (digits.isascii() and digits.isdigit()):
             raise InvalidInput(f"expected a whole number, got {text!r}")
         return self.check(int(stripped))
 
@@ -316,7 +318,7 @@ def parse_sip_rate(text: str) -> tuple[int, Decimal]:
     try:
         if not sep or not (count.isascii() and count.strip().isdigit()):
             raise InvalidOperation
-        n, window = int(count), Decimal(seconds.strip())
+        n, window = int(count), parse_decimal(seconds)
     except (InvalidOperation, ValueError):
         raise InvalidInput(f"expected N/SECONDS such as 30/10, not {text!r}") from None
     if not 1 <= n <= 100_000:

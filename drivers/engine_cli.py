@@ -17,8 +17,9 @@ import random
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from callshop_pos import config
 from callshop_pos.clock import Clock, ScaledClock, SystemClock
@@ -35,6 +36,7 @@ from callshop_pos.lines.engine import LineEngine
 from callshop_pos.lines.engine_lock import EngineLock
 from callshop_pos.lines.ipc import EngineServer
 from callshop_pos.services.admin import booths as booth_service
+from callshop_pos.services.auth import SYSTEM
 from callshop_pos.services.backups import DailyBackups
 from callshop_pos.services.context import Shop
 from drivers.registry import DRIVER_NAMES, DriverContext, SipOptions, create_driver
@@ -43,6 +45,9 @@ from drivers.sip_cli import add_sip_arguments, check_sip_arguments, sip_options
 from drivers.sync_http import start_sender
 
 __all__ = ["freeze_startup_heap", "register", "run_engine", "tune_for_latency"]
+
+if TYPE_CHECKING:
+    from drivers.sip.abuse import SipAlert
 
 log = logging.getLogger("callshop_pos.engine")
 DEFAULT_DEMO_BOOTHS = 4
@@ -174,6 +179,8 @@ def _serve(
         state_dir=data,
     )
     driver = create_driver(args.driver, context)
+    if hasattr(driver, "on_alert"):  # the SIP driver: abuse from a booth's own address
+        driver.on_alert = journal_sip_alerts(shop)
     engine = LineEngine(
         clock=clock,
         driver=driver,
@@ -215,6 +222,25 @@ def _serve(
             signal.signal(sig, handler)
     print(f"engine: stopped; {engine.calls_recorded} call(s) recorded in this run", flush=True)
     return 0
+
+
+def journal_sip_alerts(shop: Shop) -> Callable[[SipAlert], None]:
+    """The SIP driver's alert handler: journals each alert (``booth.alert``) on a short
+    thread of its own, so the SIP thread never waits for the database."""
+
+    def record(alert: SipAlert) -> None:
+        def write() -> None:
+            try:
+                booth_service.record_line_alert(
+                    shop, SYSTEM, booths=alert.booths, source=alert.host,
+                    kind=alert.kind.value, detail=alert.detail,
+                )
+            except Exception:
+                log.exception("SIP alert not journaled: %s", alert)
+
+        threading.Thread(target=write, name="sip-alert-journal", daemon=True).start()
+
+    return record
 
 
 def _ensure_demo_booths(shop: Shop, wanted: int | None) -> None:

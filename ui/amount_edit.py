@@ -19,7 +19,7 @@ class AmountEdit(QLineEdit):
     def __init__(self, digits: int = 2, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._digits = digits
-        pattern = rf"^\d{{0,7}}([.,]\d{{0,{digits}}})?$" if digits else r"^\d{0,9}$"
+        pattern = rf"^[0-9]{{0,7}}([.,][0-9]{{0,{digits}}})?$" if digits else r"^[0-9]{0,9}$"
         self.setValidator(QRegularExpressionValidator(QRegularExpression(pattern), self))
         fraction = self.locale().decimalPoint() + "0" * digits if digits else ""
         self.setPlaceholderText("0" + fraction)

@@ -21,7 +21,7 @@ from callshop_pos.services.context import Shop
 __all__ = ["DEMO_ACCOUNTS", "demo_url", "demo_wanted", "prepare_demo", "start_engine"]
 
 #: (role shown, user name, password) — demo database only.
-DEMO_ACCOUNTS = (("operator", "cashier", "cashier"), ("admin", "admin", "admin"))
+DEMO_ACCOUNTS = (("operator", "cashier", "cashier-demo"), ("admin", "admin", "admin-demo"))
 DEMO_BOOTHS = 8
 _PRICES = Path(__file__).resolve().parent.parent / "resources" / "prices" / "sample.csv"
 

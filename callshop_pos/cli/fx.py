@@ -20,6 +20,7 @@ from typing import Any
 from callshop_pos.cli._shop import add_user_option, login_as, with_shop
 from callshop_pos.cli.terminal import parse_date
 from callshop_pos.errors import InvalidInput
+from callshop_pos.money import parse_decimal
 from callshop_pos.services.admin import admin_prices, fx
 from callshop_pos.services.admin.fx import UsdRate
 from callshop_pos.services.context import Shop
@@ -27,7 +28,7 @@ from callshop_pos.services.context import Shop
 __all__ = ["parse_rate", "register"]
 
 # Plain decimal notation only: no sign, exponent, comma, NaN or Infinity.
-_RATE = re.compile(r"\d+(\.\d+)?")
+_RATE = re.compile(r"[0-9]+(\.[0-9]+)?")  # ASCII digits only (\d is any Unicode digit)
 
 
 def register(subparsers: Any) -> None:
@@ -56,7 +57,7 @@ def parse_rate(text: str) -> Decimal:
         raise InvalidInput(
             f"the rate must be a plain decimal number such as 0.921234, not {text!r}"
         )
-    return Decimal(cleaned)
+    return parse_decimal(cleaned)
 
 
 def _cmd_set(args: argparse.Namespace, shop: Shop) -> int:

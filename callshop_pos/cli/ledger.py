@@ -9,7 +9,6 @@ entries of a period with their sums. Amounts are printed in USD with 6 decimals.
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import json
 import sys
@@ -28,6 +27,7 @@ from callshop_pos.services.admin.ledger import (
     local_date,
 )
 from callshop_pos.services.context import Shop
+from callshop_pos.textsafe import csv_writer
 
 __all__ = ["register"]
 
@@ -157,9 +157,9 @@ def _cmd_history(args: argparse.Namespace, shop: Shop) -> int:
         buf = io.StringIO()
         fields = ("id", "kind", "date", "recorded_at", "amount_usd", "method", "reference",
                   "call_id")
-        writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        writer = csv_writer(buf)
+        writer.writerow(fields)
+        writer.writerows([r.get(field) for field in fields] for r in rows)
         _print(buf.getvalue())
         return 0
     for r in rows:

@@ -35,6 +35,7 @@ from callshop_pos.rating import (
     Rating,
     parse_price_list,
 )
+from callshop_pos.textsafe import csv_writer
 
 __all__ = ["OUTPUT_COLUMNS", "CallFileError", "CallRow", "read_calls", "register", "write_ratings"]
 
@@ -52,6 +53,8 @@ OUTPUT_COLUMNS = (
     "wholesale_usd",
 )
 _MESSAGE_LIMIT = 50
+#: The longest call a call file may hold (a day; anything longer is a broken record).
+MAX_DURATION_S = 86_400
 _DESCRIPTION = """\
 Rate a file of calls against a price list, without touching any database.
 
@@ -151,6 +154,11 @@ def read_calls(data: str | bytes) -> list[CallRow]:
             problems.append(f"duration is not a number of seconds: {cells['duration']!r}")
         if duration is not None and duration < 0:
             problems.append(f"duration must not be negative: {cells['duration']!r}")
+        elif duration is not None and duration > MAX_DURATION_S:
+            problems.append(
+                f"duration must be at most {MAX_DURATION_S} seconds (a day): "
+                f"{_shorten(cells['duration'])!r}"
+            )
         if problems:
             errors.extend((line, problem) for problem in problems)
             continue
@@ -168,6 +176,10 @@ def read_calls(data: str | bytes) -> list[CallRow]:
     if errors:
         raise CallFileError(errors)
     return calls
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _output_row(call: CallRow, rating: Rating, digits: int) -> list[str]:
@@ -193,7 +205,7 @@ def _output_row(call: CallRow, rating: Rating, digits: int) -> list[str]:
 def write_ratings(calls: list[CallRow], ratings: list[Rating], digits: int = 2) -> str:
     """The output CSV (header and one row per call, in input order)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out)
     writer.writerow(OUTPUT_COLUMNS)
     for call, rating in zip(calls, ratings, strict=True):
         writer.writerow(_output_row(call, rating, digits))

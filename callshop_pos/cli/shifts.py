@@ -9,7 +9,6 @@ times as ISO 8601 in the shop's local time with their UTC offset.
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import json
 import os
@@ -44,6 +43,7 @@ from callshop_pos.services.till.shifts import (
     open_shift,
     show_shift,
 )
+from callshop_pos.textsafe import csv_writer
 
 __all__ = ["call_json", "register", "shift_json", "summary_json"]
 
@@ -315,9 +315,9 @@ def _report_text(r: ShiftReport, tz: ZoneInfo) -> str:
 
 def _csv(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = csv_writer(buf)
     writer.writerow(headers)
-    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    writer.writerows(rows)
     return buf.getvalue()
 
 

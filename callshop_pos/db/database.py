@@ -10,11 +10,20 @@ and raises.
 SQLite runs in WAL mode with ``synchronous=FULL`` and foreign keys on. pysqlite's own
 transaction handling is switched off (SQLAlchemy's documented recipe) so that the
 ``BEGIN`` statements are ours.
+
+The SQLite file holds the booths' SIP HA1s and the trunk password: it is created
+with mode 0600, and an existing one, its ``-wal``, ``-shm`` and ``-journal`` are
+tightened to 0600 when opened (SQLite gives the ``-wal``/``-shm`` it creates the
+database file's mode).
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -35,6 +44,9 @@ __all__ = ["BUSY_TIMEOUT_MS", "Database", "DatabaseUnavailable", "ReadOnlySessio
 BUSY_TIMEOUT_MS = 15_000
 
 _WRITE_OPTION = "callshop_write"
+_SQLITE_SIDE_FILES = ("", "-wal", "-shm", "-journal")
+
+log = logging.getLogger("callshop_pos.db")
 
 
 class DatabaseUnavailable(CallShopError):
@@ -58,6 +70,7 @@ class Database:
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         kwargs: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
+            _owner_only_sqlite_files(self.url.database)
             kwargs["connect_args"] = {
                 "timeout": BUSY_TIMEOUT_MS / 1000,
                 "check_same_thread": False,
@@ -138,6 +151,25 @@ class Database:
 
     def __repr__(self) -> str:
         return f"Database({self.url.render_as_string(hide_password=True)!r})"
+
+
+def _owner_only_sqlite_files(database: str | None) -> None:
+    """Create the SQLite file 0600 if missing; tighten it and its side files to 0600."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = os.path.abspath(database)
+    with contextlib.suppress(FileExistsError, FileNotFoundError):
+        # An empty file is an empty database; SQLite would create it 0644 (umask).
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for suffix in _SQLITE_SIDE_FILES:
+        name = path + suffix
+        try:
+            if stat.S_IMODE(os.stat(name).st_mode) & 0o077:
+                os.chmod(name, 0o600)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:  # not ours (e.g. a shared folder): say so, go on
+            log.warning("cannot make %s readable by its owner only: %s", name, exc)
 
 
 def _install_sqlite_recipe(engine: Engine) -> None:

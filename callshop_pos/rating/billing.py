@@ -8,7 +8,7 @@ one integer division rounded half-up, with no ``Decimal`` context or float invol
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
 __all__ = [
@@ -38,7 +38,10 @@ def round_duration(duration: Decimal | int) -> int:
         value = Decimal(duration)
         if not value.is_finite():
             raise ValueError(f"duration must be finite, not {duration!r}")
-        seconds = int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        try:
+            seconds = int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        except InvalidOperation:  # more digits than the decimal context holds
+            raise ValueError(f"duration out of range: {duration!r}") from None
     if seconds < 0:
         raise ValueError(f"duration must not be negative, not {duration!r}")
     return seconds

@@ -34,6 +34,7 @@ from operator import itemgetter
 
 from callshop_pos.errors import InvalidInput
 from callshop_pos.money import MoneyError, bgn_to_eur, parse_decimal
+from callshop_pos.textsafe import csv_writer, looks_like_formula
 
 __all__ = [
     "COLUMNS",
@@ -52,6 +53,8 @@ COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
 #: Longest dialling code (ITU E.164 numbers have at most 15 digits).
 MAX_CODE_DIGITS = 15
+#: Longest destination name (what the calls table keeps of it).
+MAX_COUNTRY_LENGTH = 128
 #: Most decimals accepted in a rate or fee (wholesale is kept in micro-dollars).
 MAX_RATE_DECIMALS = 6
 #: At most this many problems are spelled out in the error message (all are in ``errors``).
@@ -101,10 +104,22 @@ def _decimals(value: Decimal) -> int:
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
+def _country_problem(country: str) -> str | None:
+    """What is wrong with a (stripped) destination name, if anything."""
+    if len(country) > MAX_COUNTRY_LENGTH:
+        return f"country is longer than {MAX_COUNTRY_LENGTH} characters"
+    if looks_like_formula(country):
+        return (f"country {country!r} must not start with =, +, -, @ (a spreadsheet would "
+                "run it as a formula)")
+    return None
+
+
 def _entry_problems(entry: PriceEntry) -> list[str]:
     problems: list[str] = []
     if not entry.country.strip():
         problems.append("country is empty")
+    elif (problem := _country_problem(entry.country.strip())) is not None:
+        problems.append(problem)
     if not (
         1 <= len(entry.code) <= MAX_CODE_DIGITS and entry.code.isascii() and entry.code.isdigit()
     ):
@@ -322,6 +337,8 @@ def _parse_row(
     ) = cells
     if not country:
         problems.append("country is missing")
+    elif (problem := _country_problem(country)) is not None:
+        problems.append(problem)
     if not code:
         problems.append("code is missing")
     elif not (len(code) <= MAX_CODE_DIGITS and code.isascii() and code.isdigit()):
@@ -378,7 +395,7 @@ def write_price_list(entries: Iterable[PriceEntry], *, delimiter: str = ",") -> 
         raise ValueError("delimiter must be ',' or ';'")
     comma = delimiter == ";"
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    writer = csv_writer(out, delimiter=delimiter)
     writer.writerow(COLUMNS)
     for e in entries:
         writer.writerow(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from importlib import resources
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -21,12 +23,14 @@ from callshop_pos.services.context import Shop
 __all__ = [
     "LOCKOUT",
     "MAX_FAILED_LOGINS",
+    "MIN_PASSWORD_LENGTH",
     "SYSTEM",
     "Actor",
     "LoginFailed",
     "Role",
     "actor_of",
     "check_password_policy",
+    "common_passwords",
     "hash_password",
     "login",
     "require_role",
@@ -36,7 +40,8 @@ __all__ = [
 MAX_FAILED_LOGINS = 5
 #: … for this long.
 LOCKOUT = timedelta(minutes=5)
-MIN_PASSWORD_LENGTH = 4
+#: New passwords are at least this long (passwords set under an older rule still log in).
+MIN_PASSWORD_LENGTH = 8
 
 _WRONG_CREDENTIALS = "wrong user name or password"
 
@@ -80,12 +85,26 @@ def actor_of(user: User) -> Actor:
     return Actor(user_id=user.id, username=user.username, role=user.role)
 
 
+@cache
+def common_passwords() -> frozenset[str]:
+    """The commonest passwords of at least 8 characters, lower-cased (a list bundled in
+    ``resources/passwords``; its source is noted beside it)."""
+    text = (resources.files("resources.passwords") / "common-passwords.txt").read_text(
+        encoding="utf-8"
+    )
+    return frozenset(line for line in text.splitlines() if line)
+
+
 def check_password_policy(password: str) -> None:
-    """Refuse passwords that are too short or padded with spaces."""
+    """Refuse a new password that is too short, padded with spaces or one of the
+    commonest (checked when a password is set, never at login)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     if password != password.strip():
         raise InvalidInput("the password must not start or end with spaces")
+    if password.lower() in common_passwords():
+        raise InvalidInput("this password is too common (it is on lists attackers try first); "
+                           "choose another")
 
 
 def hash_password(shop: Shop, password: str) -> str:

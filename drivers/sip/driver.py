@@ -11,6 +11,8 @@ from __future__ import annotations
 import itertools
 import logging
 import secrets
+from collections import deque
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,7 +32,7 @@ from callshop_pos.lines.port import (
     Registered,
 )
 from drivers.sip import digest, raw
-from drivers.sip.abuse import AbuseGuard, Refusal, RefusalLog
+from drivers.sip.abuse import AbuseGuard, Refusal, RefusalLog, SipAlert
 from drivers.sip.calls import BoothCall
 from drivers.sip.config import BoothAccount, SipDriverConfig
 from drivers.sip.inbound import RequestRouter, rate_limited_method
@@ -56,8 +58,18 @@ class SipDriver:
         self.user_agent = config.user_agent
         self.ring_timeout_s = config.ring_timeout_s
         self.admission_timeout_s = config.admission_timeout_s
-        self.refusals = RefusalLog()
-        self.guard = AbuseGuard(config.abuse, self.clock.monotonic, self.refusals)
+        self.refusals = RefusalLog(self.clock.monotonic)
+        #: Called (SIP thread) with every :class:`SipAlert`; must not block.
+        self.on_alert: Callable[[SipAlert], None] | None = None
+        self._alerts: deque[SipAlert] = deque(maxlen=100)
+        self._bound: dict[str, tuple[str, ...]] = {}
+        for account in config.booths:
+            if account.bound_host is not None:
+                self._bound[account.bound_host] = (
+                    *self._bound.get(account.bound_host, ()), account.booth
+                )
+        self.guard = AbuseGuard(config.abuse, self.clock.monotonic, self.refusals,
+                                protected=self._booths_at, alert=self._alerted)
         self.registrar = Registrar(
             self.clock.monotonic, config.expiry_grace_s,
             store=config.bindings_path, wall=self.clock.now,
@@ -113,9 +125,24 @@ class SipDriver:
         self._lingering.clear()
 
     def stats(self) -> dict[str, int]:
-        """Counters: ``refused.<reason>``, ``bans``, ``trunk.registered``,
+        """Counters: ``refused.<reason>``, ``bans``, ``alerts``, ``trunk.registered``,
         ``trunk.register_failed`` (thread-safe snapshot)."""
         return self.refusals.snapshot()
+
+    def alerts(self) -> list[SipAlert]:
+        """The latest alerts (at most 100), oldest first."""
+        return list(self._alerts)
+
+    def _booths_at(self, host: str) -> tuple[str, ...]:
+        """The booths whose own address ``host`` is: bound to it, or registered from it."""
+        found = self._bound.get(host, ())
+        return (*found, *(b for b in self.registrar.booths_at(host) if b not in found))
+
+    def _alerted(self, alert: SipAlert) -> None:
+        self._alerts.append(alert)
+        handler = self.on_alert
+        if handler is not None:
+            handler(alert)
 
     # ------------------------------------------------------- SIP thread
 
@@ -164,6 +191,7 @@ class SipDriver:
 
     def _sweep(self) -> None:
         self.guard.sweep()
+        self.refusals.flush_due()
         for binding in self.registrar.expire():
             self.emit(Offline(binding.booth, self.clock.now(), "registration expired"))
 

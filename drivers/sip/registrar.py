@@ -116,7 +116,11 @@ class Registrar:
         text = json.dumps({"version": _STORE_VERSION, "bindings": items}, indent=1)
         tmp = self._store.with_name(self._store.name + ".tmp")
         try:
-            tmp.write_text(text, encoding="utf-8")
+            # Owner only (0600): booth contacts and addresses; no umask decides that.
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                os.fchmod(out.fileno(), 0o600)  # a leftover .tmp keeps its old mode
+                out.write(text)
             os.replace(tmp, self._store)
         except OSError as exc:
             log.warning("SIP: could not store the registrations in %s (%s)", self._store, exc)
@@ -141,6 +145,10 @@ class Registrar:
 
     def binding(self, booth: str) -> Binding | None:
         return self._bindings.get(booth)
+
+    def booths_at(self, host: str) -> tuple[str, ...]:
+        """The booths registered from ``host`` (any port)."""
+        return tuple(b.booth for b in self._bindings.values() if b.source[0] == host)
 
     def remaining_s(self, booth: str) -> int:
         found = self._bindings.get(booth)

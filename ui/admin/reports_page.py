@@ -23,7 +23,7 @@ from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
 from callshop_pos.services.reports.export import report_csv, report_pdf
 from callshop_pos.services.reports.period import GroupBy, PeriodReport, ReportRow
-from callshop_pos.services.reports.summary import period as reports_admin
+from callshop_pos.services.reports import period as reports_admin
 from ui.admin.common import (
     Col,
     RecordTableModel,

@@ -38,7 +38,14 @@ Client → engine (``id`` is chosen by the client and echoed in the reply)::
     {"id": n, "cmd": "refresh"}                              -> [SNAPSHOT, ...]
 
 A client that disconnects or crashes only loses its own connection; the engine keeps
-running. :class:`EngineClient` is the plain-Python client (a background thread,
+running. Before the handshake a connection is cheap and short-lived: it is dropped
+``HANDSHAKE_TIMEOUT_S`` (5 s) after it was accepted; at most
+``MAX_PENDING_HANDSHAKES`` (16) wait at once, a newcomer pushing the oldest out (idle
+connections cannot lock the window out, nor hold a thread each); a failed handshake
+leaves nothing behind; at most ``MAX_CLIENTS`` (32) authenticated clients are served.
+Refused connections are logged at most once per 10 s plus one summary line with the
+count. The accept loop survives any error (a thread that cannot be started costs only
+that connection). :class:`EngineClient` is the plain-Python client (a background thread,
 callbacks, automatic reconnection with back-off); the cashier window wraps it in
 its Qt bridge.
 """

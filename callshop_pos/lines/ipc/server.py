@@ -9,6 +9,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from multiprocessing import AuthenticationError
@@ -41,9 +42,29 @@ from callshop_pos.lines.ipc.wire import (
 )
 from callshop_pos.lines.snapshot import BoothSnapshot
 
-__all__ = ["EngineServer"]
+__all__ = [
+    "HANDSHAKE_TIMEOUT_S",
+    "MAX_CLIENTS",
+    "MAX_PENDING_HANDSHAKES",
+    "REFUSAL_LOG_INTERVAL_S",
+    "EngineServer",
+]
 
 log = logging.getLogger("callshop_pos.lines.ipc")
+
+#: A connection that has not completed the HMAC handshake this long after it was
+#: accepted is dropped (the real client needs milliseconds).
+HANDSHAKE_TIMEOUT_S = 5.0
+#: At most this many connections wait in the handshake at once; a new one beyond it
+#: pushes the oldest waiting one out, so idle connections cannot lock the window out.
+MAX_PENDING_HANDSHAKES = 16
+#: At most this many authenticated clients; more are refused (closed) at once.
+MAX_CLIENTS = 32
+#: Refused connections are logged one by one at most once per this many seconds;
+#: the others are counted and summed up in one line (a flood must not flood the log).
+REFUSAL_LOG_INTERVAL_S = 10.0
+#: The accept loop pauses this long after an unexpected error (no busy loop on EMFILE).
+_ACCEPT_PAUSE_S = 0.05
 
 
 class _Peer:
@@ -57,16 +78,49 @@ class _Peer:
         self._queue: deque[list[Any]] = deque()  # slots: [message]
         self._snap_slot: dict[str, list[Any]] = {}
         self._closed = False
+        self._conn_lock = threading.Lock()
+        self._conn_closed = False
         self._unsubscribe: Callable[[], None] | None = None
+        #: ``time.monotonic()`` by which the handshake must be done; None once it is.
+        self.deadline: float | None = time.monotonic() + server.handshake_timeout_s
+        self.dropped_because: str | None = None
+
+    def drop(self, because: str) -> None:
+        """Cut a connection still in its handshake from another thread.
+
+        Only shuts the socket down: the peer's own thread, blocked reading it, sees
+        EOF and closes the descriptor itself (closing it here could let the number be
+        reused while that thread is about to read it).
+        """
+        self.dropped_because = because
+        with self._conn_lock:
+            if self._conn_closed:
+                return
+            with contextlib.suppress(OSError, ValueError, TypeError):
+                dup = socket.socket(fileno=os.dup(self.conn.fileno()))
+                with contextlib.suppress(OSError):
+                    dup.shutdown(socket.SHUT_RDWR)
+                dup.close()
 
     def run(self) -> None:
         try:
+            self._serve()
+        except Exception:
+            log.exception("IPC client %d failed", self.number)
+        finally:
+            self.close()
+
+    def _serve(self) -> None:
+        try:
             deliver_challenge(self.conn, self.server.authkey)
             answer_challenge(self.conn, self.server.authkey)
-        except (AuthenticationError, EOFError, OSError) as exc:
+        except (AuthenticationError, EOFError, OSError, ValueError, TypeError) as exc:
             if not self.server._closing:
-                    log.warning("IPC client %d refused: %s", self.number, exc or type(exc).__name__)
-            self._close_conn()
+                reason = self.dropped_because or str(exc) or type(exc).__name__
+                self.server._refused(self.number, reason)
+            return
+        if not self.server._authenticated(self):
+            self.server._refused(self.number, f"already {self.server.max_clients} clients")
             return
         self._unsubscribe = self.server.engine.subscribe(self.push)
         hello = {
@@ -163,7 +217,10 @@ class _Peer:
         self.server._forget(self)
 
     def _close_conn(self) -> None:
-        shut(self.conn)
+        with self._conn_lock:  # never twice: the number may belong to a new socket by then
+            if not self._conn_closed:
+                self._conn_closed = True
+                shut(self.conn)
 
 
 def _message(item: object) -> dict[str, Any]:
@@ -176,19 +233,44 @@ def _message(item: object) -> dict[str, Any]:
 
 
 class EngineServer:
-    """Serves an engine to any number of local clients (see the module docstring)."""
+    """Serves an engine to any number of local clients (see the module docstring).
 
-    def __init__(self, engine: EngineApi, data_dir: Path, *, force_tcp: bool = False) -> None:
+    Before a connection has proved it knows the secret it costs little and not for
+    long: it is dropped ``handshake_timeout_s`` after it was accepted, at most
+    ``MAX_PENDING_HANDSHAKES`` wait at once (a newcomer pushes the oldest out), and a
+    failed handshake leaves nothing behind. At most ``max_clients`` authenticated
+    clients are served. The accept loop survives any error, including a thread that
+    cannot be started (that one connection is closed).
+    """
+
+    def __init__(
+        self,
+        engine: EngineApi,
+        data_dir: Path,
+        *,
+        force_tcp: bool = False,
+        handshake_timeout_s: float = HANDSHAKE_TIMEOUT_S,
+        max_clients: int = MAX_CLIENTS,
+    ) -> None:
         self.engine = engine
         self.data_dir = data_dir
         self.authkey = ensure_secret(data_dir)
+        self.handshake_timeout_s = handshake_timeout_s
+        self.max_clients = max_clients
         self._force_tcp = force_tcp
         self._listener: Listener | None = None
         self._thread: threading.Thread | None = None
+        self._watch: threading.Thread | None = None
         self._peers: set[_Peer] = set()
+        self._pending: deque[_Peer] = deque()  # in the handshake, oldest first
+        self._served: set[_Peer] = set()  # authenticated
         self._lock = threading.Lock()
+        self._stop = threading.Event()
         self._numbers = itertools.count(1)
         self._closing = False
+        self._refusal_logged_at = -REFUSAL_LOG_INTERVAL_S
+        self._refusals_unlogged = 0
+        self.refusals = 0
         self.address: str | tuple[str, int] | None = None
 
     def start(self) -> None:
@@ -214,6 +296,10 @@ class EngineServer:
         self._listener = listener
         self._thread = threading.Thread(target=self._accept_loop, name="ipc-accept", daemon=True)
         self._thread.start()
+        self._watch = threading.Thread(
+            target=self._watch_handshakes, name="ipc-handshake-watch", daemon=True
+        )
+        self._watch.start()
 
     def _accept_loop(self) -> None:
         listener = self._listener
@@ -225,18 +311,101 @@ class EngineServer:
                 if self._closing:
                     return
                 log.exception("IPC accept failed")
+                self._stop.wait(_ACCEPT_PAUSE_S)
                 continue
-            peer = _Peer(self, conn, next(self._numbers))
+            except Exception:  # whatever it is, the window must still get in later
+                log.exception("IPC accept failed")
+                self._stop.wait(_ACCEPT_PAUSE_S)
+                continue
+            if self._closing:
+                shut(conn)
+                return
+            try:
+                self._admit(conn)
+            except BaseException as exc:
+                shut(conn)
+                if not isinstance(exc, Exception):
+                    log.error("IPC connection not served: %r", exc)
+                else:
+                    log.exception("IPC connection not served")
+                self._stop.wait(_ACCEPT_PAUSE_S)
+
+    def _admit(self, conn: Connection[Any, Any]) -> None:
+        """Give an accepted connection its thread (accept thread)."""
+        peer = _Peer(self, conn, next(self._numbers))
+        with self._lock:
+            self._peers.add(peer)
+            self._pending.append(peer)
+            evicted = (
+                self._pending.popleft() if len(self._pending) > MAX_PENDING_HANDSHAKES else None
+            )
+        if evicted is not None:
+            evicted.drop("too many connections waiting in the handshake")
+        try:
+            self._spawn(peer.run, f"ipc-client-{peer.number}")
+        except BaseException:
+            peer.close()
+            raise
+
+    def _spawn(self, target: Callable[[], None], name: str) -> None:
+        threading.Thread(target=target, name=name, daemon=True).start()
+
+    def _authenticated(self, peer: _Peer) -> bool:
+        """The peer passed the handshake: serve it, unless there are enough clients."""
+        with self._lock:
+            with contextlib.suppress(ValueError):
+                self._pending.remove(peer)
+            peer.deadline = None
+            if peer.dropped_because is not None or len(self._served) >= self.max_clients:
+                return False
+            self._served.add(peer)
+            return True
+
+    def _refused(self, number: int, reason: str) -> None:
+        """Log a refused connection, or count it for the next summary line."""
+        now = time.monotonic()
+        with self._lock:
+            self.refusals += 1
+            if now - self._refusal_logged_at < REFUSAL_LOG_INTERVAL_S:
+                self._refusals_unlogged += 1
+                return
+            self._refusal_logged_at = now
+        log.warning("IPC client %d refused: %s", number, reason)
+
+    def _log_refusal_summary(self, now: float) -> None:
+        with self._lock:
+            count = self._refusals_unlogged
+            if not count or now - self._refusal_logged_at < REFUSAL_LOG_INTERVAL_S:
+                return
+            self._refusals_unlogged = 0
+            self._refusal_logged_at = now
+        log.warning("IPC: %d more connection(s) refused in the last %g s", count,
+                    REFUSAL_LOG_INTERVAL_S)
+
+    def _watch_handshakes(self) -> None:
+        """Drop connections whose handshake is overdue (one thread for all of them)."""
+        step = min(0.5, max(0.01, self.handshake_timeout_s / 4))
+        while not self._stop.wait(step):
+            now = time.monotonic()
+            self._log_refusal_summary(now)
             with self._lock:
-                self._peers.add(peer)
-            threading.Thread(target=peer.run, name=f"ipc-client-{peer.number}", daemon=True).start()
+                overdue = [p for p in self._pending if p.deadline is not None
+                           and p.deadline <= now]
+                for peer in overdue:
+                    self._pending.remove(peer)
+            for peer in overdue:
+                peer.drop(f"no handshake within {self.handshake_timeout_s:g} s")
 
     def _forget(self, peer: _Peer) -> None:
         with self._lock:
             self._peers.discard(peer)
+            self._served.discard(peer)
+            with contextlib.suppress(ValueError):
+                self._pending.remove(peer)
 
     @property
     def client_count(self) -> int:
+        """Connections held: authenticated clients and those still in the handshake."""
         with self._lock:
             return len(self._peers)
 
@@ -281,6 +450,7 @@ class EngineServer:
     def close(self) -> None:
         """Stop listening and disconnect every client."""
         self._closing = True
+        self._stop.set()
         wake(self.address)
         listener, self._listener = self._listener, None
         if listener is not None:
@@ -292,5 +462,7 @@ class EngineServer:
             peer.close()
         if self._thread is not None:
             self._thread.join(5)
+        if self._watch is not None:
+            self._watch.join(5)
         with contextlib.suppress(OSError):
             (self.data_dir / ADDRESS_FILE).unlink()

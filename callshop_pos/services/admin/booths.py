@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ from callshop_pos.db.models.booths import BillingMode, Booth, BoothDriver
 from callshop_pos.db.models.users import Role
 from callshop_pos.errors import InvalidInput, NotFound
 from callshop_pos.services.auth import Actor, require_role
+from callshop_pos.textsafe import check_name
 
 if TYPE_CHECKING:
     from callshop_pos.services.context import Shop
@@ -31,6 +33,7 @@ __all__ = [
     "add_booth",
     "get_booth",
     "list_booths",
+    "record_line_alert",
     "remove_booth",
     "restore_booth",
     "set_locked",
@@ -108,11 +111,10 @@ def _get(s: Session, name: str) -> Booth:
 
 
 def _name(value: object) -> str:
-    if not isinstance(value, str) or not value.strip() or len(value.strip()) > _NAME_MAX:
-        raise InvalidInput(f"a booth name needs 1 to {_NAME_MAX} characters")
-    if not value.strip().isprintable():
+    name = check_name(value, "a booth name", max_length=_NAME_MAX)
+    if not name.isprintable():
         raise InvalidInput("a booth name must be printable text")
-    return value.strip()
+    return name
 
 
 def _whole(name: str, value: object, *, least: int, optional: bool) -> int | None:
@@ -330,3 +332,17 @@ def get_booth(shop: Shop, name: str) -> BoothInfo:
     with shop.db.read() as s:
         return _info(_get(s, name))
 
+
+
+def record_line_alert(
+    shop: Shop, actor: Actor, *, booths: Sequence[str], source: str, kind: str, detail: str
+) -> None:
+    """Journal an alert a booth line driver raised (the engine only): e.g. abuse seen
+    from a booth's own address, which is rate-limited instead of banned — an admin
+    should look (Administration → Audit journal, action ``booth.alert``)."""
+    require_role(actor, Role.SYSTEM)
+    with shop.db.write() as s:
+        journal.append(s, actor, "booth.alert", payload={
+            "booths": [str(b) for b in booths], "source": str(source)[:64],
+            "kind": str(kind)[:64], "detail": str(detail)[:500],
+        })

@@ -23,6 +23,7 @@ from callshop_pos.errors import InvalidInput
 from callshop_pos.services.admin.fx import cost_minor, rate_from
 from callshop_pos.services.auth import Actor, Role, require_role
 from callshop_pos.services.context import Shop
+from callshop_pos.textsafe import check_name
 
 __all__ = [
     "LedgerEntryView",
@@ -36,6 +37,8 @@ __all__ = [
 
 #: Largest single top-up accepted (USD 1,000,000): larger is surely a typing error.
 MAX_TOPUP_MICRO_USD = 1_000_000 * 1_000_000
+#: Longest top-up reference or adjustment reason.
+MAX_REFERENCE_LENGTH = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +137,8 @@ def add_topup(
         method_value = TopupMethod(method).value
     except ValueError:
         raise InvalidInput(f"top-up method must be 'bank' or 'cash', not {method!r}") from None
+    if reference.strip():
+        reference = check_name(reference, "the reference", max_length=MAX_REFERENCE_LENGTH)
     with shop.db.write() as session:
         entry = LedgerEntry(
             kind=LedgerKind.TOPUP.value,
@@ -173,6 +178,7 @@ def add_adjustment(
         raise InvalidInput("an adjustment of zero changes nothing")
     if not reason.strip():
         raise InvalidInput("an adjustment needs a reason")
+    reason = check_name(reason, "the reason", max_length=MAX_REFERENCE_LENGTH)
     with shop.db.write() as session:
         entry = LedgerEntry(
             kind=LedgerKind.ADJUSTMENT.value,

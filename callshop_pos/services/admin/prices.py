@@ -37,6 +37,7 @@ from callshop_pos.services.pricing import (
     load_entries,
     load_values,
 )
+from callshop_pos.textsafe import check_name
 
 __all__ = [
     "PriceVersionInfo",
@@ -57,6 +58,9 @@ __all__ = [
 
 # Rows per INSERT batch: big enough to be fast, small enough for any driver's limits.
 _CHUNK = 5_000
+#: Bounds of a price-list version's name (its file name) and note.
+MAX_SOURCE_LENGTH = 255
+MAX_NOTE_LENGTH = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +169,8 @@ def _save_version(
     shop: Shop, actor: Actor, entries: Sequence[PriceEntry], source: str, note: str
 ) -> PriceVersionInfo:
     require_role(actor, Role.ADMIN)
+    source = check_name(source, "the price list's name", max_length=MAX_SOURCE_LENGTH)
+    note = check_name(note, "the note", max_length=MAX_NOTE_LENGTH) if note.strip() else ""
     index = PriceIndex(entries)  # refuses duplicate codes
     values = [entry_values(e) for e in entries]
     by_code = {v[0]: v for v in values}
@@ -176,7 +182,7 @@ def _save_version(
         old = {v[0]: v for v in load_values(s, based_on)} if based_on is not None else {}
         summary = _summary(old, by_code)
         version = PriceListVersion(
-            created_at=now, created_by=actor.username, source=source[:255], note=note,
+            created_at=now, created_by=actor.username, source=source, note=note,
             entry_count=len(entries), content_digest=digest, based_on_id=based_on,
             summary=summary,
         )

@@ -19,6 +19,7 @@ from callshop_pos.services.auth import (
     require_role,
 )
 from callshop_pos.services.context import Shop
+from callshop_pos.textsafe import check_name
 
 __all__ = [
     "UserInfo",
@@ -60,6 +61,7 @@ def _check_username(name: str) -> str:
     name = name.strip()
     if not name or len(name) > _USERS_MAX:
         raise InvalidInput(f"a user name needs 1 to {_USERS_MAX} characters")
+    check_name(name, "user name", max_length=_USERS_MAX)  # not like a spreadsheet formula
     if any(c.isspace() for c in name) or not name.isprintable():
         raise InvalidInput(f"user name {name!r} must not contain spaces")
     if name.lower() == SYSTEM.username:

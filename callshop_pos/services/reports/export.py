@@ -3,13 +3,13 @@ the DejaVu font shipped in ``resources/fonts`` so Cyrillic prints correctly)."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable
 from importlib import resources
 
 from callshop_pos.money import format_minor, minor_to_decimal
 from callshop_pos.services.reports.period import PeriodReport, ReportRow
+from callshop_pos.textsafe import csv_writer
 
 __all__ = ["REPORT_COLUMNS", "report_csv", "report_pdf"]
 
@@ -44,7 +44,7 @@ REPORT_COLUMNS: tuple[tuple[str, Callable[[ReportRow], str]], ...] = (
 def report_csv(report: PeriodReport) -> str:
     """The report as CSV: one row per group, then a ``total`` row."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out)
     writer.writerow([report.group_by.value, *(name for name, _ in REPORT_COLUMNS)])
     for row in (*report.rows, report.total):
         writer.writerow([row.key, *(text(row) for _, text in REPORT_COLUMNS)])

@@ -188,3 +188,12 @@ def test_tariff_refuses_float_and_negative() -> None:
     assert Tariff(Decimal("0.10")).price_minor(60) == int(
         Decimal("0.10").quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) * 100
     )
+
+
+def test_a_duration_beyond_the_decimal_context_is_a_value_error() -> None:
+    from decimal import Decimal
+
+    from callshop_pos.rating.billing import round_duration
+
+    with pytest.raises(ValueError, match="out of range"):
+        round_duration(Decimal("1234567890123456789012345678901234567890.5"))

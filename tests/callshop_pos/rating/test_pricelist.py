@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from callshop_pos.errors import CallShopError, InvalidInput
 from callshop_pos.rating import PriceEntry, PriceListError, parse_price_list, write_price_list
+from callshop_pos.textsafe import looks_like_formula
 
 SAMPLE = Path(__file__).resolve().parents[3] / "resources" / "prices" / "sample.csv"
 
@@ -222,7 +223,9 @@ _rates = st.decimals(min_value=0, max_value=100, places=6, allow_nan=False, allo
 _entries = st.lists(
     st.builds(
         PriceEntry,
-        country=st.text(min_size=1, max_size=20).filter(lambda s: s.strip() and "\r" not in s),
+        country=st.text(min_size=1, max_size=20).filter(
+            lambda s: s.strip() and "\r" not in s and not looks_like_formula(s.strip())
+        ),
         code=st.from_regex(r"[0-9]{1,15}", fullmatch=True),
         wholesale_usd=_rates,
         retail=st.none() | _rates,

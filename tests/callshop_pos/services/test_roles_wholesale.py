@@ -14,7 +14,7 @@ from callshop_pos.errors import PermissionDenied
 from callshop_pos.services.admin import admin_prices, carrier_account, fx, ledger, prices
 from callshop_pos.services.auth import SYSTEM, Actor
 from callshop_pos.services.context import Shop
-from callshop_pos.services.reports.summary import period as reports_admin
+from callshop_pos.services.reports import period as reports_admin
 
 PRICES = "country,code,wholesale_usd,retail\nBulgaria,359,0.010,0.20\nGermany,49,0.012,0.30\n"
 DAY = date(2026, 1, 15)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from callshop_pos.clock import FakeClock
 from drivers.sip import AbuseLimits
 from drivers.sip.abuse import AbuseGuard, Refusal, RefusalLog
@@ -78,3 +82,54 @@ def test_registrar_expiry_and_moves() -> None:
     clock.advance(1)
     assert [b.booth for b in registrar.expire()] == ["Booth 1"]
     assert len(registrar) == 0
+
+
+def test_a_scan_from_50000_addresses_is_logged_as_a_burst_and_one_summary(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    clock = FakeClock()
+    log = RefusalLog(clock.monotonic, interval_s=60, burst=20)
+    caplog.set_level(logging.WARNING, logger="drivers.sip")
+    for n in range(50_000):
+        log.refuse(Refusal.UNKNOWN_USER, (f"10.{n // 65536}.{n // 256 % 256}.{n % 256}", 5060))
+    assert len(caplog.records) == 20
+    log.flush_due()  # not yet: the interval is not over
+    assert len(caplog.records) == 20
+    clock.advance(60)
+    log.flush_due()
+    assert len(caplog.records) == 21
+    summary = caplog.records[-1].getMessage()
+    assert "49980 more refusal(s)" in summary and "unknown_user 49980" in summary
+    assert "from 49980 address(es)" in summary
+    assert log.snapshot() == {"refused.unknown_user": 50_000}
+    log.refuse(Refusal.UNKNOWN_USER, ("10.9.9.9", 5060))  # a new interval logs again
+    assert len(caplog.records) == 22
+
+
+def test_a_booth_address_is_rate_limited_and_alerted_never_banned() -> None:
+    clock = FakeClock()
+    log = RefusalLog(clock.monotonic)
+    alerts = []
+    guard = AbuseGuard(
+        AbuseLimits(max_requests=3, window_s=10, max_auth_failures=2, ban_s=600),
+        clock.monotonic, log,
+        protected=lambda host: ("Booth 1",) if host == BOOTH[0] else (),
+        alert=alerts.append,
+    )
+    guard.ban(BOOTH, Refusal.BLOCKED_USER_AGENT, "user agent 'friendly-scanner'")
+    assert not guard.is_banned(BOOTH[0])
+    assert all(guard.note_request(BOOTH, "REGISTER") for _ in range(3))
+    assert not any(guard.note_request(BOOTH, "REGISTER") for _ in range(1000))
+    assert not guard.is_banned(BOOTH[0])
+    clock.advance(10.5)
+    assert guard.note_request(BOOTH, "REGISTER")  # the window slid on
+    for _ in range(5):
+        guard.note_auth_failure(BOOTH)
+    assert not guard.is_banned(BOOTH[0])
+    assert [(a.kind, a.booths) for a in alerts] == [
+        (Refusal.BLOCKED_USER_AGENT, ("Booth 1",)), (Refusal.RATE_LIMITED, ("Booth 1",))]
+    clock.advance(61)  # the same alert is raised again after a while
+    assert [guard.note_request(BOOTH, "REGISTER") for _ in range(4)] == [True] * 3 + [False]
+    assert len(alerts) == 3
+    stats = log.snapshot()
+    assert "bans" not in stats and stats["alerts"] == 3
