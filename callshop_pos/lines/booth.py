@@ -46,6 +46,9 @@ from callshop_pos.lines.tariff import Destination, Tariff
 __all__ = [
     "FORCED_END_AFTER_S",
     "LIMIT_BACKSTOP_S",
+    "MAX_CALL_S",
+    "MAX_NUMBER_CHARS",
+    "MAX_NUMBER_DIGITS",
     "AdmissionRules",
     "BoothConfig",
     "BoothMachine",
@@ -65,6 +68,14 @@ LIMIT_BACKSTOP_S = 1.0
 #: When a hang-up asked of the driver has no effect for this long, the engine ends
 #: the call on its own (flag ``forced_end``) so the booth does not stay stuck.
 FORCED_END_AFTER_S = 5.0
+#: The longest call the engine bills (a booth's own maximum duration is usually far
+#: lower): a driver clock that jumps, or a recovered call, is never billed beyond it.
+MAX_CALL_S = 86_400
+#: A dialled number longer than this (characters as dialled, or digits) is refused at
+#: admission: E.164 numbers have at most 15 digits plus access and carrier prefixes,
+#: and the call record keeps at most 64 characters dialled and 32 digits normalised.
+MAX_NUMBER_CHARS = 64
+MAX_NUMBER_DIGITS = 32
 
 
 def whole_seconds(delta: timedelta) -> int:

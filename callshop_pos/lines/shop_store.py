@@ -11,20 +11,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, or_, select
 
+from callshop_pos.clock import utc
+from callshop_pos.db.models.booths import Booth
 from callshop_pos.db.models.calls import Call, CallState, CallStatus
 from callshop_pos.db.models.shifts import Shift, ShiftStatus
 from callshop_pos.errors import InvalidInput
-from callshop_pos.lines.booth import AdmissionRules, BoothConfig, DepositCredit
+from callshop_pos.lines.booth import MAX_CALL_S, AdmissionRules, BoothConfig, DepositCredit
 from callshop_pos.lines.engine import SavedBooth
 from callshop_pos.lines.rater_tariff import RaterTariff
 from callshop_pos.lines.recorder import CallRecorder
 from callshop_pos.services import booths as booth_service
 from callshop_pos.services.auth import SYSTEM
-from callshop_pos.services.calls import finish_interrupted
+from callshop_pos.services.calls import finish_interrupted, last_heartbeat
 from callshop_pos.services.context import Shop
 from callshop_pos.services.deposits import open_deposit_balances
 
@@ -34,6 +37,7 @@ __all__ = [
     "ensure_booths",
     "recorded_refs",
     "recover_interrupted",
+    "recovery_end",
     "shop_tariff",
 ]
 
@@ -132,11 +136,36 @@ def ensure_booths(shop: Shop, names: Iterable[str], driver: str) -> list[str]:
     return created
 
 
+def recovery_end(shop: Shop, call_ref: str) -> datetime | None:
+    """When a call a crashed engine left in progress is taken to have ended:
+    ``min(last heartbeat, now, answer + the booth's maximum duration)``, the maximum
+    being :data:`MAX_CALL_S` for a booth without one. A heartbeat row moved ahead (by
+    hand or by a clock jump) can so never bill beyond what can be true. None when
+    the call has no row."""
+    with shop.db.read() as s:
+        row = s.execute(
+            select(Call.answered_at, Call.setup_at, Booth.max_duration_s)
+            .outerjoin(Booth, Booth.name == Call.booth)
+            .where(Call.call_ref == call_ref)
+        ).one_or_none()
+    if row is None:
+        return None
+    answered_at, setup_at, max_s = row
+    now = utc(shop.clock.now())
+    beat = last_heartbeat(shop)
+    end = now if beat is None else min(utc(beat), now)
+    start = utc(answered_at or setup_at)
+    return max(start, min(end, start + timedelta(seconds=max_s or MAX_CALL_S)))
+
+
 def recover_interrupted(shop: Shop, recorder: CallRecorder) -> list[int]:
     """Finish every call a crashed engine left in progress (flag ``interrupted``,
-    end = last heartbeat); returns their ids. Safe to run twice: nothing is
-    recorded twice."""
-    return [finish_interrupted(shop, call.call_ref) for call in recorder.calls_in_progress()]
+    ended at :func:`recovery_end`); returns their ids. Safe to run twice: nothing
+    is recorded twice."""
+    done: list[int] = []
+    for call in recorder.calls_in_progress():
+        done.append(finish_interrupted(shop, call.call_ref, recovery_end(shop, call.call_ref)))
+    return done
 
 
 def recorded_refs(shop: Shop, refs: Iterable[str]) -> set[str]:
