@@ -9,6 +9,7 @@ there (:meth:`ShopBoothStore.deposits`) and keeps nothing of it in a file.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -23,6 +24,7 @@ from callshop_pos.db.models.shifts import Shift, ShiftStatus
 from callshop_pos.errors import InvalidInput
 from callshop_pos.lines.booth import MAX_CALL_S, AdmissionRules, BoothConfig, DepositCredit
 from callshop_pos.lines.engine import SavedBooth
+from callshop_pos.lines.faults import Fault, classify
 from callshop_pos.lines.rater_tariff import RaterTariff
 from callshop_pos.lines.recorder import CallRecorder
 from callshop_pos.services import booths as booth_service
@@ -30,6 +32,7 @@ from callshop_pos.services.auth import SYSTEM
 from callshop_pos.services.calls import finish_interrupted, last_heartbeat
 from callshop_pos.services.context import Shop
 from callshop_pos.services.deposits import open_deposit_balances
+from callshop_pos.services.unrecorded import set_aside
 
 __all__ = [
     "LEGACY_STATE_FILE",
@@ -158,13 +161,41 @@ def recovery_end(shop: Shop, call_ref: str) -> datetime | None:
     return max(start, min(end, start + timedelta(seconds=max_s or MAX_CALL_S)))
 
 
-def recover_interrupted(shop: Shop, recorder: CallRecorder) -> list[int]:
+def recover_interrupted(
+    shop: Shop, recorder: CallRecorder, skip: Iterable[str] = ()
+) -> list[int]:
     """Finish every call a crashed engine left in progress (flag ``interrupted``,
-    ended at :func:`recovery_end`); returns their ids. Safe to run twice: nothing
-    is recorded twice."""
+    ended at :func:`recovery_end`) except those in ``skip`` (their records still
+    wait in a spill journal); returns their ids. Safe to run twice: nothing is
+    recorded twice. Never aborts: a call the database refuses to finish is set aside
+    as an unrecorded call (kind ``recovery``) and the others are finished; a call that
+    fails for another reason (the database away) is left for the next start."""
     done: list[int] = []
+    left = set(skip)
     for call in recorder.calls_in_progress():
-        done.append(finish_interrupted(shop, call.call_ref, recovery_end(shop, call.call_ref)))
+        if call.call_ref in left:
+            continue
+        try:
+            end = recovery_end(shop, call.call_ref)
+            done.append(finish_interrupted(shop, call.call_ref, end))
+        except Exception as exc:
+            fault = classify(exc)
+            if fault in (Fault.BUSY, Fault.STORAGE):
+                log.error("call %s of %s could not be finished now (%s); tried again at the "
+                          "next start", call.call_ref, call.booth, exc)
+                continue
+            event = json.dumps({"kind": "recovery", "booth": call.booth,
+                                "call_ref": call.call_ref, "call_id": call.call_id,
+                                "end": end.isoformat() if end is not None else None})
+            try:
+                set_aside(shop, call.booth, call.call_ref, "recovery", event,
+                          f"{type(exc).__name__}: {exc}")
+            except Exception:
+                log.exception("call %s of %s could not be finished nor set aside",
+                              call.call_ref, call.booth)
+                continue
+            log.error("call %s of %s could not be finished (%s): set aside as an unrecorded "
+                      "call to resolve", call.call_ref, call.booth, exc)
     return done
 
 
