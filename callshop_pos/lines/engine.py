@@ -579,7 +579,9 @@ class LineEngine:
     def _failed(self, item: Record, exc: Exception) -> _Step:
         fault = classify(exc)
         self._failures += 1
-        given_up = fault is Fault.UNKNOWN and self._failures >= self._spill_after
+        # An unexplained failure is retried for ever unless it can be set aside.
+        given_up = (fault is Fault.UNKNOWN and self._failures >= self._spill_after
+                    and self._quarantine is not None)
         if fault is Fault.REFUSED or given_up:
             if _aside(self._quarantine, item, exc):
                 if not isinstance(item, (Beat, SaveLock)):
