@@ -268,6 +268,7 @@ class LineEngine:
         spill: SpillJournal | None = None,
         spill_after_failures: int = 3,
         retry_every_s: float = 1.0,
+        storage_check: Callable[[], None] | None = None,
     ) -> None:
         self.clock = clock
         self.driver = driver
@@ -285,6 +286,7 @@ class LineEngine:
         # thread once started, so a slow disk never delays admission or live state.
         self._outbox: deque[Record] = deque()
         self._quarantine = quarantine
+        self._storage_check = storage_check
         self._spill = spill
         self._spill_after = max(1, spill_after_failures)
         self._retry_every_s = retry_every_s
@@ -686,6 +688,10 @@ class LineEngine:
 
     def _persist(self, effect: Record) -> None:
         call_id = persist_record(effect, self._recorder, self._store.save_lock)
+        if self._storage_check is not None:
+            # A database file removed or replaced under the engine still takes writes
+            # (SQLite writes to the old file): count them as not saved.
+            self._storage_check()
         if isinstance(effect, RecordEnd):
             assert call_id is not None
             self.calls_recorded += 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -36,7 +36,9 @@ from callshop_pos.services.unrecorded import set_aside
 
 __all__ = [
     "LEGACY_STATE_FILE",
+    "DatabaseGone",
     "ShopBoothStore",
+    "database_file_check",
     "ensure_booths",
     "recorded_refs",
     "recover_interrupted",
@@ -122,6 +124,32 @@ class ShopBoothStore:
             booth: DepositCredit(b.deposit_id, b.amount_minor, b.used_minor)
             for booth, b in open_deposit_balances(self.shop).items()
         }
+
+
+class DatabaseGone(OSError):
+    """The database file the engine opened is no longer where it was."""
+
+
+def database_file_check(shop: Shop) -> Callable[[], None] | None:
+    """For a SQLite shop: a check that the database file the engine opened is still at
+    its path (same device and inode), raising :class:`DatabaseGone` when it was
+    removed, moved or replaced — SQLite would go on writing to the old file, and
+    what is written there is lost. None for a server database."""
+    if not shop.db.is_sqlite or not shop.db.url.database or shop.db.url.database == ":memory:":
+        return None
+    path = Path(shop.db.url.database).resolve()
+    first = path.stat()
+    identity = (first.st_dev, first.st_ino)
+
+    def check() -> None:
+        try:
+            now = path.stat()
+        except OSError as exc:
+            raise DatabaseGone(f"the database file {path} is gone: {exc}") from exc
+        if (now.st_dev, now.st_ino) != identity:
+            raise DatabaseGone(f"the database file {path} was replaced")
+
+    return check
 
 
 def ensure_booths(shop: Shop, names: Iterable[str], driver: str) -> list[str]:

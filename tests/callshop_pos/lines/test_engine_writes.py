@@ -26,7 +26,13 @@ from callshop_pos.lines.port import (
     Registered,
 )
 from callshop_pos.lines.recorder import CallStart, FinishedCallRating
-from callshop_pos.lines.shop_store import ShopBoothStore, recover_interrupted, shop_tariff
+from callshop_pos.lines.shop_store import (
+    ShopBoothStore,
+    database_file_check,
+    recover_interrupted,
+    shop_tariff,
+)
+from callshop_pos.lines.spill import SpillJournal
 from callshop_pos.lines.tariff import Destination, Tariff
 from callshop_pos.services import booths as booth_service
 from callshop_pos.services.auth import Actor
@@ -52,31 +58,39 @@ class Booths:
     """A synchronous engine (no threads) over ``shop`` with a fake driver."""
 
     def __init__(self, shop: Shop, clock: FakeClock, tmp: Path, tariff: Tariff | None = None,
-                 prefix: str = "r") -> None:
+                 prefix: str = "r", spill: SpillJournal | None = None) -> None:
         self.shop, self.clock, self.driver, self.prefix = shop, clock, FakeDriver(), prefix
         self.engine = LineEngine(
             clock=clock, driver=self.driver, recorder=DatabaseCallRecorder(shop),
             store=ShopBoothStore(shop, tmp),
             tariff=(lambda: tariff) if tariff is not None else (lambda: shop_tariff(shop)),
             quarantine=lambda b, r, k, e, err: set_aside(shop, b, r, k, e, err),
+            spill=spill, storage_check=database_file_check(shop),
         )
         self.engine.load()
         self.n = 0
         for name in ("B1",):
             self.engine.process(Registered(name, clock.now()))
 
-    def call(self, number: str, talk_s: float, booth: str = "B1") -> str:
+    def dial(self, number: str, booth: str = "B1") -> str:
         self.n += 1
         ref = f"{self.prefix}{self.n}"
-        e, c = self.engine, self.clock
-        e.process(OffHook(booth, c.now()))
-        e.process(Dialing(booth, c.now(), ref, number))
-        c.advance(2)
-        e.process(Answered(booth, c.now(), ref))
-        c.advance(talk_s)
-        e.tick()
-        e.process(HungUp(booth, c.now(), ref, HangupReason.NORMAL, HangupSide.BOOTH))
-        e.tick()
+        self.engine.process(OffHook(booth, self.clock.now()))
+        self.engine.process(Dialing(booth, self.clock.now(), ref, number))
+        self.clock.advance(2)
+        self.engine.process(Answered(booth, self.clock.now(), ref))
+        return ref
+
+    def hang_up(self, ref: str, talk_s: float, booth: str = "B1") -> None:
+        self.clock.advance(talk_s)
+        self.engine.tick()
+        self.engine.process(HungUp(booth, self.clock.now(), ref, HangupReason.NORMAL,
+                                   HangupSide.BOOTH))
+        self.engine.tick()
+
+    def call(self, number: str, talk_s: float, booth: str = "B1") -> str:
+        ref = self.dial(number, booth)
+        self.hang_up(ref, talk_s, booth)
         return ref
 
 
@@ -191,3 +205,31 @@ def test_postgres_refuses_a_value_for_good_and_the_queue_goes_on(
     (aside,) = list_unrecorded(shop, operator)
     assert (aside.call_ref, aside.kind) == (bad, "ended")
     assert "DataError" in aside.error or "too long" in aside.error
+
+
+def test_a_database_file_moved_away_under_the_engine_loses_nothing(
+    seeded: SeededShop, db_url: str, clock: FakeClock, tmp_path: Path
+) -> None:
+    shop, admin, operator = seeded
+    import_price_list(shop, admin, PRICES, "p.csv")
+    booth_service.add_booth(shop, admin, "B1")
+    open_shift(shop, operator, 0)
+    spill = SpillJournal([tmp_path / "spill"], "unsaved.jsonl")
+    booths = Booths(shop, clock, tmp_path, spill=spill)
+    ref = booths.dial("0049 30 1")
+    path = Path(db_url.removeprefix("sqlite:///"))
+    moved = path.with_name("moved.db")
+    path.rename(moved)  # SQLite would go on writing to the moved file unseen
+    booths.hang_up(ref, 60)
+    assert booths.engine.recording_alert().ok is False and spill.count >= 1
+    refused = booths.call("0049 30 2", 5)  # new calls are refused meanwhile
+    assert any(isinstance(c, RefuseCall) and c.call_ref == refused
+               for c in booths.driver.take())
+    moved.rename(path)  # put back
+    clock.advance(2)
+    booths.engine.tick()
+    assert booths.engine.recording_alert().ok and booths.engine.idle()
+    calls = _calls(shop)
+    assert calls[ref].state == "finished" and calls[ref].duration_s == 60
+    assert calls[refused].end_reason == "denied"
+    spill.close()
