@@ -149,6 +149,8 @@ class _Stop:
 
 
 _Beat = Beat
+#: Most records the call writer commits in one transaction.
+BATCH_MAX = 256
 
 
 class _Step(Enum):
@@ -295,6 +297,8 @@ class LineEngine:
         self._spilling = spill is not None and spill.count > 0
         self._replayed = 0  # spilled records already written back in this pass
         self._failures = 0  # failed attempts at the outbox's first record
+        self._single_left = 0  # records to write one at a time (a batch of them failed)
+        self._batch_cap = BATCH_MAX  # most records in the next batch
         self._next_try = 0.0  # engine-clock time of the next attempt after a failure
         self._spilled_ends: set[str] = set()  # booths with an end in the journal
         self._set_aside = 0
@@ -564,12 +568,16 @@ class LineEngine:
                 step = self._spill_one(item)
             elif self._mono() < self._next_try:
                 return False  # the last attempt failed: wait before the next one
+            elif not self._single_left and self._write_batch() is not None:
+                continue  # written, or to be written again in smaller pieces
             else:
                 try:
                     self._persist(item)
                     step = _Step.DONE
                 except Exception as exc:
                     step = self._failed(item, exc)
+                if step is _Step.DONE and self._single_left:
+                    self._single_left -= 1
             if step is _Step.RETRY:
                 self._next_try = self._mono() + self._retry_every_s
                 return False
@@ -577,6 +585,53 @@ class LineEngine:
                 self._failures = 0
                 with self._outbox_cond:
                     self._outbox.popleft()
+
+    def _write_batch(self) -> bool | None:
+        """Write the records at the head of the outbox in one transaction (group commit):
+        True when done (they are off the outbox and acknowledged), None when there is
+        no batch to write (fewer than two records, or a recorder without batches). On a
+        failure (False) the records before the bad one go again together next, then it
+        alone through :meth:`_failed`; when the database is busy or away they go one
+        at a time (retried, or spilled)."""
+        batch_of = getattr(self._recorder, "batch", None)
+        if batch_of is None:
+            return None
+        cap, self._batch_cap = self._batch_cap, BATCH_MAX
+        if cap == 0:  # the first record broke the last batch: alone, through _failed
+            self._single_left = 1
+            return None
+        with self._outbox_cond:
+            batch: list[Record] = []
+            for item in self._outbox:
+                # A lock is saved by the booths service in its own transaction.
+                if isinstance(item, SaveLock) or len(batch) >= cap:
+                    break
+                batch.append(item)
+        if len(batch) < 2:
+            return None
+        ids: list[int | None] = []
+        try:
+            with batch_of():
+                for item in batch:
+                    ids.append(persist_record(item, self._recorder, self._store.save_lock))
+            if self._storage_check is not None:
+                self._storage_check()
+        except Exception as exc:
+            if classify(exc) in (Fault.REFUSED, Fault.UNKNOWN) and len(ids) < len(batch):
+                # The records before the bad one go again together, then it alone.
+                self._batch_cap = len(ids)
+            else:  # the database is busy or away: one at a time, retried or spilled
+                self._single_left = len(batch)
+            log.debug("batch of %d records failed at record %d (%s)", len(batch),
+                      len(ids) + 1, exc)
+            return False
+        with self._outbox_cond:
+            for _ in batch:
+                self._outbox.popleft()
+        self._failures = 0
+        for item, call_id in zip(batch, ids, strict=True):
+            self._acknowledge(item, call_id)
+        return True
 
     def _failed(self, item: Record, exc: Exception) -> _Step:
         fault = classify(exc)
@@ -692,6 +747,10 @@ class LineEngine:
             # A database file removed or replaced under the engine still takes writes
             # (SQLite writes to the old file): count them as not saved.
             self._storage_check()
+        self._acknowledge(effect, call_id)
+
+    def _acknowledge(self, effect: Record, call_id: int | None) -> None:
+        """Tell the subscribers about a record that is in the database now."""
         if isinstance(effect, RecordEnd):
             assert call_id is not None
             self.calls_recorded += 1
