@@ -726,7 +726,8 @@ class LineEngine:
                 continue
             if stopping:
                 if self._spill is not None and not self._spilling and self._outbox:
-                    self._enter_spill(RuntimeError("stopping"))
+                    self._enter_spill(RuntimeError("the engine stops and they are still "
+                                                   "not written"))
                     self._flush_outbox()
                 left = self.unsaved()
                 if left:
