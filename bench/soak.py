@@ -160,8 +160,16 @@ class Engine:
     def __init__(self, url: str, args: list[str], env: dict[str, str], log: Path) -> None:
         self.url, self.args, self.env, self.log = url, args, env, log
         self.proc: subprocess.Popen[bytes] | None = None
+        self.starts = 0
+
+    def serving(self) -> bool:
+        """Whether the latest start reached "serving" (its SIGTERM handler is set)."""
+        with contextlib.suppress(OSError):
+            return self.log.read_bytes().count(b"engine: serving") >= self.starts
+        return False
 
     def start(self) -> None:
+        self.starts += 1
         with self.log.open("ab") as out:
             self.proc = subprocess.Popen(engine_cmd(*self.args, db=self.url), cwd=ROOT,
                                          env=self.env, stdout=out, stderr=out)
@@ -173,6 +181,9 @@ class Engine:
 
     def stop(self) -> int:
         assert self.proc is not None
+        deadline = time.monotonic() + 60
+        while not self.serving() and self.proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
         self.proc.send_signal(signal.SIGTERM)
         try:
             return self.proc.wait(120)
@@ -254,18 +265,18 @@ def soak(name: str, url: str | None, opts: argparse.Namespace, work: Path) -> Ta
                 tally.kills += 1
                 engine.start()
         finally:
+            tally.seconds = time.monotonic() - began
             stop.set()
             for t in threads:
                 t.join(60)
             code = engine.stop()
             if code:
                 tally.nonzero_exits.append(code)
-        tally.seconds = time.monotonic() - began
         if disk is not None:
             with contextlib.suppress(FileNotFoundError):
                 (disk / "filler").unlink()
         final = Engine(url, [*args, "--speed", "10", "--exit-when-done"], env,
-                       work / "engine.log")
+                       work / "final.log")
         final.start()
         assert final.proc is not None
         try:
@@ -309,6 +320,8 @@ def main() -> None:
     parser.add_argument("--pg-url", default=os.environ.get("CALLSHOP_TEST_PG_URL"),
                         help="PostgreSQL server URL (a fresh schema is used)")
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    parser.add_argument("--keep", metavar="DIR", type=Path,
+                        help="keep the work files (engine log, database) in DIR")
     opts = parser.parse_args()
     # The services' own log lines (this process's shift closes and verify runs) would
     # drown the tally; the engines log to engine.log in the work directory.
@@ -316,16 +329,21 @@ def main() -> None:
     print(f"soak: {opts.booths} booths, {opts.duration:g} s per database, "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start", flush=True)
     tallies: list[Tally] = []
+    def workdir() -> contextlib.AbstractContextManager[str]:
+        if opts.keep is None:
+            return tempfile.TemporaryDirectory(prefix="callshop-soak-")
+        opts.keep.mkdir(parents=True, exist_ok=True)
+        return contextlib.nullcontext(tempfile.mkdtemp(prefix="soak-", dir=opts.keep))
+
     if opts.only != "postgresql":
-        with tempfile.TemporaryDirectory(prefix="callshop-soak-") as tmp:
+        with workdir() as tmp:
             tallies.append(soak("SQLite", None, opts, Path(tmp)))
             print(tallies[-1].show(), flush=True)
     if opts.only != "sqlite":
         if not opts.pg_url:
             print("PostgreSQL: skipped (no --pg-url or CALLSHOP_TEST_PG_URL)")
         else:
-            with tempfile.TemporaryDirectory(prefix="callshop-soak-") as tmp, \
-                    pg_schema(opts.pg_url) as url:
+            with workdir() as tmp, pg_schema(opts.pg_url) as url:
                 tallies.append(soak("PostgreSQL", url, opts, Path(tmp)))
                 print(tallies[-1].show(), flush=True)
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
