@@ -39,6 +39,7 @@ import os
 import random
 import secrets
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -245,6 +246,12 @@ def soak(name: str, url: str | None, opts: argparse.Namespace, work: Path) -> Ta
             if disk is None:
                 return
             while not stop.wait(opts.fill_every):
+                # SQLite reuses its write-ahead log's space: empty it first (as a
+                # checkpoint does now and then), so the next writes need new blocks.
+                with contextlib.suppress(sqlite3.Error):
+                    conn = sqlite3.connect(disk / "callshop.db", timeout=15)
+                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                    conn.close()
                 path = fill(disk)
                 tally.disk_full_phases += 1
                 stop.wait(opts.full_for)
