@@ -6,6 +6,12 @@ ended at the last heartbeat), then serve the booths: the driver's events drive
 the booth state machines, every call event is written to the database as it
 happens, and live state and commands go over the authenticated IPC channel.
 SIGTERM/SIGINT stop it cleanly (calls still running are ended and recorded).
+
+Records the database cannot take wait in the spill journal (``--spill-dir``, see
+:mod:`callshop_pos.lines.spill`); those an earlier run left are written back first,
+at start-up, before recovery. The exit status is :data:`EXIT_UNSAVED` when the
+engine stops with call records not in the database (kept in the spill journal, or
+lost with the process if even that could not be written).
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import argparse
 import gc
 import logging
+import os
 import random
 import signal
 import sys
@@ -26,31 +33,36 @@ from callshop_pos.clock import Clock, ScaledClock, SystemClock
 from callshop_pos.engine_store.call_recorder import DatabaseCallRecorder
 from callshop_pos.engine_store.shop_store import (
     ShopBoothStore,
+    database_file_check,
     ensure_booths,
     recorded_refs,
     recover_interrupted,
     shop_tariff,
 )
 from callshop_pos.errors import InvalidInput
-from callshop_pos.lines.engine import LineEngine
+from callshop_pos.lines.engine import LineEngine, Quarantine, persist_record, replay_spill
 from callshop_pos.lines.engine_lock import EngineLock
 from callshop_pos.lines.ipc import EngineServer
+from callshop_pos.lines.spill import SpillJournal, default_spill_dirs, spill_name
 from callshop_pos.services.admin import booths as booth_service
 from callshop_pos.services.auth import SYSTEM
 from callshop_pos.services.backups import DailyBackups
 from callshop_pos.services.context import Shop
+from callshop_pos.services.unrecorded import set_aside
 from drivers.registry import DRIVER_NAMES, DriverContext, SipOptions, create_driver
 from drivers.simulator import numbers_for_codes, read_scenario
 from drivers.sip_cli import add_sip_arguments, check_sip_arguments, sip_options
 from drivers.sync_http import start_sender
 
-__all__ = ["freeze_startup_heap", "register", "run_engine", "tune_for_latency"]
+__all__ = ["EXIT_UNSAVED", "freeze_startup_heap", "register", "run_engine", "tune_for_latency"]
 
 if TYPE_CHECKING:
     from drivers.sip.abuse import SipAlert
 
 log = logging.getLogger("callshop_pos.engine")
 DEFAULT_DEMO_BOOTHS = 4
+#: Exit status when the engine stops with call records not in the database.
+EXIT_UNSAVED = 3
 
 
 def register(subparsers: Any) -> None:
@@ -72,6 +84,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--exit-when-done", action="store_true",
                         help="exit after the scenario's last call is recorded (without a "
                         "scenario: right after start-up recovery)")
+    parser.add_argument("--spill-dir", metavar="DIR", type=Path,
+                        default=os.environ.get("CALLSHOP_SPILL_DIR") or None,
+                        help="where call records wait while the database cannot take them "
+                        "(env CALLSHOP_SPILL_DIR; put it on another disk than the database; "
+                        "then the data directory, then the system's temporary directory)")
     add_sip_arguments(parser)
     parser.set_defaults(func=run_engine)
 
@@ -140,13 +157,48 @@ def _serve(
     scenario: list[Any] | None,
 ) -> int:
     recorder = DatabaseCallRecorder(shop)
-    recovered = recover_interrupted(shop, recorder)
+    store = ShopBoothStore(shop, data)
+    spill = SpillJournal(default_spill_dirs(args.spill_dir, data),
+                         spill_name(shop.db.url.render_as_string(hide_password=True)))
+    try:
+        return _serve_spilling(args, shop, clock, data, scenario, recorder, store, spill)
+    finally:
+        spill.close()
+
+
+def _serve_spilling(
+    args: argparse.Namespace,
+    shop: Shop,
+    clock: Clock,
+    data: Path,
+    scenario: list[Any] | None,
+    recorder: DatabaseCallRecorder,
+    store: ShopBoothStore,
+    spill: SpillJournal,
+) -> int:
+    def quarantine(booth: str, ref: str, kind: str, event: str, error: str) -> None:
+        set_aside(shop, booth, ref, kind, event, error)
+
+    aside: Quarantine = quarantine
+    waiting: set[str] = set()
+    if spill.count:
+        left = spill.count
+        written, failure = replay_spill(
+            spill, lambda r: persist_record(r, recorder, store.save_lock), aside)
+        if failure is None:
+            log.warning("wrote back %d call record(s) an earlier run kept in %s", left,
+                        spill.where)
+        else:
+            waiting = {str(getattr(r, "call_ref", "")) for r in spill.entries()[written:]}
+            log.error("%d call record(s) kept in %s cannot be written yet (%s); new calls "
+                      "are refused until they are", left - written, spill.where, failure)
+    recovered = recover_interrupted(shop, recorder, skip=waiting)
     if recovered:
         log.warning("finished %d interrupted call(s) left by a crashed engine: ids %s",
                     len(recovered), ", ".join(map(str, recovered)))
     print(f"engine: start-up recovery done ({len(recovered)} interrupted call(s))", flush=True)
     if args.exit_when_done and scenario is None:
-        return 0
+        return _unsaved_status(spill.count, spill)
     skip: frozenset[str] = frozenset()
     if scenario is not None:
         created = ensure_booths(shop, (c.booth for c in scenario), "simulator")
@@ -155,7 +207,6 @@ def _serve(
             log.info("created booth(s) named in the scenario: %s", ", ".join(created))
     elif args.driver == "simulator":
         _ensure_demo_booths(shop, args.booths)
-    store = ShopBoothStore(shop, data)
     booths = store.booths()
     if args.driver == "simulator" and scenario is None and args.booths:
         booths = booths[: args.booths]
@@ -194,6 +245,9 @@ def _serve(
         heartbeat_s=max(1.0, args.speed / 10),
         meter_every_s=max(1.0, 0.25 * args.speed),
         refresh_every_s=5.0 * args.speed,
+        quarantine=aside,
+        spill=spill,
+        storage_check=database_file_check(shop),
     )
     engine.load()
     server = EngineServer(engine, data)
@@ -221,7 +275,15 @@ def _serve(
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     print(f"engine: stopped; {engine.calls_recorded} call(s) recorded in this run", flush=True)
-    return 0
+    return _unsaved_status(engine.unsaved(), spill)
+
+
+def _unsaved_status(unsaved: int, spill: SpillJournal) -> int:
+    if not unsaved:
+        return 0
+    print(f"engine: {unsaved} call record(s) are not in the database; those kept in "
+          f"{spill.where} are written back at the next start", file=sys.stderr, flush=True)
+    return EXIT_UNSAVED
 
 
 def journal_sip_alerts(shop: Shop) -> Callable[[SipAlert], None]:

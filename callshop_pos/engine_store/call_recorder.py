@@ -9,6 +9,9 @@ Every answered call's wholesale cost goes to the carrier ledger at once.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -117,9 +120,30 @@ class DatabaseCallRecorder:
 
     def __init__(self, shop: Shop) -> None:
         self._shop = shop
+        self._local = threading.local()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Every record written inside (on this thread) is one transaction, committed
+        when the block ends normally and rolled back entirely when it raises."""
+        with self._shop.db.write() as session:
+            self._local.session = session
+            try:
+                yield
+            finally:
+                self._local.session = None
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        session: Session | None = getattr(self._local, "session", None)
+        if session is not None:
+            yield session
+            return
+        with self._shop.db.write() as session:
+            yield session
 
     def call_started(self, start: CallStart) -> int:
-        with self._shop.db.write() as session:
+        with self._write() as session:
             existing = _by_ref(session, start.call_ref)
             if existing is not None:
                 return existing.id
@@ -145,7 +169,7 @@ class DatabaseCallRecorder:
             return call.id
 
     def call_answered(self, call_ref: str, at: datetime) -> None:
-        with self._shop.db.write() as session:
+        with self._write() as session:
             call = _by_ref(session, call_ref)
             if call is None:
                 raise NotFound(f"no call with reference {call_ref!r}")
@@ -170,7 +194,7 @@ class DatabaseCallRecorder:
         rating: FinishedCallRating,
         flags: tuple[str, ...] = (),
     ) -> int:
-        with self._shop.db.write() as session:
+        with self._write() as session:
             call = _by_ref(session, call_ref)
             if call is None:
                 raise NotFound(f"no call with reference {call_ref!r}")
@@ -199,7 +223,7 @@ class DatabaseCallRecorder:
             return call.id
 
     def heartbeat(self, at: datetime) -> None:
-        with self._shop.db.write() as session:
+        with self._write() as session:
             beat = session.get(Heartbeat, ENGINE_HEARTBEAT)
             if beat is None:
                 session.add(Heartbeat(name=ENGINE_HEARTBEAT, at=utc(at)))

@@ -9,31 +9,40 @@ there (:meth:`ShopBoothStore.deposits`) and keeps nothing of it in a file.
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, or_, select
 
+from callshop_pos.clock import utc
+from callshop_pos.db.models.booths import Booth
 from callshop_pos.db.models.calls import Call, CallState, CallStatus
 from callshop_pos.db.models.shifts import Shift, ShiftStatus
-from callshop_pos.engine_store.call_recorder import finish_interrupted
+from callshop_pos.engine_store.call_recorder import finish_interrupted, last_heartbeat
 from callshop_pos.engine_store.rater_tariff import RaterTariff
 from callshop_pos.errors import InvalidInput
-from callshop_pos.lines.booth import AdmissionRules, BoothConfig, DepositCredit
+from callshop_pos.lines.booth import MAX_CALL_S, AdmissionRules, BoothConfig, DepositCredit
 from callshop_pos.lines.engine import SavedBooth
+from callshop_pos.lines.faults import Fault, classify
 from callshop_pos.lines.recorder import CallRecorder
 from callshop_pos.services.admin import booths as booth_service
 from callshop_pos.services.auth import SYSTEM
 from callshop_pos.services.context import Shop
 from callshop_pos.services.till.deposits import open_deposit_balances
+from callshop_pos.services.unrecorded import set_aside
 
 __all__ = [
     "LEGACY_STATE_FILE",
+    "DatabaseGone",
     "ShopBoothStore",
+    "database_file_check",
     "ensure_booths",
     "recorded_refs",
     "recover_interrupted",
+    "recovery_end",
     "shop_tariff",
 ]
 
@@ -117,6 +126,32 @@ class ShopBoothStore:
         }
 
 
+class DatabaseGone(OSError):
+    """The database file the engine opened is no longer where it was."""
+
+
+def database_file_check(shop: Shop) -> Callable[[], None] | None:
+    """For a SQLite shop: a check that the database file the engine opened is still at
+    its path (same device and inode), raising :class:`DatabaseGone` when it was
+    removed, moved or replaced — SQLite would go on writing to the old file, and
+    what is written there is lost. None for a server database."""
+    if not shop.db.is_sqlite or not shop.db.url.database or shop.db.url.database == ":memory:":
+        return None
+    path = Path(shop.db.url.database).resolve()
+    first = path.stat()
+    identity = (first.st_dev, first.st_ino)
+
+    def check() -> None:
+        try:
+            now = path.stat()
+        except OSError as exc:
+            raise DatabaseGone(f"the database file {path} is gone: {exc}") from exc
+        if (now.st_dev, now.st_ino) != identity:
+            raise DatabaseGone(f"the database file {path} was replaced")
+
+    return check
+
+
 def ensure_booths(shop: Shop, names: Iterable[str], driver: str) -> list[str]:
     """Create the booths in ``names`` that do not exist yet (postpaid, ``driver``);
     returns the names created. A removed booth of that name is an error."""
@@ -132,11 +167,64 @@ def ensure_booths(shop: Shop, names: Iterable[str], driver: str) -> list[str]:
     return created
 
 
-def recover_interrupted(shop: Shop, recorder: CallRecorder) -> list[int]:
+def recovery_end(shop: Shop, call_ref: str) -> datetime | None:
+    """When a call a crashed engine left in progress is taken to have ended:
+    ``min(last heartbeat, now, answer + the booth's maximum duration)``, the maximum
+    being :data:`MAX_CALL_S` for a booth without one. A heartbeat row moved ahead (by
+    hand or by a clock jump) can so never bill beyond what can be true. None when
+    the call has no row."""
+    with shop.db.read() as s:
+        row = s.execute(
+            select(Call.answered_at, Call.setup_at, Booth.max_duration_s)
+            .outerjoin(Booth, Booth.name == Call.booth)
+            .where(Call.call_ref == call_ref)
+        ).one_or_none()
+    if row is None:
+        return None
+    answered_at, setup_at, max_s = row
+    now = utc(shop.clock.now())
+    beat = last_heartbeat(shop)
+    end = now if beat is None else min(utc(beat), now)
+    start = utc(answered_at or setup_at)
+    return max(start, min(end, start + timedelta(seconds=max_s or MAX_CALL_S)))
+
+
+def recover_interrupted(
+    shop: Shop, recorder: CallRecorder, skip: Iterable[str] = ()
+) -> list[int]:
     """Finish every call a crashed engine left in progress (flag ``interrupted``,
-    end = last heartbeat); returns their ids. Safe to run twice: nothing is
-    recorded twice."""
-    return [finish_interrupted(shop, call.call_ref) for call in recorder.calls_in_progress()]
+    ended at :func:`recovery_end`) except those in ``skip`` (their records still
+    wait in a spill journal); returns their ids. Safe to run twice: nothing is
+    recorded twice. Never aborts: a call the database refuses to finish is set aside
+    as an unrecorded call (kind ``recovery``) and the others are finished; a call that
+    fails for another reason (the database away) is left for the next start."""
+    done: list[int] = []
+    left = set(skip)
+    for call in recorder.calls_in_progress():
+        if call.call_ref in left:
+            continue
+        try:
+            end = recovery_end(shop, call.call_ref)
+            done.append(finish_interrupted(shop, call.call_ref, end))
+        except Exception as exc:
+            fault = classify(exc)
+            if fault in (Fault.BUSY, Fault.STORAGE):
+                log.error("call %s of %s could not be finished now (%s); tried again at the "
+                          "next start", call.call_ref, call.booth, exc)
+                continue
+            event = json.dumps({"kind": "recovery", "booth": call.booth,
+                                "call_ref": call.call_ref, "call_id": call.call_id,
+                                "end": end.isoformat() if end is not None else None})
+            try:
+                set_aside(shop, call.booth, call.call_ref, "recovery", event,
+                          f"{type(exc).__name__}: {exc}")
+            except Exception:
+                log.exception("call %s of %s could not be finished nor set aside",
+                              call.call_ref, call.booth)
+                continue
+            log.error("call %s of %s could not be finished (%s): set aside as an unrecorded "
+                      "call to resolve", call.call_ref, call.booth, exc)
+    return done
 
 
 def recorded_refs(shop: Shop, refs: Iterable[str]) -> set[str]:

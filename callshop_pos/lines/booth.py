@@ -15,6 +15,7 @@ unless a hang-up is asked for; the booth shows ``locked`` once it is idle.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -46,6 +47,9 @@ from callshop_pos.lines.tariff import Destination, Tariff
 __all__ = [
     "FORCED_END_AFTER_S",
     "LIMIT_BACKSTOP_S",
+    "MAX_CALL_S",
+    "MAX_NUMBER_CHARS",
+    "MAX_NUMBER_DIGITS",
     "AdmissionRules",
     "BoothConfig",
     "BoothMachine",
@@ -59,12 +63,22 @@ __all__ = [
     "whole_seconds",
 ]
 
+log = logging.getLogger(__name__)
+
 #: The driver is expected to cut a limited call itself; the engine sends HangUpNow
 #: when the call is still running this long after its limit.
 LIMIT_BACKSTOP_S = 1.0
 #: When a hang-up asked of the driver has no effect for this long, the engine ends
 #: the call on its own (flag ``forced_end``) so the booth does not stay stuck.
 FORCED_END_AFTER_S = 5.0
+#: The longest call the engine bills (a booth's own maximum duration is usually far
+#: lower): a driver clock that jumps, or a recovered call, is never billed beyond it.
+MAX_CALL_S = 86_400
+#: A dialled number longer than this (characters as dialled, or digits) is refused at
+#: admission: E.164 numbers have at most 15 digits plus access and carrier prefixes,
+#: and the call record keeps at most 64 characters dialled and 32 digits normalised.
+MAX_NUMBER_CHARS = 64
+MAX_NUMBER_DIGITS = 32
 
 
 def whole_seconds(delta: timedelta) -> int:
@@ -94,6 +108,9 @@ class AdmissionRules:
 
     blocked_prefixes: tuple[str, ...] = ()
     allow_unrated_calls: bool = False
+    #: False while call records cannot be written (the engine sets it): new calls
+    #: are refused, calls in progress go on.
+    recording_ok: bool = True
 
 
 # ---------------------------------------------------------------- effects
@@ -113,6 +130,7 @@ class RecordStart:
 class RecordAnswer:
     call_ref: str
     at: datetime
+    booth: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,7 +243,10 @@ class BoothMachine:
             return 0.0, 0, None
         elapsed = max(0.0, mono - call.answered_mono)
         seconds = int(elapsed + 0.5)
-        return elapsed, seconds, _rate(call, seconds)
+        try:
+            return elapsed, seconds, _rate(call, seconds)
+        except Exception:  # shown unpriced; the end is recorded unrated (see _finish)
+            return elapsed, seconds, None
 
     def credit_left(self, running_minor: int) -> int | None:
         if self.deposit_minor is None:
@@ -316,8 +337,17 @@ class BoothMachine:
         return DenyCalls(self.name) if self.locked else AllowCalls(self.name)
 
     def _dial(self, event: Dialing, tariff: Tariff, rules: AdmissionRules) -> list[Effect]:
-        destination = tariff.look_up(event.number)
-        start = CallStart(self.name, event.call_ref, event.number, event.at)
+        number = event.number
+        digits = sum(1 for c in number if c.isdigit())
+        if len(number) > MAX_NUMBER_CHARS or digits > MAX_NUMBER_DIGITS:
+            # Refused before the price list sees it; the attempt is kept (cut to fit).
+            cut = number[:MAX_NUMBER_CHARS]
+            unrateable = Destination(cut, None, None, None, False)
+            start = CallStart(self.name, event.call_ref, cut, event.at)
+            return _refused(start, unrateable, tariff,
+                            f"number too long ({len(number)} characters, {digits} digits)")
+        destination = tariff.look_up(number)
+        start = CallStart(self.name, event.call_ref, number, event.at)
         if self._call is not None:
             # A second call while one runs is a driver anomaly: keep a trace, refuse it.
             return _refused(start, destination, tariff, "booth already in a call")
@@ -344,6 +374,8 @@ class BoothMachine:
         """(refusal detail or None, limit seconds or None, reason the limit cuts with)."""
         if self.locked:
             return "booth locked", None, HangupReason.DENIED
+        if not rules.recording_ok:
+            return "calls cannot be recorded now", None, HangupReason.DENIED
         digits = destination.normalized or "".join(c for c in destination.number if c.isdigit())
         for blocked in rules.blocked_prefixes:
             if blocked and (digits.startswith(blocked) or destination.number.startswith(blocked)):
@@ -390,7 +422,7 @@ class BoothMachine:
             call.flags.append("estimated_answer")
         # The event may reach us a little after it happened: start the meter then.
         call.answered_mono = mono - max(0.0, (now - event.at).total_seconds())
-        effects: list[Effect] = [RecordAnswer(call.call_ref, event.at)]
+        effects: list[Effect] = [RecordAnswer(call.call_ref, event.at, self.name)]
         # The price band is chosen by the answer time, so the limit is re-checked now.
         _refusal, limit, reason = self._limit(call.destination, call.tariff, event.at)
         if _refusal is not None:
@@ -424,8 +456,14 @@ class BoothMachine:
         self.digits = ""
         seconds = 0
         if call.answered_at is not None:
-            seconds = whole_seconds(max(at, call.answered_at) - call.answered_at)
-        rating = _rate(call, seconds)
+            # A driver clock that jumps is never billed beyond the longest call.
+            seconds = min(MAX_CALL_S, whole_seconds(max(at, call.answered_at) - call.answered_at))
+        try:
+            rating = _rate(call, seconds)
+        except Exception as exc:  # a price the rater cannot compute: recorded unrated
+            log.error("%s: call %s could not be rated (%r); recorded unrated",
+                      self.name, call.call_ref, exc)
+            rating = _unrated(call, seconds)
         flags = tuple(call.flags) + extra_flags if call.answered_at is not None else extra_flags
         effects: list[Effect] = [
             RecordEnd(
@@ -541,6 +579,15 @@ class BoothMachine:
 
 def _rate(call: _Call, seconds: int) -> FinishedCallRating:
     return call.tariff.rate(call.destination, call.answered_at, seconds)
+
+
+def _unrated(call: _Call, seconds: int) -> FinishedCallRating:
+    d = call.destination
+    return FinishedCallRating(
+        normalized=d.normalized, prefix=d.prefix, destination=d.name,
+        price_version_id=d.price_version_id, duration_s=seconds, billable_s=seconds,
+        price_minor=None, wholesale_micro_usd=None, offpeak=False,
+    )
 
 
 def _refused(

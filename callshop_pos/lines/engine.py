@@ -22,6 +22,7 @@ one step on the caller's thread with a :class:`~callshop_pos.clock.FakeClock`.
 
 from __future__ import annotations
 
+import json
 import logging
 import queue
 import threading
@@ -29,12 +30,13 @@ import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from enum import Enum
 from typing import Protocol, TypeVar
 
 from callshop_pos.clock import Clock
-from callshop_pos.errors import CallShopError, NotFound
+from callshop_pos.errors import NotFound
 from callshop_pos.lines.booth import (
     AdmissionRules,
     BoothConfig,
@@ -47,12 +49,24 @@ from callshop_pos.lines.booth import (
     SaveLock,
     SendCommand,
 )
+from callshop_pos.lines.faults import Fault, classify
 from callshop_pos.lines.port import BoothDriver, DriverEvent, HangupReason
 from callshop_pos.lines.recorder import CallRecorder
 from callshop_pos.lines.snapshot import BoothSnapshot
+from callshop_pos.lines.spill import Beat, Record, SpillJournal, record_json
 from callshop_pos.lines.tariff import Tariff
 
-__all__ = ["BoothStore", "CallFinished", "EngineNews", "LineEngine", "SavedBooth"]
+__all__ = [
+    "BoothStore",
+    "CallFinished",
+    "EngineNews",
+    "LineEngine",
+    "Quarantine",
+    "RecordingAlert",
+    "SavedBooth",
+    "persist_record",
+    "replay_spill",
+]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -72,7 +86,28 @@ class CallFinished:
     flags: tuple[str, ...] = ()
 
 
-EngineNews = BoothSnapshot | CallFinished
+@dataclass(frozen=True, slots=True)
+class RecordingAlert:
+    """Whether call records reach the database, for the cashier's window.
+
+    ``ok`` False: records cannot be written (``message`` says why); they are kept in
+    the spill journal ``spilled_to`` (``unsaved`` of them) and new calls are refused
+    until the database takes them again. ``set_aside`` counts the records of this run
+    the database refused for good (unrecorded calls to resolve).
+    """
+
+    ok: bool
+    message: str
+    unsaved: int = 0
+    spilled_to: str = ""
+    set_aside: int = 0
+
+
+EngineNews = BoothSnapshot | CallFinished | RecordingAlert
+
+#: Sets a record the database refused for good aside: (booth, call_ref, kind, the
+#: record as JSON, error) -> anything (the unrecorded-calls service).
+Quarantine = Callable[[str, str, str, str, str], object]
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,9 +148,101 @@ class _Stop:
     pass
 
 
-@dataclass(frozen=True, slots=True)
-class _Beat:
-    at: datetime
+_Beat = Beat
+#: Most records the call writer commits in one transaction.
+BATCH_MAX = 256
+
+
+class _Step(Enum):
+    DONE = "done"  # the record is dealt with: take it off the outbox
+    AGAIN = "again"  # look at the same record again now (e.g. spilling started)
+    RETRY = "retry"  # keep it first and retry later
+
+
+class _Throttle:
+    """Logs a repeated message at most once per ``every_s`` (with a count of the rest)."""
+
+    def __init__(self, every_s: float = 30.0) -> None:
+        self.every_s = every_s
+        self._last: dict[str, float] = {}
+        self._skipped: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def log(self, level: int, key: str, msg: str, *args: object, exc_info: bool = False) -> None:
+        now = time.monotonic()
+        with self._lock:
+            last = self._last.get(key)
+            if last is not None and now - last < self.every_s:
+                self._skipped[key] = self._skipped.get(key, 0) + 1
+                return
+            skipped = self._skipped.pop(key, 0)
+            self._last[key] = now
+        if skipped:
+            msg += f" ({skipped} more like this in the last {self.every_s:.0f} s)"
+        log.log(level, msg, *args, exc_info=exc_info)
+
+
+def persist_record(
+    record: Record, recorder: CallRecorder, save_lock: Callable[[str, bool], None]
+) -> int | None:
+    """Write one record through the ports; returns the call id of a recorded end."""
+    if isinstance(record, Beat):
+        recorder.heartbeat(record.at)
+    elif isinstance(record, RecordStart):
+        recorder.call_started(record.start)
+    elif isinstance(record, RecordAnswer):
+        recorder.call_answered(record.call_ref, record.at)
+    elif isinstance(record, RecordEnd):
+        return recorder.call_ended(
+            record.call_ref, record.at, record.reason, record.side, record.rating, record.flags
+        )
+    elif isinstance(record, SaveLock):
+        save_lock(record.booth, record.locked)
+    return None
+
+
+def _aside(quarantine: Quarantine | None, record: Record, error: BaseException) -> bool:
+    """Set ``record`` aside; False when that failed for a reason worth retrying."""
+    data = record_json(record)
+    text = json.dumps(data, sort_keys=True)
+    why = f"{type(error).__name__}: {error}"
+    if quarantine is None or isinstance(record, (Beat, SaveLock)):
+        log.error("%s refused for good and dropped (%s): %s", data["kind"], why, text)
+        return True
+    try:
+        quarantine(str(data["booth"]), str(data["call_ref"]), str(data["kind"]), text, why)
+    except Exception as exc:
+        if classify(exc) in (Fault.BUSY, Fault.STORAGE):
+            return False
+        log.exception("could not set aside the refused record %s (%s)", text, why)
+        return True
+    log.error("%s of call %s (booth %s) refused by the database for good (%s): set aside "
+              "as an unrecorded call to resolve", data["kind"], data["call_ref"],
+              data["booth"], why)
+    return True
+
+
+def replay_spill(
+    spill: SpillJournal,
+    write: Callable[[Record], object],
+    quarantine: Quarantine | None,
+    start: int = 0,
+) -> tuple[int, BaseException | None]:
+    """Write the spilled records from the ``start``-th on, in order; clears the journal
+    when all are in. Returns (records done, the failure that stopped it or None)."""
+    records = spill.entries()
+    done = start
+    for record in records[start:]:
+        try:
+            write(record)
+        except Exception as exc:
+            fault = classify(exc)
+            if fault in (Fault.BUSY, Fault.STORAGE) or not _aside(quarantine, record, exc):
+                return done, exc
+        done += 1
+    if len(spill.entries()) == done:  # nothing appended meanwhile
+        spill.clear()
+    return done, None
 
 
 @dataclass(slots=True)
@@ -139,6 +266,11 @@ class LineEngine:
         meter_every_s: float = 1.0,
         refresh_every_s: float = 5.0,
         speed: float = 1.0,
+        quarantine: Quarantine | None = None,
+        spill: SpillJournal | None = None,
+        spill_after_failures: int = 3,
+        retry_every_s: float = 1.0,
+        storage_check: Callable[[], None] | None = None,
     ) -> None:
         self.clock = clock
         self.driver = driver
@@ -154,7 +286,29 @@ class LineEngine:
         self._rules = AdmissionRules()
         # Ordered persistence: written inline (synchronous use, tests) or by the writer
         # thread once started, so a slow disk never delays admission or live state.
-        self._outbox: deque[Effect | _Beat] = deque()
+        self._outbox: deque[Record] = deque()
+        self._quarantine = quarantine
+        self._storage_check = storage_check
+        self._spill = spill
+        self._spill_after = max(1, spill_after_failures)
+        self._retry_every_s = retry_every_s
+        # Writer state (the writer thread's, or the caller's in synchronous use):
+        # spilling = records go to the spill journal, new calls are refused.
+        self._spilling = spill is not None and spill.count > 0
+        self._replayed = 0  # spilled records already written back in this pass
+        self._failures = 0  # failed attempts at the outbox's first record
+        self._single_left = 0  # records to write one at a time (a batch of them failed)
+        self._batch_cap = BATCH_MAX  # most records in the next batch
+        self._next_try = 0.0  # engine-clock time of the next attempt after a failure
+        self._spilled_ends: set[str] = set()  # booths with an end in the journal
+        self._set_aside = 0
+        self._throttle = _Throttle()
+        self._alert = RecordingAlert(True, "calls are recorded")
+        if self._spilling:
+            assert spill is not None
+            self._alert = RecordingAlert(
+                False, "call records of an earlier run wait in the spill journal",
+                spill.count, spill.where)
         self._outbox_cond = threading.Condition()
         self._writer: threading.Thread | None = None
         self._writer_stop = False
@@ -228,7 +382,7 @@ class LineEngine:
         with self._pending_lock:
             pending = self._pending
         with self._outbox_cond:
-            unsaved = len(self._outbox)
+            unsaved = len(self._outbox) + (1 if self._spilling else 0)
         return pending == 0 and unsaved == 0 and not any(
             b.in_call for b in self._booths.values()
         )
@@ -306,9 +460,8 @@ class LineEngine:
             log.warning("event for unknown booth %r ignored: %r", event.booth, event)
             return
         had_call = machine.in_call
-        effects = machine.on_event(
-            event, self._tariff(), self._rules, self.clock.now(), self._mono()
-        )
+        rules = self._rules if not self._spilling else replace(self._rules, recording_ok=False)
+        effects = machine.on_event(event, self._tariff(), rules, self.clock.now(), self._mono())
         self._carry_out(effects)
         if machine.in_call and not had_call:
             self._heartbeat()
@@ -381,7 +534,7 @@ class LineEngine:
             self._save(effect)
         self._flush_inline()
 
-    def _save(self, item: Effect | _Beat) -> None:
+    def _save(self, item: Record) -> None:
         with self._outbox_cond:
             self._outbox.append(item)
             self._outbox_cond.notify()
@@ -390,56 +543,217 @@ class LineEngine:
         if self._writer is None:
             self._flush_outbox()
 
+    # -------------------------------------------------------- the writer
+
+    def recording_alert(self) -> RecordingAlert:
+        """Whether call records reach the database now (see :class:`RecordingAlert`)."""
+        return self._alert
+
+    def unsaved(self) -> int:
+        """Records not in the database: waiting in memory or in the spill journal."""
+        with self._outbox_cond:
+            waiting = len(self._outbox)
+        return waiting + (self._spill.count - self._replayed if self._spill is not None else 0)
+
     def _flush_outbox(self) -> bool:
-        """Save the outbox in order; False if an item failed (it stays first)."""
+        """Save the outbox in order; False if a record must wait (it stays first)."""
+        if self._spilling and self._mono() >= self._next_try and not self._leave_spill():
+            self._next_try = self._mono() + self._retry_every_s
         while True:
             with self._outbox_cond:
                 if not self._outbox:
                     return True
                 item = self._outbox[0]
-            try:
-                self._persist(item)
-            except CallShopError as exc:
-                # Refused for good (e.g. a booth taken out of service meanwhile):
-                # retrying cannot help and must not hold up every later record.
-                log.error("could not save %r: %s", item, exc)
-            except Exception:
-                if isinstance(item, _Beat):
-                    log.exception("heartbeat not saved")
-                else:
-                    log.exception("could not save %s; will retry", type(item).__name__)
-                    return False
-            with self._outbox_cond:
+            if self._spilling:
+                step = self._spill_one(item)
+            elif self._mono() < self._next_try:
+                return False  # the last attempt failed: wait before the next one
+            elif not self._single_left and self._write_batch() is not None:
+                continue  # written, or to be written again in smaller pieces
+            else:
+                try:
+                    self._persist(item)
+                    step = _Step.DONE
+                except Exception as exc:
+                    step = self._failed(item, exc)
+                if step is _Step.DONE and self._single_left:
+                    self._single_left -= 1
+            if step is _Step.RETRY:
+                self._next_try = self._mono() + self._retry_every_s
+                return False
+            if step is _Step.DONE:
+                self._failures = 0
+                with self._outbox_cond:
+                    self._outbox.popleft()
+
+    def _write_batch(self) -> bool | None:
+        """Write the records at the head of the outbox in one transaction (group commit):
+        True when done (they are off the outbox and acknowledged), None when there is
+        no batch to write (fewer than two records, or a recorder without batches). On a
+        failure (False) the records before the bad one go again together next, then it
+        alone through :meth:`_failed`; when the database is busy or away they go one
+        at a time (retried, or spilled)."""
+        batch_of = getattr(self._recorder, "batch", None)
+        if batch_of is None:
+            return None
+        cap, self._batch_cap = self._batch_cap, BATCH_MAX
+        if cap == 0:  # the first record broke the last batch: alone, through _failed
+            self._single_left = 1
+            return None
+        with self._outbox_cond:
+            batch: list[Record] = []
+            for item in self._outbox:
+                # A lock is saved by the booths service in its own transaction.
+                if isinstance(item, SaveLock) or len(batch) >= cap:
+                    break
+                batch.append(item)
+        if len(batch) < 2:
+            return None
+        ids: list[int | None] = []
+        try:
+            with batch_of():
+                for item in batch:
+                    ids.append(persist_record(item, self._recorder, self._store.save_lock))
+            if self._storage_check is not None:
+                self._storage_check()
+        except Exception as exc:
+            if classify(exc) in (Fault.REFUSED, Fault.UNKNOWN) and len(ids) < len(batch):
+                # The records before the bad one go again together, then it alone.
+                self._batch_cap = len(ids)
+            else:  # the database is busy or away: one at a time, retried or spilled
+                self._single_left = len(batch)
+            log.debug("batch of %d records failed at record %d (%s)", len(batch),
+                      len(ids) + 1, exc)
+            return False
+        with self._outbox_cond:
+            for _ in batch:
                 self._outbox.popleft()
+        self._failures = 0
+        for item, call_id in zip(batch, ids, strict=True):
+            self._acknowledge(item, call_id)
+        return True
+
+    def _failed(self, item: Record, exc: Exception) -> _Step:
+        fault = classify(exc)
+        self._failures += 1
+        # An unexplained failure is retried for ever unless it can be set aside.
+        given_up = (fault is Fault.UNKNOWN and self._failures >= self._spill_after
+                    and self._quarantine is not None)
+        if fault is Fault.REFUSED or given_up:
+            if _aside(self._quarantine, item, exc):
+                if not isinstance(item, (Beat, SaveLock)):
+                    self._set_aside += 1
+                    self._publish_alert(RecordingAlert(
+                        not self._spilling,
+                        f"a call of {getattr(item, 'booth', '?')} could not be recorded: "
+                        "see the unrecorded calls", self.unsaved(), "", self._set_aside))
+                return _Step.DONE
+            fault = Fault.STORAGE  # could not even set it aside: the database is away
+        if isinstance(item, Beat) and fault is not Fault.STORAGE:
+            self._throttle.log(logging.WARNING, "beat", "heartbeat not saved: %s", exc)
+            return _Step.DONE
+        if fault is Fault.STORAGE or self._failures >= self._spill_after:
+            if self._spill is not None:
+                self._enter_spill(exc)
+                return _Step.AGAIN
+            self._throttle.log(logging.ERROR, "down", "call records cannot be saved (%s); "
+                               "%d waiting in memory", exc, self.unsaved())
+            self._publish_alert(RecordingAlert(False, f"call records cannot be saved: {exc}",
+                                               self.unsaved(), "", self._set_aside))
+            return _Step.RETRY
+        self._throttle.log(logging.WARNING, "busy", "could not save %s (%s); will retry",
+                           type(item).__name__, exc)
+        return _Step.RETRY
+
+    def _enter_spill(self, exc: BaseException) -> None:
+        assert self._spill is not None
+        self._spilling = True
+        self._next_try = self._mono() + self._retry_every_s
+        self._throttle.log(logging.ERROR, "spill", "call records cannot be written to the "
+                           "database (%s): new calls are refused; records go to %s until it "
+                           "takes them again", exc, self._spill.where)
+        self._publish_alert(RecordingAlert(
+            False, f"call records cannot be written to the database ({exc}); new calls are "
+            "refused until it takes them again", self.unsaved(), self._spill.where,
+            self._set_aside))
+
+    def _spill_one(self, item: Record) -> _Step:
+        spill = self._spill
+        if spill is None or not spill.append(item):
+            self._throttle.log(logging.CRITICAL, "nowhere", "call records can be kept neither "
+                               "in the database nor in a spill journal; %d in memory only",
+                               self.unsaved())
+            return _Step.RETRY
+        if isinstance(item, RecordEnd):
+            self._spilled_ends.add(item.booth)
+        return _Step.DONE
+
+    def _leave_spill(self) -> bool:
+        """Write the spill journal back; True (and spilling ends) when all is in."""
+        spill = self._spill
+        assert spill is not None
+        done, exc = replay_spill(spill, self._persist, self._quarantine, self._replayed)
+        self._replayed = done
+        if exc is not None:
+            self._throttle.log(logging.ERROR, "still", "the database still cannot take call "
+                               "records (%s); %d kept in %s", exc, self.unsaved(), spill.where)
+            return False
+        if spill.count:  # records were appended while replaying: next time
+            return False
+        log.warning("the database takes call records again: %d spilled record(s) written; "
+                    "new calls are admitted", done)
+        self._spilling = False
+        self._replayed = 0
+        self._failures = 0
+        self._spilled_ends.clear()
+        self._publish_alert(RecordingAlert(True, "calls are recorded again", 0, "",
+                                           self._set_aside))
+        return True
+
+    def _publish_alert(self, alert: RecordingAlert) -> None:
+        self._alert = alert
+        self._notify(alert)
 
     def _write_loop(self) -> None:
         while True:
             with self._outbox_cond:
-                while not self._outbox and not self._writer_stop:
+                while not self._outbox and not self._writer_stop and not self._spilling:
                     self._outbox_cond.wait()
-                if not self._outbox:
-                    return
                 stopping = self._writer_stop
-            if not self._flush_outbox():
-                if stopping:
-                    log.error("stopping with %d unsaved record(s); calls still open are "
-                              "finished as interrupted at the next start", len(self._outbox))
+                if not self._outbox and stopping and not self._spilling:
                     return
-                with self._outbox_cond:
-                    self._outbox_cond.wait(1.0)  # the database is busy or away: retry
+            if self._flush_outbox() and not self._spilling:
+                continue
+            if stopping:
+                if self._spill is not None and not self._spilling and self._outbox:
+                    self._enter_spill(RuntimeError("the engine stops and they are still "
+                                                   "not written"))
+                    self._flush_outbox()
+                left = self.unsaved()
+                if left:
+                    log.error("stopping with %d call record(s) not in the database%s; calls "
+                              "still open are finished as interrupted at the next start", left,
+                              f" (kept in {self._spill.where}, replayed at the next start)"
+                              if self._spill is not None and not self._outbox else "")
+                return
+            # The database is busy or away: sleep until the next attempt is due.
+            wait = max(0.05, (self._next_try - self._mono()) / self._speed)
+            with self._outbox_cond:
+                if not self._writer_stop:
+                    self._outbox_cond.wait(min(wait, self._retry_every_s))
 
-    def _persist(self, effect: Effect | _Beat) -> None:
-        if isinstance(effect, _Beat):
-            self._recorder.heartbeat(effect.at)
-            return
-        if isinstance(effect, RecordStart):
-            self._recorder.call_started(effect.start)
-        elif isinstance(effect, RecordAnswer):
-            self._recorder.call_answered(effect.call_ref, effect.at)
-        elif isinstance(effect, RecordEnd):
-            call_id = self._recorder.call_ended(
-                effect.call_ref, effect.at, effect.reason, effect.side, effect.rating, effect.flags
-            )
+    def _persist(self, effect: Record) -> None:
+        call_id = persist_record(effect, self._recorder, self._store.save_lock)
+        if self._storage_check is not None:
+            # A database file removed or replaced under the engine still takes writes
+            # (SQLite writes to the old file): count them as not saved.
+            self._storage_check()
+        self._acknowledge(effect, call_id)
+
+    def _acknowledge(self, effect: Record, call_id: int | None) -> None:
+        """Tell the subscribers about a record that is in the database now."""
+        if isinstance(effect, RecordEnd):
+            assert call_id is not None
             self.calls_recorded += 1
             log.info("%s: call %s ended, %s%s (%s s, price %s)", effect.booth, effect.call_ref,
                      effect.reason.value, f": {effect.detail}" if effect.detail else "",
@@ -457,8 +771,6 @@ class LineEngine:
                     flags=effect.flags,
                 )
             )
-        elif isinstance(effect, SaveLock):
-            self._store.save_lock(effect.booth, effect.locked)
 
     def _heartbeat(self) -> None:
         self._last_heartbeat = self._mono()
@@ -484,8 +796,9 @@ class LineEngine:
             self._rules = self._store.rules()
             unpaid = self._store.unpaid_counts()
             credits = self._store.deposits()
-        except Exception:
-            log.exception("could not re-read booths and settings")
+        except Exception as exc:
+            self._throttle.log(logging.ERROR, "refresh", "could not re-read booths and "
+                               "settings: %s", exc)
             return
         for config in configs:
             machine = self._booths.get(config.name)
@@ -501,7 +814,8 @@ class LineEngine:
     def _unsaved_ends(self) -> frozenset[str]:
         """Booths with a finished call whose record is still waiting in the outbox."""
         with self._outbox_cond:
-            return frozenset(e.booth for e in self._outbox if isinstance(e, RecordEnd))
+            waiting = {e.booth for e in self._outbox if isinstance(e, RecordEnd)}
+        return frozenset(waiting | self._spilled_ends)
 
     def _apply_deposits(self, credits: dict[str, DepositCredit], unsaved: frozenset[str]) -> None:
         for name, machine in self._booths.items():

@@ -117,7 +117,8 @@ def test_start_up_recovery_finishes_interrupted_calls_once(tmp_path: Path) -> No
     shop = prep.seeded.shop
     clock = shop.clock
     recorder = DatabaseCallRecorder(shop)
-    start = clock.now()
+    # The crash was a few minutes ago (recovery never ends a call after "now").
+    start = clock.now() - timedelta(minutes=5)
     recorder.call_started(CallStart("B1", "crashed-1", "0049 30 1234567", start))
     recorder.call_answered("crashed-1", start + timedelta(seconds=5))
     recorder.heartbeat(start + timedelta(seconds=5 + 95))

@@ -26,6 +26,7 @@ __all__ = [
     "CallState",
     "CallStatus",
     "Heartbeat",
+    "UnrecordedCall",
 ]
 
 
@@ -191,3 +192,38 @@ class Heartbeat(Base):
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     at: Mapped[datetime] = mapped_column()
+
+
+class UnrecordedCall(JournaledRow, Base):
+    """A call event the database refused for good, kept in full to be resolved by hand.
+
+    The line engine writes one when a record cannot be stored however often it is
+    retried (a value out of range, a broken constraint, a rating that overflows) or
+    when start-up recovery cannot finish a call; the queue goes on meanwhile. One row
+    per call reference and event kind (a replay adds nothing).
+    """
+
+    __tablename__ = "unrecorded_calls"
+    __journal_fields__ = (
+        "at",
+        "booth",
+        "call_ref",
+        "kind",
+        "event",
+        "error",
+        "resolved_at",
+        "resolved_by",
+        "resolution",
+    )
+    __table_args__ = (Index("ux_unrecorded_calls_ref_kind", "call_ref", "kind", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column()  # when it was set aside
+    booth: Mapped[str] = mapped_column(String(64))  # cut to fit: the event has it in full
+    call_ref: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(16))  # started, answered, ended, recovery
+    event: Mapped[str] = mapped_column(Text)  # the event as JSON, in full
+    error: Mapped[str] = mapped_column(Text)  # why the database refused it
+    resolved_at: Mapped[datetime | None] = mapped_column(default=None)
+    resolved_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    resolution: Mapped[str] = mapped_column(Text, default="")

@@ -17,6 +17,12 @@ Engine → client::
     {"type": "call_finished", "call": {"call_id": n, "booth": s, "call_ref": s,
         "answered": b, "duration_s": n, "price_minor": n|null, "reason": s,
         "flags": [s, ...]}}
+    {"type": "recording", "alert": {"ok": b, "message": s, "unsaved": n,
+        "spilled_to": s, "set_aside": n}}
+        (call records stopped or started again reaching the database; ``ok`` false:
+        new calls are refused and the records wait in the spill journal
+        ``spilled_to``; ``set_aside``: records refused for good this run, listed as
+        unrecorded calls. The hello carries the state at connection as "recording".)
     {"type": "reply", "id": n, "ok": true, "result": ...}
     {"type": "reply", "id": n, "ok": false, "error": "message for the cashier",
         "kind": "not_found"|"invalid"|"refused"|"internal"}

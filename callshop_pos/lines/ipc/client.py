@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from callshop_pos.errors import CallShopError, InvalidInput, NotFound
-from callshop_pos.lines.engine import CallFinished
+from callshop_pos.lines.engine import CallFinished, RecordingAlert
 from callshop_pos.lines.ipc.wire import (
     MAX_FRAME,
     EngineUnavailable,
@@ -23,6 +23,7 @@ from callshop_pos.lines.ipc.wire import (
     encode,
     read_address,
     read_secret,
+    recording_from_json,
     shut,
     snapshot_from_json,
 )
@@ -39,9 +40,11 @@ class EngineClient:
     Callbacks run on the client's own thread and must not block: ``on_snapshot``
     (a :class:`BoothSnapshot`), ``on_call_finished`` (a
     :class:`~callshop_pos.lines.engine.CallFinished`), ``on_connection`` (True on
-    connect, False on loss). Command methods block until the engine answers and
-    return its answer, or raise :class:`EngineUnavailable` / the engine's
-    :class:`~callshop_pos.errors.CallShopError`.
+    connect, False on loss), ``on_recording`` (a
+    :class:`~callshop_pos.lines.engine.RecordingAlert`: at connection and whenever
+    call records stop or start again reaching the database). Command methods block
+    until the engine answers and return its answer, or raise
+    :class:`EngineUnavailable` / the engine's :class:`~callshop_pos.errors.CallShopError`.
     """
 
     def __init__(
@@ -51,6 +54,7 @@ class EngineClient:
         on_snapshot: Callable[[BoothSnapshot], None] | None = None,
         on_call_finished: Callable[[CallFinished], None] | None = None,
         on_connection: Callable[[bool], None] | None = None,
+        on_recording: Callable[[RecordingAlert], None] | None = None,
         timeout_s: float = 10.0,
         max_backoff_s: float = 2.0,
     ) -> None:
@@ -58,6 +62,7 @@ class EngineClient:
         self._on_snapshot = on_snapshot
         self._on_call_finished = on_call_finished
         self._on_connection = on_connection
+        self._on_recording = on_recording
         self.timeout_s = timeout_s
         self.max_backoff_s = max_backoff_s
         self._conn: Connection[Any, Any] | None = None
@@ -210,6 +215,9 @@ class EngineClient:
         elif kind == "call_finished":
             if self._on_call_finished is not None:
                 self._on_call_finished(call_from_json(message["call"]))
+        elif kind == "recording":
+            if self._on_recording is not None:
+                self._on_recording(recording_from_json(message["alert"]))
         elif kind == "reply":
             future = self._replies.get(message.get("id") or -1)
             if future is not None and not future.done():
@@ -222,6 +230,9 @@ class EngineClient:
             self._emit_connection(True)
             for raw in message.get("booths", []):
                 self._snapshot(snapshot_from_json(raw))
+            recording = message.get("recording")
+            if recording is not None and self._on_recording is not None:
+                self._on_recording(recording_from_json(recording))
 
     def _snapshot(self, snap: BoothSnapshot) -> None:
         with self._state_lock:

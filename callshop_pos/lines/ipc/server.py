@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from callshop_pos.errors import CallShopError, InvalidInput, NotFound
-from callshop_pos.lines.engine import CallFinished, EngineNews
+from callshop_pos.lines.engine import CallFinished, EngineNews, RecordingAlert
 from callshop_pos.lines.ipc.wire import (
     ADDRESS_FILE,
     MAX_BACKLOG,
@@ -35,6 +35,7 @@ from callshop_pos.lines.ipc.wire import (
     call_json,
     encode,
     ensure_secret,
+    recording_json,
     shut,
     snapshot_json,
     wake,
@@ -129,6 +130,9 @@ class _Peer:
             "engine_pid": os.getpid(),
             "booths": [snapshot_json(s) for s in self.server.engine.snapshots()],
         }
+        alert = getattr(self.server.engine, "recording_alert", None)
+        if callable(alert):
+            hello["recording"] = recording_json(alert())
         self.push_message(hello)
         writer = threading.Thread(
             target=self._write_loop, name=f"ipc-writer-{self.number}", daemon=True
@@ -228,6 +232,8 @@ def _message(item: object) -> dict[str, Any]:
         return {"type": "snapshot", "booth": snapshot_json(item)}
     if isinstance(item, CallFinished):
         return {"type": "call_finished", "call": call_json(item)}
+    if isinstance(item, RecordingAlert):
+        return {"type": "recording", "alert": recording_json(item)}
     assert isinstance(item, dict)
     return item
 

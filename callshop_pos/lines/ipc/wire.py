@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from callshop_pos.errors import CallShopError
-from callshop_pos.lines.engine import CallFinished, EngineNews
+from callshop_pos.lines.engine import CallFinished, EngineNews, RecordingAlert
 from callshop_pos.lines.snapshot import BillingMode, BoothSnapshot, BoothState
 
 __all__ = [
@@ -35,6 +35,8 @@ __all__ = [
     "ensure_secret",
     "read_address",
     "read_secret",
+    "recording_from_json",
+    "recording_json",
     "shut",
     "snapshot_from_json",
     "snapshot_json",
@@ -177,6 +179,17 @@ def call_json(call: CallFinished) -> dict[str, Any]:
     data = asdict(call)
     data["flags"] = list(call.flags)
     return data
+
+
+def recording_json(alert: RecordingAlert) -> dict[str, Any]:
+    return asdict(alert)
+
+
+def recording_from_json(raw: dict[str, Any]) -> RecordingAlert:
+    return RecordingAlert(
+        ok=bool(raw["ok"]), message=str(raw["message"]), unsaved=int(raw.get("unsaved", 0)),
+        spilled_to=str(raw.get("spilled_to", "")), set_aside=int(raw.get("set_aside", 0)),
+    )
 
 
 def call_from_json(raw: dict[str, Any]) -> CallFinished:

@@ -1,0 +1,113 @@
+"""Group commit: the call writer saves what queued up in one transaction, acknowledges
+nothing before it is committed, and a batch with a bad record falls back to one
+record at a time (the bad one set aside, the others recorded)."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import event, func, select
+
+from callshop_pos.clock import FakeClock, SystemClock
+from callshop_pos.db.models.calls import Call
+from callshop_pos.engine_store.call_recorder import DatabaseCallRecorder
+from callshop_pos.engine_store.shop_store import ShopBoothStore, shop_tariff
+from callshop_pos.lines.engine import CallFinished, LineEngine
+from callshop_pos.lines.port import (
+    Answered,
+    Dialing,
+    HangupReason,
+    HangupSide,
+    HungUp,
+    OffHook,
+    Registered,
+)
+from callshop_pos.lines.recorder import CallStart
+from callshop_pos.services.admin import booths as booth_service
+from callshop_pos.services.auth import Actor
+from callshop_pos.services.context import Shop
+from callshop_pos.services.unrecorded import list_unrecorded, set_aside
+from tests.callshop_pos.lines.fakes import FakeDriver
+from tests.callshop_pos.lines.test_engine_writes import _poisoned_shop
+from tests.callshop_pos.support import SeededShop
+
+
+def test_a_batch_is_one_transaction(shop: Shop, clock: FakeClock) -> None:
+    rec = DatabaseCallRecorder(shop)
+    commits: list[int] = []
+    event.listen(shop.db.engine, "commit", lambda conn: commits.append(1))
+    with rec.batch():
+        for i in range(5):
+            rec.call_started(CallStart("B1", f"b{i}", "0049 30 1", clock.now()))
+        rec.heartbeat(clock.now())
+    assert len(commits) == 1
+    try:
+        with rec.batch():
+            rec.call_started(CallStart("B1", "gone", "0049 30 1", clock.now()))
+            raise RuntimeError("the batch fails")
+    except RuntimeError:
+        pass
+    with shop.db.read() as s:
+        assert s.scalar(select(func.count(Call.id))) == 5  # nothing of the failed batch
+
+
+def test_records_queued_behind_a_busy_database_are_saved_together(
+    seeded: SeededShop, db_url: str, clock: FakeClock, operator: Actor, tmp_path: Path
+) -> None:
+    shop = _poisoned_shop(seeded, db_url, SystemClock())  # type: ignore[arg-type]
+    try:
+        for i in range(2, 7):
+            booth_service.add_booth(shop, seeded.admin, f"B{i}")
+        commits: list[int] = []
+        event.listen(shop.db.engine, "commit", lambda conn: commits.append(1))
+        finished: list[CallFinished] = []
+        driver = FakeDriver()
+        engine = LineEngine(
+            clock=SystemClock(), driver=driver, recorder=DatabaseCallRecorder(shop),
+            store=ShopBoothStore(shop, tmp_path), tariff=lambda: shop_tariff(shop),
+            quarantine=lambda b, r, k, e, err: set_aside(shop, b, r, k, e, err),
+            refresh_every_s=3600,
+        )
+        engine.subscribe(lambda n: finished.append(n) if isinstance(n, CallFinished) else None)
+        engine.start()
+        assert driver.sink is not None
+        sink, now = driver.sink, engine.clock.now
+        booths = [f"B{i}" for i in range(1, 7)]
+        for b in booths:
+            sink(Registered(b, now()))
+        while not engine.idle():
+            time.sleep(0.01)
+        commits.clear()
+        holder = sqlite3.connect(db_url.removeprefix("sqlite:///"), isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # another writer holds the database for a while
+        for i, b in enumerate(booths):
+            ref = f"q{i}"
+            sink(OffHook(b, now()))
+            sink(Dialing(b, now(), ref, "00999 1" if i == 3 else "0049 30 1"))
+            sink(Answered(b, now(), ref))
+        for i, b in enumerate(booths):
+            sink(HungUp(b, now() + timedelta(seconds=60), f"q{i}", HangupReason.NORMAL,
+                        HangupSide.BOOTH))
+        time.sleep(0.5)
+        assert not any(f.call_ref.startswith("q") for f in finished)  # nothing acknowledged
+        holder.execute("COMMIT")
+        holder.close()
+        deadline = time.monotonic() + 30
+        while not engine.idle() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        engine.stop()
+        with shop.db.read() as s:
+            states = {r: st for r, st in s.execute(select(Call.call_ref, Call.state))}
+        assert {f"q{i}" for i in range(6) if i != 3} <= {
+            r for r, st in states.items() if st == "finished"}
+        assert [(u.call_ref, u.kind) for u in list_unrecorded(shop, operator)] == [
+            ("q3", "ended")]
+        # 18 records (and heartbeats): far fewer transactions than records.
+        assert len(commits) < 12, len(commits)
+        assert sorted(f.call_ref for f in finished if f.call_ref.startswith("q")) == [
+            "q0", "q1", "q2", "q4", "q5"]
+    finally:
+        shop.close()
