@@ -259,9 +259,11 @@ class _Checker:
                          f"payments, refunds and deposits ({payments}, {refunds}, {expected}): "
                          "changed outside the application")
 
-    def report_cells(self, session: Session, shop: Shop) -> None:
+    def report_cells(self, session: Session) -> None:
         """The cells recounted from the calls, the month cells from the cells."""
-        settings = shop.settings
+        from callshop_pos.services.settings import load_settings
+
+        settings = load_settings(session)  # as of this snapshot
         tz_name = settings.timezone
         rates = sorted(dict(usd_rates(session)).items())
         closed = set(
@@ -353,7 +355,7 @@ def verify(shop: Shop) -> VerifyReport:
         checker.prices(s)
         checker.rows(s)
         checker.shift_sums(s)
-        checker.report_cells(s, shop)
+        checker.report_cells(s)
     problems = tuple(sorted(checker.problems, key=_order))
     return VerifyReport(
         entries=checker.entries,
