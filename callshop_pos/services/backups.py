@@ -19,7 +19,7 @@ run by the line engine every hour: a copy when the newest is a day old), and on 
 Restore (:func:`restore`, ``callshop-pos restore FILE``): the copy is verified first
 (a damaged or edited copy is refused), a copy older than the newest shift that may
 already have left the shop is refused without ``force``, the current database is kept
-as ``before-restore-….db`` in the backup folder, the copy is written into the live
+as ``<name>.before-restore-….db`` beside it, the copy is written into the live
 database file with the same backup API (the WAL stays consistent), and the restore is
 journaled (``backup.restore``) in the restored chain.
 
@@ -38,6 +38,7 @@ import hashlib
 import logging
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -459,15 +460,17 @@ def restore(shop: Shop, actor: Actor, copy: Path, *, force: bool = False) -> Res
         raise InvalidInput(f"no backup file {copy}")
     if copy.resolve() == live.resolve():
         raise InvalidInput("that is the database itself, not a copy")
-    folder = backup_folder(shop)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     stamp = shop.clock.now().strftime("%Y%m%d-%H%M%S")
     staged = live.with_name(f"{live.name}.restore-{stamp}")
-    kept = folder / f"before-restore-{stamp}.db"
+    # Beside the database, not in the backup folder (which may be a read-only disk).
+    kept = live.with_name(f"{live.stem}.before-restore-{stamp}.db")
     try:
         # Verify a private copy: opening a database may migrate it, and the user's
-        # backup file is left exactly as it was.
-        _sqlite_copy(copy, staged)
+        # backup file is left exactly as it was (a plain file copy: nothing writes to
+        # a backup, and its folder may be read-only).
+        fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.close(fd)
+        shutil.copyfile(copy, staged)
         try:
             checked = _check_copy(staged, shop)
         except BackupFailed as exc:
