@@ -307,7 +307,7 @@ def backup_after_close(shop: Shop, shift_id: int) -> BackupMade | None:
     process started from a background thread and None is returned at once; otherwise
     it is made before returning (the command line, tests).
     """
-    if not shop.db.is_sqlite:
+    if not shop.db.is_sqlite or not shop.settings.backup_enabled:
         return None
     reason = f"Z of shift {shift_id}"
     if shop.background_backups:
@@ -363,8 +363,9 @@ def _newest(shop: Shop, action: str) -> JournalEntry | None:
 
 
 def backup_due(shop: Shop, *, every: timedelta = BACKUP_EVERY) -> bool:
-    """Whether the newest verified copy is ``every`` old (or there is none)."""
-    if not shop.db.is_sqlite:
+    """Whether the newest verified copy is ``every`` old (or there is none) and
+    automatic copies are on (``backup_enabled``)."""
+    if not shop.db.is_sqlite or not shop.settings.backup_enabled:
         return False
     last = _newest(shop, "backup.made")
     return last is None or shop.clock.now() - last.at >= every

@@ -224,3 +224,14 @@ def test_the_window_makes_the_z_copy_in_the_background(
     with Shop.open(f"sqlite:///{copy}", hasher=fast_hasher()) as restored:
         assert verify(restored).ok
 
+
+
+def test_automatic_copies_can_be_switched_off(
+    shop: Shop, admin: Actor, operator: Actor, usb: Path
+) -> None:
+    update_settings(shop, admin, backup_enabled=False)
+    _z(shop, operator)
+    assert backups.backup_if_due(shop) is None
+    assert backups.list_backups(shop) == [] and _actions(shop) == []
+    backups.make_backup(shop, admin)  # by hand it still works
+    assert len(backups.list_backups(shop)) == 1

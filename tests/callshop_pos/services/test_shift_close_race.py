@@ -18,6 +18,7 @@ from callshop_pos.lines.recorder import CallStart
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.calls import DatabaseCallRecorder
 from callshop_pos.services.context import Shop
+from callshop_pos.services.settings import update_settings
 from callshop_pos.services.shifts import close_shift, open_shift
 from tests.callshop_pos.services.till_support import rating
 from tests.callshop_pos.support import SeededShop
@@ -90,8 +91,9 @@ def _calls_after_their_z(shop: Shop) -> tuple[int, int, int]:
 
 
 def _race(seeded: SeededShop) -> None:
-    shop, _admin, operator = seeded
+    shop, admin, operator = seeded
     assert isinstance(shop.clock, FakeClock)
+    update_settings(shop, admin, backup_enabled=False)  # copies at each Z: not the point
     open_shift(shop, operator, 0)
     stop = threading.Event()
     errors: list[BaseException] = []
