@@ -72,7 +72,7 @@ def run(calls: int) -> None:
                     n += 1
                 digests = time.perf_counter() - t
                 t = time.perf_counter()
-                checker.report_cells(s, shop)
+                checker.report_cells(s)
                 cells = time.perf_counter() - t
                 t = time.perf_counter()
                 checker.shift_sums(s)

@@ -480,6 +480,8 @@ class Settings:
     central_shop = Setting("", _Str(63), "Central: this shop's id there", _check_central_shop)
     central_token = Setting("", _Str(256), "Central: this shop's API token", secret=True)
     # --- backups (SQLite; on PostgreSQL see docs/backup.md)
+    backup_enabled = Setting(True, _Bool(), "Backups: a verified copy of the database at "
+                             "every Z and daily (off: only `callshop-pos backup`)")
     backup_dir = Setting("", _Str(500), "Backups: folder for the verified copies of the "
                          "database, e.g. a USB disk (empty = 'backups' beside the database)")
     backup_keep = Setting(14, _Int(1, 1000), "Backups: how many verified copies to keep")

@@ -5,7 +5,7 @@ the newest copy is a day old — for a timer) or lists the copies (``--list``); 
 PostgreSQL it says to use pg_dump / PITR (docs/backup.md). ``restore`` puts a copy
 back (administrators only, with no line engine running): the copy is verified first,
 a copy older than the newest closed shift needs ``--force``, the replaced database is
-kept in the backup folder, and the restore is journaled.
+kept beside it, and the restore is journaled.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def register(subparsers: Any) -> None:
     restore = subparsers.add_parser(
         "restore", help="put a backup copy back in place of the database",
         description="Verify the copy, refuse it if it is older than the newest closed "
-        "shift (unless --force), keep the current database in the backup folder, "
+        "shift (unless --force), keep the current database beside it, "
         "restore the copy and journal it. Stop the line engine first.",
     )
     restore.add_argument("file", type=Path, help="the backup copy (callshop-….db)")

@@ -19,7 +19,7 @@ run by the line engine every hour: a copy when the newest is a day old), and on 
 Restore (:func:`restore`, ``callshop-pos restore FILE``): the copy is verified first
 (a damaged or edited copy is refused), a copy older than the newest shift that may
 already have left the shop is refused without ``force``, the current database is kept
-as ``before-restore-….db`` in the backup folder, the copy is written into the live
+as ``<name>.before-restore-….db`` beside it, the copy is written into the live
 database file with the same backup API (the WAL stays consistent), and the restore is
 journaled (``backup.restore``) in the restored chain.
 
@@ -39,6 +39,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -306,7 +307,7 @@ def backup_after_close(shop: Shop, shift_id: int) -> BackupMade | None:
     process started from a background thread and None is returned at once; otherwise
     it is made before returning (the command line, tests).
     """
-    if not shop.db.is_sqlite:
+    if not shop.db.is_sqlite or not shop.settings.backup_enabled:
         return None
     reason = f"Z of shift {shift_id}"
     if shop.background_backups:
@@ -362,8 +363,9 @@ def _newest(shop: Shop, action: str) -> JournalEntry | None:
 
 
 def backup_due(shop: Shop, *, every: timedelta = BACKUP_EVERY) -> bool:
-    """Whether the newest verified copy is ``every`` old (or there is none)."""
-    if not shop.db.is_sqlite:
+    """Whether the newest verified copy is ``every`` old (or there is none) and
+    automatic copies are on (``backup_enabled``)."""
+    if not shop.db.is_sqlite or not shop.settings.backup_enabled:
         return False
     last = _newest(shop, "backup.made")
     return last is None or shop.clock.now() - last.at >= every
@@ -457,15 +459,17 @@ def restore(shop: Shop, actor: Actor, copy: Path, *, force: bool = False) -> Res
         raise InvalidInput(f"no backup file {copy}")
     if copy.resolve() == live.resolve():
         raise InvalidInput("that is the database itself, not a copy")
-    folder = backup_folder(shop)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     stamp = shop.clock.now().strftime("%Y%m%d-%H%M%S")
     staged = live.with_name(f"{live.name}.restore-{stamp}")
-    kept = folder / f"before-restore-{stamp}.db"
+    # Beside the database, not in the backup folder (which may be a read-only disk).
+    kept = live.with_name(f"{live.stem}.before-restore-{stamp}.db")
     try:
         # Verify a private copy: opening a database may migrate it, and the user's
-        # backup file is left exactly as it was.
-        _sqlite_copy(copy, staged)
+        # backup file is left exactly as it was (a plain file copy: nothing writes to
+        # a backup, and its folder may be read-only).
+        fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.close(fd)
+        shutil.copyfile(copy, staged)
         try:
             checked = _check_copy(staged, shop)
         except BackupFailed as exc:

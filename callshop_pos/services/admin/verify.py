@@ -46,6 +46,7 @@ from callshop_pos.db.models.report_cells import ReportCell, ReportMonthCell, Rep
 from callshop_pos.db.models.shifts import Shift, ShiftStatus
 from callshop_pos.services.admin.fx import usd_rates
 from callshop_pos.services.admin.prices import content_digest, load_values
+from callshop_pos.services.context import load_settings
 from callshop_pos.services.reports.cells import SUMS, cell_selects, month_select, stale
 from callshop_pos.services.reports.rows import currency_digits
 from callshop_pos.services.reports.summary import DepositCash, deposit_cash, expected_cash
@@ -260,9 +261,9 @@ class _Checker:
                          f"payments, refunds and deposits ({payments}, {refunds}, {expected}): "
                          "changed outside the application")
 
-    def report_cells(self, session: Session, shop: Shop) -> None:
+    def report_cells(self, session: Session) -> None:
         """The cells recounted from the calls, the month cells from the cells."""
-        settings = shop.settings
+        settings = load_settings(session)  # as of this snapshot
         tz_name = settings.timezone
         rates = sorted(dict(usd_rates(session)).items())
         closed = set(
@@ -354,7 +355,7 @@ def verify(shop: Shop) -> VerifyReport:
         checker.prices(s)
         checker.rows(s)
         checker.shift_sums(s)
-        checker.report_cells(s, shop)
+        checker.report_cells(s)
     problems = tuple(sorted(checker.problems, key=_order))
     return VerifyReport(
         entries=checker.entries,

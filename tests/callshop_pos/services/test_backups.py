@@ -172,6 +172,7 @@ def test_restore_verifies_refuses_older_copies_and_is_journaled(
         backups.restore(shop, operator, first, force=True)
     done = backups.restore(shop, admin, first, force=True)
     assert done.forced and done.newest_shift == 1 and done.kept_as.exists()
+    assert done.kept_as.parent == Path(db_url.removeprefix("sqlite:///")).parent
     live = Shop.open(db_url, hasher=fast_hasher())
     try:
         report = verify(live)
@@ -222,3 +223,15 @@ def test_the_window_makes_the_z_copy_in_the_background(
     assert _actions(shop) == ["backup.made"]
     with Shop.open(f"sqlite:///{copy}", hasher=fast_hasher()) as restored:
         assert verify(restored).ok
+
+
+
+def test_automatic_copies_can_be_switched_off(
+    shop: Shop, admin: Actor, operator: Actor, usb: Path
+) -> None:
+    update_settings(shop, admin, backup_enabled=False)
+    _z(shop, operator)
+    assert backups.backup_if_due(shop) is None
+    assert backups.list_backups(shop) == [] and _actions(shop) == []
+    backups.make_backup(shop, admin)  # by hand it still works
+    assert len(backups.list_backups(shop)) == 1

@@ -171,3 +171,14 @@ def test_the_cli_exits_3_on_edited_cells(history: Shop, db_url: str) -> None:
     broken = run()
     assert broken.returncode == 3, broken.stderr
     assert "report cells" in broken.stderr
+
+
+def test_cells_made_stale_by_a_new_rate_are_no_false_alarm(history: Shop, admin: Actor) -> None:
+    """A USD rate set later for a summed day makes those cells stale (the next report
+    sums them again): verify neither recounts them at the new rate nor complains."""
+    fx.set_usd_rate(history, admin, Decimal("0.50"), date(2026, 1, 5))
+    report = verify(history)
+    assert report.ok, report.describe()
+    period_report(history, admin, date(2026, 1, 1), date(2026, 1, 31), GroupBy.DAY)
+    report = verify(history)
+    assert report.ok, report.describe()
