@@ -651,6 +651,7 @@ def correct_closed_shift_call(
     except ValueError:
         raise InvalidInput(f"unknown call status {new_status!r}") from None
     text = _require_reason(reason, "a correction")
+    outbox.prepare()
     with shop.db.write() as session:
         call = session.get(Call, call_id)
         if call is None:

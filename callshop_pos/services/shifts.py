@@ -316,6 +316,7 @@ def close_shift(shop: Shop, actor: Actor, counted_minor: int) -> ShiftReport:
     """
     require_role(actor, Role.OPERATOR)
     _check_cash(counted_minor, "the counted cash")
+    outbox.prepare()
     with shop.db.write() as session:
         shift = require_own_open_shift(session, actor)
         # Calls still running are not part of this shift: they join the shift open

@@ -41,6 +41,7 @@ __all__ = [
     "mark_failed",
     "mark_parked",
     "next_pending",
+    "prepare",
     "requeue",
     "retry_parked",
     "seal_correction",
@@ -66,6 +67,13 @@ class OutboxItem:
     last_error: str | None
     delivered_at: datetime | None
     payload: bytes
+
+
+def prepare() -> None:
+    """Load the payload code (and the schema library) *before* a write transaction:
+    the first import costs about half a second, which must not be spent holding the
+    database's write lock (the line engine waits on it)."""
+    import callshop_pos.sync.payload  # noqa: F401
 
 
 def add_item(
