@@ -75,9 +75,7 @@ class WireModel(BaseModel):
 
 
 class Versioned(WireModel):
-    schema_version: StrictInt = Field(
-        description="payload schema version; this service speaks 1", examples=[SCHEMA_VERSION]
-    )
+    schema_version: Literal[1] = Field(description="payload schema version (this code: 1)")
 
     @model_validator(mode="before")
     @classmethod

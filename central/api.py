@@ -35,6 +35,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from callshop_wire import (
@@ -74,6 +75,7 @@ ENV_INSERT_MODE = "CALLSHOP_CENTRAL_INSERT_MODE"
 
 JSON = "application/json"
 SHOP_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
+UTC_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$"
 
 
 class ErrorDetail(BaseModel):
@@ -245,8 +247,13 @@ def create_app(
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         codes = {401: "unauthorized", 404: "not_found", 405: "method_not_allowed"}
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # every method of the path, not just the first route's
+            headers["Allow"] = ", ".join(_allowed_methods(app, request.scope))
+        if exc.status_code == 401:
+            headers.update(_CHALLENGE)
         return _error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail),
-                      headers=_CHALLENGE if exc.status_code == 401 else None)
+                      headers=headers or None)
 
     # ---------------------------------------------------------------- routes
 
@@ -367,8 +374,10 @@ def create_app(
     async def get_ledger(
         shop: ShopPath,
         who: Caller,
-        date_from: Annotated[str, Query(alias="from", description="UTC, 2026-12-01T00:00:00Z")],
-        date_to: Annotated[str, Query(alias="to", description="UTC, end excluded")],
+        date_from: Annotated[str, Query(alias="from", pattern=UTC_PATTERN,
+                                        description="UTC, 2026-12-01T00:00:00Z")],
+        date_to: Annotated[str, Query(alias="to", pattern=UTC_PATTERN,
+                                      description="UTC, end excluded")],
     ) -> Response:
         who.require_shop(shop)
         try:
@@ -432,6 +441,15 @@ def create_app(
     _install_openapi(app)
     app.add_middleware(BodyLimit, limit=max_body)
     return app
+
+
+def _allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
+    methods: set[str] = set()
+    for route in app.router.routes:
+        match, _ = route.matches(scope)
+        if match is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
 
 
 def _replayed(outcome: service.Outcome) -> dict[str, str] | None:
