@@ -1,11 +1,17 @@
-"""Central under load (python bench/central.py [--shops 200] [--shifts 3] [--calls 300]).
+"""Central under load (python bench/central.py [--shops 200] [--shifts 2] [--rate 100]).
 
-200 simulated shops push closed shifts of 300 calls each, all at once, to a real
-``callshop-central`` (uvicorn, 2 workers) on PostgreSQL: shifts/s, calls/s and the
-latency of each PUT (p50/p99). Baseline, measured in the same run against a fresh
-schema: the same server storing each call with its own INSERT statement (as naive ORM
-code would: ``session.add`` + flush per row; CALLSHOP_CENTRAL_INSERT_MODE=row).
-Targets: >= 100 shifts/s (30,000 calls/s) and p99 < 500 ms.
+200 simulated shops push closed shifts of 300 calls each to a real ``callshop-central``
+(uvicorn, 2 workers) on PostgreSQL, in two phases:
+
+1. saturation — every shop sends its shifts back to back, all shops at once: shifts/s
+   and calls/s the server sustains (and the queueing latency that load causes);
+2. latency — one more shift per shop, sent open-loop at a steady ``--rate`` shifts/s
+   spread over the shops (tills close shifts at their own times): p50/p99 of each PUT.
+
+Baseline, measured in the same run against a fresh schema: the same server storing each
+call with its own INSERT statement (as naive ORM code would: ``session.add`` + flush per
+row; CALLSHOP_CENTRAL_INSERT_MODE=row). Targets: >= 100 shifts/s (30,000 calls/s) and,
+at 100 shifts/s offered, p99 < 500 ms.
 
 Needs CALLSHOP_TEST_PG_URL (or --pg URL). The load generator runs on the same machine
 and takes CPU from the server; payloads are encoded before the clock starts.
@@ -56,6 +62,44 @@ def fresh_schema(base: str) -> Iterator[str]:
         admin.dispose()
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of one process, from /proc (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def family(pid: int) -> list[int]:
+    """``pid`` and its child processes (uvicorn's workers)."""
+    pids = [pid]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                pids.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return pids
+
+
+def server_cpu(proc: subprocess.Popen[bytes], url: str) -> tuple[float, float]:
+    """CPU seconds so far of uvicorn (all workers) and of its PostgreSQL backends."""
+    app = sum(cpu_seconds(p) for p in family(proc.pid))
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            pids = conn.execute(text(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = 'callshop-bench'"
+            )).scalars().all()
+    finally:
+        engine.dispose()
+    return app, sum(cpu_seconds(p) for p in pids)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -89,6 +133,34 @@ def payloads(shops: int, shifts: int, calls: int) -> dict[str, list[tuple[str, b
             items.append((f"/v1/shops/{code}/shifts/{shift.shift_uuid}", encode(shift)))
         out[code] = items
     return out
+
+
+async def steady(base: str, tokens: dict[str, str], work: list[tuple[str, str, bytes]],
+                 rate: float) -> tuple[list[float], int]:
+    """Open loop: request i starts at i / rate seconds, whatever the earlier ones do."""
+    limits = httpx.Limits(max_connections=len(work), max_keepalive_connections=len(work))
+    latencies: list[float] = []
+    failures = 0
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as client:
+        start = time.perf_counter()
+
+        async def one(i: int, code: str, path: str, body: bytes) -> None:
+            nonlocal failures
+            await asyncio.sleep(max(0.0, start + i / rate - time.perf_counter()))
+            t0 = time.perf_counter()
+            response = await client.put(path, content=body, headers={
+                "Authorization": f"Bearer {tokens[code]}", "Content-Type": "application/json"})
+            latencies.append(time.perf_counter() - t0)
+            if response.status_code != 201:
+                failures += 1
+
+        await asyncio.gather(*(one(i, *item) for i, item in enumerate(work)))
+    return latencies, failures
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q))] * 1000
 
 
 async def push(base: str, tokens: dict[str, str], work: dict[str, list[tuple[str, bytes]]]
@@ -137,11 +209,22 @@ def serve(url: str, mode: str, workers: int, log: Path) -> tuple[subprocess.Pope
 def run(pg: str, mode: str, args: argparse.Namespace, log: Path) -> dict[str, float]:
     with fresh_schema(pg) as url:
         tokens = prepare(url, args.shops)
-        work = payloads(args.shops, args.shifts, args.calls)
-        proc, base = serve(url, mode, args.workers, log)
+        everything = payloads(args.shops, args.shifts + 1, args.calls)
+        work = {code: items[: args.shifts] for code, items in everything.items()}
+        later = [(code, *items[args.shifts]) for code, items in everything.items()]
+        server_url = make_url(url).update_query_dict(
+            {"application_name": "callshop-bench"}).render_as_string(hide_password=False)
+        proc, base = serve(server_url, mode, args.workers, log)
         try:
-            # warm-up: one shift from another shop set would skew nothing; use health
+            # warm-up (imports, connections): the last shop's saturation shifts go first
+            warm_code = next(reversed(work))
+            asyncio.run(push(base, tokens, {warm_code: work.pop(warm_code)}))
+            app0, pg0 = server_cpu(proc, url)
             elapsed, latencies, failures = asyncio.run(push(base, tokens, work))
+            app1, pg1 = server_cpu(proc, url)
+            steady_latencies, steady_failures = asyncio.run(
+                steady(base, tokens, later, args.rate))
+            failures += steady_failures
         finally:
             proc.terminate()
             proc.wait(60)
@@ -152,16 +235,20 @@ def run(pg: str, mode: str, args: argparse.Namespace, log: Path) -> dict[str, fl
                 held_calls = s.scalar(select(func.count()).select_from(CallRow))
         finally:
             db.dispose()
-    total = args.shops * args.shifts
+    total = (args.shops - 1) * args.shifts
     assert failures == 0, f"{failures} PUTs failed"
-    assert held_shifts == total and held_calls == total * args.calls, (held_shifts, held_calls)
-    latencies.sort()
+    stored = args.shops * (args.shifts + 1)
+    assert held_shifts == stored and held_calls == stored * args.calls, (held_shifts, held_calls)
     return {
         "seconds": elapsed,
+        "app_cpu_ms": (app1 - app0) / total * 1000,
+        "pg_cpu_ms": (pg1 - pg0) / total * 1000,
         "shifts_s": total / elapsed,
         "calls_s": total * args.calls / elapsed,
-        "p50_ms": statistics.median(latencies) * 1000,
-        "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
+        "sat_p50_ms": statistics.median(latencies) * 1000,
+        "sat_p99_ms": pct(latencies, 0.99),
+        "p50_ms": statistics.median(steady_latencies) * 1000,
+        "p99_ms": pct(steady_latencies, 0.99),
     }
 
 
@@ -169,23 +256,32 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pg", default=os.environ.get("CALLSHOP_TEST_PG_URL"))
     parser.add_argument("--shops", type=int, default=200)
-    parser.add_argument("--shifts", type=int, default=3, help="shifts per shop")
+    parser.add_argument("--shifts", type=int, default=2,
+                        help="shifts per shop in the saturation phase")
+    parser.add_argument("--rate", type=float, default=100.0,
+                        help="shifts/s offered in the latency phase")
     parser.add_argument("--calls", type=int, default=300)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     if not args.pg:
         parser.error("set CALLSHOP_TEST_PG_URL or pass --pg URL")
     log = Path(tempfile.mkdtemp(prefix="central-bench-")) / "server.log"
-    print(f"{args.shops} shops x {args.shifts} shifts x {args.calls} calls, "
-          f"uvicorn --workers {args.workers}, PostgreSQL; server log {log}")
+    print(f"{args.shops} shops x {args.shifts} shifts x {args.calls} calls at saturation, then "
+          f"{args.shops} more at {args.rate:g} shifts/s; uvicorn --workers {args.workers}, "
+          f"PostgreSQL; load average before: {os.getloadavg()[0]:.1f}; server log {log}")
     results = {}
     for mode in ("bulk", "row"):
         results[mode] = r = run(args.pg, mode, args, log)
         label = "bulk insert (shipped)" if mode == "bulk" else "one row per statement"
-        print(f"{label:24s} {r['seconds']:6.1f} s  {r['shifts_s']:6.1f} shifts/s  "
-              f"{r['calls_s']:8.0f} calls/s  p50 {r['p50_ms']:6.0f} ms  "
+        print(f"{label:24s} saturation {r['seconds']:6.1f} s {r['shifts_s']:6.1f} shifts/s "
+              f"{r['calls_s']:7.0f} calls/s (p50 {r['sat_p50_ms']:5.0f} ms, p99 "
+              f"{r['sat_p99_ms']:5.0f} ms) | at {args.rate:g}/s: p50 {r['p50_ms']:5.0f} ms "
               f"p99 {r['p99_ms']:6.0f} ms")
+        print(f"{'':24s} CPU per shift: uvicorn {r['app_cpu_ms']:.1f} ms + PostgreSQL backends "
+              f"{r['pg_cpu_ms']:.1f} ms -> {2000 / (r['app_cpu_ms'] + r['pg_cpu_ms']):.0f} "
+              "shifts/s if two idle cores did nothing else")
     ratio = results["bulk"]["shifts_s"] / results["row"]["shifts_s"]
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
     print(f"shipped / baseline: {ratio:.2f}x shifts/s; "
           f"targets: >= 100 shifts/s {'met' if results['bulk']['shifts_s'] >= 100 else 'MISSED'}"
           f", p99 < 500 ms {'met' if results['bulk']['p99_ms'] < 500 else 'MISSED'}")

@@ -424,10 +424,20 @@ def _insert_calls(
     ]
     if not rows:
         return
-    if mode == "bulk":
-        # one Core executemany: SQLAlchemy batches it into multi-row INSERT … VALUES
-        # statements ("insertmanyvalues") from one cached compilation. (The ORM's bulk
-        # insert would split the rows into groups by which columns are NULL.)
+    if mode == "bulk" and s.get_bind().dialect.name == "postgresql":
+        # PostgreSQL: COPY … FROM STDIN on the transaction's own connection, the fastest
+        # way in (one statement; a multi-row INSERT costs psycopg more to prepare than
+        # COPY costs in total)
+        driver = s.connection().connection.driver_connection
+        columns = list(rows[0])
+        with driver.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
+            f"COPY calls ({', '.join(columns)}) FROM STDIN"
+        ) as copy:
+            for values in rows:
+                copy.write_row(tuple(values.values()))
+    elif mode == "bulk":
+        # SQLite: one Core executemany (sqlite3 loops in C). (The ORM's bulk insert
+        # would split the rows into groups by which columns are NULL.)
         s.connection().execute(insert(cast(Table, CallRow.__table__)), rows)
     else:  # the naive way, kept as the benchmark's baseline: one statement per row
         for values in rows:
