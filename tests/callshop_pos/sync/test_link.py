@@ -67,3 +67,17 @@ def test_link_is_for_administrators_and_unlink_keeps_the_queue(
     unlink(shop, admin)
     status = sync_status(shop)
     assert not status.linked and status.pending == 1
+
+
+def test_the_shop_comes_from_the_option_the_url_or_the_last_link(
+    shop: Shop, admin: Actor, tmp_path: Path
+) -> None:
+    path = str(token(tmp_path))
+    with pytest.raises(InvalidInput, match="--shop ID"):
+        link(shop, admin, "https://c.example", None, path)
+    assert link(shop, admin, "https://c.example/v1/shops/sofia-1/", None, path) == LinkConfig(
+        "https://c.example", "sofia-1", "cs_1.abc")
+    # a new token for the same shop
+    again = link(shop, admin, "https://c.example:8443/base", None, str(token(tmp_path, "cs_2.x")))
+    assert again == LinkConfig("https://c.example:8443/base", "sofia-1", "cs_2.x")
+    assert link(shop, admin, "https://c.example", "plovdiv-2", path).shop == "plovdiv-2"
