@@ -292,3 +292,21 @@ def test_an_error_in_a_periodic_job_does_not_stop_deliveries(
     close_simple_shift(shop, operator)
     s.step()
     assert sync_status(shop).pending == 0
+
+
+def test_a_damaged_stored_payload_is_parked_not_retried_for_ever(
+    shop: Shop, operator: Actor, admin: Actor
+) -> None:
+    from callshop_pos.db.models.sync import SyncOutbox
+
+    link(shop, admin)
+    close_simple_shift(shop, operator)
+    close_simple_shift(shop, operator)
+    first, second = keys(shop)
+    with shop.db.write() as s:
+        row = s.get(SyncOutbox, outbox.items(shop)[0].id)
+        assert row is not None
+        row.payload = row.payload[:40]  # cut off
+    report = sender(shop, FakeCentral()).deliver()
+    assert report.parked == [first] and report.delivered == [second]
+    assert "not valid JSON" in (sync_status(shop).parked_items[0].last_error or "")
