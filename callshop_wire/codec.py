@@ -1,6 +1,6 @@
 """JSON in and out: strict parsing with one clear error, canonical encoding, content hash.
 
-The canonical encoding (sorted keys, no spaces, UTF-8) of a parsed payload is what
+The canonical encoding (fields in declared order, no spaces, UTF-8) of a parsed payload is what
 central hashes for idempotency, so two requests that differ only in whitespace, key
 order or the spelling of a time (``…05Z`` vs ``…05.000000Z``) are the same content.
 """
@@ -8,7 +8,6 @@ order or the spelling of a time (``…05Z`` vs ``…05.000000Z``) are the same c
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -54,14 +53,9 @@ def to_json_dict(payload: BaseModel) -> dict[str, object]:
 
 
 def encode(payload: BaseModel) -> bytes:
-    """The canonical JSON bytes of ``payload``."""
-    return json.dumps(
-        to_json_dict(payload),
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-        allow_nan=False,
-    ).encode("utf-8")
+    """The canonical JSON bytes of ``payload``: fields in the model's declared order (fixed
+    for a schema version), no spaces, UTF-8 — pydantic's own serializer."""
+    return payload.model_dump_json().encode("utf-8")
 
 
 def content_sha256(payload: BaseModel) -> str:

@@ -9,7 +9,7 @@ show, so central can rebuild both from the payload alone, and it is checked to a
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, model_validator
@@ -59,7 +59,7 @@ __all__ = [
 ]
 
 #: The payload schema version this code reads and writes.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Final = 1
 
 #: A shop's id in URLs and payloads: lowercase letters, digits and dashes.
 ShopId = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
@@ -75,9 +75,7 @@ class WireModel(BaseModel):
 
 
 class Versioned(WireModel):
-    schema_version: StrictInt = Field(
-        description="payload schema version; this service speaks 1", examples=[SCHEMA_VERSION]
-    )
+    schema_version: Literal[1] = Field(description="payload schema version (this code: 1)")
 
     @model_validator(mode="before")
     @classmethod
@@ -481,6 +479,15 @@ class WholesaleEntry(WireModel):
     country: Annotated[str, StringConstraints(strict=True, min_length=1, max_length=100)]
     wholesale_usd: DecimalStr = Field(description="carrier price per minute, USD")
 
+    @model_validator(mode="after")
+    def _micro_dollars(self) -> WholesaleEntry:
+        if self.wholesale_usd < 0:
+            raise ValueError(f"negative wholesale price for {self.code}")
+        exponent = self.wholesale_usd.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -6:
+            raise ValueError(f"{self.code}: at most 6 decimals (micro-dollars)")
+        return self
+
 
 class WholesalePriceList(Versioned):
     """``GET /v1/price-lists/wholesale``: the current list (``ETag``/``If-None-Match``)."""
@@ -495,12 +502,6 @@ class WholesalePriceList(Versioned):
         codes = [e.code for e in self.entries]
         if len(set(codes)) != len(codes):
             raise ValueError("a dialling code appears twice in the price list")
-        for entry in self.entries:
-            if entry.wholesale_usd < 0:
-                raise ValueError(f"negative wholesale price for {entry.code}")
-            exponent = entry.wholesale_usd.as_tuple().exponent
-            if isinstance(exponent, int) and exponent < -6:
-                raise ValueError(f"{entry.code}: at most 6 decimals (micro-dollars)")
         return self
 
 

@@ -64,7 +64,7 @@ def parse_utc(value: Any) -> datetime:
             f"a time must be UTC ISO 8601 ending in Z (2026-12-06T21:30:05Z), not {value!r}"
         )
     try:
-        return datetime.fromisoformat(value[:-1]).replace(tzinfo=UTC)
+        return datetime.fromisoformat(value)  # the pattern admits only "…Z": aware, UTC
     except ValueError:
         raise ValueError(f"not a valid time: {value!r}") from None
 
@@ -98,10 +98,11 @@ def _format_decimal(value: Decimal) -> str:
     return format(value, "f")
 
 
+# No serializer of our own: pydantic writes an aware UTC datetime exactly as format_utc
+# does ("…05Z", "…05.000600Z"), natively and much faster (a test pins the two together).
 UtcTime = Annotated[
     datetime,
     BeforeValidator(parse_utc),
-    PlainSerializer(format_utc, return_type=str),
     WithJsonSchema(
         {"type": "string", "format": "date-time", "pattern": "^" + _UTC_RE.pattern + "$"}
     ),

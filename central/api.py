@@ -16,10 +16,15 @@ nothing (a 409 adds only its incident).
 # no "from __future__ import annotations": FastAPI reads the handlers' annotations at run time
 
 import base64
+import logging
 import os
 import uuid
-from typing import Annotated, Any
+from collections.abc import Callable
+from functools import partial
+from typing import Annotated, Any, TypeVar
 
+import anyio
+import anyio.to_thread
 from argon2 import PasswordHasher
 from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -33,8 +38,10 @@ from fastapi.security import (
 )
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
-from starlette.concurrency import run_in_threadpool
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from callshop_wire import (
@@ -56,6 +63,8 @@ from central.clock import Clock, SystemClock
 from central.db import CentralDb
 from central.errors import CentralError, Forbidden, Invalid, Unauthorized
 
+_log = logging.getLogger(__name__)
+
 __all__ = [
     "DEFAULT_MAX_BODY",
     "ENV_DB",
@@ -72,8 +81,10 @@ ENV_MAX_BODY = "CALLSHOP_CENTRAL_MAX_BODY"
 #: Benchmark only: "row" stores calls one statement per row (the baseline).
 ENV_INSERT_MODE = "CALLSHOP_CENTRAL_INSERT_MODE"
 
+T = TypeVar("T")
 JSON = "application/json"
 SHOP_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
+UTC_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$"
 
 
 class ErrorDetail(BaseModel):
@@ -112,6 +123,7 @@ def _responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         409: "the same id is already held with other content (an incident is recorded)",
         413: "the body is over the size limit",
         422: "JSON of the wrong shape, or figures that do not add up",
+        503: "the database is unavailable or busy (nothing stored; send again later)",
     }
     return {
         code: ({"description": words[code]} if code == 304
@@ -204,6 +216,13 @@ def create_app(
         redoc_url=None,
         separate_input_output_schemas=False,
     )
+    limiter = anyio.CapacityLimiter(db.max_connections)
+
+    async def work(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a blocking database call in a worker thread, at most as many at once as
+        the process has database connections (the rest wait here, in order)."""
+        return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs), limiter=limiter)
+
     bearer = HTTPBearer(auto_error=False, description="a till's per-shop API token")
     basic = HTTPBasic(auto_error=False, description="a central user (owner or manager)")
 
@@ -212,9 +231,9 @@ def create_app(
         user: Annotated[HTTPBasicCredentials | None, Depends(basic)],
     ) -> Principal:
         if token is not None:
-            return await run_in_threadpool(authenticate_token, db, token.credentials)
+            return await work(authenticate_token, db, token.credentials)
         if user is not None:
-            return await run_in_threadpool(
+            return await work(
                 authenticate_user, db, clock, hasher, user.username, user.password
             )
         raise Unauthorized("send a till's token (Bearer) or a user's password (Basic)")
@@ -234,6 +253,16 @@ def create_app(
                       incident_id=exc.incident_id,
                       headers=_CHALLENGE if exc.status == 401 else None)
 
+    async def _database(request: Request, exc: Exception) -> JSONResponse:
+        # the database is down, restarting or overloaded: nothing was committed; the
+        # till treats 503 as "try again later"
+        _log.warning("database unavailable: %s", exc)
+        return _error(503, "database_unavailable", "the database is unavailable or busy; "
+                      "nothing was stored: send again later", headers={"Retry-After": "5"})
+
+    for unavailable in (OperationalError, InterfaceError, PoolTimeout):
+        app.add_exception_handler(unavailable, _database)
+
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         details = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))}
@@ -245,8 +274,13 @@ def create_app(
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         codes = {401: "unauthorized", 404: "not_found", 405: "method_not_allowed"}
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # every method of the path, not just the first route's
+            headers["Allow"] = ", ".join(_allowed_methods(app, request.scope))
+        if exc.status_code == 401:
+            headers.update(_CHALLENGE)
         return _error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail),
-                      headers=_CHALLENGE if exc.status_code == 401 else None)
+                      headers=headers or None)
 
     # ---------------------------------------------------------------- routes
 
@@ -263,7 +297,7 @@ def create_app(
         response_model=None,
         responses={201: {"model": ShiftAccepted, "description": "held (also on an "
                          "identical retry, then with Idempotent-Replayed: true)"},
-                   **_responses(400, 401, 403, 404, 409, 413, 422)},
+                   **_responses(400, 401, 403, 404, 409, 413, 422, 503)},
         openapi_extra=_body(ClosedShift),
         tags=["till"],
     )
@@ -272,7 +306,7 @@ def create_app(
         """Deliver a closed shift (idempotent on its UUID; append-only)."""
         till_of(who, shop)
         body = await request.body()
-        outcome = await run_in_threadpool(
+        outcome = await work(
             service.put_shift, db, clock, shop, shift_uuid, body, insert_mode=insert_mode
         )
         return _json(outcome.answer, 201, _replayed(outcome))
@@ -281,13 +315,13 @@ def create_app(
         "/v1/shops/{shop}/shifts/{shift_uuid}",
         response_model=None,
         responses={200: {"model": ClosedShift, "description": "the shift as the till sent it"},
-                   **_responses(401, 403, 404, 422)},
+                   **_responses(401, 403, 404, 422, 503)},
         tags=["owner"],
     )
     async def get_shift(shop: ShopPath, shift_uuid: uuid.UUID, who: Caller) -> Response:
         """A held shift, exactly as received (canonical JSON)."""
         who.require_shop(shop)
-        data = await run_in_threadpool(service.get_shift, db, shop, shift_uuid)
+        data = await work(service.get_shift, db, shop, shift_uuid)
         return Response(data, media_type=JSON)
 
     @app.put(
@@ -295,7 +329,7 @@ def create_app(
         status_code=201,
         response_model=None,
         responses={201: {"model": ShiftAccepted, "description": "held"},
-                   **_responses(400, 401, 403, 404, 409, 413, 422)},
+                   **_responses(400, 401, 403, 404, 409, 413, 422, 503)},
         openapi_extra=_body(CorrectionPayload),
         tags=["till"],
     )
@@ -304,7 +338,7 @@ def create_app(
         """Deliver a correction of a closed shift (idempotent on its UUID)."""
         till_of(who, shop)
         body = await request.body()
-        outcome = await run_in_threadpool(
+        outcome = await work(
             service.put_correction, db, clock, shop, correction_uuid, body
         )
         return _json(outcome.answer, 201, _replayed(outcome))
@@ -313,30 +347,30 @@ def create_app(
         "/v1/shops/{shop}/heads",
         response_model=None,
         responses={200: {"model": JournalHeads, "description": "every head held, oldest first"},
-                   **_responses(401, 403, 404, 422)},
+                   **_responses(401, 403, 404, 422, 503)},
         tags=["till"],
     )
     async def get_heads(shop: ShopPath, who: Caller) -> Response:
         """The journal heads central holds for the shop (the till's ``verify`` reads them)."""
         who.require_shop(shop)
-        return _json(await run_in_threadpool(service.heads, db, shop))
+        return _json(await work(service.heads, db, shop))
 
     @app.get(
         "/v1/shops/{shop}/incidents",
         response_model=list[service.IncidentView],
-        responses=_responses(401, 403, 404, 422),
+        responses=_responses(401, 403, 404, 422, 503),
         tags=["owner"],
     )
     async def get_incidents(shop: ShopPath, who: Caller) -> list[service.IncidentView]:
         """Chain breaks and conflicting re-sends of the shop, oldest first."""
         who.require_shop(shop)
-        return await run_in_threadpool(service.incidents, db, shop)
+        return await work(service.incidents, db, shop)
 
     @app.post(
         "/v1/shops/{shop}/heartbeat",
         response_model=None,
         responses={200: {"model": HeartbeatAck, "description": "received"},
-                   **_responses(400, 401, 403, 404, 413, 422)},
+                   **_responses(400, 401, 403, 404, 413, 422, 503)},
         openapi_extra=_body(Heartbeat),
         tags=["till"],
     )
@@ -344,45 +378,47 @@ def create_app(
         """The open shift's totals and the booths' state; the newest wins."""
         till_of(who, shop)
         body = await request.body()
-        return _json(await run_in_threadpool(service.receive_heartbeat, db, clock, shop, body))
+        return _json(await work(service.receive_heartbeat, db, clock, shop, body))
 
     @app.get(
         "/v1/shops/{shop}/carrier/balance",
         response_model=None,
         responses={200: {"model": CarrierBalance, "description": "the balance now"},
-                   **_responses(401, 403, 404, 422)},
+                   **_responses(401, 403, 404, 422, 503)},
         tags=["till", "owner"],
     )
     async def get_balance(shop: ShopPath, who: Caller) -> Response:
         who.require_shop(shop)
-        return _json(await run_in_threadpool(service.balance, db, clock, shop))
+        return _json(await work(service.balance, db, clock, shop))
 
     @app.get(
         "/v1/shops/{shop}/carrier/ledger",
         response_model=None,
         responses={200: {"model": CarrierLedger, "description": "the period's entries"},
-                   **_responses(401, 403, 404, 422)},
+                   **_responses(401, 403, 404, 422, 503)},
         tags=["owner"],
     )
     async def get_ledger(
         shop: ShopPath,
         who: Caller,
-        date_from: Annotated[str, Query(alias="from", description="UTC, 2026-12-01T00:00:00Z")],
-        date_to: Annotated[str, Query(alias="to", description="UTC, end excluded")],
+        date_from: Annotated[str, Query(alias="from", pattern=UTC_PATTERN,
+                                        description="UTC, 2026-12-01T00:00:00Z")],
+        date_to: Annotated[str, Query(alias="to", pattern=UTC_PATTERN,
+                                      description="UTC, end excluded")],
     ) -> Response:
         who.require_shop(shop)
         try:
             start, end = parse_utc(date_from), parse_utc(date_to)
         except ValueError as exc:
             raise Invalid(str(exc)) from None
-        return _json(await run_in_threadpool(service.ledger, db, shop, start, end))
+        return _json(await work(service.ledger, db, shop, start, end))
 
     @app.put(
         "/v1/shops/{shop}/carrier/topups/{topup_uuid}",
         status_code=201,
         response_model=None,
         responses={201: {"model": ShiftAccepted, "description": "booked (same on a retry)"},
-                   **_responses(400, 401, 403, 404, 409, 413, 422)},
+                   **_responses(400, 401, 403, 404, 409, 413, 422, 503)},
         openapi_extra=_body(service.TopupRequest),
         tags=["owner"],
     )
@@ -391,7 +427,7 @@ def create_app(
         """Book a top-up of the shop's carrier account (owner only; idempotent)."""
         who.require_owner()
         body = await request.body()
-        outcome = await run_in_threadpool(
+        outcome = await work(
             service.put_topup, db, clock, shop, topup_uuid, body, who.name
         )
         return _json(outcome.answer, 201, _replayed(outcome))
@@ -400,12 +436,12 @@ def create_app(
         "/v1/price-lists/wholesale",
         response_model=None,
         responses={200: {"model": WholesalePriceList, "description": "the current list "
-                         "(ETag header)"}, **_responses(304, 401, 404)},
+                         "(ETag header)"}, **_responses(304, 401, 404, 503)},
         tags=["till"],
     )
     async def get_price_list(request: Request, who: Caller) -> Response:
         """The current wholesale price list; ``If-None-Match`` with its ETag gives 304."""
-        published = await run_in_threadpool(service.wholesale_price_list, db)
+        published = await work(service.wholesale_price_list, db)
         headers = {"ETag": published.etag, "Cache-Control": "no-cache"}
         match = request.headers.get("if-none-match", "")
         if published.etag in [t.strip() for t in match.split(",")] or match.strip() == "*":
@@ -417,7 +453,7 @@ def create_app(
         status_code=201,
         response_model=None,
         responses={201: {"model": WholesalePriceList, "description": "published"},
-                   **_responses(400, 401, 403, 409, 413, 422)},
+                   **_responses(400, 401, 403, 409, 413, 422, 503)},
         openapi_extra=_body(WholesalePriceList),
         tags=["owner"],
     )
@@ -425,13 +461,22 @@ def create_app(
         """Publish the next version (owner only; ``version`` = current + 1)."""
         who.require_owner()
         body = await request.body()
-        published = await run_in_threadpool(service.publish_price_list, db, clock, body, who.name)
+        published = await work(service.publish_price_list, db, clock, body, who.name)
         return Response(published.body, status_code=201, media_type=JSON,
                         headers={"ETag": published.etag})
 
     _install_openapi(app)
     app.add_middleware(BodyLimit, limit=max_body)
     return app
+
+
+def _allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
+    methods: set[str] = set()
+    for route in app.router.routes:
+        match, _ = route.matches(scope)
+        if match is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
 
 
 def _replayed(outcome: service.Outcome) -> dict[str, str] | None:

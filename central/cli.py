@@ -137,8 +137,12 @@ def _read_price_csv(path: Path, version: int, note: str) -> WholesalePriceList:
             }))
         except ValueError as exc:
             raise CentralError(f"{path}:{number}: {exc}") from None
-    return WholesalePriceList(schema_version=SCHEMA_VERSION, version=version,
-                              published_at=datetime.now(UTC), note=note, entries=tuple(entries))
+    try:
+        return WholesalePriceList(schema_version=SCHEMA_VERSION, version=version,
+                                  published_at=datetime.now(UTC), note=note,
+                                  entries=tuple(entries))
+    except ValueError as exc:
+        raise CentralError(f"{path}: {exc}") from None
 
 
 def run(args: argparse.Namespace) -> int:

@@ -30,6 +30,9 @@ class CentralDb:
 
     def __init__(self, url: str | URL, *, pool_size: int = 5) -> None:
         self.url = make_url(url)
+        #: most connections this process opens; the API runs at most this many
+        #: database calls at once and queues the rest (never a pool time-out)
+        self.max_connections = 2 * pool_size
         kwargs: dict[str, Any] = {}
         if self.url.get_backend_name() == "sqlite":
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}

@@ -2,7 +2,7 @@
 
 * ``sync status`` — linked or not, shifts waiting, parked items, last success/error;
 * ``sync push`` — deliver what is queued now (the engine does it by itself too);
-* ``sync link URL --shop ID --token-file F`` — link the till (admin; the token file
+* ``sync link URL [--shop ID] --token-file F`` — link the till (admin; the token file
   must be readable by its owner only, 0600); ``sync unlink``;
 * ``sync retry ID…`` — put parked items back in the queue once the cause is fixed;
 * ``sync prices [list|show|apply|dismiss]`` — wholesale lists pulled from central,
@@ -52,7 +52,8 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=with_shop(_cmd_push))
     p = sub.add_parser("link", help="link this till to central (administrator)")
     p.add_argument("url", help="central's base URL, e.g. https://central.example.com")
-    p.add_argument("--shop", required=True, help="this shop's id at central")
+    p.add_argument("--shop", help="this shop's id at central (or give a URL ending in "
+                   "/v1/shops/ID; default: the one already set)")
     p.add_argument("--token-file", required=True, metavar="FILE",
                    help="file holding the shop's API token (mode 0600)")
     add_user_option(p)

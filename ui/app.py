@@ -32,6 +32,7 @@ from ui.main_window import MainWindow
 from ui.meter import LiveMeter
 from ui.qt_compat import guard_singletons
 from ui.receipt_actions import attach_devices
+from ui.sync_status import attach_sync_status
 from ui.till import Till
 
 __all__ = ["STYLESHEET", "CashierApp", "load_stylesheet", "run_gui"]
@@ -107,6 +108,7 @@ class CashierApp(QObject):
         window.logout_requested.connect(self.logout)
         # Receipt printer, drawer, pole display, fiscal device, customer screen.
         attach_devices(window, self.bridge, prefs=self.prefs, meter=meter)
+        attach_sync_status(window, self.shop)  # closed shifts waiting for central
         self.window = window
         self.bridge.attach()
         if geometry is not None:

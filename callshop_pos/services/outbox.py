@@ -67,6 +67,7 @@ class OutboxItem:
     payload: bytes
 
 
+
 def add_item(
     session: Session,
     *,

@@ -2,7 +2,7 @@
 
 They are ordinary settings (``central_url``, ``central_shop``, ``central_token`` — the
 token is a secret setting: masked in listings and in the journal). ``callshop-pos sync
-link URL --shop ID --token-file F`` reads the token from a file that only its owner
+link URL [--shop ID] --token-file F`` reads the token from a file that only its owner
 may read (0600), never from the command line (it would sit in the shell history and
 in ``ps``).
 """
@@ -10,6 +10,7 @@ in ``ps``).
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,9 @@ from callshop_pos.services.auth import Actor, require_role
 from callshop_pos.services.context import Shop
 from callshop_pos.settings import Settings
 
-__all__ = ["LinkConfig", "link", "read_token_file", "unlink"]
+__all__ = ["LinkConfig", "link", "read_token_file", "split_shop_url", "unlink"]
+
+_SHOP_URL = re.compile(r"^(?P<base>.+?)(?:/v1)?/shops/(?P<shop>[^/]+)$")
 
 #: The longest token accepted from a file.
 MAX_TOKEN_LENGTH = 256
@@ -71,12 +74,33 @@ def read_token_file(path: str | os.PathLike[str]) -> str:
     return text
 
 
-def link(shop: Shop, actor: Actor, url: str, shop_id: str, token_file: str) -> LinkConfig:
-    """Link the till to central (admin only; journaled as a settings change)."""
+def split_shop_url(url: str) -> tuple[str, str | None]:
+    """``https://c.example/v1/shops/sofia-1`` → (``https://c.example``, ``sofia-1``);
+    a base URL comes back as it is, with no shop."""
+    base = url.rstrip("/")
+    match = _SHOP_URL.match(base)
+    if match is None:
+        return base, None
+    return match["base"], match["shop"]
+
+
+def link(
+    shop: Shop, actor: Actor, url: str, shop_id: str | None, token_file: str
+) -> LinkConfig:
+    """Link the till to central (admin only; journaled as a settings change).
+
+    The shop id is ``shop_id``, else the end of a URL like ``…/v1/shops/ID``, else the
+    one already set (a new token for the same shop)."""
     require_role(actor, Role.ADMIN)
     token = read_token_file(token_file)
-    update_settings(shop, actor, central_url=url.rstrip("/"), central_shop=shop_id,
-                    central_token=token)
+    base, from_url = split_shop_url(url)
+    chosen = shop_id or from_url or get_settings(shop).central_shop
+    if not chosen:
+        raise InvalidInput(
+            "say which shop this till is at central: --shop ID (or a URL ending in "
+            "/v1/shops/ID)"
+        )
+    update_settings(shop, actor, central_url=base, central_shop=chosen, central_token=token)
     linked = LinkConfig.from_settings(get_settings(shop))
     assert linked is not None
     return linked

@@ -198,9 +198,16 @@ class Sender:
                 break
             path = item_path(link.shop, item.kind, item.key)
             try:
+                body = for_shop(item.payload, link.shop)
+            except (ValueError, TypeError) as exc:  # damaged behind the application's back
+                message = f"the stored payload is not valid JSON ({exc})"
+                outbox.mark_parked(self.shop, item.id, message)
+                report.parked.append(item.key)
+                log.error("sync: %s %s parked: %s", item.kind, item.key, message)
+                continue
+            try:
                 reply = self.request(
-                    link, "PUT", path, body=for_shop(item.payload, link.shop),
-                    headers={"Idempotency-Key": item.key},
+                    link, "PUT", path, body=body, headers={"Idempotency-Key": item.key}
                 )
             except LinkDown as exc:
                 report.error = f"central unreachable: {exc}"

@@ -70,6 +70,13 @@ def test_money_stays_integers_and_rates_decimal_strings_on_the_wire() -> None:
 def test_times_go_out_as_utc_with_z() -> None:
     shift = shift_json()
     assert shift["opened_at"] == "2026-03-29T00:30:00Z"
+    data = make_shift()
+    for call in data.calls:
+        for moment in (call.setup_at, call.answered_at, call.ended_at):
+            if moment is not None:
+                assert json.dumps(format_utc(moment)) in encode(data).decode()
+    sixty = make_shift(opened_at=datetime(2026, 1, 2, 3, 4, 5, 600, tzinfo=UTC))
+    assert json.loads(encode(sixty))["opened_at"] == "2026-01-02T03:04:05.000600Z"
     assert format_utc(datetime(2026, 1, 2, 3, 4, 5, 600, tzinfo=UTC)) == (
         "2026-01-02T03:04:05.000600Z"
     )

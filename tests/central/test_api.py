@@ -458,3 +458,21 @@ def test_health_and_openapi_are_served(client: ApiClient) -> None:
     body = spec["paths"]["/v1/shops/{shop}/shifts/{shift_uuid}"]["put"]["requestBody"]
     assert body["content"]["application/json"]["schema"]["$ref"].endswith("/ClosedShift")
     assert "ClosedShift" in spec["components"]["schemas"]
+
+
+def test_a_database_that_is_down_answers_503_and_stores_nothing(tmp_path: Any) -> None:
+    from central.api import create_app
+    from central.db import CentralDb
+    from tests.central.server import free_port
+
+    down = CentralDb(f"postgresql+psycopg://nobody:x@127.0.0.1:{free_port()}/none")
+    try:
+        with ApiClient(create_app(down)) as client:
+            shift = make_shift()
+            r = client.put(f"/v1/shops/{SOFIA}/shifts/{shift.shift_uuid}",
+                           content=encode(shift), headers={"Authorization": "Bearer cst_a.b"})
+            assert r.status_code == 503, r.text
+            assert error(r)["code"] == "database_unavailable"
+            assert r.headers["Retry-After"] == "5"
+    finally:
+        down.dispose()

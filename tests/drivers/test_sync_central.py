@@ -281,3 +281,27 @@ def test_wholesale_list_waits_for_review_and_goes_through_the_margin_guard(rig: 
     assert entries["33"].retail is None
     [listed] = pending_lists(shop, admin)
     assert listed.status == "applied" and listed.applied_version_id == info.id
+
+
+def test_an_oversized_shift_is_parked_and_the_rest_go_on(tmp_path: Path) -> None:
+    central = make_central(f"sqlite:///{tmp_path / 'central.db'}")
+    seeded = make_shop(f"sqlite:///{tmp_path / 'shop.db'}", FakeClock())
+    shop, admin, olga = seeded.shop, seeded.admin, seeded.operator
+    close_a_busy_shift(shop, olga)  # large: six calls, payments, a refund
+    open_shift(shop, olga, 0)
+    close_shift(shop, olga, 0)  # small: no calls
+    big, small = (len(i.payload) for i in outbox.items(shop))
+    assert small < big
+    asgi = AsgiTransport(central.app(max_body=small + 200))
+    update_settings(shop, admin, central_url=CENTRAL_URL, central_shop=SHOP,
+                    central_token=central.tokens[SHOP])
+    try:
+        report = Sender(shop, lambda link: HttpTransport(link.url, transport=asgi)).deliver()
+        first, second = outbox.items(shop)
+        assert report.parked == [first.key] and report.delivered == [second.key]
+        status = sync_status(shop)
+        assert status.parked == 1 and "413" in (status.parked_items[0].last_error or "")
+    finally:
+        asgi.shutdown()
+        shop.close()
+        central.db.dispose()

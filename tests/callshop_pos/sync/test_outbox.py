@@ -23,6 +23,7 @@ from callshop_pos.services.till.deposits import take_deposit
 from callshop_pos.services.till.shifts import close_shift, current_shift, open_shift, show_shift
 from callshop_wire import ClosedShift, CorrectionPayload, decode
 from tests.callshop_pos.services.till_support import record_call
+from tests.callshop_pos.support import SeededShop
 from tests.callshop_pos.sync.support import close_a_busy_shift
 
 
@@ -31,8 +32,11 @@ def rows(shop: Shop) -> list[SyncOutbox]:
         return list(s.scalars(select(SyncOutbox).order_by(SyncOutbox.id)))
 
 
-def test_closing_a_shift_queues_it_with_the_z_figures(shop: Shop, operator: Actor) -> None:
+def test_closing_a_shift_queues_it_with_the_z_figures(
+    shop: Shop, operator: Actor, caplog: pytest.LogCaptureFixture
+) -> None:
     fx = close_a_busy_shift(shop, operator)
+    assert "does not match the schema" not in caplog.text
     [row] = rows(shop)
     with shop.db.read() as s:
         shift = s.get(Shift, fx.shift_id)
@@ -196,3 +200,39 @@ def test_every_shift_call_and_payment_has_a_uuid(shop: Shop, operator: Actor) ->
             assert values and all(len(v) == 36 for v in values)
             assert len(set(values)) == len(values)
             assert s.scalar(select(func.count()).select_from(model)) == len(values)
+
+
+@pytest.mark.postgres
+def test_outbox_on_postgresql(pg_seeded: SeededShop) -> None:
+    shop, admin, operator = pg_seeded.shop, pg_seeded.admin, pg_seeded.operator
+    first = close_a_busy_shift(shop, operator)
+    correct_closed_shift_call(shop, admin, first.unserved, "paid", "money found")
+    a, b = rows(shop)
+    assert (b.prev_seq, b.prev_head) == (a.journal_seq, a.journal_head)
+    sent = decode(ClosedShift, for_shop(a.payload.encode(), "shop-1"))
+    assert sent.cash_minor == first.report.summary.cash_minor
+    decode(CorrectionPayload, for_shop(b.payload.encode(), "shop-1"))
+    assert verify(shop).ok
+
+
+def test_a_payload_the_schema_refuses_never_blocks_the_close(
+    shop: Shop, operator: Actor, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The close is the cashier's money record: a payload central would refuse is
+    logged and queued (central refuses it, it is parked, a person sees it)."""
+    from pydantic import ValidationError
+
+    from callshop_pos.sync import payload
+
+    class Refusing:
+        @staticmethod
+        def model_validate(data: object) -> None:
+            raise ValidationError.from_exception_data("ClosedShift", [])
+
+    monkeypatch.setattr(payload, "ClosedShift", Refusing)
+    open_shift(shop, operator, 0)
+    record_call(shop, 100)
+    close_shift(shop, operator, 0)
+    assert len(rows(shop)) == 1
+    assert "does not match the schema" in caplog.text

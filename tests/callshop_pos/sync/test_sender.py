@@ -242,3 +242,71 @@ def test_two_senders_at_once_deliver_each_item_once(
     assert b.deliver().delivered == []
     [done] = outbox.items(shop)
     assert done.status == "delivered" and done.attempts == 1
+
+
+def test_heartbeat_every_30_s_while_online_and_pulls_every_5_min(
+    shop: Shop, operator: Actor, admin: Actor, clock: FakeClock
+) -> None:
+    link(shop, admin)
+    central = FakeCentral()
+    beats: list[float] = []
+    pulls: list[float] = []
+    down = {"now": False}
+
+    def heartbeat(s: Sender, lk: object) -> None:
+        beats.append(clock.monotonic())
+
+    def pull(s: Sender, lk: object) -> None:
+        pulls.append(clock.monotonic())
+
+    s = Sender(shop, central.transport, clock=clock, heartbeat=heartbeat, pull=pull,
+               backoff=Backoff(base_s=1, cap_s=8, uniform=lambda lo, hi: hi), poll_s=5)
+    start = clock.monotonic()
+    for _ in range(130):  # ten minutes and more of rounds
+        if down["now"]:
+            close_simple_shift(shop, operator)  # something to send while central is down
+            central.script.append(LinkDown("no route"))
+        delay = s.step()
+        clock.advance(delay)
+        down["now"] = 200 <= clock.monotonic() - start < 260
+    offsets = [round(b - start) for b in beats]
+    assert offsets[:7] == [0, 30, 60, 90, 120, 150, 180]
+    # while central was down (200-260 s) no heartbeat went out; then they resumed
+    assert not [o for o in offsets if 200 < o < 260]
+    assert any(o >= 260 for o in offsets)
+    first, second = (round(p - start) for p in pulls[:2])
+    assert first == 0 and 300 <= second < 310  # the first round once 300 s have passed
+
+
+def test_an_error_in_a_periodic_job_does_not_stop_deliveries(
+    shop: Shop, operator: Actor, admin: Actor
+) -> None:
+    link(shop, admin)
+
+    def broken(s: Sender, lk: object) -> None:
+        raise ValueError("bug")
+
+    central = FakeCentral()
+    s = Sender(shop, central.transport, heartbeat=broken, pull=broken)
+    assert s.step() == s.poll_s
+    close_simple_shift(shop, operator)
+    s.step()
+    assert sync_status(shop).pending == 0
+
+
+def test_a_damaged_stored_payload_is_parked_not_retried_for_ever(
+    shop: Shop, operator: Actor, admin: Actor
+) -> None:
+    from callshop_pos.db.models.sync import SyncOutbox
+
+    link(shop, admin)
+    close_simple_shift(shop, operator)
+    close_simple_shift(shop, operator)
+    first, second = keys(shop)
+    with shop.db.write() as s:
+        row = s.get(SyncOutbox, outbox.items(shop)[0].id)
+        assert row is not None
+        row.payload = row.payload[:40]  # cut off
+    report = sender(shop, FakeCentral()).deliver()
+    assert report.parked == [first] and report.delivered == [second]
+    assert "not valid JSON" in (sync_status(shop).parked_items[0].last_error or "")
