@@ -476,3 +476,23 @@ def test_a_database_that_is_down_answers_503_and_stores_nothing(tmp_path: Any) -
             assert r.headers["Retry-After"] == "5"
     finally:
         down.dispose()
+
+
+def test_parallel_wrong_passwords_all_count_towards_the_lockout(central: Central) -> None:
+    from central.auth import authenticate_user
+    from central.errors import Locked, Unauthorized
+
+    barrier = threading.Barrier(MAX_FAILURES)
+
+    def guess() -> None:
+        barrier.wait()
+        with pytest.raises(Unauthorized):
+            authenticate_user(central.db, central.clock, central.hasher, "boss", "guess")
+
+    threads = [threading.Thread(target=guess) for _ in range(MAX_FAILURES)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    with pytest.raises(Locked):
+        authenticate_user(central.db, central.clock, central.hasher, "boss", OWNER_PASSWORD)
