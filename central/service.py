@@ -315,10 +315,14 @@ def put_shift(
             # Another process stored it between our check and our insert (or a call UUID
             # is already in another shift): look again.
             if attempt == 2:
-                raise Conflict(
-                    "a call of this shift is already held in another shift of the shop",
-                    code="duplicate_call",
-                ) from None
+                message = (f"a call of shift {payload.shift_uuid} is already held in another "
+                           "shift of the shop; nothing was changed")
+                with db.write() as s:
+                    incident = _incident(s, _shop(s, shop), clock.now(), "duplicate_call",
+                                         str(payload.shift_uuid), message, {"sha256": sha})
+                    incident_id = incident.id
+                raise Conflict(message, code="duplicate_call",
+                               incident_id=incident_id) from None
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -424,17 +428,23 @@ def _insert_calls(
     ]
     if not rows:
         return
-    if mode == "bulk" and s.get_bind().dialect.name == "postgresql":
+    dialect = s.get_bind().dialect
+    if mode == "bulk" and dialect.name == "postgresql" and dialect.driver == "psycopg":
         # PostgreSQL: COPY … FROM STDIN on the transaction's own connection, the fastest
         # way in (one statement; a multi-row INSERT costs psycopg more to prepare than
         # COPY costs in total)
+        import psycopg
+
         driver = s.connection().connection.driver_connection
         columns = list(rows[0])
-        with driver.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
-            f"COPY calls ({', '.join(columns)}) FROM STDIN"
-        ) as copy:
-            for values in rows:
-                copy.write_row(tuple(values.values()))
+        try:
+            with driver.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
+                f"COPY calls ({', '.join(columns)}) FROM STDIN"
+            ) as copy:
+                for values in rows:
+                    copy.write_row(tuple(values.values()))
+        except psycopg.IntegrityError as exc:  # the driver's own error: say it as SQLAlchemy
+            raise IntegrityError("COPY calls", None, exc) from exc
     elif mode == "bulk":
         # SQLite: one Core executemany (sqlite3 loops in C). (The ORM's bulk insert
         # would split the rows into groups by which columns are NULL.)
