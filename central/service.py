@@ -22,8 +22,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal, TypeVar, cast
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -50,6 +51,7 @@ from callshop_wire import (
     decode,
     encode,
 )
+from callshop_wire.payloads import ShopId
 from callshop_wire.types import Text, UtcTime
 from central.clock import Clock
 from central.db import CentralDb
@@ -257,13 +259,7 @@ def _check_path(shop: str, payload_shop: str, uuid_path: uuid.UUID, uuid_payload
 
 
 def add_shop(db: CentralDb, clock: Clock, code: str, name: str, timezone: str) -> None:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    from callshop_wire.payloads import ShopId
-
     try:
-        from pydantic import TypeAdapter
-
         TypeAdapter(ShopId).validate_python(code)
     except ValueError:
         raise Invalid(
@@ -433,8 +429,6 @@ def _insert_calls(
         # PostgreSQL: COPY … FROM STDIN on the transaction's own connection, the fastest
         # way in (one statement; a multi-row INSERT costs psycopg more to prepare than
         # COPY costs in total)
-        import psycopg
-
         driver = s.connection().connection.driver_connection
         columns = list(rows[0])
         try:
@@ -443,8 +437,12 @@ def _insert_calls(
             ) as copy:
                 for values in rows:
                     copy.write_row(tuple(values.values()))
-        except psycopg.IntegrityError as exc:  # the driver's own error: say it as SQLAlchemy
-            raise IntegrityError("COPY calls", None, exc) from exc
+        except Exception as exc:
+            # the driver's own error (not wrapped by SQLAlchemy): a unique or foreign-key
+            # violation (SQLSTATE class 23) is said as SQLAlchemy's IntegrityError
+            if str(getattr(exc, "sqlstate", "") or "").startswith("23"):
+                raise IntegrityError("COPY calls", None, exc) from exc
+            raise
     elif mode == "bulk":
         # SQLite: one Core executemany (sqlite3 loops in C). (The ORM's bulk insert
         # would split the rows into groups by which columns are NULL.)
