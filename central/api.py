@@ -20,13 +20,14 @@ import logging
 import os
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from typing import Annotated, Any, TypeVar
 
 import anyio
 import anyio.to_thread
 from argon2 import PasswordHasher
-from fastapi import Depends, FastAPI, Path, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
@@ -195,6 +196,242 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
+@dataclass(frozen=True)
+class Context:
+    """One application's configuration (``app.state.central``): no request data."""
+
+    db: CentralDb
+    clock: Clock
+    hasher: PasswordHasher
+    insert_mode: service.InsertMode
+    limiter: anyio.CapacityLimiter
+
+    async def work(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a blocking database call in a worker thread, at most as many at once as
+        the process has database connections (the rest wait here, in order)."""
+        return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs),
+                                              limiter=self.limiter)
+
+
+def _context(request: Request) -> Context:
+    context: Context = request.app.state.central
+    return context
+
+
+Ctx = Annotated[Context, Depends(_context)]
+ShopPath = Annotated[str, Path(pattern=SHOP_PATTERN, description="the shop's code")]
+_bearer = HTTPBearer(auto_error=False, description="a till's per-shop API token")
+_basic = HTTPBasic(auto_error=False, description="a central user (owner or manager)")
+
+
+async def _caller(
+    ctx: Ctx,
+    token: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    user: Annotated[HTTPBasicCredentials | None, Depends(_basic)],
+) -> Principal:
+    if token is not None:
+        return await ctx.work(authenticate_token, ctx.db, token.credentials)
+    if user is not None:
+        return await ctx.work(
+            authenticate_user, ctx.db, ctx.clock, ctx.hasher, user.username, user.password
+        )
+    raise Unauthorized("send a till's token (Bearer) or a user's password (Basic)")
+
+
+Caller = Annotated[Principal, Depends(_caller)]
+
+
+def till_of(who: Principal, shop: str) -> None:
+    if who.kind != "till":
+        raise Forbidden("only a till sends this, with its shop's API token")
+    who.require_shop(shop)
+
+
+router = APIRouter()
+
+@router.get("/v1/health", response_model=Health, tags=["service"])
+async def health() -> Health:
+    """Liveness for the reverse proxy (no credentials, no database)."""
+    return Health(status="ok", version=__version__)
+
+@router.put(
+    "/v1/shops/{shop}/shifts/{shift_uuid}",
+    status_code=201,
+    response_model=None,
+    responses={201: {"model": ShiftAccepted, "description": "held (also on an "
+                     "identical retry, then with Idempotent-Replayed: true)"},
+               **_responses(400, 401, 403, 404, 409, 413, 422, 503)},
+    openapi_extra=_body(ClosedShift),
+    tags=["till"],
+)
+async def put_shift(shop: ShopPath, shift_uuid: uuid.UUID, request: Request,
+                    who: Caller, ctx: Ctx) -> Response:
+    """Deliver a closed shift (idempotent on its UUID; append-only)."""
+    till_of(who, shop)
+    body = await request.body()
+    outcome = await ctx.work(
+        service.put_shift, ctx.db, ctx.clock, shop, shift_uuid, body,
+        insert_mode=ctx.insert_mode
+    )
+    return _json(outcome.answer, 201, _replayed(outcome))
+
+@router.get(
+    "/v1/shops/{shop}/shifts/{shift_uuid}",
+    response_model=None,
+    responses={200: {"model": ClosedShift, "description": "the shift as the till sent it"},
+               **_responses(401, 403, 404, 422, 503)},
+    tags=["owner"],
+)
+async def get_shift(shop: ShopPath, shift_uuid: uuid.UUID, who: Caller, ctx: Ctx) -> Response:
+    """A held shift, exactly as received (canonical JSON)."""
+    who.require_shop(shop)
+    data = await ctx.work(service.get_shift, ctx.db, shop, shift_uuid)
+    return Response(data, media_type=JSON)
+
+@router.put(
+    "/v1/shops/{shop}/corrections/{correction_uuid}",
+    status_code=201,
+    response_model=None,
+    responses={201: {"model": ShiftAccepted, "description": "held"},
+               **_responses(400, 401, 403, 404, 409, 413, 422, 503)},
+    openapi_extra=_body(CorrectionPayload),
+    tags=["till"],
+)
+async def put_correction(shop: ShopPath, correction_uuid: uuid.UUID, request: Request,
+                         who: Caller, ctx: Ctx) -> Response:
+    """Deliver a correction of a closed shift (idempotent on its UUID)."""
+    till_of(who, shop)
+    body = await request.body()
+    outcome = await ctx.work(
+        service.put_correction, ctx.db, ctx.clock, shop, correction_uuid, body
+    )
+    return _json(outcome.answer, 201, _replayed(outcome))
+
+@router.get(
+    "/v1/shops/{shop}/heads",
+    response_model=None,
+    responses={200: {"model": JournalHeads, "description": "every head held, oldest first"},
+               **_responses(401, 403, 404, 422, 503)},
+    tags=["till"],
+)
+async def get_heads(shop: ShopPath, who: Caller, ctx: Ctx) -> Response:
+    """The journal heads central holds for the shop (the till's ``verify`` reads them)."""
+    who.require_shop(shop)
+    return _json(await ctx.work(service.heads, ctx.db, shop))
+
+@router.get(
+    "/v1/shops/{shop}/incidents",
+    response_model=list[service.IncidentView],
+    responses=_responses(401, 403, 404, 422, 503),
+    tags=["owner"],
+)
+async def get_incidents(shop: ShopPath, who: Caller, ctx: Ctx) -> list[service.IncidentView]:
+    """Chain breaks and conflicting re-sends of the shop, oldest first."""
+    who.require_shop(shop)
+    return await ctx.work(service.incidents, ctx.db, shop)
+
+@router.post(
+    "/v1/shops/{shop}/heartbeat",
+    response_model=None,
+    responses={200: {"model": HeartbeatAck, "description": "received"},
+               **_responses(400, 401, 403, 404, 413, 422, 503)},
+    openapi_extra=_body(Heartbeat),
+    tags=["till"],
+)
+async def heartbeat(shop: ShopPath, request: Request, who: Caller, ctx: Ctx) -> Response:
+    """The open shift's totals and the booths' state; the newest wins."""
+    till_of(who, shop)
+    body = await request.body()
+    return _json(await ctx.work(service.receive_heartbeat, ctx.db, ctx.clock, shop, body))
+
+@router.get(
+    "/v1/shops/{shop}/carrier/balance",
+    response_model=None,
+    responses={200: {"model": CarrierBalance, "description": "the balance now"},
+               **_responses(401, 403, 404, 422, 503)},
+    tags=["till", "owner"],
+)
+async def get_balance(shop: ShopPath, who: Caller, ctx: Ctx) -> Response:
+    who.require_shop(shop)
+    return _json(await ctx.work(service.balance, ctx.db, ctx.clock, shop))
+
+@router.get(
+    "/v1/shops/{shop}/carrier/ledger",
+    response_model=None,
+    responses={200: {"model": CarrierLedger, "description": "the period's entries"},
+               **_responses(401, 403, 404, 422, 503)},
+    tags=["owner"],
+)
+async def get_ledger(
+    shop: ShopPath,
+    who: Caller,
+    ctx: Ctx,
+    date_from: Annotated[str, Query(alias="from", pattern=UTC_PATTERN,
+                                    description="UTC, 2026-12-01T00:00:00Z")],
+    date_to: Annotated[str, Query(alias="to", pattern=UTC_PATTERN,
+                                  description="UTC, end excluded")],
+) -> Response:
+    who.require_shop(shop)
+    try:
+        start, end = parse_utc(date_from), parse_utc(date_to)
+    except ValueError as exc:
+        raise Invalid(str(exc)) from None
+    return _json(await ctx.work(service.ledger, ctx.db, shop, start, end))
+
+@router.put(
+    "/v1/shops/{shop}/carrier/topups/{topup_uuid}",
+    status_code=201,
+    response_model=None,
+    responses={201: {"model": ShiftAccepted, "description": "booked (same on a retry)"},
+               **_responses(400, 401, 403, 404, 409, 413, 422, 503)},
+    openapi_extra=_body(service.TopupRequest),
+    tags=["owner"],
+)
+async def put_topup(shop: ShopPath, topup_uuid: uuid.UUID, request: Request,
+                    who: Caller, ctx: Ctx) -> Response:
+    """Book a top-up of the shop's carrier account (owner only; idempotent)."""
+    who.require_owner()
+    body = await request.body()
+    outcome = await ctx.work(
+        service.put_topup, ctx.db, ctx.clock, shop, topup_uuid, body, who.name
+    )
+    return _json(outcome.answer, 201, _replayed(outcome))
+
+@router.get(
+    "/v1/price-lists/wholesale",
+    response_model=None,
+    responses={200: {"model": WholesalePriceList, "description": "the current list "
+                     "(ETag header)"}, **_responses(304, 401, 404, 503)},
+    tags=["till"],
+)
+async def get_price_list(request: Request, who: Caller, ctx: Ctx) -> Response:
+    """The current wholesale price list; ``If-None-Match`` with its ETag gives 304."""
+    published = await ctx.work(service.wholesale_price_list, ctx.db)
+    headers = {"ETag": published.etag, "Cache-Control": "no-cache"}
+    match = request.headers.get("if-none-match", "")
+    if published.etag in [t.strip() for t in match.split(",")] or match.strip() == "*":
+        return Response(status_code=304, headers=headers)
+    return Response(published.body, media_type=JSON, headers=headers)
+
+@router.post(
+    "/v1/price-lists/wholesale",
+    status_code=201,
+    response_model=None,
+    responses={201: {"model": WholesalePriceList, "description": "published"},
+               **_responses(400, 401, 403, 409, 413, 422, 503)},
+    openapi_extra=_body(WholesalePriceList),
+    tags=["owner"],
+)
+async def publish_price_list(request: Request, who: Caller, ctx: Ctx) -> Response:
+    """Publish the next version (owner only; ``version`` = current + 1)."""
+    who.require_owner()
+    body = await request.body()
+    published = await ctx.work(service.publish_price_list, ctx.db, ctx.clock, body, who.name)
+    return Response(published.body, status_code=201, media_type=JSON,
+                    headers={"ETag": published.etag})
+
+
+
 def create_app(
     db: CentralDb,
     *,
@@ -205,8 +442,6 @@ def create_app(
 ) -> FastAPI:
     """The ASGI application on ``db``. Holds no state between requests but its
     configuration: any number of workers may serve one database."""
-    clock = clock or SystemClock()
-    hasher = hasher or PasswordHasher()
     app = FastAPI(
         title="callshop-central",
         version=__version__,
@@ -216,258 +451,59 @@ def create_app(
         redoc_url=None,
         separate_input_output_schemas=False,
     )
-    limiter = anyio.CapacityLimiter(db.max_connections)
-
-    async def work(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a blocking database call in a worker thread, at most as many at once as
-        the process has database connections (the rest wait here, in order)."""
-        return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs), limiter=limiter)
-
-    bearer = HTTPBearer(auto_error=False, description="a till's per-shop API token")
-    basic = HTTPBasic(auto_error=False, description="a central user (owner or manager)")
-
-    async def caller(
-        token: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-        user: Annotated[HTTPBasicCredentials | None, Depends(basic)],
-    ) -> Principal:
-        if token is not None:
-            return await work(authenticate_token, db, token.credentials)
-        if user is not None:
-            return await work(
-                authenticate_user, db, clock, hasher, user.username, user.password
-            )
-        raise Unauthorized("send a till's token (Bearer) or a user's password (Basic)")
-
-    Caller = Annotated[Principal, Depends(caller)]  # noqa: N806
-
-    def till_of(who: Principal, shop: str) -> None:
-        if who.kind != "till":
-            raise Forbidden("only a till sends this, with its shop's API token")
-        who.require_shop(shop)
-
-    # ---------------------------------------------------------------- errors
-
-    @app.exception_handler(CentralError)
-    async def _central_error(request: Request, exc: CentralError) -> JSONResponse:
-        return _error(exc.status, exc.code, exc.message, details=exc.details,
-                      incident_id=exc.incident_id,
-                      headers=_CHALLENGE if exc.status == 401 else None)
-
-    async def _database(request: Request, exc: Exception) -> JSONResponse:
-        # the database is down, restarting or overloaded: nothing was committed; the
-        # till treats 503 as "try again later"
-        _log.warning("database unavailable: %s", exc)
-        return _error(503, "database_unavailable", "the database is unavailable or busy; "
-                      "nothing was stored: send again later", headers={"Retry-After": "5"})
-
-    for unavailable in (OperationalError, InterfaceError, PoolTimeout):
-        app.add_exception_handler(unavailable, _database)
-
-    @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        details = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))}
-                   for e in exc.errors()]
-        first = details[0] if details else {"loc": [], "msg": "invalid request"}
-        where = ".".join(first["loc"])
-        return _error(422, "invalid_request", f"{where}: {first['msg']}", details=details)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        codes = {401: "unauthorized", 404: "not_found", 405: "method_not_allowed"}
-        headers = dict(exc.headers or {})
-        if exc.status_code == 405:  # every method of the path, not just the first route's
-            headers["Allow"] = ", ".join(_allowed_methods(app, request.scope))
-        if exc.status_code == 401:
-            headers.update(_CHALLENGE)
-        return _error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail),
-                      headers=headers or None)
-
-    # ---------------------------------------------------------------- routes
-
-    ShopPath = Annotated[str, Path(pattern=SHOP_PATTERN, description="the shop's code")]  # noqa: N806
-
-    @app.get("/v1/health", response_model=Health, tags=["service"])
-    async def health() -> Health:
-        """Liveness for the reverse proxy (no credentials, no database)."""
-        return Health(status="ok", version=__version__)
-
-    @app.put(
-        "/v1/shops/{shop}/shifts/{shift_uuid}",
-        status_code=201,
-        response_model=None,
-        responses={201: {"model": ShiftAccepted, "description": "held (also on an "
-                         "identical retry, then with Idempotent-Replayed: true)"},
-                   **_responses(400, 401, 403, 404, 409, 413, 422, 503)},
-        openapi_extra=_body(ClosedShift),
-        tags=["till"],
+    app.state.central = Context(
+        db=db,
+        clock=clock or SystemClock(),
+        hasher=hasher or PasswordHasher(),
+        insert_mode=insert_mode,
+        limiter=anyio.CapacityLimiter(db.max_connections),
     )
-    async def put_shift(shop: ShopPath, shift_uuid: uuid.UUID, request: Request,
-                        who: Caller) -> Response:
-        """Deliver a closed shift (idempotent on its UUID; append-only)."""
-        till_of(who, shop)
-        body = await request.body()
-        outcome = await work(
-            service.put_shift, db, clock, shop, shift_uuid, body, insert_mode=insert_mode
-        )
-        return _json(outcome.answer, 201, _replayed(outcome))
-
-    @app.get(
-        "/v1/shops/{shop}/shifts/{shift_uuid}",
-        response_model=None,
-        responses={200: {"model": ClosedShift, "description": "the shift as the till sent it"},
-                   **_responses(401, 403, 404, 422, 503)},
-        tags=["owner"],
-    )
-    async def get_shift(shop: ShopPath, shift_uuid: uuid.UUID, who: Caller) -> Response:
-        """A held shift, exactly as received (canonical JSON)."""
-        who.require_shop(shop)
-        data = await work(service.get_shift, db, shop, shift_uuid)
-        return Response(data, media_type=JSON)
-
-    @app.put(
-        "/v1/shops/{shop}/corrections/{correction_uuid}",
-        status_code=201,
-        response_model=None,
-        responses={201: {"model": ShiftAccepted, "description": "held"},
-                   **_responses(400, 401, 403, 404, 409, 413, 422, 503)},
-        openapi_extra=_body(CorrectionPayload),
-        tags=["till"],
-    )
-    async def put_correction(shop: ShopPath, correction_uuid: uuid.UUID, request: Request,
-                             who: Caller) -> Response:
-        """Deliver a correction of a closed shift (idempotent on its UUID)."""
-        till_of(who, shop)
-        body = await request.body()
-        outcome = await work(
-            service.put_correction, db, clock, shop, correction_uuid, body
-        )
-        return _json(outcome.answer, 201, _replayed(outcome))
-
-    @app.get(
-        "/v1/shops/{shop}/heads",
-        response_model=None,
-        responses={200: {"model": JournalHeads, "description": "every head held, oldest first"},
-                   **_responses(401, 403, 404, 422, 503)},
-        tags=["till"],
-    )
-    async def get_heads(shop: ShopPath, who: Caller) -> Response:
-        """The journal heads central holds for the shop (the till's ``verify`` reads them)."""
-        who.require_shop(shop)
-        return _json(await work(service.heads, db, shop))
-
-    @app.get(
-        "/v1/shops/{shop}/incidents",
-        response_model=list[service.IncidentView],
-        responses=_responses(401, 403, 404, 422, 503),
-        tags=["owner"],
-    )
-    async def get_incidents(shop: ShopPath, who: Caller) -> list[service.IncidentView]:
-        """Chain breaks and conflicting re-sends of the shop, oldest first."""
-        who.require_shop(shop)
-        return await work(service.incidents, db, shop)
-
-    @app.post(
-        "/v1/shops/{shop}/heartbeat",
-        response_model=None,
-        responses={200: {"model": HeartbeatAck, "description": "received"},
-                   **_responses(400, 401, 403, 404, 413, 422, 503)},
-        openapi_extra=_body(Heartbeat),
-        tags=["till"],
-    )
-    async def heartbeat(shop: ShopPath, request: Request, who: Caller) -> Response:
-        """The open shift's totals and the booths' state; the newest wins."""
-        till_of(who, shop)
-        body = await request.body()
-        return _json(await work(service.receive_heartbeat, db, clock, shop, body))
-
-    @app.get(
-        "/v1/shops/{shop}/carrier/balance",
-        response_model=None,
-        responses={200: {"model": CarrierBalance, "description": "the balance now"},
-                   **_responses(401, 403, 404, 422, 503)},
-        tags=["till", "owner"],
-    )
-    async def get_balance(shop: ShopPath, who: Caller) -> Response:
-        who.require_shop(shop)
-        return _json(await work(service.balance, db, clock, shop))
-
-    @app.get(
-        "/v1/shops/{shop}/carrier/ledger",
-        response_model=None,
-        responses={200: {"model": CarrierLedger, "description": "the period's entries"},
-                   **_responses(401, 403, 404, 422, 503)},
-        tags=["owner"],
-    )
-    async def get_ledger(
-        shop: ShopPath,
-        who: Caller,
-        date_from: Annotated[str, Query(alias="from", pattern=UTC_PATTERN,
-                                        description="UTC, 2026-12-01T00:00:00Z")],
-        date_to: Annotated[str, Query(alias="to", pattern=UTC_PATTERN,
-                                      description="UTC, end excluded")],
-    ) -> Response:
-        who.require_shop(shop)
-        try:
-            start, end = parse_utc(date_from), parse_utc(date_to)
-        except ValueError as exc:
-            raise Invalid(str(exc)) from None
-        return _json(await work(service.ledger, db, shop, start, end))
-
-    @app.put(
-        "/v1/shops/{shop}/carrier/topups/{topup_uuid}",
-        status_code=201,
-        response_model=None,
-        responses={201: {"model": ShiftAccepted, "description": "booked (same on a retry)"},
-                   **_responses(400, 401, 403, 404, 409, 413, 422, 503)},
-        openapi_extra=_body(service.TopupRequest),
-        tags=["owner"],
-    )
-    async def put_topup(shop: ShopPath, topup_uuid: uuid.UUID, request: Request,
-                        who: Caller) -> Response:
-        """Book a top-up of the shop's carrier account (owner only; idempotent)."""
-        who.require_owner()
-        body = await request.body()
-        outcome = await work(
-            service.put_topup, db, clock, shop, topup_uuid, body, who.name
-        )
-        return _json(outcome.answer, 201, _replayed(outcome))
-
-    @app.get(
-        "/v1/price-lists/wholesale",
-        response_model=None,
-        responses={200: {"model": WholesalePriceList, "description": "the current list "
-                         "(ETag header)"}, **_responses(304, 401, 404, 503)},
-        tags=["till"],
-    )
-    async def get_price_list(request: Request, who: Caller) -> Response:
-        """The current wholesale price list; ``If-None-Match`` with its ETag gives 304."""
-        published = await work(service.wholesale_price_list, db)
-        headers = {"ETag": published.etag, "Cache-Control": "no-cache"}
-        match = request.headers.get("if-none-match", "")
-        if published.etag in [t.strip() for t in match.split(",")] or match.strip() == "*":
-            return Response(status_code=304, headers=headers)
-        return Response(published.body, media_type=JSON, headers=headers)
-
-    @app.post(
-        "/v1/price-lists/wholesale",
-        status_code=201,
-        response_model=None,
-        responses={201: {"model": WholesalePriceList, "description": "published"},
-                   **_responses(400, 401, 403, 409, 413, 422, 503)},
-        openapi_extra=_body(WholesalePriceList),
-        tags=["owner"],
-    )
-    async def publish_price_list(request: Request, who: Caller) -> Response:
-        """Publish the next version (owner only; ``version`` = current + 1)."""
-        who.require_owner()
-        body = await request.body()
-        published = await work(service.publish_price_list, db, clock, body, who.name)
-        return Response(published.body, status_code=201, media_type=JSON,
-                        headers={"ETag": published.etag})
-
+    app.include_router(router)
+    _install_error_handlers(app)
     _install_openapi(app)
     app.add_middleware(BodyLimit, limit=max_body)
     return app
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(CentralError, _central_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]
+    for unavailable in (OperationalError, InterfaceError, PoolTimeout):
+        app.add_exception_handler(unavailable, _database)
+
+
+async def _central_error(request: Request, exc: CentralError) -> JSONResponse:
+    return _error(exc.status, exc.code, exc.message, details=exc.details,
+                  incident_id=exc.incident_id,
+                  headers=_CHALLENGE if exc.status == 401 else None)
+
+
+async def _database(request: Request, exc: Exception) -> JSONResponse:
+    # the database is down, restarting or overloaded: nothing was committed; the till
+    # treats 503 as "try again later"
+    _log.warning("database unavailable: %s", exc)
+    return _error(503, "database_unavailable", "the database is unavailable or busy; "
+                  "nothing was stored: send again later", headers={"Retry-After": "5"})
+
+
+async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    details = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))}
+               for e in exc.errors()]
+    first = details[0] if details else {"loc": [], "msg": "invalid request"}
+    where = ".".join(first["loc"])
+    return _error(422, "invalid_request", f"{where}: {first['msg']}", details=details)
+
+
+async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    codes = {401: "unauthorized", 404: "not_found", 405: "method_not_allowed"}
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:  # every method of the path, not just the first route's
+        headers["Allow"] = ", ".join(_allowed_methods(request.app, request.scope))
+    if exc.status_code == 401:
+        headers.update(_CHALLENGE)
+    return _error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail),
+                  headers=headers or None)
 
 
 def _allowed_methods(app: FastAPI, scope: Scope) -> list[str]:

@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from central.clock import Clock
 from central.db import CentralDb
@@ -160,44 +160,50 @@ def authenticate_user(
 ) -> Principal:
     """Check a password (argon2id); lockout after ``MAX_FAILURES`` wrong ones in a row.
 
-    Unknown users cost the same hash check as known ones."""
+    The slow hash is checked outside any transaction (on SQLite a write transaction would
+    hold every till's writes for its duration); only a failure, a first success after
+    failures or a rehash writes, and the failure counter is incremented in the database
+    itself, so parallel wrong guesses all count. Unknown users cost the same hash check.
+    """
     now = clock.now()
-    with db.write() as s:
+    with db.read() as s:
         user = s.scalars(select(User).where(User.username == username)).one_or_none()
-        if user is None:
-            _dummy_check(hasher, password)
-            raise Unauthorized("wrong user name or password")
-        if user.locked_until is not None and user.locked_until > now:
-            left = int((user.locked_until - now).total_seconds())
-            raise Locked(f"account locked for another {left // 60} min {left % 60} s")
-        try:
-            hasher.verify(user.password_hash, password)
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            user.failed_logins += 1
-            if user.failed_logins >= MAX_FAILURES:
-                user.failed_logins = 0
-                user.locked_until = now + LOCKOUT
-            ok = False
-        else:
-            ok = True
-            user.failed_logins = 0
-            user.locked_until = None
-            if hasher.check_needs_rehash(user.password_hash):
-                user.password_hash = hasher.hash(password)
-        active = user.active
-        role = user.role
         shops = frozenset(
             s.scalars(
                 select(Shop.code).join(UserShop, UserShop.shop_id == Shop.id).where(
-                    UserShop.user_id == user.id
+                    UserShop.user_id == (user.id if user else -1)
                 )
             )
         )
-    if not ok:
+    if user is None:
+        _dummy_check(hasher, password)
         raise Unauthorized("wrong user name or password")
-    if not active:
+    if user.locked_until is not None and user.locked_until > now:
+        left = int((user.locked_until - now).total_seconds())
+        raise Locked(f"account locked for another {left // 60} min {left % 60} s")
+    try:
+        hasher.verify(user.password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        with db.write() as s:
+            failures = s.execute(
+                update(User).where(User.id == user.id)
+                .values(failed_logins=User.failed_logins + 1)
+                .returning(User.failed_logins)
+            ).scalar_one()
+            if failures >= MAX_FAILURES:
+                s.execute(update(User).where(User.id == user.id)
+                          .values(failed_logins=0, locked_until=now + LOCKOUT))
+        raise Unauthorized("wrong user name or password") from None
+    rehash = hasher.check_needs_rehash(user.password_hash)
+    if user.failed_logins or user.locked_until is not None or rehash:
+        values: dict[str, object] = {"failed_logins": 0, "locked_until": None}
+        if rehash:
+            values["password_hash"] = hasher.hash(password)
+        with db.write() as s:
+            s.execute(update(User).where(User.id == user.id).values(**values))
+    if not user.active:
         raise Unauthorized("this account is disabled")
-    return Principal("user", username, role, shops)
+    return Principal("user", username, user.role, shops)
 
 
 _DUMMY: dict[int, str] = {}

@@ -22,9 +22,13 @@ import os
 import sys
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+import uvicorn
+from argon2 import PasswordHasher
+from platformdirs import user_data_dir
 from sqlalchemy import select
 
 from callshop_wire import SCHEMA_VERSION, WholesaleEntry, WholesalePriceList, encode
@@ -42,8 +46,6 @@ def default_url() -> str:
     env = os.environ.get(ENV_DB)
     if env:
         return env
-    from platformdirs import user_data_dir
-
     folder = Path(user_data_dir("callshop-central", appauthor=False))
     folder.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{folder / 'central.db'}"
@@ -123,8 +125,6 @@ def _micro_usd(text: str) -> int:
 
 
 def _read_price_csv(path: Path, version: int, note: str) -> WholesalePriceList:
-    from datetime import UTC, datetime
-
     with path.open(newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     entries = []
@@ -189,8 +189,6 @@ def _dispatch(db: CentralDb, clock: SystemClock, args: argparse.Namespace) -> in
                 state = "revoked" if row.revoked_at else "active"
                 print(f"{auth.TOKEN_PREFIX}{row.token_id}\t{shop_code}\t{state}\t{row.label}")
     elif args.command == "user":
-        from argon2 import PasswordHasher
-
         auth.add_user(db, clock, PasswordHasher(), args.username, _password(), args.role,
                       args.shop)
         print(f"user {args.username} added ({args.role})")
@@ -211,8 +209,6 @@ def _dispatch(db: CentralDb, clock: SystemClock, args: argparse.Namespace) -> in
 
 
 def _serve(url: str, args: argparse.Namespace) -> int:
-    import uvicorn
-
     db = CentralDb(url)
     try:
         migrate(db)  # once, here, before any worker starts

@@ -15,6 +15,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect, make_url
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.orm import Session, sessionmaker
@@ -87,8 +90,6 @@ def _sqlite_recipe(engine: Engine) -> None:
 
 
 def _alembic_config(connection: Connection) -> Any:
-    from alembic.config import Config
-
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -97,8 +98,6 @@ def _alembic_config(connection: Connection) -> Any:
 
 def migrate(db: CentralDb) -> None:
     """Bring the schema to the newest revision (PostgreSQL: one migrator at a time)."""
-    from alembic import command
-
     with db.engine.begin() as conn:
         if db.backend == "postgresql":
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7425001)")
@@ -114,9 +113,6 @@ def current_revision(db: CentralDb) -> str | None:
 
 
 def head_revision() -> str:
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     head = ScriptDirectory.from_config(config).get_current_head()

@@ -22,8 +22,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal, TypeVar, cast
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -50,6 +51,7 @@ from callshop_wire import (
     decode,
     encode,
 )
+from callshop_wire.payloads import ShopId
 from callshop_wire.types import Text, UtcTime
 from central.clock import Clock
 from central.db import CentralDb
@@ -257,13 +259,7 @@ def _check_path(shop: str, payload_shop: str, uuid_path: uuid.UUID, uuid_payload
 
 
 def add_shop(db: CentralDb, clock: Clock, code: str, name: str, timezone: str) -> None:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    from callshop_wire.payloads import ShopId
-
     try:
-        from pydantic import TypeAdapter
-
         TypeAdapter(ShopId).validate_python(code)
     except ValueError:
         raise Invalid(
@@ -315,10 +311,14 @@ def put_shift(
             # Another process stored it between our check and our insert (or a call UUID
             # is already in another shift): look again.
             if attempt == 2:
-                raise Conflict(
-                    "a call of this shift is already held in another shift of the shop",
-                    code="duplicate_call",
-                ) from None
+                message = (f"a call of shift {payload.shift_uuid} is already held in another "
+                           "shift of the shop; nothing was changed")
+                with db.write() as s:
+                    incident = _incident(s, _shop(s, shop), clock.now(), "duplicate_call",
+                                         str(payload.shift_uuid), message, {"sha256": sha})
+                    incident_id = incident.id
+                raise Conflict(message, code="duplicate_call",
+                               incident_id=incident_id) from None
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -424,17 +424,25 @@ def _insert_calls(
     ]
     if not rows:
         return
-    if mode == "bulk" and s.get_bind().dialect.name == "postgresql":
+    dialect = s.get_bind().dialect
+    if mode == "bulk" and dialect.name == "postgresql" and dialect.driver == "psycopg":
         # PostgreSQL: COPY … FROM STDIN on the transaction's own connection, the fastest
         # way in (one statement; a multi-row INSERT costs psycopg more to prepare than
         # COPY costs in total)
         driver = s.connection().connection.driver_connection
         columns = list(rows[0])
-        with driver.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
-            f"COPY calls ({', '.join(columns)}) FROM STDIN"
-        ) as copy:
-            for values in rows:
-                copy.write_row(tuple(values.values()))
+        try:
+            with driver.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
+                f"COPY calls ({', '.join(columns)}) FROM STDIN"
+            ) as copy:
+                for values in rows:
+                    copy.write_row(tuple(values.values()))
+        except Exception as exc:
+            # the driver's own error (not wrapped by SQLAlchemy): a unique or foreign-key
+            # violation (SQLSTATE class 23) is said as SQLAlchemy's IntegrityError
+            if str(getattr(exc, "sqlstate", "") or "").startswith("23"):
+                raise IntegrityError("COPY calls", None, exc) from exc
+            raise
     elif mode == "bulk":
         # SQLite: one Core executemany (sqlite3 loops in C). (The ORM's bulk insert
         # would split the rows into groups by which columns are NULL.)

@@ -476,3 +476,43 @@ def test_a_database_that_is_down_answers_503_and_stores_nothing(tmp_path: Any) -
             assert r.headers["Retry-After"] == "5"
     finally:
         down.dispose()
+
+
+def test_parallel_wrong_passwords_all_count_towards_the_lockout(central: Central) -> None:
+    from central.auth import authenticate_user
+    from central.errors import Locked, Unauthorized
+
+    barrier = threading.Barrier(MAX_FAILURES)
+
+    def guess() -> None:
+        barrier.wait()
+        with pytest.raises(Unauthorized):
+            authenticate_user(central.db, central.clock, central.hasher, "boss", "guess")
+
+    threads = [threading.Thread(target=guess) for _ in range(MAX_FAILURES)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    with pytest.raises(Locked):
+        authenticate_user(central.db, central.clock, central.hasher, "boss", OWNER_PASSWORD)
+
+
+def test_a_call_sent_again_inside_another_shift_is_refused(client: ApiClient,
+                                                           central: Central) -> None:
+    first = make_shift(seed=1)
+    put(client, central, first)
+    data = json.loads(encode(make_shift(seed=2, previous=first.anchor.head)))
+    data["calls"][0]["call_uuid"] = str(first.calls[0].call_uuid)
+    for line in data["payments"][0]["lines"]:  # keep the second shift self-consistent
+        if line["call_uuid"] == str(make_shift(seed=2).calls[0].call_uuid):
+            line["call_uuid"] = str(first.calls[0].call_uuid)
+    for refund in data["refunds"]:
+        if refund["call_uuid"] == str(make_shift(seed=2).calls[0].call_uuid):
+            refund["call_uuid"] = str(first.calls[0].call_uuid)
+    before = counts(central)
+    r = client.put(f"/v1/shops/{SOFIA}/shifts/{data['shift_uuid']}",
+                   content=json.dumps(data).encode(), headers=central.till())
+    assert r.status_code == 409, r.text
+    assert error(r)["code"] == "duplicate_call" and error(r)["incident_id"]
+    assert counts(central) == {**before, "incidents": before["incidents"] + 1}
