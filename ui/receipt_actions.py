@@ -46,10 +46,9 @@ from ui.bridge import EngineBridge
 from ui.customer_screen import CustomerScreen
 from ui.formatting import Formatter
 from ui.system_printer import SystemPrinter
-from ui.till_devices import TillDevices
+from ui.till_devices import DeviceFactory, DeviceSet, TillDevices
 
 if TYPE_CHECKING:
-    from drivers.devices import Devices
     from ui.main_window import MainWindow
 
 __all__ = [
@@ -409,18 +408,18 @@ def attach_devices(
     *,
     prefs: QSettings | None = None,
     meter: Meter | None = None,
-    devices: Devices | None = None,
+    build_devices: DeviceFactory | None = None,
+    devices: DeviceSet | None = None,
 ) -> ReceiptActions:
-    """The composition root's one call: build the shop's configured devices
-    (``drivers.devices.build_devices``) and install them in ``window``.
+    """Install the shop's devices in ``window``: ``devices`` as given, or built from the
+    shop's current settings by ``build_devices`` (the composition root's factory);
+    with neither, the till works without devices.
 
     A malformed ``devices`` setting does not stop the till: the cashier is told and
     the window works without devices. The device threads stop with the window."""
     till = window.till
     problem = ""
-    if devices is None:
-        from drivers.devices import build_devices
-
+    if devices is None and build_devices is not None:
         try:
             devices = build_devices(till.shop.settings)
         except (CallShopError, ValueError) as exc:

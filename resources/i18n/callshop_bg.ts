@@ -1244,6 +1244,7 @@
     <name>TillDevices</name>
     <message>
         <source>Registering the sale on the fiscal printer…</source>
+        <extracomment>Builds the devices the shop&apos;s settings configure; raises CallShopError/ValueError on a malformed ``devices`` setting (the till then works without devices).</extracomment>
         <translation>Регистриране на продажбата във фискалния принтер…</translation>
     </message>
     <message>
