@@ -48,7 +48,6 @@ from ui.pay_dialog import PayDialog
 from ui.quote_box import QuoteBox
 from ui.sessions import SessionsDialog
 from ui.shift_bar import ShiftBar
-from ui.shift_figures import after_call_finished, after_status_change
 from ui.till import Till
 from ui.unpaid_dialog import ReasonDialog
 
@@ -269,10 +268,12 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _refresh_summary(self) -> None:
+        """The shift bar shows the core's figures, read afresh (aggregated in SQL, so
+        cheap even for a long shift); the window never does money arithmetic."""
         self.shift_bar.show_summary(self.till.current_shift())
 
     def _on_call_finished(self, event: Any) -> None:
-        """A call ended: show it at once and move the shift's figures by it."""
+        """A call ended: show it at once and re-read the shift's figures."""
         call_id = getattr(event, "call_id", None)
         summary = self.shift_bar.summary
         if call_id is None or not getattr(event, "answered", True) or summary is None:
@@ -284,11 +285,8 @@ class MainWindow(QMainWindow):
         calls = [c for c in calls if c.shift_id == summary.id and c.answered]
         if not calls:
             return
-        fresh = [c for c in calls if self.calls.model.find(c.id) is None]
         self.calls.upsert(calls)
-        for call in fresh:
-            summary = after_call_finished(summary, call)
-        self.shift_bar.show_summary(summary)
+        self._refresh_summary()
         self._update_actions()
 
     def _on_changed(self, change: Any) -> None:
@@ -308,13 +306,7 @@ class MainWindow(QMainWindow):
                 self._engine_call(self.engine.refresh)
             return
         if isinstance(change, PaymentResult | StatusChange):
-            found = (self.calls.model.find(c.id) for c in change.calls)
-            before = [c for c in found if c is not None]
-            summary = self.shift_bar.summary
-            if summary is not None and summary.id == change.shift_id:
-                self.shift_bar.show_summary(after_status_change(summary, before, change))
-            else:
-                self._refresh_summary()
+            self._refresh_summary()
             self.calls.upsert(list(change.calls))
             self._update_actions()
             if self.engine is not None:

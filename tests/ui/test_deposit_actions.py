@@ -68,3 +68,33 @@ def test_settle_without_a_deposit_is_refused(qtbot, window) -> None:
     window.settle_action.trigger()
     assert seen["text"] == "Booth 1 has no open deposit."
     assert window.confirmations == []
+
+
+def _take_deposit(qtbot, window, amount: str = "10") -> None:
+    window.grid.select_booth("Booth 1")
+
+    def deposit(dialog) -> None:
+        dialog.amount_edit.setText(amount)
+        dialog.ok_button.click()
+
+    when_dialog(window, deposit)
+    window.deposit_action.trigger()
+    qtbot.waitUntil(lambda: window.shift_bar.expected.value.text() == "€60.00")
+
+
+def test_an_open_deposit_stays_in_expected_cash_when_a_call_changes_status(
+        qtbot, window) -> None:
+    """Issue 13 point 2: served-without-payment and back-to-unserved kept the deposit
+    out of the shift bar's expected cash (the window recomputed it as float + takings)."""
+    _take_deposit(qtbot, window)
+    call_id = window.calls_maker.finish("Booth 2", price_minor=450)
+    qtbot.waitUntil(lambda: window.calls.model.find(call_id) is not None)
+    assert window.shift_bar.expected.value.text() == "€60.00"
+    window.till.mark_unpaid([call_id], "Owner's call")
+    assert window.calls.model.find(call_id).status == "unpaid"
+    assert window.shift_bar.expected.value.text() == "€60.00"
+    window.till.set_status(call_id, "unserved", "Marked by mistake")
+    assert window.shift_bar.expected.value.text() == "€60.00"
+    window.till.pay([call_id], 500)
+    assert window.shift_bar.expected.value.text() == "€64.50"
+    assert window.shift_bar.summary == window.till.current_shift()
