@@ -410,6 +410,7 @@ def attach_devices(
     meter: Meter | None = None,
     build_devices: DeviceFactory | None = None,
     devices: DeviceSet | None = None,
+    **options: Any,
 ) -> ReceiptActions:
     """Install the shop's devices in ``window``: ``devices`` as given, or built from the
     shop's current settings by ``build_devices`` (the composition root's factory);
@@ -428,7 +429,7 @@ def attach_devices(
                     error=exc)
     till_devices = TillDevices(till.shop, till.actor, devices)
     actions = install_devices(window, till_devices, bridge, window.fmt, prefs=prefs,
-                              meter=meter)
+                              meter=meter, **options)
     # The window goes (logout, language switch): the customer screen and threads go too.
     window.destroyed.connect(lambda _obj=None: actions.close())
     if problem:

@@ -98,3 +98,26 @@ def test_an_open_deposit_stays_in_expected_cash_when_a_call_changes_status(
     window.till.pay([call_id], 500)
     assert window.shift_bar.expected.value.text() == "€64.50"
     assert window.shift_bar.summary == window.till.current_shift()
+
+
+def test_shift_report_pdf_with_an_open_deposit(qtbot, window, tmp_path) -> None:
+    """Issue 13 point 1: Devices → Save shift report as PDF… did nothing (only stderr
+    said why) while a deposit was open; now the PDF lists the deposit lines."""
+    import io
+
+    from pypdf import PdfReader
+
+    from ui.receipt_actions import attach_devices
+
+    _take_deposit(qtbot, window)
+    out = tmp_path / "x.pdf"
+    actions = attach_devices(window, window.bridge, save_path=lambda _s: str(out))
+    try:
+        actions.save_pdf_action.trigger()
+    finally:
+        actions.close()
+    assert out.exists()
+    words = " ".join((PdfReader(io.BytesIO(out.read_bytes())).pages[0].extract_text()
+                      or "").split())
+    assert "Deposits taken (1)" in words and "10.00" in words and "Open deposits" in words
+    assert "Saved" in window.statusBar().currentMessage()
