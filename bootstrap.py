@@ -2,8 +2,9 @@
 
 The one place that knows every part: it opens the shop database (the demo one when
 nothing is configured), links to the line engine (starting the simulator engine in
-demo mode), chooses the device factory of :mod:`drivers.devices`, and hands them to
-the window (:func:`ui.app.run_till`). ``ui/`` itself never imports ``drivers/``.
+demo mode), chooses the device factory of :mod:`drivers.devices`, sets up the
+window's failure log (:mod:`ui.action_errors`) and hands them to the window
+(:func:`ui.app.run_till`). ``ui/`` itself never imports ``drivers/``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from callshop_pos.config import data_dir, database_url
 from callshop_pos.lines.ipc import EngineClient
 from callshop_pos.services.context import Shop
 from drivers.devices import build_devices
+from ui.action_errors import install_action_log, install_excepthook
 from ui.app import display_problem, make_application, run_till
 from ui.bridge import EngineBridge
 from ui.demo import demo_url, demo_wanted, prepare_demo, start_engine
@@ -30,6 +32,8 @@ def run_cashier_window(args: argparse.Namespace) -> int:
         return 1
     app = make_application()
     data = data_dir(getattr(args, "data_dir", None))
+    install_action_log(data)  # a failed action: plain words to the user, traceback here
+    install_excepthook()
     demo = demo_wanted(args, data)
     url = demo_url(data) if demo else database_url(getattr(args, "db", None), data=data)
     shop = Shop.open(url)

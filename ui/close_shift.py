@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from callshop_pos.errors import CallShopError
 from callshop_pos.services.reports.summary import ShiftReport
+from ui.action_errors import plain_words
 from ui.amount_edit import AmountEdit
 from ui.dialog_parts import confirm_buttons, error_line, show_error
 from ui.formatting import Formatter
@@ -161,8 +161,8 @@ class CloseShiftDialog(QDialog):
             return
         try:
             self.z_report = self._close(counted)
-        except CallShopError as exc:
-            show_error(self.error_label, str(exc))
+        except Exception as exc:  # known or not: plain words, logged, nothing changed
+            show_error(self.error_label, plain_words(exc, "close shift"))
             return
         self.pages.addWidget(self._z_page(self.z_report))
         self.pages.setCurrentIndex(1)

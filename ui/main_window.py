@@ -33,6 +33,7 @@ from callshop_pos.services.till.calls import CallView, get_calls
 from callshop_pos.services.till.deposits import DepositSettled, DepositTaken
 from callshop_pos.services.till.payments import PaymentResult, StatusChange
 from callshop_pos.services.till.shifts import ShiftOpened
+from ui.action_errors import guarded
 from ui.booth_box import BoothBox, action_button
 from ui.booth_grid import BoothGrid
 from ui.booth_tile import Meter
@@ -171,7 +172,8 @@ class MainWindow(QMainWindow):
         if key is not None:
             action.setShortcut(QKeySequence(key))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(lambda _checked=False: slot())
+        action.triggered.connect(
+            guarded(self, lambda _checked=False: slot(), getattr(slot, "__name__", text)))
         self.addAction(action)
         return action
 
@@ -584,6 +586,10 @@ class MainWindow(QMainWindow):
     def _ask(self, title: str, text: str) -> bool:
         answer = QMessageBox.question(self, title, text)
         return answer == QMessageBox.StandardButton.Yes
+
+    def show_failure(self, text: str) -> None:
+        """A failed action, in plain words (:mod:`ui.action_errors`)."""
+        self._error(text)
 
     def _error(self, text: str) -> None:
         self.statusBar().showMessage(text, 10000)

@@ -41,6 +41,7 @@ from callshop_pos.errors import CallShopError
 from callshop_pos.services.reports.summary import ShiftReport
 from callshop_pos.services.till.payment_list import PaymentSummary, shift_payments
 from callshop_pos.services.till.payments import PaymentResult, StatusChange
+from ui.action_errors import guarded
 from ui.booth_tile import Meter
 from ui.bridge import EngineBridge
 from ui.customer_screen import CustomerScreen
@@ -197,7 +198,8 @@ class ReceiptActions(QObject):
         if key:
             action.setShortcut(QKeySequence(key))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(lambda _checked=False: slot())
+        action.triggered.connect(
+            guarded(self, lambda _checked=False: slot(), getattr(slot, "__name__", text)))
         self.window.addAction(action)
         return action
 
@@ -354,6 +356,10 @@ class ReceiptActions(QObject):
         return box
 
     # ---- helpers
+
+    def show_failure(self, text: str) -> None:
+        """A failed Devices-menu action, in plain words (:mod:`ui.action_errors`)."""
+        self._problem(text)
 
     def report_problem(self, text: str) -> None:
         """Tell the cashier about a device problem (status bar and a non-blocking box)."""

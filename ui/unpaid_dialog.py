@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from callshop_pos.errors import CallShopError
 from callshop_pos.services.till.calls import CallView
+from ui.action_errors import plain_words
 from ui.dialog_parts import confirm_buttons, error_line, show_error
 from ui.formatting import Formatter
 
@@ -104,7 +104,7 @@ class ReasonDialog(QDialog):
             return
         try:
             self.result_value = self._apply(self.reason())
-        except CallShopError as exc:
-            show_error(self.error_label, str(exc))
+        except Exception as exc:  # known or not: plain words, logged, nothing changed
+            show_error(self.error_label, plain_words(exc, "change call status"))
             return
         self.accept()

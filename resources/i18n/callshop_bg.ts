@@ -2,6 +2,26 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="bg_BG">
 <context>
+    <name>ActionErrors</name>
+    <message>
+        <source>The details are in {path}.</source>
+        <extracomment>The window&apos;s log file in the data directory (rotated at 1 MB, 5 old files kept).</extracomment>
+        <translation>Подробностите са във файла {path}.</translation>
+    </message>
+    <message>
+        <source>The details are in the program&apos;s error output.</source>
+        <translation>Подробностите са в изхода за грешки на програмата.</translation>
+    </message>
+    <message>
+        <source>This did not work because of an error in the program; nothing was changed. Please try again, and tell the administrator if it happens again. ({kind}: {message}) {where}</source>
+        <translation>Действието не беше изпълнено поради грешка в програмата; нищо не е променено. Опитайте отново и кажете на администратора, ако се повтори. ({kind}: {message}) {where}</translation>
+    </message>
+    <message>
+        <source>Not done</source>
+        <translation>Не е изпълнено</translation>
+    </message>
+</context>
+<context>
     <name>BillLinesModel</name>
     <message>
         <source>Booth</source>
