@@ -49,11 +49,20 @@ def report_figures(widget: QWidget, report: ShiftReport, fmt: Formatter) -> QGri
         fmt.money(s.opening_float_minor))
     add(QCoreApplication.translate("ShiftReport", "Payments ({n})").format(
         n=report.payment_count), fmt.money(s.payments_minor))
+    if report.deposits or s.deposits_taken_minor or s.open_deposits:
+        # Deposits move the expected cash: their lines come before it, so the
+        # figures add up on screen (as on the X/Z paper).
+        add(QCoreApplication.translate("ShiftReport", "Calls paid from deposits"),
+            fmt.money(-s.deposit_payments_minor))
+        add(QCoreApplication.translate("ShiftReport", "Deposits taken ({n})").format(
+            n=len(report.deposits)), fmt.money(s.deposits_taken_minor))
+        add(QCoreApplication.translate("ShiftReport", "Deposit remainders returned"),
+            fmt.money(-s.deposits_returned_minor))
     add(QCoreApplication.translate("ShiftReport", "Refunds ({n})").format(
         n=report.refund_count), fmt.money(-s.refunds_minor))
-    add(QCoreApplication.translate("ShiftReport", "Cash taken"), fmt.money(s.cash_minor))
     add(QCoreApplication.translate("ShiftReport", "Expected in drawer"),
         fmt.money(s.expected_minor))
+    add(QCoreApplication.translate("ShiftReport", "Cash taken"), fmt.money(s.cash_minor))
     add(QCoreApplication.translate("ShiftReport", "Unserved calls"), str(s.unserved))
     add(QCoreApplication.translate("ShiftReport", "Unpaid calls"), str(s.unpaid))
     for row, (caption, value) in enumerate(rows):
@@ -119,6 +128,20 @@ class CloseShiftDialog(QDialog):
             self.unserved_box.setText("<br>".join(lines))
         else:
             self.unserved_box.hide()
+        # An open prepaid deposit blocks the close (the core refuses it): say so before
+        # the cashier counts, not after.
+        self.deposit_box = QLabel(objectName="warningBox")
+        self.deposit_box.setWordWrap(True)
+        self.deposit_box.setTextFormat(Qt.TextFormat.RichText)
+        open_booths = sorted({d.booth for d in report.deposits if d.status == "open"})
+        if report.summary.open_deposits:
+            self.deposit_box.setText(self.tr(
+                "<b>A prepaid deposit is still open at {booths}.</b> Settle it first "
+                "(pay the booth, or Booth → Settle deposit…), then close the shift.").format(
+                    booths=", ".join(open_booths) or "?"))
+            self.counted_edit.setEnabled(False)
+        else:
+            self.deposit_box.hide()
         self.error_label = error_line()
         buttons, self.ok_button = confirm_buttons(
             self, self.tr("Close shift (Z report)"), self._on_confirm, enabled=False)
@@ -127,6 +150,7 @@ class CloseShiftDialog(QDialog):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(10)
         layout.addWidget(title)
+        layout.addWidget(self.deposit_box)
         layout.addLayout(report_figures(self, report, self._fmt))
         layout.addLayout(form)
         layout.addWidget(self.unserved_box)

@@ -360,6 +360,10 @@
         <translation>… и още {n}</translation>
     </message>
     <message>
+        <source>&lt;b&gt;A prepaid deposit is still open at {booths}.&lt;/b&gt; Settle it first (pay the booth, or Booth → Settle deposit…), then close the shift.</source>
+        <translation>&lt;b&gt;Депозитът на {booths} още не е приключен.&lt;/b&gt; Първо го приключете (платете кабината или Кабина → Приключи депозита…), после затворете смяната.</translation>
+    </message>
+    <message>
         <source>Close shift (Z report)</source>
         <translation>Затвори смяната (Z отчет)</translation>
     </message>
@@ -1238,6 +1242,18 @@
     <message>
         <source>Payments ({n})</source>
         <translation>Плащания ({n})</translation>
+    </message>
+    <message>
+        <source>Calls paid from deposits</source>
+        <translation>Разговори, платени от депозит</translation>
+    </message>
+    <message>
+        <source>Deposits taken ({n})</source>
+        <translation>Взети депозити ({n})</translation>
+    </message>
+    <message>
+        <source>Deposit remainders returned</source>
+        <translation>Върнати остатъци от депозити</translation>
     </message>
     <message>
         <source>Refunds ({n})</source>

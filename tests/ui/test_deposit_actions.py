@@ -121,3 +121,52 @@ def test_shift_report_pdf_with_an_open_deposit(qtbot, window, tmp_path) -> None:
                       or "").split())
     assert "Deposits taken (1)" in words and "10.00" in words and "Open deposits" in words
     assert "Saved" in window.statusBar().currentMessage()
+
+
+def _figures(dialog) -> dict[str, str]:
+    from PySide6.QtWidgets import QLabel
+
+    captions = [w for w in dialog.findChildren(QLabel) if w.objectName() == "figureLabel"]
+    values = [w for w in dialog.findChildren(QLabel) if w.objectName() == "figureValue"]
+    return {c.text(): v.text() for c, v in zip(captions, values, strict=True)}
+
+
+def test_close_shift_preview_shows_the_deposit_and_its_blocker_up_front(
+        qtbot, window) -> None:
+    """Issue 13 point 4: the X preview said float + payments − refunds, then an expected
+    amount with the deposit in it; the open-deposit refusal came only after counting."""
+    _take_deposit(qtbot, window)
+    seen: dict[str, object] = {}
+
+    def preview(dialog) -> None:
+        seen["figures"] = _figures(dialog)
+        seen["blocker"] = dialog.deposit_box.isVisible() and dialog.deposit_box.text()
+        seen["count"] = dialog.counted_edit.isEnabled()
+        seen["ok"] = dialog.ok_button.isEnabled()
+        dialog.reject()
+
+    when_dialog(window, preview)
+    window.close_shift_action.trigger()
+    figures = seen["figures"]
+    assert figures["Opening float"] == "€50.00"
+    assert figures["Deposits taken (1)"] == "€10.00"
+    assert figures["Expected in drawer"] == "€60.00"
+    assert list(figures).index("Deposits taken (1)") < list(figures).index(
+        "Expected in drawer")
+    assert "Booth 1" in seen["blocker"] and "settle" in seen["blocker"].lower()
+    assert seen["count"] is False and seen["ok"] is False
+
+
+def test_close_shift_preview_without_deposits_has_no_deposit_lines(qtbot, window) -> None:
+    seen: dict[str, object] = {}
+
+    def preview(dialog) -> None:
+        seen["figures"] = _figures(dialog)
+        seen["blocker"] = dialog.deposit_box.isVisible()
+        seen["count"] = dialog.counted_edit.isEnabled()
+        dialog.reject()
+
+    when_dialog(window, preview)
+    window.close_shift_action.trigger()
+    assert not any("eposit" in caption for caption in seen["figures"])
+    assert seen["blocker"] is False and seen["count"] is True
