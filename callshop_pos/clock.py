@@ -11,7 +11,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-__all__ = ["Clock", "FakeClock", "ScaledClock", "SystemClock", "utc"]
+__all__ = ["Clock", "FakeClock", "ScaledClock", "SystemClock", "format_duration", "utc"]
 
 
 def utc(dt: datetime) -> datetime:
@@ -19,6 +19,17 @@ def utc(dt: datetime) -> datetime:
     if dt.tzinfo is None:
         return dt.replace(tzinfo=UTC)
     return dt.astimezone(UTC)
+
+
+def format_duration(seconds: float) -> str:
+    """Talk time as shown everywhere (till, receipts, reports, command line): ``245`` →
+    ``"4:05"``, ``3725`` → ``"1:02:05"``; whole seconds, truncated, never negative."""
+    total = max(int(seconds), 0)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes}:{secs:02d}"
 
 
 class Clock(Protocol):

@@ -75,7 +75,7 @@ def add_history(url: str, days: int, seed: int = 7) -> None:
     from callshop_pos.lines.recorder import CallStart
     from callshop_pos.services import auth
     from callshop_pos.services.context import Shop
-    from callshop_pos.services.till import payments, shifts
+    from callshop_pos.services.till import call_status, payments, shifts
     from ui.demo import DEMO_ACCOUNTS
 
     rng = random.Random(seed)
@@ -108,7 +108,7 @@ def add_history(url: str, days: int, seed: int = 7) -> None:
                     total = payments.quote_payment(shop, actor, [call.id]).total_minor
                     payments.pay_calls(shop, actor, [call.id], total)
                 elif roll < 0.93:
-                    payments.mark_unpaid(shop, actor, [call.id], rng.choice(_REASONS))
+                    call_status.mark_unpaid(shop, actor, [call.id], rng.choice(_REASONS))
             clock.advance(1800)
             summary = shifts.current_shift(shop, actor)
             assert summary is not None

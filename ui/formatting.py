@@ -11,6 +11,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QDate, QLocale
 
+from callshop_pos.clock import format_duration
 from callshop_pos.money import EUR, Currency
 
 __all__ = ["Formatter"]
@@ -49,12 +50,7 @@ class Formatter:
     @staticmethod
     def duration(seconds: float | int) -> str:
         """Talk time as ``m:ss`` or ``h:mm:ss`` (whole seconds, truncated)."""
-        total = max(int(seconds), 0)
-        hours, rest = divmod(total, 3600)
-        minutes, secs = divmod(rest, 60)
-        if hours:
-            return f"{hours}:{minutes:02d}:{secs:02d}"
-        return f"{minutes}:{secs:02d}"
+        return format_duration(seconds)
 
     def time(self, when: datetime | None) -> str:
         """Local wall-clock time of a UTC instant (``HH:mm:ss``)."""

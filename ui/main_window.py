@@ -29,9 +29,10 @@ from callshop_pos.errors import CallShopError
 from callshop_pos.lines.snapshot import BillingMode, BoothSnapshot
 from callshop_pos.rating import Quote
 from callshop_pos.services.reports.summary import ShiftReport
+from callshop_pos.services.till.call_status import StatusChange
 from callshop_pos.services.till.calls import CallView, get_calls
 from callshop_pos.services.till.deposits import DepositSettled, DepositTaken
-from callshop_pos.services.till.payments import PaymentResult, StatusChange
+from callshop_pos.services.till.payments import PaymentResult
 from callshop_pos.services.till.shifts import ShiftOpened
 from ui.action_errors import guarded
 from ui.booth_box import BoothBox, action_button
@@ -491,7 +492,7 @@ class MainWindow(QMainWindow):
         policy = settings.print_policy
         printer = self._print_receipt if policy != "never" else None
         dialog = PayDialog(
-            bill, self.fmt, lambda tendered: self.till.pay(ids, tendered),
+            bill, self.fmt, lambda tendered: self.till.pay(bill, tendered),
             print_receipt=printer, print_default=policy in ("always", "ask"),
             bgn_until=bgn_until, today=self._today(), parent=self)
         # Print policy: only "ask" lets the cashier choose; "always" prints unasked.

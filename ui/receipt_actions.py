@@ -39,8 +39,9 @@ from PySide6.QtWidgets import (
 
 from callshop_pos.errors import CallShopError
 from callshop_pos.services.reports.summary import ShiftReport
+from callshop_pos.services.till.call_status import StatusChange
 from callshop_pos.services.till.payment_list import PaymentSummary, shift_payments
-from callshop_pos.services.till.payments import PaymentResult, StatusChange
+from callshop_pos.services.till.payments import PaymentResult
 from ui.action_errors import guarded
 from ui.booth_tile import Meter
 from ui.bridge import EngineBridge

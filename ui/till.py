@@ -18,10 +18,11 @@ from PySide6.QtCore import QObject, Signal
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
 from callshop_pos.services.reports.summary import ShiftReport, ShiftSummary
-from callshop_pos.services.till import deposits, payments, shifts
+from callshop_pos.services.till import call_status, deposits, payments, shifts
+from callshop_pos.services.till.call_status import StatusChange
 from callshop_pos.services.till.calls import CallView
 from callshop_pos.services.till.deposits import DepositBalance, DepositSettled, DepositTaken
-from callshop_pos.services.till.payments import Bill, PaymentResult, StatusChange
+from callshop_pos.services.till.payments import Bill, PaymentResult
 from callshop_pos.services.till.shifts import ShiftDetail, ShiftList, ShiftOpened
 
 if TYPE_CHECKING:
@@ -90,24 +91,25 @@ class Till(QObject):
     def open_shift(self, opening_float_minor: int) -> ShiftOpened:
         return self._done(shifts.open_shift(self.shop, self.actor, opening_float_minor))
 
-    def pay(self, call_ids: Sequence[int], tendered_minor: int) -> PaymentResult:
+    def pay(self, bill: Bill | Sequence[int], tendered_minor: int) -> PaymentResult:
+        """Pay the bill the cashier was shown (refused if it changed meanwhile)."""
         fiscal = self.fiscal
 
         def pay() -> PaymentResult:
-            return payments.pay_calls(self.shop, self.actor, call_ids, tendered_minor,
+            return payments.pay_calls(self.shop, self.actor, bill, tendered_minor,
                                       fiscal=fiscal)
 
         result = self.pay_runner(pay) if self.pay_runner is not None else pay()
         return self._done(result)
 
     def mark_unpaid(self, call_ids: Sequence[int], reason: str) -> StatusChange:
-        return self._done(payments.mark_unpaid(self.shop, self.actor, call_ids, reason))
+        return self._done(call_status.mark_unpaid(self.shop, self.actor, call_ids, reason))
 
     def set_status(
         self, call_id: int, status: str, reason: str = "", tendered_minor: int | None = None
     ) -> StatusChange:
         return self._done(
-            payments.set_call_status(
+            call_status.set_call_status(
                 self.shop, self.actor, call_id, status, reason, tendered_minor
             )
         )

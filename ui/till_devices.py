@@ -33,7 +33,8 @@ from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
 from callshop_pos.services.reports.summary import ShiftReport
 from callshop_pos.services.till import printing
-from callshop_pos.services.till.payments import Bill, PaymentResult, StatusChange
+from callshop_pos.services.till.call_status import StatusChange
+from callshop_pos.services.till.payments import Bill, PaymentResult
 from callshop_pos.services.till.printing import DrawerOpened
 from callshop_pos.settings import Settings
 from ui.devices_worker import DeviceWorker

@@ -7,17 +7,10 @@ from typing import Any
 
 from callshop_pos.cli import read_password
 from callshop_pos.cli._shop import add_user_option, login_as, with_shop
+from callshop_pos.cli.terminal import amount_argument, money_or_dash
 from callshop_pos.errors import InvalidInput
-from callshop_pos.money import MoneyError, format_minor, parse_minor
 from callshop_pos.services.admin import booths
 from callshop_pos.services.context import Shop
-
-
-def _amount(text: str) -> int:
-    try:
-        return parse_minor(text)
-    except MoneyError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _config_options(p: argparse.ArgumentParser, *, adding: bool) -> None:
@@ -32,9 +25,9 @@ def _config_options(p: argparse.ArgumentParser, *, adding: bool) -> None:
     billing = p.add_mutually_exclusive_group()
     billing.add_argument("--prepaid", dest="billing", action="store_const", const="prepaid")
     billing.add_argument("--postpaid", dest="billing", action="store_const", const="postpaid")
-    p.add_argument("--deposit", type=_amount, metavar="AMOUNT",
+    p.add_argument("--deposit", type=amount_argument, metavar="AMOUNT",
                    help="default prepaid deposit (e.g. 10.00)")
-    p.add_argument("--cap", type=_amount, metavar="AMOUNT", help="hang up at this cost")
+    p.add_argument("--cap", type=amount_argument, metavar="AMOUNT", help="hang up at this cost")
     p.add_argument("--max-duration", type=int, metavar="SECONDS", help="hang up after this")
     p.add_argument("--auto-lock", action=argparse.BooleanOptionalAction, default=None,
                    help="lock the booth after each call until the cashier unlocks it")
@@ -123,10 +116,6 @@ def _simple(args: argparse.Namespace, shop: Shop) -> int:
     return 0
 
 
-def _money(minor: int | None) -> str:
-    return "-" if minor is None else format_minor(minor)
-
-
 def _list(args: argparse.Namespace, shop: Shop) -> int:
     rows = booths.list_booths(shop, include_removed=args.all)
     if not rows:
@@ -139,6 +128,7 @@ def _list(args: argparse.Namespace, shop: Shop) -> int:
         flags = [f for f, on in (("locked", b.locked), ("auto-lock", b.auto_lock),
                                  ("removed", not b.active)) if on]
         print(f"{b.position:>3}  {b.name:<{width}}  {b.driver.value:<9} {b.sip_user or '-':<12} "
-              f"{b.billing.value:<8} {_money(b.default_deposit_minor):>8} "
-              f"{_money(b.cost_cap_minor):>8} {b.max_duration_s or '-':>6}  {' '.join(flags)}")
+              f"{b.billing.value:<8} {money_or_dash(b.default_deposit_minor):>8} "
+              f"{money_or_dash(b.cost_cap_minor):>8} {b.max_duration_s or '-':>6}  "
+              f"{' '.join(flags)}")
     return 0

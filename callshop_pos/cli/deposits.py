@@ -10,15 +10,13 @@ Passwords come from a prompt on a terminal, otherwise one line of standard input
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from callshop_pos.cli._shop import login_as, with_shop
 from callshop_pos.cli.shifts import default_user
-from callshop_pos.errors import InvalidInput
-from callshop_pos.money import MoneyError, format_minor, parse_minor
+from callshop_pos.cli.terminal import parse_amount, write_result
+from callshop_pos.money import format_minor
 from callshop_pos.services.context import Shop
 from callshop_pos.services.till.deposits import (
     DepositBalance,
@@ -56,21 +54,9 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=with_shop(_cmd_list))
 
 
-def _amount(text: str) -> int:
-    try:
-        return parse_minor(text)
-    except MoneyError as exc:
-        raise InvalidInput(f"deposit amount: {exc}") from None
-
-
-def _out(args: argparse.Namespace, data: dict[str, Any] | list[dict[str, Any]], text: str) -> None:
-    if args.format == "json":
-        text = json.dumps(data, ensure_ascii=False, indent=2)
-    sys.stdout.write(text + "\n")
-
-
 def _cmd_take(args: argparse.Namespace, shop: Shop) -> int:
-    amount = _amount(args.amount)  # a bad amount fails before the password is asked
+    # A bad amount fails before the password is asked.
+    amount = parse_amount(args.amount, "deposit amount")
     actor = login_as(shop, args.user or default_user(shop))
     taken = take_deposit(shop, actor, args.booth, amount)
     data = {
@@ -82,7 +68,7 @@ def _cmd_take(args: argparse.Namespace, shop: Shop) -> int:
         "top_up": taken.top_up,
     }
     what = "topped up" if taken.top_up else "taken"
-    _out(
+    write_result(
         args,
         data,
         f"{taken.booth}: {format_minor(taken.added_minor)} {what}; deposit now "
@@ -122,7 +108,7 @@ def _cmd_settle(args: argparse.Namespace, shop: Shop) -> int:
         lines.append(
             f"{len(settled.left_unserved)} call(s) the deposit did not cover: pay them at the till"
         )
-    _out(args, data, "\n".join(lines))
+    write_result(args, data, "\n".join(lines))
     return 0
 
 
@@ -144,5 +130,5 @@ def _cmd_list(args: argparse.Namespace, shop: Shop) -> int:
     balances = sorted(open_deposit_balances(shop).values(), key=lambda b: b.booth)
     text = "\n".join(describe(b) for b in balances) or "no open deposits"
     tz = ZoneInfo(shop.settings.timezone)
-    _out(args, [_balance_json(b, tz) for b in balances], text)
+    write_result(args, [_balance_json(b, tz) for b in balances], text)
     return 0

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from callshop_pos.cli._shop import add_user_option, login_as, with_shop
+from callshop_pos.cli.terminal import parse_date
 from callshop_pos.errors import InvalidInput
 from callshop_pos.services.admin import admin_prices, fx
 from callshop_pos.services.admin.fx import UsdRate
@@ -58,18 +59,9 @@ def parse_rate(text: str) -> Decimal:
     return Decimal(cleaned)
 
 
-def _date(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"--date must be a date YYYY-MM-DD, not {text!r}") from None
-
-
 def _cmd_set(args: argparse.Namespace, shop: Shop) -> int:
     rate = parse_rate(args.rate)
-    day = _date(args.date)
+    day = parse_date(args.date, "--date")
     actor = login_as(shop, args.user)
     saved = fx.set_usd_rate(shop, actor, rate, day or admin_prices.today(shop))
     print(f"USD rate {saved.local_per_usd} {shop.settings.currency} from "

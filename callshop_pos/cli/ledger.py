@@ -13,10 +13,10 @@ import csv
 import io
 import json
 import sys
-from datetime import date
 from typing import Any
 
 from callshop_pos.cli._shop import login_as, with_shop
+from callshop_pos.cli.terminal import parse_date
 from callshop_pos.errors import InvalidInput
 from callshop_pos.money import MoneyError, format_minor, parse_minor
 from callshop_pos.services.admin.ledger import (
@@ -82,15 +82,6 @@ def _usd(text: str, *, signed: bool = False) -> int:
     return value
 
 
-def _date(text: str | None, what: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"{what} must be a date YYYY-MM-DD, not {text!r}") from None
-
-
 def usd(micro: int) -> str:
     return format_minor(micro, USD_DIGITS)
 
@@ -102,7 +93,7 @@ def _print(text: str) -> None:
 def _cmd_topup(args: argparse.Namespace, shop: Shop) -> int:
     amount = _usd(args.amount)
     actor = login_as(shop, args.user)
-    day = _date(args.date, "--date") or local_date(shop, shop.clock.now())
+    day = parse_date(args.date, "--date") or local_date(shop, shop.clock.now())
     entry = add_topup(shop, actor, amount, day, args.method, args.reference)
     _print(f"top-up {entry.id}: {usd(entry.amount_micro_usd)} USD ({entry.method}, "
            f"{entry.value_date.isoformat()}); balance {usd(balance(shop, actor))} USD")
@@ -112,7 +103,7 @@ def _cmd_topup(args: argparse.Namespace, shop: Shop) -> int:
 def _cmd_adjust(args: argparse.Namespace, shop: Shop) -> int:
     amount = _usd(args.amount, signed=True)
     actor = login_as(shop, args.user)
-    day = _date(args.date, "--date") or local_date(shop, shop.clock.now())
+    day = parse_date(args.date, "--date") or local_date(shop, shop.clock.now())
     entry = add_adjustment(shop, actor, amount, day, args.reason)
     _print(f"adjustment {entry.id}: {usd(entry.amount_micro_usd)} USD; "
            f"balance {usd(balance(shop, actor))} USD")
@@ -141,8 +132,8 @@ def _entry_json(e: LedgerEntryView) -> dict[str, Any]:
 
 
 def _cmd_history(args: argparse.Namespace, shop: Shop) -> int:
-    date_from = _date(args.date_from, "--from")
-    date_to = _date(args.date_to, "--to")
+    date_from = parse_date(args.date_from, "--from")
+    date_to = parse_date(args.date_to, "--to")
     actor = login_as(shop, args.user)
     h = ledger_history(shop, actor, date_from, date_to)
     entries = [e for e in h.entries if args.kind is None or e.kind == args.kind]

@@ -13,18 +13,19 @@ import csv
 import io
 import json
 import os
-import sys
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from callshop_pos.cli._shop import login_as, with_shop
+from callshop_pos.cli.terminal import money_or_none, parse_amount, parse_date, write
+from callshop_pos.clock import format_duration
 from callshop_pos.db.models.users import Role, User
 from callshop_pos.errors import InvalidInput
-from callshop_pos.money import MoneyError, format_minor, parse_minor
+from callshop_pos.money import format_minor
 from callshop_pos.receipts.pdf import PdfRenderer
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
@@ -104,31 +105,7 @@ def _login(shop: Shop, name: str | None) -> Actor:
     return login_as(shop, name or default_user(shop))
 
 
-def _amount(text: str, what: str) -> int:
-    try:
-        return parse_minor(text)
-    except MoneyError as exc:
-        raise InvalidInput(f"{what}: {exc}") from None
-
-
-def _date(text: str | None, what: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"{what} must be a date YYYY-MM-DD, not {text!r}") from None
-
-
-def _out(text: str) -> None:
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
-
-
 # ------------------------------------------------------------------ JSON shapes
-
-
-def _money(minor: int | None) -> str | None:
-    return None if minor is None else format_minor(minor)
 
 
 def _time(at: datetime | None, tz: ZoneInfo) -> str | None:
@@ -146,20 +123,20 @@ def summary_json(s: ShiftSummary, tz: ZoneInfo) -> dict[str, Any]:
         "call_count": s.call_count,
         "talk_seconds": s.talk_seconds,
         "billable_seconds": s.billable_seconds,
-        "cash": _money(s.cash_minor),
+        "cash": money_or_none(s.cash_minor),
         "unserved": s.unserved,
         "unpaid": s.unpaid,
         "paid": s.paid,
         "unrated": s.unrated,
         "attempts": s.attempts,
-        "opening_float": _money(s.opening_float_minor),
-        "expected_cash": _money(s.expected_minor),
-        "counted_cash": _money(s.counted_minor),
-        "discrepancy": _money(s.discrepancy_minor),
-        "corrections": _money(s.corrections_minor),
-        "deposits_taken": _money(s.deposits_taken_minor),
-        "deposits_returned": _money(s.deposits_returned_minor),
-        "deposit_payments": _money(s.deposit_payments_minor),
+        "opening_float": money_or_none(s.opening_float_minor),
+        "expected_cash": money_or_none(s.expected_minor),
+        "counted_cash": money_or_none(s.counted_minor),
+        "discrepancy": money_or_none(s.discrepancy_minor),
+        "corrections": money_or_none(s.corrections_minor),
+        "deposits_taken": money_or_none(s.deposits_taken_minor),
+        "deposits_returned": money_or_none(s.deposits_returned_minor),
+        "deposit_payments": money_or_none(s.deposit_payments_minor),
         "open_deposits": s.open_deposits,
     }
 
@@ -174,7 +151,7 @@ def call_json(c: CallView, tz: ZoneInfo) -> dict[str, Any]:
         "ended_at": _time(c.ended_at, tz),
         "duration": c.duration_s,
         "billable_seconds": c.billable_s,
-        "price": _money(c.price_minor),
+        "price": money_or_none(c.price_minor),
         "status": c.status,
         "flags": list(c.flags),
     }
@@ -190,11 +167,11 @@ def totals_json(t: PeriodTotals) -> dict[str, Any]:
         "call_count": t.call_count,
         "talk_seconds": t.talk_seconds,
         "billable_seconds": t.billable_seconds,
-        "cash": _money(t.cash_minor),
+        "cash": money_or_none(t.cash_minor),
         "unserved": t.unserved,
         "unpaid": t.unpaid,
         "attempts": t.attempts,
-        "discrepancy": _money(t.discrepancy_minor),
+        "discrepancy": money_or_none(t.discrepancy_minor),
     }
 
 
@@ -205,24 +182,24 @@ def report_json(r: ShiftReport, tz: ZoneInfo) -> dict[str, Any]:
         "shift": summary_json(r.summary, tz),
         "payments": r.payment_count,
         "refunds": r.refund_count,
-        "payments_total": _money(r.summary.payments_minor),
-        "refunds_total": _money(r.summary.refunds_minor),
-        "rounding": _money(r.rounding_minor),
+        "payments_total": money_or_none(r.summary.payments_minor),
+        "refunds_total": money_or_none(r.summary.refunds_minor),
+        "rounding": money_or_none(r.rounding_minor),
         "deposits": [
             {
                 "id": d.id,
                 "booth": d.booth,
                 "taken_at": _time(d.taken_at, tz),
-                "amount": _money(d.amount_minor),
+                "amount": money_or_none(d.amount_minor),
                 "status": d.status,
                 "settled_at": _time(d.settled_at, tz),
-                "used": _money(d.used_minor),
-                "returned": _money(d.returned_minor),
+                "used": money_or_none(d.used_minor),
+                "returned": money_or_none(d.returned_minor),
             }
             for d in r.deposits
         ],
         "by_status": [
-            {"status": s.status, "count": s.count, "amount": _money(s.amount_minor)}
+            {"status": s.status, "count": s.count, "amount": money_or_none(s.amount_minor)}
             for s in r.by_status
         ],
         "by_booth": [
@@ -231,8 +208,8 @@ def report_json(r: ShiftReport, tz: ZoneInfo) -> dict[str, Any]:
                 "calls": b.calls,
                 "talk_seconds": b.talk_seconds,
                 "billable_seconds": b.billable_seconds,
-                "amount": _money(b.amount_minor),
-                "paid": _money(b.paid_minor),
+                "amount": money_or_none(b.amount_minor),
+                "paid": money_or_none(b.paid_minor),
                 "unserved": b.unserved,
                 "unpaid": b.unpaid,
             }
@@ -247,12 +224,6 @@ def report_json(r: ShiftReport, tz: ZoneInfo) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------ text output
-
-
-def _mmss(seconds: int) -> str:
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -276,7 +247,8 @@ def _summary_text(s: ShiftSummary, tz: ZoneInfo) -> str:
         f"  opened:            {_local(s.opened_at, tz)}",
         f"  closed:            {_local(s.closed_at, tz) or '—'}",
         f"  calls:             {s.call_count} ({s.attempts} unanswered attempts)",
-        f"  talk time:         {_mmss(s.talk_seconds)} (billed {_mmss(s.billable_seconds)})",
+        f"  talk time:         {format_duration(s.talk_seconds)} "
+        f"(billed {format_duration(s.billable_seconds)})",
         f"  paid/unpaid/unserved: {s.paid}/{s.unpaid}/{s.unserved}"
         + (f", {s.unrated} unrated" if s.unrated else ""),
         f"  opening float:     {format_minor(s.opening_float_minor)}",
@@ -305,9 +277,9 @@ def _calls_rows(calls: Sequence[CallView], tz: ZoneInfo) -> list[list[str]]:
             c.number,
             c.destination or "",
             _local(c.answered_at, tz),
-            _mmss(c.duration_s),
+            format_duration(c.duration_s),
             str(c.billable_s),
-            _money(c.price_minor) or "unrated",
+            money_or_none(c.price_minor) or "unrated",
             c.status,
             ",".join(c.flags),
         ]
@@ -327,7 +299,7 @@ def _report_text(r: ShiftReport, tz: ZoneInfo) -> str:
     if r.by_booth:
         parts.append(_table(
             ("booth", "calls", "talk", "amount", "paid", "unserved", "unpaid"),
-            [[b.booth, str(b.calls), _mmss(b.talk_seconds), format_minor(b.amount_minor),
+            [[b.booth, str(b.calls), format_duration(b.talk_seconds), format_minor(b.amount_minor),
               format_minor(b.paid_minor), str(b.unserved), str(b.unpaid)] for b in r.by_booth],
         ))
     for label, calls in (("Unserved calls", r.unserved_calls), ("Unpaid calls", r.unpaid_calls),
@@ -367,16 +339,16 @@ def _tz(shop: Shop) -> ZoneInfo:
 
 
 def _cmd_open(args: argparse.Namespace, shop: Shop) -> int:
-    opening = _amount(args.float_, "--float")
+    opening = parse_amount(args.float_, "--float")
     actor = _login(shop, args.user)
     opened = open_shift(shop, actor, opening)
     tz = _tz(shop)
     if args.format == "json":
-        _out(_dump({**summary_json(opened.shift, tz),
+        write(_dump({**summary_json(opened.shift, tz),
                     "adopted_calls": list(opened.adopted_call_ids)}))
     elif args.format == "csv":
         row = summary_json(opened.shift, tz)
-        _out(_csv(_SUMMARY_FIELDS, [[row[k] for k in _SUMMARY_FIELDS]]))
+        write(_csv(_SUMMARY_FIELDS, [[row[k] for k in _SUMMARY_FIELDS]]))
     else:
         s = opened.shift
         msg = (f"Shift {s.id} opened by {s.operator} at {_local(s.opened_at, tz)}, "
@@ -384,35 +356,35 @@ def _cmd_open(args: argparse.Namespace, shop: Shop) -> int:
         if opened.adopted_call_ids:
             count = len(opened.adopted_call_ids)
             msg += f"; {count} call(s) made while no shift was open joined it"
-        _out(msg)
+        write(msg)
     return 0
 
 
 def _cmd_close(args: argparse.Namespace, shop: Shop) -> int:
-    counted = _amount(args.counted, "--counted")
+    counted = parse_amount(args.counted, "--counted")
     actor = _login(shop, args.user)
     report = close_shift(shop, actor, counted)
     tz = _tz(shop)
     if args.format == "json":
-        _out(_dump(report_json(report, tz)))
+        write(_dump(report_json(report, tz)))
     elif args.format == "csv":
         row = summary_json(report.summary, tz)
-        _out(_csv(_SUMMARY_FIELDS, [[row[k] for k in _SUMMARY_FIELDS]]))
+        write(_csv(_SUMMARY_FIELDS, [[row[k] for k in _SUMMARY_FIELDS]]))
     else:
-        _out(_report_text(report, tz))
+        write(_report_text(report, tz))
     return 0
 
 
 def _cmd_list(args: argparse.Namespace, shop: Shop) -> int:
-    date_from = _date(args.date_from, "--from")
-    date_to = _date(args.date_to, "--to")
+    date_from = parse_date(args.date_from, "--from")
+    date_to = parse_date(args.date_to, "--to")
     actor = _login(shop, args.user)
     result = list_shifts(shop, actor, date_from, date_to, args.status)
     tz = _tz(shop)
     rows = [summary_json(s, tz) for s in result.shifts]
     total = totals_json(result.total)
     if args.format == "json":
-        _out(_dump({"from": args.date_from, "to": args.date_to, "status": args.status,
+        write(_dump({"from": args.date_from, "to": args.date_to, "status": args.status,
                     "shifts": rows, "total": total}))
     elif args.format == "csv":
         table = [[r[k] for k in _SUMMARY_FIELDS] for r in rows]
@@ -420,17 +392,17 @@ def _cmd_list(args: argparse.Namespace, shop: Shop) -> int:
                       total["billable_seconds"], total["cash"], total["unserved"],
                       total["unpaid"], "", "", total["attempts"], "", "", "",
                       total["discrepancy"], ""])
-        _out(_csv(_SUMMARY_FIELDS, table))
+        write(_csv(_SUMMARY_FIELDS, table))
     else:
         body = [[str(s.id), s.status, s.operator, _local(s.opened_at, tz), _local(s.closed_at, tz),
-                 str(s.call_count), _mmss(s.talk_seconds), format_minor(s.cash_minor),
-                 str(s.unserved), str(s.unpaid), _money(s.discrepancy_minor) or ""]
+                 str(s.call_count), format_duration(s.talk_seconds), format_minor(s.cash_minor),
+                 str(s.unserved), str(s.unpaid), money_or_none(s.discrepancy_minor) or ""]
                 for s in result.shifts]
         t = result.total
-        body.append(["total", "", "", "", "", str(t.call_count), _mmss(t.talk_seconds),
+        body.append(["total", "", "", "", "", str(t.call_count), format_duration(t.talk_seconds),
                      format_minor(t.cash_minor), str(t.unserved), str(t.unpaid),
                      format_minor(t.discrepancy_minor)])
-        _out(_table(("id", "status", "operator", "opened", "closed", "calls", "talk", "cash",
+        write(_table(("id", "status", "operator", "opened", "closed", "calls", "talk", "cash",
                      "unserved", "unpaid", "discrepancy"), body))
     return 0
 
@@ -440,17 +412,17 @@ def _cmd_show(args: argparse.Namespace, shop: Shop) -> int:
     detail = show_shift(shop, actor, args.id)
     tz = _tz(shop)
     if args.format == "json":
-        _out(_dump(shift_json(detail.summary, detail.calls, tz)))
+        write(_dump(shift_json(detail.summary, detail.calls, tz)))
     elif args.format == "csv":
         rows = [call_json(c, tz) for c in detail.calls]
-        _out(_csv(("shift_id", *_CALL_FIELDS),
+        write(_csv(("shift_id", *_CALL_FIELDS),
                   [[detail.summary.id, *[",".join(r[k]) if k == "flags" else r[k]
                                          for k in _CALL_FIELDS]] for r in rows]))
     else:
         text = _summary_text(detail.summary, tz)
         if detail.calls:
             text += "\n\n" + _table(_CALL_HEADERS, _calls_rows(detail.calls, tz))
-        _out(text)
+        write(text)
     if args.pdf:
         _write_pdf(shop, actor, args.id, args.pdf)
     return 0

@@ -1,1 +1,1 @@
-"""Receipts and X/Z reports: the document model, paper layout, policy and device ports."""
+"""Receipts and X/Z reports: the document model, paper layout and device ports."""

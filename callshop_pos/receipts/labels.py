@@ -17,7 +17,6 @@ __all__ = [
     "Labels",
     "format_amount",
     "format_date_time",
-    "format_duration",
     "labels_for",
 ]
 
@@ -216,15 +215,6 @@ def labels_for(language: str) -> Labels:
 def format_amount(minor: int, symbol: str, digits: int = 2) -> str:
     """``1234, "€"`` → ``"12.34 €"``; negative amounts keep their sign."""
     return f"{format_minor(minor, digits)} {symbol}".rstrip()
-
-
-def format_duration(seconds: int) -> str:
-    """``245`` → ``"4:05"``, ``3725`` → ``"1:02:05"``."""
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}:{minutes:02d}:{secs:02d}"
-    return f"{minutes}:{secs:02d}"
 
 
 def format_date_time(dt: datetime) -> str:

@@ -13,11 +13,11 @@ import textwrap
 from dataclasses import dataclass
 from enum import IntEnum
 
+from callshop_pos.clock import format_duration
 from callshop_pos.receipts.labels import (
     Labels,
     format_amount,
     format_date_time,
-    format_duration,
     labels_for,
     rate_note,
 )

@@ -6,11 +6,11 @@ import io
 from collections.abc import Callable
 from typing import Any
 
+from callshop_pos.clock import format_duration
 from callshop_pos.receipts.labels import (
     Labels,
     format_amount,
     format_date_time,
-    format_duration,
     rate_note,
 )
 from callshop_pos.receipts.model import Receipt

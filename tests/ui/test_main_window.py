@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from callshop_pos.lines.snapshot import BoothState
-from callshop_pos.services.till import payments, shifts
+from callshop_pos.services.till import call_status, shifts
 from tests.callshop_pos.support import SeededShop
 from tests.ui.support import FakeEngine, cashier_window, when_dialog
 from ui.bridge import EngineBridge
@@ -236,7 +236,7 @@ def test_sessions_list_filters_by_date_and_opens_a_session(qtbot, window) -> Non
 def test_other_status_changes_as_the_core_allows(qtbot, window) -> None:
     call_id = window.calls_maker.finish(price_minor=50)
     qtbot.waitUntil(lambda: window.calls.model.rowCount() == 1)
-    payments.mark_unpaid(window.till.shop, window.till.actor, [call_id], "test")
+    call_status.mark_unpaid(window.till.shop, window.till.actor, [call_id], "test")
     window.reload_shift()
     window.calls.show_status(StatusFilter.UNPAID)
     window.calls.select_calls([call_id])

@@ -21,7 +21,7 @@ from callshop_pos.services.admin.admin_prices import today
 from callshop_pos.services.admin.audit_view import ChainStatus, JournalLine
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
-from callshop_pos.services.till import payments
+from callshop_pos.services.till import corrections
 from ui.admin.common import Col, RecordTableModel, call_service, from_qdate, local_time_text
 from ui.admin.page_parts import date_edit, page_header, record_view
 
@@ -156,7 +156,7 @@ class AuditPage(QWidget):
     def correct(self) -> bool:
         done = call_service(
             self,
-            lambda: payments.correct_closed_shift_call(
+            lambda: corrections.correct_closed_shift_call(
                 self.shop,
                 self.actor,
                 self.call_spin.value(),

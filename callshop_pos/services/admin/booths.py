@@ -171,12 +171,25 @@ def _apply(shop: Shop, s: Session, booth: Booth, changes: dict[str, Any]) -> Non
     if unknown:
         raise InvalidInput(f"unknown booth setting(s): {', '.join(unknown)}")
     if "name" in changes:
-        name = _name(changes["name"])
-        if name != booth.name and s.scalar(
-            select(func.count()).select_from(Booth).where(Booth.name == name)
-        ):
-            raise InvalidInput(f"a booth named {name!r} already exists (or existed)")
-        booth.name = name
+        booth.name = _unique_name(s, booth, changes["name"])
+    _apply_settings(booth, changes)
+    if {"driver", "sip_user", "sip_password"} & set(changes):
+        _apply_sip_account(shop, s, booth, changes)
+    if booth.billing is BillingMode.PREPAID and booth.default_deposit_minor <= 0:
+        raise InvalidInput("a prepaid booth needs a default deposit above zero")
+
+
+def _unique_name(s: Session, booth: Booth, value: Any) -> str:
+    name = _name(value)
+    if name != booth.name and s.scalar(
+        select(func.count()).select_from(Booth).where(Booth.name == name)
+    ):
+        raise InvalidInput(f"a booth named {name!r} already exists (or existed)")
+    return name
+
+
+def _apply_settings(booth: Booth, changes: dict[str, Any]) -> None:
+    """The plain settings: each checked on its own."""
     if "position" in changes:
         booth.position = _whole("position", changes["position"], least=0, optional=False) or 0
     if "driver" in changes:
@@ -199,21 +212,22 @@ def _apply(shop: Shop, s: Session, booth: Booth, changes: dict[str, Any]) -> Non
         if not isinstance(changes["auto_lock"], bool):
             raise InvalidInput("auto_lock must be yes or no")
         booth.auto_lock = changes["auto_lock"]
-    if {"driver", "sip_user", "sip_password"} & set(changes):
-        user = changes.get("sip_user", booth.sip_user)
-        _set_sip(booth, shop, user, changes.get("sip_password"))
-        if user:
-            taken = s.scalar(
-                select(func.count()).select_from(Booth).where(
-                    Booth.sip_user == user, Booth.id != booth.id
-                )
-            ) if booth.id is not None else s.scalar(
-                select(func.count()).select_from(Booth).where(Booth.sip_user == user)
+
+
+def _apply_sip_account(shop: Shop, s: Session, booth: Booth, changes: dict[str, Any]) -> None:
+    """The SIP account (user, digest of the password); a user belongs to one booth."""
+    user = changes.get("sip_user", booth.sip_user)
+    _set_sip(booth, shop, user, changes.get("sip_password"))
+    if user:
+        taken = s.scalar(
+            select(func.count()).select_from(Booth).where(
+                Booth.sip_user == user, Booth.id != booth.id
             )
-            if taken:
-                raise InvalidInput(f"SIP user {user!r} belongs to another booth")
-    if booth.billing is BillingMode.PREPAID and booth.default_deposit_minor <= 0:
-        raise InvalidInput("a prepaid booth needs a default deposit above zero")
+        ) if booth.id is not None else s.scalar(
+            select(func.count()).select_from(Booth).where(Booth.sip_user == user)
+        )
+        if taken:
+            raise InvalidInput(f"SIP user {user!r} belongs to another booth")
 
 
 # --- actions ------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from callshop_pos.money import format_minor, round_to_unit
 from callshop_pos.services.auth import Actor, Role, require_role
 from callshop_pos.services.context import Shop
 from callshop_pos.services.reports.summary import DEPOSIT_METHOD
-from callshop_pos.services.till.payments import _record_payment
+from callshop_pos.services.till.payments import payable_bill, record_payment
 from callshop_pos.services.till.shifts import MAX_CASH_MINOR, require_own_open_shift, user_id
 
 __all__ = [
@@ -281,9 +281,10 @@ def settle_deposit(shop: Shop, actor: Actor, booth: str) -> DepositSettled:
         written: list[Base] = []
         payment_id: int | None = None
         if paid:
-            result, rows = _record_payment(
-                session, shop, actor, shift, paid, None,
-                f"paid from the deposit of {booth}", method=DEPOSIT_METHOD, cash_unit_minor=1,
+            bill = payable_bill(paid, 1)  # a deposit is never rounded
+            result, rows = record_payment(
+                session, shop, actor, shift, paid, bill, bill.total_minor,
+                f"paid from the deposit of {booth}", method=DEPOSIT_METHOD,
             )
             payment_id = result.payment_id
             written.extend(rows)

@@ -45,8 +45,7 @@ from callshop_pos.db.models.calls import Call
 from callshop_pos.db.models.devices import FiscalKind, FiscalSale, FiscalState
 from callshop_pos.db.models.journal import JournalEntry
 from callshop_pos.db.models.payments import Refund
-from callshop_pos.errors import InvalidInput, NotFound
-from callshop_pos.money import format_minor
+from callshop_pos.errors import NotFound
 from callshop_pos.receipts.devices import FiscalConfig
 from callshop_pos.receipts.fiscal import (
     FiscalItem,
@@ -123,14 +122,13 @@ class FiscalGate:
 
     # -- the payment hook -----------------------------------------------------------
     def before_payment(self, shop: Shop, actor: Actor, bill: Bill, tendered_minor: int) -> None:
-        """Register the sale on the device; raises (and nothing is paid) when it cannot."""
+        """Register the sale on the device; raises (and nothing is paid) when it cannot.
+
+        :func:`~callshop_pos.services.till.payments.pay_calls` has checked that
+        ``tendered_minor`` covers the bill before it calls this.
+        """
         if bill.total_minor <= 0:
             return  # nothing sold (free calls): no fiscal receipt
-        if tendered_minor < bill.total_minor:
-            raise InvalidInput(
-                f"the amount tendered ({format_minor(tendered_minor)}) is less than "
-                f"the total ({format_minor(bill.total_minor)})"
-            )
         key = content_key(bill.call_ids, bill.total_minor)
         with shop.db.read() as session:
             earlier = self._unlinked_sale(session, key)

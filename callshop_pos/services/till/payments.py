@@ -1,11 +1,13 @@
-"""Money at the till: quote and pay calls, mark them unpaid, change a call's status,
-price an unrated call, and correct a call after its shift has closed.
+"""Paying calls at the till: the bill (quote) and the payment.
 
-Each function is one user action in one transaction, checks the caller's role,
-journals every row it writes and returns a frozen value describing what changed.
-Calls are paid only in the open shift, only when answered and rated. A bill total
-may be rounded to the shop's cash unit (setting ``cash_rounding_unit``, e.g. 5 =
-0.05); the rounding is kept as its own payment line.
+A bill lists each call's price and, as its own line, the rounding of the total to the
+shop's cash unit (setting ``cash_rounding_unit``, e.g. 5 = 0.05). The till shows the
+cashier :func:`quote_payment`'s bill and passes that same bill to :func:`pay_calls`,
+which computes it once more from the locked call rows inside its transaction and
+takes the payment only if the two agree; the amount tendered is checked once. Calls
+are paid only in the open shift, only when answered and rated. Marking calls unpaid,
+refunds and status changes are :mod:`~callshop_pos.services.till.call_status`;
+corrections after a shift closed are :mod:`~callshop_pos.services.till.corrections`.
 """
 
 from __future__ import annotations
@@ -23,39 +25,34 @@ from callshop_pos.db.base import Base
 from callshop_pos.db.models.calls import (
     Call,
     CallChange,
-    CallCorrection,
-    CallFlag,
     CallState,
     CallStatus,
 )
-from callshop_pos.db.models.payments import Payment, PaymentLine, PaymentLineKind, Refund
+from callshop_pos.db.models.payments import Payment, PaymentLine, PaymentLineKind
 from callshop_pos.db.models.shifts import Shift, ShiftStatus
-from callshop_pos.db.models.users import User
 from callshop_pos.errors import InvalidInput, NotFound
 from callshop_pos.money import format_minor, round_to_unit
 from callshop_pos.services.auth import Actor, Role, require_role
 from callshop_pos.services.context import Shop
 from callshop_pos.services.till.calls import CallView, call_view
-from callshop_pos.services.till.shifts import require_own_open_shift, user_id, visible_shift
+from callshop_pos.services.till.shifts import require_own_open_shift, user_id
 
 __all__ = [
+    "MAX_BILL_CALLS",
     "Bill",
     "BillLine",
-    "CallHistoryEntry",
-    "CorrectionResult",
     "FiscalHook",
     "PaymentResult",
-    "RefundView",
-    "StatusChange",
-    "call_history",
+    "calls_in_open_shift",
+    "cash_unit",
     "compute_bill",
-    "correct_closed_shift_call",
-    "mark_unpaid",
     "pay_calls",
-    "price_unrated_call",
+    "payable_bill",
     "quote_payment",
-    "set_call_status",
+    "record_payment",
+    "tendered_for",
 ]
+
 
 #: Most calls on one bill (a typo guard, far above any real booth queue).
 MAX_BILL_CALLS = 500
@@ -102,40 +99,6 @@ class PaymentResult:
         return self.bill.total_minor
 
 
-@dataclass(frozen=True, slots=True)
-class RefundView:
-    refund_id: int
-    call_id: int
-    payment_id: int
-    amount_minor: int
-    rounding_minor: int
-    total_minor: int  # cash handed back
-
-
-@dataclass(frozen=True, slots=True)
-class StatusChange:
-    """Calls whose status changed, and the money that moved with them."""
-
-    shift_id: int
-    calls: tuple[CallView, ...]
-    payment: PaymentResult | None
-    refunds: tuple[RefundView, ...]
-
-    @property
-    def refunded_minor(self) -> int:
-        return sum(r.total_minor for r in self.refunds)
-
-
-@dataclass(frozen=True, slots=True)
-class CorrectionResult:
-    correction_id: int
-    call_id: int
-    shift_id: int
-    old_status: str
-    new_status: str
-    amount_minor: int  # change of that closed shift's takings
-
-
 class FiscalHook(Protocol):
     """Registers a sale on the fiscal device (see callshop_pos.services.till.fiscal.FiscalGate)."""
 
@@ -146,9 +109,6 @@ class FiscalHook(Protocol):
     def link_payment(self, session: Session, payment: PaymentResult) -> list[Base]:
         """In the payment's transaction: link the registered sale; return rows written."""
         ...
-
-
-# --------------------------------------------------------------- pure part
 
 
 def compute_bill(calls: Sequence[CallView], cash_unit_minor: int) -> Bill:
@@ -179,20 +139,8 @@ def compute_bill(calls: Sequence[CallView], cash_unit_minor: int) -> Bill:
     )
 
 
-# --------------------------------------------------------------- helpers
-
-
-def _cash_unit(shop: Shop) -> int:
+def cash_unit(shop: Shop) -> int:
     return max(shop.settings.cash_rounding_unit, 1)
-
-
-def _require_reason(reason: str, what: str) -> str:
-    text = (reason or "").strip()
-    if not text:
-        raise InvalidInput(f"{what} needs a reason")
-    if len(text) > 500:
-        raise InvalidInput("the reason is too long (500 characters at most)")
-    return text
 
 
 def _check_ids(call_ids: Sequence[int]) -> list[int]:
@@ -206,7 +154,7 @@ def _check_ids(call_ids: Sequence[int]) -> list[int]:
     return ids
 
 
-def _shift_calls(
+def calls_in_open_shift(
     session: Session, shift: Shift, call_ids: Sequence[int], *, lock: bool = True
 ) -> list[Call]:
     """The calls, each finished and answered and filed in the open ``shift``."""
@@ -234,32 +182,8 @@ def _shift_calls(
     return out
 
 
-def _last_payment_line(session: Session, call_id: int) -> PaymentLine:
-    line = session.scalars(
-        select(PaymentLine)
-        .where(PaymentLine.call_id == call_id)
-        .order_by(PaymentLine.id.desc())
-        .limit(1)
-    ).first()
-    if line is None:  # pragma: no cover - a paid call always has a payment line
-        raise RuntimeError(f"paid call {call_id} has no payment line")
-    return line
-
-
-def _record_payment(
-    session: Session,
-    shop: Shop,
-    actor: Actor,
-    shift: Shift,
-    calls: list[Call],
-    tendered_minor: int | None,
-    reason: str = "",
-    *,
-    method: str = "cash",
-    cash_unit_minor: int | None = None,
-) -> tuple[PaymentResult, list[Base]]:
-    """Pay ``calls``; ``method`` "deposit" (prepaid booths) moves no cash and is
-    never rounded (``cash_unit_minor`` 1)."""
+def payable_bill(calls: Sequence[Call], cash_unit_minor: int) -> Bill:
+    """The bill for ``calls`` about to be paid; an unrated or already paid call is refused."""
     for call in calls:
         if call.price_minor is None:
             raise InvalidInput(
@@ -267,8 +191,12 @@ def _record_payment(
             )
         if call.status == CallStatus.PAID.value:
             raise InvalidInput(f"call {call.id} is already paid")
-    unit = _cash_unit(shop) if cash_unit_minor is None else cash_unit_minor
-    bill = compute_bill([call_view(c) for c in calls], unit)
+    return compute_bill([call_view(c) for c in calls], cash_unit_minor)
+
+
+def tendered_for(bill: Bill, tendered_minor: int | None) -> int:
+    """The cash tendered for ``bill`` (None: exactly the total); less than the total is
+    refused. The one place a payment's tendered amount is checked."""
     tendered = bill.total_minor if tendered_minor is None else tendered_minor
     if isinstance(tendered, bool) or not isinstance(tendered, int):
         raise TypeError("tendered_minor must be an int of minor units")
@@ -277,6 +205,24 @@ def _record_payment(
             f"the amount tendered ({format_minor(tendered)}) is less than "
             f"the total ({format_minor(bill.total_minor)})"
         )
+    return tendered
+
+
+def record_payment(
+    session: Session,
+    shop: Shop,
+    actor: Actor,
+    shift: Shift,
+    calls: list[Call],
+    bill: Bill,
+    tendered: int,
+    reason: str = "",
+    *,
+    method: str = "cash",
+) -> tuple[PaymentResult, list[Base]]:
+    """Write the payment of ``bill`` for ``calls`` (the bill from :func:`payable_bill`,
+    ``tendered`` from :func:`tendered_for`); ``method`` "deposit" (prepaid booths)
+    moves no cash."""
     now = shop.clock.now()
     uid = user_id(actor)
     payment = Payment(
@@ -341,110 +287,62 @@ def _record_payment(
     return result, written
 
 
-def _record_refund(
-    session: Session, shop: Shop, actor: Actor, shift: Shift, call: Call, reason: str
-) -> tuple[Refund, list[Base]]:
-    assert call.price_minor is not None  # a paid call is always priced
-    line = _last_payment_line(session, call.id)
-    amount = line.amount_minor
-    total = round_to_unit(amount, _cash_unit(shop))
-    refund = Refund(
-        shift_id=shift.id,
-        operator_id=user_id(actor),
-        at=shop.clock.now(),
-        call_id=call.id,
-        payment_id=line.payment_id,
-        amount_minor=amount,
-        rounding_minor=total - amount,
-        total_minor=total,
-        reason=reason,
-    )
-    session.add(refund)
-    session.flush()
-    return refund, [refund]
-
-
-def _refund_view(refund: Refund) -> RefundView:
-    return RefundView(
-        refund_id=refund.id,
-        call_id=refund.call_id,
-        payment_id=refund.payment_id,
-        amount_minor=refund.amount_minor,
-        rounding_minor=refund.rounding_minor,
-        total_minor=refund.total_minor,
-    )
-
-
-def _change_status(
-    session: Session,
-    shop: Shop,
-    actor: Actor,
-    shift: Shift,
-    call: Call,
-    new_status: str,
-    reason: str,
-) -> tuple[Refund | None, list[Base]]:
-    """Move a call to unpaid/unserved; a paid call's money is refunded."""
-    written: list[Base] = []
-    refund: Refund | None = None
-    if call.status == new_status:
-        raise InvalidInput(f"call {call.id} is already {new_status}")
-    if call.status == CallStatus.PAID.value:
-        refund, rows = _record_refund(session, shop, actor, shift, call, reason)
-        written.extend(rows)
-    change = CallChange(
-        call_id=call.id,
-        shift_id=shift.id,
-        at=shop.clock.now(),
-        actor_id=user_id(actor),
-        kind="status",
-        old_status=call.status,
-        new_status=new_status,
-        reason=reason,
-        refund_id=refund.id if refund is not None else None,
-    )
-    call.status = new_status
-    session.add(change)
-    written.extend([change, call])
-    return refund, written
-
-
-# --------------------------------------------------------------- actions
-
-
 def quote_payment(shop: Shop, actor: Actor, call_ids: Sequence[int]) -> Bill:
     """The bill :func:`pay_calls` would take for these calls (changes nothing)."""
     require_role(actor, Role.OPERATOR)
     with shop.db.read() as session:
         shift = require_own_open_shift(session, actor, lock=False)
-        calls = _shift_calls(session, shift, call_ids, lock=False)
+        calls = calls_in_open_shift(session, shift, call_ids, lock=False)
         for call in calls:
             if call.status == CallStatus.PAID.value:
                 raise InvalidInput(f"call {call.id} is already paid")
-        return compute_bill([call_view(c) for c in calls], _cash_unit(shop))
+        return compute_bill([call_view(c) for c in calls], cash_unit(shop))
 
 
 def pay_calls(
     shop: Shop,
     actor: Actor,
-    call_ids: Sequence[int],
+    bill: Bill | Sequence[int],
     tendered_minor: int,
     *,
     fiscal: FiscalHook | None = None,
 ) -> PaymentResult:
     """Take payment for one or more unserved/unpaid calls of the open shift.
 
-    ``tendered_minor`` below the bill total is refused; the change is returned.
-    With a ``fiscal`` hook (fiscal device configured) the sale is registered on the
-    device first; if that fails the payment is refused and nothing is recorded.
+    ``bill`` is the :class:`Bill` the cashier was shown (:func:`quote_payment`): it is
+    computed once more from the locked calls inside the payment's transaction and the
+    payment is refused, changing nothing, if it no longer agrees (a price, a status or
+    the rounding changed meanwhile). Given call ids instead, the calls are billed at
+    what they cost now. ``tendered_minor`` below the total is refused; the change is
+    returned. With a ``fiscal`` hook (fiscal device configured) the sale is registered
+    on the device first; if that fails the payment is refused and nothing is recorded.
     """
     require_role(actor, Role.OPERATOR)
-    if fiscal is not None:
-        fiscal.before_payment(shop, actor, quote_payment(shop, actor, call_ids), tendered_minor)
+    quoted: Bill | None = None
+    if isinstance(bill, Bill):
+        quoted, call_ids = bill, list(bill.call_ids)
+    else:
+        call_ids = list(bill)
+        if fiscal is not None:
+            quoted = quote_payment(shop, actor, call_ids)  # the device registers this sale
+    tendered: int | None = None
+    if quoted is not None:
+        # Checked before the device prints anything; the bill itself is compared below.
+        tendered = tendered_for(quoted, tendered_minor)
+        if fiscal is not None:
+            fiscal.before_payment(shop, actor, quoted, tendered)
     with shop.db.write() as session:
         shift = require_own_open_shift(session, actor)
-        calls = _shift_calls(session, shift, call_ids)
-        result, written = _record_payment(session, shop, actor, shift, calls, tendered_minor)
+        calls = calls_in_open_shift(session, shift, call_ids)
+        current = payable_bill(calls, cash_unit(shop))
+        if quoted is not None and current != quoted:
+            raise InvalidInput(
+                "the bill changed since it was shown (a price, a status or the rounding); "
+                "show the bill again"
+            )
+        if tendered is None:
+            tendered = tendered_for(current, tendered_minor)
+        result, written = record_payment(session, shop, actor, shift, calls, current, tendered)
         if fiscal is not None:
             written.extend(fiscal.link_payment(session, result))
         journal.append(
@@ -464,311 +362,3 @@ def pay_calls(
             rows=written,
         )
         return result
-
-
-def mark_unpaid(
-    shop: Shop, actor: Actor, call_ids: Sequence[int], reason: str
-) -> StatusChange:
-    """Mark calls as served without payment (reason required); a paid call is refunded."""
-    require_role(actor, Role.OPERATOR)
-    text = _require_reason(reason, "marking calls unpaid")
-    with shop.db.write() as session:
-        shift = require_own_open_shift(session, actor)
-        calls = _shift_calls(session, shift, call_ids)
-        for call in calls:
-            if call.status == CallStatus.UNPAID.value:
-                raise InvalidInput(f"call {call.id} is already unpaid")
-        written: list[Base] = []
-        refunds: list[Refund] = []
-        for call in calls:
-            refund, rows = _change_status(
-                session, shop, actor, shift, call, CallStatus.UNPAID.value, text
-            )
-            written.extend(rows)
-            if refund is not None:
-                refunds.append(refund)
-        session.flush()
-        journal.append(
-            session,
-            actor,
-            "calls.unpaid",
-            subject=shift,
-            payload={
-                "calls": [c.id for c in calls],
-                "reason": text,
-                "refunds": [[r.id, r.call_id, r.total_minor] for r in refunds],
-            },
-            rows=written,
-        )
-        return StatusChange(
-            shift_id=shift.id,
-            calls=tuple(call_view(c) for c in calls),
-            payment=None,
-            refunds=tuple(_refund_view(r) for r in refunds),
-        )
-
-
-def set_call_status(
-    shop: Shop,
-    actor: Actor,
-    call_id: int,
-    new_status: CallStatus | str,
-    reason: str = "",
-    tendered_minor: int | None = None,
-) -> StatusChange:
-    """Change one call's status while its shift is open.
-
-    → paid records a payment (``tendered_minor`` defaults to the exact total);
-    paid → unpaid/unserved records a refund of that call's money; every change
-    away from a settled status needs a reason.
-    """
-    require_role(actor, Role.OPERATOR)
-    try:
-        target = CallStatus(new_status).value
-    except ValueError:
-        raise InvalidInput(f"unknown call status {new_status!r}") from None
-    with shop.db.write() as session:
-        shift = require_own_open_shift(session, actor)
-        (call,) = _shift_calls(session, shift, [call_id])
-        old = call.status
-        if old == target:
-            raise InvalidInput(f"call {call_id} is already {target}")
-        payment: PaymentResult | None = None
-        refund: Refund | None = None
-        if target == CallStatus.PAID.value:
-            payment, written = _record_payment(
-                session, shop, actor, shift, [call], tendered_minor, reason.strip()
-            )
-            action = "payment"
-        else:
-            text = _require_reason(reason, f"changing call {call_id} from {old} to {target}")
-            refund, written = _change_status(session, shop, actor, shift, call, target, text)
-            action = "call.status"
-        session.flush()
-        journal.append(
-            session,
-            actor,
-            action,
-            subject=call,
-            payload={
-                "old_status": old,
-                "new_status": target,
-                "reason": reason.strip(),
-                "payment_id": payment.payment_id if payment else None,
-                "refund_id": refund.id if refund else None,
-                "refund_minor": refund.total_minor if refund else 0,
-            },
-            rows=written,
-        )
-        return StatusChange(
-            shift_id=shift.id,
-            calls=(call_view(call),),
-            payment=payment,
-            refunds=(_refund_view(refund),) if refund is not None else (),
-        )
-
-
-def price_unrated_call(
-    shop: Shop, admin: Actor, call_id: int, price_minor: int, reason: str
-) -> CallView:
-    """Set the price of an unrated call so it can be paid (administrators only).
-
-    The call keeps its ``unrated`` flag and gains ``manual_price``; only calls of
-    the open shift or waiting for the next one can be priced (a closed shift is
-    corrected with :func:`correct_closed_shift_call`).
-    """
-    require_role(admin, Role.ADMIN)
-    if isinstance(price_minor, bool) or not isinstance(price_minor, int):
-        raise TypeError("price_minor must be an int of minor units")
-    if price_minor < 0:
-        raise InvalidInput("a price cannot be negative")
-    text = _require_reason(reason, "pricing an unrated call")
-    with shop.db.write() as session:
-        call = session.get(Call, call_id, with_for_update=True)
-        if call is None:
-            raise NotFound(f"no call {call_id}")
-        if call.state != CallState.FINISHED.value or call.answered_at is None:
-            raise InvalidInput(f"call {call_id} is not a finished, answered call")
-        if call.price_minor is not None:
-            raise InvalidInput(f"call {call_id} already has a price")
-        shift = session.get(Shift, call.shift_id) if call.shift_id is not None else None
-        if shift is not None and shift.status == ShiftStatus.CLOSED.value:
-            raise InvalidInput(
-                f"call {call_id} belongs to closed shift {shift.id}; record a correction instead"
-            )
-        change = CallChange(
-            call_id=call.id,
-            shift_id=call.shift_id,
-            at=shop.clock.now(),
-            actor_id=user_id(admin),
-            kind="price",
-            old_status=call.status,
-            new_status=call.status,
-            old_price_minor=None,
-            new_price_minor=price_minor,
-            reason=text,
-        )
-        call.price_minor = price_minor
-        flags = call.flag_list
-        if CallFlag.MANUAL_PRICE.value not in flags:
-            flags.append(CallFlag.MANUAL_PRICE.value)
-        call.flags = ",".join(flags)
-        session.add(change)
-        journal.append(
-            session,
-            admin,
-            "call.price",
-            subject=call,
-            payload={"price_minor": price_minor, "reason": text},
-            rows=[call, change],
-        )
-        return call_view(call)
-
-
-def effective_status(session: Session, call: Call) -> str:
-    """A call's status after any corrections made once its shift closed."""
-    last = session.scalars(
-        select(CallCorrection.new_status)
-        .where(CallCorrection.call_id == call.id)
-        .order_by(CallCorrection.id.desc())
-        .limit(1)
-    ).first()
-    return last if last is not None else call.status
-
-
-def correct_closed_shift_call(
-    shop: Shop, admin: Actor, call_id: int, new_status: CallStatus | str, reason: str
-) -> CorrectionResult:
-    """Record, as a new visible entry, that a call of a closed shift should have had
-    another status. The call and its shift stay exactly as closed; the entry carries
-    the change of that shift's takings (+price to paid, −price from paid)."""
-    require_role(admin, Role.ADMIN)
-    try:
-        target = CallStatus(new_status).value
-    except ValueError:
-        raise InvalidInput(f"unknown call status {new_status!r}") from None
-    text = _require_reason(reason, "a correction")
-    with shop.db.write() as session:
-        call = session.get(Call, call_id)
-        if call is None:
-            raise NotFound(f"no call {call_id}")
-        shift = session.get(Shift, call.shift_id) if call.shift_id is not None else None
-        if shift is None or shift.status != ShiftStatus.CLOSED.value:
-            raise InvalidInput(
-                f"call {call_id} is not in a closed shift; change its status in the open shift"
-            )
-        if call.answered_at is None:
-            raise InvalidInput(f"call {call_id} was never answered")
-        old = effective_status(session, call)
-        if old == target:
-            raise InvalidInput(f"call {call_id} is already {target}")
-        if target == CallStatus.PAID.value and call.price_minor is None:
-            raise InvalidInput(f"call {call_id} is unrated and cannot be corrected to paid")
-        price = call.price_minor or 0
-        amount = price if target == CallStatus.PAID.value else 0
-        amount -= price if old == CallStatus.PAID.value else 0
-        correction = CallCorrection(
-            call_id=call.id,
-            shift_id=shift.id,
-            at=shop.clock.now(),
-            admin_id=user_id(admin),
-            old_status=old,
-            new_status=target,
-            amount_minor=amount,
-            reason=text,
-        )
-        session.add(correction)
-        session.flush()
-        journal.append(
-            session,
-            admin,
-            "call.correction",
-            subject=call,
-            payload={
-                "shift_id": shift.id,
-                "old_status": old,
-                "new_status": target,
-                "amount_minor": amount,
-                "reason": text,
-            },
-            rows=[correction],
-        )
-        return CorrectionResult(
-            correction_id=correction.id,
-            call_id=call.id,
-            shift_id=shift.id,
-            old_status=old,
-            new_status=target,
-            amount_minor=amount,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class CallHistoryEntry:
-    """One step in a call's life after it ended: a status or price change in its open
-    shift, or an administrator's correction after the shift closed."""
-
-    at: datetime
-    kind: str  # "status", "price" or "correction"
-    actor: str
-    old_status: str
-    new_status: str
-    price_minor: int | None  # the new price (kind "price")
-    amount_minor: int  # money that moved: +payment, −refund, ± correction
-    reason: str
-
-
-def call_history(shop: Shop, actor: Actor, call_id: int) -> tuple[CallHistoryEntry, ...]:
-    """Everything that happened to a call's status and price, oldest first."""
-    require_role(actor, Role.OPERATOR)
-    with shop.db.read() as session:
-        call = session.get(Call, call_id)
-        if call is None:
-            raise NotFound(f"no call {call_id}")
-        if call.shift_id is not None:
-            visible_shift(session, actor, call.shift_id)
-        names = {uid: name for uid, name in session.execute(select(User.id, User.username))}
-        out: list[CallHistoryEntry] = []
-        for ch in session.scalars(
-            select(CallChange).where(CallChange.call_id == call_id).order_by(CallChange.id)
-        ):
-            amount = 0
-            if ch.payment_id is not None:
-                amount = session.scalar(
-                    select(PaymentLine.amount_minor).where(
-                        PaymentLine.payment_id == ch.payment_id, PaymentLine.call_id == call_id
-                    )
-                ) or 0
-            elif ch.refund_id is not None:
-                refund = session.get(Refund, ch.refund_id)
-                amount = -refund.amount_minor if refund is not None else 0
-            out.append(
-                CallHistoryEntry(
-                    at=ch.at,
-                    kind=ch.kind,
-                    actor=names.get(ch.actor_id, f"#{ch.actor_id}"),
-                    old_status=ch.old_status,
-                    new_status=ch.new_status,
-                    price_minor=ch.new_price_minor,
-                    amount_minor=amount,
-                    reason=ch.reason,
-                )
-            )
-        for k in session.scalars(
-            select(CallCorrection)
-            .where(CallCorrection.call_id == call_id)
-            .order_by(CallCorrection.id)
-        ):
-            out.append(
-                CallHistoryEntry(
-                    at=k.at,
-                    kind="correction",
-                    actor=names.get(k.admin_id, f"#{k.admin_id}"),
-                    old_status=k.old_status,
-                    new_status=k.new_status,
-                    price_minor=None,
-                    amount_minor=k.amount_minor,
-                    reason=k.reason,
-                )
-            )
-    return tuple(out)

@@ -17,7 +17,8 @@ from callshop_pos.cli import build_parser
 from callshop_pos.cli import run as run_cli
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
-from callshop_pos.services.till.payments import mark_unpaid, pay_calls
+from callshop_pos.services.till.call_status import mark_unpaid
+from callshop_pos.services.till.payments import pay_calls
 from tests.callshop_pos.services.till_support import record_call
 from tests.callshop_pos.support import ADMIN_PASSWORD, OPERATOR_PASSWORD
 

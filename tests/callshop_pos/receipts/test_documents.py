@@ -14,7 +14,6 @@ from callshop_pos.receipts.layout import (
     plain_text,
 )
 from callshop_pos.receipts.model import ReceiptCallLine, ReportKind
-from callshop_pos.receipts.policy import PrintPolicy, should_print
 from callshop_pos.receipts.samples import sample_receipt, sample_shift_report
 
 
@@ -117,21 +116,6 @@ def test_paper_widths() -> None:
     assert paper_width(58) == 32 and paper_width(80) == 48 and paper_width(80, 42) == 42
     with pytest.raises(ValueError):
         paper_width(58, 42)
-
-
-def test_print_policy() -> None:
-    asked: list[bool] = []
-
-    def ask() -> bool:
-        asked.append(True)
-        return False
-
-    assert should_print("always", ask) is True
-    assert should_print(PrintPolicy.NEVER, ask) is False
-    assert asked == []
-    assert should_print("ask", ask) is False and asked == [True]
-    with pytest.raises(ValueError):
-        should_print("sometimes", ask)
 
 
 def test_call_line_rejects_negative_durations() -> None:

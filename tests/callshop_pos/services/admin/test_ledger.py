@@ -17,11 +17,9 @@ from callshop_pos.services.admin.ledger import add_adjustment, add_topup, balanc
 from callshop_pos.services.admin.verify import verify
 from callshop_pos.services.auth import SYSTEM, Actor
 from callshop_pos.services.context import Shop
-from callshop_pos.services.till.payments import (
-    correct_closed_shift_call,
-    pay_calls,
-    set_call_status,
-)
+from callshop_pos.services.till.call_status import set_call_status
+from callshop_pos.services.till.corrections import correct_closed_shift_call
+from callshop_pos.services.till.payments import pay_calls
 from callshop_pos.services.till.shifts import close_shift, open_shift
 from tests.callshop_pos.services.till_support import record_call
 

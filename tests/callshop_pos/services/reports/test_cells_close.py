@@ -25,7 +25,7 @@ from callshop_pos.services.reports.period import (
     build_period_report,
     period_report,
 )
-from callshop_pos.services.till import payments, shifts
+from callshop_pos.services.till import corrections, payments, shifts
 from tests.callshop_pos.services.till_support import record_call
 
 
@@ -79,7 +79,7 @@ def test_a_correction_after_closing_shows_without_re_summing(
     shop: Shop, admin: Actor, operator: Actor
 ) -> None:
     day, _, ids = _closed_day(shop, admin, operator)
-    payments.correct_closed_shift_call(shop, admin, ids[2], "paid", "customer came back")
+    corrections.correct_closed_shift_call(shop, admin, ids[2], "paid", "customer came back")
     assert _catch_up(shop) == 0  # corrections are applied on top of the cells
     report = period_report(shop, admin, day, day, GroupBy.BOOTH)
     assert report == _from_calls(shop, day, GroupBy.BOOTH)

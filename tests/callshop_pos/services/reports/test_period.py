@@ -21,7 +21,7 @@ from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
 from callshop_pos.services.reports.export import report_csv, report_pdf
 from callshop_pos.services.reports.period import GroupBy, period_report
-from callshop_pos.services.till import payments
+from callshop_pos.services.till import corrections
 from tests.callshop_pos.services.admin_data import T0, add_shift, insert_calls, random_calls
 
 SOFIA = ZoneInfo("Europe/Sofia")
@@ -106,7 +106,7 @@ def test_a_correction_of_a_closed_shift_moves_revenue(shop, admin, filled) -> No
                  and c.status == "unpaid" and c.shift_id is not None
                  and date(2026, 3, 1) <= c.ended_at.astimezone(SOFIA).date() <= date(2026, 3, 6))
     before = period_report(shop, admin, date(2026, 3, 1), date(2026, 3, 6), GroupBy.DAY).total
-    payments.correct_closed_shift_call(shop, admin, ids[index], "paid", "customer came back")
+    corrections.correct_closed_shift_call(shop, admin, ids[index], "paid", "customer came back")
     after = period_report(shop, admin, date(2026, 3, 1), date(2026, 3, 6), GroupBy.DAY).total
     assert after.revenue_minor == before.revenue_minor + specs[index].price_minor
     assert after.unpaid == before.unpaid - 1

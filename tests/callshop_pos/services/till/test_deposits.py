@@ -18,13 +18,14 @@ from callshop_pos.services.admin import booths, users
 from callshop_pos.services.admin.verify import verify
 from callshop_pos.services.auth import Actor, Role
 from callshop_pos.services.context import Shop
+from callshop_pos.services.till.call_status import set_call_status
 from callshop_pos.services.till.deposits import (
     deposit_balance,
     open_deposit_balances,
     settle_deposit,
     take_deposit,
 )
-from callshop_pos.services.till.payments import pay_calls, set_call_status
+from callshop_pos.services.till.payments import pay_calls
 from callshop_pos.services.till.shifts import (
     NoOpenShift,
     close_shift,

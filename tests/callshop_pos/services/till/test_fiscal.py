@@ -26,8 +26,9 @@ from callshop_pos.receipts.ports import FiscalDeviceError, FiscalDeviceUnreachab
 from callshop_pos.services.admin.verify import verify
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
+from callshop_pos.services.till.call_status import mark_unpaid
 from callshop_pos.services.till.fiscal import ORPHAN_AGE_S, FiscalGate
-from callshop_pos.services.till.payments import mark_unpaid, pay_calls, quote_payment
+from callshop_pos.services.till.payments import pay_calls, quote_payment
 from callshop_pos.services.till.printing import receipt_for_payment
 from callshop_pos.services.till.shifts import open_shift
 from tests.callshop_pos.services.till_support import record_call

@@ -11,21 +11,18 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from callshop_pos import journal
-from callshop_pos.db.models.calls import Call, CallChange, CallCorrection
+from callshop_pos.db.models.calls import Call
 from callshop_pos.db.models.payments import Payment, PaymentLine, Refund
 from callshop_pos.errors import InvalidInput, NotFound, PermissionDenied
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
-from callshop_pos.services.till.payments import (
-    call_history,
+from callshop_pos.services.till.call_status import mark_unpaid, set_call_status
+from callshop_pos.services.till.corrections import (
     correct_closed_shift_call,
-    mark_unpaid,
-    pay_calls,
     price_unrated_call,
-    quote_payment,
-    set_call_status,
 )
-from callshop_pos.services.till.shifts import close_shift, current_shift, open_shift, show_shift
+from callshop_pos.services.till.payments import pay_calls, quote_payment
+from callshop_pos.services.till.shifts import close_shift, current_shift, open_shift
 from tests.callshop_pos.services.till_support import record_call
 from tests.callshop_pos.support import SeededShop
 
@@ -72,6 +69,52 @@ def test_pay_several_calls_rounding_is_its_own_line(shop: Shop, operator: Actor)
             ("call", 50), ("call", 123), ("call", 201), ("rounding", 1)
         ]
         assert sum(ln.amount_minor for ln in lines) == 375
+
+
+def test_the_bill_shown_is_the_bill_paid(shop: Shop, operator: Actor) -> None:
+    use_cash_unit(shop, 5)
+    open_shift(shop, operator, 0)
+    calls = [record_call(shop, p) for p in (123, 201)]  # 3.24 -> 3.25
+    shown = quote_payment(shop, operator, calls)
+    result = pay_calls(shop, operator, shown, 325)
+    assert result.bill == shown
+    assert result.change_minor == 0
+
+
+def test_a_bill_that_changed_since_it_was_shown_is_refused(shop: Shop, operator: Actor) -> None:
+    use_cash_unit(shop, 5)
+    open_shift(shop, operator, 0)
+    calls = [record_call(shop, p) for p in (123, 201)]
+    shown = quote_payment(shop, operator, calls)  # 3.25
+    use_cash_unit(shop, 10)  # the rounding changes while the customer counts coins: 3.20
+    with pytest.raises(InvalidInput, match="bill changed"):
+        pay_calls(shop, operator, shown, 325)
+    with shop.db.read() as session:
+        assert session.scalar(select(func.count(Payment.id))) == 0
+    assert [call_status(shop, c) for c in calls] == ["unserved", "unserved"]
+    again = quote_payment(shop, operator, calls)
+    assert pay_calls(shop, operator, again, 320).bill.total_minor == 320
+
+
+def test_tendered_below_the_shown_bill_is_refused_before_the_fiscal_device(
+    shop: Shop, operator: Actor
+) -> None:
+    class RefusingDevice:
+        called = False
+
+        def before_payment(self, *args: object) -> None:
+            RefusingDevice.called = True
+
+        def link_payment(self, *args: object) -> list[object]:
+            return []
+
+    open_shift(shop, operator, 0)
+    call = record_call(shop, 300)
+    shown = quote_payment(shop, operator, [call])
+    with pytest.raises(InvalidInput, match="less than the total"):
+        pay_calls(shop, operator, shown, 299, fiscal=RefusingDevice())
+    assert not RefusingDevice.called
+    assert call_status(shop, call) == "unserved"
 
 
 def test_rounding_down(shop: Shop, operator: Actor) -> None:
@@ -141,105 +184,6 @@ def test_unrated_call_needs_an_admin_price(shop: Shop, operator: Actor, admin: A
     with pytest.raises(InvalidInput, match="already has a price"):
         price_unrated_call(shop, admin, call, 300, "again")
     assert pay_calls(shop, operator, [call], 250).total_minor == 250
-
-
-def test_mark_unpaid_needs_a_reason(shop: Shop, operator: Actor) -> None:
-    open_shift(shop, operator, 0)
-    call = record_call(shop, 100)
-    with pytest.raises(InvalidInput, match="reason"):
-        mark_unpaid(shop, operator, [call], "   ")
-    change = mark_unpaid(shop, operator, [call], "regular customer, pays tomorrow")
-    assert change.refunds == ()
-    assert [c.status for c in change.calls] == ["unpaid"]
-    with pytest.raises(InvalidInput, match="already unpaid"):
-        mark_unpaid(shop, operator, [call], "again")
-
-
-def test_paid_to_unpaid_refunds_and_back_pays_again(shop: Shop, operator: Actor) -> None:
-    use_cash_unit(shop, 5)
-    open_shift(shop, operator, 1000)
-    a, b = record_call(shop, 123), record_call(shop, 201)
-    pay_calls(shop, operator, [a, b], 325)  # 3.24 → 3.25
-    change = set_call_status(shop, operator, a, "unpaid", reason="wrong booth charged")
-    assert [(r.call_id, r.amount_minor, r.total_minor) for r in change.refunds] == [(a, 123, 125)]
-    summary = current_shift(shop, operator)
-    assert summary is not None
-    assert (summary.payments_minor, summary.refunds_minor, summary.expected_minor) == (
-        325, 125, 1200
-    )
-    again = set_call_status(shop, operator, a, "paid", tendered_minor=200)
-    assert again.payment is not None
-    assert (again.payment.total_minor, again.payment.change_minor) == (125, 75)
-    summary = current_shift(shop, operator)
-    assert summary is not None and summary.expected_minor == 1325
-    with shop.db.read() as session:
-        history = session.scalars(
-            select(CallChange).where(CallChange.call_id == a).order_by(CallChange.id)
-        ).all()
-        assert [(h.old_status, h.new_status) for h in history] == [
-            ("unserved", "paid"), ("paid", "unpaid"), ("unpaid", "paid")
-        ]
-        assert history[1].refund_id is not None and history[2].payment_id is not None
-    steps = call_history(shop, operator, a)
-    assert [(h.kind, h.new_status, h.amount_minor, h.actor) for h in steps] == [
-        ("status", "paid", 123, "olga"), ("status", "unpaid", -123, "olga"),
-        ("status", "paid", 123, "olga"),
-    ]
-    assert steps[1].reason == "wrong booth charged"
-
-
-def test_status_change_rules(shop: Shop, operator: Actor) -> None:
-    open_shift(shop, operator, 0)
-    call = record_call(shop, 100)
-    with pytest.raises(InvalidInput, match="already unserved"):
-        set_call_status(shop, operator, call, "unserved", reason="x")
-    with pytest.raises(InvalidInput, match="unknown call status"):
-        set_call_status(shop, operator, call, "stolen", reason="x")
-    set_call_status(shop, operator, call, "paid")
-    with pytest.raises(InvalidInput, match="reason"):
-        set_call_status(shop, operator, call, "unserved")
-    back = set_call_status(shop, operator, call, "unserved", reason="paid the wrong call")
-    assert back.refunded_minor == 100
-
-
-def test_closed_shift_is_immutable_and_corrections_are_new_entries(
-    shop: Shop, operator: Actor, admin: Actor
-) -> None:
-    opened = open_shift(shop, operator, 0)
-    paid, unpaid, unserved = record_call(shop, 100), record_call(shop, 200), record_call(shop, 300)
-    pay_calls(shop, operator, [paid], 100)
-    mark_unpaid(shop, operator, [unpaid], "friend of the owner")
-    close_shift(shop, operator, 100)
-    for action in (
-        lambda: pay_calls(shop, admin, [unserved], 300),
-        lambda: mark_unpaid(shop, admin, [paid], "x"),
-        lambda: set_call_status(shop, admin, paid, "unpaid", reason="x"),
-        lambda: close_shift(shop, admin, 0),
-    ):
-        with pytest.raises(InvalidInput):
-            action()
-    with pytest.raises(PermissionDenied):
-        correct_closed_shift_call(shop, operator, unserved, "paid", "found the money")
-    with pytest.raises(InvalidInput, match="reason"):
-        correct_closed_shift_call(shop, admin, unserved, "paid", "")
-    fix = correct_closed_shift_call(shop, admin, unserved, "paid", "money was in the drawer")
-    assert (fix.old_status, fix.new_status, fix.amount_minor) == ("unserved", "paid", 300)
-    undo = correct_closed_shift_call(shop, admin, paid, "unpaid", "customer's money was false")
-    assert undo.amount_minor == -100
-    with pytest.raises(InvalidInput, match="already paid"):
-        correct_closed_shift_call(shop, admin, unserved, "paid", "twice")
-    detail = show_shift(shop, admin, opened.shift.id)
-    # the closed shift's figures and calls are exactly as at close
-    assert [c.status for c in detail.calls] == ["paid", "unpaid", "unserved"]
-    assert detail.summary.cash_minor == 100 and detail.summary.discrepancy_minor == 0
-    assert detail.summary.corrections_minor == 200
-    with shop.db.read() as session:
-        assert session.scalar(select(func.count(CallCorrection.id))) == 2
-    assert [(h.kind, h.old_status, h.new_status, h.amount_minor, h.actor)
-            for h in call_history(shop, admin, paid)] == [
-        ("status", "unserved", "paid", 100, "olga"),
-        ("correction", "paid", "unpaid", -100, "admin"),
-    ]
 
 
 def test_every_money_action_is_journaled(shop: Shop, operator: Actor) -> None:

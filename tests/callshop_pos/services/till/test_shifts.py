@@ -14,7 +14,8 @@ from callshop_pos.errors import CallShopError, InvalidInput, NotFound, Permissio
 from callshop_pos.services.admin import users
 from callshop_pos.services.auth import SYSTEM, Actor, Role
 from callshop_pos.services.context import Shop
-from callshop_pos.services.till.payments import mark_unpaid, pay_calls, set_call_status
+from callshop_pos.services.till.call_status import mark_unpaid, set_call_status
+from callshop_pos.services.till.payments import pay_calls
 from callshop_pos.services.till.shifts import (
     close_shift,
     current_shift,
