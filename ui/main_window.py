@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, assert_never
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -50,7 +50,7 @@ from ui.pay_dialog import PayDialog
 from ui.quote_box import QuoteBox
 from ui.sessions import SessionsDialog
 from ui.shift_bar import ShiftBar
-from ui.till import Till
+from ui.till import Till, TillChange
 from ui.unpaid_dialog import ReasonDialog
 
 __all__ = ["MainWindow"]
@@ -108,7 +108,8 @@ class MainWindow(QMainWindow):
         self._build_actions()
         side = self._build_side()
 
-        grid_frame = QFrame(objectName="gridFrame")
+        grid_frame = QFrame()
+        grid_frame.setObjectName("gridFrame")
         grid_layout = QVBoxLayout(grid_frame)
         grid_layout.setContentsMargins(0, 0, 0, 0)
         grid_title = QHBoxLayout()
@@ -134,7 +135,8 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setChildrenCollapsible(False)
 
-        central = QWidget(objectName="mainCentral")
+        central = QWidget()
+        central.setObjectName("mainCentral")
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -292,29 +294,29 @@ class MainWindow(QMainWindow):
         self._refresh_summary()
         self._update_actions()
 
-    def _on_changed(self, change: Any) -> None:
+    def _on_changed(self, change: TillChange) -> None:
         """The one place that reacts to what an operation changed."""
-        if isinstance(change, ShiftOpened):
-            self.reload_shift()
-            return
-        if isinstance(change, ShiftReport) and change.kind == "Z":
-            self.reload_shift()
-            return
-        if isinstance(change, DepositTaken):
-            self._refresh_summary()  # the deposit's cash is in the drawer now
-            return
-        if isinstance(change, DepositSettled):
-            self.reload_shift()  # calls paid from it, cash handed back
-            if self.engine is not None:
-                self._engine_call(self.engine.refresh)
-            return
-        if isinstance(change, PaymentResult | StatusChange):
-            self._refresh_summary()
-            self.calls.upsert(list(change.calls))
-            self._update_actions()
-            if self.engine is not None:
-                # The engine shows each booth's unpaid count and may auto-lock.
-                self._engine_call(self.engine.refresh)
+        match change:
+            case ShiftOpened():
+                self.reload_shift()
+            case ShiftReport():
+                if change.kind == "Z":
+                    self.reload_shift()
+            case DepositTaken():
+                self._refresh_summary()  # the deposit's cash is in the drawer now
+            case DepositSettled():
+                self.reload_shift()  # calls paid from it, cash handed back
+                if self.engine is not None:
+                    self._engine_call(self.engine.refresh)
+            case PaymentResult() | StatusChange():
+                self._refresh_summary()
+                self.calls.upsert(list(change.calls))
+                self._update_actions()
+                if self.engine is not None:
+                    # The engine shows each booth's unpaid count and may auto-lock.
+                    self._engine_call(self.engine.refresh)
+            case _:
+                assert_never(change)
 
     def _update_actions(self) -> None:
         selected = self.calls.selected_calls()
@@ -357,7 +359,8 @@ class MainWindow(QMainWindow):
         self.pay_booth()
 
     def _focus_booths(self) -> None:
-        booth = self.grid.current_booth or (self.grid.booths() or [None])[0]
+        booths = self.grid.booths()
+        booth = self.grid.current_booth or (booths[0] if booths else None)
         if booth is not None:
             self.grid.select_booth(booth)
             self.grid.tile(booth).setFocus()

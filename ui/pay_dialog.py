@@ -141,7 +141,8 @@ class PayDialog(QDialog):
 
         def add(label: str, value: QWidget, name: str = "figureLabel") -> QLabel:
             nonlocal row
-            caption = QLabel(label, objectName=name)
+            caption = QLabel(label)
+            caption.setObjectName(name)
             figures.addWidget(caption, row, 0)
             figures.addWidget(value, row, 1)
             row += 1

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, assert_never
 
 from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -40,14 +40,17 @@ from PySide6.QtWidgets import (
 from callshop_pos.errors import CallShopError
 from callshop_pos.services.reports.summary import ShiftReport
 from callshop_pos.services.till.call_status import StatusChange
+from callshop_pos.services.till.deposits import DepositSettled, DepositTaken
 from callshop_pos.services.till.payment_list import PaymentSummary, shift_payments
 from callshop_pos.services.till.payments import PaymentResult
+from callshop_pos.services.till.shifts import ShiftOpened
 from ui.action_errors import guarded
 from ui.booth_tile import Meter
 from ui.bridge import EngineBridge
 from ui.customer_screen import CustomerScreen
 from ui.formatting import Formatter
 from ui.system_printer import SystemPrinter
+from ui.till import TillChange
 from ui.till_devices import DeviceFactory, DeviceSet, TillDevices
 
 if TYPE_CHECKING:
@@ -237,13 +240,19 @@ class ReceiptActions(QObject):
 
     # ---- the till's changes
 
-    def _on_changed(self, change: object) -> None:
-        if isinstance(change, PaymentResult):
-            self.devices.payment_recorded(change)
-        elif isinstance(change, StatusChange):
-            self.devices.status_changed(change)
-        elif isinstance(change, ShiftReport) and change.kind == "Z":
-            self.devices.shift_closed(change)
+    def _on_changed(self, change: TillChange) -> None:
+        match change:
+            case PaymentResult():
+                self.devices.payment_recorded(change)
+            case StatusChange():
+                self.devices.status_changed(change)
+            case ShiftReport():
+                if change.kind == "Z":
+                    self.devices.shift_closed(change)
+            case ShiftOpened() | DepositTaken() | DepositSettled():
+                pass  # no device job (deposits move cash without a receipt)
+            case _:
+                assert_never(change)
 
     # ---- actions
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
@@ -28,17 +28,27 @@ from callshop_pos.services.till.shifts import ShiftDetail, ShiftList, ShiftOpene
 if TYPE_CHECKING:
     from callshop_pos.services.till.fiscal import FiscalGate
 
-__all__ = ["Till"]
+__all__ = ["Till", "TillChange"]
 
 #: Runs a blocking service call and returns its result (e.g. off the GUI thread).
 PayRunner = Callable[[Callable[[], Any]], Any]
+
+#: What a till operation changed (the value its service returned). Handlers
+#: dispatch on it with ``match`` and ``assert_never``, so a new kind of change
+#: is a type error until every handler knows it.
+TillChange = (
+    ShiftOpened | PaymentResult | StatusChange | ShiftReport | DepositTaken | DepositSettled
+)
+_Change = TypeVar(
+    "_Change", ShiftOpened, PaymentResult, StatusChange, ShiftReport, DepositTaken,
+    DepositSettled,
+)
 
 
 class Till(QObject):
     """One logged-in user's till: operations that return what changed."""
 
-    # ShiftOpened | PaymentResult | StatusChange | ShiftReport | DepositTaken | DepositSettled
-    changed = Signal(object)
+    changed = Signal(object)  # TillChange
 
     def __init__(self, shop: Shop, actor: Actor, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -99,7 +109,9 @@ class Till(QObject):
             return payments.pay_calls(self.shop, self.actor, bill, tendered_minor,
                                       fiscal=fiscal)
 
-        result = self.pay_runner(pay) if self.pay_runner is not None else pay()
+        result: PaymentResult = (
+            self.pay_runner(pay) if self.pay_runner is not None else pay()
+        )
         return self._done(result)
 
     def mark_unpaid(self, call_ids: Sequence[int], reason: str) -> StatusChange:
@@ -117,6 +129,6 @@ class Till(QObject):
     def close_shift(self, counted_minor: int) -> ShiftReport:
         return self._done(shifts.close_shift(self.shop, self.actor, counted_minor))
 
-    def _done(self, change: Any) -> Any:
+    def _done(self, change: _Change) -> _Change:
         self.changed.emit(change)
         return change

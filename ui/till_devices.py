@@ -20,6 +20,7 @@ a sentence the cashier can act on.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -283,13 +284,16 @@ class TillDevices(QObject):
         for refund_id in list(self.pending_reversals):
             self.fiscal_worker.submit(
                 "reversal",
-                lambda r=refund_id: gate.reverse_refund(shop, actor, r),  # type: ignore[misc]
-                on_done=lambda _res, r=refund_id: self._reversed(r),
+                functools.partial(gate.reverse_refund, shop, actor, refund_id),
+                on_done=functools.partial(self._reversed_done, refund_id),
                 on_error=lambda message, _e: self.problem.emit(self.tr(
                     "The refund is recorded, but the fiscal printer did not print its "
                     "reversal: {error}. Retry from Devices → Retry fiscal reversals.").format(
                         error=message)))
         self.reversals_pending.emit(len(self.pending_reversals))
+
+    def _reversed_done(self, refund_id: int, _result: object) -> None:
+        self._reversed(refund_id)
 
     def _reversed(self, refund_id: int) -> None:
         if refund_id in self.pending_reversals:

@@ -65,7 +65,9 @@ class ReasonDialog(QDialog):
             self.tr("Charged by mistake"),
         ])
         self.reason_combo.setCurrentIndex(0)
-        self.reason_combo.lineEdit().setPlaceholderText(self.tr("why? (required)"))
+        line_edit = self.reason_combo.lineEdit()
+        assert line_edit is not None  # the combo is editable
+        line_edit.setPlaceholderText(self.tr("why? (required)"))
         self.reason_combo.currentTextChanged.connect(self._on_reason)
 
         form = QFormLayout()
