@@ -41,6 +41,7 @@ __all__ = [
     "RefundView",
     "StatusChange",
     "mark_unpaid",
+    "quote_refund",
     "require_reason",
     "set_call_status",
 ]
@@ -97,7 +98,7 @@ def _record_refund(
     assert call.price_minor is not None  # a paid call is always priced
     line = _last_payment_line(session, call.id)
     amount = line.amount_minor
-    total = round_to_unit(amount, cash_unit(shop))
+    total = _refund_total(amount, cash_unit(shop))
     refund = Refund(
         shift_id=shift.id,
         operator_id=user_id(actor),
@@ -260,4 +261,24 @@ def set_call_status(
             calls=(call_view(call),),
             payment=payment,
             refunds=(_refund_view(refund),) if refund is not None else (),
+        )
+
+
+def _refund_total(amount_minor: int, cash_unit_minor: int) -> int:
+    # A refund is handed back in cash: its amount rounded to the cash unit.
+    return round_to_unit(amount_minor, cash_unit_minor)
+
+
+def quote_refund(shop: Shop, actor: Actor, call_ids: Sequence[int]) -> int:
+    """What moving these calls to unpaid or unserved would hand back, exactly as the
+    refunds will be recorded (each paid call's payment line, rounded to the cash
+    unit); changes nothing."""
+    require_role(actor, Role.OPERATOR)
+    unit = cash_unit(shop)
+    with shop.db.read() as session:
+        calls = session.scalars(select(Call).where(Call.id.in_(list(call_ids)))).all()
+        return sum(
+            _refund_total(_last_payment_line(session, call.id).amount_minor, unit)
+            for call in calls
+            if call.status == CallStatus.PAID.value
         )
