@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from callshop_pos.services.till.calls import CallView
+from callshop_pos.services.till.calls import CallView, calls_value
 from ui.call_table import call_table
 from ui.calls_model import CallColumn, CallsModel, StatusFilter
 from ui.formatting import Formatter
@@ -162,7 +162,7 @@ class CallsPanel(QFrame):
         selected = self.selected_calls()
         shown = self.model.rowCount()
         if selected:
-            total = sum(c.price_minor or 0 for c in selected)
+            total = calls_value(selected)
             self.selection_label.setText(
                 self.tr("{count} selected · {total}   ({shown} shown)").format(
                     count=len(selected), total=self._fmt.money(total), shown=shown))

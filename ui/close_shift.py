@@ -170,7 +170,7 @@ class CloseShiftDialog(QDialog):
             self.discrepancy_label.setText("—")
             self.ok_button.setEnabled(False)
             return
-        difference = amount - self.x_report.summary.expected_minor
+        difference = self.x_report.summary.difference_if_counted(amount)
         name = ("discrepancyShort" if difference < 0
                 else "discrepancyOver" if difference > 0 else "discrepancyNone")
         self.discrepancy_label.setObjectName(name)

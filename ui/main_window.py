@@ -531,7 +531,8 @@ class MainWindow(QMainWindow):
         ids = [c.id for c in calls]
         dialog = ReasonDialog(calls, self.fmt,
                               lambda reason: self.till.mark_unpaid(ids, reason),
-                              target="unpaid", parent=self)
+                              target="unpaid", refund_minor=self.till.quote_refund(ids),
+                              parent=self)
         self._run(dialog)
 
     def back_to_unserved(self) -> None:
@@ -543,7 +544,9 @@ class MainWindow(QMainWindow):
             for call in calls:
                 self.till.set_status(call.id, "unserved", reason)
 
-        self._run(ReasonDialog(calls, self.fmt, apply, target="unserved", parent=self))
+        refund = self.till.quote_refund([c.id for c in calls])
+        self._run(ReasonDialog(calls, self.fmt, apply, target="unserved", refund_minor=refund,
+                               parent=self))
 
     # ---- sessions and close
 

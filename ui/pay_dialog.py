@@ -228,7 +228,7 @@ class PayDialog(QDialog):
         return self.bill.total_minor if amount is None else amount
 
     def _on_tendered(self, _amount: object) -> None:
-        change = self.tendered_minor() - self.bill.total_minor
+        change = self.bill.change_for(self.tendered_minor())
         if change >= 0:
             self.change_caption.setText(self.tr("Change"))
             self.change_label.setObjectName("changeValue")

@@ -70,6 +70,10 @@ class Till(QObject):
     def quote_payment(self, call_ids: Sequence[int]) -> Bill:
         return payments.quote_payment(self.shop, self.actor, call_ids)
 
+    def quote_refund(self, call_ids: Sequence[int]) -> int:
+        """What marking these calls unpaid or unserved would refund (changes nothing)."""
+        return call_status.quote_refund(self.shop, self.actor, call_ids)
+
     def x_report(self) -> ShiftReport:
         return shifts.x_report(self.shop, self.actor)
 
