@@ -40,6 +40,7 @@ from callshop_pos.services.till.shifts import require_own_open_shift, user_id
 __all__ = [
     "RefundView",
     "StatusChange",
+    "back_to_unserved",
     "mark_unpaid",
     "quote_refund",
     "require_reason",
@@ -164,20 +165,31 @@ def mark_unpaid(
     shop: Shop, actor: Actor, call_ids: Sequence[int], reason: str
 ) -> StatusChange:
     """Mark calls as served without payment (reason required); a paid call is refunded."""
+    return _move_calls(shop, actor, call_ids, reason, CallStatus.UNPAID)
+
+
+def back_to_unserved(
+    shop: Shop, actor: Actor, call_ids: Sequence[int], reason: str
+) -> StatusChange:
+    """Return calls to unserved (reason required), all or none; a paid call is refunded."""
+    return _move_calls(shop, actor, call_ids, reason, CallStatus.UNSERVED)
+
+
+def _move_calls(
+    shop: Shop, actor: Actor, call_ids: Sequence[int], reason: str, target: CallStatus
+) -> StatusChange:
     require_role(actor, Role.OPERATOR)
-    text = require_reason(reason, "marking calls unpaid")
+    text = require_reason(reason, f"marking calls {target.value}")
     with shop.db.write() as session:
         shift = require_own_open_shift(session, actor)
         calls = calls_in_open_shift(session, shift, call_ids)
         for call in calls:
-            if call.status == CallStatus.UNPAID.value:
-                raise InvalidInput(f"call {call.id} is already unpaid")
+            if call.status == target.value:
+                raise InvalidInput(f"call {call.id} is already {target.value}")
         written: list[Base] = []
         refunds: list[Refund] = []
         for call in calls:
-            refund, rows = _change_status(
-                session, shop, actor, shift, call, CallStatus.UNPAID.value, text
-            )
+            refund, rows = _change_status(session, shop, actor, shift, call, target.value, text)
             written.extend(rows)
             if refund is not None:
                 refunds.append(refund)
@@ -185,7 +197,7 @@ def mark_unpaid(
         journal.append(
             session,
             actor,
-            "calls.unpaid",
+            f"calls.{target.value}",
             subject=shift,
             payload={
                 "calls": [c.id for c in calls],
