@@ -539,14 +539,12 @@ class MainWindow(QMainWindow):
         calls = [c for c in self.calls.selected_calls() if c.status != "unserved"]
         if not calls:
             return
-
-        def apply(reason: str) -> None:
-            for call in calls:
-                self.till.set_status(call.id, "unserved", reason)
-
-        refund = self.till.quote_refund([c.id for c in calls])
-        self._run(ReasonDialog(calls, self.fmt, apply, target="unserved", refund_minor=refund,
-                               parent=self))
+        ids = [c.id for c in calls]
+        dialog = ReasonDialog(calls, self.fmt,
+                              lambda reason: self.till.back_to_unserved(ids, reason),
+                              target="unserved", refund_minor=self.till.quote_refund(ids),
+                              parent=self)
+        self._run(dialog)
 
     # ---- sessions and close
 

@@ -121,6 +121,10 @@ class Till(QObject):
     def mark_unpaid(self, call_ids: Sequence[int], reason: str) -> StatusChange:
         return self._done(call_status.mark_unpaid(self.shop, self.actor, call_ids, reason))
 
+    def back_to_unserved(self, call_ids: Sequence[int], reason: str) -> StatusChange:
+        """All the calls back to unserved in one transaction (or none)."""
+        return self._done(call_status.back_to_unserved(self.shop, self.actor, call_ids, reason))
+
     def set_status(
         self, call_id: int, status: str, reason: str = "", tendered_minor: int | None = None
     ) -> StatusChange:

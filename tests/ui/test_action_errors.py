@@ -18,6 +18,7 @@ from tests.ui.support import FakeEngine, cashier_window, when_dialog
 from ui import action_errors
 from ui.action_errors import LOG, LOG_FILE_NAME, guarded, install_action_log, plain_words
 from ui.bridge import EngineBridge
+from ui.calls_model import StatusFilter
 
 
 @pytest.fixture
@@ -124,3 +125,43 @@ def test_guarded_slot_reports_to_its_owner(qtbot, caplog) -> None:
     assert "program's error output" in shown[0]  # no log file installed here
     assert action_errors.log_file() is None
     assert caplog.records[0].exc_info is not None
+
+
+def test_back_to_unserved_of_several_calls_is_all_or_nothing(
+        qtbot, window, action_log: Path, monkeypatch) -> None:
+    """The window returned calls one by one: a failure on the second left the first
+    already changed. Now one service call moves them all in one transaction."""
+    first = window.calls_maker.finish("Booth 1", price_minor=100)
+    second = window.calls_maker.finish("Booth 2", price_minor=200)
+    qtbot.waitUntil(lambda: window.calls.model.find(second) is not None)
+    window.till.mark_unpaid([first, second], "Owner's call")
+    window.calls.show_status(StatusFilter.ALL)
+    window.calls.select_calls([first, second])
+    real_append = journal.append
+
+    def append_then_fail(session, actor, action, **kwargs):
+        # Fails on the journal entry that records the second call's change, after
+        # the first call's change has been written.
+        from callshop_pos.db.models.calls import Call
+
+        subject, payload = kwargs.get("subject"), kwargs.get("payload") or {}
+        if (isinstance(subject, Call) and subject.id == second) or second in payload.get(
+                "calls", ()):
+            raise ZeroDivisionError("division by zero")
+        return real_append(session, actor, action, **kwargs)
+
+    monkeypatch.setattr(journal, "append", append_then_fail)
+    seen: dict[str, str] = {}
+
+    def reason(dialog) -> None:
+        dialog.reason_combo.setEditText("Marked by mistake")
+        dialog.ok_button.click()
+        seen["error"] = dialog.error_label.text()
+        dialog.reject()
+
+    when_dialog(window, reason)
+    window.unserved_action.trigger()
+    monkeypatch.undo()
+    assert "nothing was changed" in seen["error"]
+    assert {c.id: c.status for c in window.till.shift_calls()} == {
+        first: "unpaid", second: "unpaid"}
