@@ -552,7 +552,7 @@ class MainWindow(QMainWindow):
         """The administration window (admins only; see ``ui.admin``)."""
         if not self.till.actor.is_admin:
             return None
-        from ui.admin import open_admin_window
+        from ui.admin import open_admin_window  # noqa: PLC0415 - loaded when an admin opens it
 
         return open_admin_window(self.till.shop, self.till.actor, self)
 
