@@ -165,3 +165,25 @@ def test_back_to_unserved_of_several_calls_is_all_or_nothing(
     assert "nothing was changed" in seen["error"]
     assert {c.id: c.status for c in window.till.shift_calls()} == {
         first: "unpaid", second: "unpaid"}
+
+
+def test_an_admin_action_that_fails_is_shown_and_logged(
+        qtbot, action_log: Path, monkeypatch) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from ui.admin import common
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(common.QMessageBox, "warning",
+                        lambda _parent, title, text: shown.append((title, text)))
+
+    def save_settings() -> None:
+        raise TypeError("unsupported operand")
+
+    assert common.call_service(parent, save_settings) is None
+    assert common.call_service(parent, lambda: 42) == 42
+    assert len(shown) == 1 and "nothing was changed" in shown[0][1]
+    log = action_log.read_text(encoding="utf-8")
+    assert "save_settings failed" in log and "TypeError: unsupported operand" in log
