@@ -17,9 +17,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(extra=[register_driver_commands])
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     if args.command is None:
-        from ui.app import run_gui  # noqa: PLC0415 - Qt is loaded only for the window; commands run headless
+        from bootstrap import run_cashier_window  # noqa: PLC0415 - Qt is loaded only for the window; commands run headless
 
-        return run_gui(args)
+        return run_cashier_window(args)
     return run(args)
 
 

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from callshop_pos.errors import InvalidInput
 from callshop_pos.money import parse_decimal
 from callshop_pos.rating.offpeak import OffPeakSchedule
+from callshop_pos.sip_uri import parse_sip_uri
 
 __all__ = ["DEFAULT_SIP_UA_BLOCK", "SECRET_MASK", "Setting", "Settings", "parse_sip_rate"]
 
@@ -258,10 +259,6 @@ DEFAULT_SIP_UA_BLOCK: tuple[str, ...] = (
     "friendly-scanner", "sipvicious", "sipcli", "sip-scan", "sundayddr", "iWar",
     "VaxSIPUserAgent",
 )
-_SIP_TRUNK_RE = re.compile(
-    r"^sips?:(?P<user>[^:@\s]+)(?P<password>:[^@]*)?@(?P<host>\[[^\]\s]+\]|[^:;\s\[\]]+)"
-    r"(?::(?P<port>\d{1,5}))?$"
-)
 _CALLER_ID_RE = re.compile(r"^\+?[0-9]{1,32}$")
 
 
@@ -280,10 +277,13 @@ def _check_sip_listen(text: str) -> None:
 def _check_sip_trunk(text: str) -> None:
     if not text:
         return
-    match = _SIP_TRUNK_RE.match(text)
-    if match is None or (match["port"] and int(match["port"]) > 65535):
-        raise InvalidInput(f"expected sip:USER@HOST:PORT (or empty for no trunk), not {text!r}")
-    if match["password"] is not None:
+    try:
+        uri = parse_sip_uri(text)
+    except InvalidInput:
+        raise InvalidInput(
+            f"expected sip:USER@HOST:PORT (or empty for no trunk), not {text!r}"
+        ) from None
+    if uri.password is not None:
         # not echoed: it is the password; it belongs in the masked setting
         raise InvalidInput("give the trunk password in sip_trunk_password, not in the address")
 

@@ -10,18 +10,17 @@ line and the admin's Settings page accept exactly the same values. The SIP packa
 from __future__ import annotations
 
 import argparse
-import re
 from collections.abc import Sequence
 from typing import Any
 
 from callshop_pos.errors import InvalidInput
 from callshop_pos.services.admin.booths import BoothInfo
 from callshop_pos.settings import DEFAULT_SIP_UA_BLOCK, Settings, parse_sip_rate
+from callshop_pos.sip_uri import mask_password, parse_sip_uri
 from drivers.registry import SipOptions
 
 __all__ = ["add_sip_arguments", "check_sip_arguments", "sip_options"]
 
-_TRUNK_PARTS_RE = re.compile(r"^(?P<scheme_user>sips?:[^:@]*)(?P<password>:[^@]*)?(?P<rest>@.*)$")
 _YES, _NO = "yes", "no"
 
 
@@ -65,19 +64,21 @@ def _parsed(option: str, setting: str, text: str) -> Any:
 
 
 def _trunk(text: str) -> str:
-    parts = _TRUNK_PARTS_RE.match(text.strip())
-    if parts is None:
-        # the value is not echoed: it may carry the trunk password
-        raise InvalidInput("--sip-trunk: expected sip:USER:PASSWORD@HOST:PORT (the value "
-                           "given is not shown because it may contain the password)")
+    text = text.strip()
     try:
-        Settings.setting("sip_trunk").parse(parts["scheme_user"] + parts["rest"])
+        uri = parse_sip_uri(text)
+        Settings.setting("sip_trunk").parse(uri.without_password())
     except InvalidInput:
-        masked = parts["scheme_user"] + (":***" if parts["password"] else "") + parts["rest"]
+        shown = mask_password(text)
+        if shown is None:
+            # the value is not echoed: it may carry the trunk password
+            raise InvalidInput("--sip-trunk: expected sip:USER:PASSWORD@HOST:PORT (the value "
+                               "given is not shown because it may contain the password)"
+                               ) from None
         raise InvalidInput(
-            f"--sip-trunk: expected sip:USER:PASSWORD@HOST:PORT, not {masked!r}"
+            f"--sip-trunk: expected sip:USER:PASSWORD@HOST:PORT, not {shown!r}"
         ) from None
-    return text.strip()
+    return text
 
 
 def _register(value: str | None) -> tuple[bool | None, int | None]:

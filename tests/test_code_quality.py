@@ -1,5 +1,6 @@
 """The project's static checks run as part of the suite: ruff, mypy (strict on the
-core and drivers) and the import-linter layering contracts."""
+core and drivers, typed on the UI, main.py and bootstrap.py) and the import-linter
+layering contracts."""
 
 from __future__ import annotations
 

@@ -1,14 +1,14 @@
-"""Start-up of the cashier window: ``run_gui(args)`` (``python main.py`` with no command).
+"""The cashier window's application: login → open shift → main window.
 
-Opens the shop database (the demo one when nothing is configured), connects to the
-line engine (starting it in demo mode), installs the stylesheet and the language,
-then runs login → open shift → main window. :class:`CashierApp` owns that flow and
-rebuilds the window when the language changes or the user logs out.
+The composition root (``bootstrap.py``, which ``python main.py`` calls with no
+command) builds the shop, the line-engine link and the device factory and hands
+them to :func:`run_till`; nothing here opens a database, starts an engine or
+builds a device. :class:`CashierApp` owns the flow and rebuilds the window when
+the language changes or the user logs out.
 """
 
 from __future__ import annotations
 
-import argparse
 import ctypes.util
 import os
 import sys
@@ -18,12 +18,10 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QInputDialog
 
-from callshop_pos.config import data_dir, database_url
-from callshop_pos.lines.ipc import EngineClient
 from callshop_pos.services import auth
 from callshop_pos.services.context import Shop
 from ui.bridge import EngineBridge
-from ui.demo import DEMO_ACCOUNTS, demo_url, demo_wanted, prepare_demo, start_engine
+from ui.demo import DEMO_ACCOUNTS
 from ui.engine_link import EngineControl
 from ui.formatting import Formatter
 from ui.i18n import LANGUAGES, Languages, default_language, preferences
@@ -34,8 +32,16 @@ from ui.qt_compat import guard_singletons
 from ui.receipt_actions import attach_devices
 from ui.sync_status import attach_sync_status
 from ui.till import Till
+from ui.till_devices import DeviceFactory
 
-__all__ = ["STYLESHEET", "CashierApp", "load_stylesheet", "run_gui"]
+__all__ = [
+    "STYLESHEET",
+    "CashierApp",
+    "display_problem",
+    "load_stylesheet",
+    "make_application",
+    "run_till",
+]
 
 STYLESHEET = Path(__file__).resolve().parent.parent / "resources" / "style" / "callshop.qss"
 
@@ -58,9 +64,11 @@ class CashierApp(QObject):
         data: Path,
         *,
         demo: bool = False,
+        build_devices: DeviceFactory | None = None,
     ) -> None:
         super().__init__()
         self.app = app
+        self.build_devices = build_devices
         self.shop = shop
         self.bridge = bridge
         self.engine = engine
@@ -107,7 +115,8 @@ class CashierApp(QObject):
         window.language_requested.connect(self.choose_language)
         window.logout_requested.connect(self.logout)
         # Receipt printer, drawer, pole display, fiscal device, customer screen.
-        attach_devices(window, self.bridge, prefs=self.prefs, meter=meter)
+        attach_devices(window, self.bridge, prefs=self.prefs, meter=meter,
+                       build_devices=self.build_devices)
         attach_sync_status(window, self.shop)  # closed shifts waiting for central
         self.window = window
         self.bridge.attach()
@@ -169,17 +178,20 @@ def missing_display_libraries() -> list[str]:
     return [pkg for lib, pkg in _XCB_LIBRARIES.items() if ctypes.util.find_library(lib) is None]
 
 
-def run_gui(args: argparse.Namespace) -> int:
-    """The cashier window; returns the process exit code."""
+def display_problem() -> str:
+    """Why Qt cannot open a window here (missing system libraries), or ""."""
     missing = missing_display_libraries()
-    if missing:
-        print(
-            "error: Qt cannot open a window on X11 without these system libraries: "
-            + ", ".join(missing)
-            + f"\n(on Debian/Ubuntu: apt-get install {' '.join(missing)})",
-            file=sys.stderr,
-        )
-        return 1
+    if not missing:
+        return ""
+    return (
+        "error: Qt cannot open a window on X11 without these system libraries: "
+        + ", ".join(missing)
+        + f"\n(on Debian/Ubuntu: apt-get install {' '.join(missing)})"
+    )
+
+
+def make_application() -> QApplication:
+    """The process's QApplication, styled (created once)."""
     guard_singletons()
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
@@ -188,32 +200,23 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setApplicationName("CallShop POS")
     app.setOrganizationName("CallShop POS")
     load_stylesheet(app)
-
-    data = data_dir(getattr(args, "data_dir", None))
-    demo = demo_wanted(args, data)
-    url = demo_url(data) if demo else database_url(getattr(args, "db", None), data=data)
-    shop = Shop.open(url)
-    shop.background_backups = True  # the copy at each Z must not hold up the window
-    bridge = EngineBridge()
-    client = EngineClient(
-        data,
-        on_snapshot=bridge.on_snapshot,
-        on_call_finished=bridge.on_call_finished,
-        on_connection=bridge.on_connection,
-    )
-    try:
-        if demo:
-            prepare_demo(shop)
-        client.start()
-        if demo and not client.wait_connected(1.5):
-            start_engine(data, url)
-        cashier = CashierApp(app, shop, bridge, client, data, demo=demo)
-        if not cashier.start():
-            return 0
-        app.setQuitOnLastWindowClosed(True)
-        return int(app.exec())
-    finally:
-        client.close()
-        shop.close()
+    return app
 
 
+def run_till(
+    app: QApplication,
+    shop: Shop,
+    bridge: EngineBridge,
+    engine: EngineControl | None,
+    data: Path,
+    *,
+    demo: bool,
+    build_devices: DeviceFactory | None,
+) -> int:
+    """Run the cashier window on what the composition root built; the exit code."""
+    cashier = CashierApp(app, shop, bridge, engine, data, demo=demo,
+                         build_devices=build_devices)
+    if not cashier.start():
+        return 0
+    app.setQuitOnLastWindowClosed(True)
+    return int(app.exec())

@@ -46,7 +46,8 @@ class BoothGrid(QScrollArea):
         self._current: str | None = None
         self._digits = ""
 
-        self._canvas = QWidget(objectName="boothCanvas")
+        self._canvas = QWidget()
+        self._canvas.setObjectName("boothCanvas")
         self._layout = QGridLayout(self._canvas)
         self._layout.setContentsMargins(4, 4, 4, 4)
         self._layout.setSpacing(8)

@@ -285,5 +285,5 @@ class BoothTile(QFrame):
 
     def _show_menu(self, pos: object) -> None:
         menu = self.build_menu()
-        menu.exec(pos)  # type: ignore[call-overload]
+        menu.exec(pos)
         menu.deleteLater()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelection, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -15,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from callshop_pos.services.till.calls import CallView
+from callshop_pos.services.till.calls import CallView, calls_value
 from ui.call_table import call_table
 from ui.calls_model import CallColumn, CallsModel, StatusFilter
 from ui.formatting import Formatter
@@ -162,7 +163,7 @@ class CallsPanel(QFrame):
         selected = self.selected_calls()
         shown = self.model.rowCount()
         if selected:
-            total = sum(c.price_minor or 0 for c in selected)
+            total = calls_value(selected)
             self.selection_label.setText(
                 self.tr("{count} selected · {total}   ({shown} shown)").format(
                     count=len(selected), total=self._fmt.money(total), shown=shown))
@@ -172,9 +173,6 @@ class CallsPanel(QFrame):
                     shown=shown))
 
     def eventFilter(self, watched: object, event: object) -> bool:
-        from PySide6.QtCore import QEvent
-        from PySide6.QtGui import QKeyEvent
-
         if (
             watched is self.table
             and isinstance(event, QKeyEvent)

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from callshop_pos.errors import CallShopError
 from callshop_pos.services.reports.summary import ShiftReport
+from ui.action_errors import plain_words
 from ui.amount_edit import AmountEdit
 from ui.dialog_parts import confirm_buttons, error_line, show_error
 from ui.formatting import Formatter
@@ -49,11 +49,20 @@ def report_figures(widget: QWidget, report: ShiftReport, fmt: Formatter) -> QGri
         fmt.money(s.opening_float_minor))
     add(QCoreApplication.translate("ShiftReport", "Payments ({n})").format(
         n=report.payment_count), fmt.money(s.payments_minor))
+    if report.deposits or s.deposits_taken_minor or s.open_deposits:
+        # Deposits move the expected cash: their lines come before it, so the
+        # figures add up on screen (as on the X/Z paper).
+        add(QCoreApplication.translate("ShiftReport", "Calls paid from deposits"),
+            fmt.money(-s.deposit_payments_minor))
+        add(QCoreApplication.translate("ShiftReport", "Deposits taken ({n})").format(
+            n=len(report.deposits)), fmt.money(s.deposits_taken_minor))
+        add(QCoreApplication.translate("ShiftReport", "Deposit remainders returned"),
+            fmt.money(-s.deposits_returned_minor))
     add(QCoreApplication.translate("ShiftReport", "Refunds ({n})").format(
         n=report.refund_count), fmt.money(-s.refunds_minor))
-    add(QCoreApplication.translate("ShiftReport", "Cash taken"), fmt.money(s.cash_minor))
     add(QCoreApplication.translate("ShiftReport", "Expected in drawer"),
         fmt.money(s.expected_minor))
+    add(QCoreApplication.translate("ShiftReport", "Cash taken"), fmt.money(s.cash_minor))
     add(QCoreApplication.translate("ShiftReport", "Unserved calls"), str(s.unserved))
     add(QCoreApplication.translate("ShiftReport", "Unpaid calls"), str(s.unpaid))
     for row, (caption, value) in enumerate(rows):
@@ -121,6 +130,20 @@ class CloseShiftDialog(QDialog):
             self.unserved_box.setText("<br>".join(lines))
         else:
             self.unserved_box.hide()
+        # An open prepaid deposit blocks the close (the core refuses it): say so before
+        # the cashier counts, not after.
+        self.deposit_box = QLabel(objectName="warningBox")
+        self.deposit_box.setWordWrap(True)
+        self.deposit_box.setTextFormat(Qt.TextFormat.RichText)
+        open_booths = sorted({d.booth for d in report.deposits if d.status == "open"})
+        if report.summary.open_deposits:
+            self.deposit_box.setText(self.tr(
+                "<b>A prepaid deposit is still open at {booths}.</b> Settle it first "
+                "(pay the booth, or Booth → Settle deposit…), then close the shift.").format(
+                    booths=", ".join(open_booths) or "?"))
+            self.counted_edit.setEnabled(False)
+        else:
+            self.deposit_box.hide()
         self.error_label = error_line()
         buttons, self.ok_button = confirm_buttons(
             self, self.tr("Close shift (Z report)"), self._on_confirm, enabled=False)
@@ -129,6 +152,7 @@ class CloseShiftDialog(QDialog):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(10)
         layout.addWidget(title)
+        layout.addWidget(self.deposit_box)
         layout.addLayout(report_figures(self, report, self._fmt))
         layout.addLayout(form)
         layout.addWidget(self.unserved_box)
@@ -148,7 +172,7 @@ class CloseShiftDialog(QDialog):
             self.discrepancy_label.setText("—")
             self.ok_button.setEnabled(False)
             return
-        difference = amount - self.x_report.summary.expected_minor
+        difference = self.x_report.summary.difference_if_counted(amount)
         name = ("discrepancyShort" if difference < 0
                 else "discrepancyOver" if difference > 0 else "discrepancyNone")
         self.discrepancy_label.setObjectName(name)
@@ -163,8 +187,8 @@ class CloseShiftDialog(QDialog):
             return
         try:
             self.z_report = self._close(counted)
-        except CallShopError as exc:
-            show_error(self.error_label, str(exc))
+        except Exception as exc:  # known or not: plain words, logged, nothing changed
+            show_error(self.error_label, plain_words(exc, "close shift"))
             return
         self.pages.addWidget(self._z_page(self.z_report))
         self.pages.setCurrentIndex(1)

@@ -236,7 +236,8 @@ class CustomerScreen(QWidget):
         self.empty_label = QLabel(self.tr("Booths will appear here"), objectName="csEmpty")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
-        self.message_box = QFrame(objectName="csMessage")
+        self.message_box = QFrame()
+        self.message_box.setObjectName("csMessage")
         message_layout = QHBoxLayout(self.message_box)
         message_layout.setContentsMargins(24, 10, 24, 10)
         self.message_label = QLabel()

@@ -190,7 +190,7 @@ class DeviceWorker(QObject):
     def _busy_window(text: str) -> QProgressDialog:
         parent = QApplication.activeModalWidget() or QApplication.activeWindow()
         window = QProgressDialog(text, "", 0, 0, parent if isinstance(parent, QWidget) else None)
-        window.setCancelButton(None)  # type: ignore[arg-type]
+        window.setCancelButton(None)
         window.setWindowModality(Qt.WindowModality.ApplicationModal)
         window.setMinimumDuration(0)
         window.setWindowTitle(QCoreApplication.translate("DeviceWorker", "Please wait"))

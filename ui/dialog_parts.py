@@ -16,7 +16,8 @@ __all__ = ["confirm_buttons", "error_line", "show_error"]
 
 def error_line() -> QLabel:
     """A word-wrapped ``errorText`` label, hidden until :func:`show_error` fills it."""
-    label = QLabel(objectName="errorText")
+    label = QLabel()
+    label.setObjectName("errorText")
     label.setWordWrap(True)
     label.hide()
     return label

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from callshop_pos.errors import CallShopError
 from callshop_pos.services.auth import Actor
+from ui.action_errors import plain_words
 from ui.dialog_parts import confirm_buttons, error_line, show_error
 
 __all__ = ["LoginDialog"]
@@ -88,8 +88,8 @@ class LoginDialog(QDialog):
             return
         try:
             self.actor = self._login(name, self.password_edit.text())
-        except CallShopError as exc:
-            show_error(self.error_label, str(exc))
+        except Exception as exc:  # known or not: plain words, logged, nothing changed
+            show_error(self.error_label, plain_words(exc, "log in"))
             self.password_edit.clear()
             self.password_edit.setFocus()
             return

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, assert_never
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -34,6 +34,7 @@ from callshop_pos.services.till.calls import CallView, get_calls
 from callshop_pos.services.till.deposits import DepositSettled, DepositTaken
 from callshop_pos.services.till.payments import PaymentResult
 from callshop_pos.services.till.shifts import ShiftOpened
+from ui.action_errors import guarded
 from ui.booth_box import BoothBox, action_button
 from ui.booth_grid import BoothGrid
 from ui.booth_tile import Meter
@@ -49,8 +50,7 @@ from ui.pay_dialog import PayDialog
 from ui.quote_box import QuoteBox
 from ui.sessions import SessionsDialog
 from ui.shift_bar import ShiftBar
-from ui.shift_figures import after_call_finished, after_status_change
-from ui.till import Till
+from ui.till import Till, TillChange
 from ui.unpaid_dialog import ReasonDialog
 
 __all__ = ["MainWindow"]
@@ -108,7 +108,8 @@ class MainWindow(QMainWindow):
         self._build_actions()
         side = self._build_side()
 
-        grid_frame = QFrame(objectName="gridFrame")
+        grid_frame = QFrame()
+        grid_frame.setObjectName("gridFrame")
         grid_layout = QVBoxLayout(grid_frame)
         grid_layout.setContentsMargins(0, 0, 0, 0)
         grid_title = QHBoxLayout()
@@ -134,7 +135,8 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setChildrenCollapsible(False)
 
-        central = QWidget(objectName="mainCentral")
+        central = QWidget()
+        central.setObjectName("mainCentral")
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -173,7 +175,8 @@ class MainWindow(QMainWindow):
         if key is not None:
             action.setShortcut(QKeySequence(key))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(lambda _checked=False: slot())
+        action.triggered.connect(
+            guarded(self, lambda _checked=False: slot(), getattr(slot, "__name__", text)))
         self.addAction(action)
         return action
 
@@ -270,10 +273,12 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _refresh_summary(self) -> None:
+        """The shift bar shows the core's figures, read afresh (aggregated in SQL, so
+        cheap even for a long shift); the window never does money arithmetic."""
         self.shift_bar.show_summary(self.till.current_shift())
 
     def _on_call_finished(self, event: Any) -> None:
-        """A call ended: show it at once and move the shift's figures by it."""
+        """A call ended: show it at once and re-read the shift's figures."""
         call_id = getattr(event, "call_id", None)
         summary = self.shift_bar.summary
         if call_id is None or not getattr(event, "answered", True) or summary is None:
@@ -285,42 +290,33 @@ class MainWindow(QMainWindow):
         calls = [c for c in calls if c.shift_id == summary.id and c.answered]
         if not calls:
             return
-        fresh = [c for c in calls if self.calls.model.find(c.id) is None]
         self.calls.upsert(calls)
-        for call in fresh:
-            summary = after_call_finished(summary, call)
-        self.shift_bar.show_summary(summary)
+        self._refresh_summary()
         self._update_actions()
 
-    def _on_changed(self, change: Any) -> None:
+    def _on_changed(self, change: TillChange) -> None:
         """The one place that reacts to what an operation changed."""
-        if isinstance(change, ShiftOpened):
-            self.reload_shift()
-            return
-        if isinstance(change, ShiftReport) and change.kind == "Z":
-            self.reload_shift()
-            return
-        if isinstance(change, DepositTaken):
-            self._refresh_summary()  # the deposit's cash is in the drawer now
-            return
-        if isinstance(change, DepositSettled):
-            self.reload_shift()  # calls paid from it, cash handed back
-            if self.engine is not None:
-                self._engine_call(self.engine.refresh)
-            return
-        if isinstance(change, PaymentResult | StatusChange):
-            found = (self.calls.model.find(c.id) for c in change.calls)
-            before = [c for c in found if c is not None]
-            summary = self.shift_bar.summary
-            if summary is not None and summary.id == change.shift_id:
-                self.shift_bar.show_summary(after_status_change(summary, before, change))
-            else:
+        match change:
+            case ShiftOpened():
+                self.reload_shift()
+            case ShiftReport():
+                if change.kind == "Z":
+                    self.reload_shift()
+            case DepositTaken():
+                self._refresh_summary()  # the deposit's cash is in the drawer now
+            case DepositSettled():
+                self.reload_shift()  # calls paid from it, cash handed back
+                if self.engine is not None:
+                    self._engine_call(self.engine.refresh)
+            case PaymentResult() | StatusChange():
                 self._refresh_summary()
-            self.calls.upsert(list(change.calls))
-            self._update_actions()
-            if self.engine is not None:
-                # The engine shows each booth's unpaid count and may auto-lock.
-                self._engine_call(self.engine.refresh)
+                self.calls.upsert(list(change.calls))
+                self._update_actions()
+                if self.engine is not None:
+                    # The engine shows each booth's unpaid count and may auto-lock.
+                    self._engine_call(self.engine.refresh)
+            case _:
+                assert_never(change)
 
     def _update_actions(self) -> None:
         selected = self.calls.selected_calls()
@@ -363,7 +359,8 @@ class MainWindow(QMainWindow):
         self.pay_booth()
 
     def _focus_booths(self) -> None:
-        booth = self.grid.current_booth or (self.grid.booths() or [None])[0]
+        booths = self.grid.booths()
+        booth = self.grid.current_booth or (booths[0] if booths else None)
         if booth is not None:
             self.grid.select_booth(booth)
             self.grid.tile(booth).setFocus()
@@ -534,19 +531,20 @@ class MainWindow(QMainWindow):
         ids = [c.id for c in calls]
         dialog = ReasonDialog(calls, self.fmt,
                               lambda reason: self.till.mark_unpaid(ids, reason),
-                              target="unpaid", parent=self)
+                              target="unpaid", refund_minor=self.till.quote_refund(ids),
+                              parent=self)
         self._run(dialog)
 
     def back_to_unserved(self) -> None:
         calls = [c for c in self.calls.selected_calls() if c.status != "unserved"]
         if not calls:
             return
-
-        def apply(reason: str) -> None:
-            for call in calls:
-                self.till.set_status(call.id, "unserved", reason)
-
-        self._run(ReasonDialog(calls, self.fmt, apply, target="unserved", parent=self))
+        ids = [c.id for c in calls]
+        dialog = ReasonDialog(calls, self.fmt,
+                              lambda reason: self.till.back_to_unserved(ids, reason),
+                              target="unserved", refund_minor=self.till.quote_refund(ids),
+                              parent=self)
+        self._run(dialog)
 
     # ---- sessions and close
 
@@ -554,7 +552,7 @@ class MainWindow(QMainWindow):
         """The administration window (admins only; see ``ui.admin``)."""
         if not self.till.actor.is_admin:
             return None
-        from ui.admin import open_admin_window
+        from ui.admin import open_admin_window  # noqa: PLC0415 - loaded when an admin opens it
 
         return open_admin_window(self.till.shop, self.till.actor, self)
 
@@ -594,6 +592,10 @@ class MainWindow(QMainWindow):
     def _ask(self, title: str, text: str) -> bool:
         answer = QMessageBox.question(self, title, text)
         return answer == QMessageBox.StandardButton.Yes
+
+    def show_failure(self, text: str) -> None:
+        """A failed action, in plain words (:mod:`ui.action_errors`)."""
+        self._error(text)
 
     def _error(self, text: str) -> None:
         self.statusBar().showMessage(text, 10000)

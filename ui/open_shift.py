@@ -12,8 +12,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from callshop_pos.errors import CallShopError
 from callshop_pos.services.till.shifts import ShiftOpened
+from ui.action_errors import plain_words
 from ui.amount_edit import AmountEdit
 from ui.dialog_parts import confirm_buttons, error_line, show_error
 
@@ -70,7 +70,7 @@ class OpenShiftDialog(QDialog):
             return
         try:
             self.result_value = self._open_shift(amount)
-        except CallShopError as exc:
-            show_error(self.error_label, str(exc))
+        except Exception as exc:  # known or not: plain words, logged, nothing changed
+            show_error(self.error_label, plain_words(exc, "open shift"))
             return
         self.accept()

@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from callshop_pos.errors import CallShopError
 from callshop_pos.money import eur_to_bgn
 from callshop_pos.services.till.payments import Bill, BillLine, PaymentResult
+from ui.action_errors import plain_words
 from ui.amount_edit import AmountEdit
 from ui.dialog_parts import confirm_buttons, error_line, show_error
 from ui.enum_table import EnumTableModel
@@ -141,7 +141,8 @@ class PayDialog(QDialog):
 
         def add(label: str, value: QWidget, name: str = "figureLabel") -> QLabel:
             nonlocal row
-            caption = QLabel(label, objectName=name)
+            caption = QLabel(label)
+            caption.setObjectName(name)
             figures.addWidget(caption, row, 0)
             figures.addWidget(value, row, 1)
             row += 1
@@ -227,7 +228,7 @@ class PayDialog(QDialog):
         return self.bill.total_minor if amount is None else amount
 
     def _on_tendered(self, _amount: object) -> None:
-        change = self.tendered_minor() - self.bill.total_minor
+        change = self.bill.change_for(self.tendered_minor())
         if change >= 0:
             self.change_caption.setText(self.tr("Change"))
             self.change_label.setObjectName("changeValue")
@@ -244,8 +245,8 @@ class PayDialog(QDialog):
     def _on_confirm(self) -> None:
         try:
             self.result_value = self._pay(self.tendered_minor())
-        except CallShopError as exc:
-            show_error(self.error_label, str(exc))
+        except Exception as exc:  # known or not: plain words, logged, nothing changed
+            show_error(self.error_label, plain_words(exc, "pay"))
             return
         if self._print_receipt is not None and self.print_check.isChecked():
             self._print_receipt(self.result_value)

@@ -17,6 +17,8 @@ from __future__ import annotations
 import ctypes
 import sys
 
+from PySide6.QtCore import QObject
+
 __all__ = ["guard_singletons", "none_leak_per_call"]
 
 #: 2**40 calls of head-room: decades of continuous use at a million calls a second.
@@ -25,8 +27,6 @@ _HEADROOM = 1 << 40
 
 def none_leak_per_call(probes: int = 64) -> float:
     """References to ``None`` lost per call of a ``void`` Qt method (0.0 = healthy)."""
-    from PySide6.QtCore import QObject
-
     probe = QObject()
     before = sys.getrefcount(None)
     for _ in range(probes):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, assert_never
 
 from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -40,17 +40,20 @@ from PySide6.QtWidgets import (
 from callshop_pos.errors import CallShopError
 from callshop_pos.services.reports.summary import ShiftReport
 from callshop_pos.services.till.call_status import StatusChange
+from callshop_pos.services.till.deposits import DepositSettled, DepositTaken
 from callshop_pos.services.till.payment_list import PaymentSummary, shift_payments
 from callshop_pos.services.till.payments import PaymentResult
+from callshop_pos.services.till.shifts import ShiftOpened
+from ui.action_errors import guarded
 from ui.booth_tile import Meter
 from ui.bridge import EngineBridge
 from ui.customer_screen import CustomerScreen
 from ui.formatting import Formatter
 from ui.system_printer import SystemPrinter
-from ui.till_devices import TillDevices
+from ui.till import TillChange
+from ui.till_devices import DeviceFactory, DeviceSet, TillDevices
 
 if TYPE_CHECKING:
-    from drivers.devices import Devices
     from ui.main_window import MainWindow
 
 __all__ = [
@@ -199,7 +202,8 @@ class ReceiptActions(QObject):
         if key:
             action.setShortcut(QKeySequence(key))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(lambda _checked=False: slot())
+        action.triggered.connect(
+            guarded(self, lambda _checked=False: slot(), getattr(slot, "__name__", text)))
         self.window.addAction(action)
         return action
 
@@ -236,13 +240,19 @@ class ReceiptActions(QObject):
 
     # ---- the till's changes
 
-    def _on_changed(self, change: object) -> None:
-        if isinstance(change, PaymentResult):
-            self.devices.payment_recorded(change)
-        elif isinstance(change, StatusChange):
-            self.devices.status_changed(change)
-        elif isinstance(change, ShiftReport) and change.kind == "Z":
-            self.devices.shift_closed(change)
+    def _on_changed(self, change: TillChange) -> None:
+        match change:
+            case PaymentResult():
+                self.devices.payment_recorded(change)
+            case StatusChange():
+                self.devices.status_changed(change)
+            case ShiftReport():
+                if change.kind == "Z":
+                    self.devices.shift_closed(change)
+            case ShiftOpened() | DepositTaken() | DepositSettled():
+                pass  # no device job (deposits move cash without a receipt)
+            case _:
+                assert_never(change)
 
     # ---- actions
 
@@ -357,6 +367,10 @@ class ReceiptActions(QObject):
 
     # ---- helpers
 
+    def show_failure(self, text: str) -> None:
+        """A failed Devices-menu action, in plain words (:mod:`ui.action_errors`)."""
+        self._problem(text)
+
     def report_problem(self, text: str) -> None:
         """Tell the cashier about a device problem (status bar and a non-blocking box)."""
         self._problem(text)
@@ -410,18 +424,19 @@ def attach_devices(
     *,
     prefs: QSettings | None = None,
     meter: Meter | None = None,
-    devices: Devices | None = None,
+    build_devices: DeviceFactory | None = None,
+    devices: DeviceSet | None = None,
+    **options: Any,
 ) -> ReceiptActions:
-    """The composition root's one call: build the shop's configured devices
-    (``drivers.devices.build_devices``) and install them in ``window``.
+    """Install the shop's devices in ``window``: ``devices`` as given, or built from the
+    shop's current settings by ``build_devices`` (the composition root's factory);
+    with neither, the till works without devices.
 
     A malformed ``devices`` setting does not stop the till: the cashier is told and
     the window works without devices. The device threads stop with the window."""
     till = window.till
     problem = ""
-    if devices is None:
-        from drivers.devices import build_devices
-
+    if devices is None and build_devices is not None:
         try:
             devices = build_devices(till.shop.settings)
         except (CallShopError, ValueError) as exc:
@@ -430,7 +445,7 @@ def attach_devices(
                     error=exc)
     till_devices = TillDevices(till.shop, till.actor, devices)
     actions = install_devices(window, till_devices, bridge, window.fmt, prefs=prefs,
-                              meter=meter)
+                              meter=meter, **options)
     # The window goes (logout, language switch): the customer screen and threads go too.
     window.destroyed.connect(lambda _obj=None: actions.close())
     if problem:

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from callshop_pos.errors import CallShopError
 from callshop_pos.services.reports.summary import PeriodTotals, ShiftSummary
 from callshop_pos.services.till.shifts import ShiftDetail, ShiftList
+from ui.action_errors import plain_words
 from ui.call_table import call_table, list_table
 from ui.calls_model import CallsModel, StatusFilter
 from ui.dialog_parts import show_error
@@ -235,8 +235,8 @@ class SessionsDialog(QDialog):
         start, end = self.period()
         try:
             listing = self._list(start, end)
-        except CallShopError as exc:
-            show_error(self.error_label, str(exc))
+        except Exception as exc:  # known or not: plain words, logged, nothing changed
+            show_error(self.error_label, plain_words(exc, "list sessions"))
             return
         self.error_label.hide()
         self.model.set_list(listing)

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
+from callshop_pos.services.context import Shop
 from callshop_pos.sync.status import SyncStatus, sync_status
 
 __all__ = ["SyncStatusLabel", "attach_sync_status", "describe"]
@@ -27,8 +29,6 @@ def _tr(text: str) -> str:
 def describe(st: SyncStatus, tz: ZoneInfo) -> tuple[str, str, bool]:
     """(short text, tooltip, is a problem) for a status."""
     def at(value: object) -> str:
-        from datetime import datetime
-
         if not isinstance(value, datetime):
             return _tr("never")
         return value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
@@ -131,11 +131,8 @@ class SyncStatusLabel(QLabel):
             worker.join(timeout)
 
 
-def attach_sync_status(window: QMainWindow, shop: object) -> SyncStatusLabel:
+def attach_sync_status(window: QMainWindow, shop: Shop) -> SyncStatusLabel:
     """Put the sync state in ``window``'s status bar (``shop``: the till's Shop)."""
-    from callshop_pos.services.context import Shop
-
-    assert isinstance(shop, Shop)
     label = SyncStatusLabel(lambda: sync_status(shop), ZoneInfo(shop.settings.timezone), window)
     window.statusBar().addPermanentWidget(label)
     window.destroyed.connect(lambda _obj=None: label.close_worker())

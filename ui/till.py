@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
@@ -29,17 +29,27 @@ from callshop_pos.services.till.shifts import ShiftDetail, ShiftList, ShiftOpene
 if TYPE_CHECKING:
     from callshop_pos.services.till.fiscal import FiscalGate
 
-__all__ = ["Till"]
+__all__ = ["Till", "TillChange"]
 
 #: Runs a blocking service call and returns its result (e.g. off the GUI thread).
 PayRunner = Callable[[Callable[[], Any]], Any]
+
+#: What a till operation changed (the value its service returned). Handlers
+#: dispatch on it with ``match`` and ``assert_never``, so a new kind of change
+#: is a type error until every handler knows it.
+TillChange = (
+    ShiftOpened | PaymentResult | StatusChange | ShiftReport | DepositTaken | DepositSettled
+)
+_Change = TypeVar(
+    "_Change", ShiftOpened, PaymentResult, StatusChange, ShiftReport, DepositTaken,
+    DepositSettled,
+)
 
 
 class Till(QObject):
     """One logged-in user's till: operations that return what changed."""
 
-    # ShiftOpened | PaymentResult | StatusChange | ShiftReport | DepositTaken | DepositSettled
-    changed = Signal(object)
+    changed = Signal(object)  # TillChange
 
     def __init__(self, shop: Shop, actor: Actor, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -60,6 +70,10 @@ class Till(QObject):
 
     def quote_payment(self, call_ids: Sequence[int]) -> Bill:
         return payments.quote_payment(self.shop, self.actor, call_ids)
+
+    def quote_refund(self, call_ids: Sequence[int]) -> int:
+        """What marking these calls unpaid or unserved would refund (changes nothing)."""
+        return call_status.quote_refund(self.shop, self.actor, call_ids)
 
     def x_report(self) -> ShiftReport:
         return shifts.x_report(self.shop, self.actor)
@@ -100,11 +114,17 @@ class Till(QObject):
             return payments.pay_calls(self.shop, self.actor, bill, tendered_minor,
                                       fiscal=fiscal)
 
-        result = self.pay_runner(pay) if self.pay_runner is not None else pay()
+        result: PaymentResult = (
+            self.pay_runner(pay) if self.pay_runner is not None else pay()
+        )
         return self._done(result)
 
     def mark_unpaid(self, call_ids: Sequence[int], reason: str) -> StatusChange:
         return self._done(call_status.mark_unpaid(self.shop, self.actor, call_ids, reason))
+
+    def back_to_unserved(self, call_ids: Sequence[int], reason: str) -> StatusChange:
+        """All the calls back to unserved in one transaction (or none)."""
+        return self._done(call_status.back_to_unserved(self.shop, self.actor, call_ids, reason))
 
     def set_status(
         self, call_id: int, status: str, reason: str = "", tendered_minor: int | None = None
@@ -122,6 +142,6 @@ class Till(QObject):
         """Why the newest database copy (made at each Z) failed, if it did."""
         return backups.backup_problem(self.shop)
 
-    def _done(self, change: Any) -> Any:
+    def _done(self, change: _Change) -> _Change:
         self.changed.emit(change)
         return change

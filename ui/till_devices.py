@@ -20,9 +20,10 @@ a sentence the cashier can act on.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 
@@ -36,15 +37,50 @@ from callshop_pos.services.till import printing
 from callshop_pos.services.till.call_status import StatusChange
 from callshop_pos.services.till.payments import Bill, PaymentResult
 from callshop_pos.services.till.printing import DrawerOpened
+from callshop_pos.settings import Settings
 from ui.devices_worker import DeviceWorker
 from ui.system_printer import SystemPrinter
 
 if TYPE_CHECKING:
     from callshop_pos.services.till.fiscal import FiscalGate
-    from drivers.devices import Devices
     from ui.customer_screen import CustomerScreen
 
-__all__ = ["TillDevices"]
+__all__ = ["DeviceFactory", "DeviceSet", "PoleDisplayPort", "TillDevices"]
+
+
+class PoleDisplayPort(Protocol):
+    """The customer pole display as the till drives it."""
+
+    def show_due(self, total_minor: int) -> None: ...
+
+    def show_change(self, tendered_minor: int, change_minor: int) -> None: ...
+
+    def show_welcome(self, shop_name: str) -> None: ...
+
+
+class DeviceSet(Protocol):
+    """The shop's configured devices, as the composition root builds them
+    (``drivers.devices.Devices``); the UI never builds devices itself."""
+
+    @property
+    def printer(self) -> ReceiptPrinter | None: ...
+
+    @property
+    def drawer(self) -> CashDrawer | None: ...
+
+    @property
+    def display(self) -> PoleDisplayPort | None: ...
+
+    @property
+    def fiscal(self) -> FiscalGate | None: ...
+
+    @property
+    def kick_on_cash(self) -> bool: ...
+
+
+#: Builds the devices the shop's settings configure; raises CallShopError/ValueError
+#: on a malformed ``devices`` setting (the till then works without devices).
+DeviceFactory = Callable[[Settings], DeviceSet]
 
 
 class TillDevices(QObject):
@@ -59,7 +95,7 @@ class TillDevices(QObject):
         self,
         shop: Shop,
         actor: Actor,
-        devices: Devices | None,
+        devices: DeviceSet | None,
         *,
         system_printer: SystemPrinter | None = None,
         parent: QObject | None = None,
@@ -69,7 +105,7 @@ class TillDevices(QObject):
         self.actor = actor
         self.printer: ReceiptPrinter | None = devices.printer if devices else None
         self.drawer: CashDrawer | None = devices.drawer if devices else None
-        self.display: Any = devices.display if devices else None  # PoleDisplay
+        self.display: PoleDisplayPort | None = devices.display if devices else None
         self.fiscal: FiscalGate | None = devices.fiscal if devices else None
         self.kick_on_cash = devices.kick_on_cash if devices else True
         self.system_printer = system_printer
@@ -248,13 +284,16 @@ class TillDevices(QObject):
         for refund_id in list(self.pending_reversals):
             self.fiscal_worker.submit(
                 "reversal",
-                lambda r=refund_id: gate.reverse_refund(shop, actor, r),  # type: ignore[misc]
-                on_done=lambda _res, r=refund_id: self._reversed(r),
+                functools.partial(gate.reverse_refund, shop, actor, refund_id),
+                on_done=functools.partial(self._reversed_done, refund_id),
                 on_error=lambda message, _e: self.problem.emit(self.tr(
                     "The refund is recorded, but the fiscal printer did not print its "
                     "reversal: {error}. Retry from Devices → Retry fiscal reversals.").format(
                         error=message)))
         self.reversals_pending.emit(len(self.pending_reversals))
+
+    def _reversed_done(self, refund_id: int, _result: object) -> None:
+        self._reversed(refund_id)
 
     def _reversed(self, refund_id: int) -> None:
         if refund_id in self.pending_reversals:

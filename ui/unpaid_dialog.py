@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from callshop_pos.errors import CallShopError
-from callshop_pos.services.till.calls import CallView
+from callshop_pos.services.till.calls import CallView, calls_value
+from ui.action_errors import plain_words
 from ui.dialog_parts import confirm_buttons, error_line, show_error
 from ui.formatting import Formatter
 
@@ -26,7 +26,10 @@ __all__ = ["ReasonDialog"]
 
 
 class ReasonDialog(QDialog):
-    """Asks why; ``apply(reason)`` performs the change (mark unpaid / back to unserved)."""
+    """Asks why; ``apply(reason)`` performs the change (mark unpaid / back to unserved).
+
+    ``refund_minor`` is what the change will hand back, as the core quotes it
+    (``Till.quote_refund``): the dialog does no money arithmetic of its own."""
 
     def __init__(
         self,
@@ -35,14 +38,15 @@ class ReasonDialog(QDialog):
         apply: Callable[[str], object],
         *,
         target: str = "unpaid",
+        refund_minor: int = 0,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._apply = apply
         self.result_value: object = None
         self.setMinimumWidth(460)
-        value = sum(c.price_minor or 0 for c in calls)
-        refund = sum(c.price_minor or 0 for c in calls if c.status == "paid")
+        value = calls_value(calls)
+        refund = refund_minor
         if target == "unpaid":
             self.setWindowTitle(self.tr("Served without payment"))
             heading = self.tr("Mark {count} call(s) as served without payment").format(
@@ -65,7 +69,9 @@ class ReasonDialog(QDialog):
             self.tr("Charged by mistake"),
         ])
         self.reason_combo.setCurrentIndex(0)
-        self.reason_combo.lineEdit().setPlaceholderText(self.tr("why? (required)"))
+        line_edit = self.reason_combo.lineEdit()
+        assert line_edit is not None  # the combo is editable
+        line_edit.setPlaceholderText(self.tr("why? (required)"))
         self.reason_combo.currentTextChanged.connect(self._on_reason)
 
         form = QFormLayout()
@@ -104,7 +110,7 @@ class ReasonDialog(QDialog):
             return
         try:
             self.result_value = self._apply(self.reason())
-        except CallShopError as exc:
-            show_error(self.error_label, str(exc))
+        except Exception as exc:  # known or not: plain words, logged, nothing changed
+            show_error(self.error_label, plain_words(exc, "change call status"))
             return
         self.accept()

@@ -78,6 +78,7 @@ class Labels:
     deposits_taken: str
     deposits_returned: str
     deposit_payments: str
+    open_deposits: str
 
     def status(self, status: str) -> str:
         return dict(self.status_names).get(status, status)
@@ -140,6 +141,7 @@ LABELS: dict[str, Labels] = {
         deposits_taken="Взети депозити",
         deposits_returned="Върнати остатъци от депозити",
         deposit_payments="Разговори, платени от депозит",
+        open_deposits="Неприключени депозити",
     ),
     "en": Labels(
         receipt="RECEIPT",
@@ -197,6 +199,7 @@ LABELS: dict[str, Labels] = {
         deposits_taken="Deposits taken",
         deposits_returned="Deposit remainders returned",
         deposit_payments="Calls paid from deposits",
+        open_deposits="Open deposits",
     ),
 }
 

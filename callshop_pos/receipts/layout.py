@@ -26,6 +26,7 @@ from callshop_pos.receipts.model import Receipt, ReportCall, ReportKind, ShiftRe
 __all__ = [
     "PaperLine",
     "PaperWidth",
+    "deposit_lines",
     "layout_receipt",
     "layout_shift_report",
     "paper_width",
@@ -184,6 +185,18 @@ class _Money:
         return format_amount(minor, self.symbol, self.digits)
 
 
+def deposit_lines(report: ShiftReportDoc, labels: Labels) -> list[tuple[str, int]]:
+    """The cash lines of prepaid deposits, signed as they move the expected cash
+    (none for a shift without deposits)."""
+    if not report.has_deposits:
+        return []
+    return [
+        (labels.deposit_payments, -report.deposit_payments_minor),
+        (f"{labels.deposits_taken} ({report.deposits_count})", report.deposits_taken_minor),
+        (labels.deposits_returned, -report.deposits_returned_minor),
+    ]
+
+
 def layout_shift_report(
     report: ShiftReportDoc, width: int, *, language: str = "bg", currency_symbol: str | None = None
 ) -> list[PaperLine]:
@@ -220,8 +233,12 @@ def layout_shift_report(
     page.text(labels.cash, bold=True)
     page.pair(labels.opening_float, money(report.opening_float_minor))
     page.pair(f"{labels.payments} ({report.payments_count})", money(report.payments_minor))
+    for label, amount in deposit_lines(report, labels):
+        page.pair(label, money(amount))
     page.pair(f"{labels.refunds} ({report.refunds_count})", money(-report.refunds_minor))
     page.pair(labels.expected_cash, money(report.expected_cash_minor), bold=True)
+    if report.open_deposits:
+        page.pair(labels.open_deposits, str(report.open_deposits), bold=True)
     if report.counted_cash_minor is not None:
         page.pair(labels.counted_cash, money(report.counted_cash_minor))
     if report.discrepancy_minor is not None:

@@ -147,7 +147,10 @@ class ReportCall:
 class ShiftReportDoc:
     """An X (interim) or Z (closing) report of one shift.
 
-    ``expected_cash_minor`` = opening float + payments - refunds. For a Z report
+    ``expected_cash_minor`` = opening float + payments − calls paid from deposits +
+    deposits taken − deposit remainders returned − refunds (a call paid from a
+    prepaid deposit is a payment but brings no cash: its cash came with the
+    deposit). ``open_deposits`` counts deposits not yet settled. For a Z report
     ``counted_cash_minor`` and ``discrepancy_minor`` (counted - expected) are set.
     ``journal_head_hash`` is the audit journal's latest hash when the report was
     made, so a later rewrite of the history is detectable against the paper.
@@ -181,18 +184,38 @@ class ShiftReportDoc:
     bgn_equivalent_minor: int | None = None  # of the cash taken, while the setting is on
     is_copy: bool = False
     notes: tuple[str, ...] = field(default=())
+    deposits_count: int = 0  # prepaid deposits of the shift
+    deposits_taken_minor: int = 0  # cash in, top-ups included
+    deposits_returned_minor: int = 0  # unused remainders handed back (cash out)
+    deposit_payments_minor: int = 0  # calls paid from deposits (in payments, no cash)
+    open_deposits: int = 0  # deposits not yet settled
 
     def __post_init__(self) -> None:
         for name in ("opened_at", "closed_at", "printed_at"):
             _require_aware(name, getattr(self, name))
-        expected = self.opening_float_minor + self.payments_minor - self.refunds_minor
+        expected = (
+            self.opening_float_minor
+            + self.payments_minor
+            - self.deposit_payments_minor
+            + self.deposits_taken_minor
+            - self.deposits_returned_minor
+            - self.refunds_minor
+        )
         if expected != self.expected_cash_minor:
-            raise ValueError("expected cash is not float + payments - refunds")
+            raise ValueError(
+                "expected cash is not float + payments - deposit payments + deposits taken"
+                " - deposits returned - refunds"
+            )
         if self.kind is ReportKind.Z:
             if self.counted_cash_minor is None or self.discrepancy_minor is None:
                 raise ValueError("a Z report needs the counted cash and the discrepancy")
             if self.counted_cash_minor - self.expected_cash_minor != self.discrepancy_minor:
                 raise ValueError("discrepancy is not counted - expected")
+
+    @property
+    def has_deposits(self) -> bool:
+        """The shift took prepaid deposits (their lines go on the report)."""
+        return bool(self.deposits_count or self.deposits_taken_minor or self.open_deposits)
 
     def as_copy(self) -> ShiftReportDoc:
         return replace(self, is_copy=True)

@@ -19,6 +19,7 @@ from callshop_pos.receipts.labels import (
     format_amount,
     format_date_time,
 )
+from callshop_pos.receipts.layout import deposit_lines
 from callshop_pos.receipts.model import ReportCall, ReportKind, ShiftReportDoc
 from callshop_pos.receipts.pdf_fonts import (
     FONT_BOLD,
@@ -181,10 +182,14 @@ def _cash(p: _Page) -> Any:
         [lab.cash, ""],
         [lab.opening_float, money(report.opening_float_minor)],
         [f"{lab.payments} ({report.payments_count})", money(report.payments_minor)],
+        *([label, money(amount)] for label, amount in deposit_lines(report, lab)),
         [f"{lab.refunds} ({report.refunds_count})", money(-report.refunds_minor)],
         [lab.expected_cash, money(report.expected_cash_minor)],
     ]
-    emph = [4]
+    emph = [len(cash_rows) - 1]
+    if report.open_deposits:
+        cash_rows.append([lab.open_deposits, str(report.open_deposits)])
+        emph.append(len(cash_rows) - 1)
     if report.counted_cash_minor is not None:
         cash_rows.append([lab.counted_cash, money(report.counted_cash_minor)])
     if report.discrepancy_minor is not None:

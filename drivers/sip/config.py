@@ -11,9 +11,9 @@ import ipaddress
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote
 
 from callshop_pos.errors import InvalidInput
+from callshop_pos.sip_uri import parse_sip_uri
 
 __all__ = [
     "AbuseLimits",
@@ -24,9 +24,6 @@ __all__ = [
 ]
 
 _HA1_RE = re.compile(r"^[0-9a-f]{32}$")
-_TRUNK_RE = re.compile(
-    r"^sips?:(?P<user>[^:@]+)(?::(?P<password>[^@]*))?@(?P<host>\[[^\]]+\]|[^:;]+)(?::(?P<port>\d+))?$"
-)
 _CALLER_ID_RE = re.compile(r"^\+?[0-9]{1,32}$")
 DEFAULT_BLOCKED_USER_AGENTS = (
     "friendly-scanner",
@@ -124,20 +121,19 @@ class Trunk:
     def parse(cls, text: str, **options: object) -> Trunk:
         """Parse ``sip:USER:PASSWORD@HOST:PORT`` (``--sip-trunk``); user/password may be
         %-escaped. Extra keyword options are passed to the constructor."""
-        match = _TRUNK_RE.match(text.strip())
-        if match is None:
+        try:
+            uri = parse_sip_uri(text.strip())
+        except InvalidInput:
             # the value itself is not echoed: it may carry the trunk password
             raise InvalidInput(
                 "--sip-trunk: expected sip:USER:PASSWORD@HOST:PORT (the value given is not "
                 "shown because it may contain the password)"
-            )
-        host = match["host"].strip("[]")
-        port = int(match["port"]) if match["port"] else 5060
+            ) from None
         return cls(
-            user=unquote(match["user"]),
-            password=unquote(match["password"] or ""),
-            host=host,
-            port=port,
+            user=uri.user_text,
+            password=uri.password_text,
+            host=uri.host,
+            port=uri.port if uri.port is not None else 5060,
             **options,  # type: ignore[arg-type]
         )
 

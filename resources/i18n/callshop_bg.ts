@@ -2,6 +2,26 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="bg_BG">
 <context>
+    <name>ActionErrors</name>
+    <message>
+        <source>The details are in {path}.</source>
+        <extracomment>The window&apos;s log file in the data directory (rotated at 1 MB, 5 old files kept).</extracomment>
+        <translation>Подробностите са във файла {path}.</translation>
+    </message>
+    <message>
+        <source>The details are in the program&apos;s error output.</source>
+        <translation>Подробностите са в изхода за грешки на програмата.</translation>
+    </message>
+    <message>
+        <source>This did not work because of an error in the program; nothing was changed. Please try again, and tell the administrator if it happens again. ({kind}: {message}) {where}</source>
+        <translation>Действието не беше изпълнено поради грешка в програмата; нищо не е променено. Опитайте отново и кажете на администратора, ако се повтори. ({kind}: {message}) {where}</translation>
+    </message>
+    <message>
+        <source>Not done</source>
+        <translation>Не е изпълнено</translation>
+    </message>
+</context>
+<context>
     <name>BillLinesModel</name>
     <message>
         <source>Booth</source>
@@ -338,6 +358,10 @@
     <message>
         <source>… and {n} more</source>
         <translation>… и още {n}</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;A prepaid deposit is still open at {booths}.&lt;/b&gt; Settle it first (pay the booth, or Booth → Settle deposit…), then close the shift.</source>
+        <translation>&lt;b&gt;Депозитът на {booths} още не е приключен.&lt;/b&gt; Първо го приключете (платете кабината или Кабина → Приключи депозита…), после затворете смяната.</translation>
     </message>
     <message>
         <source>Close shift (Z report)</source>
@@ -1224,6 +1248,18 @@
         <translation>Плащания ({n})</translation>
     </message>
     <message>
+        <source>Calls paid from deposits</source>
+        <translation>Разговори, платени от депозит</translation>
+    </message>
+    <message>
+        <source>Deposits taken ({n})</source>
+        <translation>Взети депозити ({n})</translation>
+    </message>
+    <message>
+        <source>Deposit remainders returned</source>
+        <translation>Върнати остатъци от депозити</translation>
+    </message>
+    <message>
         <source>Refunds ({n})</source>
         <translation>Възстановени ({n})</translation>
     </message>
@@ -1248,6 +1284,7 @@
     <name>TillDevices</name>
     <message>
         <source>Registering the sale on the fiscal printer…</source>
+        <extracomment>Builds the devices the shop&apos;s settings configure; raises CallShopError/ValueError on a malformed ``devices`` setting (the till then works without devices).</extracomment>
         <translation>Регистриране на продажбата във фискалния принтер…</translation>
     </message>
     <message>

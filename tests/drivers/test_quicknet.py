@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import select
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -18,15 +18,7 @@ from drivers.quicknet import ioctls as q
 from drivers.quicknet.driver import QuicknetDriver
 from drivers.quicknet.fake import FLASH_WINDOW_S, FakePhoneDevice
 from tests.callshop_pos.lines.fakes import STANDARD_ROWS, FakeRecorder, FakeStore, FakeTariff
-
-
-def wait_for(check: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.01)
-    raise AssertionError("condition not reached in time")
+from tests.waiting import wait_for
 
 
 def test_ioctl_numbers_match_the_kernel_headers() -> None:

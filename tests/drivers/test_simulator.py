@@ -4,7 +4,7 @@ random traffic — run against the real line engine with fake recorder and tarif
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,20 +24,13 @@ from tests.callshop_pos.lines.fakes import (
     FakeTariff,
     RecordedCall,
 )
+from tests.waiting import Changes, wait_for
 
 SPEED = 100.0
 # Engine time starts on a Monday morning, in peak hours: the tariffs' off-peak bands
 # (evenings and weekends) must not depend on when the suite runs.
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
-
-def wait_for(check: Callable[[], bool], timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.01)
-    raise AssertionError("condition not reached in time")
 
 
 class Line:
@@ -56,10 +49,12 @@ class Line:
             tariff=lambda: tariff, speed=speed,
         )
         self.engine.load()
+        self.changes = Changes()  # every snapshot and finished call wakes a wait_for
+        self.engine.subscribe(self.changes.notify)
 
     def run_to_end(self) -> dict[str, RecordedCall]:
         self.engine.start()
-        wait_for(lambda: self.driver.done() and self.engine.idle())
+        wait_for(lambda: self.driver.done() and self.engine.idle(), 20, changes=self.changes)
         self.engine.stop()
         return self.recorder.calls
 
@@ -189,10 +184,11 @@ def test_cashier_hang_up_ends_the_call_now(scaled: ScaledClock, tmp_path: Path) 
     line = Line(driver, [BoothConfig("B1", 1)], scaled)
     line.engine.start()
     try:
-        wait_for(lambda: line.engine.snapshots()[0].state.value == "talking")
+        wait_for(lambda: line.engine.snapshots()[0].state.value == "talking", 20,
+                 changes=line.changes)
         time.sleep(0.3)  # 30 s of talk
         line.engine.hang_up("B1")
-        wait_for(lambda: driver.done() and line.engine.idle())
+        wait_for(lambda: driver.done() and line.engine.idle(), 20, changes=line.changes)
     finally:
         line.engine.stop()
     (call,) = line.recorder.calls.values()

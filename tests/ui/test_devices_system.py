@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from callshop_pos.db.models.devices import PrintLog
 from callshop_pos.services.till import shifts
+from drivers.devices import build_devices
 from tests.ui.devices_support import build_rig
 from tests.ui.support import FakeEngine
 from tests.ui.test_devices_pay import pay_one
@@ -49,7 +50,7 @@ def test_a_broken_devices_setting_is_reported_and_the_till_works(qtbot, seeded) 
     window = MainWindow(Till(shop, olga), bridge, engine, Formatter(QLocale("en_US")),
                         quote=lambda n: None, today=lambda: date(2026, 1, 5))
     qtbot.addWidget(window)
-    actions = attach_devices(window, bridge)
+    actions = attach_devices(window, bridge, build_devices=build_devices)
     try:
         assert "devices are not set up correctly" in actions.problem_box.text()
         assert "'lpt'" in actions.problem_box.text()
@@ -57,3 +58,30 @@ def test_a_broken_devices_setting_is_reported_and_the_till_works(qtbot, seeded) 
         assert actions.devices.fiscal is None and window.till.pay_runner is None
     finally:
         actions.close()
+
+
+def test_the_window_gets_its_devices_from_the_composition_roots_factory(qtbot, seeded) -> None:
+    shop, _admin, olga = seeded
+    shifts.open_shift(shop, olga, 0)
+    bridge = EngineBridge()
+    window = MainWindow(Till(shop, olga), bridge, FakeEngine(bridge), Formatter(QLocale("en_US")),
+                        quote=lambda n: None, today=lambda: date(2026, 1, 5))
+    qtbot.addWidget(window)
+    asked: list[object] = []
+
+    def factory(settings):
+        asked.append(settings)
+        return build_devices(settings.replace(
+            devices={"printer": {"connection": f"pdf:{Path('/nonexistent/receipts')}"}}))
+
+    actions = attach_devices(window, bridge, build_devices=factory)
+    try:
+        assert asked == [shop.settings]
+        assert actions.devices.receipt_target == "escpos"
+    finally:
+        actions.close()
+    bare = attach_devices(window, bridge)  # no factory: a till without devices
+    try:
+        assert bare.devices.receipt_target is None and bare.devices.drawer is None
+    finally:
+        bare.close()

@@ -294,3 +294,27 @@ def test_pay_hands_the_payment_to_the_print_hook(qtbot, window) -> None:
     assert result.total_minor == 155 and result.tendered_minor == 200
     assert result.change_minor == 45
     assert sorted(c.id for c in result.calls) == [first, second]
+
+
+def test_refund_announced_is_the_refund_recorded_with_cash_rounding(qtbot, window) -> None:
+    """The served-without-payment dialog added up the calls' prices itself (1.37); the
+    till refunds each call rounded to the cash unit (1.35). It shows the core's figure."""
+    shop = window.till.shop
+    shop.use_settings(shop.settings.replace(cash_rounding_unit=5))
+    call_id = window.calls_maker.finish(price_minor=137)
+    qtbot.waitUntil(lambda: window.calls.model.rowCount() == 1)
+    window.till.pay([call_id], 200)
+    window.calls.show_status(StatusFilter.ALL)
+    window.calls.select_calls([call_id])
+    seen = {}
+
+    def unpaid(dialog) -> None:
+        seen["refund"] = dialog.refund_label.text()
+        dialog.reason_combo.setEditText("Charged by mistake")
+        dialog.ok_button.click()
+
+    when_dialog(window, unpaid)
+    window.unpaid_action.trigger()
+    refunded = window.till.current_shift().refunds_minor
+    assert refunded == 135
+    assert "€1.35" in seen["refund"]

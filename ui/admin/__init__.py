@@ -20,6 +20,6 @@ __all__ = ["open_admin_window"]
 
 def open_admin_window(shop: Shop, actor: Actor, parent: QWidget | None = None) -> AdminWindow:
     """Show the administration window; ``PermissionDenied`` for a non-admin."""
-    from ui.admin.window import open_admin_window as _open
+    from ui.admin.window import open_admin_window as _open  # noqa: PLC0415 - the administration window loads only when an admin opens it
 
     return _open(shop, actor, parent)

@@ -109,7 +109,7 @@ class AuditPage(QWidget):
             QCoreApplication.translate("Audit", "reason (required)")
         )
         self.correct_button = QPushButton(QCoreApplication.translate("Audit", "Record correction"))
-        for widget in (
+        for part in (
             QLabel(QCoreApplication.translate("Audit", "Call #")),
             self.call_spin,
             QLabel(QCoreApplication.translate("Audit", "should be")),
@@ -117,7 +117,7 @@ class AuditPage(QWidget):
             self.reason_edit,
             self.correct_button,
         ):
-            row.addWidget(widget)
+            row.addWidget(part)
         layout.addWidget(box)
 
         self.filter_button.clicked.connect(self.refresh)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from callshop_pos.db.models.booths import BoothDriver
 from callshop_pos.errors import InvalidInput
 from callshop_pos.money import MoneyError, parse_minor
 from callshop_pos.services.admin import booths
@@ -101,7 +102,7 @@ class BoothsPage(QWidget):
         self.position_spin = QSpinBox()
         self.position_spin.setRange(0, 999)
         self.driver_combo = QComboBox()
-        for driver in booths.BoothDriver:
+        for driver in BoothDriver:
             self.driver_combo.addItem(driver.value, driver.value)
         self.driver_settings_edit = QLineEdit("{}")
         self.billing_combo = QComboBox()
@@ -218,7 +219,7 @@ class BoothsPage(QWidget):
             "auto_lock": self.auto_lock_check.isChecked(),
         }
         # The password is stored only as a digest: empty means "keep the one set".
-        if values["driver"] == booths.BoothDriver.SIP.value:
+        if values["driver"] == BoothDriver.SIP.value:
             values["sip_user"] = self.sip_user_edit.text().strip()
             if self.sip_password_edit.text():
                 values["sip_password"] = self.sip_password_edit.text()

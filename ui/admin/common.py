@@ -20,8 +20,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
-from callshop_pos.errors import CallShopError
 from callshop_pos.money import format_minor, minor_to_decimal
+from ui.action_errors import plain_words
 
 __all__ = [
     "Col",
@@ -79,15 +79,15 @@ def section_title(text: str) -> QLabel:
 
 
 def call_service(parent: QWidget | None, action: Callable[[], R], title: str = "") -> R | None:
-    """Run one service call; a known error is shown to the user and ``None`` returned.
-
-    Anything else is a bug and propagates (with its traceback).
-    """
+    """Run one service call; a failure is shown to the user in plain words (and
+    logged, a bug with its traceback: :mod:`ui.action_errors`) and ``None`` returned.
+    The service's transaction was rolled back: nothing changed."""
     try:
         return action()
-    except CallShopError as exc:
+    except Exception as exc:  # known or not: plain words, logged, nothing changed
         QMessageBox.warning(
-            parent, title or QCoreApplication.translate("Admin", "Not done"), str(exc)
+            parent, title or QCoreApplication.translate("Admin", "Not done"),
+            plain_words(exc, getattr(action, "__name__", "an administration action")),
         )
         return None
 

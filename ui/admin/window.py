@@ -69,14 +69,14 @@ class AdminWindow(QMainWindow):
         self.nav.setCurrentRow(0)
 
     def _page_list(self) -> list[tuple[str, str, Callable[[], QWidget]]]:
-        from ui.admin.account_page import AccountPage
-        from ui.admin.audit_page import AuditPage
-        from ui.admin.booths_page import BoothsPage
-        from ui.admin.fx_page import FxPage
-        from ui.admin.price_list_page import PriceListPage
-        from ui.admin.reports_page import ReportsPage
-        from ui.admin.settings_page import SettingsPage
-        from ui.admin.users_page import UsersPage
+        from ui.admin.account_page import AccountPage  # noqa: PLC0415 - pages load with the window
+        from ui.admin.audit_page import AuditPage  # noqa: PLC0415 - pages load with the window
+        from ui.admin.booths_page import BoothsPage  # noqa: PLC0415 - pages load with the window
+        from ui.admin.fx_page import FxPage  # noqa: PLC0415 - pages load with the window
+        from ui.admin.price_list_page import PriceListPage  # noqa: PLC0415 - pages load with the window
+        from ui.admin.reports_page import ReportsPage  # noqa: PLC0415 - pages load with the window
+        from ui.admin.settings_page import SettingsPage  # noqa: PLC0415 - pages load with the window
+        from ui.admin.users_page import UsersPage  # noqa: PLC0415 - pages load with the window
 
         pages: list[tuple[str, str, Callable[[Shop, Actor], QWidget]]] = [
             ("prices", QCoreApplication.translate("AdminWindow", "Price list"), PriceListPage),

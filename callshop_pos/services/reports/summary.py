@@ -90,6 +90,11 @@ class ShiftSummary:
     deposit_payments_minor: int = 0  # calls paid from deposits (takings, no cash)
     open_deposits: int = 0  # deposits not yet settled (the shift cannot close)
 
+    def difference_if_counted(self, counted_minor: int) -> int:
+        """The discrepancy a close with ``counted_minor`` in the drawer would record:
+        counted − expected (negative = cash missing)."""
+        return counted_minor - self.expected_minor
+
 
 @dataclass(frozen=True, slots=True)
 class StatusTotals:

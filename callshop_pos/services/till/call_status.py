@@ -40,7 +40,9 @@ from callshop_pos.services.till.shifts import require_own_open_shift, user_id
 __all__ = [
     "RefundView",
     "StatusChange",
+    "back_to_unserved",
     "mark_unpaid",
+    "quote_refund",
     "require_reason",
     "set_call_status",
 ]
@@ -97,7 +99,7 @@ def _record_refund(
     assert call.price_minor is not None  # a paid call is always priced
     line = _last_payment_line(session, call.id)
     amount = line.amount_minor
-    total = round_to_unit(amount, cash_unit(shop))
+    total = _refund_total(amount, cash_unit(shop))
     refund = Refund(
         shift_id=shift.id,
         operator_id=user_id(actor),
@@ -163,20 +165,31 @@ def mark_unpaid(
     shop: Shop, actor: Actor, call_ids: Sequence[int], reason: str
 ) -> StatusChange:
     """Mark calls as served without payment (reason required); a paid call is refunded."""
+    return _move_calls(shop, actor, call_ids, reason, CallStatus.UNPAID)
+
+
+def back_to_unserved(
+    shop: Shop, actor: Actor, call_ids: Sequence[int], reason: str
+) -> StatusChange:
+    """Return calls to unserved (reason required), all or none; a paid call is refunded."""
+    return _move_calls(shop, actor, call_ids, reason, CallStatus.UNSERVED)
+
+
+def _move_calls(
+    shop: Shop, actor: Actor, call_ids: Sequence[int], reason: str, target: CallStatus
+) -> StatusChange:
     require_role(actor, Role.OPERATOR)
-    text = require_reason(reason, "marking calls unpaid")
+    text = require_reason(reason, f"marking calls {target.value}")
     with shop.db.write() as session:
         shift = require_own_open_shift(session, actor)
         calls = calls_in_open_shift(session, shift, call_ids)
         for call in calls:
-            if call.status == CallStatus.UNPAID.value:
-                raise InvalidInput(f"call {call.id} is already unpaid")
+            if call.status == target.value:
+                raise InvalidInput(f"call {call.id} is already {target.value}")
         written: list[Base] = []
         refunds: list[Refund] = []
         for call in calls:
-            refund, rows = _change_status(
-                session, shop, actor, shift, call, CallStatus.UNPAID.value, text
-            )
+            refund, rows = _change_status(session, shop, actor, shift, call, target.value, text)
             written.extend(rows)
             if refund is not None:
                 refunds.append(refund)
@@ -184,7 +197,7 @@ def mark_unpaid(
         journal.append(
             session,
             actor,
-            "calls.unpaid",
+            f"calls.{target.value}",
             subject=shift,
             payload={
                 "calls": [c.id for c in calls],
@@ -260,4 +273,24 @@ def set_call_status(
             calls=(call_view(call),),
             payment=payment,
             refunds=(_refund_view(refund),) if refund is not None else (),
+        )
+
+
+def _refund_total(amount_minor: int, cash_unit_minor: int) -> int:
+    # A refund is handed back in cash: its amount rounded to the cash unit.
+    return round_to_unit(amount_minor, cash_unit_minor)
+
+
+def quote_refund(shop: Shop, actor: Actor, call_ids: Sequence[int]) -> int:
+    """What moving these calls to unpaid or unserved would hand back, exactly as the
+    refunds will be recorded (each paid call's payment line, rounded to the cash
+    unit); changes nothing."""
+    require_role(actor, Role.OPERATOR)
+    unit = cash_unit(shop)
+    with shop.db.read() as session:
+        calls = session.scalars(select(Call).where(Call.id.in_(list(call_ids)))).all()
+        return sum(
+            _refund_total(_last_payment_line(session, call.id).amount_minor, unit)
+            for call in calls
+            if call.status == CallStatus.PAID.value
         )

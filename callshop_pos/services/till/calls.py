@@ -6,7 +6,7 @@ services read them back as :class:`CallView` values, which carry no wholesale co
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,7 +15,7 @@ from sqlalchemy import select
 from callshop_pos.db.models.calls import Call
 from callshop_pos.services.context import Shop
 
-__all__ = ["CallView", "call_view", "get_calls"]
+__all__ = ["CallView", "call_view", "calls_value", "get_calls"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,3 +95,9 @@ def get_calls(shop: Shop, call_ids: Sequence[int]) -> list[CallView]:
     with shop.db.read() as session:
         rows = session.scalars(select(Call).where(Call.id.in_(ids)).order_by(Call.id))
         return [call_view(c) for c in rows]
+
+
+def calls_value(calls: Iterable[CallView]) -> int:
+    """The priced value of ``calls`` (unrated ones count nothing), as the till shows a
+    selection's worth before an action."""
+    return sum(c.price_minor or 0 for c in calls)

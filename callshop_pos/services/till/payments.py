@@ -83,6 +83,10 @@ class Bill:
     def call_ids(self) -> tuple[int, ...]:
         return tuple(line.call_id for line in self.lines)
 
+    def change_for(self, tendered_minor: int) -> int:
+        """The change for ``tendered_minor`` (negative: not enough tendered)."""
+        return tendered_minor - self.total_minor
+
 
 @dataclass(frozen=True, slots=True)
 class PaymentResult:
@@ -233,7 +237,7 @@ def record_payment(
         rounding_minor=bill.rounding_minor,
         total_minor=bill.total_minor,
         tendered_minor=tendered,
-        change_minor=tendered - bill.total_minor,
+        change_minor=bill.change_for(tendered),
         method=method,
     )
     session.add(payment)
@@ -281,7 +285,7 @@ def record_payment(
         at=now,
         bill=bill,
         tendered_minor=tendered,
-        change_minor=tendered - bill.total_minor,
+        change_minor=bill.change_for(tendered),
         calls=tuple(call_view(c) for c in calls),
     )
     return result, written

@@ -151,14 +151,6 @@ def build_shift_report(
     notes: list[str] = []
     if report.unrated_calls:
         notes.append(f"{labels.unrated_count}: {len(report.unrated_calls)}")
-    if report.deposits:
-        # Prepaid deposits are in the expected cash: cash in, remainders back out;
-        # the calls paid from them are in the payments but brought no cash of their own.
-        for label, amount in ((labels.deposits_taken, s.deposits_taken_minor),
-                              (labels.deposits_returned, -s.deposits_returned_minor),
-                              (labels.deposit_payments, s.deposit_payments_minor)):
-            notes.append(f"{label} ({len(report.deposits)}): "
-                         f"{format_amount(amount, currency.symbol)}")
     for k in report.corrections:
         notes.append(
             f"{labels.correction} #{k.call_id}: {labels.status(k.old_status)} → "
@@ -198,4 +190,9 @@ def build_shift_report(
         ),
         is_copy=is_copy,
         notes=tuple(notes),
+        deposits_count=len(report.deposits),
+        deposits_taken_minor=s.deposits_taken_minor,
+        deposits_returned_minor=s.deposits_returned_minor,
+        deposit_payments_minor=s.deposit_payments_minor,
+        open_deposits=s.open_deposits,
     )

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from multiprocessing import AuthenticationError
 from multiprocessing.connection import Client
 from pathlib import Path
@@ -44,17 +44,10 @@ from tests.callshop_pos.lines.fakes import (
     FakeStore,
     FakeTariff,
 )
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[3]
 
-
-def wait_for(check: Callable[[], bool], timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.01)
-    raise AssertionError("condition not reached in time")
 
 
 class Served:

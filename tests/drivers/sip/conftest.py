@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 from callshop_pos.lines.port import AdmitCall, Dialing, DriverCommand, DriverEvent
 from drivers.sip import AbuseLimits, BoothAccount, SipDriver, SipDriverConfig, Trunk, ha1
 from tests.drivers.sip import sipp
+from tests.waiting import Changes, wait_for
 
 REALM = "callshop"
 BOOTHS = {"Booth 1": ("booth1", "secret-1"), "Booth 2": ("booth2", "secret-2")}
@@ -28,13 +28,14 @@ class StandInEngine:
     def __init__(self) -> None:
         self.events: list[DriverEvent] = []
         self._cond = threading.Condition()
+        self.changes = Changes()  # each event wakes wait_for
         self.driver: SipDriver | None = None
         self.policy: Policy = lambda d: AdmitCall(d.booth, d.call_ref)
 
     def sink(self, event: DriverEvent) -> None:
         with self._cond:
             self.events.append(event)
-            self._cond.notify_all()
+        self.changes.notify(event)
         if isinstance(event, Dialing) and self.driver is not None:
             command = self.policy(event)
             if command is not None:
@@ -42,18 +43,19 @@ class StandInEngine:
 
     def wait_for(self, kind: type, timeout: float = 10.0, **fields: Any) -> Any:
         """The first event of ``kind`` with matching ``fields`` (waits for it)."""
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while True:
-                for event in self.events:
-                    if isinstance(event, kind) and all(
-                        getattr(event, k) == v for k, v in fields.items()
-                    ):
-                        return event
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise AssertionError(f"no {kind.__name__} {fields} in {self.events}")
-                self._cond.wait(left)
+        found: list[Any] = []
+
+        def check() -> bool:
+            with self._cond:
+                found[:] = [e for e in self.events if isinstance(e, kind) and all(
+                    getattr(e, k) == v for k, v in fields.items())][:1]
+            return bool(found)
+
+        try:
+            wait_for(check, timeout, changes=self.changes, poll=timeout)
+        except AssertionError:
+            raise AssertionError(f"no {kind.__name__} {fields} in {self.of(object)}") from None
+        return found[0]
 
     def of(self, kind: type) -> list[Any]:
         with self._cond:

@@ -86,3 +86,42 @@ def test_status_change_rules(shop: Shop, operator: Actor) -> None:
         set_call_status(shop, operator, call, "unserved")
     back = set_call_status(shop, operator, call, "unserved", reason="paid the wrong call")
     assert back.refunded_minor == 100
+
+
+def test_quote_refund_is_the_refund_recorded(shop: Shop, operator: Actor) -> None:
+    from callshop_pos.services.till.call_status import quote_refund
+    from callshop_pos.services.till.calls import calls_value, get_calls
+
+    use_cash_unit(shop, 5)
+    open_shift(shop, operator, 0)
+    paid = record_call(shop, 137)
+    unserved = record_call(shop, 90)
+    pay_calls(shop, operator, [paid], 200)
+    assert quote_refund(shop, operator, [paid, unserved]) == 135  # rounded like the refund
+    assert calls_value(get_calls(shop, [paid, unserved])) == 227
+    before = current_shift(shop, operator)
+    assert before is not None and before.refunds_minor == 0  # quoting changed nothing
+    change = mark_unpaid(shop, operator, [paid, unserved], "Charged by mistake")
+    assert change.refunded_minor == 135
+    after = current_shift(shop, operator)
+    assert after is not None and after.difference_if_counted(0) == -after.expected_minor
+
+
+def test_back_to_unserved_moves_several_calls_at_once(shop: Shop, operator: Actor) -> None:
+    from callshop_pos.services.admin.verify import verify
+    from callshop_pos.services.till.call_status import back_to_unserved
+
+    open_shift(shop, operator, 0)
+    paid = record_call(shop, 150)
+    unpaid = record_call(shop, 90)
+    pay_calls(shop, operator, [paid], 150)
+    mark_unpaid(shop, operator, [unpaid], "staff")
+    with pytest.raises(InvalidInput, match="reason"):
+        back_to_unserved(shop, operator, [paid, unpaid], " ")
+    change = back_to_unserved(shop, operator, [paid, unpaid], "Marked by mistake")
+    assert [c.status for c in change.calls] == ["unserved", "unserved"]
+    assert change.refunded_minor == 150
+    assert (call_status(shop, paid), call_status(shop, unpaid)) == ("unserved", "unserved")
+    with pytest.raises(InvalidInput, match="already unserved"):
+        back_to_unserved(shop, operator, [paid], "again")
+    assert verify(shop).ok

@@ -307,11 +307,14 @@ def test_printed_z_report_and_cli_json_list_the_deposits(prepaid: Shop, operator
     record_call(prepaid, 400, booth="P1")
     settle_deposit(prepaid, operator, "P1")
     z = close_shift(prepaid, operator, 400)
+    from callshop_pos.receipts.layout import layout_shift_report
+
     doc = build_shift_report(z, settings=prepaid.settings, manual_drawer_opens=0)
-    text = "\n".join(doc.notes)
-    assert "Deposits taken (1)" in text and "10.00" in text
-    assert "Deposit remainders returned (1)" in text and "6.00" in text
-    assert "Calls paid from deposits (1)" in text and "4.00" in text
+    lines = [line.text for line in layout_shift_report(doc, 42, language="en")]
+    assert any(t.startswith("Deposits taken (1)") and "10.00" in t for t in lines)
+    assert any(t.startswith("Deposit remainders returned") and "-6.00" in t for t in lines)
+    assert any(t.startswith("Calls paid from deposits") and "-4.00" in t for t in lines)
+    assert not any(t.startswith("Open deposits") for t in lines)
     data = report_json(z, ZoneInfo("UTC"))
     assert data["shift"]["deposits_taken"] == "10.00"
     assert data["shift"]["deposits_returned"] == "6.00"
@@ -337,3 +340,32 @@ def test_deposits_on_postgresql(pg_seeded: SeededShop) -> None:
     z = close_shift(shop, olga, 300)
     assert z.summary.discrepancy_minor == 0 and len(z.deposits) == 1
     assert verify(shop).ok
+
+
+def test_x_report_with_an_open_deposit_is_printable(prepaid: Shop, operator: Actor) -> None:
+    """Issue 13 point 1: an open deposit made the X/Z document refuse itself (expected
+    cash is float + payments − refunds + deposits); the report lists the deposits."""
+    from pypdf import PdfReader
+
+    from callshop_pos.receipts.layout import layout_shift_report
+    from callshop_pos.receipts.pdf import PdfRenderer
+    from callshop_pos.services.till.printing import shift_report_pdf
+    from callshop_pos.services.till.receipt_builders import build_shift_report
+
+    shift = open_shift(prepaid, operator, 2000)
+    take_deposit(prepaid, operator, "P1", 1000)
+    paid = record_call(prepaid, 250, booth="B1")
+    pay_calls(prepaid, operator, [paid], 300)
+    doc = build_shift_report(x_report(prepaid, operator), settings=prepaid.settings,
+                             manual_drawer_opens=0)
+    assert (doc.deposits_taken_minor, doc.deposits_returned_minor,
+            doc.deposit_payments_minor, doc.open_deposits) == (1000, 0, 0, 1)
+    assert doc.expected_cash_minor == 2000 + 250 + 1000
+    text = "\n".join(line.text for line in layout_shift_report(doc, 42, language="en"))
+    assert "Deposits taken (1)" in text and "10.00" in text
+    assert "Open deposits" in text and "32.50" in text
+    pdf = shift_report_pdf(prepaid, operator, PdfRenderer("en"), shift.shift.id)
+    import io
+
+    words = " ".join((PdfReader(io.BytesIO(pdf)).pages[0].extract_text() or "").split())
+    assert "Deposits taken (1)" in words and "Open deposits" in words

@@ -1,0 +1,57 @@
+"""The composition root of the cashier window (``python main.py`` with no command).
+
+The one place that knows every part: it opens the shop database (the demo one when
+nothing is configured), links to the line engine (starting the simulator engine in
+demo mode), chooses the device factory of :mod:`drivers.devices`, sets up the
+window's failure log (:mod:`ui.action_errors`) and hands them to the window
+(:func:`ui.app.run_till`). ``ui/`` itself never imports ``drivers/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from callshop_pos.config import data_dir, database_url
+from callshop_pos.lines.ipc import EngineClient
+from callshop_pos.services.context import Shop
+from drivers.devices import build_devices
+from ui.action_errors import install_action_log, install_excepthook
+from ui.app import display_problem, make_application, run_till
+from ui.bridge import EngineBridge
+from ui.demo import demo_url, demo_wanted, prepare_demo, start_engine
+
+__all__ = ["run_cashier_window"]
+
+
+def run_cashier_window(args: argparse.Namespace) -> int:
+    """Build the shop, the engine link and the devices; run the window; the exit code."""
+    problem = display_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    app = make_application()
+    data = data_dir(getattr(args, "data_dir", None))
+    install_action_log(data)  # a failed action: plain words to the user, traceback here
+    install_excepthook()
+    demo = demo_wanted(args, data)
+    url = demo_url(data) if demo else database_url(getattr(args, "db", None), data=data)
+    shop = Shop.open(url)
+    shop.background_backups = True  # the copy at each Z must not hold up the window
+    bridge = EngineBridge()
+    client = EngineClient(
+        data,
+        on_snapshot=bridge.on_snapshot,
+        on_call_finished=bridge.on_call_finished,
+        on_connection=bridge.on_connection,
+    )
+    try:
+        if demo:
+            prepare_demo(shop)
+        client.start()
+        if demo and not client.wait_connected(1.5):
+            start_engine(data, url)
+        return run_till(app, shop, bridge, client, data, demo=demo, build_devices=build_devices)
+    finally:
+        client.close()
+        shop.close()

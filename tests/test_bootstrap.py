@@ -1,0 +1,52 @@
+"""The window's composition root hands the window what it built: the shop, the line
+engine link and the device factory of drivers/ (ui/ never builds devices itself)."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import bootstrap
+from callshop_pos.clock import FakeClock
+from callshop_pos.lines.ipc import EngineClient
+from callshop_pos.services.context import Shop
+from drivers.devices import build_devices
+from tests.callshop_pos.support import make_shop
+from ui.action_errors import LOG, LOG_FILE_NAME
+from ui.bridge import EngineBridge
+
+
+def test_the_window_gets_the_shop_the_engine_link_and_the_device_factory(
+        qapp: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{tmp_path / 'shop.db'}"
+    make_shop(url, FakeClock(datetime(2026, 1, 5, 9, tzinfo=UTC))).shop.close()
+    seen: dict[str, Any] = {}
+
+    def run_till(app: Any, shop: Shop, bridge: EngineBridge, engine: Any, data: Path, *,
+                 demo: bool, build_devices: Any) -> int:
+        seen.update(app=app, shop=shop, bridge=bridge, engine=engine, data=data, demo=demo,
+                    build_devices=build_devices)
+        return 7
+
+    monkeypatch.setattr(bootstrap, "run_till", run_till)
+    monkeypatch.setattr(bootstrap, "make_application", lambda: qapp)
+    monkeypatch.setattr(bootstrap, "install_excepthook", lambda: None)
+    before = list(LOG.handlers)
+    try:
+        assert bootstrap.run_cashier_window(
+            argparse.Namespace(data_dir=str(tmp_path), db=url)) == 7
+    finally:
+        for handler in [h for h in LOG.handlers if h not in before]:
+            LOG.removeHandler(handler)
+            handler.close()
+    assert seen["build_devices"] is build_devices
+    assert seen["demo"] is False and seen["data"] == tmp_path and seen["app"] is qapp
+    assert isinstance(seen["engine"], EngineClient) and isinstance(seen["bridge"], EngineBridge)
+    assert isinstance(seen["shop"], Shop)
+    assert (tmp_path / LOG_FILE_NAME).exists()
+    assert not any(isinstance(h, RotatingFileHandler) for h in LOG.handlers)
