@@ -379,7 +379,9 @@ class LineEngine:
             with self._outbox_cond:
                 self._writer_stop = True
                 self._outbox_cond.notify_all()
-            writer.join(timeout)
+            # A write may be waiting for a busy database (SQLite waits up to 15 s):
+            # give the writer time to finish it and spill the rest.
+            writer.join(max(timeout, 30.0))
             self._writer = None
 
     def idle(self) -> bool:
