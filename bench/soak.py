@@ -193,7 +193,7 @@ class Engine:
             return self.proc.wait()
 
 
-def soak(name: str, url: str | None, opts: argparse.Namespace, work: Path) -> Tally:
+def soak(name: str, url: str | None, opts: argparse.Namespace, work: Path) -> Tally:  # noqa: C901 - one round read top to bottom: engine, load, faults, checks
     tally = Tally(name)
     rng = random.Random(opts.seed)
     text_ = scenario(opts.booths, int(opts.duration), rng)

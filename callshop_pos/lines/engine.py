@@ -5,16 +5,21 @@ Drivers hand events to :meth:`LineEngine.submit` from any thread; cashier comman
 queue, so the booth machines are only ever touched by the engine thread. Each
 effect a machine produces is carried out at once and in order: driver commands go
 straight to the driver; call events join an ordered outbox that the call-writer
-thread saves through the :class:`~callshop_pos.lines.recorder.CallRecorder`, one
-transaction each, right after the booth's new state is published (so a slow disk
-never delays a snapshot or an admission). A recorder failure (database briefly
-locked or unreachable) leaves the record first in the outbox and it is retried;
-nothing is dropped or reordered. Without the thread (synchronous use) the outbox is
-written inline.
+thread saves through the :class:`~callshop_pos.lines.recorder.CallRecorder` right
+after the booth's new state is published (so a slow disk never delays a snapshot or
+an admission): what waits at the head of the outbox goes in one transaction when the
+recorder offers ``batch()`` (group commit), and is acknowledged only once committed.
+A failure is classified (:mod:`callshop_pos.lines.faults`): a busy database is
+retried in order; a record refused for good is set aside in full (``quarantine``, the
+unrecorded calls) and the queue goes on; while the database cannot take writes, new
+calls are refused and the records go to the spill journal
+(:mod:`callshop_pos.lines.spill`) until it can. Nothing is dropped or reordered.
+Without the thread (synchronous use) the outbox is written inline.
 
 Subscribers receive a :class:`~callshop_pos.lines.snapshot.BoothSnapshot` whenever a
 booth changes (and about every ``meter_every_s`` while it talks, for the running
-price) and a :class:`CallFinished` when a call has been recorded.
+price), a :class:`CallFinished` when a call has been recorded, and a
+:class:`RecordingAlert` when records stop or start again reaching the database.
 
 Tests drive the engine without its thread: :meth:`process` and :meth:`tick` run
 one step on the caller's thread with a :class:`~callshop_pos.clock.FakeClock`.
@@ -374,7 +379,9 @@ class LineEngine:
             with self._outbox_cond:
                 self._writer_stop = True
                 self._outbox_cond.notify_all()
-            writer.join(timeout)
+            # A write may be waiting for a busy database (SQLite waits up to 15 s):
+            # give the writer time to finish it and spill the rest.
+            writer.join(max(timeout, 30.0))
             self._writer = None
 
     def idle(self) -> bool:

@@ -1,9 +1,11 @@
 """The port through which the line engine persists call events as they happen.
 
-The engine calls these from its own thread, one event at a time; the database
-implementation (``callshop_pos.engine_store.call_recorder``) writes each in its own
-transaction so a crash loses nothing. Every method is idempotent on ``call_ref``
-(the driver's unique reference of the call), so a replay never records twice.
+The engine calls these from its writer thread, in order; the database
+implementation (``callshop_pos.engine_store.call_recorder``) writes each in its own transaction,
+or — inside its optional ``batch()`` context — all of a batch in one (group commit),
+so a crash loses nothing that was acknowledged. Every method is idempotent on
+``call_ref`` (the driver's unique reference of the call), so a replay never records
+twice.
 """
 
 from __future__ import annotations
