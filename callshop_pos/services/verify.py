@@ -31,7 +31,7 @@ from callshop_pos.db.base import Base
 from callshop_pos.db.models import load_all
 from callshop_pos.db.models.journal import JournalEntry, JournalHead
 from callshop_pos.db.models.prices import PriceListVersion
-from callshop_pos.services.prices import content_digest, load_values
+from callshop_pos.services.prices import stored_digest
 
 if TYPE_CHECKING:
     from callshop_pos.services.context import Shop
@@ -192,10 +192,8 @@ class _Checker:
 
     def prices(self, session: Session) -> None:
         for version in session.scalars(select(PriceListVersion).order_by(PriceListVersion.id)):
-            values = load_values(session, version.id)
-            if len(values) != version.entry_count or content_digest(values) != (
-                version.content_digest
-            ):
+            count, digest = stored_digest(session, version.id)
+            if count != version.entry_count or digest != version.content_digest:
                 covering = self.latest.get((str(PriceListVersion.__tablename__), str(version.id)))
                 self.add(covering[0] if covering else None, "price-entries-altered",
                          f"price-list version {version.id}: its entries were changed "
