@@ -4,8 +4,13 @@ A closed shift's calls never change, so each closed shift is summed once — per
 day, and per day and booth / destination — into ``report_cells``. Closing a shift sums
 it at once (:func:`sum_closed_shift`, called by ``shifts.close_shift`` right after its
 transaction), so a report needs no catch-up; :func:`refresh_cells` remains the safety
-net for shifts that were not summed then (an older database, a failed summing), one
-short write transaction per batch (the line engine is never held up for long).
+net for shifts that were not summed then (an older database, a failed summing): one
+write transaction per calendar month of shifts, each one set-based pass over that
+month's calls, with progress reported after each month.
+
+One pass: the calls are summed once into a temporary table per shift, local day,
+booth and destination (where the per-call work happens: day bucket, USD rate,
+rounding of each call's cost), and the three kinds of cells are sums of that table.
 Corrections of closed shifts are never in the cells: reports apply them on top from
 ``call_corrections``, so they need no re-summing. The sums go stale when the shop's
 time zone changes or a USD rate for one of the shift's days is set afterwards; such
@@ -15,14 +20,29 @@ shifts are summed again. Reports then read a few thousand cells instead of every
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, Integer, delete, func, insert, literal, null, select
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    delete,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from callshop_pos.db.models.calls import Call, CallState
@@ -44,7 +64,17 @@ from callshop_pos.services.reports_admin import (
 if TYPE_CHECKING:
     from callshop_pos.services.context import Shop
 
-__all__ = ["cell_sums", "refresh_cells", "sum_closed_shift", "unsummed_shift_ids"]
+__all__ = [
+    "Progress",
+    "cell_sums",
+    "refresh_cells",
+    "sum_closed_shift",
+    "unsummed_shift_ids",
+]
+
+#: ``progress(done, total)``: closed shifts summed so far, of how many (called once with
+#: ``done == 0`` before the first transaction and after each month).
+Progress = Callable[[int, int], None]
 
 _SUMS = (
     "attempts",
@@ -88,17 +118,19 @@ def _stale(marker: ReportShift, tz_name: str, rates: Sequence[tuple[date, Decima
     return False
 
 
-#: Closed shifts summed per write transaction (short enough not to hold up the engine).
-_SHIFTS_PER_TRANSACTION = 25
-
-
 def refresh_cells(
-    shop: Shop, tz_name: str, rates: Sequence[tuple[date, Decimal]], digits: int = 2
+    shop: Shop,
+    tz_name: str,
+    rates: Sequence[tuple[date, Decimal]],
+    digits: int = 2,
+    progress: Progress | None = None,
 ) -> int:
     """Sum every closed shift not summed yet (or summed under another zone or rates).
 
     Returns how many shifts were (re)summed. Safe to run at any time and from several
-    processes: a shift's cells are replaced in one transaction.
+    processes: a shift's cells are replaced in one transaction. The shifts are summed
+    a calendar month at a time (by the local day of their first call), one write
+    transaction and one pass over the calls each; ``progress`` hears how far it got.
     """
     ordered = sorted(dict(rates).items())
     with shop.db.read() as s:
@@ -106,16 +138,47 @@ def refresh_cells(
         markers = list(s.scalars(select(ReportShift)))
         for marker in markers:
             s.expunge(marker)
-    done = {m.shift_id for m in markers}
-    todo = sorted((closed - done) | {m.shift_id for m in markers if _stale(m, tz_name, ordered)})
-    tz = ZoneInfo(tz_name)
-    for start in range(0, len(todo), _SHIFTS_PER_TRANSACTION):
+        done = {m.shift_id for m in markers}
+        todo = sorted(
+            (closed - done) | {m.shift_id for m in markers if _stale(m, tz_name, ordered)}
+        )
+        tz = ZoneInfo(tz_name)
+        batches = _month_batches(s, todo, tz) if todo else []
+    if progress is not None and todo:
+        progress(0, len(todo))
+    summed = 0
+    for batch in batches:
         with shop.db.write() as s:
-            _sum_shifts(
-                s, todo[start : start + _SHIFTS_PER_TRANSACTION], tz, tz_name, ordered, digits, shop
-            )
+            _sum_shifts(s, batch, tz, tz_name, ordered, digits, shop)
+        summed += len(batch)
+        if progress is not None:
+            progress(summed, len(todo))
     _sum_months(shop)
     return len(todo)
+
+
+def _month_batches(s: Session, shift_ids: Sequence[int], tz: ZoneInfo) -> list[list[int]]:
+    """``shift_ids`` grouped by the local month of each shift's first finished call (a
+    shift without one joins the first group), months in order."""
+    first_end = dict(
+        s.execute(
+            select(Call.shift_id, func.min(Call.ended_at))
+            .where(Call.shift_id.in_(shift_ids), Call.state == CallState.FINISHED.value)
+            .group_by(Call.shift_id)
+        ).all()
+    )
+    keyed = sorted(
+        (
+            _month(ended.astimezone(tz).date()) if ended is not None else date.min,
+            shift_id,
+        )
+        for shift_id in shift_ids
+        for ended in (first_end.get(shift_id),)
+    )
+    return [
+        [shift_id for _, shift_id in group]
+        for _, group in itertools.groupby(keyed, key=lambda item: item[0])
+    ]
 
 
 def sum_closed_shift(shop: Shop, shift_id: int) -> None:
@@ -176,6 +239,20 @@ def _sum_months(shop: Shop) -> None:
             )
 
 
+#: The calls of the shifts being summed, per shift, local day, booth and destination:
+#: filled by one pass over the calls, then summed into the three kinds of cells.
+_FINE = Table(
+    "report_cells_pass",
+    MetaData(),
+    Column("shift_id", Integer),
+    Column("day", Date),
+    Column("booth", Text),
+    Column("destination", Text),
+    *(Column(name, BigInteger) for name in _SUMS),
+    prefixes=["TEMPORARY"],
+)
+
+
 def _days(first: date, last: date) -> list[date]:
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
@@ -189,8 +266,9 @@ def _sum_shifts(
     digits: int,
     shop: Shop,
 ) -> None:
-    """Replace the cells of some shifts: three INSERT … SELECT statements in all, so
-    no call row passes through Python."""
+    """Replace the cells of some shifts: one INSERT … SELECT over their calls into a
+    temporary table, three more from it into the cells; no call row passes through
+    Python."""
     touched: set[date] = set()  # months whose month cells must be summed again
     for text in s.scalars(select(ReportShift.rates).where(ReportShift.shift_id.in_(shift_ids))):
         touched |= {_month(date.fromisoformat(day)) for day in json.loads(text)}
@@ -229,22 +307,36 @@ def _sum_shifts(
         )
         day = _bucket(Call.ended_at, bounds, [literal(d, Date) for d in days], null())
         sums = aggregate_columns(rate_int, scale, digits)
+        _FINE.drop(s.connection(), checkfirst=True)
+        _FINE.create(s.connection())
+        destination = func.coalesce(Call.destination, "")
+        s.execute(
+            insert(_FINE).from_select(
+                ["shift_id", "day", "booth", "destination", *_SUMS],
+                select(Call.shift_id, day, Call.booth, destination, *sums)
+                .where(*finished)
+                .group_by(Call.shift_id, day, Call.booth, destination),
+            )
+        )
+        fine = _FINE.c
         for dimension, value in (
             (_DAY, literal("")),
-            (_BOOTH, Call.booth),
-            (_DESTINATION, func.coalesce(Call.destination, "")),
+            (_BOOTH, fine.booth),
+            (_DESTINATION, fine.destination),
         ):
-            grouping = (Call.shift_id, day) if dimension == _DAY else (Call.shift_id, day, value)
-            stmt = (
-                select(Call.shift_id, day, literal(dimension), value, *sums)
-                .where(*finished)
-                .group_by(*grouping)
+            grouping = (fine.shift_id, fine.day) if dimension == _DAY else (
+                fine.shift_id, fine.day, value
             )
+            stmt = select(
+                fine.shift_id, fine.day, literal(dimension), value,
+                *(func.sum(fine[name]) for name in _SUMS),
+            ).group_by(*grouping)
             s.execute(
                 insert(ReportCell).from_select(
                     ["shift_id", "day", "dimension", "value", *_SUMS], stmt
                 )
             )
+        _FINE.drop(s.connection())
     now = shop.clock.now()
     for first, last in spans.values():
         touched |= {_month(d) for d in _days(first, last)}

@@ -24,7 +24,7 @@ Python runs), which keeps a 1,000,000-call period under a second on SQLite.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
@@ -440,12 +440,18 @@ def usd_rates(session: Session) -> list[tuple[date, Decimal]]:
 
 
 def period_report(
-    shop: Shop, actor: Actor, first: date, last: date, group_by: GroupBy
+    shop: Shop,
+    actor: Actor,
+    first: date,
+    last: date,
+    group_by: GroupBy,
+    progress: Callable[[int, int], None] | None = None,
 ) -> PeriodReport:
     """The owner's report for local dates ``first``..``last`` (admin only).
 
     Operators are refused here, not only in the UI: the report shows wholesale cost
-    and profit.
+    and profit. Closed shifts not summed yet are summed first (after an upgrade: a
+    year of history, once); ``progress(done, total)`` hears how far that got.
     """
     require_role(actor, Role.ADMIN)
     from callshop_pos.services.report_cells import refresh_cells
@@ -454,7 +460,7 @@ def period_report(
     digits = _currency_digits(settings.currency)
     with shop.db.read() as s:
         rates = usd_rates(s)
-    refresh_cells(shop, settings.timezone, rates, digits)
+    refresh_cells(shop, settings.timezone, rates, digits, progress=progress)
     with shop.db.read() as s:
         return build_period_report(
             s,
