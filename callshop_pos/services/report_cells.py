@@ -8,9 +8,9 @@ net for shifts that were not summed then (an older database, a failed summing): 
 write transaction per calendar month of shifts, each one set-based pass over that
 month's calls, with progress reported after each month.
 
-One pass: the calls are summed once into a temporary table per shift, local day,
-booth and destination (where the per-call work happens: day bucket, USD rate,
-rounding of each call's cost), and the three kinds of cells are sums of that table.
+Per month two passes over the calls (GROUP BY shift, local day and booth; and by
+destination), where the per-call work happens (day bucket, USD rate, each call's
+cost rounded); a day's cells are the sums of its booth cells.
 Corrections of closed shifts are never in the cells: reports apply them on top from
 ``call_corrections``, so they need no re-summing. The sums go stale when the shop's
 time zone changes or a USD rate for one of the shift's days is set afterwards; such
@@ -29,13 +29,8 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
-    BigInteger,
-    Column,
     Date,
     Integer,
-    MetaData,
-    Table,
-    Text,
     delete,
     func,
     insert,
@@ -239,20 +234,6 @@ def _sum_months(shop: Shop) -> None:
             )
 
 
-#: The calls of the shifts being summed, per shift, local day, booth and destination:
-#: filled by one pass over the calls, then summed into the three kinds of cells.
-_FINE = Table(
-    "report_cells_pass",
-    MetaData(),
-    Column("shift_id", Integer),
-    Column("day", Date),
-    Column("booth", Text),
-    Column("destination", Text),
-    *(Column(name, BigInteger) for name in _SUMS),
-    prefixes=["TEMPORARY"],
-)
-
-
 def _days(first: date, last: date) -> list[date]:
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
@@ -266,9 +247,9 @@ def _sum_shifts(
     digits: int,
     shop: Shop,
 ) -> None:
-    """Replace the cells of some shifts: one INSERT … SELECT over their calls into a
-    temporary table, three more from it into the cells; no call row passes through
-    Python."""
+    """Replace the cells of some shifts: two INSERT … SELECT statements over their calls
+    (booth and destination cells) and one over the booth cells (day cells); no call
+    row passes through Python."""
     touched: set[date] = set()  # months whose month cells must be summed again
     for text in s.scalars(select(ReportShift.rates).where(ReportShift.shift_id.in_(shift_ids))):
         touched |= {_month(date.fromisoformat(day)) for day in json.loads(text)}
@@ -307,36 +288,36 @@ def _sum_shifts(
         )
         day = _bucket(Call.ended_at, bounds, [literal(d, Date) for d in days], null())
         sums = aggregate_columns(rate_int, scale, digits)
-        _FINE.drop(s.connection(), checkfirst=True)
-        _FINE.create(s.connection())
-        destination = func.coalesce(Call.destination, "")
-        s.execute(
-            insert(_FINE).from_select(
-                ["shift_id", "day", "booth", "destination", *_SUMS],
-                select(Call.shift_id, day, Call.booth, destination, *sums)
-                .where(*finished)
-                .group_by(Call.shift_id, day, Call.booth, destination),
-            )
-        )
-        fine = _FINE.c
+        columns = ["shift_id", "day", "dimension", "value", *_SUMS]
         for dimension, value in (
-            (_DAY, literal("")),
-            (_BOOTH, fine.booth),
-            (_DESTINATION, fine.destination),
+            (_BOOTH, Call.booth),
+            (_DESTINATION, func.coalesce(Call.destination, "")),
         ):
-            grouping = (fine.shift_id, fine.day) if dimension == _DAY else (
-                fine.shift_id, fine.day, value
-            )
-            stmt = select(
-                fine.shift_id, fine.day, literal(dimension), value,
-                *(func.sum(fine[name]) for name in _SUMS),
-            ).group_by(*grouping)
             s.execute(
                 insert(ReportCell).from_select(
-                    ["shift_id", "day", "dimension", "value", *_SUMS], stmt
+                    columns,
+                    select(Call.shift_id, day, literal(dimension), value, *sums)
+                    .where(*finished)
+                    .group_by(Call.shift_id, day, value),
                 )
             )
-        _FINE.drop(s.connection())
+        # Every call has a booth: a day's cells are the sums of its booth cells
+        # (a few rows per shift instead of another pass over the calls).
+        booth_cells = (
+            ReportCell.dimension == _BOOTH,
+            ReportCell.shift_id.in_(closed),
+        )
+        s.execute(
+            insert(ReportCell).from_select(
+                columns,
+                select(
+                    ReportCell.shift_id, ReportCell.day, literal(_DAY), literal(""),
+                    *(func.sum(getattr(ReportCell, name)) for name in _SUMS),
+                )
+                .where(*booth_cells)
+                .group_by(ReportCell.shift_id, ReportCell.day),
+            )
+        )
     now = shop.clock.now()
     for first, last in spans.values():
         touched |= {_month(d) for d in _days(first, last)}
