@@ -275,12 +275,34 @@ def _rows(
             errors.extend(exc.errors)
             break
         line = reader.line_num
+        if fast is not None and len(row) == width:
+            # The common row, as it is (the expression refuses surrounding spaces).
+            row.append("")
+            found = fast("\t".join(pick(row)))
+            if found is not None and (found[4] or not found[5]):
+                rows += 1
+                if rows > MAX_ROWS:
+                    errors.append((start, _too_many_rows()))
+                    break
+                country, code, whole, retail, offpeak, initial, increment, fee, grace = (
+                    found.groups("")
+                )
+                if comma:
+                    whole, retail, offpeak, fee = (
+                        v.replace(",", ".") for v in (whole, retail, offpeak, fee)
+                    )
+                yield start, (
+                    f"{code}\t{country}\t{whole}\t{retail}\t{offpeak}\t{initial or '60'}\t"
+                    f"{increment or '60'}\t{fee or '0'}\t{grace or '0'}"
+                )
+                continue
+            row.pop()
         cells = [cell.strip() for cell in row]
         if not any(cells):
             continue
         rows += 1
         if rows > MAX_ROWS:
-            errors.append((start, f"more than {MAX_ROWS:,} rows (the most a price list may have)"))
+            errors.append((start, _too_many_rows()))
             break
         problems: list[str] = []
         if len(cells) != width:
@@ -289,20 +311,6 @@ def _rows(
             cells = cells[:width] + [""] * (width - len(cells[:width]))
         cells.append("")
         picked: tuple[str, ...] = pick(cells)
-        found = fast("\t".join(picked)) if fast is not None and not problems else None
-        if found is not None and (found[4] or not found[5]):
-            country, code, whole, retail, offpeak, initial, increment, fee, grace = found.groups(
-                ""
-            )
-            if comma:
-                whole, retail, offpeak, fee = (
-                    v.replace(",", ".") for v in (whole, retail, offpeak, fee)
-                )
-            yield start, (
-                f"{code}\t{country}\t{whole}\t{retail}\t{offpeak}\t{initial or '60'}\t"
-                f"{increment or '60'}\t{fee or '0'}\t{grace or '0'}"
-            )
-            continue
         stored = _checked_row(picked, comma, retail_in_bgn, problems)
         if problems or stored is None:
             errors.extend((start, problem) for problem in problems)
@@ -313,6 +321,10 @@ def _rows(
         yield start, stored
     if errors:
         raise PriceListError(errors)
+
+
+def _too_many_rows() -> str:
+    return f"more than {MAX_ROWS:,} rows (the most a price list may have)"
 
 
 def _code_of(stored: str) -> str:
@@ -442,7 +454,11 @@ _RATE_RE = (
     rf"(?:0|[1-9][0-9]{{0,{_INTEGER_DIGITS - 1}}})(?:\.[0-9]{{1,{MAX_RATE_DECIMALS}}})?"
 )
 _SECONDS_RE = r"(?:[1-9][0-9]{0,2}|[12][0-9]{3}|3[0-5][0-9]{2}|3600)"  # 1–3600
-_NAME_RE = rf"[^\x00-\x1f\x7f-\x9f]{{1,{MAX_COUNTRY_CHARS}}}"
+# A name: no control character, no space at either end (the cells are not stripped).
+_NAME_RE = (
+    rf"[^\s\x00-\x1f\x7f-\x9f](?:[^\x00-\x1f\x7f-\x9f]{{0,{MAX_COUNTRY_CHARS - 2}}}"
+    r"[^\s\x00-\x1f\x7f-\x9f])?"
+)
 
 
 def _fast_row(rate: str) -> re.Pattern[str]:

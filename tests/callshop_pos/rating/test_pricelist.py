@@ -400,3 +400,13 @@ def test_stored_lines_refuse_duplicates_naming_the_lines() -> None:
         with pytest.raises(PriceListError) as caught:
             price_list_lines(source)
         assert caught.value.errors == [(4, "duplicate code 5 (first on line 2)")]
+
+
+def test_cells_with_spaces_read_the_same_as_without() -> None:
+    from callshop_pos.rating.pricelist import price_list_lines
+
+    plain = f"{FULL}\nGermany,49,0.012,0.30,0.2,30,6,0.05,3\nUK,44,0.01,0.2\n"
+    spaced = f"{FULL}\n Germany , 49,0.012 ,0.30,0.2 , 30,6, 0.05,3 \nUK\t,44,0.01,0.2\n"
+    assert price_list_lines(spaced) == price_list_lines(plain)
+    assert parse_price_list(spaced) == parse_price_list(plain)
+    assert parse_price_list(spaced)[0].country == "Germany"
