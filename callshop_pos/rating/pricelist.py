@@ -348,10 +348,9 @@ def parse_price_list(
     converted to euro (``money.bgn_to_eur``: divide by 1.95583, half-up, 2 decimals).
     Blank lines are skipped. Nothing is returned unless every row is valid.
     """
-    entries: list[PriceEntry] = []
+    kept: list[str] = []
     first_line: dict[str, int] = {}
     duplicates: list[tuple[int, str]] = []
-    make = _EntryMaker()
     try:
         for line, stored in _rows(data, mapping, retail_in_bgn, ignore_unknown_columns):
             code = _code_of(stored)
@@ -360,12 +359,12 @@ def parse_price_list(
                 duplicates.append((line, f"duplicate code {code} (first on line {first})"))
                 continue
             first_line[code] = line
-            entries.append(make(stored))
+            kept.append(stored)
     except PriceListError as exc:
         raise PriceListError([*exc.errors, *duplicates]) from None
     if duplicates:
         raise PriceListError(duplicates)
-    return entries
+    return list(entries_from_lines(kept))
 
 
 def price_list_lines(
@@ -583,55 +582,61 @@ def entry_line(entry: PriceEntry) -> str:
     )
 
 
-class _EntryMaker:
-    """Builds entries from stored lines, sharing equal numbers and names between them
-    (a real price list repeats its rates and country names many times; a million
-    entries take hundreds of megabytes less)."""
-
-    __slots__ = ("_decimals", "_names")
-
-    def __init__(self) -> None:
-        self._decimals: dict[str, Decimal | None] = {"": None}
-        self._names: dict[str, str] = {}
-
-    def _number(self, text: str) -> Decimal | None:
-        cache = self._decimals
-        value = cache.get(text, _MISSING)
-        if value is _MISSING:
-            if len(cache) > 100_000:
-                cache.clear()
-                cache[""] = None
-            value = cache[text] = Decimal(text)
-        result: Decimal | None = value
-        return result
-
-    def __call__(self, stored: str) -> PriceEntry:
-        code, country, whole, retail, offpeak, initial, increment, fee, grace = stored.split("\t")
-        number = self._number
-        entry: PriceEntry = _new_entry(PriceEntry)
-        # Checked when stored (the same rules as PriceEntry.__post_init__); skipping
-        # the second check keeps loading a version fast.
-        _set(entry, "country", self._names.setdefault(country, country))
-        _set(entry, "code", code)
-        _set(entry, "wholesale_usd", number(whole))
-        _set(entry, "retail", number(retail))
-        _set(entry, "retail_offpeak", number(offpeak))
-        _set(entry, "initial", int(initial))
-        _set(entry, "increment", int(increment))
-        _set(entry, "connect_fee", number(fee))
-        _set(entry, "grace", int(grace))
-        return entry
-
-
 _MISSING: Any = object()
-_new_entry = object.__new__
-_set = object.__setattr__
+#: Whole seconds as text → the int (every value a block or grace may have).
+_SECONDS = {str(i): i for i in range(MAX_BLOCK_SECONDS + 1)}
+
+
+def _slot_setters() -> tuple[Any, ...]:
+    # The slots' own descriptors: PriceEntry is frozen, so its __setattr__ refuses.
+    return tuple(getattr(PriceEntry, name).__set__ for name in (
+        "country", "code", "wholesale_usd", "retail", "retail_offpeak", "initial",
+        "increment", "connect_fee", "grace",
+    ))
 
 
 def entries_from_lines(stored: Iterable[str]) -> Iterator[PriceEntry]:
-    """Entries from their stored form (see :func:`entry_line`)."""
-    make = _EntryMaker()
-    return (make(text) for text in stored)
+    """Entries from their stored form (see :func:`entry_line`).
+
+    Equal numbers and names become one object each (a real price list repeats its
+    rates and country names many times: a million entries take hundreds of megabytes
+    less). The lines were checked when stored (the rules of ``PriceEntry.__post_init__``);
+    skipping a second check keeps loading a version fast.
+    """
+    numbers: dict[str, Decimal | None] = {"": None}
+    names: dict[str, str] = {}
+    seconds = _SECONDS
+    new = object.__new__
+    (set_country, set_code, set_wholesale, set_retail, set_offpeak, set_initial,
+     set_increment, set_fee, set_grace) = _slot_setters()
+
+    def number(text: str) -> Decimal | None:
+        if len(numbers) > 200_000:  # mostly distinct: stop sharing what is not shared
+            numbers.clear()
+            numbers[""] = None
+        value = numbers[text] = Decimal(text)
+        return value
+
+    for text in stored:
+        code, country, whole, retail, offpeak, initial, increment, fee, grace = text.split("\t")
+        entry = new(PriceEntry)
+        set_country(entry, names.setdefault(country, country))
+        set_code(entry, code)
+        value = numbers.get(whole, _MISSING)
+        set_wholesale(entry, number(whole) if value is _MISSING else value)
+        value = numbers.get(retail, _MISSING)
+        set_retail(entry, number(retail) if value is _MISSING else value)
+        value = numbers.get(offpeak, _MISSING)
+        set_offpeak(entry, number(offpeak) if value is _MISSING else value)
+        value = numbers.get(fee, _MISSING)
+        set_fee(entry, number(fee) if value is _MISSING else value)
+        whole_seconds = seconds.get(initial)
+        set_initial(entry, int(initial) if whole_seconds is None else whole_seconds)
+        whole_seconds = seconds.get(increment)
+        set_increment(entry, int(increment) if whole_seconds is None else whole_seconds)
+        whole_seconds = seconds.get(grace)
+        set_grace(entry, int(grace) if whole_seconds is None else whole_seconds)
+        yield entry
 
 
 def _plain(value: Decimal | None, decimal_comma: bool = False) -> str:

@@ -102,18 +102,26 @@ class _TableBuilder:
         digits = self.digits
         # (id(rate), id(fee)) → (rate, fee, band); the objects are kept, so ids stay theirs
         bands: dict[tuple[int, int], tuple[Decimal, Decimal, Band | None]] = {}
-
-        def band(rate: Decimal | None, fee: Decimal) -> Band | None:
-            if rate is None:
-                return None
-            key = (id(rate), id(fee))
-            found = bands.get(key)
-            if found is None:
-                found = bands[key] = (rate, fee, _band(rate, fee, digits))
-            return found[2]
-
-        return {
-            entry.code: Tariffs(
+        get = bands.get
+        table: dict[str, Tariffs] = {}
+        for entry in index.entries:
+            fee = entry.connect_fee
+            retail = entry.retail
+            peak = off = None
+            if retail is not None:
+                found = get((id(retail), id(fee)))
+                if found is None:
+                    found = bands[id(retail), id(fee)] = (retail, fee, _band(retail, fee, digits))
+                peak = found[2]
+                offpeak = entry.retail_offpeak
+                if offpeak is not None:
+                    found = get((id(offpeak), id(fee)))
+                    if found is None:
+                        found = bands[id(offpeak), id(fee)] = (
+                            offpeak, fee, _band(offpeak, fee, digits)
+                        )
+                    off = found[2]
+            table[entry.code] = Tariffs(
                 entry,
                 entry.code,
                 entry.country,
@@ -121,11 +129,10 @@ class _TableBuilder:
                 entry.grace,
                 entry.initial,
                 entry.increment,
-                band(entry.retail, entry.connect_fee),
-                None if entry.retail is None else band(entry.retail_offpeak, entry.connect_fee),
+                peak,
+                off,
             )
-            for entry in index.entries
-        }
+        return table
 
 
 class Rater:
