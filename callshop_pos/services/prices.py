@@ -30,6 +30,7 @@ from callshop_pos.rating import (
     PriceEntry,
     PriceIndex,
     Rater,
+    pricelist,
     write_price_list,
 )
 from callshop_pos.rating.pricelist import (
@@ -393,6 +394,8 @@ def save_edited_version(
     """Save the admin screen's edited price list as a new active version (admin only)."""
     if not note.strip():
         raise InvalidInput("say what was changed (a note is required)")
+    if len(entries) > pricelist.MAX_ROWS:
+        raise InvalidInput(f"a price list may have at most {pricelist.MAX_ROWS:,} rows")
     lines = sorted(entry_line(e) for e in entries)
     if has_duplicate_codes(lines):
         raise InvalidInput("the price list has a code twice")

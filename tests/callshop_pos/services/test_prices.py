@@ -192,3 +192,15 @@ def test_import_from_a_binary_stream_and_lazy_pricing(shop: Shop, admin: Actor) 
     assert repr(shop.pricing) == f"Pricing(version_id={info.id}, loaded=True)"
     assert prices.active_entries(shop, admin) == sorted(parse_price_list(FIRST),
                                                         key=lambda e: e.code)
+
+
+def test_an_edited_list_has_the_same_row_limit(
+    shop: Shop, admin: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from callshop_pos.rating import pricelist
+
+    entries = parse_price_list(FIRST)
+    monkeypatch.setattr(pricelist, "MAX_ROWS", 2)
+    with pytest.raises(InvalidInput, match="at most 2 rows"):
+        prices.save_edited_version(shop, admin, entries, "three rows")
+    assert prices.save_edited_version(shop, admin, entries[:2], "two rows").entry_count == 2
