@@ -254,10 +254,20 @@ def build_pricing(session: Session, settings: Settings) -> Pricing:
     return Pricing(version_id, PriceIndex(entries, version_id), settings)
 
 
+#: Fields of a stored line holding a decimal number (code, country, wholesale, retail,
+#: off-peak, initial, increment, connect fee, grace).
+_DECIMAL_FIELDS = (2, 3, 4, 7)
+
+
 def _same_values(old: str, new: str) -> bool:
     """Whether two stored lines of one code hold equal values ("0.10" is "0.1")."""
-    for a, b in zip(old.split("\t"), new.split("\t"), strict=True):
-        if a != b and (not a or not b or Decimal(a) != Decimal(b)):
+    a, b = old.split("\t"), new.split("\t")
+    if len(a) != len(b):
+        return False
+    for i, (x, y) in enumerate(zip(a, b, strict=True)):
+        if x == y:
+            continue
+        if i not in _DECIMAL_FIELDS or not x or not y or Decimal(x) != Decimal(y):
             return False
     return True
 

@@ -204,3 +204,10 @@ def test_an_edited_list_has_the_same_row_limit(
     with pytest.raises(InvalidInput, match="at most 2 rows"):
         prices.save_edited_version(shop, admin, entries, "three rows")
     assert prices.save_edited_version(shop, admin, entries[:2], "two rows").entry_count == 2
+
+
+def test_a_renamed_destination_is_a_change(shop: Shop, admin: Actor) -> None:
+    prices.import_price_list(shop, admin, FIRST, "first.csv")
+    renamed = FIRST.replace("Germany,49", "Deutschland,49")
+    info = prices.import_price_list(shop, admin, renamed, "renamed.csv")
+    assert info.summary == {"added": 0, "removed": 0, "changed": 1}
