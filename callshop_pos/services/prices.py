@@ -314,6 +314,7 @@ def _save_version(
     require_role(actor, Role.ADMIN)
     digest, chunks = _pack(lines)
     seen: int | None = None
+    plan: ImportPlan | None = None
     if confirm is not None:
         with shop.db.read() as s:
             seen = active_version_id(s)
@@ -329,7 +330,8 @@ def _save_version(
                 "the active price list changed while you were asked; nothing was imported "
                 "(run the import again)"
             )
-        plan = _plan(s, based_on, lines)
+        if plan is None:  # (what confirm saw still holds: the pointer has not moved)
+            plan = _plan(s, based_on, lines)
         summary = {"added": plan.added, "removed": plan.removed, "changed": plan.changed}
         version = PriceListVersion(
             created_at=now, created_by=actor.username, source=source[:255], note=note,

@@ -211,3 +211,17 @@ def test_a_renamed_destination_is_a_change(shop: Shop, admin: Actor) -> None:
     renamed = FIRST.replace("Germany,49", "Deutschland,49")
     info = prices.import_price_list(shop, admin, renamed, "renamed.csv")
     assert info.summary == {"added": 0, "removed": 0, "changed": 1}
+
+
+def test_an_import_confirmed_against_a_version_that_changed_meanwhile_is_refused(
+    shop: Shop, admin: Actor
+) -> None:
+    prices.import_price_list(shop, admin, FIRST, "first.csv")
+
+    def meanwhile(plan: prices.ImportPlan) -> bool:
+        prices.import_price_list(shop, admin, SECOND, "other.csv")  # another administrator
+        return True
+
+    with pytest.raises(InvalidInput, match="changed while you were asked"):
+        prices.import_price_list(shop, admin, FIRST, "again.csv", confirm=meanwhile)
+    assert [v.source for v in prices.versions(shop)] == ["other.csv", "first.csv"]
