@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 from callshop_pos.services.admin.admin_prices import today
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
+from callshop_pos.services.reports import period as reports_admin
 from callshop_pos.services.reports.export import report_csv, report_pdf
 from callshop_pos.services.reports.period import GroupBy, PeriodReport, ReportRow
-from callshop_pos.services.reports import period as reports_admin
 from ui.admin.common import (
     Col,
     RecordTableModel,
