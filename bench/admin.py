@@ -98,11 +98,11 @@ def _fill(url: str, path: Path, calls: int) -> None:
     con = sqlite3.connect(path)
     con.execute("INSERT INTO users (id, username, role, password_hash, active, failed_logins, "
                 "created_at) VALUES (1, 'olga', 'operator', 'x', 1, 0, '2026-01-01 00:00:00')")
-    shifts = [(i + 1, 1, "closed", f"2026-{1 + i // 31:02d}-01 08:00:00.000000", 0)
-              for i in range(300)]
-    shifts[-1] = (300, 1, "open", shifts[-1][3], 0)  # the shift being worked now
+    shifts = [(i + 1, 1, "closed", f"2026-{1 + i // 31:02d}-01 08:00:00.000000", 0,
+               f"bench-shift-{i + 1}") for i in range(300)]
+    shifts[-1] = (300, 1, "open", shifts[-1][3], 0, shifts[-1][5])  # the shift worked now
     con.executemany("INSERT INTO shifts (id, operator_id, status, opened_at, "
-                    "opening_float_minor) VALUES (?, ?, ?, ?, ?)", shifts)
+                    "opening_float_minor, uuid) VALUES (?, ?, ?, ?, ?, ?)", shifts)
     dests = [f"Destination {i}" for i in range(300)]
     t0 = datetime(2026, 1, 1, tzinfo=UTC)
     step = 364 * 86400 / calls
@@ -119,11 +119,12 @@ def _fill(url: str, path: Path, calls: int) -> None:
             rnd.randint(5, 900) if answered else None,
             rnd.randint(1000, 300000) if answered else None, 0, "", "finished",
             rnd.choice(["paid", "paid", "paid", "unpaid", "unserved"]), 1 + i * 300 // calls,
+            f"bench-call-{i}",
         ))
     con.executemany(
         "INSERT INTO calls (call_ref, booth, number, destination, setup_at, answered_at, "
         "ended_at, duration_s, billable_s, price_minor, wholesale_micro_usd, offpeak, flags, "
-        "state, status, shift_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        "state, status, shift_id, uuid) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
     for day, rate in (("2025-12-01", "0.92"), ("2026-04-01", "0.9123"), ("2026-09-01", "0.88")):
         con.execute("INSERT INTO fx_rates (effective_on, local_per_usd, set_at, set_by) "
                     "VALUES (?, ?, '2026-01-01 00:00:00', 'bench')", (day, rate))

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from callshop_pos.cli._shop import add_user_option, login_as, with_shop
 from callshop_pos.errors import InvalidInput
+from callshop_pos.rating.pricelist import MAX_ROWS
 from callshop_pos.services.admin import prices
 from callshop_pos.services.context import Shop
 
@@ -20,12 +23,16 @@ def register(subparsers: Any) -> None:
         "import", help="import a price-list CSV as the new active version",
         description="Validate the whole file first: any bad row is reported with its line "
         "number and nothing is imported. Columns: country,code,wholesale_usd,retail "
-        "[,retail_offpeak,initial,increment,connect_fee,grace]; delimiter ',' or ';'.",
+        "[,retail_offpeak,initial,increment,connect_fee,grace]; delimiter ',' or ';'; "
+        f"at most {MAX_ROWS:,} rows. A list that would remove at least half of the active "
+        "prices is imported only after a confirmation (or with --yes).",
     )
     p.add_argument("file", type=Path)
     add_user_option(p)
     p.add_argument("--bgn", action="store_true",
                    help="retail prices in the file are in BGN (converted to EUR)")
+    p.add_argument("--yes", action="store_true",
+                   help="import even if it removes most of the active prices (no question)")
     p.add_argument("--note", default="", help="a note kept with the version")
     p.set_defaults(func=with_shop(_import))
 
@@ -39,14 +46,40 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=with_shop(_versions))
 
 
+def _confirm(assume_yes: bool) -> Callable[[prices.ImportPlan], bool]:
+    """Ask before an import that removes most of the active prices (``--yes``: don't)."""
+
+    def confirm(plan: prices.ImportPlan) -> bool:
+        if assume_yes or not plan.drastic:
+            return True
+        question = f"{plan.describe()}.\nThis removes {plan.removed:,} prices."
+        if sys.stdin is None or not sys.stdin.isatty():
+            raise InvalidInput(
+                f"{question} Nothing was imported: confirm on a terminal, or pass --yes."
+            )
+        answer = input(f"{question} Import anyway? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("nothing was imported")
+            return False
+        return True
+
+    return confirm
+
+
 def _import(args: argparse.Namespace, shop: Shop) -> int:
     try:
-        data = args.file.read_bytes()
+        stream = args.file.open("rb")  # read as a stream: a big list is never held whole
     except OSError as exc:
         raise InvalidInput(f"cannot read {args.file}: {exc.strerror}") from None
-    actor = login_as(shop, args.user)
-    info = prices.import_price_list(shop, actor, data, args.file.name,
-                                    retail_in_bgn=args.bgn, note=args.note)
+    with stream:
+        actor = login_as(shop, args.user)
+        try:
+            info = prices.import_price_list(
+                shop, actor, stream, args.file.name, retail_in_bgn=args.bgn, note=args.note,
+                confirm=_confirm(args.yes),
+            )
+        except prices.ImportCancelled:
+            return 1
     s = info.summary
     print(f"imported {info.entry_count} prices as version {info.id} (now active): "
           f"{s['added']} added, {s['removed']} removed, {s['changed']} changed")

@@ -23,21 +23,36 @@ T = TypeVar("T")
 class PriceIndex:
     """Longest-prefix lookup over one price-list version (immutable once built)."""
 
-    __slots__ = ("_by_code", "_derived", "_entries", "_lengths", "_lock", "version_id")
+    __slots__ = ("_by_code_built", "_derived", "_entries", "_lengths", "_lock", "version_id")
 
     def __init__(self, entries: Iterable[PriceEntry], version_id: int | str | None = None) -> None:
-        by_code: dict[str, PriceEntry] = {}
-        for entry in entries:
-            if entry.code in by_code:
-                raise InvalidInput(f"price list has code {entry.code} twice")
-            by_code[entry.code] = entry
-        self._by_code = by_code
-        self._entries = tuple(by_code.values())
+        self._entries = tuple(entries)
+        codes = {entry.code for entry in self._entries}
+        if len(codes) != len(self._entries):
+            seen: set[str] = set()
+            for entry in self._entries:
+                if entry.code in seen:
+                    raise InvalidInput(f"price list has code {entry.code} twice")
+                seen.add(entry.code)
         #: Only lengths that occur are probed, longest first.
-        self._lengths = tuple(sorted({len(code) for code in by_code}, reverse=True))
+        self._lengths = tuple(sorted({len(code) for code in codes}, reverse=True))
+        del codes
+        # The code → entry dict is built on first use: rating uses the rater's own
+        # table, so a long-running engine does not hold a second million-key dict.
+        self._by_code_built: dict[str, PriceEntry] | None = None
         self._derived: dict[Hashable, Any] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # a derived value may use the dict below
         self.version_id = version_id
+
+    @property
+    def _by_code(self) -> dict[str, PriceEntry]:
+        by_code = self._by_code_built
+        if by_code is None:
+            with self._lock:
+                by_code = self._by_code_built
+                if by_code is None:
+                    by_code = self._by_code_built = {e.code: e for e in self._entries}
+        return by_code
 
     @property
     def entries(self) -> tuple[PriceEntry, ...]:
@@ -50,7 +65,7 @@ class PriceIndex:
         return self._lengths
 
     def __len__(self) -> int:
-        return len(self._by_code)
+        return len(self._entries)
 
     def __iter__(self) -> Iterator[PriceEntry]:
         return iter(self._entries)

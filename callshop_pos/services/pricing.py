@@ -9,45 +9,61 @@ builds its pricing from; changing price lists (import, edit, activate) is
 from __future__ import annotations
 
 import threading
-from decimal import Decimal
+import zlib
+from collections.abc import Callable, Iterator
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from callshop_pos.db.models.prices import ActivePriceList, PriceEntryRow
+from callshop_pos.db.models.prices import ActivePriceList, PriceListChunk
 from callshop_pos.rating import NumberPlan, OffPeakSchedule, PriceEntry, PriceIndex, Rater
+from callshop_pos.rating.pricelist import entries_from_lines
 from callshop_pos.settings import Settings
 
 __all__ = [
-    "EntryValues",
     "Pricing",
     "active_version_id",
     "build_pricing",
+    "chunk_texts",
     "load_entries",
-    "load_values",
     "make_rater",
+    "stored_lines",
 ]
-
-#: The columns of an entry in the order they are digested and compared.
-EntryValues = tuple[str, str, Decimal, Decimal | None, Decimal | None, int, int, Decimal, int]
 
 
 class Pricing:
     """The active price list ready for rating (immutable; swapped as a whole).
 
-    The rater is compiled on first use, so an import returns as soon as the new
-    version is stored; whoever rates next pays the compilation once.
+    The index may be given as a loader: then it is read on first use, and so is the
+    rater compiled, so an import returns as soon as the new version is stored;
+    whoever rates next pays the loading and compilation once.
     """
 
-    __slots__ = ("_lock", "_rater", "_settings", "index", "version_id")
+    __slots__ = ("_index", "_lock", "_rater", "_settings", "version_id")
 
-    def __init__(self, version_id: int | None, index: PriceIndex, settings: Settings) -> None:
+    def __init__(
+        self,
+        version_id: int | None,
+        index: PriceIndex | Callable[[], PriceIndex],
+        settings: Settings,
+    ) -> None:
         self.version_id = version_id
-        self.index = index
+        self._index = index
         self._settings = settings
         self._rater: Rater | None = None
         self._lock = threading.Lock()
+
+    @property
+    def index(self) -> PriceIndex:
+        """The index of this version (loaded on first use when given as a loader)."""
+        index = self._index
+        if not isinstance(index, PriceIndex):
+            with self._lock:
+                index = self._index
+                if not isinstance(index, PriceIndex):
+                    index = self._index = index()
+        return index
 
     @property
     def rater(self) -> Rater:
@@ -57,11 +73,15 @@ class Pricing:
             with self._lock:
                 rater = self._rater
                 if rater is None:
-                    rater = self._rater = make_rater(self.index, self._settings)
+                    index = self._index
+                    if not isinstance(index, PriceIndex):
+                        index = self._index = index()
+                    rater = self._rater = make_rater(index, self._settings)
         return rater
 
     def __repr__(self) -> str:
-        return f"Pricing(version_id={self.version_id}, entries={len(self.index)})"
+        loaded = isinstance(self._index, PriceIndex)
+        return f"Pricing(version_id={self.version_id}, loaded={loaded})"
 
 
 def active_version_id(session: Session) -> int | None:
@@ -71,32 +91,26 @@ def active_version_id(session: Session) -> int | None:
     )
 
 
-def load_values(session: Session, version_id: int) -> list[EntryValues]:
-    """The raw values of every entry of one version, ordered by code."""
-    t = PriceEntryRow
-    result = session.execute(
-        select(
-            t.code, t.country, t.wholesale_usd, t.retail, t.retail_offpeak,
-            t.initial, t.increment, t.connect_fee, t.grace,
-        )
-        .where(t.version_id == version_id)
-        .order_by(t.code)
+def chunk_texts(session: Session, version_id: int) -> Iterator[bytes]:
+    """The uncompressed chunks of one version's stored lines, in order."""
+    stmt = (
+        select(PriceListChunk.data)
+        .where(PriceListChunk.version_id == version_id)
+        .order_by(PriceListChunk.seq)
     )
-    return [tuple(r) for r in result]  # type: ignore[misc]
+    for data in session.scalars(stmt):
+        yield zlib.decompress(data)
+
+
+def stored_lines(session: Session, version_id: int) -> Iterator[str]:
+    """The stored lines of one version, ordered by code (read a chunk at a time)."""
+    for raw in chunk_texts(session, version_id):
+        yield from raw.decode("utf-8").splitlines()
 
 
 def load_entries(session: Session, version_id: int) -> list[PriceEntry]:
     """All entries of one version, ordered by code."""
-    return [
-        PriceEntry(
-            country=country, code=code, wholesale_usd=whole, retail=retail,
-            retail_offpeak=offpeak, initial=initial, increment=incr, connect_fee=fee,
-            grace=grace,
-        )
-        for code, country, whole, retail, offpeak, initial, incr, fee, grace in load_values(
-            session, version_id
-        )
-    ]
+    return list(entries_from_lines(stored_lines(session, version_id)))
 
 
 def make_rater(index: PriceIndex, settings: Settings) -> Rater:
@@ -109,5 +123,7 @@ def make_rater(index: PriceIndex, settings: Settings) -> Rater:
 def build_pricing(session: Session, settings: Settings) -> Pricing:
     """Load the active version and build its index and rater."""
     version_id = active_version_id(session)
-    entries = load_entries(session, version_id) if version_id is not None else []
+    entries = (
+        entries_from_lines(stored_lines(session, version_id)) if version_id is not None else []
+    )
     return Pricing(version_id, PriceIndex(entries, version_id), settings)

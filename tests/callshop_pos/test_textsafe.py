@@ -112,13 +112,12 @@ def test_rate_output_neutralises_the_number_column() -> None:
 
 
 def test_price_list_export_neutralises_an_old_formula_like_country() -> None:
-    from callshop_pos.rating.pricelist import PriceEntry, write_price_list
+    from callshop_pos.rating.pricelist import entries_from_lines, write_price_list
 
-    legacy = object.__new__(PriceEntry)  # as stored before names were checked
-    legacy.__dict__.update(country="=HYPERLINK(\"x\")", code="49", wholesale_usd=Decimal("0.01"),
-                           retail=Decimal("0.2"), retail_offpeak=None, initial=60,
-                           increment=60, connect_fee=Decimal(0), grace=0)
-    text = write_price_list([legacy])
+    # As stored before names were checked (loading a stored version checks nothing).
+    legacy = list(entries_from_lines(['49\t=HYPERLINK("x")\t0.01\t0.2\t\t60\t60\t0\t0']))
+    assert legacy[0].country == '=HYPERLINK("x")'
+    text = write_price_list(legacy)
     assert list(csv.reader(io.StringIO(text)))[1][0] == "'=HYPERLINK(\"x\")"
 
 

@@ -2,23 +2,23 @@
 
 A version is never changed after it is written; an import or an edit in the admin
 screen writes a new version and moves the pointer. Calls keep the version they were
-rated with. ``content_digest`` (over all entries) is covered by the audit journal,
-so an entry edited in the database is detected by ``verify``.
+rated with. A version's entries are stored compactly (see :class:`PriceListChunk`);
+``content_digest`` (over all entries) is covered by the audit journal, so an entry
+edited in the database is detected by ``verify``.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from callshop_pos.db.base import Base
 from callshop_pos.journal import JournaledRow
 
-__all__ = ["ActivePriceList", "PriceEntryRow", "PriceListVersion"]
+__all__ = ["ActivePriceList", "PriceListChunk", "PriceListVersion"]
 
 
 class PriceListVersion(JournaledRow, Base):
@@ -40,7 +40,7 @@ class PriceListVersion(JournaledRow, Base):
     source: Mapped[str] = mapped_column(String(255))
     note: Mapped[str] = mapped_column(Text, default="")
     entry_count: Mapped[int]
-    #: SHA-256 over the canonical encoding of all entries (see services.prices)
+    #: SHA-256 over the canonical encoding of all entries (see services.admin.prices)
     content_digest: Mapped[str] = mapped_column(String(64))
     #: the version that was active when this one was made (for the change summary)
     based_on_id: Mapped[int | None] = mapped_column(ForeignKey("price_list_versions.id"))
@@ -48,21 +48,25 @@ class PriceListVersion(JournaledRow, Base):
     summary: Mapped[dict[str, Any]]
 
 
-class PriceEntryRow(Base):
-    __tablename__ = "price_entries"
-    __table_args__ = (UniqueConstraint("version_id", "code"),)
+class PriceListChunk(Base):
+    """A run of a version's entries, in their stored form, compressed.
+
+    The entries of a version, sorted by code, one line each (fields separated by
+    tabs, see ``callshop_pos.rating.pricelist.entry_line``), are cut into runs of up
+    to ``services.admin.prices.CHUNK_ENTRIES`` lines; each run is stored zlib-compressed in
+    one row. A 1,000,000-entry version is ~50 rows and ~5 MB instead of a million
+    rows (which took longer to insert than to read and check the whole file).
+    ``content_digest`` is the SHA-256 of the uncompressed runs in ``seq`` order.
+    """
+
+    __tablename__ = "price_list_chunks"
+    __table_args__ = (UniqueConstraint("version_id", "seq"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("price_list_versions.id"), index=True)
-    code: Mapped[str] = mapped_column(String(15))
-    country: Mapped[str] = mapped_column(String(100))
-    wholesale_usd: Mapped[Decimal]
-    retail: Mapped[Decimal | None]
-    retail_offpeak: Mapped[Decimal | None]
-    initial: Mapped[int]
-    increment: Mapped[int]
-    connect_fee: Mapped[Decimal]
-    grace: Mapped[int]
+    seq: Mapped[int]
+    entry_count: Mapped[int]
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class ActivePriceList(JournaledRow, Base):

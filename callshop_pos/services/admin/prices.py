@@ -8,56 +8,64 @@ is ever edited in place, so calls keep the prices they were rated with.
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Iterable, Mapping, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callshop_pos import journal
-from callshop_pos.db.models.prices import ActivePriceList, PriceEntryRow, PriceListVersion
+from callshop_pos.db.models.prices import ActivePriceList, PriceListChunk, PriceListVersion
 from callshop_pos.db.models.users import Role
 from callshop_pos.errors import InvalidInput, NotFound
 from callshop_pos.rating import (
     PriceEntry,
     PriceIndex,
-    parse_price_list,
+    pricelist,
     write_price_list,
+)
+from callshop_pos.rating.pricelist import (
+    PriceListSource,
+    entries_from_lines,
+    entry_line,
+    has_duplicate_codes,
+    price_list_lines,
 )
 from callshop_pos.services.auth import Actor, require_role
 from callshop_pos.services.context import Shop
 from callshop_pos.services.pricing import (
-    EntryValues,
     Pricing,
     active_version_id,
     build_pricing,
+    chunk_texts,
     load_entries,
-    load_values,
+    stored_lines,
 )
 from callshop_pos.textsafe import check_name
 
 __all__ = [
+    "CHUNK_ENTRIES",
+    "ImportCancelled",
+    "ImportPlan",
     "PriceVersionInfo",
     "Pricing",
     "activate_version",
     "active_entries",
     "active_version_id",
     "build_pricing",
-    "content_digest",
-    "entry_values",
     "export_price_list",
     "import_price_list",
     "load_entries",
-    "load_values",
     "save_edited_version",
+    "stored_digest",
     "versions",
 ]
 
-# Rows per INSERT batch: big enough to be fast, small enough for any driver's limits.
-_CHUNK = 5_000
+#: Entries per stored chunk (~3 MB of text, ~0.3 MB compressed: any driver takes it).
+CHUNK_ENTRIES = 50_000
 #: Bounds of a price-list version's name (its file name) and note.
 MAX_SOURCE_LENGTH = 255
 MAX_NOTE_LENGTH = 1000
@@ -92,112 +100,167 @@ def _info(version: PriceListVersion, active_id: int | None) -> PriceVersionInfo:
     )
 
 
-def entry_values(e: PriceEntry) -> EntryValues:
-    return (
-        e.code, e.country, e.wholesale_usd, e.retail, e.retail_offpeak,
-        e.initial, e.increment, e.connect_fee, e.grace,
-    )
+class ImportCancelled(InvalidInput):
+    """The administrator declined what an import would change; nothing was written."""
 
 
-def _dec(value: Decimal | None) -> str:
-    # normalize() gives equal numbers one form ("0.10" and "0.1" → "0.1"); "-" = empty
-    return "-" if value is None else str(value.normalize())
+@dataclass(frozen=True, slots=True)
+class ImportPlan:
+    """What an import would change against the active version (before it is written)."""
 
+    entries: int  # entries of the new version
+    active: int  # entries of the active version now (0 when none)
+    added: int
+    removed: int
+    changed: int
 
-def content_digest(rows: Iterable[EntryValues]) -> str:
-    """SHA-256 over the canonical encoding of a version's entries (any order).
+    @property
+    def drastic(self) -> bool:
+        """Whether it removes at least half of the active prices (and at least 10):
+        e.g. a 2-row list replacing 490 prices, most likely the wrong file."""
+        return self.removed >= 10 and 2 * self.removed >= self.active
 
-    One tab-separated line per entry, sorted by code; the country as a JSON string
-    (so no text can fake a separator), decimals in normalised form.
-    """
-    digest = hashlib.sha256()
-    quote = json.JSONEncoder(ensure_ascii=False).encode
-    lines = [
-        f"{code}\t{quote(country)}\t{_dec(whole)}\t{_dec(retail)}\t{_dec(offpeak)}\t"
-        f"{initial}\t{incr}\t{_dec(fee)}\t{grace}\n"
-        for code, country, whole, retail, offpeak, initial, incr, fee, grace in sorted(
-            rows, key=lambda r: r[0]
+    def describe(self) -> str:
+        return (
+            f"{self.entries:,} prices replace the active {self.active:,}: "
+            f"{self.added:,} added, {self.removed:,} removed, {self.changed:,} changed"
         )
-    ]
-    digest.update("".join(lines).encode("utf-8"))
-    return digest.hexdigest()
 
 
-_ENTRY_COLUMNS = ("version_id", "code", "country", "wholesale_usd", "retail",
-                  "retail_offpeak", "initial", "increment", "connect_fee", "grace")
+def _pack(lines: Sequence[str]) -> tuple[str, list[bytes]]:
+    """The digest and the compressed chunks of a version's stored lines (sorted)."""
+    digest = hashlib.sha256()
+    chunks = []
+    for start in range(0, len(lines), CHUNK_ENTRIES):
+        raw = ("\n".join(lines[start : start + CHUNK_ENTRIES]) + "\n").encode("utf-8")
+        digest.update(raw)
+        chunks.append(zlib.compress(raw, 1))
+    return digest.hexdigest(), chunks
 
 
-def _plain(value: Decimal | None) -> str | None:
-    # What ExactDecimal stores: plain notation, digits as given.
-    return None if value is None else format(value, "f")
+def stored_digest(session: Session, version_id: int) -> tuple[int, str]:
+    """``(entries, SHA-256)`` of a version as stored now (``verify`` compares them with
+    the journaled version row). A damaged chunk counts as ``(-1, "")``."""
+    digest = hashlib.sha256()
+    count = 0
+    try:
+        for raw in chunk_texts(session, version_id):
+            digest.update(raw)
+            count += raw.count(b"\n")
+    except zlib.error:
+        return -1, ""
+    return count, digest.hexdigest()
 
 
-def _insert_entries(s: Session, version_id: int, values: Sequence[EntryValues]) -> None:
-    """Bulk insert through the driver's executemany: 50,000 rows in a fraction of a
-    second (the ORM, or even Core's per-row parameter processing, costs several times
-    more). Values are converted exactly as the column types would."""
-    conn = s.connection()
-    style = conn.dialect.paramstyle
-    rows = [
-        (version_id, code, country, _plain(w), _plain(r), _plain(o), i, n, _plain(f), g)
-        for code, country, w, r, o, i, n, f, g in values
-    ]
-    if style in ("qmark", "format", "pyformat"):
-        mark = "?" if style == "qmark" else "%s"
-        table = PriceEntryRow.__tablename__
-        sql = (f"INSERT INTO {table} ({', '.join(_ENTRY_COLUMNS)}) "
-               f"VALUES ({', '.join([mark] * len(_ENTRY_COLUMNS))})")
-        for start in range(0, len(rows), _CHUNK):
-            conn.exec_driver_sql(sql, rows[start : start + _CHUNK])
-        return
-    dicts = [
-        {"version_id": version_id, **dict(zip(_ENTRY_COLUMNS[1:], v, strict=True))}
-        for v in values
-    ]
-    for start in range(0, len(dicts), _CHUNK):  # pragma: no cover - other drivers
-        conn.execute(insert(PriceEntryRow), dicts[start : start + _CHUNK])
+def _load_index(shop: Shop, version_id: int) -> Callable[[], PriceIndex]:
+    def load() -> PriceIndex:
+        with shop.db.read() as s:
+            return PriceIndex(entries_from_lines(stored_lines(s, version_id)), version_id)
+
+    return load
 
 
-def _summary(old: Mapping[str, EntryValues], new: Mapping[str, EntryValues]) -> dict[str, int]:
-    added = sum(1 for code in new if code not in old)
-    removed = sum(1 for code in old if code not in new)
-    changed = sum(1 for code, e in new.items() if code in old and old[code] != e)
-    return {"added": added, "removed": removed, "changed": changed}
+#: Fields of a stored line holding a decimal number (code, country, wholesale, retail,
+#: off-peak, initial, increment, connect fee, grace).
+_DECIMAL_FIELDS = (2, 3, 4, 7)
+
+
+def _same_values(old: str, new: str) -> bool:
+    """Whether two stored lines of one code hold equal values ("0.10" is "0.1")."""
+    a, b = old.split("\t"), new.split("\t")
+    if len(a) != len(b):
+        return False
+    for i, (x, y) in enumerate(zip(a, b, strict=True)):
+        if x == y:
+            continue
+        if i not in _DECIMAL_FIELDS or not x or not y or Decimal(x) != Decimal(y):
+            return False
+    return True
+
+
+def _compare(old: Iterable[str], new: Sequence[str]) -> tuple[int, int, int, int]:
+    """``(old entries, added, removed, changed)``: one merge pass over two versions'
+    stored lines, both sorted by code (the old one streamed chunk by chunk)."""
+    added = removed = changed = count = 0
+    i, size = 0, len(new)
+    for line in old:
+        count += 1
+        code = line[: line.index("\t") + 1]
+        while i < size and new[i][: new[i].index("\t") + 1] < code:
+            added += 1
+            i += 1
+        if i < size and new[i].startswith(code):
+            if new[i] != line and not _same_values(line, new[i]):
+                changed += 1
+            i += 1
+        else:
+            removed += 1
+    return count, added + size - i, removed, changed
+
+
+def _plan(session: Session, based_on: int | None, lines: Sequence[str]) -> ImportPlan:
+    old: Iterable[str] = stored_lines(session, based_on) if based_on is not None else ()
+    active, added, removed, changed = _compare(old, lines)
+    return ImportPlan(len(lines), active, added, removed, changed)
 
 
 def _save_version(
-    shop: Shop, actor: Actor, entries: Sequence[PriceEntry], source: str, note: str
+    shop: Shop,
+    actor: Actor,
+    lines: list[str],
+    source: str,
+    note: str,
+    confirm: Callable[[ImportPlan], bool] | None = None,
 ) -> PriceVersionInfo:
+    """Store ``lines`` (stored entries, sorted by code, no duplicate) as the new active
+    version. ``confirm`` sees what would change and may cancel (nothing is written);
+    it is asked with no transaction open."""
     require_role(actor, Role.ADMIN)
     source = check_name(source, "the price list's name", max_length=MAX_SOURCE_LENGTH)
     note = check_name(note, "the note", max_length=MAX_NOTE_LENGTH) if note.strip() else ""
-    index = PriceIndex(entries)  # refuses duplicate codes
-    values = [entry_values(e) for e in entries]
-    by_code = {v[0]: v for v in values}
-    digest = content_digest(values)
+    digest, chunks = _pack(lines)
+    seen: int | None = None
+    plan: ImportPlan | None = None
+    if confirm is not None:
+        with shop.db.read() as s:
+            seen = active_version_id(s)
+            plan = _plan(s, seen, lines)
+        if not confirm(plan):
+            raise ImportCancelled("import cancelled: nothing was imported")
     now = shop.clock.now()
     with shop.db.write() as s:
         pointer = s.get(ActivePriceList, 1)
         based_on = pointer.version_id if pointer is not None else None
-        old = {v[0]: v for v in load_values(s, based_on)} if based_on is not None else {}
-        summary = _summary(old, by_code)
+        if confirm is not None and based_on != seen:
+            raise InvalidInput(
+                "the active price list changed while you were asked; nothing was imported "
+                "(run the import again)"
+            )
+        if plan is None:  # (what confirm saw still holds: the pointer has not moved)
+            plan = _plan(s, based_on, lines)
+        summary = {"added": plan.added, "removed": plan.removed, "changed": plan.changed}
         version = PriceListVersion(
             created_at=now, created_by=actor.username, source=source, note=note,
-            entry_count=len(entries), content_digest=digest, based_on_id=based_on,
+            entry_count=len(lines), content_digest=digest, based_on_id=based_on,
             summary=summary,
         )
         s.add(version)
         s.flush()
-        _insert_entries(s, version.id, values)
+        s.add_all(
+            PriceListChunk(
+                version_id=version.id, seq=seq,
+                entry_count=min(CHUNK_ENTRIES, len(lines) - seq * CHUNK_ENTRIES), data=data,
+            )
+            for seq, data in enumerate(chunks)
+        )
         pointer = _point_to(s, pointer, version.id, now, actor)
         journal.append(
             s, actor, "prices.version", subject=version,
-            payload={"source": source, "note": note, "entries": len(entries), **summary},
+            payload={"source": source, "note": note, "entries": len(lines), **summary},
             rows=[version, pointer],
         )
         info = _info(version, version.id)
-    index.version_id = info.id
-    shop.use_pricing(Pricing(info.id, index, shop.settings))
+    shop.use_pricing(Pricing(info.id, _load_index(shop, info.id), shop.settings))
     return info
 
 
@@ -217,24 +280,28 @@ def _point_to(
 def import_price_list(
     shop: Shop,
     actor: Actor,
-    data: str | bytes,
+    data: PriceListSource,
     source_name: str,
     *,
     mapping: Mapping[str, str] | None = None,
     retail_in_bgn: bool = False,
     note: str = "",
+    confirm: Callable[[ImportPlan], bool] | None = None,
 ) -> PriceVersionInfo:
     """Import a price-list file as a new active version (admin only).
 
-    The whole file is validated first; any bad row raises PriceListError (with file
-    line numbers) and nothing is imported. The audit entry carries a summary of
-    added / removed / changed codes against the previously active version.
+    The whole file is validated first, as it streams in (``data`` may be a binary
+    file object); any bad row raises PriceListError (with file line numbers) and
+    nothing is imported; so does a file of more than ``MAX_ROWS`` rows. ``confirm``,
+    if given, is shown the :class:`ImportPlan` (added / removed / changed against
+    the active version) before anything is written and may cancel the import
+    (:class:`ImportCancelled`). The audit entry carries the same summary.
     """
     require_role(actor, Role.ADMIN)
-    entries = parse_price_list(data, mapping=mapping, retail_in_bgn=retail_in_bgn)
-    if not entries:
+    lines = price_list_lines(data, mapping=mapping, retail_in_bgn=retail_in_bgn)
+    if not lines:
         raise InvalidInput("the price list has no rows")
-    return _save_version(shop, actor, entries, source_name, note)
+    return _save_version(shop, actor, lines, source_name, note, confirm)
 
 
 def save_edited_version(
@@ -243,7 +310,12 @@ def save_edited_version(
     """Save the admin screen's edited price list as a new active version (admin only)."""
     if not note.strip():
         raise InvalidInput("say what was changed (a note is required)")
-    return _save_version(shop, actor, list(entries), "edit", note.strip())
+    if len(entries) > pricelist.MAX_ROWS:
+        raise InvalidInput(f"a price list may have at most {pricelist.MAX_ROWS:,} rows")
+    lines = sorted(entry_line(e) for e in entries)
+    if has_duplicate_codes(lines):
+        raise InvalidInput("the price list has a code twice")
+    return _save_version(shop, actor, lines, "edit", note.strip())
 
 
 def activate_version(shop: Shop, actor: Actor, version_id: int) -> PriceVersionInfo:
@@ -261,8 +333,7 @@ def activate_version(shop: Shop, actor: Actor, version_id: int) -> PriceVersionI
             payload={"previous": previous}, rows=[pointer],
         )
         info = _info(version, version.id)
-        entries = load_entries(s, version.id)
-    shop.use_pricing(Pricing(version.id, PriceIndex(entries, version.id), shop.settings))
+    shop.use_pricing(Pricing(version.id, _load_index(shop, version.id), shop.settings))
     return info
 
 

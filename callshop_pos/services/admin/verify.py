@@ -45,7 +45,7 @@ from callshop_pos.db.models.prices import PriceListVersion
 from callshop_pos.db.models.report_cells import ReportCell, ReportMonthCell, ReportShift
 from callshop_pos.db.models.shifts import Shift, ShiftStatus
 from callshop_pos.services.admin.fx import usd_rates
-from callshop_pos.services.admin.prices import content_digest, load_values
+from callshop_pos.services.admin.prices import stored_digest
 from callshop_pos.services.context import load_settings
 from callshop_pos.services.reports.cells import SUMS, cell_selects, month_select, stale
 from callshop_pos.services.reports.rows import currency_digits
@@ -213,10 +213,8 @@ class _Checker:
 
     def prices(self, session: Session) -> None:
         for version in session.scalars(select(PriceListVersion).order_by(PriceListVersion.id)):
-            values = load_values(session, version.id)
-            if len(values) != version.entry_count or content_digest(values) != (
-                version.content_digest
-            ):
+            count, digest = stored_digest(session, version.id)
+            if count != version.entry_count or digest != version.content_digest:
                 covering = self.latest.get((str(PriceListVersion.__tablename__), str(version.id)))
                 self.add(covering[0] if covering else None, "price-entries-altered",
                          f"price-list version {version.id}: its entries were changed "

@@ -4,8 +4,13 @@ A closed shift's calls never change, so each closed shift is summed once — per
 day, and per day and booth / destination — into ``report_cells``. Closing a shift sums
 it at once (:func:`sum_closed_shift`, called by ``shifts.close_shift`` right after its
 transaction), so a report needs no catch-up; :func:`refresh_cells` remains the safety
-net for shifts that were not summed then (an older database, a failed summing), one
-short write transaction per batch (the line engine is never held up for long).
+net for shifts that were not summed then (an older database, a failed summing): one
+write transaction per calendar month of shifts, each one set-based pass over that
+month's calls, with progress reported after each month.
+
+Per month two passes over the calls (GROUP BY shift, local day and booth; and by
+destination), where the per-call work happens (day bucket, USD rate, each call's
+cost rounded); a day's cells are the sums of its booth cells.
 Corrections of closed shifts are never in the cells: reports apply them on top from
 ``call_corrections``, so they need no re-summing. The sums go stale when the shop's
 time zone changes or a USD rate for one of the shift's days is set afterwards; such
@@ -15,8 +20,9 @@ shifts are summed again. Reports then read a few thousand cells instead of every
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -56,6 +62,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SUMS",
+    "Progress",
     "cell_selects",
     "cell_sums",
     "month_select",
@@ -64,6 +71,10 @@ __all__ = [
     "sum_closed_shift",
     "unsummed_shift_ids",
 ]
+
+#: ``progress(done, total)``: closed shifts summed so far, of how many (called once with
+#: ``done == 0`` before the first transaction and after each month).
+Progress = Callable[[int, int], None]
 
 SUMS = _SUMS = (
     "attempts",
@@ -107,17 +118,19 @@ def stale(marker: ReportShift, tz_name: str, rates: Sequence[tuple[date, Decimal
     return False
 
 
-#: Closed shifts summed per write transaction (short enough not to hold up the engine).
-_SHIFTS_PER_TRANSACTION = 25
-
-
 def refresh_cells(
-    shop: Shop, tz_name: str, rates: Sequence[tuple[date, Decimal]], digits: int = 2
+    shop: Shop,
+    tz_name: str,
+    rates: Sequence[tuple[date, Decimal]],
+    digits: int = 2,
+    progress: Progress | None = None,
 ) -> int:
     """Sum every closed shift not summed yet (or summed under another zone or rates).
 
     Returns how many shifts were (re)summed. Safe to run at any time and from several
-    processes: a shift's cells are replaced in one transaction.
+    processes: a shift's cells are replaced in one transaction. The shifts are summed
+    a calendar month at a time (by the local day of their first call), one write
+    transaction and one pass over the calls each; ``progress`` hears how far it got.
     """
     ordered = sorted(dict(rates).items())
     with shop.db.read() as s:
@@ -125,16 +138,47 @@ def refresh_cells(
         markers = list(s.scalars(select(ReportShift)))
         for marker in markers:
             s.expunge(marker)
-    done = {m.shift_id for m in markers}
-    todo = sorted((closed - done) | {m.shift_id for m in markers if stale(m, tz_name, ordered)})
-    tz = ZoneInfo(tz_name)
-    for start in range(0, len(todo), _SHIFTS_PER_TRANSACTION):
+        done = {m.shift_id for m in markers}
+        todo = sorted(
+            (closed - done) | {m.shift_id for m in markers if stale(m, tz_name, ordered)}
+        )
+        tz = ZoneInfo(tz_name)
+        batches = _month_batches(s, todo, tz) if todo else []
+    if progress is not None and todo:
+        progress(0, len(todo))
+    summed = 0
+    for batch in batches:
         with shop.db.write() as s:
-            _sum_shifts(
-                s, todo[start : start + _SHIFTS_PER_TRANSACTION], tz, tz_name, ordered, digits, shop
-            )
+            _sum_shifts(s, batch, tz, tz_name, ordered, digits, shop)
+        summed += len(batch)
+        if progress is not None:
+            progress(summed, len(todo))
     _sum_months(shop)
     return len(todo)
+
+
+def _month_batches(s: Session, shift_ids: Sequence[int], tz: ZoneInfo) -> list[list[int]]:
+    """``shift_ids`` grouped by the local month of each shift's first finished call (a
+    shift without one joins the first group), months in order."""
+    first_end = dict(
+        s.execute(
+            select(Call.shift_id, func.min(Call.ended_at))
+            .where(Call.shift_id.in_(shift_ids), Call.state == CallState.FINISHED.value)
+            .group_by(Call.shift_id)
+        ).all()
+    )
+    keyed = sorted(
+        (
+            _month(ended.astimezone(tz).date()) if ended is not None else date.min,
+            shift_id,
+        )
+        for shift_id in shift_ids
+        for ended in (first_end.get(shift_id),)
+    )
+    return [
+        [shift_id for _, shift_id in group]
+        for _, group in itertools.groupby(keyed, key=lambda item: item[0])
+    ]
 
 
 def sum_closed_shift(shop: Shop, shift_id: int) -> None:
@@ -215,8 +259,22 @@ def cell_selects(
 ) -> tuple[dict[int, tuple[date, date]], list[Select[Any]]]:
     """The cells of the shifts matching ``shifts`` (a condition on ``Call.shift_id``):
     each shift's first and last local day, and the SELECTs giving the cell rows
-    ``shift_id, day, dimension, value, *sums`` (one per dimension; none without calls).
-    Summing inserts their rows; ``verify`` recounts with them."""
+    ``shift_id, day, dimension, value, *sums`` (one per dimension, each straight from
+    the calls; none without calls). ``verify`` recounts with them; summing inserts the
+    booth and destination rows and derives the day rows from the booth rows, which
+    gives the same figures (every call has a booth)."""
+    spans, by_dimension = _dimension_selects(s, shifts, tz, rates, digits)
+    return spans, list(by_dimension.values())
+
+
+def _dimension_selects(
+    s: Session,
+    shifts: ColumnElement[bool],
+    tz: ZoneInfo,
+    rates: Sequence[tuple[date, Decimal]],
+    digits: int,
+) -> tuple[dict[int, tuple[date, date]], dict[str, Select[Any]]]:
+    """:func:`cell_selects` with the SELECTs keyed by dimension."""
     finished = (shifts, Call.state == CallState.FINISHED.value)
     spans: dict[int, tuple[date, date]] = {}
     for shift_id, low, high in s.execute(
@@ -227,7 +285,7 @@ def cell_selects(
         if shift_id is not None and low is not None and high is not None:
             spans[shift_id] = (low.astimezone(tz).date(), high.astimezone(tz).date())
     if not spans:
-        return spans, []
+        return spans, {}
     days = _days(min(a for a, _ in spans.values()), max(b for _, b in spans.values()))
     bounds = [local_midnight_utc(d, tz) for d in days]
     day_rates = [rate_from(rates, d) for d in days]
@@ -240,14 +298,14 @@ def cell_selects(
     )
     day = bucket(Call.ended_at, bounds, [literal(d, Date) for d in days], null())
     sums = aggregate_columns(rate_int, scale, digits)
-    selects: list[Select[Any]] = []
+    selects: dict[str, Select[Any]] = {}
     for dimension, value in (
         (_DAY, literal("")),
         (_BOOTH, Call.booth),
         (_DESTINATION, func.coalesce(Call.destination, "")),
     ):
         grouping = (Call.shift_id, day) if dimension == _DAY else (Call.shift_id, day, value)
-        selects.append(
+        selects[dimension] = (
             select(Call.shift_id, day, literal(dimension), value, *sums)
             .where(*finished)
             .group_by(*grouping)
@@ -264,8 +322,9 @@ def _sum_shifts(
     digits: int,
     shop: Shop,
 ) -> None:
-    """Replace the cells of some shifts: three INSERT … SELECT statements in all, so
-    no call row passes through Python."""
+    """Replace the cells of some shifts: two INSERT … SELECT statements over their calls
+    (booth and destination cells) and one over the booth cells (day cells); no call
+    row passes through Python."""
     touched: set[date] = set()  # months whose month cells must be summed again
     for text in s.scalars(select(ReportShift.rates).where(ReportShift.shift_id.in_(shift_ids))):
         touched |= {_month(date.fromisoformat(day)) for day in json.loads(text)}
@@ -282,10 +341,23 @@ def _sum_shifts(
         if touched:
             s.execute(delete(ReportMonthCell).where(ReportMonthCell.month.in_(sorted(touched))))
         return
-    spans, selects = cell_selects(s, Call.shift_id.in_(closed), tz, rates, digits)
-    for stmt in selects:
+    spans, selects = _dimension_selects(s, Call.shift_id.in_(closed), tz, rates, digits)
+    columns = ["shift_id", "day", "dimension", "value", *_SUMS]
+    if selects:
+        for dimension in (_BOOTH, _DESTINATION):
+            s.execute(insert(ReportCell).from_select(columns, selects[dimension]))
+        # Every call has a booth: a day's cells are the sums of its booth cells
+        # (a few rows per shift instead of another pass over the calls).
         s.execute(
-            insert(ReportCell).from_select(["shift_id", "day", "dimension", "value", *_SUMS], stmt)
+            insert(ReportCell).from_select(
+                columns,
+                select(
+                    ReportCell.shift_id, ReportCell.day, literal(_DAY), literal(""),
+                    *(func.sum(getattr(ReportCell, name)) for name in _SUMS),
+                )
+                .where(ReportCell.dimension == _BOOTH, ReportCell.shift_id.in_(closed))
+                .group_by(ReportCell.shift_id, ReportCell.day),
+            )
         )
     now = shop.clock.now()
     for first, last in spans.values():

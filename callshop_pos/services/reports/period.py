@@ -24,7 +24,7 @@ Python runs), which keeps a 1,000,000-call period under a second on SQLite.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
@@ -276,19 +276,25 @@ def _status_delta(status: str, sign: int, price: int) -> ReportRow:
 
 
 def period_report(
-    shop: Shop, actor: Actor, first: date, last: date, group_by: GroupBy
+    shop: Shop,
+    actor: Actor,
+    first: date,
+    last: date,
+    group_by: GroupBy,
+    progress: Callable[[int, int], None] | None = None,
 ) -> PeriodReport:
     """The owner's report for local dates ``first``..``last`` (admin only).
 
     Operators are refused here, not only in the UI: the report shows wholesale cost
-    and profit.
+    and profit. Closed shifts not summed yet are summed first (after an upgrade: a
+    year of history, once); ``progress(done, total)`` hears how far that got.
     """
     require_role(actor, Role.ADMIN)
     settings = shop.settings
     digits = currency_digits(settings.currency)
     with shop.db.read() as s:
         rates = usd_rates(s)
-    refresh_cells(shop, settings.timezone, rates, digits)
+    refresh_cells(shop, settings.timezone, rates, digits, progress=progress)
     with shop.db.read() as s:
         return build_period_report(
             s,

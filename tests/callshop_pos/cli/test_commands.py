@@ -183,3 +183,63 @@ def test_settings_show_and_set(ready: Cli) -> None:
     values = json.loads(shown.stdout)
     assert values["cash_rounding_unit"] == 5 and values["shop_name"] == ""
     assert values["bgn_line_until"] is None
+
+
+def test_prices_import_asks_before_replacing_most_prices(
+    ready: InProcessCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from callshop_pos.services.admin import prices
+
+    many = tmp_path / "many.csv"
+    many.write_text(
+        "country,code,wholesale_usd,retail\n"
+        + "".join(f"Place {i},{1000 + i},0.01,0.10\n" for i in range(490)),
+        encoding="utf-8",
+    )
+    few = tmp_path / "few.csv"
+    few.write_text(PRICES, encoding="utf-8")
+    cli = ready
+
+    def version_count() -> int:
+        with Shop.open(f"sqlite:///{cli.db}") as shop:
+            return len(prices.versions(shop))
+
+    assert cli("prices", "import", str(many), "--user", "boss", stdin="boss-pass\n").returncode == 0
+    # without a terminal: refused unless --yes, saying what would change
+    refused = cli("prices", "import", str(few), "--user", "boss", stdin="boss-pass\n")
+    assert refused.returncode == 1 and version_count() == 1
+    assert "2 prices replace the active 490: 2 added, 490 removed, 0 changed" in refused.stderr
+    assert "--yes" in refused.stderr and "Nothing was imported" in refused.stderr
+
+    # on a terminal: asked; "n" imports nothing, "y" imports
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    questions: list[str] = []
+    answer = "n"
+
+    def ask(question: str) -> str:
+        questions.append(question)
+        return answer
+
+    monkeypatch.setattr("builtins.input", ask)
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": "boss-pass")
+    args = ["--db", f"sqlite:///{cli.db}", "prices", "import", str(few), "--user", "boss"]
+    capsys.readouterr()
+    monkeypatch.setattr(sys, "stdin", Terminal())
+    assert main(args) == 1 and version_count() == 1
+    assert "490 removed" in questions[0] and "Import anyway? [y/N]" in questions[0]
+    assert "nothing was imported" in capsys.readouterr().out
+    answer = "y"
+    assert main(args) == 0 and version_count() == 2
+    assert "imported 2 prices" in capsys.readouterr().out
+    # a list that removes less than half is not asked about; --yes never asks
+    questions.clear()
+    assert main([*args[:4], str(many), "--user", "boss"]) == 0  # adds 488: not asked
+    smaller = tmp_path / "smaller.csv"
+    smaller.write_text(many.read_text(encoding="utf-8").rsplit("\n", 101)[0] + "\n",
+                       encoding="utf-8")
+    assert main([*args[:4], str(smaller), "--user", "boss"]) == 0  # removes 100 of 490
+    assert main([*args, "--yes"]) == 0 and version_count() == 5 and not questions

@@ -133,8 +133,12 @@ def test_error_message_names_lines_and_is_a_known_error() -> None:
 
 
 def test_line_numbers_count_physical_lines_of_multiline_cells() -> None:
+    # A quoted cell may span lines; a name must not hold a line break (it is refused).
     text = f'{HEADER}\n"Multi\nline",1,0.1,0.2\nBad,y,0.1,0.2\n'
-    assert _errors(text) == [(4, "bad code 'y' (must be 1–15 digits)")]
+    assert _errors(text) == [
+        (2, "country contains a control character (tab, line break, …)"),
+        (4, "bad code 'y' (must be 1–15 digits)"),
+    ]
 
 
 def test_too_many_fields() -> None:
@@ -223,9 +227,9 @@ _rates = st.decimals(min_value=0, max_value=100, places=6, allow_nan=False, allo
 _entries = st.lists(
     st.builds(
         PriceEntry,
-        country=st.text(min_size=1, max_size=20).filter(
-            lambda s: s.strip() and "\r" not in s and not looks_like_formula(s.strip())
-        ),
+        country=st.text(
+            st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=20
+        ).filter(lambda s: s.strip() == s and not looks_like_formula(s)),
         code=st.from_regex(r"[0-9]{1,15}", fullmatch=True),
         wholesale_usd=_rates,
         retail=st.none() | _rates,
@@ -294,3 +298,116 @@ def test_semicolon_file_errors_carry_line_numbers() -> None:
         (3, "retail is not a number: 'x'"),
         (4, "wholesale_usd is not a number: '0,01,5'"),
     ]
+
+
+# ---- bounds at the edge (issue: a huge retail price was accepted and crashed rating)
+
+FULL = "country,code,wholesale_usd,retail,retail_offpeak,initial,increment,connect_fee,grace"
+
+
+@pytest.mark.parametrize(
+    ("row", "problem"),
+    [
+        ("A,1,0.1,99999999999999999999", "retail must be below 100,000: '99999999999999999999'"),
+        ("A,1,100000,0.2", "wholesale_usd must be below 100,000: '100000'"),
+        ("A,1,0.1,0.2,100000.5", "retail_offpeak must be below 100,000: '100000.5'"),
+        ("A,1,0.1,0.2,,,,100000", "connect_fee must be below 100,000: '100000'"),
+        ("A,1,0.1,0.2,,3601", "initial must be at most 3600 seconds: '3601'"),
+        ("A,1,0.1,0.2,,,99999999999999999999999999999999999999",
+         "increment must be at most 3600 seconds: '99999999999999999999999999999999999999'"),
+        ("A,1,0.1,0.2,,,,,3601", "grace must be at most 3600 seconds: '3601'"),
+        ("A,1,0.1,0.2,,0", "initial must be ≥ 1: '0'"),
+        ("A,1234567890123456,0.1,0.2", "bad code '1234567890123456' (must be 1–15 digits)"),
+        ("A,١٢,0.1,0.2", "bad code '١٢' (must be 1–15 digits)"),
+        ("A,1,١٠٠,0.2", "wholesale_usd is not a number: '١٠٠'"),
+        ("A,1,0.1,0.2,,١٠", "initial must be a whole number of seconds ≥ 1: '١٠'"),
+        (f"{'x' * 101},1,0.1,0.2", "country is longer than 100 characters (101)"),
+        ("A\x07B,1,0.1,0.2", "country contains a control character (tab, line break, …)"),
+    ],
+)
+def test_every_value_is_bounded_with_its_line(row: str, problem: str) -> None:
+    assert _errors(f"{FULL}\nOk,2,0.1,0.2\n{row}\n") == [(3, problem)]
+
+
+def test_values_at_the_bounds_are_accepted() -> None:
+    (entry,) = parse_price_list(
+        f"{FULL}\n{'x' * 100},123456789012345,99999.999999,99999.999999,99999.999999,"
+        "3600,3600,99999.999999,3600\n"
+    )
+    assert entry.retail == Decimal("99999.999999") and entry.initial == 3600
+    assert len(entry.country) == 100
+
+
+def test_entries_built_in_code_have_the_same_bounds() -> None:
+    with pytest.raises(InvalidInput, match="retail must be below 100,000"):
+        PriceEntry("A", "1", Decimal("0.1"), Decimal("99999999999999999999"))
+    with pytest.raises(InvalidInput, match="initial must be a whole number 1–3600"):
+        PriceEntry("A", "1", Decimal("0.1"), Decimal(1), initial=3601)
+    with pytest.raises(InvalidInput, match="control character"):
+        PriceEntry("A\tB", "1", Decimal("0.1"), Decimal(1))
+    with pytest.raises(InvalidInput, match="longer than 100"):
+        PriceEntry("x" * 101, "1", Decimal("0.1"), Decimal(1))
+
+
+def test_a_decode_error_names_its_own_line() -> None:
+    data = f"{HEADER}\nA,1,0.1,0.2\nB,2,0.1,0.2\n".encode() + b"C\xff,3,0.1,0.2\nD,4,0.1,0.2\n"
+    assert _errors(data) == [(4, "not UTF-8 text (invalid start byte at byte 2 of the line)")]
+    # ... also after a row with problems, which are reported too
+    data = f"{HEADER}\nA,x,0.1,0.2\n".encode() + b"\xc3(,3,0.1,0.2\n"
+    errors = _errors(data)
+    assert [line for line, _ in errors] == [2, 3]
+
+
+def test_more_rows_than_the_limit_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from callshop_pos.rating import pricelist
+
+    monkeypatch.setattr(pricelist, "MAX_ROWS", 3)
+    rows = "".join(f"A,{i},0.1,0.2\n" for i in range(1, 4))
+    assert len(parse_price_list(f"{HEADER}\n{rows}\n\n")) == 3  # blank lines do not count
+    assert _errors(f"{HEADER}\n{rows}\nB,9,0.1,0.2\n") == [
+        (6, "more than 3 rows (the most a price list may have)")
+    ]
+
+
+def test_an_overlong_line_is_refused() -> None:
+    data = f"{HEADER}\nA,1,0.1,0.2\n".encode() + b"B" * (64 * 1024 + 1) + b",2,0.1,0.2\n"
+    assert _errors(data) == [(3, "line longer than 65,536 bytes")]
+
+
+def test_stored_lines_are_sorted_and_give_back_the_entries() -> None:
+    from callshop_pos.rating.pricelist import entries_from_lines, entry_line, price_list_lines
+
+    text = (
+        f"{FULL}\nGermany,49,0.012,0.30,,60,60,0,0\nBulgaria,359,0.010,0.20\n"
+        "Bulgaria mobile,35988,0.045,0.40,0.30,30,6,0.05,3\nUSA,1,0.01,0.1\n"
+    )
+    lines = price_list_lines(text)
+    assert [line.split("\t")[0] for line in lines] == ["1", "359", "35988", "49"]
+    assert lines == sorted(entry_line(e) for e in parse_price_list(text))
+    assert list(entries_from_lines(lines)) == sorted(parse_price_list(text), key=lambda e: e.code)
+    # the same from bytes (a stream) and with ';' and decimal commas
+    assert price_list_lines(text.encode()) == lines
+    semicolons = text.replace(",", ";").replace("0.", "0,")
+    assert price_list_lines(semicolons) == lines
+
+
+def test_stored_lines_refuse_duplicates_naming_the_lines() -> None:
+    import io
+
+    from callshop_pos.rating.pricelist import price_list_lines
+
+    data = f"{HEADER}\nA,5,0.1,0.2\nB,1,0.1,0.2\nC,5,0.1,0.3\n".encode()
+    for source in (data, io.BytesIO(data)):
+        with pytest.raises(PriceListError) as caught:
+            price_list_lines(source)
+        assert caught.value.errors == [(4, "duplicate code 5 (first on line 2)")]
+
+
+def test_cells_with_spaces_read_the_same_as_without() -> None:
+    from callshop_pos.rating.pricelist import price_list_lines
+
+    plain = f"{FULL}\nGermany,49,0.012,0.30,0.2,30,6,0.05,3\nUK,44,0.01,0.2\n"
+    spaced = f"{FULL}\n Germany , 49,0.012 ,0.30,0.2 , 30,6, 0.05,3 \nUK\t,44,0.01,0.2\n"
+    assert price_list_lines(spaced) == price_list_lines(plain)
+    assert parse_price_list(spaced) == parse_price_list(plain)
+    assert parse_price_list(spaced)[0].country == "Germany"

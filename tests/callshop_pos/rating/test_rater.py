@@ -359,3 +359,23 @@ def test_bad_durations_are_refused(rater: Rater) -> None:
         rater.rate("0888123456", WEEKDAY_NOON, -1)
     with pytest.raises(TypeError):
         rater.rate("0888123456", WEEKDAY_NOON, 1.5)  # type: ignore[arg-type]
+
+
+def test_a_loaded_price_list_shares_numbers_names_and_bands() -> None:
+    """What keeps a 1,000,000-entry list small in the engine: equal rates are one
+    object, entries with the same rates one Band, and no second code dict is held."""
+    from callshop_pos.rating import NumberPlan, PriceIndex
+    from callshop_pos.rating.pricelist import entries_from_lines, price_list_lines
+
+    rows = "".join(f"Germany,49{i:03d},0.0{i % 7},0.10,0.05\n" for i in range(300))
+    entries = list(entries_from_lines(price_list_lines(
+        "country,code,wholesale_usd,retail,retail_offpeak\n" + rows)))
+    assert entries[0].retail is entries[299].retail and entries[0].country is entries[1].country
+    index = PriceIndex(entries, 1)
+    rater = Rater(index, NumberPlan(), None, ZoneInfo("Europe/Sofia"))
+    table = rater._table
+    assert table["49000"].peak is table["49299"].peak is not None
+    assert table["49000"].off is table["49123"].off is not None
+    assert index._by_code_built is None  # rating never needed it
+    assert rater.rate("0049123456", datetime(2026, 3, 2, 12, tzinfo=UTC), 60).prefix == "49123"
+    assert index.lookup("49123456") is entries[123] and index._by_code_built is not None

@@ -138,25 +138,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('username', name=op.f('uq_users_username'))
     )
-    op.create_table('price_entries',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('version_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('code', sa.String(length=15), nullable=False),
-    sa.Column('country', sa.String(length=100), nullable=False),
-    sa.Column('wholesale_usd', sa.String(length=40), nullable=False),
-    sa.Column('retail', sa.String(length=40), nullable=True),
-    sa.Column('retail_offpeak', sa.String(length=40), nullable=True),
-    sa.Column('initial', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('increment', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('connect_fee', sa.String(length=40), nullable=False),
-    sa.Column('grace', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.ForeignKeyConstraint(['version_id'], ['price_list_versions.id'], name=op.f('fk_price_entries_version_id_price_list_versions')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_price_entries')),
-    sa.UniqueConstraint('version_id', 'code', name=op.f('uq_price_entries_version_id'))
-    )
-    with op.batch_alter_table('price_entries', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_price_entries_version_id'), ['version_id'], unique=False)
-
     op.create_table('price_list_active',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=False, nullable=False),
     sa.Column('version_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -165,6 +146,19 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['version_id'], ['price_list_versions.id'], name=op.f('fk_price_list_active_version_id_price_list_versions')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_price_list_active'))
     )
+    op.create_table('price_list_chunks',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('version_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('entry_count', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.ForeignKeyConstraint(['version_id'], ['price_list_versions.id'], name=op.f('fk_price_list_chunks_version_id_price_list_versions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_price_list_chunks')),
+    sa.UniqueConstraint('version_id', 'seq', name=op.f('uq_price_list_chunks_version_id'))
+    )
+    with op.batch_alter_table('price_list_chunks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_price_list_chunks_version_id'), ['version_id'], unique=False)
+
     op.create_table('print_log',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
@@ -569,11 +563,11 @@ def downgrade() -> None:
 
     op.drop_table('shifts')
     op.drop_table('print_log')
-    op.drop_table('price_list_active')
-    with op.batch_alter_table('price_entries', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_price_entries_version_id'))
+    with op.batch_alter_table('price_list_chunks', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_price_list_chunks_version_id'))
 
-    op.drop_table('price_entries')
+    op.drop_table('price_list_chunks')
+    op.drop_table('price_list_active')
     op.drop_table('users')
     op.drop_table('settings')
     with op.batch_alter_table('report_month_cells', schema=None) as batch_op:

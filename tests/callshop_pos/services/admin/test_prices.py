@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from callshop_pos.db.models.journal import JournalEntry
-from callshop_pos.db.models.prices import PriceEntryRow, PriceListVersion
+from callshop_pos.db.models.prices import PriceListChunk, PriceListVersion
 from callshop_pos.errors import InvalidInput, PermissionDenied
 from callshop_pos.rating import PriceEntry, PriceListError, parse_price_list
 from callshop_pos.services.admin import prices
@@ -34,7 +34,7 @@ def _counts(shop: Shop) -> tuple[int, int, int]:
     with shop.db.read() as s:
         return (
             s.scalar(select(func.count()).select_from(PriceListVersion)) or 0,
-            s.scalar(select(func.count()).select_from(PriceEntryRow)) or 0,
+            s.scalar(select(func.sum(PriceListChunk.entry_count))) or 0,
             s.scalar(select(func.count()).select_from(JournalEntry)) or 0,
         )
 
@@ -146,3 +146,82 @@ def test_pricing_follows_settings_and_other_processes(shop: Shop, admin: Actor) 
         assert other.refresh() is False
     finally:
         other.close()
+
+
+def test_confirm_sees_the_plan_and_can_cancel(shop: Shop, admin: Actor) -> None:
+    prices.import_price_list(shop, admin, FIRST, "first.csv")
+    before = _counts(shop)
+    seen: list[prices.ImportPlan] = []
+
+    def decline(plan: prices.ImportPlan) -> bool:
+        seen.append(plan)
+        return False
+
+    with pytest.raises(prices.ImportCancelled):
+        prices.import_price_list(shop, admin, SECOND, "second.csv", confirm=decline)
+    assert seen == [prices.ImportPlan(entries=3, active=3, added=1, removed=1, changed=1)]
+    assert not seen[0].drastic
+    assert _counts(shop) == before
+    info = prices.import_price_list(shop, admin, SECOND, "second.csv", confirm=lambda p: True)
+    assert info.summary == {"added": 1, "removed": 1, "changed": 1}
+
+
+def test_drastic_means_removing_at_least_half_and_ten() -> None:
+    plan = prices.ImportPlan
+    assert plan(entries=2, active=490, added=2, removed=490, changed=0).drastic
+    assert plan(entries=10, active=20, added=0, removed=10, changed=0).drastic
+    assert not plan(entries=11, active=20, added=0, removed=9, changed=0).drastic
+    assert not plan(entries=2, active=9, added=0, removed=9, changed=0).drastic
+
+
+def test_equal_values_written_differently_are_not_changes(shop: Shop, admin: Actor) -> None:
+    prices.import_price_list(shop, admin, FIRST, "first.csv")
+    same = FIRST.replace("0.20,,60,60,0,0", "0.2,,60,60,0.00,0").replace(",0.012,", ",0.0120,")
+    assert same != FIRST
+    info = prices.import_price_list(shop, admin, same, "same.csv")
+    assert info.summary == {"added": 0, "removed": 0, "changed": 0}
+
+
+def test_import_from_a_binary_stream_and_lazy_pricing(shop: Shop, admin: Actor) -> None:
+    import io
+
+    info = prices.import_price_list(shop, admin, io.BytesIO(FIRST.encode()), "first.csv")
+    assert repr(shop.pricing) == f"Pricing(version_id={info.id}, loaded=False)"
+    assert shop.pricing.rater.rate("0035988123456", datetime(2026, 3, 2, 12, tzinfo=UTC),
+                                   60).prefix == "35988"
+    assert repr(shop.pricing) == f"Pricing(version_id={info.id}, loaded=True)"
+    assert prices.active_entries(shop, admin) == sorted(parse_price_list(FIRST),
+                                                        key=lambda e: e.code)
+
+
+def test_an_edited_list_has_the_same_row_limit(
+    shop: Shop, admin: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from callshop_pos.rating import pricelist
+
+    entries = parse_price_list(FIRST)
+    monkeypatch.setattr(pricelist, "MAX_ROWS", 2)
+    with pytest.raises(InvalidInput, match="at most 2 rows"):
+        prices.save_edited_version(shop, admin, entries, "three rows")
+    assert prices.save_edited_version(shop, admin, entries[:2], "two rows").entry_count == 2
+
+
+def test_a_renamed_destination_is_a_change(shop: Shop, admin: Actor) -> None:
+    prices.import_price_list(shop, admin, FIRST, "first.csv")
+    renamed = FIRST.replace("Germany,49", "Deutschland,49")
+    info = prices.import_price_list(shop, admin, renamed, "renamed.csv")
+    assert info.summary == {"added": 0, "removed": 0, "changed": 1}
+
+
+def test_an_import_confirmed_against_a_version_that_changed_meanwhile_is_refused(
+    shop: Shop, admin: Actor
+) -> None:
+    prices.import_price_list(shop, admin, FIRST, "first.csv")
+
+    def meanwhile(plan: prices.ImportPlan) -> bool:
+        prices.import_price_list(shop, admin, SECOND, "other.csv")  # another administrator
+        return True
+
+    with pytest.raises(InvalidInput, match="changed while you were asked"):
+        prices.import_price_list(shop, admin, FIRST, "again.csv", confirm=meanwhile)
+    assert [v.source for v in prices.versions(shop)] == ["other.csv", "first.csv"]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -156,9 +157,29 @@ def test_a_granted_admin_role_is_found(busy_shop: Shop, db_url: str) -> None:
     assert "users #2" in report.problems[0].message
 
 
-def test_an_edited_price_entry_is_found(busy_shop: Shop, db_url: str) -> None:
+def _edit_price_chunk(db_url: str, edit: Callable[[bytes], bytes]) -> None:
     with sqlite_shell(db_url) as sh:
-        sh.execute("UPDATE price_entries SET retail = '0.01' WHERE code = '49'")
+        ((key, data),) = sh.execute("SELECT id, data FROM price_list_chunks").fetchall()
+        sh.execute("UPDATE price_list_chunks SET data = ? WHERE id = ?", (edit(data), key))
+
+
+def test_an_edited_price_entry_is_found(busy_shop: Shop, db_url: str) -> None:
+    def cheaper_germany(data: bytes) -> bytes:
+        text = zlib.decompress(data)
+        edited = text.replace(b"49\tGermany\t0.012\t0.30", b"49\tGermany\t0.012\t0.01")
+        assert edited != text
+        return zlib.compress(edited)
+
+    _edit_price_chunk(db_url, cheaper_germany)
+    report = verify(busy_shop)
+    assert [p.kind for p in report.problems] == ["price-entries-altered"]
+
+
+@pytest.mark.parametrize("damage", [lambda data: data[:-5], lambda data: b""])
+def test_a_damaged_or_emptied_price_chunk_is_found(
+    busy_shop: Shop, db_url: str, damage: Callable[[bytes], bytes]
+) -> None:
+    _edit_price_chunk(db_url, damage)
     report = verify(busy_shop)
     assert [p.kind for p in report.problems] == ["price-entries-altered"]
 
