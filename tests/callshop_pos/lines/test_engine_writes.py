@@ -5,6 +5,7 @@ recorded; start-up recovery sets aside what it cannot finish and goes on."""
 from __future__ import annotations
 
 import json
+import zlib
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -101,12 +102,26 @@ def _calls(shop: Shop) -> dict[str, Call]:
     return calls
 
 
-def _poisoned_shop(seeded: SeededShop, url: str, clock: FakeClock) -> Shop:
-    import_price_list(seeded.shop, seeded.admin, PRICES, "p.csv")
+def _poison_stored_price(url: str, code: str, retail: str) -> None:
+    """Write ``retail`` into the stored price-list line of ``code`` behind the
+    application's back (the lines are zlib-compressed runs, checked only when stored)."""
     raw = create_engine(url)
     with raw.begin() as conn:
-        conn.execute(text("UPDATE price_entries SET retail = :r WHERE code = '999'"), {"r": HUGE})
+        for chunk_id, data in conn.execute(text("SELECT id, data FROM price_list_chunks")):
+            lines = zlib.decompress(data).decode().split("\n")
+            for i, line in enumerate(lines):
+                fields = line.split("\t")
+                if fields[0] == code:
+                    fields[3] = retail  # code, country, wholesale, retail, ...
+                    lines[i] = "\t".join(fields)
+            conn.execute(text("UPDATE price_list_chunks SET data = :d WHERE id = :i"),
+                         {"d": zlib.compress("\n".join(lines).encode()), "i": chunk_id})
     raw.dispose()
+
+
+def _poisoned_shop(seeded: SeededShop, url: str, clock: FakeClock) -> Shop:
+    import_price_list(seeded.shop, seeded.admin, PRICES, "p.csv")
+    _poison_stored_price(url, "999", HUGE)
     booth_service.add_booth(seeded.shop, seeded.admin, "B1")
     open_shift(seeded.shop, seeded.operator, 0)
     return Shop.open(url, clock=clock)  # reads the price list as it is now

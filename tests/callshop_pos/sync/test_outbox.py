@@ -223,7 +223,7 @@ def test_a_payload_the_schema_refuses_never_blocks_the_close(
     logged and queued (central refuses it, it is parked, a person sees it)."""
     from pydantic import ValidationError
 
-    from callshop_pos.sync import payload
+    from callshop_pos.services import outbox_payload as payload
 
     class Refusing:
         @staticmethod
