@@ -50,7 +50,7 @@ from callshop_wire import (
     encode,
     parse_utc,
 )
-from central import __version__, service
+from central import __version__, service, web
 from central.auth import Principal, authenticate_token, authenticate_user
 from central.clock import Clock, SystemClock
 from central.db import CentralDb
@@ -60,6 +60,7 @@ __all__ = [
     "DEFAULT_MAX_BODY",
     "ENV_DB",
     "ENV_MAX_BODY",
+    "ENV_SECURE_COOKIES",
     "app_from_env",
     "basic_auth",
     "create_app",
@@ -69,6 +70,8 @@ __all__ = [
 DEFAULT_MAX_BODY = 8 * 1024 * 1024
 ENV_DB = "CALLSHOP_CENTRAL_DB"
 ENV_MAX_BODY = "CALLSHOP_CENTRAL_MAX_BODY"
+#: "1" behind TLS: the web pages' cookies get the Secure flag
+ENV_SECURE_COOKIES = "CALLSHOP_CENTRAL_SECURE_COOKIES"
 #: Benchmark only: "row" stores calls one statement per row (the baseline).
 ENV_INSERT_MODE = "CALLSHOP_CENTRAL_INSERT_MODE"
 
@@ -190,6 +193,7 @@ def create_app(
     hasher: PasswordHasher | None = None,
     max_body: int = DEFAULT_MAX_BODY,
     insert_mode: service.InsertMode = "bulk",
+    secure_cookies: bool = False,
 ) -> FastAPI:
     """The ASGI application on ``db``. Holds no state between requests but its
     configuration: any number of workers may serve one database."""
@@ -429,6 +433,7 @@ def create_app(
         return Response(published.body, status_code=201, media_type=JSON,
                         headers={"ETag": published.etag})
 
+    web.install(app, db, clock, hasher, secure_cookies=secure_cookies)
     _install_openapi(app)
     app.add_middleware(BodyLimit, limit=max_body)
     return app
@@ -472,6 +477,7 @@ def app_from_env() -> FastAPI:
         CentralDb(url),
         max_body=int(os.environ.get(ENV_MAX_BODY, DEFAULT_MAX_BODY)),
         insert_mode="row" if mode == "row" else "bulk",
+        secure_cookies=os.environ.get(ENV_SECURE_COOKIES, "") in ("1", "true", "yes"),
     )
 
 
