@@ -106,3 +106,14 @@ def test_the_migrations_build_exactly_the_models(central: Central) -> None:
     with central.db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_login_errors_are_translated(central: Central) -> None:
+    from tests.central.web.pages import login
+    with browser(central, **{"Accept-Language": "bg"}) as web:
+        answer = login(web, "boss", "wrong")
+        assert answer.status_code == 401
+        assert "Грешен потребител или парола." in answer.text
+        web.get("/login")
+        forged = web.post("/login", data={"csrf": "x", "username": "boss", "password": "y"})
+        assert "Формулярът изтече." in forged.text
