@@ -105,6 +105,8 @@ DYNAMIC_MESSAGES = (
     "offline", "idle", "off_hook", "dialing", "ringing", "talking", "locked",
     "paid", "unpaid", "unserved",
     "today", "yesterday", "week", "month", "custom",
+    "chain_break", "conflicting_resend", "silent", "topup", "call_cost", "adjustment",
+    "Enter an amount in USD, like 50.00.",
 )
 
 

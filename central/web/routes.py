@@ -6,8 +6,10 @@ answers 404 like a shop that does not exist."""
 
 import gettext
 import hashlib
+import json
 import uuid
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote
@@ -19,15 +21,16 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 
+from central import service
 from central.clock import Clock
 from central.db import CentralDb
-from central.errors import Invalid, Locked, NotFound, Unauthorized
+from central.errors import Conflict, Invalid, Locked, NotFound, Unauthorized
 from central.web import sessions as web_sessions
 from central.web import views
 from central.web.csvsafe import to_csv
 from central.web.i18n import LANGUAGES, Formatter, negotiate, translations
 
-__all__ = ["COOKIE", "CSRF_COOKIE", "LANG_COOKIE", "install"]
+__all__ = ["COOKIE", "CSRF_COOKIE", "LANG_COOKIE", "install", "usd_to_micro"]
 
 HERE = Path(__file__).resolve().parent
 COOKIE = "callshop_session"
@@ -260,6 +263,71 @@ class _Pages:
 
         return await self.guarded(request, user, build)
 
+    # ---------------------------------------------------------------- incidents, carrier
+
+    async def incidents_page(self, request: Request) -> Response:
+        user = await self.user_of(request)
+        lines = await run_in_threadpool(views.incident_lines, self.db, self.clock,
+                                        user.principal)
+        return self.render(request, "incidents.html", user=user, lines=lines,
+                           silent_after=int(views.SILENT_AFTER.total_seconds() // 60))
+
+    def _carrier(self, request: Request, user: web_sessions.WebUser, status: int = 200,
+                 error: str | None = None) -> Response:
+        accounts = []
+        for shop in views.visible_shops(self.db, user.principal):
+            start, end, period = views.month_bounds(self.clock, shop.timezone)
+            ledger = service.ledger(self.db, shop.code, start, end)
+            accounts.append((shop, ledger, period))
+        return self.render(request, "carrier.html", status, user=user, accounts=accounts,
+                           error=error, topup_uuid=str(uuid.uuid4()))
+
+    async def carrier_page(self, request: Request) -> Response:
+        user = await self.user_of(request)
+        return await run_in_threadpool(self._carrier, request, user)
+
+    async def carrier_topup(self, request: Request, shop: str) -> Response:
+        """The owner books a top-up; the form's UUID makes a double submit book it once."""
+        user = await self.user_of(request)
+        form = await self.form_of(request)
+
+        def build() -> Response:
+            views.shop_of(self.db, user.principal, shop)  # 404 before anything else
+            if not web_sessions.csrf_ok(user.csrf, form.get("csrf")):
+                return self.render(request, "error.html", 403, user=user, code=403)
+            if user.principal.role != "owner":
+                return self.render(request, "error.html", 403, user=user, code=403)
+            try:
+                micro = usd_to_micro(form.get("amount", ""))
+                topup_uuid = uuid.UUID(form.get("topup_uuid", ""))
+            except ValueError:
+                return self._carrier(request, user, 422, "Enter an amount in USD, like 50.00.")
+            body = json.dumps({"amount_micro_usd": micro,
+                               "reference": form.get("reference", "")[:500]}).encode()
+            try:
+                service.put_topup(self.db, self.clock, shop, topup_uuid, body,
+                                  user.principal.name)
+            except (Invalid, Conflict):
+                return self._carrier(request, user, 422, "Enter an amount in USD, like 50.00.")
+            return RedirectResponse("/carrier", status_code=303)
+
+        return await self.guarded(request, user, build)
+
+
+def usd_to_micro(text: str) -> int:
+    """``"50.25"`` or ``"50,25"`` → 50_250_000 micro-USD; more than 6 decimals, zero or
+    less, or not a number: ValueError."""
+    try:
+        amount = Decimal(text.strip().replace(",", ".").replace(" ", ""))
+    except InvalidOperation:
+        raise ValueError(f"not an amount: {text!r}") from None
+    if not amount.is_finite() or amount <= 0:
+        raise ValueError("an amount must be more than zero")
+    micro = amount.scaleb(6)
+    if micro != micro.to_integral_value():
+        raise ValueError("at most 6 decimals")
+    return int(micro)
+
 
 def install(app: FastAPI, db: CentralDb, clock: Clock, hasher: PasswordHasher, *,
             secure_cookies: bool = False) -> None:
@@ -273,6 +341,9 @@ def install(app: FastAPI, db: CentralDb, clock: Clock, hasher: PasswordHasher, *
     router.add_api_route("/now", pages.now_page, methods=["GET"])
     router.add_api_route("/now/live", pages.now_fragment, methods=["GET"])
     router.add_api_route("/sessions", pages.sessions_page, methods=["GET"])
+    router.add_api_route("/incidents", pages.incidents_page, methods=["GET"])
+    router.add_api_route("/carrier", pages.carrier_page, methods=["GET"])
+    router.add_api_route("/shops/{shop}/carrier/topup", pages.carrier_topup, methods=["POST"])
     router.add_api_route("/sessions.csv", pages.sessions_csv, methods=["GET"])
     router.add_api_route("/shops/{shop}/sessions/{shift_uuid}", pages.session_page,
                          methods=["GET"])

@@ -17,15 +17,19 @@ from central.auth import Principal
 from central.clock import Clock
 from central.db import CentralDb
 from central.errors import Invalid, NotFound
-from central.models import CarrierEntry, CorrectionRow, HeartbeatRow, ShiftRow, Shop
+from central.models import CarrierEntry, CorrectionRow, HeartbeatRow, Incident, ShiftRow, Shop
 
 __all__ = [
     "ONLINE_WINDOW",
     "PERIODS",
+    "SILENT_AFTER",
+    "IncidentLine",
     "LiveShop",
     "Period",
     "SessionDetail",
+    "incident_lines",
     "live",
+    "month_bounds",
     "period_range",
     "session_detail",
     "sessions",
@@ -220,3 +224,42 @@ def session_detail(db: CentralDb, principal: Principal, shop_code: str,
         later = [LaterCorrection(decode(CorrectionRecord, c.payload), c.received_at, c.anchored)
                  for c in corrections]
     return SessionDetail(shop, row, decode(ClosedShift, row.payload), later)
+
+
+# ------------------------------------------------------------------ incidents, carrier
+
+#: a shop silent for longer than this is listed among the incidents
+SILENT_AFTER = timedelta(minutes=15)
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentLine:
+    shop: ShopInfo
+    kind: str
+    at: datetime | None
+    message: str
+    subject_uuid: str | None
+
+
+def incident_lines(db: CentralDb, clock: Clock, principal: Principal) -> list[IncidentLine]:
+    """Chain breaks and conflicting re-sends (newest first), then shops gone silent."""
+    now = clock.now()
+    shops = visible_shops(db, principal)
+    lines: list[IncidentLine] = []
+    with db.read() as s:
+        for shop in shops:
+            rows = s.scalars(select(Incident).where(Incident.shop_id == shop.id)).all()
+            lines.extend(IncidentLine(shop, r.kind, r.at, r.message, r.subject_uuid)
+                         for r in rows)
+    lines.sort(key=lambda line: line.at or now, reverse=True)
+    silent = [IncidentLine(x.shop, "silent", x.last_seen, "", None)
+              for x in live(db, clock, principal)
+              if x.last_seen is None or now - x.last_seen > SILENT_AFTER]
+    return silent + lines
+
+
+def month_bounds(clock: Clock, tz: str) -> tuple[datetime, datetime, Period]:
+    today = local_today(clock, tz)
+    period = period_range("month", today)
+    start, end = _utc_bounds(period, tz)
+    return start, end, period
