@@ -9,13 +9,22 @@ from __future__ import annotations
 
 import gettext
 import io
+import re
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime, format_time
+from babel import Locale
+from babel.dates import (
+    DateTimePattern,
+    format_time,
+    get_date_format,
+    get_datetime_format,
+    get_time_format,
+    parse_pattern,
+)
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
@@ -69,9 +78,18 @@ class Formatter:
         self.locale = _BABEL[lang]
 
     def money(self, minor: int | None, currency: str = "EUR") -> str:
+        """Exactly babel's ``format_currency`` for two-decimal currencies, without its
+        per-call pattern work (a month's session list formats thousands of amounts)."""
         if minor is None:
             return "—"
-        return format_currency(Decimal(minor).scaleb(-2), currency, locale=self.locale)
+        shape = _money_shape(self.locale, currency)
+        if shape is None:
+            return format_currency(Decimal(minor).scaleb(-2), currency, locale=self.locale)
+        prefix, group, decimal, suffix = shape
+        units, cents = divmod(abs(minor), 100)
+        digits = f"{units:,}".replace(",", group) if units >= 1000 else str(units)
+        sign = "-" if minor < 0 else ""
+        return f"{sign}{prefix}{digits}{decimal}{cents:02d}{suffix}"
 
     def micro_usd(self, micro: int) -> str:
         return format_currency(Decimal(micro).scaleb(-6), "USD", locale=self.locale,
@@ -81,7 +99,12 @@ class Formatter:
         return format_decimal(value, locale=self.locale)
 
     def minutes(self, seconds: int) -> str:
-        return format_decimal(Decimal(seconds) / 60, format="#,##0.0", locale=self.locale)
+        """Minutes with one decimal (rounded half-even like babel), locale separators."""
+        tenths = int((Decimal(seconds) / 6).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+        group, decimal = _number_symbols(self.locale)
+        whole, tenth = divmod(abs(tenths), 10)
+        digits = f"{whole:,}".replace(",", group) if whole >= 1000 else str(whole)
+        return f"{'-' if tenths < 0 else ''}{digits}{decimal}{tenth}"
 
     def duration(self, seconds: int) -> str:
         return f"{seconds // 60}:{seconds % 60:02d}"
@@ -89,12 +112,46 @@ class Formatter:
     def when(self, moment: datetime | None, tz: str) -> str:
         if moment is None:
             return "—"
-        return format_datetime(moment, "short", tzinfo=ZoneInfo(tz), locale=self.locale)
+        combined, date_pattern, time_pattern, locale = _datetime_shape(self.locale)
+        local = moment.astimezone(_zone(tz))
+        return combined.replace("{1}", date_pattern.apply(local, locale)).replace(
+            "{0}", time_pattern.apply(local, locale))
 
     def clock(self, moment: datetime | None, tz: str) -> str:
         if moment is None:
             return "—"
         return format_time(moment, "short", tzinfo=ZoneInfo(tz), locale=self.locale)
+
+
+@cache
+def _zone(tz: str) -> ZoneInfo:
+    return ZoneInfo(tz)
+
+
+@cache
+def _money_shape(locale: str, currency: str) -> tuple[str, str, str, str] | None:
+    """(prefix, group separator, decimal separator, suffix) read off babel's own
+    rendering of 1234.56; None when the rendering is not of that simple shape."""
+    sample = format_currency(Decimal("1234.56"), currency, locale=locale)
+    match = re.fullmatch(r"(\D*)1(\D?)234(\D)56(\D*)", sample)
+    if match is None:
+        return None
+    prefix, group, decimal, suffix = match.groups()
+    return prefix, group, decimal, suffix
+
+
+@cache
+def _number_symbols(locale: str) -> tuple[str, str]:
+    loc = Locale.parse(locale)
+    return loc.number_symbols["latn"]["group"], loc.number_symbols["latn"]["decimal"]
+
+
+@cache
+def _datetime_shape(locale: str) -> tuple[str, DateTimePattern, DateTimePattern, Locale]:
+    loc = Locale.parse(locale)
+    return (str(get_datetime_format("short", locale=loc)),
+            parse_pattern(get_date_format("short", locale=loc).pattern),
+            parse_pattern(get_time_format("short", locale=loc).pattern), loc)
 
 
 #: messages the templates translate from a variable (the tests check the catalogue has them)

@@ -8,9 +8,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 
 from callshop_wire import ClosedShift, CorrectionRecord, Heartbeat, decode
 from central.auth import Principal
@@ -156,10 +157,17 @@ def local_today(clock: Clock, tz: str) -> date:
     return clock.now().astimezone(ZoneInfo(tz)).date()
 
 
+#: what a session list shows (never the payload: a shift's payload can be megabytes)
+LIST_COLUMNS = tuple(getattr(ShiftRow, name) for name in (
+    "shift_uuid", "opened_at", "closed_at", "operator", "currency", "call_count",
+    "talk_seconds", "cash_minor", "unserved", "unpaid", "counted_minor", "expected_minor",
+    "discrepancy_minor", "anchored"))
+
+
 @dataclass(frozen=True, slots=True)
 class SessionLine:
     shop: ShopInfo
-    row: ShiftRow
+    row: Row[Any]
 
 
 def sessions(db: CentralDb, clock: Clock, principal: Principal, period_name: str,
@@ -176,7 +184,7 @@ def sessions(db: CentralDb, clock: Clock, principal: Principal, period_name: str
     with db.read() as s:
         for shop in shops:
             start, end = _utc_bounds(period, shop.timezone)
-            rows = s.scalars(select(ShiftRow).where(
+            rows = s.execute(select(*LIST_COLUMNS).where(
                 ShiftRow.shop_id == shop.id, ShiftRow.closed_at >= start,
                 ShiftRow.closed_at < end)).all()
             lines.extend(SessionLine(shop, r) for r in rows)

@@ -117,3 +117,42 @@ def test_login_errors_are_translated(central: Central) -> None:
         web.get("/login")
         forged = web.post("/login", data={"csrf": "x", "username": "boss", "password": "y"})
         assert "Формулярът изтече." in forged.text
+
+
+@pytest.mark.parametrize("lang", ["en", "bg"])
+@pytest.mark.parametrize("currency", ["EUR", "BGN", "USD"])
+def test_fast_money_is_exactly_babels(lang: str, currency: str) -> None:
+    from decimal import Decimal
+
+    from babel.numbers import format_currency
+
+    fmt = Formatter(lang)
+    for minor in (0, 5, -5, 99, 100, -20, 123456, -123456, 100000000, 999999, 1000):
+        assert fmt.money(minor, currency) == format_currency(
+            Decimal(minor).scaleb(-2), currency, locale=fmt.locale), minor
+
+
+@pytest.mark.parametrize("lang", ["en", "bg"])
+def test_fast_times_are_exactly_babels(lang: str) -> None:
+    from zoneinfo import ZoneInfo
+
+    from babel.dates import format_datetime
+
+    fmt = Formatter(lang)
+    for moment in (datetime(2026, 3, 29, 0, 30, tzinfo=UTC), datetime(2026, 10, 25, 23, 59,
+                                                                      tzinfo=UTC)):
+        for tz in ("Europe/Sofia", "UTC", "America/New_York"):
+            assert fmt.when(moment, tz) == format_datetime(moment, "short", tzinfo=ZoneInfo(tz),
+                                                           locale=fmt.locale)
+
+
+@pytest.mark.parametrize("lang", ["en", "bg"])
+def test_fast_minutes_are_exactly_babels(lang: str) -> None:
+    from decimal import Decimal
+
+    from babel.numbers import format_decimal
+
+    fmt = Formatter(lang)
+    for seconds in (0, 1, 3, 9, 30, 59, 60, 89, 90, 3599, 30_000, 59_997, 6_000_003, 60_000_000):
+        assert fmt.minutes(seconds) == format_decimal(Decimal(seconds) / 60, format="#,##0.0",
+                                                      locale=fmt.locale), seconds
