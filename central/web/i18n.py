@@ -114,8 +114,8 @@ class Formatter:
             return "—"
         combined, date_pattern, time_pattern, locale = _datetime_shape(self.locale)
         local = moment.astimezone(_zone(tz))
-        return combined.replace("{1}", date_pattern.apply(local, locale)).replace(
-            "{0}", time_pattern.apply(local, locale))
+        return combined.replace("{1}", _apply(date_pattern, local, locale)).replace(
+            "{0}", _apply(time_pattern, local, locale))
 
     def clock(self, moment: datetime | None, tz: str) -> str:
         if moment is None:
@@ -138,6 +138,26 @@ def _money_shape(locale: str, currency: str) -> tuple[str, str, str, str] | None
         return None
     prefix, group, decimal, suffix = match.groups()
     return prefix, group, decimal, suffix
+
+
+_FIELDS = {
+    "d": lambda t: str(t.day), "dd": lambda t: f"{t.day:02d}",
+    "M": lambda t: str(t.month), "MM": lambda t: f"{t.month:02d}",
+    "y": lambda t: str(t.year), "yyyy": lambda t: f"{t.year:04d}",
+    "yy": lambda t: f"{t.year % 100:02d}",
+    "H": lambda t: str(t.hour), "HH": lambda t: f"{t.hour:02d}",
+    "mm": lambda t: f"{t.minute:02d}",
+}
+
+
+def _apply(pattern: DateTimePattern, moment: datetime, locale: Locale) -> str:
+    """babel's ``pattern.apply`` for the numeric fields of the short formats, directly;
+    any other field goes through babel."""
+    template = str(pattern.format)
+    keys = re.findall(r"%\((\w+)\)s", template)
+    if not all(k in _FIELDS for k in keys):
+        return pattern.apply(moment, locale)
+    return template % {k: _FIELDS[k](moment) for k in keys}
 
 
 @cache
