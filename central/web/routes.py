@@ -263,6 +263,26 @@ class _Pages:
 
         return await self.guarded(request, user, build)
 
+    async def reports_page(self, request: Request) -> Response:
+        user = await self.user_of(request)
+        args = self._period_args(request)
+        if "period" not in request.query_params:
+            args["period_name"] = "month"
+
+        def build() -> Response:
+            shops = views.visible_shops(self.db, user.principal)
+            try:
+                rep = views.report(self.db, self.clock, user.principal, **args)  # type: ignore[arg-type]
+            except Invalid as exc:
+                return self.render(request, "reports.html", 422, user=user, shops=shops,
+                                   error=exc.message, rep=None, bars=[], args=args,
+                                   periods=views.PERIODS)
+            return self.render(request, "reports.html", user=user, shops=shops, error=None,
+                               rep=rep, bars=views.bar_chart(rep.by_day), args=args,
+                               periods=views.PERIODS)
+
+        return await self.guarded(request, user, build)
+
     # ---------------------------------------------------------------- incidents, carrier
 
     async def incidents_page(self, request: Request) -> Response:
@@ -341,6 +361,7 @@ def install(app: FastAPI, db: CentralDb, clock: Clock, hasher: PasswordHasher, *
     router.add_api_route("/now", pages.now_page, methods=["GET"])
     router.add_api_route("/now/live", pages.now_fragment, methods=["GET"])
     router.add_api_route("/sessions", pages.sessions_page, methods=["GET"])
+    router.add_api_route("/reports", pages.reports_page, methods=["GET"])
     router.add_api_route("/incidents", pages.incidents_page, methods=["GET"])
     router.add_api_route("/carrier", pages.carrier_page, methods=["GET"])
     router.add_api_route("/shops/{shop}/carrier/topup", pages.carrier_topup, methods=["POST"])

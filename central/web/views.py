@@ -11,14 +11,22 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, case, func, select
 
 from callshop_wire import ClosedShift, CorrectionRecord, Heartbeat, decode
 from central.auth import Principal
 from central.clock import Clock
 from central.db import CentralDb
 from central.errors import Invalid, NotFound
-from central.models import CarrierEntry, CorrectionRow, HeartbeatRow, Incident, ShiftRow, Shop
+from central.models import (
+    CallRow,
+    CarrierEntry,
+    CorrectionRow,
+    HeartbeatRow,
+    Incident,
+    ShiftRow,
+    Shop,
+)
 
 __all__ = [
     "ONLINE_WINDOW",
@@ -28,10 +36,12 @@ __all__ = [
     "LiveShop",
     "Period",
     "SessionDetail",
+    "bar_chart",
     "incident_lines",
     "live",
     "month_bounds",
     "period_range",
+    "report",
     "session_detail",
     "sessions",
     "shop_of",
@@ -161,7 +171,7 @@ def local_today(clock: Clock, tz: str) -> date:
 LIST_COLUMNS = tuple(getattr(ShiftRow, name) for name in (
     "shift_uuid", "opened_at", "closed_at", "operator", "currency", "call_count",
     "talk_seconds", "cash_minor", "unserved", "unpaid", "counted_minor", "expected_minor",
-    "discrepancy_minor", "anchored"))
+    "discrepancy_minor", "anchored", "billable_seconds", "wholesale_micro_usd"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,3 +281,87 @@ def month_bounds(clock: Clock, tz: str) -> tuple[datetime, datetime, Period]:
     period = period_range("month", today)
     start, end = _utc_bounds(period, tz)
     return start, end, period
+
+
+# ------------------------------------------------------------------ reports
+
+
+@dataclass
+class ReportRow:
+    key: str
+    shifts: int = 0
+    calls: int = 0
+    billable_seconds: int = 0
+    takings_minor: int = 0
+    wholesale_micro_usd: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    period: Period
+    by_day: list[ReportRow]
+    by_shop: list[ReportRow]
+    by_destination: list[ReportRow]
+    total: ReportRow
+
+
+def report(db: CentralDb, clock: Clock, principal: Principal, period_name: str,
+           first: str | None, last: str | None, shop_code: str | None) -> Report:
+    """Takings (the shifts' cash: payments − refunds) and wholesale cost (micro-USD) of
+    the shifts closed in the period, by local day of closing, by shop and by destination
+    (the destination's takings are its paid calls' prices)."""
+    period, lines = sessions(db, clock, principal, period_name, first, last, shop_code)
+    by_day: dict[str, ReportRow] = {}
+    by_shop: dict[str, ReportRow] = {}
+    total = ReportRow("total")
+    wholesale: dict[str, int] = {}
+    for line in lines:
+        day = line.row.closed_at.astimezone(ZoneInfo(line.shop.timezone)).date().isoformat()
+        for row in (by_day.setdefault(day, ReportRow(day)),
+                    by_shop.setdefault(line.shop.name, ReportRow(line.shop.name)), total):
+            row.shifts += 1
+            row.calls += line.row.call_count
+            row.billable_seconds += line.row.billable_seconds
+            row.takings_minor += line.row.cash_minor
+            row.wholesale_micro_usd += line.row.wholesale_micro_usd
+        wholesale[day] = wholesale.get(day, 0) + line.row.wholesale_micro_usd
+    by_destination: dict[str, ReportRow] = {}
+    shops = {s.code: s for s in visible_shops(db, principal)}
+    with db.read() as s:
+        for code in sorted({line.shop.code for line in lines}):
+            shop = shops[code]
+            start, end = _utc_bounds(period, shop.timezone)
+            rows = s.execute(
+                select(CallRow.destination, func.count(), func.sum(CallRow.billable_s),
+                       func.sum(case((CallRow.status == "paid", CallRow.price_minor),
+                                     else_=0)),
+                       func.sum(func.coalesce(CallRow.wholesale_micro_usd, 0)))
+                .join(ShiftRow, ShiftRow.id == CallRow.shift_id)
+                .where(CallRow.shop_id == shop.id, CallRow.answered_at.is_not(None),
+                       ShiftRow.closed_at >= start, ShiftRow.closed_at < end)
+                .group_by(CallRow.destination)).all()
+            for destination, count, billable, takings, cost in rows:
+                key = destination or "?"
+                row = by_destination.setdefault(key, ReportRow(key))
+                row.calls += int(count)
+                row.billable_seconds += int(billable or 0)
+                row.takings_minor += int(takings or 0)
+                row.wholesale_micro_usd += int(cost or 0)
+    return Report(period, sorted(by_day.values(), key=lambda r: r.key),
+                  sorted(by_shop.values(), key=lambda r: r.key),
+                  sorted(by_destination.values(), key=lambda r: -r.takings_minor), total)
+
+
+def bar_chart(rows: list[ReportRow], width: int = 640, height: int = 180) -> list[dict[str, Any]]:
+    """Bars of the takings by day, in SVG user units (drawn by the template)."""
+    if not rows:
+        return []
+    top = max(*(r.takings_minor for r in rows), 1)
+    step = width / len(rows)
+    bars = []
+    for i, r in enumerate(rows):
+        h = max(r.takings_minor, 0) * (height - 20) / top
+        bars.append({"x": round(i * step + step * 0.1, 1), "w": round(step * 0.8, 1),
+                     "y": round(height - 20 - h, 1), "h": round(h, 1), "row": r,
+                     "label": r.key[8:10]})
+    return bars

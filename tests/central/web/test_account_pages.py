@@ -83,3 +83,30 @@ def test_usd_amounts(text: str, micro: int) -> None:
 def test_bad_usd_amounts(text: str) -> None:
     with pytest.raises(ValueError):
         usd_to_micro(text)
+
+
+def test_reports_sum_takings_and_wholesale_by_day_shop_and_destination(
+    central: Central,
+) -> None:
+    sofia = make_shift(shop=SOFIA, seed=1)
+    plovdiv = make_shift(shop=PLOVDIV, seed=2)
+    deliver(central, sofia)
+    deliver(central, plovdiv)
+    from central.web.i18n import Formatter
+    en = Formatter("en")
+    paid = sum(c.price_minor or 0 for c in sofia.calls if c.status == "paid")
+    with browser(central, "boss") as web:
+        page = web.get("/reports")
+        assert page.status_code == 200
+        assert "<svg" in page.text and "2026-03-29" in page.text
+        total = en.money(sofia.cash_minor + plovdiv.cash_minor)
+        assert f"Takings <strong>{total}</strong>" in page.text
+        assert "Bulgaria mobile" in page.text
+        assert en.money(paid * 2) in page.text  # both shops' paid calls to the destination
+    with browser(central, "mira") as web:
+        page = web.get("/reports")
+        assert f"Takings <strong>{en.money(plovdiv.cash_minor)}</strong>" in page.text
+        assert "Sofia" not in page.text
+        assert web.get(f"/reports?shop={SOFIA}").status_code == 404
+    with browser(central) as web:
+        assert web.get("/reports").status_code == 303

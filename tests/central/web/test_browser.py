@@ -149,6 +149,10 @@ def test_owner_follows_the_shop_live_and_opens_the_closed_session(
                 "dl.figures").first.inner_text()
             if label == "phone":
                 _shoot(page, "central-session-phone-bg")
+            page.get_by_role("link", name="Отчети").click()
+            page.wait_for_url("**/reports")
+            assert page.locator("svg[role=img]").count() == 1
+            _shoot(page, f"central-reports-{label}-bg")
             context.close()
         finally:
             browser.close()
