@@ -53,6 +53,7 @@ def start(db: CentralDb, clock: Clock, hasher: PasswordHasher, username: str,
     now = clock.now()
     with db.write() as s:
         user_id = s.scalars(select(User.id).where(User.username == username)).one()
+        s.execute(delete(WebSession).where(WebSession.expires_at <= now))  # housekeeping
         s.add(WebSession(id_sha256=_sha(raw), user_id=user_id, csrf_token=csrf, created_at=now,
                          last_seen_at=now, expires_at=min(now + IDLE, now + ABSOLUTE)))
     return raw, WebUser(who, csrf)

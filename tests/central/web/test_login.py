@@ -127,3 +127,11 @@ def test_the_login_form_sets_its_own_csrf_cookie(central: Central) -> None:
         page = web.get("/login")
         assert CSRF_COOKIE in page.headers["set-cookie"]
         assert page.headers["x-frame-options"] == "DENY"
+
+
+def test_a_login_clears_expired_sessions(central: Central) -> None:
+    with browser(central, "boss"), browser(central, "mira"):
+        pass  # two sessions left behind without a logout
+    central.clock.advance(seconds=web_sessions.ABSOLUTE.total_seconds() + 1)
+    with browser(central, "boss"), central.db.read() as s:
+        assert len(list(s.scalars(select(WebSession)))) == 1
