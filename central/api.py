@@ -58,7 +58,7 @@ from callshop_wire import (
     encode,
     parse_utc,
 )
-from central import __version__, service
+from central import __version__, service, web
 from central.auth import Principal, authenticate_token, authenticate_user
 from central.clock import Clock, SystemClock
 from central.db import CentralDb
@@ -70,6 +70,7 @@ __all__ = [
     "DEFAULT_MAX_BODY",
     "ENV_DB",
     "ENV_MAX_BODY",
+    "ENV_SECURE_COOKIES",
     "app_from_env",
     "basic_auth",
     "create_app",
@@ -79,6 +80,8 @@ __all__ = [
 DEFAULT_MAX_BODY = 8 * 1024 * 1024
 ENV_DB = "CALLSHOP_CENTRAL_DB"
 ENV_MAX_BODY = "CALLSHOP_CENTRAL_MAX_BODY"
+#: "1" behind TLS: the web pages' cookies get the Secure flag
+ENV_SECURE_COOKIES = "CALLSHOP_CENTRAL_SECURE_COOKIES"
 #: Benchmark only: "row" stores calls one statement per row (the baseline).
 ENV_INSERT_MODE = "CALLSHOP_CENTRAL_INSERT_MODE"
 
@@ -439,6 +442,7 @@ def create_app(
     hasher: PasswordHasher | None = None,
     max_body: int = DEFAULT_MAX_BODY,
     insert_mode: service.InsertMode = "bulk",
+    secure_cookies: bool = False,
 ) -> FastAPI:
     """The ASGI application on ``db``. Holds no state between requests but its
     configuration: any number of workers may serve one database."""
@@ -451,15 +455,17 @@ def create_app(
         redoc_url=None,
         separate_input_output_schemas=False,
     )
-    app.state.central = Context(
+    context = Context(
         db=db,
         clock=clock or SystemClock(),
         hasher=hasher or PasswordHasher(),
         insert_mode=insert_mode,
         limiter=anyio.CapacityLimiter(db.max_connections),
     )
+    app.state.central = context
     app.include_router(router)
     _install_error_handlers(app)
+    web.install(app, db, context.clock, context.hasher, secure_cookies=secure_cookies)
     _install_openapi(app)
     app.add_middleware(BodyLimit, limit=max_body)
     return app
@@ -553,6 +559,7 @@ def app_from_env() -> FastAPI:
         CentralDb(url),
         max_body=int(os.environ.get(ENV_MAX_BODY, DEFAULT_MAX_BODY)),
         insert_mode="row" if mode == "row" else "bulk",
+        secure_cookies=os.environ.get(ENV_SECURE_COOKIES, "") in ("1", "true", "yes"),
     )
 
 

@@ -48,6 +48,7 @@ __all__ = [
     "User",
     "UserShop",
     "UtcDateTime",
+    "WebSession",
 ]
 
 
@@ -289,3 +290,17 @@ class PriceListRow(Base):
     content_sha256: Mapped[str] = mapped_column(String(64))
     entry_count: Mapped[int]
     payload: Mapped[str] = mapped_column(Text)
+
+
+class WebSession(Base):
+    """A browser's login to the web pages. Only SHA-256 of the cookie's random value is
+    kept; expiry is checked against the injected clock on every request."""
+
+    __tablename__ = "web_sessions"
+
+    id_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]

@@ -1,0 +1,367 @@
+"""What the pages show, read from central's tables for one user.
+
+Every function takes the caller's :class:`Principal`; a shop the caller may not see is
+:class:`NotFound` exactly like a shop that does not exist (no leak through ids)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Row, case, func, select
+
+from callshop_wire import ClosedShift, CorrectionRecord, Heartbeat, decode
+from central.auth import Principal
+from central.clock import Clock
+from central.db import CentralDb
+from central.errors import Invalid, NotFound
+from central.models import (
+    CallRow,
+    CarrierEntry,
+    CorrectionRow,
+    HeartbeatRow,
+    Incident,
+    ShiftRow,
+    Shop,
+)
+
+__all__ = [
+    "ONLINE_WINDOW",
+    "PERIODS",
+    "SILENT_AFTER",
+    "IncidentLine",
+    "LiveShop",
+    "Period",
+    "SessionDetail",
+    "bar_chart",
+    "incident_lines",
+    "live",
+    "month_bounds",
+    "period_range",
+    "report",
+    "session_detail",
+    "sessions",
+    "shop_of",
+    "visible_shops",
+]
+
+#: a shop whose newest heartbeat arrived longer ago than this is shown offline
+ONLINE_WINDOW = timedelta(minutes=2)
+PERIODS = ("today", "yesterday", "week", "month", "custom")
+
+
+@dataclass(frozen=True, slots=True)
+class ShopInfo:
+    id: int
+    code: str
+    name: str
+    timezone: str
+
+
+def _visible(principal: Principal) -> object:
+    if principal.role == "owner":
+        return True
+    return Shop.code.in_(sorted(principal.shops))
+
+
+def visible_shops(db: CentralDb, principal: Principal) -> list[ShopInfo]:
+    if principal.kind != "user":
+        return []
+    with db.read() as s:
+        rows = s.execute(select(Shop.id, Shop.code, Shop.name, Shop.timezone)
+                         .where(_visible(principal))  # type: ignore[arg-type]
+                         .order_by(Shop.name, Shop.code)).all()
+    return [ShopInfo(*r) for r in rows]
+
+
+def shop_of(db: CentralDb, principal: Principal, code: str) -> ShopInfo:
+    """The shop, or NotFound for an unknown shop and for one the caller may not see."""
+    for shop in visible_shops(db, principal):
+        if shop.code == code:
+            return shop
+    raise NotFound(f"no shop {code!r}")
+
+
+# ------------------------------------------------------------------ now
+
+
+@dataclass(frozen=True, slots=True)
+class LiveShop:
+    shop: ShopInfo
+    online: bool
+    last_seen: datetime | None
+    heartbeat: Heartbeat | None
+    balance_micro_usd: int
+
+
+def live(db: CentralDb, clock: Clock, principal: Principal) -> list[LiveShop]:
+    shops = visible_shops(db, principal)
+    now = clock.now()
+    ids = [s.id for s in shops]
+    with db.read() as s:
+        beats = {r.shop_id: r for r in s.scalars(
+            select(HeartbeatRow).where(HeartbeatRow.shop_id.in_(ids)))}
+        balances = {shop_id: total for shop_id, total in s.execute(
+            select(CarrierEntry.shop_id, func.sum(CarrierEntry.amount_micro_usd))
+            .where(CarrierEntry.shop_id.in_(ids)).group_by(CarrierEntry.shop_id))}
+    out = []
+    for shop in shops:
+        beat = beats.get(shop.id)
+        out.append(LiveShop(
+            shop=shop,
+            online=beat is not None and now - beat.received_at <= ONLINE_WINDOW,
+            last_seen=None if beat is None else beat.received_at,
+            heartbeat=None if beat is None else decode(Heartbeat, beat.payload),
+            balance_micro_usd=int(balances.get(shop.id) or 0),
+        ))
+    return out
+
+
+# ------------------------------------------------------------------ sessions by period
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    name: str
+    first: date  # local dates, both included
+    last: date
+
+
+def period_range(name: str, today: date, first: str | None = None,
+                 last: str | None = None) -> Period:
+    """The local dates of a named period (a week starts on Monday)."""
+    if name == "today":
+        return Period(name, today, today)
+    if name == "yesterday":
+        day = today - timedelta(days=1)
+        return Period(name, day, day)
+    if name == "week":
+        return Period(name, today - timedelta(days=today.weekday()), today)
+    if name == "month":
+        return Period(name, today.replace(day=1), today)
+    if name == "custom":
+        try:
+            start = date.fromisoformat(first or "")
+            end = date.fromisoformat(last or "")
+        except ValueError:
+            raise Invalid("a custom period needs two dates, YYYY-MM-DD") from None
+        if end < start:
+            raise Invalid("the period ends before it starts")
+        if (end - start).days > 366:
+            raise Invalid("a period is at most a year")
+        return Period(name, start, end)
+    raise Invalid(f"unknown period {name!r}")
+
+
+def _utc_bounds(period: Period, tz: str) -> tuple[datetime, datetime]:
+    zone = ZoneInfo(tz)
+    start = datetime.combine(period.first, time(0), zone)
+    end = datetime.combine(period.last + timedelta(days=1), time(0), zone)
+    return start, end
+
+
+def local_today(clock: Clock, tz: str) -> date:
+    return clock.now().astimezone(ZoneInfo(tz)).date()
+
+
+#: what a session list shows (never the payload: a shift's payload can be megabytes)
+LIST_COLUMNS = tuple(getattr(ShiftRow, name) for name in (
+    "shift_uuid", "opened_at", "closed_at", "operator", "currency", "call_count",
+    "talk_seconds", "cash_minor", "unserved", "unpaid", "counted_minor", "expected_minor",
+    "discrepancy_minor", "anchored", "billable_seconds", "wholesale_micro_usd"))
+
+
+@dataclass(frozen=True, slots=True)
+class SessionLine:
+    shop: ShopInfo
+    row: Row[Any]
+
+
+def sessions(db: CentralDb, clock: Clock, principal: Principal, period_name: str,
+             first: str | None, last: str | None, shop_code: str | None
+             ) -> tuple[Period, list[SessionLine]]:
+    """Every shift closed in the period, the period's days taken in each shop's own
+    time zone; ``shop_code`` narrows to one shop (NotFound when not visible)."""
+    shops = visible_shops(db, principal)
+    if shop_code:
+        shops = [shop_of(db, principal, shop_code)]
+    reference_tz = shops[0].timezone if shops else "UTC"
+    period = period_range(period_name, local_today(clock, reference_tz), first, last)
+    lines: list[SessionLine] = []
+    with db.read() as s:
+        for shop in shops:
+            start, end = _utc_bounds(period, shop.timezone)
+            rows = s.execute(select(*LIST_COLUMNS).where(
+                ShiftRow.shop_id == shop.id, ShiftRow.closed_at >= start,
+                ShiftRow.closed_at < end)).all()
+            lines.extend(SessionLine(shop, r) for r in rows)
+    lines.sort(key=lambda line: (line.row.closed_at, line.shop.code))
+    return period, lines
+
+
+TOTALLED = ("call_count", "talk_seconds", "cash_minor", "unserved", "unpaid",
+            "counted_minor", "expected_minor", "discrepancy_minor")
+
+
+def totals(lines: list[SessionLine]) -> dict[str, int]:
+    return {name: sum(int(getattr(line.row, name)) for line in lines) for name in TOTALLED}
+
+
+# ------------------------------------------------------------------ one session
+
+
+@dataclass(frozen=True, slots=True)
+class LaterCorrection:
+    record: CorrectionRecord
+    received_at: datetime
+    anchored: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionDetail:
+    shop: ShopInfo
+    row: ShiftRow
+    shift: ClosedShift
+    corrections: list[LaterCorrection]
+
+
+def session_detail(db: CentralDb, principal: Principal, shop_code: str,
+                   shift_uuid: uuid.UUID) -> SessionDetail:
+    shop = shop_of(db, principal, shop_code)
+    with db.read() as s:
+        row = s.scalars(select(ShiftRow).where(ShiftRow.shop_id == shop.id,
+                                               ShiftRow.shift_uuid == str(shift_uuid))
+                        ).one_or_none()
+        if row is None:
+            raise NotFound(f"no shift {shift_uuid} in shop {shop_code!r}")
+        corrections = s.scalars(select(CorrectionRow).where(CorrectionRow.shift_id == row.id)
+                                .order_by(CorrectionRow.id)).all()
+        later = [LaterCorrection(decode(CorrectionRecord, c.payload), c.received_at, c.anchored)
+                 for c in corrections]
+    return SessionDetail(shop, row, decode(ClosedShift, row.payload), later)
+
+
+# ------------------------------------------------------------------ incidents, carrier
+
+#: a shop silent for longer than this is listed among the incidents
+SILENT_AFTER = timedelta(minutes=15)
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentLine:
+    shop: ShopInfo
+    kind: str
+    at: datetime | None
+    message: str
+    subject_uuid: str | None
+
+
+def incident_lines(db: CentralDb, clock: Clock, principal: Principal) -> list[IncidentLine]:
+    """Chain breaks and conflicting re-sends (newest first), then shops gone silent."""
+    now = clock.now()
+    shops = visible_shops(db, principal)
+    lines: list[IncidentLine] = []
+    with db.read() as s:
+        for shop in shops:
+            rows = s.scalars(select(Incident).where(Incident.shop_id == shop.id)).all()
+            lines.extend(IncidentLine(shop, r.kind, r.at, r.message, r.subject_uuid)
+                         for r in rows)
+    lines.sort(key=lambda line: line.at or now, reverse=True)
+    silent = [IncidentLine(x.shop, "silent", x.last_seen, "", None)
+              for x in live(db, clock, principal)
+              if x.last_seen is None or now - x.last_seen > SILENT_AFTER]
+    return silent + lines
+
+
+def month_bounds(clock: Clock, tz: str) -> tuple[datetime, datetime, Period]:
+    today = local_today(clock, tz)
+    period = period_range("month", today)
+    start, end = _utc_bounds(period, tz)
+    return start, end, period
+
+
+# ------------------------------------------------------------------ reports
+
+
+@dataclass
+class ReportRow:
+    key: str
+    shifts: int = 0
+    calls: int = 0
+    billable_seconds: int = 0
+    takings_minor: int = 0
+    wholesale_micro_usd: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    period: Period
+    by_day: list[ReportRow]
+    by_shop: list[ReportRow]
+    by_destination: list[ReportRow]
+    total: ReportRow
+
+
+def report(db: CentralDb, clock: Clock, principal: Principal, period_name: str,
+           first: str | None, last: str | None, shop_code: str | None) -> Report:
+    """Takings (the shifts' cash: payments − refunds) and wholesale cost (micro-USD) of
+    the shifts closed in the period, by local day of closing, by shop and by destination
+    (the destination's takings are its paid calls' prices)."""
+    period, lines = sessions(db, clock, principal, period_name, first, last, shop_code)
+    by_day: dict[str, ReportRow] = {}
+    by_shop: dict[str, ReportRow] = {}
+    total = ReportRow("total")
+    wholesale: dict[str, int] = {}
+    for line in lines:
+        day = line.row.closed_at.astimezone(ZoneInfo(line.shop.timezone)).date().isoformat()
+        for row in (by_day.setdefault(day, ReportRow(day)),
+                    by_shop.setdefault(line.shop.name, ReportRow(line.shop.name)), total):
+            row.shifts += 1
+            row.calls += line.row.call_count
+            row.billable_seconds += line.row.billable_seconds
+            row.takings_minor += line.row.cash_minor
+            row.wholesale_micro_usd += line.row.wholesale_micro_usd
+        wholesale[day] = wholesale.get(day, 0) + line.row.wholesale_micro_usd
+    by_destination: dict[str, ReportRow] = {}
+    shops = {s.code: s for s in visible_shops(db, principal)}
+    with db.read() as s:
+        for code in sorted({line.shop.code for line in lines}):
+            shop = shops[code]
+            start, end = _utc_bounds(period, shop.timezone)
+            rows = s.execute(
+                select(CallRow.destination, func.count(), func.sum(CallRow.billable_s),
+                       func.sum(case((CallRow.status == "paid", CallRow.price_minor),
+                                     else_=0)),
+                       func.sum(func.coalesce(CallRow.wholesale_micro_usd, 0)))
+                .join(ShiftRow, ShiftRow.id == CallRow.shift_id)
+                .where(CallRow.shop_id == shop.id, CallRow.answered_at.is_not(None),
+                       ShiftRow.closed_at >= start, ShiftRow.closed_at < end)
+                .group_by(CallRow.destination)).all()
+            for destination, count, billable, takings, cost in rows:
+                key = destination or "?"
+                row = by_destination.setdefault(key, ReportRow(key))
+                row.calls += int(count)
+                row.billable_seconds += int(billable or 0)
+                row.takings_minor += int(takings or 0)
+                row.wholesale_micro_usd += int(cost or 0)
+    return Report(period, sorted(by_day.values(), key=lambda r: r.key),
+                  sorted(by_shop.values(), key=lambda r: r.key),
+                  sorted(by_destination.values(), key=lambda r: -r.takings_minor), total)
+
+
+def bar_chart(rows: list[ReportRow], width: int = 640, height: int = 180) -> list[dict[str, Any]]:
+    """Bars of the takings by day, in SVG user units (drawn by the template)."""
+    if not rows:
+        return []
+    top = max(*(r.takings_minor for r in rows), 1)
+    step = width / len(rows)
+    bars = []
+    for i, r in enumerate(rows):
+        h = max(r.takings_minor, 0) * (height - 20) / top
+        bars.append({"x": round(i * step + step * 0.1, 1), "w": round(step * 0.8, 1),
+                     "y": round(height - 20 - h, 1), "h": round(h, 1), "row": r,
+                     "label": r.key[8:10]})
+    return bars
