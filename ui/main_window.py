@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -232,7 +233,9 @@ class MainWindow(QMainWindow):
 
     def _build_side(self) -> QWidget:
         side = QWidget()
-        side.setFixedWidth(300)
+        # At least 300 px, wider when the language's button texts need it.
+        side.setMinimumWidth(300)
+        side.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         layout = QVBoxLayout(side)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)

@@ -35,6 +35,7 @@ from ui.admin.common import Col, RecordTableModel, call_service, local_time_text
 from ui.admin.import_dialog import ColumnMappingDialog, file_headers
 from ui.admin.page_parts import page_header, record_view
 from ui.admin.price_list_model import Column, PriceListModel
+from ui.header_fit import keep_headers_whole
 
 __all__ = ["PriceListPage", "VersionHistoryDialog"]
 
@@ -163,9 +164,10 @@ class PriceListPage(QWidget):
         self.view.verticalHeader().setDefaultSectionSize(24)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(Column.COUNTRY, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)  # the country keeps its header whole
         for column, width in (
             (Column.NUMBER, 64),
+            (Column.COUNTRY, 180),
             (Column.CODE, 96),
             (Column.WHOLESALE_USD, 128),
             (Column.WHOLESALE_LOCAL, 138),
@@ -176,6 +178,7 @@ class PriceListPage(QWidget):
             (Column.CONNECT_FEE, 108),
         ):
             self.view.setColumnWidth(column, width)
+        keep_headers_whole(self.view)
         layout.addWidget(self.view, 1)
 
         self.status = QLabel()

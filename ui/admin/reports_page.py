@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 from callshop_pos.services.admin.admin_prices import today
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
+from callshop_pos.services.reports import period as reports_admin
 from callshop_pos.services.reports.export import report_csv, report_pdf
 from callshop_pos.services.reports.period import GroupBy, PeriodReport, ReportRow
-from callshop_pos.services.reports import period as reports_admin
 from ui.admin.common import (
     Col,
     RecordTableModel,
@@ -170,7 +170,7 @@ class ReportsPage(QWidget):
         self.view.setModel(self.model)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)  # the first column keeps its dates whole
         t = report.total
         text = QCoreApplication.translate(
             "Reports",
