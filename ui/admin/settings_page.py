@@ -39,6 +39,7 @@ _DATA_WORDS = (
     QT_TRANSLATE_NOOP("Settings", "Number normalisation and rating"),
     QT_TRANSLATE_NOOP("Settings", "Booths and printing"),
     QT_TRANSLATE_NOOP("Settings", "Devices"),
+    QT_TRANSLATE_NOOP("Settings", "Central billing account"),
     QT_TRANSLATE_NOOP("Settings", "Other"),
 )
 
