@@ -534,6 +534,34 @@
         <source>Enter your user name.</source>
         <translation>Въведете потребителско име.</translation>
     </message>
+    <message>
+        <source>{m} min {s} s</source>
+        <translation>{m} мин {s} с</translation>
+    </message>
+    <message>
+        <source>{m} min</source>
+        <translation>{m} мин</translation>
+    </message>
+    <message>
+        <source>{s} s</source>
+        <translation>{s} с</translation>
+    </message>
+    <message>
+        <source>Wrong user name or password. Too many wrong passwords: the account is locked for {wait}.</source>
+        <translation>Грешно потребителско име или парола. Твърде много грешни пароли: профилът е заключен за {wait}.</translation>
+    </message>
+    <message>
+        <source>Too many wrong passwords: the account is locked for another {wait}.</source>
+        <translation>Твърде много грешни пароли: профилът е заключен още {wait}.</translation>
+    </message>
+    <message>
+        <source>This account is disabled; ask the administrator.</source>
+        <translation>Този профил е изключен; обърнете се към администратора.</translation>
+    </message>
+    <message>
+        <source>Wrong user name or password.</source>
+        <translation>Грешно потребителско име или парола.</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
