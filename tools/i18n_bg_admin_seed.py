@@ -115,7 +115,7 @@ BG = {
     'Shop name printed on receipts': 'Име на обекта върху бележките',
     'Shop address printed on receipts': 'Адрес на обекта върху бележките',
     'VAT / company number printed on receipts': 'ДДС / ЕИК номер върху бележките',
-    'Language of the user interface and receipts': 'Език на интерфейса и бележките',
+    "Language of receipts, reports and the customer display: the shop's language (each till chooses its own screen language)": 'Език на бележките, отчетите и дисплея за клиента: езикът на обекта (всяка каса избира свой език на екрана)',
     'Local time zone of the shop': 'Часова зона на обекта',
     'Local currency (ISO code)': 'Местна валута (ISO код)',
     'Show the BGN equivalent (1 EUR = 1.95583 BGN) on receipts and totals': 'Показвай равностойността в лева (1 EUR = 1,95583 BGN) по бележки и суми',

@@ -758,8 +758,8 @@ Note for the version history:</source>
         <translation>ДДС / ЕИК номер върху бележките</translation>
     </message>
     <message>
-        <source>Language of the user interface and receipts</source>
-        <translation>Език на интерфейса и бележките</translation>
+        <source>Language of receipts, reports and the customer display: the shop&apos;s language (each till chooses its own screen language)</source>
+        <translation>Език на бележките, отчетите и дисплея за клиента: езикът на обекта (всяка каса избира свой език на екрана)</translation>
     </message>
     <message>
         <source>Local time zone of the shop</source>

@@ -15,7 +15,7 @@ SETTING_LABELS = (
     QT_TRANSLATE_NOOP("Settings", 'Shop name printed on receipts'),
     QT_TRANSLATE_NOOP("Settings", 'Shop address printed on receipts'),
     QT_TRANSLATE_NOOP("Settings", 'VAT / company number printed on receipts'),
-    QT_TRANSLATE_NOOP("Settings", 'Language of the user interface and receipts'),
+    QT_TRANSLATE_NOOP("Settings", "Language of receipts, reports and the customer display: the shop's language (each till chooses its own screen language)"),
     QT_TRANSLATE_NOOP("Settings", 'Local time zone of the shop'),
     QT_TRANSLATE_NOOP("Settings", 'Local currency (ISO code)'),
     QT_TRANSLATE_NOOP("Settings", 'Show the BGN equivalent (1 EUR = 1.95583 BGN) on receipts and totals'),

@@ -30,3 +30,12 @@ def test_the_settings_page_shows_no_english_in_bulgarian(qtbot, qapp, seeded) ->
         assert all(any("\u0400" <= ch <= "\u04ff" for ch in title) for title in titles), titles
     finally:
         languages.apply("en")
+
+
+def test_receipts_default_to_the_shops_language_and_the_page_says_so(qtbot, seeded) -> None:
+    assert seeded.shop.settings.language == "bg"
+    window = AdminWindow(seeded.shop, seeded.admin)
+    qtbot.addWidget(window)
+    page = window.show_page("settings")
+    labels = [label.text() for label in page.findChildren(QLabel)]
+    assert any("receipts" in text and "shop's language" in text for text in labels), labels

@@ -307,7 +307,8 @@ def test_printed_z_report_and_cli_json_list_the_deposits(prepaid: Shop, operator
     record_call(prepaid, 400, booth="P1")
     settle_deposit(prepaid, operator, "P1")
     z = close_shift(prepaid, operator, 400)
-    doc = build_shift_report(z, settings=prepaid.settings, manual_drawer_opens=0)
+    doc = build_shift_report(z, settings=prepaid.settings.replace(language="en"),
+                             manual_drawer_opens=0)
     text = "\n".join(doc.notes)
     assert "Deposits taken (1)" in text and "10.00" in text
     assert "Deposit remainders returned (1)" in text and "6.00" in text
