@@ -163,12 +163,17 @@ def _cells(view: QAbstractItemView) -> list[str]:
             if not text:
                 continue
             rect = view.visualRect(index)
+            if isinstance(view, QListView):
+                # A list lays its items out as wide as the widest: what counts is the
+                # part inside the viewport (a list is not meant to scroll sideways).
+                rect = rect.intersected(view.viewport().rect())
             if rect.width() <= 0:
                 continue
             option = QStyleOptionViewItem()
             option.font = view.font()
             option.fontMetrics = metrics
             option.rect = rect
+            option.widget = view  # so the style sheet's item padding counts
             need = view.itemDelegateForIndex(index).sizeHint(option, index).width()
             if need <= rect.width() + _SLACK:
                 continue

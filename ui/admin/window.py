@@ -65,6 +65,10 @@ class AdminWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.nav.addItem(item)
             self._factories[key] = factory
+        # As wide as its longest page name in this language (at least 190 px).
+        self.nav.ensurePolished()
+        self.nav.setFixedWidth(max(190, self.nav.sizeHintForColumn(0)
+                                   + 2 * self.nav.frameWidth() + 2))
         self.nav.currentRowChanged.connect(self._on_page)
         self.nav.setCurrentRow(0)
 
