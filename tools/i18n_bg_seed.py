@@ -224,6 +224,7 @@ BG = {
     # shift bar
     "Shift opened": "Смяна от", "● Lines connected": "● Линиите са свързани",
     "Line engine unreachable — reconnecting…": "Няма връзка с линиите — свързване…",
+    "Open shift…": "Отваряне на смяна…",
     # login refusals
     "{m} min {s} s": "{m} мин {s} с", "{m} min": "{m} мин", "{s} s": "{s} с",
     "Wrong user name or password. Too many wrong passwords: the account is locked for {wait}.": "Грешно потребителско име или парола. Твърде много грешни пароли: профилът е заключен за {wait}.",

@@ -189,6 +189,8 @@ class MainWindow(QMainWindow):
         self.settings_action = self._action(self.tr("Language…"), "F10",
                                             self.language_requested.emit)
         self.close_shift_action = self._action(self.tr("Close shift…"), "F12", self.close_shift)
+        self.open_shift_action = self._action(self.tr("Open shift…"), None,
+                                              self.ask_open_shift)
         self.lock_action = self._action(self.tr("Lock / unlock booth"), "Ctrl+L",
                                         lambda: self._booth_command("toggle_lock"))
         self.hang_up_action = self._action(self.tr("Hang up booth…"), "Ctrl+H",
@@ -218,6 +220,7 @@ class MainWindow(QMainWindow):
             till_menu.addAction(action)
         till_menu.addSeparator()
         till_menu.addAction(self.sessions_action)
+        till_menu.addAction(self.open_shift_action)
         till_menu.addAction(self.close_shift_action)
         till_menu.addSeparator()
         till_menu.addAction(self.settings_action)
@@ -335,6 +338,7 @@ class MainWindow(QMainWindow):
         booth = self.grid.current_booth
         self.pay_booth_action.setEnabled(shift_open and booth is not None)
         self.close_shift_action.setEnabled(shift_open)
+        self.open_shift_action.setEnabled(not shift_open)
         for action in (self.lock_action, self.hang_up_action, self.deposit_action,
                        self.settle_action, self.booth_calls_action):
             action.setEnabled(booth is not None)
@@ -482,10 +486,17 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 self.tr("{booth} has no unserved calls.").format(booth=booth), 5000)
             return
+        # Show what is being paid, then put the list back as the cashier had it (a
+        # booth filter left on would hide the other booths' calls: "0 shown").
+        was_booth, was_status = self.calls.model.booth, self.calls.model.status
         self.calls.show_booth(booth)
         self.calls.show_status(StatusFilter.UNSERVED)
         self.calls.select_calls([c.id for c in calls])
-        self._pay(calls)
+        try:
+            self._pay(calls)
+        finally:
+            self.calls.show_booth(was_booth)
+            self.calls.show_status(was_status)
 
     def _pay(self, calls: list[CallView]) -> None:
         ids = [c.id for c in calls]

@@ -611,6 +611,10 @@
         <translation>Затвори смяната…</translation>
     </message>
     <message>
+        <source>Open shift…</source>
+        <translation>Отваряне на смяна…</translation>
+    </message>
+    <message>
         <source>Lock / unlock booth</source>
         <translation>Заключи / отключи кабината</translation>
     </message>
