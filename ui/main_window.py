@@ -616,7 +616,11 @@ class MainWindow(QMainWindow):
         self._run(box)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        # The engine keeps running (calls are never lost); only this window goes.
+        # The engine keeps running (calls are never lost); only this window goes, and
+        # with it the administration window (wholesale costs stay behind a login).
+        # (Hidden now, deleted with this window, its parent.)
+        for child in self.findChildren(QMainWindow):
+            child.hide()
         self.grid.hide()
         super().closeEvent(event)
 

@@ -90,3 +90,16 @@ def test_a_disabled_close_shift_button_looks_disabled(qtbot, seeded, styled) -> 
     red = {c for c in text_colours(enabled) if (c >> 16 & 0xFF) > (c >> 8 & 0xFF) + 60}
     assert red, "the enabled close-shift button is red"
     assert not red & text_colours(disabled), "a disabled close-shift button is grey"
+
+
+def test_the_admin_window_closes_with_the_till_on_logout(qtbot, seeded) -> None:
+    shop, admin, _olga = seeded
+    shifts.open_shift(shop, admin, 0)
+    bridge = EngineBridge()
+    engine = FakeEngine(bridge)
+    engine.publish_all()
+    window = cashier_window(qtbot, shop, admin, bridge, engine, booths=4)
+    admin_window = window.open_administration()
+    assert admin_window is not None and admin_window.isVisible()
+    window.close()  # what logging out does to the till's window
+    assert not admin_window.isVisible()
