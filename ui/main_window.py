@@ -9,7 +9,7 @@ commands go to the line engine.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -93,7 +93,7 @@ class MainWindow(QMainWindow):
         #: Extra widgets for the Z page of the close-shift dialog (devices: print, PDF).
         self.z_report_extras: Callable[[ShiftReport], QWidget | None] | None = None
         self._confirm = confirm or self._ask
-        self._today = today or (lambda: datetime.now().astimezone().date())
+        self._today = today or (lambda: formatter.today(till.shop.clock))
         self.dialog: QWidget | None = None  # the dialog open right now (tests drive it)
         self.setWindowTitle(self.tr("CallShop POS — till"))
         self.setMinimumSize(1100, 640)

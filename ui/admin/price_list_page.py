@@ -4,6 +4,7 @@ guard, save as a new version, import with column mapping, export, history."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import tzinfo
 from decimal import Decimal
 from pathlib import Path
 
@@ -31,7 +32,7 @@ from callshop_pos.services.admin import admin_prices, prices
 from callshop_pos.services.admin.price_editing import ROUNDING_STEPS
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
-from ui.admin.common import Col, RecordTableModel, call_service, local_time_text
+from ui.admin.common import Col, RecordTableModel, call_service, local_time_text, shop_zone
 from ui.admin.import_dialog import ColumnMappingDialog, file_headers
 from ui.admin.page_parts import page_header, record_view
 from ui.admin.price_list_model import Column, PriceListModel
@@ -40,7 +41,7 @@ from ui.header_fit import keep_headers_whole
 __all__ = ["PriceListPage", "VersionHistoryDialog"]
 
 
-def _version_columns() -> list[Col[prices.PriceVersionInfo]]:
+def _version_columns(zone: tzinfo) -> list[Col[prices.PriceVersionInfo]]:
     def summary(v: prices.PriceVersionInfo) -> str:
         s = v.summary
         return QCoreApplication.translate("PriceListPage", "+{a} −{r} ~{c}").format(
@@ -55,7 +56,7 @@ def _version_columns() -> list[Col[prices.PriceVersionInfo]]:
         ),
         Col(
             QCoreApplication.translate("PriceListPage", "Saved"),
-            lambda v: local_time_text(v.created_at),
+            lambda v: local_time_text(v.created_at, zone),
         ),
         Col(QCoreApplication.translate("PriceListPage", "By"), lambda v: v.created_by),
         Col(QCoreApplication.translate("PriceListPage", "Source"), lambda v: v.source),
@@ -70,13 +71,15 @@ def _version_columns() -> list[Col[prices.PriceVersionInfo]]:
 class VersionHistoryDialog(QDialog):
     """Every version, newest first: who saved it, when, from what, what changed."""
 
-    def __init__(self, history: list[prices.PriceVersionInfo], parent: QWidget | None) -> None:
+    def __init__(
+        self, history: list[prices.PriceVersionInfo], zone: tzinfo, parent: QWidget | None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(QCoreApplication.translate("PriceListPage", "Price-list versions"))
         self.resize(900, 420)
         layout = QVBoxLayout(self)
         self.model: RecordTableModel[prices.PriceVersionInfo] = RecordTableModel(
-            _version_columns(), self
+            _version_columns(zone), self
         )
         self.model.set_rows(history)
         view = record_view(self.model, stretch_last=True, resize=None)
@@ -369,6 +372,6 @@ class PriceListPage(QWidget):
         history = call_service(self, lambda: admin_prices.version_history(self.shop, self.actor))
         if history is None:
             return None
-        dialog = VersionHistoryDialog(history, self)
+        dialog = VersionHistoryDialog(history, shop_zone(self.shop), self)
         dialog.show()
         return dialog
