@@ -225,6 +225,8 @@ BG = {
     "Shift opened": "Смяна от", "● Lines connected": "● Линиите са свързани",
     "Line engine unreachable — reconnecting…": "Няма връзка с линиите — свързване…",
     "Open shift…": "Отваряне на смяна…",
+    "An amount cannot be negative.": "Сумата не може да е отрицателна.",
+    "{tendered} for a bill of {total}? Check the amount handed over.": "{tendered} за сметка от {total}? Проверете дадената сума.",
     # login refusals
     "{m} min {s} s": "{m} мин {s} с", "{m} min": "{m} мин", "{s} s": "{s} с",
     "Wrong user name or password. Too many wrong passwords: the account is locked for {wait}.": "Грешно потребителско име или парола. Твърде много грешни пароли: профилът е заключен за {wait}.",

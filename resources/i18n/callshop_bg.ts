@@ -2,10 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="bg_BG">
 <context>
+    <name>AmountEdit</name>
+    <message>
+        <source>An amount cannot be negative.</source>
+        <translation>Сумата не може да е отрицателна.</translation>
+    </message>
+</context>
+<context>
     <name>BillLinesModel</name>
     <message>
         <source>Booth</source>
-        <extracomment>Banknotes offered as one-click &quot;tendered&quot; amounts (minor units).</extracomment>
+        <extracomment>Banknotes offered as one-click &quot;tendered&quot; amounts (minor units). More change than this (500.00: the largest euro note) means a mistyped amount.</extracomment>
         <translation>Кабина</translation>
     </message>
     <message>
@@ -843,6 +850,10 @@
     <message>
         <source>Pay  (Enter)</source>
         <translation>Плати  (Enter)</translation>
+    </message>
+    <message>
+        <source>{tendered} for a bill of {total}? Check the amount handed over.</source>
+        <translation>{tendered} за сметка от {total}? Проверете дадената сума.</translation>
     </message>
     <message>
         <source>Still to pay</source>
