@@ -227,6 +227,7 @@ BG = {
     "Open shift…": "Отваряне на смяна…",
     "An amount cannot be negative.": "Сумата не може да е отрицателна.",
     "{tendered} for a bill of {total}? Check the amount handed over.": "{tendered} за сметка от {total}? Проверете дадената сума.",
+    "Enter a reason first (it goes into the journal).": "Първо въведете причина (записва се в дневника).",
     # login refusals
     "{m} min {s} s": "{m} мин {s} с", "{m} min": "{m} мин", "{s} s": "{s} с",
     "Wrong user name or password. Too many wrong passwords: the account is locked for {wait}.": "Грешно потребителско име или парола. Твърде много грешни пароли: профилът е заключен за {wait}.",

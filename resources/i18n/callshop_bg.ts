@@ -945,6 +945,10 @@
         <source>Confirm</source>
         <translation>Потвърди</translation>
     </message>
+    <message>
+        <source>Enter a reason first (it goes into the journal).</source>
+        <translation>Първо въведете причина (записва се в дневника).</translation>
+    </message>
 </context>
 <context>
     <name>ReceiptActions</name>

@@ -57,3 +57,18 @@ def test_pay_refuses_a_negative_or_implausible_tender(qtbot) -> None:
     assert paid == []
     dialog.tendered_edit.setText("50")
     assert dialog.ok_button.isEnabled() and not dialog.error_label.isVisible()
+
+
+def test_enter_with_an_empty_reason_says_what_is_missing(qtbot) -> None:
+    from ui.unpaid_dialog import ReasonDialog
+
+    applied = []
+    dialog = ReasonDialog([], FMT, applied.append, target="unpaid")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.reason_combo.setEditText("")
+    qtbot.keyClick(dialog.reason_combo.lineEdit(), Qt.Key.Key_Return)
+    assert applied == [] and dialog.isVisible()
+    assert dialog.error_label.isVisible() and "reason" in dialog.error_label.text().lower()
+    dialog.reason_combo.setEditText("Owner's call")
+    assert not dialog.error_label.isVisible()
