@@ -106,7 +106,8 @@ class ReasonDialog(QDialog):
 
     def _on_enter(self) -> None:
         if not self.reason():
-            show_error(self.error_label, self.tr("Enter a reason first (it goes into the journal)."))
+            show_error(self.error_label,
+                       self.tr("Enter a reason first (it goes into the journal)."))
 
     def _on_confirm(self) -> None:
         if not self.reason():
