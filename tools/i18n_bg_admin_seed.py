@@ -110,6 +110,9 @@ BG = {
     "Correct a call of a closed shift (adds an entry; edits nothing)": "Корекция на разговор от затворена смяна (добавя запис; нищо не се променя)",
     "reason (required)": "причина (задължително)", "Record correction": "Запиши корекцията",
     "Call #": "Разговор №", "should be": "да бъде", "Journal chain: ": "Верига на дневника: ",
+    "{text} is not a price (e.g. 0.25)": "{text} не е цена (напр. 0,25)",
+    "A price cannot be negative.": "Цената не може да е отрицателна.",
+    "{text} per minute cannot be meant: at most {most}.": "{text} на минута не може да е вярно: най-много {most}.",
     # settings labels (ui/admin/setting_texts.py)
     'Central billing account': 'Централна сметка',
     'Shop name printed on receipts': 'Име на обекта върху бележките',

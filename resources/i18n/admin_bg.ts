@@ -421,6 +421,7 @@
     </message>
     <message>
         <source>Retail price is below the minimum margin</source>
+        <extracomment>The highest retail price per minute the price list takes (a typo guard: no call shop sells a minute for more; a real price above it is a mistyped one).</extracomment>
         <translation>Продажната цена е под минималния марж</translation>
     </message>
     <message>
@@ -577,6 +578,18 @@ Note for the version history:</source>
     <message>
         <source>CSV files (*.csv)</source>
         <translation>CSV файлове (*.csv)</translation>
+    </message>
+    <message>
+        <source>{text} is not a price (e.g. 0.25)</source>
+        <translation>{text} не е цена (напр. 0,25)</translation>
+    </message>
+    <message>
+        <source>A price cannot be negative.</source>
+        <translation>Цената не може да е отрицателна.</translation>
+    </message>
+    <message>
+        <source>{text} per minute cannot be meant: at most {most}.</source>
+        <translation>{text} на минута не може да е вярно: най-много {most}.</translation>
     </message>
 </context>
 <context>

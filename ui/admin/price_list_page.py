@@ -186,7 +186,14 @@ class PriceListPage(QWidget):
 
         self.status = QLabel()
         self.status.setObjectName("muted")
+        self.refusal_label = QLabel(objectName="errorText")
+        self.refusal_label.setWordWrap(True)
+        self.refusal_label.hide()
+        layout.addWidget(self.refusal_label)
         layout.addWidget(self.status)
+        self.model.edit_refused.connect(self._on_refused)
+        self.model.dataChanged.connect(self.refusal_label.hide)
+        self.model.modelReset.connect(self.refusal_label.hide)
 
         self.filter_edit.textChanged.connect(self._on_filter)
         self.markup_button.clicked.connect(self._on_markup)
@@ -223,6 +230,10 @@ class PriceListPage(QWidget):
                     v=view.version_id or "—", rate=view.usd_rate, m=view.minimum_margin_percent
                 )
             )
+
+    def _on_refused(self, why: str) -> None:
+        self.refusal_label.setText(why)
+        self.refusal_label.show()
 
     def _update_status(self, *_args: object) -> None:
         below = len(self.model.below_margin_codes())
