@@ -113,6 +113,8 @@ BG = {
     "{text} is not a price (e.g. 0.25)": "{text} не е цена (напр. 0,25)",
     "A price cannot be negative.": "Цената не може да е отрицателна.",
     "{text} per minute cannot be meant: at most {most}.": "{text} на минута не може да е вярно: най-много {most}.",
+    "Unsaved changes": "Незаписани промени",
+    "This page has changes that are not saved. Leave it and discard them?": "Тази страница има незаписани промени. Да я напусна и да ги откажа?",
     # settings labels (ui/admin/setting_texts.py)
     'Central billing account': 'Централна сметка',
     'Shop name printed on receipts': 'Име на обекта върху бележките',

@@ -161,6 +161,14 @@
         <source>Audit journal</source>
         <translation>Одитен дневник</translation>
     </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>Незаписани промени</translation>
+    </message>
+    <message>
+        <source>This page has changes that are not saved. Leave it and discard them?</source>
+        <translation>Тази страница има незаписани промени. Да я напусна и да ги откажа?</translation>
+    </message>
 </context>
 <context>
     <name>Audit</name>

@@ -231,6 +231,10 @@ class PriceListPage(QWidget):
                 )
             )
 
+    def unsaved(self) -> bool:
+        """True when prices were edited and not saved as a new version."""
+        return self.model.edited_count() > 0
+
     def _on_refused(self, why: str) -> None:
         self.refusal_label.setText(why)
         self.refusal_label.show()

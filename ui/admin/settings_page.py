@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from callshop_pos.errors import InvalidInput
+from callshop_pos.errors import CallShopError, InvalidInput
 from callshop_pos.services.admin import settings as settings_service
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
@@ -185,6 +185,15 @@ class SettingsPage(QWidget):
                 editor.setCurrentIndex(editor.findData(value))
             elif isinstance(editor, QLineEdit):
                 editor.setText(_text(value))
+
+    def unsaved(self) -> bool:
+        """True when an editor differs from the saved settings (or cannot be read)."""
+        current = settings_service.get_settings(self.shop)
+        try:
+            values = self.values()
+        except CallShopError:
+            return True
+        return any(getattr(current, name) != value for name, value in values.items())
 
     def values(self) -> dict[str, Any]:
         """Every editor's value, parsed by its setting (InvalidInput on a bad one)."""
