@@ -46,3 +46,9 @@ def database_url(explicit: str | None = None, *, data: Path | None = None) -> st
     if env:
         return env
     return f"sqlite:///{(data or data_dir()) / 'callshop.db'}"
+
+
+
+
+#: The demo's database, beside the shop's in the data directory (``ui.demo``).
+DEMO_DATABASE = "demo.db"

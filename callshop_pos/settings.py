@@ -413,7 +413,11 @@ class Settings:
     shop_name = Setting("", _Str(80), "Shop name printed on receipts")
     shop_address = Setting("", _Str(200), "Shop address printed on receipts")
     shop_vat_number = Setting("", _Str(32), "VAT / company number printed on receipts")
-    language = Setting("en", _Str(8, ("en", "bg")), "Language of the user interface and receipts")
+    language = Setting(
+        "bg", _Str(8, ("en", "bg")),
+        "Language of receipts, reports and the customer display: the shop's language "
+        "(each till chooses its own screen language)",
+    )
     timezone = Setting("Europe/Sofia", _Str(64), "Local time zone of the shop", _check_timezone)
     # --- money
     currency = Setting("EUR", _Str(8), "Local currency (ISO code)", _check_currency)

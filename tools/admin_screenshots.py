@@ -119,7 +119,10 @@ def _demo_shop(tmp: Path):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--language", default="en", choices=("en", "bg"),
+                        help="bg: Bulgarian, files named …-bg.png")
     args = parser.parse_args()
+    suffix = "" if args.language == "en" else f"-{args.language}"
     args.out.mkdir(parents=True, exist_ok=True)
 
     from PySide6.QtCore import Qt
@@ -132,6 +135,9 @@ def main() -> int:
 
     app = QApplication.instance() or QApplication([])
     load_stylesheet(app)  # the till's look (Fusion + callshop.qss), as in the real app
+    from ui.i18n import Languages
+
+    Languages(app).apply(args.language)
     with tempfile.TemporaryDirectory() as tmp:
         seeded = _demo_shop(Path(tmp))
         window = AdminWindow(seeded.shop, seeded.admin)
@@ -148,23 +154,23 @@ def main() -> int:
         page.model.set_retail(page.model.source_row(5), Decimal("0.04"))
         page.view.selectRow(2)
         app.processEvents()
-        window.grab().save(str(args.out / "price-list.png"))
+        window.grab().save(str(args.out / f"price-list{suffix}.png"))
 
         account = window.show_page("account")
         account.from_edit.setDate(to_qdate(date(2026, 3, 1)))
         account.to_edit.setDate(to_qdate(date(2026, 3, 31)))
         account.refresh()
         app.processEvents()
-        window.grab().save(str(args.out / "account.png"))
+        window.grab().save(str(args.out / f"account{suffix}.png"))
 
         reports = window.show_page("reports")
         reports.set_period(date(2026, 3, 1), date(2026, 3, 30), GroupBy.DESTINATION)
         reports.run()
         app.processEvents()
-        window.grab().save(str(args.out / "report.png"))
+        window.grab().save(str(args.out / f"report{suffix}.png"))
         window.close()
         seeded.shop.close()
-    print(f"wrote {args.out}/price-list.png, account.png, report.png")
+    print(f"wrote {args.out}/price-list{suffix}.png, account{suffix}.png, report{suffix}.png")
     return 0
 
 

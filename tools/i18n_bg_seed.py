@@ -224,6 +224,16 @@ BG = {
     # shift bar
     "Shift opened": "Смяна от", "● Lines connected": "● Линиите са свързани",
     "Line engine unreachable — reconnecting…": "Няма връзка с линиите — свързване…",
+    "Open shift…": "Отваряне на смяна…",
+    "An amount cannot be negative.": "Сумата не може да е отрицателна.",
+    "{tendered} for a bill of {total}? Check the amount handed over.": "{tendered} за сметка от {total}? Проверете дадената сума.",
+    "Enter a reason first (it goes into the journal).": "Първо въведете причина (записва се в дневника).",
+    # login refusals
+    "{m} min {s} s": "{m} мин {s} с", "{m} min": "{m} мин", "{s} s": "{s} с",
+    "Wrong user name or password. Too many wrong passwords: the account is locked for {wait}.": "Грешно потребителско име или парола. Твърде много грешни пароли: профилът е заключен за {wait}.",
+    "Too many wrong passwords: the account is locked for another {wait}.": "Твърде много грешни пароли: профилът е заключен още {wait}.",
+    "This account is disabled; ask the administrator.": "Този профил е изключен; обърнете се към администратора.",
+    "Wrong user name or password.": "Грешно потребителско име или парола.",
 }
 
 

@@ -45,6 +45,12 @@ def main() -> int:
         return shoot(Path(tmp), args)
 
 
+def shot(args: argparse.Namespace, name: str) -> Path:
+    """Where the picture ``name`` goes: ``name.png``, or ``name-bg.png`` in Bulgarian."""
+    suffix = "" if args.language == "en" else f"-{args.language}"
+    return args.out / f"{name}{suffix}.png"
+
+
 def wait(app, condition, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -128,6 +134,7 @@ def shoot(data: Path, args: argparse.Namespace) -> int:
     from ui.app import CashierApp, load_stylesheet
     from ui.bridge import EngineBridge
     from ui.calls_model import StatusFilter
+    from ui.close_shift import CloseShiftDialog
     from ui.demo import DEMO_ACCOUNTS, demo_url, prepare_demo, start_engine
     from ui.pay_dialog import PayDialog
     from ui.qt_compat import guard_singletons
@@ -183,8 +190,8 @@ def shoot(data: Path, args: argparse.Namespace) -> int:
                 window.calls.table.scrollTo(window.calls.model.index(first, 0))
         window.quote_box.number_edit.setText("0044 20 7946 0000")
         wait(app, lambda: False, 1.5)  # let the meters tick and the tiles settle
-        window.grab().save(str(args.out / "main-window.png"))
-        print("saved", args.out / "main-window.png")
+        window.grab().save(str(shot(args, "main-window")))
+        print("saved", shot(args, "main-window"))
 
         if booth is not None:
             ids = [c.id for c in unserved if c.booth == booth]
@@ -194,9 +201,17 @@ def shoot(data: Path, args: argparse.Namespace) -> int:
             dialog.tendered_edit.set_amount(((bill.total_minor // 500) + 1) * 500)
             dialog.show()
             wait(app, lambda: False, 0.5)
-            dialog.grab().save(str(args.out / "pay-dialog.png"))
-            print("saved", args.out / "pay-dialog.png")
+            dialog.grab().save(str(shot(args, "pay-dialog")))
+            print("saved", shot(args, "pay-dialog"))
             dialog.reject()
+
+        # Close shift: the X report and the count, before the cashier types it.
+        closing = CloseShiftDialog(till.x_report(), window.fmt, till.close_shift, window)
+        closing.show()
+        wait(app, lambda: False, 0.5)
+        closing.grab().save(str(shot(args, "close-shift")))
+        print("saved", shot(args, "close-shift"))
+        closing.reject()
 
         # A closed session in the list: close this shift (a little short) and reopen.
         summary = till.current_shift()
@@ -212,10 +227,10 @@ def shoot(data: Path, args: argparse.Namespace) -> int:
         if detail is not None:
             detail.resize(1100, 560)
             wait(app, lambda: False, 0.5)
-            detail.grab().save(str(args.out / "session-view.png"))
+            detail.grab().save(str(shot(args, "session-view")))
             detail.reject()
-        sessions.grab().save(str(args.out / "sessions.png"))
-        print("saved", args.out / "sessions.png")
+        sessions.grab().save(str(shot(args, "sessions")))
+        print("saved", shot(args, "sessions"))
         sessions.reject()
         del QTimer
         window.close()

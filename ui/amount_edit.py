@@ -19,7 +19,9 @@ class AmountEdit(QLineEdit):
     def __init__(self, digits: int = 2, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._digits = digits
-        pattern = rf"^[0-9]{{0,7}}([.,][0-9]{{0,{digits}}})?$" if digits else r"^[0-9]{0,9}$"
+        # A leading minus is let in so that it can be refused in words (see
+        # :meth:`problem`); a validator that drops it would turn "-10" into 10.
+        pattern = rf"^-?[0-9]{{0,7}}([.,][0-9]{{0,{digits}}})?$" if digits else r"^-?[0-9]{0,9}$"
         self.setValidator(QRegularExpressionValidator(QRegularExpression(pattern), self))
         fraction = self.locale().decimalPoint() + "0" * digits if digits else ""
         self.setPlaceholderText("0" + fraction)
@@ -27,12 +29,18 @@ class AmountEdit(QLineEdit):
 
     def amount(self) -> int | None:
         text = self.text().strip()
-        if not text:
+        if not text or text.startswith("-"):
             return None
         try:
             return parse_minor(text, self._digits, allow_comma=True)
         except MoneyError:
             return None
+
+    def problem(self) -> str | None:
+        """What is wrong with the text, in words (None when it is an amount or empty)."""
+        if self.text().strip().startswith("-"):
+            return self.tr("An amount cannot be negative.")
+        return None
 
     def set_amount(self, minor: int) -> None:
         whole, frac = divmod(minor, 10**self._digits)

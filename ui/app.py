@@ -13,6 +13,7 @@ import ctypes.util
 import os
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QGuiApplication
@@ -81,7 +82,8 @@ class CashierApp(QObject):
         self.languages.apply(language if language in LANGUAGES else "en")
 
     def formatter(self) -> Formatter:
-        return Formatter(self.languages.locale())
+        # Times on screen in the shop's zone, as on its receipts, Z reports and CLI.
+        return Formatter(self.languages.locale(), zone=ZoneInfo(self.shop.settings.timezone))
 
     # ---- flow
 

@@ -19,7 +19,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
 )
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QMenu, QSizePolicy, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QMenu, QSizePolicy, QWidget
 
 from callshop_pos.lines.snapshot import BillingMode, BoothSnapshot, BoothState
 from ui.formatting import Formatter
@@ -37,7 +37,10 @@ def snapshot_price(snapshot: BoothSnapshot, elapsed: float) -> int | None:
 
 
 class _ElidedLabel(QLabel):
-    """A one-line label that ends in "…" when the text does not fit (never clipped)."""
+    """A one-line label that ends in "…" when the text does not fit (never clipped);
+    its tooltip carries the whole text."""
+
+    elides = True
 
     def paintEvent(self, event: QPaintEvent) -> None:
         del event
@@ -80,7 +83,9 @@ class BoothTile(QFrame):
         self._info = _ElidedLabel(objectName="tileInfo")
         self._driver = _ElidedLabel(objectName="tileDriver")
         self._driver.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        for label in (self._number, self._destination, self._info, self._driver):
+        # The number and the line's state are shown whole; the destination and the
+        # info line give way (elided, with the whole text as their tooltip).
+        for label in (self._destination, self._info):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         grid = QGridLayout(self)
@@ -89,12 +94,10 @@ class BoothTile(QFrame):
         grid.setVerticalSpacing(1)
         grid.addWidget(self._name, 0, 0)
         grid.addWidget(self._state, 0, 1)
-        grid.addWidget(self._number, 1, 0)
-        grid.addWidget(self._destination, 1, 1)
+        grid.addLayout(_line(self._number, self._destination), 1, 0, 1, 2)
         grid.addWidget(self._elapsed, 2, 0)
         grid.addWidget(self._price, 2, 1)
-        grid.addWidget(self._info, 3, 0)
-        grid.addWidget(self._driver, 3, 1)
+        grid.addLayout(_line(self._info, self._driver), 3, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         self._shown_state = ""
@@ -233,6 +236,8 @@ class BoothTile(QFrame):
         # setText on an unchanged text still triggers a relayout; skip it.
         if label.text() != text:
             label.setText(text)
+            if isinstance(label, _ElidedLabel):
+                label.setToolTip(text)
 
     # ---- input
 
@@ -287,3 +292,12 @@ class BoothTile(QFrame):
         menu = self.build_menu()
         menu.exec(pos)
         menu.deleteLater()
+
+
+def _line(left: QLabel, right: QLabel) -> QHBoxLayout:
+    """One tile line: ``right`` at its natural width, ``left`` takes what remains."""
+    line = QHBoxLayout()
+    line.setSpacing(6)
+    line.addWidget(left, 1)
+    line.addWidget(right)
+    return line

@@ -8,6 +8,7 @@ from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from ui.calls_model import CallColumn
+from ui.header_fit import keep_headers_whole
 
 __all__ = ["call_table", "list_table"]
 
@@ -44,4 +45,5 @@ def call_table(
     header.setSectionResizeMode(CallColumn.DESTINATION, QHeaderView.ResizeMode.Stretch)
     for column, width in _CALL_WIDTHS.items():
         header.resizeSection(column, width)
+    keep_headers_whole(table, cells=True)
     return table

@@ -81,9 +81,14 @@ _SHEET = """
 
 
 def other_screen(current: QScreen | None) -> QScreen | None:
-    """A screen other than ``current`` (the cashier's), or None when there is only one."""
-    for screen in QGuiApplication.screens():
-        if screen is not current:
+    """A screen other than ``current`` (the cashier's; None = not known yet, taken to be
+    the primary one), or None when there is only one monitor."""
+    screens = QGuiApplication.screens()
+    if len(screens) < 2:
+        return None  # one monitor: the till's own, never to be covered
+    till = current if current is not None else QGuiApplication.primaryScreen()
+    for screen in screens:
+        if screen is not till:
             return screen
     return None
 
@@ -322,15 +327,19 @@ class CustomerScreen(QWidget):
     # ---- placing
 
     def show_on_customer_side(self, cashier_screen: QScreen | None) -> None:
-        """Full screen on a second screen if there is one, else a normal window."""
+        """Full screen on a second screen if there is one; on the till's only monitor a
+        movable window of at most a quarter of it, in its top right corner."""
         screen = other_screen(cashier_screen)
         if screen is not None:
             self.setScreen(screen)
             self.setGeometry(screen.geometry())
             self.showFullScreen()
         else:
-            self.resize(1280, 720)
-            self.show()
+            monitor = cashier_screen or QGuiApplication.primaryScreen()
+            area = monitor.availableGeometry()
+            self.showNormal()
+            self.resize(area.width() // 2, area.height() // 2)
+            self.move(area.right() - self.width() + 1, area.top())
 
     # ---- layout
 

@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from callshop_pos.config import DEMO_DATABASE
 from callshop_pos.services.admin import booths, prices, settings, users
 from callshop_pos.services.auth import Role
 from callshop_pos.services.context import Shop
@@ -34,7 +35,7 @@ def demo_wanted(args: argparse.Namespace, data: Path) -> bool:
 
 
 def demo_url(data: Path) -> str:
-    return f"sqlite:///{data / 'demo.db'}"
+    return f"sqlite:///{data / DEMO_DATABASE}"
 
 
 def prepare_demo(shop: Shop) -> None:

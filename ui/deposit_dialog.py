@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from callshop_pos.lines.snapshot import BoothSnapshot
 from ui.amount_edit import AmountEdit
-from ui.dialog_parts import confirm_buttons
+from ui.dialog_parts import confirm_buttons, error_line, show_error
 from ui.formatting import Formatter
 
 __all__ = ["DepositDialog"]
@@ -48,16 +48,25 @@ class DepositDialog(QDialog):
         form.addRow(self.tr("&Amount"), self.amount_edit)
         buttons, self.ok_button = confirm_buttons(
             self, self.tr("Take deposit"), self.accept, enabled=False)
-        self.amount_edit.amount_changed.connect(
-            lambda value: self.ok_button.setEnabled(value is not None and value > 0))
+        self.error_label = error_line()
+        self.amount_edit.amount_changed.connect(self._on_amount)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(title)
         layout.addWidget(current)
         layout.addLayout(form)
         layout.addWidget(self.top_up_note)
+        layout.addWidget(self.error_label)
         layout.addWidget(buttons)
         self.amount_edit.setFocus()
+
+    def _on_amount(self, value: int | None) -> None:
+        problem = self.amount_edit.problem()
+        if problem is not None:
+            show_error(self.error_label, problem)
+        else:
+            self.error_label.hide()
+        self.ok_button.setEnabled(problem is None and value is not None and value > 0)
 
     def amount(self) -> int:
         return self.amount_edit.amount() or 0

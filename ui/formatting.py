@@ -7,22 +7,28 @@ currency symbol goes; the digits themselves come from integer arithmetic.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, tzinfo
 
 from PySide6.QtCore import QDate, QLocale
 
-from callshop_pos.clock import format_duration
+from callshop_pos.clock import Clock, format_duration
 from callshop_pos.money import EUR, Currency
 
 __all__ = ["Formatter"]
 
 
 class Formatter:
-    """Formats values for one locale and currency (build a new one when they change)."""
+    """Formats values for one locale, currency and time zone (build a new one when they
+    change). ``zone`` is the shop's time zone: every time shown is the shop's wall
+    clock, as on receipts and reports (``None``: the PC's zone, for tests of money)."""
 
-    def __init__(self, locale: QLocale | None = None, currency: Currency = EUR) -> None:
+    def __init__(
+        self, locale: QLocale | None = None, currency: Currency = EUR,
+        zone: tzinfo | None = None,
+    ) -> None:
         self.locale = locale if locale is not None else QLocale()
         self.currency = currency
+        self.zone = zone
         # Where the symbol goes and how it is spaced, learnt from the locale once:
         # formatting the integer 1 never involves a float.
         pattern = self.locale.toCurrencyString(1, "¤")
@@ -56,14 +62,18 @@ class Formatter:
         """Local wall-clock time of a UTC instant (``HH:mm:ss``)."""
         if when is None:
             return ""
-        return when.astimezone().strftime("%H:%M:%S")
+        return when.astimezone(self.zone).strftime("%H:%M:%S")
 
     def date_time(self, when: datetime | None) -> str:
         """Local date and time of a UTC instant, in the locale's short date form."""
         if when is None:
             return ""
-        local = when.astimezone()
+        local = when.astimezone(self.zone)
         day = self.locale.toString(
             QDate(local.year, local.month, local.day), QLocale.FormatType.ShortFormat
         )
         return f"{day} {local:%H:%M}"
+
+    def today(self, clock: Clock) -> date:
+        """The shop's date now, by ``clock``."""
+        return clock.now().astimezone(self.zone).date()

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from callshop_pos.services.auth import Actor
+from callshop_pos.services.auth import Actor, LoginFailed, LoginRefusal
 from ui.action_errors import plain_words
 from ui.dialog_parts import confirm_buttons, error_line, show_error
 
@@ -88,9 +88,33 @@ class LoginDialog(QDialog):
             return
         try:
             self.actor = self._login(name, self.password_edit.text())
+        except LoginFailed as exc:
+            show_error(self.error_label, self._refusal_text(exc))
+            self.password_edit.clear()
+            self.password_edit.setFocus()
+            return
         except Exception as exc:  # known or not: plain words, logged, nothing changed
             show_error(self.error_label, plain_words(exc, "log in"))
             self.password_edit.clear()
             self.password_edit.setFocus()
             return
         self.accept()
+
+    def _refusal_text(self, exc: LoginFailed) -> str:
+        """The refusal in the till's language (the core's message is English)."""
+        minutes, seconds = divmod(exc.locked_s, 60)
+        if minutes and seconds:
+            wait = self.tr("{m} min {s} s").format(m=minutes, s=seconds)
+        elif minutes:
+            wait = self.tr("{m} min").format(m=minutes)
+        else:
+            wait = self.tr("{s} s").format(s=seconds)
+        if exc.refusal == LoginRefusal.NOW_LOCKED:
+            return self.tr("Wrong user name or password. Too many wrong passwords: "
+                           "the account is locked for {wait}.").format(wait=wait)
+        if exc.refusal == LoginRefusal.LOCKED:
+            return self.tr("Too many wrong passwords: the account is locked for another "
+                           "{wait}.").format(wait=wait)
+        if exc.refusal == LoginRefusal.DISABLED:
+            return self.tr("This account is disabled; ask the administrator.")
+        return self.tr("Wrong user name or password.")

@@ -9,7 +9,7 @@ commands go to the line engine.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from typing import Any, assert_never
 
 from PySide6.QtCore import Qt, Signal
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -92,7 +93,7 @@ class MainWindow(QMainWindow):
         #: Extra widgets for the Z page of the close-shift dialog (devices: print, PDF).
         self.z_report_extras: Callable[[ShiftReport], QWidget | None] | None = None
         self._confirm = confirm or self._ask
-        self._today = today or (lambda: datetime.now().astimezone().date())
+        self._today = today or (lambda: formatter.today(till.shop.clock))
         self.dialog: QWidget | None = None  # the dialog open right now (tests drive it)
         self.setWindowTitle(self.tr("CallShop POS — till"))
         self.setMinimumSize(1100, 640)
@@ -191,6 +192,8 @@ class MainWindow(QMainWindow):
         self.settings_action = self._action(self.tr("Language…"), "F10",
                                             self.language_requested.emit)
         self.close_shift_action = self._action(self.tr("Close shift…"), "F12", self.close_shift)
+        self.open_shift_action = self._action(self.tr("Open shift…"), None,
+                                              self.ask_open_shift)
         self.lock_action = self._action(self.tr("Lock / unlock booth"), "Ctrl+L",
                                         lambda: self._booth_command("toggle_lock"))
         self.hang_up_action = self._action(self.tr("Hang up booth…"), "Ctrl+H",
@@ -220,6 +223,7 @@ class MainWindow(QMainWindow):
             till_menu.addAction(action)
         till_menu.addSeparator()
         till_menu.addAction(self.sessions_action)
+        till_menu.addAction(self.open_shift_action)
         till_menu.addAction(self.close_shift_action)
         till_menu.addSeparator()
         till_menu.addAction(self.settings_action)
@@ -235,7 +239,9 @@ class MainWindow(QMainWindow):
 
     def _build_side(self) -> QWidget:
         side = QWidget()
-        side.setFixedWidth(300)
+        # At least 300 px, wider when the language's button texts need it.
+        side.setMinimumWidth(300)
+        side.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         layout = QVBoxLayout(side)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
@@ -328,6 +334,7 @@ class MainWindow(QMainWindow):
         booth = self.grid.current_booth
         self.pay_booth_action.setEnabled(shift_open and booth is not None)
         self.close_shift_action.setEnabled(shift_open)
+        self.open_shift_action.setEnabled(not shift_open)
         for action in (self.lock_action, self.hang_up_action, self.deposit_action,
                        self.settle_action, self.booth_calls_action):
             action.setEnabled(booth is not None)
@@ -476,10 +483,17 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 self.tr("{booth} has no unserved calls.").format(booth=booth), 5000)
             return
+        # Show what is being paid, then put the list back as the cashier had it (a
+        # booth filter left on would hide the other booths' calls: "0 shown").
+        was_booth, was_status = self.calls.model.booth, self.calls.model.status
         self.calls.show_booth(booth)
         self.calls.show_status(StatusFilter.UNSERVED)
         self.calls.select_calls([c.id for c in calls])
-        self._pay(calls)
+        try:
+            self._pay(calls)
+        finally:
+            self.calls.show_booth(was_booth)
+            self.calls.show_status(was_status)
 
     def _pay(self, calls: list[CallView]) -> None:
         ids = [c.id for c in calls]
@@ -604,7 +618,11 @@ class MainWindow(QMainWindow):
         self._run(box)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        # The engine keeps running (calls are never lost); only this window goes.
+        # The engine keeps running (calls are never lost); only this window goes, and
+        # with it the administration window (wholesale costs stay behind a login).
+        # (Hidden now, deleted with this window, its parent.)
+        for child in self.findChildren(QMainWindow):
+            child.hide()
         self.grid.hide()
         super().closeEvent(event)
 

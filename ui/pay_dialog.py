@@ -42,6 +42,10 @@ _Index = QModelIndex | QPersistentModelIndex
 _NOTES = (500, 1000, 2000, 5000)
 
 
+#: More change than this (500.00: the largest euro note) means a mistyped amount.
+PLAUSIBLE_CHANGE_MINOR = 500_00
+
+
 class BillColumn(IntEnum):
     BOOTH = 0
     NUMBER = 1
@@ -227,7 +231,25 @@ class PayDialog(QDialog):
         amount = self.tendered_edit.amount()
         return self.bill.total_minor if amount is None else amount
 
+    def _tender_problem(self) -> str | None:
+        """Why the tendered amount cannot be right, in words (None: it can)."""
+        problem = self.tendered_edit.problem()
+        if problem is not None:
+            return problem
+        change = self.tendered_minor() - self.bill.total_minor
+        if change > PLAUSIBLE_CHANGE_MINOR:
+            return self.tr("{tendered} for a bill of {total}? Check the amount handed over."
+                           ).format(tendered=self._fmt.money(self.tendered_minor()),
+                                    total=self._fmt.money(self.bill.total_minor))
+        return None
+
     def _on_tendered(self, _amount: object) -> None:
+        problem = self._tender_problem()
+        if problem is not None:
+            show_error(self.error_label, problem)
+            self.ok_button.setEnabled(False)
+            return
+        self.error_label.hide()
         change = self.bill.change_for(self.tendered_minor())
         if change >= 0:
             self.change_caption.setText(self.tr("Change"))
@@ -243,6 +265,8 @@ class PayDialog(QDialog):
         self.change_label.style().polish(self.change_label)
 
     def _on_confirm(self) -> None:
+        if self._tender_problem() is not None or not self.ok_button.isEnabled():
+            return  # Enter in the field: the refusal is already on screen
         try:
             self.result_value = self._pay(self.tendered_minor())
         except Exception as exc:  # known or not: plain words, logged, nothing changed

@@ -180,10 +180,8 @@ class SessionsDialog(QDialog):
         self.table = list_table(self.model, QAbstractItemView.SelectionMode.SingleSelection)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        for column in SessionColumn:
-            if column >= SessionColumn.CALLS:
-                # Figures share the spare width, so the numbers line up evenly.
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        # Every column as wide as its header and figures; the last takes the spare width.
+        header.setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
         self.error_label = QLabel(objectName="errorText")
         self.error_label.hide()

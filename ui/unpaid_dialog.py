@@ -73,6 +73,9 @@ class ReasonDialog(QDialog):
         assert line_edit is not None  # the combo is editable
         line_edit.setPlaceholderText(self.tr("why? (required)"))
         self.reason_combo.currentTextChanged.connect(self._on_reason)
+        # Enter with no reason: the OK button is off, so say what is missing (with a
+        # reason, Enter reaches the default OK button as usual).
+        line_edit.returnPressed.connect(self._on_enter)
 
         form = QFormLayout()
         form.addRow(self.tr("&Reason"), self.reason_combo)
@@ -104,6 +107,13 @@ class ReasonDialog(QDialog):
 
     def _on_reason(self, _text: str) -> None:
         self.ok_button.setEnabled(bool(self.reason()))
+        if self.reason():
+            self.error_label.hide()
+
+    def _on_enter(self) -> None:
+        if not self.reason():
+            show_error(self.error_label,
+                       self.tr("Enter a reason first (it goes into the journal)."))
 
     def _on_confirm(self) -> None:
         if not self.reason():

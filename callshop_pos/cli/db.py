@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from callshop_pos.config import data_dir, database_url
+from callshop_pos.cli._shop import existing_database_url
+from callshop_pos.config import data_dir
 from callshop_pos.db import Database
 from callshop_pos.db.migrate import current_revision, shipped_head, upgrade
 
@@ -13,14 +14,14 @@ from callshop_pos.db.migrate import current_revision, shipped_head, upgrade
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("db", help="database maintenance")
     sub = parser.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    p = sub.add_parser("upgrade", help="create the database or migrate it to this version")
+    p = sub.add_parser("upgrade", help="migrate the database to this version (`init` creates one)")
     p.set_defaults(func=_upgrade)
     p = sub.add_parser("status", help="show the database URL and its schema revision")
     p.set_defaults(func=_status)
 
 
 def _database(args: argparse.Namespace) -> Database:
-    return Database(database_url(args.db, data=data_dir(args.data_dir)))
+    return Database(existing_database_url(args.db, data=data_dir(args.data_dir)))
 
 
 def _upgrade(args: argparse.Namespace) -> int:

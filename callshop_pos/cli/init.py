@@ -19,7 +19,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--admin", default="admin", metavar="NAME",
                         help="user name of the administrator (default: admin)")
-    parser.set_defaults(func=with_shop(_init))
+    parser.set_defaults(func=with_shop(_init, create=True))
 
 
 def _init(args: argparse.Namespace, shop: Shop) -> int:

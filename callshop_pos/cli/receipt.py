@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from callshop_pos.cli import read_password
+from callshop_pos.cli._shop import existing_database_url
 from callshop_pos.cli.shifts import default_user
-from callshop_pos.config import data_dir, database_url
+from callshop_pos.config import data_dir
 from callshop_pos.errors import InvalidInput
 from callshop_pos.receipts.pdf import PdfRenderer
 from callshop_pos.services.auth import login
@@ -40,7 +41,7 @@ def _cmd_receipt(args: argparse.Namespace) -> int:
     if target.is_dir():
         raise InvalidInput(f"{target} is a directory; give a file name")
     data = data_dir(getattr(args, "data_dir", None))
-    with Shop.open(database_url(getattr(args, "db", None), data=data)) as shop:
+    with Shop.open(existing_database_url(getattr(args, "db", None), data=data)) as shop:
         user = args.user or default_user(shop)
         actor = login(shop, user, read_password(f"Password for {user}: "))
         pdf = receipt_pdf(shop, actor, PdfRenderer(shop.settings.language), args.payment_id)

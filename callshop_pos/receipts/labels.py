@@ -15,6 +15,7 @@ from callshop_pos.money import BGN_PER_EUR, format_minor
 __all__ = [
     "LABELS",
     "Labels",
+    "booth_name",
     "format_amount",
     "format_date_time",
     "labels_for",
@@ -202,6 +203,12 @@ LABELS: dict[str, Labels] = {
         open_deposits="Open deposits",
     ),
 }
+
+
+def booth_name(labels: Labels, booth: str) -> str:
+    """How a booth is named on paper: a bare number gets the word in front ("Booth 3",
+    "Кабина 3"); a booth with a name of its own ("Booth 4", "VIP") keeps just that."""
+    return f"{labels.booth} {booth}" if booth.isdigit() else booth
 
 
 def labels_for(language: str) -> Labels:

@@ -16,6 +16,7 @@ from enum import IntEnum
 from callshop_pos.clock import format_duration
 from callshop_pos.receipts.labels import (
     Labels,
+    booth_name,
     format_amount,
     format_date_time,
     labels_for,
@@ -139,7 +140,8 @@ def layout_receipt(
         page.text(f"{labels.sale_number}: {receipt.fiscal_sale_number}")
     page.rule()
     for line in receipt.lines:
-        page.pair(f"{labels.booth} {line.booth}  {line.started_at:%H:%M}", line.number, bold=True)
+        page.pair(f"{booth_name(labels, line.booth)}  {line.started_at:%H:%M}", line.number,
+                  bold=True)
         if line.destination:
             page.text(f"  {line.destination}")
         page.pair(
@@ -169,7 +171,7 @@ def layout_receipt(
 def _call_row(page: _Page, call: ReportCall, labels: Labels, money: _Money) -> None:
     when = f"{call.answered_at:%H:%M}" if call.answered_at else "--:--"
     price = money(call.price_minor) if call.price_minor is not None else labels.unrated
-    page.pair(f"#{call.call_id} {labels.booth} {call.booth} {when}", price)
+    page.pair(f"#{call.call_id} {booth_name(labels, call.booth)} {when}", price)
     detail = f"  {call.number}  {format_duration(call.duration_s)}"
     if call.destination:
         detail += f"  {call.destination}"
@@ -250,7 +252,7 @@ def layout_shift_report(
     page.text(labels.by_booth, bold=True)
     for booth in report.booth_totals:
         page.pair(
-            f"{labels.booth} {booth.booth} ({booth.calls}) {format_duration(booth.talk_s)}",
+            f"{booth_name(labels, booth.booth)} ({booth.calls}) {format_duration(booth.talk_s)}",
             money(booth.amount_minor),
         )
     for title_text, calls in (

@@ -9,6 +9,7 @@ from typing import Any
 from callshop_pos.clock import format_duration
 from callshop_pos.receipts.labels import (
     Labels,
+    booth_name,
     format_amount,
     format_date_time,
     rate_note,
@@ -131,7 +132,8 @@ class _ReceiptPdf:
         self.rule()
         for call in r.lines:
             self.pair(
-                f"{lab.booth} {call.booth}  ·  {call.started_at:%H:%M}", call.number, 8, bold=True
+                f"{booth_name(lab, call.booth)}  ·  {call.started_at:%H:%M}", call.number, 8,
+                bold=True,
             )
             if call.destination:
                 self.pair(call.destination, "", 7.5, color=MUTED)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from functools import cache
 from importlib import resources
 
@@ -27,6 +28,7 @@ __all__ = [
     "SYSTEM",
     "Actor",
     "LoginFailed",
+    "LoginRefusal",
     "Role",
     "actor_of",
     "check_password_policy",
@@ -46,8 +48,25 @@ MIN_PASSWORD_LENGTH = 8
 _WRONG_CREDENTIALS = "wrong user name or password"
 
 
+class LoginRefusal(StrEnum):
+    """Why a login was refused, for a window that words it in its own language."""
+
+    WRONG = "wrong"  # wrong user name or password (never says which)
+    NOW_LOCKED = "now_locked"  # wrong, and that was one too many: locked from now
+    LOCKED = "locked"  # still locked from earlier wrong passwords
+    DISABLED = "disabled"
+
+
 class LoginFailed(CallShopError):
-    """The login was refused (message says why, never which of name/password was wrong)."""
+    """The login was refused (message says why, never which of name/password was wrong);
+    :attr:`refusal` and :attr:`locked_s` (seconds of lock left) say it for translation."""
+
+    def __init__(
+        self, message: str, refusal: LoginRefusal = LoginRefusal.WRONG, locked_s: int = 0
+    ) -> None:
+        super().__init__(message)
+        self.refusal = refusal
+        self.locked_s = locked_s
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,8 +131,13 @@ def hash_password(shop: Shop, password: str) -> str:
     return shop.hasher.hash(password)
 
 
+def _seconds(delta: timedelta) -> int:
+    """Whole seconds of ``delta``, rounded up (a lock never shows as over too early)."""
+    return max(1, int(delta.total_seconds() + 0.999))
+
+
 def _wait_text(delta: timedelta) -> str:
-    seconds = max(1, int(delta.total_seconds() + 0.999))
+    seconds = _seconds(delta)
     minutes, secs = divmod(seconds, 60)
     if minutes and secs:
         return f"{minutes} min {secs} s"
@@ -172,8 +196,10 @@ def _attempt(
         _verify(shop.hasher, shop.dummy_hash, password)
         return LoginFailed(_WRONG_CREDENTIALS)
     if user.locked_until is not None and now < user.locked_until:
-        wait = _wait_text(user.locked_until - now)
-        return LoginFailed(f"too many wrong passwords: the account is locked for another {wait}")
+        left = user.locked_until - now
+        return LoginFailed(
+            f"too many wrong passwords: the account is locked for another {_wait_text(left)}",
+            LoginRefusal.LOCKED, _seconds(left))
     if user.locked_until is not None:
         # The lock has run out: a fresh set of attempts.
         user.locked_until = None
@@ -185,11 +211,12 @@ def _attempt(
             user.failed_logins = 0
             return LoginFailed(
                 f"{_WRONG_CREDENTIALS}; too many wrong passwords: the account is locked "
-                f"for {_wait_text(LOCKOUT)}"
+                f"for {_wait_text(LOCKOUT)}",
+                LoginRefusal.NOW_LOCKED, _seconds(LOCKOUT),
             )
         return LoginFailed(_WRONG_CREDENTIALS)
     if not user.active:
-        return LoginFailed(f"the account {user.username!r} is disabled")
+        return LoginFailed(f"the account {user.username!r} is disabled", LoginRefusal.DISABLED)
     user.failed_logins = 0
     user.last_login_at = now
     if shop.hasher.check_needs_rehash(user.password_hash):

@@ -161,6 +161,14 @@
         <source>Audit journal</source>
         <translation>Одитен дневник</translation>
     </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>Незаписани промени</translation>
+    </message>
+    <message>
+        <source>This page has changes that are not saved. Leave it and discard them?</source>
+        <translation>Тази страница има незаписани промени. Да я напусна и да ги откажа?</translation>
+    </message>
 </context>
 <context>
     <name>Audit</name>
@@ -421,6 +429,7 @@
     </message>
     <message>
         <source>Retail price is below the minimum margin</source>
+        <extracomment>The highest retail price per minute the price list takes (a typo guard: no call shop sells a minute for more; a real price above it is a mistyped one).</extracomment>
         <translation>Продажната цена е под минималния марж</translation>
     </message>
     <message>
@@ -578,6 +587,18 @@ Note for the version history:</source>
         <source>CSV files (*.csv)</source>
         <translation>CSV файлове (*.csv)</translation>
     </message>
+    <message>
+        <source>{text} is not a price (e.g. 0.25)</source>
+        <translation>{text} не е цена (напр. 0,25)</translation>
+    </message>
+    <message>
+        <source>A price cannot be negative.</source>
+        <translation>Цената не може да е отрицателна.</translation>
+    </message>
+    <message>
+        <source>{text} per minute cannot be meant: at most {most}.</source>
+        <translation>{text} на минута не може да е вярно: най-много {most}.</translation>
+    </message>
 </context>
 <context>
     <name>Reports</name>
@@ -725,6 +746,10 @@ Note for the version history:</source>
         <translation>Устройства</translation>
     </message>
     <message>
+        <source>Central billing account</source>
+        <translation>Централна сметка</translation>
+    </message>
+    <message>
         <source>Other</source>
         <translation>Други</translation>
     </message>
@@ -740,6 +765,154 @@ Note for the version history:</source>
     <message>
         <source>Nothing has changed</source>
         <translation>Няма промени</translation>
+    </message>
+    <message>
+        <source>Shop name printed on receipts</source>
+        <translation>Име на обекта върху бележките</translation>
+    </message>
+    <message>
+        <source>Shop address printed on receipts</source>
+        <translation>Адрес на обекта върху бележките</translation>
+    </message>
+    <message>
+        <source>VAT / company number printed on receipts</source>
+        <translation>ДДС / ЕИК номер върху бележките</translation>
+    </message>
+    <message>
+        <source>Language of receipts, reports and the customer display: the shop&apos;s language (each till chooses its own screen language)</source>
+        <translation>Език на бележките, отчетите и дисплея за клиента: езикът на обекта (всяка каса избира свой език на екрана)</translation>
+    </message>
+    <message>
+        <source>Local time zone of the shop</source>
+        <translation>Часова зона на обекта</translation>
+    </message>
+    <message>
+        <source>Local currency (ISO code)</source>
+        <translation>Местна валута (ISO код)</translation>
+    </message>
+    <message>
+        <source>Show the BGN equivalent (1 EUR = 1.95583 BGN) on receipts and totals</source>
+        <translation>Показвай равностойността в лева (1 EUR = 1,95583 BGN) по бележки и суми</translation>
+    </message>
+    <message>
+        <source>Last day the BGN equivalent is shown (empty = no end)</source>
+        <translation>Последен ден с равностойност в лева (празно = без край)</translation>
+    </message>
+    <message>
+        <source>Round cash bills to this many minor units (5 = 0.05; 1 = no rounding)</source>
+        <translation>Закръгляй сметките в брой до толкова стотинки (5 = 0,05; 1 = без закръгляне)</translation>
+    </message>
+    <message>
+        <source>Warn when the carrier account falls below this (micro-USD)</source>
+        <translation>Предупреди, когато сметката при доставчика падне под това (микро-USD)</translation>
+    </message>
+    <message>
+        <source>Margin guard: warn when retail &lt; wholesale × USD rate × (1 + this %)</source>
+        <translation>Защита на маржа: предупреди, когато продажна &lt; доставна × курс USD × (1 + този %)</translation>
+    </message>
+    <message>
+        <source>The shop&apos;s country calling code</source>
+        <translation>Телефонен код на страната на обекта</translation>
+    </message>
+    <message>
+        <source>Trunk prefix of national numbers</source>
+        <translation>Префикс за национални номера</translation>
+    </message>
+    <message>
+        <source>Prefixes that start an international number</source>
+        <translation>Префикси, с които започва международен номер</translation>
+    </message>
+    <message>
+        <source>Off-peak windows, e.g. &apos;Mon-Fri 20:00-08:00,Sat-Sun 00:00-24:00&apos; (empty = none)</source>
+        <translation>Часове извън пика, напр. &apos;Mon-Fri 20:00-08:00,Sat-Sun 00:00-24:00&apos; (празно = няма)</translation>
+    </message>
+    <message>
+        <source>Let booths call numbers that have no retail price (billed as unrated)</source>
+        <translation>Разреши разговори към номера без продажна цена (таксуват се като нетарифирани)</translation>
+    </message>
+    <message>
+        <source>Normalised number prefixes booths may never call</source>
+        <translation>Префикси на номера, които кабините никога не могат да набират</translation>
+    </message>
+    <message>
+        <source>Lock a booth after its calls are paid (unlocked by the cashier)</source>
+        <translation>Заключвай кабината след плащане (отключва касиерът)</translation>
+    </message>
+    <message>
+        <source>SIP digest realm booths authenticate in</source>
+        <translation>SIP realm за удостоверяване на кабините</translation>
+    </message>
+    <message>
+        <source>SIP: address (IPv4 HOST:PORT) the booths&apos; ATAs register to</source>
+        <translation>SIP: адрес (IPv4 HOST:PORT), към който се регистрират адаптерите на кабините</translation>
+    </message>
+    <message>
+        <source>SIP: carrier trunk sip:USER@HOST:PORT (empty = none)</source>
+        <translation>SIP: транк на доставчика sip:USER@HOST:PORT (празно = няма)</translation>
+    </message>
+    <message>
+        <source>SIP: carrier trunk password</source>
+        <translation>SIP: парола за транка на доставчика</translation>
+    </message>
+    <message>
+        <source>SIP: register to the carrier&apos;s trunk</source>
+        <translation>SIP: регистрирай се към транка на доставчика</translation>
+    </message>
+    <message>
+        <source>SIP: seconds each trunk registration lasts (60-86400)</source>
+        <translation>SIP: секунди валидност на всяка регистрация (60-86400)</translation>
+    </message>
+    <message>
+        <source>SIP: caller ID presented to the carrier (empty = the trunk user)</source>
+        <translation>SIP: номер на викащия към доставчика (празно = потребителят на транка)</translation>
+    </message>
+    <message>
+        <source>SIP: pass the booth&apos;s own identity to the carrier (off: the trunk&apos;s)</source>
+        <translation>SIP: подавай самоличността на кабината към доставчика (изкл.: тази на транка)</translation>
+    </message>
+    <message>
+        <source>SIP: User-Agent patterns banned at once (scanners; empty = none)</source>
+        <translation>SIP: шаблони на User-Agent, блокирани веднага (скенери; празно = няма)</translation>
+    </message>
+    <message>
+        <source>SIP: requests N/SECONDS from one address before it is banned</source>
+        <translation>SIP: заявки N/СЕКУНДИ от един адрес преди блокиране</translation>
+    </message>
+    <message>
+        <source>SIP: seconds an abusive address stays banned</source>
+        <translation>SIP: секунди, за които злоупотребяващ адрес остава блокиран</translation>
+    </message>
+    <message>
+        <source>Central billing account: base URL (empty = not linked)</source>
+        <translation>Централна сметка: базов URL (празно = няма връзка)</translation>
+    </message>
+    <message>
+        <source>Central: this shop&apos;s id there</source>
+        <translation>Централа: идентификатор на този обект там</translation>
+    </message>
+    <message>
+        <source>Central: this shop&apos;s API token</source>
+        <translation>Централа: API ключ на този обект</translation>
+    </message>
+    <message>
+        <source>Backups: folder for the verified copies of the database, e.g. a USB disk (empty = &apos;backups&apos; beside the database)</source>
+        <translation>Архиви: папка за проверените копия на базата, напр. USB диск (празно = &apos;backups&apos; до базата)</translation>
+    </message>
+    <message>
+        <source>Backups: how many verified copies to keep</source>
+        <translation>Архиви: колко проверени копия да се пазят</translation>
+    </message>
+    <message>
+        <source>Backups: a verified copy of the database at every Z and daily (off: only `callshop-pos backup`)</source>
+        <translation>Архиви: проверено копие на базата при всеки Z отчет и всеки ден (изключено: само с `callshop-pos backup`)</translation>
+    </message>
+    <message>
+        <source>Print a receipt after payment: always, ask or never</source>
+        <translation>Печат на бележка след плащане: винаги, питай или никога</translation>
+    </message>
+    <message>
+        <source>Attached devices by name (printer, display …)</source>
+        <translation>Свързани устройства по име (принтер, дисплей …)</translation>
     </message>
 </context>
 <context>

@@ -22,10 +22,17 @@
     </message>
 </context>
 <context>
+    <name>AmountEdit</name>
+    <message>
+        <source>An amount cannot be negative.</source>
+        <translation>Сумата не може да е отрицателна.</translation>
+    </message>
+</context>
+<context>
     <name>BillLinesModel</name>
     <message>
         <source>Booth</source>
-        <extracomment>Banknotes offered as one-click &quot;tendered&quot; amounts (minor units).</extracomment>
+        <extracomment>Banknotes offered as one-click &quot;tendered&quot; amounts (minor units). More change than this (500.00: the largest euro note) means a mistyped amount.</extracomment>
         <translation>Кабина</translation>
     </message>
     <message>
@@ -558,6 +565,34 @@
         <source>Enter your user name.</source>
         <translation>Въведете потребителско име.</translation>
     </message>
+    <message>
+        <source>{m} min {s} s</source>
+        <translation>{m} мин {s} с</translation>
+    </message>
+    <message>
+        <source>{m} min</source>
+        <translation>{m} мин</translation>
+    </message>
+    <message>
+        <source>{s} s</source>
+        <translation>{s} с</translation>
+    </message>
+    <message>
+        <source>Wrong user name or password. Too many wrong passwords: the account is locked for {wait}.</source>
+        <translation>Грешно потребителско име или парола. Твърде много грешни пароли: профилът е заключен за {wait}.</translation>
+    </message>
+    <message>
+        <source>Too many wrong passwords: the account is locked for another {wait}.</source>
+        <translation>Твърде много грешни пароли: профилът е заключен още {wait}.</translation>
+    </message>
+    <message>
+        <source>This account is disabled; ask the administrator.</source>
+        <translation>Този профил е изключен; обърнете се към администратора.</translation>
+    </message>
+    <message>
+        <source>Wrong user name or password.</source>
+        <translation>Грешно потребителско име или парола.</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -605,6 +640,10 @@
     <message>
         <source>Close shift…</source>
         <translation>Затвори смяната…</translation>
+    </message>
+    <message>
+        <source>Open shift…</source>
+        <translation>Отваряне на смяна…</translation>
     </message>
     <message>
         <source>Lock / unlock booth</source>
@@ -837,6 +876,10 @@
         <translation>Плати  (Enter)</translation>
     </message>
     <message>
+        <source>{tendered} for a bill of {total}? Check the amount handed over.</source>
+        <translation>{tendered} за сметка от {total}? Проверете дадената сума.</translation>
+    </message>
+    <message>
         <source>Still to pay</source>
         <translation>Остават</translation>
     </message>
@@ -925,6 +968,10 @@
     <message>
         <source>Confirm</source>
         <translation>Потвърди</translation>
+    </message>
+    <message>
+        <source>Enter a reason first (it goes into the journal).</source>
+        <translation>Първо въведете причина (записва се в дневника).</translation>
     </message>
 </context>
 <context>

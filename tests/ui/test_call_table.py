@@ -24,7 +24,7 @@ _Fixed = QHeaderView.ResizeMode.Interactive
 _Stretch = QHeaderView.ResizeMode.Stretch
 _Fit = QHeaderView.ResizeMode.ResizeToContents
 
-#: The call columns' widths at 1366×768; the destination takes the rest.
+#: The call columns' least widths at 1366×768; the destination takes the rest.
 CALL_WIDTHS = {CallColumn.BOOTH: 86, CallColumn.NUMBER: 140, CallColumn.ANSWERED: 94,
                CallColumn.DURATION: 76, CallColumn.BILLED: 70, CallColumn.PRICE: 84,
                CallColumn.STATUS: 96}
@@ -65,7 +65,9 @@ def _assert_call_columns(table: QTableView) -> None:
     assert header.sectionResizeMode(CallColumn.DESTINATION) == _Stretch
     for column, width in CALL_WIDTHS.items():
         assert header.sectionResizeMode(column) == _Fixed
-        assert header.sectionSize(column) == width
+        # At least the width chosen for 1366×768; wider when its header needs it.
+        assert header.sectionSize(column) >= width
+        assert header.sectionSize(column) >= header.sectionSizeHint(column)
 
 
 def test_the_shifts_calls(qtbot) -> None:
@@ -83,8 +85,8 @@ def test_the_session_list(qtbot) -> None:
     assert dialog.table.wordWrap()
     header = dialog.table.horizontalHeader()
     for column in SessionColumn:
-        assert header.sectionResizeMode(column) == (
-            _Stretch if column >= SessionColumn.CALLS else _Fit)
+        assert header.sectionResizeMode(column) == _Fit
+    assert header.stretchLastSection()
 
 
 @pytest.mark.parametrize("rows", [0, 2])

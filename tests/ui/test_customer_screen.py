@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QLocale
 
 from callshop_pos.lines.snapshot import BoothState
@@ -90,4 +91,21 @@ def test_placed_as_a_window_when_there_is_one_screen(qtbot) -> None:
     assert other_screen(screen.screen()) is None  # offscreen: one screen
     screen.show_on_customer_side(screen.screen())
     assert screen.isVisible() and not screen.isFullScreen()
+    screen.close()
+
+
+@pytest.mark.parametrize("cashier_screen", ["unknown", "primary"])
+def test_one_monitor_never_covers_the_till(qtbot, cashier_screen) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    screen, _bridge = make(qtbot)
+    monitor = QGuiApplication.primaryScreen()
+    # The till's screen may not be known yet (window not shown): still one monitor.
+    till_screen = None if cashier_screen == "unknown" else monitor
+    assert other_screen(till_screen) is None
+    screen.show_on_customer_side(till_screen)
+    assert screen.isVisible() and not screen.isFullScreen()
+    area = monitor.availableGeometry()
+    # A window the cashier can move aside, at most half the monitor each way.
+    assert screen.width() <= area.width() // 2 and screen.height() <= area.height() // 2 + 40
     screen.close()

@@ -119,7 +119,9 @@ def test_shift_report_pdf_with_an_open_deposit(qtbot, window, tmp_path) -> None:
     assert out.exists()
     words = " ".join((PdfReader(io.BytesIO(out.read_bytes())).pages[0].extract_text()
                       or "").split())
-    assert "Deposits taken (1)" in words and "10.00" in words and "Open deposits" in words
+    # The report speaks the shop's language (Bulgarian by default, like the receipts).
+    assert "Взети депозити (1)" in words and "10.00" in words
+    assert "Неприключени депозити" in words
     assert "Saved" in window.statusBar().currentMessage()
 
 

@@ -3,7 +3,7 @@ top-up, and the low-balance threshold the cashier window warns at."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import timedelta, tzinfo
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import (
@@ -33,6 +33,7 @@ from ui.admin.common import (
     from_qdate,
     local_time_text,
     micro_usd_text,
+    shop_zone,
 )
 from ui.admin.page_parts import date_edit, page_header, record_view
 
@@ -54,7 +55,7 @@ def _usd_micro(text: str) -> int:
         raise InvalidInput(str(exc)) from None
 
 
-def _columns() -> list[Col[Topup]]:
+def _columns(zone: tzinfo) -> list[Col[Topup]]:
     return [
         Col(QCoreApplication.translate("Account", "Date"), lambda t: t.value_date.isoformat()),
         Col(
@@ -69,7 +70,7 @@ def _columns() -> list[Col[Topup]]:
         Col(QCoreApplication.translate("Account", "Reference"), lambda t: t.reference),
         Col(
             QCoreApplication.translate("Account", "Recorded"),
-            lambda t: local_time_text(t.recorded_at),
+            lambda t: local_time_text(t.recorded_at, zone),
         ),
         Col(QCoreApplication.translate("Account", "By"), lambda t: t.recorded_by),
     ]
@@ -144,7 +145,7 @@ class AccountPage(QWidget):
         period.addWidget(self.sum_label)
         layout.addLayout(period)
 
-        self.model: RecordTableModel[Topup] = RecordTableModel(_columns(), self)
+        self.model: RecordTableModel[Topup] = RecordTableModel(_columns(shop_zone(shop)), self)
         self.view = record_view(self.model, alternate=True)
         layout.addWidget(self.view, 1)
 

@@ -3,6 +3,8 @@ status in plain words; corrections of closed shifts as new entries with a reason
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,7 +24,14 @@ from callshop_pos.services.admin.audit_view import ChainStatus, JournalLine
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
 from callshop_pos.services.till import corrections
-from ui.admin.common import Col, RecordTableModel, call_service, from_qdate, local_time_text
+from ui.admin.common import (
+    Col,
+    RecordTableModel,
+    call_service,
+    from_qdate,
+    local_time_text,
+    shop_zone,
+)
 from ui.admin.page_parts import date_edit, page_header, record_view
 
 __all__ = ["AuditPage"]
@@ -36,10 +45,10 @@ _DATA_WORDS = (
 )
 
 
-def _columns() -> list[Col[JournalLine]]:
+def _columns(zone: tzinfo) -> list[Col[JournalLine]]:
     return [
         Col("#", lambda e: str(e.seq), True),
-        Col(QCoreApplication.translate("Audit", "When"), lambda e: local_time_text(e.at)),
+        Col(QCoreApplication.translate("Audit", "When"), lambda e: local_time_text(e.at, zone)),
         Col(QCoreApplication.translate("Audit", "User"), lambda e: e.user),
         Col(QCoreApplication.translate("Audit", "Action"), lambda e: e.action),
         Col(QCoreApplication.translate("Audit", "Subject"), lambda e: e.subject),
@@ -84,7 +93,8 @@ class AuditPage(QWidget):
             filters.addWidget(widget)
         layout.addLayout(filters)
 
-        self.model: RecordTableModel[JournalLine] = RecordTableModel(_columns(), self)
+        self.model: RecordTableModel[JournalLine] = RecordTableModel(
+            _columns(shop_zone(shop)), self)
         self.view = record_view(
             self.model,
             alternate=True,

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Generic, TypeVar
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -166,8 +167,14 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         return None
 
 
-def local_time_text(when: datetime | None) -> str:
-    """A UTC instant in the machine's local time, ``YYYY-MM-DD HH:MM``."""
+def local_time_text(when: datetime | None, zone: tzinfo) -> str:
+    """A UTC instant as the shop's wall-clock time (``zone``: its ``timezone``
+    setting, see :func:`shop_zone`), ``YYYY-MM-DD HH:MM``."""
     if when is None:
         return ""
-    return when.astimezone().strftime("%Y-%m-%d %H:%M")
+    return when.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def shop_zone(shop: Any) -> tzinfo:
+    """The shop's time zone: times on screen are the shop's, as on its receipts."""
+    return ZoneInfo(shop.settings.timezone)

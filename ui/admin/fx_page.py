@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -27,13 +29,14 @@ from ui.admin.common import (
     from_qdate,
     local_time_text,
     section_title,
+    shop_zone,
 )
 from ui.admin.page_parts import date_edit, record_view
 
 __all__ = ["FxPage"]
 
 
-def _columns() -> list[Col[UsdRate]]:
+def _columns(zone: tzinfo) -> list[Col[UsdRate]]:
     return [
         Col(
             QCoreApplication.translate("UsdRate", "From date"), lambda r: r.effective_on.isoformat()
@@ -43,7 +46,8 @@ def _columns() -> list[Col[UsdRate]]:
             lambda r: format(r.local_per_usd, "f"),
             True,
         ),
-        Col(QCoreApplication.translate("UsdRate", "Set at"), lambda r: local_time_text(r.set_at)),
+        Col(QCoreApplication.translate("UsdRate", "Set at"),
+            lambda r: local_time_text(r.set_at, zone)),
         Col(QCoreApplication.translate("UsdRate", "By"), lambda r: r.set_by),
     ]
 
@@ -74,7 +78,7 @@ class FxPage(QWidget):
             row.addWidget(widget)
         row.addStretch(1)
         layout.addWidget(box)
-        self.model: RecordTableModel[UsdRate] = RecordTableModel(_columns(), self)
+        self.model: RecordTableModel[UsdRate] = RecordTableModel(_columns(shop_zone(shop)), self)
         self.view = record_view(self.model)
         layout.addWidget(self.view, 1)
         self.set_button.clicked.connect(self.set_rate)

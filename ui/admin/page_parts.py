@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.admin.common import section_title, to_qdate
+from ui.header_fit import keep_headers_whole
 
 __all__ = ["date_edit", "page_header", "record_view"]
 
@@ -71,6 +72,7 @@ def record_view(
         header.setStretchLastSection(True)
     if resize is not None:
         header.setSectionResizeMode(resize)
+    keep_headers_whole(view)
     return view
 
 

@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
@@ -126,13 +127,21 @@ def _plain(value: Decimal | None, places: int | None = None) -> str:
     return format(value, "f")
 
 
+#: The highest retail price per minute the price list takes (a typo guard: no call
+#: shop sells a minute for more; a real price above it is a mistyped one).
+PLAUSIBLE_RETAIL = Decimal("50")
+
+
 class PriceListModel(QAbstractTableModel):
     """Rows of a price list with a live USD rate and minimum margin.
 
     ``usd_rate`` may be ``None`` (no rate set yet): the local wholesale and margin
     columns are then empty and the guard is off. Edits change only the working copy;
-    :meth:`entries` and :meth:`diff` give what to save.
+    :meth:`entries` and :meth:`diff` give what to save. An edit that cannot be meant
+    is refused and :attr:`edit_refused` says why, in words.
     """
+
+    edit_refused = Signal(str)
 
     def __init__(
         self,
@@ -458,13 +467,27 @@ class PriceListModel(QAbstractTableModel):
         if column not in _EDITABLE or not 0 <= index.row() < len(self._visible):
             return False
         text = "" if value is None else str(value).strip()
+
+        def refuse(why: str) -> bool:
+            self.edit_refused.emit(why)
+            return False
+
         try:
             price = None if not text else parse_decimal(text, allow_comma=True)
-            if price is not None and price < 0:
-                return False
+        except MoneyError:
+            return refuse(QCoreApplication.translate(
+                "PriceListPage", "{text} is not a price (e.g. 0.25)").format(text=text))
+        if price is not None and price < 0:
+            return refuse(QCoreApplication.translate(
+                "PriceListPage", "A price cannot be negative."))
+        if price is not None and price > PLAUSIBLE_RETAIL:
+            return refuse(QCoreApplication.translate(
+                "PriceListPage", "{text} per minute cannot be meant: at most {most}.").format(
+                    text=text, most=PLAUSIBLE_RETAIL))
+        try:
             self.set_retail(
                 self._visible[index.row()], price, offpeak=column == Column.RETAIL_OFFPEAK
             )
-        except (MoneyError, InvalidInput):
-            return False
+        except InvalidInput as exc:
+            return refuse(str(exc))
         return True

@@ -4,6 +4,7 @@ guard, save as a new version, import with column mapping, export, history."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import tzinfo
 from decimal import Decimal
 from pathlib import Path
 
@@ -31,15 +32,16 @@ from callshop_pos.services.admin import admin_prices, prices
 from callshop_pos.services.admin.price_editing import ROUNDING_STEPS
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
-from ui.admin.common import Col, RecordTableModel, call_service, local_time_text
+from ui.admin.common import Col, RecordTableModel, call_service, local_time_text, shop_zone
 from ui.admin.import_dialog import ColumnMappingDialog, file_headers
 from ui.admin.page_parts import page_header, record_view
 from ui.admin.price_list_model import Column, PriceListModel
+from ui.header_fit import keep_headers_whole
 
 __all__ = ["PriceListPage", "VersionHistoryDialog"]
 
 
-def _version_columns() -> list[Col[prices.PriceVersionInfo]]:
+def _version_columns(zone: tzinfo) -> list[Col[prices.PriceVersionInfo]]:
     def summary(v: prices.PriceVersionInfo) -> str:
         s = v.summary
         return QCoreApplication.translate("PriceListPage", "+{a} −{r} ~{c}").format(
@@ -54,7 +56,7 @@ def _version_columns() -> list[Col[prices.PriceVersionInfo]]:
         ),
         Col(
             QCoreApplication.translate("PriceListPage", "Saved"),
-            lambda v: local_time_text(v.created_at),
+            lambda v: local_time_text(v.created_at, zone),
         ),
         Col(QCoreApplication.translate("PriceListPage", "By"), lambda v: v.created_by),
         Col(QCoreApplication.translate("PriceListPage", "Source"), lambda v: v.source),
@@ -69,13 +71,15 @@ def _version_columns() -> list[Col[prices.PriceVersionInfo]]:
 class VersionHistoryDialog(QDialog):
     """Every version, newest first: who saved it, when, from what, what changed."""
 
-    def __init__(self, history: list[prices.PriceVersionInfo], parent: QWidget | None) -> None:
+    def __init__(
+        self, history: list[prices.PriceVersionInfo], zone: tzinfo, parent: QWidget | None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(QCoreApplication.translate("PriceListPage", "Price-list versions"))
         self.resize(900, 420)
         layout = QVBoxLayout(self)
         self.model: RecordTableModel[prices.PriceVersionInfo] = RecordTableModel(
-            _version_columns(), self
+            _version_columns(zone), self
         )
         self.model.set_rows(history)
         view = record_view(self.model, stretch_last=True, resize=None)
@@ -163,9 +167,10 @@ class PriceListPage(QWidget):
         self.view.verticalHeader().setDefaultSectionSize(24)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(Column.COUNTRY, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)  # the country keeps its header whole
         for column, width in (
             (Column.NUMBER, 64),
+            (Column.COUNTRY, 180),
             (Column.CODE, 96),
             (Column.WHOLESALE_USD, 128),
             (Column.WHOLESALE_LOCAL, 138),
@@ -176,11 +181,19 @@ class PriceListPage(QWidget):
             (Column.CONNECT_FEE, 108),
         ):
             self.view.setColumnWidth(column, width)
+        keep_headers_whole(self.view)
         layout.addWidget(self.view, 1)
 
         self.status = QLabel()
         self.status.setObjectName("muted")
+        self.refusal_label = QLabel(objectName="errorText")
+        self.refusal_label.setWordWrap(True)
+        self.refusal_label.hide()
+        layout.addWidget(self.refusal_label)
         layout.addWidget(self.status)
+        self.model.edit_refused.connect(self._on_refused)
+        self.model.dataChanged.connect(self.refusal_label.hide)
+        self.model.modelReset.connect(self.refusal_label.hide)
 
         self.filter_edit.textChanged.connect(self._on_filter)
         self.markup_button.clicked.connect(self._on_markup)
@@ -217,6 +230,14 @@ class PriceListPage(QWidget):
                     v=view.version_id or "—", rate=view.usd_rate, m=view.minimum_margin_percent
                 )
             )
+
+    def unsaved(self) -> bool:
+        """True when prices were edited and not saved as a new version."""
+        return self.model.edited_count() > 0
+
+    def _on_refused(self, why: str) -> None:
+        self.refusal_label.setText(why)
+        self.refusal_label.show()
 
     def _update_status(self, *_args: object) -> None:
         below = len(self.model.below_margin_codes())
@@ -366,6 +387,6 @@ class PriceListPage(QWidget):
         history = call_service(self, lambda: admin_prices.version_history(self.shop, self.actor))
         if history is None:
             return None
-        dialog = VersionHistoryDialog(history, self)
+        dialog = VersionHistoryDialog(history, shop_zone(self.shop), self)
         dialog.show()
         return dialog

@@ -170,7 +170,7 @@ class ReportsPage(QWidget):
         self.view.setModel(self.model)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)  # the first column keeps its dates whole
         t = report.total
         text = QCoreApplication.translate(
             "Reports",

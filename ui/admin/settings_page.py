@@ -7,7 +7,7 @@ import json
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from callshop_pos.errors import InvalidInput
+from callshop_pos.errors import CallShopError, InvalidInput
 from callshop_pos.services.admin import settings as settings_service
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
@@ -39,6 +39,7 @@ _DATA_WORDS = (
     QT_TRANSLATE_NOOP("Settings", "Number normalisation and rating"),
     QT_TRANSLATE_NOOP("Settings", "Booths and printing"),
     QT_TRANSLATE_NOOP("Settings", "Devices"),
+    QT_TRANSLATE_NOOP("Settings", "Central billing account"),
     QT_TRANSLATE_NOOP("Settings", "Other"),
 )
 
@@ -101,6 +102,26 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+class _WheelGuard(QObject):
+    """The wheel over an editor that does not have the focus scrolls the page instead
+    of changing the setting under the pointer (click an editor to use its wheel)."""
+
+    def __init__(self, scroll: QScrollArea, parent: QObject) -> None:
+        super().__init__(parent)
+        self._scroll = scroll
+
+    def guard(self, editor: QWidget) -> None:
+        editor.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # no focus by wheel
+        editor.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.Wheel and isinstance(watched, QWidget)
+                and not watched.hasFocus()):
+            QCoreApplication.sendEvent(self._scroll.verticalScrollBar(), event)
+            return True
+        return False
+
+
 class SettingsPage(QWidget):
     def __init__(self, shop: Shop, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -110,6 +131,7 @@ class SettingsPage(QWidget):
         self.save_button.setObjectName("primary")
         head.addWidget(self.save_button)
         scroll = QScrollArea()
+        self._wheel_guard = _WheelGuard(scroll, self)
         scroll.setWidgetResizable(True)
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -141,6 +163,7 @@ class SettingsPage(QWidget):
                     if setting.secret:  # the trunk password is typed, never shown
                         editor.setEchoMode(QLineEdit.EchoMode.Password)
                 editor.setToolTip(setting.doc)
+                self._wheel_guard.guard(editor)
                 label = QLabel(QCoreApplication.translate("Settings", setting.doc))
                 label.setWordWrap(True)
                 form.addRow(label, editor)
@@ -162,6 +185,15 @@ class SettingsPage(QWidget):
                 editor.setCurrentIndex(editor.findData(value))
             elif isinstance(editor, QLineEdit):
                 editor.setText(_text(value))
+
+    def unsaved(self) -> bool:
+        """True when an editor differs from the saved settings (or cannot be read)."""
+        current = settings_service.get_settings(self.shop)
+        try:
+            values = self.values()
+        except CallShopError:
+            return True
+        return any(getattr(current, name) != value for name, value in values.items())
 
     def values(self) -> dict[str, Any]:
         """Every editor's value, parsed by its setting (InvalidInput on a bad one)."""

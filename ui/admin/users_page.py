@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import tzinfo
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import (
@@ -20,7 +21,14 @@ from callshop_pos.services.admin import users
 from callshop_pos.services.admin.users import UserInfo
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
-from ui.admin.common import Col, RecordTableModel, call_service, local_time_text, section_title
+from ui.admin.common import (
+    Col,
+    RecordTableModel,
+    call_service,
+    local_time_text,
+    section_title,
+    shop_zone,
+)
 from ui.admin.page_parts import record_view
 
 __all__ = ["UsersPage"]
@@ -33,30 +41,31 @@ _DATA_WORDS = (
 )
 
 
-def _state(u: UserInfo) -> str:
+def _state(u: UserInfo, zone: tzinfo) -> str:
     if not u.active:
         return QCoreApplication.translate("Users", "disabled")
     if u.locked_until is not None:
         return QCoreApplication.translate("Users", "locked until {t}").format(
-            t=local_time_text(u.locked_until)
+            t=local_time_text(u.locked_until, zone)
         )
     return QCoreApplication.translate("Users", "active")
 
 
-def _columns() -> list[Col[UserInfo]]:
+def _columns(zone: tzinfo) -> list[Col[UserInfo]]:
     return [
         Col(QCoreApplication.translate("Users", "User"), lambda u: u.username),
         Col(
             QCoreApplication.translate("Users", "Role"),
             lambda u: QCoreApplication.translate("Users", u.role.value),
         ),
-        Col(QCoreApplication.translate("Users", "State"), _state),
+        Col(QCoreApplication.translate("Users", "State"), lambda u: _state(u, zone)),
         Col(
             QCoreApplication.translate("Users", "Last login"),
-            lambda u: local_time_text(u.last_login_at),
+            lambda u: local_time_text(u.last_login_at, zone),
         ),
         Col(
-            QCoreApplication.translate("Users", "Created"), lambda u: local_time_text(u.created_at)
+            QCoreApplication.translate("Users", "Created"),
+            lambda u: local_time_text(u.created_at, zone),
         ),
     ]
 
@@ -80,7 +89,7 @@ class UsersPage(QWidget):
         self.ask_password: Callable[[QWidget, str], str | None] = _ask_password
         layout = QVBoxLayout(self)
         layout.addWidget(section_title(QCoreApplication.translate("Users", "Users")))
-        self.model: RecordTableModel[UserInfo] = RecordTableModel(_columns(), self)
+        self.model: RecordTableModel[UserInfo] = RecordTableModel(_columns(shop_zone(shop)), self)
         self.view = record_view(self.model, pick_rows=True)
         layout.addWidget(self.view, 1)
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QStackedWidget,
     QWidget,
 )
@@ -35,10 +36,15 @@ def _stylesheet() -> str:
 
 
 class AdminWindow(QMainWindow):
-    def __init__(self, shop: Shop, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, shop: Shop, actor: Actor, parent: QWidget | None = None,
+        *, confirm: Callable[[str, str], bool] | None = None,
+    ) -> None:
         require_role(actor, Role.ADMIN)
         super().__init__(parent)
         self.shop, self.actor = shop, actor
+        self._confirm = confirm  # None: ask with a message box
+        self._shown_row = 0
         self.setWindowTitle(
             QCoreApplication.translate("AdminWindow", "CallShop POS — Administration")
         )
@@ -65,6 +71,10 @@ class AdminWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.nav.addItem(item)
             self._factories[key] = factory
+        # As wide as its longest page name in this language (at least 190 px).
+        self.nav.ensurePolished()
+        self.nav.setFixedWidth(max(190, self.nav.sizeHintForColumn(0)
+                                   + 2 * self.nav.frameWidth() + 2))
         self.nav.currentRowChanged.connect(self._on_page)
         self.nav.setCurrentRow(0)
 
@@ -115,8 +125,32 @@ class AdminWindow(QMainWindow):
 
     def _on_page(self, row: int) -> None:
         item = self.nav.item(row)
-        if item is not None:
-            self.show_page(str(item.data(Qt.ItemDataRole.UserRole)))
+        if item is None:
+            return
+        if row != self._shown_row and not self._may_leave():
+            # Stay on the page with its edits; the list shows it selected again.
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(self._shown_row)
+            self.nav.blockSignals(False)
+            return
+        self._shown_row = row
+        self.show_page(str(item.data(Qt.ItemDataRole.UserRole)))
+
+    def _may_leave(self) -> bool:
+        """True when the page on screen has no unsaved edits, or the admin lets them go."""
+        page = self.stack.currentWidget()
+        unsaved = getattr(page, "unsaved", None)
+        if not callable(unsaved) or not unsaved():
+            return True
+        return (self._confirm or self._ask)(
+            QCoreApplication.translate("AdminWindow", "Unsaved changes"),
+            QCoreApplication.translate(
+                "AdminWindow", "This page has changes that are not saved. Leave it and "
+                "discard them?"))
+
+    def _ask(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text)
+        return answer == QMessageBox.StandardButton.Yes
 
 
 def open_admin_window(shop: Shop, actor: Actor, parent: QWidget | None = None) -> AdminWindow:

@@ -93,6 +93,11 @@ def test_init_creates_the_database_and_the_first_admin_once(cli: Cli) -> None:
 
 def test_db_upgrade_and_status(inproc: InProcessCli) -> None:
     cli = inproc
+    # Only init creates a database: upgrade refuses one that is not there ...
+    result = cli("db", "upgrade")
+    assert result.returncode != 0 and "callshop-pos init" in result.stderr
+    assert not cli.db.exists()
+    cli.db.touch()  # ... and migrates an existing (here empty) one
     result = cli("db", "upgrade")
     assert result.returncode == 0 and "migrated from empty" in result.stdout
     result = cli("db", "upgrade")

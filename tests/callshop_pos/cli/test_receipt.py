@@ -53,7 +53,7 @@ def test_receipt_pdf_copy(shop: Shop, operator: Actor, db_url: str, tmp_path: Pa
     assert done.returncode == 0, done.stderr
     text = PdfReader(io.BytesIO(target.read_bytes())).pages[0].extract_text()
     assert "1.37 €" in text and "0.63 €" in text and "B4" in text
-    assert "COPY" in text  # default language en
+    assert "КОПИЕ" in text  # the shop's language by default: Bulgarian
     with shop.db.read() as s:
         log = s.scalars(select(PrintLog)).one()
     assert (log.document, log.subject_id, log.copy, log.target) == (

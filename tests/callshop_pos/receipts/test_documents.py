@@ -121,3 +121,22 @@ def test_paper_widths() -> None:
 def test_call_line_rejects_negative_durations() -> None:
     with pytest.raises(ValueError):
         ReceiptCallLine("1", "1", "", sample_receipt().issued_at, -1, 0, 0)
+
+
+@pytest.mark.parametrize("language", ["en", "bg"])
+def test_a_named_booth_is_printed_once(language: str) -> None:
+    receipt = sample_receipt()
+    named = replace(receipt, lines=tuple(replace(line, booth="Booth 4")
+                                         for line in receipt.lines))
+    text = plain_text(layout_receipt(named, 42, language=language))
+    assert "Booth 4" in text
+    assert "Booth Booth" not in text and "Кабина Booth" not in text
+    report = sample_shift_report()
+    report = replace(report, booth_totals=tuple(replace(b, booth=f"Booth {b.booth}")
+                                                for b in report.booth_totals))
+    text = plain_text(layout_shift_report(report, 42, language=language))
+    assert "Booth 1 (" in text
+    assert "Booth Booth" not in text and "Кабина Booth" not in text
+    # A booth known by its number keeps the word in front.
+    numbered = plain_text(layout_receipt(sample_receipt(), 42, language=language))
+    assert ("Booth 3" if language == "en" else "Кабина 3") in numbered

@@ -4,6 +4,7 @@ title, record table, date fields and tab order, in English and in Bulgarian."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC
 
 import pytest
 from PySide6.QtCore import Qt
@@ -149,7 +150,7 @@ def test_navigation_and_titles_in_bulgarian(qtbot, seeded, languages, key) -> No
 
 
 def test_price_list_versions_table(qtbot) -> None:
-    dialog = VersionHistoryDialog([], None)
+    dialog = VersionHistoryDialog([], UTC, None)
     qtbot.addWidget(dialog)
     [view] = dialog.findChildren(QTableView)
     assert view.model() is dialog.model

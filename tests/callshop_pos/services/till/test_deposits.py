@@ -309,7 +309,8 @@ def test_printed_z_report_and_cli_json_list_the_deposits(prepaid: Shop, operator
     z = close_shift(prepaid, operator, 400)
     from callshop_pos.receipts.layout import layout_shift_report
 
-    doc = build_shift_report(z, settings=prepaid.settings, manual_drawer_opens=0)
+    doc = build_shift_report(z, settings=prepaid.settings.replace(language="en"),
+                             manual_drawer_opens=0)
     lines = [line.text for line in layout_shift_report(doc, 42, language="en")]
     assert any(t.startswith("Deposits taken (1)") and "10.00" in t for t in lines)
     assert any(t.startswith("Deposit remainders returned") and "-6.00" in t for t in lines)

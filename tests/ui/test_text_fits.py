@@ -1,0 +1,104 @@
+"""Every text of the till, its dialogs and the administration pages fits its widget, in
+English and in Bulgarian, on the small screens call shops use (1366×768, 1280×720)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QLocale
+from PySide6.QtWidgets import QApplication, QWidget
+
+from callshop_pos.lines.snapshot import BoothState
+from callshop_pos.services.till import shifts
+from tests.ui.support import FakeEngine, cashier_window
+from tests.ui.text_fit import overflowing_texts
+from ui.admin.window import AdminWindow
+from ui.app import load_stylesheet
+from ui.bridge import EngineBridge
+from ui.close_shift import CloseShiftDialog
+from ui.deposit_dialog import DepositDialog
+from ui.formatting import Formatter
+from ui.i18n import Languages
+from ui.login import LoginDialog
+from ui.open_shift import OpenShiftDialog
+from ui.pay_dialog import PayDialog
+from ui.sessions import SessionsDialog
+from ui.unpaid_dialog import ReasonDialog
+
+SCREENS = [(1366, 768), (1280, 720)]
+ADMIN_PAGES = ("prices", "fx", "account", "reports", "users", "booths", "settings", "audit")
+
+
+@pytest.fixture(params=["en", "bg"])
+def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
+    languages = Languages(qapp)
+    load_stylesheet(qapp)
+    languages.apply(request.param)
+    yield request.param
+    languages.apply("en")
+    qapp.setStyleSheet("")
+
+
+def _shown(qtbot, widget: QWidget, size: tuple[int, int] | None = None) -> QWidget:
+    qtbot.addWidget(widget)
+    if size is not None:
+        widget.resize(*size)
+    widget.show()
+    qtbot.waitExposed(widget)
+    QApplication.processEvents()
+    return widget
+
+
+@pytest.mark.parametrize("screen", SCREENS, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_till_and_its_dialogs_fit(qtbot, seeded, language, screen) -> None:
+    shop = seeded.shop
+    shifts.open_shift(shop, seeded.operator, 10_000)
+    bridge = EngineBridge()
+    engine = FakeEngine(bridge, booths=8, shop=shop)
+    engine.publish_all()
+    engine._update("Booth 2", state=BoothState.TALKING, number="00493012345678",
+                   elapsed_s=75.0)
+    engine._update("Booth 3", locked=True, state=BoothState.LOCKED)
+    window = cashier_window(qtbot, shop, seeded.operator, bridge, engine, booths=8)
+    fmt = Formatter(QLocale())
+    window.fmt = fmt
+    ids = [window.calls_maker.finish(f"Booth {n % 4 + 1}") for n in range(6)]
+    window.resize(*screen)
+    qtbot.waitUntil(lambda: window.calls.model.rowCount() == 6)
+    QApplication.processEvents()
+    problems = [f"till: {p}" for p in overflowing_texts(window)]
+
+    till = window.till
+    bill = till.quote_payment(ids[:3])
+    calls = [c for c in window.calls.model.calls() if c.id in ids[:2]]
+    dialogs: dict[str, QWidget] = {
+        "pay": PayDialog(bill, fmt, lambda t: till.pay(bill, t), print_receipt=lambda r: None,
+                         parent=window),
+        "close shift": CloseShiftDialog(till.x_report(), fmt, till.close_shift, window),
+        "open shift": OpenShiftDialog(till.open_shift, "olga", window),
+        "unpaid": ReasonDialog(calls, fmt, lambda r: None, target="unpaid", parent=window),
+        "unserved": ReasonDialog(calls, fmt, lambda r: None, target="unserved",
+                                 parent=window),
+        "deposit": DepositDialog(engine.states["Booth 1"], fmt, window),
+        "sessions": SessionsDialog(till.list_shifts, till.show_shift, fmt, parent=window),
+        "login": LoginDialog(lambda u, p: seeded.operator,
+                             demo_accounts=[("operator", "olga", "x")]),
+    }
+    for name, dialog in dialogs.items():
+        _shown(qtbot, dialog)
+        problems += [f"{name}: {p}" for p in overflowing_texts(dialog)]
+        dialog.close()
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("screen", SCREENS, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_admin_page_fits(qtbot, seeded, language, screen) -> None:
+    window = _shown(qtbot, AdminWindow(seeded.shop, seeded.admin), screen)
+    problems = []
+    for key in ADMIN_PAGES:
+        page = window.show_page(key)
+        QApplication.processEvents()
+        problems += [f"{key}: {p}" for p in overflowing_texts(page)]
+        problems += [f"{key} nav: {p}" for p in overflowing_texts(window.nav)]
+    assert problems == [], "\n".join(problems)
