@@ -38,12 +38,27 @@ def price_list(rows: int) -> None:
 
     app = QApplication.instance() or QApplication([])
     rnd = random.Random(1)
-    countries = ["Germany", "Turkey", "United Kingdom", "Romania", "Bulgaria", "Greece",
-                 "Ukraine", "Italy", "Spain", "Poland", "Serbia", "France"]
+    countries = [
+        "Germany",
+        "Turkey",
+        "United Kingdom",
+        "Romania",
+        "Bulgaria",
+        "Greece",
+        "Ukraine",
+        "Italy",
+        "Spain",
+        "Poland",
+        "Serbia",
+        "France",
+    ]
     entries = [
-        PriceEntry(f"{rnd.choice(countries)} {kind}", str(10_000 + i),
-                   Decimal(rnd.randint(1_000, 900_000)).scaleb(-6),
-                   Decimal(rnd.randint(1, 300)).scaleb(-2))
+        PriceEntry(
+            f"{rnd.choice(countries)} {kind}",
+            str(10_000 + i),
+            Decimal(rnd.randint(1_000, 900_000)).scaleb(-6),
+            Decimal(rnd.randint(1, 300)).scaleb(-2),
+        )
         for i, kind in ((i, rnd.choice(["fixed", "mobile", "premium"])) for i in range(rows))
     ]
     keystrokes = ["g", "ge", "ger", "germ", "germa", "german", "germany", "germany m"]
@@ -68,9 +83,12 @@ def price_list(rows: int) -> None:
         for text in keystrokes:
             t = time.perf_counter()
             if proxy is not None:
-                proxy.setFilterRegularExpression(QRegularExpression(
-                    QRegularExpression.escape(text),
-                    QRegularExpression.PatternOption.CaseInsensitiveOption))
+                proxy.setFilterRegularExpression(
+                    QRegularExpression(
+                        QRegularExpression.escape(text),
+                        QRegularExpression.PatternOption.CaseInsensitiveOption,
+                    )
+                )
             else:
                 model.set_filter(text)
             app.processEvents()
@@ -82,12 +100,16 @@ def price_list(rows: int) -> None:
 
     opened, keys = run(False)
     base_open, base_keys = run(True)
-    print(f"price list {rows} rows: open {opened * 1000:.0f} ms (target < 300), "
-          f"filter max {max(keys) * 1000:.1f} ms, median {statistics.median(keys) * 1000:.1f} ms"
-          f" per keystroke (target < 50)")
-    print(f"  baseline QSortFilterProxyModel: open {base_open * 1000:.0f} ms, filter max "
-          f"{max(base_keys) * 1000:.1f} ms, median {statistics.median(base_keys) * 1000:.1f} ms"
-          f" → {statistics.median(base_keys) / statistics.median(keys):.1f}× slower")
+    print(
+        f"price list {rows} rows: open {opened * 1000:.0f} ms (target < 300), "
+        f"filter max {max(keys) * 1000:.1f} ms, median {statistics.median(keys) * 1000:.1f} ms"
+        f" per keystroke (target < 50)"
+    )
+    print(
+        f"  baseline QSortFilterProxyModel: open {base_open * 1000:.0f} ms, filter max "
+        f"{max(base_keys) * 1000:.1f} ms, median {statistics.median(base_keys) * 1000:.1f} ms"
+        f" → {statistics.median(base_keys) / statistics.median(keys):.1f}× slower"
+    )
 
 
 def _fill(url: str, path: Path, calls: int) -> None:
@@ -96,13 +118,27 @@ def _fill(url: str, path: Path, calls: int) -> None:
     Shop.open(url).close()  # creates and migrates the database
     rnd = random.Random(2)
     con = sqlite3.connect(path)
-    con.execute("INSERT INTO users (id, username, role, password_hash, active, failed_logins, "
-                "created_at) VALUES (1, 'olga', 'operator', 'x', 1, 0, '2026-01-01 00:00:00')")
-    shifts = [(i + 1, 1, "closed", f"2026-{1 + i // 31:02d}-01 08:00:00.000000", 0,
-               f"bench-shift-{i + 1}") for i in range(300)]
+    con.execute(
+        "INSERT INTO users (id, username, role, password_hash, active, failed_logins, "
+        "created_at) VALUES (1, 'olga', 'operator', 'x', 1, 0, '2026-01-01 00:00:00')"
+    )
+    shifts = [
+        (
+            i + 1,
+            1,
+            "closed",
+            f"2026-{1 + i // 31:02d}-01 08:00:00.000000",
+            0,
+            f"bench-shift-{i + 1}",
+        )
+        for i in range(300)
+    ]
     shifts[-1] = (300, 1, "open", shifts[-1][3], 0, shifts[-1][5])  # the shift worked now
-    con.executemany("INSERT INTO shifts (id, operator_id, status, opened_at, "
-                    "opening_float_minor, uuid) VALUES (?, ?, ?, ?, ?, ?)", shifts)
+    con.executemany(
+        "INSERT INTO shifts (id, operator_id, status, opened_at, "
+        "opening_float_minor, uuid) VALUES (?, ?, ?, ?, ?, ?)",
+        shifts,
+    )
     dests = [f"Destination {i}" for i in range(300)]
     t0 = datetime(2026, 1, 1, tzinfo=UTC)
     step = 364 * 86400 / calls
@@ -112,22 +148,39 @@ def _fill(url: str, path: Path, calls: int) -> None:
         start = t0 + timedelta(seconds=i * step)
         answered = rnd.random() < 0.8
         d = rnd.randint(1, 900) if answered else 0
-        rows.append((
-            f"r{i}", f"Booth {i % 12 + 1}", "0049", rnd.choice(dests), start.strftime(fmt),
-            start.strftime(fmt) if answered else None,
-            (start + timedelta(seconds=d + 5)).strftime(fmt), d, d,
-            rnd.randint(5, 900) if answered else None,
-            rnd.randint(1000, 300000) if answered else None, 0, "", "finished",
-            rnd.choice(["paid", "paid", "paid", "unpaid", "unserved"]), 1 + i * 300 // calls,
-            f"bench-call-{i}",
-        ))
+        rows.append(
+            (
+                f"r{i}",
+                f"Booth {i % 12 + 1}",
+                "0049",
+                rnd.choice(dests),
+                start.strftime(fmt),
+                start.strftime(fmt) if answered else None,
+                (start + timedelta(seconds=d + 5)).strftime(fmt),
+                d,
+                d,
+                rnd.randint(5, 900) if answered else None,
+                rnd.randint(1000, 300000) if answered else None,
+                0,
+                "",
+                "finished",
+                rnd.choice(["paid", "paid", "paid", "unpaid", "unserved"]),
+                1 + i * 300 // calls,
+                f"bench-call-{i}",
+            )
+        )
     con.executemany(
         "INSERT INTO calls (call_ref, booth, number, destination, setup_at, answered_at, "
         "ended_at, duration_s, billable_s, price_minor, wholesale_micro_usd, offpeak, flags, "
-        "state, status, shift_id, uuid) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        "state, status, shift_id, uuid) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        rows,
+    )
     for day, rate in (("2025-12-01", "0.92"), ("2026-04-01", "0.9123"), ("2026-09-01", "0.88")):
-        con.execute("INSERT INTO fx_rates (effective_on, local_per_usd, set_at, set_by) "
-                    "VALUES (?, ?, '2026-01-01 00:00:00', 'bench')", (day, rate))
+        con.execute(
+            "INSERT INTO fx_rates (effective_on, local_per_usd, set_at, set_by) "
+            "VALUES (?, ?, '2026-01-01 00:00:00', 'bench')",
+            (day, rate),
+        )
     con.commit()
     con.close()
 
@@ -151,28 +204,34 @@ def report(calls: int) -> None:
         url = f"sqlite:///{path}"
         t = time.perf_counter()
         _fill(url, path, calls)
-        print(f"report: {calls} calls in 300 shifts (one open) written in "
-              f"{time.perf_counter() - t:.1f} s")
+        print(
+            f"report: {calls} calls in 300 shifts (one open) written in "
+            f"{time.perf_counter() - t:.1f} s"
+        )
         shop = Shop.open(url, clock=FakeClock(datetime(2027, 1, 1, tzinfo=UTC)))
         try:
             t = time.perf_counter()
             period_report(shop, admin, first, last, GroupBy.DAY)
-            print(f"  first report (sums the 299 closed shifts once): "
-                  f"{time.perf_counter() - t:.1f} s")
+            print(
+                f"  first report (sums the 299 closed shifts once): {time.perf_counter() - t:.1f} s"
+            )
             for group in GroupBy:
                 t = time.perf_counter()
                 result = period_report(shop, admin, first, last, group)
                 elapsed = time.perf_counter() - t
                 with shop.db.read() as s:
                     t = time.perf_counter()
-                    direct = build_period_report(s, first=first, last=last, group_by=group,
-                                                 tz=tz, rates=usd_rates(s))
+                    direct = build_period_report(
+                        s, first=first, last=last, group_by=group, tz=tz, rates=usd_rates(s)
+                    )
                     baseline = time.perf_counter() - t
                 same = "same figures" if direct == result else "FIGURES DIFFER"
-                print(f"  year report by {group.value:<11} {elapsed * 1000:6.0f} ms "
-                      f"({len(result.rows)} rows, {result.total.calls} calls; target < 1000) · "
-                      f"baseline one SQL pass over the calls {baseline * 1000:6.0f} ms "
-                      f"({baseline / elapsed:.0f}×, {same})")
+                print(
+                    f"  year report by {group.value:<11} {elapsed * 1000:6.0f} ms "
+                    f"({len(result.rows)} rows, {result.total.calls} calls; target < 1000) · "
+                    f"baseline one SQL pass over the calls {baseline * 1000:6.0f} ms "
+                    f"({baseline / elapsed:.0f}×, {same})"
+                )
         finally:
             shop.close()
 

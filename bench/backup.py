@@ -55,8 +55,10 @@ def run(calls: int) -> None:
             t = time.perf_counter()
             backups._sqlite_copy(path, Path(tmp) / "online.db")
             online = time.perf_counter() - t
-            print(f"  online copy (backup API) {online:6.2f} s · baseline plain file copy "
-                  f"{plain:6.2f} s ({online / plain:.1f}×)")
+            print(
+                f"  online copy (backup API) {online:6.2f} s · baseline plain file copy "
+                f"{plain:6.2f} s ({online / plain:.1f}×)"
+            )
 
             fields = list(Call.__journal_fields__)
             checker = _Checker()
@@ -67,8 +69,7 @@ def run(calls: int) -> None:
                     yield_per=2000
                 )
                 for row in s.execute(stmt):
-                    journal.digest_of("calls", str(row[0]), dict(zip(fields, row[1:],
-                                                                     strict=True)))
+                    journal.digest_of("calls", str(row[0]), dict(zip(fields, row[1:], strict=True)))
                     n += 1
                 digests = time.perf_counter() - t
                 t = time.perf_counter()
@@ -78,9 +79,11 @@ def run(calls: int) -> None:
                 checker.shift_sums(s)
                 sums = time.perf_counter() - t
             assert not [p for p in checker.problems if p.kind == "report-cells"], checker.problems
-            print(f"  verify: report cells recount {cells:6.2f} s · Z figures recount "
-                  f"{sums:6.2f} s · baseline digest pass over the {n} calls {digests:6.2f} s "
-                  f"(recounts = {(cells + sums) / digests:.0%} of it)")
+            print(
+                f"  verify: report cells recount {cells:6.2f} s · Z figures recount "
+                f"{sums:6.2f} s · baseline digest pass over the {n} calls {digests:6.2f} s "
+                f"(recounts = {(cells + sums) / digests:.0%} of it)"
+            )
         finally:
             shop.close()
 

@@ -92,9 +92,15 @@ def server_cpu(proc: subprocess.Popen[bytes], url: str) -> tuple[float, float]:
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            pids = conn.execute(text(
-                "SELECT pid FROM pg_stat_activity WHERE application_name = 'callshop-bench'"
-            )).scalars().all()
+            pids = (
+                conn.execute(
+                    text(
+                        "SELECT pid FROM pg_stat_activity WHERE application_name = 'callshop-bench'"
+                    )
+                )
+                .scalars()
+                .all()
+            )
     finally:
         engine.dispose()
     return app, sum(cpu_seconds(p) for p in pids)
@@ -135,8 +141,9 @@ def payloads(shops: int, shifts: int, calls: int) -> dict[str, list[tuple[str, b
     return out
 
 
-async def steady(base: str, tokens: dict[str, str], work: list[tuple[str, str, bytes]],
-                 rate: float) -> tuple[list[float], int]:
+async def steady(
+    base: str, tokens: dict[str, str], work: list[tuple[str, str, bytes]], rate: float
+) -> tuple[list[float], int]:
     """Open loop: request i starts at i / rate seconds, whatever the earlier ones do."""
     limits = httpx.Limits(max_connections=len(work), max_keepalive_connections=len(work))
     latencies: list[float] = []
@@ -148,8 +155,14 @@ async def steady(base: str, tokens: dict[str, str], work: list[tuple[str, str, b
             nonlocal failures
             await asyncio.sleep(max(0.0, start + i / rate - time.perf_counter()))
             t0 = time.perf_counter()
-            response = await client.put(path, content=body, headers={
-                "Authorization": f"Bearer {tokens[code]}", "Content-Type": "application/json"})
+            response = await client.put(
+                path,
+                content=body,
+                headers={
+                    "Authorization": f"Bearer {tokens[code]}",
+                    "Content-Type": "application/json",
+                },
+            )
             latencies.append(time.perf_counter() - t0)
             if response.status_code != 201:
                 failures += 1
@@ -163,8 +176,9 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * q))] * 1000
 
 
-async def push(base: str, tokens: dict[str, str], work: dict[str, list[tuple[str, bytes]]]
-               ) -> tuple[float, list[float], int]:
+async def push(
+    base: str, tokens: dict[str, str], work: dict[str, list[tuple[str, bytes]]]
+) -> tuple[float, list[float], int]:
     limits = httpx.Limits(max_connections=len(work), max_keepalive_connections=len(work))
     latencies: list[float] = []
     failures = 0
@@ -172,8 +186,10 @@ async def push(base: str, tokens: dict[str, str], work: dict[str, list[tuple[str
 
         async def shop(code: str) -> None:
             nonlocal failures
-            headers = {"Authorization": f"Bearer {tokens[code]}",
-                       "Content-Type": "application/json"}
+            headers = {
+                "Authorization": f"Bearer {tokens[code]}",
+                "Content-Type": "application/json",
+            }
             for path, body in work[code]:
                 t0 = time.perf_counter()
                 response = await client.put(path, content=body, headers=headers)
@@ -191,9 +207,22 @@ def serve(url: str, mode: str, workers: int, log: Path) -> tuple[subprocess.Pope
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "CALLSHOP_CENTRAL_INSERT_MODE": mode}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "central", "--db", url, "serve", "--port", str(port),
-         "--workers", str(workers)],
-        cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "central",
+            "--db",
+            url,
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(600):
@@ -212,8 +241,11 @@ def run(pg: str, mode: str, args: argparse.Namespace, log: Path) -> dict[str, fl
         everything = payloads(args.shops, args.shifts + 1, args.calls)
         work = {code: items[: args.shifts] for code, items in everything.items()}
         later = [(code, *items[args.shifts]) for code, items in everything.items()]
-        server_url = make_url(url).update_query_dict(
-            {"application_name": "callshop-bench"}).render_as_string(hide_password=False)
+        server_url = (
+            make_url(url)
+            .update_query_dict({"application_name": "callshop-bench"})
+            .render_as_string(hide_password=False)
+        )
         proc, base = serve(server_url, mode, args.workers, log)
         try:
             # warm-up (imports, connections): the last shop's saturation shifts go first
@@ -222,8 +254,7 @@ def run(pg: str, mode: str, args: argparse.Namespace, log: Path) -> dict[str, fl
             app0, pg0 = server_cpu(proc, url)
             elapsed, latencies, failures = asyncio.run(push(base, tokens, work))
             app1, pg1 = server_cpu(proc, url)
-            steady_latencies, steady_failures = asyncio.run(
-                steady(base, tokens, later, args.rate))
+            steady_latencies, steady_failures = asyncio.run(steady(base, tokens, later, args.rate))
             failures += steady_failures
         finally:
             proc.terminate()
@@ -256,35 +287,45 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pg", default=os.environ.get("CALLSHOP_TEST_PG_URL"))
     parser.add_argument("--shops", type=int, default=200)
-    parser.add_argument("--shifts", type=int, default=2,
-                        help="shifts per shop in the saturation phase")
-    parser.add_argument("--rate", type=float, default=100.0,
-                        help="shifts/s offered in the latency phase")
+    parser.add_argument(
+        "--shifts", type=int, default=2, help="shifts per shop in the saturation phase"
+    )
+    parser.add_argument(
+        "--rate", type=float, default=100.0, help="shifts/s offered in the latency phase"
+    )
     parser.add_argument("--calls", type=int, default=300)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     if not args.pg:
         parser.error("set CALLSHOP_TEST_PG_URL or pass --pg URL")
     log = Path(tempfile.mkdtemp(prefix="central-bench-")) / "server.log"
-    print(f"{args.shops} shops x {args.shifts} shifts x {args.calls} calls at saturation, then "
-          f"{args.shops} more at {args.rate:g} shifts/s; uvicorn --workers {args.workers}, "
-          f"PostgreSQL; load average before: {os.getloadavg()[0]:.1f}; server log {log}")
+    print(
+        f"{args.shops} shops x {args.shifts} shifts x {args.calls} calls at saturation, then "
+        f"{args.shops} more at {args.rate:g} shifts/s; uvicorn --workers {args.workers}, "
+        f"PostgreSQL; load average before: {os.getloadavg()[0]:.1f}; server log {log}"
+    )
     results = {}
     for mode in ("bulk", "row"):
         results[mode] = r = run(args.pg, mode, args, log)
         label = "bulk insert (shipped)" if mode == "bulk" else "one row per statement"
-        print(f"{label:24s} saturation {r['seconds']:6.1f} s {r['shifts_s']:6.1f} shifts/s "
-              f"{r['calls_s']:7.0f} calls/s (p50 {r['sat_p50_ms']:5.0f} ms, p99 "
-              f"{r['sat_p99_ms']:5.0f} ms) | at {args.rate:g}/s: p50 {r['p50_ms']:5.0f} ms "
-              f"p99 {r['p99_ms']:6.0f} ms")
-        print(f"{'':24s} CPU per shift: uvicorn {r['app_cpu_ms']:.1f} ms + PostgreSQL backends "
-              f"{r['pg_cpu_ms']:.1f} ms -> {2000 / (r['app_cpu_ms'] + r['pg_cpu_ms']):.0f} "
-              "shifts/s if two idle cores did nothing else")
+        print(
+            f"{label:24s} saturation {r['seconds']:6.1f} s {r['shifts_s']:6.1f} shifts/s "
+            f"{r['calls_s']:7.0f} calls/s (p50 {r['sat_p50_ms']:5.0f} ms, p99 "
+            f"{r['sat_p99_ms']:5.0f} ms) | at {args.rate:g}/s: p50 {r['p50_ms']:5.0f} ms "
+            f"p99 {r['p99_ms']:6.0f} ms"
+        )
+        print(
+            f"{'':24s} CPU per shift: uvicorn {r['app_cpu_ms']:.1f} ms + PostgreSQL backends "
+            f"{r['pg_cpu_ms']:.1f} ms -> {2000 / (r['app_cpu_ms'] + r['pg_cpu_ms']):.0f} "
+            "shifts/s if two idle cores did nothing else"
+        )
     ratio = results["bulk"]["shifts_s"] / results["row"]["shifts_s"]
     print(f"load average after: {os.getloadavg()[0]:.1f}")
-    print(f"shipped / baseline: {ratio:.2f}x shifts/s; "
-          f"targets: >= 100 shifts/s {'met' if results['bulk']['shifts_s'] >= 100 else 'MISSED'}"
-          f", p99 < 500 ms {'met' if results['bulk']['p99_ms'] < 500 else 'MISSED'}")
+    print(
+        f"shipped / baseline: {ratio:.2f}x shifts/s; "
+        f"targets: >= 100 shifts/s {'met' if results['bulk']['shifts_s'] >= 100 else 'MISSED'}"
+        f", p99 < 500 ms {'met' if results['bulk']['p99_ms'] < 500 else 'MISSED'}"
+    )
     return 0
 
 

@@ -52,17 +52,38 @@ def run(shops: int, days: int, repeat: int) -> None:
                 for day in range(days):
                     for half in range(2):
                         opened = now - timedelta(days=day, hours=14 - 7 * half)
-                        s.add(ShiftRow(
-                            shop_id=ids[code], shift_uuid=str(uuid.uuid4()), till_id=1,
-                            content_sha256="0" * 64, payload="{}", received_at=opened,
-                            opened_at=opened, closed_at=opened + timedelta(hours=7),
-                            operator="olga", currency="EUR", call_count=120, attempts=10,
-                            talk_seconds=30_000, billable_seconds=30_500,
-                            payments_minor=25_000, refunds_minor=100, cash_minor=24_900,
-                            expected_minor=29_900, counted_minor=29_880,
-                            discrepancy_minor=-20, paid=100, unserved=12, unpaid=8,
-                            unrated=0, wholesale_micro_usd=5_000_000, head_seq=day,
-                            head_hash="0" * 64, anchored=True))
+                        s.add(
+                            ShiftRow(
+                                shop_id=ids[code],
+                                shift_uuid=str(uuid.uuid4()),
+                                till_id=1,
+                                content_sha256="0" * 64,
+                                payload="{}",
+                                received_at=opened,
+                                opened_at=opened,
+                                closed_at=opened + timedelta(hours=7),
+                                operator="olga",
+                                currency="EUR",
+                                call_count=120,
+                                attempts=10,
+                                talk_seconds=30_000,
+                                billable_seconds=30_500,
+                                payments_minor=25_000,
+                                refunds_minor=100,
+                                cash_minor=24_900,
+                                expected_minor=29_900,
+                                counted_minor=29_880,
+                                discrepancy_minor=-20,
+                                paid=100,
+                                unserved=12,
+                                unpaid=8,
+                                unrated=0,
+                                wholesale_micro_usd=5_000_000,
+                                head_seq=day,
+                                head_hash="0" * 64,
+                                anchored=True,
+                            )
+                        )
         big = make_shift(shop=codes[0], calls=200, seed=99)
         service.put_shift(db, clock, codes[0], big.shift_uuid, encode(big))
         for code in codes:
@@ -84,15 +105,21 @@ def run(shops: int, days: int, repeat: int) -> None:
             base = median_ms("/sessions?period=custom&from=2025-01-01&to=2025-01-02")
             rows = [
                 ("baseline: session list of an empty period", base),
-                (f"session list, this month ({shops * 2 * days} shifts, {shops} shops)",
-                 median_ms("/sessions?period=custom&from=2026-03-01&to=2026-03-31")),
+                (
+                    f"session list, this month ({shops * 2 * days} shifts, {shops} shops)",
+                    median_ms("/sessions?period=custom&from=2026-03-01&to=2026-03-31"),
+                ),
                 (f"session list, today ({shops * 2} shifts)", median_ms("/sessions?period=today")),
-                ("CSV of the month", median_ms(
-                    "/sessions.csv?period=custom&from=2026-03-01&to=2026-03-31")),
+                (
+                    "CSV of the month",
+                    median_ms("/sessions.csv?period=custom&from=2026-03-01&to=2026-03-31"),
+                ),
                 (f"Now page ({shops} shops with heartbeats)", median_ms("/now")),
                 ("Now live block (poll, 200)", median_ms("/now/live")),
-                ("session view (200 calls)",
-                 median_ms(f"/shops/{codes[0]}/sessions/{big.shift_uuid}")),
+                (
+                    "session view (200 calls)",
+                    median_ms(f"/shops/{codes[0]}/sessions/{big.shift_uuid}"),
+                ),
             ]
         db.dispose()
     print(f"{'page':<58} {'median':>9} {'× baseline':>11}")

@@ -51,21 +51,27 @@ def run(calls: int) -> None:
             catch_up = time.perf_counter() - t
             per_shift = calls // 300
             print(f"{calls} calls in 300 shifts (~{per_shift} per shift)")
-            print(f"  first report summing 299 closed shifts (what a year of closes without "
-                  f"reports cost before closing summed them) {catch_up:7.2f} s")
+            print(
+                f"  first report summing 299 closed shifts (what a year of closes without "
+                f"reports cost before closing summed them) {catch_up:7.2f} s"
+            )
             t = time.perf_counter()
             shifts.close_shift(shop, olga, 0)
             close = time.perf_counter() - t
             t = time.perf_counter()
             sum_closed_shift(shop, 300)
             summing = time.perf_counter() - t
-            print(f"  close_shift with summing {close * 1000:7.0f} ms · summing alone "
-                  f"{summing * 1000:6.0f} ms ({summing / close:.0%} of the close)")
+            print(
+                f"  close_shift with summing {close * 1000:7.0f} ms · summing alone "
+                f"{summing * 1000:6.0f} ms ({summing / close:.0%} of the close)"
+            )
             t = time.perf_counter()
             period_report(shop, admin, first, last, GroupBy.DAY)
             after = time.perf_counter() - t
-            print(f"  year report right after the close {after * 1000:7.0f} ms "
-                  f"(vs {catch_up:.2f} s with the catch-up: {catch_up / after:.0f}×)")
+            print(
+                f"  year report right after the close {after * 1000:7.0f} ms "
+                f"(vs {catch_up:.2f} s with the catch-up: {catch_up / after:.0f}×)"
+            )
         finally:
             shop.close()
 

@@ -37,11 +37,23 @@ def main() -> int:
     assert isinstance(app, QApplication)
     load_stylesheet(app)
     fmt = Formatter(QLocale("en_IE"))
-    snaps = [BoothSnapshot(booth=f"Booth {n}", position=n, state=BoothState.TALKING,
-                           locked=False, driver="sip", driver_status="registered",
-                           billing=BillingMode.POSTPAID, number="00493012345678",
-                           destination="Germany", elapsed_s=float(n * 7), price_minor=n, seq=1)
-             for n in range(1, 65)]
+    snaps = [
+        BoothSnapshot(
+            booth=f"Booth {n}",
+            position=n,
+            state=BoothState.TALKING,
+            locked=False,
+            driver="sip",
+            driver_status="registered",
+            billing=BillingMode.POSTPAID,
+            number="00493012345678",
+            destination="Germany",
+            elapsed_s=float(n * 7),
+            price_minor=n,
+            seq=1,
+        )
+        for n in range(1, 65)
+    ]
 
     def meter(snap: BoothSnapshot, elapsed: float) -> int:
         return int(elapsed) // 6 * 4
@@ -74,8 +86,10 @@ def main() -> int:
     grid.close()
     share = customer * 1000 / TICK_MS
     print(f"booth grid tick (baseline): {baseline * 1000:.2f} ms CPU")
-    print(f"customer screen tick:       {customer * 1000:.2f} ms CPU "
-          f"({customer / baseline:.2f}x baseline)")
+    print(
+        f"customer screen tick:       {customer * 1000:.2f} ms CPU "
+        f"({customer / baseline:.2f}x baseline)"
+    )
     print(f"customer screen at {1000 // TICK_MS}/s: {share:.1%} of one core")
     return 0
 

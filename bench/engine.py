@@ -106,8 +106,16 @@ class ScriptedDriver:
         pass
 
 
-def engine_process(data: str, booths: int, rate: float, count: int, ready: Any, go: Any,
-                   done: Any, result_path: str) -> None:
+def engine_process(
+    data: str,
+    booths: int,
+    rate: float,
+    count: int,
+    ready: Any,
+    go: Any,
+    done: Any,
+    result_path: str,
+) -> None:
     from callshop_pos.clock import SystemClock
     from callshop_pos.engine_store.call_recorder import DatabaseCallRecorder
     from callshop_pos.engine_store.shop_store import ShopBoothStore, shop_tariff
@@ -129,8 +137,11 @@ def engine_process(data: str, booths: int, rate: float, count: int, ready: Any, 
         booth_service.add_booth(shop, admin, name)
     driver = ScriptedDriver(names, rate, count, go)
     engine = LineEngine(
-        clock=SystemClock(), driver=driver, recorder=DatabaseCallRecorder(shop),
-        store=ShopBoothStore(shop, path), tariff=lambda: shop_tariff(shop),
+        clock=SystemClock(),
+        driver=driver,
+        recorder=DatabaseCallRecorder(shop),
+        store=ShopBoothStore(shop, path),
+        tariff=lambda: shop_tariff(shop),
     )
     engine.load()
     server = EngineServer(engine, path)
@@ -144,9 +155,15 @@ def engine_process(data: str, booths: int, rate: float, count: int, ready: Any, 
     server.close()
     engine.stop()
     shop.close()
-    Path(result_path).write_text(json.dumps({
-        "emitted": driver.emitted, "cpu_s": cpu, "wall_s": wall,
-    }))
+    Path(result_path).write_text(
+        json.dumps(
+            {
+                "emitted": driver.emitted,
+                "cpu_s": cpu,
+                "wall_s": wall,
+            }
+        )
+    )
 
 
 # ----------------------------------------------------------------- client side
@@ -160,8 +177,9 @@ def measure(booths: int, rate: float, seconds: float) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="bench-engine-") as tmp:
         ready, go, done = ctx.Event(), ctx.Event(), ctx.Event()
         result_path = str(Path(tmp) / "result.json")
-        proc = ctx.Process(target=engine_process,
-                           args=(tmp, booths, rate, count, ready, go, done, result_path))
+        proc = ctx.Process(
+            target=engine_process, args=(tmp, booths, rate, count, ready, go, done, result_path)
+        )
         proc.start()
         if not ready.wait(120):
             raise SystemExit("engine did not start")
@@ -267,8 +285,9 @@ def recorder_cost(calls: int = 200) -> float:
             now = datetime.now(UTC)
             recorder.call_started(CallStart("B", f"r{i}", "0049 30 1234567", now))
             recorder.call_answered(f"r{i}", now)
-            recorder.call_ended(f"r{i}", now, HangupReason.NORMAL, HangupSide.BOOTH,
-                                tariff.rate(dest, now, 60))
+            recorder.call_ended(
+                f"r{i}", now, HangupReason.NORMAL, HangupSide.BOOTH, tariff.rate(dest, now, 60)
+            )
         elapsed = time.perf_counter() - t
         shop.close()
     return 1000 * elapsed / (3 * calls)
@@ -281,10 +300,14 @@ def main() -> int:
     parser.add_argument("--rates", default="10,640", help="events per second, comma-separated")
     args = parser.parse_args()
     base = baseline()
-    print(f"baseline raw IPC round trip: median {base['median_ms']:.3f} ms, "
-          f"p99 {base['p99_ms']:.3f} ms")
-    print(f"baseline call recorder: {recorder_cost():.2f} ms per call event "
-          "(one journaled SQLite transaction, synchronous=FULL)")
+    print(
+        f"baseline raw IPC round trip: median {base['median_ms']:.3f} ms, "
+        f"p99 {base['p99_ms']:.3f} ms"
+    )
+    print(
+        f"baseline call recorder: {recorder_cost():.2f} ms per call event "
+        "(one journaled SQLite transaction, synchronous=FULL)"
+    )
     for rate in (float(r) for r in args.rates.split(",")):
         # The overload run only needs to show the trend; keep it short.
         r = measure(args.booths, rate, args.seconds if rate <= 100 else min(args.seconds, 10))

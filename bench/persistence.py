@@ -38,8 +38,10 @@ def price_csv(rows: int, seed: int = 7) -> str:
     rnd = random.Random(seed)
     codes: set[str] = set()
     while len(codes) < rows:
-        codes.add(str(rnd.randint(1, 99)) + "".join(str(rnd.randint(0, 9))
-                                                    for _ in range(rnd.randint(0, 6))))
+        codes.add(
+            str(rnd.randint(1, 99))
+            + "".join(str(rnd.randint(0, 9)) for _ in range(rnd.randint(0, 6)))
+        )
     lines = ["country,code,wholesale_usd,retail,retail_offpeak,initial,increment,connect_fee"]
     for code in sorted(codes):
         w = Decimal(rnd.randint(1000, 200000)) / 1_000_000
@@ -48,8 +50,11 @@ def price_csv(rows: int, seed: int = 7) -> str:
 
 
 def new_shop(directory: Path, name: str) -> tuple[Shop, object]:
-    shop = Shop.open(f"sqlite:///{directory / name}", clock=FakeClock(),
-                     hasher=PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    shop = Shop.open(
+        f"sqlite:///{directory / name}",
+        clock=FakeClock(),
+        hasher=PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
+    )
     admin = users.create_first_admin(shop, "admin", "admin-pass")
     return shop, admin
 
@@ -67,10 +72,14 @@ def bench_import(directory: Path, rows: int) -> None:
     shop.close()
 
     # CPU time as well: on a shared, loaded machine wall time overstates the cost.
-    print(f"price-list import, {rows} rows, full service call: {ours:.2f} s "
-          f"(CPU {ours_cpu:.2f} s) (target < 2 s)")
-    print(f"  parse_price_list alone (entries as objects, not what the import does): "
-          f"{parse_s:.2f} s (CPU {parse_cpu:.2f} s)")
+    print(
+        f"price-list import, {rows} rows, full service call: {ours:.2f} s "
+        f"(CPU {ours_cpu:.2f} s) (target < 2 s)"
+    )
+    print(
+        f"  parse_price_list alone (entries as objects, not what the import does): "
+        f"{parse_s:.2f} s (CPU {parse_cpu:.2f} s)"
+    )
 
 
 def bench_verify(directory: Path, entries: int) -> None:
@@ -80,18 +89,23 @@ def bench_verify(directory: Path, entries: int) -> None:
     for start in range(0, entries, batch):
         with shop.db.write() as s:
             for i in range(start, min(entries, start + batch)):
-                row = FxRate(effective_on=day + timedelta(days=i % 3000),
-                             local_per_usd=Decimal("0.9"), set_at=shop.clock.now(),
-                             set_by="admin")
+                row = FxRate(
+                    effective_on=day + timedelta(days=i % 3000),
+                    local_per_usd=Decimal("0.9"),
+                    set_at=shop.clock.now(),
+                    set_by="admin",
+                )
                 s.add(row)
                 append(s, admin, "fx.set", subject=row, rows=[row])  # type: ignore[arg-type]
     begin, cpu = time.perf_counter(), time.process_time()
     report = verify(shop)
     took, took_cpu = time.perf_counter() - begin, time.process_time() - cpu
     assert report.ok, report.describe()
-    print(f"verify, {report.entries} journal entries / {report.rows_checked} money rows: "
-          f"{took:.2f} s, CPU {took_cpu:.2f} s ({report.entries / took_cpu:,.0f} entries per "
-          "CPU second)")
+    print(
+        f"verify, {report.entries} journal entries / {report.rows_checked} money rows: "
+        f"{took:.2f} s, CPU {took_cpu:.2f} s ({report.entries / took_cpu:,.0f} entries per "
+        "CPU second)"
+    )
     shop.close()
 
 

@@ -68,8 +68,9 @@ def generate_csv(rows: int, path: Path, seed: int, changed_share: float = 0.0) -
             codes.add(code)
     change = random.Random(seed + 1)
     with path.open("w", encoding="utf-8", newline="") as out:
-        out.write("country,code,wholesale_usd,retail,retail_offpeak,initial,increment,"
-                  "connect_fee,grace\n")
+        out.write(
+            "country,code,wholesale_usd,retail,retail_offpeak,initial,increment,connect_fee,grace\n"
+        )
         for code in sorted(codes)[:rows]:
             wholesale = rnd.randint(800, 400_000)  # micro-USD per minute
             retail = wholesale * 17 // 10 // 100 + 2  # cents
@@ -82,13 +83,20 @@ def generate_csv(rows: int, path: Path, seed: int, changed_share: float = 0.0) -
                 off = retail * 3 // 4
                 offpeak = f"{off // 100}.{off % 100:02d}"
             shape = rnd.random()
-            block = "1,1" if shape < 0.05 else "30,6" if shape < 0.08 else (
-                "90,60" if shape < 0.10 else "60,60")
+            block = (
+                "1,1"
+                if shape < 0.05
+                else "30,6"
+                if shape < 0.08
+                else ("90,60" if shape < 0.10 else "60,60")
+            )
             fee = "0.05" if rnd.random() < 0.02 else "0"
             grace = "3" if rnd.random() < 0.05 else "0"
-            out.write(f"Destination {code[:4]},{code},{wholesale // 1_000_000}."
-                      f"{wholesale % 1_000_000:06d},{retail_text},{offpeak},{block},{fee},"
-                      f"{grace}\n")
+            out.write(
+                f"Destination {code[:4]},{code},{wholesale // 1_000_000}."
+                f"{wholesale % 1_000_000:06d},{retail_text},{offpeak},{block},{fee},"
+                f"{grace}\n"
+            )
 
 
 # ---- one step, in its own process -------------------------------------------------
@@ -125,15 +133,23 @@ def child(step: str, db: str, csv_path: Path, streaming: bool) -> dict[str, Any]
         took = time.perf_counter() - wall, time.process_time() - cpu
         held = _rss_mb() - before
         shop.close()
-        return {"wall": took[0], "cpu": took[1], "held_mb": held, "peak_mb": _peak_mb(),
-                "rated": rating.status}
+        return {
+            "wall": took[0],
+            "cpu": took[1],
+            "held_mb": held,
+            "peak_mb": _peak_mb(),
+            "rated": rating.status,
+        }
     shop = Shop.open(db, hasher=cheap)
     with shop.db.read() as s:
         from sqlalchemy import text
 
         admins = s.execute(text("SELECT count(*) FROM users")).scalar()
-    admin = (users.create_first_admin(shop, "bench", "bench-pass") if not admins
-             else login(shop, "bench", "bench-pass"))
+    admin = (
+        users.create_first_admin(shop, "bench", "bench-pass")
+        if not admins
+        else login(shop, "bench", "bench-pass")
+    )
     wall, cpu = time.perf_counter(), time.process_time()
     if streaming:
         with csv_path.open("rb") as stream:
@@ -142,16 +158,22 @@ def child(step: str, db: str, csv_path: Path, streaming: bool) -> dict[str, Any]
         info = prices.import_price_list(shop, admin, csv_path.read_bytes(), csv_path.name)
     took = time.perf_counter() - wall, time.process_time() - cpu
     shop.close()
-    return {"wall": took[0], "cpu": took[1], "peak_mb": _peak_mb(),
-            "entries": info.entry_count, "summary": info.summary}
+    return {
+        "wall": took[0],
+        "cpu": took[1],
+        "peak_mb": _peak_mb(),
+        "entries": info.entry_count,
+        "summary": info.summary,
+    }
 
 
 # ---- the driver ---------------------------------------------------------------------
 
 
 def _baseline_tree(rev: str, into: Path) -> Path:
-    archive = subprocess.run(["git", "archive", rev, "callshop_pos"], cwd=ROOT,
-                             capture_output=True, check=True).stdout
+    archive = subprocess.run(
+        ["git", "archive", rev, "callshop_pos"], cwd=ROOT, capture_output=True, check=True
+    ).stdout
     tree = into / f"baseline-{rev}"
     tree.mkdir()
     archive_path = into / "baseline.tar"
@@ -160,8 +182,10 @@ def _baseline_tree(rev: str, into: Path) -> Path:
         tar.extractall(tree, filter="data")
     here = ROOT / "callshop_pos" / "rating"
     there = tree / "callshop_pos" / "rating"
-    same = (hashlib.sha256((here / "kernel.py").read_bytes()).digest()
-            == hashlib.sha256((there / "kernel.py").read_bytes()).digest())
+    same = (
+        hashlib.sha256((here / "kernel.py").read_bytes()).digest()
+        == hashlib.sha256((there / "kernel.py").read_bytes()).digest()
+    )
     if same:
         for so in here.glob("kernel*.so"):
             shutil.copy2(so, there / so.name)
@@ -173,9 +197,23 @@ def _baseline_tree(rev: str, into: Path) -> Path:
 def _run(tree: Path, step: str, db: str, csv_path: Path, streaming: bool) -> dict[str, Any]:
     env = dict(os.environ, PYTHONPATH=str(tree))
     out = subprocess.run(
-        [sys.executable, __file__, "--child", step, "--db", db, "--csv", str(csv_path),
-         *(["--streaming"] if streaming else [])],
-        env=env, cwd=tree, capture_output=True, text=True, check=False, timeout=3600,
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            step,
+            "--db",
+            db,
+            "--csv",
+            str(csv_path),
+            *(["--streaming"] if streaming else []),
+        ],
+        env=env,
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=3600,
     )
     if out.returncode != 0:
         raise SystemExit(f"{step} in {tree} failed:\n{out.stderr[-3000:]}")
@@ -198,20 +236,25 @@ def main() -> int:
         print(json.dumps(child(args.child, args.db, args.csv, args.streaming)))
         return 0
 
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average "
-          f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average "
+        f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         first, second = tmp / "prices.csv", tmp / "prices-changed.csv"
         begin = time.perf_counter()
         generate_csv(args.rows, first, args.seed)
         generate_csv(args.rows, second, args.seed, changed_share=0.01)
-        print(f"{args.rows:,}-row price list, {first.stat().st_size / 2**20:.0f} MB of CSV "
-              f"(generated in {time.perf_counter() - begin:.0f} s)")
+        print(
+            f"{args.rows:,}-row price list, {first.stat().st_size / 2**20:.0f} MB of CSV "
+            f"(generated in {time.perf_counter() - begin:.0f} s)"
+        )
         trees = [("this tree", ROOT, True)]
         if not args.skip_baseline:
-            trees.insert(0, (f"baseline {args.baseline}", _baseline_tree(args.baseline, tmp),
-                             False))
+            trees.insert(
+                0, (f"baseline {args.baseline}", _baseline_tree(args.baseline, tmp), False)
+            )
         results: dict[str, dict[str, dict[str, Any]]] = {}
         for label, tree, streaming in trees:
             db = f"sqlite:///{tmp / (label.replace(' ', '-') + '.db')}"
@@ -223,20 +266,26 @@ def main() -> int:
             r = results[label]
             print(f"{label}:")
             for step in ("import", "re-import"):
-                print(f"  {step:<9} {r[step]['wall']:6.2f} s wall, {r[step]['cpu']:6.2f} s CPU, "
-                      f"peak {r[step]['peak_mb']:6.0f} MB ({r[step]['entries']:,} entries, "
-                      f"{r[step]['summary']})")
+                print(
+                    f"  {step:<9} {r[step]['wall']:6.2f} s wall, {r[step]['cpu']:6.2f} s CPU, "
+                    f"peak {r[step]['peak_mb']:6.0f} MB ({r[step]['entries']:,} entries, "
+                    f"{r[step]['summary']})"
+                )
             e = r["engine"]
-            print(f"  engine    {e['wall']:6.2f} s wall, {e['cpu']:6.2f} s CPU to load + compile; "
-                  f"holds {e['held_mb']:6.0f} MB more (peak {e['peak_mb']:.0f} MB)")
+            print(
+                f"  engine    {e['wall']:6.2f} s wall, {e['cpu']:6.2f} s CPU to load + compile; "
+                f"holds {e['held_mb']:6.0f} MB more (peak {e['peak_mb']:.0f} MB)"
+            )
         if len(results) == 2:
             base, new = (results[label] for label, _, _ in trees)
             for step in ("import", "re-import", "engine"):
                 b, n = base[step], new[step]
                 memory = "held_mb" if step == "engine" else "peak_mb"
-                print(f"{step:<9}: {b['wall'] / n['wall']:.1f}× faster (wall), "
-                      f"{b['cpu'] / n['cpu']:.1f}× (CPU); memory {b[memory]:.0f} → "
-                      f"{n[memory]:.0f} MB ({b[memory] / n[memory]:.1f}× less)")
+                print(
+                    f"{step:<9}: {b['wall'] / n['wall']:.1f}× faster (wall), "
+                    f"{b['cpu'] / n['cpu']:.1f}× (CPU); memory {b[memory]:.0f} → "
+                    f"{n[memory]:.0f} MB ({b[memory] / n[memory]:.1f}× less)"
+                )
             assert base["import"]["summary"] == new["import"]["summary"]
             assert base["re-import"]["summary"] == new["re-import"]["summary"]
     print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")

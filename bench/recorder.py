@@ -78,8 +78,9 @@ class OneByOne:
         return getattr(self._inner, name)
 
 
-def run(mode: str, work: Path, calls: int, booths: int, rate: float, seconds: float
-        ) -> dict[str, float]:
+def run(
+    mode: str, work: Path, calls: int, booths: int, rate: float, seconds: float
+) -> dict[str, float]:
     data = work / mode
     data.mkdir()
     prep = prepare_shop(data)
@@ -91,10 +92,15 @@ def run(mode: str, work: Path, calls: int, booths: int, rate: float, seconds: fl
     if mode == "one transaction per record":
         recorder = OneByOne(recorder)
     driver = NullDriver()
-    engine = LineEngine(clock=SystemClock(), driver=driver, recorder=recorder,
-                        store=ShopBoothStore(shop, data), tariff=lambda: shop_tariff(shop),
-                        quarantine=lambda b, r, k, e, err: set_aside(shop, b, r, k, e, err),
-                        refresh_every_s=3600)
+    engine = LineEngine(
+        clock=SystemClock(),
+        driver=driver,
+        recorder=recorder,
+        store=ShopBoothStore(shop, data),
+        tariff=lambda: shop_tariff(shop),
+        quarantine=lambda b, r, k, e, err: set_aside(shop, b, r, k, e, err),
+        refresh_every_s=3600,
+    )
     done = threading.Semaphore(0)
     engine.subscribe(lambda n: done.release() if isinstance(n, CallFinished) else None)
     engine.start()
@@ -112,8 +118,7 @@ def run(mode: str, work: Path, calls: int, booths: int, rate: float, seconds: fl
         sink(OffHook(b, now))
         sink(Dialing(b, now, ref, "0049 30 1234567"))
         sink(Answered(b, now, ref))
-        sink(HungUp(b, now + timedelta(seconds=61), ref, HangupReason.NORMAL,
-                    HangupSide.BOOTH))
+        sink(HungUp(b, now + timedelta(seconds=61), ref, HangupReason.NORMAL, HangupSide.BOOTH))
 
     wall0, cpu0 = time.perf_counter(), time.process_time()
     for i in range(calls):
@@ -144,31 +149,40 @@ def run(mode: str, work: Path, calls: int, booths: int, rate: float, seconds: fl
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--booths", type=int, default=64)
     parser.add_argument("--rate", type=float, default=5.0)
     parser.add_argument("--seconds", type=float, default=10.0)
     args = parser.parse_args()
-    print(f"recorder bench: {args.calls} calls in a burst over {args.booths} booths, then "
-          f"{args.rate:g} calls/s for {args.seconds:g} s; {os.cpu_count()} CPUs, load "
-          f"average {os.getloadavg()[0]:.1f} at start")
+    print(
+        f"recorder bench: {args.calls} calls in a burst over {args.booths} booths, then "
+        f"{args.rate:g} calls/s for {args.seconds:g} s; {os.cpu_count()} CPUs, load "
+        f"average {os.getloadavg()[0]:.1f} at start"
+    )
     results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="callshop-recorder-bench-") as tmp:
         os.environ["CALLSHOP_DATA_DIR"] = tmp
         for mode in ("one transaction per record", "group commit"):
-            r = results[mode] = run(mode, Path(tmp), args.calls, args.booths, args.rate,
-                                    args.seconds)
-            print(f"  {mode:28s} burst {r['calls_per_s']:7.1f} calls/s "
-                  f"({r['records_per_s']:7.1f} records/s), CPU {r['cpu_ms_per_call']:.2f} "
-                  f"ms/call; at {args.rate:g} calls/s {100 * r['paced_cpu_share']:.1f} % "
-                  "of a core", flush=True)
+            r = results[mode] = run(
+                mode, Path(tmp), args.calls, args.booths, args.rate, args.seconds
+            )
+            print(
+                f"  {mode:28s} burst {r['calls_per_s']:7.1f} calls/s "
+                f"({r['records_per_s']:7.1f} records/s), CPU {r['cpu_ms_per_call']:.2f} "
+                f"ms/call; at {args.rate:g} calls/s {100 * r['paced_cpu_share']:.1f} % "
+                "of a core",
+                flush=True,
+            )
     base, new = results["one transaction per record"], results["group commit"]
     ratio = new["calls_per_s"] / base["calls_per_s"]
-    print(f"group commit / baseline: burst throughput x{ratio:.2f}"
-          f", CPU per call x{new['cpu_ms_per_call'] / base['cpu_ms_per_call']:.2f}; "
-          f"load average {os.getloadavg()[0]:.1f} at the end")
+    print(
+        f"group commit / baseline: burst throughput x{ratio:.2f}"
+        f", CPU per call x{new['cpu_ms_per_call'] / base['cpu_ms_per_call']:.2f}; "
+        f"load average {os.getloadavg()[0]:.1f} at the end"
+    )
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ def child(db: str) -> dict[str, Any]:
     import sqlite3
 
     from callshop_pos.services.context import Shop
+
     try:
         from callshop_pos.services.admin.fx import usd_rates
         from callshop_pos.services.reports.cells import refresh_cells
@@ -51,25 +52,35 @@ def child(db: str) -> dict[str, Any]:
     kwargs: dict[str, Any] = {}
     if "progress" in inspect.signature(refresh_cells).parameters:
         kwargs["progress"] = lambda done, total: calls.append(
-            (done, total, time.perf_counter() - begin))
+            (done, total, time.perf_counter() - begin)
+        )
     wall, cpu = time.perf_counter(), time.process_time()
     settings = shop.settings
     with shop.db.read() as s:
         rates = usd_rates(s)
-    summed = refresh_cells(shop, settings.timezone, rates, currency_digits(settings.currency),
-                           **kwargs)
+    summed = refresh_cells(
+        shop, settings.timezone, rates, currency_digits(settings.currency), **kwargs
+    )
     took = time.perf_counter() - wall, time.process_time() - cpu
     shop.close()
     con = sqlite3.connect(db.removeprefix("sqlite:///"))
     digest = hashlib.sha256()
-    for table, order in (("report_cells", "shift_id, day, dimension, value"),
-                         ("report_month_cells", "month, dimension, value")):
+    for table, order in (
+        ("report_cells", "shift_id, day, dimension, value"),
+        ("report_month_cells", "month, dimension, value"),
+    ):
         for row in con.execute(f"SELECT * FROM {table} ORDER BY {order}"):
             digest.update(repr(row[1:]).encode())
     count = con.execute("SELECT count(*) FROM report_cells").fetchone()[0]
     con.close()
-    return {"wall": took[0], "cpu": took[1], "summed": summed, "cells": count,
-            "digest": digest.hexdigest(), "progress": calls}
+    return {
+        "wall": took[0],
+        "cpu": took[1],
+        "summed": summed,
+        "cells": count,
+        "digest": digest.hexdigest(),
+        "progress": calls,
+    }
 
 
 def main() -> int:
@@ -86,15 +97,19 @@ def main() -> int:
     from bench.admin import _fill
     from bench.pricelist import _baseline_tree
 
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average "
-          f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average "
+        f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         source = tmp / "year.db"
         begin = time.perf_counter()
         _fill(f"sqlite:///{source}", source, args.calls)
-        print(f"{args.calls:,} calls in 300 shifts (299 closed) written in "
-              f"{time.perf_counter() - begin:.0f} s")
+        print(
+            f"{args.calls:,} calls in 300 shifts (299 closed) written in "
+            f"{time.perf_counter() - begin:.0f} s"
+        )
         trees = [("this tree", ROOT)]
         if not args.skip_baseline:
             trees.insert(0, (f"baseline {args.baseline}", _baseline_tree(args.baseline, tmp)))
@@ -104,21 +119,33 @@ def main() -> int:
             shutil.copy(source, db)
             out = subprocess.run(
                 [sys.executable, __file__, "--child", f"sqlite:///{db}"],
-                env=dict(os.environ, PYTHONPATH=str(tree)), cwd=tree, capture_output=True,
-                text=True, check=False, timeout=3600,
+                env=dict(os.environ, PYTHONPATH=str(tree)),
+                cwd=tree,
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=3600,
             )
             if out.returncode != 0:
                 raise SystemExit(f"{label} failed:\n{out.stderr[-3000:]}")
             r = results[label] = json.loads(out.stdout.strip().splitlines()[-1])
-            print(f"{label}: {r['summed']} shifts summed into {r['cells']:,} cells in "
-                  f"{r['wall']:.2f} s wall, {r['cpu']:.2f} s CPU"
-                  + (f"; progress reported {len(r['progress'])} times, first after "
-                     f"{r['progress'][1][2]:.2f} s" if len(r["progress"]) > 1 else ""))
+            print(
+                f"{label}: {r['summed']} shifts summed into {r['cells']:,} cells in "
+                f"{r['wall']:.2f} s wall, {r['cpu']:.2f} s CPU"
+                + (
+                    f"; progress reported {len(r['progress'])} times, first after "
+                    f"{r['progress'][1][2]:.2f} s"
+                    if len(r["progress"]) > 1
+                    else ""
+                )
+            )
         if len(results) == 2:
             base, new = results.values()
             same = "identical cells" if base["digest"] == new["digest"] else "CELLS DIFFER"
-            print(f"this tree: {base['wall'] / new['wall']:.1f}× faster (wall), "
-                  f"{base['cpu'] / new['cpu']:.1f}× (CPU); {same}")
+            print(
+                f"this tree: {base['wall'] / new['wall']:.1f}× faster (wall), "
+                f"{base['cpu'] / new['cpu']:.1f}× (CPU); {same}"
+            )
             if base["digest"] != new["digest"]:
                 return 1
     print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")

@@ -119,7 +119,7 @@ def _header(lines: list[str], name: str) -> str:
     prefix = name.lower() + ":"
     for line in lines:
         if line.lower().startswith(prefix):
-            return line[len(prefix):].strip()
+            return line[len(prefix) :].strip()
     return ""
 
 
@@ -145,13 +145,20 @@ def read_message_trace(path: Path) -> list[AtaCall]:
             continue
         call = calls.setdefault(call_id, AtaCall(call_id))
         start, cseq = body[0], _header(body, "CSeq").split()
-        if (not sent and start.startswith("SIP/2.0 200") and cseq[-1:] == ["INVITE"]
-                and call.answered is None):
+        if (
+            not sent
+            and start.startswith("SIP/2.0 200")
+            and cseq[-1:] == ["INVITE"]
+            and call.answered is None
+        ):
             call.answered = at
         elif sent and start.startswith("BYE ") and call.bye_sent is None:
             call.bye_sent = at
-    return sorted((c for c in calls.values() if c.answered is not None),
-                  key=lambda c: c.answered or 0.0)
+    return sorted(
+        (c for c in calls.values() if c.answered is not None), key=lambda c: c.answered or 0.0
+    )
+
+
 DEFAULT_RATES = (5, 10, 20, 30, 40, 50, 60, 70, 80, 100, 130, 160, 200)
 
 
@@ -185,7 +192,8 @@ class BillingCheck:
                 else:
                     billed = (event.at - ans.at).total_seconds()
                     self.billed.setdefault(event.booth, []).append(
-                        (ans.at.timestamp(), billed, event.call_ref or ""))
+                        (ans.at.timestamp(), billed, event.call_ref or "")
+                    )
 
     def cpu_clock(self) -> float:
         """CPU seconds of the process that runs the driver (this one)."""
@@ -201,8 +209,7 @@ class BillingCheck:
             billed, errors, dialed = self.billed, self.errors, sorted(self.dialed)
             self.billed, self.errors, self.dialed = {}, [], []
         span = dialed[-1] - dialed[0] if len(dialed) > 1 else 0.0
-        judged = Judged(errors=errors,
-                        achieved=(len(dialed) - 1) / span if span > 0 else 0.0)
+        judged = Judged(errors=errors, achieved=(len(dialed) - 1) / span if span > 0 else 0.0)
         for booth, calls in sorted(billed.items()):
             ata = traces.get(booth, [])
             starts = [c.answered or 0.0 for c in ata]
@@ -213,24 +220,34 @@ class BillingCheck:
                 if abs(seconds - TALK_MS / 1000) > BILLING_TOLERANCE_S:
                     judged.nominal_errors += 1
                 i = bisect.bisect_left(starts, answered_at)
-                near = [j for j in (i - 1, i) if 0 <= j < len(ata) and j not in used
-                        and abs(starts[j] - answered_at) <= MATCH_WINDOW_S]
+                near = [
+                    j
+                    for j in (i - 1, i)
+                    if 0 <= j < len(ata)
+                    and j not in used
+                    and abs(starts[j] - answered_at) <= MATCH_WINDOW_S
+                ]
                 if not near:
-                    errors.append(f"{ref}: billed {seconds:.3f} s, no SIPp call of {booth} "
-                                  f"answered within {MATCH_WINDOW_S:g} s")
+                    errors.append(
+                        f"{ref}: billed {seconds:.3f} s, no SIPp call of {booth} "
+                        f"answered within {MATCH_WINDOW_S:g} s"
+                    )
                     continue
                 j = min(near, key=lambda k: abs(starts[k] - answered_at))
                 used.add(j)
                 talk = ata[j].talk
                 if talk is None:
-                    errors.append(f"{ref} ({ata[j].call_id}): billed {seconds:.3f} s, "
-                                  f"SIPp sent no BYE")
+                    errors.append(
+                        f"{ref} ({ata[j].call_id}): billed {seconds:.3f} s, SIPp sent no BYE"
+                    )
                     continue
                 judged.talks.append(talk)
                 judged.deviations.append(abs(seconds - talk))
                 if abs(seconds - talk) > BILLING_TOLERANCE_S:
-                    errors.append(f"{ref} ({ata[j].call_id}): billed {seconds:.3f} s, "
-                                  f"SIPp talked {talk:.3f} s")
+                    errors.append(
+                        f"{ref} ({ata[j].call_id}): billed {seconds:.3f} s, "
+                        f"SIPp talked {talk:.3f} s"
+                    )
         for values in (judged.deviations, judged.nominal, judged.talks):
             values.sort()
         return judged
@@ -274,8 +291,10 @@ class EngineRecords(BillingCheck):
         started = time.monotonic()
         while True:
             ended = [c for c in self._ended_calls() if c.id not in self.read]
-            if (len(self.read) + len(ended) >= self.placed
-                    or time.monotonic() - started > RECORD_WAIT_S):
+            if (
+                len(self.read) + len(ended) >= self.placed
+                or time.monotonic() - started > RECORD_WAIT_S
+            ):
                 break
             time.sleep(1.0)
         self.lags.append(time.monotonic() - started)
@@ -283,14 +302,19 @@ class EngineRecords(BillingCheck):
             for call in ended:
                 self.read.add(call.id)
                 if call.answered_at is None or (call.end_reason, call.end_side) != (
-                        "normal", "booth"):
-                    self.errors.append(f"call {call.id}: {call.end_reason}/{call.end_side}, "
-                                       f"answered {call.answered_at}")
+                    "normal",
+                    "booth",
+                ):
+                    self.errors.append(
+                        f"call {call.id}: {call.end_reason}/{call.end_side}, "
+                        f"answered {call.answered_at}"
+                    )
                     continue
                 answered, ended_at = _utc(call.answered_at), _utc(call.ended_at)
                 self.dialed.append(_utc(call.setup_at).timestamp())
                 self.billed.setdefault(call.booth, []).append(
-                    (answered.timestamp(), (ended_at - answered).total_seconds(), str(call.id)))
+                    (answered.timestamp(), (ended_at - answered).total_seconds(), str(call.id))
+                )
 
 
 def _utc(at: datetime) -> datetime:
@@ -368,15 +392,20 @@ class Step:
         return self.failed == 0 and not self.errors
 
 
-def start_engine(workdir: Path, credentials: list[tuple[str, str]], trunk_port: int
-                 ) -> tuple[EngineRecords, tuple[str, int]]:
+def start_engine(
+    workdir: Path, credentials: list[tuple[str, str]], trunk_port: int
+) -> tuple[EngineRecords, tuple[str, int]]:
     """``callshop-pos engine --driver sip`` on a fresh SQLite shop with the booths."""
     data = workdir / "shop"
     data.mkdir()
     os.environ["CALLSHOP_DATA_DIR"] = str(data)  # the engine's lock and IPC socket
-    prepared = prepare_shop(data, booths={
-        f"Booth {n}": {"driver": "sip", "sip_user": user, "sip_password": password}
-        for n, (user, password) in enumerate(credentials, start=1)})
+    prepared = prepare_shop(
+        data,
+        booths={
+            f"Booth {n}": {"driver": "sip", "sip_user": user, "sip_password": password}
+            for n, (user, password) in enumerate(credentials, start=1)
+        },
+    )
     prepared.seeded.shop.close()
     listen = ("127.0.0.1", sipp.free_udp_port())
     log = workdir / "engine.log"
@@ -384,12 +413,23 @@ def start_engine(workdir: Path, credentials: list[tuple[str, str]], trunk_port: 
     # runs (a full pipe would block the engine's writer thread on its log line)
     with log.open("w") as stderr:
         engine = subprocess.Popen(
-            engine_cmd("--driver", "sip", "--sip-listen", f"{listen[0]}:{listen[1]}",
-                       "--sip-trunk",
-                       f"sip:{TRUNK_USER}:{TRUNK_PASSWORD}@127.0.0.1:{trunk_port}",
-                       # all SIPp booths share 127.0.0.1 here; real booths have their own IP
-                       "--sip-rate-limit", "100000/1", db=prepared.url),
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr, text=True)
+            engine_cmd(
+                "--driver",
+                "sip",
+                "--sip-listen",
+                f"{listen[0]}:{listen[1]}",
+                "--sip-trunk",
+                f"sip:{TRUNK_USER}:{TRUNK_PASSWORD}@127.0.0.1:{trunk_port}",
+                # all SIPp booths share 127.0.0.1 here; real booths have their own IP
+                "--sip-rate-limit",
+                "100000/1",
+                db=prepared.url,
+            ),
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            text=True,
+        )
     wait_listening(listen)
     return EngineRecords(prepared.url, engine, log), listen
 
@@ -401,9 +441,11 @@ def stop_engine(records: EngineRecords) -> None:
     err = records.log.read_text(errors="replace")
     calls = recorded_calls(records.url)
     normal = sum(1 for c in calls if (c.end_reason, c.end_side) == ("normal", "booth"))
-    print(f"engine stopped (rc {records.engine.returncode}): {len(calls)} calls in the "
-          f"database, {normal} ended normally by the booth, of {records.placed} placed; "
-          f"records complete {max(records.lags, default=0):.1f} s after a step at worst")
+    print(
+        f"engine stopped (rc {records.engine.returncode}): {len(calls)} calls in the "
+        f"database, {normal} ended normally by the booth, of {records.placed} placed; "
+        f"records complete {max(records.lags, default=0):.1f} s after a step at worst"
+    )
     problems = [line for line in err.splitlines() if " WARNING " in line or " ERROR " in line]
     for line in problems[:10]:
         print(f"      engine: {line}")
@@ -414,14 +456,27 @@ def stop_engine(records: EngineRecords) -> None:
 def carrier_scenario(workdir: Path, caller_is_sippy: bool) -> Path:
     ack = '<recv request="ACK" />'
     return sipp.render(
-        "carrier.xml", workdir, trunk_user=TRUNK_USER, trunk_password=TRUNK_PASSWORD,
-        ring_ms=1, final=200, final_phrase="OK", answer_jump='<nop hide="true" next="answer" />',
-        ack_before="" if caller_is_sippy else ack, ack_after=ack if caller_is_sippy else "",
+        "carrier.xml",
+        workdir,
+        trunk_user=TRUNK_USER,
+        trunk_password=TRUNK_PASSWORD,
+        ring_ms=1,
+        final=200,
+        final_phrase="OK",
+        answer_jump='<nop hide="true" next="answer" />',
+        ack_before="" if caller_is_sippy else ack,
+        ack_after=ack if caller_is_sippy else "",
     )
 
 
-def run_step(workdir: Path, target: tuple[str, int], credentials: list[tuple[str, str]],
-             rate: float, seconds: float, check: BillingCheck | None) -> Step:
+def run_step(
+    workdir: Path,
+    target: tuple[str, int],
+    credentials: list[tuple[str, str]],
+    rate: float,
+    seconds: float,
+    check: BillingCheck | None,
+) -> Step:
     per_booth = max(3, round(rate * seconds / len(credentials)))
     period_ms = max(1, round(1000 * len(credentials) / rate))
     scenario = sipp.render("ata_call.xml", workdir, talk_ms=TALK_MS)
@@ -435,11 +490,32 @@ def run_step(workdir: Path, target: tuple[str, int], credentials: list[tuple[str
         trace = workdir / f"messages-{rate:g}-{n}.log"
         trace.unlink(missing_ok=True)
         traces[f"Booth {n}"] = trace
-        runs.append(sipp.start(scenario, workdir, remote=target,
-                               args=("-s", NUMBER, "-au", user, "-ap", password,
-                                     "-r", "1", "-rp", str(period_ms), "-l", "1",
-                                     "-trace_msg", "-message_file", str(trace)),
-                               calls=per_booth, timeout_s=int(seconds * 4 + 60)))
+        runs.append(
+            sipp.start(
+                scenario,
+                workdir,
+                remote=target,
+                args=(
+                    "-s",
+                    NUMBER,
+                    "-au",
+                    user,
+                    "-ap",
+                    password,
+                    "-r",
+                    "1",
+                    "-rp",
+                    str(period_ms),
+                    "-l",
+                    "1",
+                    "-trace_msg",
+                    "-message_file",
+                    str(trace),
+                ),
+                calls=per_booth,
+                timeout_s=int(seconds * 4 + 60),
+            )
+        )
         time.sleep(1 / rate)
     failed = 0
     for run in runs:
@@ -461,13 +537,28 @@ def run_step(workdir: Path, target: tuple[str, int], credentials: list[tuple[str
         billed, errors, achieved = attempted, [], attempted / wall
     for path in traces.values():
         path.unlink(missing_ok=True)
-    return Step(rate, attempted, failed, billed, errors,
-                cpu / wall if check is not None else 0.0, achieved, judged)
+    return Step(
+        rate,
+        attempted,
+        failed,
+        billed,
+        errors,
+        cpu / wall if check is not None else 0.0,
+        achieved,
+        judged,
+    )
 
 
-def ramp(label: str, workdir: Path, target: tuple[str, int],
-         credentials: list[tuple[str, str]], rates: list[float], seconds: float,
-         check: BillingCheck | None, pauses: GcPauses | None) -> tuple[float, list[Step]]:
+def ramp(
+    label: str,
+    workdir: Path,
+    target: tuple[str, int],
+    credentials: list[tuple[str, str]],
+    rates: list[float],
+    seconds: float,
+    check: BillingCheck | None,
+    pauses: GcPauses | None,
+) -> tuple[float, list[Step]]:
     best = 0.0
     steps: list[Step] = []
     for rate in rates:
@@ -479,28 +570,35 @@ def ramp(label: str, workdir: Path, target: tuple[str, int],
         extra, detail = "", ""
         if (j := step.judged) is not None:
             extra = f", CPU {100 * step.cpu_share:.1f} % of one core"
-            detail = (f"      |billed-actual talk| p50 {quantile_ms(j.deviations, 0.5):.0f} ms"
-                      f" p99 {quantile_ms(j.deviations, 0.99):.0f} ms"
-                      f" max {quantile_ms(j.deviations, 1.0):.0f} ms;"
-                      f" SIPp actual talk p50 {quantile_ms(j.talks, 0.5):.0f} ms"
-                      f" max {quantile_ms(j.talks, 1.0):.0f} ms"
-                      f"\n      nominal (old) |billed-{TALK_MS} ms| p50"
-                      f" {quantile_ms(j.nominal, 0.5):.0f} ms"
-                      f" p99 {quantile_ms(j.nominal, 0.99):.0f} ms"
-                      f" max {quantile_ms(j.nominal, 1.0):.0f} ms,"
-                      f" {j.nominal_errors} over {1000 * BILLING_TOLERANCE_S:.0f} ms")
-        print(f"  {label}: {rate:5.0f} calls/s target, {step.achieved:6.1f} seen, "
-              f"{step.attempted} calls, {step.failed} SIPp booths with failures, "
-              f"{len(step.errors)} billing errors{extra}: {status}", flush=True)
+            detail = (
+                f"      |billed-actual talk| p50 {quantile_ms(j.deviations, 0.5):.0f} ms"
+                f" p99 {quantile_ms(j.deviations, 0.99):.0f} ms"
+                f" max {quantile_ms(j.deviations, 1.0):.0f} ms;"
+                f" SIPp actual talk p50 {quantile_ms(j.talks, 0.5):.0f} ms"
+                f" max {quantile_ms(j.talks, 1.0):.0f} ms"
+                f"\n      nominal (old) |billed-{TALK_MS} ms| p50"
+                f" {quantile_ms(j.nominal, 0.5):.0f} ms"
+                f" p99 {quantile_ms(j.nominal, 0.99):.0f} ms"
+                f" max {quantile_ms(j.nominal, 1.0):.0f} ms,"
+                f" {j.nominal_errors} over {1000 * BILLING_TOLERANCE_S:.0f} ms"
+            )
+        print(
+            f"  {label}: {rate:5.0f} calls/s target, {step.achieved:6.1f} seen, "
+            f"{step.attempted} calls, {step.failed} SIPp booths with failures, "
+            f"{len(step.errors)} billing errors{extra}: {status}",
+            flush=True,
+        )
         if isinstance(check, EngineRecords) and check.lags:
             detail += f"\n      records complete {check.lags[-1]:.1f} s after the step"
         if pauses is not None:
             count, full, longest, cpu = pauses.take()
-            detail += (f"\n      garbage collections in the driver's process: {count}"
-                       f" ({full} full), longest pause {1000 * longest:.0f} ms"
-                       f" ({1000 * cpu:.0f} ms of it CPU); {len(gc.get_objects())} objects"
-                       f" tracked after the step (start-up heap frozen:"
-                       f" {gc.get_freeze_count()})")
+            detail += (
+                f"\n      garbage collections in the driver's process: {count}"
+                f" ({full} full), longest pause {1000 * longest:.0f} ms"
+                f" ({1000 * cpu:.0f} ms of it CPU); {len(gc.get_objects())} objects"
+                f" tracked after the step (start-up heap frozen:"
+                f" {gc.get_freeze_count()})"
+            )
         if detail:
             print(detail, flush=True)
         for error in step.errors[:5]:
@@ -512,46 +610,66 @@ def ramp(label: str, workdir: Path, target: tuple[str, int],
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=float, default=8.0, help="duration of each rate step")
     parser.add_argument("--rates", default=",".join(str(r) for r in DEFAULT_RATES))
     parser.add_argument("--skip-baseline", action="store_true")
-    parser.add_argument("--tolerance", type=float, default=BILLING_TOLERANCE_S,
-                        help="billing error threshold, seconds (default 0.1)")
-    parser.add_argument("--real-engine", action="store_true",
-                        help="call through a `callshop-pos engine --driver sip` process "
-                        "(SQLite shop, call recorder) instead of the stand-in engine; bills "
-                        "are read back from the database")
+    parser.add_argument(
+        "--tolerance",
+        type=float,
+        default=BILLING_TOLERANCE_S,
+        help="billing error threshold, seconds (default 0.1)",
+    )
+    parser.add_argument(
+        "--real-engine",
+        action="store_true",
+        help="call through a `callshop-pos engine --driver sip` process "
+        "(SQLite shop, call recorder) instead of the stand-in engine; bills "
+        "are read back from the database",
+    )
     args = parser.parse_args()
     globals()["BILLING_TOLERANCE_S"] = args.tolerance
     tune_for_latency()  # as `callshop-pos engine` does in production
     rates = [float(r) for r in args.rates.split(",")]
     sipp.require_sipp = lambda: sipp.SIPP or sys.exit("sipp (sip-tester) is not installed")
     credentials = [(f"booth{i}", f"secret-{i}") for i in range(1, BOOTHS + 1)]
-    print(f"SIP bench: {BOOTHS} SIPp booths, talk {TALK_MS} ms, {args.seconds:g} s per step, "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start")
+    print(
+        f"SIP bench: {BOOTHS} SIPp booths, talk {TALK_MS} ms, {args.seconds:g} s per step, "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start"
+    )
     with TemporaryDirectory(prefix="callshop-sip-bench-") as tmp:
         workdir = Path(tmp)
         trunk_port = sipp.free_udp_port()
-        carrier = sipp.start(carrier_scenario(workdir, caller_is_sippy=True), workdir,
-                             local_port=trunk_port, calls=10**7, timeout_s=3600)
+        carrier = sipp.start(
+            carrier_scenario(workdir, caller_is_sippy=True),
+            workdir,
+            local_port=trunk_port,
+            calls=10**7,
+            timeout_s=3600,
+        )
         results: dict[str, Any] = {}
         try:
             if args.real_engine:
                 records, listen = start_engine(workdir, credentials, trunk_port)
                 try:
                     print("through `callshop-pos engine --driver sip` (recorder included):")
-                    results["driver"] = ramp("engine", workdir, listen, credentials, rates,
-                                             args.seconds, records, None)
+                    results["driver"] = ramp(
+                        "engine", workdir, listen, credentials, rates, args.seconds, records, None
+                    )
                 finally:
                     stop_engine(records)
                 return
             config = SipDriverConfig(
-                booths=tuple(BoothAccount(f"Booth {i}", user, ha1(user, REALM, pw))
-                             for i, (user, pw) in enumerate(credentials, start=1)),
+                booths=tuple(
+                    BoothAccount(f"Booth {i}", user, ha1(user, REALM, pw))
+                    for i, (user, pw) in enumerate(credentials, start=1)
+                ),
                 trunk=Trunk(TRUNK_USER, TRUNK_PASSWORD, "127.0.0.1", trunk_port),
-                listen_host="127.0.0.1", listen_port=0, realm=REALM,
+                listen_host="127.0.0.1",
+                listen_port=0,
+                realm=REALM,
                 # all SIPp booths share 127.0.0.1 here; real booths each have their own IP
                 abuse=AbuseLimits(max_requests=10**7, max_auth_failures=10**7),
             )
@@ -565,19 +683,40 @@ def main() -> None:
             pauses.start()
             try:
                 print("through the till's SIP driver:")
-                results["driver"] = ramp("driver", workdir, driver.address, credentials,
-                                         rates, args.seconds, check, pauses)
+                results["driver"] = ramp(
+                    "driver",
+                    workdir,
+                    driver.address,
+                    credentials,
+                    rates,
+                    args.seconds,
+                    check,
+                    pauses,
+                )
             finally:
                 pauses.stop()
                 driver.stop()
             carrier.stop()
             if not args.skip_baseline:
                 print("baseline, SIPp booths straight to the SIPp carrier:")
-                carrier = sipp.start(carrier_scenario(workdir, caller_is_sippy=False), workdir,
-                                     local_port=trunk_port, calls=10**7, timeout_s=3600)
+                carrier = sipp.start(
+                    carrier_scenario(workdir, caller_is_sippy=False),
+                    workdir,
+                    local_port=trunk_port,
+                    calls=10**7,
+                    timeout_s=3600,
+                )
                 trunk_creds = [(TRUNK_USER, TRUNK_PASSWORD)] * BOOTHS
-                results["baseline"] = ramp("baseline", workdir, ("127.0.0.1", trunk_port),
-                                           trunk_creds, rates, args.seconds, None, None)
+                results["baseline"] = ramp(
+                    "baseline",
+                    workdir,
+                    ("127.0.0.1", trunk_port),
+                    trunk_creds,
+                    rates,
+                    args.seconds,
+                    None,
+                    None,
+                )
         finally:
             carrier.stop()
             report(results)
@@ -589,11 +728,15 @@ def report(results: dict[str, Any]) -> None:
     best, steps = results["driver"]
     at5 = next((s for s in steps if s.rate == 5), None)
     print()
-    print(f"max sustained call attempts with 0 failures through the till: {best:g} calls/s "
-          f"(target >= 50)")
+    print(
+        f"max sustained call attempts with 0 failures through the till: {best:g} calls/s "
+        f"(target >= 50)"
+    )
     if at5 is not None:
-        print(f"driver + engine CPU at 5 calls/s: {100 * at5.cpu_share:.1f} % of one "
-              f"core (target < 20 %)")
+        print(
+            f"driver + engine CPU at 5 calls/s: {100 * at5.cpu_share:.1f} % of one "
+            f"core (target < 20 %)"
+        )
     if "baseline" in results:
         base = results["baseline"][0]
         ratio = f"{best / base:.2f}" if base else "n/a"

@@ -60,8 +60,13 @@ from callshop_pos.services.admin.verify import verify  # noqa: E402
 from callshop_pos.services.till.shifts import close_shift, open_shift  # noqa: E402
 from tests.drivers.engine_support import engine_cmd, prepare_shop  # noqa: E402
 
-NUMBERS = ("0049 30 1234567", "001 212 555 0100", "02 987 6543", "0888 123 456",
-           "0044 20 7946 0123")
+NUMBERS = (
+    "0049 30 1234567",
+    "001 212 555 0100",
+    "02 987 6543",
+    "0888 123 456",
+    "0044 20 7946 0123",
+)
 
 
 @dataclass
@@ -118,8 +123,11 @@ def tmpfs(path: Path, size: str) -> Iterator[bool]:
     if os.geteuid() != 0:
         yield False
         return
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
-                          capture_output=True, check=False)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+        capture_output=True,
+        check=False,
+    )
     try:
         yield done.returncode == 0
     finally:
@@ -172,8 +180,9 @@ class Engine:
     def start(self) -> None:
         self.starts += 1
         with self.log.open("ab") as out:
-            self.proc = subprocess.Popen(engine_cmd(*self.args, db=self.url), cwd=ROOT,
-                                         env=self.env, stdout=out, stderr=out)
+            self.proc = subprocess.Popen(
+                engine_cmd(*self.args, db=self.url), cwd=ROOT, env=self.env, stdout=out, stderr=out
+            )
 
     def kill(self) -> None:
         if self.proc is not None:
@@ -264,8 +273,12 @@ def soak(name: str, url: str | None, opts: argparse.Namespace, work: Path) -> Ta
             t.start()
         try:
             while time.monotonic() - began < opts.duration:
-                time.sleep(min(rng.expovariate(1 / opts.kill_every),
-                               max(0.0, opts.duration - (time.monotonic() - began))))
+                time.sleep(
+                    min(
+                        rng.expovariate(1 / opts.kill_every),
+                        max(0.0, opts.duration - (time.monotonic() - began)),
+                    )
+                )
                 if time.monotonic() - began >= opts.duration:
                     break
                 engine.kill()
@@ -282,8 +295,7 @@ def soak(name: str, url: str | None, opts: argparse.Namespace, work: Path) -> Ta
         if disk is not None:
             with contextlib.suppress(FileNotFoundError):
                 (disk / "filler").unlink()
-        final = Engine(url, [*args, "--speed", "10", "--exit-when-done"], env,
-                       work / "final.log")
+        final = Engine(url, [*args, "--speed", "10", "--exit-when-done"], env, work / "final.log")
         final.start()
         assert final.proc is not None
         try:
@@ -311,31 +323,42 @@ def soak(name: str, url: str | None, opts: argparse.Namespace, work: Path) -> Ta
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--duration", type=float, default=120.0,
-                        help="seconds of soak per database (default 120)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--duration", type=float, default=120.0, help="seconds of soak per database (default 120)"
+    )
     parser.add_argument("--booths", type=int, default=64)
-    parser.add_argument("--kill-every", type=float, default=15.0,
-                        help="mean seconds between SIGKILLs")
+    parser.add_argument(
+        "--kill-every", type=float, default=15.0, help="mean seconds between SIGKILLs"
+    )
     parser.add_argument("--close-every", type=float, default=30.0)
     parser.add_argument("--verify-every", type=float, default=10.0)
     parser.add_argument("--fill-every", type=float, default=40.0)
     parser.add_argument("--full-for", type=float, default=8.0)
     parser.add_argument("--disk-size", default="256m")
     parser.add_argument("--seed", type=int, default=20261206)
-    parser.add_argument("--pg-url", default=os.environ.get("CALLSHOP_TEST_PG_URL"),
-                        help="PostgreSQL server URL (a fresh schema is used)")
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get("CALLSHOP_TEST_PG_URL"),
+        help="PostgreSQL server URL (a fresh schema is used)",
+    )
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
-    parser.add_argument("--keep", metavar="DIR", type=Path,
-                        help="keep the work files (engine log, database) in DIR")
+    parser.add_argument(
+        "--keep", metavar="DIR", type=Path, help="keep the work files (engine log, database) in DIR"
+    )
     opts = parser.parse_args()
     # The services' own log lines (this process's shift closes and verify runs) would
     # drown the tally; the engines log to engine.log in the work directory.
     logging.getLogger("callshop_pos").setLevel(logging.CRITICAL)
-    print(f"soak: {opts.booths} booths, {opts.duration:g} s per database, "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start", flush=True)
+    print(
+        f"soak: {opts.booths} booths, {opts.duration:g} s per database, "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start",
+        flush=True,
+    )
     tallies: list[Tally] = []
+
     def workdir() -> contextlib.AbstractContextManager[str]:
         if opts.keep is None:
             return tempfile.TemporaryDirectory(prefix="callshop-soak-")

@@ -42,8 +42,9 @@ def main() -> int:
 
     times: dict[bool, list[float]] = {False: [], True: []}
     with tempfile.TemporaryDirectory() as tmp:
-        seeded = make_shop(f"sqlite:///{Path(tmp) / 'shop.db'}",
-                           FakeClock(datetime(2026, 1, 5, 9, tzinfo=UTC)))
+        seeded = make_shop(
+            f"sqlite:///{Path(tmp) / 'shop.db'}", FakeClock(datetime(2026, 1, 5, 9, tzinfo=UTC))
+        )
         shop, olga = seeded.shop, seeded.operator
         for n in range(2 * args.runs + 1):
             with_payload = n % 2 == 1
@@ -51,8 +52,12 @@ def main() -> int:
             open_shift(shop, olga, 0)
             ids = [record_call(shop, 100 + i % 50) for i in range(args.calls)]
             for start in range(0, args.calls // 2, 10):
-                pay_calls(shop, olga, ids[start:start + 10],
-                          sum(100 + i % 50 for i in range(start, start + 10)))
+                pay_calls(
+                    shop,
+                    olga,
+                    ids[start : start + 10],
+                    sum(100 + i % 50 for i in range(start, start + 10)),
+                )
             t0 = time.perf_counter()
             close_shift(shop, olga, 0)
             if n:  # the first close warms caches up

@@ -83,10 +83,12 @@ def main() -> int:
             rec.call_answered(ref, clock.now())
             t2 = time.perf_counter()
             clock.advance(60 + i % 300)
-            rating = FinishedCallRating("441234567", "44", "UK", None, 60 + i % 300,
-                                        120, 100 + i % 50, 12_000, False)
-            ids.append(rec.call_ended(ref, clock.now(), HangupReason.NORMAL,
-                                      HangupSide.BOOTH, rating))
+            rating = FinishedCallRating(
+                "441234567", "44", "UK", None, 60 + i % 300, 120, 100 + i % 50, 12_000, False
+            )
+            ids.append(
+                rec.call_ended(ref, clock.now(), HangupReason.NORMAL, HangupSide.BOOTH, rating)
+            )
             t3 = time.perf_counter()
             event_times += [t1 - t0, t2 - t1, t3 - t2]
         record_total = time.perf_counter() - t_all
@@ -107,13 +109,19 @@ def main() -> int:
     ev_med = statistics.median(event_times)
     pay_med = statistics.median(pay_times)
     print(f"baseline durable write transaction: {base * 1000:.2f} ms")
-    print(f"recorder: {args.calls} calls (3 events each) in {record_total:.1f} s = "
-          f"{args.calls / record_total:.0f} calls/s; event median {ev_med * 1000:.2f} ms, "
-          f"p99 {pct(event_times, 0.99) * 1000:.2f} ms ({ev_med / base:.1f}x baseline)")
-    print(f"pay_calls: median {pay_med * 1000:.2f} ms, p99 {pct(pay_times, 0.99) * 1000:.2f} ms "
-          f"({pay_med / base:.1f}x baseline)")
-    print(f"X report over {args.calls} calls: {x_time * 1000:.0f} ms; "
-          f"close shift (Z): {z_time * 1000:.0f} ms")
+    print(
+        f"recorder: {args.calls} calls (3 events each) in {record_total:.1f} s = "
+        f"{args.calls / record_total:.0f} calls/s; event median {ev_med * 1000:.2f} ms, "
+        f"p99 {pct(event_times, 0.99) * 1000:.2f} ms ({ev_med / base:.1f}x baseline)"
+    )
+    print(
+        f"pay_calls: median {pay_med * 1000:.2f} ms, p99 {pct(pay_times, 0.99) * 1000:.2f} ms "
+        f"({pay_med / base:.1f}x baseline)"
+    )
+    print(
+        f"X report over {args.calls} calls: {x_time * 1000:.0f} ms; "
+        f"close shift (Z): {z_time * 1000:.0f} ms"
+    )
     return 0
 
 

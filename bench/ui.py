@@ -78,12 +78,21 @@ def record(shop: Shop, recorder: DatabaseCallRecorder, ref: str, booth: str) -> 
 
 def talking(i: int) -> BoothSnapshot:
     return BoothSnapshot(
-        booth=f"Booth {i}", position=i, state=BoothState.TALKING, locked=False,
-        driver="simulator", driver_status="registered",
+        booth=f"Booth {i}",
+        position=i,
+        state=BoothState.TALKING,
+        locked=False,
+        driver="simulator",
+        driver_status="registered",
         billing=BillingMode.PREPAID if i % 4 == 0 else BillingMode.POSTPAID,
-        number="00493012345678", destination="Germany", elapsed_s=float(i * 7),
-        price_minor=60 + i, rate_per_minute="0.30",
-        credit_left_minor=500 if i % 4 == 0 else None, seq=1)
+        number="00493012345678",
+        destination="Germany",
+        elapsed_s=float(i * 7),
+        price_minor=60 + i,
+        rate_per_minute="0.30",
+        credit_left_minor=500 if i % 4 == 0 else None,
+        seq=1,
+    )
 
 
 def pct(values: list[float], q: float) -> float:
@@ -118,32 +127,41 @@ def main() -> int:
     shm = "/dev/shm" if Path("/dev/shm").is_dir() else None
     with tempfile.TemporaryDirectory(dir=shm) as tmp:
         hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1, type=Type.ID)
-        shop = Shop.open(f"sqlite:///{Path(tmp) / 'bench.db'}", clock=FakeClock(),
-                         hasher=hasher)
+        shop = Shop.open(f"sqlite:///{Path(tmp) / 'bench.db'}", clock=FakeClock(), hasher=hasher)
         t0 = time.perf_counter()
         till, recorder = seed(shop, args.calls)
-        print(f"seeded {args.calls} calls in {time.perf_counter() - t0:.1f} s; "
-              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print(
+            f"seeded {args.calls} calls in {time.perf_counter() - t0:.1f} s; "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+        )
 
         bridge = EngineBridge()
-        window = MainWindow(till, bridge, None, Formatter(QLocale("en_GB")),
-                            quote=lambda _n: None)
+        window = MainWindow(till, bridge, None, Formatter(QLocale("en_GB")), quote=lambda _n: None)
         bridge.attach()
         window.resize(1366, 768)
         window.show()
         for i in range(1, BOOTHS + 1):
             bridge.on_snapshot(replace(talking(i), state=BoothState.IDLE, number=None))
         app.processEvents()
-        print(f"window: {window.calls.model.rowCount()} calls in the table, "
-              f"{len(window.grid.booths())} booths")
+        print(
+            f"window: {window.calls.model.rowCount()} calls in the table, "
+            f"{len(window.grid.booths())} booths"
+        )
 
         # 1. a new call: event → row in the table and figures in the shift bar
         fast: list[float] = []
         fast_cpu: list[float] = []
         for n in range(args.samples):
             call_id = record(shop, recorder, f"new-{n}", f"Booth {n % BOOTHS + 1}")
-            event = CallFinished(call_id=call_id, booth="Booth 1", call_ref=f"new-{n}",
-                                 answered=True, duration_s=95, price_minor=60, reason="normal")
+            event = CallFinished(
+                call_id=call_id,
+                booth="Booth 1",
+                call_ref=f"new-{n}",
+                answered=True,
+                duration_s=95,
+                price_minor=60,
+                reason="normal",
+            )
             start, cpu = time.perf_counter(), time.thread_time()
             bridge.on_call_finished(event)
             app.processEvents()  # the queued signal is delivered and handled here
@@ -168,12 +186,18 @@ def main() -> int:
             slow_cpu.append((time.thread_time() - cpu) * 1000)
         m_fast, m_cpu = statistics.median(fast), statistics.median(fast_cpu)
         m_slow = statistics.median(slow)
-        print(f"new call → table + shift bar: median {m_fast:.1f} ms wall "
-              f"({m_cpu:.1f} ms GUI-thread CPU), p95 {pct(fast, 0.95):.1f} ms  (target < 20 ms)")
-        print(f"  of which repainting the table's visible rows: "
-              f"{statistics.median(paint):.1f} ms CPU (the floor)")
-        print(f"baseline, re-read the whole shift: median {m_slow:.1f} ms wall "
-              f"({statistics.median(slow_cpu):.1f} ms CPU) → {m_slow / m_fast:.0f}× slower")
+        print(
+            f"new call → table + shift bar: median {m_fast:.1f} ms wall "
+            f"({m_cpu:.1f} ms GUI-thread CPU), p95 {pct(fast, 0.95):.1f} ms  (target < 20 ms)"
+        )
+        print(
+            f"  of which repainting the table's visible rows: "
+            f"{statistics.median(paint):.1f} ms CPU (the floor)"
+        )
+        print(
+            f"baseline, re-read the whole shift: median {m_slow:.1f} ms wall "
+            f"({statistics.median(slow_cpu):.1f} ms CPU) → {m_slow / m_fast:.0f}× slower"
+        )
 
         # 2. ticking: 64 talking booths vs 64 idle booths
         idle = cpu_share(app, args.seconds)
@@ -182,8 +206,10 @@ def main() -> int:
         app.processEvents()
         busy = cpu_share(app, args.seconds)
         print(f"GUI thread CPU, 64 idle booths:    {idle * 100:.1f} % of one core (baseline)")
-        print(f"GUI thread CPU, 64 talking booths: {busy * 100:.1f} % of one core "
-              f"(target < 15 %), ticking at {1000 // 200}/s")
+        print(
+            f"GUI thread CPU, 64 talking booths: {busy * 100:.1f} % of one core "
+            f"(target < 15 %), ticking at {1000 // 200}/s"
+        )
         window.close()
         shop.close()
     return 0

@@ -24,9 +24,7 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     """The data directory (created, mode 0700 where the platform allows; an existing one
     that others may read is tightened to 0700: it holds the database and secrets)."""
     raw = (
-        override
-        or os.environ.get("CALLSHOP_DATA_DIR")
-        or user_data_dir(APP_NAME, appauthor=False)
+        override or os.environ.get("CALLSHOP_DATA_DIR") or user_data_dir(APP_NAME, appauthor=False)
     )
     path = Path(raw)
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -46,8 +44,6 @@ def database_url(explicit: str | None = None, *, data: Path | None = None) -> st
     if env:
         return env
     return f"sqlite:///{(data or data_dir()) / 'callshop.db'}"
-
-
 
 
 #: The demo's database, beside the shop's in the data directory (``ui.demo``).

@@ -93,8 +93,14 @@ class _Int(_Kind[int]):
 class _Bool(_Kind[bool]):
     label = "yes/no"
     _WORDS: Mapping[str, bool] = {
-        "1": True, "true": True, "yes": True, "on": True,
-        "0": False, "false": False, "no": False, "off": False,
+        "1": True,
+        "true": True,
+        "yes": True,
+        "on": True,
+        "0": False,
+        "false": False,
+        "no": False,
+        "off": False,
     }
 
     def check(self, value: object) -> bool:
@@ -175,8 +181,14 @@ class _Words(_Kind[tuple[str, ...]]):
             raise InvalidInput(f"expected a list of words, got {value!r}")
         out: list[str] = []
         for item in value:
-            if (not isinstance(item, str) or not item.strip() or item != item.strip()
-                    or "," in item or not item.isprintable() or len(item) > self.max_len):
+            if (
+                not isinstance(item, str)
+                or not item.strip()
+                or item != item.strip()
+                or "," in item
+                or not item.isprintable()
+                or len(item) > self.max_len
+            ):
                 raise InvalidInput(
                     f"{item!r} is not a pattern (1-{self.max_len} printable characters, no comma)"
                 )
@@ -208,9 +220,11 @@ class _Devices(_Kind[DeviceMap]):
                 raise InvalidInput(f"device {name!r}: settings must be a mapping")
             clean: dict[str, Scalar] = {}
             for key, item in entry.items():
-                if not isinstance(key, str) or not (
-                    item is None or isinstance(item, str | int | bool)
-                ) or isinstance(item, float):
+                if (
+                    not isinstance(key, str)
+                    or not (item is None or isinstance(item, str | int | bool))
+                    or isinstance(item, float)
+                ):
                     raise InvalidInput(f"device {name!r}: {key!r} must be text, number or yes/no")
                 clean[key] = item
             out[name] = clean
@@ -256,7 +270,12 @@ def _check_intl(prefixes: tuple[str, ...]) -> None:
 SECRET_MASK = "***"
 #: User-Agent substrings of SIP scanners, banned at once (the SIP driver's own default too).
 DEFAULT_SIP_UA_BLOCK: tuple[str, ...] = (
-    "friendly-scanner", "sipvicious", "sipcli", "sip-scan", "sundayddr", "iWar",
+    "friendly-scanner",
+    "sipvicious",
+    "sipcli",
+    "sip-scan",
+    "sundayddr",
+    "iWar",
     "VaxSIPUserAgent",
 )
 _CALLER_ID_RE = re.compile(r"^\+?[0-9]{1,32}$")
@@ -414,7 +433,8 @@ class Settings:
     shop_address = Setting("", _Str(200), "Shop address printed on receipts")
     shop_vat_number = Setting("", _Str(32), "VAT / company number printed on receipts")
     language = Setting(
-        "bg", _Str(8, ("en", "bg")),
+        "bg",
+        _Str(8, ("en", "bg")),
         "Language of receipts, reports and the customer display: the shop's language "
         "(each till chooses its own screen language)",
     )
@@ -437,14 +457,27 @@ class Settings:
         10, _Int(0, 1000), "Margin guard: warn when retail < wholesale × USD rate × (1 + this %)"
     )
     # --- dialling and rating
-    country_code = Setting("359", _Str(4), "The shop's country calling code",
-                           _check_digits("country code"))
-    national_prefix = Setting("0", _Str(4), "Trunk prefix of national numbers",
-                              _check_digits("national prefix", allow_empty=True))
-    intl_prefixes = Setting(("00", "+"), _Prefixes(allow_plus=True),
-                            "Prefixes that start an international number", _check_intl)
-    offpeak = Setting("", _Str(500), "Off-peak windows, e.g. 'Mon-Fri 20:00-08:00,Sat-Sun "
-                      "00:00-24:00' (empty = none)", _check_offpeak)
+    country_code = Setting(
+        "359", _Str(4), "The shop's country calling code", _check_digits("country code")
+    )
+    national_prefix = Setting(
+        "0",
+        _Str(4),
+        "Trunk prefix of national numbers",
+        _check_digits("national prefix", allow_empty=True),
+    )
+    intl_prefixes = Setting(
+        ("00", "+"),
+        _Prefixes(allow_plus=True),
+        "Prefixes that start an international number",
+        _check_intl,
+    )
+    offpeak = Setting(
+        "",
+        _Str(500),
+        "Off-peak windows, e.g. 'Mon-Fri 20:00-08:00,Sat-Sun 00:00-24:00' (empty = none)",
+        _check_offpeak,
+    )
     allow_unrated_calls = Setting(
         False, _Bool(), "Let booths call numbers that have no retail price (billed as unrated)"
     )
@@ -457,41 +490,69 @@ class Settings:
     )
     sip_realm = Setting("callshop", _Str(64), "SIP digest realm booths authenticate in")
     # --- SIP booths (callshop-pos engine; its --sip-… options override these)
-    sip_listen = Setting("0.0.0.0:5060", _Str(32), "SIP: address (IPv4 HOST:PORT) the booths' "
-                         "ATAs register to", _check_sip_listen)
-    sip_trunk = Setting("", _Str(200), "SIP: carrier trunk sip:USER@HOST:PORT (empty = none)",
-                        _check_sip_trunk)
+    sip_listen = Setting(
+        "0.0.0.0:5060",
+        _Str(32),
+        "SIP: address (IPv4 HOST:PORT) the booths' ATAs register to",
+        _check_sip_listen,
+    )
+    sip_trunk = Setting(
+        "", _Str(200), "SIP: carrier trunk sip:USER@HOST:PORT (empty = none)", _check_sip_trunk
+    )
     sip_trunk_password = Setting("", _Str(128), "SIP: carrier trunk password", secret=True)
     sip_register_trunk = Setting(False, _Bool(), "SIP: register to the carrier's trunk")
     sip_register_expires_s = Setting(
         600, _Int(60, 86400), "SIP: seconds each trunk registration lasts (60-86400)"
     )
-    sip_trunk_cli = Setting("", _Str(33), "SIP: caller ID presented to the carrier (empty = "
-                            "the trunk user)", _check_caller_id)
+    sip_trunk_cli = Setting(
+        "",
+        _Str(33),
+        "SIP: caller ID presented to the carrier (empty = the trunk user)",
+        _check_caller_id,
+    )
     sip_pass_caller_id = Setting(
         False, _Bool(), "SIP: pass the booth's own identity to the carrier (off: the trunk's)"
     )
-    sip_ua_block = Setting(DEFAULT_SIP_UA_BLOCK, _Words(),
-                           "SIP: User-Agent patterns banned at once (scanners; empty = none)")
-    sip_rate_limit = Setting("30/10", _Str(32), "SIP: requests N/SECONDS from one address "
-                             "before it is banned", _check_sip_rate)
+    sip_ua_block = Setting(
+        DEFAULT_SIP_UA_BLOCK,
+        _Words(),
+        "SIP: User-Agent patterns banned at once (scanners; empty = none)",
+    )
+    sip_rate_limit = Setting(
+        "30/10",
+        _Str(32),
+        "SIP: requests N/SECONDS from one address before it is banned",
+        _check_sip_rate,
+    )
     sip_ban_seconds = Setting(
         600, _Int(0, 30 * 86400), "SIP: seconds an abusive address stays banned"
     )
     # --- the central billing account (callshop-pos sync link)
-    central_url = Setting("", _Str(200), "Central billing account: base URL (empty = not "
-                          "linked)", _check_central_url)
+    central_url = Setting(
+        "", _Str(200), "Central billing account: base URL (empty = not linked)", _check_central_url
+    )
     central_shop = Setting("", _Str(63), "Central: this shop's id there", _check_central_shop)
     central_token = Setting("", _Str(256), "Central: this shop's API token", secret=True)
     # --- backups (SQLite; on PostgreSQL see docs/backup.md)
-    backup_enabled = Setting(True, _Bool(), "Backups: a verified copy of the database at "
-                             "every Z and daily (off: only `callshop-pos backup`)")
-    backup_dir = Setting("", _Str(500), "Backups: folder for the verified copies of the "
-                         "database, e.g. a USB disk (empty = 'backups' beside the database)")
+    backup_enabled = Setting(
+        True,
+        _Bool(),
+        "Backups: a verified copy of the database at "
+        "every Z and daily (off: only `callshop-pos backup`)",
+    )
+    backup_dir = Setting(
+        "",
+        _Str(500),
+        "Backups: folder for the verified copies of the "
+        "database, e.g. a USB disk (empty = 'backups' beside the database)",
+    )
     backup_keep = Setting(14, _Int(1, 1000), "Backups: how many verified copies to keep")
     # --- printing and devices
-    print_policy = Setting("ask", _Str(8, ("always", "ask", "never")),
-                           "Print a receipt after payment: always, ask or never")
+    print_policy = Setting(
+        "ask",
+        _Str(8, ("always", "ask", "never")),
+        "Print a receipt after payment: always, ask or never",
+    )
     devices = Setting[DeviceMap]({}, _Devices(), "Attached devices by name (printer, display …)")
 
     def __init__(self, values: Mapping[str, object] | None = None) -> None:
@@ -552,6 +613,7 @@ class Settings:
         registry = self.registry()
         changed = {
             n: registry[n].shown(v) if registry[n].secret else v
-            for n, v in self._values.items() if v != registry[n].default
+            for n, v in self._values.items()
+            if v != registry[n].default
         }
         return f"Settings({changed!r})"

@@ -86,8 +86,7 @@ class Versioned(WireModel):
                 raise ValueError("schema_version is missing")
             if type(version) is not int or version != SCHEMA_VERSION:
                 raise ValueError(
-                    f"unsupported schema_version {version!r} (this side speaks "
-                    f"{SCHEMA_VERSION})"
+                    f"unsupported schema_version {version!r} (this side speaks {SCHEMA_VERSION})"
                 )
         return data
 

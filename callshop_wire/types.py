@@ -85,8 +85,7 @@ def _parse_decimal(value: Any) -> Decimal:
         return value
     if not isinstance(value, str) or _DECIMAL_RE.fullmatch(value) is None:
         raise ValueError(
-            f"a rate must be a decimal string such as \"0.0125\" (never a JSON number), "
-            f"not {value!r}"
+            f'a rate must be a decimal string such as "0.0125" (never a JSON number), not {value!r}'
         )
     try:
         return Decimal(value)

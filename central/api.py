@@ -107,10 +107,20 @@ class Health(BaseModel):
     version: str
 
 
-def _error(status: int, code: str, message: str, *, details: list[dict[str, Any]] | None = None,
-           incident_id: int | None = None, headers: dict[str, str] | None = None) -> JSONResponse:
-    body = ErrorBody(error=ErrorDetail(code=code, message=message, details=details or [],
-                                       incident_id=incident_id))
+def _error(
+    status: int,
+    code: str,
+    message: str,
+    *,
+    details: list[dict[str, Any]] | None = None,
+    incident_id: int | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = ErrorBody(
+        error=ErrorDetail(
+            code=code, message=message, details=details or [], incident_id=incident_id
+        )
+    )
     return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
 
 
@@ -130,8 +140,11 @@ def _responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         503: "the database is unavailable or busy (nothing stored; send again later)",
     }
     return {
-        code: ({"description": words[code]} if code == 304
-               else {"description": words[code], "model": ErrorBody})
+        code: (
+            {"description": words[code]}
+            if code == 304
+            else {"description": words[code], "model": ErrorBody}
+        )
         for code in codes
     }
 
@@ -194,8 +207,12 @@ class BodyLimit:
                 await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = _error(413, "too_large", f"the body is over the limit of {self.limit} bytes",
-                          headers={"Connection": "close"})
+        response = _error(
+            413,
+            "too_large",
+            f"the body is over the limit of {self.limit} bytes",
+            headers={"Connection": "close"},
+        )
         await response(scope, receive, send)
 
 
@@ -212,8 +229,7 @@ class Context:
     async def work(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a blocking database call in a worker thread, at most as many at once as
         the process has database connections (the rest wait here, in order)."""
-        return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs),
-                                              limiter=self.limiter)
+        return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs), limiter=self.limiter)
 
 
 def _context(request: Request) -> Context:
@@ -252,37 +268,46 @@ def till_of(who: Principal, shop: str) -> None:
 
 router = APIRouter()
 
+
 @router.get("/v1/health", response_model=Health, tags=["service"])
 async def health() -> Health:
     """Liveness for the reverse proxy (no credentials, no database)."""
     return Health(status="ok", version=__version__)
 
+
 @router.put(
     "/v1/shops/{shop}/shifts/{shift_uuid}",
     status_code=201,
     response_model=None,
-    responses={201: {"model": ShiftAccepted, "description": "held (also on an "
-                     "identical retry, then with Idempotent-Replayed: true)"},
-               **_responses(400, 401, 403, 404, 409, 413, 422, 503)},
+    responses={
+        201: {
+            "model": ShiftAccepted,
+            "description": "held (also on an identical retry, then with Idempotent-Replayed: true)",
+        },
+        **_responses(400, 401, 403, 404, 409, 413, 422, 503),
+    },
     openapi_extra=_body(ClosedShift),
     tags=["till"],
 )
-async def put_shift(shop: ShopPath, shift_uuid: uuid.UUID, request: Request,
-                    who: Caller, ctx: Ctx) -> Response:
+async def put_shift(
+    shop: ShopPath, shift_uuid: uuid.UUID, request: Request, who: Caller, ctx: Ctx
+) -> Response:
     """Deliver a closed shift (idempotent on its UUID; append-only)."""
     till_of(who, shop)
     body = await request.body()
     outcome = await ctx.work(
-        service.put_shift, ctx.db, ctx.clock, shop, shift_uuid, body,
-        insert_mode=ctx.insert_mode
+        service.put_shift, ctx.db, ctx.clock, shop, shift_uuid, body, insert_mode=ctx.insert_mode
     )
     return _json(outcome.answer, 201, _replayed(outcome))
+
 
 @router.get(
     "/v1/shops/{shop}/shifts/{shift_uuid}",
     response_model=None,
-    responses={200: {"model": ClosedShift, "description": "the shift as the till sent it"},
-               **_responses(401, 403, 404, 422, 503)},
+    responses={
+        200: {"model": ClosedShift, "description": "the shift as the till sent it"},
+        **_responses(401, 403, 404, 422, 503),
+    },
     tags=["owner"],
 )
 async def get_shift(shop: ShopPath, shift_uuid: uuid.UUID, who: Caller, ctx: Ctx) -> Response:
@@ -291,36 +316,42 @@ async def get_shift(shop: ShopPath, shift_uuid: uuid.UUID, who: Caller, ctx: Ctx
     data = await ctx.work(service.get_shift, ctx.db, shop, shift_uuid)
     return Response(data, media_type=JSON)
 
+
 @router.put(
     "/v1/shops/{shop}/corrections/{correction_uuid}",
     status_code=201,
     response_model=None,
-    responses={201: {"model": ShiftAccepted, "description": "held"},
-               **_responses(400, 401, 403, 404, 409, 413, 422, 503)},
+    responses={
+        201: {"model": ShiftAccepted, "description": "held"},
+        **_responses(400, 401, 403, 404, 409, 413, 422, 503),
+    },
     openapi_extra=_body(CorrectionPayload),
     tags=["till"],
 )
-async def put_correction(shop: ShopPath, correction_uuid: uuid.UUID, request: Request,
-                         who: Caller, ctx: Ctx) -> Response:
+async def put_correction(
+    shop: ShopPath, correction_uuid: uuid.UUID, request: Request, who: Caller, ctx: Ctx
+) -> Response:
     """Deliver a correction of a closed shift (idempotent on its UUID)."""
     till_of(who, shop)
     body = await request.body()
-    outcome = await ctx.work(
-        service.put_correction, ctx.db, ctx.clock, shop, correction_uuid, body
-    )
+    outcome = await ctx.work(service.put_correction, ctx.db, ctx.clock, shop, correction_uuid, body)
     return _json(outcome.answer, 201, _replayed(outcome))
+
 
 @router.get(
     "/v1/shops/{shop}/heads",
     response_model=None,
-    responses={200: {"model": JournalHeads, "description": "every head held, oldest first"},
-               **_responses(401, 403, 404, 422, 503)},
+    responses={
+        200: {"model": JournalHeads, "description": "every head held, oldest first"},
+        **_responses(401, 403, 404, 422, 503),
+    },
     tags=["till"],
 )
 async def get_heads(shop: ShopPath, who: Caller, ctx: Ctx) -> Response:
     """The journal heads central holds for the shop (the till's ``verify`` reads them)."""
     who.require_shop(shop)
     return _json(await ctx.work(service.heads, ctx.db, shop))
+
 
 @router.get(
     "/v1/shops/{shop}/incidents",
@@ -333,11 +364,14 @@ async def get_incidents(shop: ShopPath, who: Caller, ctx: Ctx) -> list[service.I
     who.require_shop(shop)
     return await ctx.work(service.incidents, ctx.db, shop)
 
+
 @router.post(
     "/v1/shops/{shop}/heartbeat",
     response_model=None,
-    responses={200: {"model": HeartbeatAck, "description": "received"},
-               **_responses(400, 401, 403, 404, 413, 422, 503)},
+    responses={
+        200: {"model": HeartbeatAck, "description": "received"},
+        **_responses(400, 401, 403, 404, 413, 422, 503),
+    },
     openapi_extra=_body(Heartbeat),
     tags=["till"],
 )
@@ -347,32 +381,40 @@ async def heartbeat(shop: ShopPath, request: Request, who: Caller, ctx: Ctx) -> 
     body = await request.body()
     return _json(await ctx.work(service.receive_heartbeat, ctx.db, ctx.clock, shop, body))
 
+
 @router.get(
     "/v1/shops/{shop}/carrier/balance",
     response_model=None,
-    responses={200: {"model": CarrierBalance, "description": "the balance now"},
-               **_responses(401, 403, 404, 422, 503)},
+    responses={
+        200: {"model": CarrierBalance, "description": "the balance now"},
+        **_responses(401, 403, 404, 422, 503),
+    },
     tags=["till", "owner"],
 )
 async def get_balance(shop: ShopPath, who: Caller, ctx: Ctx) -> Response:
     who.require_shop(shop)
     return _json(await ctx.work(service.balance, ctx.db, ctx.clock, shop))
 
+
 @router.get(
     "/v1/shops/{shop}/carrier/ledger",
     response_model=None,
-    responses={200: {"model": CarrierLedger, "description": "the period's entries"},
-               **_responses(401, 403, 404, 422, 503)},
+    responses={
+        200: {"model": CarrierLedger, "description": "the period's entries"},
+        **_responses(401, 403, 404, 422, 503),
+    },
     tags=["owner"],
 )
 async def get_ledger(
     shop: ShopPath,
     who: Caller,
     ctx: Ctx,
-    date_from: Annotated[str, Query(alias="from", pattern=UTC_PATTERN,
-                                    description="UTC, 2026-12-01T00:00:00Z")],
-    date_to: Annotated[str, Query(alias="to", pattern=UTC_PATTERN,
-                                  description="UTC, end excluded")],
+    date_from: Annotated[
+        str, Query(alias="from", pattern=UTC_PATTERN, description="UTC, 2026-12-01T00:00:00Z")
+    ],
+    date_to: Annotated[
+        str, Query(alias="to", pattern=UTC_PATTERN, description="UTC, end excluded")
+    ],
 ) -> Response:
     who.require_shop(shop)
     try:
@@ -381,30 +423,35 @@ async def get_ledger(
         raise Invalid(str(exc)) from None
     return _json(await ctx.work(service.ledger, ctx.db, shop, start, end))
 
+
 @router.put(
     "/v1/shops/{shop}/carrier/topups/{topup_uuid}",
     status_code=201,
     response_model=None,
-    responses={201: {"model": ShiftAccepted, "description": "booked (same on a retry)"},
-               **_responses(400, 401, 403, 404, 409, 413, 422, 503)},
+    responses={
+        201: {"model": ShiftAccepted, "description": "booked (same on a retry)"},
+        **_responses(400, 401, 403, 404, 409, 413, 422, 503),
+    },
     openapi_extra=_body(service.TopupRequest),
     tags=["owner"],
 )
-async def put_topup(shop: ShopPath, topup_uuid: uuid.UUID, request: Request,
-                    who: Caller, ctx: Ctx) -> Response:
+async def put_topup(
+    shop: ShopPath, topup_uuid: uuid.UUID, request: Request, who: Caller, ctx: Ctx
+) -> Response:
     """Book a top-up of the shop's carrier account (owner only; idempotent)."""
     who.require_owner()
     body = await request.body()
-    outcome = await ctx.work(
-        service.put_topup, ctx.db, ctx.clock, shop, topup_uuid, body, who.name
-    )
+    outcome = await ctx.work(service.put_topup, ctx.db, ctx.clock, shop, topup_uuid, body, who.name)
     return _json(outcome.answer, 201, _replayed(outcome))
+
 
 @router.get(
     "/v1/price-lists/wholesale",
     response_model=None,
-    responses={200: {"model": WholesalePriceList, "description": "the current list "
-                     "(ETag header)"}, **_responses(304, 401, 404, 503)},
+    responses={
+        200: {"model": WholesalePriceList, "description": "the current list (ETag header)"},
+        **_responses(304, 401, 404, 503),
+    },
     tags=["till"],
 )
 async def get_price_list(request: Request, who: Caller, ctx: Ctx) -> Response:
@@ -416,12 +463,15 @@ async def get_price_list(request: Request, who: Caller, ctx: Ctx) -> Response:
         return Response(status_code=304, headers=headers)
     return Response(published.body, media_type=JSON, headers=headers)
 
+
 @router.post(
     "/v1/price-lists/wholesale",
     status_code=201,
     response_model=None,
-    responses={201: {"model": WholesalePriceList, "description": "published"},
-               **_responses(400, 401, 403, 409, 413, 422, 503)},
+    responses={
+        201: {"model": WholesalePriceList, "description": "published"},
+        **_responses(400, 401, 403, 409, 413, 422, 503),
+    },
     openapi_extra=_body(WholesalePriceList),
     tags=["owner"],
 )
@@ -430,9 +480,9 @@ async def publish_price_list(request: Request, who: Caller, ctx: Ctx) -> Respons
     who.require_owner()
     body = await request.body()
     published = await ctx.work(service.publish_price_list, ctx.db, ctx.clock, body, who.name)
-    return Response(published.body, status_code=201, media_type=JSON,
-                    headers={"ETag": published.etag})
-
+    return Response(
+        published.body, status_code=201, media_type=JSON, headers={"ETag": published.etag}
+    )
 
 
 def create_app(
@@ -480,22 +530,33 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 
 async def _central_error(request: Request, exc: CentralError) -> JSONResponse:
-    return _error(exc.status, exc.code, exc.message, details=exc.details,
-                  incident_id=exc.incident_id,
-                  headers=_CHALLENGE if exc.status == 401 else None)
+    return _error(
+        exc.status,
+        exc.code,
+        exc.message,
+        details=exc.details,
+        incident_id=exc.incident_id,
+        headers=_CHALLENGE if exc.status == 401 else None,
+    )
 
 
 async def _database(request: Request, exc: Exception) -> JSONResponse:
     # the database is down, restarting or overloaded: nothing was committed; the till
     # treats 503 as "try again later"
     _log.warning("database unavailable: %s", exc)
-    return _error(503, "database_unavailable", "the database is unavailable or busy; "
-                  "nothing was stored: send again later", headers={"Retry-After": "5"})
+    return _error(
+        503,
+        "database_unavailable",
+        "the database is unavailable or busy; nothing was stored: send again later",
+        headers={"Retry-After": "5"},
+    )
 
 
 async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-    details = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))}
-               for e in exc.errors()]
+    details = [
+        {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))}
+        for e in exc.errors()
+    ]
     first = details[0] if details else {"loc": [], "msg": "invalid request"}
     where = ".".join(first["loc"])
     return _error(422, "invalid_request", f"{where}: {first['msg']}", details=details)
@@ -508,8 +569,12 @@ async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         headers["Allow"] = ", ".join(_allowed_methods(request.app, request.scope))
     if exc.status_code == 401:
         headers.update(_CHALLENGE)
-    return _error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail),
-                  headers=headers or None)
+    return _error(
+        exc.status_code,
+        codes.get(exc.status_code, "http_error"),
+        str(exc.detail),
+        headers=headers or None,
+    )
 
 
 def _allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
@@ -532,12 +597,23 @@ def _install_openapi(app: FastAPI) -> None:
         if app.openapi_schema:
             return app.openapi_schema
         schema = get_openapi(
-            title=app.title, version=app.version, description=app.description,
-            routes=app.routes, separate_input_output_schemas=False,
+            title=app.title,
+            version=app.version,
+            description=app.description,
+            routes=app.routes,
+            separate_input_output_schemas=False,
         )
         _, defs = models_json_schema(
-            [(m, "validation") for m in (ClosedShift, CorrectionPayload, Heartbeat,
-                                         WholesalePriceList, service.TopupRequest)],
+            [
+                (m, "validation")
+                for m in (
+                    ClosedShift,
+                    CorrectionPayload,
+                    Heartbeat,
+                    WholesalePriceList,
+                    service.TopupRequest,
+                )
+            ],
             ref_template="#/components/schemas/{model}",
         )
         components = schema.setdefault("components", {}).setdefault("schemas", {})

@@ -100,7 +100,7 @@ def authenticate_token(db: CentralDb, presented: str) -> Principal:
     """The till behind a bearer token (401 when unknown, malformed or revoked)."""
     if not presented.startswith(TOKEN_PREFIX) or "." not in presented:
         raise Unauthorized("not a callshop-central API token")
-    token_id, secret = presented[len(TOKEN_PREFIX):].split(".", 1)
+    token_id, secret = presented[len(TOKEN_PREFIX) :].split(".", 1)
     with db.read() as s:
         row = s.execute(
             select(ApiToken.secret_sha256, ApiToken.revoked_at, Shop.code)
@@ -170,9 +170,9 @@ def authenticate_user(
         user = s.scalars(select(User).where(User.username == username)).one_or_none()
         shops = frozenset(
             s.scalars(
-                select(Shop.code).join(UserShop, UserShop.shop_id == Shop.id).where(
-                    UserShop.user_id == (user.id if user else -1)
-                )
+                select(Shop.code)
+                .join(UserShop, UserShop.shop_id == Shop.id)
+                .where(UserShop.user_id == (user.id if user else -1))
             )
         )
     if user is None:
@@ -186,13 +186,17 @@ def authenticate_user(
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         with db.write() as s:
             failures = s.execute(
-                update(User).where(User.id == user.id)
+                update(User)
+                .where(User.id == user.id)
                 .values(failed_logins=User.failed_logins + 1)
                 .returning(User.failed_logins)
             ).scalar_one()
             if failures >= MAX_FAILURES:
-                s.execute(update(User).where(User.id == user.id)
-                          .values(failed_logins=0, locked_until=now + LOCKOUT))
+                s.execute(
+                    update(User)
+                    .where(User.id == user.id)
+                    .values(failed_logins=0, locked_until=now + LOCKOUT)
+                )
         raise Unauthorized("wrong user name or password") from None
     rehash = hasher.check_needs_rehash(user.password_hash)
     if user.failed_logins or user.locked_until is not None or rehash:

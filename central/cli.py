@@ -53,8 +53,9 @@ def default_url() -> str:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="callshop-central", description=__doc__.split("\n")[0])
-    parser.add_argument("--db", help=f"database URL (default: ${ENV_DB} or SQLite in the "
-                        "user's data directory)")
+    parser.add_argument(
+        "--db", help=f"database URL (default: ${ENV_DB} or SQLite in the user's data directory)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     sub.add_parser("init", help="create or migrate the database")
@@ -62,13 +63,21 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the API with uvicorn")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765)
-    p.add_argument("--workers", type=int, default=1,
-                   help="uvicorn worker processes (PostgreSQL for more than one)")
-    p.add_argument("--forwarded-allow-ips", default="127.0.0.1",
-                   help="reverse proxies whose X-Forwarded-* headers are trusted")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="uvicorn worker processes (PostgreSQL for more than one)",
+    )
+    p.add_argument(
+        "--forwarded-allow-ips",
+        default="127.0.0.1",
+        help="reverse proxies whose X-Forwarded-* headers are trusted",
+    )
 
     shop = sub.add_parser("shop", help="add or list shops").add_subparsers(
-        dest="shop_command", metavar="ACTION", required=True)
+        dest="shop_command", metavar="ACTION", required=True
+    )
     p = shop.add_parser("add", help="add a shop")
     p.add_argument("code", help="lowercase letters, digits and dashes, e.g. sofia-1")
     p.add_argument("--name", default="")
@@ -76,7 +85,8 @@ def _parser() -> argparse.ArgumentParser:
     shop.add_parser("list", help="list the shops")
 
     token = sub.add_parser("token", help="per-shop API tokens for the tills").add_subparsers(
-        dest="token_command", metavar="ACTION", required=True)
+        dest="token_command", metavar="ACTION", required=True
+    )
     p = token.add_parser("create", help="a new token for a shop (shown once)")
     p.add_argument("shop")
     p.add_argument("--label", default="")
@@ -85,7 +95,8 @@ def _parser() -> argparse.ArgumentParser:
     token.add_parser("list", help="list the tokens (never their secrets)")
 
     user = sub.add_parser("user", help="central users").add_subparsers(
-        dest="user_command", metavar="ACTION", required=True)
+        dest="user_command", metavar="ACTION", required=True
+    )
     p = user.add_parser("add", help="add an owner (every shop) or a manager (some shops)")
     p.add_argument("username")
     p.add_argument("--role", choices=auth.ROLES, required=True)
@@ -97,7 +108,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--reference", default="")
 
     prices = sub.add_parser("prices", help="the wholesale price list").add_subparsers(
-        dest="prices_command", metavar="ACTION", required=True)
+        dest="prices_command", metavar="ACTION", required=True
+    )
     p = prices.add_parser("publish", help="publish a CSV (code, country, wholesale_usd)")
     p.add_argument("file", type=Path)
     p.add_argument("--note", default="")
@@ -130,17 +142,25 @@ def _read_price_csv(path: Path, version: int, note: str) -> WholesalePriceList:
     entries = []
     for number, row in enumerate(rows, start=2):
         try:
-            entries.append(WholesaleEntry.model_validate({
-                "code": (row.get("code") or "").strip(),
-                "country": (row.get("country") or "").strip(),
-                "wholesale_usd": (row.get("wholesale_usd") or "").strip(),
-            }))
+            entries.append(
+                WholesaleEntry.model_validate(
+                    {
+                        "code": (row.get("code") or "").strip(),
+                        "country": (row.get("country") or "").strip(),
+                        "wholesale_usd": (row.get("wholesale_usd") or "").strip(),
+                    }
+                )
+            )
         except ValueError as exc:
             raise CentralError(f"{path}:{number}: {exc}") from None
     try:
-        return WholesalePriceList(schema_version=SCHEMA_VERSION, version=version,
-                                  published_at=datetime.now(UTC), note=note,
-                                  entries=tuple(entries))
+        return WholesalePriceList(
+            schema_version=SCHEMA_VERSION,
+            version=version,
+            published_at=datetime.now(UTC),
+            note=note,
+            entries=tuple(entries),
+        )
     except ValueError as exc:
         raise CentralError(f"{path}: {exc}") from None
 
@@ -157,8 +177,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"database ready at revision {current_revision(db)}: {db.url!r}")
             return 0
         if current_revision(db) != head_revision():
-            raise CentralError("the database is not initialised or is out of date: run "
-                               "`callshop-central init` first")
+            raise CentralError(
+                "the database is not initialised or is out of date: run "
+                "`callshop-central init` first"
+            )
         return _dispatch(db, clock, args)
     finally:
         db.dispose()
@@ -175,36 +197,44 @@ def _dispatch(db: CentralDb, clock: SystemClock, args: argparse.Namespace) -> in
     elif args.command == "token" and args.token_command == "create":
         token = auth.issue_token(db, clock, args.shop, args.label)
         print(token)
-        print("Store it now: it is shown only once (the till links with "
-              "`callshop-pos sync link URL --token-file FILE`).", file=sys.stderr)
+        print(
+            "Store it now: it is shown only once (the till links with "
+            "`callshop-pos sync link URL --token-file FILE`).",
+            file=sys.stderr,
+        )
     elif args.command == "token" and args.token_command == "revoke":
         auth.revoke_token(db, clock, args.token_id)
         print("token revoked")
     elif args.command == "token":
         with db.read() as s:
             for row, shop_code in s.execute(
-                select(ApiToken, Shop.code).join(Shop, Shop.id == ApiToken.shop_id)
+                select(ApiToken, Shop.code)
+                .join(Shop, Shop.id == ApiToken.shop_id)
                 .order_by(ApiToken.id)
             ):
                 state = "revoked" if row.revoked_at else "active"
                 print(f"{auth.TOKEN_PREFIX}{row.token_id}\t{shop_code}\t{state}\t{row.label}")
     elif args.command == "user":
-        auth.add_user(db, clock, PasswordHasher(), args.username, _password(), args.role,
-                      args.shop)
+        auth.add_user(db, clock, PasswordHasher(), args.username, _password(), args.role, args.shop)
         print(f"user {args.username} added ({args.role})")
     elif args.command == "topup":
-        body = service.TopupRequest(amount_micro_usd=_micro_usd(args.amount),
-                                    reference=args.reference)
+        body = service.TopupRequest(
+            amount_micro_usd=_micro_usd(args.amount), reference=args.reference
+        )
         service.put_topup(db, clock, args.shop, uuid.uuid4(), encode(body), "cli")
-        print(f"top-up booked; balance {service.balance(db, clock, args.shop).balance_micro_usd}"
-              " micro-USD")
+        print(
+            f"top-up booked; balance {service.balance(db, clock, args.shop).balance_micro_usd}"
+            " micro-USD"
+        )
     elif args.command == "prices":
         with db.read() as s:
             current = max(s.scalars(select(PriceListRow.version)).all(), default=0)
         payload = _read_price_csv(args.file, current + 1, args.note)
         published = service.publish_price_list(db, clock, encode(payload), "cli")
-        print(f"published wholesale price list version {published.version} "
-              f"({len(payload.entries)} codes)")
+        print(
+            f"published wholesale price list version {published.version} "
+            f"({len(payload.entries)} codes)"
+        )
     return 0
 
 
@@ -215,8 +245,10 @@ def _serve(url: str, args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     if args.workers > 1 and url.startswith("sqlite"):
-        print("note: several workers on SQLite queue on one write lock; use PostgreSQL",
-              file=sys.stderr)
+        print(
+            "note: several workers on SQLite queue on one write lock; use PostgreSQL",
+            file=sys.stderr,
+        )
     os.environ[ENV_DB] = url
     uvicorn.run(
         "central.api:app_from_env",

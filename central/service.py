@@ -157,7 +157,12 @@ def _shop(s: Session, code: str, *, lock: bool = False) -> Shop:
 
 
 def _incident(
-    s: Session, shop: Shop, now: datetime, kind: str, subject: str | None, message: str,
+    s: Session,
+    shop: Shop,
+    now: datetime,
+    kind: str,
+    subject: str | None,
+    message: str,
     detail: dict[str, Any],
 ) -> Incident:
     row = Incident(
@@ -183,9 +188,13 @@ def _anchor(
     prev = anchor.previous_head
     if last is None:
         ok = prev is None
-        why = "" if ok else (
-            f"the till links this {kind} to head #{prev.seq if prev else 0}, but central holds "
-            "no earlier head of the shop"
+        why = (
+            ""
+            if ok
+            else (
+                f"the till links this {kind} to head #{prev.seq if prev else 0}, but central holds "
+                "no earlier head of the shop"
+            )
         )
     elif prev is None:
         ok = False
@@ -230,8 +239,14 @@ def _anchor(
 
 
 def _conflict_incident(
-    db: CentralDb, clock: Clock, shop_code: str, kind: str, subject: str, what: str,
-    stored_sha: str, sent_sha: str,
+    db: CentralDb,
+    clock: Clock,
+    shop_code: str,
+    kind: str,
+    subject: str,
+    what: str,
+    stored_sha: str,
+    sent_sha: str,
 ) -> Conflict:
     message = (
         f"{what} {subject} is already held with other content (held {stored_sha[:12]}…, "
@@ -240,15 +255,21 @@ def _conflict_incident(
     with db.write() as s:
         shop = _shop(s, shop_code)
         incident = _incident(
-            s, shop, clock.now(), kind, subject, message,
+            s,
+            shop,
+            clock.now(),
+            kind,
+            subject,
+            message,
             {"held_sha256": stored_sha, "sent_sha256": sent_sha},
         )
         incident_id = incident.id
     return Conflict(message, code="conflicting_content", incident_id=incident_id)
 
 
-def _check_path(shop: str, payload_shop: str, uuid_path: uuid.UUID, uuid_payload: uuid.UUID,
-                what: str) -> None:
+def _check_path(
+    shop: str, payload_shop: str, uuid_path: uuid.UUID, uuid_payload: uuid.UUID, what: str
+) -> None:
     if payload_shop != shop:
         raise Invalid(f"the payload is for shop {payload_shop!r}, the URL for {shop!r}")
     if uuid_payload != uuid_path:
@@ -311,19 +332,32 @@ def put_shift(
             # Another process stored it between our check and our insert (or a call UUID
             # is already in another shift): look again.
             if attempt == 2:
-                message = (f"a call of shift {payload.shift_uuid} is already held in another "
-                           "shift of the shop; nothing was changed")
+                message = (
+                    f"a call of shift {payload.shift_uuid} is already held in another "
+                    "shift of the shop; nothing was changed"
+                )
                 with db.write() as s:
-                    incident = _incident(s, _shop(s, shop), clock.now(), "duplicate_call",
-                                         str(payload.shift_uuid), message, {"sha256": sha})
+                    incident = _incident(
+                        s,
+                        _shop(s, shop),
+                        clock.now(),
+                        "duplicate_call",
+                        str(payload.shift_uuid),
+                        message,
+                        {"sha256": sha},
+                    )
                     incident_id = incident.id
-                raise Conflict(message, code="duplicate_call",
-                               incident_id=incident_id) from None
+                raise Conflict(message, code="duplicate_call", incident_id=incident_id) from None
     raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _put_shift(
-    db: CentralDb, clock: Clock, shop_code: str, p: ClosedShift, canonical: bytes, sha: str,
+    db: CentralDb,
+    clock: Clock,
+    shop_code: str,
+    p: ClosedShift,
+    canonical: bytes,
+    sha: str,
     insert_mode: InsertMode,
 ) -> Outcome:
     uid = str(p.shift_uuid)
@@ -430,11 +464,13 @@ def _insert_calls(
         # way in (one statement; a multi-row INSERT costs psycopg more to prepare than
         # COPY costs in total)
         driver = s.connection().connection.driver_connection
+        assert driver is not None  # a live psycopg connection inside the transaction
         columns = list(rows[0])
         try:
-            with driver.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
-                f"COPY calls ({', '.join(columns)}) FROM STDIN"
-            ) as copy:
+            with (
+                driver.cursor() as cursor,
+                cursor.copy(f"COPY calls ({', '.join(columns)}) FROM STDIN") as copy,
+            ):
                 for values in rows:
                     copy.write_row(tuple(values.values()))
         except Exception as exc:
@@ -471,7 +507,12 @@ def get_shift(db: CentralDb, shop: str, shift_uuid: uuid.UUID) -> bytes:
 
 
 def _correction_row(
-    shop_id: int, shift_id: int, c: CorrectionRecord, now: datetime, *, anchored: bool | None,
+    shop_id: int,
+    shift_id: int,
+    c: CorrectionRecord,
+    now: datetime,
+    *,
+    anchored: bool | None,
     incident_id: int | None = None,
 ) -> CorrectionRow:
     return CorrectionRow(
@@ -492,8 +533,9 @@ def put_correction(
     db: CentralDb, clock: Clock, shop: str, correction_uuid: uuid.UUID, body: bytes
 ) -> Outcome:
     payload = parse(CorrectionPayload, body)
-    _check_path(shop, payload.shop, correction_uuid, payload.correction.correction_uuid,
-                "correction_uuid")
+    _check_path(
+        shop, payload.shop, correction_uuid, payload.correction.correction_uuid, "correction_uuid"
+    )
     c = payload.correction
     uid = str(c.correction_uuid)
     sha = content_sha256(c)
@@ -531,7 +573,11 @@ def put_correction(
             now = clock.now()
             anchored, incident = _anchor(s, shop_row, now, payload.anchor, uid, "correction")
             row = _correction_row(
-                shop_row.id, shift_id, c, now, anchored=anchored,
+                shop_row.id,
+                shift_id,
+                c,
+                now,
+                anchored=anchored,
                 incident_id=incident.id if incident else None,
             )
             s.add(row)
@@ -571,8 +617,14 @@ def incidents(db: CentralDb, shop: str) -> list[IncidentView]:
             select(Incident).where(Incident.shop_id == shop_row.id).order_by(Incident.id)
         ).all()
         return [
-            IncidentView(id=r.id, shop=shop, kind=r.kind, at=r.at, subject_uuid=r.subject_uuid,
-                         message=r.message)
+            IncidentView(
+                id=r.id,
+                shop=shop,
+                kind=r.kind,
+                at=r.at,
+                subject_uuid=r.subject_uuid,
+                message=r.message,
+            )
             for r in rows
         ]
 
@@ -629,8 +681,9 @@ def put_topup(
     with db.write() as s:
         shop_row = _shop(s, shop, lock=True)
         held = s.scalars(
-            select(CarrierRow).where(CarrierRow.shop_id == shop_row.id,
-                                     CarrierRow.entry_uuid == uid)
+            select(CarrierRow).where(
+                CarrierRow.shop_id == shop_row.id, CarrierRow.entry_uuid == uid
+            )
         ).one_or_none()
         now = clock.now()
         if held is None:
@@ -654,19 +707,22 @@ def put_topup(
                 and (request.at is None or held.at == request.at)
             )
             if not same:
-                raise Conflict(f"top-up {uid} is already held with other content",
-                               code="conflicting_content")
+                raise Conflict(
+                    f"top-up {uid} is already held with other content", code="conflicting_content"
+                )
             replayed = True
         return Outcome(
-            ShiftAccepted(shop=shop, uuid=topup_uuid, content_sha256=sha, received_at=held.at,
-                          anchored=True),
+            ShiftAccepted(
+                shop=shop, uuid=topup_uuid, content_sha256=sha, received_at=held.at, anchored=True
+            ),
             replayed=replayed,
         )
 
 
 def _sum(s: Session, *where: Any) -> int:
-    return int(s.scalar(select(func.coalesce(func.sum(CarrierRow.amount_micro_usd), 0))
-                        .where(*where)) or 0)
+    return int(
+        s.scalar(select(func.coalesce(func.sum(CarrierRow.amount_micro_usd), 0)).where(*where)) or 0
+    )
 
 
 def balance(db: CentralDb, clock: Clock, shop: str) -> CarrierBalance:
@@ -740,13 +796,13 @@ def publish_price_list(db: CentralDb, clock: Clock, body: bytes, by: str) -> Pub
     sha = content_sha256(payload)
     try:
         with db.write() as s:
-            current = int(s.scalar(select(func.coalesce(func.max(PriceListRow.version), 0)))
-                          or 0)
+            current = int(s.scalar(select(func.coalesce(func.max(PriceListRow.version), 0))) or 0)
             if payload.version != current + 1:
                 held = s.get(PriceListRow, payload.version)
                 if held is not None and held.content_sha256 == sha:
-                    return PublishedList(held.payload.encode(), _etag(held.version, sha),
-                                         held.version)
+                    return PublishedList(
+                        held.payload.encode(), _etag(held.version, sha), held.version
+                    )
                 raise Conflict(
                     f"the next version is {current + 1}, not {payload.version}",
                     code="version_conflict",
@@ -763,17 +819,15 @@ def publish_price_list(db: CentralDb, clock: Clock, body: bytes, by: str) -> Pub
                 )
             )
     except IntegrityError:
-        raise Conflict("another version was published at the same moment",
-                       code="version_conflict") from None
+        raise Conflict(
+            "another version was published at the same moment", code="version_conflict"
+        ) from None
     return PublishedList(text.encode(), _etag(payload.version, sha), payload.version)
 
 
 def wholesale_price_list(db: CentralDb) -> PublishedList:
     with db.read() as s:
-        row = s.scalars(
-            select(PriceListRow).order_by(PriceListRow.version.desc()).limit(1)
-        ).first()
+        row = s.scalars(select(PriceListRow).order_by(PriceListRow.version.desc()).limit(1)).first()
     if row is None:
         raise NotFound("no wholesale price list has been published yet")
-    return PublishedList(row.payload.encode(), _etag(row.version, row.content_sha256),
-                         row.version)
+    return PublishedList(row.payload.encode(), _etag(row.version, row.content_sha256), row.version)

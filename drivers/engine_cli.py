@@ -72,23 +72,44 @@ def register(subparsers: Any) -> None:
         description="Run the line engine: booth drivers, live metering, call recording, "
         "and the IPC channel the cashier window connects to.",
     )
-    parser.add_argument("--driver", choices=DRIVER_NAMES, default="auto",
-                        help="booth driver (default: each booth's configured driver)")
-    parser.add_argument("--scenario", metavar="FILE", type=Path,
-                        help="simulator: scripted calls, CSV booth,start,number,ring,talk")
-    parser.add_argument("--booths", metavar="N", type=int,
-                        help="simulator: number of booths with random traffic")
-    parser.add_argument("--speed", metavar="F", type=float, default=1.0,
-                        help="simulator: run the engine clock F times faster")
+    parser.add_argument(
+        "--driver",
+        choices=DRIVER_NAMES,
+        default="auto",
+        help="booth driver (default: each booth's configured driver)",
+    )
+    parser.add_argument(
+        "--scenario",
+        metavar="FILE",
+        type=Path,
+        help="simulator: scripted calls, CSV booth,start,number,ring,talk",
+    )
+    parser.add_argument(
+        "--booths", metavar="N", type=int, help="simulator: number of booths with random traffic"
+    )
+    parser.add_argument(
+        "--speed",
+        metavar="F",
+        type=float,
+        default=1.0,
+        help="simulator: run the engine clock F times faster",
+    )
     parser.add_argument("--seed", metavar="N", type=int, help="simulator: random seed")
-    parser.add_argument("--exit-when-done", action="store_true",
-                        help="exit after the scenario's last call is recorded (without a "
-                        "scenario: right after start-up recovery)")
-    parser.add_argument("--spill-dir", metavar="DIR", type=Path,
-                        default=os.environ.get("CALLSHOP_SPILL_DIR") or None,
-                        help="where call records wait while the database cannot take them "
-                        "(env CALLSHOP_SPILL_DIR; put it on another disk than the database; "
-                        "then the data directory, then the system's temporary directory)")
+    parser.add_argument(
+        "--exit-when-done",
+        action="store_true",
+        help="exit after the scenario's last call is recorded (without a "
+        "scenario: right after start-up recovery)",
+    )
+    parser.add_argument(
+        "--spill-dir",
+        metavar="DIR",
+        type=Path,
+        default=os.environ.get("CALLSHOP_SPILL_DIR") or None,
+        help="where call records wait while the database cannot take them "
+        "(env CALLSHOP_SPILL_DIR; put it on another disk than the database; "
+        "then the data directory, then the system's temporary directory)",
+    )
     add_sip_arguments(parser)
     parser.set_defaults(func=run_engine)
 
@@ -158,8 +179,10 @@ def _serve(
 ) -> int:
     recorder = DatabaseCallRecorder(shop)
     store = ShopBoothStore(shop, data)
-    spill = SpillJournal(default_spill_dirs(args.spill_dir, data),
-                         spill_name(shop.db.url.render_as_string(hide_password=True)))
+    spill = SpillJournal(
+        default_spill_dirs(args.spill_dir, data),
+        spill_name(shop.db.url.render_as_string(hide_password=True)),
+    )
     try:
         return _serve_spilling(args, shop, clock, data, scenario, recorder, store, spill)
     finally:
@@ -184,18 +207,26 @@ def _serve_spilling(
     if spill.count:
         left = spill.count
         written, failure = replay_spill(
-            spill, lambda r: persist_record(r, recorder, store.save_lock), aside)
+            spill, lambda r: persist_record(r, recorder, store.save_lock), aside
+        )
         if failure is None:
-            log.warning("wrote back %d call record(s) an earlier run kept in %s", left,
-                        spill.where)
+            log.warning("wrote back %d call record(s) an earlier run kept in %s", left, spill.where)
         else:
             waiting = {str(getattr(r, "call_ref", "")) for r in spill.entries()[written:]}
-            log.error("%d call record(s) kept in %s cannot be written yet (%s); new calls "
-                      "are refused until they are", left - written, spill.where, failure)
+            log.error(
+                "%d call record(s) kept in %s cannot be written yet (%s); new calls "
+                "are refused until they are",
+                left - written,
+                spill.where,
+                failure,
+            )
     recovered = recover_interrupted(shop, recorder, skip=waiting)
     if recovered:
-        log.warning("finished %d interrupted call(s) left by a crashed engine: ids %s",
-                    len(recovered), ", ".join(map(str, recovered)))
+        log.warning(
+            "finished %d interrupted call(s) left by a crashed engine: ids %s",
+            len(recovered),
+            ", ".join(map(str, recovered)),
+        )
     print(f"engine: start-up recovery done ({len(recovered)} interrupted call(s))", flush=True)
     if args.exit_when_done and scenario is None:
         return _unsaved_status(spill.count, spill)
@@ -260,8 +291,11 @@ def _serve_spilling(
     sync = start_sender(shop, engine.snapshots)  # closed shifts to central, heartbeats
     daily = DailyBackups(shop).start()  # a verified copy of an SQLite database each day
     freeze_startup_heap()  # after start: the driver's stack (sippy) is loaded by then
-    print(f"engine: serving {len(booths)} booth(s) with the {driver.name} driver; "
-          f"IPC at {server.address}", flush=True)
+    print(
+        f"engine: serving {len(booths)} booth(s) with the {driver.name} driver; "
+        f"IPC at {server.address}",
+        flush=True,
+    )
     try:
         done = getattr(driver, "done", None)
         while not stop.wait(0.05):
@@ -281,8 +315,12 @@ def _serve_spilling(
 def _unsaved_status(unsaved: int, spill: SpillJournal) -> int:
     if not unsaved:
         return 0
-    print(f"engine: {unsaved} call record(s) are not in the database; those kept in "
-          f"{spill.where} are written back at the next start", file=sys.stderr, flush=True)
+    print(
+        f"engine: {unsaved} call record(s) are not in the database; those kept in "
+        f"{spill.where} are written back at the next start",
+        file=sys.stderr,
+        flush=True,
+    )
     return EXIT_UNSAVED
 
 
@@ -294,8 +332,12 @@ def journal_sip_alerts(shop: Shop) -> Callable[[SipAlert], None]:
         def write() -> None:
             try:
                 booth_service.record_line_alert(
-                    shop, SYSTEM, booths=alert.booths, source=alert.host,
-                    kind=alert.kind.value, detail=alert.detail,
+                    shop,
+                    SYSTEM,
+                    booths=alert.booths,
+                    source=alert.host,
+                    kind=alert.kind.value,
+                    detail=alert.detail,
                 )
             except Exception:
                 log.exception("SIP alert not journaled: %s", alert)

@@ -107,15 +107,20 @@ def _sip(context: DriverContext) -> BoothDriver:
     host, port = parse_listen(options.listen)
     trunk = None
     if options.trunk:
-        trunk = Trunk.parse(options.trunk, register=options.register_trunk,
-                            register_expires_s=options.register_expires_s,
-                            caller_id=options.trunk_cli or None,
-                            pass_caller_id=options.pass_caller_id)
+        trunk = Trunk.parse(
+            options.trunk,
+            register=options.register_trunk,
+            register_expires_s=options.register_expires_s,
+            caller_id=options.trunk_cli or None,
+            pass_caller_id=options.pass_caller_id,
+        )
         if not trunk.password and options.trunk_password:
             trunk = replace(trunk, password=options.trunk_password)
     elif options.register_trunk or options.trunk_cli:
-        raise InvalidInput("SIP: trunk registration and a trunk caller ID need a trunk "
-                           "(--sip-trunk or the sip_trunk setting)")
+        raise InvalidInput(
+            "SIP: trunk registration and a trunk caller ID need a trunk "
+            "(--sip-trunk or the sip_trunk setting)"
+        )
     defaults = AbuseLimits()
     requests, window = options.rate_limit or (defaults.max_requests, defaults.window_s)
     abuse = AbuseLimits(
@@ -127,8 +132,15 @@ def _sip(context: DriverContext) -> BoothDriver:
         ),
     )
     bindings = None if context.state_dir is None else context.state_dir / "sip-registrations.json"
-    config = SipDriverConfig(booths=accounts, trunk=trunk, listen_host=host, listen_port=port,
-                             realm=options.realm, abuse=abuse, bindings_path=bindings)
+    config = SipDriverConfig(
+        booths=accounts,
+        trunk=trunk,
+        listen_host=host,
+        listen_port=port,
+        realm=options.realm,
+        abuse=abuse,
+        bindings_path=bindings,
+    )
     log.info(
         "SIP options: trunk %s, registration %s, caller ID %s, booth identity %s, "
         "rate limit %d per %g s, ban %g s, blocked user agents: %s",
@@ -136,7 +148,9 @@ def _sip(context: DriverContext) -> BoothDriver:
         f"every {trunk.register_expires_s} s" if trunk and trunk.register else "off",
         (trunk.caller_id or trunk.user) if trunk else "-",
         "passed to the carrier" if options.pass_caller_id else "not passed",
-        abuse.max_requests, abuse.window_s, abuse.ban_s,
+        abuse.max_requests,
+        abuse.window_s,
+        abuse.ban_s,
         ", ".join(abuse.blocked_user_agents) or "none",
     )
     return create_sip_driver(config, context.clock)
@@ -151,11 +165,10 @@ def _quicknet(context: DriverContext) -> BoothDriver:
     missing = [name for name in served if not context.devices.get(name)]
     if missing:
         raise InvalidInput(
-            "Quicknet booth(s) without a device (driver settings {\"device\": \"/dev/phone0\"}): "
+            'Quicknet booth(s) without a device (driver settings {"device": "/dev/phone0"}): '
             + ", ".join(missing)
         )
-    return create_quicknet_driver({name: context.devices[name] for name in served},
-                                  context.clock)
+    return create_quicknet_driver({name: context.devices[name] for name in served}, context.clock)
 
 
 _FACTORIES: dict[str, DriverFactory] = {

@@ -63,11 +63,26 @@ __all__ = [
 #: Used when no price list is active: Bulgarian fixed and mobile, and the usual
 #: destinations of a Sofia call shop.
 PLAUSIBLE_NUMBERS = (
-    "02 987 6543", "032 645 123", "052 612 345", "0888 123 456", "0878 654 321",
-    "0899 765 432", "0049 30 1234567", "0049 171 2345678", "0044 20 7946 0123",
-    "0033 1 4567 8901", "0039 06 1234 5678", "0034 91 123 4567", "001 212 555 0100",
-    "0090 212 123 4567", "0030 21 0123 4567", "0040 21 123 4567", "007 495 123 4567",
-    "00380 44 123 4567", "0043 1 234 5678", "0031 20 123 4567",
+    "02 987 6543",
+    "032 645 123",
+    "052 612 345",
+    "0888 123 456",
+    "0878 654 321",
+    "0899 765 432",
+    "0049 30 1234567",
+    "0049 171 2345678",
+    "0044 20 7946 0123",
+    "0033 1 4567 8901",
+    "0039 06 1234 5678",
+    "0034 91 123 4567",
+    "001 212 555 0100",
+    "0090 212 123 4567",
+    "0030 21 0123 4567",
+    "0040 21 123 4567",
+    "007 495 123 4567",
+    "00380 44 123 4567",
+    "0043 1 234 5678",
+    "0031 20 123 4567",
 )
 _HEADER = ("booth", "start", "number", "ring", "talk")
 
@@ -115,8 +130,11 @@ def read_scenario(path: Path) -> list[ScenarioCall]:
     digest = hashlib.sha256(raw).hexdigest()[:10]
     errors: list[str] = []
     calls: list[ScenarioCall] = []
-    lines = [(n, ln) for n, ln in enumerate(text.splitlines(), 1)
-             if ln.strip() and not ln.lstrip().startswith("#")]
+    lines = [
+        (n, ln)
+        for n, ln in enumerate(text.splitlines(), 1)
+        if ln.strip() and not ln.lstrip().startswith("#")
+    ]
     if not lines:
         raise InvalidInput(f"scenario {path} is empty")
     header = [h.strip().lower() for h in next(csv.reader([lines[0][1]]))]
@@ -331,8 +349,16 @@ class SimulatorDriver:
             line.waiting.append(spec)
             return
         talk = _delta(spec.talk) if spec.talk > 0 else None
-        self._begin(line, at, spec.call_ref, spec.number, _delta(spec.ring), talk,
-                    HangupReason.NO_ANSWER, self._scripted_done)
+        self._begin(
+            line,
+            at,
+            spec.call_ref,
+            spec.number,
+            _delta(spec.ring),
+            talk,
+            HangupReason.NO_ANSWER,
+            self._scripted_done,
+        )
 
     def _scripted_done(self) -> None:
         with self._cond:
@@ -378,8 +404,9 @@ class SimulatorDriver:
         self._emit(OffHook(line.name, at))
         if not line.allowed:
             # A locked booth: the line refuses the call itself (busy tone).
-            self._emit(HungUp(line.name, at, None, HangupReason.DENIED, HangupSide.SYSTEM,
-                              "booth locked"))
+            self._emit(
+                HungUp(line.name, at, None, HangupReason.DENIED, HangupSide.SYSTEM, "booth locked")
+            )
             on_done()
             self._next_waiting(line)
             return
@@ -465,8 +492,7 @@ class SimulatorDriver:
                 if not call.admitted:
                     self._admitted(line, call)
             case RefuseCall() if call is not None and call.call_ref == command.call_ref:
-                self._end(line, self.clock.now(), command.reason, HangupSide.SYSTEM,
-                          command.detail)
+                self._end(line, self.clock.now(), command.reason, HangupSide.SYSTEM, command.detail)
             case LimitCall() if call is not None and call.call_ref == command.call_ref:
                 call.limit_s, call.limit_reason = command.limit_s, command.reason
                 if call.answered_at is not None:

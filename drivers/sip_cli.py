@@ -27,31 +27,62 @@ _YES, _NO = "yes", "no"
 def add_sip_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``--sip-…`` options (all default to "not given": settings apply)."""
     group = parser.add_argument_group(
-        "SIP booths", "Each option overrides the setting of the same name "
-        "(callshop-pos settings show); the defaults are the settings'.")
-    group.add_argument("--sip-listen", metavar="HOST:PORT",
-                       help="address the booths' ATAs register to (default 0.0.0.0:5060)")
-    group.add_argument("--sip-trunk", metavar="URI",
-                       help="carrier trunk sip:USER:PASSWORD@HOST:PORT; without :PASSWORD the "
-                       "sip_trunk_password setting is used (keeps it out of the process list)")
-    group.add_argument("--sip-register-trunk", metavar="SECONDS", nargs="?", const=_YES,
-                       help="register to the carrier, optionally for SECONDS per registration "
-                       "(default: sip_register_expires_s, 600)")
-    group.add_argument("--no-sip-register-trunk", dest="sip_register_trunk",
-                       action="store_const", const=_NO, help="do not register to the carrier")
-    group.add_argument("--sip-trunk-cli", metavar="NUMBER",
-                       help="caller ID presented to the carrier (default: the trunk user)")
-    group.add_argument("--sip-pass-caller-id", action=argparse.BooleanOptionalAction,
-                       help="pass the booth's own identity to the carrier (default off)")
-    group.add_argument("--sip-ua-block", metavar="PATTERN", action="append",
-                       help="User-Agent pattern banned at once; repeatable; replaces the "
-                       "configured list ('default' = friendly-scanner, sipvicious, sipcli … ; "
-                       "'none' = no blocklist)")
-    group.add_argument("--sip-rate-limit", metavar="N/SECONDS",
-                       help="new requests per SECONDS from one address before a ban "
-                       "(default 30/10)")
-    group.add_argument("--sip-ban-seconds", metavar="S",
-                       help="how long an abusive address is banned (default 600)")
+        "SIP booths",
+        "Each option overrides the setting of the same name "
+        "(callshop-pos settings show); the defaults are the settings'.",
+    )
+    group.add_argument(
+        "--sip-listen",
+        metavar="HOST:PORT",
+        help="address the booths' ATAs register to (default 0.0.0.0:5060)",
+    )
+    group.add_argument(
+        "--sip-trunk",
+        metavar="URI",
+        help="carrier trunk sip:USER:PASSWORD@HOST:PORT; without :PASSWORD the "
+        "sip_trunk_password setting is used (keeps it out of the process list)",
+    )
+    group.add_argument(
+        "--sip-register-trunk",
+        metavar="SECONDS",
+        nargs="?",
+        const=_YES,
+        help="register to the carrier, optionally for SECONDS per registration "
+        "(default: sip_register_expires_s, 600)",
+    )
+    group.add_argument(
+        "--no-sip-register-trunk",
+        dest="sip_register_trunk",
+        action="store_const",
+        const=_NO,
+        help="do not register to the carrier",
+    )
+    group.add_argument(
+        "--sip-trunk-cli",
+        metavar="NUMBER",
+        help="caller ID presented to the carrier (default: the trunk user)",
+    )
+    group.add_argument(
+        "--sip-pass-caller-id",
+        action=argparse.BooleanOptionalAction,
+        help="pass the booth's own identity to the carrier (default off)",
+    )
+    group.add_argument(
+        "--sip-ua-block",
+        metavar="PATTERN",
+        action="append",
+        help="User-Agent pattern banned at once; repeatable; replaces the "
+        "configured list ('default' = friendly-scanner, sipvicious, sipcli … ; "
+        "'none' = no blocklist)",
+    )
+    group.add_argument(
+        "--sip-rate-limit",
+        metavar="N/SECONDS",
+        help="new requests per SECONDS from one address before a ban (default 30/10)",
+    )
+    group.add_argument(
+        "--sip-ban-seconds", metavar="S", help="how long an abusive address is banned (default 600)"
+    )
 
 
 def _parsed(option: str, setting: str, text: str) -> Any:
@@ -72,9 +103,10 @@ def _trunk(text: str) -> str:
         shown = mask_password(text)
         if shown is None:
             # the value is not echoed: it may carry the trunk password
-            raise InvalidInput("--sip-trunk: expected sip:USER:PASSWORD@HOST:PORT (the value "
-                               "given is not shown because it may contain the password)"
-                               ) from None
+            raise InvalidInput(
+                "--sip-trunk: expected sip:USER:PASSWORD@HOST:PORT (the value "
+                "given is not shown because it may contain the password)"
+            ) from None
         raise InvalidInput(
             f"--sip-trunk: expected sip:USER:PASSWORD@HOST:PORT, not {shown!r}"
         ) from None
@@ -104,8 +136,10 @@ def _ua_block(patterns: list[str] | None) -> tuple[str, ...] | None:
             expanded.extend(p for p in DEFAULT_SIP_UA_BLOCK if p not in expanded)
         else:
             if not pattern.strip():
-                raise InvalidInput("--sip-ua-block: a pattern is not a pattern when empty "
-                                   "(use 'none' for no blocklist)")
+                raise InvalidInput(
+                    "--sip-ua-block: a pattern is not a pattern when empty "
+                    "(use 'none' for no blocklist)"
+                )
             if "," in pattern:
                 raise InvalidInput(f"--sip-ua-block: one pattern per option, not {pattern!r}")
             expanded.append(pattern.strip())
@@ -126,19 +160,22 @@ def check_sip_arguments(args: argparse.Namespace) -> dict[str, Any]:
     if expires is not None:
         given["sip_register_expires_s"] = expires
     if args.sip_trunk_cli is not None:
-        given["sip_trunk_cli"] = _parsed("--sip-trunk-cli", "sip_trunk_cli",
-                                         args.sip_trunk_cli.strip())
+        given["sip_trunk_cli"] = _parsed(
+            "--sip-trunk-cli", "sip_trunk_cli", args.sip_trunk_cli.strip()
+        )
     if args.sip_pass_caller_id is not None:
         given["sip_pass_caller_id"] = bool(args.sip_pass_caller_id)
     blocked = _ua_block(args.sip_ua_block)
     if blocked is not None:
         given["sip_ua_block"] = blocked
     if args.sip_rate_limit is not None:
-        given["sip_rate_limit"] = _parsed("--sip-rate-limit", "sip_rate_limit",
-                                          args.sip_rate_limit.strip())
+        given["sip_rate_limit"] = _parsed(
+            "--sip-rate-limit", "sip_rate_limit", args.sip_rate_limit.strip()
+        )
     if args.sip_ban_seconds is not None:
-        given["sip_ban_seconds"] = _parsed("--sip-ban-seconds", "sip_ban_seconds",
-                                           args.sip_ban_seconds)
+        given["sip_ban_seconds"] = _parsed(
+            "--sip-ban-seconds", "sip_ban_seconds", args.sip_ban_seconds
+        )
     return given
 
 
@@ -158,11 +195,13 @@ def sip_options(
         trunk=pick("sip_trunk") or None,
         trunk_password=settings.sip_trunk_password,
         realm=settings.sip_realm,
-        accounts=tuple((b.name, b.sip_user, b.sip_ha1) for b in booths
-                       if b.sip_user and b.sip_ha1),
+        accounts=tuple((b.name, b.sip_user, b.sip_ha1) for b in booths if b.sip_user and b.sip_ha1),
         # driver setting {"bind": "192.168.1.21"}: the booth's ATA may only use that IP
-        bindings={b.name: str(b.driver_settings["bind"]) for b in booths
-                  if b.sip_user and b.driver_settings.get("bind")},
+        bindings={
+            b.name: str(b.driver_settings["bind"])
+            for b in booths
+            if b.sip_user and b.driver_settings.get("bind")
+        },
         register_trunk=pick("sip_register_trunk"),
         register_expires_s=pick("sip_register_expires_s"),
         trunk_cli=pick("sip_trunk_cli") or None,

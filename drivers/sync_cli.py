@@ -52,10 +52,17 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=with_shop(_cmd_push))
     p = sub.add_parser("link", help="link this till to central (administrator)")
     p.add_argument("url", help="central's base URL, e.g. https://central.example.com")
-    p.add_argument("--shop", help="this shop's id at central (or give a URL ending in "
-                   "/v1/shops/ID; default: the one already set)")
-    p.add_argument("--token-file", required=True, metavar="FILE",
-                   help="file holding the shop's API token (mode 0600)")
+    p.add_argument(
+        "--shop",
+        help="this shop's id at central (or give a URL ending in "
+        "/v1/shops/ID; default: the one already set)",
+    )
+    p.add_argument(
+        "--token-file",
+        required=True,
+        metavar="FILE",
+        help="file holding the shop's API token (mode 0600)",
+    )
     add_user_option(p)
     p.set_defaults(func=with_shop(_cmd_link))
     p = sub.add_parser("unlink", help="stop sending to central (the queue is kept)")
@@ -95,8 +102,13 @@ def status_json(st: SyncStatus, tz: ZoneInfo) -> dict[str, Any]:
         "carrier_balance_at": _t(st.carrier_balance_at, tz),
         "pending_price_lists": st.pending_price_lists,
         "parked_items": [
-            {"id": i.id, "kind": i.kind, "key": i.key, "shift_id": i.shift_id,
-             "error": i.last_error}
+            {
+                "id": i.id,
+                "kind": i.kind,
+                "key": i.key,
+                "shift_id": i.shift_id,
+                "error": i.last_error,
+            }
             for i in st.parked_items
         ],
     }
@@ -110,8 +122,10 @@ def _cmd_status(args: argparse.Namespace, shop: Shop) -> int:
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
     print(f"linked:        {'yes, ' + st.url + ' as ' + st.shop if st.linked else 'no'}")
-    print(f"pending:       {st.pending}" + (
-        f" (oldest queued {data['oldest_pending_at']})" if st.pending else ""))
+    print(
+        f"pending:       {st.pending}"
+        + (f" (oldest queued {data['oldest_pending_at']})" if st.pending else "")
+    )
     print(f"parked:        {st.parked}")
     print(f"delivered:     {st.delivered}")
     print(f"last success:  {data['last_success_at'] or 'never'}")
@@ -119,14 +133,20 @@ def _cmd_status(args: argparse.Namespace, shop: Shop) -> int:
         state = "" if st.error_is_current else " (since resolved)"
         print(f"last error:    {data['last_error_at']}: {st.last_error}{state}")
     if st.carrier_balance_micro_usd is not None:
-        print(f"carrier:       USD {_usd(st.carrier_balance_micro_usd)} "
-              f"(as of {data['carrier_balance_at']})")
+        print(
+            f"carrier:       USD {_usd(st.carrier_balance_micro_usd)} "
+            f"(as of {data['carrier_balance_at']})"
+        )
     if st.pending_price_lists:
-        print(f"price lists:   {st.pending_price_lists} waiting for review "
-              "(callshop-pos sync prices list)")
+        print(
+            f"price lists:   {st.pending_price_lists} waiting for review "
+            "(callshop-pos sync prices list)"
+        )
     for item in st.parked_items:
-        print(f"  parked #{item.id}: {item.kind} of shift {item.shift_id} ({item.key}): "
-              f"{item.last_error}")
+        print(
+            f"  parked #{item.id}: {item.kind} of shift {item.shift_id} ({item.key}): "
+            f"{item.last_error}"
+        )
     return 0
 
 

@@ -90,7 +90,8 @@ def start_sender(
     """Start the engine's sender thread over HTTP (timers on the real clock, whatever the
     simulator's speed). ``CALLSHOP_SYNC_POLL_S`` shortens the idle poll (tests, demos)."""
     poll = float(os.environ.get("CALLSHOP_SYNC_POLL_S", "5") or 5)
-    thread = SenderThread(shop, http_transport, booths=booths, clock=SystemClock(),
-                          poll_s=max(0.05, poll))
+    thread = SenderThread(
+        shop, http_transport, booths=booths, clock=SystemClock(), poll_s=max(0.05, poll)
+    )
     thread.start()
     return thread

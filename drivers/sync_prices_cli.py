@@ -24,14 +24,19 @@ def register_prices(sub: Any) -> None:
     p = psub.add_parser("list", help="lists received from central")
     add_user_option(p)
     p.set_defaults(func=with_shop(_cmd_list))
-    for name, text in (("show", "what applying a list would change"),
-                       ("apply", "apply a list (new price-list version)"),
-                       ("dismiss", "do not apply a list")):
+    for name, text in (
+        ("show", "what applying a list would change"),
+        ("apply", "apply a list (new price-list version)"),
+        ("dismiss", "do not apply a list"),
+    ):
         p = psub.add_parser(name, help=text)
         p.add_argument("id", type=int, help="the list's number (see list)")
         if name == "apply":
-            p.add_argument("--accept-below-margin", action="store_true",
-                           help="apply even where retail falls under the minimum margin")
+            p.add_argument(
+                "--accept-below-margin",
+                action="store_true",
+                help="apply even where retail falls under the minimum margin",
+            )
         add_user_option(p)
         p.set_defaults(func=with_shop(_COMMANDS[name]))
 
@@ -44,17 +49,21 @@ def _cmd_list(args: argparse.Namespace, shop: Shop) -> int:
         print("no wholesale price list received from central yet")
     for pl in lists:
         applied = f" → price version {pl.applied_version_id}" if pl.applied_version_id else ""
-        print(f"#{pl.id}  version {pl.version}  {pl.entries} entries  received "
-              f"{pl.received_at.astimezone(tz).isoformat(timespec='seconds')}  "
-              f"{pl.status}{applied}")
+        print(
+            f"#{pl.id}  version {pl.version}  {pl.entries} entries  received "
+            f"{pl.received_at.astimezone(tz).isoformat(timespec='seconds')}  "
+            f"{pl.status}{applied}"
+        )
     return 0
 
 
 def _cmd_show(args: argparse.Namespace, shop: Shop) -> int:
     review = review_list(shop, login_as(shop, args.user), args.id)
     print(f"wholesale list #{review.list_id} (central version {review.version}):")
-    print(f"  {len(review.changed)} changed, {len(review.added)} new (no retail price), "
-          f"{len(review.not_listed)} of the shop's codes not listed (kept)")
+    print(
+        f"  {len(review.changed)} changed, {len(review.added)} new (no retail price), "
+        f"{len(review.not_listed)} of the shop's codes not listed (kept)"
+    )
     for code, old, new in review.changed[:50]:
         print(f"  {code}: {old} → {new} USD/min")
     if review.usd_rate is None:
@@ -67,8 +76,9 @@ def _cmd_show(args: argparse.Namespace, shop: Shop) -> int:
 
 
 def _cmd_apply(args: argparse.Namespace, shop: Shop) -> int:
-    info = apply_list(shop, login_as(shop, args.user), args.id,
-                      accept_below_margin=args.accept_below_margin)
+    info = apply_list(
+        shop, login_as(shop, args.user), args.id, accept_below_margin=args.accept_below_margin
+    )
     print(f"applied as price-list version {info.id} ({info.entry_count} entries)")
     return 0
 

@@ -22,15 +22,31 @@ from ui.bridge import EngineBridge
 
 
 def test_the_window_gets_the_shop_the_engine_link_and_the_device_factory(
-        qapp: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qapp: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     url = f"sqlite:///{tmp_path / 'shop.db'}"
     make_shop(url, FakeClock(datetime(2026, 1, 5, 9, tzinfo=UTC))).shop.close()
     seen: dict[str, Any] = {}
 
-    def run_till(app: Any, shop: Shop, bridge: EngineBridge, engine: Any, data: Path, *,
-                 demo: bool, build_devices: Any) -> int:
-        seen.update(app=app, shop=shop, bridge=bridge, engine=engine, data=data, demo=demo,
-                    build_devices=build_devices)
+    def run_till(
+        app: Any,
+        shop: Shop,
+        bridge: EngineBridge,
+        engine: Any,
+        data: Path,
+        *,
+        demo: bool,
+        build_devices: Any,
+    ) -> int:
+        seen.update(
+            app=app,
+            shop=shop,
+            bridge=bridge,
+            engine=engine,
+            data=data,
+            demo=demo,
+            build_devices=build_devices,
+        )
         return 7
 
     monkeypatch.setattr(bootstrap, "run_till", run_till)
@@ -38,8 +54,7 @@ def test_the_window_gets_the_shop_the_engine_link_and_the_device_factory(
     monkeypatch.setattr(bootstrap, "install_excepthook", lambda: None)
     before = list(LOG.handlers)
     try:
-        assert bootstrap.run_cashier_window(
-            argparse.Namespace(data_dir=str(tmp_path), db=url)) == 7
+        assert bootstrap.run_cashier_window(argparse.Namespace(data_dir=str(tmp_path), db=url)) == 7
     finally:
         for handler in [h for h in LOG.handlers if h not in before]:
             LOG.removeHandler(handler)

@@ -33,8 +33,9 @@ def test_destination_is_local_time_in_the_named_zone() -> None:
     assert when.weekday() == 6  # a Sunday
 
 
-@pytest.mark.parametrize("value", ["2026-12-13T23:30:00", "yesterday Europe/Sofia",
-                                   "2026-12-13T23:30:00 Mars/Olympus"])
+@pytest.mark.parametrize(
+    "value", ["2026-12-13T23:30:00", "yesterday Europe/Sofia", "2026-12-13T23:30:00 Mars/Olympus"]
+)
 def test_a_malformed_destination_is_refused_in_words(value: str) -> None:
     with pytest.raises(SystemExit, match="CALLSHOP_TEST_NOW"):
         wall_clock.destination(value)
@@ -44,24 +45,47 @@ def test_child_processes_travel_too() -> None:
     env = _env("2026-12-13T23:30:00 Europe/Sofia")
     env["PYTHONPATH"] = str(wall_clock.SITE_DIR)
     out = subprocess.run(
-        [sys.executable, "-c",
-         "import time, datetime; t = time.localtime();"
-         "print(datetime.date.today().isoformat(), t.tm_hour, time.tzname[0])"],
-        env=env, cwd=ROOT, capture_output=True, text=True, check=True, timeout=60,
+        [
+            sys.executable,
+            "-c",
+            "import time, datetime; t = time.localtime();"
+            "print(datetime.date.today().isoformat(), t.tm_hour, time.tzname[0])",
+        ],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     ).stdout.split()
     assert out == ["2026-12-13", "23", "EET"]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("now", [
-    "2026-12-13T23:30:00 Europe/Sofia",  # Sunday night: off-peak everywhere
-    "2026-03-29T02:59:50 Europe/Sofia",  # ten seconds before the spring DST change
-])
+@pytest.mark.parametrize(
+    "now",
+    [
+        "2026-12-13T23:30:00 Europe/Sofia",  # Sunday night: off-peak everywhere
+        "2026-03-29T02:59:50 Europe/Sofia",  # ten seconds before the spring DST change
+    ],
+)
 def test_the_clock_sensitive_tests_pass_on_any_night(now: str) -> None:
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly",
-         "tests/drivers/test_simulator.py", "tests/test_wall_clock.py::"
-         "test_destination_is_local_time_in_the_named_zone"],
-        env=_env(now), cwd=ROOT, capture_output=True, text=True, timeout=240, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:randomly",
+            "tests/drivers/test_simulator.py",
+            "tests/test_wall_clock.py::test_destination_is_local_time_in_the_named_zone",
+        ],
+        env=_env(now),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]

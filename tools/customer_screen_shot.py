@@ -34,25 +34,49 @@ def main(argv: list[str]) -> int:
 
     def booth(n: int, state: BoothState, **kw: object) -> BoothSnapshot:
         values: dict[str, object] = {"locked": False, **kw}
-        return BoothSnapshot(booth=f"Booth {n}", position=n, state=state,  # type: ignore[arg-type]
-                             driver="sip", driver_status="registered",
-                             billing=BillingMode.POSTPAID, seq=1, **values)
+        return BoothSnapshot(
+            booth=f"Booth {n}",
+            position=n,
+            state=state,  # type: ignore[arg-type]
+            driver="sip",
+            driver_status="registered",
+            billing=BillingMode.POSTPAID,
+            seq=1,
+            **values,
+        )
 
     snapshots = [
-        booth(1, BoothState.TALKING, number="00493012345678", destination="Germany – Berlin",
-              elapsed_s=754.0, price_minor=318),
+        booth(
+            1,
+            BoothState.TALKING,
+            number="00493012345678",
+            destination="Germany – Berlin",
+            elapsed_s=754.0,
+            price_minor=318,
+        ),
         booth(2, BoothState.IDLE),
-        booth(3, BoothState.TALKING, number="0035988123456", destination="Bulgaria – mobile",
-              elapsed_s=95.0, price_minor=60),
+        booth(
+            3,
+            BoothState.TALKING,
+            number="0035988123456",
+            destination="Bulgaria – mobile",
+            elapsed_s=95.0,
+            price_minor=60,
+        ),
         booth(4, BoothState.RINGING, number="0017185551234", destination="USA"),
         booth(5, BoothState.IDLE, unpaid_calls=1),
         booth(6, BoothState.IDLE),
         booth(7, BoothState.LOCKED, locked=True),
-        booth(8, BoothState.TALKING, number="00905321234567", destination="Turkey – mobile",
-              elapsed_s=3725.0, price_minor=1490),
+        booth(
+            8,
+            BoothState.TALKING,
+            number="00905321234567",
+            destination="Turkey – mobile",
+            elapsed_s=3725.0,
+            price_minor=1490,
+        ),
     ]
-    screen = CustomerScreen(bridge, Formatter(QLocale("en_IE")),
-                            shop_name="Vitosha Call Centre")
+    screen = CustomerScreen(bridge, Formatter(QLocale("en_IE")), shop_name="Vitosha Call Centre")
     bridge.attach()
     for snap in snapshots:
         bridge.on_snapshot(snap)

@@ -35,8 +35,12 @@ def main() -> int:
     parser.add_argument("--calls", type=int, default=14, help="finished calls to wait for")
     parser.add_argument("--timeout", type=float, default=180.0)
     parser.add_argument("--language", default="en", choices=("en", "bg"))
-    parser.add_argument("--history-days", type=int, default=6,
-                        help="closed demo shifts of past days for the session list")
+    parser.add_argument(
+        "--history-days",
+        type=int,
+        default=6,
+        help="closed demo shifts of past days for the session list",
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="callshop-shots-") as tmp:
@@ -62,9 +66,19 @@ def wait(app, condition, timeout: float) -> bool:
 
 
 _NUMBERS = (
-    "00493012345678", "00447700900123", "00442079460000", "00905321234567",
-    "00380671234567", "00306912345678", "00393471234567", "0040721123456",
-    "0034612345678", "0038160123456", "0038970123456", "0888123456", "029876543",
+    "00493012345678",
+    "00447700900123",
+    "00442079460000",
+    "00905321234567",
+    "00380671234567",
+    "00306912345678",
+    "00393471234567",
+    "0040721123456",
+    "0034612345678",
+    "0038160123456",
+    "0038970123456",
+    "0888123456",
+    "029876543",
 )
 _REASONS = ("Owner's call", "Bad line / call failed", "Goodwill")
 
@@ -106,8 +120,13 @@ def add_history(url: str, days: int, seed: int = 7) -> None:
                 recorder.call_answered(ref, answered)
                 talk = rng.choice((rng.randint(15, 120), rng.randint(60, 900)))
                 rating = tariff.rate(tariff.look_up(number), answered, talk)
-                recorder.call_ended(ref, answered + timedelta(seconds=talk),
-                                    HangupReason.NORMAL, HangupSide.BOOTH, rating)
+                recorder.call_ended(
+                    ref,
+                    answered + timedelta(seconds=talk),
+                    HangupReason.NORMAL,
+                    HangupSide.BOOTH,
+                    rating,
+                )
             for call in shifts.shift_calls(shop, actor):
                 roll = rng.random()
                 if roll < 0.86 and call.price_minor is not None:
@@ -118,8 +137,9 @@ def add_history(url: str, days: int, seed: int = 7) -> None:
             clock.advance(1800)
             summary = shifts.current_shift(shop, actor)
             assert summary is not None
-            shifts.close_shift(shop, actor, summary.expected_minor + rng.choice(
-                (0, 0, 0, -50, -120, 20)))
+            shifts.close_shift(
+                shop, actor, summary.expected_minor + rng.choice((0, 0, 0, -50, -120, 20))
+            )
     finally:
         shop.close()
 
@@ -149,9 +169,12 @@ def shoot(data: Path, args: argparse.Namespace) -> int:
     prepare_demo(shop)
     add_history(url, args.history_days)
     bridge = EngineBridge()
-    client = EngineClient(data, on_snapshot=bridge.on_snapshot,
-                          on_call_finished=bridge.on_call_finished,
-                          on_connection=bridge.on_connection).start()
+    client = EngineClient(
+        data,
+        on_snapshot=bridge.on_snapshot,
+        on_call_finished=bridge.on_call_finished,
+        on_connection=bridge.on_connection,
+    ).start()
     engine = start_engine(data, url, speed=args.speed)
     try:
         if not client.wait_connected(60):
@@ -196,8 +219,14 @@ def shoot(data: Path, args: argparse.Namespace) -> int:
         if booth is not None:
             ids = [c.id for c in unserved if c.booth == booth]
             bill = till.quote_payment(ids)
-            dialog = PayDialog(bill, window.fmt, lambda t: till.pay(ids, t),
-                               print_receipt=lambda _r: None, bgn_until=None, parent=window)
+            dialog = PayDialog(
+                bill,
+                window.fmt,
+                lambda t: till.pay(ids, t),
+                print_receipt=lambda _r: None,
+                bgn_until=None,
+                parent=window,
+            )
             dialog.tendered_edit.set_amount(((bill.total_minor // 500) + 1) * 500)
             dialog.show()
             wait(app, lambda: False, 0.5)

@@ -45,15 +45,22 @@ def qt_translations() -> Path:
 
 def lupdate(ts: Path, catalogue: str = "callshop") -> None:
     subprocess.run(
-        ["pyside6-lupdate", *map(str, sources(catalogue)), "-no-obsolete", "-locations", "none",
-         "-ts", str(ts)],
-        check=True, capture_output=True,
+        [
+            "pyside6-lupdate",
+            *map(str, sources(catalogue)),
+            "-no-obsolete",
+            "-locations",
+            "none",
+            "-ts",
+            str(ts),
+        ],
+        check=True,
+        capture_output=True,
     )
 
 
 def lrelease(ts: Path, qm: Path) -> None:
-    subprocess.run(["pyside6-lrelease", str(ts), "-qm", str(qm)], check=True,
-                   capture_output=True)
+    subprocess.run(["pyside6-lrelease", str(ts), "-qm", str(qm)], check=True, capture_output=True)
 
 
 def update() -> None:
@@ -77,7 +84,8 @@ def check() -> list[str]:
                 lupdate(fresh_ts, catalogue)
                 if fresh_ts.read_bytes() != shipped_ts.read_bytes():
                     problems.append(
-                        f"{shipped_ts.name} is out of date: run tools/update_translations.py")
+                        f"{shipped_ts.name} is out of date: run tools/update_translations.py"
+                    )
                 fresh_qm = Path(tmp) / f"{catalogue}_{lang}.qm"
                 lrelease(shipped_ts, fresh_qm)
                 shipped_qm = I18N / f"{catalogue}_{lang}.qm"

@@ -61,14 +61,15 @@ class FailureShower(Protocol):
     def show_failure(self, text: str) -> None: ...
 
 
-def install_action_log(data: Path, *, max_bytes: int = 1_000_000,
-                       backups: int = 5) -> RotatingFileHandler:
+def install_action_log(
+    data: Path, *, max_bytes: int = 1_000_000, backups: int = 5
+) -> RotatingFileHandler:
     """Log the window's failures to ``data/callshop-window.log`` (rotating); returns
     the handler (remove it from :data:`LOG` to stop)."""
-    handler = RotatingFileHandler(data / LOG_FILE_NAME, maxBytes=max_bytes,
-                                  backupCount=backups, encoding="utf-8")
-    handler.setFormatter(logging.Formatter(
-        "%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler = RotatingFileHandler(
+        data / LOG_FILE_NAME, maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     LOG.addHandler(handler)
     LOG.setLevel(logging.INFO)
     return handler
@@ -91,15 +92,19 @@ def plain_words(exc: BaseException, action: str = "") -> str:
         return str(exc)
     LOG.error("%s failed", what, exc_info=(type(exc), exc, exc.__traceback__))
     path = log_file()
-    where = (QCoreApplication.translate("ActionErrors", "The details are in {path}.").format(
-        path=path) if path is not None else QCoreApplication.translate(
-            "ActionErrors", "The details are in the program's error output."))
+    where = (
+        QCoreApplication.translate("ActionErrors", "The details are in {path}.").format(path=path)
+        if path is not None
+        else QCoreApplication.translate(
+            "ActionErrors", "The details are in the program's error output."
+        )
+    )
     return QCoreApplication.translate(
         "ActionErrors",
         "This did not work because of an error in the program; nothing was changed. "
         "Please try again, and tell the administrator if it happens again. "
-        "({kind}: {message}) {where}").format(
-            kind=type(exc).__name__, message=exc, where=where)
+        "({kind}: {message}) {where}",
+    ).format(kind=type(exc).__name__, message=exc, where=where)
 
 
 def show_failure(owner: object, exc: BaseException, action: str = "") -> None:
@@ -144,8 +149,9 @@ def install_excepthook() -> None:
     own event loop): the same plain words and log instead of a traceback on stderr."""
     previous = sys.excepthook
 
-    def hook(kind: type[BaseException], exc: BaseException,
-             traceback: TracebackType | None) -> None:
+    def hook(
+        kind: type[BaseException], exc: BaseException, traceback: TracebackType | None
+    ) -> None:
         if not isinstance(exc, Exception) or QApplication.instance() is None:
             previous(kind, exc, traceback)
             return

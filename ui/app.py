@@ -110,15 +110,19 @@ class CashierApp(QObject):
             self.window.deleteLater()
         meter = LiveMeter(lambda: self.shop.pricing.rater, self.shop.clock)
         window = MainWindow(
-            self.till, self.bridge, self.engine, self.formatter(),
+            self.till,
+            self.bridge,
+            self.engine,
+            self.formatter(),
             quote=lambda number: self.shop.pricing.rater.quote(number),  # noqa: PLW0108 - pricing is swapped on import
             meter=meter,
         )
         window.language_requested.connect(self.choose_language)
         window.logout_requested.connect(self.logout)
         # Receipt printer, drawer, pole display, fiscal device, customer screen.
-        attach_devices(window, self.bridge, prefs=self.prefs, meter=meter,
-                       build_devices=self.build_devices)
+        attach_devices(
+            window, self.bridge, prefs=self.prefs, meter=meter, build_devices=self.build_devices
+        )
         attach_sync_status(window, self.shop)  # closed shifts waiting for central
         self.window = window
         self.bridge.attach()
@@ -150,8 +154,13 @@ class CashierApp(QObject):
         names = [LANGUAGES[c] for c in codes]
         current = codes.index(self.languages.current)
         name, ok = QInputDialog.getItem(
-            self.window, self.tr("Language"), self.tr("Language of the till:"), names, current,
-            False)
+            self.window,
+            self.tr("Language"),
+            self.tr("Language of the till:"),
+            names,
+            current,
+            False,
+        )
         if ok and names.index(name) != current:
             self.switch_language(codes[names.index(name)])
 
@@ -196,7 +205,8 @@ def make_application() -> QApplication:
     """The process's QApplication, styled (created once)."""
     guard_singletons()
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("CallShop POS")
@@ -216,8 +226,7 @@ def run_till(
     build_devices: DeviceFactory | None,
 ) -> int:
     """Run the cashier window on what the composition root built; the exit code."""
-    cashier = CashierApp(app, shop, bridge, engine, data, demo=demo,
-                         build_devices=build_devices)
+    cashier = CashierApp(app, shop, bridge, engine, data, demo=demo, build_devices=build_devices)
     if not cashier.start():
         return 0
     app.setQuitOnLastWindowClosed(True)

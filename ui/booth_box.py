@@ -32,9 +32,7 @@ def action_button(action: QAction, name: str = "", *, label: str = "") -> QPushB
 class BoothBox(QFrame):
     """Name of the chosen booth and buttons for lock/unlock, hang up, deposit, calls."""
 
-    def __init__(
-        self, actions: list[tuple[str, QAction]], parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, actions: list[tuple[str, QAction]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sideBox")
         self.name_label = QLabel(self.tr("No booth selected"), objectName="sectionTitle")

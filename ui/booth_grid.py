@@ -166,8 +166,11 @@ class BoothGrid(QScrollArea):
 
     def _handle_key(self, event: QKeyEvent) -> bool:
         text = event.text()
-        if len(text) == 1 and text.isdigit() and not event.modifiers() & (
-            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        if (
+            len(text) == 1
+            and text.isdigit()
+            and not event.modifiers()
+            & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
         ):
             self.type_digit(text)
             return True

@@ -46,8 +46,7 @@ class _ElidedLabel(QLabel):
         del event
         painter = QPainter(self)
         rect = self.contentsRect()
-        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight,
-                                             rect.width())
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
         painter.setPen(self.palette().color(self.foregroundRole()))
         painter.drawText(rect, int(self.alignment().value), text)
         painter.end()
@@ -118,8 +117,11 @@ class BoothTile(QFrame):
         self.snapshot = snapshot
         self._received = time.monotonic() if received is None else received
         self._set(self._name, snapshot.booth)
-        state_key = "locked" if snapshot.locked and snapshot.state in (
-            BoothState.IDLE, BoothState.LOCKED) else snapshot.state.value
+        state_key = (
+            "locked"
+            if snapshot.locked and snapshot.state in (BoothState.IDLE, BoothState.LOCKED)
+            else snapshot.state.value
+        )
         if state_key != self._shown_state:
             self._shown_state = state_key
             self.setProperty("state", state_key)
@@ -204,8 +206,11 @@ class BoothTile(QFrame):
         parts: list[str] = []
         if snap.billing is BillingMode.PREPAID:
             if snap.credit_left_minor is not None:
-                parts.append(self.tr("Credit {amount}").format(
-                    amount=self._fmt.money(snap.credit_left_minor)))
+                parts.append(
+                    self.tr("Credit {amount}").format(
+                        amount=self._fmt.money(snap.credit_left_minor)
+                    )
+                )
             else:
                 parts.append(self.tr("Prepaid, no deposit"))
         if snap.unpaid_calls:
@@ -220,7 +225,8 @@ class BoothTile(QFrame):
             "ready": self.tr("ready"),
         }.get(snap.driver_status, snap.driver_status)
         driver = {"sip": "SIP", "quicknet": "Quicknet", "simulator": self.tr("sim")}.get(
-            snap.driver, snap.driver)
+            snap.driver, snap.driver
+        )
         return f"{driver} {status}"
 
     def _tooltip(self, snap: BoothSnapshot) -> str:
@@ -275,17 +281,23 @@ class BoothTile(QFrame):
             menu.addAction(self.tr("Unlock"), lambda: self.action_requested.emit(booth, "unlock"))
         else:
             menu.addAction(self.tr("Lock"), lambda: self.action_requested.emit(booth, "lock"))
-        hang = menu.addAction(self.tr("Hang up…"),
-                              lambda: self.action_requested.emit(booth, "hang_up"))
-        hang.setEnabled(self.snapshot.state in (
-            BoothState.DIALING, BoothState.RINGING, BoothState.TALKING, BoothState.OFF_HOOK))
-        dep = menu.addAction(self.tr("Take deposit…"),
-                             lambda: self.action_requested.emit(booth, "deposit"))
+        hang = menu.addAction(
+            self.tr("Hang up…"), lambda: self.action_requested.emit(booth, "hang_up")
+        )
+        hang.setEnabled(
+            self.snapshot.state
+            in (BoothState.DIALING, BoothState.RINGING, BoothState.TALKING, BoothState.OFF_HOOK)
+        )
+        dep = menu.addAction(
+            self.tr("Take deposit…"), lambda: self.action_requested.emit(booth, "deposit")
+        )
         dep.setEnabled(self.snapshot.billing is BillingMode.PREPAID)
-        menu.addAction(self.tr("Pay this booth's calls"),
-                       lambda: self.action_requested.emit(booth, "pay"))
-        menu.addAction(self.tr("Show this booth's calls"),
-                       lambda: self.action_requested.emit(booth, "calls"))
+        menu.addAction(
+            self.tr("Pay this booth's calls"), lambda: self.action_requested.emit(booth, "pay")
+        )
+        menu.addAction(
+            self.tr("Show this booth's calls"), lambda: self.action_requested.emit(booth, "calls")
+        )
         return menu
 
     def _show_menu(self, pos: object) -> None:

@@ -12,14 +12,18 @@ from ui.header_fit import keep_headers_whole
 
 __all__ = ["call_table", "list_table"]
 
-_CALL_WIDTHS = {CallColumn.BOOTH: 86, CallColumn.NUMBER: 140, CallColumn.ANSWERED: 94,
-                CallColumn.DURATION: 76, CallColumn.BILLED: 70, CallColumn.PRICE: 84,
-                CallColumn.STATUS: 96}
+_CALL_WIDTHS = {
+    CallColumn.BOOTH: 86,
+    CallColumn.NUMBER: 140,
+    CallColumn.ANSWERED: 94,
+    CallColumn.DURATION: 76,
+    CallColumn.BILLED: 70,
+    CallColumn.PRICE: 84,
+    CallColumn.STATUS: 96,
+}
 
 
-def list_table(
-    model: QAbstractItemModel, selection: QAbstractItemView.SelectionMode
-) -> QTableView:
+def list_table(model: QAbstractItemModel, selection: QAbstractItemView.SelectionMode) -> QTableView:
     """A table over ``model`` in the till's list look; ``selection`` says how many rows
     may be chosen (one session, or several calls to pay together)."""
     table = QTableView()
@@ -34,9 +38,7 @@ def list_table(
     return table
 
 
-def call_table(
-    model: QAbstractItemModel, selection: QAbstractItemView.SelectionMode
-) -> QTableView:
+def call_table(model: QAbstractItemModel, selection: QAbstractItemView.SelectionMode) -> QTableView:
     """A :func:`list_table` of calls (a ``CallsModel``) with column widths that fit a
     call row at 1366×768; the destination takes the rest."""
     table = list_table(model, selection)

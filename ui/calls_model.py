@@ -50,8 +50,11 @@ class StatusFilter(IntEnum):
     ALL = 3
 
 
-_STATUS_NAMES = {StatusFilter.UNSERVED: "unserved", StatusFilter.PAID: "paid",
-                 StatusFilter.UNPAID: "unpaid"}
+_STATUS_NAMES = {
+    StatusFilter.UNSERVED: "unserved",
+    StatusFilter.PAID: "paid",
+    StatusFilter.UNPAID: "unpaid",
+}
 
 
 class CallsModel(EnumTableModel):
@@ -146,8 +149,7 @@ class CallsModel(EnumTableModel):
                 row = len(self._calls) - 1 - position
                 if shown:
                     self._calls[row] = call
-                    self.dataChanged.emit(
-                        self.index(row, 0), self.index(row, len(CallColumn) - 1))
+                    self.dataChanged.emit(self.index(row, 0), self.index(row, len(CallColumn) - 1))
                 else:
                     self.beginRemoveRows(QModelIndex(), row, row)
                     del self._calls[row]
@@ -209,8 +211,7 @@ class CallsModel(EnumTableModel):
         if role == _DISPLAY:
             texts = self._texts.get(call.id)
             if texts is None:
-                texts = self._texts[call.id] = tuple(
-                    self._display(call, c) for c in CallColumn)
+                texts = self._texts[call.id] = tuple(self._display(call, c) for c in CallColumn)
             return texts[column]
         if role == _ALIGN:
             return _ALIGNMENTS[column]

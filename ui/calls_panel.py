@@ -121,10 +121,12 @@ class CallsPanel(QFrame):
         for row in range(self.model.rowCount()):
             call = self.model.call_at(row)
             if call.id in wanted:
-                selection.select(self.model.index(row, 0),
-                                 self.model.index(row, len(CallColumn) - 1))
+                selection.select(
+                    self.model.index(row, 0), self.model.index(row, len(CallColumn) - 1)
+                )
         self.table.selectionModel().select(
-            selection, self.table.selectionModel().SelectionFlag.ClearAndSelect)
+            selection, self.table.selectionModel().SelectionFlag.ClearAndSelect
+        )
 
     def show_status(self, status: StatusFilter) -> None:
         self.status_buttons[status].setChecked(True)
@@ -166,11 +168,15 @@ class CallsPanel(QFrame):
             total = calls_value(selected)
             self.selection_label.setText(
                 self.tr("{count} selected · {total}   ({shown} shown)").format(
-                    count=len(selected), total=self._fmt.money(total), shown=shown))
+                    count=len(selected), total=self._fmt.money(total), shown=shown
+                )
+            )
         else:
             self.selection_label.setText(
                 self.tr("{shown} shown · Ctrl+click or Shift+arrows to select several").format(
-                    shown=shown))
+                    shown=shown
+                )
+            )
 
     def eventFilter(self, watched: object, event: object) -> bool:
         if (
@@ -186,5 +192,5 @@ class CallsPanel(QFrame):
 
 def _natural(name: str) -> tuple[str, int]:
     head = name.rstrip("0123456789")
-    tail = name[len(head):]
+    tail = name[len(head) :]
     return (head, int(tail) if tail else -1)

@@ -45,23 +45,37 @@ def report_figures(widget: QWidget, report: ShiftReport, fmt: Formatter) -> QGri
     add(QCoreApplication.translate("ShiftReport", "Opened"), fmt.date_time(s.opened_at))
     add(QCoreApplication.translate("ShiftReport", "Calls"), str(s.call_count))
     add(QCoreApplication.translate("ShiftReport", "Talk time"), fmt.duration(s.talk_seconds))
-    add(QCoreApplication.translate("ShiftReport", "Opening float"),
-        fmt.money(s.opening_float_minor))
-    add(QCoreApplication.translate("ShiftReport", "Payments ({n})").format(
-        n=report.payment_count), fmt.money(s.payments_minor))
+    add(
+        QCoreApplication.translate("ShiftReport", "Opening float"), fmt.money(s.opening_float_minor)
+    )
+    add(
+        QCoreApplication.translate("ShiftReport", "Payments ({n})").format(n=report.payment_count),
+        fmt.money(s.payments_minor),
+    )
     if report.deposits or s.deposits_taken_minor or s.open_deposits:
         # Deposits move the expected cash: their lines come before it, so the
         # figures add up on screen (as on the X/Z paper).
-        add(QCoreApplication.translate("ShiftReport", "Calls paid from deposits"),
-            fmt.money(-s.deposit_payments_minor))
-        add(QCoreApplication.translate("ShiftReport", "Deposits taken ({n})").format(
-            n=len(report.deposits)), fmt.money(s.deposits_taken_minor))
-        add(QCoreApplication.translate("ShiftReport", "Deposit remainders returned"),
-            fmt.money(-s.deposits_returned_minor))
-    add(QCoreApplication.translate("ShiftReport", "Refunds ({n})").format(
-        n=report.refund_count), fmt.money(-s.refunds_minor))
-    add(QCoreApplication.translate("ShiftReport", "Expected in drawer"),
-        fmt.money(s.expected_minor))
+        add(
+            QCoreApplication.translate("ShiftReport", "Calls paid from deposits"),
+            fmt.money(-s.deposit_payments_minor),
+        )
+        add(
+            QCoreApplication.translate("ShiftReport", "Deposits taken ({n})").format(
+                n=len(report.deposits)
+            ),
+            fmt.money(s.deposits_taken_minor),
+        )
+        add(
+            QCoreApplication.translate("ShiftReport", "Deposit remainders returned"),
+            fmt.money(-s.deposits_returned_minor),
+        )
+    add(
+        QCoreApplication.translate("ShiftReport", "Refunds ({n})").format(n=report.refund_count),
+        fmt.money(-s.refunds_minor),
+    )
+    add(
+        QCoreApplication.translate("ShiftReport", "Expected in drawer"), fmt.money(s.expected_minor)
+    )
     add(QCoreApplication.translate("ShiftReport", "Cash taken"), fmt.money(s.cash_minor))
     add(QCoreApplication.translate("ShiftReport", "Unserved calls"), str(s.unserved))
     add(QCoreApplication.translate("ShiftReport", "Unpaid calls"), str(s.unpaid))
@@ -104,8 +118,9 @@ class CloseShiftDialog(QDialog):
 
     def _x_page(self, report: ShiftReport) -> QWidget:
         page = QWidget()
-        title = QLabel(self.tr("X report — shift {id}").format(id=report.summary.id),
-                       objectName="sectionTitle")
+        title = QLabel(
+            self.tr("X report — shift {id}").format(id=report.summary.id), objectName="sectionTitle"
+        )
         self.counted_edit = AmountEdit(self._fmt.currency.digits)
         self.counted_edit.setObjectName("bigAmount")
         self.counted_edit.amount_changed.connect(self._on_counted)
@@ -120,11 +135,17 @@ class CloseShiftDialog(QDialog):
         self.unserved_box.setTextFormat(Qt.TextFormat.RichText)
         unserved = report.unserved_calls
         if unserved:
-            lines = [self.tr("<b>{n} call(s) are still unserved.</b> Closing leaves them "
-                             "unserved in this shift:").format(n=len(unserved))]
+            lines = [
+                self.tr(
+                    "<b>{n} call(s) are still unserved.</b> Closing leaves them "
+                    "unserved in this shift:"
+                ).format(n=len(unserved))
+            ]
             for call in unserved[:12]:
-                lines.append(f"{call.booth} · {call.number} · {call.destination or ''} · "
-                             f"{self._fmt.money(call.price_minor, unrated=self.tr('unrated'))}")
+                lines.append(
+                    f"{call.booth} · {call.number} · {call.destination or ''} · "
+                    f"{self._fmt.money(call.price_minor, unrated=self.tr('unrated'))}"
+                )
             if len(unserved) > 12:
                 lines.append(self.tr("… and {n} more").format(n=len(unserved) - 12))
             self.unserved_box.setText("<br>".join(lines))
@@ -137,16 +158,19 @@ class CloseShiftDialog(QDialog):
         self.deposit_box.setTextFormat(Qt.TextFormat.RichText)
         open_booths = sorted({d.booth for d in report.deposits if d.status == "open"})
         if report.summary.open_deposits:
-            self.deposit_box.setText(self.tr(
-                "<b>A prepaid deposit is still open at {booths}.</b> Settle it first "
-                "(pay the booth, or Booth → Settle deposit…), then close the shift.").format(
-                    booths=", ".join(open_booths) or "?"))
+            self.deposit_box.setText(
+                self.tr(
+                    "<b>A prepaid deposit is still open at {booths}.</b> Settle it first "
+                    "(pay the booth, or Booth → Settle deposit…), then close the shift."
+                ).format(booths=", ".join(open_booths) or "?")
+            )
             self.counted_edit.setEnabled(False)
         else:
             self.deposit_box.hide()
         self.error_label = error_line()
         buttons, self.ok_button = confirm_buttons(
-            self, self.tr("Close shift (Z report)"), self._on_confirm, enabled=False)
+            self, self.tr("Close shift (Z report)"), self._on_confirm, enabled=False
+        )
 
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -173,8 +197,13 @@ class CloseShiftDialog(QDialog):
             self.ok_button.setEnabled(False)
             return
         difference = self.x_report.summary.difference_if_counted(amount)
-        name = ("discrepancyShort" if difference < 0
-                else "discrepancyOver" if difference > 0 else "discrepancyNone")
+        name = (
+            "discrepancyShort"
+            if difference < 0
+            else "discrepancyOver"
+            if difference > 0
+            else "discrepancyNone"
+        )
         self.discrepancy_label.setObjectName(name)
         self.discrepancy_label.style().unpolish(self.discrepancy_label)
         self.discrepancy_label.style().polish(self.discrepancy_label)
@@ -199,22 +228,32 @@ class CloseShiftDialog(QDialog):
     def _z_page(self, report: ShiftReport) -> QWidget:
         page = QWidget()
         s = report.summary
-        title = QLabel(self.tr("Z report — shift {id} closed").format(id=s.id),
-                       objectName="sectionTitle")
+        title = QLabel(
+            self.tr("Z report — shift {id} closed").format(id=s.id), objectName="sectionTitle"
+        )
         grid = report_figures(self, report, self._fmt)
         row = grid.rowCount()
         grid.addWidget(QLabel(self.tr("Counted"), objectName="figureLabel"), row, 0)
-        grid.addWidget(QLabel(self._fmt.money(s.counted_minor or 0), objectName="figureValue"),
-                       row, 1)
+        grid.addWidget(
+            QLabel(self._fmt.money(s.counted_minor or 0), objectName="figureValue"), row, 1
+        )
         difference = s.discrepancy_minor or 0
-        name = ("discrepancyShort" if difference < 0
-                else "discrepancyOver" if difference > 0 else "discrepancyNone")
+        name = (
+            "discrepancyShort"
+            if difference < 0
+            else "discrepancyOver"
+            if difference > 0
+            else "discrepancyNone"
+        )
         grid.addWidget(QLabel(self.tr("Difference"), objectName="figureLabel"), row + 1, 0)
         self.z_discrepancy_label = QLabel(self.discrepancy_text(difference), objectName=name)
         grid.addWidget(self.z_discrepancy_label, row + 1, 1)
-        closed = QLabel(self.tr("Closed {when}. Journal {hash}").format(
-            when=self._fmt.date_time(s.closed_at), hash=(report.journal_head or "")[:16]),
-            objectName="hint")
+        closed = QLabel(
+            self.tr("Closed {when}. Journal {hash}").format(
+                when=self._fmt.date_time(s.closed_at), hash=(report.journal_head or "")[:16]
+            ),
+            objectName="hint",
+        )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
         self.done_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.done_button.setText(self.tr("Done"))
@@ -229,8 +268,9 @@ class CloseShiftDialog(QDialog):
         problem = self._backup_problem() if self._backup_problem is not None else None
         if problem:
             # The Z stands; only the copy of the database failed (a full USB disk …).
-            warning = QLabel(self.tr("Backup: {problem}").format(problem=problem),
-                             objectName="warningBox")
+            warning = QLabel(
+                self.tr("Backup: {problem}").format(problem=problem), objectName="warningBox"
+            )
             warning.setWordWrap(True)
             layout.addWidget(warning)
         extras = self._z_extras(report) if self._z_extras is not None else None

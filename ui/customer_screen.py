@@ -96,8 +96,9 @@ def other_screen(current: QScreen | None) -> QScreen | None:
 class BoothCard(QFrame):
     """One booth as the customers see it: name, state, time and price."""
 
-    def __init__(self, snapshot: BoothSnapshot, formatter: Formatter,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, snapshot: BoothSnapshot, formatter: Formatter, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("boothCard")
         self._fmt = formatter
@@ -112,8 +113,14 @@ class BoothCard(QFrame):
         self.price_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.note_label = QLabel(objectName="csNote")
         self.note_label.setWordWrap(True)
-        for label in (self.booth_label, self.state_label, self.destination_label,
-                      self.elapsed_label, self.price_label, self.note_label):
+        for label in (
+            self.booth_label,
+            self.state_label,
+            self.destination_label,
+            self.elapsed_label,
+            self.price_label,
+            self.note_label,
+        ):
             # Cards share the width equally whatever their text.
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.price_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -139,8 +146,11 @@ class BoothCard(QFrame):
     def update_snapshot(self, snapshot: BoothSnapshot, meter: Meter = snapshot_price) -> None:
         self.snapshot = snapshot
         self._received = time.monotonic()
-        key = "locked" if snapshot.locked and snapshot.state is BoothState.IDLE \
+        key = (
+            "locked"
+            if snapshot.locked and snapshot.state is BoothState.IDLE
             else snapshot.state.value
+        )
         if key != self._state_key:
             self._state_key = key
             self.setProperty("state", key)
@@ -224,8 +234,9 @@ class CustomerScreen(QWidget):
         self._scale = 0.0
 
         self.shop_label = QLabel(shop_name or self.tr("Call shop"), objectName="csShopName")
-        self.subtitle_label = QLabel(self.tr("Talk time and price of every booth, live"),
-                                     objectName="csSubtitle")
+        self.subtitle_label = QLabel(
+            self.tr("Talk time and price of every booth, live"), objectName="csSubtitle"
+        )
         self.clock_label = QLabel(objectName="csClock")
         self.clock_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         head = QHBoxLayout()
@@ -307,8 +318,11 @@ class CustomerScreen(QWidget):
 
     def show_change(self, tendered_minor: int, change_minor: int) -> None:
         """After the payment: what was paid and the change."""
-        self._message(self.tr("Paid {paid}   ·   Your change {change}   ·   Thank you!").format(
-            paid=self._fmt.money(tendered_minor), change=self._fmt.money(change_minor)))
+        self._message(
+            self.tr("Paid {paid}   ·   Your change {change}   ·   Thank you!").format(
+                paid=self._fmt.money(tendered_minor), change=self._fmt.money(change_minor)
+            )
+        )
 
     def clear_message(self) -> None:
         self._message_timer.stop()
@@ -371,9 +385,17 @@ class CustomerScreen(QWidget):
         def px(size: float) -> int:
             return max(10, int(size * scale))
 
-        self.setStyleSheet(_SHEET.format(
-            title=px(40), small=px(20), name=px(30), mid=px(32), big=px(64), message=px(36),
-            radius=px(14)))
+        self.setStyleSheet(
+            _SHEET.format(
+                title=px(40),
+                small=px(20),
+                name=px(30),
+                mid=px(32),
+                big=px(64),
+                message=px(36),
+                radius=px(14),
+            )
+        )
 
     # ---- Qt
 

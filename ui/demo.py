@@ -46,14 +46,18 @@ def prepare_demo(shop: Shop) -> None:
         return
     admin = users.create_first_admin(shop, admin_name, admin_password)
     users.add_user(shop, admin, cashier_name, cashier_password, Role.OPERATOR)
-    prices.import_price_list(shop, admin, _PRICES.read_bytes(), "sample.csv",
-                             note="demo price list")
+    prices.import_price_list(
+        shop, admin, _PRICES.read_bytes(), "sample.csv", note="demo price list"
+    )
     # Cash bills rounded to 5 cents, so the demo shows the rounding line of a bill.
     settings.update_settings(shop, admin, cash_rounding_unit=5)
     for number in range(1, DEMO_BOOTHS + 1):
         prepaid = number > DEMO_BOOTHS - 2
         booths.add_booth(
-            shop, admin, f"Booth {number}", position=number,
+            shop,
+            admin,
+            f"Booth {number}",
+            position=number,
             billing="prepaid" if prepaid else "postpaid",
             default_deposit_minor=1000 if prepaid else 0,
         )
@@ -69,9 +73,23 @@ def start_engine(data: Path, url: str, *, speed: float = 1.0) -> subprocess.Pope
     log = open(data / "engine.log", "ab")  # noqa: SIM115 - handed to the child process
     try:
         return subprocess.Popen(
-            [sys.executable, str(main), "--data-dir", str(data), "--db", url,
-             "engine", "--driver", "simulator", "--speed", str(speed)],
-            stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True,
+            [
+                sys.executable,
+                str(main),
+                "--data-dir",
+                str(data),
+                "--db",
+                url,
+                "engine",
+                "--driver",
+                "simulator",
+                "--speed",
+                str(speed),
+            ],
+            stdout=log,
+            stderr=log,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
     finally:
         log.close()

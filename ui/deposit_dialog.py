@@ -31,23 +31,28 @@ class DepositDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Deposit — {booth}").format(booth=snapshot.booth))
         self.setMinimumWidth(400)
-        title = QLabel(self.tr("Take a deposit for {booth}").format(booth=snapshot.booth),
-                       objectName="sectionTitle")
+        title = QLabel(
+            self.tr("Take a deposit for {booth}").format(booth=snapshot.booth),
+            objectName="sectionTitle",
+        )
         left = snapshot.credit_left_minor
         current = QLabel(
             self.tr("Credit left now: {amount}").format(amount=formatter.money(left))
-            if left is not None else self.tr("No deposit taken yet."),
+            if left is not None
+            else self.tr("No deposit taken yet."),
             objectName="muted",
         )
         self.amount_edit = AmountEdit(formatter.currency.digits)
         self.amount_edit.setObjectName("bigAmount")
         self.top_up_note = QLabel(
-            self.tr("The amount is added to the open deposit."), objectName="muted")
+            self.tr("The amount is added to the open deposit."), objectName="muted"
+        )
         self.top_up_note.setVisible(snapshot.deposit_minor is not None)
         form = QFormLayout()
         form.addRow(self.tr("&Amount"), self.amount_edit)
         buttons, self.ok_button = confirm_buttons(
-            self, self.tr("Take deposit"), self.accept, enabled=False)
+            self, self.tr("Take deposit"), self.accept, enabled=False
+        )
         self.error_label = error_line()
         self.amount_edit.amount_changed.connect(self._on_amount)
         layout = QVBoxLayout(self)

@@ -40,14 +40,15 @@ def describe_error(exc: BaseException) -> str:
         return str(exc)  # already written for the cashier by the core or the driver
     if isinstance(exc, TimeoutError):
         return QCoreApplication.translate(
-            "DeviceWorker", "The device did not answer in time ({error}).").format(error=exc)
+            "DeviceWorker", "The device did not answer in time ({error})."
+        ).format(error=exc)
     if isinstance(exc, OSError):
         return QCoreApplication.translate(
-            "DeviceWorker", "The device is not reachable: {error}").format(
-                error=exc.strerror or exc)
+            "DeviceWorker", "The device is not reachable: {error}"
+        ).format(error=exc.strerror or exc)
     return QCoreApplication.translate(
-        "DeviceWorker", "Unexpected device error ({kind}): {error}").format(
-            kind=type(exc).__name__, error=exc)
+        "DeviceWorker", "Unexpected device error ({kind}): {error}"
+    ).format(kind=type(exc).__name__, error=exc)
 
 
 @dataclass
@@ -102,7 +103,8 @@ class DeviceWorker(QObject):
             raise RuntimeError(f"device worker {self.name} is closed")
         if self._thread is None:
             self._thread = threading.Thread(
-                target=self._loop, name=f"callshop-{self.name}", daemon=True)
+                target=self._loop, name=f"callshop-{self.name}", daemon=True
+            )
             self._thread.start()
         self._pending += 1
         self._queue.put(_Job(label, call, on_done, on_error))

@@ -23,7 +23,9 @@ class Formatter:
     clock, as on receipts and reports (``None``: the PC's zone, for tests of money)."""
 
     def __init__(
-        self, locale: QLocale | None = None, currency: Currency = EUR,
+        self,
+        locale: QLocale | None = None,
+        currency: Currency = EUR,
         zone: tzinfo | None = None,
     ) -> None:
         self.locale = locale if locale is not None else QLocale()

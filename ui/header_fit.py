@@ -13,8 +13,13 @@ from PySide6.QtWidgets import QHeaderView, QStyle, QTableView
 
 __all__ = ["keep_headers_whole"]
 
-_REFIT = {QEvent.Type.Show, QEvent.Type.Polish, QEvent.Type.FontChange,
-          QEvent.Type.StyleChange, QEvent.Type.LanguageChange}
+_REFIT = {
+    QEvent.Type.Show,
+    QEvent.Type.Polish,
+    QEvent.Type.FontChange,
+    QEvent.Type.StyleChange,
+    QEvent.Type.LanguageChange,
+}
 
 
 class _HeaderFit(QObject):

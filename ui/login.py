@@ -110,11 +110,14 @@ class LoginDialog(QDialog):
         else:
             wait = self.tr("{s} s").format(s=seconds)
         if exc.refusal == LoginRefusal.NOW_LOCKED:
-            return self.tr("Wrong user name or password. Too many wrong passwords: "
-                           "the account is locked for {wait}.").format(wait=wait)
+            return self.tr(
+                "Wrong user name or password. Too many wrong passwords: "
+                "the account is locked for {wait}."
+            ).format(wait=wait)
         if exc.refusal == LoginRefusal.LOCKED:
-            return self.tr("Too many wrong passwords: the account is locked for another "
-                           "{wait}.").format(wait=wait)
+            return self.tr(
+                "Too many wrong passwords: the account is locked for another {wait}."
+            ).format(wait=wait)
         if exc.refusal == LoginRefusal.DISABLED:
             return self.tr("This account is disabled; ask the administrator.")
         return self.tr("Wrong user name or password.")

@@ -116,9 +116,12 @@ class MainWindow(QMainWindow):
         grid_title = QHBoxLayout()
         grid_title.addWidget(QLabel(self.tr("Booths"), objectName="sectionTitle"))
         grid_title.addStretch(1)
-        grid_title.addWidget(QLabel(
-            self.tr("digits pick a booth · Enter pays it · menu key for actions"),
-            objectName="hint"))
+        grid_title.addWidget(
+            QLabel(
+                self.tr("digits pick a booth · Enter pays it · menu key for actions"),
+                objectName="hint",
+            )
+        )
         grid_layout.addLayout(grid_title)
         grid_layout.addWidget(self.grid, 1)
 
@@ -147,9 +150,12 @@ class MainWindow(QMainWindow):
         body.addWidget(self.splitter, 1)
         layout.addLayout(body, 1)
         self.setCentralWidget(central)
-        self.statusBar().showMessage(self.tr(
-            "F2 pay selected · F3 pay booth · F4 served without payment · "
-            "F6 back to unserved · F9 sessions · F12 close shift"))
+        self.statusBar().showMessage(
+            self.tr(
+                "F2 pay selected · F3 pay booth · F4 served without payment · "
+                "F6 back to unserved · F9 sessions · F12 close shift"
+            )
+        )
 
         # Live engine state, then the operations' change values: one handler each.
         bridge.booth_updated.connect(self._on_booth)
@@ -170,56 +176,71 @@ class MainWindow(QMainWindow):
 
     # ---- building
 
-    def _action(self, text: str, key: str | QKeySequence.StandardKey | None,
-                slot: Callable[[], Any]) -> QAction:
+    def _action(
+        self, text: str, key: str | QKeySequence.StandardKey | None, slot: Callable[[], Any]
+    ) -> QAction:
         action = QAction(text, self)
         if key is not None:
             action.setShortcut(QKeySequence(key))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.triggered.connect(
-            guarded(self, lambda _checked=False: slot(), getattr(slot, "__name__", text)))
+            guarded(self, lambda _checked=False: slot(), getattr(slot, "__name__", text))
+        )
         self.addAction(action)
         return action
 
     def _build_actions(self) -> None:
         self.pay_action = self._action(self.tr("PAY selected calls"), "F2", self.pay_selected)
         self.pay_booth_action = self._action(self.tr("Pay booth's calls"), "F3", self.pay_booth)
-        self.unpaid_action = self._action(self.tr("Served without payment…"), "F4",
-                                          self.mark_unpaid)
-        self.unserved_action = self._action(self.tr("Back to unserved…"), "F6",
-                                            self.back_to_unserved)
+        self.unpaid_action = self._action(
+            self.tr("Served without payment…"), "F4", self.mark_unpaid
+        )
+        self.unserved_action = self._action(
+            self.tr("Back to unserved…"), "F6", self.back_to_unserved
+        )
         self.sessions_action = self._action(self.tr("Sessions…"), "F9", self.show_sessions)
-        self.settings_action = self._action(self.tr("Language…"), "F10",
-                                            self.language_requested.emit)
+        self.settings_action = self._action(
+            self.tr("Language…"), "F10", self.language_requested.emit
+        )
         self.close_shift_action = self._action(self.tr("Close shift…"), "F12", self.close_shift)
-        self.open_shift_action = self._action(self.tr("Open shift…"), None,
-                                              self.ask_open_shift)
-        self.lock_action = self._action(self.tr("Lock / unlock booth"), "Ctrl+L",
-                                        lambda: self._booth_command("toggle_lock"))
-        self.hang_up_action = self._action(self.tr("Hang up booth…"), "Ctrl+H",
-                                           lambda: self._booth_command("hang_up"))
-        self.deposit_action = self._action(self.tr("Take deposit…"), "Ctrl+D",
-                                           lambda: self._booth_command("deposit"))
-        self.settle_action = self._action(self.tr("Settle deposit…"), "Ctrl+E",
-                                          lambda: self._booth_command("settle"))
-        self.booth_calls_action = self._action(self.tr("Show booth's calls"), "Ctrl+B",
-                                               lambda: self._booth_command("calls"))
-        self.quote_action = self._action(self.tr("How much to call…?"), "Ctrl+K",
-                                         self.quote_box.number_edit.setFocus)
+        self.open_shift_action = self._action(self.tr("Open shift…"), None, self.ask_open_shift)
+        self.lock_action = self._action(
+            self.tr("Lock / unlock booth"), "Ctrl+L", lambda: self._booth_command("toggle_lock")
+        )
+        self.hang_up_action = self._action(
+            self.tr("Hang up booth…"), "Ctrl+H", lambda: self._booth_command("hang_up")
+        )
+        self.deposit_action = self._action(
+            self.tr("Take deposit…"), "Ctrl+D", lambda: self._booth_command("deposit")
+        )
+        self.settle_action = self._action(
+            self.tr("Settle deposit…"), "Ctrl+E", lambda: self._booth_command("settle")
+        )
+        self.booth_calls_action = self._action(
+            self.tr("Show booth's calls"), "Ctrl+B", lambda: self._booth_command("calls")
+        )
+        self.quote_action = self._action(
+            self.tr("How much to call…?"), "Ctrl+K", self.quote_box.number_edit.setFocus
+        )
         self.booths_action = self._action(self.tr("Go to booths"), "Ctrl+1", self._focus_booths)
-        self.table_action = self._action(self.tr("Go to calls"), "Ctrl+2",
-                                         self.calls.table.setFocus)
-        self.logout_action = self._action(self.tr("Log out"), "Ctrl+Q",
-                                          self.logout_requested.emit)
-        self.admin_action = self._action(self.tr("Administration…"), "Ctrl+Shift+A",
-                                         self.open_administration)
+        self.table_action = self._action(
+            self.tr("Go to calls"), "Ctrl+2", self.calls.table.setFocus
+        )
+        self.logout_action = self._action(self.tr("Log out"), "Ctrl+Q", self.logout_requested.emit)
+        self.admin_action = self._action(
+            self.tr("Administration…"), "Ctrl+Shift+A", self.open_administration
+        )
         # Shown to administrators only; the admin window and its services refuse others.
         self.admin_action.setVisible(self.till.actor.is_admin)
 
         menu = self.menuBar()
         till_menu = menu.addMenu(self.tr("&Till"))
-        for action in (self.pay_action, self.pay_booth_action, self.unpaid_action,
-                       self.unserved_action):
+        for action in (
+            self.pay_action,
+            self.pay_booth_action,
+            self.unpaid_action,
+            self.unserved_action,
+        ):
             till_menu.addAction(action)
         till_menu.addSeparator()
         till_menu.addAction(self.sessions_action)
@@ -230,8 +251,13 @@ class MainWindow(QMainWindow):
         till_menu.addAction(self.admin_action)
         till_menu.addAction(self.logout_action)
         booth_menu = menu.addMenu(self.tr("&Booth"))
-        for action in (self.lock_action, self.hang_up_action, self.deposit_action,
-                       self.settle_action, self.booth_calls_action):
+        for action in (
+            self.lock_action,
+            self.hang_up_action,
+            self.deposit_action,
+            self.settle_action,
+            self.booth_calls_action,
+        ):
             booth_menu.addAction(action)
         view_menu = menu.addMenu(self.tr("&View"))
         for action in (self.booths_action, self.table_action, self.quote_action):
@@ -252,19 +278,22 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.pay_button)
         layout.addWidget(self.pay_booth_button)
         layout.addLayout(_row(self.unpaid_button, self.unserved_button))
-        self.booth_box = BoothBox([
-            (self.tr("Lock"), self.lock_action),
-            (self.tr("Hang up…"), self.hang_up_action),
-            (self.tr("Deposit…"), self.deposit_action),
-            (self.tr("Settle…"), self.settle_action),
-            (self.tr("Its calls"), self.booth_calls_action),
-        ])
+        self.booth_box = BoothBox(
+            [
+                (self.tr("Lock"), self.lock_action),
+                (self.tr("Hang up…"), self.hang_up_action),
+                (self.tr("Deposit…"), self.deposit_action),
+                (self.tr("Settle…"), self.settle_action),
+                (self.tr("Its calls"), self.booth_calls_action),
+            ]
+        )
         layout.addWidget(self.booth_box)
         layout.addWidget(self.quote_box)
         layout.addStretch(1)
         self.sessions_button = action_button(self.sessions_action, label=self.tr("Sessions"))
-        self.close_shift_button = action_button(self.close_shift_action, "dangerButton",
-                                                label=self.tr("Close shift"))
+        self.close_shift_button = action_button(
+            self.close_shift_action, "dangerButton", label=self.tr("Close shift")
+        )
         layout.addLayout(_row(self.sessions_button, self.close_shift_button))
         return side
 
@@ -330,19 +359,27 @@ class MainWindow(QMainWindow):
         self.pay_action.setEnabled(shift_open and any(c.status != "paid" for c in selected))
         self.unpaid_action.setEnabled(shift_open and any(c.status != "unpaid" for c in selected))
         self.unserved_action.setEnabled(
-            shift_open and any(c.status != "unserved" for c in selected))
+            shift_open and any(c.status != "unserved" for c in selected)
+        )
         booth = self.grid.current_booth
         self.pay_booth_action.setEnabled(shift_open and booth is not None)
         self.close_shift_action.setEnabled(shift_open)
         self.open_shift_action.setEnabled(not shift_open)
-        for action in (self.lock_action, self.hang_up_action, self.deposit_action,
-                       self.settle_action, self.booth_calls_action):
+        for action in (
+            self.lock_action,
+            self.hang_up_action,
+            self.deposit_action,
+            self.settle_action,
+            self.booth_calls_action,
+        ):
             action.setEnabled(booth is not None)
-        for button, action in ((self.pay_button, self.pay_action),
-                               (self.pay_booth_button, self.pay_booth_action),
-                               (self.unpaid_button, self.unpaid_action),
-                               (self.unserved_button, self.unserved_action),
-                               (self.close_shift_button, self.close_shift_action)):
+        for button, action in (
+            (self.pay_button, self.pay_action),
+            (self.pay_booth_button, self.pay_booth_action),
+            (self.unpaid_button, self.unpaid_action),
+            (self.unserved_button, self.unserved_action),
+            (self.close_shift_button, self.close_shift_action),
+        ):
             button.setEnabled(action.isEnabled())
 
     # ---- booths
@@ -413,8 +450,9 @@ class MainWindow(QMainWindow):
         does so by itself every few seconds, so a down engine loses nothing)."""
         booth = snapshot.booth
         if snapshot.billing is not BillingMode.PREPAID:
-            self._error(self.tr("{booth} is a postpaid booth: it takes no deposit.").format(
-                booth=booth))
+            self._error(
+                self.tr("{booth} is a postpaid booth: it takes no deposit.").format(booth=booth)
+            )
             return
         try:
             if action == "deposit":
@@ -424,7 +462,10 @@ class MainWindow(QMainWindow):
                 taken = self.till.take_deposit(booth, dialog.amount())
                 self.statusBar().showMessage(
                     self.tr("{booth}: deposit {amount} taken.").format(
-                        booth=booth, amount=self.fmt.money(taken.amount_minor)), 10000)
+                        booth=booth, amount=self.fmt.money(taken.amount_minor)
+                    ),
+                    10000,
+                )
             else:
                 balance = self.till.deposit_balance(booth)
                 if balance is None:
@@ -433,13 +474,17 @@ class MainWindow(QMainWindow):
                 question = self.tr(
                     "Settle the deposit of {booth}? Deposit {total}, calls {amount}: "
                     "the calls are paid from it and the rest is handed back."
-                ).format(booth=booth, total=self.fmt.money(balance.amount_minor),
-                         amount=self.fmt.money(balance.used_minor))
+                ).format(
+                    booth=booth,
+                    total=self.fmt.money(balance.amount_minor),
+                    amount=self.fmt.money(balance.used_minor),
+                )
                 if not self._confirm(self.tr("Settle deposit"), question):
                     return
                 settled = self.till.settle_deposit(booth)
                 message = self.tr("{booth}: hand back {amount}.").format(
-                    booth=booth, amount=self.fmt.money(settled.returned_cash_minor))
+                    booth=booth, amount=self.fmt.money(settled.returned_cash_minor)
+                )
                 if settled.left_unserved:
                     message += " " + self.tr(
                         "{count} call(s) the deposit did not cover are still unserved."
@@ -477,11 +522,11 @@ class MainWindow(QMainWindow):
             # Its calls are paid from the deposit: settling is paying this booth.
             self._deposit_command("settle", self.grid.tile(booth).snapshot)
             return
-        calls = [c for c in self.calls.model.calls()
-                 if c.booth == booth and c.status == "unserved"]
+        calls = [c for c in self.calls.model.calls() if c.booth == booth and c.status == "unserved"]
         if not calls:
             self.statusBar().showMessage(
-                self.tr("{booth} has no unserved calls.").format(booth=booth), 5000)
+                self.tr("{booth} has no unserved calls.").format(booth=booth), 5000
+            )
             return
         # Show what is being paid, then put the list back as the cashier had it (a
         # booth filter left on would hide the other booths' calls: "0 shown").
@@ -509,17 +554,27 @@ class MainWindow(QMainWindow):
         policy = settings.print_policy
         printer = self._print_receipt if policy != "never" else None
         dialog = PayDialog(
-            bill, self.fmt, lambda tendered: self.till.pay(bill, tendered),
-            print_receipt=printer, print_default=policy in ("always", "ask"),
-            bgn_until=bgn_until, today=self._today(), parent=self)
+            bill,
+            self.fmt,
+            lambda tendered: self.till.pay(bill, tendered),
+            print_receipt=printer,
+            print_default=policy in ("always", "ask"),
+            bgn_until=bgn_until,
+            today=self._today(),
+            parent=self,
+        )
         # Print policy: only "ask" lets the cashier choose; "always" prints unasked.
         dialog.print_check.setVisible(printer is not None and policy == "ask")
         self.payment_started.emit(bill)
         if self._run(dialog) and dialog.result_value is not None:
             result = dialog.result_value
-            self.statusBar().showMessage(self.tr("Paid {total}; change {change}.").format(
-                total=self.fmt.money(result.total_minor),
-                change=self.fmt.money(result.change_minor)), 10000)
+            self.statusBar().showMessage(
+                self.tr("Paid {total}; change {change}.").format(
+                    total=self.fmt.money(result.total_minor),
+                    change=self.fmt.money(result.change_minor),
+                ),
+                10000,
+            )
             self._auto_lock({c.booth for c in result.calls})
         else:
             self.payment_cancelled.emit()
@@ -533,8 +588,9 @@ class MainWindow(QMainWindow):
             return
         engine = self.engine
         for booth in sorted(booths):
-            still_due = any(c.booth == booth and c.status == "unserved"
-                            for c in self.calls.model.calls())
+            still_due = any(
+                c.booth == booth and c.status == "unserved" for c in self.calls.model.calls()
+            )
             if not still_due:
                 self._engine_call(lambda b=booth: engine.lock(b))  # type: ignore[misc]
 
@@ -543,10 +599,14 @@ class MainWindow(QMainWindow):
         if not calls:
             return
         ids = [c.id for c in calls]
-        dialog = ReasonDialog(calls, self.fmt,
-                              lambda reason: self.till.mark_unpaid(ids, reason),
-                              target="unpaid", refund_minor=self.till.quote_refund(ids),
-                              parent=self)
+        dialog = ReasonDialog(
+            calls,
+            self.fmt,
+            lambda reason: self.till.mark_unpaid(ids, reason),
+            target="unpaid",
+            refund_minor=self.till.quote_refund(ids),
+            parent=self,
+        )
         self._run(dialog)
 
     def back_to_unserved(self) -> None:
@@ -554,10 +614,14 @@ class MainWindow(QMainWindow):
         if not calls:
             return
         ids = [c.id for c in calls]
-        dialog = ReasonDialog(calls, self.fmt,
-                              lambda reason: self.till.back_to_unserved(ids, reason),
-                              target="unserved", refund_minor=self.till.quote_refund(ids),
-                              parent=self)
+        dialog = ReasonDialog(
+            calls,
+            self.fmt,
+            lambda reason: self.till.back_to_unserved(ids, reason),
+            target="unserved",
+            refund_minor=self.till.quote_refund(ids),
+            parent=self,
+        )
         self._run(dialog)
 
     # ---- sessions and close
@@ -571,8 +635,9 @@ class MainWindow(QMainWindow):
         return open_admin_window(self.till.shop, self.till.actor, self)
 
     def show_sessions(self) -> None:
-        dialog = SessionsDialog(self.till.list_shifts, self.till.show_shift, self.fmt,
-                                today=self._today(), parent=self)
+        dialog = SessionsDialog(
+            self.till.list_shifts, self.till.show_shift, self.fmt, today=self._today(), parent=self
+        )
         self._run(dialog)
 
     def close_shift(self) -> None:
@@ -581,9 +646,16 @@ class MainWindow(QMainWindow):
         except CallShopError as exc:
             self._error(str(exc))
             return
-        self._run(CloseShiftDialog(report, self.fmt, self.till.close_shift, self,
-                                   z_extras=self.z_report_extras,
-                                   backup_problem=self.till.backup_problem))
+        self._run(
+            CloseShiftDialog(
+                report,
+                self.fmt,
+                self.till.close_shift,
+                self,
+                z_extras=self.z_report_extras,
+                backup_problem=self.till.backup_problem,
+            )
+        )
         if self.till.current_shift() is None:
             self.ask_open_shift()
 
@@ -613,8 +685,13 @@ class MainWindow(QMainWindow):
 
     def _error(self, text: str) -> None:
         self.statusBar().showMessage(text, 10000)
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("CallShop POS"), text,
-                          QMessageBox.StandardButton.Ok, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("CallShop POS"),
+            text,
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
         self._run(box)
 
     def closeEvent(self, event: QCloseEvent) -> None:

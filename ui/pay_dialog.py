@@ -238,9 +238,12 @@ class PayDialog(QDialog):
             return problem
         change = self.tendered_minor() - self.bill.total_minor
         if change > PLAUSIBLE_CHANGE_MINOR:
-            return self.tr("{tendered} for a bill of {total}? Check the amount handed over."
-                           ).format(tendered=self._fmt.money(self.tendered_minor()),
-                                    total=self._fmt.money(self.bill.total_minor))
+            return self.tr(
+                "{tendered} for a bill of {total}? Check the amount handed over."
+            ).format(
+                tendered=self._fmt.money(self.tendered_minor()),
+                total=self._fmt.money(self.bill.total_minor),
+            )
         return None
 
     def _on_tendered(self, _amount: object) -> None:

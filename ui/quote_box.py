@@ -1,4 +1,4 @@
-""""How much to call …?": type a number, see the destination and the price per minute."""
+""" "How much to call …?": type a number, see the destination and the price per minute."""
 
 from __future__ import annotations
 
@@ -79,7 +79,8 @@ class QuoteBox(QFrame):
         else:
             self.rate_label.setText(self._per_minute(found.rate_per_minute))
         if found.offpeak_rate is not None:
-            self.offpeak_label.setText(self.tr("off-peak {price}").format(
-                price=self._per_minute(found.offpeak_rate)))
+            self.offpeak_label.setText(
+                self.tr("off-peak {price}").format(price=self._per_minute(found.offpeak_rate))
+            )
         else:
             self.offpeak_label.setText("")

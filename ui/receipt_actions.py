@@ -77,21 +77,34 @@ class DrawerReasonDialog(QDialog):
         self.setMinimumWidth(420)
         self.reason_combo = QComboBox()
         self.reason_combo.setEditable(True)
-        self.reason_combo.addItems([
-            "", self.tr("Change for a banknote"), self.tr("Wrong change corrected"),
-            self.tr("Cash taken to the safe"), self.tr("Float topped up")])
+        self.reason_combo.addItems(
+            [
+                "",
+                self.tr("Change for a banknote"),
+                self.tr("Wrong change corrected"),
+                self.tr("Cash taken to the safe"),
+                self.tr("Float topped up"),
+            ]
+        )
         self.reason_combo.setCurrentIndex(0)
         self.reason_combo.editTextChanged.connect(self._on_text)
         buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(self.tr("Open drawer"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr(
-            "Opening the drawer without a sale is recorded and counted on the Z report.\n"
-            "&Reason:"), buddy=self.reason_combo))
+        layout.addWidget(
+            QLabel(
+                self.tr(
+                    "Opening the drawer without a sale is recorded and counted on the Z report.\n"
+                    "&Reason:"
+                ),
+                buddy=self.reason_combo,
+            )
+        )
         layout.addWidget(self.reason_combo)
         layout.addWidget(buttons)
         self._on_text("")
@@ -111,20 +124,32 @@ class DrawerReasonDialog(QDialog):
 class ReprintDialog(QDialog):
     """This shift's payments, newest first; the chosen one's receipt is reprinted."""
 
-    def __init__(self, payments: list[PaymentSummary], formatter: Formatter,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, payments: list[PaymentSummary], formatter: Formatter, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.payments = payments
         self.setWindowTitle(self.tr("Reprint a receipt"))
         self.setMinimumSize(560, 380)
         table = QTableWidget(len(payments), 5)
-        table.setHorizontalHeaderLabels([
-            self.tr("Receipt"), self.tr("Time"), self.tr("Booths"), self.tr("Calls"),
-            self.tr("Total")])
+        table.setHorizontalHeaderLabels(
+            [
+                self.tr("Receipt"),
+                self.tr("Time"),
+                self.tr("Booths"),
+                self.tr("Calls"),
+                self.tr("Total"),
+            ]
+        )
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         for row, p in enumerate(payments):
-            cells = (f"{p.payment_id:06d}", formatter.time(p.at), ", ".join(p.booths),
-                     str(p.call_count), formatter.money(p.total_minor))
+            cells = (
+                f"{p.payment_id:06d}",
+                formatter.time(p.at),
+                ", ".join(p.booths),
+                str(p.call_count),
+                formatter.money(p.total_minor),
+            )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column >= 3:
@@ -140,7 +165,8 @@ class ReprintDialog(QDialog):
             table.selectRow(0)
         self.table = table
         buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(self.tr("Print copy"))
         self.ok_button.setEnabled(bool(payments))
@@ -187,13 +213,13 @@ class ReceiptActions(QObject):
         name = str(prefs.value(SYSTEM_PRINTER_KEY, "")) if prefs is not None else ""
         if name and devices.system_printer is None:
             devices.system_printer = SystemPrinter(
-                language=window.till.shop.settings.language, printer_name=name)
+                language=window.till.shop.settings.language, printer_name=name
+            )
         self._build_menu()
         window.till.changed.connect(self._on_changed)
         devices.problem.connect(self._problem)
         devices.notice.connect(lambda text: window.statusBar().showMessage(text, 8000))
-        devices.reversals_pending.connect(
-            lambda n: self.retry_action.setEnabled(n > 0))
+        devices.reversals_pending.connect(lambda n: self.retry_action.setEnabled(n > 0))
 
     # ---- menu
 
@@ -203,27 +229,32 @@ class ReceiptActions(QObject):
             action.setShortcut(QKeySequence(key))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.triggered.connect(
-            guarded(self, lambda _checked=False: slot(), getattr(slot, "__name__", text)))
+            guarded(self, lambda _checked=False: slot(), getattr(slot, "__name__", text))
+        )
         self.window.addAction(action)
         return action
 
     def _build_menu(self) -> None:
         self.reprint_action = self._action(self.tr("Reprint receipt…"), "Ctrl+R", self.reprint)
-        self.drawer_action = self._action(self.tr("Open drawer…"), "Ctrl+Shift+D",
-                                          self.open_drawer)
-        self.customer_screen_action = self._action(self.tr("Customer screen"), "F11",
-                                                   self.toggle_customer_screen)
+        self.drawer_action = self._action(self.tr("Open drawer…"), "Ctrl+Shift+D", self.open_drawer)
+        self.customer_screen_action = self._action(
+            self.tr("Customer screen"), "F11", self.toggle_customer_screen
+        )
         self.customer_screen_action.setCheckable(True)
-        self.system_printer_action = self._action(self.tr("System printer…"), None,
-                                                  self.choose_system_printer)
+        self.system_printer_action = self._action(
+            self.tr("System printer…"), None, self.choose_system_printer
+        )
         self.x_report_action = self._action(self.tr("Print X report"), None, self.print_x_report)
-        self.save_pdf_action = self._action(self.tr("Save shift report as PDF…"), None,
-                                            self.save_shift_pdf)
-        self.retry_action = self._action(self.tr("Retry fiscal reversals"), None,
-                                         self.devices.retry_reversals)
+        self.save_pdf_action = self._action(
+            self.tr("Save shift report as PDF…"), None, self.save_shift_pdf
+        )
+        self.retry_action = self._action(
+            self.tr("Retry fiscal reversals"), None, self.devices.retry_reversals
+        )
         self.retry_action.setEnabled(False)
-        self.fiscal_x_action = self._action(self.tr("Fiscal X report"), None,
-                                            self.devices.fiscal_x_report)
+        self.fiscal_x_action = self._action(
+            self.tr("Fiscal X report"), None, self.devices.fiscal_x_report
+        )
         self.drawer_action.setEnabled(self.devices.drawer is not None)
         menu = self.window.menuBar().addMenu(self.tr("&Devices"))
         for action in (self.reprint_action, self.drawer_action, self.customer_screen_action):
@@ -260,8 +291,9 @@ class ReceiptActions(QObject):
         """The PAY dialog's print hook (the cashier or the policy wants the receipt)."""
         if self.devices.receipt_target is None:
             if self._declined_printer:
-                self.window.statusBar().showMessage(self.tr(
-                    "No printer: choose one in Devices → System printer…"), 8000)
+                self.window.statusBar().showMessage(
+                    self.tr("No printer: choose one in Devices → System printer…"), 8000
+                )
                 return
             if not self.choose_system_printer():
                 # Asked once per session: a till without a printer is not nagged each sale.
@@ -297,9 +329,12 @@ class ReceiptActions(QObject):
             self.devices.customer_screen = None
             self.customer_screen_action.setChecked(False)
             return
-        screen = CustomerScreen(self.bridge, self.fmt,
-                                shop_name=self.window.till.shop.settings.shop_name,
-                                meter=self.meter)
+        screen = CustomerScreen(
+            self.bridge,
+            self.fmt,
+            shop_name=self.window.till.shop.settings.shop_name,
+            meter=self.meter,
+        )
         self.customer_screen = screen
         self.devices.customer_screen = screen
         screen.show_on_customer_side(self.window.screen())
@@ -307,7 +342,8 @@ class ReceiptActions(QObject):
 
     def choose_system_printer(self) -> bool:
         printer = self.devices.system_printer or SystemPrinter(
-            language=self.window.till.shop.settings.language)
+            language=self.window.till.shop.settings.language
+        )
         if not printer.choose(self.window):
             return False
         self.devices.system_printer = printer
@@ -316,7 +352,10 @@ class ReceiptActions(QObject):
             self.prefs.sync()
         self.window.statusBar().showMessage(
             self.tr("Receipts without a receipt printer go to {name}.").format(
-                name=printer.printer_name or self.tr("the default printer")), 8000)
+                name=printer.printer_name or self.tr("the default printer")
+            ),
+            8000,
+        )
         return True
 
     def print_x_report(self) -> None:
@@ -377,8 +416,13 @@ class ReceiptActions(QObject):
 
     def _problem(self, text: str) -> None:
         self.window.statusBar().showMessage(text, 15000)
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Devices"), text,
-                          QMessageBox.StandardButton.Ok, self.window)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("Devices"),
+            text,
+            QMessageBox.StandardButton.Ok,
+            self.window,
+        )
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.show()  # not exec(): a device problem must not stop the cashier's next step
@@ -386,7 +430,8 @@ class ReceiptActions(QObject):
 
     def _choose_pdf_path(self, suggested: str) -> str:
         path, _filter = QFileDialog.getSaveFileName(
-            self.window, self.tr("Save shift report"), suggested, self.tr("PDF (*.pdf)"))
+            self.window, self.tr("Save shift report"), suggested, self.tr("PDF (*.pdf)")
+        )
         return path
 
     def close(self) -> None:
@@ -441,11 +486,12 @@ def attach_devices(
             devices = build_devices(till.shop.settings)
         except (CallShopError, ValueError) as exc:
             problem = QCoreApplication.translate(
-                "ReceiptActions", "The devices are not set up correctly: {error}").format(
-                    error=exc)
+                "ReceiptActions", "The devices are not set up correctly: {error}"
+            ).format(error=exc)
     till_devices = TillDevices(till.shop, till.actor, devices)
-    actions = install_devices(window, till_devices, bridge, window.fmt, prefs=prefs,
-                              meter=meter, **options)
+    actions = install_devices(
+        window, till_devices, bridge, window.fmt, prefs=prefs, meter=meter, **options
+    )
     # The window goes (logout, language switch): the customer screen and threads go too.
     window.destroyed.connect(lambda _obj=None: actions.close())
     if problem:

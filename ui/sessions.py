@@ -85,9 +85,16 @@ class SessionsModel(EnumTableModel):
 
     def header_text(self, column: int) -> str:
         return (
-            self.tr("No."), self.tr("Status"), self.tr("Opened"), self.tr("Closed"),
-            self.tr("Operator"), self.tr("Calls"), self.tr("Talk time"), self.tr("Cash"),
-            self.tr("Unserved"), self.tr("Unpaid"),
+            self.tr("No."),
+            self.tr("Status"),
+            self.tr("Opened"),
+            self.tr("Closed"),
+            self.tr("Operator"),
+            self.tr("Calls"),
+            self.tr("Talk time"),
+            self.tr("Cash"),
+            self.tr("Unserved"),
+            self.tr("Unpaid"),
         )[column]
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -174,7 +181,9 @@ class SessionsDialog(QDialog):
         self.to_edit = QDateEdit(QDate(today))
         for edit in (self.from_edit, self.to_edit):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat(formatter.locale.dateFormat(formatter.locale.FormatType.ShortFormat))
+            edit.setDisplayFormat(
+                formatter.locale.dateFormat(formatter.locale.FormatType.ShortFormat)
+            )
             edit.dateChanged.connect(self.reload)
         self.model = SessionsModel(formatter, self)
         self.table = list_table(self.model, QAbstractItemView.SelectionMode.SingleSelection)
@@ -205,8 +214,9 @@ class SessionsDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         bottom = QHBoxLayout()
-        bottom.addWidget(QLabel(self.tr("Enter or double-click opens a session."),
-                                objectName="hint"))
+        bottom.addWidget(
+            QLabel(self.tr("Enter or double-click opens a session."), objectName="hint")
+        )
         bottom.addStretch(1)
         bottom.addWidget(open_button)
         bottom.addWidget(buttons)
@@ -266,9 +276,12 @@ class ShiftDetailDialog(QDialog):
         self.resize(940, 560)
         title = QLabel(
             self.tr("Session {id} — {operator} — {status}").format(
-                id=s.id, operator=s.operator,
-                status=self.tr("open") if s.status == "open" else self.tr("closed")),
-            objectName="sectionTitle")
+                id=s.id,
+                operator=s.operator,
+                status=self.tr("open") if s.status == "open" else self.tr("closed"),
+            ),
+            objectName="sectionTitle",
+        )
         figures = QGridLayout()
         items = [
             (self.tr("Created"), formatter.date_time(s.opened_at)),
@@ -292,7 +305,8 @@ class ShiftDetailDialog(QDialog):
         self.calls_model.set_status(StatusFilter.ALL)
         self.calls_model.set_calls(detail.calls)
         self.calls_table = call_table(
-            self.calls_model, QAbstractItemView.SelectionMode.SingleSelection)
+            self.calls_model, QAbstractItemView.SelectionMode.SingleSelection
+        )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

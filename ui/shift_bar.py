@@ -50,8 +50,15 @@ class ShiftBar(QFrame):
         self.unserved = _Figure(self.tr("Unserved"))
         self.unpaid = _Figure(self.tr("Unpaid"))
         self.expected = _Figure(self.tr("Expected in drawer"))
-        for figure in (self.operator, self.opened, self.calls, self.cash, self.unserved,
-                       self.unpaid, self.expected):
+        for figure in (
+            self.operator,
+            self.opened,
+            self.calls,
+            self.cash,
+            self.unserved,
+            self.unpaid,
+            self.expected,
+        ):
             layout.addWidget(figure)
         layout.addStretch(1)
         self.engine_label = QLabel(objectName="engineOk")
@@ -67,8 +74,14 @@ class ShiftBar(QFrame):
         """Show a shift's figures (None: no shift open)."""
         self.summary = summary
         if summary is None:
-            for figure in (self.opened, self.calls, self.cash, self.unserved, self.unpaid,
-                           self.expected):
+            for figure in (
+                self.opened,
+                self.calls,
+                self.cash,
+                self.unserved,
+                self.unpaid,
+                self.expected,
+            ):
                 figure.set("—")
             return
         self.operator.set(summary.operator)

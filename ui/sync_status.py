@@ -28,6 +28,7 @@ def _tr(text: str) -> str:
 
 def describe(st: SyncStatus, tz: ZoneInfo) -> tuple[str, str, bool]:
     """(short text, tooltip, is a problem) for a status."""
+
     def at(value: object) -> str:
         if not isinstance(value, datetime):
             return _tr("never")
@@ -38,8 +39,9 @@ def describe(st: SyncStatus, tz: ZoneInfo) -> tuple[str, str, bool]:
             return "", "", False
         text = _tr("Central: not linked, {n} shift(s) waiting").format(n=st.pending)
         return text, _tr("Link the till with: callshop-pos sync link URL …"), False
-    parts = [_tr("Central: {n} waiting").format(n=st.pending) if st.pending
-             else _tr("Central: all sent")]
+    parts = [
+        _tr("Central: {n} waiting").format(n=st.pending) if st.pending else _tr("Central: all sent")
+    ]
     problem = False
     if st.parked:
         parts.append(_tr("{n} refused").format(n=st.parked))
@@ -52,12 +54,14 @@ def describe(st: SyncStatus, tz: ZoneInfo) -> tuple[str, str, bool]:
     tip = [
         _tr("Central: {url} (shop {shop})").format(url=st.url, shop=st.shop),
         _tr("Waiting: {n}; refused: {p}; sent: {d}").format(
-            n=st.pending, p=st.parked, d=st.delivered),
+            n=st.pending, p=st.parked, d=st.delivered
+        ),
         _tr("Last success: {at}").format(at=at(st.last_success_at)),
     ]
     if st.last_error:
-        tip.append(_tr("Last error ({at}): {error}").format(
-            at=at(st.last_error_at), error=st.last_error))
+        tip.append(
+            _tr("Last error ({at}): {error}").format(at=at(st.last_error_at), error=st.last_error)
+        )
     return " · ".join(parts), "\n".join(tip), problem
 
 

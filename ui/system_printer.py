@@ -63,8 +63,9 @@ def mono_family() -> str:
     return _families[0]
 
 
-def pdf_printer(path: Path | str, *, page: QPageSize.PageSizeId = QPageSize.PageSizeId.A4
-                ) -> QPrinter:
+def pdf_printer(
+    path: Path | str, *, page: QPageSize.PageSizeId = QPageSize.PageSizeId.A4
+) -> QPrinter:
     """A QPrinter writing a PDF file (works offscreen; used for tests and previews)."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
@@ -117,12 +118,16 @@ class SystemPrinter:
     def print_receipt(self, receipt: Receipt, *, kick_drawer: bool = False) -> None:
         """Print ``receipt`` (a system printer has no drawer port: ``kick_drawer`` is ignored)."""
         del kick_drawer
-        self.print_lines(layout_receipt(receipt, self.columns, language=self.language),
-                         f"receipt {receipt.number}")
+        self.print_lines(
+            layout_receipt(receipt, self.columns, language=self.language),
+            f"receipt {receipt.number}",
+        )
 
     def print_report(self, report: ShiftReportDoc) -> None:
-        self.print_lines(layout_shift_report(report, self.columns, language=self.language),
-                         f"{report.kind.value} report shift {report.shift_id}")
+        self.print_lines(
+            layout_shift_report(report, self.columns, language=self.language),
+            f"{report.kind.value} report shift {report.shift_id}",
+        )
 
     # ---- painting
 
@@ -134,7 +139,8 @@ class SystemPrinter:
         if not painter.begin(printer):
             raise DeviceError(
                 f"the printer {printer.printerName() or printer.outputFileName()!r} "
-                "cannot be used (is it installed and switched on?)")
+                "cannot be used (is it installed and switched on?)"
+            )
         try:
             self._paint(painter, printer, lines)
         except CallShopError:
@@ -185,7 +191,8 @@ class SystemPrinter:
             if info.isNull():
                 raise DeviceError(
                     f"the system printer {self.printer_name!r} is not installed any more; "
-                    "choose another one (Till → System printer…)")
+                    "choose another one (Till → System printer…)"
+                )
             printer = QPrinter(info, QPrinter.PrinterMode.HighResolution)
         else:
             printer = QPrinter(QPrinter.PrinterMode.HighResolution)

@@ -41,7 +41,12 @@ TillChange = (
     ShiftOpened | PaymentResult | StatusChange | ShiftReport | DepositTaken | DepositSettled
 )
 _Change = TypeVar(
-    "_Change", ShiftOpened, PaymentResult, StatusChange, ShiftReport, DepositTaken,
+    "_Change",
+    ShiftOpened,
+    PaymentResult,
+    StatusChange,
+    ShiftReport,
+    DepositTaken,
     DepositSettled,
 )
 
@@ -111,12 +116,9 @@ class Till(QObject):
         fiscal = self.fiscal
 
         def pay() -> PaymentResult:
-            return payments.pay_calls(self.shop, self.actor, bill, tendered_minor,
-                                      fiscal=fiscal)
+            return payments.pay_calls(self.shop, self.actor, bill, tendered_minor, fiscal=fiscal)
 
-        result: PaymentResult = (
-            self.pay_runner(pay) if self.pay_runner is not None else pay()
-        )
+        result: PaymentResult = self.pay_runner(pay) if self.pay_runner is not None else pay()
         return self._done(result)
 
     def mark_unpaid(self, call_ids: Sequence[int], reason: str) -> StatusChange:

@@ -144,12 +144,17 @@ class TillDevices(QObject):
         def run(call: Callable[[], Any]) -> Any:
             try:
                 return self.fiscal_worker.run_blocking(
-                    call, busy_text=self.tr("Registering the sale on the fiscal printer…"))
+                    call, busy_text=self.tr("Registering the sale on the fiscal printer…")
+                )
             except FiscalDeviceError as exc:
-                raise type(exc)(self.tr(
-                    "Payment refused, nothing was recorded: the fiscal printer cannot "
-                    "register the sale ({error}). Check that it is switched on and "
-                    "connected, then press Pay again.").format(error=exc), ()) from exc
+                raise type(exc)(
+                    self.tr(
+                        "Payment refused, nothing was recorded: the fiscal printer cannot "
+                        "register the sale ({error}). Check that it is switched on and "
+                        "connected, then press Pay again."
+                    ).format(error=exc),
+                    (),
+                ) from exc
 
         return run
 
@@ -157,16 +162,18 @@ class TillDevices(QObject):
         """PAY opened: show the amount due to the customer."""
         if self.display is not None:
             display = self.display
-            self.display_worker.submit("display", lambda: display.show_due(bill.total_minor),
-                                       on_error=self._display_failed)
+            self.display_worker.submit(
+                "display", lambda: display.show_due(bill.total_minor), on_error=self._display_failed
+            )
         if self.customer_screen is not None:
             self.customer_screen.show_due(bill.total_minor)
 
     def payment_cancelled(self) -> None:
         if self.display is not None:
             display, name = self.display, self.shop.settings.shop_name
-            self.display_worker.submit("display", lambda: display.show_welcome(name),
-                                       on_error=self._display_failed)
+            self.display_worker.submit(
+                "display", lambda: display.show_welcome(name), on_error=self._display_failed
+            )
         if self.customer_screen is not None:
             self.customer_screen.clear_message()
 
@@ -178,14 +185,19 @@ class TillDevices(QObject):
         if self.kick_on_cash and self.drawer is not None and result.tendered_minor > 0:
             drawer = self.drawer
             self.printer_worker.submit(
-                "drawer", drawer.open_drawer,
+                "drawer",
+                drawer.open_drawer,
                 on_error=lambda message, _e: self.problem.emit(
-                    self.tr("The cash drawer did not open: {error}").format(error=message)))
+                    self.tr("The cash drawer did not open: {error}").format(error=message)
+                ),
+            )
         if self.display is not None:
             display = self.display
             self.display_worker.submit(
-                "display", lambda: display.show_change(result.tendered_minor, result.change_minor),
-                on_error=self._display_failed)
+                "display",
+                lambda: display.show_change(result.tendered_minor, result.change_minor),
+                on_error=self._display_failed,
+            )
         if self.customer_screen is not None:
             self.customer_screen.show_change(result.tendered_minor, result.change_minor)
 
@@ -208,9 +220,12 @@ class TillDevices(QObject):
         elif target == "system":
             self._print_on_system(payment_id, copy=True)
         else:
-            self.problem.emit(self.tr(
-                "No receipt printer is set up: configure one in the administration "
-                "(devices) or choose a system printer (Devices → System printer…)."))
+            self.problem.emit(
+                self.tr(
+                    "No receipt printer is set up: configure one in the administration "
+                    "(devices) or choose a system printer (Devices → System printer…)."
+                )
+            )
             return False
         return True
 
@@ -221,25 +236,33 @@ class TillDevices(QObject):
         what = self.tr("Copy of receipt") if copy else self.tr("Receipt")
         self.printer_worker.submit(
             "receipt",
-            lambda: printing.print_receipt(shop, actor, printer, payment_id, copy=copy,
-                                           kick_drawer=kick),
-            on_done=lambda _r: self.notice.emit(self.tr("{what} {number} printed.").format(
-                what=what, number=f"{payment_id:06d}")),
-            on_error=lambda message, _e: self.problem.emit(self.tr(
-                "The receipt was not printed: {error}. The payment is recorded; "
-                "reprint it from Devices → Reprint receipt.").format(error=message)))
+            lambda: printing.print_receipt(
+                shop, actor, printer, payment_id, copy=copy, kick_drawer=kick
+            ),
+            on_done=lambda _r: self.notice.emit(
+                self.tr("{what} {number} printed.").format(what=what, number=f"{payment_id:06d}")
+            ),
+            on_error=lambda message, _e: self.problem.emit(
+                self.tr(
+                    "The receipt was not printed: {error}. The payment is recorded; "
+                    "reprint it from Devices → Reprint receipt."
+                ).format(error=message)
+            ),
+        )
 
     def _print_on_system(self, payment_id: int, *, copy: bool) -> None:
         # Qt paints on the GUI thread only; spooling to the OS is quick.
         assert self.system_printer is not None
         try:
-            printing.print_receipt(self.shop, self.actor, self.system_printer, payment_id,
-                                   copy=copy, target="system")
+            printing.print_receipt(
+                self.shop, self.actor, self.system_printer, payment_id, copy=copy, target="system"
+            )
         except CallShopError as exc:
             self.problem.emit(self.tr("The receipt was not printed: {error}").format(error=exc))
             return
-        self.notice.emit(self.tr("Receipt {number} sent to the printer.").format(
-            number=f"{payment_id:06d}"))
+        self.notice.emit(
+            self.tr("Receipt {number} sent to the printer.").format(number=f"{payment_id:06d}")
+        )
 
     # ---- drawer
 
@@ -249,20 +272,26 @@ class TillDevices(QObject):
         if not reason.strip():
             raise InvalidInput(self.tr("Opening the drawer without a sale needs a reason."))
         if self.drawer is None:
-            raise InvalidInput(self.tr(
-                "No cash drawer is attached (it opens through the receipt printer)."))
+            raise InvalidInput(
+                self.tr("No cash drawer is attached (it opens through the receipt printer).")
+            )
         drawer, shop, actor = self.drawer, self.shop, self.actor
         self.printer_worker.submit(
             "drawer",
             lambda: printing.open_drawer(shop, actor, drawer, reason),
             on_done=self._drawer_opened,
             on_error=lambda message, _e: self.problem.emit(
-                self.tr("The cash drawer did not open: {error}").format(error=message)))
+                self.tr("The cash drawer did not open: {error}").format(error=message)
+            ),
+        )
 
     def _drawer_opened(self, opened: DrawerOpened) -> None:
         self.drawer_opened.emit(opened)
-        self.notice.emit(self.tr("Drawer opened ({n} manual opens this shift).").format(
-            n=opened.opens_this_shift))
+        self.notice.emit(
+            self.tr("Drawer opened ({n} manual opens this shift).").format(
+                n=opened.opens_this_shift
+            )
+        )
 
     # ---- refunds
 
@@ -286,10 +315,13 @@ class TillDevices(QObject):
                 "reversal",
                 functools.partial(gate.reverse_refund, shop, actor, refund_id),
                 on_done=functools.partial(self._reversed_done, refund_id),
-                on_error=lambda message, _e: self.problem.emit(self.tr(
-                    "The refund is recorded, but the fiscal printer did not print its "
-                    "reversal: {error}. Retry from Devices → Retry fiscal reversals.").format(
-                        error=message)))
+                on_error=lambda message, _e: self.problem.emit(
+                    self.tr(
+                        "The refund is recorded, but the fiscal printer did not print its "
+                        "reversal: {error}. Retry from Devices → Retry fiscal reversals."
+                    ).format(error=message)
+                ),
+            )
         self.reversals_pending.emit(len(self.pending_reversals))
 
     def _reversed_done(self, refund_id: int, _result: object) -> None:
@@ -313,10 +345,13 @@ class TillDevices(QObject):
                 "fiscal z",
                 lambda: gate.z_report(shop, actor),
                 on_done=lambda _s: self.notice.emit(self.tr("Fiscal Z report done.")),
-                on_error=lambda message, _e: self.problem.emit(self.tr(
-                    "The fiscal printer did not make its Z report: {error}. Run it with "
-                    "“callshop-pos fiscal z-report” once the printer is back.").format(
-                        error=message)))
+                on_error=lambda message, _e: self.problem.emit(
+                    self.tr(
+                        "The fiscal printer did not make its Z report: {error}. Run it with "
+                        "“callshop-pos fiscal z-report” once the printer is back."
+                    ).format(error=message)
+                ),
+            )
 
     def fiscal_x_report(self) -> None:
         """The fiscal device's own X report (journaled); nothing without a fiscal device."""
@@ -328,8 +363,12 @@ class TillDevices(QObject):
             "fiscal x",
             lambda: gate.x_report(shop, actor),
             on_done=lambda _s: self.notice.emit(self.tr("Fiscal X report done.")),
-            on_error=lambda message, _e: self.problem.emit(self.tr(
-                "The fiscal printer did not make its X report: {error}").format(error=message)))
+            on_error=lambda message, _e: self.problem.emit(
+                self.tr("The fiscal printer did not make its X report: {error}").format(
+                    error=message
+                )
+            ),
+        )
 
     def print_report(self, shift_id: int, *, copy: bool | None = None) -> bool:
         """Print a shift's X (open) or Z (closed) report on the receipt/system printer."""
@@ -343,16 +382,18 @@ class TillDevices(QObject):
                 lambda: printing.print_shift_report(shop, actor, printer, shift_id, copy=copy),
                 on_done=lambda doc: self._report_printed(shift_id, doc.kind.value),
                 on_error=lambda message, _e: self.problem.emit(
-                    self.tr("The report was not printed: {error}").format(error=message)))
+                    self.tr("The report was not printed: {error}").format(error=message)
+                ),
+            )
             return True
         if target == "system":
             assert self.system_printer is not None
             try:
-                doc = printing.print_shift_report(shop, actor, self.system_printer, shift_id,
-                                                  copy=copy, target="system")
+                doc = printing.print_shift_report(
+                    shop, actor, self.system_printer, shift_id, copy=copy, target="system"
+                )
             except CallShopError as exc:
-                self.problem.emit(
-                    self.tr("The report was not printed: {error}").format(error=exc))
+                self.problem.emit(self.tr("The report was not printed: {error}").format(error=exc))
                 return False
             self._report_printed(shift_id, doc.kind.value)
             return True
@@ -361,8 +402,9 @@ class TillDevices(QObject):
     def _report_printed(self, shift_id: int, kind: str) -> None:
         if kind == "Z":
             self._z_printed.add(shift_id)
-        self.notice.emit(self.tr("{kind} report of shift {id} printed.").format(
-            kind=kind, id=shift_id))
+        self.notice.emit(
+            self.tr("{kind} report of shift {id} printed.").format(kind=kind, id=shift_id)
+        )
 
     def save_report_pdf(self, shift_id: int, path: Path) -> Path:
         """Write the shift's report as an A4 PDF (journaled); returns the path.
@@ -372,13 +414,14 @@ class TillDevices(QObject):
         if copy is None and self.receipt_target is None:
             copy = False  # nothing went on paper: this PDF is the report
         data = printing.shift_report_pdf(
-            self.shop, self.actor, PdfRenderer(self.shop.settings.language), shift_id,
-            copy=copy)
+            self.shop, self.actor, PdfRenderer(self.shop.settings.language), shift_id, copy=copy
+        )
         try:
             path.write_bytes(data)
         except OSError as exc:
-            raise InvalidInput(self.tr("Cannot write {path}: {error}").format(
-                path=path, error=exc.strerror or exc)) from exc
+            raise InvalidInput(
+                self.tr("Cannot write {path}: {error}").format(path=path, error=exc.strerror or exc)
+            ) from exc
         return path
 
     # ---- helpers

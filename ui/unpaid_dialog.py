@@ -50,24 +50,29 @@ class ReasonDialog(QDialog):
         if target == "unpaid":
             self.setWindowTitle(self.tr("Served without payment"))
             heading = self.tr("Mark {count} call(s) as served without payment").format(
-                count=len(calls))
+                count=len(calls)
+            )
         else:
             self.setWindowTitle(self.tr("Back to unserved"))
             heading = self.tr("Return {count} call(s) to unserved").format(count=len(calls))
         title = QLabel(heading, objectName="sectionTitle")
-        worth = QLabel(self.tr("Value of the calls: {amount}").format(
-            amount=formatter.money(value)), objectName="muted")
+        worth = QLabel(
+            self.tr("Value of the calls: {amount}").format(amount=formatter.money(value)),
+            objectName="muted",
+        )
 
         self.reason_combo = QComboBox()
         self.reason_combo.setEditable(True)
-        self.reason_combo.addItems([
-            "",
-            self.tr("Owner's or staff call"),
-            self.tr("Customer left without paying"),
-            self.tr("Bad line / call failed"),
-            self.tr("Goodwill"),
-            self.tr("Charged by mistake"),
-        ])
+        self.reason_combo.addItems(
+            [
+                "",
+                self.tr("Owner's or staff call"),
+                self.tr("Customer left without paying"),
+                self.tr("Bad line / call failed"),
+                self.tr("Goodwill"),
+                self.tr("Charged by mistake"),
+            ]
+        )
         self.reason_combo.setCurrentIndex(0)
         line_edit = self.reason_combo.lineEdit()
         assert line_edit is not None  # the combo is editable
@@ -82,14 +87,18 @@ class ReasonDialog(QDialog):
         self.refund_label = QLabel(objectName="warningBox")
         self.refund_label.setWordWrap(True)
         if refund:
-            self.refund_label.setText(self.tr(
-                "{amount} was already paid for these calls: hand it back to the customer "
-                "(recorded as a refund).").format(amount=formatter.money(refund)))
+            self.refund_label.setText(
+                self.tr(
+                    "{amount} was already paid for these calls: hand it back to the customer "
+                    "(recorded as a refund)."
+                ).format(amount=formatter.money(refund))
+            )
         else:
             self.refund_label.hide()
         self.error_label = error_line()
         buttons, self.ok_button = confirm_buttons(
-            self, self.tr("Confirm"), self._on_confirm, enabled=False)
+            self, self.tr("Confirm"), self._on_confirm, enabled=False
+        )
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
@@ -112,8 +121,9 @@ class ReasonDialog(QDialog):
 
     def _on_enter(self) -> None:
         if not self.reason():
-            show_error(self.error_label,
-                       self.tr("Enter a reason first (it goes into the journal)."))
+            show_error(
+                self.error_label, self.tr("Enter a reason first (it goes into the journal).")
+            )
 
     def _on_confirm(self) -> None:
         if not self.reason():

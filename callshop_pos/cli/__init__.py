@@ -42,9 +42,7 @@ def build_parser(extra: Iterable[Registrar] = ()) -> argparse.ArgumentParser:
         "With no command, starts the cashier window.",
     )
     parser.add_argument("--db", metavar="URL", help="SQLAlchemy database URL (env CALLSHOP_DB)")
-    parser.add_argument(
-        "--data-dir", metavar="DIR", help="data directory (env CALLSHOP_DATA_DIR)"
-    )
+    parser.add_argument("--data-dir", metavar="DIR", help="data directory (env CALLSHOP_DATA_DIR)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for register in [*_own_registrars(), *extra]:
         register(sub)

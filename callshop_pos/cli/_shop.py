@@ -25,13 +25,12 @@ def open_shop(args: argparse.Namespace, *, create: bool = False) -> Shop:
     a database that does not exist is an error unless ``create`` (``init`` only)."""
     data = data_dir(getattr(args, "data_dir", None))
     db = getattr(args, "db", None)
-    return Shop.open(database_url(db, data=data) if create
-                     else existing_database_url(db, data=data))
+    return Shop.open(
+        database_url(db, data=data) if create else existing_database_url(db, data=data)
+    )
 
 
-def with_shop(
-    command: Command, *, create: bool = False
-) -> Callable[[argparse.Namespace], int]:
+def with_shop(command: Command, *, create: bool = False) -> Callable[[argparse.Namespace], int]:
     """Run ``command(args, shop)`` with the database open, closing it afterwards
     (``create``: make the database when there is none — ``init`` only)."""
 
@@ -44,7 +43,9 @@ def with_shop(
 
 def add_user_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--user", required=True, metavar="NAME",
+        "--user",
+        required=True,
+        metavar="NAME",
         help="who runs the command (password from a prompt or the first line of stdin)",
     )
 
@@ -62,6 +63,7 @@ def new_password(what: str) -> str:
         if again != first:
             raise InvalidInput("the two passwords differ")
     return first
+
 
 class NoDatabase(CallShopError):
     """The shop database to open does not exist (and only ``init`` creates one)."""

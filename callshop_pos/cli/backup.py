@@ -25,26 +25,34 @@ from callshop_pos.services.context import Shop
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "backup", help="make a verified copy of the database now",
+        "backup",
+        help="make a verified copy of the database now",
         description="Copy the SQLite database online into the backup folder (setting "
         "backup_dir), verify the copy with the journal and keep the newest backup_keep "
         "copies. On PostgreSQL: use pg_dump / point-in-time recovery (docs/backup.md).",
     )
-    parser.add_argument("--if-due", action="store_true",
-                        help="only when the newest copy is a day old (for a daily timer)")
+    parser.add_argument(
+        "--if-due",
+        action="store_true",
+        help="only when the newest copy is a day old (for a daily timer)",
+    )
     parser.add_argument("--list", action="store_true", help="list the copies instead")
     parser.add_argument("--reason", default="manual", help=argparse.SUPPRESS)
     parser.set_defaults(func=with_shop(_backup))
 
     restore = subparsers.add_parser(
-        "restore", help="put a backup copy back in place of the database",
+        "restore",
+        help="put a backup copy back in place of the database",
         description="Verify the copy, refuse it if it is older than the newest closed "
         "shift (unless --force), keep the current database beside it, "
         "restore the copy and journal it. Stop the line engine first.",
     )
     restore.add_argument("file", type=Path, help="the backup copy (callshop-….db)")
-    restore.add_argument("--force", action="store_true",
-                         help="restore even a copy older than the newest closed shift")
+    restore.add_argument(
+        "--force",
+        action="store_true",
+        help="restore even a copy older than the newest closed shift",
+    )
     add_user_option(restore)
     restore.set_defaults(func=_restore)
 
@@ -61,8 +69,11 @@ def _backup(args: argparse.Namespace, shop: Shop) -> int:
             print(f"warning: {problem}", file=sys.stderr)
         return 0
     try:
-        made = (backups.backup_if_due(shop) if args.if_due
-                else backups.make_backup(shop, SYSTEM, reason=args.reason[:200]))
+        made = (
+            backups.backup_if_due(shop)
+            if args.if_due
+            else backups.make_backup(shop, SYSTEM, reason=args.reason[:200])
+        )
     except backups.BackupFailed as exc:
         print(f"callshop-pos backup: {exc}", file=sys.stderr)
         return 1
@@ -95,7 +106,9 @@ def _restore(args: argparse.Namespace) -> int:
     finally:
         lock.release()
     newest = f"shift {done.newest_shift}" if done.newest_shift else "no closed shift"
-    print(f"restored {done.source} (journal #{done.head_seq}, up to {newest})"
-          f"{' — forced' if done.forced else ''}; the previous database is kept as "
-          f"{done.kept_as}")
+    print(
+        f"restored {done.source} (journal #{done.head_seq}, up to {newest})"
+        f"{' — forced' if done.forced else ''}; the previous database is kept as "
+        f"{done.kept_as}"
+    )
     return 0

@@ -14,23 +14,40 @@ from callshop_pos.services.context import Shop
 
 
 def _config_options(p: argparse.ArgumentParser, *, adding: bool) -> None:
-    p.add_argument("--driver", choices=("simulator", "sip", "quicknet"),
-                   default="simulator" if adding else None)
-    p.add_argument("--sip-user", metavar="U",
-                   help="SIP user the booth's ATA registers with (password from prompt/stdin)")
+    p.add_argument(
+        "--driver",
+        choices=("simulator", "sip", "quicknet"),
+        default="simulator" if adding else None,
+    )
+    p.add_argument(
+        "--sip-user",
+        metavar="U",
+        help="SIP user the booth's ATA registers with (password from prompt/stdin)",
+    )
     if not adding:
-        p.add_argument("--sip-password", action="store_true",
-                       help="set a new SIP password (read after your own password)")
+        p.add_argument(
+            "--sip-password",
+            action="store_true",
+            help="set a new SIP password (read after your own password)",
+        )
         p.add_argument("--rename", metavar="NAME", help="new name")
     billing = p.add_mutually_exclusive_group()
     billing.add_argument("--prepaid", dest="billing", action="store_const", const="prepaid")
     billing.add_argument("--postpaid", dest="billing", action="store_const", const="postpaid")
-    p.add_argument("--deposit", type=amount_argument, metavar="AMOUNT",
-                   help="default prepaid deposit (e.g. 10.00)")
+    p.add_argument(
+        "--deposit",
+        type=amount_argument,
+        metavar="AMOUNT",
+        help="default prepaid deposit (e.g. 10.00)",
+    )
     p.add_argument("--cap", type=amount_argument, metavar="AMOUNT", help="hang up at this cost")
     p.add_argument("--max-duration", type=int, metavar="SECONDS", help="hang up after this")
-    p.add_argument("--auto-lock", action=argparse.BooleanOptionalAction, default=None,
-                   help="lock the booth after each call until the cashier unlocks it")
+    p.add_argument(
+        "--auto-lock",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="lock the booth after each call until the cashier unlocks it",
+    )
     p.add_argument("--position", type=int, help="place in the booth grid")
     p.add_argument("--device", metavar="PATH", help="Quicknet device, e.g. /dev/phone0")
 
@@ -55,9 +72,12 @@ def register(subparsers: Any) -> None:
     p.add_argument("--all", action="store_true", help="include removed booths")
     p.set_defaults(func=with_shop(_list))
 
-    for action, text in (("remove", "take a booth out of service (history kept)"),
-                         ("restore", "put a removed booth back into service"),
-                         ("lock", "lock a booth"), ("unlock", "unlock a booth")):
+    for action, text in (
+        ("remove", "take a booth out of service (history kept)"),
+        ("restore", "put a removed booth back into service"),
+        ("lock", "lock a booth"),
+        ("unlock", "unlock a booth"),
+    ):
         p = sub.add_parser(action, help=text)
         p.add_argument("name")
         add_user_option(p)
@@ -66,10 +86,16 @@ def register(subparsers: Any) -> None:
 
 def _changes(args: argparse.Namespace, *, adding: bool) -> dict[str, Any]:
     changes: dict[str, Any] = {}
-    for option, field in (("driver", "driver"), ("sip_user", "sip_user"),
-                          ("billing", "billing"), ("deposit", "default_deposit_minor"),
-                          ("cap", "cost_cap_minor"), ("max_duration", "max_duration_s"),
-                          ("auto_lock", "auto_lock"), ("position", "position")):
+    for option, field in (
+        ("driver", "driver"),
+        ("sip_user", "sip_user"),
+        ("billing", "billing"),
+        ("deposit", "default_deposit_minor"),
+        ("cap", "cost_cap_minor"),
+        ("max_duration", "max_duration_s"),
+        ("auto_lock", "auto_lock"),
+        ("position", "position"),
+    ):
         value = getattr(args, option)
         if value is not None:
             changes[field] = value
@@ -86,8 +112,10 @@ def _add(args: argparse.Namespace, shop: Shop) -> int:
     if args.driver == "sip":
         changes["sip_password"] = read_password(f"SIP password for booth {args.name}: ")
     info = booths.add_booth(shop, actor, args.name, **changes)
-    print(f"booth {info.name!r} added ({info.driver.value}, {info.billing.value}, "
-          f"position {info.position})")
+    print(
+        f"booth {info.name!r} added ({info.driver.value}, {info.billing.value}, "
+        f"position {info.position})"
+    )
     return 0
 
 
@@ -99,8 +127,10 @@ def _update(args: argparse.Namespace, shop: Shop) -> int:
     if not changes:
         raise InvalidInput("nothing to change (see booths update --help)")
     change = booths.update_booth(shop, actor, args.name, **changes)
-    print(f"booth {change.booth.name!r}: " + (
-        ", ".join(sorted(change.changed)) + " changed" if change.changed else "no change"))
+    print(
+        f"booth {change.booth.name!r}: "
+        + (", ".join(sorted(change.changed)) + " changed" if change.changed else "no change")
+    )
     return 0
 
 
@@ -122,13 +152,24 @@ def _list(args: argparse.Namespace, shop: Shop) -> int:
         print("no booths")
         return 0
     width = max(len(b.name) for b in rows)
-    print(f"{'pos':>3}  {'name':<{width}}  {'driver':<9} {'sip user':<12} {'billing':<8} "
-          f"{'deposit':>8} {'cap':>8} {'max s':>6}  flags")
+    print(
+        f"{'pos':>3}  {'name':<{width}}  {'driver':<9} {'sip user':<12} {'billing':<8} "
+        f"{'deposit':>8} {'cap':>8} {'max s':>6}  flags"
+    )
     for b in rows:
-        flags = [f for f, on in (("locked", b.locked), ("auto-lock", b.auto_lock),
-                                 ("removed", not b.active)) if on]
-        print(f"{b.position:>3}  {b.name:<{width}}  {b.driver.value:<9} {b.sip_user or '-':<12} "
-              f"{b.billing.value:<8} {money_or_dash(b.default_deposit_minor):>8} "
-              f"{money_or_dash(b.cost_cap_minor):>8} {b.max_duration_s or '-':>6}  "
-              f"{' '.join(flags)}")
+        flags = [
+            f
+            for f, on in (
+                ("locked", b.locked),
+                ("auto-lock", b.auto_lock),
+                ("removed", not b.active),
+            )
+            if on
+        ]
+        print(
+            f"{b.position:>3}  {b.name:<{width}}  {b.driver.value:<9} {b.sip_user or '-':<12} "
+            f"{b.billing.value:<8} {money_or_dash(b.default_deposit_minor):>8} "
+            f"{money_or_dash(b.cost_cap_minor):>8} {b.max_duration_s or '-':>6}  "
+            f"{' '.join(flags)}"
+        )
     return 0

@@ -27,10 +27,13 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("calls", help="calls the database refused: list, resolve")
     sub = parser.add_subparsers(dest="calls_command", metavar="ACTION", required=True)
 
-    p = sub.add_parser("unrecorded", help="call events the database refused for good",
-                       description="List the call events the line engine could not record "
-                       f"and kept aside to be resolved by hand. Exits {EXIT_OPEN} when any "
-                       "is open.")
+    p = sub.add_parser(
+        "unrecorded",
+        help="call events the database refused for good",
+        description="List the call events the line engine could not record "
+        f"and kept aside to be resolved by hand. Exits {EXIT_OPEN} when any "
+        "is open.",
+    )
     p.add_argument("--all", action="store_true", help="include the resolved ones")
     p.add_argument("--user", help="who asks (default: $CALLSHOP_USER or the only administrator)")
     p.add_argument("--format", choices=("table", "json"), default="table")
@@ -39,8 +42,9 @@ def register(subparsers: Any) -> None:
     p = sub.add_parser("resolve", help="mark an unrecorded call as dealt with")
     p.add_argument("id", type=int)
     p.add_argument("--note", required=True, help="how it was resolved")
-    p.add_argument("--user", help="who resolves it (default: $CALLSHOP_USER or the only "
-                   "administrator)")
+    p.add_argument(
+        "--user", help="who resolves it (default: $CALLSHOP_USER or the only administrator)"
+    )
     p.set_defaults(func=with_shop(_cmd_resolve))
 
 
@@ -54,8 +58,10 @@ def _cmd_list(args: argparse.Namespace, shop: Shop) -> int:
     else:
         for r in rows:
             state = f"resolved by {r.resolved_by}: {r.resolution}" if r.resolved_at else "OPEN"
-            print(f"#{r.id}  {r.at:%Y-%m-%d %H:%M:%S}  booth {r.booth}  call {r.call_ref}  "
-                  f"{r.kind}  {state}\n    error: {r.error}\n    event: {r.event}")
+            print(
+                f"#{r.id}  {r.at:%Y-%m-%d %H:%M:%S}  booth {r.booth}  call {r.call_ref}  "
+                f"{r.kind}  {state}\n    error: {r.error}\n    event: {r.event}"
+            )
     return EXIT_OPEN if any(r.resolved_at is None for r in rows) else 0
 
 

@@ -36,7 +36,8 @@ def register(subparsers: Any) -> None:
     sub = parser.add_subparsers(dest="fx_command", metavar="ACTION", required=True)
 
     p = sub.add_parser(
-        "set", help="set the USD rate from a date on (administrators)",
+        "set",
+        help="set the USD rate from a date on (administrators)",
         description="Record how many units of the local currency one USD costs from "
         "--date on (default: today). A second rate for the same date corrects the first.",
     )
@@ -65,8 +66,10 @@ def _cmd_set(args: argparse.Namespace, shop: Shop) -> int:
     day = parse_date(args.date, "--date")
     actor = login_as(shop, args.user)
     saved = fx.set_usd_rate(shop, actor, rate, day or admin_prices.today(shop))
-    print(f"USD rate {saved.local_per_usd} {shop.settings.currency} from "
-          f"{saved.effective_on.isoformat()} (set by {saved.set_by})")
+    print(
+        f"USD rate {saved.local_per_usd} {shop.settings.currency} from "
+        f"{saved.effective_on.isoformat()} (set by {saved.set_by})"
+    )
     return 0
 
 
@@ -88,8 +91,9 @@ def _cmd_list(args: argparse.Namespace, shop: Shop) -> int:
     current = next((r.id for r in history if r.effective_on <= today), None)
     if args.format == "json":
         rows = [_json(r, r.id == current) for r in history]
-        sys.stdout.write(json.dumps({"currency": shop.settings.currency, "rates": rows},
-                                    indent=2) + "\n")
+        sys.stdout.write(
+            json.dumps({"currency": shop.settings.currency, "rates": rows}, indent=2) + "\n"
+        )
         return 0
     if not history:
         print("no USD rate has been set yet (callshop-pos fx set RATE --user NAME)")
@@ -100,6 +104,8 @@ def _cmd_list(args: argparse.Namespace, shop: Shop) -> int:
         mark = "*" if r.id == current else " "
         note = "  (corrected later)" if r.effective_on in seen else ""
         seen.add(r.effective_on)
-        print(f"{mark} {r.effective_on.isoformat():<10}  {r.local_per_usd!s:>12}  "
-              f"{r.set_at:%Y-%m-%d %H:%M}  {r.set_by}{note}")
+        print(
+            f"{mark} {r.effective_on.isoformat():<10}  {r.local_per_usd!s:>12}  "
+            f"{r.set_at:%Y-%m-%d %H:%M}  {r.set_by}{note}"
+        )
     return 0

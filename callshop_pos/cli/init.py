@@ -12,13 +12,18 @@ from callshop_pos.services.context import Shop
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "init", help="create the database and the first administrator",
+        "init",
+        help="create the database and the first administrator",
         description="Create (or migrate) the database and its first administrator. The "
         "password is prompted for, or read as one line from standard input. Refused when "
         "an administrator already exists.",
     )
-    parser.add_argument("--admin", default="admin", metavar="NAME",
-                        help="user name of the administrator (default: admin)")
+    parser.add_argument(
+        "--admin",
+        default="admin",
+        metavar="NAME",
+        help="user name of the administrator (default: admin)",
+    )
     parser.set_defaults(func=with_shop(_init, create=True))
 
 

@@ -61,15 +61,22 @@ def register(subparsers: Any) -> None:
     _user(p)
     p.add_argument("--from", dest="date_from", metavar="DATE")
     p.add_argument("--to", dest="date_to", metavar="DATE")
-    p.add_argument("--kind", choices=("topup", "call_cost", "adjustment"),
-                   help="list only entries of this kind (the sums cover all)")
+    p.add_argument(
+        "--kind",
+        choices=("topup", "call_cost", "adjustment"),
+        help="list only entries of this kind (the sums cover all)",
+    )
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     p.set_defaults(func=with_shop(_cmd_history))
 
 
 def _user(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--user", required=True, metavar="NAME",
-                        help="an administrator (password from a prompt or stdin)")
+    parser.add_argument(
+        "--user",
+        required=True,
+        metavar="NAME",
+        help="an administrator (password from a prompt or stdin)",
+    )
 
 
 def _usd(text: str, *, signed: bool = False) -> int:
@@ -95,8 +102,10 @@ def _cmd_topup(args: argparse.Namespace, shop: Shop) -> int:
     actor = login_as(shop, args.user)
     day = parse_date(args.date, "--date") or local_date(shop, shop.clock.now())
     entry = add_topup(shop, actor, amount, day, args.method, args.reference)
-    _print(f"top-up {entry.id}: {usd(entry.amount_micro_usd)} USD ({entry.method}, "
-           f"{entry.value_date.isoformat()}); balance {usd(balance(shop, actor))} USD")
+    _print(
+        f"top-up {entry.id}: {usd(entry.amount_micro_usd)} USD ({entry.method}, "
+        f"{entry.value_date.isoformat()}); balance {usd(balance(shop, actor))} USD"
+    )
     return 0
 
 
@@ -105,8 +114,10 @@ def _cmd_adjust(args: argparse.Namespace, shop: Shop) -> int:
     actor = login_as(shop, args.user)
     day = parse_date(args.date, "--date") or local_date(shop, shop.clock.now())
     entry = add_adjustment(shop, actor, amount, day, args.reason)
-    _print(f"adjustment {entry.id}: {usd(entry.amount_micro_usd)} USD; "
-           f"balance {usd(balance(shop, actor))} USD")
+    _print(
+        f"adjustment {entry.id}: {usd(entry.amount_micro_usd)} USD; "
+        f"balance {usd(balance(shop, actor))} USD"
+    )
     return 0
 
 
@@ -149,22 +160,41 @@ def _cmd_history(args: argparse.Namespace, shop: Shop) -> int:
         "costs_without_rate": h.costs_without_rate,
     }
     if args.format == "json":
-        _print(json.dumps({"from": args.date_from, "to": args.date_to,
-                           "entries": [_entry_json(e) for e in entries], **sums}, indent=2))
+        _print(
+            json.dumps(
+                {
+                    "from": args.date_from,
+                    "to": args.date_to,
+                    "entries": [_entry_json(e) for e in entries],
+                    **sums,
+                },
+                indent=2,
+            )
+        )
         return 0
     rows = [_entry_json(e) for e in entries]
     if args.format == "csv":
         buf = io.StringIO()
-        fields = ("id", "kind", "date", "recorded_at", "amount_usd", "method", "reference",
-                  "call_id")
+        fields = (
+            "id",
+            "kind",
+            "date",
+            "recorded_at",
+            "amount_usd",
+            "method",
+            "reference",
+            "call_id",
+        )
         writer = csv_writer(buf)
         writer.writerow(fields)
         writer.writerows([r.get(field) for field in fields] for r in rows)
         _print(buf.getvalue())
         return 0
     for r in rows:
-        _print(f"{r['date']}  {r['kind']:<10} {r['amount_usd']:>16}  "
-               f"{r['method'] or '':<4}  {r['reference']}")
+        _print(
+            f"{r['date']}  {r['kind']:<10} {r['amount_usd']:>16}  "
+            f"{r['method'] or '':<4}  {r['reference']}"
+        )
     _print(
         f"opening {sums['opening_balance_usd']}  top-ups {sums['topups_usd']} "
         f"({h.topup_count})  costs {sums['costs_usd']} ({h.call_count} calls)  "

@@ -20,7 +20,8 @@ def register(subparsers: Any) -> None:
     sub = parser.add_subparsers(dest="prices_command", metavar="ACTION", required=True)
 
     p = sub.add_parser(
-        "import", help="import a price-list CSV as the new active version",
+        "import",
+        help="import a price-list CSV as the new active version",
         description="Validate the whole file first: any bad row is reported with its line "
         "number and nothing is imported. Columns: country,code,wholesale_usd,retail "
         "[,retail_offpeak,initial,increment,connect_fee,grace]; delimiter ',' or ';'; "
@@ -29,10 +30,14 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("file", type=Path)
     add_user_option(p)
-    p.add_argument("--bgn", action="store_true",
-                   help="retail prices in the file are in BGN (converted to EUR)")
-    p.add_argument("--yes", action="store_true",
-                   help="import even if it removes most of the active prices (no question)")
+    p.add_argument(
+        "--bgn", action="store_true", help="retail prices in the file are in BGN (converted to EUR)"
+    )
+    p.add_argument(
+        "--yes",
+        action="store_true",
+        help="import even if it removes most of the active prices (no question)",
+    )
     p.add_argument("--note", default="", help="a note kept with the version")
     p.set_defaults(func=with_shop(_import))
 
@@ -75,14 +80,21 @@ def _import(args: argparse.Namespace, shop: Shop) -> int:
         actor = login_as(shop, args.user)
         try:
             info = prices.import_price_list(
-                shop, actor, stream, args.file.name, retail_in_bgn=args.bgn, note=args.note,
+                shop,
+                actor,
+                stream,
+                args.file.name,
+                retail_in_bgn=args.bgn,
+                note=args.note,
                 confirm=_confirm(args.yes),
             )
         except prices.ImportCancelled:
             return 1
     s = info.summary
-    print(f"imported {info.entry_count} prices as version {info.id} (now active): "
-          f"{s['added']} added, {s['removed']} removed, {s['changed']} changed")
+    print(
+        f"imported {info.entry_count} prices as version {info.id} (now active): "
+        f"{s['added']} added, {s['removed']} removed, {s['changed']} changed"
+    )
     return 0
 
 
@@ -104,7 +116,9 @@ def _versions(args: argparse.Namespace, shop: Shop) -> int:
     for v in prices.versions(shop):
         mark = "*" if v.active else " "
         s = v.summary
-        print(f"{mark} {v.id:>4}  {v.created_at:%Y-%m-%d %H:%M} UTC  {v.created_by:<12} "
-              f"{v.entry_count:>6} prices  +{s.get('added', 0)} -{s.get('removed', 0)} "
-              f"~{s.get('changed', 0)}  {v.source}{'  ' + v.note if v.note else ''}")
+        print(
+            f"{mark} {v.id:>4}  {v.created_at:%Y-%m-%d %H:%M} UTC  {v.created_by:<12} "
+            f"{v.entry_count:>6} prices  +{s.get('added', 0)} -{s.get('removed', 0)} "
+            f"~{s.get('changed', 0)}  {v.source}{'  ' + v.note if v.note else ''}"
+        )
     return 0

@@ -27,7 +27,8 @@ __all__ = ["register"]
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
-        "receipt", help="write a payment's receipt (a copy) as PDF",
+        "receipt",
+        help="write a payment's receipt (a copy) as PDF",
         description="Write the receipt of a payment as a PDF file, marked COPY and journaled.",
     )
     p.add_argument("payment_id", type=int, metavar="PAYMENT_ID", help="the payment's number")

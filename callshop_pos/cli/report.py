@@ -19,7 +19,8 @@ from callshop_pos.services.reports.rows import GroupBy
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
-        "report", help="the owner's report: calls, minutes, revenue, cost and profit",
+        "report",
+        help="the owner's report: calls, minutes, revenue, cost and profit",
         description="Calls that ended between the local dates FIRST and LAST (both "
         "included), grouped by day, destination, booth or operator. The first report after "
         "an upgrade sums the closed shifts' history once; its progress goes to stderr.",
@@ -40,14 +41,12 @@ def _day(text: str) -> date:
 
 
 def _progress(done: int, total: int) -> None:
-    print(f"summing closed shifts for the reports: {done} of {total}", file=sys.stderr,
-          flush=True)
+    print(f"summing closed shifts for the reports: {done} of {total}", file=sys.stderr, flush=True)
 
 
 def _report(args: argparse.Namespace, shop: Shop) -> int:
     actor = login_as(shop, args.user)
-    report = period_report(shop, actor, args.first, args.last, GroupBy(args.by),
-                           progress=_progress)
+    report = period_report(shop, actor, args.first, args.last, GroupBy(args.by), progress=_progress)
     if args.csv is not None:
         try:
             args.csv.write_text(report_csv(report), encoding="utf-8")
@@ -55,11 +54,15 @@ def _report(args: argparse.Namespace, shop: Shop) -> int:
             raise InvalidInput(f"cannot write {args.csv}: {exc.strerror}") from None
         print(f"wrote {len(report.rows)} rows to {args.csv}")
         return 0
-    print(f"{'':<24} {'calls':>8} {'minutes':>10} {'billed':>12} {'revenue':>12} "
-          f"{'cost':>12} {'profit':>12}")
+    print(
+        f"{'':<24} {'calls':>8} {'minutes':>10} {'billed':>12} {'revenue':>12} "
+        f"{'cost':>12} {'profit':>12}"
+    )
     for row in (*report.rows, report.total):
-        print(f"{row.key[:24]:<24} {row.calls:>8} {row.minutes:>10} "
-              f"{format_minor(row.billed_minor):>12} {format_minor(row.revenue_minor):>12} "
-              f"{format_minor(row.wholesale_cost_minor):>12} "
-              f"{format_minor(row.profit_minor):>12}")
+        print(
+            f"{row.key[:24]:<24} {row.calls:>8} {row.minutes:>10} "
+            f"{format_minor(row.billed_minor):>12} {format_minor(row.revenue_minor):>12} "
+            f"{format_minor(row.wholesale_cost_minor):>12} "
+            f"{format_minor(row.profit_minor):>12}"
+        )
     return 0

@@ -22,7 +22,8 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=with_shop(_show))
 
     p = sub.add_parser(
-        "set", help="change settings: NAME=VALUE ... (administrators)",
+        "set",
+        help="change settings: NAME=VALUE ... (administrators)",
         description="Change one or more settings at once; all are validated first and "
         "nothing changes if any is wrong. Lists are comma-separated; yes/no for switches; "
         "an empty value clears a date.",
@@ -60,6 +61,8 @@ def _set(args: argparse.Namespace, shop: Shop) -> int:
     registry = Settings.registry()
     for name, (old, new) in result.changed.items():
         setting = registry[name]
-        print(f"{name}: {json.dumps(setting.shown(old), ensure_ascii=False)} -> "
-              f"{json.dumps(setting.shown(new), ensure_ascii=False)}")
+        print(
+            f"{name}: {json.dumps(setting.shown(old), ensure_ascii=False)} -> "
+            f"{json.dumps(setting.shown(new), ensure_ascii=False)}"
+        )
     return 0

@@ -50,15 +50,19 @@ __all__ = ["call_json", "register", "shift_json", "summary_json"]
 FORMATS = ("table", "json", "csv")
 
 
-
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("shifts", help="open, close, list and show shifts")
     sub = parser.add_subparsers(dest="shifts_command", metavar="ACTION", required=True)
 
     p = sub.add_parser("open", help="open a shift with an opening cash float")
     p.add_argument("--user", help="the operator opening the shift (default: $CALLSHOP_USER)")
-    p.add_argument("--float", dest="float_", default="0", metavar="AMOUNT",
-                   help="cash in the drawer at the start (e.g. 50.00)")
+    p.add_argument(
+        "--float",
+        dest="float_",
+        default="0",
+        metavar="AMOUNT",
+        help="cash in the drawer at the start (e.g. 50.00)",
+    )
     p.add_argument("--format", choices=FORMATS, default="table")
     p.set_defaults(func=with_shop(_cmd_open))
 
@@ -80,8 +84,11 @@ def register(subparsers: Any) -> None:
     p.add_argument("id", type=int, help="shift number")
     p.add_argument("--user", help="who asks (default: $CALLSHOP_USER or the only administrator)")
     p.add_argument("--format", choices=FORMATS, default="table")
-    p.add_argument("--pdf", metavar="FILE",
-                   help="also write the shift's report (X if open, Z copy if closed) as PDF")
+    p.add_argument(
+        "--pdf",
+        metavar="FILE",
+        help="also write the shift's report (X if open, Z copy if closed) as PDF",
+    )
     p.set_defaults(func=with_shop(_cmd_show))
 
 
@@ -263,9 +270,11 @@ def _summary_text(s: ShiftSummary, tz: ZoneInfo) -> str:
     if s.discrepancy_minor is not None:
         lines.append(f"  discrepancy:       {format_minor(s.discrepancy_minor)}")
     if s.deposits_taken_minor or s.open_deposits:
-        lines.append(f"  deposits:          taken {format_minor(s.deposits_taken_minor)}, "
-                     f"returned {format_minor(s.deposits_returned_minor)}, calls paid from "
-                     f"them {format_minor(s.deposit_payments_minor)}, open {s.open_deposits}")
+        lines.append(
+            f"  deposits:          taken {format_minor(s.deposits_taken_minor)}, "
+            f"returned {format_minor(s.deposits_returned_minor)}, calls paid from "
+            f"them {format_minor(s.deposit_payments_minor)}, open {s.open_deposits}"
+        )
     if s.corrections_minor:
         lines.append(f"  later corrections: {format_minor(s.corrections_minor)}")
     return "\n".join(lines)
@@ -289,23 +298,51 @@ def _calls_rows(calls: Sequence[CallView], tz: ZoneInfo) -> list[list[str]]:
     ]
 
 
-_CALL_HEADERS = ("id", "booth", "number", "destination", "answered", "duration", "billable_s",
-                 "price", "status", "flags")
+_CALL_HEADERS = (
+    "id",
+    "booth",
+    "number",
+    "destination",
+    "answered",
+    "duration",
+    "billable_s",
+    "price",
+    "status",
+    "flags",
+)
 
 
 def _report_text(r: ShiftReport, tz: ZoneInfo) -> str:
     title = "Z report (shift closed)" if r.kind == "Z" else "X report (shift open)"
     parts = [title, _summary_text(r.summary, tz)]
-    parts.append(f"  payments: {r.payment_count}, refunds: {r.refund_count}, "
-                 f"cash rounding: {format_minor(r.rounding_minor)}")
+    parts.append(
+        f"  payments: {r.payment_count}, refunds: {r.refund_count}, "
+        f"cash rounding: {format_minor(r.rounding_minor)}"
+    )
     if r.by_booth:
-        parts.append(_table(
-            ("booth", "calls", "talk", "amount", "paid", "unserved", "unpaid"),
-            [[b.booth, str(b.calls), format_duration(b.talk_seconds), format_minor(b.amount_minor),
-              format_minor(b.paid_minor), str(b.unserved), str(b.unpaid)] for b in r.by_booth],
-        ))
-    for label, calls in (("Unserved calls", r.unserved_calls), ("Unpaid calls", r.unpaid_calls),
-                         ("Unrated calls", r.unrated_calls), ("Flagged calls", r.flagged_calls)):
+        parts.append(
+            _table(
+                ("booth", "calls", "talk", "amount", "paid", "unserved", "unpaid"),
+                [
+                    [
+                        b.booth,
+                        str(b.calls),
+                        format_duration(b.talk_seconds),
+                        format_minor(b.amount_minor),
+                        format_minor(b.paid_minor),
+                        str(b.unserved),
+                        str(b.unpaid),
+                    ]
+                    for b in r.by_booth
+                ],
+            )
+        )
+    for label, calls in (
+        ("Unserved calls", r.unserved_calls),
+        ("Unpaid calls", r.unpaid_calls),
+        ("Unrated calls", r.unrated_calls),
+        ("Flagged calls", r.flagged_calls),
+    ):
         if calls:
             parts.append(label + ":\n" + _table(_CALL_HEADERS, _calls_rows(calls, tz)))
     if r.journal_head:
@@ -321,12 +358,40 @@ def _csv(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return buf.getvalue()
 
 
-_SUMMARY_FIELDS = ("id", "status", "operator", "opened_at", "closed_at", "call_count",
-                   "talk_seconds", "billable_seconds", "cash", "unserved", "unpaid", "paid",
-                   "unrated", "attempts", "opening_float", "expected_cash", "counted_cash",
-                   "discrepancy", "corrections")
-_CALL_FIELDS = ("id", "booth", "number", "destination", "answered_at", "ended_at", "duration",
-                "billable_seconds", "price", "status", "flags")
+_SUMMARY_FIELDS = (
+    "id",
+    "status",
+    "operator",
+    "opened_at",
+    "closed_at",
+    "call_count",
+    "talk_seconds",
+    "billable_seconds",
+    "cash",
+    "unserved",
+    "unpaid",
+    "paid",
+    "unrated",
+    "attempts",
+    "opening_float",
+    "expected_cash",
+    "counted_cash",
+    "discrepancy",
+    "corrections",
+)
+_CALL_FIELDS = (
+    "id",
+    "booth",
+    "number",
+    "destination",
+    "answered_at",
+    "ended_at",
+    "duration",
+    "billable_seconds",
+    "price",
+    "status",
+    "flags",
+)
 
 
 def _dump(data: Any) -> str:
@@ -346,15 +411,20 @@ def _cmd_open(args: argparse.Namespace, shop: Shop) -> int:
     opened = open_shift(shop, actor, opening)
     tz = _tz(shop)
     if args.format == "json":
-        write(_dump({**summary_json(opened.shift, tz),
-                    "adopted_calls": list(opened.adopted_call_ids)}))
+        write(
+            _dump(
+                {**summary_json(opened.shift, tz), "adopted_calls": list(opened.adopted_call_ids)}
+            )
+        )
     elif args.format == "csv":
         row = summary_json(opened.shift, tz)
         write(_csv(_SUMMARY_FIELDS, [[row[k] for k in _SUMMARY_FIELDS]]))
     else:
         s = opened.shift
-        msg = (f"Shift {s.id} opened by {s.operator} at {_local(s.opened_at, tz)}, "
-               f"float {format_minor(s.opening_float_minor)}")
+        msg = (
+            f"Shift {s.id} opened by {s.operator} at {_local(s.opened_at, tz)}, "
+            f"float {format_minor(s.opening_float_minor)}"
+        )
         if opened.adopted_call_ids:
             count = len(opened.adopted_call_ids)
             msg += f"; {count} call(s) made while no shift was open joined it"
@@ -389,26 +459,94 @@ def _cmd_list(args: argparse.Namespace, shop: Shop) -> int:
     rows = [summary_json(s, tz) for s in result.shifts]
     total = totals_json(result.total)
     if args.format == "json":
-        write(_dump({"from": args.date_from, "to": args.date_to, "status": args.status,
-                    "shifts": rows, "total": total}))
+        write(
+            _dump(
+                {
+                    "from": args.date_from,
+                    "to": args.date_to,
+                    "status": args.status,
+                    "shifts": rows,
+                    "total": total,
+                }
+            )
+        )
     elif args.format == "csv":
         table = [[r[k] for k in _SUMMARY_FIELDS] for r in rows]
-        table.append(["total", "", "", "", "", total["call_count"], total["talk_seconds"],
-                      total["billable_seconds"], total["cash"], total["unserved"],
-                      total["unpaid"], "", "", total["attempts"], "", "", "",
-                      total["discrepancy"], ""])
+        table.append(
+            [
+                "total",
+                "",
+                "",
+                "",
+                "",
+                total["call_count"],
+                total["talk_seconds"],
+                total["billable_seconds"],
+                total["cash"],
+                total["unserved"],
+                total["unpaid"],
+                "",
+                "",
+                total["attempts"],
+                "",
+                "",
+                "",
+                total["discrepancy"],
+                "",
+            ]
+        )
         write(_csv(_SUMMARY_FIELDS, table))
     else:
-        body = [[str(s.id), s.status, s.operator, _local(s.opened_at, tz), _local(s.closed_at, tz),
-                 str(s.call_count), format_duration(s.talk_seconds), format_minor(s.cash_minor),
-                 str(s.unserved), str(s.unpaid), money_or_none(s.discrepancy_minor) or ""]
-                for s in result.shifts]
+        body = [
+            [
+                str(s.id),
+                s.status,
+                s.operator,
+                _local(s.opened_at, tz),
+                _local(s.closed_at, tz),
+                str(s.call_count),
+                format_duration(s.talk_seconds),
+                format_minor(s.cash_minor),
+                str(s.unserved),
+                str(s.unpaid),
+                money_or_none(s.discrepancy_minor) or "",
+            ]
+            for s in result.shifts
+        ]
         t = result.total
-        body.append(["total", "", "", "", "", str(t.call_count), format_duration(t.talk_seconds),
-                     format_minor(t.cash_minor), str(t.unserved), str(t.unpaid),
-                     format_minor(t.discrepancy_minor)])
-        write(_table(("id", "status", "operator", "opened", "closed", "calls", "talk", "cash",
-                     "unserved", "unpaid", "discrepancy"), body))
+        body.append(
+            [
+                "total",
+                "",
+                "",
+                "",
+                "",
+                str(t.call_count),
+                format_duration(t.talk_seconds),
+                format_minor(t.cash_minor),
+                str(t.unserved),
+                str(t.unpaid),
+                format_minor(t.discrepancy_minor),
+            ]
+        )
+        write(
+            _table(
+                (
+                    "id",
+                    "status",
+                    "operator",
+                    "opened",
+                    "closed",
+                    "calls",
+                    "talk",
+                    "cash",
+                    "unserved",
+                    "unpaid",
+                    "discrepancy",
+                ),
+                body,
+            )
+        )
     return 0
 
 
@@ -420,9 +558,18 @@ def _cmd_show(args: argparse.Namespace, shop: Shop) -> int:
         write(_dump(shift_json(detail.summary, detail.calls, tz)))
     elif args.format == "csv":
         rows = [call_json(c, tz) for c in detail.calls]
-        write(_csv(("shift_id", *_CALL_FIELDS),
-                  [[detail.summary.id, *[",".join(r[k]) if k == "flags" else r[k]
-                                         for k in _CALL_FIELDS]] for r in rows]))
+        write(
+            _csv(
+                ("shift_id", *_CALL_FIELDS),
+                [
+                    [
+                        detail.summary.id,
+                        *[",".join(r[k]) if k == "flags" else r[k] for k in _CALL_FIELDS],
+                    ]
+                    for r in rows
+                ],
+            )
+        )
     else:
         text = _summary_text(detail.summary, tz)
         if detail.calls:

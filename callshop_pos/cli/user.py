@@ -29,9 +29,11 @@ def register(subparsers: Any) -> None:
     add_user_option(p)
     p.set_defaults(func=with_shop(_passwd))
 
-    for action, text in (("disable", "stop a user from logging in"),
-                         ("enable", "let a disabled user log in again"),
-                         ("unlock", "lift a lockout after wrong passwords")):
+    for action, text in (
+        ("disable", "stop a user from logging in"),
+        ("enable", "let a disabled user log in again"),
+        ("unlock", "lift a lockout after wrong passwords"),
+    ):
         p = sub.add_parser(action, help=text)
         p.add_argument("name")
         add_user_option(p)
@@ -60,8 +62,11 @@ def _simple(args: argparse.Namespace, shop: Shop) -> int:
     actor = login_as(shop, args.user)
     action = {"disable": users.disable, "enable": users.enable, "unlock": users.unlock}
     action[args.action](shop, actor, args.name)
-    print(f"user {args.name!r}: {args.action}d" if args.action != "unlock"
-          else f"user {args.name!r}: unlocked")
+    print(
+        f"user {args.name!r}: {args.action}d"
+        if args.action != "unlock"
+        else f"user {args.name!r}: unlocked"
+    )
     return 0
 
 

@@ -20,7 +20,8 @@ EXIT_TAMPERED = 3
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "verify", help="check the audit journal and every money row",
+        "verify",
+        help="check the audit journal and every money row",
         description="Recompute the audit journal's hash chain and check every money row "
         f"against it. Exits 0 when intact, {EXIT_TAMPERED} naming the first broken entry "
         "when anything was changed outside the application.",

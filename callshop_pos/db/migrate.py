@@ -142,7 +142,5 @@ def schema_diff(db: MigrationTarget) -> list[Any]:
 
     metadata = load_all()
     with db.engine.connect() as conn:
-        ctx = MigrationContext.configure(
-            conn, opts={"compare_type": True, "render_as_batch": True}
-        )
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True})
         return list(compare_metadata(ctx, metadata))

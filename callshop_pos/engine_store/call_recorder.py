@@ -58,9 +58,7 @@ def _open_shift_id(session: Session) -> int | None:
     COMMITTED gives each statement a new snapshot), so a shift opened right after it
     gets the call. SQLite serialises writers anyway (the clause is not rendered).
     """
-    stmt = select(Shift.id).where(Shift.status == ShiftStatus.OPEN.value).with_for_update(
-        read=True
-    )
+    stmt = select(Shift.id).where(Shift.status == ShiftStatus.OPEN.value).with_for_update(read=True)
     found = session.scalars(stmt).one_or_none()
     if found is None and session.get_bind().dialect.name != "sqlite":
         found = session.scalars(stmt).one_or_none()

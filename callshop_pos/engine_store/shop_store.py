@@ -66,8 +66,11 @@ class ShopBoothStore:
         if legacy.exists():
             # Earlier versions kept deposits there, outside the shift's cash: say so
             # loudly (the file is left as it is for the administrator to read).
-            log.error("%s holds deposits of an earlier version that are not in any shift; "
-                      "take them at the till again and remove the file", legacy)
+            log.error(
+                "%s holds deposits of an earlier version that are not in any shift; "
+                "take them at the till again and remove the file",
+                legacy,
+            )
 
     def booths(self) -> list[BoothConfig]:
         auto_lock_all = self.shop.settings.auto_lock_after_pay
@@ -189,9 +192,7 @@ def recovery_end(shop: Shop, call_ref: str) -> datetime | None:
     return max(start, min(end, start + timedelta(seconds=max_s or MAX_CALL_S)))
 
 
-def recover_interrupted(
-    shop: Shop, recorder: CallRecorder, skip: Iterable[str] = ()
-) -> list[int]:
+def recover_interrupted(shop: Shop, recorder: CallRecorder, skip: Iterable[str] = ()) -> list[int]:
     """Finish every call a crashed engine left in progress (flag ``interrupted``,
     ended at :func:`recovery_end`) except those in ``skip`` (their records still
     wait in a spill journal); returns their ids. Safe to run twice: nothing is
@@ -209,21 +210,43 @@ def recover_interrupted(
         except Exception as exc:
             fault = classify(exc)
             if fault in (Fault.BUSY, Fault.STORAGE):
-                log.error("call %s of %s could not be finished now (%s); tried again at the "
-                          "next start", call.call_ref, call.booth, exc)
+                log.error(
+                    "call %s of %s could not be finished now (%s); tried again at the next start",
+                    call.call_ref,
+                    call.booth,
+                    exc,
+                )
                 continue
-            event = json.dumps({"kind": "recovery", "booth": call.booth,
-                                "call_ref": call.call_ref, "call_id": call.call_id,
-                                "end": end.isoformat() if end is not None else None})
+            event = json.dumps(
+                {
+                    "kind": "recovery",
+                    "booth": call.booth,
+                    "call_ref": call.call_ref,
+                    "call_id": call.call_id,
+                    "end": end.isoformat() if end is not None else None,
+                }
+            )
             try:
-                set_aside(shop, call.booth, call.call_ref, "recovery", event,
-                          f"{type(exc).__name__}: {exc}")
+                set_aside(
+                    shop,
+                    call.booth,
+                    call.call_ref,
+                    "recovery",
+                    event,
+                    f"{type(exc).__name__}: {exc}",
+                )
             except Exception:
-                log.exception("call %s of %s could not be finished nor set aside",
-                              call.call_ref, call.booth)
+                log.exception(
+                    "call %s of %s could not be finished nor set aside", call.call_ref, call.booth
+                )
                 continue
-            log.error("call %s of %s could not be finished (%s): set aside as an unrecorded "
-                      "call to resolve", call.call_ref, call.booth, exc)
+            log.error(
+                "call %s of %s could not be finished (%s): set aside as an unrecorded "
+                "call to resolve",
+                call.call_ref,
+                call.booth,
+                exc,
+            )
     return done
 
 

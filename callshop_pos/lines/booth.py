@@ -344,8 +344,12 @@ class BoothMachine:
             cut = number[:MAX_NUMBER_CHARS]
             unrateable = Destination(cut, None, None, None, False)
             start = CallStart(self.name, event.call_ref, cut, event.at)
-            return _refused(start, unrateable, tariff,
-                            f"number too long ({len(number)} characters, {digits} digits)")
+            return _refused(
+                start,
+                unrateable,
+                tariff,
+                f"number too long ({len(number)} characters, {digits} digits)",
+            )
         destination = tariff.look_up(number)
         start = CallStart(self.name, event.call_ref, number, event.at)
         if self._call is not None:
@@ -461,14 +465,25 @@ class BoothMachine:
         try:
             rating = _rate(call, seconds)
         except Exception as exc:  # a price the rater cannot compute: recorded unrated
-            log.error("%s: call %s could not be rated (%r); recorded unrated",
-                      self.name, call.call_ref, exc)
+            log.error(
+                "%s: call %s could not be rated (%r); recorded unrated",
+                self.name,
+                call.call_ref,
+                exc,
+            )
             rating = _unrated(call, seconds)
         flags = tuple(call.flags) + extra_flags if call.answered_at is not None else extra_flags
         effects: list[Effect] = [
             RecordEnd(
-                self.name, call.call_ref, at, reason, side, rating, flags,
-                answered=call.answered_at is not None, detail=detail,
+                self.name,
+                call.call_ref,
+                at,
+                reason,
+                side,
+                rating,
+                flags,
+                answered=call.answered_at is not None,
+                detail=detail,
             )
         ]
         if self.deposit_minor is not None and rating.price_minor:
@@ -515,10 +530,14 @@ class BoothMachine:
         if unsaved_calls and credit.deposit_id == self.deposit_id:
             spent = max(spent, self.spent_minor)
         changed = (credit.deposit_id, credit.deposit_minor, spent) != (
-            self.deposit_id, self.deposit_minor, self.spent_minor
+            self.deposit_id,
+            self.deposit_minor,
+            self.spent_minor,
         )
         self.deposit_id, self.deposit_minor, self.spent_minor = (
-            credit.deposit_id, credit.deposit_minor, spent
+            credit.deposit_id,
+            credit.deposit_minor,
+            spent,
         )
         call = self._call
         if not changed or call is None or call.answered_at is None:
@@ -584,9 +603,15 @@ def _rate(call: _Call, seconds: int) -> FinishedCallRating:
 def _unrated(call: _Call, seconds: int) -> FinishedCallRating:
     d = call.destination
     return FinishedCallRating(
-        normalized=d.normalized, prefix=d.prefix, destination=d.name,
-        price_version_id=d.price_version_id, duration_s=seconds, billable_s=seconds,
-        price_minor=None, wholesale_micro_usd=None, offpeak=False,
+        normalized=d.normalized,
+        prefix=d.prefix,
+        destination=d.name,
+        price_version_id=d.price_version_id,
+        duration_s=seconds,
+        billable_s=seconds,
+        price_minor=None,
+        wholesale_micro_usd=None,
+        offpeak=False,
     )
 
 
@@ -601,6 +626,13 @@ def _refused(
     return [
         RecordStart(start),
         SendCommand(RefuseCall(start.booth, start.call_ref, reason, detail)),
-        RecordEnd(start.booth, start.call_ref, start.setup_at, reason, HangupSide.SYSTEM, rating,
-                  detail=detail),
+        RecordEnd(
+            start.booth,
+            start.call_ref,
+            start.setup_at,
+            reason,
+            HangupSide.SYSTEM,
+            rating,
+            detail=detail,
+        ),
     ]

@@ -221,9 +221,14 @@ def _aside(quarantine: Quarantine | None, record: Record, error: BaseException) 
             return False
         log.exception("could not set aside the refused record %s (%s)", text, why)
         return True
-    log.error("%s of call %s (booth %s) refused by the database for good (%s): set aside "
-              "as an unrecorded call to resolve", data["kind"], data["call_ref"],
-              data["booth"], why)
+    log.error(
+        "%s of call %s (booth %s) refused by the database for good (%s): set aside "
+        "as an unrecorded call to resolve",
+        data["kind"],
+        data["call_ref"],
+        data["booth"],
+        why,
+    )
     return True
 
 
@@ -312,8 +317,11 @@ class LineEngine:
         if self._spilling:
             assert spill is not None
             self._alert = RecordingAlert(
-                False, "call records of an earlier run wait in the spill journal",
-                spill.count, spill.where)
+                False,
+                "call records of an earlier run wait in the spill journal",
+                spill.count,
+                spill.where,
+            )
         self._outbox_cond = threading.Condition()
         self._writer: threading.Thread | None = None
         self._writer_stop = False
@@ -390,9 +398,7 @@ class LineEngine:
             pending = self._pending
         with self._outbox_cond:
             unsaved = len(self._outbox) + (1 if self._spilling else 0)
-        return pending == 0 and unsaved == 0 and not any(
-            b.in_call for b in self._booths.values()
-        )
+        return pending == 0 and unsaved == 0 and not any(b.in_call for b in self._booths.values())
 
     # ------------------------------------------------------------ interface
 
@@ -443,9 +449,7 @@ class LineEngine:
                 raise NotFound(f"no booth named {booth!r}")
             unsaved = self._unsaved_ends()
             credit = self._store.deposits().get(booth)
-            return self._command(
-                booth, lambda m: m.sync_deposit(credit, booth in unsaved)
-            )
+            return self._command(booth, lambda m: m.sync_deposit(credit, booth in unsaved))
 
         return self._in_loop(run)
 
@@ -513,9 +517,7 @@ class LineEngine:
         result = future.result(timeout=30)
         return result  # type: ignore[return-value]
 
-    def _command(
-        self, booth: str, action: Callable[[BoothMachine], list[Effect]]
-    ) -> BoothSnapshot:
+    def _command(self, booth: str, action: Callable[[BoothMachine], list[Effect]]) -> BoothSnapshot:
         machine = self._booths.get(booth)
         if machine is None:
             raise NotFound(f"no booth named {booth!r}")
@@ -629,8 +631,7 @@ class LineEngine:
                 self._batch_cap = len(ids)
             else:  # the database is busy or away: one at a time, retried or spilled
                 self._single_left = len(batch)
-            log.debug("batch of %d records failed at record %d (%s)", len(batch),
-                      len(ids) + 1, exc)
+            log.debug("batch of %d records failed at record %d (%s)", len(batch), len(ids) + 1, exc)
             return False
         with self._outbox_cond:
             for _ in batch:
@@ -644,16 +645,25 @@ class LineEngine:
         fault = classify(exc)
         self._failures += 1
         # An unexplained failure is retried for ever unless it can be set aside.
-        given_up = (fault is Fault.UNKNOWN and self._failures >= self._spill_after
-                    and self._quarantine is not None)
+        given_up = (
+            fault is Fault.UNKNOWN
+            and self._failures >= self._spill_after
+            and self._quarantine is not None
+        )
         if fault is Fault.REFUSED or given_up:
             if _aside(self._quarantine, item, exc):
                 if not isinstance(item, (Beat, SaveLock)):
                     self._set_aside += 1
-                    self._publish_alert(RecordingAlert(
-                        not self._spilling,
-                        f"a call of {getattr(item, 'booth', '?')} could not be recorded: "
-                        "see the unrecorded calls", self.unsaved(), "", self._set_aside))
+                    self._publish_alert(
+                        RecordingAlert(
+                            not self._spilling,
+                            f"a call of {getattr(item, 'booth', '?')} could not be recorded: "
+                            "see the unrecorded calls",
+                            self.unsaved(),
+                            "",
+                            self._set_aside,
+                        )
+                    )
                 return _Step.DONE
             fault = Fault.STORAGE  # could not even set it aside: the database is away
         if isinstance(item, Beat) and fault is not Fault.STORAGE:
@@ -663,33 +673,62 @@ class LineEngine:
             if self._spill is not None:
                 self._enter_spill(exc)
                 return _Step.AGAIN
-            self._throttle.log(logging.ERROR, "down", "call records cannot be saved (%s); "
-                               "%d waiting in memory", exc, self.unsaved())
-            self._publish_alert(RecordingAlert(False, f"call records cannot be saved: {exc}",
-                                               self.unsaved(), "", self._set_aside))
+            self._throttle.log(
+                logging.ERROR,
+                "down",
+                "call records cannot be saved (%s); %d waiting in memory",
+                exc,
+                self.unsaved(),
+            )
+            self._publish_alert(
+                RecordingAlert(
+                    False,
+                    f"call records cannot be saved: {exc}",
+                    self.unsaved(),
+                    "",
+                    self._set_aside,
+                )
+            )
             return _Step.RETRY
-        self._throttle.log(logging.WARNING, "busy", "could not save %s (%s); will retry",
-                           type(item).__name__, exc)
+        self._throttle.log(
+            logging.WARNING, "busy", "could not save %s (%s); will retry", type(item).__name__, exc
+        )
         return _Step.RETRY
 
     def _enter_spill(self, exc: BaseException) -> None:
         assert self._spill is not None
         self._spilling = True
         self._next_try = self._mono() + self._retry_every_s
-        self._throttle.log(logging.ERROR, "spill", "call records cannot be written to the "
-                           "database (%s): new calls are refused; records go to %s until it "
-                           "takes them again", exc, self._spill.where)
-        self._publish_alert(RecordingAlert(
-            False, f"call records cannot be written to the database ({exc}); new calls are "
-            "refused until it takes them again", self.unsaved(), self._spill.where,
-            self._set_aside))
+        self._throttle.log(
+            logging.ERROR,
+            "spill",
+            "call records cannot be written to the "
+            "database (%s): new calls are refused; records go to %s until it "
+            "takes them again",
+            exc,
+            self._spill.where,
+        )
+        self._publish_alert(
+            RecordingAlert(
+                False,
+                f"call records cannot be written to the database ({exc}); new calls are "
+                "refused until it takes them again",
+                self.unsaved(),
+                self._spill.where,
+                self._set_aside,
+            )
+        )
 
     def _spill_one(self, item: Record) -> _Step:
         spill = self._spill
         if spill is None or not spill.append(item):
-            self._throttle.log(logging.CRITICAL, "nowhere", "call records can be kept neither "
-                               "in the database nor in a spill journal; %d in memory only",
-                               self.unsaved())
+            self._throttle.log(
+                logging.CRITICAL,
+                "nowhere",
+                "call records can be kept neither "
+                "in the database nor in a spill journal; %d in memory only",
+                self.unsaved(),
+            )
             return _Step.RETRY
         if isinstance(item, RecordEnd):
             self._spilled_ends.add(item.booth)
@@ -702,19 +741,29 @@ class LineEngine:
         done, exc = replay_spill(spill, self._persist, self._quarantine, self._replayed)
         self._replayed = done
         if exc is not None:
-            self._throttle.log(logging.ERROR, "still", "the database still cannot take call "
-                               "records (%s); %d kept in %s", exc, self.unsaved(), spill.where)
+            self._throttle.log(
+                logging.ERROR,
+                "still",
+                "the database still cannot take call records (%s); %d kept in %s",
+                exc,
+                self.unsaved(),
+                spill.where,
+            )
             return False
         if spill.count:  # records were appended while replaying: next time
             return False
-        log.warning("the database takes call records again: %d spilled record(s) written; "
-                    "new calls are admitted", done)
+        log.warning(
+            "the database takes call records again: %d spilled record(s) written; "
+            "new calls are admitted",
+            done,
+        )
         self._spilling = False
         self._replayed = 0
         self._failures = 0
         self._spilled_ends.clear()
-        self._publish_alert(RecordingAlert(True, "calls are recorded again", 0, "",
-                                           self._set_aside))
+        self._publish_alert(
+            RecordingAlert(True, "calls are recorded again", 0, "", self._set_aside)
+        )
         return True
 
     def _publish_alert(self, alert: RecordingAlert) -> None:
@@ -733,15 +782,20 @@ class LineEngine:
                 continue
             if stopping:
                 if self._spill is not None and not self._spilling and self._outbox:
-                    self._enter_spill(RuntimeError("the engine stops and they are still "
-                                                   "not written"))
+                    self._enter_spill(
+                        RuntimeError("the engine stops and they are still not written")
+                    )
                     self._flush_outbox()
                 left = self.unsaved()
                 if left:
-                    log.error("stopping with %d call record(s) not in the database%s; calls "
-                              "still open are finished as interrupted at the next start", left,
-                              f" (kept in {self._spill.where}, replayed at the next start)"
-                              if self._spill is not None and not self._outbox else "")
+                    log.error(
+                        "stopping with %d call record(s) not in the database%s; calls "
+                        "still open are finished as interrupted at the next start",
+                        left,
+                        f" (kept in {self._spill.where}, replayed at the next start)"
+                        if self._spill is not None and not self._outbox
+                        else "",
+                    )
                 return
             # The database is busy or away: sleep until the next attempt is due.
             wait = max(0.05, (self._next_try - self._mono()) / self._speed)
@@ -762,9 +816,15 @@ class LineEngine:
         if isinstance(effect, RecordEnd):
             assert call_id is not None
             self.calls_recorded += 1
-            log.info("%s: call %s ended, %s%s (%s s, price %s)", effect.booth, effect.call_ref,
-                     effect.reason.value, f": {effect.detail}" if effect.detail else "",
-                     effect.rating.duration_s, effect.rating.price_minor)
+            log.info(
+                "%s: call %s ended, %s%s (%s s, price %s)",
+                effect.booth,
+                effect.call_ref,
+                effect.reason.value,
+                f": {effect.detail}" if effect.detail else "",
+                effect.rating.duration_s,
+                effect.rating.price_minor,
+            )
             rating = effect.rating
             self._notify(
                 CallFinished(
@@ -804,8 +864,9 @@ class LineEngine:
             unpaid = self._store.unpaid_counts()
             credits = self._store.deposits()
         except Exception as exc:
-            self._throttle.log(logging.ERROR, "refresh", "could not re-read booths and "
-                               "settings: %s", exc)
+            self._throttle.log(
+                logging.ERROR, "refresh", "could not re-read booths and settings: %s", exc
+            )
             return
         for config in configs:
             machine = self._booths.get(config.name)
@@ -899,4 +960,3 @@ class LineEngine:
             if not isinstance(item, _Stop):
                 self._handle(item)
         self._flush_inline()
-

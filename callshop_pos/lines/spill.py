@@ -63,23 +63,41 @@ def record_json(record: Record) -> dict[str, Any]:
     """The record as plain JSON values (times ISO 8601, enums their values)."""
     match record:
         case RecordStart(start=s):
-            return {"kind": "started", "booth": s.booth, "call_ref": s.call_ref,
-                    "number": s.number, "setup_at": _t(s.setup_at)}
+            return {
+                "kind": "started",
+                "booth": s.booth,
+                "call_ref": s.call_ref,
+                "number": s.number,
+                "setup_at": _t(s.setup_at),
+            }
         case RecordAnswer():
-            return {"kind": "answered", "booth": record.booth, "call_ref": record.call_ref,
-                    "at": _t(record.at)}
+            return {
+                "kind": "answered",
+                "booth": record.booth,
+                "call_ref": record.call_ref,
+                "at": _t(record.at),
+            }
         case RecordEnd():
             r = record.rating
             return {
-                "kind": "ended", "booth": record.booth, "call_ref": record.call_ref,
-                "at": _t(record.at), "reason": record.reason.value, "side": record.side.value,
-                "flags": list(record.flags), "answered": record.answered,
+                "kind": "ended",
+                "booth": record.booth,
+                "call_ref": record.call_ref,
+                "at": _t(record.at),
+                "reason": record.reason.value,
+                "side": record.side.value,
+                "flags": list(record.flags),
+                "answered": record.answered,
                 "detail": record.detail,
                 "rating": {
-                    "normalized": r.normalized, "prefix": r.prefix,
-                    "destination": r.destination, "price_version_id": r.price_version_id,
-                    "duration_s": r.duration_s, "billable_s": r.billable_s,
-                    "price_minor": r.price_minor, "wholesale_micro_usd": r.wholesale_micro_usd,
+                    "normalized": r.normalized,
+                    "prefix": r.prefix,
+                    "destination": r.destination,
+                    "price_version_id": r.price_version_id,
+                    "duration_s": r.duration_s,
+                    "billable_s": r.billable_s,
+                    "price_minor": r.price_minor,
+                    "wholesale_micro_usd": r.wholesale_micro_usd,
                     "offpeak": r.offpeak,
                 },
             }
@@ -98,23 +116,41 @@ def record_from_json(data: dict[str, Any]) -> Record:
     """The record :func:`record_json` made (raises KeyError/ValueError on a bad one)."""
     kind = data["kind"]
     if kind == "started":
-        return RecordStart(CallStart(str(data["booth"]), str(data["call_ref"]),
-                                     str(data["number"]), datetime.fromisoformat(data["setup_at"])))
+        return RecordStart(
+            CallStart(
+                str(data["booth"]),
+                str(data["call_ref"]),
+                str(data["number"]),
+                datetime.fromisoformat(data["setup_at"]),
+            )
+        )
     if kind == "answered":
-        return RecordAnswer(str(data["call_ref"]), datetime.fromisoformat(data["at"]),
-                            str(data.get("booth", "")))
+        return RecordAnswer(
+            str(data["call_ref"]), datetime.fromisoformat(data["at"]), str(data.get("booth", ""))
+        )
     if kind == "ended":
         r = data["rating"]
         rating = FinishedCallRating(
-            normalized=r["normalized"], prefix=r["prefix"], destination=r["destination"],
-            price_version_id=_opt_int(r["price_version_id"]), duration_s=int(r["duration_s"]),
-            billable_s=int(r["billable_s"]), price_minor=_opt_int(r["price_minor"]),
-            wholesale_micro_usd=_opt_int(r["wholesale_micro_usd"]), offpeak=bool(r["offpeak"]),
+            normalized=r["normalized"],
+            prefix=r["prefix"],
+            destination=r["destination"],
+            price_version_id=_opt_int(r["price_version_id"]),
+            duration_s=int(r["duration_s"]),
+            billable_s=int(r["billable_s"]),
+            price_minor=_opt_int(r["price_minor"]),
+            wholesale_micro_usd=_opt_int(r["wholesale_micro_usd"]),
+            offpeak=bool(r["offpeak"]),
         )
         return RecordEnd(
-            str(data["booth"]), str(data["call_ref"]), datetime.fromisoformat(data["at"]),
-            HangupReason(data["reason"]), HangupSide(data["side"]), rating,
-            tuple(str(f) for f in data["flags"]), bool(data["answered"]), str(data["detail"]),
+            str(data["booth"]),
+            str(data["call_ref"]),
+            datetime.fromisoformat(data["at"]),
+            HangupReason(data["reason"]),
+            HangupSide(data["side"]),
+            rating,
+            tuple(str(f) for f in data["flags"]),
+            bool(data["answered"]),
+            str(data["detail"]),
         )
     if kind == "lock":
         return SaveLock(str(data["booth"]), bool(data["locked"]))
@@ -168,8 +204,13 @@ class SpillJournal:
     def append(self, record: Record) -> bool:
         """Keep ``record`` durably; False when no directory would take it."""
         self._seq += 1
-        line = json.dumps({"t": time.time_ns(), "n": self._seq, "record": record_json(record)},
-                          separators=(",", ":")) + "\n"
+        line = (
+            json.dumps(
+                {"t": time.time_ns(), "n": self._seq, "record": record_json(record)},
+                separators=(",", ":"),
+            )
+            + "\n"
+        )
         for directory in self._candidates():
             try:
                 out = self._open(directory)
@@ -226,13 +267,18 @@ class SpillJournal:
             for i, line in enumerate(lines):
                 try:
                     item = json.loads(line)
-                    found.append((int(item["t"]), rank, int(item["n"]),
-                                  record_from_json(item["record"])))
+                    found.append(
+                        (int(item["t"]), rank, int(item["n"]), record_from_json(item["record"]))
+                    )
                 except (ValueError, KeyError, TypeError) as exc:
                     last = i == len(lines) - 1
                     (log.warning if last else log.error)(
-                        "%s line %d is not a record (%s)%s", path, i + 1, exc,
-                        ": cut short by a crash, left out" if last else "; skipped")
+                        "%s line %d is not a record (%s)%s",
+                        path,
+                        i + 1,
+                        exc,
+                        ": cut short by a crash, left out" if last else "; skipped",
+                    )
         found.sort(key=lambda f: (f[0], f[1], f[2]))
         return [f[3] for f in found]
 
@@ -244,8 +290,11 @@ class SpillJournal:
                 path.unlink()
                 _fsync_dir(path.parent)
             except OSError as exc:
-                log.error("cannot remove %s (its records are saved; it is replayed again "
-                          "harmlessly): %s", path, exc)
+                log.error(
+                    "cannot remove %s (its records are saved; it is replayed again harmlessly): %s",
+                    path,
+                    exc,
+                )
         self.count = 0
         self._skip = []
 

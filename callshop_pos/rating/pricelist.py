@@ -317,9 +317,7 @@ def _open_csv(
             header = next(reader)
     except csv.Error as exc:
         raise PriceListError([(reader.line_num, f"unreadable CSV: {exc}")]) from exc
-    positions = _header_positions(
-        header, reader.line_num, rename, ignore_unknown_columns, errors
-    )
+    positions = _header_positions(header, reader.line_num, rename, ignore_unknown_columns, errors)
     if errors:
         raise PriceListError(errors)
     return reader, delimiter, len(header), positions
@@ -412,7 +410,9 @@ def price_list_lines(
     if not isinstance(data, str | bytes | bytearray):
         data.seek(0)
     parse_price_list(
-        data, mapping=mapping, retail_in_bgn=retail_in_bgn,
+        data,
+        mapping=mapping,
+        retail_in_bgn=retail_in_bgn,
         ignore_unknown_columns=ignore_unknown_columns,
     )
     raise AssertionError("parse_price_list accepted what price_list_lines refused")
@@ -462,9 +462,7 @@ def _header_positions(
 # RATE_LIMIT with at most MAX_RATE_DECIMALS decimals and no leading zero, whole seconds
 # within their bounds. Anything else goes the long way, which explains what is wrong.
 _INTEGER_DIGITS = len(str(int(RATE_LIMIT))) - 1  # 99999 for 100000
-_RATE_RE = (
-    rf"(?:0|[1-9][0-9]{{0,{_INTEGER_DIGITS - 1}}})(?:\.[0-9]{{1,{MAX_RATE_DECIMALS}}})?"
-)
+_RATE_RE = rf"(?:0|[1-9][0-9]{{0,{_INTEGER_DIGITS - 1}}})(?:\.[0-9]{{1,{MAX_RATE_DECIMALS}}})?"
 _SECONDS_RE = r"(?:[1-9][0-9]{0,2}|[12][0-9]{3}|3[0-5][0-9]{2}|3600)"  # 1–3600
 # A name: no control character, no space at either end (the cells are not stripped),
 # not starting like a formula (=, +, -, @: such a name goes the long way, where
@@ -525,9 +523,7 @@ def _seconds(text: str, column: str, default: int, least: int, problems: list[st
 def _country_problems(country: str) -> list[str]:
     problems = []
     if len(country) > MAX_COUNTRY_CHARS:
-        problems.append(
-            f"country is longer than {MAX_COUNTRY_CHARS} characters ({len(country)})"
-        )
+        problems.append(f"country is longer than {MAX_COUNTRY_CHARS} characters ({len(country)})")
     if any(unicodedata.category(c) == "Cc" for c in country):
         problems.append("country contains a control character (tab, line break, …)")
     if looks_like_formula(country.strip()):
@@ -609,10 +605,20 @@ _SECONDS = {str(i): i for i in range(MAX_BLOCK_SECONDS + 1)}
 
 def _slot_setters() -> tuple[Any, ...]:
     # The slots' own descriptors: PriceEntry is frozen, so its __setattr__ refuses.
-    return tuple(getattr(PriceEntry, name).__set__ for name in (
-        "country", "code", "wholesale_usd", "retail", "retail_offpeak", "initial",
-        "increment", "connect_fee", "grace",
-    ))
+    return tuple(
+        getattr(PriceEntry, name).__set__
+        for name in (
+            "country",
+            "code",
+            "wholesale_usd",
+            "retail",
+            "retail_offpeak",
+            "initial",
+            "increment",
+            "connect_fee",
+            "grace",
+        )
+    )
 
 
 def entries_from_lines(stored: Iterable[str]) -> Iterator[PriceEntry]:
@@ -627,8 +633,17 @@ def entries_from_lines(stored: Iterable[str]) -> Iterator[PriceEntry]:
     names: dict[str, str] = {}
     seconds = _SECONDS
     new = object.__new__
-    (set_country, set_code, set_wholesale, set_retail, set_offpeak, set_initial,
-     set_increment, set_fee, set_grace) = _slot_setters()
+    (
+        set_country,
+        set_code,
+        set_wholesale,
+        set_retail,
+        set_offpeak,
+        set_initial,
+        set_increment,
+        set_fee,
+        set_grace,
+    ) = _slot_setters()
 
     def number(text: str) -> Decimal | None:
         if len(numbers) > 200_000:  # mostly distinct: stop sharing what is not shared

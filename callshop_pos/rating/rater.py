@@ -118,7 +118,9 @@ class _TableBuilder:
                     found = get((id(offpeak), id(fee)))
                     if found is None:
                         found = bands[id(offpeak), id(fee)] = (
-                            offpeak, fee, _band(offpeak, fee, digits)
+                            offpeak,
+                            fee,
+                            _band(offpeak, fee, digits),
                         )
                     off = found[2]
             table[entry.code] = Tariffs(

@@ -140,8 +140,9 @@ def layout_receipt(
         page.text(f"{labels.sale_number}: {receipt.fiscal_sale_number}")
     page.rule()
     for line in receipt.lines:
-        page.pair(f"{booth_name(labels, line.booth)}  {line.started_at:%H:%M}", line.number,
-                  bold=True)
+        page.pair(
+            f"{booth_name(labels, line.booth)}  {line.started_at:%H:%M}", line.number, bold=True
+        )
         if line.destination:
             page.text(f"  {line.destination}")
         page.pair(

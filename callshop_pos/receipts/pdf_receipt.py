@@ -132,7 +132,9 @@ class _ReceiptPdf:
         self.rule()
         for call in r.lines:
             self.pair(
-                f"{booth_name(lab, call.booth)}  ·  {call.started_at:%H:%M}", call.number, 8,
+                f"{booth_name(lab, call.booth)}  ·  {call.started_at:%H:%M}",
+                call.number,
+                8,
                 bold=True,
             )
             if call.destination:

@@ -100,15 +100,13 @@ def _header(p: _Page) -> list[Any]:
     shop_lines = [rl.Paragraph(_esc(report.shop.name), st["shop"])]
     shop_lines += [rl.Paragraph(_esc(a), st["small"]) for a in report.shop.address]
     if report.shop.vat_number:
-        shop_lines.append(rl.Paragraph(_esc(f"{lab.vat_no} {report.shop.vat_number}"),
-                                       st["small"]))
+        shop_lines.append(rl.Paragraph(_esc(f"{lab.vat_no} {report.shop.vat_number}"), st["small"]))
     heading = [
         rl.Paragraph(_title(report, lab), st["title"]),
         rl.Paragraph(_esc(f"{lab.shift} {report.shift_id}"), st["sub"]),
     ]
     if report.is_copy:
-        heading.append(rl.Paragraph(f"<font color='#b31a1a'><b>{lab.copy}</b></font>",
-                                    st["sub"]))
+        heading.append(rl.Paragraph(f"<font color='#b31a1a'><b>{lab.copy}</b></font>", st["sub"]))
     head = rl.Table([[shop_lines, heading]], colWidths=[p.width * 0.62, p.width * 0.38])
     head.setStyle(
         rl.TableStyle(
@@ -157,8 +155,9 @@ def _key_figures(p: _Page) -> list[Any]:
         (lab.billed_time, format_duration(report.billable_s)),
         (lab.payments, p.money(report.payments_minor)),
     ]
-    fig_table = rl.Table([[k for k, _ in figures], [v for _, v in figures]],
-                         colWidths=[p.width / 4] * 4)
+    fig_table = rl.Table(
+        [[k for k, _ in figures], [v for _, v in figures]], colWidths=[p.width / 4] * 4
+    )
     fig_table.setStyle(
         rl.TableStyle(
             [
@@ -281,10 +280,12 @@ def _call_lists(p: _Page) -> list[Any]:
     """The calls still unserved and those served unpaid, each under its heading."""
     report, lab, rl = p.report, p.lab, p.rl
     return [
-        rl.KeepTogether([
-            rl.Paragraph(f"{_esc(heading_text)} ({len(calls)})", p.styles["h2"]),
-            _call_table(p, calls),
-        ])
+        rl.KeepTogether(
+            [
+                rl.Paragraph(f"{_esc(heading_text)} ({len(calls)})", p.styles["h2"]),
+                _call_table(p, calls),
+            ]
+        )
         for heading_text, calls in (
             (lab.unserved_calls, report.unserved_calls),
             (lab.unpaid_calls, report.unpaid_calls),
@@ -299,8 +300,10 @@ def _notes(p: _Page) -> list[Any]:
 def _journal_hash(p: _Page) -> list[Any]:
     rl = p.rl
     hash_box = rl.Table(
-        [[rl.Paragraph(_esc(p.lab.journal_hash), p.styles["small"])],
-         [rl.Paragraph(p.report.journal_head_hash, p.styles["mono"])]],
+        [
+            [rl.Paragraph(_esc(p.lab.journal_hash), p.styles["small"])],
+            [rl.Paragraph(p.report.journal_head_hash, p.styles["mono"])],
+        ],
         colWidths=[p.width],
     )
     hash_box.setStyle(
@@ -340,14 +343,11 @@ def _page_decoration(report: ShiftReportDoc, lab: Labels, a4: tuple[float, float
 
 
 def _styles(rl: Any, ink: Any, muted: Any) -> dict[str, Any]:
-    base = rl.ParagraphStyle("base", fontName=FONT_REGULAR, fontSize=9, leading=12,
-                             textColor=ink)
+    base = rl.ParagraphStyle("base", fontName=FONT_REGULAR, fontSize=9, leading=12, textColor=ink)
     return {
         "base": base,
-        "small": rl.ParagraphStyle("small", parent=base, fontSize=8, leading=10,
-                                   textColor=muted),
-        "shop": rl.ParagraphStyle("shop", parent=base, fontName=FONT_BOLD, fontSize=13,
-                                  leading=16),
+        "small": rl.ParagraphStyle("small", parent=base, fontSize=8, leading=10, textColor=muted),
+        "shop": rl.ParagraphStyle("shop", parent=base, fontName=FONT_BOLD, fontSize=13, leading=16),
         "title": rl.ParagraphStyle(
             "title", parent=base, fontName=FONT_BOLD, fontSize=22, leading=26, alignment=2
         ),
@@ -363,8 +363,9 @@ def _styles(rl: Any, ink: Any, muted: Any) -> dict[str, Any]:
             spaceBefore=10,
             spaceAfter=4,
         ),
-        "mono": rl.ParagraphStyle("mono", parent=base, fontName=FONT_MONO, fontSize=8.5,
-                                  leading=11),
+        "mono": rl.ParagraphStyle(
+            "mono", parent=base, fontName=FONT_MONO, fontSize=8.5, leading=11
+        ),
     }
 
 
@@ -382,8 +383,12 @@ def render_report(report: ShiftReportDoc, lab: Labels) -> bytes:
     )
 
     rl = SimpleNamespace(
-        KeepTogether=KeepTogether, Paragraph=Paragraph, ParagraphStyle=ParagraphStyle,
-        Spacer=Spacer, Table=Table, TableStyle=TableStyle,
+        KeepTogether=KeepTogether,
+        Paragraph=Paragraph,
+        ParagraphStyle=ParagraphStyle,
+        Spacer=Spacer,
+        Table=Table,
+        TableStyle=TableStyle,
     )
     palette = {
         "ink": colors.Color(*INK),
@@ -401,8 +406,16 @@ def render_report(report: ShiftReportDoc, lab: Labels) -> bytes:
         colors=palette,
     )
     story: list[Any] = []
-    for section in (_header, _shift_info, _key_figures, _cash_and_status, _booths,
-                    _call_lists, _notes, _journal_hash):
+    for section in (
+        _header,
+        _shift_info,
+        _key_figures,
+        _cash_and_status,
+        _booths,
+        _call_lists,
+        _notes,
+        _journal_hash,
+    ):
         story += section(page)
 
     out = io.BytesIO()

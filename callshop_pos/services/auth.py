@@ -122,8 +122,9 @@ def check_password_policy(password: str) -> None:
     if password != password.strip():
         raise InvalidInput("the password must not start or end with spaces")
     if password.lower() in common_passwords():
-        raise InvalidInput("this password is too common (it is on lists attackers try first); "
-                           "choose another")
+        raise InvalidInput(
+            "this password is too common (it is on lists attackers try first); choose another"
+        )
 
 
 def hash_password(shop: Shop, password: str) -> str:
@@ -188,9 +189,7 @@ def login(shop: Shop, username: str, password: str) -> Actor:
     return outcome
 
 
-def _attempt(
-    shop: Shop, *, user: User | None, password: str, now: datetime
-) -> Actor | LoginFailed:
+def _attempt(shop: Shop, *, user: User | None, password: str, now: datetime) -> Actor | LoginFailed:
     if user is None:
         # Spend the same time as a real check so timing does not reveal user names.
         _verify(shop.hasher, shop.dummy_hash, password)
@@ -199,7 +198,9 @@ def _attempt(
         left = user.locked_until - now
         return LoginFailed(
             f"too many wrong passwords: the account is locked for another {_wait_text(left)}",
-            LoginRefusal.LOCKED, _seconds(left))
+            LoginRefusal.LOCKED,
+            _seconds(left),
+        )
     if user.locked_until is not None:
         # The lock has run out: a fresh set of attempts.
         user.locked_until = None
@@ -212,7 +213,8 @@ def _attempt(
             return LoginFailed(
                 f"{_WRONG_CREDENTIALS}; too many wrong passwords: the account is locked "
                 f"for {_wait_text(LOCKOUT)}",
-                LoginRefusal.NOW_LOCKED, _seconds(LOCKOUT),
+                LoginRefusal.NOW_LOCKED,
+                _seconds(LOCKOUT),
             )
         return LoginFailed(_WRONG_CREDENTIALS)
     if not user.active:

@@ -127,8 +127,11 @@ def _database_file(shop: Shop) -> Path:
     db = shop.db
     name = db.url.database
     if not db.is_sqlite or name in (None, "", ":memory:"):
-        raise BackupNotSupported(PG_ADVICE if db.backend == "postgresql" else
-                                 f"no database file to back up ({db.backend})")
+        raise BackupNotSupported(
+            PG_ADVICE
+            if db.backend == "postgresql"
+            else f"no database file to back up ({db.backend})"
+        )
     return Path(str(name))
 
 
@@ -230,7 +233,9 @@ def make_backup(shop: Shop, actor: Actor = SYSTEM, *, reason: str = "manual") ->
         raise BackupFailed(f"backup failed: {message}") from exc
     with shop.db.write() as s:
         journal.append(
-            s, actor, "backup.made",
+            s,
+            actor,
+            "backup.made",
             payload={
                 "reason": reason,
                 "file": made.path.name,
@@ -290,8 +295,9 @@ def _journal_failure(shop: Shop, actor: Actor, reason: str, message: str) -> Non
     _log.error("backup (%s) failed: %s", reason, message)
     try:
         with shop.db.write() as s:
-            journal.append(s, actor, "backup.failed",
-                           payload={"reason": reason, "error": message[:2000]})
+            journal.append(
+                s, actor, "backup.failed", payload={"reason": reason, "error": message[:2000]}
+            )
     except Exception:  # the database itself may be what failed
         _log.exception("could not journal the failed backup")
 
@@ -338,8 +344,7 @@ def _backup_in_child(shop: Shop, reason: str, *, if_due: bool = False) -> bool:
     if if_due:
         command.append("--if-due")
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=3600,
-                              check=False)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=3600, check=False)
     except (OSError, subprocess.SubprocessError) as exc:
         _journal_failure(shop, SYSTEM, reason, f"the backup process failed: {exc}")
         return False
@@ -493,7 +498,9 @@ def restore(shop: Shop, actor: Actor, copy: Path, *, force: bool = False) -> Res
     try:
         with restored.db.write() as s:
             journal.append(
-                s, actor, "backup.restore",
+                s,
+                actor,
+                "backup.restore",
                 payload={
                     "file": str(copy),
                     "sha256": _sha256(copy),
@@ -524,4 +531,3 @@ def _write_into(source: Path, live: Path) -> None:
             dst.close()
     finally:
         src.close()
-

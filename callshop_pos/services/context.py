@@ -154,6 +154,5 @@ class Shop:
 
 
 def _rating_changed(old: Settings, new: Settings) -> bool:
-    fields = ("country_code", "national_prefix", "intl_prefixes", "offpeak", "timezone",
-              "currency")
+    fields = ("country_code", "national_prefix", "intl_prefixes", "offpeak", "timezone", "currency")
     return any(getattr(old, f) != getattr(new, f) for f in fields)

@@ -67,7 +67,6 @@ class OutboxItem:
     payload: bytes
 
 
-
 def add_item(
     session: Session,
     *,
@@ -113,7 +112,6 @@ def seal_item(row: SyncOutbox, entry: JournalEntry, payload: bytes) -> None:
     row.journal_seq = entry.seq
     row.journal_head = entry.hash
     row.payload = payload.decode("utf-8")
-
 
 
 def _item(row: SyncOutbox, shift_uuid: str) -> OutboxItem:
@@ -206,9 +204,7 @@ def mark_failed(shop: Shop, item_id: int | None, error: str) -> None:
             s.execute(
                 update(SyncOutbox)
                 .where(SyncOutbox.id == item_id, SyncOutbox.status == OutboxStatus.PENDING.value)
-                .values(
-                    attempts=SyncOutbox.attempts + 1, last_attempt_at=now, last_error=error
-                )
+                .values(attempts=SyncOutbox.attempts + 1, last_attempt_at=now, last_error=error)
             )
         state = state_row(s)
         state.last_attempt_at = now
@@ -268,8 +264,12 @@ def seal_shift(
 ) -> None:
     """Seal a closed shift's item with its payload (built from the Z report's data)."""
     payload = shift_payload(
-        session, shift, report, settings,
-        head=(entry.seq, entry.hash), previous=(row.prev_seq, row.prev_head),
+        session,
+        shift,
+        report,
+        settings,
+        head=(entry.seq, entry.hash),
+        previous=(row.prev_seq, row.prev_head),
     )
     seal_item(row, entry, payload)
 
@@ -283,8 +283,11 @@ def seal_correction(
 ) -> None:
     """Seal a correction's item with its payload."""
     payload = correction_payload(
-        session, correction, shift,
-        head=(entry.seq, entry.hash), previous=(row.prev_seq, row.prev_head),
+        session,
+        correction,
+        shift,
+        head=(entry.seq, entry.hash),
+        previous=(row.prev_seq, row.prev_head),
     )
     seal_item(row, entry, payload)
 

@@ -53,6 +53,7 @@ log = logging.getLogger(__name__)
 #: Stands in for the shop id when a payload is checked before the till is linked.
 PLACEHOLDER_SHOP = "unlinked"
 
+
 def derived_uuid(shift_uuid: str, kind: str, till_id: int) -> str:
     """A stable UUID for a row of a shift that has no UUID column of its own
     (refunds, deposits, corrections): name-based under the shift's UUID."""
@@ -183,7 +184,9 @@ def shift_payload(
     # Calls named by payment lines or refunds but filed elsewhere (should not happen):
     # their UUIDs are still looked up, so the payload says what the till holds.
     missing = {
-        line.call_id for ls in lines.values() for line in ls
+        line.call_id
+        for ls in lines.values()
+        for line in ls
         if line.call_id is not None and line.call_id not in call_uuids
     } | {r.call_id for r in refunds if r.call_id not in call_uuids}
     missing |= {k.call_id for k in corrections if k.call_id not in call_uuids}
@@ -193,9 +196,7 @@ def shift_payload(
     payment_uuids = {p.id: p.uuid for p in payments}
     missing_pay = {r.payment_id for r in refunds if r.payment_id not in payment_uuids}
     if missing_pay:
-        found = session.execute(
-            select(Payment.id, Payment.uuid).where(Payment.id.in_(missing_pay))
-        )
+        found = session.execute(select(Payment.id, Payment.uuid).where(Payment.id.in_(missing_pay)))
         payment_uuids.update((pid, puuid) for pid, puuid in found)
     names = _names(
         session,
@@ -211,9 +212,7 @@ def shift_payload(
     tz = ZoneInfo(settings.timezone)
     closed_at = shift.closed_at if shift.closed_at is not None else report.generated_at
     # The BGN-equivalent line as the receipts print it (only for a EUR shop).
-    bgn_shown = settings.currency == "EUR" and settings.bgn_line_on(
-        closed_at.astimezone(tz).date()
-    )
+    bgn_shown = settings.currency == "EUR" and settings.bgn_line_on(closed_at.astimezone(tz).date())
     bgn = eur_to_bgn(s.cash_minor) if bgn_shown else None
     data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
@@ -285,8 +284,7 @@ def shift_payload(
             for r in refunds
         ],
         "corrections": [
-            _correction(k, shift.uuid, call_uuids.get(k.call_id, ""), names)
-            for k in corrections
+            _correction(k, shift.uuid, call_uuids.get(k.call_id, ""), names) for k in corrections
         ],
         "deposits": [
             {
@@ -353,8 +351,9 @@ def correction_payload(
     return canonical(data)
 
 
-def _check(model: type[ClosedShift] | type[CorrectionPayload], data: dict[str, Any],
-           what: str) -> None:
+def _check(
+    model: type[ClosedShift] | type[CorrectionPayload], data: dict[str, Any], what: str
+) -> None:
     """Check the payload against the schema. A failure is logged, never raised: the
     close (the cashier's money record) must not fail because of the link; central
     refuses the item and it is parked, visibly."""

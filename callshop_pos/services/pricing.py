@@ -86,9 +86,7 @@ class Pricing:
 
 def active_version_id(session: Session) -> int | None:
     """The id of the active price-list version (None before the first import)."""
-    return session.scalar(
-        select(ActivePriceList.version_id).where(ActivePriceList.id == 1)
-    )
+    return session.scalar(select(ActivePriceList.version_id).where(ActivePriceList.id == 1))
 
 
 def chunk_texts(session: Session, version_id: int) -> Iterator[bytes]:

@@ -50,9 +50,16 @@ class UnrecordedView:
 
 def _view(row: UnrecordedCall) -> UnrecordedView:
     return UnrecordedView(
-        id=row.id, at=row.at, booth=row.booth, call_ref=row.call_ref, kind=row.kind,
-        event=row.event, error=row.error, resolved_at=row.resolved_at,
-        resolved_by=row.resolved_by, resolution=row.resolution,
+        id=row.id,
+        at=row.at,
+        booth=row.booth,
+        call_ref=row.call_ref,
+        kind=row.kind,
+        event=row.event,
+        error=row.error,
+        resolved_at=row.resolved_at,
+        resolved_by=row.resolved_by,
+        resolution=row.resolution,
     )
 
 
@@ -69,16 +76,29 @@ def set_aside(shop: Shop, booth: str, call_ref: str, kind: str, event: str, erro
         if found is not None:
             return found.id
         row = UnrecordedCall(
-            at=shop.clock.now(), booth=booth[:64], call_ref=key, kind=kind[:16],
-            event=event, error=error[:MAX_ERROR_CHARS], resolved_at=None, resolved_by=None,
+            at=shop.clock.now(),
+            booth=booth[:64],
+            call_ref=key,
+            kind=kind[:16],
+            event=event,
+            error=error[:MAX_ERROR_CHARS],
+            resolved_at=None,
+            resolved_by=None,
             resolution="",
         )
         session.add(row)
         session.flush()
         journal.append(
-            session, SYSTEM, "call.unrecorded", subject=row,
-            payload={"booth": row.booth, "call_ref": row.call_ref, "kind": row.kind,
-                     "error": row.error},
+            session,
+            SYSTEM,
+            "call.unrecorded",
+            subject=row,
+            payload={
+                "booth": row.booth,
+                "call_ref": row.call_ref,
+                "kind": row.kind,
+                "error": row.error,
+            },
             rows=[row],
         )
         return row.id
@@ -115,7 +135,11 @@ def resolve_unrecorded(shop: Shop, actor: Actor, row_id: int, resolution: str) -
         row.resolved_by = actor.username
         row.resolution = text
         journal.append(
-            session, actor, "call.unrecorded_resolved", subject=row,
-            payload={"resolution": text}, rows=[row],
+            session,
+            actor,
+            "call.unrecorded_resolved",
+            subject=row,
+            payload={"resolution": text},
+            rows=[row],
         )
         return _view(row)

@@ -43,8 +43,10 @@ class AnchorCheck:
                 f"central: the {self.checked} journal head(s) central holds match this "
                 "till's journal"
             )
-        lines = [f"central: {len(self.problems)} of {self.checked} head(s) central holds "
-                 "do not match this till's journal:"]
+        lines = [
+            f"central: {len(self.problems)} of {self.checked} head(s) central holds "
+            "do not match this till's journal:"
+        ]
         lines += [f"  {p}" for p in self.problems]
         return "\n".join(lines)
 

@@ -41,8 +41,7 @@ class LinkConfig:
         """The link, or None while the till is not linked (any of the three empty)."""
         if not (settings.central_url and settings.central_shop and settings.central_token):
             return None
-        return cls(settings.central_url.rstrip("/"), settings.central_shop,
-                   settings.central_token)
+        return cls(settings.central_url.rstrip("/"), settings.central_shop, settings.central_token)
 
     def auth_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
@@ -84,9 +83,7 @@ def split_shop_url(url: str) -> tuple[str, str | None]:
     return match["base"], match["shop"]
 
 
-def link(
-    shop: Shop, actor: Actor, url: str, shop_id: str | None, token_file: str
-) -> LinkConfig:
+def link(shop: Shop, actor: Actor, url: str, shop_id: str | None, token_file: str) -> LinkConfig:
     """Link the till to central (admin only; journaled as a settings change).
 
     The shop id is ``shop_id``, else the end of a URL like ``…/v1/shops/ID``, else the
@@ -97,8 +94,7 @@ def link(
     chosen = shop_id or from_url or get_settings(shop).central_shop
     if not chosen:
         raise InvalidInput(
-            "say which shop this till is at central: --shop ID (or a URL ending in "
-            "/v1/shops/ID)"
+            "say which shop this till is at central: --shop ID (or a URL ending in /v1/shops/ID)"
         )
     update_settings(shop, actor, central_url=base, central_shop=chosen, central_token=token)
     linked = LinkConfig.from_settings(get_settings(shop))

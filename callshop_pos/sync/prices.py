@@ -100,8 +100,12 @@ def store_list(shop: Shop, price_list: WholesalePriceList, etag: str | None) -> 
         s.add(row)
         s.flush()
         journal.append(
-            s, SYSTEM, "sync.price_list.received", subject=row,
-            payload={"version": version, "entries": len(price_list.entries)}, rows=[row],
+            s,
+            SYSTEM,
+            "sync.price_list.received",
+            subject=row,
+            payload={"version": version, "entries": len(price_list.entries)},
+            rows=[row],
         )
         return row.id
 
@@ -137,9 +141,13 @@ def pending_lists(shop: Shop, actor: Actor) -> list[PendingList]:
         rows = list(s.scalars(select(PendingPriceList).order_by(PendingPriceList.id.desc())))
         return [
             PendingList(
-                id=r.id, version=r.version, received_at=r.received_at, status=r.status,
+                id=r.id,
+                version=r.version,
+                received_at=r.received_at,
+                status=r.status,
                 entries=len(decode(WholesalePriceList, r.content).entries),
-                reviewed_at=r.reviewed_at, applied_version_id=r.applied_version_id,
+                reviewed_at=r.reviewed_at,
+                applied_version_id=r.applied_version_id,
             )
             for r in rows
         ]
@@ -172,8 +180,11 @@ def review_list(shop: Shop, actor: Actor, list_id: int) -> PriceReview:
     for code, new in sorted(incoming.items()):
         if code not in current:
             added.append(code)
-            merged.append(PriceEntry(country=new.country, code=code,
-                                     wholesale_usd=new.wholesale_usd, retail=None))
+            merged.append(
+                PriceEntry(
+                    country=new.country, code=code, wholesale_usd=new.wholesale_usd, retail=None
+                )
+            )
     rate = admin_prices.current_usd_rate(shop, actor)
     margin = Decimal(shop.settings.minimum_margin_percent)
     under = tuple(e.code for e in merged if rate is not None and below_margin(e, rate, margin))
@@ -191,9 +202,15 @@ def review_list(shop: Shop, actor: Actor, list_id: int) -> PriceReview:
 
 def _with_wholesale(entry: PriceEntry, wholesale: Decimal) -> PriceEntry:
     return PriceEntry(
-        country=entry.country, code=entry.code, wholesale_usd=wholesale, retail=entry.retail,
-        retail_offpeak=entry.retail_offpeak, initial=entry.initial, increment=entry.increment,
-        connect_fee=entry.connect_fee, grace=entry.grace,
+        country=entry.country,
+        code=entry.code,
+        wholesale_usd=wholesale,
+        retail=entry.retail,
+        retail_offpeak=entry.retail_offpeak,
+        initial=entry.initial,
+        increment=entry.increment,
+        connect_fee=entry.connect_fee,
+        grace=entry.grace,
     )
 
 
@@ -216,7 +233,9 @@ def apply_list(
             "those retail prices first, or accept them explicitly"
         )
     info = prices.save_edited_version(
-        shop, actor, list(review.entries),
+        shop,
+        actor,
+        list(review.entries),
         f"central wholesale list {review.version}: {len(review.changed)} changed, "
         f"{len(review.added)} new",
     )
@@ -244,8 +263,10 @@ def _close(
         row.reviewed_by_id = actor.user_id
         row.applied_version_id = version_id
         journal.append(
-            s, actor, f"sync.price_list.{status.value}", subject=row,
-            payload={"version": row.version, "price_version_id": version_id}, rows=[row],
+            s,
+            actor,
+            f"sync.price_list.{status.value}",
+            subject=row,
+            payload={"version": row.version, "price_version_id": version_id},
+            rows=[row],
         )
-
-

@@ -71,8 +71,9 @@ def _decode(model: type[M], reply: Reply, what: str) -> M:
     try:
         return decode(model, reply.body)
     except WireError as exc:
-        raise CentralRefused(f"{what}: central's answer is not understood: {exc}",
-                             reply.status) from None
+        raise CentralRefused(
+            f"{what}: central's answer is not understood: {exc}", reply.status
+        ) from None
 
 
 def fetch_heads(sender: Sender, link: LinkConfig) -> list[HeldHead]:
@@ -98,9 +99,7 @@ def fetch_balance(sender: Sender, link: LinkConfig) -> CarrierBalance:
 # ------------------------------------------------------------------ heartbeat
 
 
-def heartbeat_payload(
-    sender: Sender, link: LinkConfig, booths: Sequence[BoothSnapshot]
-) -> bytes:
+def heartbeat_payload(sender: Sender, link: LinkConfig, booths: Sequence[BoothSnapshot]) -> bytes:
     """The live view: the open shift's totals (from the database) and each booth's
     state (from the engine). Informational: central never books it as money."""
     shop = sender.shop
@@ -160,8 +159,7 @@ def heartbeat_payload(
 
 def send_heartbeat(sender: Sender, link: LinkConfig, booths: Sequence[BoothSnapshot]) -> None:
     body = heartbeat_payload(sender, link, booths)
-    _ok(sender.request(link, "POST", f"/v1/shops/{link.shop}/heartbeat", body=body),
-        "heartbeat")
+    _ok(sender.request(link, "POST", f"/v1/shops/{link.shop}/heartbeat", body=body), "heartbeat")
     now = sender.shop.clock.now()
     with sender.shop.db.write() as s:
         outbox.state_row(s).last_heartbeat_at = now

@@ -173,7 +173,12 @@ class Sender:
                 self._transport_for = None
 
     def request(
-        self, link: LinkConfig, method: str, path: str, *, body: bytes | None = None,
+        self,
+        link: LinkConfig,
+        method: str,
+        path: str,
+        *,
+        body: bytes | None = None,
         headers: dict[str, str] | None = None,
     ) -> Reply:
         """One request with the link's credentials (raises LinkDown when no answer)."""
@@ -226,8 +231,12 @@ class Sender:
                 self.online = True
                 outbox.mark_parked(self.shop, item.id, message)
                 report.parked.append(item.key)
-                log.error("sync: central refused %s %s for good (parked): %s",
-                          item.kind, item.key, message)
+                log.error(
+                    "sync: central refused %s %s for good (parked): %s",
+                    item.kind,
+                    item.key,
+                    message,
+                )
                 continue
             self.online = reply.status not in LINK_ERRORS and reply.status < 500
             report.error = message

@@ -92,8 +92,9 @@ class Formatter:
         return f"{sign}{prefix}{digits}{decimal}{cents:02d}{suffix}"
 
     def micro_usd(self, micro: int) -> str:
-        return format_currency(Decimal(micro).scaleb(-6), "USD", locale=self.locale,
-                               format_type="standard")
+        return format_currency(
+            Decimal(micro).scaleb(-6), "USD", locale=self.locale, format_type="standard"
+        )
 
     def number(self, value: int | Decimal) -> str:
         return format_decimal(value, locale=self.locale)
@@ -115,7 +116,8 @@ class Formatter:
         combined, date_pattern, time_pattern, locale = _datetime_shape(self.locale)
         local = moment.astimezone(_zone(tz))
         return combined.replace("{1}", _apply(date_pattern, local, locale)).replace(
-            "{0}", _apply(time_pattern, local, locale))
+            "{0}", _apply(time_pattern, local, locale)
+        )
 
     def clock(self, moment: datetime | None, tz: str) -> str:
         if moment is None:
@@ -141,11 +143,15 @@ def _money_shape(locale: str, currency: str) -> tuple[str, str, str, str] | None
 
 
 _FIELDS = {
-    "d": lambda t: str(t.day), "dd": lambda t: f"{t.day:02d}",
-    "M": lambda t: str(t.month), "MM": lambda t: f"{t.month:02d}",
-    "y": lambda t: str(t.year), "yyyy": lambda t: f"{t.year:04d}",
+    "d": lambda t: str(t.day),
+    "dd": lambda t: f"{t.day:02d}",
+    "M": lambda t: str(t.month),
+    "MM": lambda t: f"{t.month:02d}",
+    "y": lambda t: str(t.year),
+    "yyyy": lambda t: f"{t.year:04d}",
     "yy": lambda t: f"{t.year % 100:02d}",
-    "H": lambda t: str(t.hour), "HH": lambda t: f"{t.hour:02d}",
+    "H": lambda t: str(t.hour),
+    "HH": lambda t: f"{t.hour:02d}",
     "mm": lambda t: f"{t.minute:02d}",
 }
 
@@ -169,9 +175,12 @@ def _number_symbols(locale: str) -> tuple[str, str]:
 @cache
 def _datetime_shape(locale: str) -> tuple[str, DateTimePattern, DateTimePattern, Locale]:
     loc = Locale.parse(locale)
-    return (str(get_datetime_format("short", locale=loc)),
-            parse_pattern(get_date_format("short", locale=loc).pattern),
-            parse_pattern(get_time_format("short", locale=loc).pattern), loc)
+    return (
+        str(get_datetime_format("short", locale=loc)),
+        parse_pattern(get_date_format("short", locale=loc).pattern),
+        parse_pattern(get_time_format("short", locale=loc).pattern),
+        loc,
+    )
 
 
 #: messages the templates translate from a variable (the tests check the catalogue has them)
@@ -179,10 +188,27 @@ DYNAMIC_MESSAGES = (
     "The form expired. Please try again.",
     "Too many wrong passwords: the account is locked for a few minutes.",
     "Wrong user name or password.",
-    "offline", "idle", "off_hook", "dialing", "ringing", "talking", "locked",
-    "paid", "unpaid", "unserved",
-    "today", "yesterday", "week", "month", "custom",
-    "chain_break", "conflicting_resend", "silent", "topup", "call_cost", "adjustment",
+    "offline",
+    "idle",
+    "off_hook",
+    "dialing",
+    "ringing",
+    "talking",
+    "locked",
+    "paid",
+    "unpaid",
+    "unserved",
+    "today",
+    "yesterday",
+    "week",
+    "month",
+    "custom",
+    "chain_break",
+    "conflicting_resend",
+    "silent",
+    "topup",
+    "call_cost",
+    "adjustment",
     "Enter an amount in USD, like 50.00.",
 )
 

@@ -64,40 +64,65 @@ def _safe_next(target: str | None) -> str:
 class _Pages:
     """The handlers, bound to one database, clock and password hasher."""
 
-    def __init__(self, db: CentralDb, clock: Clock, hasher: PasswordHasher,
-                 secure_cookies: bool) -> None:
+    def __init__(
+        self, db: CentralDb, clock: Clock, hasher: PasswordHasher, secure_cookies: bool
+    ) -> None:
         self.db = db
         self.clock = clock
         self.hasher = hasher
         self.secure_cookies = secure_cookies
-        self.env = Environment(loader=FileSystemLoader(str(HERE / "templates")),
-                               autoescape=select_autoescape(["html"]), trim_blocks=True,
-                               lstrip_blocks=True)
+        self.env = Environment(
+            loader=FileSystemLoader(str(HERE / "templates")),
+            autoescape=select_autoescape(["html"]),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
 
     def lang_of(self, request: Request) -> str:
         return negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
 
-    def render(self, request: Request, name: str, status: int = 200, *,
-               user: web_sessions.WebUser | None = None, headers: dict[str, str] | None = None,
-               **context: Any) -> HTMLResponse:
+    def render(
+        self,
+        request: Request,
+        name: str,
+        status: int = 200,
+        *,
+        user: web_sessions.WebUser | None = None,
+        headers: dict[str, str] | None = None,
+        **context: Any,
+    ) -> HTMLResponse:
         lang = self.lang_of(request)
         tr: gettext.NullTranslations = translations(lang)
         html = self.env.get_template(name).render(
-            _=tr.gettext, fmt=Formatter(lang), lang=lang, languages=LANGUAGES, user=user,
+            _=tr.gettext,
+            fmt=Formatter(lang),
+            lang=lang,
+            languages=LANGUAGES,
+            user=user,
             here=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
             **context,
         )
-        return HTMLResponse(html, status_code=status, headers={**_SECURITY_HEADERS,
-                                                               **(headers or {})})
+        return HTMLResponse(
+            html, status_code=status, headers={**_SECURITY_HEADERS, **(headers or {})}
+        )
 
-    def set_cookie(self, response: Response, name: str, value: str, *,
-                   max_age: int | None = None) -> None:
-        response.set_cookie(name, value, max_age=max_age, path="/", httponly=True,
-                            samesite="lax", secure=self.secure_cookies)
+    def set_cookie(
+        self, response: Response, name: str, value: str, *, max_age: int | None = None
+    ) -> None:
+        response.set_cookie(
+            name,
+            value,
+            max_age=max_age,
+            path="/",
+            httponly=True,
+            samesite="lax",
+            secure=self.secure_cookies,
+        )
 
     async def user_of(self, request: Request) -> web_sessions.WebUser:
-        found = await run_in_threadpool(web_sessions.lookup, self.db, self.clock,
-                                        request.cookies.get(COOKIE))
+        found = await run_in_threadpool(
+            web_sessions.lookup, self.db, self.clock, request.cookies.get(COOKIE)
+        )
         if found is None:
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             raise LoginRequired(target)
@@ -113,8 +138,9 @@ class _Pages:
     def not_found(self, request: Request, user: web_sessions.WebUser | None) -> HTMLResponse:
         return self.render(request, "error.html", 404, user=user, code=404)
 
-    async def guarded(self, request: Request, user: web_sessions.WebUser,
-                      build: Callable[[], Response]) -> Response:
+    async def guarded(
+        self, request: Request, user: web_sessions.WebUser, build: Callable[[], Response]
+    ) -> Response:
         try:
             return await run_in_threadpool(build)
         except NotFound:
@@ -130,11 +156,24 @@ class _Pages:
     async def root(self) -> Response:
         return RedirectResponse("/now", status_code=303)
 
-    def login_page(self, request: Request, status: int = 200, error: str | None = None,
-                   next_url: str = "/now", username: str = "") -> HTMLResponse:
+    def login_page(
+        self,
+        request: Request,
+        status: int = 200,
+        error: str | None = None,
+        next_url: str = "/now",
+        username: str = "",
+    ) -> HTMLResponse:
         token = web_sessions.new_token()
-        response = self.render(request, "login.html", status, csrf=token, error=error,
-                               next_url=next_url, username=username)
+        response = self.render(
+            request,
+            "login.html",
+            status,
+            csrf=token,
+            error=error,
+            next_url=next_url,
+            username=username,
+        )
         self.set_cookie(response, CSRF_COOKIE, token)
         return response
 
@@ -148,11 +187,22 @@ class _Pages:
             return self.login_page(request, 403, "The form expired. Please try again.", next_url)
         username = form.get("username", "")
         try:
-            raw, _ = await run_in_threadpool(web_sessions.start, self.db, self.clock,
-                                             self.hasher, username, form.get("password", ""))
+            raw, _ = await run_in_threadpool(
+                web_sessions.start,
+                self.db,
+                self.clock,
+                self.hasher,
+                username,
+                form.get("password", ""),
+            )
         except Locked:
-            return self.login_page(request, 401, "Too many wrong passwords: the account is locked "
-                              "for a few minutes.", next_url, username)
+            return self.login_page(
+                request,
+                401,
+                "Too many wrong passwords: the account is locked for a few minutes.",
+                next_url,
+                username,
+            )
         except Unauthorized:
             return self.login_page(request, 401, "Wrong user name or password.", next_url, username)
         response = RedirectResponse(next_url, status_code=303)
@@ -199,8 +249,12 @@ class _Pages:
 
     def _period_args(self, request: Request) -> dict[str, str | None]:
         q = request.query_params
-        return {"period_name": q.get("period", "today"), "first": q.get("from"),
-                "last": q.get("to"), "shop_code": q.get("shop") or None}
+        return {
+            "period_name": q.get("period", "today"),
+            "first": q.get("from"),
+            "last": q.get("to"),
+            "shop_code": q.get("shop") or None,
+        }
 
     async def sessions_page(self, request: Request) -> Response:
         user = await self.user_of(request)
@@ -211,13 +265,34 @@ class _Pages:
             try:
                 period, lines = views.sessions(self.db, self.clock, user.principal, **args)  # type: ignore[arg-type]
             except Invalid as exc:
-                return self.render(request, "sessions.html", 422, user=user, shops=shops,
-                              error=exc.message, lines=[], totals=None, period=None, args=args,
-                              periods=views.PERIODS, csv_url=None)
+                return self.render(
+                    request,
+                    "sessions.html",
+                    422,
+                    user=user,
+                    shops=shops,
+                    error=exc.message,
+                    lines=[],
+                    totals=None,
+                    period=None,
+                    args=args,
+                    periods=views.PERIODS,
+                    csv_url=None,
+                )
             csv_url = "/sessions.csv?" + str(request.url.query)
-            return self.render(request, "sessions.html", user=user, shops=shops, lines=lines,
-                          totals=views.totals(lines), period=period, args=args,
-                          periods=views.PERIODS, error=None, csv_url=csv_url)
+            return self.render(
+                request,
+                "sessions.html",
+                user=user,
+                shops=shops,
+                lines=lines,
+                totals=views.totals(lines),
+                period=period,
+                args=args,
+                periods=views.PERIODS,
+                error=None,
+                csv_url=csv_url,
+            )
 
         return await self.guarded(request, user, build)
 
@@ -230,23 +305,72 @@ class _Pages:
                 period, lines = views.sessions(self.db, self.clock, user.principal, **args)  # type: ignore[arg-type]
             except Invalid as exc:
                 return Response(exc.message, status_code=422, media_type="text/plain")
-            header = ["shop", "shift_uuid", "opened_at", "closed_at", "operator", "currency",
-                      "calls", "talk_seconds", "cash_minor", "unserved", "unpaid",
-                      "counted_minor", "expected_minor", "discrepancy_minor", "anchored"]
-            rows = [[ln.shop.code, ln.row.shift_uuid, ln.row.opened_at.isoformat(),
-                     ln.row.closed_at.isoformat(), ln.row.operator, ln.row.currency,
-                     ln.row.call_count, ln.row.talk_seconds, ln.row.cash_minor,
-                     ln.row.unserved, ln.row.unpaid, ln.row.counted_minor,
-                     ln.row.expected_minor, ln.row.discrepancy_minor, ln.row.anchored]
-                    for ln in lines]
+            header = [
+                "shop",
+                "shift_uuid",
+                "opened_at",
+                "closed_at",
+                "operator",
+                "currency",
+                "calls",
+                "talk_seconds",
+                "cash_minor",
+                "unserved",
+                "unpaid",
+                "counted_minor",
+                "expected_minor",
+                "discrepancy_minor",
+                "anchored",
+            ]
+            rows = [
+                [
+                    ln.shop.code,
+                    ln.row.shift_uuid,
+                    ln.row.opened_at.isoformat(),
+                    ln.row.closed_at.isoformat(),
+                    ln.row.operator,
+                    ln.row.currency,
+                    ln.row.call_count,
+                    ln.row.talk_seconds,
+                    ln.row.cash_minor,
+                    ln.row.unserved,
+                    ln.row.unpaid,
+                    ln.row.counted_minor,
+                    ln.row.expected_minor,
+                    ln.row.discrepancy_minor,
+                    ln.row.anchored,
+                ]
+                for ln in lines
+            ]
             t = views.totals(lines)
-            rows.append(["TOTAL", "", "", "", "", "", t["call_count"], t["talk_seconds"],
-                         t["cash_minor"], t["unserved"], t["unpaid"], t["counted_minor"],
-                         t["expected_minor"], t["discrepancy_minor"], ""])
+            rows.append(
+                [
+                    "TOTAL",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    t["call_count"],
+                    t["talk_seconds"],
+                    t["cash_minor"],
+                    t["unserved"],
+                    t["unpaid"],
+                    t["counted_minor"],
+                    t["expected_minor"],
+                    t["discrepancy_minor"],
+                    "",
+                ]
+            )
             name = f"sessions-{period.first.isoformat()}-{period.last.isoformat()}.csv"
-            return Response(to_csv(header, rows), media_type="text/csv; charset=utf-8",
-                            headers={**_SECURITY_HEADERS,
-                                     "Content-Disposition": f'attachment; filename="{name}"'})
+            return Response(
+                to_csv(header, rows),
+                media_type="text/csv; charset=utf-8",
+                headers={
+                    **_SECURITY_HEADERS,
+                    "Content-Disposition": f'attachment; filename="{name}"',
+                },
+            )
 
         return await self.guarded(request, user, build)
 
@@ -274,12 +398,29 @@ class _Pages:
             try:
                 rep = views.report(self.db, self.clock, user.principal, **args)  # type: ignore[arg-type]
             except Invalid as exc:
-                return self.render(request, "reports.html", 422, user=user, shops=shops,
-                                   error=exc.message, rep=None, bars=[], args=args,
-                                   periods=views.PERIODS)
-            return self.render(request, "reports.html", user=user, shops=shops, error=None,
-                               rep=rep, bars=views.bar_chart(rep.by_day), args=args,
-                               periods=views.PERIODS)
+                return self.render(
+                    request,
+                    "reports.html",
+                    422,
+                    user=user,
+                    shops=shops,
+                    error=exc.message,
+                    rep=None,
+                    bars=[],
+                    args=args,
+                    periods=views.PERIODS,
+                )
+            return self.render(
+                request,
+                "reports.html",
+                user=user,
+                shops=shops,
+                error=None,
+                rep=rep,
+                bars=views.bar_chart(rep.by_day),
+                args=args,
+                periods=views.PERIODS,
+            )
 
         return await self.guarded(request, user, build)
 
@@ -287,20 +428,36 @@ class _Pages:
 
     async def incidents_page(self, request: Request) -> Response:
         user = await self.user_of(request)
-        lines = await run_in_threadpool(views.incident_lines, self.db, self.clock,
-                                        user.principal)
-        return self.render(request, "incidents.html", user=user, lines=lines,
-                           silent_after=int(views.SILENT_AFTER.total_seconds() // 60))
+        lines = await run_in_threadpool(views.incident_lines, self.db, self.clock, user.principal)
+        return self.render(
+            request,
+            "incidents.html",
+            user=user,
+            lines=lines,
+            silent_after=int(views.SILENT_AFTER.total_seconds() // 60),
+        )
 
-    def _carrier(self, request: Request, user: web_sessions.WebUser, status: int = 200,
-                 error: str | None = None) -> Response:
+    def _carrier(
+        self,
+        request: Request,
+        user: web_sessions.WebUser,
+        status: int = 200,
+        error: str | None = None,
+    ) -> Response:
         accounts = []
         for shop in views.visible_shops(self.db, user.principal):
             start, end, period = views.month_bounds(self.clock, shop.timezone)
             ledger = service.ledger(self.db, shop.code, start, end)
             accounts.append((shop, ledger, period))
-        return self.render(request, "carrier.html", status, user=user, accounts=accounts,
-                           error=error, topup_uuid=str(uuid.uuid4()))
+        return self.render(
+            request,
+            "carrier.html",
+            status,
+            user=user,
+            accounts=accounts,
+            error=error,
+            topup_uuid=str(uuid.uuid4()),
+        )
 
     async def carrier_page(self, request: Request) -> Response:
         user = await self.user_of(request)
@@ -322,11 +479,11 @@ class _Pages:
                 topup_uuid = uuid.UUID(form.get("topup_uuid", ""))
             except ValueError:
                 return self._carrier(request, user, 422, "Enter an amount in USD, like 50.00.")
-            body = json.dumps({"amount_micro_usd": micro,
-                               "reference": form.get("reference", "")[:500]}).encode()
+            body = json.dumps(
+                {"amount_micro_usd": micro, "reference": form.get("reference", "")[:500]}
+            ).encode()
             try:
-                service.put_topup(self.db, self.clock, shop, topup_uuid, body,
-                                  user.principal.name)
+                service.put_topup(self.db, self.clock, shop, topup_uuid, body, user.principal.name)
             except (Invalid, Conflict):
                 return self._carrier(request, user, 422, "Enter an amount in USD, like 50.00.")
             return RedirectResponse("/carrier", status_code=303)
@@ -349,8 +506,14 @@ def usd_to_micro(text: str) -> int:
     return int(micro)
 
 
-def install(app: FastAPI, db: CentralDb, clock: Clock, hasher: PasswordHasher, *,
-            secure_cookies: bool = False) -> None:
+def install(
+    app: FastAPI,
+    db: CentralDb,
+    clock: Clock,
+    hasher: PasswordHasher,
+    *,
+    secure_cookies: bool = False,
+) -> None:
     pages = _Pages(db, clock, hasher, secure_cookies)
     router = APIRouter(include_in_schema=False)
     router.add_api_route("/", pages.root, methods=["GET"])
@@ -366,8 +529,7 @@ def install(app: FastAPI, db: CentralDb, clock: Clock, hasher: PasswordHasher, *
     router.add_api_route("/carrier", pages.carrier_page, methods=["GET"])
     router.add_api_route("/shops/{shop}/carrier/topup", pages.carrier_topup, methods=["POST"])
     router.add_api_route("/sessions.csv", pages.sessions_csv, methods=["GET"])
-    router.add_api_route("/shops/{shop}/sessions/{shift_uuid}", pages.session_page,
-                         methods=["GET"])
+    router.add_api_route("/shops/{shop}/sessions/{shift_uuid}", pages.session_page, methods=["GET"])
     app.add_exception_handler(LoginRequired, pages._login_required)  # type: ignore[arg-type]
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")

@@ -43,8 +43,9 @@ def csrf_ok(expected: str, presented: str | None) -> bool:
     return bool(presented) and hmac.compare_digest(expected, presented or "")
 
 
-def start(db: CentralDb, clock: Clock, hasher: PasswordHasher, username: str,
-          password: str) -> tuple[str, WebUser]:
+def start(
+    db: CentralDb, clock: Clock, hasher: PasswordHasher, username: str, password: str
+) -> tuple[str, WebUser]:
     """Check the password (lockout as for the API) and open a session: (cookie, user).
     Raises :class:`central.errors.Unauthorized` / ``Locked``."""
     who = authenticate_user(db, clock, hasher, username, password)
@@ -54,8 +55,16 @@ def start(db: CentralDb, clock: Clock, hasher: PasswordHasher, username: str,
     with db.write() as s:
         user_id = s.scalars(select(User.id).where(User.username == username)).one()
         s.execute(delete(WebSession).where(WebSession.expires_at <= now))  # housekeeping
-        s.add(WebSession(id_sha256=_sha(raw), user_id=user_id, csrf_token=csrf, created_at=now,
-                         last_seen_at=now, expires_at=min(now + IDLE, now + ABSOLUTE)))
+        s.add(
+            WebSession(
+                id_sha256=_sha(raw),
+                user_id=user_id,
+                csrf_token=csrf,
+                created_at=now,
+                last_seen_at=now,
+                expires_at=min(now + IDLE, now + ABSOLUTE),
+            )
+        )
     return raw, WebUser(who, csrf)
 
 
@@ -74,9 +83,13 @@ def lookup(db: CentralDb, clock: Clock, raw: str | None) -> WebUser | None:
         if row is None:
             return None
         session, username, role, active = row
-        shops = frozenset(s.scalars(
-            select(Shop.code).join(UserShop, UserShop.shop_id == Shop.id)
-            .where(UserShop.user_id == session.user_id)))
+        shops = frozenset(
+            s.scalars(
+                select(Shop.code)
+                .join(UserShop, UserShop.shop_id == Shop.id)
+                .where(UserShop.user_id == session.user_id)
+            )
+        )
     if not active or session.expires_at <= now:
         with db.write() as s:
             s.execute(delete(WebSession).where(WebSession.id_sha256 == key))

@@ -71,9 +71,11 @@ def visible_shops(db: CentralDb, principal: Principal) -> list[ShopInfo]:
     if principal.kind != "user":
         return []
     with db.read() as s:
-        rows = s.execute(select(Shop.id, Shop.code, Shop.name, Shop.timezone)
-                         .where(_visible(principal))  # type: ignore[arg-type]
-                         .order_by(Shop.name, Shop.code)).all()
+        rows = s.execute(
+            select(Shop.id, Shop.code, Shop.name, Shop.timezone)
+            .where(_visible(principal))  # type: ignore[arg-type]
+            .order_by(Shop.name, Shop.code)
+        ).all()
     return [ShopInfo(*r) for r in rows]
 
 
@@ -102,21 +104,30 @@ def live(db: CentralDb, clock: Clock, principal: Principal) -> list[LiveShop]:
     now = clock.now()
     ids = [s.id for s in shops]
     with db.read() as s:
-        beats = {r.shop_id: r for r in s.scalars(
-            select(HeartbeatRow).where(HeartbeatRow.shop_id.in_(ids)))}
-        balances = {shop_id: total for shop_id, total in s.execute(
-            select(CarrierEntry.shop_id, func.sum(CarrierEntry.amount_micro_usd))
-            .where(CarrierEntry.shop_id.in_(ids)).group_by(CarrierEntry.shop_id))}
+        beats = {
+            r.shop_id: r
+            for r in s.scalars(select(HeartbeatRow).where(HeartbeatRow.shop_id.in_(ids)))
+        }
+        balances = {
+            shop_id: total
+            for shop_id, total in s.execute(
+                select(CarrierEntry.shop_id, func.sum(CarrierEntry.amount_micro_usd))
+                .where(CarrierEntry.shop_id.in_(ids))
+                .group_by(CarrierEntry.shop_id)
+            )
+        }
     out = []
     for shop in shops:
         beat = beats.get(shop.id)
-        out.append(LiveShop(
-            shop=shop,
-            online=beat is not None and now - beat.received_at <= ONLINE_WINDOW,
-            last_seen=None if beat is None else beat.received_at,
-            heartbeat=None if beat is None else decode(Heartbeat, beat.payload),
-            balance_micro_usd=int(balances.get(shop.id) or 0),
-        ))
+        out.append(
+            LiveShop(
+                shop=shop,
+                online=beat is not None and now - beat.received_at <= ONLINE_WINDOW,
+                last_seen=None if beat is None else beat.received_at,
+                heartbeat=None if beat is None else decode(Heartbeat, beat.payload),
+                balance_micro_usd=int(balances.get(shop.id) or 0),
+            )
+        )
     return out
 
 
@@ -130,8 +141,9 @@ class Period:
     last: date
 
 
-def period_range(name: str, today: date, first: str | None = None,
-                 last: str | None = None) -> Period:
+def period_range(
+    name: str, today: date, first: str | None = None, last: str | None = None
+) -> Period:
     """The local dates of a named period (a week starts on Monday)."""
     if name == "today":
         return Period(name, today, today)
@@ -168,10 +180,27 @@ def local_today(clock: Clock, tz: str) -> date:
 
 
 #: what a session list shows (never the payload: a shift's payload can be megabytes)
-LIST_COLUMNS = tuple(getattr(ShiftRow, name) for name in (
-    "shift_uuid", "opened_at", "closed_at", "operator", "currency", "call_count",
-    "talk_seconds", "cash_minor", "unserved", "unpaid", "counted_minor", "expected_minor",
-    "discrepancy_minor", "anchored", "billable_seconds", "wholesale_micro_usd"))
+LIST_COLUMNS = tuple(
+    getattr(ShiftRow, name)
+    for name in (
+        "shift_uuid",
+        "opened_at",
+        "closed_at",
+        "operator",
+        "currency",
+        "call_count",
+        "talk_seconds",
+        "cash_minor",
+        "unserved",
+        "unpaid",
+        "counted_minor",
+        "expected_minor",
+        "discrepancy_minor",
+        "anchored",
+        "billable_seconds",
+        "wholesale_micro_usd",
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,9 +209,15 @@ class SessionLine:
     row: Row[Any]
 
 
-def sessions(db: CentralDb, clock: Clock, principal: Principal, period_name: str,
-             first: str | None, last: str | None, shop_code: str | None
-             ) -> tuple[Period, list[SessionLine]]:
+def sessions(
+    db: CentralDb,
+    clock: Clock,
+    principal: Principal,
+    period_name: str,
+    first: str | None,
+    last: str | None,
+    shop_code: str | None,
+) -> tuple[Period, list[SessionLine]]:
     """Every shift closed in the period, the period's days taken in each shop's own
     time zone; ``shop_code`` narrows to one shop (NotFound when not visible)."""
     shops = visible_shops(db, principal)
@@ -194,16 +229,28 @@ def sessions(db: CentralDb, clock: Clock, principal: Principal, period_name: str
     with db.read() as s:
         for shop in shops:
             start, end = _utc_bounds(period, shop.timezone)
-            rows = s.execute(select(*LIST_COLUMNS).where(
-                ShiftRow.shop_id == shop.id, ShiftRow.closed_at >= start,
-                ShiftRow.closed_at < end)).all()
+            rows = s.execute(
+                select(*LIST_COLUMNS).where(
+                    ShiftRow.shop_id == shop.id,
+                    ShiftRow.closed_at >= start,
+                    ShiftRow.closed_at < end,
+                )
+            ).all()
             lines.extend(SessionLine(shop, r) for r in rows)
     lines.sort(key=lambda line: (line.row.closed_at, line.shop.code))
     return period, lines
 
 
-TOTALLED = ("call_count", "talk_seconds", "cash_minor", "unserved", "unpaid",
-            "counted_minor", "expected_minor", "discrepancy_minor")
+TOTALLED = (
+    "call_count",
+    "talk_seconds",
+    "cash_minor",
+    "unserved",
+    "unpaid",
+    "counted_minor",
+    "expected_minor",
+    "discrepancy_minor",
+)
 
 
 def totals(lines: list[SessionLine]) -> dict[str, int]:
@@ -228,19 +275,25 @@ class SessionDetail:
     corrections: list[LaterCorrection]
 
 
-def session_detail(db: CentralDb, principal: Principal, shop_code: str,
-                   shift_uuid: uuid.UUID) -> SessionDetail:
+def session_detail(
+    db: CentralDb, principal: Principal, shop_code: str, shift_uuid: uuid.UUID
+) -> SessionDetail:
     shop = shop_of(db, principal, shop_code)
     with db.read() as s:
-        row = s.scalars(select(ShiftRow).where(ShiftRow.shop_id == shop.id,
-                                               ShiftRow.shift_uuid == str(shift_uuid))
-                        ).one_or_none()
+        row = s.scalars(
+            select(ShiftRow).where(
+                ShiftRow.shop_id == shop.id, ShiftRow.shift_uuid == str(shift_uuid)
+            )
+        ).one_or_none()
         if row is None:
             raise NotFound(f"no shift {shift_uuid} in shop {shop_code!r}")
-        corrections = s.scalars(select(CorrectionRow).where(CorrectionRow.shift_id == row.id)
-                                .order_by(CorrectionRow.id)).all()
-        later = [LaterCorrection(decode(CorrectionRecord, c.payload), c.received_at, c.anchored)
-                 for c in corrections]
+        corrections = s.scalars(
+            select(CorrectionRow).where(CorrectionRow.shift_id == row.id).order_by(CorrectionRow.id)
+        ).all()
+        later = [
+            LaterCorrection(decode(CorrectionRecord, c.payload), c.received_at, c.anchored)
+            for c in corrections
+        ]
     return SessionDetail(shop, row, decode(ClosedShift, row.payload), later)
 
 
@@ -267,12 +320,13 @@ def incident_lines(db: CentralDb, clock: Clock, principal: Principal) -> list[In
     with db.read() as s:
         for shop in shops:
             rows = s.scalars(select(Incident).where(Incident.shop_id == shop.id)).all()
-            lines.extend(IncidentLine(shop, r.kind, r.at, r.message, r.subject_uuid)
-                         for r in rows)
+            lines.extend(IncidentLine(shop, r.kind, r.at, r.message, r.subject_uuid) for r in rows)
     lines.sort(key=lambda line: line.at or now, reverse=True)
-    silent = [IncidentLine(x.shop, "silent", x.last_seen, "", None)
-              for x in live(db, clock, principal)
-              if x.last_seen is None or now - x.last_seen > SILENT_AFTER]
+    silent = [
+        IncidentLine(x.shop, "silent", x.last_seen, "", None)
+        for x in live(db, clock, principal)
+        if x.last_seen is None or now - x.last_seen > SILENT_AFTER
+    ]
     return silent + lines
 
 
@@ -305,8 +359,15 @@ class Report:
     total: ReportRow
 
 
-def report(db: CentralDb, clock: Clock, principal: Principal, period_name: str,
-           first: str | None, last: str | None, shop_code: str | None) -> Report:
+def report(
+    db: CentralDb,
+    clock: Clock,
+    principal: Principal,
+    period_name: str,
+    first: str | None,
+    last: str | None,
+    shop_code: str | None,
+) -> Report:
     """Takings (the shifts' cash: payments − refunds) and wholesale cost (micro-USD) of
     the shifts closed in the period, by local day of closing, by shop and by destination
     (the destination's takings are its paid calls' prices)."""
@@ -317,8 +378,11 @@ def report(db: CentralDb, clock: Clock, principal: Principal, period_name: str,
     wholesale: dict[str, int] = {}
     for line in lines:
         day = line.row.closed_at.astimezone(ZoneInfo(line.shop.timezone)).date().isoformat()
-        for row in (by_day.setdefault(day, ReportRow(day)),
-                    by_shop.setdefault(line.shop.name, ReportRow(line.shop.name)), total):
+        for row in (
+            by_day.setdefault(day, ReportRow(day)),
+            by_shop.setdefault(line.shop.name, ReportRow(line.shop.name)),
+            total,
+        ):
             row.shifts += 1
             row.calls += line.row.call_count
             row.billable_seconds += line.row.billable_seconds
@@ -332,14 +396,22 @@ def report(db: CentralDb, clock: Clock, principal: Principal, period_name: str,
             shop = shops[code]
             start, end = _utc_bounds(period, shop.timezone)
             rows = s.execute(
-                select(CallRow.destination, func.count(), func.sum(CallRow.billable_s),
-                       func.sum(case((CallRow.status == "paid", CallRow.price_minor),
-                                     else_=0)),
-                       func.sum(func.coalesce(CallRow.wholesale_micro_usd, 0)))
+                select(
+                    CallRow.destination,
+                    func.count(),
+                    func.sum(CallRow.billable_s),
+                    func.sum(case((CallRow.status == "paid", CallRow.price_minor), else_=0)),
+                    func.sum(func.coalesce(CallRow.wholesale_micro_usd, 0)),
+                )
                 .join(ShiftRow, ShiftRow.id == CallRow.shift_id)
-                .where(CallRow.shop_id == shop.id, CallRow.answered_at.is_not(None),
-                       ShiftRow.closed_at >= start, ShiftRow.closed_at < end)
-                .group_by(CallRow.destination)).all()
+                .where(
+                    CallRow.shop_id == shop.id,
+                    CallRow.answered_at.is_not(None),
+                    ShiftRow.closed_at >= start,
+                    ShiftRow.closed_at < end,
+                )
+                .group_by(CallRow.destination)
+            ).all()
             for destination, count, billable, takings, cost in rows:
                 key = destination or "?"
                 row = by_destination.setdefault(key, ReportRow(key))
@@ -347,9 +419,13 @@ def report(db: CentralDb, clock: Clock, principal: Principal, period_name: str,
                 row.billable_seconds += int(billable or 0)
                 row.takings_minor += int(takings or 0)
                 row.wholesale_micro_usd += int(cost or 0)
-    return Report(period, sorted(by_day.values(), key=lambda r: r.key),
-                  sorted(by_shop.values(), key=lambda r: r.key),
-                  sorted(by_destination.values(), key=lambda r: -r.takings_minor), total)
+    return Report(
+        period,
+        sorted(by_day.values(), key=lambda r: r.key),
+        sorted(by_shop.values(), key=lambda r: r.key),
+        sorted(by_destination.values(), key=lambda r: -r.takings_minor),
+        total,
+    )
 
 
 def bar_chart(rows: list[ReportRow], width: int = 640, height: int = 180) -> list[dict[str, Any]]:
@@ -361,7 +437,14 @@ def bar_chart(rows: list[ReportRow], width: int = 640, height: int = 180) -> lis
     bars = []
     for i, r in enumerate(rows):
         h = max(r.takings_minor, 0) * (height - 20) / top
-        bars.append({"x": round(i * step + step * 0.1, 1), "w": round(step * 0.8, 1),
-                     "y": round(height - 20 - h, 1), "h": round(h, 1), "row": r,
-                     "label": r.key[8:10]})
+        bars.append(
+            {
+                "x": round(i * step + step * 0.1, 1),
+                "w": round(step * 0.8, 1),
+                "y": round(height - 20 - h, 1),
+                "h": round(h, 1),
+                "row": r,
+                "label": r.key[8:10],
+            }
+        )
     return bars

@@ -224,8 +224,11 @@ class QuicknetDriver:
         if not port.allowed:
             port.phone.busy_tone()
             port.mode = "busy"
-            self._emit(HungUp(port.booth, now, None, HangupReason.DENIED, HangupSide.SYSTEM,
-                              "booth locked"))
+            self._emit(
+                HungUp(
+                    port.booth, now, None, HangupReason.DENIED, HangupSide.SYSTEM, "booth locked"
+                )
+            )
             return
         port.phone.dial_tone()
         port.mode, port.digits, port.digit_deadline = "collecting", "", None
@@ -237,8 +240,9 @@ class QuicknetDriver:
             reason = HangupReason.NORMAL if answered else HangupReason.CANCELLED
             self._end(port, reason, HangupSide.BOOTH)
         elif port.mode == "collecting":
-            self._emit(HungUp(port.booth, self.clock.now(), None, HangupReason.CANCELLED,
-                              HangupSide.BOOTH))
+            self._emit(
+                HungUp(port.booth, self.clock.now(), None, HangupReason.CANCELLED, HangupSide.BOOTH)
+            )
         port.mode, port.digits, port.digit_deadline = "idle", "", None
 
     def _digit(self, port: _Port, digit: str) -> None:

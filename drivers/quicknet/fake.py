@@ -38,8 +38,9 @@ _CODE_TO_ASCII = {code: digit for digit, code in q.DTMF_CODES.items()}
 
 
 class FakePhoneDevice:
-    def __init__(self, monotonic: Callable[[], float] = time.monotonic,
-                 card_type: int = q.CARD_LINEJACK) -> None:
+    def __init__(
+        self, monotonic: Callable[[], float] = time.monotonic, card_type: int = q.CARD_LINEJACK
+    ) -> None:
         self._now = monotonic
         self.card = card_type
         self._lock = threading.RLock()

@@ -91,8 +91,16 @@ PSTN_ON_HOOK, PSTN_RINGING, PSTN_OFF_HOOK = 0, 1, 2
 CARD_LINEJACK = 300
 
 #: PHONE_PLAY_TONE / detected digit codes: 1-9, 10 '*', 11 '0', 12 '#', 28-31 A-D.
-DTMF_CODES = {**{str(d): d for d in range(1, 10)}, "*": 10, "0": 11, "#": 12,
-              "A": 28, "B": 29, "C": 30, "D": 31}
+DTMF_CODES = {
+    **{str(d): d for d in range(1, 10)},
+    "*": 10,
+    "0": 11,
+    "#": 12,
+    "A": 28,
+    "B": 29,
+    "C": 30,
+    "D": 31,
+}
 
 
 def tone_index(digit: str) -> int:

@@ -78,8 +78,10 @@ class SipAlert:
     detail: str
 
     def __str__(self) -> str:
-        return (f"SIP alert: {self.kind.value} from {self.host}, the address of "
-                f"{', '.join(self.booths)}: {self.detail}")
+        return (
+            f"SIP alert: {self.kind.value} from {self.host}, the address of "
+            f"{', '.join(self.booths)}: {self.detail}"
+        )
 
 
 class RefusalLog:
@@ -109,8 +111,14 @@ class RefusalLog:
         with self._lock:
             self._counts[f"refused.{reason.value}"] += 1
         host = address if isinstance(address, str) else address[0]
-        self.note(reason.value, host, "SIP refused %s: %s%s", where, reason.value,
-                  f" ({detail})" if detail else "")
+        self.note(
+            reason.value,
+            host,
+            "SIP refused %s: %s%s",
+            where,
+            reason.value,
+            f" ({detail})" if detail else "",
+        )
 
     def note(self, kind: str, host: str, message: str, *args: object) -> None:
         """Log a line about ``host`` — or, past the burst, count it for the summary."""
@@ -139,9 +147,12 @@ class RefusalLog:
             many = "at least " if len(hosts) >= _MAX_SUMMARY_HOSTS else ""
             log.warning(
                 "SIP: %d more refusal(s) in the last %.0f s not logged one by one (%s), "
-                "from %s%d address(es)", sum(unlogged.values()), elapsed,
+                "from %s%d address(es)",
+                sum(unlogged.values()),
+                elapsed,
                 ", ".join(f"{kind} {n}" for kind, n in unlogged.most_common()),
-                many, len(hosts),
+                many,
+                len(hosts),
             )
 
     def count(self, key: str, n: int = 1) -> None:
@@ -203,17 +214,25 @@ class AbuseGuard:
         """Record a new out-of-dialog request; False if it tips the address into a ban."""
         host = address[0]
         if self._over(self._requests, host, self.limits.max_requests):
-            self._ban(address, Refusal.RATE_LIMITED, f"more than {self.limits.max_requests} "
-                      f"requests in {self.limits.window_s:g} s, last {method}")
+            self._ban(
+                address,
+                Refusal.RATE_LIMITED,
+                f"more than {self.limits.max_requests} "
+                f"requests in {self.limits.window_s:g} s, last {method}",
+            )
             return False
         return True
 
     def note_auth_failure(self, address: tuple[str, int]) -> None:
         """Record a 403; too many in the window ban the address."""
         if self._over(self._failures, address[0], self.limits.max_auth_failures):
-            self._ban(address, Refusal.RATE_LIMITED,
-                      f"more than {self.limits.max_auth_failures} authentication failures "
-                      f"in {self.limits.window_s:g} s", counted=True)
+            self._ban(
+                address,
+                Refusal.RATE_LIMITED,
+                f"more than {self.limits.max_auth_failures} authentication failures "
+                f"in {self.limits.window_s:g} s",
+                counted=True,
+            )
 
     def blocked_user_agent(self, user_agent: str) -> str | None:
         """The blocklist entry ``user_agent`` matches, or None."""
@@ -250,8 +269,9 @@ class AbuseGuard:
         stamps.append(now)
         return False
 
-    def _ban(self, address: tuple[str, int], reason: Refusal, detail: str,
-             counted: bool = False) -> None:
+    def _ban(
+        self, address: tuple[str, int], reason: Refusal, detail: str, counted: bool = False
+    ) -> None:
         """Ban the address, or alert if it is a booth's; ``counted``: the request itself
         was already counted as refused (a 403)."""
         host = address[0]
@@ -270,8 +290,7 @@ class AbuseGuard:
         self._refusals.count("bans")
         self._refusals.refuse(reason, address, f"{detail}; banned for {self.limits.ban_s:g} s")
 
-    def _raise_alert(self, host: str, booths: tuple[str, ...], kind: Refusal,
-                     detail: str) -> None:
+    def _raise_alert(self, host: str, booths: tuple[str, ...], kind: Refusal, detail: str) -> None:
         now = self._monotonic()
         last = self._alerted.get((host, kind))
         if last is not None and now - last < ALERT_REPEAT_S:
@@ -280,8 +299,12 @@ class AbuseGuard:
             self._alerted = {k: t for k, t in self._alerted.items() if now - t < ALERT_REPEAT_S}
         self._alerted[(host, kind)] = now
         self._refusals.count("alerts")
-        alert = SipAlert(host, booths, kind,
-                         f"{detail}; not banned (a booth's own address), rate-limited instead")
+        alert = SipAlert(
+            host,
+            booths,
+            kind,
+            f"{detail}; not banned (a booth's own address), rate-limited instead",
+        )
         log.error("%s", alert)
         if self._alert is not None:
             try:
@@ -292,6 +315,10 @@ class AbuseGuard:
     def _lift(self, host: str) -> None:
         del self._banned_until[host]
         dropped = self._dropped.pop(host, 0)
-        self._refusals.note("ban_lifted", host,
-                            "SIP ban of %s lifted; %d datagrams were dropped during the ban",
-                            host, dropped)
+        self._refusals.note(
+            "ban_lifted",
+            host,
+            "SIP ban of %s lifted; %d datagrams were dropped during the ban",
+            host,
+            dropped,
+        )

@@ -80,8 +80,9 @@ def reason_for_status(code: int, got_provisional: bool) -> tuple[HangupReason, s
 
 
 class BoothCall:
-    def __init__(self, owner: CallOwner, booth: str, call_ref: str, trunk: Trunk,
-                 source: tuple[str, int]) -> None:
+    def __init__(
+        self, owner: CallOwner, booth: str, call_ref: str, trunk: Trunk, source: tuple[str, int]
+    ) -> None:
         self.owner = owner
         self.booth = booth
         self.source = source  # the booth's address, for the refusal log
@@ -129,8 +130,12 @@ class BoothCall:
 
     def admit(self, limit_s: int | None) -> None:
         if self._phase is not _Phase.HELD:
-            log.info("AdmitCall for %s %s ignored: call is %s", self.booth, self.call_ref,
-                     self._phase.value)
+            log.info(
+                "AdmitCall for %s %s ignored: call is %s",
+                self.booth,
+                self.call_ref,
+                self._phase.value,
+            )
             return
         self._cancel_admission_timer()
         if self._pending_limit is not None:
@@ -173,11 +178,13 @@ class BoothCall:
         self._phase = _Phase.ADMITTED
         ua_o.recvEvent(event)
 
-    def refuse(self, reason: HangupReason, detail: str, code: int = 403,
-               phrase: str = "Forbidden") -> None:
+    def refuse(
+        self, reason: HangupReason, detail: str, code: int = 403, phrase: str = "Forbidden"
+    ) -> None:
         if self._phase is not _Phase.HELD:
-            log.info("refusal of %s %s ignored: call is %s", self.booth, self.call_ref,
-                     self._phase.value)
+            log.info(
+                "refusal of %s %s ignored: call is %s", self.booth, self.call_ref, self._phase.value
+            )
             return
         self._cancel_admission_timer()
         self._refusal = (reason, detail)
@@ -211,10 +218,14 @@ class BoothCall:
     def admission_expired(self) -> None:
         self._admission_timer = None
         if self._phase is _Phase.HELD:
-            self.owner.refusals.refuse(Refusal.ENGINE_TIMEOUT, self.source,
-                                       f"{self.booth} {self.call_ref}: no AdmitCall/RefuseCall")
-            self.refuse(HangupReason.ERROR, "the engine did not answer in time", 503,
-                        "Service Unavailable")
+            self.owner.refusals.refuse(
+                Refusal.ENGINE_TIMEOUT,
+                self.source,
+                f"{self.booth} {self.call_ref}: no AdmitCall/RefuseCall",
+            )
+            self.refuse(
+                HangupReason.ERROR, "the engine did not answer in time", 503, "Service Unavailable"
+            )
 
     # ------------------------------------------------------- sippy events
 
@@ -242,16 +253,16 @@ class BoothCall:
         self.number = str(cld or "")
         if not self.number:
             self._phase = _Phase.HELD
-            self.owner.refusals.refuse(Refusal.BAD_REQUEST, self.source,
-                                       f"{self.booth}: INVITE without a number")
+            self.owner.refusals.refuse(
+                Refusal.BAD_REQUEST, self.source, f"{self.booth}: INVITE without a number"
+            )
             self.refuse(HangupReason.REJECTED, "no number dialled", 484, "Address Incomplete")
             return
         self._phase = _Phase.HELD
         self._admission_timer = self.owner.stack.once(
             self.admission_expired, self.owner.admission_timeout_s
         )
-        self.owner.emit(Dialing(self.booth, self.owner.at(event.rtime), self.call_ref,
-                                self.number))
+        self.owner.emit(Dialing(self.booth, self.owner.at(event.rtime), self.call_ref, self.number))
 
     def _o_ringing(self, ua: Any, rtime: Any, origin: Any, code: int) -> None:
         if self._rang or self._phase is not _Phase.ADMITTED or code not in (180, 181, 182, 183):
@@ -296,16 +307,25 @@ class BoothCall:
             if answered:
                 self._end(rtime, HangupReason.NORMAL, HangupSide.BOOTH, "booth hung up")
             else:
-                self._end(rtime, HangupReason.CANCELLED, HangupSide.BOOTH,
-                          "cancelled before answer")
+                self._end(
+                    rtime, HangupReason.CANCELLED, HangupSide.BOOTH, "cancelled before answer"
+                )
         elif origin == "callee":
-            self._end(rtime, HangupReason.NORMAL if answered else HangupReason.REJECTED,
-                      HangupSide.FAR_END, "far end hung up")
+            self._end(
+                rtime,
+                HangupReason.NORMAL if answered else HangupReason.REJECTED,
+                HangupSide.FAR_END,
+                "far end hung up",
+            )
         elif answered:
             self._end(rtime, HangupReason.ERROR, HangupSide.SYSTEM, f"call dropped ({origin})")
         else:
-            self._end(rtime, HangupReason.NO_ANSWER, HangupSide.FAR_END,
-                      f"no answer within {self.owner.ring_timeout_s} s")
+            self._end(
+                rtime,
+                HangupReason.NO_ANSWER,
+                HangupSide.FAR_END,
+                f"no answer within {self.owner.ring_timeout_s} s",
+            )
 
     def _end(self, rtime: Any, reason: HangupReason, side: HangupSide, detail: str) -> None:
         if self._phase is _Phase.ENDED:
@@ -314,8 +334,9 @@ class BoothCall:
         self._phase = _Phase.ENDED
         self._cancel_admission_timer()
         if was_dialled:
-            self.owner.emit(HungUp(self.booth, self.owner.at(rtime), self.call_ref, reason, side,
-                                   detail))
+            self.owner.emit(
+                HungUp(self.booth, self.owner.at(rtime), self.call_ref, reason, side, detail)
+            )
         self.owner.call_ended(self)
 
     def _dead(self, ua: Any) -> None:
@@ -332,4 +353,3 @@ class BoothCall:
         timer, self._admission_timer = self._admission_timer, None
         if timer is not None:
             timer.cancel()
-

@@ -66,10 +66,16 @@ class SipDriver:
         for account in config.booths:
             if account.bound_host is not None:
                 self._bound[account.bound_host] = (
-                    *self._bound.get(account.bound_host, ()), account.booth
+                    *self._bound.get(account.bound_host, ()),
+                    account.booth,
                 )
-        self.guard = AbuseGuard(config.abuse, self.clock.monotonic, self.refusals,
-                                protected=self._booths_at, alert=self._alerted)
+        self.guard = AbuseGuard(
+            config.abuse,
+            self.clock.monotonic,
+            self.refusals,
+            protected=self._booths_at,
+            alert=self._alerted,
+        )
         self.registrar = Registrar(
             self.clock.monotonic, config.expiry_grace_s,
             store=config.bindings_path, wall=self.clock.now,
@@ -105,8 +111,12 @@ class SipDriver:
         except SipStackError:
             self._sink = None
             raise
-        log.info("SIP registrar/B2BUA listening on udp:%s:%d, trunk %s",
-                 self.address[0], self.address[1], self.config.trunk or "none")
+        log.info(
+            "SIP registrar/B2BUA listening on udp:%s:%d, trunk %s",
+            self.address[0],
+            self.address[1],
+            self.config.trunk or "none",
+        )
 
     def send(self, command: DriverCommand) -> None:
         """Queue a command for the SIP thread (thread-safe, non-blocking)."""
@@ -152,8 +162,12 @@ class SipDriver:
         trunk = self.config.trunk
         if trunk is not None and trunk.register:
             self._upstream = self.stack.register_upstream(
-                trunk.user, trunk.password, trunk.address, trunk.register_expires_s,
-                self._trunk_registered, self._trunk_refused,
+                trunk.user,
+                trunk.password,
+                trunk.address,
+                trunk.register_expires_s,
+                self._trunk_registered,
+                self._trunk_refused,
             )
 
     def _restore_bindings(self) -> None:
@@ -262,8 +276,11 @@ class SipDriver:
                 call = self._call(booth, ref)
                 if call is not None:
                     if call.held:
-                        self.refusals.refuse(Refusal.ENGINE_REFUSED, call.source,
-                                             f"{call.number}: {reason.value} {detail}".strip())
+                        self.refusals.refuse(
+                            Refusal.ENGINE_REFUSED,
+                            call.source,
+                            f"{call.number}: {reason.value} {detail}".strip(),
+                        )
                     call.refuse(reason, detail or reason.value)
             case LimitCall(booth=booth, call_ref=ref, limit_s=limit_s, reason=reason):
                 call = self._call(booth, ref)

@@ -71,8 +71,9 @@ class RequestRouter:
         agent = _header(req, "user-agent")
         blocked = self.board.guard.blocked_user_agent(agent) if agent else None
         if blocked is not None:
-            self.board.guard.ban(source, Refusal.BLOCKED_USER_AGENT,
-                                 f"user agent {agent!r} matches {blocked!r}")
+            self.board.guard.ban(
+                source, Refusal.BLOCKED_USER_AGENT, f"user agent {agent!r} matches {blocked!r}"
+            )
             return None  # no answer to scanners
         if req.getHFBody("to").getTag() is not None:
             return (self._response(req, 481, "Call/Transaction Does Not Exist"), None, None)
@@ -106,19 +107,28 @@ class RequestRouter:
         if account is None:
             return self._forbid(req, source, Refusal.UNKNOWN_USER, f"user {creds.username!r}")
         if creds.realm != self.board.config.realm:
-            return self._forbid(req, source, Refusal.WRONG_PASSWORD,
-                                f"user {creds.username!r}, realm {creds.realm!r}")
+            return self._forbid(
+                req,
+                source,
+                Refusal.WRONG_PASSWORD,
+                f"user {creds.username!r}, realm {creds.realm!r}",
+            )
         check = digest.check_response(creds, account.ha1, req.getMethod(), self.board.nonces)
         if check is digest.DigestCheck.STALE:
             return self._challenge(req, stale=True)
         if check is digest.DigestCheck.BAD_NONCE:
             return self._challenge(req)
         if check is not digest.DigestCheck.OK:
-            return self._forbid(req, source, Refusal.WRONG_PASSWORD,
-                                f"user {creds.username!r} ({check.value})")
+            return self._forbid(
+                req, source, Refusal.WRONG_PASSWORD, f"user {creds.username!r} ({check.value})"
+            )
         if account.bound_host is not None and account.bound_host != source[0]:
-            return self._forbid(req, source, Refusal.WRONG_SOURCE,
-                                f"booth {account.booth} is bound to {account.bound_host}")
+            return self._forbid(
+                req,
+                source,
+                Refusal.WRONG_SOURCE,
+                f"booth {account.booth} is bound to {account.bound_host}",
+            )
         return account
 
     def _challenge(self, req: Any, stale: bool = False) -> tuple[Any, Any, Any]:
@@ -130,8 +140,9 @@ class RequestRouter:
         self._add(resp, "www-authenticate", value)
         return (resp, None, None)
 
-    def _forbid(self, req: Any, source: tuple[str, int], why: Refusal,
-                detail: str) -> tuple[Any, Any, Any]:
+    def _forbid(
+        self, req: Any, source: tuple[str, int], why: Refusal, detail: str
+    ) -> tuple[Any, Any, Any]:
         self.board.refusals.refuse(why, source, f"{req.getMethod()} {detail}")
         self.board.guard.note_auth_failure(source)
         return (self._response(req, 403, "Forbidden"), None, None)
@@ -149,8 +160,11 @@ class RequestRouter:
             resp = self._response(req, 200, "OK")
             binding = registrar.binding(account.booth)
             if binding is not None:
-                self._add(resp, "contact",
-                          f"<{binding.contact}>;expires={registrar.remaining_s(account.booth)}")
+                self._add(
+                    resp,
+                    "contact",
+                    f"<{binding.contact}>;expires={registrar.remaining_s(account.booth)}",
+                )
             return (resp, None, None)
         contact = contacts[0]
         expires = self._requested_expiry(req, contact)
@@ -159,15 +173,17 @@ class RequestRouter:
                 self.board.emit(Offline(account.booth, self.board.at(req.rtime), "unregistered"))
             return (self._response(req, 200, "OK"), None, None)
         if expires < cfg.min_expires_s:
-            self.board.refusals.refuse(Refusal.INTERVAL_TOO_BRIEF, source,
-                                       f"booth {account.booth} asked for {expires} s")
+            self.board.refusals.refuse(
+                Refusal.INTERVAL_TOO_BRIEF, source, f"booth {account.booth} asked for {expires} s"
+            )
             resp = self._response(req, 423, "Interval Too Brief")
             self._add(resp, "min-expires", str(cfg.min_expires_s))
             return (resp, None, None)
         expires = min(expires, cfg.max_expires_s)
         uri = str(contact.getUrl())
-        changed = registrar.register(account.booth, uri, source, expires,
-                                     _header(req, "user-agent"))
+        changed = registrar.register(
+            account.booth, uri, source, expires, _header(req, "user-agent")
+        )
         if changed:
             self.board.emit(Registered(account.booth, self.board.at(req.rtime), uri, expires))
         resp = self._response(req, 200, "OK")
@@ -194,8 +210,16 @@ class RequestRouter:
         booth = account.booth
         if not self.board.booth_allowed(booth):
             self.board.refusals.refuse(Refusal.LOCKED, source, f"booth {booth} dialled {number}")
-            self.board.emit(HungUp(booth, self.board.at(req.rtime), None, HangupReason.DENIED,
-                                   HangupSide.SYSTEM, f"booth locked; {number} refused"))
+            self.board.emit(
+                HungUp(
+                    booth,
+                    self.board.at(req.rtime),
+                    None,
+                    HangupReason.DENIED,
+                    HangupSide.SYSTEM,
+                    f"booth locked; {number} refused",
+                )
+            )
             return (self._response(req, 403, "Booth Locked"), None, None)
         if self.board.booth_busy(booth):
             self.board.refusals.refuse(Refusal.BUSY, source, f"booth {booth} already in a call")

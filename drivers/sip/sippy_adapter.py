@@ -288,8 +288,14 @@ class SippyStack:
         aor = SipURL(username=user, host=address[0], port=address[1])
         contact = SipURL(username=user)  # our address, filled in when sent
         agent = SipRegistrationAgent(
-            self.global_config, aor, contact, user=user, passw=password, exp=expires_s,
-            rok_cb=lambda *_: on_ok(), rfail_cb=lambda status, *_: on_fail(str(status)),
+            self.global_config,
+            aor,
+            contact,
+            user=user,
+            passw=password,
+            exp=expires_s,
+            rok_cb=lambda *_: on_ok(),
+            rfail_cb=lambda status, *_: on_fail(str(status)),
             target=(address, "udp"),
         )
         agent.doregister()
@@ -597,8 +603,9 @@ def _stamping_receiver_class() -> Any:
                 rtime = MonoTime(monot=monotonic - arrival_age_s(ancdata, realtime))
                 if userv.uopts.family == socket.AF_INET6:
                     address = (f"[{address[0]}]", address[1])
-                self.ed2.callFromThread(userv.handle_read, data,
-                                        Remote_address(address, userv.transport), rtime)
+                self.ed2.callFromThread(
+                    userv.handle_read, data, Remote_address(address, userv.transport), rtime
+                )
             self.userv = None
 
     return StampingReceiver

@@ -36,8 +36,21 @@ def test_parse_minor(text: str, minor: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "abc", "1.234", "1e3", "1,2.3", "NaN", ".", "\u0661\u0660\u0660", "1\u0660",
-             "\uff11\uff10", "\u00b2", "\u0967.5"],
+    "text",
+    [
+        "",
+        "abc",
+        "1.234",
+        "1e3",
+        "1,2.3",
+        "NaN",
+        ".",
+        "\u0661\u0660\u0660",
+        "1\u0660",
+        "\uff11\uff10",
+        "\u00b2",
+        "\u0967.5",
+    ],
 )
 def test_parse_minor_rejects(text: str) -> None:
     with pytest.raises(MoneyError):

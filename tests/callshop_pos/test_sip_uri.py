@@ -11,7 +11,11 @@ from callshop_pos.sip_uri import SipUri, mask_password, parse_sip_uri
 def test_parts_as_written_and_decoded() -> None:
     uri = parse_sip_uri("sip:shop%2042:s%40cret@sip.carrier.example:5080")
     assert (uri.scheme, uri.user, uri.host, uri.port) == (
-        "sip", "shop%2042", "sip.carrier.example", 5080)
+        "sip",
+        "shop%2042",
+        "sip.carrier.example",
+        5080,
+    )
     assert (uri.user_text, uri.password_text) == ("shop 42", "s@cret")
     assert "cret" not in repr(uri)
     assert uri.without_password() == "sip:shop%2042@sip.carrier.example:5080"
@@ -24,10 +28,20 @@ def test_ipv6_no_port_no_password() -> None:
     assert parse_sip_uri("sip:u:@h").password == ""  # an empty password is given
 
 
-@pytest.mark.parametrize("text", [
-    "shop42:pw@host", "sip:@host", "sip:u:pw@host:99999", "sip:u:pw@ho st",
-    "http://u:pw@host", "sip:u:pw@", "sip:u@h:p", "sip:u@[::1", " sip:u@h",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "shop42:pw@host",
+        "sip:@host",
+        "sip:u:pw@host:99999",
+        "sip:u:pw@ho st",
+        "http://u:pw@host",
+        "sip:u:pw@",
+        "sip:u@h:p",
+        "sip:u@[::1",
+        " sip:u@h",
+    ],
+)
 def test_refused_without_echoing(text: str) -> None:
     with pytest.raises(InvalidInput) as caught:
         parse_sip_uri(text)

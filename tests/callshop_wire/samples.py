@@ -81,8 +81,10 @@ def make_shift(
     if paid:
         subtotal = sum(c.price_minor or 0 for c in paid)
         rounding = -(subtotal % 5)
-        lines = [PaymentLine(kind="call", call_uuid=c.call_uuid, amount_minor=c.price_minor or 0)
-                 for c in paid]
+        lines = [
+            PaymentLine(kind="call", call_uuid=c.call_uuid, amount_minor=c.price_minor or 0)
+            for c in paid
+        ]
         if rounding:
             lines.append(PaymentLine(kind="rounding", amount_minor=rounding))
         total = subtotal + rounding
@@ -134,8 +136,9 @@ def make_shift(
             talk_seconds=sum(c.duration_s for c in answered if c.booth == b),
             billable_seconds=sum(c.billable_s for c in answered if c.booth == b),
             amount_minor=sum(c.price_minor or 0 for c in answered if c.booth == b),
-            paid_minor=sum(c.price_minor or 0 for c in answered
-                           if c.booth == b and c.status == "paid"),
+            paid_minor=sum(
+                c.price_minor or 0 for c in answered if c.booth == b and c.status == "paid"
+            ),
             unserved=sum(1 for c in answered if c.booth == b and c.status == "unserved"),
             unpaid=sum(1 for c in answered if c.booth == b and c.status == "unpaid"),
         )
@@ -203,8 +206,14 @@ def make_heartbeat(shop: str = "sofia-1", at: datetime = T0) -> Heartbeat:
             unpaid=0,
         ),
         booths=(
-            BoothLive(booth="K1", state="talking", number="00359888123456",
-                      destination="Bulgaria mobile", talk_seconds=65, running_cost_minor=50),
+            BoothLive(
+                booth="K1",
+                state="talking",
+                number="00359888123456",
+                destination="Bulgaria mobile",
+                talk_seconds=65,
+                running_cost_minor=50,
+            ),
             BoothLive(booth="K2", state="idle"),
         ),
     )
@@ -217,7 +226,8 @@ def make_price_list(version: int = 1, at: datetime = T0) -> WholesalePriceList:
         published_at=at,
         entries=(
             WholesaleEntry(code="359", country="Bulgaria", wholesale_usd=Decimal("0.0123")),
-            WholesaleEntry(code="35988", country="Bulgaria mobile",
-                           wholesale_usd=Decimal("0.045000")),
+            WholesaleEntry(
+                code="35988", country="Bulgaria mobile", wholesale_usd=Decimal("0.045000")
+            ),
         ),
     )

@@ -206,8 +206,13 @@ def test_heartbeat_and_balance_refuse_floats_too() -> None:
     refused(Heartbeat, data)
     refused(
         CarrierBalance,
-        {"schema_version": 1, "shop": "s", "balance_micro_usd": 1.5,
-         "as_of": "2026-01-01T00:00:00Z", "last_topup_at": None},
+        {
+            "schema_version": 1,
+            "shop": "s",
+            "balance_micro_usd": 1.5,
+            "as_of": "2026-01-01T00:00:00Z",
+            "last_topup_at": None,
+        },
     )
 
 
@@ -246,6 +251,12 @@ def test_the_schema_package_imports_neither_side() -> None:
         "('sqlalchemy', 'PySide6', 'callshop_pos', 'central', 'ui', 'drivers', 'fastapi')]; "
         "print(bad); sys.exit(1 if bad else 0)"
     )
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
-                            text=True, check=False, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stdout + result.stderr

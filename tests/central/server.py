@@ -23,8 +23,15 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, db_url: str, log: Path, *, workers: int = 1, port: int | None = None,
-                 env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        db_url: str,
+        log: Path,
+        *,
+        workers: int = 1,
+        port: int | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.db_url = db_url
         self.port = port or free_port()
         self.log = log
@@ -40,9 +47,22 @@ class Server:
         env = {**os.environ, "PYTHONPATH": str(ROOT), **self.env}
         with self.log.open("ab") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "central", "--db", self.db_url, "serve",
-                 "--port", str(self.port), "--workers", str(self.workers)],
-                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "central",
+                    "--db",
+                    self.db_url,
+                    "serve",
+                    "--port",
+                    str(self.port),
+                    "--workers",
+                    str(self.workers),
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
         deadline = time.monotonic() + timeout

@@ -33,8 +33,15 @@ from tests.central.support import OWNER_PASSWORD, Central
 SOFIA = "sofia-1"
 
 
-def put(client: ApiClient, central: Central, shift: ClosedShift, *, body: bytes | None = None,
-        headers: dict[str, str] | None = None, shop: str = SOFIA) -> Any:
+def put(
+    client: ApiClient,
+    central: Central,
+    shift: ClosedShift,
+    *,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    shop: str = SOFIA,
+) -> Any:
     return client.put(
         f"/v1/shops/{shop}/shifts/{shift.shift_uuid}",
         content=encode(shift) if body is None else body,
@@ -46,8 +53,13 @@ def counts(central: Central) -> dict[str, int]:
     with central.db.read() as s:
         return {
             name: int(s.scalar(select(func.count()).select_from(model)) or 0)
-            for name, model in (("shifts", ShiftRow), ("calls", CallRow), ("heads", HeadRow),
-                                ("incidents", Incident), ("carrier", CarrierEntry))
+            for name, model in (
+                ("shifts", ShiftRow),
+                ("calls", CallRow),
+                ("heads", HeadRow),
+                ("incidents", Incident),
+                ("carrier", CarrierEntry),
+            )
         }
 
 
@@ -71,11 +83,19 @@ def test_a_closed_shift_is_held_exactly_as_sent(client: ApiClient, central: Cent
     assert got.content == encode(shift)
     held = decode(ClosedShift, got.content)
     assert (held.cash_minor, held.counted_minor, held.discrepancy_minor, held.call_count) == (
-        shift.cash_minor, shift.counted_minor, shift.discrepancy_minor, shift.call_count)
+        shift.cash_minor,
+        shift.counted_minor,
+        shift.discrepancy_minor,
+        shift.call_count,
+    )
     with central.db.read() as s:
         row = s.scalars(select(ShiftRow)).one()
         assert (row.cash_minor, row.unserved, row.unpaid, row.billable_seconds) == (
-            shift.cash_minor, shift.unserved, shift.unpaid, shift.billable_seconds)
+            shift.cash_minor,
+            shift.unserved,
+            shift.unpaid,
+            shift.billable_seconds,
+        )
         assert s.scalar(select(func.count()).select_from(CallRow)) == 40
 
 
@@ -125,8 +145,9 @@ def test_a_shift_sent_concurrently_from_two_processes_is_held_once(central: Cent
     def send() -> None:
         barrier.wait()
         try:
-            answers.append(service.put_shift(central.db, central.clock, SOFIA,
-                                             shift.shift_uuid, body))
+            answers.append(
+                service.put_shift(central.db, central.clock, SOFIA, shift.shift_uuid, body)
+            )
         except BaseException as exc:  # pragma: no cover - reported below
             failures.append(exc)
 
@@ -158,11 +179,15 @@ def test_chain_anchoring_flags_a_shift_that_does_not_link(
     assert r.status_code == 201  # accepted: the money is real either way
     answer = decode(ShiftAccepted, r.content)
     assert not answer.anchored and answer.incident_id is not None
-    heads = decode(JournalHeads, client.get(f"/v1/shops/{SOFIA}/heads",
-                                            headers=central.till()).content)
+    heads = decode(
+        JournalHeads, client.get(f"/v1/shops/{SOFIA}/heads", headers=central.till()).content
+    )
     assert [(h.seq, h.anchored) for h in heads.heads] == [(100, True), (200, True), (300, False)]
-    assert [h.uuid for h in heads.heads] == [first.shift_uuid, second.shift_uuid,
-                                             restored.shift_uuid]
+    assert [h.uuid for h in heads.heads] == [
+        first.shift_uuid,
+        second.shift_uuid,
+        restored.shift_uuid,
+    ]
     incidents = client.get(f"/v1/shops/{SOFIA}/incidents", headers=central.owner()).json()
     assert [i["kind"] for i in incidents] == ["chain_break"]
     assert "#200" in incidents[0]["message"]
@@ -171,15 +196,15 @@ def test_chain_anchoring_flags_a_shift_that_does_not_link(
     assert counts(central)["incidents"] == 1
 
 
-def test_a_second_till_claiming_to_be_first_is_flagged(client: ApiClient,
-                                                         central: Central) -> None:
+def test_a_second_till_claiming_to_be_first_is_flagged(client: ApiClient, central: Central) -> None:
     put(client, central, make_shift(seed=1))
     clone = make_shift(seed=9, previous=None)
     assert not decode(ShiftAccepted, put(client, central, clone).content).anchored
 
 
-def test_a_first_shift_linking_to_an_unknown_head_is_flagged(client: ApiClient,
-                                                               central: Central) -> None:
+def test_a_first_shift_linking_to_an_unknown_head_is_flagged(
+    client: ApiClient, central: Central
+) -> None:
     shift = make_shift(seed=1, previous=JournalHead(seq=7, hash=head_hash(7)))
     assert not decode(ShiftAccepted, put(client, central, shift).content).anchored
 
@@ -195,27 +220,37 @@ def test_heads_are_per_shop(client: ApiClient, central: Central) -> None:
 # ------------------------------------------------------------------ corrections
 
 
-def correction_body(shift: ClosedShift, *, amount: int = 50, cid: str | None = None,
-                    call: str | None = None, previous: JournalHead | None = None) -> bytes:
+def correction_body(
+    shift: ClosedShift,
+    *,
+    amount: int = 50,
+    cid: str | None = None,
+    call: str | None = None,
+    previous: JournalHead | None = None,
+) -> bytes:
     cid = cid or "6f1c0b8e-8a44-4b8f-9b0e-1f1f1f1f1f1f"
-    return json.dumps({
-        "schema_version": 1,
-        "shop": shift.shop,
-        "shift_uuid": str(shift.shift_uuid),
-        "correction": {
-            "correction_uuid": cid,
-            "till_id": 1,
-            "call_uuid": call or str(shift.calls[1].call_uuid),
-            "at": "2026-03-30T08:00:00Z",
-            "admin": "admin",
-            "old_status": "unpaid",
-            "new_status": "paid",
-            "amount_minor": amount,
-            "reason": "paid the next morning",
-        },
-        "anchor": {"head": {"seq": 150, "hash": head_hash(150)},
-                   "previous_head": (previous or shift.anchor.head).model_dump(mode="json")},
-    }).encode()
+    return json.dumps(
+        {
+            "schema_version": 1,
+            "shop": shift.shop,
+            "shift_uuid": str(shift.shift_uuid),
+            "correction": {
+                "correction_uuid": cid,
+                "till_id": 1,
+                "call_uuid": call or str(shift.calls[1].call_uuid),
+                "at": "2026-03-30T08:00:00Z",
+                "admin": "admin",
+                "old_status": "unpaid",
+                "new_status": "paid",
+                "amount_minor": amount,
+                "reason": "paid the next morning",
+            },
+            "anchor": {
+                "head": {"seq": 150, "hash": head_hash(150)},
+                "previous_head": (previous or shift.anchor.head).model_dump(mode="json"),
+            },
+        }
+    ).encode()
 
 
 def test_corrections_are_idempotent_and_anchored(client: ApiClient, central: Central) -> None:
@@ -233,8 +268,11 @@ def test_corrections_are_idempotent_and_anchored(client: ApiClient, central: Cen
     assert other.status_code == 409
     stranger = client.put(
         f"/v1/shops/{SOFIA}/corrections/7f1c0b8e-8a44-4b8f-9b0e-1f1f1f1f1f1f",
-        content=correction_body(shift, cid="7f1c0b8e-8a44-4b8f-9b0e-1f1f1f1f1f1f",
-                                call="00000000-0000-0000-0000-000000000001"),
+        content=correction_body(
+            shift,
+            cid="7f1c0b8e-8a44-4b8f-9b0e-1f1f1f1f1f1f",
+            call="00000000-0000-0000-0000-000000000001",
+        ),
         headers=central.till(),
     )
     assert stranger.status_code == 422
@@ -250,11 +288,14 @@ def test_credentials_are_checked_and_nothing_changes(client: ApiClient, central:
     before = counts(central)
     r = put(client, central, shift, headers={})
     assert r.status_code == 401 and "Bearer" in r.headers["WWW-Authenticate"]
-    assert put(client, central, shift, headers={"Authorization": "Bearer nonsense"}
-               ).status_code == 401
+    assert (
+        put(client, central, shift, headers={"Authorization": "Bearer nonsense"}).status_code == 401
+    )
     forged = central.tokens[SOFIA][:-3] + "abc"
-    assert put(client, central, shift, headers={"Authorization": f"Bearer {forged}"}
-               ).status_code == 401
+    assert (
+        put(client, central, shift, headers={"Authorization": f"Bearer {forged}"}).status_code
+        == 401
+    )
     # plovdiv's till cannot write sofia's shifts; a user cannot pose as a till
     assert put(client, central, shift, headers=central.till("plovdiv-2")).status_code == 403
     assert put(client, central, shift, headers=central.owner()).status_code == 403
@@ -272,8 +313,12 @@ def test_a_revoked_token_is_refused(client: ApiClient, central: Central) -> None
 def test_a_token_reads_only_its_own_shop(client: ApiClient, central: Central) -> None:
     put(client, central, make_shift())
     shift = make_shift()
-    for path in (f"/v1/shops/{SOFIA}/shifts/{shift.shift_uuid}", f"/v1/shops/{SOFIA}/heads",
-                 f"/v1/shops/{SOFIA}/carrier/balance", f"/v1/shops/{SOFIA}/incidents"):
+    for path in (
+        f"/v1/shops/{SOFIA}/shifts/{shift.shift_uuid}",
+        f"/v1/shops/{SOFIA}/heads",
+        f"/v1/shops/{SOFIA}/carrier/balance",
+        f"/v1/shops/{SOFIA}/incidents",
+    ):
         assert client.get(path, headers=central.till("plovdiv-2")).status_code == 403, path
         assert client.get(path, headers=central.manager()).status_code == 403, path
         assert client.get(path, headers=central.owner()).status_code == 200, path
@@ -317,15 +362,15 @@ def test_an_oversized_body_is_refused_with_413(central: Central) -> None:
             yield body[:1000]
             yield body[1000:]
 
-        r = small.put(f"/v1/shops/{SOFIA}/shifts/{shift.shift_uuid}", content=chunks(),
-                      headers=central.till())
+        r = small.put(
+            f"/v1/shops/{SOFIA}/shifts/{shift.shift_uuid}", content=chunks(), headers=central.till()
+        )
         assert r.status_code == 413
     assert counts(central)["shifts"] == 0
 
 
 def test_a_bad_uuid_or_shop_in_the_path_is_422(client: ApiClient, central: Central) -> None:
-    r = client.put(f"/v1/shops/{SOFIA}/shifts/not-a-uuid", content=b"{}",
-                   headers=central.till())
+    r = client.put(f"/v1/shops/{SOFIA}/shifts/not-a-uuid", content=b"{}", headers=central.till())
     assert r.status_code == 422 and error(r)["code"] == "invalid_request"
     r = client.get("/v1/shops/Bad Shop/heads", headers=central.owner())
     assert r.status_code == 422
@@ -355,32 +400,46 @@ def test_the_carrier_account_takes_top_ups_and_each_shifts_wholesale_cost(
 ) -> None:
     topup = uuid.uuid4()
     url = f"/v1/shops/{SOFIA}/carrier/topups/{topup}"
-    body = {"amount_micro_usd": 250_000_000, "reference": "bank 2026-03-29",
-            "at": "2026-03-28T10:00:00Z"}
+    body = {
+        "amount_micro_usd": 250_000_000,
+        "reference": "bank 2026-03-29",
+        "at": "2026-03-28T10:00:00Z",
+    }
     assert client.put(url, json=body, headers=central.till()).status_code == 403
     assert client.put(url, json=body, headers=central.manager()).status_code == 403
     first = client.put(url, json=body, headers=central.owner())
     assert first.status_code == 201, first.text
     assert client.put(url, json=body, headers=central.owner()).content == first.content
-    assert client.put(url, json={**body, "amount_micro_usd": 1}, headers=central.owner()
-                      ).status_code == 409
-    assert client.put(f"/v1/shops/{SOFIA}/carrier/topups/{uuid.uuid4()}",
-                      json={**body, "amount_micro_usd": 2.5}, headers=central.owner()
-                      ).status_code == 422
+    assert (
+        client.put(url, json={**body, "amount_micro_usd": 1}, headers=central.owner()).status_code
+        == 409
+    )
+    assert (
+        client.put(
+            f"/v1/shops/{SOFIA}/carrier/topups/{uuid.uuid4()}",
+            json={**body, "amount_micro_usd": 2.5},
+            headers=central.owner(),
+        ).status_code
+        == 422
+    )
 
     shift = make_shift(calls=20)
     put(client, central, shift)
     put(client, central, shift)  # a retry debits nothing more
     cost = sum(c.wholesale_micro_usd or 0 for c in shift.calls if c.answered)
     assert cost > 0
-    bal = decode(CarrierBalance, client.get(f"/v1/shops/{SOFIA}/carrier/balance",
-                                            headers=central.till()).content)
+    bal = decode(
+        CarrierBalance,
+        client.get(f"/v1/shops/{SOFIA}/carrier/balance", headers=central.till()).content,
+    )
     assert bal.balance_micro_usd == 250_000_000 - cost
     assert bal.last_topup_at is not None
 
-    led = client.get(f"/v1/shops/{SOFIA}/carrier/ledger",
-                     params={"from": "2026-03-29T00:00:00Z", "to": "2026-03-30T00:00:00Z"},
-                     headers=central.owner())
+    led = client.get(
+        f"/v1/shops/{SOFIA}/carrier/ledger",
+        params={"from": "2026-03-29T00:00:00Z", "to": "2026-03-30T00:00:00Z"},
+        headers=central.owner(),
+    )
     assert led.status_code == 200, led.text
     ledger = decode(CarrierLedger, led.content)
     assert ledger.opening_balance_micro_usd == 250_000_000  # the top-up was the day before
@@ -388,9 +447,11 @@ def test_the_carrier_account_takes_top_ups_and_each_shifts_wholesale_cost(
     assert ledger.closing_balance_micro_usd == 250_000_000 - cost
     assert [e.kind for e in ledger.entries] == ["call_cost"]
     assert ledger.entries[0].shift_uuid == shift.shift_uuid
-    bad = client.get(f"/v1/shops/{SOFIA}/carrier/ledger",
-                     params={"from": "2026-03-29", "to": "2026-03-30T00:00:00Z"},
-                     headers=central.owner())
+    bad = client.get(
+        f"/v1/shops/{SOFIA}/carrier/ledger",
+        params={"from": "2026-03-29", "to": "2026-03-30T00:00:00Z"},
+        headers=central.owner(),
+    )
     assert bad.status_code == 422
     # another shop's account is untouched
     other = client.get("/v1/shops/plovdiv-2/carrier/balance", headers=central.till("plovdiv-2"))
@@ -409,18 +470,22 @@ def test_heartbeats_newest_wins_and_are_never_money(client: ApiClient, central: 
     assert r.status_code == 200, r.text
     ack = decode(HeartbeatAck, r.content)
     assert ack.applied and ack.server_time == t0
-    late = decode(HeartbeatAck, client.post(url, content=encode(older),
-                                            headers=central.till()).content)
+    late = decode(
+        HeartbeatAck, client.post(url, content=encode(older), headers=central.till()).content
+    )
     assert not late.applied
     held = service.latest_heartbeat(central.db, SOFIA)
     assert held is not None and held[0] == newer
     # a till whose clock was set back is not ignored for ever
     central.clock.advance(seconds=service.HEARTBEAT_STALE.total_seconds() + 1)
-    assert decode(HeartbeatAck, client.post(url, content=encode(older),
-                                            headers=central.till()).content).applied
+    assert decode(
+        HeartbeatAck, client.post(url, content=encode(older), headers=central.till()).content
+    ).applied
     assert counts(central)["carrier"] == 0
-    assert client.post(url, content=encode(newer), headers=central.till("plovdiv-2")
-                       ).status_code == 403
+    assert (
+        client.post(url, content=encode(newer), headers=central.till("plovdiv-2")).status_code
+        == 403
+    )
     bad = json.loads(encode(newer))
     bad["booths"][0]["running_cost_minor"] = 0.5
     assert client.post(url, json=bad, headers=central.till()).status_code == 422
@@ -429,14 +494,19 @@ def test_heartbeats_newest_wins_and_are_never_money(client: ApiClient, central: 
 # ------------------------------------------------------------------ price list
 
 
-def test_the_wholesale_price_list_is_versioned_with_etags(client: ApiClient,
-                                                          central: Central) -> None:
+def test_the_wholesale_price_list_is_versioned_with_etags(
+    client: ApiClient, central: Central
+) -> None:
     url = "/v1/price-lists/wholesale"
     assert client.get(url, headers=central.till()).status_code == 404
-    assert client.post(url, content=encode(make_price_list(1)), headers=central.manager()
-                       ).status_code == 403
-    assert client.post(url, content=encode(make_price_list(2)), headers=central.owner()
-                       ).status_code == 409
+    assert (
+        client.post(url, content=encode(make_price_list(1)), headers=central.manager()).status_code
+        == 403
+    )
+    assert (
+        client.post(url, content=encode(make_price_list(2)), headers=central.owner()).status_code
+        == 409
+    )
     published = client.post(url, content=encode(make_price_list(1)), headers=central.owner())
     assert published.status_code == 201, published.text
     got = client.get(url, headers=central.till())
@@ -469,8 +539,11 @@ def test_a_database_that_is_down_answers_503_and_stores_nothing(tmp_path: Any) -
     try:
         with ApiClient(create_app(down)) as client:
             shift = make_shift()
-            r = client.put(f"/v1/shops/{SOFIA}/shifts/{shift.shift_uuid}",
-                           content=encode(shift), headers={"Authorization": "Bearer cst_a.b"})
+            r = client.put(
+                f"/v1/shops/{SOFIA}/shifts/{shift.shift_uuid}",
+                content=encode(shift),
+                headers={"Authorization": "Bearer cst_a.b"},
+            )
             assert r.status_code == 503, r.text
             assert error(r)["code"] == "database_unavailable"
             assert r.headers["Retry-After"] == "5"
@@ -498,8 +571,9 @@ def test_parallel_wrong_passwords_all_count_towards_the_lockout(central: Central
         authenticate_user(central.db, central.clock, central.hasher, "boss", OWNER_PASSWORD)
 
 
-def test_a_call_sent_again_inside_another_shift_is_refused(client: ApiClient,
-                                                           central: Central) -> None:
+def test_a_call_sent_again_inside_another_shift_is_refused(
+    client: ApiClient, central: Central
+) -> None:
     first = make_shift(seed=1)
     put(client, central, first)
     data = json.loads(encode(make_shift(seed=2, previous=first.anchor.head)))
@@ -511,8 +585,11 @@ def test_a_call_sent_again_inside_another_shift_is_refused(client: ApiClient,
         if refund["call_uuid"] == str(make_shift(seed=2).calls[0].call_uuid):
             refund["call_uuid"] = str(first.calls[0].call_uuid)
     before = counts(central)
-    r = client.put(f"/v1/shops/{SOFIA}/shifts/{data['shift_uuid']}",
-                   content=json.dumps(data).encode(), headers=central.till())
+    r = client.put(
+        f"/v1/shops/{SOFIA}/shifts/{data['shift_uuid']}",
+        content=json.dumps(data).encode(),
+        headers=central.till(),
+    )
     assert r.status_code == 409, r.text
     assert error(r)["code"] == "duplicate_call" and error(r)["incident_id"]
     assert counts(central) == {**before, "incidents": before["incidents"] + 1}

@@ -21,8 +21,9 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_setting_up_a_shop_and_its_till(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_setting_up_a_shop_and_its_till(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     url = f"sqlite:///{tmp_path / 'central.db'}"
     code, _, err = run(capsys, "--db", url, "shop", "add", "sofia-1")
     assert code == 1 and "callshop-central init" in err  # not initialised yet
@@ -58,8 +59,7 @@ def test_setting_up_a_shop_and_its_till(tmp_path: Path, capsys: pytest.CaptureFi
         code, out, _ = run(capsys, "--db", url, "prices", "publish", str(prices))
         assert code == 0 and "version 1" in out
         assert service.wholesale_price_list(db).version == 1
-        prices.write_text("code,country,wholesale_usd\n359,Bulgaria,0.01234567\n",
-                          encoding="utf-8")
+        prices.write_text("code,country,wholesale_usd\n359,Bulgaria,0.01234567\n", encoding="utf-8")
         code, _, err = run(capsys, "--db", url, "prices", "publish", str(prices))
         assert code == 1 and ":2:" in err
     finally:

@@ -37,6 +37,12 @@ def test_importing_central_loads_nothing_of_the_till() -> None:
         "('callshop_pos', 'ui', 'drivers', 'PySide6', 'shiboken6'))\n"
         "print(bad); sys.exit(1 if bad else 0)\n"
     )
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
-                            text=True, check=False, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr

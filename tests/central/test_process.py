@@ -36,8 +36,10 @@ def held(url: str) -> tuple[int, int]:
     db = CentralDb(url)
     try:
         with db.read() as s:
-            return (int(s.scalar(select(func.count()).select_from(ShiftRow)) or 0),
-                    int(s.scalar(select(func.count()).select_from(CallRow)) or 0))
+            return (
+                int(s.scalar(select(func.count()).select_from(ShiftRow)) or 0),
+                int(s.scalar(select(func.count()).select_from(CallRow)) or 0),
+            )
     finally:
         db.dispose()
 
@@ -51,9 +53,7 @@ def put(server: Server, token: str, shift: ClosedShift, content: Any = None) -> 
     )
 
 
-def test_killed_mid_request_then_retried_holds_the_shift_once(
-    db_url: str, tmp_path: Path
-) -> None:
+def test_killed_mid_request_then_retried_holds_the_shift_once(db_url: str, tmp_path: Path) -> None:
     central = make_central(db_url)
     token = central.tokens["sofia-1"]
     central.db.dispose()
@@ -92,8 +92,11 @@ def test_killed_mid_request_then_retried_holds_the_shift_once(
         assert again.status_code == 201 and again.content == first.content
         assert again.headers["Idempotent-Replayed"] == "true"
         assert held(db_url) == (1, 300)
-        got = httpx.get(f"{server.url}/v1/shops/sofia-1/shifts/{shift.shift_uuid}",
-                        headers={"Authorization": f"Bearer {token}"}, timeout=30)
+        got = httpx.get(
+            f"{server.url}/v1/shops/sofia-1/shifts/{shift.shift_uuid}",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
         assert decode(ClosedShift, got.content) == shift
     finally:
         server.stop()
@@ -134,10 +137,17 @@ def test_kills_at_random_moments_under_load_lose_and_double_nothing(
             assert put(server, token, shift).status_code == 201
         assert held(db_url) == (len(shifts), sum(len(s.calls) for s in shifts))
         for shift in shifts:
-            got = httpx.get(f"{server.url}/v1/shops/sofia-1/shifts/{shift.shift_uuid}",
-                            headers={"Authorization": f"Bearer {token}"}, timeout=30)
+            got = httpx.get(
+                f"{server.url}/v1/shops/sofia-1/shifts/{shift.shift_uuid}",
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=30,
+            )
             copy = decode(ClosedShift, got.content)
             assert (copy.cash_minor, copy.counted_minor, copy.call_count, copy.unserved) == (
-                shift.cash_minor, shift.counted_minor, shift.call_count, shift.unserved)
+                shift.cash_minor,
+                shift.counted_minor,
+                shift.call_count,
+                shift.unserved,
+            )
     finally:
         server.stop()

@@ -41,11 +41,18 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @schema.parametrize()
-@settings(max_examples=20, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
-                                 HealthCheck.function_scoped_fixture])
-def test_api_honours_its_spec(case: schemathesis.Case,
-                              served: tuple[Server, dict[str, str]]) -> None:
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
+def test_api_honours_its_spec(
+    case: schemathesis.Case, served: tuple[Server, dict[str, str]]
+) -> None:
     server, tokens = served
     from central.api import basic_auth
     from tests.central.support import OWNER_PASSWORD
@@ -62,8 +69,9 @@ def test_api_honours_its_spec(case: schemathesis.Case,
     # it; money here must be a JSON integer), figures that do not add up (call_count
     # against the calls listed), a date like 2026-02-30. Every such refusal is a
     # documented 422; all the other checks run.
-    case.call_and_validate(base_url=server.url, headers=headers,
-                           excluded_checks=[positive_data_acceptance])
+    case.call_and_validate(
+        base_url=server.url, headers=headers, excluded_checks=[positive_data_acceptance]
+    )
 
 
 def test_the_served_spec_documents_every_route(api_schema: schemathesis.BaseSchema) -> None:
@@ -79,5 +87,3 @@ def test_the_served_spec_documents_every_route(api_schema: schemathesis.BaseSche
         "/v1/shops/{shop}/carrier/topups/{topup_uuid}",
         "/v1/price-lists/wholesale",
     }
-
-

@@ -40,8 +40,13 @@ def price_rows() -> dict[str, Row]:
     rows: dict[str, Row] = {}
     for r in csv.DictReader(io.StringIO(PRICE_CSV)):
         rows[r["code"]] = Row(
-            r["code"], r["country"], Decimal(r["retail"]) if r["retail"] else None,
-            None, int(r["initial"]), int(r["increment"]), Decimal(r["connect_fee"]),
+            r["code"],
+            r["country"],
+            Decimal(r["retail"]) if r["retail"] else None,
+            None,
+            int(r["initial"]),
+            int(r["increment"]),
+            Decimal(r["connect_fee"]),
             int(r["grace"]),
         )
     return rows
@@ -81,8 +86,13 @@ class PreparedShop:
     seeded: SeededShop
 
 
-def prepare_shop(data: Path, *, booths: dict[str, dict[str, object]] | None = None,
-                 url: str | None = None, **settings: object) -> PreparedShop:
+def prepare_shop(
+    data: Path,
+    *,
+    booths: dict[str, dict[str, object]] | None = None,
+    url: str | None = None,
+    **settings: object,
+) -> PreparedShop:
     """A migrated shop (SQLite in ``data`` unless ``url``) with the test price list
     (peak rates only)."""
     url = url or f"sqlite:///{data / 'callshop.db'}"
@@ -104,8 +114,13 @@ def run_engine(
     *args: str, timeout: float = 60, db: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        engine_cmd(*args, db=db), cwd=ROOT, capture_output=True, text=True, timeout=timeout,
-        env=dict(os.environ), check=False,
+        engine_cmd(*args, db=db),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=dict(os.environ),
+        check=False,
     )
 
 

@@ -53,12 +53,12 @@ class AsgiTransport(httpx.BaseTransport):
         body = request.read()
 
         async def go() -> httpx.Response:
-            forwarded = httpx.Request(request.method, request.url, headers=request.headers,
-                                      content=body)
+            forwarded = httpx.Request(
+                request.method, request.url, headers=request.headers, content=body
+            )
             response = await self._inner.handle_async_request(forwarded)
             content = await response.aread()
-            return httpx.Response(response.status_code, headers=response.headers,
-                                  content=content)
+            return httpx.Response(response.status_code, headers=response.headers, content=content)
 
         return self._portal.call(go)
 
@@ -85,7 +85,12 @@ def _env() -> dict[str, str]:
 def central_cli(db_url: str, *args: str) -> str:
     done = subprocess.run(
         [sys.executable, "-m", "central", "--db", db_url, *args],
-        cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     return done.stdout
@@ -120,9 +125,20 @@ class CentralProcess:
     def start(self) -> None:
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "central", "--db", self.db_url, "serve",
-                 "--port", str(self.port)],
-                cwd=ROOT, env=_env(), stdout=log, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "central",
+                    "--db",
+                    self.db_url,
+                    "serve",
+                    "--port",
+                    str(self.port),
+                ],
+                cwd=ROOT,
+                env=_env(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -198,9 +214,11 @@ class FaultProxy:
             if request is None:
                 return
             if mode == "http500":
-                client.sendall(b"HTTP/1.1 500 Internal Server Error\r\ncontent-type: "
-                               b"application/json\r\ncontent-length: 19\r\nconnection: close"
-                               b"\r\n\r\n{\"detail\":\"oops!\"}\n")
+                client.sendall(
+                    b"HTTP/1.1 500 Internal Server Error\r\ncontent-type: "
+                    b"application/json\r\ncontent-length: 19\r\nconnection: close"
+                    b'\r\n\r\n{"detail":"oops!"}\n'
+                )
                 return
             try:
                 upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=30)
@@ -254,7 +272,8 @@ def _read_http(sock: socket.socket) -> bytes | None:
                 body += chunk
         # one request per connection: ask both sides to close after it
         head = head.replace(b"Connection: keep-alive", b"Connection: close").replace(
-            b"connection: keep-alive", b"connection: close")
+            b"connection: keep-alive", b"connection: close"
+        )
         return head + b"\r\n\r\n" + body
     except OSError:
         return None
@@ -263,11 +282,17 @@ def _read_http(sock: socket.socket) -> bytes | None:
 # ------------------------------------------------------------------ comparisons
 
 
-def central_shift(url: str, token: str, shift_uuid: str, transport: httpx.BaseTransport | None
-                  = None, shop: str = SHOP) -> ClosedShift:
+def central_shift(
+    url: str,
+    token: str,
+    shift_uuid: str,
+    transport: httpx.BaseTransport | None = None,
+    shop: str = SHOP,
+) -> ClosedShift:
     with httpx.Client(base_url=url, transport=transport, timeout=30) as client:
-        reply = client.get(f"/v1/shops/{shop}/shifts/{shift_uuid}",
-                           headers={"Authorization": f"Bearer {token}"})
+        reply = client.get(
+            f"/v1/shops/{shop}/shifts/{shift_uuid}", headers={"Authorization": f"Bearer {token}"}
+        )
     assert reply.status_code == 200, reply.text
     return decode(ClosedShift, reply.content)
 
@@ -278,24 +303,50 @@ def compare(
     """Every closed shift of the till is held centrally exactly once (``held_uuids`` is
     what central holds) with the figures of the till's Z. Returns how many."""
     with shop.db.read() as s:
-        closed = list(s.scalars(select(Shift).where(Shift.status == ShiftStatus.CLOSED.value)
-                                .order_by(Shift.id)))
+        closed = list(
+            s.scalars(
+                select(Shift).where(Shift.status == ShiftStatus.CLOSED.value).order_by(Shift.id)
+            )
+        )
     assert sorted(held_uuids) == sorted(s.uuid for s in closed), "not exactly once"
     for shift in closed:
         z = x_report(shop, admin, shift.id)
         sent = fetch(shift.uuid)
         summary = z.summary
         assert (
-            sent.till_id, sent.call_count, sent.attempts, sent.talk_seconds,
-            sent.billable_seconds, sent.payments_minor, sent.refunds_minor, sent.cash_minor,
-            sent.expected_minor, sent.counted_minor, sent.discrepancy_minor, sent.paid,
-            sent.unserved, sent.unpaid, sent.unrated, sent.opening_float_minor,
+            sent.till_id,
+            sent.call_count,
+            sent.attempts,
+            sent.talk_seconds,
+            sent.billable_seconds,
+            sent.payments_minor,
+            sent.refunds_minor,
+            sent.cash_minor,
+            sent.expected_minor,
+            sent.counted_minor,
+            sent.discrepancy_minor,
+            sent.paid,
+            sent.unserved,
+            sent.unpaid,
+            sent.unrated,
+            sent.opening_float_minor,
         ) == (
-            summary.id, summary.call_count, summary.attempts, summary.talk_seconds,
-            summary.billable_seconds, summary.payments_minor, summary.refunds_minor,
-            summary.cash_minor, summary.expected_minor, summary.counted_minor,
-            summary.discrepancy_minor, summary.paid, summary.unserved, summary.unpaid,
-            summary.unrated, summary.opening_float_minor,
+            summary.id,
+            summary.call_count,
+            summary.attempts,
+            summary.talk_seconds,
+            summary.billable_seconds,
+            summary.payments_minor,
+            summary.refunds_minor,
+            summary.cash_minor,
+            summary.expected_minor,
+            summary.counted_minor,
+            summary.discrepancy_minor,
+            summary.paid,
+            summary.unserved,
+            summary.unpaid,
+            summary.unrated,
+            summary.opening_float_minor,
         )
         assert sent.anchor.head.hash == z.journal_head
         assert sent.z.payment_count == z.payment_count
@@ -320,8 +371,11 @@ def rewrite_chain(shop: Shop, from_seq: int) -> None:
     """What someone with write access to the database can do: change an old entry and
     recompute every hash after it (and the head, and the outbox's copies) consistently."""
     with shop.db.write() as s:
-        entries = list(s.scalars(select(JournalEntry).where(JournalEntry.seq >= from_seq)
-                                 .order_by(JournalEntry.seq)))
+        entries = list(
+            s.scalars(
+                select(JournalEntry).where(JournalEntry.seq >= from_seq).order_by(JournalEntry.seq)
+            )
+        )
         old_hashes = {e.seq: e.hash for e in entries}
         changed = json.loads(entries[0].payload)
         changed["rewritten"] = True  # any change of what the entry says

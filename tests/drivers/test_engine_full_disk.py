@@ -37,8 +37,12 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
     mount.mkdir()
     if os.geteuid() != 0:
         pytest.skip("mounting a tmpfs needs root")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs: {done.stderr.strip()}")
     try:
@@ -75,9 +79,7 @@ def scenario_text() -> str:
 
 @pytest.mark.slow
 @pytest.mark.tmpfs
-def test_a_full_disk_loses_no_call_and_the_engine_says_so(
-    tmp_path: Path, small_disk: Path
-) -> None:
+def test_a_full_disk_loses_no_call_and_the_engine_says_so(tmp_path: Path, small_disk: Path) -> None:
     scenario = tmp_path / "traffic.csv"
     scenario.write_text(scenario_text())
     prep = prepare_shop(data_dir(), url=f"sqlite:///{small_disk / 'callshop.db'}")
@@ -86,8 +88,9 @@ def test_a_full_disk_loses_no_call_and_the_engine_says_so(
     spill_dir = tmp_path / "spill"
     args = ("--scenario", str(scenario), "--speed", "10", "--spill-dir", str(spill_dir))
     log = (tmp_path / "engine.log").open("w")
-    proc = subprocess.Popen(engine_cmd(*args, db=prep.url), cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=log, text=True)
+    proc = subprocess.Popen(
+        engine_cmd(*args, db=prep.url), cwd=ROOT, stdout=subprocess.PIPE, stderr=log, text=True
+    )
     try:
         assert proc.stdout is not None
         for line in proc.stdout:

@@ -24,8 +24,13 @@ from tests.drivers.engine_support import (
     run_engine,
 )
 
-NUMBERS = ("0049 30 1234567", "001 212 555 0100", "02 987 6543", "0888 123 456",
-           "0044 20 7946 0123")
+NUMBERS = (
+    "0049 30 1234567",
+    "001 212 555 0100",
+    "02 987 6543",
+    "0888 123 456",
+    "0044 20 7946 0123",
+)
 BOOTHS = 10
 CALLS_PER_BOOTH = 30
 SPEED = "100"
@@ -51,7 +56,10 @@ def make_scenario(rng: random.Random) -> tuple[str, dict[int, tuple[str, int]]]:
 def kill_mid_run(scenario: Path, delay: float) -> None:
     proc = subprocess.Popen(
         engine_cmd("--scenario", str(scenario), "--speed", SPEED, "--exit-when-done"),
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     try:
         assert proc.stdout is not None
@@ -84,8 +92,9 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(tmp_path: Path) -
     # imports and migration checks, so more kills mostly add start-up time).
     for _ in range(2):
         kill_mid_run(scenario, rng.uniform(0.3, 3.0))
-    final = run_engine("--scenario", str(scenario), "--speed", SPEED, "--exit-when-done",
-                       timeout=120)
+    final = run_engine(
+        "--scenario", str(scenario), "--speed", SPEED, "--exit-when-done", timeout=120
+    )
     assert final.returncode == 0, final.stderr
 
     calls = recorded_calls(prep.url)
@@ -121,7 +130,11 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(tmp_path: Path) -
     # The shift report shows every answered call once, with its flags.
     shown = subprocess.run(
         [*engine_cmd()[:2], "shifts", "show", str(shift), "--format", "json", "--user", "admin"],
-        cwd=ROOT, input=ADMIN_PASSWORD + "\n", capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        input=ADMIN_PASSWORD + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
         check=False,
     )
     assert shown.returncode == 0, shown.stderr

@@ -91,8 +91,11 @@ def test_second_engine_on_the_same_database_exits_with_a_message(tmp_path: Path)
     prep = prepare_shop(data_dir())
     prep.seeded.shop.close()
     first = subprocess.Popen(
-        engine_cmd("--driver", "simulator", "--booths", "2"), cwd=ROOT,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        engine_cmd("--driver", "simulator", "--booths", "2"),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         assert first.stdout is not None
@@ -126,8 +129,13 @@ def test_start_up_recovery_finishes_interrupted_calls_once(tmp_path: Path) -> No
     recorder.call_started(CallStart("B1", "done-3", "0049 30 1234567", start))
     from callshop_pos.lines.recorder import FinishedCallRating
 
-    recorder.call_ended("done-3", start, HangupReason.CANCELLED, HangupSide.BOOTH,
-                        FinishedCallRating(None, None, None, None, 0, 0, None, None, False))
+    recorder.call_ended(
+        "done-3",
+        start,
+        HangupReason.CANCELLED,
+        HangupSide.BOOTH,
+        FinishedCallRating(None, None, None, None, 0, 0, None, None, False),
+    )
     shop.close()
     for _ in range(2):
         result = run_engine("--exit-when-done")
@@ -154,11 +162,15 @@ def test_clients_follow_a_running_engine_process_and_command_it(tmp_path: Path) 
     prep = prepare_shop(data_dir())
     prep.seeded.shop.close()
     scenario = tmp_path / "s.csv"
-    scenario.write_text("booth,start,number,ring,talk\n"
-                        "IPC1,0,0049 30 1234567,2,30\nIPC2,0,0049 30 7654321,2,600\n")
+    scenario.write_text(
+        "booth,start,number,ring,talk\nIPC1,0,0049 30 1234567,2,30\nIPC2,0,0049 30 7654321,2,600\n"
+    )
     proc = subprocess.Popen(
         engine_cmd("--scenario", str(scenario), "--speed", "20", "--exit-when-done"),
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     finished: list[CallFinished] = []
     talking = threading.Event()
@@ -172,8 +184,9 @@ def test_clients_follow_a_running_engine_process_and_command_it(tmp_path: Path) 
         for line in proc.stdout:
             if line.startswith("engine: serving"):
                 break
-        with EngineClient(data_dir(), on_snapshot=on_snapshot,
-                          on_call_finished=finished.append) as client:
+        with EngineClient(
+            data_dir(), on_snapshot=on_snapshot, on_call_finished=finished.append
+        ) as client:
             assert client.wait_connected(20)
             assert talking.wait(30)  # live meter with a running price
             snap = client.lock("IPC2")
@@ -208,10 +221,11 @@ def run_pg_scenario(pg_url: str, tmp_path: Path) -> None:
     prep = prepare_shop(data_dir(), url=pg_url)
     prep.seeded.shop.close()
     scenario = tmp_path / "pg.csv"
-    scenario.write_text("booth,start,number,ring,talk\n"
-                        "PG1,0,0049 30 1234567,2,61\nPG2,0,0888 123 456,1,37\nPG2,50,02 1,1,0\n")
-    result = run_engine("--scenario", str(scenario), "--speed", "50", "--exit-when-done",
-                        db=pg_url)
+    scenario.write_text(
+        "booth,start,number,ring,talk\n"
+        "PG1,0,0049 30 1234567,2,61\nPG2,0,0888 123 456,1,37\nPG2,50,02 1,1,0\n"
+    )
+    result = run_engine("--scenario", str(scenario), "--speed", "50", "--exit-when-done", db=pg_url)
     assert result.returncode == 0, result.stderr
     calls = {c.call_ref.rsplit("-", 1)[1]: c for c in recorded_calls(pg_url)}
     assert calls["2"].duration_s == 61 and calls["2"].price_minor == expected_price("0049", 61)

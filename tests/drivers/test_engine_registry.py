@@ -40,7 +40,9 @@ def test_unknown_and_misconfigured_drivers_are_clear_errors(tmp_path: Path) -> N
     with pytest.raises(InvalidInput, match="without a device"):
         create_driver("quicknet", context(BoothConfig("Q", driver="quicknet")))
     with pytest.raises(CallShopError, match="cannot open Quicknet device"):
-        create_driver("quicknet", context(BoothConfig("Q", driver="quicknet"),
-                                          devices={"Q": str(tmp_path / "phone0")}))
+        create_driver(
+            "quicknet",
+            context(BoothConfig("Q", driver="quicknet"), devices={"Q": str(tmp_path / "phone0")}),
+        )
     with pytest.raises(InvalidInput, match="real time"):
         create_driver("sip", context(BoothConfig("S", driver="sip"), speed=10.0))

@@ -16,8 +16,14 @@ def test_sip_alerts_reach_the_journal(tmp_path: Path) -> None:
     seeded = make_shop(f"sqlite:///{tmp_path / 'shop.db'}", FakeClock())
     try:
         record = journal_sip_alerts(seeded.shop)
-        record(SipAlert("10.0.0.21", ("Booth 1",), Refusal.BLOCKED_USER_AGENT,
-                        "user agent 'friendly-scanner'; not banned"))
+        record(
+            SipAlert(
+                "10.0.0.21",
+                ("Booth 1",),
+                Refusal.BLOCKED_USER_AGENT,
+                "user agent 'friendly-scanner'; not banned",
+            )
+        )
         deadline = time.monotonic() + 10
         lines: list[audit_view.JournalLine] = []
         while not lines and time.monotonic() < deadline:

@@ -79,14 +79,21 @@ class Booths:
     def __init__(self, configs: list[BoothConfig], rules: AdmissionRules | None = None) -> None:
         self.devices = {c.name: FakePhoneDevice() for c in configs}
         self.driver = QuicknetDriver(
-            dict(self.devices), SystemClock(), digit_timeout_s=0.4, answer_after_s=0.3,
-            tone_on_ms=10, tone_off_ms=10,
+            dict(self.devices),
+            SystemClock(),
+            digit_timeout_s=0.4,
+            answer_after_s=0.3,
+            tone_on_ms=10,
+            tone_off_ms=10,
         )
         self.recorder = FakeRecorder()
         tariff = FakeTariff(STANDARD_ROWS)
         self.engine = LineEngine(
-            clock=SystemClock(), driver=self.driver, recorder=self.recorder,
-            store=FakeStore(configs, rules or AdmissionRules()), tariff=lambda: tariff,
+            clock=SystemClock(),
+            driver=self.driver,
+            recorder=self.recorder,
+            store=FakeStore(configs, rules or AdmissionRules()),
+            tariff=lambda: tariff,
         )
         self.engine.start()
 
@@ -110,9 +117,14 @@ class Booths:
 
 @pytest.fixture
 def booths() -> Iterator[Booths]:
-    b = Booths([BoothConfig("Q1", 1), BoothConfig("Q2", 2, locked=True),
-                BoothConfig("Q3", 3, max_duration_s=1)],
-               AdmissionRules(blocked_prefixes=("3599",)))
+    b = Booths(
+        [
+            BoothConfig("Q1", 1),
+            BoothConfig("Q2", 2, locked=True),
+            BoothConfig("Q3", 3, max_duration_s=1),
+        ],
+        AdmissionRules(blocked_prefixes=("3599",)),
+    )
     yield b
     b.close()
 

@@ -32,21 +32,29 @@ SPEED = 100.0
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 
-
 class Line:
     """A threaded engine on a scaled clock, driven by a simulator."""
 
-    def __init__(self, driver: SimulatorDriver, configs: list[BoothConfig],
-                 clock: ScaledClock, rules: AdmissionRules | None = None,
-                 speed: float = SPEED) -> None:
+    def __init__(
+        self,
+        driver: SimulatorDriver,
+        configs: list[BoothConfig],
+        clock: ScaledClock,
+        rules: AdmissionRules | None = None,
+        speed: float = SPEED,
+    ) -> None:
         self.clock = clock
         self.driver = driver
         self.recorder = FakeRecorder()
         self.store = FakeStore(configs, rules or AdmissionRules(), recorder=self.recorder)
         tariff = FakeTariff(STANDARD_ROWS)
         self.engine = LineEngine(
-            clock=clock, driver=driver, recorder=self.recorder, store=self.store,
-            tariff=lambda: tariff, speed=speed,
+            clock=clock,
+            driver=driver,
+            recorder=self.recorder,
+            store=self.store,
+            tariff=lambda: tariff,
+            speed=speed,
         )
         self.engine.load()
         self.changes = Changes()  # every snapshot and finished call wakes a wait_for
@@ -71,12 +79,15 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_scenario_file_is_validated_with_line_numbers(tmp_path: Path) -> None:
-    path = write(tmp_path, "booth,start,number,ring,talk\n"
-                           "# a comment\n"
-                           "B1,0,0049 30 123,3,65\n"
-                           "B1,x,0049,3,1\n"
-                           "B2,5,,3\n"
-                           "B3,5,0049,-1,0\n")
+    path = write(
+        tmp_path,
+        "booth,start,number,ring,talk\n"
+        "# a comment\n"
+        "B1,0,0049 30 123,3,65\n"
+        "B1,x,0049,3,1\n"
+        "B2,5,,3\n"
+        "B3,5,0049,-1,0\n",
+    )
     with pytest.raises(InvalidInput) as err:
         read_scenario(path)
     text = str(err.value)
@@ -101,13 +112,18 @@ def test_scenario_refs_are_stable_and_content_derived(tmp_path: Path) -> None:
 def test_scenario_durations_are_exact_on_the_scaled_clock(
     tmp_path: Path, scaled: ScaledClock
 ) -> None:
-    calls = read_scenario(write(tmp_path, (
-        "booth,start,number,ring,talk\n"
-        "B1,0,0049 30 1234567,3,65\n"
-        "B1,70,0888 123 456,5,0\n"
-        "B2,1,02 987 6543,4.5,30\n"
-        "B2,40,001 212 555 0100,2,95\n"
-    )))
+    calls = read_scenario(
+        write(
+            tmp_path,
+            (
+                "booth,start,number,ring,talk\n"
+                "B1,0,0049 30 1234567,3,65\n"
+                "B1,70,0888 123 456,5,0\n"
+                "B2,1,02 987 6543,4.5,30\n"
+                "B2,40,001 212 555 0100,2,95\n"
+            ),
+        )
+    )
     driver = SimulatorDriver(["B1", "B2"], scaled, scenario=calls, speed=SPEED)
     line = Line(driver, [BoothConfig("B1", 1), BoothConfig("B2", 2)], scaled)
     recorded = line.run_to_end()
@@ -131,12 +147,18 @@ def test_scenario_durations_are_exact_on_the_scaled_clock(
 def test_recorded_calls_are_skipped_and_the_rest_keep_their_spacing(
     tmp_path: Path, scaled: ScaledClock
 ) -> None:
-    calls = read_scenario(write(tmp_path, (
-        "booth,start,number,ring,talk\n"
-        "B1,0,0049 30 1,1,5\nB1,100,0049 30 2,1,5\nB1,110,0049 30 3,1,5\n"
-    )))
-    driver = SimulatorDriver(["B1"], scaled, scenario=calls, speed=SPEED,
-                             skip_refs={calls[0].call_ref})
+    calls = read_scenario(
+        write(
+            tmp_path,
+            (
+                "booth,start,number,ring,talk\n"
+                "B1,0,0049 30 1,1,5\nB1,100,0049 30 2,1,5\nB1,110,0049 30 3,1,5\n"
+            ),
+        )
+    )
+    driver = SimulatorDriver(
+        ["B1"], scaled, scenario=calls, speed=SPEED, skip_refs={calls[0].call_ref}
+    )
     line = Line(driver, [BoothConfig("B1", 1)], scaled)
     recorded = line.run_to_end()
     assert set(recorded) == {calls[1].call_ref, calls[2].call_ref}
@@ -145,14 +167,19 @@ def test_recorded_calls_are_skipped_and_the_rest_keep_their_spacing(
 
 
 def test_limits_refusals_and_locks_are_honoured(tmp_path: Path, scaled: ScaledClock) -> None:
-    calls = read_scenario(write(tmp_path, (
-        "booth,start,number,ring,talk\n"
-        "PRE,0,0049 30 1234567,2,400\n"     # deposit 0.50 at 0.20/min: cut at 120 s
-        "MAX,0,0049 30 1234567,2,400\n"     # booth maximum 90 s
-        "MAX,100,0900 123,2,10\n"           # blocked prefix: refused at dial time
-        "LCK,1,0049 30 1234567,2,10\n"      # locked booth: the line refuses by itself
-        "SHORT,0,0049 30 1234567,2,30\n"    # within the limit: ends normally
-    )))
+    calls = read_scenario(
+        write(
+            tmp_path,
+            (
+                "booth,start,number,ring,talk\n"
+                "PRE,0,0049 30 1234567,2,400\n"  # deposit 0.50 at 0.20/min: cut at 120 s
+                "MAX,0,0049 30 1234567,2,400\n"  # booth maximum 90 s
+                "MAX,100,0900 123,2,10\n"  # blocked prefix: refused at dial time
+                "LCK,1,0049 30 1234567,2,10\n"  # locked booth: the line refuses by itself
+                "SHORT,0,0049 30 1234567,2,30\n"  # within the limit: ends normally
+            ),
+        )
+    )
     configs = [
         BoothConfig("PRE", 1, billing=BillingMode.PREPAID),
         BoothConfig("MAX", 2, max_duration_s=90),
@@ -184,8 +211,9 @@ def test_cashier_hang_up_ends_the_call_now(scaled: ScaledClock, tmp_path: Path) 
     line = Line(driver, [BoothConfig("B1", 1)], scaled)
     line.engine.start()
     try:
-        wait_for(lambda: line.engine.snapshots()[0].state.value == "talking", 20,
-                 changes=line.changes)
+        wait_for(
+            lambda: line.engine.snapshots()[0].state.value == "talking", 20, changes=line.changes
+        )
         time.sleep(0.3)  # 30 s of talk
         line.engine.hang_up("B1")
         wait_for(lambda: driver.done() and line.engine.idle(), 20, changes=line.changes)
@@ -200,8 +228,13 @@ def test_random_traffic_is_realistic() -> None:
     fast = ScaledClock(300, start=START)
     booths = [f"R{i}" for i in range(1, 7)]
     driver = SimulatorDriver(booths, fast, seed=7, speed=300, mean_idle_s=10)
-    line = Line(driver, [BoothConfig(b, i) for i, b in enumerate(booths)], fast,
-                AdmissionRules(allow_unrated_calls=True), speed=300)
+    line = Line(
+        driver,
+        [BoothConfig(b, i) for i, b in enumerate(booths)],
+        fast,
+        AdmissionRules(allow_unrated_calls=True),
+        speed=300,
+    )
     line.engine.start()
     time.sleep(2.5)  # 12.5 minutes of shop time
     line.engine.stop()

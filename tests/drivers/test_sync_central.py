@@ -91,8 +91,13 @@ def rig(tmp_path: Path) -> Iterator[Rig]:
     central = make_central(f"sqlite:///{tmp_path / 'central.db'}")
     seeded = make_shop(f"sqlite:///{tmp_path / 'shop.db'}", FakeClock())
     asgi = AsgiTransport(central.app())
-    update_settings(seeded.shop, seeded.admin, central_url=CENTRAL_URL, central_shop=SHOP,
-                    central_token=central.tokens[SHOP])
+    update_settings(
+        seeded.shop,
+        seeded.admin,
+        central_url=CENTRAL_URL,
+        central_shop=SHOP,
+        central_token=central.tokens[SHOP],
+    )
     try:
         yield Rig(seeded.shop, seeded.admin, seeded.operator, central, asgi)
     finally:
@@ -229,10 +234,21 @@ def test_heartbeat_reaches_central(rig: Rig) -> None:
     open_shift(rig.shop, rig.operator, 1000)
     record_call(rig.shop, 120)
     booths = [
-        BoothSnapshot("B1", 1, BoothState.TALKING, False, "simulator", "registered",
-                      BillingMode.POSTPAID, number="0044123", elapsed_s=65.4, price_minor=40),
-        BoothSnapshot("B2", 2, BoothState.IDLE, False, "simulator", "registered",
-                      BillingMode.POSTPAID),
+        BoothSnapshot(
+            "B1",
+            1,
+            BoothState.TALKING,
+            False,
+            "simulator",
+            "registered",
+            BillingMode.POSTPAID,
+            number="0044123",
+            elapsed_s=65.4,
+            price_minor=40,
+        ),
+        BoothSnapshot(
+            "B2", 2, BoothState.IDLE, False, "simulator", "registered", BillingMode.POSTPAID
+        ),
     ]
     send_heartbeat(rig.sender(), rig.link(), booths)
     [payload] = _rows(rig.central, "SELECT payload FROM heartbeats")
@@ -241,7 +257,9 @@ def test_heartbeat_reaches_central(rig: Rig) -> None:
     assert data["open_shift"]["unserved_minor"] == 120
     assert data["open_shift"]["expected_minor"] == 1000
     assert [(b["booth"], b["state"], b["talk_seconds"]) for b in data["booths"]] == [
-        ("B1", "talking", 65), ("B2", "idle", 0)]
+        ("B1", "talking", 65),
+        ("B2", "idle", 0),
+    ]
     assert sync_status(rig.shop).last_heartbeat_at == rig.shop.clock.now()
 
 
@@ -252,13 +270,20 @@ def test_wholesale_list_waits_for_review_and_goes_through_the_margin_guard(rig: 
     shop, admin = rig.shop, rig.admin
     import_price_list(shop, admin, PRICES, "prices.csv")
     fx.set_usd_rate(shop, admin, Decimal("1.80"), shop.clock.now().date())
-    published = rig.owner("POST", "/v1/price-lists/wholesale", json={
-        "schema_version": 1, "version": 1, "published_at": "2026-03-29T08:00:00Z",
-        "entries": [
-            {"code": "44", "country": "United Kingdom", "wholesale_usd": "0.011"},
-            {"code": "49", "country": "Germany", "wholesale_usd": "0.200"},
-            {"code": "33", "country": "France", "wholesale_usd": "0.015"},
-        ]})
+    published = rig.owner(
+        "POST",
+        "/v1/price-lists/wholesale",
+        json={
+            "schema_version": 1,
+            "version": 1,
+            "published_at": "2026-03-29T08:00:00Z",
+            "entries": [
+                {"code": "44", "country": "United Kingdom", "wholesale_usd": "0.011"},
+                {"code": "49", "country": "Germany", "wholesale_usd": "0.200"},
+                {"code": "33", "country": "France", "wholesale_usd": "0.015"},
+            ],
+        },
+    )
     assert published.status_code == 201, published.text
     sender = rig.sender()
     list_id = pull_price_list(sender, rig.link())
@@ -266,7 +291,9 @@ def test_wholesale_list_waits_for_review_and_goes_through_the_margin_guard(rig: 
     assert pull_price_list(sender, rig.link()) is None  # ETag: 304, nothing new
     # not applied: the active prices are unchanged
     assert {e.code: e.wholesale_usd for e in active_entries(shop, admin)} == {
-        "44": Decimal("0.010"), "49": Decimal("0.012")}
+        "44": Decimal("0.010"),
+        "49": Decimal("0.012"),
+    }
     assert sync_status(shop).pending_price_lists == 1
     review = review_list(shop, admin, list_id)
     assert [c[0] for c in review.changed] == ["44", "49"] and review.added == ("33",)
@@ -293,8 +320,9 @@ def test_an_oversized_shift_is_parked_and_the_rest_go_on(tmp_path: Path) -> None
     big, small = (len(i.payload) for i in outbox.items(shop))
     assert small < big
     asgi = AsgiTransport(central.app(max_body=small + 200))
-    update_settings(shop, admin, central_url=CENTRAL_URL, central_shop=SHOP,
-                    central_token=central.tokens[SHOP])
+    update_settings(
+        shop, admin, central_url=CENTRAL_URL, central_shop=SHOP, central_token=central.tokens[SHOP]
+    )
     try:
         report = Sender(shop, lambda link: HttpTransport(link.url, transport=asgi)).deliver()
         first, second = outbox.items(shop)

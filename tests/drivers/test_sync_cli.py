@@ -42,8 +42,17 @@ def nowhere() -> str:
 
 def test_link_refuses_a_token_file_others_may_read(cli: InProcessCli, tmp_path: Path) -> None:
     loose = token_file(tmp_path, 0o644)
-    done = cli("sync", "link", nowhere(), "--shop", "sofia-1", "--token-file", str(loose),
-               *ADMIN, stdin="admin-pass\n")
+    done = cli(
+        "sync",
+        "link",
+        nowhere(),
+        "--shop",
+        "sofia-1",
+        "--token-file",
+        str(loose),
+        *ADMIN,
+        stdin="admin-pass\n",
+    )
     assert done.returncode == 1
     assert "may be read by others" in done.stderr and "chmod 600" in done.stderr
     status = json.loads(cli("sync", "status", "--format", "json").stdout)
@@ -55,8 +64,17 @@ def test_link_status_push_and_verify_while_central_is_offline(
 ) -> None:
     url = nowhere()
     tight = token_file(tmp_path, 0o600)
-    linked = cli("sync", "link", url, "--shop", "sofia-1", "--token-file", str(tight),
-                 *ADMIN, stdin="admin-pass\n")
+    linked = cli(
+        "sync",
+        "link",
+        url,
+        "--shop",
+        "sofia-1",
+        "--token-file",
+        str(tight),
+        *ADMIN,
+        stdin="admin-pass\n",
+    )
     assert linked.returncode == 0, linked.stderr
     assert f"linked to {url} as shop sofia-1" in linked.stdout
     assert "does not answer yet" in linked.stdout

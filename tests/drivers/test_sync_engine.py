@@ -54,19 +54,26 @@ def test_engine_delivers_a_closed_shift_to_central(tmp_path: Path) -> None:
     scenario = tmp_path / "scenario.csv"
     scenario.write_text(SCENARIO)
     with running_central(tmp_path) as central:
-        update_settings(shop, admin, central_url=central.url, central_shop=SHOP,
-                        central_token=central.token)
+        update_settings(
+            shop, admin, central_url=central.url, central_shop=SHOP, central_token=central.token
+        )
         open_shift(shop, olga, 2000)
         env = dict(os.environ, CALLSHOP_SYNC_POLL_S="0.2")
         engine = subprocess.Popen(
             engine_cmd("--scenario", str(scenario), "--speed", "50"),
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         try:
+
             def recorded() -> bool:
                 with shop.db.read() as s:
-                    done = s.scalar(select(func.count(Call.id)).where(
-                        Call.state == CallState.FINISHED.value))
+                    done = s.scalar(
+                        select(func.count(Call.id)).where(Call.state == CallState.FINISHED.value)
+                    )
                 return done == 5
 
             wait_for(recorded, "the simulator's five calls")
@@ -79,8 +86,10 @@ def test_engine_delivers_a_closed_shift_to_central(tmp_path: Path) -> None:
                 return [r[0] for r in central.rows("SELECT shift_uuid FROM shifts")]
 
             wait_for(lambda: len(held()) == 1, "central to hold the shift", timeout=60)
-            assert compare(shop, admin,
-                           lambda u: central_shift(central.url, central.token, u), held()) == 1
+            assert (
+                compare(shop, admin, lambda u: central_shift(central.url, central.token, u), held())
+                == 1
+            )
             [uuid] = held()
             sent = central_shift(central.url, central.token, uuid)
             assert sent.cash_minor == z.summary.cash_minor > 0
@@ -100,7 +109,11 @@ def test_engine_delivers_a_closed_shift_to_central(tmp_path: Path) -> None:
             assert [r[0] for r in central.rows("SELECT kind FROM incidents")] == ["chain_break"]
             verify = subprocess.run(
                 [sys.executable, str(ROOT / "main.py"), "--db", prep.url, "verify"],
-                cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
             )
             assert verify.returncode == 3, verify.stdout + verify.stderr
             assert "another hash" in verify.stderr

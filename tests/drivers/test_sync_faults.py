@@ -55,22 +55,33 @@ class Rig:
     token: str
 
     def sender(self, timeout: float = 2.0) -> Sender:
-        return Sender(self.shop, lambda link: HttpTransport(link.url, timeout=timeout),
-                      backoff=Backoff(base_s=0.01, cap_s=0.05))
+        return Sender(
+            self.shop,
+            lambda link: HttpTransport(link.url, timeout=timeout),
+            backoff=Backoff(base_s=0.01, cap_s=0.05),
+        )
 
     def held(self) -> list[str]:
-        return [r[0] for r in self.central.rows(
-            "SELECT shift_uuid FROM shifts JOIN shops ON shops.id = shifts.shop_id "
-            f"WHERE shops.code = '{self.code}'")]
+        return [
+            r[0]
+            for r in self.central.rows(
+                "SELECT shift_uuid FROM shifts JOIN shops ON shops.id = shifts.shop_id "
+                f"WHERE shops.code = '{self.code}'"
+            )
+        ]
 
     def incidents(self) -> int:
-        return len(self.central.rows(
-            "SELECT incidents.id FROM incidents JOIN shops ON shops.id = incidents.shop_id "
-            f"WHERE shops.code = '{self.code}'"))
+        return len(
+            self.central.rows(
+                "SELECT incidents.id FROM incidents JOIN shops ON shops.id = incidents.shop_id "
+                f"WHERE shops.code = '{self.code}'"
+            )
+        )
 
     def compare(self) -> int:
         return compare(
-            self.shop, self.admin,
+            self.shop,
+            self.admin,
             lambda u: central_shift(self.central.url, self.token, u, shop=self.code),
             self.held(),
         )
@@ -105,11 +116,11 @@ def rig(tmp_path: Path, central: CentralProcess) -> Iterator[Rig]:
     proxy = FaultProxy(central.port)
     db_url = f"sqlite:///{tmp_path / 'shop.db'}"
     seeded = make_shop(db_url, FakeClock())
-    update_settings(seeded.shop, seeded.admin, central_url=proxy.url, central_shop=code,
-                    central_token=token)
+    update_settings(
+        seeded.shop, seeded.admin, central_url=proxy.url, central_shop=code, central_token=token
+    )
     try:
-        yield Rig(seeded.shop, seeded.admin, seeded.operator, central, proxy, db_url, code,
-                  token)
+        yield Rig(seeded.shop, seeded.admin, seeded.operator, central, proxy, db_url, code, token)
     finally:
         seeded.shop.close()
         proxy.close()
@@ -171,7 +182,11 @@ def _push(rig: Rig, *, quiet: bool = False) -> subprocess.Popen[str]:
     out = subprocess.DEVNULL if quiet else subprocess.PIPE
     return subprocess.Popen(
         [sys.executable, str(ROOT / "main.py"), "--db", rig.db_url, "sync", "push"],
-        cwd=ROOT, env=dict(os.environ), stdout=out, stderr=out, text=True,
+        cwd=ROOT,
+        env=dict(os.environ),
+        stdout=out,
+        stderr=out,
+        text=True,
     )
 
 

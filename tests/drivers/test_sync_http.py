@@ -21,8 +21,12 @@ def test_answers_pass_through_with_body_and_headers() -> None:
         return httpx.Response(409, json={"detail": "no"}, headers={"Retry-After": "3"})
 
     t = transport(handler)
-    reply = t.request("PUT", "/v1/shops/s/shifts/k", body=b'{"a":1}',
-                      headers={"Idempotency-Key": "k", "Authorization": "Bearer x"})
+    reply = t.request(
+        "PUT",
+        "/v1/shops/s/shifts/k",
+        body=b'{"a":1}',
+        headers={"Idempotency-Key": "k", "Authorization": "Bearer x"},
+    )
     assert reply.status == 409 and reply.json() == {"detail": "no"}
     assert reply.header("Retry-After") == "3"
     [request] = seen
@@ -31,13 +35,16 @@ def test_answers_pass_through_with_body_and_headers() -> None:
     t.close()
 
 
-@pytest.mark.parametrize("error", [
-    httpx.ConnectError("refused"),
-    httpx.ReadTimeout("slow"),
-    httpx.ConnectTimeout("slow"),
-    httpx.RemoteProtocolError("peer closed connection without sending a response"),
-    httpx.ReadError("reset"),
-])
+@pytest.mark.parametrize(
+    "error",
+    [
+        httpx.ConnectError("refused"),
+        httpx.ReadTimeout("slow"),
+        httpx.ConnectTimeout("slow"),
+        httpx.RemoteProtocolError("peer closed connection without sending a response"),
+        httpx.ReadError("reset"),
+    ],
+)
 def test_no_answer_is_link_down(error: Exception) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         raise error

@@ -62,8 +62,14 @@ class PolePort:
 
 
 class Rig:
-    def __init__(self, window: MainWindow, actions: ReceiptActions, jobs: PrinterJobs,
-                 pole: PolePort, seeded: SeededShop) -> None:
+    def __init__(
+        self,
+        window: MainWindow,
+        actions: ReceiptActions,
+        jobs: PrinterJobs,
+        pole: PolePort,
+        seeded: SeededShop,
+    ) -> None:
         self.window = window
         self.actions = actions
         self.devices = actions.devices
@@ -78,8 +84,15 @@ class Rig:
         qtbot.waitUntil(lambda: not self.devices.busy(), timeout=5000)
 
 
-def build_rig(qtbot: Any, seeded: SeededShop, *, fiscal: FiscalGate | None = None,
-              printer_fail: str = "", no_devices: bool = False, **settings: Any) -> Rig:
+def build_rig(
+    qtbot: Any,
+    seeded: SeededShop,
+    *,
+    fiscal: FiscalGate | None = None,
+    printer_fail: str = "",
+    no_devices: bool = False,
+    **settings: Any,
+) -> Rig:
     shop, _admin, olga = seeded
     if settings:
         shop.use_settings(shop.settings.replace(**settings))
@@ -90,14 +103,21 @@ def build_rig(qtbot: Any, seeded: SeededShop, *, fiscal: FiscalGate | None = Non
     jobs = PrinterJobs(printer_fail)
     printer = EscPosPrinter(jobs, EscPosSettings(language="en", codepage="CP1251"))
     pole = PolePort()
-    display = PoleDisplay(lambda: pole, PoleSettings(language="en", codepage="CP1251",
-                                                      codepage_number=46))
+    display = PoleDisplay(
+        lambda: pole, PoleSettings(language="en", codepage="CP1251", codepage_number=46)
+    )
     devices = Devices(printer=printer, drawer=printer, display=display, fiscal=fiscal)
     if no_devices:
         devices = Devices(printer=None, drawer=None, display=None, fiscal=None)
-    window = MainWindow(Till(shop, olga), bridge, engine, Formatter(QLocale("en_US")),
-                        quote=lambda n: None, confirm=lambda _t, _x: True,
-                        today=lambda: date(2026, 1, 5))
+    window = MainWindow(
+        Till(shop, olga),
+        bridge,
+        engine,
+        Formatter(QLocale("en_US")),
+        quote=lambda n: None,
+        confirm=lambda _t, _x: True,
+        today=lambda: date(2026, 1, 5),
+    )
     actions = attach_devices(window, bridge, devices=devices)
     bridge.attach()
     qtbot.addWidget(window)

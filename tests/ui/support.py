@@ -33,8 +33,15 @@ class CallMaker:
         self.bridge = bridge
         self._n = 0
 
-    def finish(self, booth: str = "Booth 1", *, seconds: int = 95, price_minor: int = 60,
-               number: str = "00493012345678", destination: str = "Germany") -> int:
+    def finish(
+        self,
+        booth: str = "Booth 1",
+        *,
+        seconds: int = 95,
+        price_minor: int = 60,
+        number: str = "00493012345678",
+        destination: str = "Germany",
+    ) -> int:
         self._n += 1
         ref = f"test-{self._n}"
         now = self.shop.clock.now()
@@ -42,16 +49,35 @@ class CallMaker:
         answered = now
         self.recorder.call_answered(ref, answered)
         rating = FinishedCallRating(
-            normalized=number.lstrip("0"), prefix="49", destination=destination,
-            price_version_id=None, duration_s=seconds, billable_s=max(seconds, 60),
-            price_minor=price_minor, wholesale_micro_usd=1000, offpeak=False)
+            normalized=number.lstrip("0"),
+            prefix="49",
+            destination=destination,
+            price_version_id=None,
+            duration_s=seconds,
+            billable_s=max(seconds, 60),
+            price_minor=price_minor,
+            wholesale_micro_usd=1000,
+            offpeak=False,
+        )
         call_id = self.recorder.call_ended(
-            ref, answered + timedelta(seconds=seconds), HangupReason.NORMAL, HangupSide.BOOTH,
-            rating)
+            ref,
+            answered + timedelta(seconds=seconds),
+            HangupReason.NORMAL,
+            HangupSide.BOOTH,
+            rating,
+        )
         if self.bridge is not None:
-            self.bridge.on_call_finished(CallFinished(
-                call_id=call_id, booth=booth, call_ref=ref, answered=True, duration_s=seconds,
-                price_minor=price_minor, reason="normal"))
+            self.bridge.on_call_finished(
+                CallFinished(
+                    call_id=call_id,
+                    booth=booth,
+                    call_ref=ref,
+                    answered=True,
+                    duration_s=seconds,
+                    price_minor=price_minor,
+                    reason="normal",
+                )
+            )
         return call_id
 
 
@@ -128,8 +154,13 @@ def when_dialog(window: Any, handle: Callable[[Any], None]) -> None:
 
 
 def cashier_window(
-    qtbot: Any, shop: Shop, operator: Actor, bridge: EngineBridge, engine: FakeEngine,
-    *, booths: int,
+    qtbot: Any,
+    shop: Shop,
+    operator: Actor,
+    bridge: EngineBridge,
+    engine: FakeEngine,
+    *,
+    booths: int,
 ) -> MainWindow:
     """The cashier window of ``operator``'s till at 1366×768, shown once the grid has
     ``booths`` booths. Every confirmation is answered yes and its text kept in
@@ -141,8 +172,15 @@ def cashier_window(
         confirmations.append(text)
         return True
 
-    window = MainWindow(Till(shop, operator), bridge, engine, Formatter(QLocale("en_US")),
-                        quote=lambda n: None, confirm=confirm, today=lambda: date(2026, 1, 5))
+    window = MainWindow(
+        Till(shop, operator),
+        bridge,
+        engine,
+        Formatter(QLocale("en_US")),
+        quote=lambda n: None,
+        confirm=confirm,
+        today=lambda: date(2026, 1, 5),
+    )
     bridge.attach()
     qtbot.addWidget(window)
     window.resize(1366, 768)

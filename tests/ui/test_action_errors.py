@@ -42,7 +42,8 @@ def window(qtbot, seeded: SeededShop):
 
 
 def test_a_bug_in_a_cashier_action_is_shown_logged_and_changes_nothing(
-        qtbot, window, action_log: Path, monkeypatch) -> None:
+    qtbot, window, action_log: Path, monkeypatch
+) -> None:
     call_id = window.calls_maker.finish("Booth 1", price_minor=450)
     qtbot.waitUntil(lambda: window.calls.model.find(call_id) is not None)
     window.calls.select_calls([call_id])
@@ -74,7 +75,8 @@ def test_a_bug_in_a_cashier_action_is_shown_logged_and_changes_nothing(
 
 
 def test_a_menu_action_that_fails_shows_a_box_instead_of_stderr(
-        qtbot, window, action_log: Path, monkeypatch) -> None:
+    qtbot, window, action_log: Path, monkeypatch
+) -> None:
     def broken() -> None:
         raise KeyError("shift")
 
@@ -128,7 +130,8 @@ def test_guarded_slot_reports_to_its_owner(qtbot, caplog) -> None:
 
 
 def test_back_to_unserved_of_several_calls_is_all_or_nothing(
-        qtbot, window, action_log: Path, monkeypatch) -> None:
+    qtbot, window, action_log: Path, monkeypatch
+) -> None:
     """The window returned calls one by one: a failure on the second left the first
     already changed. Now one service call moves them all in one transaction."""
     first = window.calls_maker.finish("Booth 1", price_minor=100)
@@ -146,7 +149,8 @@ def test_back_to_unserved_of_several_calls_is_all_or_nothing(
 
         subject, payload = kwargs.get("subject"), kwargs.get("payload") or {}
         if (isinstance(subject, Call) and subject.id == second) or second in payload.get(
-                "calls", ()):
+            "calls", ()
+        ):
             raise ZeroDivisionError("division by zero")
         return real_append(session, actor, action, **kwargs)
 
@@ -164,11 +168,14 @@ def test_back_to_unserved_of_several_calls_is_all_or_nothing(
     monkeypatch.undo()
     assert "nothing was changed" in seen["error"]
     assert {c.id: c.status for c in window.till.shift_calls()} == {
-        first: "unpaid", second: "unpaid"}
+        first: "unpaid",
+        second: "unpaid",
+    }
 
 
 def test_an_admin_action_that_fails_is_shown_and_logged(
-        qtbot, action_log: Path, monkeypatch) -> None:
+    qtbot, action_log: Path, monkeypatch
+) -> None:
     from PySide6.QtWidgets import QWidget
 
     from ui.admin import common
@@ -176,8 +183,9 @@ def test_an_admin_action_that_fails_is_shown_and_logged(
     parent = QWidget()
     qtbot.addWidget(parent)
     shown: list[tuple[str, str]] = []
-    monkeypatch.setattr(common.QMessageBox, "warning",
-                        lambda _parent, title, text: shown.append((title, text)))
+    monkeypatch.setattr(
+        common.QMessageBox, "warning", lambda _parent, title, text: shown.append((title, text))
+    )
 
     def save_settings() -> None:
         raise TypeError("unsupported operand")

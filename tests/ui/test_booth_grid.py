@@ -20,8 +20,17 @@ def _grid(qtbot, n: int) -> BoothGrid:
 
 def test_tile_shows_state_in_words_and_colour_property(qtbot) -> None:
     grid = _grid(qtbot, 2)
-    grid.update_booth(snapshot("Booth 2", 2, state=BoothState.TALKING, number="0049301234",
-                               destination="Germany", elapsed_s=65.0, price_minor=120))
+    grid.update_booth(
+        snapshot(
+            "Booth 2",
+            2,
+            state=BoothState.TALKING,
+            number="0049301234",
+            destination="Germany",
+            elapsed_s=65.0,
+            price_minor=120,
+        )
+    )
     tile = grid.tile("Booth 2")
     assert tile.property("state") == "talking"
     assert tile._state.text() == "Talking"
@@ -36,8 +45,15 @@ def test_tile_shows_state_in_words_and_colour_property(qtbot) -> None:
 
 def test_prepaid_credit_and_driver_status(qtbot) -> None:
     grid = _grid(qtbot, 1)
-    grid.update_booth(snapshot(billing=BillingMode.PREPAID, credit_left_minor=450,
-                               driver="sip", driver_status="offline", state=BoothState.OFFLINE))
+    grid.update_booth(
+        snapshot(
+            billing=BillingMode.PREPAID,
+            credit_left_minor=450,
+            driver="sip",
+            driver_status="offline",
+            state=BoothState.OFFLINE,
+        )
+    )
     tile = grid.tile("Booth 1")
     assert "Credit €4.50" in tile._info.text()
     assert tile._driver.text() == "SIP offline"
@@ -62,6 +78,7 @@ def test_meter_ticks_client_side_from_one_timer(qtbot) -> None:
     assert tile._price.text().startswith("€")
     # Only one timer ticks for all tiles.
     from PySide6.QtCore import QTimer
+
     assert len([t for t in grid.findChildren(QTimer) if t.isActive()]) == 1
 
 

@@ -25,25 +25,57 @@ _Stretch = QHeaderView.ResizeMode.Stretch
 _Fit = QHeaderView.ResizeMode.ResizeToContents
 
 #: The call columns' least widths at 1366×768; the destination takes the rest.
-CALL_WIDTHS = {CallColumn.BOOTH: 86, CallColumn.NUMBER: 140, CallColumn.ANSWERED: 94,
-               CallColumn.DURATION: 76, CallColumn.BILLED: 70, CallColumn.PRICE: 84,
-               CallColumn.STATUS: 96}
+CALL_WIDTHS = {
+    CallColumn.BOOTH: 86,
+    CallColumn.NUMBER: 140,
+    CallColumn.ANSWERED: 94,
+    CallColumn.DURATION: 76,
+    CallColumn.BILLED: 70,
+    CallColumn.PRICE: 84,
+    CallColumn.STATUS: 96,
+}
 
 
 def _summary() -> ShiftSummary:
     opened = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
     return ShiftSummary(
-        id=7, status="closed", operator="olga", operator_id=2, opened_at=opened,
-        closed_at=opened.replace(hour=18), opening_float_minor=5000, call_count=2, attempts=0,
-        talk_seconds=190, billable_seconds=240, payments_minor=120, refunds_minor=0,
-        cash_minor=120, expected_minor=5120, counted_minor=5120, discrepancy_minor=0, paid=2,
-        unserved=0, unpaid=0, unrated=0, corrections_minor=0)
+        id=7,
+        status="closed",
+        operator="olga",
+        operator_id=2,
+        opened_at=opened,
+        closed_at=opened.replace(hour=18),
+        opening_float_minor=5000,
+        call_count=2,
+        attempts=0,
+        talk_seconds=190,
+        billable_seconds=240,
+        payments_minor=120,
+        refunds_minor=0,
+        cash_minor=120,
+        expected_minor=5120,
+        counted_minor=5120,
+        discrepancy_minor=0,
+        paid=2,
+        unserved=0,
+        unpaid=0,
+        unrated=0,
+        corrections_minor=0,
+    )
 
 
 def _listing(_first: date | None, _last: date | None) -> ShiftList:
-    total = PeriodTotals(shift_count=1, call_count=2, attempts=0, talk_seconds=190,
-                         billable_seconds=240, cash_minor=120, unserved=0, unpaid=0,
-                         discrepancy_minor=0)
+    total = PeriodTotals(
+        shift_count=1,
+        call_count=2,
+        attempts=0,
+        talk_seconds=190,
+        billable_seconds=240,
+        cash_minor=120,
+        unserved=0,
+        unpaid=0,
+        discrepancy_minor=0,
+    )
     return ShiftList(shifts=(_summary(),), total=total)
 
 

@@ -59,12 +59,14 @@ def test_display_columns() -> None:
 
 def test_filter_by_status_and_booth(qtbot) -> None:
     model = _model(StatusFilter.UNSERVED)
-    model.set_calls([
-        call(1, booth="Booth 1"),
-        call(2, booth="Booth 2", status="paid"),
-        call(3, booth="Booth 2"),
-        call(4, booth="Booth 1", status="unpaid"),
-    ])
+    model.set_calls(
+        [
+            call(1, booth="Booth 1"),
+            call(2, booth="Booth 2", status="paid"),
+            call(3, booth="Booth 2"),
+            call(4, booth="Booth 1", status="unpaid"),
+        ]
+    )
     assert model.rowCount() == 2  # unserved
     model.set_booth("Booth 2")
     assert model.rowCount() == 1

@@ -84,8 +84,11 @@ def test_a_disabled_close_shift_button_looks_disabled(qtbot, seeded, styled) -> 
 
     def text_colours(image) -> set[int]:
         background = image.pixel(3, image.height() // 2)
-        return {image.pixel(x, y) for x in range(image.width())
-                for y in range(image.height() // 3, 2 * image.height() // 3)} - {background}
+        return {
+            image.pixel(x, y)
+            for x in range(image.width())
+            for y in range(image.height() // 3, 2 * image.height() // 3)
+        } - {background}
 
     red = {c for c in text_colours(enabled) if (c >> 16 & 0xFF) > (c >> 8 & 0xFF) + 60}
     assert red, "the enabled close-shift button is red"

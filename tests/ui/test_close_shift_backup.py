@@ -31,8 +31,7 @@ def report() -> Iterator[ShiftReport]:
 
 
 def _z_page_warnings(qtbot, report: ShiftReport, problem: str | None) -> list[str]:
-    dialog = CloseShiftDialog(report, FMT, lambda _counted: report,
-                              backup_problem=lambda: problem)
+    dialog = CloseShiftDialog(report, FMT, lambda _counted: report, backup_problem=lambda: problem)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.counted_edit.setText("10.00")

@@ -22,8 +22,18 @@ def make(qtbot, **kw) -> tuple[CustomerScreen, EngineBridge]:
 
 def test_every_booth_with_live_time_and_running_price(qtbot) -> None:
     screen, bridge = make(qtbot)
-    bridge.on_snapshot(snapshot("Booth 1", 1, state=BoothState.TALKING, number="0049301234",
-                                destination="Germany", elapsed_s=125.0, price_minor=75, seq=1))
+    bridge.on_snapshot(
+        snapshot(
+            "Booth 1",
+            1,
+            state=BoothState.TALKING,
+            number="0049301234",
+            destination="Germany",
+            elapsed_s=125.0,
+            price_minor=75,
+            seq=1,
+        )
+    )
     bridge.on_snapshot(snapshot("Booth 2", 2, seq=1))
     bridge.on_snapshot(snapshot("Booth 3", 3, state=BoothState.LOCKED, locked=True, seq=1))
     qtbot.waitUntil(lambda: len(screen.booths()) == 3)
@@ -37,12 +47,33 @@ def test_every_booth_with_live_time_and_running_price(qtbot) -> None:
     assert screen.card("Booth 3").state_label.text() == "Closed"
     assert screen.shop_label.text() == "Vitosha Calls"
     # A newer snapshot moves the price; a stale one (lower seq) is ignored by the bridge.
-    bridge.on_snapshot(snapshot("Booth 1", 1, state=BoothState.TALKING, number="0049301234",
-                                destination="Germany", elapsed_s=190.0, price_minor=110, seq=3))
-    bridge.on_snapshot(snapshot("Booth 1", 1, state=BoothState.TALKING, number="0049301234",
-                                destination="Germany", elapsed_s=100.0, price_minor=60, seq=2))
-    with qtbot.waitSignal(bridge.booth_updated, timeout=2000,
-                          check_params_cb=lambda s: s.booth == "Booth 2"):
+    bridge.on_snapshot(
+        snapshot(
+            "Booth 1",
+            1,
+            state=BoothState.TALKING,
+            number="0049301234",
+            destination="Germany",
+            elapsed_s=190.0,
+            price_minor=110,
+            seq=3,
+        )
+    )
+    bridge.on_snapshot(
+        snapshot(
+            "Booth 1",
+            1,
+            state=BoothState.TALKING,
+            number="0049301234",
+            destination="Germany",
+            elapsed_s=100.0,
+            price_minor=60,
+            seq=2,
+        )
+    )
+    with qtbot.waitSignal(
+        bridge.booth_updated, timeout=2000, check_params_cb=lambda s: s.booth == "Booth 2"
+    ):
         # Queued behind the stale update: once this arrives, that one was handled.
         bridge.on_snapshot(snapshot("Booth 2", 2, seq=2))
     assert talking.price_label.text() == "€1.10"
@@ -61,8 +92,9 @@ def test_meter_ticks_between_snapshots(qtbot) -> None:
         return 40 + int(elapsed)  # one cent a second on top of the connection fee
 
     screen, bridge = make(qtbot, meter=meter)
-    bridge.on_snapshot(snapshot("Booth 1", 1, state=BoothState.TALKING, elapsed_s=10.0,
-                                price_minor=50, seq=1))
+    bridge.on_snapshot(
+        snapshot("Booth 1", 1, state=BoothState.TALKING, elapsed_s=10.0, price_minor=50, seq=1)
+    )
     qtbot.waitUntil(lambda: screen.booths() == ["Booth 1"])
     screen.resize(800, 450)
     screen.show()

@@ -82,8 +82,7 @@ def _take_deposit(qtbot, window, amount: str = "10") -> None:
     qtbot.waitUntil(lambda: window.shift_bar.expected.value.text() == "€60.00")
 
 
-def test_an_open_deposit_stays_in_expected_cash_when_a_call_changes_status(
-        qtbot, window) -> None:
+def test_an_open_deposit_stays_in_expected_cash_when_a_call_changes_status(qtbot, window) -> None:
     """Issue 13 point 2: served-without-payment and back-to-unserved kept the deposit
     out of the shift bar's expected cash (the window recomputed it as float + takings)."""
     _take_deposit(qtbot, window)
@@ -117,8 +116,9 @@ def test_shift_report_pdf_with_an_open_deposit(qtbot, window, tmp_path) -> None:
     finally:
         actions.close()
     assert out.exists()
-    words = " ".join((PdfReader(io.BytesIO(out.read_bytes())).pages[0].extract_text()
-                      or "").split())
+    words = " ".join(
+        (PdfReader(io.BytesIO(out.read_bytes())).pages[0].extract_text() or "").split()
+    )
     # The report speaks the shop's language (Bulgarian by default, like the receipts).
     assert "Взети депозити (1)" in words and "10.00" in words
     assert "Неприключени депозити" in words
@@ -133,8 +133,7 @@ def _figures(dialog) -> dict[str, str]:
     return {c.text(): v.text() for c, v in zip(captions, values, strict=True)}
 
 
-def test_close_shift_preview_shows_the_deposit_and_its_blocker_up_front(
-        qtbot, window) -> None:
+def test_close_shift_preview_shows_the_deposit_and_its_blocker_up_front(qtbot, window) -> None:
     """Issue 13 point 4: the X preview said float + payments − refunds, then an expected
     amount with the deposit in it; the open-deposit refusal came only after counting."""
     _take_deposit(qtbot, window)
@@ -153,8 +152,7 @@ def test_close_shift_preview_shows_the_deposit_and_its_blocker_up_front(
     assert figures["Opening float"] == "€50.00"
     assert figures["Deposits taken (1)"] == "€10.00"
     assert figures["Expected in drawer"] == "€60.00"
-    assert list(figures).index("Deposits taken (1)") < list(figures).index(
-        "Expected in drawer")
+    assert list(figures).index("Deposits taken (1)") < list(figures).index("Expected in drawer")
     assert "Booth 1" in seen["blocker"] and "settle" in seen["blocker"].lower()
     assert seen["count"] is False and seen["ok"] is False
 

@@ -52,7 +52,10 @@ def test_reprint_is_marked_copy_and_journaled(qtbot, rig: Rig) -> None:
     with rig.shop.db.read() as s:
         last = s.scalars(select(PrintLog).order_by(PrintLog.id.desc())).first()
         assert last is not None and (last.subject_id, last.copy, last.ok) == (
-            first.payment_id, True, True)
+            first.payment_id,
+            True,
+            True,
+        )
 
 
 def test_drawer_open_needs_a_reason(qtbot, rig: Rig) -> None:
@@ -144,10 +147,15 @@ def test_close_shift_prints_z_and_saves_the_a4_pdf(qtbot, rig: Rig, tmp_path: Pa
     text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(target).pages)
     assert "51.37" in text
     with rig.shop.db.read() as s:
-        logs = [(p.document, p.copy, p.target) for p in
-                s.scalars(select(PrintLog).where(PrintLog.document == "z_report")
-                          # the receipt printer logs from its worker, maybe after the PDF
-                          .order_by(PrintLog.copy, PrintLog.id))]
+        logs = [
+            (p.document, p.copy, p.target)
+            for p in s.scalars(
+                select(PrintLog)
+                .where(PrintLog.document == "z_report")
+                # the receipt printer logs from its worker, maybe after the PDF
+                .order_by(PrintLog.copy, PrintLog.id)
+            )
+        ]
     assert logs == [("z_report", False, "escpos"), ("z_report", True, "pdf")]
 
 

@@ -19,8 +19,9 @@ from tests.ui.devices_support import KICK_PIN2, Rig, build_rig
 from tests.ui.support import when_dialog
 
 
-def pay_one(qtbot, rig: Rig, price: int = 137, *, tendered: str = "5",
-            check_print: bool | None = None) -> dict:
+def pay_one(
+    qtbot, rig: Rig, price: int = 137, *, tendered: str = "5", check_print: bool | None = None
+) -> dict:
     call_id = rig.calls.finish("Booth 1", price_minor=price)
     qtbot.waitUntil(lambda: rig.window.calls.model.find(call_id) is not None)
     rig.window.calls.select_calls([call_id])
@@ -44,8 +45,10 @@ def pay_one(qtbot, rig: Rig, price: int = 137, *, tendered: str = "5",
 
 def print_logs(rig: Rig) -> list[tuple[str, bool, bool, str]]:
     with rig.shop.db.read() as s:
-        return [(p.document, p.copy, p.ok, p.target)
-                for p in s.scalars(select(PrintLog).order_by(PrintLog.id))]
+        return [
+            (p.document, p.copy, p.ok, p.target)
+            for p in s.scalars(select(PrintLog).order_by(PrintLog.id))
+        ]
 
 
 def test_policy_always_kicks_the_drawer_then_prints(qtbot, seeded) -> None:
@@ -62,7 +65,7 @@ def test_policy_always_kicks_the_drawer_then_prints(qtbot, seeded) -> None:
         assert receipt.startswith(b"\x1b@")
         assert print_logs(rig) == [("receipt", False, True, "escpos")]
         # The pole shows what was paid and the change.
-        tail = bytes(rig.pole.data[rig.pole.data.rfind(b"PAID"):])
+        tail = bytes(rig.pole.data[rig.pole.data.rfind(b"PAID") :])
         assert b"5.00" in tail and b"CHANGE" in tail and b"3.63" in tail
         assert rig.window.calls.model.find(seen["call_id"]).status == "paid"
     finally:

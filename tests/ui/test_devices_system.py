@@ -47,8 +47,14 @@ def test_a_broken_devices_setting_is_reported_and_the_till_works(qtbot, seeded) 
     shifts.open_shift(shop, olga, 0)
     bridge = EngineBridge()
     engine = FakeEngine(bridge)
-    window = MainWindow(Till(shop, olga), bridge, engine, Formatter(QLocale("en_US")),
-                        quote=lambda n: None, today=lambda: date(2026, 1, 5))
+    window = MainWindow(
+        Till(shop, olga),
+        bridge,
+        engine,
+        Formatter(QLocale("en_US")),
+        quote=lambda n: None,
+        today=lambda: date(2026, 1, 5),
+    )
     qtbot.addWidget(window)
     actions = attach_devices(window, bridge, build_devices=build_devices)
     try:
@@ -64,15 +70,24 @@ def test_the_window_gets_its_devices_from_the_composition_roots_factory(qtbot, s
     shop, _admin, olga = seeded
     shifts.open_shift(shop, olga, 0)
     bridge = EngineBridge()
-    window = MainWindow(Till(shop, olga), bridge, FakeEngine(bridge), Formatter(QLocale("en_US")),
-                        quote=lambda n: None, today=lambda: date(2026, 1, 5))
+    window = MainWindow(
+        Till(shop, olga),
+        bridge,
+        FakeEngine(bridge),
+        Formatter(QLocale("en_US")),
+        quote=lambda n: None,
+        today=lambda: date(2026, 1, 5),
+    )
     qtbot.addWidget(window)
     asked: list[object] = []
 
     def factory(settings):
         asked.append(settings)
-        return build_devices(settings.replace(
-            devices={"printer": {"connection": f"pdf:{Path('/nonexistent/receipts')}"}}))
+        return build_devices(
+            settings.replace(
+                devices={"printer": {"connection": f"pdf:{Path('/nonexistent/receipts')}"}}
+            )
+        )
 
     actions = attach_devices(window, bridge, build_devices=factory)
     try:

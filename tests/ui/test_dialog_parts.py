@@ -33,8 +33,7 @@ _CANCEL = "QPushButton:Cancel"
 
 
 def _bill() -> Bill:
-    lines = tuple(BillLine(i, f"Booth {i}", "0049301", "Germany", 95, 120, 60 + i)
-                  for i in (1, 2))
+    lines = tuple(BillLine(i, f"Booth {i}", "0049301", "Germany", 95, 120, 60 + i) for i in (1, 2))
     return Bill(lines, 121, 0, 121, 1)
 
 
@@ -67,26 +66,66 @@ class Case:
 
 
 CASES = {
-    "login": Case(lambda _r: LoginDialog(_refuse), "LoginDialog", "Log in", True,
-                  ["user_edit", "password_edit", "ok_button", _CANCEL]),
-    "open shift": Case(lambda _r: OpenShiftDialog(_refuse, "olga"), "OpenShiftDialog",
-                       "Open shift", True, ["float_edit", "ok_button", _CANCEL]),
-    "unpaid": Case(lambda _r: ReasonDialog([call(1), call(2, status="paid")], FMT, _refuse,
-                                           refund_minor=60),
-                   "ReasonDialog", "Confirm", False,
-                   ["reason_combo", "QLineEdit:", "ok_button", _CANCEL]),
-    "unserved": Case(lambda _r: ReasonDialog([call(1)], FMT, _refuse, target="unserved"),
-                     "ReasonDialog", "Confirm", False,
-                     ["reason_combo", "QLineEdit:", "ok_button", _CANCEL]),
-    "pay": Case(lambda _r: PayDialog(_bill(), FMT, _refuse, print_receipt=lambda _p: None),
-                "PayDialog", "Pay  (Enter)", True,
-                ["tendered_edit", "QPushButton:E&xact", "QPushButton:€5.00",
-                 "QPushButton:€10.00", "QPushButton:€20.00", "QPushButton:€50.00",
-                 "print_check", "ok_button", _CANCEL]),
-    "deposit": Case(lambda _r: DepositDialog(snapshot(), FMT), "DepositDialog", "Take deposit",
-                    False, ["amount_edit", "ok_button", _CANCEL], error_line=False),
-    "close shift": Case(lambda r: CloseShiftDialog(r, FMT, _refuse), "CloseShiftDialog",
-                        "Close shift (Z report)", False, ["counted_edit", "ok_button", _CANCEL]),
+    "login": Case(
+        lambda _r: LoginDialog(_refuse),
+        "LoginDialog",
+        "Log in",
+        True,
+        ["user_edit", "password_edit", "ok_button", _CANCEL],
+    ),
+    "open shift": Case(
+        lambda _r: OpenShiftDialog(_refuse, "olga"),
+        "OpenShiftDialog",
+        "Open shift",
+        True,
+        ["float_edit", "ok_button", _CANCEL],
+    ),
+    "unpaid": Case(
+        lambda _r: ReasonDialog([call(1), call(2, status="paid")], FMT, _refuse, refund_minor=60),
+        "ReasonDialog",
+        "Confirm",
+        False,
+        ["reason_combo", "QLineEdit:", "ok_button", _CANCEL],
+    ),
+    "unserved": Case(
+        lambda _r: ReasonDialog([call(1)], FMT, _refuse, target="unserved"),
+        "ReasonDialog",
+        "Confirm",
+        False,
+        ["reason_combo", "QLineEdit:", "ok_button", _CANCEL],
+    ),
+    "pay": Case(
+        lambda _r: PayDialog(_bill(), FMT, _refuse, print_receipt=lambda _p: None),
+        "PayDialog",
+        "Pay  (Enter)",
+        True,
+        [
+            "tendered_edit",
+            "QPushButton:E&xact",
+            "QPushButton:€5.00",
+            "QPushButton:€10.00",
+            "QPushButton:€20.00",
+            "QPushButton:€50.00",
+            "print_check",
+            "ok_button",
+            _CANCEL,
+        ],
+    ),
+    "deposit": Case(
+        lambda _r: DepositDialog(snapshot(), FMT),
+        "DepositDialog",
+        "Take deposit",
+        False,
+        ["amount_edit", "ok_button", _CANCEL],
+        error_line=False,
+    ),
+    "close shift": Case(
+        lambda r: CloseShiftDialog(r, FMT, _refuse),
+        "CloseShiftDialog",
+        "Close shift (Z report)",
+        False,
+        ["counted_edit", "ok_button", _CANCEL],
+    ),
 }
 
 
@@ -112,7 +151,8 @@ def test_confirm_row_error_line_and_tab_order(qtbot, x_report, name) -> None:
     assert ok.text() == case.ok_text
     assert ok.isDefault() and ok.isEnabled() is case.ok_enabled
     assert _box(dialog).standardButtons() == (
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
     if case.error_line:
         line = dialog.error_label
         assert line.objectName() == "errorText" and line.wordWrap()

@@ -25,15 +25,20 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_shipped_translations_are_up_to_date() -> None:
-    result = subprocess.run([sys.executable, str(ROOT / "tools" / "update_translations.py"),
-                             "--check"], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "update_translations.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
 
 
 def test_every_source_string_is_translated() -> None:
     tree = ET.parse(I18N_DIR / "callshop_bg.ts")
     untranslated = [
-        m.findtext("source") for m in tree.getroot().iter("message")
+        m.findtext("source")
+        for m in tree.getroot().iter("message")
         if not (m.findtext("translation") or "").strip()
         or m.find("translation").get("type") in ("unfinished", "vanished", "obsolete")
     ]

@@ -59,8 +59,10 @@ def test_pay_one_call_with_tendered_and_change(qtbot, window) -> None:
 
 
 def test_pay_several_calls_total_and_short_tender_refused(qtbot, window) -> None:
-    ids = [window.calls_maker.finish(f"Booth {b}", price_minor=p)
-           for b, p in ((1, 100), (2, 250), (1, 75))]
+    ids = [
+        window.calls_maker.finish(f"Booth {b}", price_minor=p)
+        for b, p in ((1, 100), (2, 250), (1, 75))
+    ]
     qtbot.waitUntil(lambda: window.calls.model.rowCount() == 3)
     window.calls.select_calls(ids)
     assert len(window.calls.selected_calls()) == 3
@@ -78,8 +80,13 @@ def test_pay_several_calls_total_and_short_tender_refused(qtbot, window) -> None
 
     when_dialog(window, pay)
     window.pay_action.trigger()
-    assert seen == {"lines": 3, "total": "€4.25", "short_enabled": False,
-                    "short_text": "€0.25", "change": "€5.75"}
+    assert seen == {
+        "lines": 3,
+        "total": "€4.25",
+        "short_enabled": False,
+        "short_text": "€0.25",
+        "change": "€5.75",
+    }
     assert {c.status for c in window.calls.model.calls()} == {"paid"}
     assert window.shift_bar.unserved.value.text() == "0"
 
@@ -123,6 +130,7 @@ def test_unpaid_needs_a_reason(qtbot, window) -> None:
     # The reason reached the core's history.
     with window.till.shop.db.read() as s:
         from callshop_pos.db.models.calls import CallChange
+
         change = s.query(CallChange).filter_by(call_id=call_id).one()
         assert change.reason == "Собственик"
 
@@ -196,6 +204,7 @@ def test_close_shift_with_discrepancy_then_z_report(qtbot, window) -> None:
     when_dialog(window, close)
     # After the Z report the window asks for a new shift; decline it.
     from PySide6.QtCore import QTimer
+
     QTimer.singleShot(0, lambda: when_dialog(window, decline_new_shift))
     qtbot.keyClick(window.calls.table, Qt.Key.Key_F12)
     assert "1 call(s) are still unserved" in seen["warning"] and "0044207" in seen["warning"]

@@ -42,17 +42,40 @@ def test_calls_and_commands_through_a_real_engine(qtbot, tmp_path) -> None:
     log = tmp_path / "engine.log"
     with log.open("wb") as out:
         engine = subprocess.Popen(
-            [sys.executable, str(ROOT / "main.py"), "--data-dir", str(data), "--db", url,
-             "engine", "--driver", "simulator", "--scenario", str(scenario), "--speed", "20"],
-            stdout=out, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                str(ROOT / "main.py"),
+                "--data-dir",
+                str(data),
+                "--db",
+                url,
+                "engine",
+                "--driver",
+                "simulator",
+                "--scenario",
+                str(scenario),
+                "--speed",
+                "20",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     bridge = EngineBridge()
-    client = EngineClient(data, on_snapshot=bridge.on_snapshot,
-                          on_call_finished=bridge.on_call_finished,
-                          on_connection=bridge.on_connection)
+    client = EngineClient(
+        data,
+        on_snapshot=bridge.on_snapshot,
+        on_call_finished=bridge.on_call_finished,
+        on_connection=bridge.on_connection,
+    )
     try:
-        window = MainWindow(Till(shop, actor), bridge, client, Formatter(QLocale("en_US")),
-                            quote=lambda n: shop.pricing.rater.quote(n),  # noqa: PLW0108
-                            today=date.today)
+        window = MainWindow(
+            Till(shop, actor),
+            bridge,
+            client,
+            Formatter(QLocale("en_US")),
+            quote=lambda n: shop.pricing.rater.quote(n),  # noqa: PLW0108
+            today=date.today,
+        )
         qtbot.addWidget(window)
         bridge.attach()
         window.show()
@@ -73,8 +96,7 @@ def test_calls_and_commands_through_a_real_engine(qtbot, tmp_path) -> None:
         window.lock_action.trigger()
         qtbot.waitUntil(lambda: window.grid.tile("Booth 2").snapshot.locked, timeout=30_000)
         window.lock_action.trigger()
-        qtbot.waitUntil(lambda: not window.grid.tile("Booth 2").snapshot.locked,
-                        timeout=30_000)
+        qtbot.waitUntil(lambda: not window.grid.tile("Booth 2").snapshot.locked, timeout=30_000)
     finally:
         client.close()
         engine.terminate()

@@ -39,13 +39,13 @@ def test_formatter_shows_times_in_the_given_zone(pc_in_utc) -> None:
     instant = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
     assert fmt.time(instant) == "14:30:00"
     assert fmt.date_time(instant).endswith("14:30")
-    assert fmt.today(FakeClock(datetime(2026, 1, 5, 20, 0, tzinfo=UTC))).isoformat() \
-        == "2026-01-06"
+    assert fmt.today(FakeClock(datetime(2026, 1, 5, 20, 0, tzinfo=UTC))).isoformat() == "2026-01-06"
 
 
 def test_the_till_shows_the_shops_time(qtbot, qapp, tmp_path, pc_in_utc) -> None:
-    seeded = make_shop(f"sqlite:///{tmp_path / 'shop.db'}",
-                       FakeClock(datetime(2026, 1, 5, 9, 0, tzinfo=UTC)))
+    seeded = make_shop(
+        f"sqlite:///{tmp_path / 'shop.db'}", FakeClock(datetime(2026, 1, 5, 9, 0, tzinfo=UTC))
+    )
     try:
         update_settings(seeded.shop, seeded.admin, timezone="Asia/Kolkata")
         shifts.open_shift(seeded.shop, seeded.operator, 1000)
@@ -75,8 +75,9 @@ def test_admin_pages_show_the_shops_time(qtbot, tmp_path, pc_in_utc) -> None:
     from callshop_pos.services.admin import fx
     from ui.admin.window import AdminWindow
 
-    seeded = make_shop(f"sqlite:///{tmp_path / 'shop.db'}",
-                       FakeClock(datetime(2026, 1, 5, 9, 0, tzinfo=UTC)))
+    seeded = make_shop(
+        f"sqlite:///{tmp_path / 'shop.db'}", FakeClock(datetime(2026, 1, 5, 9, 0, tzinfo=UTC))
+    )
     try:
         update_settings(seeded.shop, seeded.admin, timezone="Asia/Kolkata")
         fx.set_usd_rate(seeded.shop, seeded.admin, Decimal("0.92"), datetime(2026, 1, 5).date())
@@ -88,10 +89,14 @@ def test_admin_pages_show_the_shops_time(qtbot, tmp_path, pc_in_utc) -> None:
         audit = window.show_page("audit")
         from PySide6.QtCore import Qt
 
-        when = next(c for c in range(audit.model.columnCount())
-                    if audit.model.headerData(c, Qt.Orientation.Horizontal) == "When")
-        column = [audit.model.data(audit.model.index(r, when))
-                  for r in range(audit.model.rowCount())]
+        when = next(
+            c
+            for c in range(audit.model.columnCount())
+            if audit.model.headerData(c, Qt.Orientation.Horizontal) == "When"
+        )
+        column = [
+            audit.model.data(audit.model.index(r, when)) for r in range(audit.model.rowCount())
+        ]
         assert column and all(str(t).endswith("14:30") for t in column), column
     finally:
         seeded.shop.close()

@@ -23,10 +23,21 @@ T2 = datetime(2026, 1, 5, 10, 30, tzinfo=UTC)
 
 def status(**kw: object) -> SyncStatus:
     base: dict[str, object] = dict(
-        linked=True, url="https://central.example", shop="sofia-1", pending=0, parked=0,
-        delivered=5, oldest_pending_at=None, last_attempt_at=T1, last_success_at=T1,
-        last_error=None, last_error_at=None, last_heartbeat_at=None,
-        carrier_balance_micro_usd=None, carrier_balance_at=None, pending_price_lists=0,
+        linked=True,
+        url="https://central.example",
+        shop="sofia-1",
+        pending=0,
+        parked=0,
+        delivered=5,
+        oldest_pending_at=None,
+        last_attempt_at=T1,
+        last_success_at=T1,
+        last_error=None,
+        last_error_at=None,
+        last_heartbeat_at=None,
+        carrier_balance_micro_usd=None,
+        carrier_balance_at=None,
+        pending_price_lists=0,
     )
     base.update(kw)
     return SyncStatus(**base)  # type: ignore[arg-type]
@@ -35,10 +46,12 @@ def status(**kw: object) -> SyncStatus:
 def test_texts() -> None:
     assert describe(status(linked=False), SOFIA)[0] == ""
     assert describe(status(linked=False, pending=2), SOFIA)[0] == (
-        "Central: not linked, 2 shift(s) waiting")
+        "Central: not linked, 2 shift(s) waiting"
+    )
     assert describe(status(), SOFIA)[0] == "Central: all sent · last sent 2026-01-05 11:00"
     text, tip, problem = describe(
-        status(pending=3, last_error="central unreachable: refused", last_error_at=T2), SOFIA)
+        status(pending=3, last_error="central unreachable: refused", last_error_at=T2), SOFIA
+    )
     assert text == "Central: 3 waiting · offline since 2026-01-05 12:30" and problem
     assert "central unreachable: refused" in tip
     text, _, problem = describe(status(parked=1), SOFIA)
@@ -67,13 +80,12 @@ def test_a_slow_read_never_blocks_the_window(qtbot: QtBot) -> None:
     label.close_worker()
 
 
-def test_attached_to_a_window_it_shows_the_shop_state(
-    qtbot: QtBot, seeded: SeededShop
-) -> None:
+def test_attached_to_a_window_it_shows_the_shop_state(qtbot: QtBot, seeded: SeededShop) -> None:
     shop = seeded.shop
     close_a_busy_shift(shop, seeded.operator)
-    update_settings(shop, seeded.admin, central_url="http://127.0.0.1:9", central_shop="s-1",
-                    central_token="t")
+    update_settings(
+        shop, seeded.admin, central_url="http://127.0.0.1:9", central_shop="s-1", central_token="t"
+    )
     window = QMainWindow()
     qtbot.addWidget(window)
     label = attach_sync_status(window, shop)

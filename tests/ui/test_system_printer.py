@@ -42,13 +42,21 @@ def test_original_receipt_has_no_copy_mark(qtbot, tmp_path: Path) -> None:
 def test_long_report_runs_over_pages_on_small_paper(qtbot, tmp_path: Path) -> None:
     base = sample_shift_report()
     calls = tuple(
-        ReportCall(call_id=i, booth="Кабина 1", number=f"0035988{i:07d}", destination="България",
-                   answered_at=base.opened_at, duration_s=60, price_minor=10, status="unserved")
-        for i in range(120))
+        ReportCall(
+            call_id=i,
+            booth="Кабина 1",
+            number=f"0035988{i:07d}",
+            destination="България",
+            answered_at=base.opened_at,
+            duration_s=60,
+            price_minor=10,
+            status="unserved",
+        )
+        for i in range(120)
+    )
     report = replace(base, unserved_calls=calls)
     out = tmp_path / "z.pdf"
-    printer = SystemPrinter(language="bg",
-                            printer=pdf_printer(out, page=QPageSize.PageSizeId.A5))
+    printer = SystemPrinter(language="bg", printer=pdf_printer(out, page=QPageSize.PageSizeId.A5))
     printer.print_report(report)
     pages = words(out)
     assert len(pages) > 1

@@ -21,8 +21,9 @@ FMT = Formatter(QLocale("en_US"))
 
 
 def _bill() -> Bill:
-    lines = tuple(BillLine(i, f"Booth {i}", "0049301", "Germany", 95, 120, 60 + i)
-                  for i in range(1, 6))
+    lines = tuple(
+        BillLine(i, f"Booth {i}", "0049301", "Germany", 95, 120, 60 + i) for i in range(1, 6)
+    )
     subtotal = sum(line.amount_minor for line in lines)
     return Bill(lines, subtotal, 0, subtotal, 1)
 
@@ -30,13 +31,29 @@ def _bill() -> Bill:
 def _summary(shift_id: int, status: str = "closed") -> ShiftSummary:
     opened = datetime(2026, 3, shift_id, 8, 0, tzinfo=UTC)
     return ShiftSummary(
-        id=shift_id, status=status, operator="olga", operator_id=2, opened_at=opened,
+        id=shift_id,
+        status=status,
+        operator="olga",
+        operator_id=2,
+        opened_at=opened,
         closed_at=None if status == "open" else opened.replace(hour=18),
-        opening_float_minor=5000, call_count=10 * shift_id, attempts=1,
-        talk_seconds=600 * shift_id, billable_seconds=660 * shift_id, payments_minor=1000,
-        refunds_minor=0, cash_minor=1000, expected_minor=6000, counted_minor=None,
-        discrepancy_minor=None, paid=8, unserved=shift_id - 1, unpaid=1, unrated=0,
-        corrections_minor=0)
+        opening_float_minor=5000,
+        call_count=10 * shift_id,
+        attempts=1,
+        talk_seconds=600 * shift_id,
+        billable_seconds=660 * shift_id,
+        payments_minor=1000,
+        refunds_minor=0,
+        cash_minor=1000,
+        expected_minor=6000,
+        counted_minor=None,
+        discrepancy_minor=None,
+        paid=8,
+        unserved=shift_id - 1,
+        unpaid=1,
+        unrated=0,
+        corrections_minor=0,
+    )
 
 
 def test_bill_lines_model(qtmodeltester) -> None:
@@ -51,9 +68,17 @@ def test_sessions_model_with_total_row(qtmodeltester) -> None:
     model = SessionsModel(FMT)
     qtmodeltester.check(model)  # empty
     shifts = (_summary(3, "open"), _summary(2), _summary(1))
-    total = PeriodTotals(shift_count=3, call_count=60, attempts=3, talk_seconds=3600,
-                         billable_seconds=3960, cash_minor=3000, unserved=3, unpaid=3,
-                         discrepancy_minor=0)
+    total = PeriodTotals(
+        shift_count=3,
+        call_count=60,
+        attempts=3,
+        talk_seconds=3600,
+        billable_seconds=3960,
+        cash_minor=3000,
+        unserved=3,
+        unpaid=3,
+        discrepancy_minor=0,
+    )
     model.set_list(ShiftList(shifts=shifts, total=total))
     qtmodeltester.check(model)
     assert model.rowCount() == 4
@@ -73,18 +98,34 @@ _L = int((Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value)
 #: Each model: its columns, header texts and header alignments, left to right.
 HEADERS = {
     "BillLinesModel": (
-        lambda: BillLinesModel(_bill(), FMT), BillColumn,
+        lambda: BillLinesModel(_bill(), FMT),
+        BillColumn,
         ["Booth", "Number", "Destination", "Duration", "Billed", "Amount"],
-        [_L, _L, _L, _R, _R, _R]),
+        [_L, _L, _L, _R, _R, _R],
+    ),
     "SessionsModel": (
-        lambda: SessionsModel(FMT), SessionColumn,
-        ["No.", "Status", "Opened", "Closed", "Operator", "Calls", "Talk time", "Cash",
-         "Unserved", "Unpaid"],
-        [_R, _L, _L, _L, _L, _R, _R, _R, _R, _R]),
+        lambda: SessionsModel(FMT),
+        SessionColumn,
+        [
+            "No.",
+            "Status",
+            "Opened",
+            "Closed",
+            "Operator",
+            "Calls",
+            "Talk time",
+            "Cash",
+            "Unserved",
+            "Unpaid",
+        ],
+        [_R, _L, _L, _L, _L, _R, _R, _R, _R, _R],
+    ),
     "CallsModel": (
-        lambda: CallsModel(FMT), CallColumn,
+        lambda: CallsModel(FMT),
+        CallColumn,
         ["Booth", "Number", "Destination", "Answered", "Duration", "Billed", "Price", "Status"],
-        [_L, _L, _L, _R, _R, _R, _R, _L]),
+        [_L, _L, _L, _R, _R, _R, _R, _L],
+    ),
 }
 
 

@@ -57,8 +57,7 @@ def test_till_and_its_dialogs_fit(qtbot, seeded, language, screen) -> None:
     bridge = EngineBridge()
     engine = FakeEngine(bridge, booths=8, shop=shop)
     engine.publish_all()
-    engine._update("Booth 2", state=BoothState.TALKING, number="00493012345678",
-                   elapsed_s=75.0)
+    engine._update("Booth 2", state=BoothState.TALKING, number="00493012345678", elapsed_s=75.0)
     engine._update("Booth 3", locked=True, state=BoothState.LOCKED)
     window = cashier_window(qtbot, shop, seeded.operator, bridge, engine, booths=8)
     fmt = Formatter(QLocale())
@@ -73,17 +72,18 @@ def test_till_and_its_dialogs_fit(qtbot, seeded, language, screen) -> None:
     bill = till.quote_payment(ids[:3])
     calls = [c for c in window.calls.model.calls() if c.id in ids[:2]]
     dialogs: dict[str, QWidget] = {
-        "pay": PayDialog(bill, fmt, lambda t: till.pay(bill, t), print_receipt=lambda r: None,
-                         parent=window),
+        "pay": PayDialog(
+            bill, fmt, lambda t: till.pay(bill, t), print_receipt=lambda r: None, parent=window
+        ),
         "close shift": CloseShiftDialog(till.x_report(), fmt, till.close_shift, window),
         "open shift": OpenShiftDialog(till.open_shift, "olga", window),
         "unpaid": ReasonDialog(calls, fmt, lambda r: None, target="unpaid", parent=window),
-        "unserved": ReasonDialog(calls, fmt, lambda r: None, target="unserved",
-                                 parent=window),
+        "unserved": ReasonDialog(calls, fmt, lambda r: None, target="unserved", parent=window),
         "deposit": DepositDialog(engine.states["Booth 1"], fmt, window),
         "sessions": SessionsDialog(till.list_shifts, till.show_shift, fmt, parent=window),
-        "login": LoginDialog(lambda u, p: seeded.operator,
-                             demo_accounts=[("operator", "olga", "x")]),
+        "login": LoginDialog(
+            lambda u, p: seeded.operator, demo_accounts=[("operator", "olga", "x")]
+        ),
     }
     for name, dialog in dialogs.items():
         _shown(qtbot, dialog)

@@ -57,8 +57,11 @@ def _name(widget: QWidget) -> str:
 
 def _label(label: QLabel) -> str | None:
     text = label.text()
-    if not text or label.wordWrap() or label.textFormat() == Qt.TextFormat.RichText or (
-        label.textFormat() == Qt.TextFormat.AutoText and _RICH.search(text) is not None
+    if (
+        not text
+        or label.wordWrap()
+        or label.textFormat() == Qt.TextFormat.RichText
+        or (label.textFormat() == Qt.TextFormat.AutoText and _RICH.search(text) is not None)
     ):
         return None
     if getattr(label, "elides", False) and text in label.toolTip():
@@ -138,8 +141,11 @@ def _header(header: QHeaderView) -> list[str]:
         if header.isSortIndicatorShown():
             option.sortIndicator = QStyleOptionHeader.SortIndicator.SortDown
         needed = style.sizeFromContents(
-            QStyle.ContentsType.CT_HeaderSection, option, header.fontMetrics().size(
-                Qt.TextFlag.TextShowMnemonic, str(text)), header)
+            QStyle.ContentsType.CT_HeaderSection,
+            option,
+            header.fontMetrics().size(Qt.TextFlag.TextShowMnemonic, str(text)),
+            header,
+        )
         size = header.sectionSize(section)
         need = needed.width() if orientation == Qt.Orientation.Horizontal else needed.height()
         if orientation == Qt.Orientation.Horizontal and need > size + _SLACK:

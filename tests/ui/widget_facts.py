@@ -33,8 +33,10 @@ def tab_order(root: QWidget) -> list[str]:
 def _catalogue(name: str) -> dict[tuple[str, str], str]:
     root = ET.parse(I18N_DIR / f"{name}_bg.ts").getroot()
     return {
-        (context.findtext("name") or "", message.findtext("source") or ""):
-            message.findtext("translation") or ""
+        (context.findtext("name") or "", message.findtext("source") or ""): message.findtext(
+            "translation"
+        )
+        or ""
         for context in root.iter("context")
         for message in context.iter("message")
     }

@@ -81,8 +81,7 @@ class AccountPage(QWidget):
         super().__init__(parent)
         self.shop, self.actor = shop, actor
         self.listing: TopupList | None = None
-        layout, _head = page_header(
-            self, QCoreApplication.translate("Account", "Carrier account"))
+        layout, _head = page_header(self, QCoreApplication.translate("Account", "Carrier account"))
 
         top = QHBoxLayout()
         balance_box = QGroupBox(QCoreApplication.translate("Account", "Balance"))

@@ -94,7 +94,8 @@ class AuditPage(QWidget):
         layout.addLayout(filters)
 
         self.model: RecordTableModel[JournalLine] = RecordTableModel(
-            _columns(shop_zone(shop)), self)
+            _columns(shop_zone(shop)), self
+        )
         self.view = record_view(
             self.model,
             alternate=True,

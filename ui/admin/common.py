@@ -87,7 +87,8 @@ def call_service(parent: QWidget | None, action: Callable[[], R], title: str = "
         return action()
     except Exception as exc:  # known or not: plain words, logged, nothing changed
         QMessageBox.warning(
-            parent, title or QCoreApplication.translate("Admin", "Not done"),
+            parent,
+            title or QCoreApplication.translate("Admin", "Not done"),
             plain_words(exc, getattr(action, "__name__", "an administration action")),
         )
         return None

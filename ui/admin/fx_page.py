@@ -46,8 +46,10 @@ def _columns(zone: tzinfo) -> list[Col[UsdRate]]:
             lambda r: format(r.local_per_usd, "f"),
             True,
         ),
-        Col(QCoreApplication.translate("UsdRate", "Set at"),
-            lambda r: local_time_text(r.set_at, zone)),
+        Col(
+            QCoreApplication.translate("UsdRate", "Set at"),
+            lambda r: local_time_text(r.set_at, zone),
+        ),
         Col(QCoreApplication.translate("UsdRate", "By"), lambda r: r.set_by),
     ]
 
@@ -101,9 +103,7 @@ class FxPage(QWidget):
                 rate = parse_decimal(self.rate_edit.text(), allow_comma=True)
             except MoneyError as exc:
                 raise InvalidInput(str(exc)) from None
-            return fx.set_usd_rate(
-                self.shop, self.actor, rate, from_qdate(self.date_edit.date())
-            )
+            return fx.set_usd_rate(self.shop, self.actor, rate, from_qdate(self.date_edit.date()))
 
         if call_service(self, action) is None:
             return False

@@ -475,15 +475,21 @@ class PriceListModel(QAbstractTableModel):
         try:
             price = None if not text else parse_decimal(text, allow_comma=True)
         except MoneyError:
-            return refuse(QCoreApplication.translate(
-                "PriceListPage", "{text} is not a price (e.g. 0.25)").format(text=text))
+            return refuse(
+                QCoreApplication.translate(
+                    "PriceListPage", "{text} is not a price (e.g. 0.25)"
+                ).format(text=text)
+            )
         if price is not None and price < 0:
-            return refuse(QCoreApplication.translate(
-                "PriceListPage", "A price cannot be negative."))
+            return refuse(
+                QCoreApplication.translate("PriceListPage", "A price cannot be negative.")
+            )
         if price is not None and price > PLAUSIBLE_RETAIL:
-            return refuse(QCoreApplication.translate(
-                "PriceListPage", "{text} per minute cannot be meant: at most {most}.").format(
-                    text=text, most=PLAUSIBLE_RETAIL))
+            return refuse(
+                QCoreApplication.translate(
+                    "PriceListPage", "{text} per minute cannot be meant: at most {most}."
+                ).format(text=text, most=PLAUSIBLE_RETAIL)
+            )
         try:
             self.set_retail(
                 self._visible[index.row()], price, offpeak=column == Column.RETAIL_OFFPEAK

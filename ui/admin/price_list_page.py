@@ -114,7 +114,8 @@ class PriceListPage(QWidget):
         self.rate_label = QLabel()
         self.rate_label.setObjectName("muted")
         layout, head = page_header(
-            self, QCoreApplication.translate("PriceListPage", "Price list"), self.rate_label)
+            self, QCoreApplication.translate("PriceListPage", "Price list"), self.rate_label
+        )
         self.import_button = QPushButton(QCoreApplication.translate("PriceListPage", "Import…"))
         self.export_button = QPushButton(QCoreApplication.translate("PriceListPage", "Export…"))
         self.history_button = QPushButton(QCoreApplication.translate("PriceListPage", "History"))

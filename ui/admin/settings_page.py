@@ -115,8 +115,11 @@ class _WheelGuard(QObject):
         editor.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (event.type() == QEvent.Type.Wheel and isinstance(watched, QWidget)
-                and not watched.hasFocus()):
+        if (
+            event.type() == QEvent.Type.Wheel
+            and isinstance(watched, QWidget)
+            and not watched.hasFocus()
+        ):
             QCoreApplication.sendEvent(self._scroll.verticalScrollBar(), event)
             return True
         return False

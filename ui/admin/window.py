@@ -37,8 +37,12 @@ def _stylesheet() -> str:
 
 class AdminWindow(QMainWindow):
     def __init__(
-        self, shop: Shop, actor: Actor, parent: QWidget | None = None,
-        *, confirm: Callable[[str, str], bool] | None = None,
+        self,
+        shop: Shop,
+        actor: Actor,
+        parent: QWidget | None = None,
+        *,
+        confirm: Callable[[str, str], bool] | None = None,
     ) -> None:
         require_role(actor, Role.ADMIN)
         super().__init__(parent)
@@ -73,8 +77,9 @@ class AdminWindow(QMainWindow):
             self._factories[key] = factory
         # As wide as its longest page name in this language (at least 190 px).
         self.nav.ensurePolished()
-        self.nav.setFixedWidth(max(190, self.nav.sizeHintForColumn(0)
-                                   + 2 * self.nav.frameWidth() + 2))
+        self.nav.setFixedWidth(
+            max(190, self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth() + 2)
+        )
         self.nav.currentRowChanged.connect(self._on_page)
         self.nav.setCurrentRow(0)
 
@@ -145,8 +150,10 @@ class AdminWindow(QMainWindow):
         return (self._confirm or self._ask)(
             QCoreApplication.translate("AdminWindow", "Unsaved changes"),
             QCoreApplication.translate(
-                "AdminWindow", "This page has changes that are not saved. Leave it and "
-                "discard them?"))
+                "AdminWindow",
+                "This page has changes that are not saved. Leave it and discard them?",
+            ),
+        )
 
     def _ask(self, title: str, text: str) -> bool:
         answer = QMessageBox.question(self, title, text)

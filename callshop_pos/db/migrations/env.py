@@ -12,9 +12,7 @@ from callshop_pos.db.models import load_all
 from callshop_pos.db.types import ExactDecimal, UtcDateTime
 
 
-def _render_item(
-    type_: str, obj: Any, autogen_context: AutogenContext
-) -> str | Literal[False]:
+def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     # Migrations must not depend on our Python types (they change; migrations don't):
     # render the plain column type they store as.
     if type_ == "type" and isinstance(obj, TypeDecorator):

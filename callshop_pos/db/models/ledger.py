@@ -56,7 +56,5 @@ class LedgerEntry(JournaledRow, Base):
     method: Mapped[str | None] = mapped_column(String(8), default=None)
     reference: Mapped[str] = mapped_column(Text, default="")
     # One cost entry per call, so a replayed call_ended never charges twice.
-    call_id: Mapped[int | None] = mapped_column(
-        ForeignKey("calls.id"), unique=True, default=None
-    )
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"), unique=True, default=None)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)

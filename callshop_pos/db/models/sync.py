@@ -46,7 +46,13 @@ class OutboxStatus(StrEnum):
 class SyncOutbox(JournaledRow, Base):
     __tablename__ = "sync_outbox"
     __journal_fields__ = (
-        "kind", "key", "shift_id", "correction_id", "created_at", "prev_seq", "prev_head"
+        "kind",
+        "key",
+        "shift_id",
+        "correction_id",
+        "created_at",
+        "prev_seq",
+        "prev_head",
     )
     __table_args__ = (
         CheckConstraint("kind IN ('shift', 'correction')", name="outbox_kind"),

@@ -156,8 +156,13 @@ class _Peer:
                     raise ValueError("a request is a JSON object")
             except ValueError as exc:
                 self.push_message(
-                    {"type": "reply", "id": None, "ok": False, "error": f"bad request: {exc}",
-                     "kind": "invalid"}
+                    {
+                        "type": "reply",
+                        "id": None,
+                        "ok": False,
+                        "error": f"bad request: {exc}",
+                        "kind": "invalid",
+                    }
                 )
                 continue
             self.push_message(self.server.handle(request))
@@ -385,8 +390,9 @@ class EngineServer:
                 return
             self._refusals_unlogged = 0
             self._refusal_logged_at = now
-        log.warning("IPC: %d more connection(s) refused in the last %g s", count,
-                    REFUSAL_LOG_INTERVAL_S)
+        log.warning(
+            "IPC: %d more connection(s) refused in the last %g s", count, REFUSAL_LOG_INTERVAL_S
+        )
 
     def _watch_handshakes(self) -> None:
         """Drop connections whose handshake is overdue (one thread for all of them)."""
@@ -395,8 +401,7 @@ class EngineServer:
             now = time.monotonic()
             self._log_refusal_summary(now)
             with self._lock:
-                overdue = [p for p in self._pending if p.deadline is not None
-                           and p.deadline <= now]
+                overdue = [p for p in self._pending if p.deadline is not None and p.deadline <= now]
                 for peer in overdue:
                     self._pending.remove(peer)
             for peer in overdue:
@@ -429,8 +434,13 @@ class EngineServer:
             return {"type": "reply", "id": rid, "ok": False, "error": str(exc), "kind": "refused"}
         except Exception as exc:
             log.exception("IPC request %r failed", request.get("cmd"))
-            return {"type": "reply", "id": rid, "ok": False, "error": f"engine error: {exc}",
-                    "kind": "internal"}
+            return {
+                "type": "reply",
+                "id": rid,
+                "ok": False,
+                "error": f"engine error: {exc}",
+                "kind": "internal",
+            }
         return {"type": "reply", "id": rid, "ok": True, "result": result}
 
     def _dispatch(self, request: dict[str, Any]) -> object:

@@ -187,8 +187,11 @@ def recording_json(alert: RecordingAlert) -> dict[str, Any]:
 
 def recording_from_json(raw: dict[str, Any]) -> RecordingAlert:
     return RecordingAlert(
-        ok=bool(raw["ok"]), message=str(raw["message"]), unsaved=int(raw.get("unsaved", 0)),
-        spilled_to=str(raw.get("spilled_to", "")), set_aside=int(raw.get("set_aside", 0)),
+        ok=bool(raw["ok"]),
+        message=str(raw["message"]),
+        unsaved=int(raw.get("unsaved", 0)),
+        spilled_to=str(raw.get("spilled_to", "")),
+        set_aside=int(raw.get("set_aside", 0)),
     )
 
 

@@ -81,11 +81,19 @@ def sip_ha1(user: str, realm: str, password: str) -> str:
 
 def _info(booth: Booth) -> BoothInfo:
     return BoothInfo(
-        id=booth.id, name=booth.name, position=booth.position, driver=booth.driver,
-        driver_settings=dict(booth.driver_settings), sip_user=booth.sip_user,
-        sip_ha1=booth.sip_ha1, billing=booth.billing,
-        default_deposit_minor=booth.default_deposit_minor, cost_cap_minor=booth.cost_cap_minor,
-        max_duration_s=booth.max_duration_s, auto_lock=booth.auto_lock, locked=booth.locked,
+        id=booth.id,
+        name=booth.name,
+        position=booth.position,
+        driver=booth.driver,
+        driver_settings=dict(booth.driver_settings),
+        sip_user=booth.sip_user,
+        sip_ha1=booth.sip_ha1,
+        billing=booth.billing,
+        default_deposit_minor=booth.default_deposit_minor,
+        cost_cap_minor=booth.cost_cap_minor,
+        max_duration_s=booth.max_duration_s,
+        auto_lock=booth.auto_lock,
+        locked=booth.locked,
         active=booth.active,
     )
 
@@ -163,8 +171,17 @@ def _set_sip(booth: Booth, shop: Shop, user: str | None, password: str | None) -
 
 
 _FIELDS = (
-    "name", "position", "driver", "driver_settings", "sip_user", "sip_password", "billing",
-    "default_deposit_minor", "cost_cap_minor", "max_duration_s", "auto_lock",
+    "name",
+    "position",
+    "driver",
+    "driver_settings",
+    "sip_user",
+    "sip_password",
+    "billing",
+    "default_deposit_minor",
+    "cost_cap_minor",
+    "max_duration_s",
+    "auto_lock",
 )
 
 
@@ -201,15 +218,16 @@ def _apply_settings(booth: Booth, changes: dict[str, Any]) -> None:
     if "billing" in changes:
         booth.billing = _enum_value(BillingMode, changes["billing"])
     if "default_deposit_minor" in changes:
-        booth.default_deposit_minor = _whole(
-            "default deposit", changes["default_deposit_minor"], least=0, optional=False
-        ) or 0
+        booth.default_deposit_minor = (
+            _whole("default deposit", changes["default_deposit_minor"], least=0, optional=False)
+            or 0
+        )
     if "cost_cap_minor" in changes:
-        booth.cost_cap_minor = _whole("cost cap", changes["cost_cap_minor"], least=1,
-                                      optional=True)
+        booth.cost_cap_minor = _whole("cost cap", changes["cost_cap_minor"], least=1, optional=True)
     if "max_duration_s" in changes:
-        booth.max_duration_s = _whole("maximum duration", changes["max_duration_s"], least=1,
-                                      optional=True)
+        booth.max_duration_s = _whole(
+            "maximum duration", changes["max_duration_s"], least=1, optional=True
+        )
     if "auto_lock" in changes:
         if not isinstance(changes["auto_lock"], bool):
             raise InvalidInput("auto_lock must be yes or no")
@@ -221,12 +239,14 @@ def _apply_sip_account(shop: Shop, s: Session, booth: Booth, changes: dict[str, 
     user = changes.get("sip_user", booth.sip_user)
     _set_sip(booth, shop, user, changes.get("sip_password"))
     if user:
-        taken = s.scalar(
-            select(func.count()).select_from(Booth).where(
-                Booth.sip_user == user, Booth.id != booth.id
+        taken = (
+            s.scalar(
+                select(func.count())
+                .select_from(Booth)
+                .where(Booth.sip_user == user, Booth.id != booth.id)
             )
-        ) if booth.id is not None else s.scalar(
-            select(func.count()).select_from(Booth).where(Booth.sip_user == user)
+            if booth.id is not None
+            else s.scalar(select(func.count()).select_from(Booth).where(Booth.sip_user == user))
         )
         if taken:
             raise InvalidInput(f"SIP user {user!r} belongs to another booth")
@@ -246,17 +266,31 @@ def add_booth(shop: Shop, actor: Actor, name: str, /, **settings: Any) -> BoothI
         if position is None:
             position = (s.scalar(select(func.max(Booth.position))) or 0) + 1
         booth = Booth(
-            name="", position=0, driver=BoothDriver.SIMULATOR, driver_settings={},
-            billing=BillingMode.POSTPAID, default_deposit_minor=0, auto_lock=False,
-            locked=False, active=True, created_at=shop.clock.now(),
+            name="",
+            position=0,
+            driver=BoothDriver.SIMULATOR,
+            driver_settings={},
+            billing=BillingMode.POSTPAID,
+            default_deposit_minor=0,
+            auto_lock=False,
+            locked=False,
+            active=True,
+            created_at=shop.clock.now(),
         )
-        _apply(shop, s, booth, {"name": name, "position": position,
-                                "driver": settings.pop("driver", BoothDriver.SIMULATOR),
-                                **settings})
+        _apply(
+            shop,
+            s,
+            booth,
+            {
+                "name": name,
+                "position": position,
+                "driver": settings.pop("driver", BoothDriver.SIMULATOR),
+                **settings,
+            },
+        )
         s.add(booth)
         s.flush()
-        journal.append(s, actor, "booth.add", subject=booth, payload=_snapshot(booth),
-                       rows=[booth])
+        journal.append(s, actor, "booth.add", subject=booth, payload=_snapshot(booth), rows=[booth])
         return _info(booth)
 
 
@@ -274,9 +308,14 @@ def update_booth(shop: Shop, actor: Actor, name: str, /, **changes: Any) -> Boot
         if booth.sip_ha1 != old_ha1:
             changed["sip_password"] = ("***", "***")
         if changed:
-            journal.append(s, actor, "booth.update", subject=booth,
-                           payload={k: {"old": o, "new": n} for k, (o, n) in changed.items()},
-                           rows=[booth])
+            journal.append(
+                s,
+                actor,
+                "booth.update",
+                subject=booth,
+                payload={k: {"old": o, "new": n} for k, (o, n) in changed.items()},
+                rows=[booth],
+            )
         return BoothChange(_info(booth), changed)
 
 
@@ -288,8 +327,14 @@ def _set_active(shop: Shop, actor: Actor, name: str, active: bool) -> BoothChang
             return BoothChange(_info(booth), {})
         booth.active = active
         booth.removed_at = None if active else shop.clock.now()
-        journal.append(s, actor, "booth.restore" if active else "booth.remove",
-                       subject=booth, payload={"name": booth.name}, rows=[booth])
+        journal.append(
+            s,
+            actor,
+            "booth.restore" if active else "booth.remove",
+            subject=booth,
+            payload={"name": booth.name},
+            rows=[booth],
+        )
         return BoothChange(_info(booth), {"active": (not active, active)})
 
 
@@ -314,8 +359,14 @@ def set_locked(shop: Shop, actor: Actor, name: str, locked: bool) -> BoothChange
         if booth.locked == locked:
             return BoothChange(_info(booth), {})
         booth.locked = locked
-        journal.append(s, actor, "booth.lock" if locked else "booth.unlock", subject=booth,
-                       payload={"name": booth.name}, rows=[booth])
+        journal.append(
+            s,
+            actor,
+            "booth.lock" if locked else "booth.unlock",
+            subject=booth,
+            payload={"name": booth.name},
+            rows=[booth],
+        )
         return BoothChange(_info(booth), {"locked": (not locked, locked)})
 
 
@@ -333,7 +384,6 @@ def get_booth(shop: Shop, name: str) -> BoothInfo:
         return _info(_get(s, name))
 
 
-
 def record_line_alert(
     shop: Shop, actor: Actor, *, booths: Sequence[str], source: str, kind: str, detail: str
 ) -> None:
@@ -342,7 +392,14 @@ def record_line_alert(
     should look (Administration → Audit journal, action ``booth.alert``)."""
     require_role(actor, Role.SYSTEM)
     with shop.db.write() as s:
-        journal.append(s, actor, "booth.alert", payload={
-            "booths": [str(b) for b in booths], "source": str(source)[:64],
-            "kind": str(kind)[:64], "detail": str(detail)[:500],
-        })
+        journal.append(
+            s,
+            actor,
+            "booth.alert",
+            payload={
+                "booths": [str(b) for b in booths],
+                "source": str(source)[:64],
+                "kind": str(kind)[:64],
+                "detail": str(detail)[:500],
+            },
+        )

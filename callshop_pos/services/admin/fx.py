@@ -68,13 +68,22 @@ def set_usd_rate(shop: Shop, actor: Actor, rate: Decimal, effective_on: date) ->
     if isinstance(exponent, int) and -exponent > _MAX_DECIMALS:
         raise InvalidInput(f"the rate may have at most {_MAX_DECIMALS} decimals")
     with shop.db.write() as s:
-        row = FxRate(effective_on=effective_on, local_per_usd=rate, set_at=shop.clock.now(),
-                     set_by=actor.username)
+        row = FxRate(
+            effective_on=effective_on,
+            local_per_usd=rate,
+            set_at=shop.clock.now(),
+            set_by=actor.username,
+        )
         s.add(row)
         s.flush()
-        journal.append(s, actor, "fx.set", subject=row,
-                       payload={"effective_on": effective_on, "local_per_usd": rate},
-                       rows=[row])
+        journal.append(
+            s,
+            actor,
+            "fx.set",
+            subject=row,
+            payload={"effective_on": effective_on, "local_per_usd": rate},
+            rows=[row],
+        )
         return _view(row)
 
 

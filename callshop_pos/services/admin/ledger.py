@@ -234,9 +234,7 @@ def ledger_history(
         entries = session.scalars(
             select(LedgerEntry).where(*conds).order_by(LedgerEntry.value_date, LedgerEntry.id)
         ).all()
-        opening = (
-            _sum(session, LedgerEntry.value_date < date_from) if date_from is not None else 0
-        )
+        opening = _sum(session, LedgerEntry.value_date < date_from) if date_from is not None else 0
         rates = [
             (r.effective_on, r.local_per_usd)
             for r in session.scalars(select(FxRate).order_by(FxRate.id))

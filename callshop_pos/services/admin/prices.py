@@ -240,22 +240,32 @@ def _save_version(
             plan = _plan(s, based_on, lines)
         summary = {"added": plan.added, "removed": plan.removed, "changed": plan.changed}
         version = PriceListVersion(
-            created_at=now, created_by=actor.username, source=source, note=note,
-            entry_count=len(lines), content_digest=digest, based_on_id=based_on,
+            created_at=now,
+            created_by=actor.username,
+            source=source,
+            note=note,
+            entry_count=len(lines),
+            content_digest=digest,
+            based_on_id=based_on,
             summary=summary,
         )
         s.add(version)
         s.flush()
         s.add_all(
             PriceListChunk(
-                version_id=version.id, seq=seq,
-                entry_count=min(CHUNK_ENTRIES, len(lines) - seq * CHUNK_ENTRIES), data=data,
+                version_id=version.id,
+                seq=seq,
+                entry_count=min(CHUNK_ENTRIES, len(lines) - seq * CHUNK_ENTRIES),
+                data=data,
             )
             for seq, data in enumerate(chunks)
         )
         pointer = _point_to(s, pointer, version.id, now, actor)
         journal.append(
-            s, actor, "prices.version", subject=version,
+            s,
+            actor,
+            "prices.version",
+            subject=version,
             payload={"source": source, "note": note, "entries": len(lines), **summary},
             rows=[version, pointer],
         )
@@ -268,8 +278,9 @@ def _point_to(
     s: Session, pointer: ActivePriceList | None, version_id: int, now: datetime, actor: Actor
 ) -> ActivePriceList:
     if pointer is None:
-        pointer = ActivePriceList(id=1, version_id=version_id, activated_at=now,
-                                  activated_by=actor.username)
+        pointer = ActivePriceList(
+            id=1, version_id=version_id, activated_at=now, activated_by=actor.username
+        )
         s.add(pointer)
     else:
         pointer.version_id, pointer.activated_at = version_id, now
@@ -329,8 +340,12 @@ def activate_version(shop: Shop, actor: Actor, version_id: int) -> PriceVersionI
         previous = pointer.version_id if pointer is not None else None
         pointer = _point_to(s, pointer, version.id, shop.clock.now(), actor)
         journal.append(
-            s, actor, "prices.activate", subject=version,
-            payload={"previous": previous}, rows=[pointer],
+            s,
+            actor,
+            "prices.activate",
+            subject=version,
+            payload={"previous": previous},
+            rows=[pointer],
         )
         info = _info(version, version.id)
     shop.use_pricing(Pricing(version.id, _load_index(shop, version.id), shop.settings))

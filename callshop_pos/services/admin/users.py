@@ -51,8 +51,12 @@ class UserInfo:
 
 def _info(user: User) -> UserInfo:
     return UserInfo(
-        id=user.id, username=user.username, role=user.role, active=user.active,
-        locked_until=user.locked_until, created_at=user.created_at,
+        id=user.id,
+        username=user.username,
+        role=user.role,
+        active=user.active,
+        locked_until=user.locked_until,
+        created_at=user.created_at,
         last_login_at=user.last_login_at,
     )
 
@@ -90,8 +94,12 @@ def _new_user(shop: Shop, s: Session, username: str, password: str, role: Role) 
     if s.scalar(select(func.count()).select_from(User).where(User.username == username)):
         raise InvalidInput(f"a user {username!r} already exists")
     user = User(
-        username=username, role=role, password_hash=shop.hasher.hash(password), active=True,
-        failed_logins=0, created_at=shop.clock.now(),
+        username=username,
+        role=role,
+        password_hash=shop.hasher.hash(password),
+        active=True,
+        failed_logins=0,
+        created_at=shop.clock.now(),
     )
     s.add(user)
     s.flush()
@@ -111,15 +119,18 @@ def create_first_admin(shop: Shop, username: str, password: str) -> Actor:
             raise CallShopError("an administrator already exists; log in as one to add users")
         user = _new_user(shop, s, username, password, Role.ADMIN)
         actor = actor_of(user)
-        journal.append(s, SYSTEM, "user.create", subject=user,
-                       payload={"username": username, "role": Role.ADMIN, "first_admin": True},
-                       rows=[user])
+        journal.append(
+            s,
+            SYSTEM,
+            "user.create",
+            subject=user,
+            payload={"username": username, "role": Role.ADMIN, "first_admin": True},
+            rows=[user],
+        )
     return actor
 
 
-def add_user(
-    shop: Shop, actor: Actor, username: str, password: str, role: Role | str
-) -> UserInfo:
+def add_user(shop: Shop, actor: Actor, username: str, password: str, role: Role | str) -> UserInfo:
     """Add a user (admin only)."""
     require_role(actor, Role.ADMIN)
     username = _check_username(username)
@@ -127,8 +138,14 @@ def add_user(
     check_password_policy(password)
     with shop.db.write() as s:
         user = _new_user(shop, s, username, password, role)
-        journal.append(s, actor, "user.create", subject=user,
-                       payload={"username": username, "role": role}, rows=[user])
+        journal.append(
+            s,
+            actor,
+            "user.create",
+            subject=user,
+            payload={"username": username, "role": role},
+            rows=[user],
+        )
         return _info(user)
 
 
@@ -146,8 +163,9 @@ def set_password(shop: Shop, actor: Actor, username: str, password: str) -> User
         user = _get(s, username)
         user.password_hash = shop.hasher.hash(password)
         user.failed_logins, user.locked_until = 0, None
-        journal.append(s, actor, "user.password", subject=user,
-                       payload={"username": username}, rows=[user])
+        journal.append(
+            s, actor, "user.password", subject=user, payload={"username": username}, rows=[user]
+        )
         return _info(user)
 
 
@@ -157,16 +175,22 @@ def _set_active(shop: Shop, actor: Actor, username: str, active: bool) -> UserIn
         user = _get(s, username)
         if not active and user.role is Role.ADMIN and user.active:
             others = s.scalar(
-                select(func.count()).select_from(User).where(
-                    User.role == Role.ADMIN, User.active.is_(True), User.id != user.id
-                )
+                select(func.count())
+                .select_from(User)
+                .where(User.role == Role.ADMIN, User.active.is_(True), User.id != user.id)
             )
             if not others:
                 raise CallShopError("the last active administrator cannot be disabled")
         if user.active != active:
             user.active = active
-            journal.append(s, actor, "user.enable" if active else "user.disable",
-                           subject=user, payload={"username": username}, rows=[user])
+            journal.append(
+                s,
+                actor,
+                "user.enable" if active else "user.disable",
+                subject=user,
+                payload={"username": username},
+                rows=[user],
+            )
         return _info(user)
 
 
@@ -179,18 +203,23 @@ def set_role(shop: Shop, actor: Actor, username: str, role: Role | str) -> UserI
         user = _get(s, username)
         if user.role is Role.ADMIN and new_role is not Role.ADMIN and user.active:
             others = s.scalar(
-                select(func.count()).select_from(User).where(
-                    User.role == Role.ADMIN, User.active.is_(True), User.id != user.id
-                )
+                select(func.count())
+                .select_from(User)
+                .where(User.role == Role.ADMIN, User.active.is_(True), User.id != user.id)
             )
             if not others:
                 raise CallShopError("the last active administrator cannot become an operator")
         if user.role is not new_role:
             old = user.role
             user.role = new_role
-            journal.append(s, actor, "user.role", subject=user,
-                           payload={"username": username, "old": old, "new": new_role},
-                           rows=[user])
+            journal.append(
+                s,
+                actor,
+                "user.role",
+                subject=user,
+                payload={"username": username, "old": old, "new": new_role},
+                rows=[user],
+            )
         return _info(user)
 
 
@@ -210,8 +239,9 @@ def unlock(shop: Shop, actor: Actor, username: str) -> UserInfo:
     with shop.db.write() as s:
         user = _get(s, username)
         user.failed_logins, user.locked_until = 0, None
-        journal.append(s, actor, "user.unlock", subject=user, payload={"username": username},
-                       rows=[user])
+        journal.append(
+            s, actor, "user.unlock", subject=user, payload={"username": username}, rows=[user]
+        )
         return _info(user)
 
 

@@ -106,8 +106,19 @@ def _iter_entries(session: Session) -> Iterator[Any]:
     # Plain rows, not ORM objects: a journal can hold millions of entries.
     e = JournalEntry
     stmt = (
-        select(e.seq, e.at, e.actor_id, e.actor_name, e.action, e.subject_type, e.subject_id,
-               e.payload, e.rows, e.prev_hash, e.hash)
+        select(
+            e.seq,
+            e.at,
+            e.actor_id,
+            e.actor_name,
+            e.action,
+            e.subject_type,
+            e.subject_id,
+            e.payload,
+            e.rows,
+            e.prev_hash,
+            e.hash,
+        )
         .order_by(e.seq)
         .execution_options(yield_per=_BATCH)
     )
@@ -134,19 +145,23 @@ class _Checker:
             expected = self.last_seq + 1
             if entry.seq != expected:
                 missing = (
-                    f"#{expected}" if entry.seq == expected + 1
-                    else f"#{expected}–#{entry.seq - 1}"
+                    f"#{expected}" if entry.seq == expected + 1 else f"#{expected}–#{entry.seq - 1}"
                 )
-                self.add(expected, "entry-missing",
-                         f"journal entry {missing} is missing (deleted)")
+                self.add(expected, "entry-missing", f"journal entry {missing} is missing (deleted)")
             elif entry.prev_hash != self.last_hash:
-                self.add(entry.seq, "chain",
-                         f"journal entry #{entry.seq} does not follow entry #{self.last_seq} "
-                         "(previous-hash differs: an entry was replaced or inserted)")
+                self.add(
+                    entry.seq,
+                    "chain",
+                    f"journal entry #{entry.seq} does not follow entry #{self.last_seq} "
+                    "(previous-hash differs: an entry was replaced or inserted)",
+                )
             if journal.entry_hash(entry) != entry.hash:
-                self.add(entry.seq, "entry-altered",
-                         f"journal entry #{entry.seq} ({entry.action}) was altered "
-                         "(its hash does not match its content)")
+                self.add(
+                    entry.seq,
+                    "entry-altered",
+                    f"journal entry #{entry.seq} ({entry.action}) was altered "
+                    "(its hash does not match its content)",
+                )
             self._cover(entry)
             if entry.action == "shift.close" and entry.subject_id is not None:
                 self.closes[int(entry.subject_id)] = entry.seq
@@ -158,8 +173,11 @@ class _Checker:
             for table, key, digest in rows:
                 self.latest[(str(table), str(key))] = (entry.seq, digest)
         except (ValueError, TypeError):
-            self.add(entry.seq, "entry-altered",
-                     f"journal entry #{entry.seq} has an unreadable list of rows")
+            self.add(
+                entry.seq,
+                "entry-altered",
+                f"journal entry #{entry.seq} has an unreadable list of rows",
+            )
 
     def head(self, session: Session) -> None:
         head = session.get(JournalHead, 1)
@@ -168,13 +186,19 @@ class _Checker:
                 self.add(self.last_seq, "head", "the journal head row is missing (deleted)")
             return
         if head.seq > self.last_seq:
-            self.add(self.last_seq + 1, "entry-missing",
-                     f"journal entries #{self.last_seq + 1}–#{head.seq} are missing "
-                     "(the newest entries were deleted)")
+            self.add(
+                self.last_seq + 1,
+                "entry-missing",
+                f"journal entries #{self.last_seq + 1}–#{head.seq} are missing "
+                "(the newest entries were deleted)",
+            )
         elif head.seq < self.last_seq or head.hash != self.last_hash:
-            self.add(head.seq + 1 if head.seq < self.last_seq else head.seq, "head",
-                     f"the journal head (#{head.seq}) does not match the last entry "
-                     f"(#{self.last_seq}): entries were added outside the application")
+            self.add(
+                head.seq + 1 if head.seq < self.last_seq else head.seq,
+                "head",
+                f"the journal head (#{head.seq}) does not match the last entry "
+                f"(#{self.last_seq}): entries were added outside the application",
+            )
 
     def rows(self, session: Session) -> None:
         by_table: dict[str, type[Base]] = {
@@ -192,34 +216,46 @@ class _Checker:
                 key = journal.key_text(row[: len(keys)])
                 recorded = self.latest.pop((table, key), None)
                 if recorded is None:
-                    self.add(None, "row-unjournaled",
-                             f"{table} #{key} has no journal entry "
-                             "(inserted outside the application)")
+                    self.add(
+                        None,
+                        "row-unjournaled",
+                        f"{table} #{key} has no journal entry (inserted outside the application)",
+                    )
                     continue
                 seq, digest = recorded
                 values = dict(zip(fields, row[len(keys) :], strict=True))
                 if digest is None:
-                    self.add(seq, "row-resurrected",
-                             f"{table} #{key} was removed by journal entry #{seq} "
-                             "but exists again")
+                    self.add(
+                        seq,
+                        "row-resurrected",
+                        f"{table} #{key} was removed by journal entry #{seq} but exists again",
+                    )
                 elif journal.digest_of(table, key, values) != digest:
-                    self.add(seq, "row-altered",
-                             f"{table} #{key} differs from journal entry #{seq} "
-                             "(changed outside the application)")
+                    self.add(
+                        seq,
+                        "row-altered",
+                        f"{table} #{key} differs from journal entry #{seq} "
+                        "(changed outside the application)",
+                    )
         for (table, key), (seq, digest) in sorted(self.latest.items(), key=lambda i: i[1][0]):
             if digest is not None and table in by_table:
-                self.add(seq, "row-missing",
-                         f"{table} #{key} recorded by journal entry #{seq} is missing (deleted)")
+                self.add(
+                    seq,
+                    "row-missing",
+                    f"{table} #{key} recorded by journal entry #{seq} is missing (deleted)",
+                )
 
     def prices(self, session: Session) -> None:
         for version in session.scalars(select(PriceListVersion).order_by(PriceListVersion.id)):
             count, digest = stored_digest(session, version.id)
             if count != version.entry_count or digest != version.content_digest:
                 covering = self.latest.get((str(PriceListVersion.__tablename__), str(version.id)))
-                self.add(covering[0] if covering else None, "price-entries-altered",
-                         f"price-list version {version.id}: its entries were changed "
-                         "outside the application")
-
+                self.add(
+                    covering[0] if covering else None,
+                    "price-entries-altered",
+                    f"price-list version {version.id}: its entries were changed "
+                    "outside the application",
+                )
 
     def shift_sums(self, session: Session) -> None:
         """Every closed shift's stored sums against its payments, refunds, deposits."""
@@ -227,17 +263,13 @@ class _Checker:
         def per_shift(column: Any, shift_col: Any) -> dict[int, int]:
             return {
                 int(k): int(v or 0)
-                for k, v in session.execute(
-                    select(shift_col, func.sum(column)).group_by(shift_col)
-                )
+                for k, v in session.execute(select(shift_col, func.sum(column)).group_by(shift_col))
                 if k is not None
             }
 
         paid = per_shift(Payment.total_minor, Payment.shift_id)
         refunded = per_shift(Refund.total_minor, Refund.shift_id)
-        with_deposits = set(
-            session.scalars(select(BoothDeposit.shift_id).distinct())
-        )
+        with_deposits = set(session.scalars(select(BoothDeposit.shift_id).distinct()))
         for shift in session.scalars(
             select(Shift).where(Shift.status == ShiftStatus.CLOSED.value).order_by(Shift.id)
         ):
@@ -253,11 +285,14 @@ class _Checker:
             if stored != (payments, refunds, expected) or (
                 counted is not None and shift.discrepancy_minor != counted - expected
             ):
-                self.add(self.closes.get(shift.id), "shift-sums",
-                         f"shift {shift.id}: its Z figures (payments {stored[0]}, refunds "
-                         f"{stored[1]}, expected cash {stored[2]}) no longer add up from its "
-                         f"payments, refunds and deposits ({payments}, {refunds}, {expected}): "
-                         "changed outside the application")
+                self.add(
+                    self.closes.get(shift.id),
+                    "shift-sums",
+                    f"shift {shift.id}: its Z figures (payments {stored[0]}, refunds "
+                    f"{stored[1]}, expected cash {stored[2]}) no longer add up from its "
+                    f"payments, refunds and deposits ({payments}, {refunds}, {expected}): "
+                    "changed outside the application",
+                )
 
     def report_cells(self, session: Session) -> None:
         """The cells recounted from the calls, the month cells from the cells."""
@@ -274,8 +309,13 @@ class _Checker:
         stored: dict[tuple[Any, ...], list[tuple[int, ...]]] = defaultdict(list)
         columns = [getattr(ReportCell, name) for name in SUMS]
         for row in session.execute(
-            select(ReportCell.shift_id, ReportCell.day, ReportCell.dimension,
-                   ReportCell.value, *columns)
+            select(
+                ReportCell.shift_id,
+                ReportCell.day,
+                ReportCell.dimension,
+                ReportCell.value,
+                *columns,
+            )
         ):
             stored[_cell_key(row)].append(_sums(row[4:]))
         counted: dict[tuple[Any, ...], tuple[int, ...]] = {}
@@ -300,9 +340,7 @@ class _Checker:
                 bad.add(shift_id)
         bad |= {key[0] for key in counted if key not in stored}
         for shift_id in sorted(bad):
-            self._cells_problem(
-                f"the report cells of shift {shift_id} do not match its calls"
-            )
+            self._cells_problem(f"the report cells of shift {shift_id} do not match its calls")
         for month in sorted(set(session.scalars(select(ReportMonthCell.month).distinct()))):
             recount = {(r[1], r[2]): _sums(r[3:]) for r in session.execute(month_select(month))}
             kept: dict[tuple[str, str], list[tuple[int, ...]]] = defaultdict(list)
@@ -322,9 +360,12 @@ class _Checker:
                 )
 
     def _cells_problem(self, what: str) -> None:
-        self.add(None, "report-cells",
-                 f"report cells: {what} (changed outside the application; the owner's "
-                 "reports would be wrong)")
+        self.add(
+            None,
+            "report-cells",
+            f"report cells: {what} (changed outside the application; the owner's "
+            "reports would be wrong)",
+        )
 
 
 def _as_date(value: Any) -> date:

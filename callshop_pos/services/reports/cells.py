@@ -139,9 +139,7 @@ def refresh_cells(
         for marker in markers:
             s.expunge(marker)
         done = {m.shift_id for m in markers}
-        todo = sorted(
-            (closed - done) | {m.shift_id for m in markers if stale(m, tz_name, ordered)}
-        )
+        todo = sorted((closed - done) | {m.shift_id for m in markers if stale(m, tz_name, ordered)})
         tz = ZoneInfo(tz_name)
         batches = _month_batches(s, todo, tz) if todo else []
     if progress is not None and todo:
@@ -193,8 +191,13 @@ def sum_closed_shift(shop: Shop, shift_id: int) -> None:
     with shop.db.write() as s:
         rates = sorted(dict(usd_rates(s)).items())
         _sum_shifts(
-            s, [shift_id], ZoneInfo(tz_name), tz_name, rates,
-            currency_digits(settings.currency), shop,
+            s,
+            [shift_id],
+            ZoneInfo(tz_name),
+            tz_name,
+            rates,
+            currency_digits(settings.currency),
+            shop,
         )
     _sum_months(shop)
 
@@ -352,7 +355,10 @@ def _sum_shifts(
             insert(ReportCell).from_select(
                 columns,
                 select(
-                    ReportCell.shift_id, ReportCell.day, literal(_DAY), literal(""),
+                    ReportCell.shift_id,
+                    ReportCell.day,
+                    literal(_DAY),
+                    literal(""),
                     *(func.sum(getattr(ReportCell, name)) for name in _SUMS),
                 )
                 .where(ReportCell.dimension == _BOOTH, ReportCell.shift_id.in_(closed))

@@ -175,9 +175,7 @@ class PeriodTotals:
     discrepancy_minor: int
 
 
-def sum_of(
-    session: Session, column: QueryableAttribute[int], *where: ColumnElement[bool]
-) -> int:
+def sum_of(session: Session, column: QueryableAttribute[int], *where: ColumnElement[bool]) -> int:
     """``SUM(column)`` over the rows matching ``where`` (0 when there are none)."""
     stmt = select(func.coalesce(func.sum(column), 0)).where(*where)
     return int(session.scalar(stmt) or 0)
@@ -268,8 +266,9 @@ def deposit_cash(session: Session, shift_id: int) -> DepositCash:
 
     def total_of(kind: MovementKind) -> ColumnElement[int]:
         return func.coalesce(
-            func.sum(case((DepositMovement.kind == kind.value, DepositMovement.total_minor),
-                          else_=0)),
+            func.sum(
+                case((DepositMovement.kind == kind.value, DepositMovement.total_minor), else_=0)
+            ),
             0,
         )
 
@@ -295,14 +294,7 @@ def expected_cash(float_minor: int, payments: int, refunds: int, deposits: Depos
     """Cash that should be in the drawer: float + cash payments + deposits taken −
     remainders handed back − refunds (``payments`` includes the deposit payments,
     which brought no cash of their own)."""
-    return (
-        float_minor
-        + payments
-        - deposits.paid
-        + deposits.taken
-        - deposits.returned
-        - refunds
-    )
+    return float_minor + payments - deposits.paid + deposits.taken - deposits.returned - refunds
 
 
 def summarize_shift(session: Session, shift: Shift, operator: str) -> ShiftSummary:
@@ -475,4 +467,3 @@ def build_report(
         journal_head=journal_head,
         deposits=deposits,
     )
-

@@ -161,9 +161,7 @@ def _change_status(
     return refund, written
 
 
-def mark_unpaid(
-    shop: Shop, actor: Actor, call_ids: Sequence[int], reason: str
-) -> StatusChange:
+def mark_unpaid(shop: Shop, actor: Actor, call_ids: Sequence[int], reason: str) -> StatusChange:
     """Mark calls as served without payment (reason required); a paid call is refunded."""
     return _move_calls(shop, actor, call_ids, reason, CallStatus.UNPAID)
 
@@ -244,7 +242,13 @@ def set_call_status(
         if target == CallStatus.PAID.value:
             bill = payable_bill([call], cash_unit(shop))
             payment, written = record_payment(
-                session, shop, actor, shift, [call], bill, tendered_for(bill, tendered_minor),
+                session,
+                shop,
+                actor,
+                shift,
+                [call],
+                bill,
+                tendered_for(bill, tendered_minor),
                 reason.strip(),
             )
             action = "payment"

@@ -227,11 +227,14 @@ def call_history(shop: Shop, actor: Actor, call_id: int) -> tuple[CallHistoryEnt
         ):
             amount = 0
             if ch.payment_id is not None:
-                amount = session.scalar(
-                    select(PaymentLine.amount_minor).where(
-                        PaymentLine.payment_id == ch.payment_id, PaymentLine.call_id == call_id
+                amount = (
+                    session.scalar(
+                        select(PaymentLine.amount_minor).where(
+                            PaymentLine.payment_id == ch.payment_id, PaymentLine.call_id == call_id
+                        )
                     )
-                ) or 0
+                    or 0
+                )
             elif ch.refund_id is not None:
                 refund = session.get(Refund, ch.refund_id)
                 amount = -refund.amount_minor if refund is not None else 0

@@ -283,8 +283,15 @@ def settle_deposit(shop: Shop, actor: Actor, booth: str) -> DepositSettled:
         if paid:
             bill = payable_bill(paid, 1)  # a deposit is never rounded
             result, rows = record_payment(
-                session, shop, actor, shift, paid, bill, bill.total_minor,
-                f"paid from the deposit of {booth}", method=DEPOSIT_METHOD,
+                session,
+                shop,
+                actor,
+                shift,
+                paid,
+                bill,
+                bill.total_minor,
+                f"paid from the deposit of {booth}",
+                method=DEPOSIT_METHOD,
             )
             payment_id = result.payment_id
             written.extend(rows)

@@ -401,8 +401,11 @@ def _sum_for_reports(shop: Shop, shift_id: int) -> None:
     try:
         sum_closed_shift(shop, shift_id)
     except SQLAlchemyError:
-        _log.warning("shift %s closed, but summing it for reports failed; the next "
-                     "report will sum it", shift_id, exc_info=True)
+        _log.warning(
+            "shift %s closed, but summing it for reports failed; the next report will sum it",
+            shift_id,
+            exc_info=True,
+        )
 
 
 def list_shifts(
@@ -454,4 +457,3 @@ def show_shift(shop: Shop, actor: Actor, shift_id: int) -> ShiftDetail:
         calls=tuple(v for v in views if v.answered),
         attempts=tuple(v for v in views if not v.answered),
     )
-

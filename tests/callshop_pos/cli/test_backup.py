@@ -26,15 +26,24 @@ def ready(
         admin = users.create_first_admin(shop, "boss", "boss-pass")
         users.add_user(shop, admin, "olga", "olga-pass-1", Role.OPERATOR)
     usb = tmp_path / "usb"
-    result = inproc("settings", "set", f"backup_dir={usb}", "backup_keep=2", "--user", "boss",
-                    stdin="boss-pass\n")
+    result = inproc(
+        "settings",
+        "set",
+        f"backup_dir={usb}",
+        "backup_keep=2",
+        "--user",
+        "boss",
+        stdin="boss-pass\n",
+    )
     assert result.returncode == 0, result.stderr
     return inproc
 
 
 def _shift(cli: InProcessCli) -> None:
-    assert cli("shifts", "open", "--float", "0", "--user", "olga",
-               stdin="olga-pass-1\n").returncode == 0
+    assert (
+        cli("shifts", "open", "--float", "0", "--user", "olga", stdin="olga-pass-1\n").returncode
+        == 0
+    )
     closed = cli("shifts", "close", "--counted", "0", "--user", "olga", stdin="olga-pass-1\n")
     assert closed.returncode == 0, closed.stderr
 
@@ -70,10 +79,21 @@ def test_restore_waits_for_no_engine(ready: InProcessCli) -> None:
 def test_a_failed_backup_is_shown_after_the_z(ready: InProcessCli, tmp_path: Path) -> None:
     cli = ready
     (tmp_path / "blocked").write_text("not a folder")
-    assert cli("settings", "set", f"backup_dir={tmp_path / 'blocked' / 'x'}", "--user", "boss",
-               stdin="boss-pass\n").returncode == 0
-    assert cli("shifts", "open", "--float", "0", "--user", "olga",
-               stdin="olga-pass-1\n").returncode == 0
+    assert (
+        cli(
+            "settings",
+            "set",
+            f"backup_dir={tmp_path / 'blocked' / 'x'}",
+            "--user",
+            "boss",
+            stdin="boss-pass\n",
+        ).returncode
+        == 0
+    )
+    assert (
+        cli("shifts", "open", "--float", "0", "--user", "olga", stdin="olga-pass-1\n").returncode
+        == 0
+    )
     closed = cli("shifts", "close", "--counted", "0", "--user", "olga", stdin="olga-pass-1\n")
     assert closed.returncode == 0
     assert "Z" in closed.stdout
@@ -83,7 +103,11 @@ def test_a_failed_backup_is_shown_after_the_z(ready: InProcessCli, tmp_path: Pat
 def test_backup_on_postgresql_points_to_pg_dump(pg_url: str) -> None:
     result = subprocess.run(
         [sys.executable, "main.py", "--db", pg_url, "backup"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 1
     assert "pg_dump" in result.stderr and "docs/backup.md" in result.stderr

@@ -31,7 +31,12 @@ class Cli:
     def __call__(self, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "main.py", "--db", f"sqlite:///{self.db}", *args],
-            cwd=ROOT, input=stdin, capture_output=True, text=True, timeout=120, check=False,
+            cwd=ROOT,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
 
 
@@ -83,8 +88,16 @@ def test_init_creates_the_database_and_the_first_admin_once(cli: Cli) -> None:
     assert again.returncode == 1
     assert "an administrator already exists" in again.stderr
     # Two passwords on stdin, one line each: the acting admin's, then the new user's.
-    added = cli("user", "add", "olga", "--role", "operator", "--user", "boss",
-                stdin="boss-pass\nolga-pass\n")
+    added = cli(
+        "user",
+        "add",
+        "olga",
+        "--role",
+        "operator",
+        "--user",
+        "boss",
+        stdin="boss-pass\nolga-pass\n",
+    )
     assert added.returncode == 0, added.stderr
     assert "user 'olga' added (operator)" in added.stdout
     no_password = cli("init", "--admin", "x")
@@ -107,8 +120,16 @@ def test_db_upgrade_and_status(inproc: InProcessCli) -> None:
 
 def test_user_commands(ready: Cli) -> None:
     cli = ready
-    added = cli("user", "add", "olga", "--role", "operator", "--user", "boss",
-                stdin="boss-pass\nolga-pass\n")
+    added = cli(
+        "user",
+        "add",
+        "olga",
+        "--role",
+        "operator",
+        "--user",
+        "boss",
+        stdin="boss-pass\nolga-pass\n",
+    )
     assert added.returncode == 0, added.stderr
     assert "user 'olga' added (operator)" in added.stdout
     # An operator is refused by the service layer.
@@ -118,8 +139,10 @@ def test_user_commands(ready: Cli) -> None:
     assert wrong.returncode == 1 and "wrong user name or password" in wrong.stderr
     listed = cli("user", "list", "--user", "boss", stdin="boss-pass\n")
     assert "olga" in listed.stdout and "operator" in listed.stdout
-    assert cli("user", "passwd", "olga", "--user", "olga",
-               stdin="olga-pass\nnew-pass\n").returncode == 0
+    assert (
+        cli("user", "passwd", "olga", "--user", "olga", stdin="olga-pass\nnew-pass\n").returncode
+        == 0
+    )
     assert cli("user", "disable", "olga", "--user", "boss", stdin="boss-pass\n").returncode == 0
     disabled = cli("user", "list", "--user", "olga", stdin="new-pass\n")
     assert disabled.returncode == 1 and "disabled" in disabled.stderr
@@ -138,12 +161,22 @@ def test_prices_import_export(ready: Cli, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "imported 2 prices as version 1" in result.stdout
     out = tmp_path / "out.csv"
-    assert cli("user", "add", "olga", "--role", "operator", "--user", "boss",
-               stdin="boss-pass\nolga-pass\n").returncode == 0
+    assert (
+        cli(
+            "user",
+            "add",
+            "olga",
+            "--role",
+            "operator",
+            "--user",
+            "boss",
+            stdin="boss-pass\nolga-pass\n",
+        ).returncode
+        == 0
+    )
     refused = cli("prices", "export", str(out), "--user", "olga", stdin="olga-pass\n")
     assert refused.returncode == 1 and "may not" in refused.stderr and not out.exists()
-    assert cli("prices", "export", str(out), "--user", "boss",
-               stdin="boss-pass\n").returncode == 0
+    assert cli("prices", "export", str(out), "--user", "boss", stdin="boss-pass\n").returncode == 0
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("country,code,wholesale_usd,retail")
     assert lines[1].startswith("Bulgaria,359,0.010,0.20") and len(lines) == 3
@@ -152,9 +185,21 @@ def test_prices_import_export(ready: Cli, tmp_path: Path) -> None:
 
 def test_booths_and_verify(ready: Cli) -> None:
     cli = ready
-    result = cli("booths", "add", "Booth 1", "--driver", "sip", "--sip-user", "b1",
-                 "--prepaid", "--deposit", "10.00", "--user", "boss",
-                 stdin="boss-pass\nsip-secret\n")
+    result = cli(
+        "booths",
+        "add",
+        "Booth 1",
+        "--driver",
+        "sip",
+        "--sip-user",
+        "b1",
+        "--prepaid",
+        "--deposit",
+        "10.00",
+        "--user",
+        "boss",
+        stdin="boss-pass\nsip-secret\n",
+    )
     assert result.returncode == 0, result.stderr
     assert cli("booths", "add", "Booth 2", "--user", "boss", stdin="boss-pass\n").returncode == 0
     listed = cli("booths", "list").stdout
@@ -174,13 +219,28 @@ def test_booths_and_verify(ready: Cli) -> None:
 
 def test_settings_show_and_set(ready: Cli) -> None:
     cli = ready
-    result = cli("settings", "set", "cash_rounding_unit=5", "intl_prefixes=00,+,011",
-                 "bgn_line_until=", "--user", "boss", stdin="boss-pass\n")
+    result = cli(
+        "settings",
+        "set",
+        "cash_rounding_unit=5",
+        "intl_prefixes=00,+,011",
+        "bgn_line_until=",
+        "--user",
+        "boss",
+        stdin="boss-pass\n",
+    )
     assert result.returncode == 0, result.stderr
     assert "cash_rounding_unit: 1 -> 5" in result.stdout
     assert 'intl_prefixes: ["00", "+"] -> ["00", "+", "011"]' in result.stdout
-    bad = cli("settings", "set", "cash_rounding_unit=0", "shop_name=X", "--user", "boss",
-              stdin="boss-pass\n")
+    bad = cli(
+        "settings",
+        "set",
+        "cash_rounding_unit=0",
+        "shop_name=X",
+        "--user",
+        "boss",
+        stdin="boss-pass\n",
+    )
     assert bad.returncode == 1 and "cash_rounding_unit" in bad.stderr
     unknown = cli("settings", "set", "colour=red", "--user", "boss", stdin="boss-pass\n")
     assert unknown.returncode == 1 and "unknown setting 'colour'" in unknown.stderr
@@ -191,7 +251,9 @@ def test_settings_show_and_set(ready: Cli) -> None:
 
 
 def test_prices_import_asks_before_replacing_most_prices(
-    ready: InProcessCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    ready: InProcessCli,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     from callshop_pos.services.admin import prices
@@ -244,7 +306,8 @@ def test_prices_import_asks_before_replacing_most_prices(
     questions.clear()
     assert main([*args[:4], str(many), "--user", "boss"]) == 0  # adds 488: not asked
     smaller = tmp_path / "smaller.csv"
-    smaller.write_text(many.read_text(encoding="utf-8").rsplit("\n", 101)[0] + "\n",
-                       encoding="utf-8")
+    smaller.write_text(
+        many.read_text(encoding="utf-8").rsplit("\n", 101)[0] + "\n", encoding="utf-8"
+    )
     assert main([*args[:4], str(smaller), "--user", "boss"]) == 0  # removes 100 of 490
     assert main([*args, "--yes"]) == 0 and version_count() == 5 and not questions

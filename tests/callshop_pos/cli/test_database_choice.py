@@ -17,12 +17,15 @@ def empty_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize("command", [
-    ["settings", "show"],
-    ["db", "status"],
-    ["db", "upgrade"],
-    ["booths", "list"],
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["settings", "show"],
+        ["db", "status"],
+        ["db", "upgrade"],
+        ["booths", "list"],
+    ],
+)
 def test_a_command_refuses_to_create_a_database(
     empty_data_dir: Path, capsys: pytest.CaptureFixture[str], command: list[str]
 ) -> None:

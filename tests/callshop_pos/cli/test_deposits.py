@@ -29,10 +29,33 @@ def ready(
 
 
 def _setup(cli: InProcessCli) -> None:
-    assert cli("user", "add", "olga", "--role", "operator", "--user", "boss",
-               stdin="boss-pass\nolga-pass\n").returncode == 0
-    assert cli("booths", "add", "P1", "--prepaid", "--deposit", "10.00", "--user", "boss",
-               stdin="boss-pass\n").returncode == 0
+    assert (
+        cli(
+            "user",
+            "add",
+            "olga",
+            "--role",
+            "operator",
+            "--user",
+            "boss",
+            stdin="boss-pass\nolga-pass\n",
+        ).returncode
+        == 0
+    )
+    assert (
+        cli(
+            "booths",
+            "add",
+            "P1",
+            "--prepaid",
+            "--deposit",
+            "10.00",
+            "--user",
+            "boss",
+            stdin="boss-pass\n",
+        ).returncode
+        == 0
+    )
     assert cli("booths", "add", "B1", "--user", "boss", stdin="boss-pass\n").returncode == 0
     opened = cli("shifts", "open", "--user", "olga", "--float", "20.00", stdin="olga-pass\n")
     assert opened.returncode == 0, opened.stderr
@@ -44,10 +67,15 @@ def test_take_top_up_list_and_settle(ready: InProcessCli) -> None:
     taken = cli("deposits", "take", "P1", "10.00", "--user", "olga", stdin="olga-pass\n")
     assert taken.returncode == 0, taken.stderr
     assert "P1: 10.00 taken; deposit now 10.00" in taken.stdout
-    more = cli("deposits", "take", "P1", "5", "--user", "olga", "--format", "json",
-               stdin="olga-pass\n")
+    more = cli(
+        "deposits", "take", "P1", "5", "--user", "olga", "--format", "json", stdin="olga-pass\n"
+    )
     assert json.loads(more.stdout) | {"deposit_id": 0} == {
-        "deposit_id": 0, "booth": "P1", "shift_id": 1, "taken": "5.00", "deposit": "15.00",
+        "deposit_id": 0,
+        "booth": "P1",
+        "shift_id": 1,
+        "taken": "5.00",
+        "deposit": "15.00",
         "top_up": True,
     }
     # Calls answered after the deposit was taken (the CLI ran on the real clock).
@@ -59,15 +87,23 @@ def test_take_top_up_list_and_settle(ready: InProcessCli) -> None:
     listed = cli("deposits", "list", "--user", "boss", "--format", "json", stdin="boss-pass\n")
     (row,) = json.loads(listed.stdout)
     assert (row["booth"], row["deposit"], row["used"], row["left"], row["calls"]) == (
-        "P1", "15.00", "6.98", "8.02", [first, second],
+        "P1",
+        "15.00",
+        "6.98",
+        "8.02",
+        [first, second],
     )
     assert "+" in row["taken_at"] or row["taken_at"].endswith("Z")  # with its UTC offset
-    settled = cli("deposits", "settle", "P1", "--user", "olga", "--format", "json",
-                  stdin="olga-pass\n")
+    settled = cli(
+        "deposits", "settle", "P1", "--user", "olga", "--format", "json", stdin="olga-pass\n"
+    )
     assert settled.returncode == 0, settled.stderr
     data = json.loads(settled.stdout)
     assert (data["used"], data["paid_calls"], data["returned"], data["left_unserved"]) == (
-        "6.98", [first, second], "8.02", [],
+        "6.98",
+        [first, second],
+        "8.02",
+        [],
     )
     assert cli("deposits", "list", "--user", "olga", stdin="olga-pass\n").stdout == (
         "no open deposits\n"

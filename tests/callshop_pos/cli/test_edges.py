@@ -36,9 +36,7 @@ class Cli:
 
 
 @pytest.fixture
-def cli(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Cli:
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
     runner = Cli(tmp_path / "shop.db", monkeypatch, capsys)
     with Shop.open(f"sqlite:///{runner.db}") as shop:
         users.create_first_admin(shop, "boss", "boss-pass")
@@ -54,8 +52,9 @@ def test_unicode_digits_are_not_an_amount(cli: Cli) -> None:
     assert opened.stdout.startswith("Shift 1 opened"), opened.stdout  # the first one
     done = cli("fx", "set", "\u0661.\u0669", "--user", "boss", stdin="boss-pass\n")
     assert done.returncode != 0 and "Traceback" not in done.stderr
-    done = cli("settings", "set", "cash_rounding_unit", "\u0665", "--user", "boss",
-               stdin="boss-pass\n")
+    done = cli(
+        "settings", "set", "cash_rounding_unit", "\u0665", "--user", "boss", stdin="boss-pass\n"
+    )
     assert done.returncode != 0 and "Traceback" not in done.stderr
 
 
@@ -72,7 +71,11 @@ def test_a_40_digit_duration_in_rate_is_a_clear_error(tmp_path: Path) -> None:
     )
     done = subprocess.run(
         [sys.executable, str(ROOT / "main.py"), "rate", "--prices", str(prices), str(calls)],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
     )
     assert done.returncode != 0
@@ -92,26 +95,58 @@ def test_prices_export_round_trips_through_import(cli: Cli, tmp_path: Path) -> N
     assert done.returncode == 0, done.stderr
     for delimiter in (",", ";"):
         exported = tmp_path / f"export{delimiter == ';'}.csv"
-        done = cli("prices", "export", str(exported), "--delimiter", delimiter, "--user", "boss",
-                   stdin="boss-pass\n")
+        done = cli(
+            "prices",
+            "export",
+            str(exported),
+            "--delimiter",
+            delimiter,
+            "--user",
+            "boss",
+            stdin="boss-pass\n",
+        )
         assert done.returncode == 0, done.stderr
         assert "'" not in exported.read_text(encoding="utf-8")  # nothing needed neutralising
         done = cli("prices", "import", str(exported), "--user", "boss", stdin="boss-pass\n")
         assert done.returncode == 0, done.stderr
         assert "0 added, 0 removed, 0 changed" in done.stdout
     bad = tmp_path / "bad.csv"
-    bad.write_text("country,code,wholesale_usd,retail\n=HYPERLINK(\"x\"),49,0.01,0.2\n")
+    bad.write_text('country,code,wholesale_usd,retail\n=HYPERLINK("x"),49,0.01,0.2\n')
     done = cli("prices", "import", str(bad), "--user", "boss", stdin="boss-pass\n")
     assert done.returncode != 0
     assert "line 2: country '=HYPERLINK(\"x\")' must not start with =" in done.stderr
 
 
 def test_ledger_history_csv_neutralises_an_old_formula_reference(cli: Cli) -> None:
-    done = cli("ledger", "topup", "100", "--date", "2026-01-05", "--method", "bank",
-               "--reference", "=HYPERLINK(\"http://x\")", "--user", "boss", stdin="boss-pass\n")
+    done = cli(
+        "ledger",
+        "topup",
+        "100",
+        "--date",
+        "2026-01-05",
+        "--method",
+        "bank",
+        "--reference",
+        '=HYPERLINK("http://x")',
+        "--user",
+        "boss",
+        stdin="boss-pass\n",
+    )
     assert done.returncode != 0 and "formula" in done.stderr
-    done = cli("ledger", "topup", "100", "--date", "2026-01-05", "--method", "bank",
-               "--reference", "INV-1", "--user", "boss", stdin="boss-pass\n")
+    done = cli(
+        "ledger",
+        "topup",
+        "100",
+        "--date",
+        "2026-01-05",
+        "--method",
+        "bank",
+        "--reference",
+        "INV-1",
+        "--user",
+        "boss",
+        stdin="boss-pass\n",
+    )
     assert done.returncode == 0, done.stderr
     with sqlite3.connect(cli.db) as raw:  # as written before references were checked
         raw.execute("UPDATE ledger_entries SET reference = '@SUM(A1)'")

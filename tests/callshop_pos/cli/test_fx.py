@@ -29,8 +29,9 @@ def _state(cli: InProcessCli) -> tuple[list[fx.UsdRate], int]:
 
 def test_set_and_list(ready: InProcessCli) -> None:
     cli = ready
-    first = cli("fx", "set", "0.921234", "--date", "2020-01-01", "--user", "boss",
-                stdin="boss-pass\n")
+    first = cli(
+        "fx", "set", "0.921234", "--date", "2020-01-01", "--user", "boss", stdin="boss-pass\n"
+    )
     assert first.returncode == 0, first.stderr
     assert "USD rate 0.921234 EUR from 2020-01-01 (set by boss)" in first.stdout
     for rate, day in (("0.95", "2020-02-01"), ("0.96", "2020-02-01"), ("2", "2999-01-01")):
@@ -46,8 +47,10 @@ def test_set_and_list(ready: InProcessCli) -> None:
     ]
     listed = json.loads(cli("fx", "list", "--format", "json").stdout)
     assert listed["currency"] == "EUR"
-    assert [(r["effective_on"], r["local_per_usd"], r["set_by"], r["in_force_today"])
-            for r in listed["rates"]] == [
+    assert [
+        (r["effective_on"], r["local_per_usd"], r["set_by"], r["in_force_today"])
+        for r in listed["rates"]
+    ] == [
         ("2999-01-01", "2", "boss", False),
         ("2020-02-01", "0.96", "boss", True),  # the newest correction of the latest past date
         ("2020-02-01", "0.95", "boss", False),
@@ -90,16 +93,16 @@ def test_a_bad_rate_is_refused_and_nothing_changes(
     ready: InProcessCli, rate: str, message: str
 ) -> None:
     before = _state(ready)
-    result = ready("fx", "set", rate, "--date", "2026-01-01", "--user", "boss",
-                   stdin="boss-pass\n")
+    result = ready("fx", "set", rate, "--date", "2026-01-01", "--user", "boss", stdin="boss-pass\n")
     assert result.returncode == 1 and message in result.stderr, result.stderr
     assert result.stderr.startswith("error: ")
     assert _state(ready)[0] == before[0] == []
 
 
 def test_a_bad_date_is_refused(ready: InProcessCli) -> None:
-    result = ready("fx", "set", "0.92", "--date", "01.02.2026", "--user", "boss",
-                   stdin="boss-pass\n")
+    result = ready(
+        "fx", "set", "0.92", "--date", "01.02.2026", "--user", "boss", stdin="boss-pass\n"
+    )
     assert result.returncode == 1 and "--date must be a date YYYY-MM-DD" in result.stderr
     assert _state(ready)[0] == []
 

@@ -22,11 +22,14 @@ def test_report_shows_the_catch_up_progress_then_the_rows(
     url = f"sqlite:///{tmp_path / 'shop.db'}"
     with Shop.open(url) as shop:
         boss = users.create_first_admin(shop, "boss", "boss-pass")
-        shifts = [add_shift(shop, boss.user_id, T0 + timedelta(days=40 * i), closed=True)
-                  for i in range(3)]
+        shifts = [
+            add_shift(shop, boss.user_id, T0 + timedelta(days=40 * i), closed=True)
+            for i in range(3)
+        ]
         for i, shift_id in enumerate(shifts):
-            insert_calls(shop, random_calls(random.Random(i), 20, T0 + timedelta(days=40 * i),
-                                            2, [shift_id]))
+            insert_calls(
+                shop, random_calls(random.Random(i), 20, T0 + timedelta(days=40 * i), 2, [shift_id])
+            )
 
     def run(*args: str) -> tuple[int, str, str]:
         monkeypatch.setattr(sys, "stdin", io.StringIO("boss-pass\n"))

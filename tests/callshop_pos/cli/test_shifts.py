@@ -24,16 +24,43 @@ from tests.callshop_pos.support import ADMIN_PASSWORD, OPERATOR_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[3]
 
-SUMMARY_KEYS = {"id", "status", "operator", "opened_at", "closed_at", "call_count",
-                "talk_seconds", "billable_seconds", "cash", "unserved", "unpaid"}
-CALL_KEYS = {"id", "booth", "number", "destination", "answered_at", "ended_at", "duration",
-             "billable_seconds", "price", "status", "flags"}
+SUMMARY_KEYS = {
+    "id",
+    "status",
+    "operator",
+    "opened_at",
+    "closed_at",
+    "call_count",
+    "talk_seconds",
+    "billable_seconds",
+    "cash",
+    "unserved",
+    "unpaid",
+}
+CALL_KEYS = {
+    "id",
+    "booth",
+    "number",
+    "destination",
+    "answered_at",
+    "ended_at",
+    "duration",
+    "billable_seconds",
+    "price",
+    "status",
+    "flags",
+}
 
 
 def cli(db_url: str, *args: str, password: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "main.py", "--db", db_url, "shifts", *args],
-        cwd=ROOT, input=password + "\n", capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        input=password + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -69,8 +96,9 @@ def test_open_pay_close_list_and_show(
     shop: Shop, operator: Actor, db_url: str, tmp_path: Path, inproc: InProcess
 ) -> None:
     waiting = record_call(shop, 250, booth="B1", duration_s=95)  # before any shift
-    opened = json.loads(ok(db_url, "open", "--user", "olga", "--float", "50.00",
-                           "--format", "json"))
+    opened = json.loads(
+        ok(db_url, "open", "--user", "olga", "--float", "50.00", "--format", "json")
+    )
     assert opened["status"] == "open" and opened["opening_float"] == "50.00"
     assert opened["adopted_calls"] == [waiting]
     other = record_call(shop, 130, booth="B2", duration_s=40)
@@ -85,8 +113,9 @@ def test_open_pay_close_list_and_show(
     z = ok(db_url, "close", "--user", "olga", "--counted", "52.40")
     assert "Z report" in z and "discrepancy:       -0.10" in z
 
-    shown = json.loads(ok(db_url, "show", str(opened["id"]), "--format", "json",
-                          password=ADMIN_PASSWORD))
+    shown = json.loads(
+        ok(db_url, "show", str(opened["id"]), "--format", "json", password=ADMIN_PASSWORD)
+    )
     assert set(shown) >= SUMMARY_KEYS
     assert (shown["status"], shown["operator"], shown["call_count"]) == ("closed", "olga", 3)
     assert (shown["cash"], shown["unserved"], shown["unpaid"]) == ("2.50", 1, 1)
@@ -98,13 +127,16 @@ def test_open_pay_close_list_and_show(
     assert all(set(c) == CALL_KEYS for c in calls)
     first = calls[0]
     assert (first["booth"], first["number"], first["destination"]) == (
-        "B1", "00441234567", "United Kingdom"
+        "B1",
+        "00441234567",
+        "United Kingdom",
     )
     assert (first["duration"], first["price"], first["status"]) == (95, "2.50", "paid")
     assert calls[2]["price"] is None and calls[2]["flags"] == ["unrated"]
 
-    listed = json.loads(ok(db_url, "list", "--format", "json", "--status", "closed",
-                           password=ADMIN_PASSWORD))
+    listed = json.loads(
+        ok(db_url, "list", "--format", "json", "--status", "closed", password=ADMIN_PASSWORD)
+    )
     assert [s["id"] for s in listed["shifts"]] == [opened["id"]]
     assert set(listed["shifts"][0]) >= SUMMARY_KEYS
     assert listed["total"]["cash"] == "2.50" and listed["total"]["call_count"] == 3

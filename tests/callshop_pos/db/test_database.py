@@ -133,8 +133,14 @@ def test_a_failing_unit_of_work_rolls_back(tmp_path: Path) -> None:
     db = Database.open(_url(tmp_path), clock=FakeClock())
     try:
         with pytest.raises(RuntimeError), db.write() as s:
-            s.add(FxRate(effective_on=datetime(2026, 1, 1).date(), local_per_usd=Decimal("0.9"),
-                         set_at=datetime.now(UTC), set_by="x"))
+            s.add(
+                FxRate(
+                    effective_on=datetime(2026, 1, 1).date(),
+                    local_per_usd=Decimal("0.9"),
+                    set_at=datetime.now(UTC),
+                    set_by="x",
+                )
+            )
             s.flush()
             raise RuntimeError("boom")
         with db.read() as s:
@@ -147,8 +153,14 @@ def test_read_sessions_refuse_changes(tmp_path: Path) -> None:
     db = Database.open(_url(tmp_path))
     try:
         with pytest.raises(ReadOnlySessionError), db.read() as s:
-            s.add(FxRate(effective_on=datetime(2026, 1, 1).date(), local_per_usd=Decimal("1"),
-                         set_at=datetime.now(UTC), set_by="x"))
+            s.add(
+                FxRate(
+                    effective_on=datetime(2026, 1, 1).date(),
+                    local_per_usd=Decimal("1"),
+                    set_at=datetime.now(UTC),
+                    set_by="x",
+                )
+            )
             s.flush()
     finally:
         db.dispose()
@@ -160,8 +172,11 @@ def test_datetimes_come_back_aware_utc_and_decimals_exact(tmp_path: Path) -> Non
     at = datetime(2026, 3, 29, 3, 30, 15, 123456, tzinfo=sofia_winter)
     try:
         with db.write() as s:
-            s.add(FxRate(effective_on=at.date(), local_per_usd=Decimal("0.853210"),
-                         set_at=at, set_by="x"))
+            s.add(
+                FxRate(
+                    effective_on=at.date(), local_per_usd=Decimal("0.853210"), set_at=at, set_by="x"
+                )
+            )
         with db.read() as s:
             row = s.scalars(select(FxRate)).one()
         assert row.set_at == at and row.set_at.tzinfo == UTC
@@ -179,13 +194,24 @@ def test_naive_datetimes_and_floats_are_refused(tmp_path: Path) -> None:
     db = Database.open(_url(tmp_path))
     try:
         with pytest.raises(Exception, match="naive"), db.write() as s:
-            s.add(FxRate(effective_on=datetime(2026, 1, 1).date(), local_per_usd=Decimal("1"),
-                         set_at=datetime(2026, 1, 1), set_by="x"))
+            s.add(
+                FxRate(
+                    effective_on=datetime(2026, 1, 1).date(),
+                    local_per_usd=Decimal("1"),
+                    set_at=datetime(2026, 1, 1),
+                    set_by="x",
+                )
+            )
             s.flush()
         with pytest.raises(Exception, match="Decimal"), db.write() as s:
-            s.add(FxRate(effective_on=datetime(2026, 1, 1).date(),
-                         local_per_usd=0.85,  # type: ignore[arg-type]
-                         set_at=datetime.now(UTC), set_by="x"))
+            s.add(
+                FxRate(
+                    effective_on=datetime(2026, 1, 1).date(),
+                    local_per_usd=0.85,  # type: ignore[arg-type]
+                    set_at=datetime.now(UTC),
+                    set_by="x",
+                )
+            )
             s.flush()
     finally:
         db.dispose()

@@ -52,8 +52,16 @@ def test_service_flows_on_postgres(pg_seeded: SeededShop, clock: FakeClock) -> N
     # settings, booths, rates
     update_settings(shop, admin, cash_rounding_unit=5, blocked_prefixes=("900",))
     assert get_settings(shop).blocked_prefixes == ("900",)
-    booths.add_booth(shop, admin, "B1", driver="sip", sip_user="b1", sip_password="secret-1",
-                     billing="prepaid", default_deposit_minor=1000)
+    booths.add_booth(
+        shop,
+        admin,
+        "B1",
+        driver="sip",
+        sip_user="b1",
+        sip_password="secret-1",
+        billing="prepaid",
+        default_deposit_minor=1000,
+    )
     booths.set_locked(shop, operator, "B1", True)
     assert booths.list_booths(shop)[0].locked
     fx.set_usd_rate(shop, admin, Decimal("0.921234"), date(2026, 1, 1))

@@ -60,7 +60,10 @@ def test_every_step_is_idempotent_on_call_ref(shop: Shop, clock: FakeClock) -> N
         call = calls[0]
         assert call.answered_at == answered and call.ended_at == end
         assert (call.state, call.status, call.price_minor, call.duration_s) == (
-            "finished", "unserved", 60, 75
+            "finished",
+            "unserved",
+            60,
+            75,
         )
         assert (call.end_reason, call.end_side) == ("normal", "far_end")
         costs = session.scalars(select(LedgerEntry)).all()

@@ -43,8 +43,11 @@ class Till:
         self.shop, self.clock, self.data = shop, shop.clock, data
         self.driver = FakeDriver()
         self.engine = LineEngine(
-            clock=self.clock, driver=self.driver, recorder=DatabaseCallRecorder(shop),
-            store=ShopBoothStore(shop, data), tariff=lambda: shop_tariff(shop),
+            clock=self.clock,
+            driver=self.driver,
+            recorder=DatabaseCallRecorder(shop),
+            store=ShopBoothStore(shop, data),
+            tariff=lambda: shop_tariff(shop),
         )
         self.engine.load()
         self.engine.process(Registered("P1", self.clock.now()))
@@ -99,9 +102,7 @@ def test_admission_limit_follows_the_database_balance(till: Till, operator: Acto
     till.engine.sync_deposit("P1")
     assert till.driver.take() == [LimitCall("P1", ref, 300, HangupReason.CREDIT_EXHAUSTED)]
     till.advance(60)
-    till.engine.process(
-        HungUp("P1", till.clock.now(), ref, HangupReason.NORMAL, HangupSide.BOOTH)
-    )
+    till.engine.process(HungUp("P1", till.clock.now(), ref, HangupReason.NORMAL, HangupSide.BOOTH))
     assert till.engine.snapshots()[0].credit_left_minor == 140 - 40 - 20
     # A new engine (restart) reads the same credit from the database.
     again = Till(shop, till.data)

@@ -17,9 +17,7 @@ from tests.callshop_pos.lines.rig import Rig
 
 ENTRIES = [
     PriceEntry("Germany", "49", Decimal("0.012"), Decimal("0.20"), Decimal("0.12")),
-    PriceEntry(
-        "USA", "1", Decimal("0.008"), Decimal("0.15"), None, 90, 60, Decimal("0.05"), 0
-    ),
+    PriceEntry("USA", "1", Decimal("0.008"), Decimal("0.15"), None, 90, 60, Decimal("0.05"), 0),
     PriceEntry("Bulgaria mobile", "35988", Decimal("0.05"), Decimal("0.30"), None, 30, 6),
     PriceEntry("Satellite", "882", Decimal("1.5"), None),
 ]
@@ -39,7 +37,11 @@ def test_look_up_resolves_destinations() -> None:
     tariff = make_tariff()
     de = tariff.look_up("0049 30 123")
     assert (de.normalized, de.prefix, de.name, de.priced, de.price_version_id) == (
-        "4930123", "49", "Germany", True, 7,
+        "4930123",
+        "49",
+        "Germany",
+        True,
+        7,
     )
     sat = tariff.look_up("00882 123")
     assert sat.prefix == "882" and not sat.priced
@@ -63,8 +65,10 @@ def test_meter_equals_recorded_price_on_the_real_rater(talk: int) -> None:
 
 
 def test_prepaid_limit_on_the_real_rater_is_the_last_affordable_second() -> None:
-    rig = Rig(BoothConfig("B1", 1, billing=BillingMode.PREPAID),
-              start=datetime(2026, 3, 4, 10, 0, tzinfo=UTC))
+    rig = Rig(
+        BoothConfig("B1", 1, billing=BillingMode.PREPAID),
+        start=datetime(2026, 3, 4, 10, 0, tzinfo=UTC),
+    )
     tariff = make_tariff()
     rig.tariff = tariff  # type: ignore[assignment]
     rig.deposit(100)

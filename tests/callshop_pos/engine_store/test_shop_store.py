@@ -44,23 +44,28 @@ def finish(shop: Shop, ref: str, booth: str, answered: bool = True) -> None:
     if answered:
         recorder.call_answered(ref, now)
     rating = tariff.rate(dest, now if answered else None, 60 if answered else 0)
-    recorder.call_ended(ref, now + timedelta(seconds=60), HangupReason.NORMAL,
-                        HangupSide.BOOTH, rating)
+    recorder.call_ended(
+        ref, now + timedelta(seconds=60), HangupReason.NORMAL, HangupSide.BOOTH, rating
+    )
 
 
 def test_booths_rules_and_locks_come_from_the_database(
     shop: Shop, admin: Actor, tmp_path: Path
 ) -> None:
     booth_service.add_booth(shop, admin, "B1", cost_cap_minor=500, max_duration_s=900)
-    booth_service.add_booth(shop, admin, "P1", billing="prepaid", default_deposit_minor=1000,
-                            auto_lock=True)
+    booth_service.add_booth(
+        shop, admin, "P1", billing="prepaid", default_deposit_minor=1000, auto_lock=True
+    )
     update_settings(shop, admin, blocked_prefixes=("3599",), allow_unrated_calls=True)
     store = ShopBoothStore(shop, tmp_path)
     b1, p1 = store.booths()
     assert (b1.name, b1.cost_cap_minor, b1.max_duration_s, b1.billing) == (
-        "B1", 500, 900, BillingMode.POSTPAID)
-    assert (p1.billing, p1.default_deposit_minor, p1.auto_lock) == (
-        BillingMode.PREPAID, 1000, True)
+        "B1",
+        500,
+        900,
+        BillingMode.POSTPAID,
+    )
+    assert (p1.billing, p1.default_deposit_minor, p1.auto_lock) == (BillingMode.PREPAID, 1000, True)
     assert store.rules() == AdmissionRules(("3599",), True)
     store.save_lock("B1", True)
     assert booth_service.get_booth(shop, "B1").locked

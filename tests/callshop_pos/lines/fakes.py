@@ -77,8 +77,13 @@ class FakeTariff:
             row = self.rows.get(digits[:length])
             if row is not None:
                 return Destination(
-                    number, digits, row.code, row.country, row.retail is not None,
-                    self.version, row,
+                    number,
+                    digits,
+                    row.code,
+                    row.country,
+                    row.retail is not None,
+                    self.version,
+                    row,
                 )
         return Destination(number, digits, None, None, False, self.version)
 
@@ -281,8 +286,11 @@ class FakeStore:
         return sum(
             c.rating.price_minor or 0
             for c in list(self.recorder.calls.values())
-            if c.start.booth == booth and c.rating is not None and c.ended_at is not None
-            and c.answered_at is not None and c.answered_at >= deposit.taken_at
+            if c.start.booth == booth
+            and c.rating is not None
+            and c.ended_at is not None
+            and c.answered_at is not None
+            and c.answered_at >= deposit.taken_at
         )
 
     def take_deposit(self, booth: str, amount_minor: int, at: datetime) -> None:

@@ -38,7 +38,8 @@ class Rig:
         self.driver = FakeDriver()
         self.recorder = FakeRecorder()
         self.store = FakeStore(
-            list(configs or [BoothConfig("B1", 1)]), rules or AdmissionRules(),
+            list(configs or [BoothConfig("B1", 1)]),
+            rules or AdmissionRules(),
             recorder=self.recorder,
         )
         self.tariff = FakeTariff(STANDARD_ROWS)

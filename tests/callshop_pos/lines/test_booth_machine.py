@@ -97,9 +97,7 @@ def test_answered_call_is_metered_from_answer_and_recorded_at_meter_price() -> N
     assert call.reason is HangupReason.NORMAL and call.side is HangupSide.BOOTH
     assert rig.snap().state is BoothState.IDLE
     finished = [n for n in rig.news if isinstance(n, CallFinished)]
-    assert finished == [
-        CallFinished(call.call_id, "B1", ref, True, 100, 40, "normal", ())
-    ]
+    assert finished == [CallFinished(call.call_id, "B1", ref, True, 100, 40, "normal", ())]
 
 
 def test_final_price_equals_meter_at_every_second() -> None:
@@ -236,8 +234,13 @@ def test_credit_follows_the_database_not_the_engine() -> None:
     rig.call("0049301234", 1, 60)  # 0.20 used
     assert rig.snap().credit_left_minor == 80
     # A fresh engine on the same database knows the same credit (nothing in a file).
-    fresh = LineEngine(clock=rig.clock, driver=FakeDriver(), recorder=rig.recorder,
-                       store=rig.store, tariff=lambda: rig.tariff)
+    fresh = LineEngine(
+        clock=rig.clock,
+        driver=FakeDriver(),
+        recorder=rig.recorder,
+        store=rig.store,
+        tariff=lambda: rig.tariff,
+    )
     fresh.load()
     (snap,) = fresh.snapshots()
     assert (snap.deposit_minor, snap.credit_left_minor) == (100, 80)

@@ -66,8 +66,11 @@ def test_records_queued_behind_a_busy_database_are_saved_together(
         finished: list[CallFinished] = []
         driver = FakeDriver()
         engine = LineEngine(
-            clock=SystemClock(), driver=driver, recorder=DatabaseCallRecorder(shop),
-            store=ShopBoothStore(shop, tmp_path), tariff=lambda: shop_tariff(shop),
+            clock=SystemClock(),
+            driver=driver,
+            recorder=DatabaseCallRecorder(shop),
+            store=ShopBoothStore(shop, tmp_path),
+            tariff=lambda: shop_tariff(shop),
             quarantine=lambda b, r, k, e, err: set_aside(shop, b, r, k, e, err),
             refresh_every_s=3600,
         )
@@ -89,8 +92,11 @@ def test_records_queued_behind_a_busy_database_are_saved_together(
             sink(Dialing(b, now(), ref, "00999 1" if i == 3 else "0049 30 1"))
             sink(Answered(b, now(), ref))
         for i, b in enumerate(booths):
-            sink(HungUp(b, now() + timedelta(seconds=60), f"q{i}", HangupReason.NORMAL,
-                        HangupSide.BOOTH))
+            sink(
+                HungUp(
+                    b, now() + timedelta(seconds=60), f"q{i}", HangupReason.NORMAL, HangupSide.BOOTH
+                )
+            )
         time.sleep(0.5)
         assert not any(f.call_ref.startswith("q") for f in finished)  # nothing acknowledged
         holder.execute("COMMIT")
@@ -102,12 +108,17 @@ def test_records_queued_behind_a_busy_database_are_saved_together(
         with shop.db.read() as s:
             states = {r: st for r, st in s.execute(select(Call.call_ref, Call.state))}
         assert {f"q{i}" for i in range(6) if i != 3} <= {
-            r for r, st in states.items() if st == "finished"}
-        assert [(u.call_ref, u.kind) for u in list_unrecorded(shop, operator)] == [
-            ("q3", "ended")]
+            r for r, st in states.items() if st == "finished"
+        }
+        assert [(u.call_ref, u.kind) for u in list_unrecorded(shop, operator)] == [("q3", "ended")]
         # 18 records (and heartbeats): far fewer transactions than records.
         assert len(commits) < 12, len(commits)
         assert sorted(f.call_ref for f in finished if f.call_ref.startswith("q")) == [
-            "q0", "q1", "q2", "q4", "q5"]
+            "q0",
+            "q1",
+            "q2",
+            "q4",
+            "q5",
+        ]
     finally:
         shop.close()

@@ -81,8 +81,12 @@ class SpillRig(Rig):
         self.tariff = FakeTariff(STANDARD_ROWS)
         self.spill = SpillJournal([spill_dir], "unsaved.jsonl")
         self.engine = LineEngine(
-            clock=self.clock, driver=self.driver, recorder=self.recorder, store=self.store,
-            tariff=lambda: self.tariff, spill=self.spill,
+            clock=self.clock,
+            driver=self.driver,
+            recorder=self.recorder,
+            store=self.store,
+            tariff=lambda: self.tariff,
+            spill=self.spill,
         )
         self.news: list[object] = []
         self.engine.subscribe(self.news.append)
@@ -148,8 +152,7 @@ def test_records_left_in_the_spill_journal_are_replayed_once_at_start(
     records = [
         RecordStart(CallStart("B1", "s-1", "0049 301", now)),
         RecordAnswer("s-1", now, "B1"),
-        RecordEnd("B1", "s-1", now, HangupReason.NORMAL, HangupSide.BOOTH, rating,
-                  answered=True),
+        RecordEnd("B1", "s-1", now, HangupReason.NORMAL, HangupSide.BOOTH, rating, answered=True),
     ]
     for r in records:
         assert spill.append(r)
@@ -162,7 +165,8 @@ def test_records_left_in_the_spill_journal_are_replayed_once_at_start(
     assert again.count == 6
     recorder = DatabaseCallRecorder(shop)
     done, failure = replay_spill(
-        again, lambda r: persist_record(r, recorder, lambda b, x: None), None)
+        again, lambda r: persist_record(r, recorder, lambda b, x: None), None
+    )
     assert (done, failure) == (6, None)
     assert again.files == [] and SpillJournal([tmp_path / "a"], "unsaved.jsonl").count == 0
     with shop.db.read() as s:
@@ -185,13 +189,20 @@ def test_a_spill_directory_that_fails_falls_back_to_the_next(tmp_path: Path) -> 
     ("error", "fault"),
     [
         (disk_full(), Fault.STORAGE),
-        (sa_exc.OperationalError("x", {}, sqlite3.OperationalError("database is locked")),
-         Fault.BUSY),
-        (sa_exc.OperationalError(
-            "x", {}, sqlite3.OperationalError("attempt to write a readonly database")),
-         Fault.STORAGE),
-        (sa_exc.IntegrityError("x", {}, sqlite3.IntegrityError("NOT NULL constraint failed")),
-         Fault.REFUSED),
+        (
+            sa_exc.OperationalError("x", {}, sqlite3.OperationalError("database is locked")),
+            Fault.BUSY,
+        ),
+        (
+            sa_exc.OperationalError(
+                "x", {}, sqlite3.OperationalError("attempt to write a readonly database")
+            ),
+            Fault.STORAGE,
+        ),
+        (
+            sa_exc.IntegrityError("x", {}, sqlite3.IntegrityError("NOT NULL constraint failed")),
+            Fault.REFUSED,
+        ),
         (OverflowError("Python int too large to convert to SQLite INTEGER"), Fault.REFUSED),
         (KeyError("bug"), Fault.UNKNOWN),
     ],

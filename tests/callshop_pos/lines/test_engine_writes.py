@@ -45,11 +45,7 @@ from callshop_pos.services.unrecorded import list_unrecorded, resolve_unrecorded
 from tests.callshop_pos.lines.fakes import FakeDriver
 from tests.callshop_pos.support import SeededShop
 
-PRICES = (
-    "country,code,wholesale_usd,retail\n"
-    "Germany,49,0.012,0.20\n"
-    "Poison,999,0.01,1.00\n"
-)
+PRICES = "country,code,wholesale_usd,retail\nGermany,49,0.012,0.20\nPoison,999,0.01,1.00\n"
 #: A retail price no call can be billed at (the price-list importer may refuse it:
 #: it is written straight into the database).
 HUGE = "99999999999999999999"
@@ -58,15 +54,25 @@ HUGE = "99999999999999999999"
 class Booths:
     """A synchronous engine (no threads) over ``shop`` with a fake driver."""
 
-    def __init__(self, shop: Shop, clock: FakeClock, tmp: Path, tariff: Tariff | None = None,
-                 prefix: str = "r", spill: SpillJournal | None = None) -> None:
+    def __init__(
+        self,
+        shop: Shop,
+        clock: FakeClock,
+        tmp: Path,
+        tariff: Tariff | None = None,
+        prefix: str = "r",
+        spill: SpillJournal | None = None,
+    ) -> None:
         self.shop, self.clock, self.driver, self.prefix = shop, clock, FakeDriver(), prefix
         self.engine = LineEngine(
-            clock=clock, driver=self.driver, recorder=DatabaseCallRecorder(shop),
+            clock=clock,
+            driver=self.driver,
+            recorder=DatabaseCallRecorder(shop),
             store=ShopBoothStore(shop, tmp),
             tariff=(lambda: tariff) if tariff is not None else (lambda: shop_tariff(shop)),
             quarantine=lambda b, r, k, e, err: set_aside(shop, b, r, k, e, err),
-            spill=spill, storage_check=database_file_check(shop),
+            spill=spill,
+            storage_check=database_file_check(shop),
         )
         self.engine.load()
         self.n = 0
@@ -85,8 +91,9 @@ class Booths:
     def hang_up(self, ref: str, talk_s: float, booth: str = "B1") -> None:
         self.clock.advance(talk_s)
         self.engine.tick()
-        self.engine.process(HungUp(booth, self.clock.now(), ref, HangupReason.NORMAL,
-                                   HangupSide.BOOTH))
+        self.engine.process(
+            HungUp(booth, self.clock.now(), ref, HangupReason.NORMAL, HangupSide.BOOTH)
+        )
         self.engine.tick()
 
     def call(self, number: str, talk_s: float, booth: str = "B1") -> str:
@@ -114,8 +121,10 @@ def _poison_stored_price(url: str, code: str, retail: str) -> None:
                 if fields[0] == code:
                     fields[3] = retail  # code, country, wholesale, retail, ...
                     lines[i] = "\t".join(fields)
-            conn.execute(text("UPDATE price_list_chunks SET data = :d WHERE id = :i"),
-                         {"d": zlib.compress("\n".join(lines).encode()), "i": chunk_id})
+            conn.execute(
+                text("UPDATE price_list_chunks SET data = :d WHERE id = :i"),
+                {"d": zlib.compress("\n".join(lines).encode()), "i": chunk_id},
+            )
     raw.dispose()
 
 
@@ -238,8 +247,7 @@ def test_a_database_file_moved_away_under_the_engine_loses_nothing(
     booths.hang_up(ref, 60)
     assert booths.engine.recording_alert().ok is False and spill.count >= 1
     refused = booths.call("0049 30 2", 5)  # new calls are refused meanwhile
-    assert any(isinstance(c, RefuseCall) and c.call_ref == refused
-               for c in booths.driver.take())
+    assert any(isinstance(c, RefuseCall) and c.call_ref == refused for c in booths.driver.take())
     moved.rename(path)  # put back
     clock.advance(2)
     booths.engine.tick()

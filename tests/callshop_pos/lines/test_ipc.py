@@ -49,7 +49,6 @@ from tests.waiting import wait_for
 ROOT = Path(__file__).resolve().parents[3]
 
 
-
 class Served:
     """A threaded engine on fake ports, served over IPC."""
 
@@ -130,8 +129,12 @@ def test_two_clients_get_state_updates_and_call_events(served: Served, data: Pat
         served.emit(Dialing("B1", now, "r1", "0049301234"))
         served.emit(Answered("B1", now, "r1"))
         for rec in (a, b):
-            wait_for(lambda rec=rec: bool(rec.snapshots)  # type: ignore[misc]
-                     and rec.snapshots[-1].state is BoothState.TALKING)
+            wait_for(
+                lambda rec=rec: (
+                    bool(rec.snapshots)  # type: ignore[misc]
+                    and rec.snapshots[-1].state is BoothState.TALKING
+                )
+            )
         served.emit(HungUp("B1", now, "r1", HangupReason.NORMAL, HangupSide.BOOTH))
         for rec in (a, b):
             wait_for(lambda rec=rec: len(rec.calls) == 1)  # type: ignore[misc]
@@ -261,9 +264,7 @@ def test_client_started_before_the_engine_connects_when_it_appears(data: Path) -
         client.close()
 
 
-def test_bad_frames_get_an_error_reply_and_the_connection_stays(
-    served: Served, data: Path
-) -> None:
+def test_bad_frames_get_an_error_reply_and_the_connection_stays(served: Served, data: Path) -> None:
     info = json.loads((data / "engine.address").read_text())
     key = (data / KEY_FILE).read_text().strip().encode()
     conn = Client(info["address"], info["family"], authkey=key)
@@ -275,8 +276,13 @@ def test_bad_frames_get_an_error_reply_and_the_connection_stays(
         assert reply["ok"] is False and reply["kind"] == "invalid"
         conn.send_bytes(json.dumps({"id": 7, "cmd": "lock"}).encode())
         reply = json.loads(conn.recv_bytes())
-        assert reply == {"type": "reply", "id": 7, "ok": False, "kind": "invalid",
-                         "error": reply["error"]}
+        assert reply == {
+            "type": "reply",
+            "id": 7,
+            "ok": False,
+            "kind": "invalid",
+            "error": reply["error"],
+        }
         conn.send_bytes(json.dumps({"id": 8, "cmd": "unlock", "booth": "B1"}).encode())
         while True:  # snapshots may interleave with the reply
             msg = json.loads(conn.recv_bytes())

@@ -21,9 +21,15 @@ def test_the_window_hears_that_records_cannot_be_written_and_when_they_can(
     driver, recorder = FakeDriver(), FullDiskRecorder()
     tariff = FakeTariff(STANDARD_ROWS)
     spill = SpillJournal([tmp_path / "spill"], "unsaved.jsonl")
-    engine = LineEngine(clock=SystemClock(), driver=driver, recorder=recorder,
-                        store=FakeStore([BoothConfig("B1", 1)]), tariff=lambda: tariff,
-                        spill=spill, retry_every_s=0.1)
+    engine = LineEngine(
+        clock=SystemClock(),
+        driver=driver,
+        recorder=recorder,
+        store=FakeStore([BoothConfig("B1", 1)]),
+        tariff=lambda: tariff,
+        spill=spill,
+        retry_every_s=0.1,
+    )
     engine.start()
     (tmp_path / "d").mkdir()
     server = EngineServer(engine, tmp_path / "d")

@@ -313,8 +313,10 @@ FULL = "country,code,wholesale_usd,retail,retail_offpeak,initial,increment,conne
         ("A,1,0.1,0.2,100000.5", "retail_offpeak must be below 100,000: '100000.5'"),
         ("A,1,0.1,0.2,,,,100000", "connect_fee must be below 100,000: '100000'"),
         ("A,1,0.1,0.2,,3601", "initial must be at most 3600 seconds: '3601'"),
-        ("A,1,0.1,0.2,,,99999999999999999999999999999999999999",
-         "increment must be at most 3600 seconds: '99999999999999999999999999999999999999'"),
+        (
+            "A,1,0.1,0.2,,,99999999999999999999999999999999999999",
+            "increment must be at most 3600 seconds: '99999999999999999999999999999999999999'",
+        ),
         ("A,1,0.1,0.2,,,,,3601", "grace must be at most 3600 seconds: '3601'"),
         ("A,1,0.1,0.2,,0", "initial must be ≥ 1: '0'"),
         ("A,1234567890123456,0.1,0.2", "bad code '1234567890123456' (must be 1–15 digits)"),

@@ -368,8 +368,11 @@ def test_a_loaded_price_list_shares_numbers_names_and_bands() -> None:
     from callshop_pos.rating.pricelist import entries_from_lines, price_list_lines
 
     rows = "".join(f"Germany,49{i:03d},0.0{i % 7},0.10,0.05\n" for i in range(300))
-    entries = list(entries_from_lines(price_list_lines(
-        "country,code,wholesale_usd,retail,retail_offpeak\n" + rows)))
+    entries = list(
+        entries_from_lines(
+            price_list_lines("country,code,wholesale_usd,retail,retail_offpeak\n" + rows)
+        )
+    )
     assert entries[0].retail is entries[299].retail and entries[0].country is entries[1].country
     index = PriceIndex(entries, 1)
     rater = Rater(index, NumberPlan(), None, ZoneInfo("Europe/Sofia"))

@@ -126,14 +126,15 @@ def test_call_line_rejects_negative_durations() -> None:
 @pytest.mark.parametrize("language", ["en", "bg"])
 def test_a_named_booth_is_printed_once(language: str) -> None:
     receipt = sample_receipt()
-    named = replace(receipt, lines=tuple(replace(line, booth="Booth 4")
-                                         for line in receipt.lines))
+    named = replace(receipt, lines=tuple(replace(line, booth="Booth 4") for line in receipt.lines))
     text = plain_text(layout_receipt(named, 42, language=language))
     assert "Booth 4" in text
     assert "Booth Booth" not in text and "Кабина Booth" not in text
     report = sample_shift_report()
-    report = replace(report, booth_totals=tuple(replace(b, booth=f"Booth {b.booth}")
-                                                for b in report.booth_totals))
+    report = replace(
+        report,
+        booth_totals=tuple(replace(b, booth=f"Booth {b.booth}") for b in report.booth_totals),
+    )
     text = plain_text(layout_shift_report(report, 42, language=language))
     assert "Booth 1 (" in text
     assert "Booth Booth" not in text and "Кабина Booth" not in text

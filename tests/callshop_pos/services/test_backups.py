@@ -142,10 +142,12 @@ def test_copies_are_consistent_while_calls_are_recorded(shop: Shop, usb: Path) -
         n = 0
         while not stop.is_set():
             n += 1
-            recorder.call_started(CallStart(booth="B1", call_ref=f"r{n}", number="0044",
-                                            setup_at=at))
-            recorder.call_ended(f"r{n}", at, HangupReason.NO_ANSWER, HangupSide.BOOTH,
-                                rating(None, 0))
+            recorder.call_started(
+                CallStart(booth="B1", call_ref=f"r{n}", number="0044", setup_at=at)
+            )
+            recorder.call_ended(
+                f"r{n}", at, HangupReason.NO_ANSWER, HangupSide.BOOTH, rating(None, 0)
+            )
 
     t = threading.Thread(target=booth)
     t.start()
@@ -223,7 +225,6 @@ def test_the_window_makes_the_z_copy_in_the_background(
     assert _actions(shop) == ["backup.made"]
     with Shop.open(f"sqlite:///{copy}", hasher=fast_hasher()) as restored:
         assert verify(restored).ok
-
 
 
 def test_automatic_copies_can_be_switched_off(

@@ -63,9 +63,7 @@ def test_ledger_references_are_bounded(shop: Shop, admin: Actor) -> None:
 def test_formula_like_price_lists_are_refused(shop: Shop, admin: Actor) -> None:
     good = b"country,code,wholesale_usd,retail\nBulgaria,359,0.01,0.10\n"
     with pytest.raises(InvalidInput, match=r"line 3: country '=HYPERLINK\(1\)'.*formula"):
-        prices.import_price_list(
-            shop, admin, good + b"=HYPERLINK(1),49,0.01,0.2\n", "prices.csv"
-        )
+        prices.import_price_list(shop, admin, good + b"=HYPERLINK(1),49,0.01,0.2\n", "prices.csv")
     with pytest.raises(InvalidInput, match="formula"):
         prices.import_price_list(shop, admin, good, "=cmd.csv")
     with pytest.raises(InvalidInput, match="formula"):

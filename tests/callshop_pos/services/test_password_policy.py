@@ -24,8 +24,9 @@ def test_at_least_eight_characters() -> None:
     check_password_policy("kx7#pQ2z")
 
 
-@pytest.mark.parametrize("password", ["password", "12345678", "iloveyou", "Password1",
-                                      "QWERTYUIOP", "1q2w3e4r"])
+@pytest.mark.parametrize(
+    "password", ["password", "12345678", "iloveyou", "Password1", "QWERTYUIOP", "1q2w3e4r"]
+)
 def test_the_commonest_passwords_are_refused(password: str) -> None:
     with pytest.raises(InvalidInput, match="too common"):
         check_password_policy(password)
@@ -38,9 +39,7 @@ def test_the_bundled_list_is_a_few_thousand_long_passwords() -> None:
     assert "password" in common and "boss-pass" not in common
 
 
-def test_new_users_need_a_good_password_old_ones_still_log_in(
-    shop: Shop, admin: Actor
-) -> None:
+def test_new_users_need_a_good_password_old_ones_still_log_in(shop: Shop, admin: Actor) -> None:
     with pytest.raises(InvalidInput, match="at least 8"):
         users.add_user(shop, admin, "nina", "nina", "operator")
     with pytest.raises(InvalidInput, match="too common"):

@@ -30,15 +30,17 @@ class FakeCentral:
     def transport(self, link: object) -> FakeTransport:
         return FakeTransport(self)
 
-    def handle(self, method: str, path: str, body: bytes | None,
-               headers: Mapping[str, str]) -> Reply:
+    def handle(
+        self, method: str, path: str, body: bytes | None, headers: Mapping[str, str]
+    ) -> Reply:
         self.requests.append((method, path))
         step = self.script.pop(0) if self.script else None
         if isinstance(step, Exception):
             raise step
         if isinstance(step, int):
-            return Reply(step, b'{"detail": "scripted"}', {"retry-after": "7"}
-                         if step == 429 else {})
+            return Reply(
+                step, b'{"detail": "scripted"}', {"retry-after": "7"} if step == 429 else {}
+            )
         if headers.get("Authorization") != f"Bearer {self.token}":
             return Reply(401, b'{"detail": "bad token"}')
         if path.endswith("/heartbeat"):
@@ -56,9 +58,10 @@ class FakeCentral:
         if previous is None:
             self.stored[key] = body
             self.order.append(key)
-        answer = Reply(200, json.dumps(
-            {"uuid": key, "content_sha256": hashlib.sha256(body).hexdigest()}
-        ).encode())
+        answer = Reply(
+            200,
+            json.dumps({"uuid": key, "content_sha256": hashlib.sha256(body).hexdigest()}).encode(),
+        )
         if step == "lose-answer":
             raise LinkDown("connection reset after central stored it")
         return answer
@@ -68,8 +71,14 @@ class FakeTransport:
     def __init__(self, central: FakeCentral) -> None:
         self.central = central
 
-    def request(self, method: str, path: str, *, body: bytes | None = None,
-                headers: Mapping[str, str] | None = None) -> Reply:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Reply:
         return self.central.handle(method, path, body, dict(headers or {}))
 
     def close(self) -> None:

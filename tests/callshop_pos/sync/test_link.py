@@ -34,13 +34,16 @@ def test_bad_shop_ids_are_refused(shop: Shop, admin: Actor, code: str) -> None:
         update_settings(shop, admin, central_shop=code)
 
 
-@pytest.mark.parametrize(("text", "mode", "why"), [
-    ("cs_1.abc", 0o640, "may be read by others"),
-    ("cs_1.abc", 0o604, "may be read by others"),
-    ("", 0o600, "one token"),
-    ("two words", 0o600, "one token"),
-    ("x" * 300, 0o600, "one token"),
-])
+@pytest.mark.parametrize(
+    ("text", "mode", "why"),
+    [
+        ("cs_1.abc", 0o640, "may be read by others"),
+        ("cs_1.abc", 0o604, "may be read by others"),
+        ("", 0o600, "one token"),
+        ("two words", 0o600, "one token"),
+        ("x" * 300, 0o600, "one token"),
+    ],
+)
 def test_token_files_are_checked(tmp_path: Path, text: str, mode: int, why: str) -> None:
     with pytest.raises(InvalidInput, match=why):
         read_token_file(token(tmp_path, text, mode))
@@ -76,7 +79,8 @@ def test_the_shop_comes_from_the_option_the_url_or_the_last_link(
     with pytest.raises(InvalidInput, match="--shop ID"):
         link(shop, admin, "https://c.example", None, path)
     assert link(shop, admin, "https://c.example/v1/shops/sofia-1/", None, path) == LinkConfig(
-        "https://c.example", "sofia-1", "cs_1.abc")
+        "https://c.example", "sofia-1", "cs_1.abc"
+    )
     # a new token for the same shop
     again = link(shop, admin, "https://c.example:8443/base", None, str(token(tmp_path, "cs_2.x")))
     assert again == LinkConfig("https://c.example:8443/base", "sofia-1", "cs_2.x")

@@ -45,7 +45,10 @@ def test_closing_a_shift_queues_it_with_the_z_figures(
             select(JournalEntry).where(JournalEntry.action == "shift.close")
         ).one()
     assert (row.kind, row.key, row.shift_id, row.status) == (
-        "shift", shift.uuid, fx.shift_id, "pending"
+        "shift",
+        shift.uuid,
+        fx.shift_id,
+        "pending",
     )
     assert (row.journal_seq, row.journal_head) == (close_entry.seq, close_entry.hash)
     assert (row.prev_seq, row.prev_head) == (None, None)
@@ -56,12 +59,23 @@ def test_closing_a_shift_queues_it_with_the_z_figures(
     assert sent.anchor.head.hash == fx.report.journal_head == close_entry.hash
     assert sent.anchor.previous_head is None
     figures = {
-        "call_count": 5, "attempts": 1, "paid": 1, "unpaid": 1, "unserved": 3, "unrated": 1,
-        "payments_minor": z.payments_minor, "refunds_minor": z.refunds_minor,
-        "cash_minor": z.cash_minor, "expected_minor": z.expected_minor,
-        "counted_minor": z.counted_minor, "discrepancy_minor": z.discrepancy_minor,
-        "talk_seconds": z.talk_seconds, "billable_seconds": z.billable_seconds,
-        "opening_float_minor": 5000, "operator": "olga", "closed_by": "olga",
+        "call_count": 5,
+        "attempts": 1,
+        "paid": 1,
+        "unpaid": 1,
+        "unserved": 3,
+        "unrated": 1,
+        "payments_minor": z.payments_minor,
+        "refunds_minor": z.refunds_minor,
+        "cash_minor": z.cash_minor,
+        "expected_minor": z.expected_minor,
+        "counted_minor": z.counted_minor,
+        "discrepancy_minor": z.discrepancy_minor,
+        "talk_seconds": z.talk_seconds,
+        "billable_seconds": z.billable_seconds,
+        "opening_float_minor": 5000,
+        "operator": "olga",
+        "closed_by": "olga",
     }
     assert {k: getattr(sent, k) for k in figures} == figures
     assert z.cash_minor == 150 and z.expected_minor == 5150
@@ -103,20 +117,17 @@ def test_items_chain_by_the_head_sent_before(shop: Shop, operator: Actor, admin:
     assert (c.prev_seq, c.prev_head) == (b.journal_seq, b.journal_head)
     assert a.journal_seq < b.journal_seq < c.journal_seq
     correction = decode(CorrectionPayload, for_shop(b.payload.encode(), "shop-1"))
-    assert correction.shift_uuid == decode(
-        ClosedShift, for_shop(a.payload.encode(), "shop-1")
-    ).shift_uuid
+    assert (
+        correction.shift_uuid
+        == decode(ClosedShift, for_shop(a.payload.encode(), "shop-1")).shift_uuid
+    )
     assert str(correction.correction.correction_uuid) == b.key
     assert correction.correction.amount_minor == fix.amount_minor == 70
     assert correction.anchor.previous_head is not None
     assert correction.anchor.previous_head.hash == a.journal_head
     with shop.db.read() as s:
-        close = s.scalars(
-            select(JournalEntry).where(JournalEntry.seq == c.journal_seq)
-        ).one()
-        later = s.scalars(
-            select(JournalEntry.action).where(JournalEntry.seq > c.journal_seq)
-        ).all()
+        close = s.scalars(select(JournalEntry).where(JournalEntry.seq == c.journal_seq)).one()
+        later = s.scalars(select(JournalEntry.action).where(JournalEntry.seq > c.journal_seq)).all()
     # The head sent is the Z's own entry; only the Z's database copy is journaled after it.
     assert close.hash == c.journal_head and close.action == "shift.close"
     assert set(later) <= {"backup.made", "backup.failed"}
@@ -167,9 +178,7 @@ def test_a_failing_correction_writes_nothing(
     assert [r.kind for r in rows(shop)] == ["shift"]
 
 
-def test_a_deleted_outbox_row_is_found_by_verify(
-    shop: Shop, operator: Actor, db_url: str
-) -> None:
+def test_a_deleted_outbox_row_is_found_by_verify(shop: Shop, operator: Actor, db_url: str) -> None:
     close_a_busy_shift(shop, operator)
     assert verify(shop).ok
     with sqlite3.connect(db_url.removeprefix("sqlite:///")) as raw:
@@ -216,7 +225,9 @@ def test_outbox_on_postgresql(pg_seeded: SeededShop) -> None:
 
 
 def test_a_payload_the_schema_refuses_never_blocks_the_close(
-    shop: Shop, operator: Actor, monkeypatch: pytest.MonkeyPatch,
+    shop: Shop,
+    operator: Actor,
+    monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """The close is the cashier's money record: a payload central would refuse is

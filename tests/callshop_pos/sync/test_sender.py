@@ -24,8 +24,9 @@ from tests.callshop_pos.sync.support import close_a_busy_shift
 
 
 def link(shop: Shop, admin: Actor, token: str = "tok") -> None:
-    update_settings(shop, admin, central_url="http://central.test", central_shop="shop-1",
-                    central_token=token)
+    update_settings(
+        shop, admin, central_url="http://central.test", central_shop="shop-1", central_token=token
+    )
 
 
 def close_simple_shift(shop: Shop, operator: Actor, price: int = 100) -> None:
@@ -132,9 +133,7 @@ def test_lost_answer_is_resent_and_answered_the_same(
     assert len(central.stored) == 1 and central.order == keys(shop)
 
 
-def test_the_same_content_is_sent_on_every_retry(
-    shop: Shop, operator: Actor, admin: Actor
-) -> None:
+def test_the_same_content_is_sent_on_every_retry(shop: Shop, operator: Actor, admin: Actor) -> None:
     link(shop, admin)
     close_a_busy_shift(shop, operator)
     central = FakeCentral(script=[503, LinkDown("timeout"), "lose-answer"])
@@ -192,8 +191,13 @@ def test_run_loop_backs_off_while_down_and_catches_up(
         clock.advance(seconds)
         return len(sleeps) >= 15
 
-    s = Sender(shop, central.transport, sleep=sleep,
-               backoff=Backoff(base_s=1, cap_s=300, uniform=lambda lo, hi: hi), poll_s=5)
+    s = Sender(
+        shop,
+        central.transport,
+        sleep=sleep,
+        backoff=Backoff(base_s=1, cap_s=300, uniform=lambda lo, hi: hi),
+        poll_s=5,
+    )
     s.run()
     assert sleeps[:12] == [1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300, 300]
     assert sleeps[12:] == [5, 5, 5]  # back to polling: reset on success
@@ -202,9 +206,7 @@ def test_run_loop_backs_off_while_down_and_catches_up(
     assert sync_status(shop).pending == 0
 
 
-def test_a_changed_token_gets_a_new_transport(
-    shop: Shop, operator: Actor, admin: Actor
-) -> None:
+def test_a_changed_token_gets_a_new_transport(shop: Shop, operator: Actor, admin: Actor) -> None:
     link(shop, admin, token="old")
     close_simple_shift(shop, operator)
     central = FakeCentral(token="new")
@@ -234,8 +236,13 @@ def test_two_senders_at_once_deliver_each_item_once(
     item = outbox.next_pending(shop)
     assert item is not None
     # both send the same item before either marks it
-    reply_a = a.request(a.link(), "PUT", f"/v1/shops/shop-1/shifts/{item.key}",  # type: ignore[arg-type]
-                        body=b"{}", headers={"Idempotency-Key": item.key})
+    reply_a = a.request(
+        a.link(),
+        "PUT",
+        f"/v1/shops/shop-1/shifts/{item.key}",  # type: ignore[arg-type]
+        body=b"{}",
+        headers={"Idempotency-Key": item.key},
+    )
     assert reply_a.status == 200
     assert outbox.mark_delivered(shop, item.id, "a") is True
     assert outbox.mark_delivered(shop, item.id, "b") is False
@@ -259,8 +266,15 @@ def test_heartbeat_every_30_s_while_online_and_pulls_every_5_min(
     def pull(s: Sender, lk: object) -> None:
         pulls.append(clock.monotonic())
 
-    s = Sender(shop, central.transport, clock=clock, heartbeat=heartbeat, pull=pull,
-               backoff=Backoff(base_s=1, cap_s=8, uniform=lambda lo, hi: hi), poll_s=5)
+    s = Sender(
+        shop,
+        central.transport,
+        clock=clock,
+        heartbeat=heartbeat,
+        pull=pull,
+        backoff=Backoff(base_s=1, cap_s=8, uniform=lambda lo, hi: hi),
+        poll_s=5,
+    )
     start = clock.monotonic()
     for _ in range(130):  # ten minutes and more of rounds
         if down["now"]:

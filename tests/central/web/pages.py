@@ -21,13 +21,20 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
-def login(client: ApiClient, username: str, password: str | None = None,
-          next_url: str = "/now") -> httpx.Response:
+def login(
+    client: ApiClient, username: str, password: str | None = None, next_url: str = "/now"
+) -> httpx.Response:
     form = client.get("/login")
     assert form.status_code == 200
-    return client.post("/login", data={"csrf": csrf_of(form.text), "username": username,
-                                       "password": password or PASSWORDS[username],
-                                       "next": next_url})
+    return client.post(
+        "/login",
+        data={
+            "csrf": csrf_of(form.text),
+            "username": username,
+            "password": password or PASSWORDS[username],
+            "next": next_url,
+        },
+    )
 
 
 @contextmanager

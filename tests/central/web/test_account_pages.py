@@ -30,12 +30,24 @@ def test_incidents_lists_chain_breaks_and_silent_shops_of_visible_shops(
         assert "Plovdiv" in page.text
 
 
-def topup(web: object, shop: str, amount: str, *, csrf: str | None = None,
-          topup_uuid: str = "00000000-0000-0000-0000-0000000000aa") -> object:
+def topup(
+    web: object,
+    shop: str,
+    amount: str,
+    *,
+    csrf: str | None = None,
+    topup_uuid: str = "00000000-0000-0000-0000-0000000000aa",
+) -> object:
     page = web.get("/carrier")  # type: ignore[attr-defined]
-    return web.post(f"/shops/{shop}/carrier/topup", data={  # type: ignore[attr-defined]
-        "csrf": csrf_of(page.text) if csrf is None else csrf, "amount": amount,
-        "reference": "bank transfer", "topup_uuid": topup_uuid})
+    return web.post(
+        f"/shops/{shop}/carrier/topup",
+        data={  # type: ignore[attr-defined]
+            "csrf": csrf_of(page.text) if csrf is None else csrf,
+            "amount": amount,
+            "reference": "bank transfer",
+            "topup_uuid": topup_uuid,
+        },
+    )
 
 
 def test_the_owner_books_a_top_up_once_even_if_sent_twice(central: Central) -> None:
@@ -72,9 +84,15 @@ def test_logged_out_visitors_reach_neither_page(central: Central) -> None:
     assert service.balance(central.db, central.clock, SOFIA).balance_micro_usd == 0
 
 
-@pytest.mark.parametrize(("text", "micro"), [
-    ("50", 50_000_000), ("50.25", 50_250_000), ("0,000001", 1), (" 1 000.5 ", 1_000_500_000),
-])
+@pytest.mark.parametrize(
+    ("text", "micro"),
+    [
+        ("50", 50_000_000),
+        ("50.25", 50_250_000),
+        ("0,000001", 1),
+        (" 1 000.5 ", 1_000_500_000),
+    ],
+)
 def test_usd_amounts(text: str, micro: int) -> None:
     assert usd_to_micro(text) == micro
 
@@ -93,6 +111,7 @@ def test_reports_sum_takings_and_wholesale_by_day_shop_and_destination(
     deliver(central, sofia)
     deliver(central, plovdiv)
     from central.web.i18n import Formatter
+
     en = Formatter("en")
     paid = sum(c.price_minor or 0 for c in sofia.calls if c.status == "paid")
     with browser(central, "boss") as web:

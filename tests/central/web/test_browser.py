@@ -51,8 +51,11 @@ def served(tmp_path: Path) -> Iterator[Served]:
 
     central = make_central(f"sqlite:///{tmp_path / 'central.db'}")
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(central.app(), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            central.app(), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -70,10 +73,15 @@ def served(tmp_path: Path) -> Iterator[Served]:
 def _till_heartbeat(served: Served, cash_minor: int) -> None:
     hb = make_heartbeat("sofia-1", served.central.clock.now())
     assert hb.open_shift is not None
-    hb = hb.model_copy(update={"open_shift": hb.open_shift.model_copy(
-        update={"cash_minor": cash_minor})})
-    answer = httpx.post(f"{served.url}/v1/shops/sofia-1/heartbeat", content=encode(hb),
-                        headers=served.central.till("sofia-1"), timeout=10)
+    hb = hb.model_copy(
+        update={"open_shift": hb.open_shift.model_copy(update={"cash_minor": cash_minor})}
+    )
+    answer = httpx.post(
+        f"{served.url}/v1/shops/sofia-1/heartbeat",
+        content=encode(hb),
+        headers=served.central.till("sofia-1"),
+        timeout=10,
+    )
     assert answer.status_code == 200, answer.text
 
 
@@ -83,20 +91,29 @@ def _shoot(page: object, name: str) -> None:
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize(("label", "viewport"), [
-    ("desktop", {"width": 1280, "height": 900}),
-    ("phone", {"width": 390, "height": 844}),
-])
+@pytest.mark.parametrize(
+    ("label", "viewport"),
+    [
+        ("desktop", {"width": 1280, "height": 900}),
+        ("phone", {"width": 390, "height": 844}),
+    ],
+)
 def test_owner_follows_the_shop_live_and_opens_the_closed_session(
-    served: Served, label: str, viewport: dict[str, int],
+    served: Served,
+    label: str,
+    viewport: dict[str, int],
 ) -> None:
     en = Formatter("en")
     with playwright.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=["--no-sandbox", "--disable-dev-shm-usage"])
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-dev-shm-usage"],
+        )
         try:
-            context = browser.new_context(viewport=viewport, locale="en-GB",
-                                          is_mobile=label == "phone")
+            context = browser.new_context(
+                viewport=viewport, locale="en-GB", is_mobile=label == "phone"
+            )
             page = context.new_page()
             page.goto(f"{served.url}/now")
             assert "/login" in page.url
@@ -120,9 +137,12 @@ def test_owner_follows_the_shop_live_and_opens_the_closed_session(
 
             # the till closes its shift; the owner finds it in today's list and opens it
             shift = make_shift(shop="sofia-1", seed=1)
-            answer = httpx.put(f"{served.url}/v1/shops/sofia-1/shifts/{shift.shift_uuid}",
-                               content=encode(shift), headers=served.central.till("sofia-1"),
-                               timeout=10)
+            answer = httpx.put(
+                f"{served.url}/v1/shops/sofia-1/shifts/{shift.shift_uuid}",
+                content=encode(shift),
+                headers=served.central.till("sofia-1"),
+                timeout=10,
+            )
             assert answer.status_code == 201
             page.get_by_role("link", name="Sessions").click()
             page.wait_for_url("**/sessions")
@@ -136,8 +156,7 @@ def test_owner_follows_the_shop_live_and_opens_the_closed_session(
             assert en.money(shift.discrepancy_minor) in figures
             z = page.locator("dl.figures").last.inner_text()
             assert f"{shift.z.payment_count} · {en.money(shift.payments_minor)}" in z
-            assert page.locator("table.list").first.locator("tbody tr").count() == len(
-                shift.calls)
+            assert page.locator("table.list").first.locator("tbody tr").count() == len(shift.calls)
             _shoot(page, f"central-session-{label}")
             if label == "phone":  # nothing sticks out sideways on a phone
                 width = page.evaluate("document.documentElement.scrollWidth")
@@ -148,8 +167,10 @@ def test_owner_follows_the_shop_live_and_opens_the_closed_session(
             page.wait_for_load_state()
             assert page.locator("html").get_attribute("lang") == "bg"
             assert "Разговори" in page.content()
-            assert Formatter("bg").money(shift.cash_minor) in page.locator(
-                "dl.figures").first.inner_text()
+            assert (
+                Formatter("bg").money(shift.cash_minor)
+                in page.locator("dl.figures").first.inner_text()
+            )
             if label == "phone":
                 _shoot(page, "central-session-phone-bg")
             page.get_by_role("link", name="Отчети").click()

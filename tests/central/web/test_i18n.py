@@ -49,18 +49,22 @@ def test_the_committed_mo_matches_its_po() -> None:
     assert BG_PO.with_suffix(".mo").read_bytes() == compiled(BG_PO)
 
 
-@pytest.mark.parametrize(("cookie", "header", "lang"), [
-    (None, None, "en"),
-    (None, "bg-BG,bg;q=0.9,en;q=0.8", "bg"),
-    (None, "en-US,en;q=0.9,bg;q=0.8", "en"),
-    (None, "de-DE,de;q=0.9,bg;q=0.5", "bg"),
-    (None, "fr", "en"),
-    ("en", "bg", "en"),
-    ("bg", "en", "bg"),
-    ("xx", "bg", "bg"),
-])
-def test_the_language_is_the_switch_else_the_browser(cookie: str | None, header: str | None,
-                                                     lang: str) -> None:
+@pytest.mark.parametrize(
+    ("cookie", "header", "lang"),
+    [
+        (None, None, "en"),
+        (None, "bg-BG,bg;q=0.9,en;q=0.8", "bg"),
+        (None, "en-US,en;q=0.9,bg;q=0.8", "en"),
+        (None, "de-DE,de;q=0.9,bg;q=0.5", "bg"),
+        (None, "fr", "en"),
+        ("en", "bg", "en"),
+        ("bg", "en", "bg"),
+        ("xx", "bg", "bg"),
+    ],
+)
+def test_the_language_is_the_switch_else_the_browser(
+    cookie: str | None, header: str | None, lang: str
+) -> None:
     assert negotiate(cookie, header) == lang
 
 
@@ -89,11 +93,21 @@ def test_pages_follow_the_browser_and_the_switch(central: Central) -> None:
         assert web.get("/lang/en?next=https://evil.example").headers["location"] == "/now"
 
 
-@pytest.mark.parametrize(("value", "cell"), [
-    ("=1+2", "'=1+2"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("\tx", "'\tx"), ("\rx", "'\rx"), ("olga", "olga"), (-20, "-20"), (None, ""),
-    (True, "true"),
-])
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ("=1+2", "'=1+2"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("olga", "olga"),
+        (-20, "-20"),
+        (None, ""),
+        (True, "true"),
+    ],
+)
 def test_csv_cells_never_start_a_formula(value: object, cell: str) -> None:
     assert safe_cell(value) == cell
 
@@ -110,6 +124,7 @@ def test_the_migrations_build_exactly_the_models(central: Central) -> None:
 
 def test_login_errors_are_translated(central: Central) -> None:
     from tests.central.web.pages import login
+
     with browser(central, **{"Accept-Language": "bg"}) as web:
         answer = login(web, "boss", "wrong")
         assert answer.status_code == 401
@@ -129,7 +144,8 @@ def test_fast_money_is_exactly_babels(lang: str, currency: str) -> None:
     fmt = Formatter(lang)
     for minor in (0, 5, -5, 99, 100, -20, 123456, -123456, 100000000, 999999, 1000):
         assert fmt.money(minor, currency) == format_currency(
-            Decimal(minor).scaleb(-2), currency, locale=fmt.locale), minor
+            Decimal(minor).scaleb(-2), currency, locale=fmt.locale
+        ), minor
 
 
 @pytest.mark.parametrize("lang", ["en", "bg"])
@@ -139,11 +155,14 @@ def test_fast_times_are_exactly_babels(lang: str) -> None:
     from babel.dates import format_datetime
 
     fmt = Formatter(lang)
-    for moment in (datetime(2026, 3, 29, 0, 30, tzinfo=UTC), datetime(2026, 10, 25, 23, 59,
-                                                                      tzinfo=UTC)):
+    for moment in (
+        datetime(2026, 3, 29, 0, 30, tzinfo=UTC),
+        datetime(2026, 10, 25, 23, 59, tzinfo=UTC),
+    ):
         for tz in ("Europe/Sofia", "UTC", "America/New_York"):
-            assert fmt.when(moment, tz) == format_datetime(moment, "short", tzinfo=ZoneInfo(tz),
-                                                           locale=fmt.locale)
+            assert fmt.when(moment, tz) == format_datetime(
+                moment, "short", tzinfo=ZoneInfo(tz), locale=fmt.locale
+            )
 
 
 @pytest.mark.parametrize("lang", ["en", "bg"])
@@ -154,5 +173,6 @@ def test_fast_minutes_are_exactly_babels(lang: str) -> None:
 
     fmt = Formatter(lang)
     for seconds in (0, 1, 3, 9, 30, 59, 60, 89, 90, 3599, 30_000, 59_997, 6_000_003, 60_000_000):
-        assert fmt.minutes(seconds) == format_decimal(Decimal(seconds) / 60, format="#,##0.0",
-                                                      locale=fmt.locale), seconds
+        assert fmt.minutes(seconds) == format_decimal(
+            Decimal(seconds) / 60, format="#,##0.0", locale=fmt.locale
+        ), seconds

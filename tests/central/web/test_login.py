@@ -15,8 +15,13 @@ from tests.central.web.pages import browser, csrf_of, login
 
 def test_a_logged_out_visitor_is_sent_to_the_login_page(central: Central) -> None:
     with browser(central) as web:
-        for path in ("/now", "/now/live", "/sessions", "/sessions.csv",
-                     "/shops/sofia-1/sessions/00000000-0000-0000-0000-000000000001"):
+        for path in (
+            "/now",
+            "/now/live",
+            "/sessions",
+            "/sessions.csv",
+            "/shops/sofia-1/sessions/00000000-0000-0000-0000-000000000001",
+        ):
             answer = web.get(path)
             assert answer.status_code == 303, path
             assert answer.headers["location"].startswith("/login?next=")
@@ -54,8 +59,9 @@ def test_login_without_the_csrf_token_is_refused(central: Central) -> None:
         web.get("/login")
         answer = web.post("/login", data={"username": "boss", "password": "owner-pass"})
         assert answer.status_code == 403
-        answer = web.post("/login", data={"username": "boss", "password": "owner-pass",
-                                          "csrf": "forged"})
+        answer = web.post(
+            "/login", data={"username": "boss", "password": "owner-pass", "csrf": "forged"}
+        )
         assert answer.status_code == 403
         with central.db.read() as s:
             assert list(s.scalars(select(WebSession))) == []

@@ -22,16 +22,20 @@ SOFIA, PLOVDIV = "sofia-1", "plovdiv-2"
 def deliver(central: Central, shift: ClosedShift) -> None:
     shop = shift.shop
     with ApiClient(central.app()) as till:
-        answer = till.put(f"/v1/shops/{shop}/shifts/{shift.shift_uuid}", content=encode(shift),
-                          headers=central.till(shop))
+        answer = till.put(
+            f"/v1/shops/{shop}/shifts/{shift.shift_uuid}",
+            content=encode(shift),
+            headers=central.till(shop),
+        )
         assert answer.status_code == 201, answer.text
 
 
 def beat(central: Central, shop: str = SOFIA) -> None:
     with ApiClient(central.app()) as till:
         hb = make_heartbeat(shop, central.clock.now())
-        answer = till.post(f"/v1/shops/{shop}/heartbeat", content=encode(hb),
-                           headers=central.till(shop))
+        answer = till.post(
+            f"/v1/shops/{shop}/heartbeat", content=encode(hb), headers=central.till(shop)
+        )
         assert answer.status_code == 200, answer.text
 
 
@@ -42,8 +46,7 @@ def two_shops(central: Central) -> Central:
     deliver(central, make_shift(shop=PLOVDIV, seed=2).model_copy(update={"operator": "petar"}))
     beat(central, SOFIA)
     beat(central, PLOVDIV)
-    auth.add_user(central.db, central.clock, central.hasher, "ivo", "ivo-pass", "manager",
-                  [SOFIA])
+    auth.add_user(central.db, central.clock, central.hasher, "ivo", "ivo-pass", "manager", [SOFIA])
     return central
 
 
@@ -124,8 +127,7 @@ def test_periods_are_the_shops_local_days(two_shops: Central) -> None:
         assert "olga" in web.get("/sessions?period=month").text
         custom = web.get("/sessions?period=custom&from=2026-03-29&to=2026-03-29")
         assert "olga" in custom.text
-        assert "olga" not in web.get(
-            "/sessions?period=custom&from=2026-03-30&to=2026-03-31").text
+        assert "olga" not in web.get("/sessions?period=custom&from=2026-03-30&to=2026-03-31").text
 
 
 def test_a_bad_period_gets_a_clear_error(two_shops: Central) -> None:
@@ -178,20 +180,31 @@ def test_the_session_view_shows_calls_payments_refunds_z_and_anchoring(
 def test_the_session_view_lists_a_later_correction(two_shops: Central) -> None:
     shift = make_shift(shop=SOFIA, seed=1)
     correction = {
-        "schema_version": shift.schema_version, "shop": SOFIA,
+        "schema_version": shift.schema_version,
+        "shop": SOFIA,
         "shift_uuid": str(shift.shift_uuid),
         "correction": {
-            "correction_uuid": "00000000-0000-0000-0000-00000000c0c0", "till_id": 1,
+            "correction_uuid": "00000000-0000-0000-0000-00000000c0c0",
+            "till_id": 1,
             "call_uuid": str(next(c for c in shift.calls if c.status == "unserved").call_uuid),
             "at": (shift.closed_at + timedelta(hours=1)).isoformat().replace("+00:00", "Z"),
-            "admin": "admin", "old_status": "unserved", "new_status": "paid",
-            "amount_minor": 50, "reason": "paid next morning"},
-        "anchor": {"head": {"seq": 101, "hash": "f" * 64},
-                   "previous_head": {"seq": 100, "hash": f"{100:064x}"}},
+            "admin": "admin",
+            "old_status": "unserved",
+            "new_status": "paid",
+            "amount_minor": 50,
+            "reason": "paid next morning",
+        },
+        "anchor": {
+            "head": {"seq": 101, "hash": "f" * 64},
+            "previous_head": {"seq": 100, "hash": f"{100:064x}"},
+        },
     }
     with ApiClient(two_shops.app()) as till:
-        answer = till.put(f"/v1/shops/{SOFIA}/corrections/00000000-0000-0000-0000-00000000c0c0",
-                          json=correction, headers=two_shops.till(SOFIA))
+        answer = till.put(
+            f"/v1/shops/{SOFIA}/corrections/00000000-0000-0000-0000-00000000c0c0",
+            json=correction,
+            headers=two_shops.till(SOFIA),
+        )
         assert answer.status_code == 201, answer.text
     with browser(two_shops, "boss") as web:
         assert "paid next morning" in web.get(session_url(SOFIA, 1)).text
@@ -200,16 +213,19 @@ def test_the_session_view_lists_a_later_correction(two_shops: Central) -> None:
 # ------------------------------------------------------------------ permissions
 
 
-@pytest.mark.parametrize(("user", "sofia", "plovdiv"), [
-    ("boss", 200, 200),   # the owner sees every shop
-    ("mira", 404, 200),   # plovdiv's manager
-    ("ivo", 200, 404),    # sofia's manager
-])
-def test_who_sees_which_session(two_shops: Central, user: str, sofia: int,
-                                plovdiv: int) -> None:
+@pytest.mark.parametrize(
+    ("user", "sofia", "plovdiv"),
+    [
+        ("boss", 200, 200),  # the owner sees every shop
+        ("mira", 404, 200),  # plovdiv's manager
+        ("ivo", 200, 404),  # sofia's manager
+    ],
+)
+def test_who_sees_which_session(two_shops: Central, user: str, sofia: int, plovdiv: int) -> None:
     password = {"ivo": "ivo-pass"}.get(user)
     with ApiClient(two_shops.app()) as web:
         from tests.central.web.pages import login
+
         assert login(web, user, password).status_code == 303
         assert web.get(session_url(SOFIA, 1)).status_code == sofia
         assert web.get(session_url(PLOVDIV, 2)).status_code == plovdiv
@@ -237,6 +253,7 @@ def test_a_shift_id_under_the_wrong_shop_is_404(two_shops: Central) -> None:
 
 def test_a_disabled_user_loses_their_session(two_shops: Central) -> None:
     from central.models import User
+
     with browser(two_shops, "mira") as web:
         with two_shops.db.write() as s:
             user = s.query(User).filter_by(username="mira").one()

@@ -47,8 +47,11 @@ class StandInEngine:
 
         def check() -> bool:
             with self._cond:
-                found[:] = [e for e in self.events if isinstance(e, kind) and all(
-                    getattr(e, k) == v for k, v in fields.items())][:1]
+                found[:] = [
+                    e
+                    for e in self.events
+                    if isinstance(e, kind) and all(getattr(e, k) == v for k, v in fields.items())
+                ][:1]
             return bool(found)
 
         try:

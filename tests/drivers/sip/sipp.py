@@ -76,8 +76,10 @@ class SippRun:
 
     def describe(self) -> str:
         out = self.process.stdout.read() if self.process.stdout else ""
-        return (f"rc={self.process.returncode}\nlogs:\n{self.logs}\n"
-                f"errors:\n{self.errors[-3000:]}\n{out[-2000:]}")
+        return (
+            f"rc={self.process.returncode}\nlogs:\n{self.logs}\n"
+            f"errors:\n{self.errors[-3000:]}\n{out[-2000:]}"
+        )
 
 
 RUNNING: list[SippRun] = []  # stopped by the sipp_runs fixture after each test
@@ -100,17 +102,39 @@ def start(
     log_file = workdir / f"{tag}.log"
     error_file = workdir / f"{tag}.err"
     cmd = [
-        exe, "-sf", str(scenario), "-i", local_ip, "-mi", local_ip,
-        "-p", str(local_port if local_port is not None else free_udp_port(local_ip)),
-        "-m", str(calls), "-nostdin", "-trace_logs", "-log_file", str(log_file),
-        "-trace_err", "-error_file", str(error_file),
-        "-timeout", f"{timeout_s}s", "-timeout_error",
+        exe,
+        "-sf",
+        str(scenario),
+        "-i",
+        local_ip,
+        "-mi",
+        local_ip,
+        "-p",
+        str(local_port if local_port is not None else free_udp_port(local_ip)),
+        "-m",
+        str(calls),
+        "-nostdin",
+        "-trace_logs",
+        "-log_file",
+        str(log_file),
+        "-trace_err",
+        "-error_file",
+        str(error_file),
+        "-timeout",
+        f"{timeout_s}s",
+        "-timeout_error",
         *args,
     ]
     if remote is not None:
         cmd.append(f"{remote[0]}:{remote[1]}")
-    proc = subprocess.Popen(cmd, cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        cmd,
+        cwd=workdir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
     run = SippRun(proc, log_file, error_file)
     RUNNING.append(run)
     return run

@@ -56,13 +56,19 @@ def test_repeated_auth_failures_ban_and_scanners_are_recognised() -> None:
 
 
 def test_raw_400_echoes_what_the_sender_matches_on() -> None:
-    msg = (b"INVITE sip:123@till SIP/2.0\r\nv: SIP/2.0/UDP 10.0.0.21;branch=z9hG4bKx\r\n"
-           b"f: <sip:a@b>;tag=1\r\nt: <sip:123@till>\r\ni: abc\r\nCSeq: x INVITE\r\n\r\n")
+    msg = (
+        b"INVITE sip:123@till SIP/2.0\r\nv: SIP/2.0/UDP 10.0.0.21;branch=z9hG4bKx\r\n"
+        b"f: <sip:a@b>;tag=1\r\nt: <sip:123@till>\r\ni: abc\r\nCSeq: x INVITE\r\n\r\n"
+    )
     answer = bad_request(msg, "CallShop POS")
     assert answer is not None
     assert answer.startswith(b"SIP/2.0 400 Bad Request\r\n")
-    for line in (b"Via: SIP/2.0/UDP 10.0.0.21;branch=z9hG4bKx", b"Call-ID: abc",
-                 b"From: <sip:a@b>;tag=1", b"CSeq: x INVITE"):
+    for line in (
+        b"Via: SIP/2.0/UDP 10.0.0.21;branch=z9hG4bKx",
+        b"Call-ID: abc",
+        b"From: <sip:a@b>;tag=1",
+        b"CSeq: x INVITE",
+    ):
         assert line in answer
     assert bad_request(b"ACK sip:x SIP/2.0\r\nVia: a\r\n\r\n", "x") is None
     assert bad_request(b"SIP/2.0 200 OK\r\n\r\n", "x") is None
@@ -112,7 +118,8 @@ def test_a_booth_address_is_rate_limited_and_alerted_never_banned() -> None:
     alerts = []
     guard = AbuseGuard(
         AbuseLimits(max_requests=3, window_s=10, max_auth_failures=2, ban_s=600),
-        clock.monotonic, log,
+        clock.monotonic,
+        log,
         protected=lambda host: ("Booth 1",) if host == BOOTH[0] else (),
         alert=alerts.append,
     )
@@ -127,7 +134,9 @@ def test_a_booth_address_is_rate_limited_and_alerted_never_banned() -> None:
         guard.note_auth_failure(BOOTH)
     assert not guard.is_banned(BOOTH[0])
     assert [(a.kind, a.booths) for a in alerts] == [
-        (Refusal.BLOCKED_USER_AGENT, ("Booth 1",)), (Refusal.RATE_LIMITED, ("Booth 1",))]
+        (Refusal.BLOCKED_USER_AGENT, ("Booth 1",)),
+        (Refusal.RATE_LIMITED, ("Booth 1",)),
+    ]
     clock.advance(61)  # the same alert is raised again after a while
     assert [guard.note_request(BOOTH, "REGISTER") for _ in range(4)] == [True] * 3 + [False]
     assert len(alerts) == 3

@@ -30,24 +30,43 @@ pytestmark = [pytest.mark.sip, pytest.mark.slow]
 NUMBER = "0049301234567"
 
 
-def carrier(workdir: Path, port: int, *, final: int = 200, phrase: str = "OK",
-            ring_ms: int = 300) -> sipp.SippRun:
+def carrier(
+    workdir: Path, port: int, *, final: int = 200, phrase: str = "OK", ring_ms: int = 300
+) -> sipp.SippRun:
     scenario = sipp.render(
-        "carrier.xml", workdir, trunk_user=TRUNK_USER, trunk_password=TRUNK_PASSWORD,
-        ring_ms=ring_ms, final=final, final_phrase=phrase,
+        "carrier.xml",
+        workdir,
+        trunk_user=TRUNK_USER,
+        trunk_password=TRUNK_PASSWORD,
+        ring_ms=ring_ms,
+        final=final,
+        final_phrase=phrase,
         answer_jump='<nop hide="true" next="answer" />' if final == 200 else "",
-        ack_before="", ack_after='<recv request="ACK" />',
+        ack_before="",
+        ack_after='<recv request="ACK" />',
     )
     return sipp.start(scenario, workdir, local_port=port)
 
 
-def booth_call(workdir: Path, driver: Any, *, booth: str = "Booth 1", talk_ms: int = 1000,
-               number: str = NUMBER, password: str | None = None,
-               local_ip: str = "127.0.0.1") -> sipp.SippRun:
+def booth_call(
+    workdir: Path,
+    driver: Any,
+    *,
+    booth: str = "Booth 1",
+    talk_ms: int = 1000,
+    number: str = NUMBER,
+    password: str | None = None,
+    local_ip: str = "127.0.0.1",
+) -> sipp.SippRun:
     user, secret = BOOTHS[booth]
     scenario = sipp.render("ata_call.xml", workdir, talk_ms=talk_ms)
-    return sipp.start(scenario, workdir, remote=driver.address, local_ip=local_ip,
-                      args=("-s", number, "-au", user, "-ap", password or secret))
+    return sipp.start(
+        scenario,
+        workdir,
+        remote=driver.address,
+        local_ip=local_ip,
+        args=("-s", number, "-au", user, "-ap", password or secret),
+    )
 
 
 def finish(run: sipp.SippRun, expect_rc: int = 0) -> str:
@@ -82,8 +101,15 @@ def test_normal_call_is_billed_from_answer_to_hang_up(
     assert "booth" not in trunk_log.split("callid", 1)[1].split("\n", 1)[0]
 
 
-def failed_call(workdir: Path, trunk_port: int, start_driver: Callable[..., Any], *,
-                final: int, phrase: str, ring_ms: int = 200) -> tuple[Any, str, str]:
+def failed_call(
+    workdir: Path,
+    trunk_port: int,
+    start_driver: Callable[..., Any],
+    *,
+    final: int,
+    phrase: str,
+    ring_ms: int = 200,
+) -> tuple[Any, str, str]:
     driver, engine = start_driver()
     trunk = carrier(workdir, trunk_port, final=final, phrase=phrase, ring_ms=ring_ms)
     ata = booth_call(workdir, driver)
@@ -102,11 +128,16 @@ def failed_call(workdir: Path, trunk_port: int, start_driver: Callable[..., Any]
     ids=["busy", "no-answer", "carrier-503"],
 )
 def test_carrier_failure_is_relayed_with_its_reason(
-    workdir: Path, trunk_port: int, start_driver: Callable[..., Any],
-    final: int, phrase: str, reason: HangupReason,
+    workdir: Path,
+    trunk_port: int,
+    start_driver: Callable[..., Any],
+    final: int,
+    phrase: str,
+    reason: HangupReason,
 ) -> None:
-    engine, ata_log, _ = failed_call(workdir, trunk_port, start_driver, final=final,
-                                     phrase=phrase, ring_ms=300)
+    engine, ata_log, _ = failed_call(
+        workdir, trunk_port, start_driver, final=final, phrase=phrase, ring_ms=300
+    )
     assert f"final {final}" in ata_log
     hung = engine.wait_for(HungUp)
     assert (hung.reason, hung.side) == (reason, HangupSide.FAR_END)
@@ -122,8 +153,9 @@ def test_booth_cancels_before_answer(
     trunk = carrier(workdir, trunk_port, ring_ms=10_000)
     user, secret = BOOTHS["Booth 1"]
     scenario = sipp.render("ata_cancel.xml", workdir, ring_ms=500)
-    ata = sipp.start(scenario, workdir, remote=driver.address,
-                     args=("-s", NUMBER, "-au", user, "-ap", secret))
+    ata = sipp.start(
+        scenario, workdir, remote=driver.address, args=("-s", NUMBER, "-au", user, "-ap", secret)
+    )
     assert "cancelled" in finish(ata)
     assert "cancelled" in finish(trunk)
     hung = engine.wait_for(HungUp)
@@ -187,8 +219,7 @@ def test_locked_booth_is_refused_403(
     ata_log = finish(booth_call(workdir, driver))
     assert "final 403" in ata_log
     hung = engine.wait_for(HungUp)
-    assert (hung.reason, hung.side, hung.call_ref) == (HangupReason.DENIED, HangupSide.SYSTEM,
-                                                       None)
+    assert (hung.reason, hung.side, hung.call_ref) == (HangupReason.DENIED, HangupSide.SYSTEM, None)
     assert not engine.of(Dialing)
     assert driver.stats()["refused.locked"] == 1
     assert trunk.received() == []
@@ -202,8 +233,9 @@ def test_blocked_prefix_is_refused_before_the_carrier_sees_it(
     workdir: Path, trunk_port: int, start_driver: Callable[..., Any]
 ) -> None:
     driver, engine = start_driver()
-    engine.policy = lambda d: RefuseCall(d.booth, d.call_ref, HangupReason.DENIED,
-                                         "blocked prefix 0900")
+    engine.policy = lambda d: RefuseCall(
+        d.booth, d.call_ref, HangupReason.DENIED, "blocked prefix 0900"
+    )
     trunk = UdpListener(trunk_port)
     ata_log = finish(booth_call(workdir, driver, number="09001234567"))
     assert "final 403" in ata_log
@@ -265,6 +297,9 @@ def test_stopping_the_driver_hangs_up_calls_on_both_legs(
     assert "bye from till" in finish(ata)
     assert "bye received" in finish(trunk)
     hung = engine.wait_for(HungUp)
-    assert (hung.call_ref, hung.reason, hung.side) == (answered.call_ref, HangupReason.ERROR,
-                                                       HangupSide.SYSTEM)
+    assert (hung.call_ref, hung.reason, hung.side) == (
+        answered.call_ref,
+        HangupReason.ERROR,
+        HangupSide.SYSTEM,
+    )
     assert "stopped" in hung.detail

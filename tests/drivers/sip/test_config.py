@@ -11,13 +11,19 @@ from drivers.sip import BoothAccount, SipDriverConfig, Trunk, ha1, parse_listen
 def test_trunk_uri_is_parsed_and_never_printed_with_its_password() -> None:
     trunk = Trunk.parse("sip:shop42:s%40cret@sip.carrier.example:5080")
     assert (trunk.user, trunk.password, trunk.host, trunk.port) == (
-        "shop42", "s@cret", "sip.carrier.example", 5080)
+        "shop42",
+        "s@cret",
+        "sip.carrier.example",
+        5080,
+    )
     assert "s@cret" not in str(trunk) and "s%40cret" not in str(trunk)
     assert Trunk.parse("sip:shop42:pw@10.0.0.1").port == 5060
 
 
-@pytest.mark.parametrize("text", ["shop42:pw@host", "sip:@host", "sip:u:pw@host:99999",
-                                  "sip:u:pw@ho st", "http://u:pw@host"])
+@pytest.mark.parametrize(
+    "text",
+    ["shop42:pw@host", "sip:@host", "sip:u:pw@host:99999", "sip:u:pw@ho st", "http://u:pw@host"],
+)
 def test_bad_trunk_uri_is_refused_without_echoing_the_password(text: str) -> None:
     with pytest.raises(InvalidInput) as err:
         Trunk.parse(text)

@@ -33,12 +33,17 @@ def register_from(host: str, driver: SipDriver, user_agent: str) -> bytes | None
         sock.bind((host, 0))
         sock.settimeout(0.5)
         port = sock.getsockname()[1]
-        sock.sendto((f"REGISTER sip:{driver.address[0]} SIP/2.0\r\n"
-                     f"Via: SIP/2.0/UDP {host}:{port};branch=z9hG4bK-ua{port}\r\n"
-                     f"From: <sip:100@{host}>;tag={port}\r\nTo: <sip:100@{host}>\r\n"
-                     f"Call-ID: ua{port}@{host}\r\nCSeq: 1 REGISTER\r\n"
-                     f"Contact: <sip:100@{host}:{port}>\r\nUser-Agent: {user_agent}\r\n"
-                     f"Content-Length: 0\r\n\r\n").encode(), driver.address)
+        sock.sendto(
+            (
+                f"REGISTER sip:{driver.address[0]} SIP/2.0\r\n"
+                f"Via: SIP/2.0/UDP {host}:{port};branch=z9hG4bK-ua{port}\r\n"
+                f"From: <sip:100@{host}>;tag={port}\r\nTo: <sip:100@{host}>\r\n"
+                f"Call-ID: ua{port}@{host}\r\nCSeq: 1 REGISTER\r\n"
+                f"Contact: <sip:100@{host}:{port}>\r\nUser-Agent: {user_agent}\r\n"
+                f"Content-Length: 0\r\n\r\n"
+            ).encode(),
+            driver.address,
+        )
         try:
             return sock.recv(4096)
         except TimeoutError:
@@ -49,17 +54,35 @@ def test_configured_caller_id_and_ua_blocklist_reach_the_running_driver(
     workdir: Path, trunk_port: int
 ) -> None:
     settings = Settings().replace(
-        sip_trunk=f"sip:{TRUNK_USER}@127.0.0.1:{trunk_port}", sip_trunk_password=TRUNK_PASSWORD,
-        sip_realm=REALM, sip_ua_block=("friendly-scanner",))
+        sip_trunk=f"sip:{TRUNK_USER}@127.0.0.1:{trunk_port}",
+        sip_trunk_password=TRUNK_PASSWORD,
+        sip_realm=REALM,
+        sip_ua_block=("friendly-scanner",),
+    )
     parser = argparse.ArgumentParser()
     engine_cli.register(parser.add_subparsers())
-    args = parser.parse_args(["engine", "--driver", "sip", "--sip-listen", "127.0.0.1:0",
-                              "--sip-trunk-cli", CLI, "--sip-ua-block", "EvilBot"])
+    args = parser.parse_args(
+        [
+            "engine",
+            "--driver",
+            "sip",
+            "--sip-listen",
+            "127.0.0.1:0",
+            "--sip-trunk-cli",
+            CLI,
+            "--sip-ua-block",
+            "EvilBot",
+        ]
+    )
     options = sip_options(settings, args, [])
     user, password = BOOTHS["Booth 1"]
     options = replace(options, accounts=(("Booth 1", user, ha1(user, REALM, password)),))
-    driver = create_driver("sip", DriverContext(
-        clock=SystemClock(), booths=[BoothConfig("Booth 1", driver="sip")], sip=options))
+    driver = create_driver(
+        "sip",
+        DriverContext(
+            clock=SystemClock(), booths=[BoothConfig("Booth 1", driver="sip")], sip=options
+        ),
+    )
     assert isinstance(driver, SipDriver)
     engine = StandInEngine()
     engine.driver = driver

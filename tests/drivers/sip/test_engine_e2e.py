@@ -38,11 +38,15 @@ def wait_listening(address: tuple[str, int], timeout: float = 30) -> None:
         n = 0
         while time.monotonic() < deadline:
             n += 1
-            sock.sendto((f"OPTIONS sip:{address[0]} SIP/2.0\r\n"
-                         f"Via: SIP/2.0/UDP {host}:{port};branch=z9hG4bK-up{n}\r\n"
-                         f"From: <sip:t@{host}>;tag={n}\r\nTo: <sip:{address[0]}>\r\n"
-                         f"Call-ID: up{n}\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"
-                         ).encode(), address)
+            sock.sendto(
+                (
+                    f"OPTIONS sip:{address[0]} SIP/2.0\r\n"
+                    f"Via: SIP/2.0/UDP {host}:{port};branch=z9hG4bK-up{n}\r\n"
+                    f"From: <sip:t@{host}>;tag={n}\r\nTo: <sip:{address[0]}>\r\n"
+                    f"Call-ID: up{n}\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"
+                ).encode(),
+                address,
+            )
             try:
                 if sock.recv(4096).startswith(b"SIP/2.0 200"):
                     return
@@ -52,22 +56,38 @@ def wait_listening(address: tuple[str, int], timeout: float = 30) -> None:
 
 
 def test_sipp_call_through_the_real_engine_is_recorded(workdir: Path, trunk_port: int) -> None:
-    prep = prepare_shop(data_dir(), booths={
-        "Booth 1": {"driver": "sip", "sip_user": "booth1", "sip_password": "secret-1"},
-    })
+    prep = prepare_shop(
+        data_dir(),
+        booths={
+            "Booth 1": {"driver": "sip", "sip_user": "booth1", "sip_password": "secret-1"},
+        },
+    )
     prep.seeded.shop.close()
     listen = ("127.0.0.1", sipp.free_udp_port())
     engine = subprocess.Popen(
-        engine_cmd("--driver", "sip", "--sip-listen", f"{listen[0]}:{listen[1]}",
-                   "--sip-trunk", f"sip:{TRUNK_USER}:{TRUNK_PASSWORD}@127.0.0.1:{trunk_port}"),
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        engine_cmd(
+            "--driver",
+            "sip",
+            "--sip-listen",
+            f"{listen[0]}:{listen[1]}",
+            "--sip-trunk",
+            f"sip:{TRUNK_USER}:{TRUNK_PASSWORD}@127.0.0.1:{trunk_port}",
+        ),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         wait_listening(listen)
         trunk = carrier(workdir, trunk_port, ring_ms=300)
         scenario = sipp.render("ata_call.xml", workdir, talk_ms=1500)
-        ata = sipp.start(scenario, workdir, remote=listen,
-                         args=("-s", NUMBER, "-au", "booth1", "-ap", "secret-1"))
+        ata = sipp.start(
+            scenario,
+            workdir,
+            remote=listen,
+            args=("-s", NUMBER, "-au", "booth1", "-ap", "secret-1"),
+        )
         assert "booth hung up" in finish(ata)
         assert "auth ok" in finish(trunk)
         time.sleep(0.5)  # the engine's writer thread

@@ -43,9 +43,11 @@ def wrong_password_register(sock: socket.socket, target: tuple[str, int], n: int
     nonce = re.search(rb'nonce="([^"]+)"', challenge)
     assert nonce is not None
     uri = f"sip:{target[0]}:{target[1]}"
-    auth = (f'Authorization: Digest username="booth1",realm="{REALM}",'
-            f'nonce="{nonce.group(1).decode()}",uri="{uri}",'
-            f'response="{"0" * 32}",algorithm=MD5\r\n')
+    auth = (
+        f'Authorization: Digest username="booth1",realm="{REALM}",'
+        f'nonce="{nonce.group(1).decode()}",uri="{uri}",'
+        f'response="{"0" * 32}",algorithm=MD5\r\n'
+    )
     text = request("REGISTER", target, sock, n + 1000).decode()
     text = text.replace("CSeq: 1 REGISTER\r\n", "CSeq: 2 REGISTER\r\n" + auth)
     sock.sendto(text.encode(), target)
@@ -62,8 +64,9 @@ def test_a_spoofed_scanner_datagram_does_not_ban_a_registered_booth(
     engine.wait_for(Registered, booth="Booth 1")
     with udp_from("127.0.0.1") as spoofed:
         for n in range(3):
-            spoofed.sendto(request("OPTIONS", driver.address, spoofed, n, "friendly-scanner"),
-                           driver.address)
+            spoofed.sendto(
+                request("OPTIONS", driver.address, spoofed, n, "friendly-scanner"), driver.address
+            )
         assert answers(spoofed) == []  # the scanner itself gets no answer
         spoofed.sendto(request("OPTIONS", driver.address, spoofed, 9), driver.address)
         assert len(answers(spoofed)) == 1  # but the address is not banned
@@ -75,8 +78,11 @@ def test_a_spoofed_scanner_datagram_does_not_ban_a_registered_booth(
     assert len(alerts) == 1 and alerts[0].host == "127.0.0.1"
     assert "Booth 1" in alerts[0].booths
     assert "not banned" in alerts[0].detail
-    assert any(r.levelno == logging.ERROR and "Booth 1" in r.getMessage()
-               for r in caplog.records if r.name == "drivers.sip")
+    assert any(
+        r.levelno == logging.ERROR and "Booth 1" in r.getMessage()
+        for r in caplog.records
+        if r.name == "drivers.sip"
+    )
 
 
 def test_wrong_passwords_from_a_configured_booth_address_do_not_ban_it(
@@ -87,7 +93,8 @@ def test_wrong_passwords_from_a_configured_booth_address_do_not_ban_it(
     with udp_from(BOUND) as attacker:
         for n in range(7):
             assert wrong_password_register(attacker, driver.address, n * 10).startswith(
-                b"SIP/2.0 403")
+                b"SIP/2.0 403"
+            )
     assert "final 200" in register(workdir, driver, local_ip=BOUND)
     assert engine.wait_for(Registered).booth == "Booth 1"
     stats = driver.stats()
@@ -98,7 +105,8 @@ def test_wrong_passwords_from_a_configured_booth_address_do_not_ban_it(
     with udp_from("127.0.0.3") as stranger:
         for n in range(6):
             assert wrong_password_register(stranger, driver.address, n * 10).startswith(
-                b"SIP/2.0 403")
+                b"SIP/2.0 403"
+            )
         stranger.sendto(request("OPTIONS", driver.address, stranger, 99), driver.address)
         assert answers(stranger) == []
     assert driver.stats()["bans"] == 1
@@ -134,8 +142,9 @@ def test_a_scan_from_thousands_of_addresses_writes_a_few_log_lines(
     for a in range(8):
         for b in range(1, 251):
             with udp_from(f"127.0.{10 + a}.{b}") as scanner:
-                scanner.sendto(request("OPTIONS", driver.address, scanner, 1, "sipvicious"),
-                               driver.address)
+                scanner.sendto(
+                    request("OPTIONS", driver.address, scanner, 1, "sipvicious"), driver.address
+                )
                 sent += 1
     deadline = time.monotonic() + 10
     while driver.stats().get("bans", 0) < sent * 0.9 and time.monotonic() < deadline:

@@ -47,8 +47,9 @@ def protos_cases(path: Path) -> list[tuple[int, list[bytes]]]:
     return sorted(cases)
 
 
-def fill(template: bytes, case: int, sock: socket.socket, target: tuple[str, int],
-         seq: int) -> bytes:
+def fill(
+    template: bytes, case: int, sock: socket.socket, target: tuple[str, int], seq: int
+) -> bytes:
     host, port = sock.getsockname()
     values = {
         b"<To>": f"booth1@{target[0]}:{target[1]}".encode(),
@@ -103,7 +104,6 @@ class Collector(threading.Thread):
             elif cid.startswith(b"protos"):
                 self.first_status.setdefault(int(cid[6:13]), int(status.group(1)))
 
-
     def acknowledge(self, response: bytes) -> None:
         """ACK a final answer to an INVITE, as a real UA would (stops retransmissions)."""
         head = response.split(b"\r\n\r\n", 1)[0].split(b"\r\n")[1:]
@@ -116,10 +116,18 @@ class Collector(threading.Thread):
         cseq = keep.get(b"c", b"").split()
         if len(cseq) != 2 or cseq[1] != b"INVITE" or self.target is None:
             return
-        ack = (b"ACK sip:booth1@%s:%d SIP/2.0\r\nVia:%s\r\nFrom:%s\r\nTo:%s\r\nCall-ID:%s\r\n"
-               b"CSeq: %s ACK\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n") % (
-            self.target[0].encode(), self.target[1], keep.get(b"v", b""), keep.get(b"f", b""),
-            keep.get(b"t", b""), keep.get(b"call-id", b""), cseq[0])
+        ack = (
+            b"ACK sip:booth1@%s:%d SIP/2.0\r\nVia:%s\r\nFrom:%s\r\nTo:%s\r\nCall-ID:%s\r\n"
+            b"CSeq: %s ACK\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n"
+        ) % (
+            self.target[0].encode(),
+            self.target[1],
+            keep.get(b"v", b""),
+            keep.get(b"f", b""),
+            keep.get(b"t", b""),
+            keep.get(b"call-id", b""),
+            cseq[0],
+        )
         with contextlib.suppress(OSError):
             self.sock.sendto(ack, self.target)
 
@@ -185,12 +193,14 @@ def test_protos_c07_sip_suite(
     answered_4xx = sum(1 for code in statuses.values() if 400 <= code < 500)
     answered_400 = sum(1 for code in statuses.values() if code == 400)
     stats = driver.stats()
-    print(f"\nPROTOS c07-sip: {sent} cases in {elapsed:.1f} s ({len(too_big)} cases have a "
-          f"message too big for UDP: {sorted(too_big)}); answered {len(statuses)}, "
-          f"4xx {answered_4xx} (400: {answered_400}, 401 challenge: "
-          f"{sum(1 for c in statuses.values() if c == 401)}), other "
-          f"{len(statuses) - answered_4xx}, unanswered {sent - len(statuses)}; "
-          f"driver stats {stats}")
+    print(
+        f"\nPROTOS c07-sip: {sent} cases in {elapsed:.1f} s ({len(too_big)} cases have a "
+        f"message too big for UDP: {sorted(too_big)}); answered {len(statuses)}, "
+        f"4xx {answered_4xx} (400: {answered_400}, 401 challenge: "
+        f"{sum(1 for c in statuses.values() if c == 401)}), other "
+        f"{len(statuses) - answered_4xx}, unanswered {sent - len(statuses)}; "
+        f"driver stats {stats}"
+    )
     # Every case the driver could parse far enough was answered, and with a 4xx (the
     # valid ones get the digest challenge, the malformed ones 400).
     assert answered_4xx == len(statuses)

@@ -28,19 +28,35 @@ from tests.drivers.sip.test_calls import booth_call, carrier, finish
 pytestmark = [pytest.mark.sip, pytest.mark.slow]
 
 
-def register(workdir: Path, driver: Any, *, booth: str = "Booth 1", expires: int = 600,
-             password: str | None = None, local_ip: str = "127.0.0.1",
-             local_port: int | None = None) -> str:
+def register(
+    workdir: Path,
+    driver: Any,
+    *,
+    booth: str = "Booth 1",
+    expires: int = 600,
+    password: str | None = None,
+    local_ip: str = "127.0.0.1",
+    local_port: int | None = None,
+) -> str:
     user, secret = BOOTHS[booth]
-    run = sipp.start(sipp.render("ata_register.xml", workdir), workdir, remote=driver.address,
-                     local_ip=local_ip, local_port=local_port,
-                     args=("-s", user, "-au", user, "-ap", password or secret,
-                           "-set", "expires", str(expires)))
+    run = sipp.start(
+        sipp.render("ata_register.xml", workdir),
+        workdir,
+        remote=driver.address,
+        local_ip=local_ip,
+        local_port=local_port,
+        args=("-s", user, "-au", user, "-ap", password or secret, "-set", "expires", str(expires)),
+    )
     return finish(run)
 
 
-def request(method: str, target: tuple[str, int], local: socket.socket, n: int = 1,
-            user_agent: str = "Grandstream HT-286") -> bytes:
+def request(
+    method: str,
+    target: tuple[str, int],
+    local: socket.socket,
+    n: int = 1,
+    user_agent: str = "Grandstream HT-286",
+) -> bytes:
     host, port = local.getsockname()
     return (
         f"{method} sip:{target[0]}:{target[1]} SIP/2.0\r\n"
@@ -159,8 +175,9 @@ def test_register_flood_is_banned_while_a_booth_keeps_working(
 def test_scanner_user_agent_is_banned_at_once(start_driver: Callable[..., Any]) -> None:
     driver, _ = start_driver()
     with udp_from("127.0.0.2") as scanner:
-        scanner.sendto(request("OPTIONS", driver.address, scanner, 1, "friendly-scanner"),
-                       driver.address)
+        scanner.sendto(
+            request("OPTIONS", driver.address, scanner, 1, "friendly-scanner"), driver.address
+        )
         scanner.sendto(request("OPTIONS", driver.address, scanner, 2), driver.address)
         assert answers(scanner) == []
     with udp_from("127.0.0.1") as booth:
@@ -172,7 +189,7 @@ def test_scanner_user_agent_is_banned_at_once(start_driver: Callable[..., Any]) 
 
 
 def test_malformed_requests_get_400_and_garbage_is_dropped(
-    start_driver: Callable[..., Any]
+    start_driver: Callable[..., Any],
 ) -> None:
     driver, _ = start_driver()
     with udp_from("127.0.0.1") as sock:
@@ -197,8 +214,9 @@ def test_malformed_requests_get_400_and_garbage_is_dropped(
 def test_optional_registration_at_the_carrier(
     workdir: Path, trunk_port: int, start_driver: Callable[..., Any]
 ) -> None:
-    scenario = sipp.render("carrier_registrar.xml", workdir, trunk_user=TRUNK_USER,
-                           trunk_password=TRUNK_PASSWORD)
+    scenario = sipp.render(
+        "carrier_registrar.xml", workdir, trunk_user=TRUNK_USER, trunk_password=TRUNK_PASSWORD
+    )
     registrar = sipp.start(scenario, workdir, local_port=trunk_port)
     time.sleep(0.3)  # let SIPp bind before the driver's first REGISTER
     trunk = replace(base_config(trunk_port).trunk, register=True)  # type: ignore[arg-type]

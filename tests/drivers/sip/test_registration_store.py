@@ -35,8 +35,9 @@ def test_every_change_is_stored_and_read_back_until_it_expires(tmp_path: Path) -
     registrar.register("Booth 2", "sip:b2@10.0.0.6:5060", ("10.0.0.6", 5060), 60, "")
     clocks.advance(30)
     (one, two) = load_bindings(store, clocks.wall)
-    assert one == StoredBinding("Booth 1", "sip:b1@10.0.0.5:5060", ("10.0.0.5", 5060), 570.0,
-                                "HT-286")
+    assert one == StoredBinding(
+        "Booth 1", "sip:b1@10.0.0.5:5060", ("10.0.0.5", 5060), 570.0, "HT-286"
+    )
     assert (two.booth, two.remaining_s) == ("Booth 2", 30.0)
     assert [b.booth for b in load_bindings(store, clocks.wall + timedelta(seconds=31))] == [
         "Booth 1"
@@ -51,15 +52,22 @@ def test_every_change_is_stored_and_read_back_until_it_expires(tmp_path: Path) -
 
 @pytest.mark.parametrize(
     "content",
-    ["", "{", "[]", '{"version": 2, "bindings": []}', '{"version": 1}',
-     '{"version": 1, "bindings": [{"booth": "B"}]}',
-     '{"version": 1, "bindings": [{"booth": "B", "contact": "c", "source": ["h", "x"],'
-     ' "expires_at": "2026-11-26T13:00:00+00:00"}]}',
-     '{"version": 1, "bindings": [{"booth": "B", "contact": "c", "source": ["h", 1],'
-     ' "expires_at": "tomorrow"}]}'],
+    [
+        "",
+        "{",
+        "[]",
+        '{"version": 2, "bindings": []}',
+        '{"version": 1}',
+        '{"version": 1, "bindings": [{"booth": "B"}]}',
+        '{"version": 1, "bindings": [{"booth": "B", "contact": "c", "source": ["h", "x"],'
+        ' "expires_at": "2026-11-26T13:00:00+00:00"}]}',
+        '{"version": 1, "bindings": [{"booth": "B", "contact": "c", "source": ["h", 1],'
+        ' "expires_at": "tomorrow"}]}',
+    ],
 )
-def test_a_damaged_store_is_ignored(tmp_path: Path, content: str,
-                                    caplog: pytest.LogCaptureFixture) -> None:
+def test_a_damaged_store_is_ignored(
+    tmp_path: Path, content: str, caplog: pytest.LogCaptureFixture
+) -> None:
     store = tmp_path / "sip-registrations.json"
     store.write_text(content)
     assert load_bindings(store, NOW) == []

@@ -12,13 +12,19 @@ def test_registry_passes_accounts_trunk_and_bound_addresses() -> None:
     digest = ha1("booth1", "callshop", "pw")
     context = DriverContext(
         clock=SystemClock(),
-        booths=[BoothConfig("Booth 1", driver="sip"), BoothConfig("Booth 2", driver="sip"),
-                BoothConfig("Sim", driver="simulator")],
+        booths=[
+            BoothConfig("Booth 1", driver="sip"),
+            BoothConfig("Booth 2", driver="sip"),
+            BoothConfig("Sim", driver="simulator"),
+        ],
         sip=SipOptions(
             listen="127.0.0.1:5099",
             trunk="sip:shop42:pw@carrier.example:5080",
-            accounts=(("Booth 1", "booth1", digest), ("Booth 2", "booth2", digest),
-                      ("Sim", "sim", digest)),
+            accounts=(
+                ("Booth 1", "booth1", digest),
+                ("Booth 2", "booth2", digest),
+                ("Sim", "sim", digest),
+            ),
             bindings={"Booth 1": "192.168.1.21"},
         ),
     )

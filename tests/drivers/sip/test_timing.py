@@ -22,8 +22,9 @@ from drivers.sip.calls import DIALOG_LINGER_S
 from drivers.sip.sippy_adapter import SO_TIMESTAMPNS, SippyStack, arrival_age_s
 from tests.drivers.sip.test_calls import booth_call, carrier, finish
 
-linux_only = pytest.mark.skipif(SO_TIMESTAMPNS is None, reason="kernel receive time stamps "
-                                "(SO_TIMESTAMPNS) are Linux-only")
+linux_only = pytest.mark.skipif(
+    SO_TIMESTAMPNS is None, reason="kernel receive time stamps (SO_TIMESTAMPNS) are Linux-only"
+)
 
 
 def _stamp(seconds: float) -> tuple[int, int, bytes]:
@@ -89,7 +90,7 @@ OPTIONS = (
 @pytest.mark.skipif(
     bool(os.environ.get("CALLSHOP_TEST_NOW")),
     reason="the kernel stamps datagrams on the machine's real clock; under a travelled wall "
-           "clock (tests/wall_clock) the driver rightly distrusts the stamp and uses 'now'",
+    "clock (tests/wall_clock) the driver rightly distrusts the stamp and uses 'now'",
 )
 def test_a_datagram_is_stamped_at_arrival_while_the_process_is_stalled() -> None:
     seen: list[tuple[float, float]] = []  # (handled at, rtime), monotonic seconds
@@ -100,8 +101,14 @@ def test_a_datagram_is_stamped_at_arrival_while_the_process_is_stalled() -> None
         handled.set()
         return (req.genResponse(200, "OK"), None, None)
 
-    stack = SippyStack("127.0.0.1", 0, "stamp-test", on_request=on_request,
-                       screen=lambda data, address: True, on_malformed=lambda *a: None)
+    stack = SippyStack(
+        "127.0.0.1",
+        0,
+        "stamp-test",
+        on_request=on_request,
+        screen=lambda data, address: True,
+        on_malformed=lambda *a: None,
+    )
     host, port = stack.start(lambda: None)
     try:
         # Another process sends the request in the middle of a 0.4 s stall of this one
@@ -109,7 +116,10 @@ def test_a_datagram_is_stamped_at_arrival_while_the_process_is_stalled() -> None
         send_at = time.monotonic() + 1.0
         sender = subprocess.Popen(
             [sys.executable, "-c", SENDER, host, str(port), repr(send_at)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=False)
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=False,
+        )
         assert sender.stdin is not None and sender.stdout is not None
         assert sender.stdout.readline().strip() == b"ready"
         sender.stdin.write(OPTIONS.encode())
@@ -153,8 +163,11 @@ def test_an_ended_call_leaves_memory_after_the_dialog_linger_without_cyclic_garb
         assert not driver._lingering, f"{hung.call_ref} held {time.monotonic() - ended:.1f} s"
         gc.set_debug(gc.DEBUG_SAVEALL)
         gc.collect()
-        sip_garbage = [type(o).__qualname__ for o in gc.garbage
-                       if type(o).__module__.startswith(("sippy.", "drivers.sip."))]
+        sip_garbage = [
+            type(o).__qualname__
+            for o in gc.garbage
+            if type(o).__module__.startswith(("sippy.", "drivers.sip."))
+        ]
         assert not sip_garbage, sorted(set(sip_garbage))
     finally:
         gc.set_debug(0)
@@ -163,8 +176,14 @@ def test_an_ended_call_leaves_memory_after_the_dialog_linger_without_cyclic_garb
 
 
 def test_empty_retransmission_cache_entries_share_one_object() -> None:
-    stack = SippyStack("127.0.0.1", 0, "cache-test", on_request=lambda req, t: None,
-                       screen=lambda data, address: True, on_malformed=lambda *a: None)
+    stack = SippyStack(
+        "127.0.0.1",
+        0,
+        "cache-test",
+        on_request=lambda req, t: None,
+        screen=lambda data, address: True,
+        on_malformed=lambda *a: None,
+    )
     stack.start(lambda: None)
     try:
         import sippy.SipTransactionManager as tm_module

@@ -50,25 +50,95 @@ TABLES = {
 DATE_FIELDS = {"fx": 1, "account": 3, "reports": 2, "audit": 2}
 
 TABS = {
-    "prices": ["import_button", "export_button", "history_button", "save_button",
-               "filter_edit", "markup_edit", "step_combo", "markup_button", "clear_button",
-               "view"],
+    "prices": [
+        "import_button",
+        "export_button",
+        "history_button",
+        "save_button",
+        "filter_edit",
+        "markup_edit",
+        "step_combo",
+        "markup_button",
+        "clear_button",
+        "view",
+    ],
     "fx": ["rate_edit", "date_edit", _SPIN, "set_button", "view"],
-    "account": ["threshold_edit", "threshold_button", "amount_edit", "date_edit", _SPIN,
-                "method_combo", "reference_edit", "add_button", "from_edit", _SPIN, "to_edit",
-                _SPIN, "show_button", "view"],
-    "reports": ["first_edit", _SPIN, "last_edit", _SPIN, "group_combo", "run_button",
-                "csv_button", "pdf_button", "view"],
-    "users": ["view", "role_button", "disable_button", "enable_button", "password_button",
-              "unlock_button", "name_edit", "password_edit", "role_combo", "add_button"],
-    "booths": ["view", "name_edit", "position_spin", _SPIN, "driver_combo",
-               "driver_settings_edit", "sip_user_edit", "sip_password_edit", "billing_combo",
-               "deposit_edit", "cap_edit", "duration_spin", _SPIN, "auto_lock_check",
-               "add_button", "update_button", "remove_button", "blocked_edit",
-               "blocked_button"],
-    "audit": ["verify_button", "user_edit", "action_edit", "from_edit", _SPIN, "to_edit",
-              _SPIN, "filter_button", "view", "call_spin", _SPIN, "status_combo",
-              "reason_edit", "correct_button"],
+    "account": [
+        "threshold_edit",
+        "threshold_button",
+        "amount_edit",
+        "date_edit",
+        _SPIN,
+        "method_combo",
+        "reference_edit",
+        "add_button",
+        "from_edit",
+        _SPIN,
+        "to_edit",
+        _SPIN,
+        "show_button",
+        "view",
+    ],
+    "reports": [
+        "first_edit",
+        _SPIN,
+        "last_edit",
+        _SPIN,
+        "group_combo",
+        "run_button",
+        "csv_button",
+        "pdf_button",
+        "view",
+    ],
+    "users": [
+        "view",
+        "role_button",
+        "disable_button",
+        "enable_button",
+        "password_button",
+        "unlock_button",
+        "name_edit",
+        "password_edit",
+        "role_combo",
+        "add_button",
+    ],
+    "booths": [
+        "view",
+        "name_edit",
+        "position_spin",
+        _SPIN,
+        "driver_combo",
+        "driver_settings_edit",
+        "sip_user_edit",
+        "sip_password_edit",
+        "billing_combo",
+        "deposit_edit",
+        "cap_edit",
+        "duration_spin",
+        _SPIN,
+        "auto_lock_check",
+        "add_button",
+        "update_button",
+        "remove_button",
+        "blocked_edit",
+        "blocked_button",
+    ],
+    "audit": [
+        "verify_button",
+        "user_edit",
+        "action_edit",
+        "from_edit",
+        _SPIN,
+        "to_edit",
+        _SPIN,
+        "filter_button",
+        "view",
+        "call_spin",
+        _SPIN,
+        "status_combo",
+        "reason_edit",
+        "correct_button",
+    ],
     # then the settings' editors, each in its group, in the scroll area
     "settings": ["save_button", "QScrollArea:"],
 }
@@ -89,13 +159,16 @@ def languages(qapp) -> Iterator[Languages]:
 
 
 def _titles(page) -> list[str]:
-    return [label.text() for label in page.findChildren(QLabel)
-            if label.objectName() == "sectionTitle"]
+    return [
+        label.text() for label in page.findChildren(QLabel) if label.objectName() == "sectionTitle"
+    ]
 
 
 def test_navigation_lists_the_pages_in_order(window) -> None:
-    shown = [(window.nav.item(row).data(Qt.ItemDataRole.UserRole), window.nav.item(row).text())
-             for row in range(window.nav.count())]
+    shown = [
+        (window.nav.item(row).data(Qt.ItemDataRole.UserRole), window.nav.item(row).text())
+        for row in range(window.nav.count())
+    ]
     assert shown == [(key, nav) for key, (nav, _c, _t) in PAGES.items()]
 
 

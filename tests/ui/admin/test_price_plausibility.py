@@ -10,8 +10,11 @@ from ui.admin.price_list_model import Column, PriceListModel
 
 
 def test_implausible_retail_prices_are_refused_in_words(qtbot) -> None:
-    model = PriceListModel([PriceEntry("Germany", "49", D("0.01"), D("0.10"))],
-                           usd_rate=D("0.92"), minimum_margin=D("20"))
+    model = PriceListModel(
+        [PriceEntry("Germany", "49", D("0.01"), D("0.10"))],
+        usd_rate=D("0.92"),
+        minimum_margin=D("20"),
+    )
     refusals: list[str] = []
     model.edit_refused.connect(refusals.append)
     retail = model.index(0, Column.RETAIL)

@@ -29,8 +29,9 @@ def _bars(qtbot, view, title: str, kind: type) -> list[tuple[str, str, list[floa
     assert view.chart().title() == title
     [series] = view.chart().series()
     assert isinstance(series, kind)
-    return [(s.label(), s.color().name(), [s.at(i) for i in range(s.count())])
-            for s in series.barSets()]
+    return [
+        (s.label(), s.color().name(), [s.at(i) for i in range(s.count())]) for s in series.barSets()
+    ]
 
 
 def test_daily_chart(qtbot) -> None:
@@ -48,8 +49,10 @@ def test_daily_chart(qtbot) -> None:
 
 
 def test_top_destinations_chart_largest_on_top(qtbot) -> None:
-    rows = [ReportRow(f"Country {i}", revenue_minor=i * 100, wholesale_cost_minor=i * 50)
-            for i in range(1, 13)] + [ReportRow("", revenue_minor=50)]
+    rows = [
+        ReportRow(f"Country {i}", revenue_minor=i * 100, wholesale_cost_minor=i * 50)
+        for i in range(1, 13)
+    ] + [ReportRow("", revenue_minor=50)]
     view = top_destinations_chart(rows, n=3)
     assert _bars(qtbot, view, "Top destinations by revenue", QHorizontalBarSeries) == [
         ("Revenue", QColor("#1f5fbf").name(), [10.0, 11.0, 12.0]),
@@ -74,4 +77,6 @@ def test_bar_labels_in_bulgarian(qtbot, qapp, build) -> None:
     qtbot.addWidget(view)
     [series] = view.chart().series()
     assert [s.label() for s in series.barSets()] == [
-        bulgarian("admin", "Reports", "Revenue"), bulgarian("admin", "Reports", "Profit")]
+        bulgarian("admin", "Reports", "Revenue"),
+        bulgarian("admin", "Reports", "Profit"),
+    ]

@@ -20,5 +20,8 @@ def test_settings_page_holds_the_central_link(qtbot, seeded) -> None:  # type: i
     assert page.save()
     stored = seeded.shop.settings
     assert (stored.central_url, stored.central_shop, stored.central_token) == (
-        "https://central.example.com", "sofia-1", "cs_abc.secret")
+        "https://central.example.com",
+        "sofia-1",
+        "cs_abc.secret",
+    )
     window.close()

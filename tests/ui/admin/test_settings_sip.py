@@ -7,9 +7,18 @@ from PySide6.QtWidgets import QCheckBox, QLineEdit
 
 from ui.admin.window import AdminWindow
 
-SIP_SETTINGS = ("sip_listen", "sip_trunk", "sip_trunk_password", "sip_register_trunk",
-                "sip_register_expires_s", "sip_trunk_cli", "sip_pass_caller_id",
-                "sip_ua_block", "sip_rate_limit", "sip_ban_seconds")
+SIP_SETTINGS = (
+    "sip_listen",
+    "sip_trunk",
+    "sip_trunk_password",
+    "sip_register_trunk",
+    "sip_register_expires_s",
+    "sip_trunk_cli",
+    "sip_pass_caller_id",
+    "sip_ua_block",
+    "sip_rate_limit",
+    "sip_ban_seconds",
+)
 
 
 def test_settings_page_edits_the_sip_settings_with_a_masked_password(

@@ -7,8 +7,12 @@ import os
 import sys
 
 if os.environ.get("CALLSHOP_TEST_NOW"):
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
-        os.path.abspath(__file__))))))
+    sys.path.insert(
+        0,
+        os.path.dirname(
+            os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        ),
+    )
     from tests.wall_clock import start_from_env
 
     start_from_env()

@@ -80,9 +80,7 @@ def peer_count(server: EngineServer) -> int:
     return server.client_count
 
 
-def test_many_idle_connections_do_not_hold_a_thread_each(
-    server: EngineServer, data: Path
-) -> None:
+def test_many_idle_connections_do_not_hold_a_thread_each(server: EngineServer, data: Path) -> None:
     before = threading.active_count()
     idle = [raw_connection(server) for _ in range(150)]
     try:

@@ -23,10 +23,19 @@ def _entries(shop: Shop) -> int:
 
 def test_add_and_list(shop: Shop, admin: Actor) -> None:
     one = booths.add_booth(shop, admin, "Booth 1")
-    two = booths.add_booth(shop, admin, "Booth 2", driver="sip", sip_user="booth2",
-                           sip_password="s3cret-pw", billing="prepaid",
-                           default_deposit_minor=1000, cost_cap_minor=5000,
-                           max_duration_s=3600, auto_lock=True)
+    two = booths.add_booth(
+        shop,
+        admin,
+        "Booth 2",
+        driver="sip",
+        sip_user="booth2",
+        sip_password="s3cret-pw",
+        billing="prepaid",
+        default_deposit_minor=1000,
+        cost_cap_minor=5000,
+        max_duration_s=3600,
+        auto_lock=True,
+    )
     assert one.driver is BoothDriver.SIMULATOR and one.billing is BillingMode.POSTPAID
     assert (one.position, two.position) == (1, 2)
     assert [b.name for b in booths.list_booths(shop)] == ["Booth 1", "Booth 2"]
@@ -72,8 +81,9 @@ def test_names_and_sip_users_are_unique(shop: Shop, admin: Actor) -> None:
 
 def test_update_reports_what_changed(shop: Shop, admin: Actor) -> None:
     booths.add_booth(shop, admin, "B1", driver="sip", sip_user="u1", sip_password="secret-1")
-    change = booths.update_booth(shop, admin, "B1", name="Cabin 1", cost_cap_minor=2000,
-                                 sip_password="secret-2")
+    change = booths.update_booth(
+        shop, admin, "B1", name="Cabin 1", cost_cap_minor=2000, sip_password="secret-2"
+    )
     assert change.changed["name"] == ("B1", "Cabin 1")
     assert change.changed["cost_cap_minor"] == (None, 2000)
     assert "sip_password" in change.changed

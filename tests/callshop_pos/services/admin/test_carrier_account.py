@@ -9,10 +9,12 @@ from callshop_pos.services.admin import settings as settings_service
 
 
 def test_topups_of_a_period_and_their_sum(shop, admin) -> None:
-    for day, usd, method in ((date(2026, 1, 3), 100_000000, "bank"),
-                             (date(2026, 1, 10), 250_500000, "cash"),
-                             (date(2026, 1, 31), 50_000000, "bank"),
-                             (date(2026, 2, 1), 75_000000, "bank")):
+    for day, usd, method in (
+        (date(2026, 1, 3), 100_000000, "bank"),
+        (date(2026, 1, 10), 250_500000, "cash"),
+        (date(2026, 1, 31), 50_000000, "bank"),
+        (date(2026, 2, 1), 75_000000, "bank"),
+    ):
         ledger.add_topup(shop, admin, usd, day, method, f"ref {day}")
     listing = carrier_account.topups(shop, admin, date(2026, 1, 5), date(2026, 1, 31))
     assert [t.value_date for t in listing.entries] == [date(2026, 1, 10), date(2026, 1, 31)]

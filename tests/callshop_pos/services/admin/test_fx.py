@@ -22,12 +22,12 @@ def test_rate_on_picks_the_newest_rate_in_force(shop: Shop, admin: Actor) -> Non
     assert fx.rate_on(shop, date(2026, 1, 15)) == Decimal("0.93")
     assert fx.rate_on(shop, date(2026, 2, 1)) == Decimal("0.95")
     history = fx.rate_history(shop)
-    assert [h.local_per_usd for h in history] == [Decimal("0.95"), Decimal("0.93"),
-                                                   Decimal("0.92")]
+    assert [h.local_per_usd for h in history] == [Decimal("0.95"), Decimal("0.93"), Decimal("0.92")]
 
 
-@pytest.mark.parametrize("rate", [Decimal(0), Decimal("-1"), Decimal("0.1234567"),
-                                  Decimal("NaN"), Decimal("1000.01")])
+@pytest.mark.parametrize(
+    "rate", [Decimal(0), Decimal("-1"), Decimal("0.1234567"), Decimal("NaN"), Decimal("1000.01")]
+)
 def test_bad_rates_are_refused(shop: Shop, admin: Actor, rate: Decimal) -> None:
     with pytest.raises(InvalidInput):
         fx.set_usd_rate(shop, admin, rate, date(2026, 1, 1))

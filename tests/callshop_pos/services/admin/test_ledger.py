@@ -45,9 +45,7 @@ def test_topups_costs_adjustments_and_balance(
         add_topup(shop, admin, 1.5, date(2026, 1, 5), "cash")  # type: ignore[arg-type]
 
 
-def test_history_by_period_with_sums(
-    shop: Shop, admin: Actor, clock: FakeClock
-) -> None:
+def test_history_by_period_with_sums(shop: Shop, admin: Actor, clock: FakeClock) -> None:
     add_topup(shop, admin, 20_000_000, date(2026, 1, 1), "cash", "receipt 17")
     record_call(shop, 100, wholesale_micro_usd=10_000)  # ends 2026-01-05 local
     clock.set(clock.now().replace(day=7))
@@ -100,8 +98,7 @@ TAMPERING: dict[str, Callable[[dict[str, int]], str]] = {
     "call made unpaid": lambda ids: f"UPDATE calls SET status = 'unpaid' WHERE id = {ids['a']}",
     "call deleted": lambda ids: f"DELETE FROM calls WHERE id = {ids['c']}",
     "payment total edited": lambda ids: (
-        "UPDATE payments SET total_minor = 1, subtotal_minor = 1, "
-        "change_minor = tendered_minor - 1"
+        "UPDATE payments SET total_minor = 1, subtotal_minor = 1, change_minor = tendered_minor - 1"
     ),
     "payment deleted": lambda ids: "DELETE FROM payments",
     "payment line deleted": lambda ids: "DELETE FROM payment_lines WHERE kind = 'call'",
@@ -115,8 +112,9 @@ TAMPERING: dict[str, Callable[[dict[str, int]], str]] = {
     "discrepancy edited": lambda ids: "UPDATE shifts SET discrepancy_minor = 500",
     "status history erased": lambda ids: "DELETE FROM call_changes",
     "correction removed": lambda ids: "DELETE FROM call_corrections",
-    "top-up inflated": lambda ids: "UPDATE ledger_entries SET amount_micro_usd = 99 "
-    "WHERE kind = 'topup'",
+    "top-up inflated": lambda ids: (
+        "UPDATE ledger_entries SET amount_micro_usd = 99 WHERE kind = 'topup'"
+    ),
     "call cost removed": lambda ids: "DELETE FROM ledger_entries WHERE kind = 'call_cost'",
 }
 
@@ -157,8 +155,18 @@ def test_ledger_cli(
         out, err = capsys.readouterr()
         return code, out, err
 
-    code, out, _ = run("topup", "--user", "admin", "250.5", "--method", "bank",
-                       "--date", "2026-01-04", "--reference", "SEPA 9")
+    code, out, _ = run(
+        "topup",
+        "--user",
+        "admin",
+        "250.5",
+        "--method",
+        "bank",
+        "--date",
+        "2026-01-04",
+        "--reference",
+        "SEPA 9",
+    )
     assert code == 0 and "250.500000 USD" in out
     record_call(shop, 100, wholesale_micro_usd=1_234_567)
     code, out, _ = run("adjust", "--user", "admin", "-0.5", "--reason", "bank fee")

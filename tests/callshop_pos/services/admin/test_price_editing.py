@@ -66,11 +66,16 @@ def test_margin_guard_and_margin_percent() -> None:
 
 
 def test_with_markup_keeps_off_peak_and_diff_summarises() -> None:
-    old = [PriceEntry("Germany", "49", D("0.1"), D("0.2"), D("0.15")),
-           PriceEntry("UK", "44", D("0.1"), D("0.2")),
-           PriceEntry("Gone", "7", D("0.1"), None)]
-    new = [with_markup(old[0], D("1"), D("50"), D("0.01")), old[1],
-           PriceEntry("France", "33", D("0.1"), None)]
+    old = [
+        PriceEntry("Germany", "49", D("0.1"), D("0.2"), D("0.15")),
+        PriceEntry("UK", "44", D("0.1"), D("0.2")),
+        PriceEntry("Gone", "7", D("0.1"), None),
+    ]
+    new = [
+        with_markup(old[0], D("1"), D("50"), D("0.01")),
+        old[1],
+        PriceEntry("France", "33", D("0.1"), None),
+    ]
     assert new[0].retail == D("0.15") and new[0].retail_offpeak == D("0.15")
     diff = diff_price_lists(old, new)
     assert [c.code for c in diff.retail_changed] == ["49"]

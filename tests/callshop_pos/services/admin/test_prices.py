@@ -100,8 +100,7 @@ def test_edits_are_saved_as_a_new_version(shop: Shop, admin: Actor) -> None:
     prices.import_price_list(shop, admin, FIRST, "first.csv")
     entries = prices.active_entries(shop, admin)
     edited = [
-        PriceEntry(e.country, e.code, e.wholesale_usd, Decimal("0.25"))
-        if e.code == "359" else e
+        PriceEntry(e.country, e.code, e.wholesale_usd, Decimal("0.25")) if e.code == "359" else e
         for e in entries
     ]
     info = prices.save_edited_version(shop, admin, edited, "Bulgaria up to 0.25")
@@ -187,11 +186,14 @@ def test_import_from_a_binary_stream_and_lazy_pricing(shop: Shop, admin: Actor) 
 
     info = prices.import_price_list(shop, admin, io.BytesIO(FIRST.encode()), "first.csv")
     assert repr(shop.pricing) == f"Pricing(version_id={info.id}, loaded=False)"
-    assert shop.pricing.rater.rate("0035988123456", datetime(2026, 3, 2, 12, tzinfo=UTC),
-                                   60).prefix == "35988"
+    assert (
+        shop.pricing.rater.rate("0035988123456", datetime(2026, 3, 2, 12, tzinfo=UTC), 60).prefix
+        == "35988"
+    )
     assert repr(shop.pricing) == f"Pricing(version_id={info.id}, loaded=True)"
-    assert prices.active_entries(shop, admin) == sorted(parse_price_list(FIRST),
-                                                        key=lambda e: e.code)
+    assert prices.active_entries(shop, admin) == sorted(
+        parse_price_list(FIRST), key=lambda e: e.code
+    )
 
 
 def test_an_edited_list_has_the_same_row_limit(

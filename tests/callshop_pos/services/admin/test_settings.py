@@ -67,8 +67,14 @@ def test_text_parsing_for_forms() -> None:
 
 
 def test_update_is_stored_audited_and_reloaded(shop: Shop, admin: Actor) -> None:
-    change = update_settings(shop, admin, cash_rounding_unit=5, shop_name="Telecentre",
-                             currency="EUR", bgn_line_until=None)
+    change = update_settings(
+        shop,
+        admin,
+        cash_rounding_unit=5,
+        shop_name="Telecentre",
+        currency="EUR",
+        bgn_line_until=None,
+    )
     assert set(change.changed) == {"cash_rounding_unit", "shop_name", "bgn_line_until"}
     assert change.changed["cash_rounding_unit"] == (1, 5)
     assert shop.settings.cash_rounding_unit == 5

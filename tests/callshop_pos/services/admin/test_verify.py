@@ -132,9 +132,16 @@ def test_a_consistently_forged_entry_still_breaks_the_head(busy_shop: Shop, db_u
     # hash of its own) is noticed: the head row no longer names the last entry.
     before = verify(busy_shop)
     forged = JournalEntry(
-        seq=before.head_seq + 1, at=datetime(2026, 1, 5, 12, tzinfo=UTC), actor_id=1,
-        actor_name="admin", action="fx.set", subject_type=None, subject_id=None,
-        payload="{}", rows="[]", prev_hash=before.head_hash,
+        seq=before.head_seq + 1,
+        at=datetime(2026, 1, 5, 12, tzinfo=UTC),
+        actor_id=1,
+        actor_name="admin",
+        action="fx.set",
+        subject_type=None,
+        subject_id=None,
+        payload="{}",
+        rows="[]",
+        prev_hash=before.head_hash,
     )
     forged.hash = journal.entry_hash(forged)
     with sqlite_shell(db_url) as sh:
@@ -193,8 +200,12 @@ def test_an_edited_setting_is_found(busy_shop: Shop, db_url: str) -> None:
 def test_removed_rows_are_recorded_as_removed(shop: Shop, admin: Actor) -> None:
     # journal.append(removed=[...]) marks a legitimate deletion; verify accepts it.
     with shop.db.write() as s:
-        row = FxRate(effective_on=date(2026, 1, 1), local_per_usd=Decimal("1"),
-                     set_at=shop.clock.now(), set_by="admin")
+        row = FxRate(
+            effective_on=date(2026, 1, 1),
+            local_per_usd=Decimal("1"),
+            set_at=shop.clock.now(),
+            set_by="admin",
+        )
         s.add(row)
         journal.append(s, admin, "fx.set", subject=row, rows=[row])
     with shop.db.write() as s:

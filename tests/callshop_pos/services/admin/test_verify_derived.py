@@ -99,9 +99,7 @@ def test_a_shop_with_cells_verifies_on_postgresql(pg_seeded: SeededShop) -> None
     ],
     ids=["day", "booth", "cost", "deleted", "invented", "duplicated", "month", "month-del"],
 )
-def test_edited_report_cells_are_found(
-    history: Shop, admin: Actor, db_url: str, sql: str
-) -> None:
+def test_edited_report_cells_are_found(history: Shop, admin: Actor, db_url: str, sql: str) -> None:
     before = _reports(history, admin)
     with sqlite_shell(db_url) as sh:
         sh.execute(sql)
@@ -120,8 +118,10 @@ def test_a_payment_resealed_in_the_journal_still_disagrees_with_its_z(
     """Someone changes a payment of a closed shift and journals the changed row with
     the application's own library: every digest agrees, but the Z no longer adds up."""
     with sqlite_shell(db_url) as sh:
-        sh.execute("UPDATE payments SET total_minor = total_minor - 20, subtotal_minor = "
-                   "subtotal_minor - 20, change_minor = change_minor + 20 WHERE id = 1")
+        sh.execute(
+            "UPDATE payments SET total_minor = total_minor - 20, subtotal_minor = "
+            "subtotal_minor - 20, change_minor = change_minor + 20 WHERE id = 1"
+        )
     with history.db.write() as s:
         payment = s.get(Payment, 1)
         assert payment is not None
@@ -162,7 +162,11 @@ def test_the_cli_exits_3_on_edited_cells(history: Shop, db_url: str) -> None:
     def run() -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "main.py", "--db", db_url, "verify"],
-            cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
 
     assert run().returncode == 0

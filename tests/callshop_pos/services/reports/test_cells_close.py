@@ -39,8 +39,14 @@ def _catch_up(shop: Shop) -> int:
 def _from_calls(shop: Shop, day: date, group_by: GroupBy) -> PeriodReport:
     """The reference: the same report read from every call, no cells."""
     with shop.db.read() as s:
-        return build_period_report(s, first=day, last=day, group_by=group_by,
-                                   tz=ZoneInfo(shop.settings.timezone), rates=usd_rates(s))
+        return build_period_report(
+            s,
+            first=day,
+            last=day,
+            group_by=group_by,
+            tz=ZoneInfo(shop.settings.timezone),
+            rates=usd_rates(s),
+        )
 
 
 def _summed(shop: Shop) -> set[int]:

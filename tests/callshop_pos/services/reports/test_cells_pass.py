@@ -60,8 +60,12 @@ def _recount(shop: Shop, closed: set[int]) -> dict[CellKey, tuple[int, ...]]:
         row: Counter[str] = Counter(attempts=1)
         if c.answered_at is not None:
             price = c.price_minor or 0
-            row.update(calls=1, talk_seconds=c.duration_s, billable_seconds=c.billable_s or 0,
-                       billed_minor=price)
+            row.update(
+                calls=1,
+                talk_seconds=c.duration_s,
+                billable_seconds=c.billable_s or 0,
+                billed_minor=price,
+            )
             if c.status == "paid":
                 row.update(revenue_minor=price)
             elif c.status == "unpaid":
@@ -76,8 +80,11 @@ def _recount(shop: Shop, closed: set[int]) -> dict[CellKey, tuple[int, ...]]:
                     row.update(cost_without_rate=1)
                 else:
                     row.update(wholesale_cost_minor=cost_minor(c.wholesale_micro_usd, rate))
-        for dimension, value in (("day", ""), ("booth", c.booth),
-                                 ("destination", c.destination or "")):
+        for dimension, value in (
+            ("day", ""),
+            ("booth", c.booth),
+            ("destination", c.destination or ""),
+        ):
             sums.setdefault((c.shift_id, day, dimension, value), Counter()).update(row)
     return {key: tuple(counts[n] for n in SUMS) for key, counts in sums.items()}
 
@@ -87,16 +94,20 @@ def _history(shop: Shop, admin: Actor, operator: Actor, seed: int) -> set[int]:
     month ends and the spring clock change, some days before the first USD rate."""
     rnd = random.Random(seed)
     start = datetime(2026, 2, 20, tzinfo=UTC)
-    for day, rate in ((date(2026, 2, 24), "0.921234"), (date(2026, 3, 29), "0.87"),
-                      (date(2026, 4, 30), "0.9")):
+    for day, rate in (
+        (date(2026, 2, 24), "0.921234"),
+        (date(2026, 3, 29), "0.87"),
+        (date(2026, 4, 30), "0.9"),
+    ):
         fx.set_usd_rate(shop, admin, Decimal(rate), day)
-    closed = {add_shift(shop, operator.user_id, start + timedelta(days=7 * i), closed=True)
-              for i in range(12)}
+    closed = {
+        add_shift(shop, operator.user_id, start + timedelta(days=7 * i), closed=True)
+        for i in range(12)
+    }
     open_shift = add_shift(shop, operator.user_id, start + timedelta(days=84), closed=False)
     specs = []
     for i, shift_id in enumerate(sorted(closed)):  # each shift ~8 days, overlapping
-        specs += random_calls(rnd, rnd.randint(0, 60), start + timedelta(days=7 * i), 8,
-                              [shift_id])
+        specs += random_calls(rnd, rnd.randint(0, 60), start + timedelta(days=7 * i), 8, [shift_id])
     specs += random_calls(rnd, 30, start + timedelta(days=84), 2, [open_shift, None])
     insert_calls(shop, specs)
     return closed
@@ -110,8 +121,15 @@ def test_the_catch_up_gives_the_cells_of_each_shift_summed_alone(
     with shop.db.read() as s:
         rates = usd_rates(s)
     progress: list[tuple[int, int]] = []
-    assert refresh_cells(shop, shop.settings.timezone, rates,
-                         progress=lambda done, total: progress.append((done, total))) == 12
+    assert (
+        refresh_cells(
+            shop,
+            shop.settings.timezone,
+            rates,
+            progress=lambda done, total: progress.append((done, total)),
+        )
+        == 12
+    )
     batched = _cells(shop)
     assert batched[0] == _recount(shop, closed)
     assert len(batched[0]) > 100 and batched[1]

@@ -69,7 +69,10 @@ def test_totals_equal_a_direct_computation(shop, admin, filled, group_by) -> Non
     expected = _direct(specs, rates, first, last)
     t = report.total
     assert (t.attempts, t.calls, t.talk_seconds) == (
-        expected["attempts"], expected["calls"], expected["talk"])
+        expected["attempts"],
+        expected["calls"],
+        expected["talk"],
+    )
     assert t.revenue_minor == expected["revenue"]
     assert (t.unpaid, t.unserved) == (expected["unpaid"], expected["unserved"])
     assert t.wholesale_micro_usd == expected["micro"]
@@ -79,7 +82,8 @@ def test_totals_equal_a_direct_computation(shop, admin, filled, group_by) -> Non
     assert sum(r.wholesale_cost_minor for r in report.rows) == t.wholesale_cost_minor
     if group_by is GroupBy.DAY:
         assert [r.key for r in report.rows] == [
-            (first + timedelta(days=i)).isoformat() for i in range(6)]
+            (first + timedelta(days=i)).isoformat() for i in range(6)
+        ]
     if group_by is GroupBy.OPERATOR:
         assert {r.key for r in report.rows} <= {"admin", "olga", "—"}
 
@@ -102,9 +106,15 @@ def test_asr_acd_and_average(shop, admin, filled) -> None:
 
 def test_a_correction_of_a_closed_shift_moves_revenue(shop, admin, filled) -> None:
     specs, ids, _ = filled
-    index = next(i for i, c in enumerate(specs) if c.answered and c.price_minor
-                 and c.status == "unpaid" and c.shift_id is not None
-                 and date(2026, 3, 1) <= c.ended_at.astimezone(SOFIA).date() <= date(2026, 3, 6))
+    index = next(
+        i
+        for i, c in enumerate(specs)
+        if c.answered
+        and c.price_minor
+        and c.status == "unpaid"
+        and c.shift_id is not None
+        and date(2026, 3, 1) <= c.ended_at.astimezone(SOFIA).date() <= date(2026, 3, 6)
+    )
     before = period_report(shop, admin, date(2026, 3, 1), date(2026, 3, 6), GroupBy.DAY).total
     corrections.correct_closed_shift_call(shop, admin, ids[index], "paid", "customer came back")
     after = period_report(shop, admin, date(2026, 3, 1), date(2026, 3, 6), GroupBy.DAY).total
@@ -160,8 +170,9 @@ def _direct_sql(shop: Shop, first: date, last: date, group_by: GroupBy):
     from callshop_pos.services.reports.period import build_period_report
 
     with shop.db.read() as s:
-        return build_period_report(s, first=first, last=last, group_by=group_by, tz=SOFIA,
-                                   rates=usd_rates(s))
+        return build_period_report(
+            s, first=first, last=last, group_by=group_by, tz=SOFIA, rates=usd_rates(s)
+        )
 
 
 @pytest.mark.parametrize("group_by", list(GroupBy))
@@ -170,7 +181,8 @@ def test_cells_of_closed_shifts_give_the_same_report_as_the_calls(
 ) -> None:
     first, last = date(2026, 2, 27), date(2026, 3, 10)
     assert period_report(shop, admin, first, last, group_by) == _direct_sql(
-        shop, first, last, group_by)
+        shop, first, last, group_by
+    )
     with shop.db.read() as s:
         assert s.scalar(select(func.count()).select_from(ReportShift)) == 2
 
@@ -185,14 +197,18 @@ def test_cells_follow_new_rates_new_closed_shifts_and_the_time_zone(
     report = period_report(shop, admin, first, last, GroupBy.DESTINATION)
     assert report == _direct_sql(shop, first, last, GroupBy.DESTINATION)
     specs, _, _ = filled
-    rates = [(date(2026, 2, 1), Decimal("0.921234")), (date(2026, 3, 2), Decimal("1.25")),
-             (date(2026, 3, 4), Decimal("0.87"))]
+    rates = [
+        (date(2026, 2, 1), Decimal("0.921234")),
+        (date(2026, 3, 2), Decimal("1.25")),
+        (date(2026, 3, 4), Decimal("0.87")),
+    ]
     assert report.total.wholesale_cost_minor == _direct(specs, rates, first, last)["cost"]
     # a shift closed later is summed by the next report
     s3 = add_shift(shop, operator.user_id, T0 + timedelta(days=4), closed=True)
     insert_calls(shop, random_calls(random.Random(11), 50, T0 + timedelta(days=4), 1, [s3]))
     assert period_report(shop, admin, first, last, GroupBy.OPERATOR) == _direct_sql(
-        shop, first, last, GroupBy.OPERATOR)
+        shop, first, last, GroupBy.OPERATOR
+    )
     # another time zone: every closed shift is summed again
     settings_service.update_settings(shop, admin, timezone="America/New_York")
     ny = period_report(shop, admin, first, last, GroupBy.DAY)
@@ -215,13 +231,18 @@ def test_set_role_keeps_one_administrator(shop, admin, operator) -> None:
 
 @pytest.mark.parametrize(
     ("first", "last"),
-    [(date(2026, 2, 1), date(2026, 3, 31)), (date(2026, 2, 15), date(2026, 3, 31)),
-     (date(2026, 2, 28), date(2026, 4, 30)), (date(2026, 3, 1), date(2026, 3, 4))],
+    [
+        (date(2026, 2, 1), date(2026, 3, 31)),
+        (date(2026, 2, 15), date(2026, 3, 31)),
+        (date(2026, 2, 28), date(2026, 4, 30)),
+        (date(2026, 3, 1), date(2026, 3, 4)),
+    ],
 )
 @pytest.mark.parametrize("group_by", [GroupBy.DESTINATION, GroupBy.BOOTH])
 def test_month_cells_give_the_same_report(shop, admin, filled, first, last, group_by) -> None:
     assert period_report(shop, admin, first, last, group_by) == _direct_sql(
-        shop, first, last, group_by)
+        shop, first, last, group_by
+    )
     with shop.db.read() as s:
         assert s.scalar(select(func.count()).select_from(ReportMonthCell)) > 0
 
@@ -246,8 +267,10 @@ def test_reports_on_postgresql(pg_seeded) -> None:
     insert_calls(shop, specs)
     rates = [(date(2026, 2, 1), Decimal("0.921234"))]
     for group_by in GroupBy:
-        for first, last in ((date(2026, 3, 1), date(2026, 3, 6)),
-                            (date(2026, 2, 1), date(2026, 3, 31))):
+        for first, last in (
+            (date(2026, 3, 1), date(2026, 3, 6)),
+            (date(2026, 2, 1), date(2026, 3, 31)),
+        ):
             report = period_report(shop, admin, first, last, group_by)
             assert report == _direct_sql(shop, first, last, group_by)
             expected = _direct(specs, rates, first, last)

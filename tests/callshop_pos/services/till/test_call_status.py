@@ -51,7 +51,9 @@ def test_paid_to_unpaid_refunds_and_back_pays_again(shop: Shop, operator: Actor)
     summary = current_shift(shop, operator)
     assert summary is not None
     assert (summary.payments_minor, summary.refunds_minor, summary.expected_minor) == (
-        325, 125, 1200
+        325,
+        125,
+        1200,
     )
     again = set_call_status(shop, operator, a, "paid", tendered_minor=200)
     assert again.payment is not None
@@ -63,12 +65,15 @@ def test_paid_to_unpaid_refunds_and_back_pays_again(shop: Shop, operator: Actor)
             select(CallChange).where(CallChange.call_id == a).order_by(CallChange.id)
         ).all()
         assert [(h.old_status, h.new_status) for h in history] == [
-            ("unserved", "paid"), ("paid", "unpaid"), ("unpaid", "paid")
+            ("unserved", "paid"),
+            ("paid", "unpaid"),
+            ("unpaid", "paid"),
         ]
         assert history[1].refund_id is not None and history[2].payment_id is not None
     steps = call_history(shop, operator, a)
     assert [(h.kind, h.new_status, h.amount_minor, h.actor) for h in steps] == [
-        ("status", "paid", 123, "olga"), ("status", "unpaid", -123, "olga"),
+        ("status", "paid", 123, "olga"),
+        ("status", "unpaid", -123, "olga"),
         ("status", "paid", 123, "olga"),
     ]
     assert steps[1].reason == "wrong booth charged"

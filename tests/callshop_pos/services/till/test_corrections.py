@@ -59,8 +59,10 @@ def test_closed_shift_is_immutable_and_corrections_are_new_entries(
     assert detail.summary.corrections_minor == 200
     with shop.db.read() as session:
         assert session.scalar(select(func.count(CallCorrection.id))) == 2
-    assert [(h.kind, h.old_status, h.new_status, h.amount_minor, h.actor)
-            for h in call_history(shop, admin, paid)] == [
+    assert [
+        (h.kind, h.old_status, h.new_status, h.amount_minor, h.actor)
+        for h in call_history(shop, admin, paid)
+    ] == [
         ("status", "unserved", "paid", 100, "olga"),
         ("correction", "paid", "unpaid", -100, "admin"),
     ]

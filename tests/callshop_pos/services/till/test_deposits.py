@@ -78,9 +78,7 @@ def test_deposit_in_and_calls_deducted(prepaid: Shop, operator: Actor) -> None:
     assert summary.expected_minor == 2000 + 1000  # the deposit's cash is in the drawer
 
 
-def test_a_call_paid_in_cash_no_longer_draws_on_the_deposit(
-    prepaid: Shop, operator: Actor
-) -> None:
+def test_a_call_paid_in_cash_no_longer_draws_on_the_deposit(prepaid: Shop, operator: Actor) -> None:
     open_shift(prepaid, operator, 0)
     take_deposit(prepaid, operator, "P1", 1000)
     call = record_call(prepaid, 300, booth="P1")
@@ -103,9 +101,7 @@ def test_top_up_adds_to_the_one_open_deposit(prepaid: Shop, operator: Actor) -> 
     assert summary is not None and summary.expected_minor == 1500
 
 
-def test_settlement_pays_the_calls_and_hands_back_the_rest(
-    prepaid: Shop, operator: Actor
-) -> None:
+def test_settlement_pays_the_calls_and_hands_back_the_rest(prepaid: Shop, operator: Actor) -> None:
     open_shift(prepaid, operator, 2000)
     take_deposit(prepaid, operator, "P1", 1000)
     calls = [record_call(prepaid, p, booth="P1") for p in (300, 250)]
@@ -114,7 +110,9 @@ def test_settlement_pays_the_calls_and_hands_back_the_rest(
     settled = settle_deposit(prepaid, operator, "P1")
     assert settled.paid_call_ids == tuple(calls)
     assert (settled.used_minor, settled.returned_minor, settled.returned_cash_minor) == (
-        550, 450, 450
+        550,
+        450,
+        450,
     )
     assert settled.left_unserved == () and settled.rounding_minor == 0
     assert [_status(prepaid, c) for c in calls] == ["paid", "paid"]
@@ -143,16 +141,16 @@ def test_settlement_without_calls_returns_everything(prepaid: Shop, operator: Ac
     assert summary is not None and summary.expected_minor == 500
 
 
-def test_remainder_is_handed_back_rounded_to_the_cash_unit(
-    prepaid: Shop, operator: Actor
-) -> None:
+def test_remainder_is_handed_back_rounded_to_the_cash_unit(prepaid: Shop, operator: Actor) -> None:
     prepaid.use_settings(prepaid.settings.replace(cash_rounding_unit=5))
     open_shift(prepaid, operator, 0)
     take_deposit(prepaid, operator, "P1", 1000)
     record_call(prepaid, 553, booth="P1")  # remainder 4.47 -> 4.45 in cash
     settled = settle_deposit(prepaid, operator, "P1")
     assert (settled.returned_minor, settled.rounding_minor, settled.returned_cash_minor) == (
-        447, -2, 445
+        447,
+        -2,
+        445,
     )
     summary = current_shift(prepaid, operator)
     assert summary is not None and summary.expected_minor == 1000 - 445
@@ -172,14 +170,13 @@ def test_calls_beyond_the_deposit_stay_unserved(prepaid: Shop, operator: Actor) 
     assert summary is not None and summary.expected_minor == 500 - 200 + 300
 
 
-def test_settlement_refused_while_the_booth_is_in_a_call(
-    prepaid: Shop, operator: Actor
-) -> None:
+def test_settlement_refused_while_the_booth_is_in_a_call(prepaid: Shop, operator: Actor) -> None:
     open_shift(prepaid, operator, 0)
     take_deposit(prepaid, operator, "P1", 1000)
     DatabaseCallRecorder(prepaid).call_started(
-        CallStart(booth="P1", call_ref="running", number="00441234567",
-                  setup_at=prepaid.clock.now())
+        CallStart(
+            booth="P1", call_ref="running", number="00441234567", setup_at=prepaid.clock.now()
+        )
     )
     with pytest.raises(InvalidInput, match="in a call"):
         settle_deposit(prepaid, operator, "P1")
@@ -203,8 +200,9 @@ def test_close_is_refused_while_a_deposit_is_open_and_z_lists_deposits(
     assert z.kind == "Z"
     assert z.summary.expected_minor == 1000 + 1000 - 600
     assert z.summary.discrepancy_minor == 0
-    assert [(d.booth, d.amount_minor, d.status, d.used_minor, d.returned_minor)
-            for d in z.deposits] == [("P1", 1000, "settled", 400, 600)]
+    assert [
+        (d.booth, d.amount_minor, d.status, d.used_minor, d.returned_minor) for d in z.deposits
+    ] == [("P1", 1000, "settled", 400, 600)]
     assert (z.summary.deposits_taken_minor, z.summary.deposits_returned_minor) == (1000, 600)
     assert verify(prepaid).ok
 
@@ -309,8 +307,9 @@ def test_printed_z_report_and_cli_json_list_the_deposits(prepaid: Shop, operator
     z = close_shift(prepaid, operator, 400)
     from callshop_pos.receipts.layout import layout_shift_report
 
-    doc = build_shift_report(z, settings=prepaid.settings.replace(language="en"),
-                             manual_drawer_opens=0)
+    doc = build_shift_report(
+        z, settings=prepaid.settings.replace(language="en"), manual_drawer_opens=0
+    )
     lines = [line.text for line in layout_shift_report(doc, 42, language="en")]
     assert any(t.startswith("Deposits taken (1)") and "10.00" in t for t in lines)
     assert any(t.startswith("Deposit remainders returned") and "-6.00" in t for t in lines)
@@ -321,8 +320,9 @@ def test_printed_z_report_and_cli_json_list_the_deposits(prepaid: Shop, operator
     assert data["shift"]["deposits_returned"] == "6.00"
     assert data["shift"]["deposit_payments"] == "4.00"
     assert data["shift"]["expected_cash"] == "4.00"
-    assert [(d["booth"], d["amount"], d["used"], d["returned"], d["status"])
-            for d in data["deposits"]] == [("P1", "10.00", "4.00", "6.00", "settled")]
+    assert [
+        (d["booth"], d["amount"], d["used"], d["returned"], d["status"]) for d in data["deposits"]
+    ] == [("P1", "10.00", "4.00", "6.00", "settled")]
 
 
 @pytest.mark.postgres
@@ -357,10 +357,15 @@ def test_x_report_with_an_open_deposit_is_printable(prepaid: Shop, operator: Act
     take_deposit(prepaid, operator, "P1", 1000)
     paid = record_call(prepaid, 250, booth="B1")
     pay_calls(prepaid, operator, [paid], 300)
-    doc = build_shift_report(x_report(prepaid, operator), settings=prepaid.settings,
-                             manual_drawer_opens=0)
-    assert (doc.deposits_taken_minor, doc.deposits_returned_minor,
-            doc.deposit_payments_minor, doc.open_deposits) == (1000, 0, 0, 1)
+    doc = build_shift_report(
+        x_report(prepaid, operator), settings=prepaid.settings, manual_drawer_opens=0
+    )
+    assert (
+        doc.deposits_taken_minor,
+        doc.deposits_returned_minor,
+        doc.deposit_payments_minor,
+        doc.open_deposits,
+    ) == (1000, 0, 0, 1)
     assert doc.expected_cash_minor == 2000 + 250 + 1000
     text = "\n".join(line.text for line in layout_shift_report(doc, 42, language="en"))
     assert "Deposits taken (1)" in text and "10.00" in text

@@ -16,8 +16,9 @@ def _finish(shop, ref: str, price: int) -> int:
     recorder.call_started(CallStart("Booth 1", ref, "0049301", now))
     recorder.call_answered(ref, now)
     rating = FinishedCallRating("49301", "49", "Germany", None, 30, 60, price, 10, False)
-    return recorder.call_ended(ref, now + timedelta(seconds=30), HangupReason.NORMAL,
-                               HangupSide.BOOTH, rating)
+    return recorder.call_ended(
+        ref, now + timedelta(seconds=30), HangupReason.NORMAL, HangupSide.BOOTH, rating
+    )
 
 
 def test_get_calls_returns_exactly_the_asked_calls(shop) -> None:

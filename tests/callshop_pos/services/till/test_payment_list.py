@@ -17,8 +17,9 @@ from tests.callshop_pos.services.till_support import record_call
 def test_payments_of_the_open_shift_newest_first(shop: Shop, operator: Actor) -> None:
     assert shift_payments(shop, operator) == []
     shift = open_shift(shop, operator, 0)
-    a, b, c = (record_call(shop, p, booth=booth) for p, booth in
-               ((100, "B2"), (50, "B1"), (70, "B2")))
+    a, b, c = (
+        record_call(shop, p, booth=booth) for p, booth in ((100, "B2"), (50, "B1"), (70, "B2"))
+    )
     first = pay_calls(shop, operator, [a, b], 200)
     second = pay_calls(shop, operator, [c], 70)
     listed = shift_payments(shop, operator)

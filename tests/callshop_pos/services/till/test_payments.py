@@ -66,7 +66,10 @@ def test_pay_several_calls_rounding_is_its_own_line(shop: Shop, operator: Actor)
             select(PaymentLine).where(PaymentLine.payment_id == result.payment_id)
         ).all()
         assert sorted((ln.kind, ln.amount_minor) for ln in lines) == [
-            ("call", 50), ("call", 123), ("call", 201), ("rounding", 1)
+            ("call", 50),
+            ("call", 123),
+            ("call", 201),
+            ("rounding", 1),
         ]
         assert sum(ln.amount_minor for ln in lines) == 375
 
@@ -201,8 +204,11 @@ def test_every_money_action_is_journaled(shop: Shop, operator: Actor) -> None:
 
 
 _operations = st.lists(
-    st.tuples(st.sampled_from(["pay", "unpaid", "unserved", "repay"]),
-              st.integers(0, 9), st.integers(0, 500)),
+    st.tuples(
+        st.sampled_from(["pay", "unpaid", "unserved", "repay"]),
+        st.integers(0, 9),
+        st.integers(0, 500),
+    ),
     min_size=1,
     max_size=25,
 )
@@ -254,14 +260,20 @@ def test_cash_totals_equal_an_independent_decimal_computation(
     assert report.summary.discrepancy_minor == 0
     assert report.summary.paid == sum(1 for s in state.values() if s == "paid")
     with shop.db.read() as session:
-        lines_total = session.scalar(
-            select(func.sum(PaymentLine.amount_minor))
-            .join(Payment, Payment.id == PaymentLine.payment_id)
-            .where(Payment.shift_id == report.summary.id)
-        ) or 0
-        refunds = session.scalar(
-            select(func.sum(Refund.total_minor)).where(Refund.shift_id == report.summary.id)
-        ) or 0
+        lines_total = (
+            session.scalar(
+                select(func.sum(PaymentLine.amount_minor))
+                .join(Payment, Payment.id == PaymentLine.payment_id)
+                .where(Payment.shift_id == report.summary.id)
+            )
+            or 0
+        )
+        refunds = (
+            session.scalar(
+                select(func.sum(Refund.total_minor)).where(Refund.shift_id == report.summary.id)
+            )
+            or 0
+        )
     assert 1_000 + lines_total - refunds == report.summary.expected_minor
 
 

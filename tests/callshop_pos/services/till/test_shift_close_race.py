@@ -59,11 +59,17 @@ def _record_until(
             if stop.is_set():
                 return
             ref = f"{booth}-{n}"
-            recorder.call_started(CallStart(booth=booth, call_ref=ref, number="0044123",
-                                            setup_at=at))
+            recorder.call_started(
+                CallStart(booth=booth, call_ref=ref, number="0044123", setup_at=at)
+            )
             recorder.call_answered(ref, at + timedelta(seconds=2))
-            recorder.call_ended(ref, at + timedelta(seconds=30), HangupReason.NORMAL,
-                                HangupSide.BOOTH, rating(50, 28))
+            recorder.call_ended(
+                ref,
+                at + timedelta(seconds=30),
+                HangupReason.NORMAL,
+                HangupSide.BOOTH,
+                rating(50, 28),
+            )
             progress.one_more()
     except BaseException as exc:  # reported by the test
         errors.append(exc)
@@ -75,8 +81,9 @@ def _calls_after_their_z(shop: Shop) -> tuple[int, int, int]:
     ended: list[tuple[int, int]] = []
     with shop.db.read() as s:
         for seq, action, subject, payload in s.execute(
-            select(JournalEntry.seq, JournalEntry.action, JournalEntry.subject_id,
-                   JournalEntry.payload)
+            select(
+                JournalEntry.seq, JournalEntry.action, JournalEntry.subject_id, JournalEntry.payload
+            )
             .where(JournalEntry.action.in_(("shift.close", "call.ended")))
             .order_by(JournalEntry.seq)
         ):
@@ -135,7 +142,8 @@ def test_closing_waits_for_nobody_it_need_not(seeded: SeededShop, operator: Acto
     at = shop.clock.now()
     recorder.call_started(CallStart(booth="B1", call_ref="x", number="0044", setup_at=at))
     recorder.call_answered("x", at)
-    recorder.call_ended("x", at + timedelta(seconds=10), HangupReason.NORMAL,
-                        HangupSide.BOOTH, rating(10, 10))
+    recorder.call_ended(
+        "x", at + timedelta(seconds=10), HangupReason.NORMAL, HangupSide.BOOTH, rating(10, 10)
+    )
     opened = open_shift(shop, operator, 0)
     assert len(opened.adopted_call_ids) == 1

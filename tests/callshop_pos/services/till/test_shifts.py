@@ -72,9 +72,7 @@ def test_call_without_open_shift_joins_the_next_shift(shop: Shop, operator: Acto
     assert pending_calls(shop) == []
 
 
-def test_close_shift_computes_expected_cash_and_discrepancy(
-    shop: Shop, operator: Actor
-) -> None:
+def test_close_shift_computes_expected_cash_and_discrepancy(shop: Shop, operator: Actor) -> None:
     open_shift(shop, operator, 5000)
     a = record_call(shop, 250, booth="B1", duration_s=90)
     b = record_call(shop, 400, booth="B2", duration_s=120)
@@ -192,7 +190,11 @@ def test_one_open_shift_is_enforced_by_the_database(shop: Shop, operator: Actor)
     with pytest.raises(IntegrityError), shop.db.write() as session:
         first = session.scalars(select(Shift)).one()
         session.add(
-            Shift(operator_id=first.operator_id, status="open", opened_at=first.opened_at,
-                  opening_float_minor=0)
+            Shift(
+                operator_id=first.operator_id,
+                status="open",
+                opened_at=first.opened_at,
+                opening_float_minor=0,
+            )
         )
         session.flush()
