@@ -1,4 +1,4 @@
-"""The project's static checks run as part of the suite: ruff, mypy (strict on the
+"""The project's static checks run as part of the suite: ruff (lint and format), mypy (strict on the
 core and drivers, typed on the UI, main.py and bootstrap.py) and the import-linter
 layering contracts."""
 
@@ -20,6 +20,11 @@ def _run(*cmd: str) -> subprocess.CompletedProcess[str]:
 
 def test_ruff_is_clean() -> None:
     result = _run(sys.executable, "-m", "ruff", "check", ".")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format_is_clean() -> None:
+    result = _run(sys.executable, "-m", "ruff", "format", "--check", ".")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
