@@ -22,7 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _env(now: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"}
+    """A fresh traveller's environment: not the travel of a run this one may be part of
+    (its start time, its sitecustomize on PYTHONPATH)."""
+    drop = {"PYTEST_ADDOPTS", "PYTHONPATH", wall_clock.ENV_LEFT_AT}
+    env = {k: v for k, v in os.environ.items() if k not in drop}
     env[wall_clock.ENV] = now
     return env
 

@@ -15,11 +15,14 @@ functions instead.
 from __future__ import annotations
 
 import os
-from datetime import datetime
+import time
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 ENV = "CALLSHOP_TEST_NOW"
+#: Set by the first process that travels: the real time (epoch seconds) it left at.
+ENV_LEFT_AT = "CALLSHOP_TEST_NOW_LEFT_AT"
 # The folder with the sitecustomize.py that starts the same travel in child processes.
 SITE_DIR = Path(__file__).with_name("site")
 
@@ -44,6 +47,11 @@ def start_from_env() -> bool:
     import time_machine
 
     target = destination(value)
+    # One wall clock for the whole process tree: a child started later is as far past
+    # the destination as the real clock is past the moment the first process left.
+    real_now = time.time()
+    left = os.environ.setdefault(ENV_LEFT_AT, repr(real_now))
+    target += timedelta(seconds=max(0.0, real_now - float(left)))
     os.environ["TZ"] = str(target.tzinfo)
     time_machine.travel(target, tick=True).start()
     start_from_env._started = True  # type: ignore[attr-defined]
