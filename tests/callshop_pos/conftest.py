@@ -25,8 +25,8 @@ from tests.callshop_pos.support import (
     SeededShop,
     make_shop,
     migrated_template,
-    postgres_schema_url,
 )
+from tests.postgres import postgres_schema_url
 
 
 @pytest.fixture

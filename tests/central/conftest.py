@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from tests.central.client import ApiClient
-from tests.central.support import Central, make_central, postgres_schema_url
+from tests.central.support import Central, make_central
+from tests.postgres import postgres_schema_url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 
 from central.db import CentralDb, current_revision, head_revision, migrate
 from central.models import Base
-from tests.central.support import postgres_schema_url
+from tests.postgres import postgres_schema_url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -18,7 +18,8 @@ from central.db import CentralDb
 from central.models import CallRow, ShiftRow
 from tests.callshop_wire.samples import make_shift
 from tests.central.server import Server
-from tests.central.support import make_central, postgres_schema_url
+from tests.central.support import make_central
+from tests.postgres import postgres_schema_url
 
 pytestmark = pytest.mark.slow
 

@@ -211,7 +211,7 @@ def test_clients_follow_a_running_engine_process_and_command_it(tmp_path: Path) 
 
 @pytest.mark.postgres
 def test_scenario_on_postgresql(tmp_path: Path) -> None:
-    from tests.callshop_pos.support import postgres_schema_url
+    from tests.postgres import postgres_schema_url
 
     with postgres_schema_url() as pg_url:
         run_pg_scenario(pg_url, tmp_path)

@@ -149,7 +149,7 @@ def test_one_engine_per_postgres_database(pg_url: str, tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 def test_postgres_lock_is_per_schema(tmp_path: Path) -> None:
-    from tests.callshop_pos.support import postgres_schema_url
+    from tests.postgres import postgres_schema_url
 
     with postgres_schema_url() as one, postgres_schema_url() as two:
         first = EngineLock(one, tmp_path / "a").acquire()

@@ -21,7 +21,7 @@ def any_url(request: pytest.FixtureRequest, db_url: str) -> Iterator[str]:
     if request.param == "sqlite":
         yield db_url
         return
-    from tests.callshop_pos.support import postgres_schema_url
+    from tests.postgres import postgres_schema_url
 
     with postgres_schema_url() as url:
         yield url

@@ -272,7 +272,7 @@ def test_any_field_of_an_entry_is_covered(
 
 
 def test_postgres_tests_cannot_be_skipped_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.callshop_pos.support import PG_ENV, postgres_url_or_skip
+    from tests.postgres import PG_ENV, postgres_url_or_skip
 
     monkeypatch.delenv(PG_ENV, raising=False)
     monkeypatch.setenv("CI", "true")
