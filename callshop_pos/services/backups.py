@@ -440,9 +440,11 @@ class DailyBackups:
 def restore_floor(shop: Shop) -> int | None:
     """The newest shift a restored copy must still contain.
 
-    No sync yet: every shift the current database closed may already have been
-    reported, so the newest closed one counts. A sync module replaces this with the
-    newest shift the central service acknowledged.
+    The newest shift the current database closed, which is never older than the last
+    shift the central service acknowledged: a closed shift not yet delivered exists
+    nowhere but here, so a copy without it would lose it for good (and its absence
+    would break the chain central anchors). ``--force`` is the owner's explicit
+    decision to lose it.
     """
     with shop.db.read() as s:
         newest: int | None = s.scalar(
