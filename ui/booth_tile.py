@@ -22,6 +22,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QMenu, QSizePolicy, QWidget
 
 from callshop_pos.lines.snapshot import BillingMode, BoothSnapshot, BoothState
+from callshop_pos.services.till.booth_dues import BoothDue
 from ui.formatting import Formatter
 
 __all__ = ["BoothTile", "Meter"]
@@ -100,6 +101,7 @@ class BoothTile(QFrame):
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         self._shown_state = ""
+        self._due: BoothDue | None = None  # the core's bill of its unserved calls
         self.update_snapshot(snapshot)
 
     # ---- data
@@ -107,6 +109,12 @@ class BoothTile(QFrame):
     def set_meter(self, meter: Meter) -> None:
         self._meter = meter
         self.tick()
+
+    def set_due(self, due: BoothDue | None) -> None:
+        """What the booth owes now, from the core (``booth_dues``); None: nothing."""
+        if due != self._due:
+            self._due = due
+            self._set(self._info, self._info_text(self.snapshot))
 
     def set_formatter(self, formatter: Formatter) -> None:
         self._fmt = formatter
@@ -213,7 +221,14 @@ class BoothTile(QFrame):
                 )
             else:
                 parts.append(self.tr("Prepaid, no deposit"))
-        if snap.unpaid_calls:
+        due = self._due
+        if due is not None and due.calls:
+            parts.append(
+                self.tr("{n} to pay: {amount}").format(
+                    n=due.calls, amount=self._fmt.money(due.total_minor)
+                )
+            )
+        elif snap.unpaid_calls:  # e.g. calls waiting for the next shift
             parts.append(self.tr("{n} to pay").format(n=snap.unpaid_calls))
         return "  ·  ".join(parts)
 

@@ -163,6 +163,10 @@
         <translation>Предплатена, без депозит</translation>
     </message>
     <message>
+        <source>{n} to pay: {amount}</source>
+        <translation>{n} за плащане: {amount}</translation>
+    </message>
+    <message>
         <source>{n} to pay</source>
         <translation>{n} за плащане</translation>
     </message>
@@ -327,6 +331,22 @@
     <message>
         <source>{shown} shown · Ctrl+click or Shift+arrows to select several</source>
         <translation>показани {shown} · Ctrl+щракване или Shift+стрелки за няколко</translation>
+    </message>
+</context>
+<context>
+    <name>CarrierWarning</name>
+    <message>
+        <source>Carrier account low: ask for a top-up</source>
+        <extracomment>How often the balance is read again.</extracomment>
+        <translation>Сметката при оператора е ниска: поискайте зареждане</translation>
+    </message>
+    <message>
+        <source>Calls stop going through when the carrier account runs out.</source>
+        <translation>Разговорите спират, когато сметката при оператора се изчерпи.</translation>
+    </message>
+    <message>
+        <source>Balance USD {balance}, warning below USD {threshold}.</source>
+        <translation>Наличност USD {balance}, предупреждение под USD {threshold}.</translation>
     </message>
 </context>
 <context>
@@ -520,6 +540,78 @@
     </message>
 </context>
 <context>
+    <name>HandOverDialog</name>
+    <message>
+        <source>Hand over the shift</source>
+        <extracomment>(other user&apos;s name, their password, counted cash, next float or None) → done.</extracomment>
+        <translation>Предаване на смяната</translation>
+    </message>
+    <message>
+        <source>Shift {id} of {operator}</source>
+        <translation>Смяна {id} на {operator}</translation>
+    </message>
+    <message>
+        <source>Count the drawer. The shift closes with its Z report and the next operator&apos;s shift opens at once, with the counted cash as its float unless you enter another amount.</source>
+        <translation>Пребройте касата. Смяната се затваря със Z отчет и смяната на следващия оператор се отваря веднага, с преброените пари като начална наличност, освен ако не въведете друга сума.</translation>
+    </message>
+    <message>
+        <source>same as counted</source>
+        <translation>като преброеното</translation>
+    </message>
+    <message>
+        <source>Expected in drawer</source>
+        <translation>Очаквано в касата</translation>
+    </message>
+    <message>
+        <source>&amp;Counted cash</source>
+        <translation>&amp;Преброени пари</translation>
+    </message>
+    <message>
+        <source>&amp;Float of the next shift</source>
+        <translation>&amp;Начална наличност на следващата смяна</translation>
+    </message>
+    <message>
+        <source>&amp;Next operator</source>
+        <translation>&amp;Следващ оператор</translation>
+    </message>
+    <message>
+        <source>Their &amp;password</source>
+        <translation>Неговата &amp;парола</translation>
+    </message>
+    <message>
+        <source>Shift&apos;s operator</source>
+        <translation>Оператор на смяната</translation>
+    </message>
+    <message>
+        <source>{operator} confirms the count with their password (an administrator may confirm instead: type the administrator&apos;s name).</source>
+        <translation>{operator} потвърждава преброяването с паролата си (вместо това може да потвърди администратор: въведете името на администратора).</translation>
+    </message>
+    <message>
+        <source>An administrator confirms</source>
+        <translation>Потвърждава администратор</translation>
+    </message>
+    <message>
+        <source>{n} call(s) are still unserved: the hand-over leaves them unserved in the closed shift.</source>
+        <translation>{n} разговор(а) все още са необслужени: предаването ги оставя необслужени в затворената смяна.</translation>
+    </message>
+    <message>
+        <source>Hand over</source>
+        <translation>Предай</translation>
+    </message>
+    <message>
+        <source>Enter the cash counted in the drawer, e.g. 50.00.</source>
+        <translation>Въведете преброените пари в касата, напр. 50.00.</translation>
+    </message>
+    <message>
+        <source>Enter the next shift&apos;s float, e.g. 50.00, or leave it empty.</source>
+        <translation>Въведете началната наличност на следващата смяна, напр. 50.00, или оставете празно.</translation>
+    </message>
+    <message>
+        <source>Enter the user name and password.</source>
+        <translation>Въведете потребителско име и парола.</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <source>CallShop POS — log in</source>
@@ -644,6 +736,10 @@
     <message>
         <source>Open shift…</source>
         <translation>Отваряне на смяна…</translation>
+    </message>
+    <message>
+        <source>Hand over to the next operator…</source>
+        <translation>Предаване на следващия оператор…</translation>
     </message>
     <message>
         <source>Lock / unlock booth</source>
@@ -1266,6 +1362,29 @@
     <message>
         <source>Cash difference</source>
         <translation>Разлика в касата</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftOwnerDialog</name>
+    <message>
+        <source>Another operator&apos;s shift is open</source>
+        <translation>Отворена е смяна на друг оператор</translation>
+    </message>
+    <message>
+        <source>{user}, shift {id} of {operator} is open (since {since}). Nobody works in another operator&apos;s shift: take it over with a hand-over (the drawer is counted, {operator}&apos;s shift closes and yours opens), or log out.</source>
+        <translation>{user}, смяна {id} на {operator} е отворена (от {since}). Никой не работи в смяна на друг оператор: поемете я с предаване (касата се преброява, смяната на {operator} се затваря и вашата се отваря) или излезте.</translation>
+    </message>
+    <message>
+        <source>Hand over to me…</source>
+        <translation>Предай на мен…</translation>
+    </message>
+    <message>
+        <source>Log out</source>
+        <translation>Изход</translation>
+    </message>
+    <message>
+        <source>Work in it as administrator</source>
+        <translation>Работа в нея като администратор</translation>
     </message>
 </context>
 <context>
