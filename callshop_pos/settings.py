@@ -553,6 +553,15 @@ class Settings:
         _Str(8, ("always", "ask", "never")),
         "Print a receipt after payment: always, ask or never",
     )
+    printer_setup = Setting(
+        "",
+        _Str(8, ("", "escpos", "system", "pdf", "none")),
+        "Receipt printer: escpos, system, pdf or none (empty = not set up yet: "
+        "the till asks at the first payment)",
+    )
+    system_printer = Setting(
+        "", _Str(200), "System printer for receipts and reports (empty = the default printer)"
+    )
     devices = Setting[DeviceMap]({}, _Devices(), "Attached devices by name (printer, display …)")
 
     def __init__(self, values: Mapping[str, object] | None = None) -> None:

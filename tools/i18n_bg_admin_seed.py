@@ -258,6 +258,8 @@ BG = {
     "Backups: how many verified copies to keep": "Архиви: колко проверени копия да се пазят",
     "Backups: a verified copy of the database at every Z and daily (off: only `callshop-pos backup`)": "Архиви: проверено копие на базата при всеки Z отчет и всеки ден (изключено: само с `callshop-pos backup`)",
     "Print a receipt after payment: always, ask or never": "Печат на бележка след плащане: винаги, питай или никога",
+    "Receipt printer: escpos, system, pdf or none (empty = not set up yet: the till asks at the first payment)": "Принтер за бележки: escpos, system (системен), pdf или none (няма); празно = още не е настроен: касата пита при първото плащане",
+    "System printer for receipts and reports (empty = the default printer)": "Системен принтер за бележки и отчети (празно = принтерът по подразбиране)",
     "Attached devices by name (printer, display …)": "Свързани устройства по име (принтер, дисплей …)",
 }
 

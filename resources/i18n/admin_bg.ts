@@ -911,6 +911,14 @@ Note for the version history:</source>
         <translation>Печат на бележка след плащане: винаги, питай или никога</translation>
     </message>
     <message>
+        <source>Receipt printer: escpos, system, pdf or none (empty = not set up yet: the till asks at the first payment)</source>
+        <translation>Принтер за бележки: escpos, system (системен), pdf или none (няма); празно = още не е настроен: касата пита при първото плащане</translation>
+    </message>
+    <message>
+        <source>System printer for receipts and reports (empty = the default printer)</source>
+        <translation>Системен принтер за бележки и отчети (празно = принтерът по подразбиране)</translation>
+    </message>
+    <message>
         <source>Attached devices by name (printer, display …)</source>
         <translation>Свързани устройства по име (принтер, дисплей …)</translation>
     </message>

@@ -76,5 +76,12 @@ SETTING_LABELS = (
         "Backups: a verified copy of the database at every Z and daily (off: only `callshop-pos backup`)",
     ),
     QT_TRANSLATE_NOOP("Settings", "Print a receipt after payment: always, ask or never"),
+    QT_TRANSLATE_NOOP(
+        "Settings",
+        "Receipt printer: escpos, system, pdf or none (empty = not set up yet: the till asks at the first payment)",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Settings", "System printer for receipts and reports (empty = the default printer)"
+    ),
     QT_TRANSLATE_NOOP("Settings", "Attached devices by name (printer, display …)"),
 )
