@@ -94,6 +94,9 @@ class MainWindow(QMainWindow):
         self._print_receipt = print_receipt
         #: Extra widgets for the Z page of the close-shift dialog (devices: print, PDF).
         self.z_report_extras: Callable[[ShiftReport], QWidget | None] | None = None
+        #: A closed session's view: reprint one of its receipts / its Z report (devices).
+        self.session_reprint: Callable[[int], object] | None = None
+        self.session_report: Callable[[int], object] | None = None
         self._confirm = confirm or self._ask
         self._today = today or (lambda: formatter.today(till.shop.clock))
         self.dialog: QWidget | None = None  # the dialog open right now (tests drive it)
@@ -646,7 +649,13 @@ class MainWindow(QMainWindow):
 
     def show_sessions(self) -> None:
         dialog = SessionsDialog(
-            self.till.list_shifts, self.till.show_shift, self.fmt, today=self._today(), parent=self
+            self.till.list_shifts,
+            self.till.show_shift,
+            self.fmt,
+            today=self._today(),
+            parent=self,
+            reprint_receipt=self.session_reprint,
+            reprint_report=self.session_report,
         )
         self._run(dialog)
 

@@ -690,7 +690,7 @@
     <name>MainWindow</name>
     <message>
         <source>CallShop POS — till</source>
-        <extracomment>Extra widgets for the Z page of the close-shift dialog (devices: print, PDF).</extracomment>
+        <extracomment>Extra widgets for the Z page of the close-shift dialog (devices: print, PDF). A closed session&apos;s view: reprint one of its receipts / its Z report (devices).</extracomment>
         <translation>CallShop POS — каса</translation>
     </message>
     <message>
@@ -981,6 +981,105 @@
     </message>
 </context>
 <context>
+    <name>PrinterSetupDialog</name>
+    <message>
+        <source>Printer set-up</source>
+        <translation>Настройка на принтера</translation>
+    </message>
+    <message>
+        <source>Where should receipts and reports go?</source>
+        <translation>Къде да отиват бележките и отчетите?</translation>
+    </message>
+    <message>
+        <source>Chosen once for this shop; change it later in Devices → Printer set-up…. A PDF folder keeps one file per receipt or report and never overwrites one.</source>
+        <translation>Избира се веднъж за обекта; може да се смени в Устройства → Настройка на принтера…. PDF папката пази по един файл за всяка бележка или отчет и никога не презаписва.</translation>
+    </message>
+    <message>
+        <source>Receipt printer (ESC/POS) on USB</source>
+        <translation>Касов принтер (ESC/POS) на USB</translation>
+    </message>
+    <message>
+        <source>Receipt printer (ESC/POS) on a serial port</source>
+        <translation>Касов принтер (ESC/POS) на сериен порт</translation>
+    </message>
+    <message>
+        <source>Receipt printer (ESC/POS) on the network</source>
+        <translation>Касов принтер (ESC/POS) в мрежата</translation>
+    </message>
+    <message>
+        <source>A printer of this computer (system printer)</source>
+        <translation>Принтер на този компютър (системен)</translation>
+    </message>
+    <message>
+        <source>PDF files in a folder</source>
+        <translation>PDF файлове в папка</translation>
+    </message>
+    <message>
+        <source>No printer</source>
+        <translation>Без принтер</translation>
+    </message>
+    <message>
+        <source>USB vendor id</source>
+        <translation>USB код на производителя</translation>
+    </message>
+    <message>
+        <source>USB product id</source>
+        <translation>USB код на продукта</translation>
+    </message>
+    <message>
+        <source>Serial port</source>
+        <translation>Сериен порт</translation>
+    </message>
+    <message>
+        <source>Speed (baud)</source>
+        <translation>Скорост (бод)</translation>
+    </message>
+    <message>
+        <source>Printer address</source>
+        <translation>Адрес на принтера</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Порт</translation>
+    </message>
+    <message>
+        <source>The default printer</source>
+        <translation>Принтерът по подразбиране</translation>
+    </message>
+    <message>
+        <source>Printer</source>
+        <translation>Принтер</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Избор…</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>Папка</translation>
+    </message>
+    <message>
+        <source>Payments are recorded as always; no receipt or report is printed.</source>
+        <translation>Плащанията се записват както винаги; не се печатат бележки и отчети.</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Запис</translation>
+    </message>
+    <message>
+        <source>Not now</source>
+        <translation>Не сега</translation>
+    </message>
+    <message>
+        <source>&amp;Printer</source>
+        <translation>&amp;Принтер</translation>
+    </message>
+    <message>
+        <source>Folder for the PDF files</source>
+        <translation>Папка за PDF файловете</translation>
+    </message>
+</context>
+<context>
     <name>QuoteBox</name>
     <message>
         <source>How much to call…?</source>
@@ -1085,10 +1184,6 @@
         <translation>Екран за клиента</translation>
     </message>
     <message>
-        <source>System printer…</source>
-        <translation>Системен принтер…</translation>
-    </message>
-    <message>
         <source>Print X report</source>
         <translation>Печат на X отчет</translation>
     </message>
@@ -1109,16 +1204,28 @@
         <translation>&amp;Устройства</translation>
     </message>
     <message>
-        <source>No printer: choose one in Devices → System printer…</source>
-        <translation>Няма принтер: изберете от Устройства → Системен принтер…</translation>
+        <source>Printer set-up…</source>
+        <translation>Настройка на принтера…</translation>
     </message>
     <message>
-        <source>Receipts without a receipt printer go to {name}.</source>
-        <translation>Без принтер за бележки те се печатат на {name}.</translation>
+        <source>No receipt printer: set one up in Devices → Printer set-up…</source>
+        <translation>Няма принтер за бележки: настройте го в Устройства → Настройка на принтера…</translation>
+    </message>
+    <message>
+        <source>the receipt printer</source>
+        <translation>касовия принтер</translation>
     </message>
     <message>
         <source>the default printer</source>
         <translation>принтера по подразбиране</translation>
+    </message>
+    <message>
+        <source>nowhere (no printer)</source>
+        <translation>никъде (без принтер)</translation>
+    </message>
+    <message>
+        <source>Receipts and reports go to {where}.</source>
+        <translation>Бележките и отчетите отиват към {where}.</translation>
     </message>
     <message>
         <source>No shift is open.</source>
@@ -1363,6 +1470,18 @@
         <source>Cash difference</source>
         <translation>Разлика в касата</translation>
     </message>
+    <message>
+        <source>Reprint a receipt…</source>
+        <translation>Повторен печат на бележка…</translation>
+    </message>
+    <message>
+        <source>Print Z report (copy)</source>
+        <translation>Печат на Z отчет (копие)</translation>
+    </message>
+    <message>
+        <source>Print X report</source>
+        <translation>Печат на X отчет</translation>
+    </message>
 </context>
 <context>
     <name>ShiftOwnerDialog</name>
@@ -1462,8 +1581,8 @@
         <translation>Чекмеджето не се отвори: {error}</translation>
     </message>
     <message>
-        <source>No receipt printer is set up: configure one in the administration (devices) or choose a system printer (Devices → System printer…).</source>
-        <translation>Няма настроен принтер за бележки: настройте го в администрацията (устройства) или изберете системен принтер (Устройства → Системен принтер…).</translation>
+        <source>No receipt printer is set up: choose one in Devices → Printer set-up….</source>
+        <translation>Няма настроен принтер за бележки: изберете в Устройства → Настройка на принтера….</translation>
     </message>
     <message>
         <source>Copy of receipt</source>
