@@ -8,6 +8,7 @@ from typing import Any
 from callshop_pos import journal
 from callshop_pos.db.models.settings import SettingRow
 from callshop_pos.db.models.users import Role
+from callshop_pos.receipts.devices import device_configs
 from callshop_pos.services.auth import Actor, require_role
 from callshop_pos.services.context import Shop, load_settings
 from callshop_pos.settings import Settings
@@ -41,6 +42,10 @@ def update_settings(shop: Shop, actor: Actor, **changes: object) -> SettingsChan
     """Change settings (admin only). Values are validated together; an unknown name
     or a bad value changes nothing. Each changed setting is audited old → new."""
     require_role(actor, Role.ADMIN)
+    if "devices" in changes:
+        # Each device entry is read as the devices will be built, so a typo is refused
+        # now, in words, rather than found at the first receipt.
+        device_configs(Settings().replace(devices=changes["devices"]).devices)
     return write_settings(shop, actor, changes)
 
 
