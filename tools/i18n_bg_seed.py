@@ -316,6 +316,7 @@ BG = {
     "Wrong user name or password.": "Грешно потребителско име или парола.",
     # booth dues, hand-over, carrier balance (#13 point 16)
     "{n} to pay: {amount}": "{n} за плащане: {amount}",
+    "To pay {amount} ({n} calls)": "За плащане {amount} ({n} разг.)",
     "Carrier account low: ask for a top-up": "Сметката при оператора е ниска: поискайте зареждане",
     "Calls stop going through when the carrier account runs out.": "Разговорите спират, когато сметката при оператора се изчерпи.",
     "Balance USD {balance}, warning below USD {threshold}.": "Наличност USD {balance}, предупреждение под USD {threshold}.",

@@ -114,7 +114,15 @@ class BoothTile(QFrame):
         """What the booth owes now, from the core (``booth_dues``); None: nothing."""
         if due != self._due:
             self._due = due
-            self._set(self._info, self._info_text(self.snapshot))
+            self.update_snapshot(self.snapshot, self._received)
+
+    def _due_text(self) -> str:
+        due = self._due
+        if due is None or not due.calls:
+            return ""
+        return self.tr("To pay {amount} ({n} calls)").format(
+            amount=self._fmt.money(due.total_minor), n=due.calls
+        )
 
     def set_formatter(self, formatter: Formatter) -> None:
         self._fmt = formatter
@@ -140,7 +148,8 @@ class BoothTile(QFrame):
                 widget.style().polish(widget)
         self._set(self._state, self._state_text(snapshot))
         busy = snapshot.state in (BoothState.DIALING, BoothState.RINGING, BoothState.TALKING)
-        self._set(self._number, (snapshot.number or "") if busy else "")
+        # A free line shows what the booth owes on the number's line (the whole width).
+        self._set(self._number, (snapshot.number or "") if busy else self._due_text())
         self._set(self._destination, (snapshot.destination or "") if busy else "")
         self._set(self._info, self._info_text(snapshot))
         self._set(self._driver, self._driver_text(snapshot))
@@ -222,12 +231,14 @@ class BoothTile(QFrame):
             else:
                 parts.append(self.tr("Prepaid, no deposit"))
         due = self._due
+        busy = snap.state in (BoothState.DIALING, BoothState.RINGING, BoothState.TALKING)
         if due is not None and due.calls:
-            parts.append(
-                self.tr("{n} to pay: {amount}").format(
-                    n=due.calls, amount=self._fmt.money(due.total_minor)
+            if busy:  # the number's line shows the call: the amount owed goes here
+                parts.append(
+                    self.tr("{n} to pay: {amount}").format(
+                        n=due.calls, amount=self._fmt.money(due.total_minor)
+                    )
                 )
-            )
         elif snap.unpaid_calls:  # e.g. calls waiting for the next shift
             parts.append(self.tr("{n} to pay").format(n=snap.unpaid_calls))
         return "  ·  ".join(parts)

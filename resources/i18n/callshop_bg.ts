@@ -118,8 +118,12 @@
 <context>
     <name>BoothTile</name>
     <message>
-        <source>unrated</source>
+        <source>To pay {amount} ({n} calls)</source>
         <extracomment>Price of a call in progress after ``elapsed`` seconds of talk (None = unrated).</extracomment>
+        <translation>За плащане {amount} ({n} разг.)</translation>
+    </message>
+    <message>
+        <source>unrated</source>
         <translation>без цена</translation>
     </message>
     <message>

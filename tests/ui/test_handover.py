@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QLocale
 
+from callshop_pos.lines.snapshot import BoothState
 from callshop_pos.services.admin import ledger, users
 from callshop_pos.services.admin import settings as settings_service
 from callshop_pos.services.auth import Actor, Role
@@ -47,13 +48,19 @@ def test_booth_tile_shows_the_amount_due_from_the_core(qtbot, seeded) -> None:
     qtbot.waitUntil(lambda: window.calls.model.rowCount() == 2)
     due = booth_dues(seeded.shop, seeded.operator)["Booth 2"]
     assert due.total_minor == 125  # 1.23 rounded to the cash unit, by the core
-    info = window.grid.tile("Booth 2")._info.text()
-    assert "2 to pay" in info
-    assert window.fmt.money(125) in info
-    assert "to pay" not in window.grid.tile("Booth 1")._info.text()
+    tile = window.grid.tile("Booth 2")
+    # A free booth shows it across the tile; during a call, on the info line.
+    assert tile._number.text() == f"To pay {window.fmt.money(125)} (2 calls)"
+    assert window.grid.tile("Booth 1")._number.text() == ""
+    engine = window.engine_fake
+    engine._update("Booth 2", state=BoothState.TALKING, number="00441234567")
+    qtbot.waitUntil(lambda: tile._number.text() == "00441234567")
+    assert tile._info.text() == f"2 to pay: {window.fmt.money(125)}"
+    engine._update("Booth 2", state=BoothState.IDLE, number=None)
+    qtbot.waitUntil(lambda: tile._number.text().startswith("To pay"))
     # Paid: the tile's amount goes at once.
     window.till.pay([c.id for c in window.calls.model.calls()], 200)
-    assert "to pay" not in window.grid.tile("Booth 2")._info.text()
+    assert tile._number.text() == "" and "to pay" not in tile._info.text()
 
 
 def test_hand_over_from_the_window_closes_and_opens_for_the_next(qtbot, seeded) -> None:
