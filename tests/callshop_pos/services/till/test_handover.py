@@ -112,3 +112,13 @@ def test_shift_owner_says_whose_shift_is_open(shop: Shop, operator: Actor, admin
     assert owner.opened_at == opened.shift.opened_at
     mine = shift_owner(shop, operator)
     assert mine is not None and mine.is_yours
+
+
+def test_hand_over_on_postgresql(pg_seeded) -> None:
+    shop, admin, olga = pg_seeded
+    petra = _petra(shop, admin)
+    open_shift(shop, olga, 1000)
+    done = hand_over(shop, olga, petra, 1000)
+    now = current_shift(shop, petra)
+    assert now is not None and now.id == done.opened.shift.id and now.operator == "petra"
+    assert verify(shop).ok
