@@ -18,6 +18,7 @@ from callshop_pos.services.till import shifts
 from callshop_pos.services.till.booth_dues import booth_dues
 from tests.callshop_pos.support import OPERATOR_PASSWORD, SeededShop
 from tests.ui.support import FakeEngine, cashier_window, when_dialog
+from ui.app import CashierApp
 from ui.bridge import EngineBridge
 from ui.carrier_warning import CarrierWarning
 from ui.formatting import Formatter
@@ -184,3 +185,33 @@ def test_logging_out_instead_changes_nothing(qtbot, seeded) -> None:
     assert not settle_shift_owner(window, window.till)
     now = shifts.current_shift(shop, olga)
     assert now is not None and now.id == opened.shift.id
+
+
+def test_after_the_hand_over_the_window_is_the_next_operators(qtbot, qapp, seeded, tmp_path):
+    shop, _admin, olga = seeded
+    _petra(seeded)
+    shifts.open_shift(shop, olga, 5000)
+    bridge = EngineBridge()
+    engine = FakeEngine(bridge, booths=2)
+    engine.publish_all()
+    cashier = CashierApp(qapp, shop, bridge, engine, tmp_path / "data")
+    cashier.switch_language("en")
+    cashier.till = Till(shop, olga)
+    window = cashier.show_window()
+    qtbot.addWidget(window)
+
+    def hand(dialog: HandOverDialog) -> None:
+        dialog.counted_edit.setText("50.00")
+        dialog.user_edit.setText("petra")
+        dialog.password_edit.setText("petra-pass")
+        dialog.ok_button.click()
+
+    when_dialog(window, hand)
+    window.hand_over_action.trigger()
+    qtbot.waitUntil(lambda: cashier.window is not window)
+    new = cashier.window
+    assert new is not None
+    qtbot.addWidget(new)
+    assert cashier.till is not None and cashier.till.actor.username == "petra"
+    assert new.shift_bar.summary is not None and new.shift_bar.summary.operator == "petra"
+    assert new.close_shift_action.isEnabled()
