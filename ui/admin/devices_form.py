@@ -93,6 +93,10 @@ DEVICE_KINDS: dict[str, tuple[_Option, ...]] = {
 }
 
 
+#: Labels are at least this wide, so a wrapped one needs few lines (and gets them).
+LABEL_WIDTH = 280
+
+
 def _tr(text: str) -> str:
     return QCoreApplication.translate("Devices", text)
 
@@ -122,10 +126,15 @@ class DevicesForm(QWidget):
                         widget.setPlaceholderText(str(option.default))
                     if option.name.endswith("password"):
                         widget.setEchoMode(QLineEdit.EchoMode.Password)
+                self.fields[(device, option.name)] = widget
+                if isinstance(widget, QCheckBox):  # its own text: no wrapped label beside it
+                    widget.setText(label)
+                    form.addRow(widget)
+                    continue
                 caption = QLabel(label)
                 caption.setWordWrap(True)
+                caption.setMinimumWidth(LABEL_WIDTH)
                 form.addRow(caption, widget)
-                self.fields[(device, option.name)] = widget
             layout.addWidget(box)
 
     def set_value(self, devices: DeviceMap) -> None:

@@ -27,7 +27,7 @@ from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
 from callshop_pos.settings import Settings
 from ui.admin.common import call_service
-from ui.admin.devices_form import DevicesForm
+from ui.admin.devices_form import LABEL_WIDTH, DevicesForm
 from ui.admin.page_parts import page_header
 
 __all__ = ["SECTIONS", "SettingsPage"]
@@ -179,6 +179,7 @@ class SettingsPage(QWidget):
                 self._wheel_guard.guard(editor)
                 label = QLabel(QCoreApplication.translate("Settings", setting.doc))
                 label.setWordWrap(True)
+                label.setMinimumWidth(LABEL_WIDTH)  # a wrapped label gets the lines it needs
                 if setting.money is not None:  # an amount: typed as one, with its currency
                     unit = QLabel("USD" if setting.money == "usd" else shop.settings.currency)
                     self.currency_labels[name] = unit
