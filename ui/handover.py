@@ -47,6 +47,13 @@ __all__ = [
 ]
 
 
+def _whole(button: QPushButton) -> QPushButton:
+    """Never narrower than its (bold, styled) text: a long translation stays whole."""
+    button.ensurePolished()
+    button.setMinimumWidth(button.sizeHint().width())
+    return button
+
+
 @dataclass(frozen=True)
 class HandedOver:
     """A hand-over done: the core's result and the user whose shift is open now."""
@@ -157,10 +164,13 @@ class HandOverDialog(QDialog):
             )
             note.setWordWrap(True)
             form.addRow(note)
-            self._unlock = QPushButton(self.tr("An administrator confirms"))
+            self._unlock = _whole(QPushButton(self.tr("An administrator confirms")))
             self._unlock.setAutoDefault(False)
             self._unlock.clicked.connect(self._admin_confirms)
-            form.addRow("", self._unlock)
+            unlock_row = QHBoxLayout()
+            unlock_row.addStretch(1)
+            unlock_row.addWidget(self._unlock)
+            form.addRow(unlock_row)
         if report is not None and report.unserved_calls:
             warning = QLabel(
                 self.tr(
@@ -251,10 +261,10 @@ class ShiftOwnerDialog(QDialog):
             ).format(user=user, id=owner.shift_id, operator=owner.operator, since=since)
         )
         self.text_label.setWordWrap(True)
-        self.hand_over_button = QPushButton(self.tr("Hand over to me…"))
+        self.hand_over_button = _whole(QPushButton(self.tr("Hand over to me…")))
         self.hand_over_button.setDefault(True)
-        self.logout_button = QPushButton(self.tr("Log out"))
-        self.admin_button = QPushButton(self.tr("Work in it as administrator"))
+        self.logout_button = _whole(QPushButton(self.tr("Log out")))
+        self.admin_button = _whole(QPushButton(self.tr("Work in it as administrator")))
         self.admin_button.setVisible(admin)
         self.hand_over_button.clicked.connect(lambda: self._choose(self.HAND_OVER))
         self.admin_button.clicked.connect(lambda: self._choose(self.WORK_AS_ADMIN))
