@@ -21,7 +21,7 @@ from typing import Any, Generic, TypeVar, overload
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from callshop_pos.errors import InvalidInput
-from callshop_pos.money import parse_decimal
+from callshop_pos.money import MoneyError, format_minor, parse_decimal, to_minor
 from callshop_pos.rating.offpeak import OffPeakSchedule
 from callshop_pos.sip_uri import parse_sip_uri
 
@@ -36,6 +36,8 @@ class _Kind(Generic[T]):
     """How a setting's values are checked, stored as JSON and read from text."""
 
     label = "value"
+    #: "local" (the shop's currency) or "usd" for amounts; None for anything else.
+    money: str | None = None
 
     def check(self, value: object) -> T:
         raise NotImplementedError
@@ -88,6 +90,68 @@ class _Int(_Kind[int]):
         if not (digits.isascii() and digits.isdigit()):
             raise InvalidInput(f"expected a whole number, got {text!r}")
         return self.check(int(stripped))
+
+
+class _Amount(_Int):
+    """An amount of money kept as a whole number of ``scale``-decimal units (cents of
+    the shop's currency, or micro-USD), typed and shown as an amount ("0.05")."""
+
+    label = "amount"
+
+    def __init__(
+        self,
+        money: str,
+        least: int = 0,
+        most: int | None = None,
+        *,
+        scale: int = 2,
+        typed: int = 2,
+    ) -> None:
+        super().__init__(least, most)
+        self.money = money
+        self.scale = scale  # decimals of the stored unit
+        self.typed = typed  # decimals a person may type
+
+    def text(self, value: int) -> str:
+        """``5`` → ``"0.05"``; micro-USD shows cents, more only when it has them."""
+        whole = format_minor(value, self.scale)
+        if self.scale > 2:
+            head, _, tail = whole.partition(".")
+            tail = tail.rstrip("0").ljust(2, "0")
+            whole = f"{head}.{tail}"
+        return whole
+
+    def _shown(self, value: int) -> str:
+        text = self.text(value)
+        return f"USD {text}" if self.money == "usd" else text
+
+    def check(self, value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidInput(f"expected a whole number of the smallest units, got {value!r}")
+        if value < self.least:
+            if self.least == 0:
+                raise InvalidInput(f"cannot be negative, not {self._shown(value)}")
+            top = "" if self.most is None else f" and at most {self._shown(self.most)}"
+            raise InvalidInput(
+                f"must be at least {self._shown(self.least)}{top}, not {self._shown(value)}"
+            )
+        if self.most is not None and value > self.most:
+            raise InvalidInput(
+                f"must be at least {self._shown(self.least)} and at most "
+                f"{self._shown(self.most)}, not {self._shown(value)}"
+            )
+        return value
+
+    def parse_amount(self, text: str) -> int:
+        """An amount typed by a person ("0.05", "0,05", "25")."""
+        try:
+            typed = parse_decimal(text, allow_comma=True)
+        except MoneyError:
+            raise InvalidInput(f"expected an amount such as 0.05, not {text!r}") from None
+        exponent = typed.as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > self.typed:
+            raise InvalidInput(f"at most {self.typed} decimals, not {text!r}")
+        return self.check(to_minor(typed, self.scale))
 
 
 class _Bool(_Kind[bool]):
@@ -408,6 +472,28 @@ class Setting(Generic[T]):
     def to_json(self, value: T) -> Any:
         return self.kind.to_json(value)
 
+    @property
+    def money(self) -> str | None:
+        """ "local" or "usd" for an amount (typed and shown as one), else None."""
+        return self.kind.money
+
+    def amount_text(self, value: T) -> str:
+        """An amount setting's value as a person reads it (``5`` → ``"0.05"``)."""
+        if not isinstance(self.kind, _Amount) or not isinstance(value, int):
+            raise TypeError(f"setting {self.name} is not an amount")
+        return self.kind.text(value)
+
+    def parse_amount(self, text: str) -> T:
+        """An amount setting's value typed as an amount ("0.05"); InvalidInput naming
+        the setting when it is not one, or out of range."""
+        if not isinstance(self.kind, _Amount):
+            raise TypeError(f"setting {self.name} is not an amount")
+        try:
+            value = self.kind.parse_amount(text)
+        except InvalidInput as exc:
+            raise InvalidInput(f"setting {self.name}: {exc}") from None
+        return self.validate(value)
+
     def shown(self, value: T) -> Any:
         """The JSON form of ``value`` fit to show or log: a secret's value is masked
         (an empty secret stays empty, so one can see that none is set)."""
@@ -448,10 +534,14 @@ class Settings:
         date(2026, 8, 8), _OptionalDate(), "Last day the BGN equivalent is shown (empty = no end)"
     )
     cash_rounding_unit = Setting(
-        1, _Int(1, 100), "Round cash bills to this many minor units (5 = 0.05; 1 = no rounding)"
+        1,
+        _Amount("local", 1, 100),
+        "Cash bills are rounded to a multiple of this amount (0.05; 0.01 = no rounding)",
     )
     low_balance_threshold_micro_usd = Setting(
-        10_000_000, _Int(0), "Warn when the carrier account falls below this (micro-USD)"
+        10_000_000,
+        _Amount("usd", 0, scale=6),
+        "Warn the cashier when the carrier account falls below this amount in USD (0 = never)",
     )
     minimum_margin_percent = Setting(
         10, _Int(0, 1000), "Margin guard: warn when retail < wholesale × USD rate × (1 + this %)"
@@ -552,6 +642,15 @@ class Settings:
         "ask",
         _Str(8, ("always", "ask", "never")),
         "Print a receipt after payment: always, ask or never",
+    )
+    printer_setup = Setting(
+        "",
+        _Str(8, ("", "escpos", "system", "pdf", "none")),
+        "Receipt printer: escpos, system, pdf or none (empty = not set up yet: "
+        "the till asks at the first payment)",
+    )
+    system_printer = Setting(
+        "", _Str(200), "System printer for receipts and reports (empty = the default printer)"
     )
     devices = Setting[DeviceMap]({}, _Devices(), "Attached devices by name (printer, display …)")
 

@@ -9,7 +9,7 @@ building never fails because a device is switched off.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from callshop_pos.errors import InvalidInput
@@ -39,6 +39,9 @@ class Devices:
 def build_devices(settings: Settings) -> Devices:
     """The configured devices; a malformed entry raises InvalidInput/ValueError naming it."""
     configs = device_configs(settings.devices)
+    if settings.printer_setup in ("system", "none"):
+        # The cashier chose the system printer (the window prints there) or none.
+        configs = replace(configs, printer=None)
     printer: ReceiptPrinter | None = None
     drawer: CashDrawer | None = None
     display = fiscal = None

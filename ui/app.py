@@ -15,16 +15,19 @@ import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QInputDialog
 
 from callshop_pos.services import auth
+from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
 from ui.bridge import EngineBridge
+from ui.carrier_warning import attach_carrier_warning
 from ui.demo import DEMO_ACCOUNTS
 from ui.engine_link import EngineControl
 from ui.formatting import Formatter
+from ui.handover import settle_shift_owner
 from ui.i18n import LANGUAGES, Languages, default_language, preferences
 from ui.login import LoginDialog
 from ui.main_window import MainWindow
@@ -119,11 +122,13 @@ class CashierApp(QObject):
         )
         window.language_requested.connect(self.choose_language)
         window.logout_requested.connect(self.logout)
+        window.user_switch_requested.connect(self.switch_user)
         # Receipt printer, drawer, pole display, fiscal device, customer screen.
         attach_devices(
             window, self.bridge, prefs=self.prefs, meter=meter, build_devices=self.build_devices
         )
         attach_sync_status(window, self.shop)  # closed shifts waiting for central
+        attach_carrier_warning(window, self.shop, self.till.actor)  # top-up needed
         self.window = window
         self.bridge.attach()
         if geometry is not None:
@@ -138,9 +143,16 @@ class CashierApp(QObject):
         if not self.login():
             return False
         window = self.show_window()
-        if self.till is not None and self.till.current_shift() is None:
-            window.ask_open_shift()
+        assert self.till is not None
+        if not settle_shift_owner(window, self.till):
+            # Another operator's shift is open and the user would not take it over.
+            QTimer.singleShot(0, self.logout)
         return True
+
+    def switch_user(self, actor: Actor) -> None:
+        """The shift was handed over: the window is the next operator's now."""
+        self.till = Till(self.shop, actor, self)
+        self.show_window()
 
     def switch_language(self, language: str) -> None:
         self.prefs.setValue("language", language)

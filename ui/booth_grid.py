@@ -9,12 +9,14 @@ Typing a booth's number (digits) selects it.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QWidget
 
 from callshop_pos.lines.snapshot import BoothSnapshot
+from callshop_pos.services.till.booth_dues import BoothDue
 from ui.booth_tile import BoothTile, Meter, snapshot_price
 from ui.formatting import Formatter
 
@@ -41,6 +43,7 @@ class BoothGrid(QScrollArea):
         self._fmt = formatter
         self._meter: Meter = snapshot_price
         self._tiles: dict[str, BoothTile] = {}
+        self._dues: dict[str, BoothDue] = {}
         self._order: list[str] = []
         self._columns = 0
         self._current: str | None = None
@@ -80,6 +83,7 @@ class BoothGrid(QScrollArea):
         if tile is None:
             tile = BoothTile(snapshot, self._fmt, self._canvas)
             tile.set_meter(self._meter)
+            tile.set_due(self._dues.get(snapshot.booth))
             tile.clicked.connect(self._on_tile_clicked)
             tile.activated.connect(self.activated)
             tile.action_requested.connect(self.action_requested)
@@ -89,6 +93,12 @@ class BoothGrid(QScrollArea):
             self._relayout(force=True)
         else:
             tile.update_snapshot(snapshot)
+
+    def show_dues(self, dues: Mapping[str, BoothDue]) -> None:
+        """Each booth's amount due, from the core (a booth not in ``dues`` owes nothing)."""
+        self._dues = dict(dues)
+        for booth, tile in self._tiles.items():
+            tile.set_due(self._dues.get(booth))
 
     def tile(self, booth: str) -> BoothTile:
         return self._tiles[booth]

@@ -22,6 +22,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QMenu, QSizePolicy, QWidget
 
 from callshop_pos.lines.snapshot import BillingMode, BoothSnapshot, BoothState
+from callshop_pos.services.till.booth_dues import BoothDue
 from ui.formatting import Formatter
 
 __all__ = ["BoothTile", "Meter"]
@@ -100,6 +101,7 @@ class BoothTile(QFrame):
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         self._shown_state = ""
+        self._due: BoothDue | None = None  # the core's bill of its unserved calls
         self.update_snapshot(snapshot)
 
     # ---- data
@@ -107,6 +109,20 @@ class BoothTile(QFrame):
     def set_meter(self, meter: Meter) -> None:
         self._meter = meter
         self.tick()
+
+    def set_due(self, due: BoothDue | None) -> None:
+        """What the booth owes now, from the core (``booth_dues``); None: nothing."""
+        if due != self._due:
+            self._due = due
+            self.update_snapshot(self.snapshot, self._received)
+
+    def _due_text(self) -> str:
+        due = self._due
+        if due is None or not due.calls:
+            return ""
+        return self.tr("To pay {amount} ({n} calls)").format(
+            amount=self._fmt.money(due.total_minor), n=due.calls
+        )
 
     def set_formatter(self, formatter: Formatter) -> None:
         self._fmt = formatter
@@ -132,7 +148,8 @@ class BoothTile(QFrame):
                 widget.style().polish(widget)
         self._set(self._state, self._state_text(snapshot))
         busy = snapshot.state in (BoothState.DIALING, BoothState.RINGING, BoothState.TALKING)
-        self._set(self._number, (snapshot.number or "") if busy else "")
+        # A free line shows what the booth owes on the number's line (the whole width).
+        self._set(self._number, (snapshot.number or "") if busy else self._due_text())
         self._set(self._destination, (snapshot.destination or "") if busy else "")
         self._set(self._info, self._info_text(snapshot))
         self._set(self._driver, self._driver_text(snapshot))
@@ -213,7 +230,16 @@ class BoothTile(QFrame):
                 )
             else:
                 parts.append(self.tr("Prepaid, no deposit"))
-        if snap.unpaid_calls:
+        due = self._due
+        busy = snap.state in (BoothState.DIALING, BoothState.RINGING, BoothState.TALKING)
+        if due is not None and due.calls:
+            if busy:  # the number's line shows the call: the amount owed goes here
+                parts.append(
+                    self.tr("{n} to pay: {amount}").format(
+                        n=due.calls, amount=self._fmt.money(due.total_minor)
+                    )
+                )
+        elif snap.unpaid_calls:  # e.g. calls waiting for the next shift
             parts.append(self.tr("{n} to pay").format(n=snap.unpaid_calls))
         return "  ·  ".join(parts)
 

@@ -46,6 +46,7 @@ from ui.close_shift import CloseShiftDialog
 from ui.deposit_dialog import DepositDialog
 from ui.engine_link import EngineControl
 from ui.formatting import Formatter
+from ui.handover import HandOverDialog, hand_over_to_next
 from ui.open_shift import OpenShiftDialog
 from ui.pay_dialog import PayDialog
 from ui.quote_box import QuoteBox
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
 
     language_requested = Signal()  # the settings dialog asked for another language
     logout_requested = Signal()
+    user_switch_requested = Signal(object)  # Actor: the shift was handed over to them
     # Devices (ui.receipt_actions): PAY opened with this Bill / closed without paying.
     payment_started = Signal(object)
     payment_cancelled = Signal()
@@ -92,6 +94,9 @@ class MainWindow(QMainWindow):
         self._print_receipt = print_receipt
         #: Extra widgets for the Z page of the close-shift dialog (devices: print, PDF).
         self.z_report_extras: Callable[[ShiftReport], QWidget | None] | None = None
+        #: A closed session's view: reprint one of its receipts / its Z report (devices).
+        self.session_reprint: Callable[[int], object] | None = None
+        self.session_report: Callable[[int], object] | None = None
         self._confirm = confirm or self._ask
         self._today = today or (lambda: formatter.today(till.shop.clock))
         self.dialog: QWidget | None = None  # the dialog open right now (tests drive it)
@@ -204,6 +209,9 @@ class MainWindow(QMainWindow):
         )
         self.close_shift_action = self._action(self.tr("Close shift…"), "F12", self.close_shift)
         self.open_shift_action = self._action(self.tr("Open shift…"), None, self.ask_open_shift)
+        self.hand_over_action = self._action(
+            self.tr("Hand over to the next operator…"), None, self.hand_over
+        )
         self.lock_action = self._action(
             self.tr("Lock / unlock booth"), "Ctrl+L", lambda: self._booth_command("toggle_lock")
         )
@@ -246,6 +254,7 @@ class MainWindow(QMainWindow):
         till_menu.addAction(self.sessions_action)
         till_menu.addAction(self.open_shift_action)
         till_menu.addAction(self.close_shift_action)
+        till_menu.addAction(self.hand_over_action)
         till_menu.addSeparator()
         till_menu.addAction(self.settings_action)
         till_menu.addAction(self.admin_action)
@@ -305,12 +314,15 @@ class MainWindow(QMainWindow):
         self.shift_bar.show_summary(summary)
         self.calls.set_calls(self.till.shift_calls() if summary is not None else [])
         self.calls.add_booths(self.grid.booths())
+        self.grid.show_dues(self.till.booth_dues() if summary is not None else {})
         self._update_actions()
 
     def _refresh_summary(self) -> None:
         """The shift bar shows the core's figures, read afresh (aggregated in SQL, so
         cheap even for a long shift); the window never does money arithmetic."""
-        self.shift_bar.show_summary(self.till.current_shift())
+        summary = self.till.current_shift()
+        self.shift_bar.show_summary(summary)
+        self.grid.show_dues(self.till.booth_dues() if summary is not None else {})
 
     def _on_call_finished(self, event: Any) -> None:
         """A call ended: show it at once and re-read the shift's figures."""
@@ -364,6 +376,7 @@ class MainWindow(QMainWindow):
         booth = self.grid.current_booth
         self.pay_booth_action.setEnabled(shift_open and booth is not None)
         self.close_shift_action.setEnabled(shift_open)
+        self.hand_over_action.setEnabled(shift_open)
         self.open_shift_action.setEnabled(not shift_open)
         for action in (
             self.lock_action,
@@ -636,7 +649,13 @@ class MainWindow(QMainWindow):
 
     def show_sessions(self) -> None:
         dialog = SessionsDialog(
-            self.till.list_shifts, self.till.show_shift, self.fmt, today=self._today(), parent=self
+            self.till.list_shifts,
+            self.till.show_shift,
+            self.fmt,
+            today=self._today(),
+            parent=self,
+            reprint_receipt=self.session_reprint,
+            reprint_report=self.session_report,
         )
         self._run(dialog)
 
@@ -658,6 +677,18 @@ class MainWindow(QMainWindow):
         )
         if self.till.current_shift() is None:
             self.ask_open_shift()
+
+    def hand_over(self) -> None:
+        """Close this shift and open the next operator's in one step (they log in
+        here); the window then belongs to them."""
+        try:
+            report = self.till.x_report()
+        except CallShopError as exc:
+            self._error(str(exc))
+            return
+        dialog = HandOverDialog(self.fmt, hand_over_to_next(self.till), report=report, parent=self)
+        if self._run(dialog) and dialog.result_value is not None:
+            self.user_switch_requested.emit(dialog.result_value.incoming)
 
     def ask_open_shift(self) -> bool:
         """No shift open: ask for the opening float (False if the cashier declined)."""

@@ -4,7 +4,9 @@
   COPY (journaled as a reprint).
 * **Open drawer…** — a reason is required; the open is journaled and counted on Z.
 * **Customer screen** — the second-screen window facing the customers, on/off.
-* **System printer…** — choose the OS printer used when no receipt printer is set up.
+* **Printer set-up…** — where receipts and reports go: ESC/POS printer (USB, serial,
+  network), system printer, PDF folder or none; offered once at the first PAY when
+  nothing is set up, kept in the shop's settings (:mod:`ui.printer_setup`).
 * **Print X report**, **Save shift report as PDF…**, **Retry fiscal reversals**.
 
 :func:`install_devices` adds the menu to a :class:`~ui.main_window.MainWindow` and
@@ -39,16 +41,19 @@ from PySide6.QtWidgets import (
 
 from callshop_pos.errors import CallShopError
 from callshop_pos.services.reports.summary import ShiftReport
+from callshop_pos.services.till import printer_setup
 from callshop_pos.services.till.call_status import StatusChange
 from callshop_pos.services.till.deposits import DepositSettled, DepositTaken
 from callshop_pos.services.till.payment_list import PaymentSummary, shift_payments
 from callshop_pos.services.till.payments import PaymentResult
+from callshop_pos.services.till.printer_setup import needs_setup
 from callshop_pos.services.till.shifts import ShiftOpened
 from ui.action_errors import guarded
 from ui.booth_tile import Meter
 from ui.bridge import EngineBridge
 from ui.customer_screen import CustomerScreen
 from ui.formatting import Formatter
+from ui.printer_setup import PrinterSetupDialog
 from ui.system_printer import SystemPrinter
 from ui.till import TillChange
 from ui.till_devices import DeviceFactory, DeviceSet, TillDevices
@@ -198,8 +203,10 @@ class ReceiptActions(QObject):
         meter: Meter | None = None,
         ask: Callable[[QDialog], bool] | None = None,
         save_path: Callable[[str], str] | None = None,
+        build_devices: DeviceFactory | None = None,
     ) -> None:
         super().__init__(window)
+        self.build_devices = build_devices  # rebuilds the printer after its set-up
         self.window = window
         self.devices = devices
         self.bridge = bridge
@@ -209,12 +216,16 @@ class ReceiptActions(QObject):
         self._ask = ask or window._run  # modal, reachable as window.dialog in tests
         self._save_path = save_path or self._choose_pdf_path
         self.customer_screen: CustomerScreen | None = None
-        self._declined_printer = False
-        name = str(prefs.value(SYSTEM_PRINTER_KEY, "")) if prefs is not None else ""
-        if name and devices.system_printer is None:
+        self._asked_setup = False  # the set-up is offered once per login at most
+        settings = window.till.shop.settings
+        if settings.printer_setup == "system" and devices.system_printer is None:
             devices.system_printer = SystemPrinter(
-                language=window.till.shop.settings.language, printer_name=name
+                language=settings.language, printer_name=settings.system_printer
             )
+        name = str(prefs.value(SYSTEM_PRINTER_KEY, "")) if prefs is not None else ""
+        if name and devices.system_printer is None and settings.printer_setup == "":
+            # chosen on this till before the set-up was kept in the shop's settings
+            devices.system_printer = SystemPrinter(language=settings.language, printer_name=name)
         self._build_menu()
         window.till.changed.connect(self._on_changed)
         devices.problem.connect(self._problem)
@@ -241,8 +252,8 @@ class ReceiptActions(QObject):
             self.tr("Customer screen"), "F11", self.toggle_customer_screen
         )
         self.customer_screen_action.setCheckable(True)
-        self.system_printer_action = self._action(
-            self.tr("System printer…"), None, self.choose_system_printer
+        self.printer_setup_action = self._action(
+            self.tr("Printer set-up…"), None, self.set_up_printer
         )
         self.x_report_action = self._action(self.tr("Print X report"), None, self.print_x_report)
         self.save_pdf_action = self._action(
@@ -263,7 +274,7 @@ class ReceiptActions(QObject):
         for action in (self.x_report_action, self.save_pdf_action):
             menu.addAction(action)
         menu.addSeparator()
-        menu.addAction(self.system_printer_action)
+        menu.addAction(self.printer_setup_action)
         if self.devices.fiscal is not None:
             menu.addAction(self.fiscal_x_action)
             menu.addAction(self.retry_action)
@@ -288,22 +299,78 @@ class ReceiptActions(QObject):
     # ---- actions
 
     def print_after_payment(self, result: PaymentResult) -> None:
-        """The PAY dialog's print hook (the cashier or the policy wants the receipt)."""
+        """The PAY dialog's print hook (the cashier or the policy wants the receipt).
+
+        With no printer set up yet, the set-up is offered (once per login; a choice,
+        "no printer" included, is kept in the shop's settings and never asked again)."""
         if self.devices.receipt_target is None:
-            if self._declined_printer:
-                self.window.statusBar().showMessage(
-                    self.tr("No printer: choose one in Devices → System printer…"), 8000
-                )
-                return
-            if not self.choose_system_printer():
-                # Asked once per session: a till without a printer is not nagged each sale.
-                self._declined_printer = True
+            settings = self.window.till.shop.settings
+            if needs_setup(settings) and not self._asked_setup:
+                self._asked_setup = True
+                self.set_up_printer()
+            if self.devices.receipt_target is None:
+                if self.window.till.shop.settings.printer_setup != "none":
+                    self.window.statusBar().showMessage(
+                        self.tr("No receipt printer: set one up in Devices → Printer set-up…"),
+                        8000,
+                    )
                 return
         self.devices.print_receipt(result.payment_id)
 
-    def reprint(self) -> None:
+    def set_up_printer(self) -> bool:
+        """Choose where receipts and reports go (kept in the shop's settings)."""
+        till = self.window.till
+        dialog = PrinterSetupDialog(
+            lambda choice: printer_setup.set_up_printer(till.shop, till.actor, choice),
+            current=printer_setup.printer_choice(till.shop.settings),
+            system_printers=SystemPrinter.available(),
+            parent=self.window,
+        )
+        if not self._ask(dialog) or dialog.result_value is None:
+            return False
+        self.use_printer_settings()
+        where = {
+            "escpos": self.tr("the receipt printer"),
+            "system": till.shop.settings.system_printer or self.tr("the default printer"),
+            "pdf": till.shop.settings.devices.get("printer", {}).get("connection", ""),
+            "none": self.tr("nowhere (no printer)"),
+        }.get(till.shop.settings.printer_setup, "")
+        self.window.statusBar().showMessage(
+            self.tr("Receipts and reports go to {where}.").format(
+                where=str(where).removeprefix("pdf:")
+            ),
+            8000,
+        )
+        return True
+
+    def use_printer_settings(self) -> None:
+        """Take the printer the shop's settings name now (after its set-up)."""
+        settings = self.window.till.shop.settings
+        printer = drawer = None
+        kick = True
+        if self.build_devices is not None:
+            try:
+                built = self.build_devices(settings)
+            except (CallShopError, ValueError) as exc:
+                self._problem(
+                    self.tr("The devices are not set up correctly: {error}").format(error=exc)
+                )
+            else:
+                printer, drawer, kick = built.printer, built.drawer, built.kick_on_cash
+        self.devices.printer, self.devices.drawer = printer, drawer
+        self.devices.kick_on_cash = kick
+        self.devices.system_printer = (
+            SystemPrinter(language=settings.language, printer_name=settings.system_printer)
+            if settings.printer_setup == "system"
+            else None
+        )
+        self.drawer_action.setEnabled(self.devices.drawer is not None)
+
+    def reprint(self, shift_id: int | None = None) -> None:
+        """Reprint a receipt (marked COPY) of this shift, or of ``shift_id`` (a closed
+        session's, from its view)."""
         try:
-            payments = shift_payments(self.window.till.shop, self.window.till.actor)
+            payments = shift_payments(self.window.till.shop, self.window.till.actor, shift_id)
         except CallShopError as exc:
             self._problem(str(exc))
             return
@@ -339,24 +406,6 @@ class ReceiptActions(QObject):
         self.devices.customer_screen = screen
         screen.show_on_customer_side(self.window.screen())
         self.customer_screen_action.setChecked(True)
-
-    def choose_system_printer(self) -> bool:
-        printer = self.devices.system_printer or SystemPrinter(
-            language=self.window.till.shop.settings.language
-        )
-        if not printer.choose(self.window):
-            return False
-        self.devices.system_printer = printer
-        if self.prefs is not None:
-            self.prefs.setValue(SYSTEM_PRINTER_KEY, printer.printer_name)
-            self.prefs.sync()
-        self.window.statusBar().showMessage(
-            self.tr("Receipts without a receipt printer go to {name}.").format(
-                name=printer.printer_name or self.tr("the default printer")
-            ),
-            8000,
-        )
-        return True
 
     def print_x_report(self) -> None:
         summary = self.window.till.current_shift()
@@ -458,6 +507,8 @@ def install_devices(
     actions = ReceiptActions(window, devices, bridge, formatter, **options)
     window.set_print_receipt(actions.print_after_payment)
     window.z_report_extras = actions.z_report_extras
+    window.session_reprint = actions.reprint  # a closed session's receipts, from its view
+    window.session_report = lambda shift_id: actions.devices.print_report(shift_id, copy=True)
     window.payment_started.connect(devices.payment_started)
     window.payment_cancelled.connect(devices.payment_cancelled)
     return actions
@@ -490,7 +541,14 @@ def attach_devices(
             ).format(error=exc)
     till_devices = TillDevices(till.shop, till.actor, devices)
     actions = install_devices(
-        window, till_devices, bridge, window.fmt, prefs=prefs, meter=meter, **options
+        window,
+        till_devices,
+        bridge,
+        window.fmt,
+        prefs=prefs,
+        meter=meter,
+        build_devices=build_devices,
+        **options,
     )
     # The window goes (logout, language switch): the customer screen and threads go too.
     window.destroyed.connect(lambda _obj=None: actions.close())

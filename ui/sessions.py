@@ -169,8 +169,12 @@ class SessionsDialog(QDialog):
         *,
         today: date | None = None,
         parent: QWidget | None = None,
+        reprint_receipt: Callable[[int], object] | None = None,
+        reprint_report: Callable[[int], object] | None = None,
     ) -> None:
         super().__init__(parent)
+        self._reprint_receipt = reprint_receipt
+        self._reprint_report = reprint_report
         self._list = list_shifts
         self._show = show_shift
         self._fmt = formatter
@@ -255,7 +259,13 @@ class SessionsDialog(QDialog):
         shift = self.model.shift_at(row)
         if shift is None:
             return None
-        detail = ShiftDetailDialog(self._show(shift.id), self._fmt, self)
+        detail = ShiftDetailDialog(
+            self._show(shift.id),
+            self._fmt,
+            self,
+            reprint_receipt=self._reprint_receipt,
+            reprint_report=self._reprint_report,
+        )
         detail.open()
         return detail
 
@@ -269,7 +279,15 @@ class SessionsDialog(QDialog):
 class ShiftDetailDialog(QDialog):
     """One session: its figures and every call."""
 
-    def __init__(self, detail: ShiftDetail, formatter: Formatter, parent: QWidget | None = None):
+    def __init__(
+        self,
+        detail: ShiftDetail,
+        formatter: Formatter,
+        parent: QWidget | None = None,
+        *,
+        reprint_receipt: Callable[[int], object] | None = None,
+        reprint_report: Callable[[int], object] | None = None,
+    ):
         super().__init__(parent)
         s = detail.summary
         self.setWindowTitle(self.tr("Session {id}").format(id=s.id))
@@ -309,9 +327,28 @@ class ShiftDetailDialog(QDialog):
         )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        # Reprints of a session (marked COPY, journaled), when the till has devices.
+        self.reprint_button = QPushButton(self.tr("Reprint a receipt…"))
+        self.report_button = QPushButton(
+            self.tr("Print Z report (copy)") if s.status != "open" else self.tr("Print X report")
+        )
+        shift_id = s.id
+        for button, hook in (
+            (self.reprint_button, reprint_receipt),
+            (self.report_button, reprint_report),
+        ):
+            button.setAutoDefault(False)
+            button.setVisible(hook is not None)
+            if hook is not None:
+                button.clicked.connect(lambda _c=False, h=hook: h(shift_id))
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.reprint_button)
+        bottom.addWidget(self.report_button)
+        bottom.addStretch(1)
+        bottom.addWidget(buttons)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 14)
         layout.addWidget(title)
         layout.addLayout(figures)
         layout.addWidget(self.calls_table, 1)
-        layout.addWidget(buttons)
+        layout.addLayout(bottom)

@@ -191,7 +191,7 @@ class SystemPrinter:
             if info.isNull():
                 raise DeviceError(
                     f"the system printer {self.printer_name!r} is not installed any more; "
-                    "choose another one (Till → System printer…)"
+                    "choose another one (Devices → Printer set-up…)"
                 )
             printer = QPrinter(info, QPrinter.PrinterMode.HighResolution)
         else:

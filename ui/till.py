@@ -19,12 +19,19 @@ from callshop_pos.services import backups
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
 from callshop_pos.services.reports.summary import ShiftReport, ShiftSummary
-from callshop_pos.services.till import call_status, deposits, payments, shifts
+from callshop_pos.services.till import booth_dues, call_status, deposits, payments, shifts
+from callshop_pos.services.till.booth_dues import BoothDue
 from callshop_pos.services.till.call_status import StatusChange
 from callshop_pos.services.till.calls import CallView
 from callshop_pos.services.till.deposits import DepositBalance, DepositSettled, DepositTaken
 from callshop_pos.services.till.payments import Bill, PaymentResult
-from callshop_pos.services.till.shifts import ShiftDetail, ShiftList, ShiftOpened
+from callshop_pos.services.till.shifts import (
+    HandOver,
+    ShiftDetail,
+    ShiftList,
+    ShiftOpened,
+    ShiftOwner,
+)
 
 if TYPE_CHECKING:
     from callshop_pos.services.till.fiscal import FiscalGate
@@ -68,10 +75,28 @@ class Till(QObject):
     # ---- reads (change nothing)
 
     def current_shift(self) -> ShiftSummary | None:
-        return shifts.current_shift(self.shop, self.actor)
+        """The open shift this user works in: None when none is open, or when it is
+        another operator's (an operator never works in someone else's shift; see
+        :func:`ui.handover.settle_shift_owner`). Administrators may work in any."""
+        summary = shifts.current_shift(self.shop, self.actor)
+        if (
+            summary is not None
+            and summary.operator_id != self.actor.user_id
+            and not self.actor.is_admin
+        ):
+            return None
+        return summary
 
     def shift_calls(self, shift_id: int | None = None) -> list[CallView]:
         return shifts.shift_calls(self.shop, self.actor, shift_id)
+
+    def shift_owner(self) -> ShiftOwner | None:
+        """Whose shift is open (None when none is)."""
+        return shifts.shift_owner(self.shop, self.actor)
+
+    def booth_dues(self) -> dict[str, BoothDue]:
+        """What each booth owes now (the core's bill of its unserved calls)."""
+        return booth_dues.booth_dues(self.shop, self.actor)
 
     def quote_payment(self, call_ids: Sequence[int]) -> Bill:
         return payments.quote_payment(self.shop, self.actor, call_ids)
@@ -139,6 +164,26 @@ class Till(QObject):
 
     def close_shift(self, counted_minor: int) -> ShiftReport:
         return self._done(shifts.close_shift(self.shop, self.actor, counted_minor))
+
+    def hand_over(
+        self,
+        outgoing: Actor,
+        incoming: Actor,
+        counted_minor: int,
+        opening_float_minor: int | None = None,
+    ) -> HandOver:
+        """Close the open shift and open ``incoming``'s, in one step (the core's
+        transaction); emits the Z report, then the new shift."""
+        done = shifts.hand_over(
+            self.shop,
+            outgoing,
+            incoming,
+            counted_minor,
+            opening_float_minor=opening_float_minor,
+        )
+        self._done(done.closed)
+        self._done(done.opened)
+        return done
 
     def backup_problem(self) -> str | None:
         """Why the newest database copy (made at each Z) failed, if it did."""

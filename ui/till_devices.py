@@ -221,10 +221,7 @@ class TillDevices(QObject):
             self._print_on_system(payment_id, copy=True)
         else:
             self.problem.emit(
-                self.tr(
-                    "No receipt printer is set up: configure one in the administration "
-                    "(devices) or choose a system printer (Devices → System printer…)."
-                )
+                self.tr("No receipt printer is set up: choose one in Devices → Printer set-up….")
             )
             return False
         return True

@@ -2,9 +2,10 @@
 
 For a shop without a thermal printer, or to keep an electronic copy of everything
 printed: configure the printer connection as ``pdf:/path/to/folder``. Files are
-named after the document (``receipt-000123.pdf``, ``z-report-318.pdf``); a copy gets
-``-copy`` and a number, and nothing is ever overwritten. The rendering is the
-core's PDF renderer (see docs/design.md, "Printing").
+named after the document (``receipt-000123.pdf``, ``z-report-318.pdf``, and an X
+report by the time it was printed, ``x-report-318-20260105-140000.pdf``); a copy gets
+``-copy``, a name already taken gets ``-2``, ``-3`` …, and nothing is ever
+overwritten. The rendering is the core's PDF renderer (see docs/design.md, "Printing").
 """
 
 from __future__ import annotations
@@ -32,8 +33,11 @@ class PdfFolderPrinter:
         self._write(stem, self.renderer.receipt(receipt))
 
     def print_report(self, report: ShiftReportDoc) -> None:
-        kind = "z-report" if report.kind is ReportKind.Z else "x-report"
-        stem = f"{kind}-{report.shift_id}" + ("-copy" if report.is_copy else "")
+        if report.kind is ReportKind.Z:
+            stem = f"z-report-{report.shift_id}"
+        else:  # printed many times a shift: the time tells them apart
+            stem = f"x-report-{report.shift_id}-{report.printed_at:%Y%m%d-%H%M%S}"
+        stem += "-copy" if report.is_copy else ""
         self._write(stem, self.renderer.shift_report(report))
 
     def _write(self, stem: str, data: bytes) -> Path:

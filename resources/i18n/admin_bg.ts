@@ -237,6 +237,14 @@
         <translation>до</translation>
     </message>
     <message>
+        <source>Detail</source>
+        <translation>Подробност</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Стойност</translation>
+    </message>
+    <message>
         <source>Correct a call of a closed shift (adds an entry; edits nothing)</source>
         <translation>Корекция на разговор от затворена смяна (добавя запис; нищо не се променя)</translation>
     </message>
@@ -316,6 +324,10 @@
         <translation>Кабини</translation>
     </message>
     <message>
+        <source>any address (e.g. 192.168.1.21)</source>
+        <translation>всеки адрес (напр. 192.168.1.21)</translation>
+    </message>
+    <message>
         <source>no cap</source>
         <translation>без таван</translation>
     </message>
@@ -336,8 +348,20 @@
         <translation>Позиция в мрежата</translation>
     </message>
     <message>
-        <source>Driver settings (JSON)</source>
-        <translation>Настройки на драйвера (JSON)</translation>
+        <source>Line card device (Quicknet)</source>
+        <translation>Устройство на линейната карта (Quicknet)</translation>
+    </message>
+    <message>
+        <source>ATA&apos;s only address (SIP)</source>
+        <translation>Единствен адрес на ATA (SIP)</translation>
+    </message>
+    <message>
+        <source>Default deposit ({currency})</source>
+        <translation>Депозит по подразбиране ({currency})</translation>
+    </message>
+    <message>
+        <source>Cost cap ({currency})</source>
+        <translation>Таван на сумата ({currency})</translation>
     </message>
     <message>
         <source>SIP booths only</source>
@@ -354,10 +378,6 @@
     <message>
         <source>SIP password</source>
         <translation>SIP парола</translation>
-    </message>
-    <message>
-        <source>Default deposit</source>
-        <translation>Депозит по подразбиране</translation>
     </message>
     <message>
         <source>Max duration (s)</source>
@@ -382,6 +402,110 @@
     <message>
         <source>Save</source>
         <translation>Запиши</translation>
+    </message>
+</context>
+<context>
+    <name>Devices</name>
+    <message>
+        <source>Receipt printer (ESC/POS or PDF folder)</source>
+        <extracomment>Each device entry: its title and its options (name, label, kind, default).</extracomment>
+        <translation>Принтер за бележки (ESC/POS или PDF папка)</translation>
+    </message>
+    <message>
+        <source>Customer pole display</source>
+        <translation>Клиентски дисплей</translation>
+    </message>
+    <message>
+        <source>Fiscal printer (ErpNet.FP)</source>
+        <translation>Фискален принтер (ErpNet.FP)</translation>
+    </message>
+    <message>
+        <source>Connection (serial:/dev/ttyUSB0, tcp:192.168.1.50, usb:0x04b8:0x0202, pdf:/folder)</source>
+        <translation>Връзка (serial:/dev/ttyUSB0, tcp:192.168.1.50, usb:0x04b8:0x0202, pdf:/папка)</translation>
+    </message>
+    <message>
+        <source>Paper width (mm)</source>
+        <translation>Ширина на хартията (мм)</translation>
+    </message>
+    <message>
+        <source>Characters per line</source>
+        <translation>Знаци на ред</translation>
+    </message>
+    <message>
+        <source>Code page</source>
+        <translation>Кодова страница</translation>
+    </message>
+    <message>
+        <source>Code page number</source>
+        <translation>Номер на кодовата страница</translation>
+    </message>
+    <message>
+        <source>Printer model profile</source>
+        <translation>Профил на модела принтер</translation>
+    </message>
+    <message>
+        <source>Paper cut (partial, full, none)</source>
+        <translation>Рязане на хартията (partial, full, none)</translation>
+    </message>
+    <message>
+        <source>Logo image file</source>
+        <translation>Файл с лого</translation>
+    </message>
+    <message>
+        <source>Cash drawer pin (2 or 5)</source>
+        <translation>Извод за чекмеджето (2 или 5)</translation>
+    </message>
+    <message>
+        <source>Open the drawer for cash payments</source>
+        <translation>Отваряне на чекмеджето при плащане в брой</translation>
+    </message>
+    <message>
+        <source>Serial port</source>
+        <translation>Сериен порт</translation>
+    </message>
+    <message>
+        <source>Speed (baud)</source>
+        <translation>Скорост (бод)</translation>
+    </message>
+    <message>
+        <source>A fiscal printer registers every sale</source>
+        <translation>Фискален принтер регистрира всяка продажба</translation>
+    </message>
+    <message>
+        <source>ErpNet.FP server address</source>
+        <translation>Адрес на сървъра ErpNet.FP</translation>
+    </message>
+    <message>
+        <source>Printer id on the server</source>
+        <translation>Код на принтера в сървъра</translation>
+    </message>
+    <message>
+        <source>Device serial (e.g. DT279013)</source>
+        <translation>Сериен номер на устройството (напр. DT279013)</translation>
+    </message>
+    <message>
+        <source>Operator code</source>
+        <translation>Код на оператора</translation>
+    </message>
+    <message>
+        <source>Operator name</source>
+        <translation>Име на оператора</translation>
+    </message>
+    <message>
+        <source>Operator password</source>
+        <translation>Парола на оператора</translation>
+    </message>
+    <message>
+        <source>Tax group</source>
+        <translation>Данъчна група</translation>
+    </message>
+    <message>
+        <source>Item text length</source>
+        <translation>Дължина на текста на артикула</translation>
+    </message>
+    <message>
+        <source>Print timeout (seconds)</source>
+        <translation>Време за печат (секунди)</translation>
     </message>
 </context>
 <context>
@@ -763,6 +887,11 @@ Note for the version history:</source>
         <translation>Запиши настройките</translation>
     </message>
     <message>
+        <source>(not set up)</source>
+        <extracomment>The currency shown beside each amount&apos;s field (&quot;EUR&quot;, &quot;USD&quot;).</extracomment>
+        <translation>(не е настроено)</translation>
+    </message>
+    <message>
         <source>Nothing has changed</source>
         <translation>Няма промени</translation>
     </message>
@@ -799,12 +928,12 @@ Note for the version history:</source>
         <translation>Последен ден с равностойност в лева (празно = без край)</translation>
     </message>
     <message>
-        <source>Round cash bills to this many minor units (5 = 0.05; 1 = no rounding)</source>
-        <translation>Закръгляй сметките в брой до толкова стотинки (5 = 0,05; 1 = без закръгляне)</translation>
+        <source>Cash bills are rounded to a multiple of this amount (0.05; 0.01 = no rounding)</source>
+        <translation>Сметките в брой се закръгляват до кратно на тази сума (0.05; 0.01 = без закръгляне)</translation>
     </message>
     <message>
-        <source>Warn when the carrier account falls below this (micro-USD)</source>
-        <translation>Предупреди, когато сметката при доставчика падне под това (микро-USD)</translation>
+        <source>Warn the cashier when the carrier account falls below this amount in USD (0 = never)</source>
+        <translation>Предупреждение към касиера, когато сметката при доставчика падне под тази сума в USD (0 = никога)</translation>
     </message>
     <message>
         <source>Margin guard: warn when retail &lt; wholesale × USD rate × (1 + this %)</source>
@@ -909,6 +1038,14 @@ Note for the version history:</source>
     <message>
         <source>Print a receipt after payment: always, ask or never</source>
         <translation>Печат на бележка след плащане: винаги, питай или никога</translation>
+    </message>
+    <message>
+        <source>Receipt printer: escpos, system, pdf or none (empty = not set up yet: the till asks at the first payment)</source>
+        <translation>Принтер за бележки: escpos, system (системен), pdf или none (няма); празно = още не е настроен: касата пита при първото плащане</translation>
+    </message>
+    <message>
+        <source>System printer for receipts and reports (empty = the default printer)</source>
+        <translation>Системен принтер за бележки и отчети (празно = принтерът по подразбиране)</translation>
     </message>
     <message>
         <source>Attached devices by name (printer, display …)</source>

@@ -118,8 +118,12 @@
 <context>
     <name>BoothTile</name>
     <message>
-        <source>unrated</source>
+        <source>To pay {amount} ({n} calls)</source>
         <extracomment>Price of a call in progress after ``elapsed`` seconds of talk (None = unrated).</extracomment>
+        <translation>За плащане {amount} ({n} разг.)</translation>
+    </message>
+    <message>
+        <source>unrated</source>
         <translation>без цена</translation>
     </message>
     <message>
@@ -161,6 +165,10 @@
     <message>
         <source>Prepaid, no deposit</source>
         <translation>Предплатена, без депозит</translation>
+    </message>
+    <message>
+        <source>{n} to pay: {amount}</source>
+        <translation>{n} за плащане: {amount}</translation>
     </message>
     <message>
         <source>{n} to pay</source>
@@ -327,6 +335,22 @@
     <message>
         <source>{shown} shown · Ctrl+click or Shift+arrows to select several</source>
         <translation>показани {shown} · Ctrl+щракване или Shift+стрелки за няколко</translation>
+    </message>
+</context>
+<context>
+    <name>CarrierWarning</name>
+    <message>
+        <source>Carrier account low: ask for a top-up</source>
+        <extracomment>How often the balance is read again.</extracomment>
+        <translation>Сметката при оператора е ниска: поискайте зареждане</translation>
+    </message>
+    <message>
+        <source>Calls stop going through when the carrier account runs out.</source>
+        <translation>Разговорите спират, когато сметката при оператора се изчерпи.</translation>
+    </message>
+    <message>
+        <source>Balance USD {balance}, warning below USD {threshold}.</source>
+        <translation>Наличност USD {balance}, предупреждение под USD {threshold}.</translation>
     </message>
 </context>
 <context>
@@ -520,6 +544,78 @@
     </message>
 </context>
 <context>
+    <name>HandOverDialog</name>
+    <message>
+        <source>Hand over the shift</source>
+        <extracomment>(other user&apos;s name, their password, counted cash, next float or None) → done.</extracomment>
+        <translation>Предаване на смяната</translation>
+    </message>
+    <message>
+        <source>Shift {id} of {operator}</source>
+        <translation>Смяна {id} на {operator}</translation>
+    </message>
+    <message>
+        <source>Count the drawer. The shift closes with its Z report and the next operator&apos;s shift opens at once, with the counted cash as its float unless you enter another amount.</source>
+        <translation>Пребройте касата. Смяната се затваря със Z отчет и смяната на следващия оператор се отваря веднага, с преброените пари като начална наличност, освен ако не въведете друга сума.</translation>
+    </message>
+    <message>
+        <source>same as counted</source>
+        <translation>като преброеното</translation>
+    </message>
+    <message>
+        <source>Expected in drawer</source>
+        <translation>Очаквано в касата</translation>
+    </message>
+    <message>
+        <source>&amp;Counted cash</source>
+        <translation>&amp;Преброени пари</translation>
+    </message>
+    <message>
+        <source>&amp;Float of the next shift</source>
+        <translation>&amp;Начална наличност на следващата смяна</translation>
+    </message>
+    <message>
+        <source>&amp;Next operator</source>
+        <translation>&amp;Следващ оператор</translation>
+    </message>
+    <message>
+        <source>Their &amp;password</source>
+        <translation>Неговата &amp;парола</translation>
+    </message>
+    <message>
+        <source>Shift&apos;s operator</source>
+        <translation>Оператор на смяната</translation>
+    </message>
+    <message>
+        <source>{operator} confirms the count with their password (an administrator may confirm instead: type the administrator&apos;s name).</source>
+        <translation>{operator} потвърждава преброяването с паролата си (вместо това може да потвърди администратор: въведете името на администратора).</translation>
+    </message>
+    <message>
+        <source>An administrator confirms</source>
+        <translation>Потвърждава администратор</translation>
+    </message>
+    <message>
+        <source>{n} call(s) are still unserved: the hand-over leaves them unserved in the closed shift.</source>
+        <translation>{n} разговор(а) все още са необслужени: предаването ги оставя необслужени в затворената смяна.</translation>
+    </message>
+    <message>
+        <source>Hand over</source>
+        <translation>Предай</translation>
+    </message>
+    <message>
+        <source>Enter the cash counted in the drawer, e.g. 50.00.</source>
+        <translation>Въведете преброените пари в касата, напр. 50.00.</translation>
+    </message>
+    <message>
+        <source>Enter the next shift&apos;s float, e.g. 50.00, or leave it empty.</source>
+        <translation>Въведете началната наличност на следващата смяна, напр. 50.00, или оставете празно.</translation>
+    </message>
+    <message>
+        <source>Enter the user name and password.</source>
+        <translation>Въведете потребителско име и парола.</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <source>CallShop POS — log in</source>
@@ -598,7 +694,7 @@
     <name>MainWindow</name>
     <message>
         <source>CallShop POS — till</source>
-        <extracomment>Extra widgets for the Z page of the close-shift dialog (devices: print, PDF).</extracomment>
+        <extracomment>Extra widgets for the Z page of the close-shift dialog (devices: print, PDF). A closed session&apos;s view: reprint one of its receipts / its Z report (devices).</extracomment>
         <translation>CallShop POS — каса</translation>
     </message>
     <message>
@@ -644,6 +740,10 @@
     <message>
         <source>Open shift…</source>
         <translation>Отваряне на смяна…</translation>
+    </message>
+    <message>
+        <source>Hand over to the next operator…</source>
+        <translation>Предаване на следващия оператор…</translation>
     </message>
     <message>
         <source>Lock / unlock booth</source>
@@ -885,6 +985,105 @@
     </message>
 </context>
 <context>
+    <name>PrinterSetupDialog</name>
+    <message>
+        <source>Printer set-up</source>
+        <translation>Настройка на принтера</translation>
+    </message>
+    <message>
+        <source>Where should receipts and reports go?</source>
+        <translation>Къде да отиват бележките и отчетите?</translation>
+    </message>
+    <message>
+        <source>Chosen once for this shop; change it later in Devices → Printer set-up…. A PDF folder keeps one file per receipt or report and never overwrites one.</source>
+        <translation>Избира се веднъж за обекта; може да се смени в Устройства → Настройка на принтера…. PDF папката пази по един файл за всяка бележка или отчет и никога не презаписва.</translation>
+    </message>
+    <message>
+        <source>Receipt printer (ESC/POS) on USB</source>
+        <translation>Касов принтер (ESC/POS) на USB</translation>
+    </message>
+    <message>
+        <source>Receipt printer (ESC/POS) on a serial port</source>
+        <translation>Касов принтер (ESC/POS) на сериен порт</translation>
+    </message>
+    <message>
+        <source>Receipt printer (ESC/POS) on the network</source>
+        <translation>Касов принтер (ESC/POS) в мрежата</translation>
+    </message>
+    <message>
+        <source>A printer of this computer (system printer)</source>
+        <translation>Принтер на този компютър (системен)</translation>
+    </message>
+    <message>
+        <source>PDF files in a folder</source>
+        <translation>PDF файлове в папка</translation>
+    </message>
+    <message>
+        <source>No printer</source>
+        <translation>Без принтер</translation>
+    </message>
+    <message>
+        <source>USB vendor id</source>
+        <translation>USB код на производителя</translation>
+    </message>
+    <message>
+        <source>USB product id</source>
+        <translation>USB код на продукта</translation>
+    </message>
+    <message>
+        <source>Serial port</source>
+        <translation>Сериен порт</translation>
+    </message>
+    <message>
+        <source>Speed (baud)</source>
+        <translation>Скорост (бод)</translation>
+    </message>
+    <message>
+        <source>Printer address</source>
+        <translation>Адрес на принтера</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Порт</translation>
+    </message>
+    <message>
+        <source>The default printer</source>
+        <translation>Принтерът по подразбиране</translation>
+    </message>
+    <message>
+        <source>Printer</source>
+        <translation>Принтер</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Избор…</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>Папка</translation>
+    </message>
+    <message>
+        <source>Payments are recorded as always; no receipt or report is printed.</source>
+        <translation>Плащанията се записват както винаги; не се печатат бележки и отчети.</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Запис</translation>
+    </message>
+    <message>
+        <source>Not now</source>
+        <translation>Не сега</translation>
+    </message>
+    <message>
+        <source>&amp;Printer</source>
+        <translation>&amp;Принтер</translation>
+    </message>
+    <message>
+        <source>Folder for the PDF files</source>
+        <translation>Папка за PDF файловете</translation>
+    </message>
+</context>
+<context>
     <name>QuoteBox</name>
     <message>
         <source>How much to call…?</source>
@@ -989,10 +1188,6 @@
         <translation>Екран за клиента</translation>
     </message>
     <message>
-        <source>System printer…</source>
-        <translation>Системен принтер…</translation>
-    </message>
-    <message>
         <source>Print X report</source>
         <translation>Печат на X отчет</translation>
     </message>
@@ -1013,16 +1208,28 @@
         <translation>&amp;Устройства</translation>
     </message>
     <message>
-        <source>No printer: choose one in Devices → System printer…</source>
-        <translation>Няма принтер: изберете от Устройства → Системен принтер…</translation>
+        <source>Printer set-up…</source>
+        <translation>Настройка на принтера…</translation>
     </message>
     <message>
-        <source>Receipts without a receipt printer go to {name}.</source>
-        <translation>Без принтер за бележки те се печатат на {name}.</translation>
+        <source>No receipt printer: set one up in Devices → Printer set-up…</source>
+        <translation>Няма принтер за бележки: настройте го в Устройства → Настройка на принтера…</translation>
+    </message>
+    <message>
+        <source>the receipt printer</source>
+        <translation>касовия принтер</translation>
     </message>
     <message>
         <source>the default printer</source>
         <translation>принтера по подразбиране</translation>
+    </message>
+    <message>
+        <source>nowhere (no printer)</source>
+        <translation>никъде (без принтер)</translation>
+    </message>
+    <message>
+        <source>Receipts and reports go to {where}.</source>
+        <translation>Бележките и отчетите отиват към {where}.</translation>
     </message>
     <message>
         <source>No shift is open.</source>
@@ -1267,6 +1474,41 @@
         <source>Cash difference</source>
         <translation>Разлика в касата</translation>
     </message>
+    <message>
+        <source>Reprint a receipt…</source>
+        <translation>Повторен печат на бележка…</translation>
+    </message>
+    <message>
+        <source>Print Z report (copy)</source>
+        <translation>Печат на Z отчет (копие)</translation>
+    </message>
+    <message>
+        <source>Print X report</source>
+        <translation>Печат на X отчет</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftOwnerDialog</name>
+    <message>
+        <source>Another operator&apos;s shift is open</source>
+        <translation>Отворена е смяна на друг оператор</translation>
+    </message>
+    <message>
+        <source>{user}, shift {id} of {operator} is open (since {since}). Nobody works in another operator&apos;s shift: take it over with a hand-over (the drawer is counted, {operator}&apos;s shift closes and yours opens), or log out.</source>
+        <translation>{user}, смяна {id} на {operator} е отворена (от {since}). Никой не работи в смяна на друг оператор: поемете я с предаване (касата се преброява, смяната на {operator} се затваря и вашата се отваря) или излезте.</translation>
+    </message>
+    <message>
+        <source>Hand over to me…</source>
+        <translation>Предай на мен…</translation>
+    </message>
+    <message>
+        <source>Log out</source>
+        <translation>Изход</translation>
+    </message>
+    <message>
+        <source>Work in it as administrator</source>
+        <translation>Работа в нея като администратор</translation>
+    </message>
 </context>
 <context>
     <name>ShiftReport</name>
@@ -1343,8 +1585,8 @@
         <translation>Чекмеджето не се отвори: {error}</translation>
     </message>
     <message>
-        <source>No receipt printer is set up: configure one in the administration (devices) or choose a system printer (Devices → System printer…).</source>
-        <translation>Няма настроен принтер за бележки: настройте го в администрацията (устройства) или изберете системен принтер (Устройства → Системен принтер…).</translation>
+        <source>No receipt printer is set up: choose one in Devices → Printer set-up….</source>
+        <translation>Няма настроен принтер за бележки: изберете в Устройства → Настройка на принтера….</translation>
     </message>
     <message>
         <source>Copy of receipt</source>

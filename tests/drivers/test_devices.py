@@ -92,3 +92,13 @@ def test_pdf_folder_printer_never_overwrites(tmp_path: Path) -> None:
     blocked.write_text("not a folder")
     with pytest.raises(DeviceError, match="cannot write the PDF"):
         PdfFolderPrinter(blocked, PdfRenderer()).print_receipt(sample_receipt())
+
+
+@pytest.mark.parametrize("setup", ["system", "none"])
+def test_a_printer_entry_is_not_used_when_the_set_up_says_otherwise(setup: str) -> None:
+    settings = Settings(
+        {"printer_setup": setup, "devices": {"printer": {"connection": "tcp:10.0.0.9"}}}
+    )
+    devices = build_devices(settings)
+    assert devices.printer is None and devices.drawer is None
+    assert build_devices(settings.replace(printer_setup="escpos")).printer is not None

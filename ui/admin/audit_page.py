@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QGroupBox,
     QHBoxLayout,
@@ -15,6 +16,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
     QWidget,
 )
 
@@ -33,6 +37,7 @@ from ui.admin.common import (
     shop_zone,
 )
 from ui.admin.page_parts import date_edit, page_header, record_view
+from ui.header_fit import keep_headers_whole
 
 __all__ = ["AuditPage"]
 
@@ -52,7 +57,7 @@ def _columns(zone: tzinfo) -> list[Col[JournalLine]]:
         Col(QCoreApplication.translate("Audit", "User"), lambda e: e.user),
         Col(QCoreApplication.translate("Audit", "Action"), lambda e: e.action),
         Col(QCoreApplication.translate("Audit", "Subject"), lambda e: e.subject),
-        Col(QCoreApplication.translate("Audit", "Details"), lambda e: e.details),
+        Col(QCoreApplication.translate("Audit", "Details"), lambda e: e.details, tooltip=True),
     ]
 
 
@@ -102,7 +107,31 @@ class AuditPage(QWidget):
             stretch_last=True,
             resize=QHeaderView.ResizeMode.ResizeToContents,
         )
-        layout.addWidget(self.view, 1)
+        # The chosen entry's details as names and values (money as amounts).
+        self.detail_table = QTableWidget(0, 2)
+        self.detail_table.setHorizontalHeaderLabels(
+            [
+                QCoreApplication.translate("Audit", "Detail"),
+                QCoreApplication.translate("Audit", "Value"),
+            ]
+        )
+        self.detail_table.verticalHeader().hide()
+        self.detail_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.detail_table.setWordWrap(True)
+        detail_header = self.detail_table.horizontalHeader()
+        detail_header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        detail_header.setStretchLastSection(True)
+        keep_headers_whole(self.detail_table)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.view)
+        split.addWidget(self.detail_table)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setChildrenCollapsible(False)
+        layout.addWidget(split, 1)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.selectionModel().selectionChanged.connect(self._show_details)
 
         box = QGroupBox(
             QCoreApplication.translate(
@@ -149,7 +178,19 @@ class AuditPage(QWidget):
         )
         if lines is not None:
             self.model.set_rows(lines)
+            self._show_details()
         self.check_chain()
+
+    def _show_details(self, *_args: object) -> None:
+        rows = self.view.selectionModel().selectedRows()
+        items = self.model.record(rows[0].row()).items if rows else ()
+        self.detail_table.setRowCount(len(items))
+        for row, (name, value) in enumerate(items):
+            self.detail_table.setItem(row, 0, QTableWidgetItem(name))
+            cell = QTableWidgetItem(value)
+            cell.setToolTip(value)
+            self.detail_table.setItem(row, 1, cell)
+        self.detail_table.resizeRowsToContents()
 
     def check_chain(self) -> ChainStatus | None:
         status = call_service(self, lambda: audit_view.chain_status(self.shop, self.actor))

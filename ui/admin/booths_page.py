@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
@@ -70,7 +69,7 @@ def _columns() -> list[Col[BoothInfo]]:
         ),
         Col(
             QCoreApplication.translate("Booths", "Settings"),
-            lambda b: json.dumps(b.driver_settings, sort_keys=True),
+            lambda b: ", ".join(f"{k}: {v}" for k, v in sorted(b.driver_settings.items())),
         ),
     ]
 
@@ -104,7 +103,13 @@ class BoothsPage(QWidget):
         self.driver_combo = QComboBox()
         for driver in BoothDriver:
             self.driver_combo.addItem(driver.value, driver.value)
-        self.driver_settings_edit = QLineEdit("{}")
+        # The driver's own settings, as fields (the core checks them per driver).
+        self.bind_edit = QLineEdit()
+        self.bind_edit.setPlaceholderText(
+            QCoreApplication.translate("Booths", "any address (e.g. 192.168.1.21)")
+        )
+        self.device_edit = QLineEdit()
+        self.device_edit.setPlaceholderText("/dev/phone0")
         self.billing_combo = QComboBox()
         self.billing_combo.addItem(QCoreApplication.translate("Booths", "postpaid"), "postpaid")
         self.billing_combo.addItem(QCoreApplication.translate("Booths", "prepaid"), "prepaid")
@@ -123,8 +128,7 @@ class BoothsPage(QWidget):
         )
         form.addRow(QCoreApplication.translate("Booths", "Driver"), self.driver_combo)
         form.addRow(
-            QCoreApplication.translate("Booths", "Driver settings (JSON)"),
-            self.driver_settings_edit,
+            QCoreApplication.translate("Booths", "Line card device (Quicknet)"), self.device_edit
         )
         self.sip_user_edit = QLineEdit()
         self.sip_user_edit.setPlaceholderText(
@@ -137,9 +141,24 @@ class BoothsPage(QWidget):
         )
         form.addRow(QCoreApplication.translate("Booths", "SIP user"), self.sip_user_edit)
         form.addRow(QCoreApplication.translate("Booths", "SIP password"), self.sip_password_edit)
+        form.addRow(
+            QCoreApplication.translate("Booths", "ATA's only address (SIP)"), self.bind_edit
+        )
         form.addRow(QCoreApplication.translate("Booths", "Billing"), self.billing_combo)
-        form.addRow(QCoreApplication.translate("Booths", "Default deposit"), self.deposit_edit)
-        form.addRow(QCoreApplication.translate("Booths", "Cost cap"), self.cap_edit)
+        currency = shop.settings.currency
+        form.addRow(
+            QCoreApplication.translate("Booths", "Default deposit ({currency})").format(
+                currency=currency
+            ),
+            self.deposit_edit,
+        )
+        form.addRow(
+            QCoreApplication.translate("Booths", "Cost cap ({currency})").format(currency=currency),
+            self.cap_edit,
+        )
+        self._form = form
+        self.driver_combo.currentIndexChanged.connect(self._show_driver_fields)
+        self._show_driver_fields()
         form.addRow(QCoreApplication.translate("Booths", "Max duration (s)"), self.duration_spin)
         form.addRow("", self.auto_lock_check)
         buttons = QHBoxLayout()
@@ -169,6 +188,23 @@ class BoothsPage(QWidget):
         self.remove_button.clicked.connect(self.remove_booth)
         self.blocked_button.clicked.connect(self.save_blocked)
 
+    def _show_driver_fields(self, *_args: object) -> None:
+        """Only the chosen driver's own fields are shown."""
+        driver = self.driver_combo.currentData()
+        sip = driver == BoothDriver.SIP.value
+        for widget in (self.sip_user_edit, self.sip_password_edit, self.bind_edit):
+            self._form.setRowVisible(widget, sip)
+        self._form.setRowVisible(self.device_edit, driver == BoothDriver.QUICKNET.value)
+
+    def driver_settings(self) -> dict[str, Any]:
+        """The chosen driver's settings from its fields (empty fields: not set)."""
+        driver = self.driver_combo.currentData()
+        if driver == BoothDriver.SIP.value:
+            return {"bind": self.bind_edit.text().strip()}
+        if driver == BoothDriver.QUICKNET.value:
+            return {"device": self.device_edit.text().strip()}
+        return {}
+
     @staticmethod
     def _wrap(layout: QHBoxLayout) -> QWidget:
         widget = QWidget()
@@ -190,7 +226,8 @@ class BoothsPage(QWidget):
         self.name_edit.setText(booth.name)
         self.position_spin.setValue(booth.position)
         self.driver_combo.setCurrentIndex(self.driver_combo.findData(booth.driver.value))
-        self.driver_settings_edit.setText(json.dumps(booth.driver_settings, sort_keys=True))
+        self.bind_edit.setText(str(booth.driver_settings.get("bind", "")))
+        self.device_edit.setText(str(booth.driver_settings.get("device", "")))
         self.billing_combo.setCurrentIndex(self.billing_combo.findData(booth.billing.value))
         self.deposit_edit.setText(minor_text(booth.default_deposit_minor).replace("\u2009", ""))
         self.cap_edit.setText(
@@ -204,10 +241,7 @@ class BoothsPage(QWidget):
         self.sip_password_edit.clear()
 
     def form_values(self) -> dict[str, Any]:
-        try:
-            driver_settings = json.loads(self.driver_settings_edit.text() or "{}")
-        except json.JSONDecodeError as exc:
-            raise InvalidInput(f"driver settings are not valid JSON: {exc.msg}") from None
+        driver_settings = self.driver_settings()
         values: dict[str, Any] = {
             "position": self.position_spin.value(),
             "driver": self.driver_combo.currentData(),

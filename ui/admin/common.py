@@ -101,6 +101,7 @@ class Col(Generic[T]):
     header: str
     text: Callable[[T], str]
     numeric: bool = False
+    tooltip: bool = False  # the whole text as the cell's tooltip (long cells end in "…")
 
 
 class RecordTableModel(QAbstractTableModel, Generic[T]):
@@ -153,7 +154,9 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         if not (0 <= row < len(self._rows) and 0 <= column < len(self._columns)):
             return None
         col = self._columns[column]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == Qt.ItemDataRole.DisplayRole or (
+            role == Qt.ItemDataRole.ToolTipRole and col.tooltip
+        ):
             return col.text(self._rows[row])
         if role == Qt.ItemDataRole.FontRole and self._emphasis is not None:
             if self._emphasis(self._rows[row]):

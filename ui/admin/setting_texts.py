@@ -26,9 +26,12 @@ SETTING_LABELS = (
     ),
     QT_TRANSLATE_NOOP("Settings", "Last day the BGN equivalent is shown (empty = no end)"),
     QT_TRANSLATE_NOOP(
-        "Settings", "Round cash bills to this many minor units (5 = 0.05; 1 = no rounding)"
+        "Settings", "Cash bills are rounded to a multiple of this amount (0.05; 0.01 = no rounding)"
     ),
-    QT_TRANSLATE_NOOP("Settings", "Warn when the carrier account falls below this (micro-USD)"),
+    QT_TRANSLATE_NOOP(
+        "Settings",
+        "Warn the cashier when the carrier account falls below this amount in USD (0 = never)",
+    ),
     QT_TRANSLATE_NOOP(
         "Settings", "Margin guard: warn when retail < wholesale × USD rate × (1 + this %)"
     ),
@@ -76,5 +79,12 @@ SETTING_LABELS = (
         "Backups: a verified copy of the database at every Z and daily (off: only `callshop-pos backup`)",
     ),
     QT_TRANSLATE_NOOP("Settings", "Print a receipt after payment: always, ask or never"),
+    QT_TRANSLATE_NOOP(
+        "Settings",
+        "Receipt printer: escpos, system, pdf or none (empty = not set up yet: the till asks at the first payment)",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Settings", "System printer for receipts and reports (empty = the default printer)"
+    ),
     QT_TRANSLATE_NOOP("Settings", "Attached devices by name (printer, display …)"),
 )

@@ -3,7 +3,6 @@ money, dialling and devices sections; values are parsed and validated by the cor
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
@@ -13,6 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -27,6 +27,7 @@ from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
 from callshop_pos.settings import Settings
 from ui.admin.common import call_service
+from ui.admin.devices_form import LABEL_WIDTH, DevicesForm
 from ui.admin.page_parts import page_header
 
 __all__ = ["SECTIONS", "SettingsPage"]
@@ -69,6 +70,8 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "auto_lock_after_pay",
             "print_policy",
+            "printer_setup",
+            "system_printer",
             "sip_realm",
             "sip_listen",
             "sip_trunk",
@@ -85,7 +88,11 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Devices", ("devices",)),
     ("Central billing account", ("central_url", "central_shop", "central_token")),
 )
-_CHOICES = {"language": ("en", "bg"), "print_policy": ("always", "ask", "never")}
+_CHOICES = {
+    "language": ("en", "bg"),
+    "print_policy": ("always", "ask", "never"),
+    "printer_setup": ("", "escpos", "system", "pdf", "none"),
+}
 
 
 def _text(value: Any) -> str:
@@ -97,8 +104,6 @@ def _text(value: Any) -> str:
         return ", ".join(value)
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, dict):
-        return json.dumps(value, sort_keys=True)
     return str(value)
 
 
@@ -139,6 +144,8 @@ class SettingsPage(QWidget):
         body = QWidget()
         layout = QVBoxLayout(body)
         self.editors: dict[str, QWidget] = {}
+        #: The currency shown beside each amount's field ("EUR", "USD").
+        self.currency_labels: dict[str, QLabel] = {}
         registry = Settings.registry()
         shown: set[str] = set()
         sections = [
@@ -157,10 +164,13 @@ class SettingsPage(QWidget):
                 if name in _CHOICES:
                     combo = QComboBox()
                     for choice in _CHOICES[name]:
-                        combo.addItem(choice, choice)
+                        text = choice or QCoreApplication.translate("Settings", "(not set up)")
+                        combo.addItem(text, choice)
                     editor = combo
                 elif isinstance(setting.default, bool):
                     editor = QCheckBox()
+                elif name == "devices":
+                    editor = DevicesForm()
                 else:
                     editor = QLineEdit()
                     if setting.secret:  # the trunk password is typed, never shown
@@ -169,7 +179,21 @@ class SettingsPage(QWidget):
                 self._wheel_guard.guard(editor)
                 label = QLabel(QCoreApplication.translate("Settings", setting.doc))
                 label.setWordWrap(True)
-                form.addRow(label, editor)
+                label.setMinimumWidth(LABEL_WIDTH)  # a wrapped label gets the lines it needs
+                if setting.money is not None:  # an amount: typed as one, with its currency
+                    unit = QLabel("USD" if setting.money == "usd" else shop.settings.currency)
+                    self.currency_labels[name] = unit
+                    row = QWidget()
+                    line = QHBoxLayout(row)
+                    line.setContentsMargins(0, 0, 0, 0)
+                    line.addWidget(editor, 1)
+                    line.addWidget(unit)
+                    form.addRow(label, row)
+                elif name == "devices":
+                    form.addRow(label)
+                    form.addRow(editor)
+                else:
+                    form.addRow(label, editor)
                 self.editors[name] = editor
                 shown.add(name)
             layout.addWidget(box)
@@ -180,9 +204,14 @@ class SettingsPage(QWidget):
 
     def refresh(self) -> None:
         current = settings_service.get_settings(self.shop)
+        registry = Settings.registry()
         for name, editor in self.editors.items():
             value = getattr(current, name)
-            if isinstance(editor, QCheckBox):
+            if isinstance(editor, DevicesForm):
+                editor.set_value(value)
+            elif registry[name].money is not None and isinstance(editor, QLineEdit):
+                editor.setText(registry[name].amount_text(value))
+            elif isinstance(editor, QCheckBox):
                 editor.setChecked(bool(value))
             elif isinstance(editor, QComboBox):
                 editor.setCurrentIndex(editor.findData(value))
@@ -203,7 +232,11 @@ class SettingsPage(QWidget):
         registry = Settings.registry()
         out: dict[str, Any] = {}
         for name, editor in self.editors.items():
-            if isinstance(editor, QCheckBox):
+            if isinstance(editor, DevicesForm):
+                out[name] = registry[name].validate(editor.value())
+            elif registry[name].money is not None and isinstance(editor, QLineEdit):
+                out[name] = registry[name].parse_amount(editor.text())
+            elif isinstance(editor, QCheckBox):
                 out[name] = editor.isChecked()
             elif isinstance(editor, QComboBox):
                 out[name] = editor.currentData()

@@ -9,6 +9,7 @@ booth's HA1, so each SIP booth's password must then be set again.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from callshop_pos import journal
 from callshop_pos.db.models.booths import BillingMode, Booth, BoothDriver
 from callshop_pos.db.models.users import Role
 from callshop_pos.errors import InvalidInput, NotFound
+from callshop_pos.money import format_minor
 from callshop_pos.services.auth import Actor, require_role
 from callshop_pos.textsafe import check_name
 
@@ -145,11 +147,66 @@ def _enum_value(kind: type[BoothDriver] | type[BillingMode], value: object) -> A
         raise InvalidInput(f"{value!r} is not one of {allowed}") from None
 
 
+def _money_amount(
+    what: str, value: object, *, above_zero: bool, optional: bool, currency: str
+) -> int | None:
+    """A booth's amount of money (minor units), refused in words and amounts."""
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(f"the {what} must be an amount in minor units, not {value!r}")
+    shown = f"{format_minor(value)} {currency}"
+    if above_zero and value <= 0:
+        empty = " (empty: no cap)" if optional else ""
+        raise InvalidInput(f"the {what} must be above 0.00 {currency}{empty}, not {shown}")
+    if value < 0:
+        raise InvalidInput(f"the {what} cannot be negative, not {shown}")
+    return value
+
+
+#: The settings each driver reads (see drivers/engine_cli.py and drivers/sip_cli.py).
+DRIVER_SETTINGS: dict[BoothDriver, tuple[str, ...]] = {
+    BoothDriver.SIMULATOR: (),
+    BoothDriver.SIP: ("bind",),  # the only IPv4 address the booth's ATA may use
+    BoothDriver.QUICKNET: ("device",),  # the line card's device file, e.g. /dev/phone0
+}
+
+
 def _driver_settings(value: object) -> dict[str, Any]:
     if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
         raise InvalidInput("driver settings must be a mapping of names to values")
     journal.canonical_value(value)  # refuses floats and odd types early, with a message
-    return dict(value)
+    # An empty field of the form means "not set".
+    return {k: v for k, v in value.items() if v not in ("", None)}
+
+
+def _check_driver_settings(driver: BoothDriver, settings: dict[str, Any]) -> None:
+    known = DRIVER_SETTINGS.get(driver, ())
+    extra = sorted(set(settings) - set(known))
+    if extra:
+        if not known:
+            raise InvalidInput(
+                f"a {driver.value} booth has no driver setting ({', '.join(extra)} given)"
+            )
+        raise InvalidInput(
+            f"unknown driver setting(s) for a {driver.value} booth: {', '.join(extra)} "
+            f"(it has: {', '.join(known)})"
+        )
+    if "bind" in settings:
+        try:
+            ipaddress.IPv4Address(str(settings["bind"]))
+        except ValueError:
+            raise InvalidInput(
+                f"the ATA's address must be an IPv4 address such as 192.168.1.21, "
+                f"not {settings['bind']!r}"
+            ) from None
+    if driver is BoothDriver.QUICKNET:
+        device = settings.get("device")
+        if not isinstance(device, str) or not device.startswith("/"):
+            raise InvalidInput(
+                f"a Quicknet booth needs its line card's device file, such as /dev/phone0, "
+                f"not {device!r}"
+            )
 
 
 def _set_sip(booth: Booth, shop: Shop, user: str | None, password: str | None) -> None:
@@ -191,7 +248,9 @@ def _apply(shop: Shop, s: Session, booth: Booth, changes: dict[str, Any]) -> Non
         raise InvalidInput(f"unknown booth setting(s): {', '.join(unknown)}")
     if "name" in changes:
         booth.name = _unique_name(s, booth, changes["name"])
-    _apply_settings(booth, changes)
+    _apply_settings(booth, changes, shop.settings.currency)
+    if {"driver", "driver_settings"} & set(changes):
+        _check_driver_settings(booth.driver, booth.driver_settings)
     if {"driver", "sip_user", "sip_password"} & set(changes):
         _apply_sip_account(shop, s, booth, changes)
     if booth.billing is BillingMode.PREPAID and booth.default_deposit_minor <= 0:
@@ -207,7 +266,7 @@ def _unique_name(s: Session, booth: Booth, value: Any) -> str:
     return name
 
 
-def _apply_settings(booth: Booth, changes: dict[str, Any]) -> None:
+def _apply_settings(booth: Booth, changes: dict[str, Any], currency: str) -> None:
     """The plain settings: each checked on its own."""
     if "position" in changes:
         booth.position = _whole("position", changes["position"], least=0, optional=False) or 0
@@ -219,11 +278,19 @@ def _apply_settings(booth: Booth, changes: dict[str, Any]) -> None:
         booth.billing = _enum_value(BillingMode, changes["billing"])
     if "default_deposit_minor" in changes:
         booth.default_deposit_minor = (
-            _whole("default deposit", changes["default_deposit_minor"], least=0, optional=False)
+            _money_amount(
+                "default deposit",
+                changes["default_deposit_minor"],
+                above_zero=False,
+                optional=False,
+                currency=currency,
+            )
             or 0
         )
     if "cost_cap_minor" in changes:
-        booth.cost_cap_minor = _whole("cost cap", changes["cost_cap_minor"], least=1, optional=True)
+        booth.cost_cap_minor = _money_amount(
+            "cost cap", changes["cost_cap_minor"], above_zero=True, optional=True, currency=currency
+        )
     if "max_duration_s" in changes:
         booth.max_duration_s = _whole(
             "maximum duration", changes["max_duration_s"], least=1, optional=True

@@ -8,11 +8,18 @@ from typing import Any
 from callshop_pos import journal
 from callshop_pos.db.models.settings import SettingRow
 from callshop_pos.db.models.users import Role
+from callshop_pos.receipts.devices import device_configs
 from callshop_pos.services.auth import Actor, require_role
 from callshop_pos.services.context import Shop, load_settings
 from callshop_pos.settings import Settings
 
-__all__ = ["SettingsChange", "get_settings", "load_settings", "update_settings"]
+__all__ = [
+    "SettingsChange",
+    "get_settings",
+    "load_settings",
+    "update_settings",
+    "write_settings",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +42,18 @@ def update_settings(shop: Shop, actor: Actor, **changes: object) -> SettingsChan
     """Change settings (admin only). Values are validated together; an unknown name
     or a bad value changes nothing. Each changed setting is audited old → new."""
     require_role(actor, Role.ADMIN)
+    if "devices" in changes:
+        # Each device entry is read as the devices will be built, so a typo is refused
+        # now, in words, rather than found at the first receipt.
+        device_configs(Settings().replace(devices=changes["devices"]).devices)
+    return write_settings(shop, actor, changes)
+
+
+def write_settings(
+    shop: Shop, actor: Actor, changes: dict[str, object], *, action: str = "settings.update"
+) -> SettingsChange:
+    """Validate and store ``changes``, journaled as ``action``. The caller has checked
+    the role (administrators for any setting; the till's printer set-up for its own)."""
     registry = Settings.registry()
     with shop.db.write() as s:
         current = load_settings(s)
@@ -59,7 +78,7 @@ def update_settings(shop: Shop, actor: Actor, **changes: object) -> SettingsChan
             journal.append(
                 s,
                 actor,
-                "settings.update",
+                action,
                 payload={  # secrets (the trunk password) are masked in the journal
                     name: {
                         "old": registry[name].shown(old),

@@ -45,13 +45,16 @@ from callshop_pos.services.reports.summary import (
 from callshop_pos.services.till.calls import CallView, call_view
 
 __all__ = [
+    "HandOver",
     "NoOpenShift",
     "ShiftAlreadyOpen",
     "ShiftDetail",
     "ShiftList",
     "ShiftOpened",
+    "ShiftOwner",
     "close_shift",
     "current_shift",
+    "hand_over",
     "is_admin",
     "list_shifts",
     "open_shift",
@@ -60,6 +63,7 @@ __all__ = [
     "pending_calls",
     "require_own_open_shift",
     "shift_calls",
+    "shift_owner",
     "show_shift",
     "user_id",
     "visible_shift",
@@ -170,45 +174,49 @@ def open_shift(shop: Shop, actor: Actor, opening_float_minor: int) -> ShiftOpene
     _check_cash(opening_float_minor, "the opening float")
     try:
         with shop.db.write() as session:
-            current = open_shift_row(session, lock=True)
-            if current is not None:
-                raise ShiftAlreadyOpen(
-                    f"shift {current.id} of {operator_name(session, current.operator_id)} "
-                    "is still open; close it first"
-                )
-            shift = Shift(
-                operator_id=user_id(actor),
-                status=ShiftStatus.OPEN.value,
-                opened_at=shop.clock.now(),
-                opening_float_minor=opening_float_minor,
-            )
-            session.add(shift)
-            session.flush()
-            waiting = list(
-                session.scalars(
-                    select(Call)
-                    .where(Call.shift_id.is_(None), Call.state == CallState.FINISHED.value)
-                    .order_by(Call.id)
-                )
-            )
-            for call in waiting:
-                call.shift_id = shift.id
-            journal.append(
-                session,
-                actor,
-                "shift.open",
-                subject=shift,
-                payload={
-                    "opening_float_minor": opening_float_minor,
-                    "adopted_calls": [c.id for c in waiting],
-                },
-                rows=[shift, *waiting],
-            )
-            summary = summarize_shift(session, shift, actor.username)
-            return ShiftOpened(shift=summary, adopted_call_ids=tuple(c.id for c in waiting))
+            return _open_in(session, shop, actor, opening_float_minor)
     except IntegrityError as exc:
         # Two tills raced; the database's one-open-shift index decided.
         raise ShiftAlreadyOpen("another shift was opened at the same moment") from exc
+
+
+def _open_in(session: Session, shop: Shop, actor: Actor, opening_float_minor: int) -> ShiftOpened:
+    current = open_shift_row(session, lock=True)
+    if current is not None:
+        raise ShiftAlreadyOpen(
+            f"shift {current.id} of {operator_name(session, current.operator_id)} "
+            "is still open; close it first"
+        )
+    shift = Shift(
+        operator_id=user_id(actor),
+        status=ShiftStatus.OPEN.value,
+        opened_at=shop.clock.now(),
+        opening_float_minor=opening_float_minor,
+    )
+    session.add(shift)
+    session.flush()
+    waiting = list(
+        session.scalars(
+            select(Call)
+            .where(Call.shift_id.is_(None), Call.state == CallState.FINISHED.value)
+            .order_by(Call.id)
+        )
+    )
+    for call in waiting:
+        call.shift_id = shift.id
+    journal.append(
+        session,
+        actor,
+        "shift.open",
+        subject=shift,
+        payload={
+            "opening_float_minor": opening_float_minor,
+            "adopted_calls": [c.id for c in waiting],
+        },
+        rows=[shift, *waiting],
+    )
+    summary = summarize_shift(session, shift, actor.username)
+    return ShiftOpened(shift=summary, adopted_call_ids=tuple(c.id for c in waiting))
 
 
 def current_shift(shop: Shop, actor: Actor) -> ShiftSummary | None:
@@ -318,74 +326,167 @@ def close_shift(shop: Shop, actor: Actor, counted_minor: int) -> ShiftReport:
     require_role(actor, Role.OPERATOR)
     _check_cash(counted_minor, "the counted cash")
     with shop.db.write() as session:
-        shift = require_own_open_shift(session, actor)
-        # Calls still running are not part of this shift: they join the shift open
-        # when they end (or the next one), so closing never waits for a booth.
-        payments = sum_of(session, Payment.total_minor, Payment.shift_id == shift.id)
-        refunds = sum_of(session, Refund.total_minor, Refund.shift_id == shift.id)
-        deposits = deposit_cash(session, shift.id)
-        if deposits.open:
-            booths = session.scalars(
-                select(BoothDeposit.booth)
-                .where(
-                    BoothDeposit.shift_id == shift.id,
-                    BoothDeposit.status == DepositStatus.OPEN.value,
-                )
-                .order_by(BoothDeposit.booth)
-            )
-            raise InvalidInput(
-                f"prepaid deposit still open at {', '.join(booths)}: settle it "
-                "(pay its calls, hand back the rest) before closing the shift"
-            )
-        expected = expected_cash(shift.opening_float_minor, payments, refunds, deposits)
-        now = shop.clock.now()
-        shift.status = ShiftStatus.CLOSED.value
-        shift.closed_at = now
-        shift.closed_by_id = user_id(actor)
-        shift.payments_minor = payments
-        shift.refunds_minor = refunds
-        shift.expected_minor = expected
-        shift.counted_minor = counted_minor
-        shift.discrepancy_minor = counted_minor - expected
-        session.flush()
-        summary = summarize_shift(session, shift, operator_name(session, shift.operator_id))
-        # The outbox row for central, in this very transaction (see callshop_pos.sync).
-        item = outbox.add_item(session, kind=OutboxKind.SHIFT, key=shift.uuid, shift=shift, at=now)
-        entry = journal.append(
-            session,
-            actor,
-            "shift.close",
-            subject=shift,
-            payload={
-                "expected_minor": expected,
-                "counted_minor": counted_minor,
-                "discrepancy_minor": counted_minor - expected,
-                "payments_minor": payments,
-                "refunds_minor": refunds,
-                "deposits_taken_minor": deposits.taken,
-                "deposits_returned_minor": deposits.returned,
-                "deposit_payments_minor": deposits.paid,
-                "calls": summary.call_count,
-                "unserved": summary.unserved,
-                "unpaid": summary.unpaid,
-            },
-            rows=[shift, item],
-        )
-        report = build_report(
-            session,
-            shift,
-            summary.operator,
-            kind="Z",
-            generated_at=now,
-            journal_head=entry.hash,
-        )
-        outbox.seal_shift(session, item, entry, shift, report, shop.settings)
-        shift_id = shift.id
+        report = _close_in(session, shop, actor, counted_minor)
+    _after_close(shop, report.summary.id)
+    return report
+
+
+def _after_close(shop: Shop, shift_id: int) -> None:
+    """What follows a committed close, outside its transaction (never undoes it)."""
     _sum_for_reports(shop, shift_id)
     # A verified copy of the database at every Z; never fails or undoes the close
     # (a failure is logged, journaled and shown by backups.backup_problem).
     backup_after_close(shop, shift_id)
+
+
+def _close_in(session: Session, shop: Shop, actor: Actor, counted_minor: int) -> ShiftReport:
+    shift = require_own_open_shift(session, actor)
+    # Calls still running are not part of this shift: they join the shift open
+    # when they end (or the next one), so closing never waits for a booth.
+    payments = sum_of(session, Payment.total_minor, Payment.shift_id == shift.id)
+    refunds = sum_of(session, Refund.total_minor, Refund.shift_id == shift.id)
+    deposits = deposit_cash(session, shift.id)
+    if deposits.open:
+        booths = session.scalars(
+            select(BoothDeposit.booth)
+            .where(
+                BoothDeposit.shift_id == shift.id,
+                BoothDeposit.status == DepositStatus.OPEN.value,
+            )
+            .order_by(BoothDeposit.booth)
+        )
+        raise InvalidInput(
+            f"prepaid deposit still open at {', '.join(booths)}: settle it "
+            "(pay its calls, hand back the rest) before closing the shift"
+        )
+    expected = expected_cash(shift.opening_float_minor, payments, refunds, deposits)
+    now = shop.clock.now()
+    shift.status = ShiftStatus.CLOSED.value
+    shift.closed_at = now
+    shift.closed_by_id = user_id(actor)
+    shift.payments_minor = payments
+    shift.refunds_minor = refunds
+    shift.expected_minor = expected
+    shift.counted_minor = counted_minor
+    shift.discrepancy_minor = counted_minor - expected
+    session.flush()
+    summary = summarize_shift(session, shift, operator_name(session, shift.operator_id))
+    # The outbox row for central, in this very transaction (see callshop_pos.sync).
+    item = outbox.add_item(session, kind=OutboxKind.SHIFT, key=shift.uuid, shift=shift, at=now)
+    entry = journal.append(
+        session,
+        actor,
+        "shift.close",
+        subject=shift,
+        payload={
+            "expected_minor": expected,
+            "counted_minor": counted_minor,
+            "discrepancy_minor": counted_minor - expected,
+            "payments_minor": payments,
+            "refunds_minor": refunds,
+            "deposits_taken_minor": deposits.taken,
+            "deposits_returned_minor": deposits.returned,
+            "deposit_payments_minor": deposits.paid,
+            "calls": summary.call_count,
+            "unserved": summary.unserved,
+            "unpaid": summary.unpaid,
+        },
+        rows=[shift, item],
+    )
+    report = build_report(
+        session,
+        shift,
+        summary.operator,
+        kind="Z",
+        generated_at=now,
+        journal_head=entry.hash,
+    )
+    outbox.seal_shift(session, item, entry, shift, report, shop.settings)
     return report
+
+
+@dataclass(frozen=True, slots=True)
+class HandOver:
+    """The outgoing operator's Z report and the next operator's new shift."""
+
+    closed: ShiftReport
+    opened: ShiftOpened
+
+
+def hand_over(
+    shop: Shop,
+    outgoing: Actor,
+    incoming: Actor,
+    counted_minor: int,
+    *,
+    opening_float_minor: int | None = None,
+) -> HandOver:
+    """Close the open shift with the counted cash and open the next operator's shift,
+    in one transaction: both happen or neither does, so the till is never left with
+    no shift half-way through a hand-over.
+
+    ``outgoing`` closes (the shift's operator, or an administrator); ``incoming`` is
+    the next operator, who has logged in; the new shift is theirs. The new shift's
+    float is the counted cash unless ``opening_float_minor`` says otherwise (cash
+    taken to the safe). Journaled as ``shift.close``, ``shift.open`` and
+    ``shift.handover``.
+    """
+    require_role(outgoing, Role.OPERATOR)
+    require_role(incoming, Role.OPERATOR)
+    user_id(incoming)
+    if incoming.user_id == outgoing.user_id:
+        raise InvalidInput("a hand-over is to another user; to go on, keep the same shift")
+    _check_cash(counted_minor, "the counted cash")
+    float_minor = counted_minor if opening_float_minor is None else opening_float_minor
+    _check_cash(float_minor, "the opening float")
+    try:
+        with shop.db.write() as session:
+            closed = _close_in(session, shop, outgoing, counted_minor)
+            opened = _open_in(session, shop, incoming, float_minor)
+            row = session.get(Shift, opened.shift.id)
+            assert row is not None
+            journal.append(
+                session,
+                outgoing,
+                "shift.handover",
+                subject=row,
+                payload={
+                    "from_shift": closed.summary.id,
+                    "from_operator": closed.summary.operator,
+                    "to_operator": incoming.username,
+                    "counted_minor": counted_minor,
+                    "opening_float_minor": float_minor,
+                },
+            )
+    except IntegrityError as exc:
+        raise ShiftAlreadyOpen("another shift was opened at the same moment") from exc
+    _after_close(shop, closed.summary.id)
+    return HandOver(closed, opened)
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftOwner:
+    """Whose shift is open: the login screen tells a user who is not its operator."""
+
+    shift_id: int
+    operator: str
+    opened_at: datetime
+    is_yours: bool
+
+
+def shift_owner(shop: Shop, actor: Actor) -> ShiftOwner | None:
+    """The open shift's operator (None when no shift is open)."""
+    require_role(actor, Role.OPERATOR)
+    with shop.db.read() as session:
+        shift = open_shift_row(session)
+        if shift is None:
+            return None
+        return ShiftOwner(
+            shift.id,
+            operator_name(session, shift.operator_id),
+            shift.opened_at,
+            shift.operator_id == actor.user_id,
+        )
 
 
 def _sum_for_reports(shop: Shop, shift_id: int) -> None:

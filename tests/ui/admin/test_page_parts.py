@@ -44,7 +44,7 @@ TABLES = {
     "reports": (_Items, _Extended, True, _Interactive, False),
     "users": (_Rows, _Single, False, _Stretch, False),
     "booths": (_Rows, _Single, False, _Stretch, False),
-    "audit": (_Items, _Extended, True, _Fit, True),
+    "audit": (_Rows, _Single, True, _Fit, True),  # one entry, its details beside
 }
 
 DATE_FIELDS = {"fx": 1, "account": 3, "reports": 2, "audit": 2}
@@ -108,9 +108,10 @@ TABS = {
         "position_spin",
         _SPIN,
         "driver_combo",
-        "driver_settings_edit",
+        "device_edit",
         "sip_user_edit",
         "sip_password_edit",
+        "bind_edit",
         "billing_combo",
         "deposit_edit",
         "cap_edit",
@@ -133,6 +134,7 @@ TABS = {
         _SPIN,
         "filter_button",
         "view",
+        "detail_table",
         "call_spin",
         _SPIN,
         "status_combo",
@@ -179,7 +181,8 @@ def test_each_page_title_table_dates_and_tab_order(window, key) -> None:
     assert _titles(page) == [title]
     if key in TABLES:
         view = page.view
-        assert page.findChildren(QTableView) == [view]
+        details = getattr(page, "detail_table", None)  # the audit entry's details
+        assert [t for t in page.findChildren(QTableView) if t is not details] == [view]
         behaviour, mode, alternating, resize, stretch_last = TABLES[key]
         assert view.model() is page.model
         assert view.verticalHeader().isHidden()

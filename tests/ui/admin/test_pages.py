@@ -131,7 +131,7 @@ def test_settings_page_saves_validated_values(qtbot, seeded, monkeypatch) -> Non
     qtbot.addWidget(window)
     page = window.show_page("settings")
     page.editors["shop_name"].setText("Телефони Център")
-    page.editors["cash_rounding_unit"].setText("5")
+    page.editors["cash_rounding_unit"].setText("0.05")
     assert page.save()
     assert seeded.shop.settings.shop_name == "Телефони Център"
     assert seeded.shop.settings.cash_rounding_unit == 5

@@ -55,7 +55,15 @@ def test_add_and_list(shop: Shop, admin: Actor) -> None:
         ({"sip_user": "b1"}, "only SIP"),
         ({"driver": "isdn"}, "simulator, sip, quicknet"),
         ({"billing": "prepaid"}, "deposit above zero"),
-        ({"cost_cap_minor": 0}, "at least 1"),
+        ({"cost_cap_minor": 0}, "above 0.00 EUR"),
+        (
+            {"cost_cap_minor": -500},
+            r"the cost cap must be above 0.00 EUR \(empty: no cap\), not -5.00 EUR",
+        ),
+        ({"default_deposit_minor": -100}, "the default deposit cannot be negative, not -1.00 EUR"),
+        ({"driver": "sip", "driver_settings": {"bind": "my-ata"}}, "IPv4 address"),
+        ({"driver": "quicknet", "driver_settings": {"device": ""}}, "device file"),
+        ({"driver_settings": {"device": "/dev/phone0"}}, "simulator booth has no driver setting"),
         ({"max_duration_s": "60"}, "whole number"),
         ({"colour": "red"}, "unknown booth setting"),
         ({"driver_settings": {"speed": 1.5}}, "float"),
@@ -127,3 +135,25 @@ def test_operators_cannot_configure_booths(shop: Shop, admin: Actor, operator: A
 
 def test_booth_info_exposes_only_real_columns() -> None:
     assert {f.name for f in fields(booths.BoothInfo)} <= set(Booth.__table__.columns.keys())
+
+
+def test_driver_settings_each_drivers_own(shop: Shop, admin: Actor) -> None:
+    quick = booths.add_booth(
+        shop, admin, "Q1", driver="quicknet", driver_settings={"device": "/dev/phone0"}
+    )
+    assert quick.driver_settings == {"device": "/dev/phone0"}
+    sip = booths.add_booth(
+        shop,
+        admin,
+        "S1",
+        driver="sip",
+        sip_user="s1",
+        sip_password="long-enough",
+        driver_settings={"bind": "192.168.1.21"},
+    )
+    assert sip.driver_settings == {"bind": "192.168.1.21"}
+    # An empty field means "not set": it is left out.
+    assert (
+        booths.update_booth(shop, admin, "S1", driver_settings={"bind": ""}).booth.driver_settings
+        == {}
+    )

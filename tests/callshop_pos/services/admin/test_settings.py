@@ -32,7 +32,9 @@ def test_defaults() -> None:
     [
         ({"no_such_setting": 1}, "unknown setting"),
         ({"currency": "euro"}, "3-letter"),
-        ({"cash_rounding_unit": 0}, "at least 1"),
+        ({"cash_rounding_unit": 0}, "at least 0.01"),
+        ({"cash_rounding_unit": 500}, "at most 1.00, not 5.00"),
+        ({"low_balance_threshold_micro_usd": -5_000_000}, "cannot be negative, not USD -5.00"),
         ({"cash_rounding_unit": 0.05}, "whole number"),
         ({"cash_rounding_unit": True}, "whole number"),
         ({"timezone": "Mars/Olympus"}, "unknown time zone"),
