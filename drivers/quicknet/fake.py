@@ -143,6 +143,12 @@ class FakePhoneDevice:
             self._dead_audio = True
 
     @property
+    def tone_times_ms(self) -> tuple[int, int]:
+        """The tone on/off times now set (``PHONE_SET_TONE_ON_TIME``/``OFF_TIME``)."""
+        with self._lock:
+            return (round(self._tone_on * 1000), round(self._tone_off * 1000))
+
+    @property
     def frame_bytes(self) -> int:
         with self._lock:
             return (self.frame_ms or 0) * q.G711_BYTES_PER_MS
