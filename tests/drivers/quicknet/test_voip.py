@@ -347,7 +347,8 @@ def test_carrier_failures_become_busy_or_congestion_tone(
     assert (dev.cpt_cadence_ms == fast) is congestion
     dev.hang_up()
     wait_for(lambda: s.state("P1") is BoothState.IDLE)
-    assert dev.tone_times_ms == (10, 10)  # the DTMF tone times are back
+    wait_for(lambda: dev.cpt is None)  # handset down: tone stopped
+    assert dev.tone_times_ms == (10, 10)  # and the DTMF tone times are back
 
 
 def test_early_media_plays_before_the_answer(
