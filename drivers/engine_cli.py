@@ -258,6 +258,11 @@ def _serve_spilling(
             for b in booth_service.list_booths(shop)
             if b.driver.value == "quicknet"
         },
+        routes={
+            b.name: str(b.driver_settings.get("route", "pstn"))
+            for b in booth_service.list_booths(shop)
+            if b.driver.value == "quicknet"
+        },
         state_dir=data,
     )
     driver = create_driver(args.driver, context)

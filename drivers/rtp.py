@@ -198,8 +198,9 @@ class JitterBuffer:
         ext = self._extend(sequence)
         if self._highest is not None and abs(ext - self._highest) > self.capacity * 4:
             self._frames.clear()  # a restart of the far end's stream
-            self._next = None
+            self._next = self._highest = None
             self._playing = False
+            ext = sequence
         elif self._next is not None and ext < self._next:
             self.late += 1
             return

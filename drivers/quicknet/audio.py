@@ -69,10 +69,9 @@ class AudioPump:
         self._streams: dict[str, AudioStream] = {}
         self._requests: deque[Callable[[], None]] = deque()
         self._lock = threading.Lock()
-        self._wake_r, self._wake_w = socket.socketpair()
-        self._wake_r.setblocking(False)
-        self._selector = selectors.DefaultSelector()
-        self._selector.register(self._wake_r, selectors.EVENT_READ, None)
+        self._wake_r: socket.socket | None = None  # made by start()
+        self._wake_w: socket.socket | None = None
+        self._selector: selectors.BaseSelector = selectors.DefaultSelector()
         self._thread: threading.Thread | None = None
         self._stopping = False
         self.finished: dict[str, AudioStats] = {}  # booth -> stats of its last call
@@ -80,6 +79,9 @@ class AudioPump:
     # ------------------------------------------------------------ any thread
 
     def start(self) -> None:
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._wake_r.setblocking(False)
+        self._selector.register(self._wake_r, selectors.EVENT_READ, None)
         self._thread = threading.Thread(target=self._run, name="quicknet-audio", daemon=True)
         self._thread.start()
 
@@ -89,11 +91,13 @@ class AudioPump:
         if self._thread is not None:
             self._thread.join(10)
             self._thread = None
+        self._run_requests()  # streams added at the last moment are closed too
         for stream in list(self._streams.values()):
             self._drop(stream)
         self._selector.close()
-        self._wake_r.close()
-        self._wake_w.close()
+        for wake in (self._wake_r, self._wake_w):
+            if wake is not None:
+                wake.close()
 
     def add(self, stream: AudioStream) -> None:
         self._request(lambda: self._add(stream))
@@ -133,8 +137,9 @@ class AudioPump:
         self._wake()
 
     def _wake(self) -> None:
-        with contextlib.suppress(OSError):
-            self._wake_w.send(b"w")
+        if self._wake_w is not None:
+            with contextlib.suppress(OSError):
+                self._wake_w.send(b"w")
 
     # ------------------------------------------------------------ audio thread
 
@@ -174,8 +179,8 @@ class AudioPump:
             for key, _mask in ready:
                 stream: AudioStream | None = key.data
                 if stream is None:
-                    with contextlib.suppress(OSError):
-                        self._wake_r.recv(4096)
+                    with contextlib.suppress(OSError, AttributeError):
+                        self._wake_r.recv(4096)  # type: ignore[union-attr]
                     self._run_requests()
                     continue
                 if self._streams.get(stream.booth) is not stream:
