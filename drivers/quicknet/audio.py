@@ -103,6 +103,8 @@ class AudioPump:
         self._request(lambda: self._add(stream))
 
     def remove(self, booth: str) -> None:
+        """End the booth's stream: its card stops recording and playing (done here, in
+        this thread, so no read of the card races the stop) and its RTP socket closes."""
         self._request(lambda: self._remove(booth))
 
     def retarget(
@@ -156,6 +158,10 @@ class AudioPump:
         stream = self._streams.pop(booth, None)
         if stream is not None:
             self._drop(stream)
+            try:
+                stream.phone.stop_audio()
+            except OSError as exc:
+                log.warning("Quicknet audio of %s: stopping the card failed: %s", booth, exc)
 
     def _drop(self, stream: AudioStream) -> None:
         self._streams.pop(stream.booth, None)
@@ -264,6 +270,8 @@ class AudioPump:
     def _dead(self, stream: AudioStream, detail: str) -> None:
         log.error("Quicknet audio of %s: %s", stream.booth, detail)
         self._drop(stream)
+        with contextlib.suppress(OSError):
+            stream.phone.stop_audio()
         try:
             self.on_dead(stream.booth, detail)
         except Exception:

@@ -589,9 +589,7 @@ class QuicknetDriver:
             leg.hang_up(reason, side, detail)
         if port.media is not None:
             port.media = None
-            self.audio.remove(port.booth)  # closes the RTP socket
-            with contextlib.suppress(OSError):
-                port.phone.stop_audio()
+            self.audio.remove(port.booth)  # stops the card's audio, closes the RTP socket
         sock = self._rtp.pop(port.booth, None)
         if sock is not None:
             sock.close()

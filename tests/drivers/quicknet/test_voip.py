@@ -3,7 +3,6 @@ driver, to SIPp as the carrier with RTP echo (``-rtp_echo``)."""
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -24,104 +23,12 @@ from drivers.quicknet.fake import SILENCE, FakePhoneDevice
 from drivers.registry import CombinedDriver
 from drivers.sip import SipDriver
 from tests.callshop_pos.lines.fakes import STANDARD_ROWS, FakeRecorder, FakeStore, FakeTariff
+from tests.drivers.quicknet.carrier import NUMBER, carrier, finish
 from tests.drivers.sip import sipp
-from tests.drivers.sip.conftest import TRUNK_PASSWORD, TRUNK_USER, base_config
+from tests.drivers.sip.conftest import base_config
 from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.sip, pytest.mark.slow]
-
-SCENARIOS = Path(__file__).resolve().parent / "scenarios"
-NUMBER = "0049301234567"
-MEDIA = """Content-Type: application/sdp
-Content-Length: [len]
-
-v=0
-o=carrier 53655765 2353687637 IN IP[local_ip_type] [local_ip]
-s=-
-c=IN IP[media_ip_type] [media_ip]
-t=0 0
-m=audio [media_port] RTP/AVP @PT@ 101
-a=rtpmap:@PT@ @CODEC@/8000
-a=rtpmap:101 telephone-event/8000
-"""
-RINGING_180 = """<send>
-    <![CDATA[
-SIP/2.0 180 Ringing
-[$ivia]
-[$ifrom]
-[$ito];tag=[pid]SIPpTag01[call_number]
-Call-ID: [$cid]
-CSeq: [$cseqnum] INVITE
-Contact: <sip:carrier@[local_ip]:[local_port]>
-Content-Length: 0
-
-    ]]>
-  </send>"""
-EARLY_183 = (
-    """<send>
-    <![CDATA[
-SIP/2.0 183 Session Progress
-[$ivia]
-[$ifrom]
-[$ito];tag=[pid]SIPpTag01[call_number]
-Call-ID: [$cid]
-CSeq: [$cseqnum] INVITE
-Contact: <sip:carrier@[local_ip]:[local_port]>
-"""
-    + MEDIA
-    + """
-    ]]>
-  </send>"""
-)
-
-
-def carrier(
-    workdir: Path,
-    port: int,
-    *,
-    final: int = 200,
-    phrase: str = "OK",
-    ring_ms: int = 300,
-    talk_ms: int = 30000,
-    codec: str = "PCMA",
-    early_media: bool = False,
-    calls: int = 1,
-) -> sipp.SippRun:
-    """SIPp as the carrier on ``port`` with RTP echo on a media port of its own."""
-    pt = "8" if codec == "PCMA" else "0"
-    text = (SCENARIOS / "carrier_rtp.xml").read_text(encoding="iso-8859-1")
-    progress = EARLY_183 if early_media else RINGING_180
-    text = text.replace("@PROGRESS@", progress.replace("@PT@", pt).replace("@CODEC@", codec))
-    values = {
-        "trunk_user": TRUNK_USER,
-        "trunk_password": TRUNK_PASSWORD,
-        "ring_ms": ring_ms,
-        "talk_ms": talk_ms,
-        "final": final,
-        "final_phrase": phrase,
-        "answer_jump": '<nop hide="true" next="answer" />' if final == 200 else "",
-        "pt": pt,
-        "codec": codec,
-    }
-    for key, value in values.items():
-        text = text.replace(f"@{key.upper()}@", str(value))
-    assert not re.findall(r"@[A-Z_]+@", text)
-    scenario = workdir / f"carrier_rtp-{len(list(workdir.glob('*.xml')))}.xml"
-    scenario.write_text(text, encoding="iso-8859-1")
-    media_port = sipp.free_udp_port()
-    return sipp.start(
-        scenario,
-        workdir,
-        local_port=port,
-        calls=calls,
-        args=("-rtp_echo", "-mp", str(media_port)),
-    )
-
-
-def finish(run: sipp.SippRun) -> str:
-    rc = run.wait(60)
-    assert rc == 0, run.describe()
-    return run.logs
 
 
 class TapDriver(CombinedDriver):
@@ -280,7 +187,7 @@ def test_the_microphone_comes_back_to_the_speaker_in_order_billed_from_the_200_o
     assert call.start.number == NUMBER  # type: ignore[attr-defined]
     talk = (call.ended_at - call.answered_at).total_seconds()  # type: ignore[attr-defined]
     assert 2.0 <= talk <= 5.0, talk
-    assert not dev.recording and not dev.playing
+    wait_for(lambda: not dev.recording and not dev.playing)
 
 
 def test_far_end_hangs_up_after_the_talk_time(
@@ -385,7 +292,8 @@ def test_a_card_that_stops_delivering_frames_ends_the_call(
     wait_for(lambda: call.reason is not None)  # type: ignore[attr-defined]
     assert call.reason is HangupReason.ERROR and call.side is HangupSide.SYSTEM  # type: ignore[attr-defined]
     assert "no audio frame for 0.5 s" in s.hung_up("P1").detail
-    assert dev.cpt == "busy"
+    wait_for(lambda: dev.cpt == "busy")
+    assert not dev.recording and not dev.playing
 
 
 def test_a_phonejack_and_an_ata_call_at_the_same_time_through_one_trunk(
