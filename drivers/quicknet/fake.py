@@ -81,6 +81,7 @@ class FakePhoneDevice:
         self.playing = False
         self.played: list[bytes] = []  # every frame written, in order
         self.read_lag_s: list[float] = []  # per frame read: how long it waited in the card
+        self.overruns = 0  # frames the DSP dropped because nobody read them in time
         self._mic: deque[bytes] = deque()
         self._audio_r, self._audio_w = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._audio_r.setblocking(False)
@@ -208,6 +209,7 @@ class FakePhoneDevice:
                     with contextlib.suppress(BlockingIOError):
                         self._audio_r.recv(size)
                     self._ready.popleft()
+                    self.overruns += 1
                 try:
                     self._audio_w.send(frame[:size].ljust(size, b"\0"))
                 except OSError:

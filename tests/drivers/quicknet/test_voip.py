@@ -93,6 +93,17 @@ def frames(count: int, start: int = 1) -> list[bytes]:
     return [bytes([(start + k) % 250 + 1]) * 160 for k in range(count)]
 
 
+def assert_echoed_in_order(dev: FakePhoneDevice, spoken: list[bytes]) -> None:
+    """What came back to the speaker is what the microphone said, in order: all of it,
+    but for frames the card itself dropped because the machine stalled the reader
+    (``overruns``; a loaded CI machine) or the network path lost."""
+    back = [f for f in spoken_back(dev) if f in spoken]
+    positions = [spoken.index(f) for f in back]
+    assert positions == sorted(set(positions)), "frames out of order or repeated"
+    missing = len(spoken) - len(back)
+    assert missing <= dev.overruns + len(spoken) // 20, (missing, dev.overruns)
+
+
 def spoken_back(dev: FakePhoneDevice) -> list[bytes]:
     silence = SILENCE[dev.play_codec or q.CODEC_ULAW] * 160
     return [f for f in dev.played if f != silence]
@@ -173,8 +184,8 @@ def test_the_microphone_comes_back_to_the_speaker_in_order_billed_from_the_200_o
     # the card was set to the answered law with 20 ms frames, digits out of band
     assert (dev.rec_codec, dev.play_codec, dev.frame_ms) == (q.CODEC_ALAW, q.CODEC_ALAW, 20)
     assert dev.recording and dev.playing and dev.dtmf_oob and dev.cpt is None
-    wait_for(lambda: len(spoken_back(dev)) >= len(spoken), timeout=10)
-    assert spoken_back(dev)[: len(spoken)] == spoken
+    wait_for(lambda: len(spoken_back(dev)) + dev.overruns >= len(spoken), timeout=10)
+    assert_echoed_in_order(dev, spoken)
     time.sleep(0.5)
     dev.hang_up()  # seen after the 600 ms flash window: BYE
     logs = finish(trunk)
@@ -272,8 +283,8 @@ def test_early_media_plays_before_the_answer(
     assert s.state("P1") is BoothState.RINGING  # media before the 200 OK
     assert dev.cpt != "ringback"  # the carrier's own ring-back plays instead of ours
     wait_for(lambda: s.state("P1") is BoothState.TALKING, timeout=5)
-    wait_for(lambda: len(spoken_back(dev)) >= len(spoken), timeout=5)
-    assert spoken_back(dev)[: len(spoken)] == spoken
+    wait_for(lambda: len(spoken_back(dev)) + dev.overruns >= len(spoken), timeout=5)
+    assert_echoed_in_order(dev, spoken)
     dev.hang_up()
     assert "bye received" in finish(trunk)
 
