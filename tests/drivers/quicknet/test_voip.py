@@ -182,6 +182,7 @@ def test_the_microphone_comes_back_to_the_speaker_in_order_billed_from_the_200_o
     wait_for(lambda: dev.cpt == "ringback", timeout=5)  # 180 without SDP: our ring-back
     wait_for(lambda: s.state("P1") is BoothState.TALKING, timeout=5)
     # the card was set to the answered law with 20 ms frames, digits out of band
+    wait_for(lambda: dev.recording)  # the 200 OK's SDP follows its answer event
     assert (dev.rec_codec, dev.play_codec, dev.frame_ms) == (q.CODEC_ALAW, q.CODEC_ALAW, 20)
     assert dev.recording and dev.playing and dev.dtmf_oob and dev.cpt is None
     wait_for(lambda: len(spoken_back(dev)) + dev.overruns >= len(spoken), timeout=10)
