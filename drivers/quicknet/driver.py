@@ -80,10 +80,12 @@ from drivers.rtp import (
     sdp_offer,
 )
 
-__all__ = ["ROUTES", "QuicknetDriver", "TrunkCall", "VoipRoute", "VoipTrunk"]
+__all__ = ["ROUTES", "RTP_PORTS", "QuicknetDriver", "TrunkCall", "VoipRoute", "VoipTrunk"]
 
 ROUTES = ("pstn", "voip")
 FRAME_MS = 20
+#: UDP ports of the calls' RTP (one even port a call; open them to the carrier only)
+RTP_PORTS = range(16384, 16512, 2)
 
 
 class TrunkCall(Protocol):
@@ -102,12 +104,13 @@ class VoipTrunk(Protocol):
 class VoipRoute:
     """What the VoIP route needs: the trunk, the local address the carrier reaches us
     at for RTP (None: the address that routes to ``trunk_host``), the RTP ports (None:
-    any free port), and how long a card may deliver no frame before its call ends."""
+    any free port; default :data:`RTP_PORTS`), and how long a card may deliver no
+    frame before its call ends."""
 
     trunk: VoipTrunk
     trunk_host: str = "127.0.0.1"
     rtp_host: str | None = None
-    rtp_ports: range | None = None
+    rtp_ports: range | None = RTP_PORTS
     audio_timeout_s: float = 2.0
 
 
