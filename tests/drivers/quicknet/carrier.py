@@ -64,8 +64,10 @@ def carrier(
     codec: str = "PCMA",
     early_media: bool = False,
     calls: int = 1,
+    stream: Path | None = None,
 ) -> sipp.SippRun:
-    """SIPp as the carrier on ``port`` with RTP echo on a media port of its own."""
+    """SIPp as the carrier on ``port`` with RTP echo on a media port of its own, or
+    (``stream``) sending SIPp's own RTP stream of that raw G.711 file once answered."""
     pt = "8" if codec == "PCMA" else "0"
     text = (SCENARIOS / "carrier_rtp.xml").read_text(encoding="iso-8859-1")
     progress = EARLY_183 if early_media else RINGING_180
@@ -80,6 +82,11 @@ def carrier(
         "answer_jump": '<nop hide="true" next="answer" />' if final == 200 else "",
         "pt": pt,
         "codec": codec,
+        "after_ack": (
+            f'<nop><action><exec rtp_stream="{stream},1,{pt}" /></action></nop>'
+            if stream is not None
+            else ""
+        ),
     }
     for key, value in values.items():
         text = text.replace(f"@{key.upper()}@", str(value))
@@ -92,7 +99,7 @@ def carrier(
         workdir,
         local_port=port,
         calls=calls,
-        args=("-rtp_echo", "-mp", str(media_port)),
+        args=("-mp", str(media_port)) if stream else ("-rtp_echo", "-mp", str(media_port)),
     )
 
 

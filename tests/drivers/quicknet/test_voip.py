@@ -339,3 +339,19 @@ def test_a_phonejack_and_an_ata_call_at_the_same_time_through_one_trunk(
     assert by_number["0049302222222"].start.booth == "Booth 1"
     for call in by_number.values():
         assert call.reason is HangupReason.NORMAL and call.answered_at is not None
+
+
+def test_sipps_own_rtp_stream_is_played_in_order(
+    workdir: Path, trunk_port: int, shop: Callable[..., Shop]
+) -> None:
+    """SIPp's RTP (its sequence numbers, timestamps and SSRC) into our jitter buffer."""
+    s = shop()
+    sent = frames(60)
+    audio = workdir / "far-end.pcma"
+    audio.write_bytes(b"".join(sent))
+    trunk = carrier(workdir, trunk_port, codec="PCMA", talk_ms=3000, stream=audio)
+    dev = s.dial("P1")
+    assert "bye sent" in finish(trunk)
+    heard = [f for f in spoken_back(dev) if f in sent]
+    positions = [sent.index(f) for f in heard]
+    assert positions == sorted(set(positions)) and len(heard) >= len(sent) - 2, positions
