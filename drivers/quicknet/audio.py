@@ -6,7 +6,10 @@ driver's hook/DTMF thread never wait for audio. The card is the clock: each fram
 card records is sent as one RTP packet at once (no transcoding: the card records and
 plays the negotiated law), and each time the card delivers a frame, one frame from the
 jitter buffer (or silence in a gap) is written to its speaker side. A card that
-delivers no frame for ``timeout_s`` ends its call (``on_dead``).
+delivers no frame for ``timeout_s`` ends its call (``on_dead``). The first RTP packet
+from the far end fixes where it is (symmetric RTP: a carrier whose media comes from
+another address or port than its SDP named is answered there); packets from anywhere
+else are dropped from then on.
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ class AudioStream:
     stats: AudioStats = field(default_factory=AudioStats)
     last_frame: float = 0.0
     last_read: float | None = None
+    latched: bool = False  # the far end's media source is known (symmetric RTP)
 
     def close(self) -> None:
         self.sock.close()
@@ -246,14 +250,22 @@ class AudioPump:
                 return
             except OSError:  # ICMP errors of earlier sends surface here
                 continue
-            if source[0] != stream.remote[0]:
-                stream.stats.bad_packets += 1
-                continue
             try:
                 packet = RtpPacket.decode(data)
             except ValueError:
                 stream.stats.bad_packets += 1
                 continue
+            if source != stream.remote:
+                if stream.latched:
+                    stream.stats.bad_packets += 1  # not the far end we talk to
+                    continue
+                # Symmetric RTP (RFC 4961): the first RTP from the far end says where it
+                # really is (behind NAT, or another port than its SDP named); send there.
+                log.info(
+                    "RTP of %s: far end at %s:%d, not %s:%d", stream.booth, *source, *stream.remote
+                )
+                stream.remote = (str(source[0]), int(source[1]))
+            stream.latched = True
             if packet.payload_type != stream.payload_type:
                 continue  # telephone-events, comfort noise: nothing to play
             if len(packet.payload) != stream.frame_bytes:

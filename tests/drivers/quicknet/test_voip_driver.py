@@ -198,3 +198,27 @@ def test_the_engines_limit_cuts_the_call_with_a_bye(rig: Rig) -> None:
         wait_for(lambda: rig.dev.cpt == "busy" and not rig.dev.recording)
     finally:
         far.close()
+
+
+def test_our_rtp_follows_the_far_end_to_where_its_media_comes_from(rig: Rig) -> None:
+    named, real, stranger = FarEnd(), FarEnd(), FarEnd()
+    try:
+        placed = rig.call()
+        placed.listener.leg_media(named.sdp(), True)  # type: ignore[attr-defined]
+        placed.listener.leg_answered(now())  # type: ignore[attr-defined]
+        named.packets(2)  # we send where its SDP said
+        ours = ("127.0.0.1", placed.rtp_port)
+        voice = RtpPacket(PT_PCMU, 1, 160, 42, b"\x07" * 160).encode()
+        real.sock.sendto(voice, ours)  # its media really comes from here (NAT, an SBC)
+        real.packets(2)  # and from now on ours goes there
+        for seq in range(2, 12):
+            stranger.sock.sendto(
+                RtpPacket(PT_PCMU, seq, 160 * seq, 9, b"\x09" * 160).encode(), ours
+            )
+            real.sock.sendto(RtpPacket(PT_PCMU, seq, 160 * seq, 42, b"\x07" * 160).encode(), ours)
+            time.sleep(0.02)
+        wait_for(lambda: b"\x07" * 160 in rig.dev.played)
+        assert b"\x09" * 160 not in rig.dev.played  # nothing from anyone else is played
+    finally:
+        for far in (named, real, stranger):
+            far.close()
