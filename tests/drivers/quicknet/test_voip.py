@@ -183,7 +183,7 @@ def test_the_microphone_comes_back_to_the_speaker_in_order_billed_from_the_200_o
     wait_for(lambda: dev.cpt == "ringback", timeout=5)  # 180 without SDP: our ring-back
     wait_for(lambda: s.state("P1") is BoothState.TALKING, timeout=5)
     # the card was set to the answered law with 20 ms frames, digits out of band
-    wait_for(lambda: dev.recording)  # the 200 OK's SDP follows its answer event
+    wait_for(lambda: dev.playing)  # the 200 OK's SDP follows its answer event; play starts last
     assert (dev.rec_codec, dev.play_codec, dev.frame_ms) == (q.CODEC_ALAW, q.CODEC_ALAW, 20)
     assert dev.recording and dev.playing and dev.dtmf_oob and dev.cpt is None
     wait_for(lambda: len(spoken_back(dev)) + dev.overruns >= len(spoken), timeout=10)
@@ -217,7 +217,8 @@ def test_far_end_hangs_up_after_the_talk_time(
     assert call.reason is HangupReason.NORMAL and call.side is HangupSide.FAR_END  # type: ignore[attr-defined]
     talk = (call.ended_at - call.answered_at).total_seconds()  # type: ignore[attr-defined]
     assert abs(talk - 1.5) <= 0.2, talk  # from SIPp's 200 OK to its BYE
-    assert dev.rec_codec == q.CODEC_ULAW and not dev.recording
+    assert dev.rec_codec == q.CODEC_ULAW
+    wait_for(lambda: not dev.recording)
     dev.hang_up()
     wait_for(lambda: s.state("P1") is BoothState.IDLE)
 
