@@ -3,24 +3,27 @@
 One process holds what the till's engine process holds: the line engine, the SIP
 driver (sippy) and the Quicknet driver with its audio thread, plus the 8 fake cards
 (their DSP clocks are threads here; on a real card they are hardware). SIPp is the
-carrier in its own process and echoes every RTP packet (``-rtp_echo``). Four more
+carrier in its own process and echoes every RTP packet (``-rtp_echo``). Sixteen more
 booths ("other booths") talk on a scripted driver the whole time; the engine
 publishes their running meter every 0.25 s.
 
-Two runs in the same process, same engine set-up: **without audio** (the 8 cards idle,
-the other booths talking) and **with audio** (8 calls up, 50 frames/s each way per
-card). Reported:
+Runs in the same process, same engine set-up, alternating (``--rounds`` pairs, so a
+change of the shared machine's load hits both alike): **without audio** (the 8 cards
+idle, the other booths talking) and **with audio** (8 calls up, 50 frames/s each way
+per card). Reported per run:
 
 * frames late: frames a card had ready for more than 20 ms before the driver read
   them (the fake stamps each frame when its DSP clock records it), and the audio
   thread's own count of reads more than 40 ms apart; gaps = frame times with nothing
   from the network to play (silence played);
-* CPU: this process's CPU time over the run as a share of one core;
+* CPU: this process's CPU time over the run as a share of one core, less the fake
+  cards' DSP clock threads (a real card does that in hardware; printed apart), and the
+  audio thread's own share;
 * metering: for the other booths, how late each running-meter snapshot came after the
   0.25 s the engine aims at (p50/p99/max), with audio against without.
 
-    python bench/quicknet.py                # 8 cards, 10 s a run
-    python bench/quicknet.py --cards 8 --seconds 20
+    python bench/quicknet.py                # 8 cards, 2 rounds of 10 s + 10 s
+    python bench/quicknet.py --cards 8 --seconds 20 --rounds 3
 """
 
 from __future__ import annotations
@@ -67,7 +70,7 @@ from tests.drivers.sip import sipp  # noqa: E402
 from tests.drivers.sip.conftest import base_config  # noqa: E402
 
 METER_S = 0.25
-OTHERS = 4
+OTHERS = 16
 
 
 class TalkingBooths:
@@ -94,6 +97,18 @@ class TalkingBooths:
 
     def stop(self) -> None:
         self._sink = None
+
+
+def thread_cpu(name: str) -> float:
+    """CPU seconds used so far by the live threads called ``name``."""
+    total = 0.0
+    for thread in threading.enumerate():
+        if thread.name == name and thread.ident is not None:
+            try:
+                total += time.clock_gettime(time.pthread_getcpuclockid(thread.ident))
+            except OSError:  # ended meanwhile
+                continue
+    return total
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -166,10 +181,14 @@ def run(cards: int, seconds: float, audio: bool, workdir: Path) -> dict[str, flo
         for dev in devices.values():
             dev.read_lag_s.clear()
         cpu0, wall0 = time.process_time(), time.monotonic()
+        dsp0, audio0 = thread_cpu("fake-phone-dsp"), thread_cpu("quicknet-audio")
         measuring.set()
         time.sleep(seconds)
         measuring.clear()
-        cpu = (time.process_time() - cpu0) / (time.monotonic() - wall0)
+        wall = time.monotonic() - wall0
+        dsp = (thread_cpu("fake-phone-dsp") - dsp0) / wall
+        audio_cpu = (thread_cpu("quicknet-audio") - audio0) / wall
+        cpu = (time.process_time() - cpu0) / wall - dsp  # the fake cards' clocks are not the till's
         lags = [lag for dev in devices.values() for lag in list(dev.read_lag_s)]
         for dev in devices.values():
             dev.hang_up()
@@ -190,6 +209,8 @@ def run(cards: int, seconds: float, audio: bool, workdir: Path) -> dict[str, flo
         "gaps": sum(s.gaps for s in stats),
         "played": sum(s.frames_played for s in stats),
         "cpu": cpu,
+        "audio_cpu": audio_cpu,
+        "dsp_cpu": dsp,
         "meter_p50_ms": percentile(late_ms, 0.5),
         "meter_p99_ms": percentile(late_ms, 0.99),
         "meter_max_ms": max(late_ms, default=float("nan")),
@@ -201,31 +222,43 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cards", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     sipp.require_sipp = lambda: sipp.SIPP or sys.exit("sipp (sip-tester) is needed")  # type: ignore[assignment]
+    print(
+        f"{args.cards} PhoneJACK booths on the VoIP route, {OTHERS} other booths talking; "
+        f"{args.seconds:g} s measured per run"
+    )
+    pairs = []
     with tempfile.TemporaryDirectory() as tmp:
-        base = run(args.cards, args.seconds, audio=False, workdir=Path(tmp))
-        talk = run(args.cards, args.seconds, audio=True, workdir=Path(tmp))
-    print(f"{args.cards} PhoneJACK booths on the VoIP route, {args.seconds:g} s measured per run")
-    for label, r in (("without audio", base), ("with audio", talk)):
-        print(
-            f"  {label:14s} CPU {r['cpu'] * 100:5.1f} % of a core; other booths' meter "
-            f"late p50 {r['meter_p50_ms']:.1f} ms, p99 {r['meter_p99_ms']:.1f} ms, "
-            f"max {r['meter_max_ms']:.1f} ms ({r['meters']} meter updates)"
-        )
-    print(
-        f"  audio: {talk['frames']} card frames read, {talk['late_frames']} more than 20 ms "
-        f"after the card had them ({talk['late_frames'] / max(1, talk['frames']) * 100:.2f} %); "
-        f"audio thread: {talk['late_reads']} reads > 40 ms apart; "
-        f"{talk['played']} echoed frames played, {talk['gaps']} gaps (silence)"
-    )
-    ratio = (
-        talk["meter_p99_ms"] / base["meter_p99_ms"] if base["meter_p99_ms"] > 0 else float("nan")
-    )
-    print(
-        f"  ratios with/without audio: CPU {talk['cpu'] / max(base['cpu'], 1e-9):.1f}x, "
-        f"meter p99 {ratio:.1f}x"
-    )
+        for n in range(args.rounds):
+            base = run(args.cards, args.seconds, audio=False, workdir=Path(tmp))
+            talk = run(args.cards, args.seconds, audio=True, workdir=Path(tmp))
+            pairs.append((base, talk))
+            print(f" round {n + 1}")
+            for label, r in (("without audio", base), ("with audio", talk)):
+                print(
+                    f"  {label:14s} CPU {r['cpu'] * 100:5.1f} % of a core; other booths' meter "
+                    f"late p50 {r['meter_p50_ms']:.1f} ms, p99 {r['meter_p99_ms']:.1f} ms, "
+                    f"max {r['meter_max_ms']:.1f} ms ({r['meters']:.0f} meter updates)"
+                )
+            print(
+                f"  with audio: the audio thread {talk['audio_cpu'] * 100:.1f} % of a core; "
+                f"(the fake cards' clocks {talk['dsp_cpu'] * 100:.1f} %, not counted above)"
+            )
+            late = talk["late_frames"] / max(1, talk["frames"]) * 100
+            print(
+                f"  audio: {talk['frames']:.0f} card frames read, {talk['late_frames']:.0f} "
+                f"more than 20 ms after the card had them ({late:.2f} %); audio thread: "
+                f"{talk['late_reads']:.0f} reads > 40 ms apart; {talk['played']:.0f} echoed "
+                f"frames played, {talk['gaps']:.0f} gaps (silence)"
+            )
+            base_p99 = base["meter_p99_ms"]
+            ratio = talk["meter_p99_ms"] / base_p99 if base_p99 > 0 else float("nan")
+            print(
+                f"  ratios with/without audio: CPU {talk['cpu'] / max(base['cpu'], 1e-9):.1f}x, "
+                f"meter p99 {ratio:.1f}x"
+            )
 
 
 if __name__ == "__main__":
