@@ -54,6 +54,7 @@ from callshop_pos.lines.port import (  # noqa: E402
     Ringing,
 )
 from callshop_pos.lines.snapshot import BoothSnapshot, BoothState  # noqa: E402
+from drivers.engine_cli import freeze_startup_heap, tune_for_latency  # noqa: E402
 from drivers.quicknet import ioctls as q  # noqa: E402
 from drivers.quicknet.driver import QuicknetDriver, VoipRoute  # noqa: E402
 from drivers.quicknet.fake import FakePhoneDevice  # noqa: E402
@@ -157,6 +158,7 @@ def run(cards: int, seconds: float, audio: bool, workdir: Path) -> dict[str, flo
     engine.subscribe(news)
     trunk = carrier(workdir, trunk_port, ring_ms=200, talk_ms=120000, calls=cards)
     engine.start()
+    freeze_startup_heap()  # as `callshop-pos engine` does once it serves
     try:
         deadline = time.monotonic() + 20
         while any(
@@ -224,6 +226,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
+    tune_for_latency()  # as `callshop-pos engine` does in production
     sipp.require_sipp = lambda: sipp.SIPP or sys.exit("sipp (sip-tester) is needed")  # type: ignore[assignment]
     print(
         f"{args.cards} PhoneJACK booths on the VoIP route, {OTHERS} other booths talking; "
