@@ -84,8 +84,11 @@ class Shop:
         return dev
 
     def call(self) -> object:
+        """The one call recorded, once its end is saved (the writer thread saves it
+        after the snapshot that shows the booth idle)."""
         wait_for(lambda: len(self.recorder.calls) == 1)
         (call,) = self.recorder.calls.values()
+        wait_for(lambda: call.reason is not None)
         return call
 
 
