@@ -144,8 +144,10 @@ def _check(args: argparse.Namespace) -> None:
     if (args.scenario or args.booths) and not simulated:
         raise InvalidInput("--scenario, --booths and --speed need the simulator driver")
     # SIP values are checked before the database is opened: nothing starts with a bad one
-    if check_sip_arguments(args) and args.driver not in ("sip", "auto"):
-        raise InvalidInput("the --sip-… options need the sip driver (or auto)")
+    if check_sip_arguments(args) and args.driver not in ("sip", "quicknet", "auto"):
+        raise InvalidInput(
+            "the --sip-… options need the sip driver (or quicknet, for its VoIP route, or auto)"
+        )
 
 
 def run_engine(args: argparse.Namespace) -> int:
@@ -255,6 +257,11 @@ def _serve_spilling(
         sip=_sip_options(shop, args),
         devices={
             b.name: str(b.driver_settings.get("device", ""))
+            for b in booth_service.list_booths(shop)
+            if b.driver.value == "quicknet"
+        },
+        routes={
+            b.name: str(b.driver_settings.get("route", "pstn"))
             for b in booth_service.list_booths(shop)
             if b.driver.value == "quicknet"
         },

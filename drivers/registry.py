@@ -3,8 +3,9 @@
 ``create_driver(name, context)`` builds one driver by name: ``simulator`` (serves
 every booth given, or the booths a scenario names), ``sip`` (the booths whose
 driver is ``sip``; the SIP package is imported only when asked for) and ``quicknet``
-(the booths whose driver is ``quicknet``, each on the LineJACK device named in its
-driver settings, ``{"device": "/dev/phone0"}``) and ``auto`` (each booth by the
+(the booths whose driver is ``quicknet``, each on the card named in its driver settings,
+``{"device": "/dev/phone0", "route": "pstn"}``; a booth with ``"route": "voip"`` calls
+through the SIP driver's trunk, which is then started too) and ``auto`` (each booth by the
 driver in its configuration, combined into one :class:`CombinedDriver`).
 """
 
@@ -65,6 +66,7 @@ class DriverContext:
     numbers: Sequence[str] = ()
     sip: SipOptions = field(default_factory=SipOptions)
     devices: Mapping[str, str] = field(default_factory=dict)  # booth -> /dev/phoneN
+    routes: Mapping[str, str] = field(default_factory=dict)  # Quicknet booth -> voip | pstn
     # The engine's data directory: where drivers keep state across restarts (None: nowhere)
     state_dir: Path | None = None
 
@@ -156,10 +158,14 @@ def _sip(context: DriverContext) -> BoothDriver:
     return create_sip_driver(config, context.clock)
 
 
-def _quicknet(context: DriverContext) -> BoothDriver:
+def _quicknet(context: DriverContext, sip: BoothDriver | None = None) -> BoothDriver:
+    """The Quicknet driver; with booths on the VoIP route also the SIP driver whose trunk
+    they call through (``sip``: the one already built for the SIP booths, if any), and
+    then both behind one :class:`CombinedDriver` unless ``sip`` was given."""
     if context.speed != 1.0:
         raise InvalidInput("Quicknet booths run in real time: --speed is for the simulator only")
     from drivers.quicknet import create_quicknet_driver  # noqa: PLC0415 - the Quicknet driver (Linux ioctls) only with those cards
+    from drivers.quicknet.driver import ROUTES, VoipRoute  # noqa: PLC0415 - as above
 
     served = [b.name for b in context.booths if b.driver == "quicknet"]
     missing = [name for name in served if not context.devices.get(name)]
@@ -168,7 +174,29 @@ def _quicknet(context: DriverContext) -> BoothDriver:
             'Quicknet booth(s) without a device (driver settings {"device": "/dev/phone0"}): '
             + ", ".join(missing)
         )
-    return create_quicknet_driver({name: context.devices[name] for name in served}, context.clock)
+    routes = {name: context.routes.get(name) or "pstn" for name in served}
+    bad = [f"{name} ({route!r})" for name, route in routes.items() if route not in ROUTES]
+    if bad:
+        raise InvalidInput("Quicknet booth route(s) not voip or pstn: " + ", ".join(bad))
+    voip_booths = [name for name, route in routes.items() if route == "voip"]
+    voip = None
+    own_sip = None
+    if voip_booths:
+        if sip is None:
+            sip = own_sip = _sip(_only(context, []))
+        trunk = getattr(getattr(sip, "config", None), "trunk", None)
+        if trunk is None:
+            raise InvalidInput(
+                "Quicknet booth(s) on the VoIP route need the SIP trunk (--sip-trunk or the "
+                "sip_trunk setting): " + ", ".join(voip_booths)
+            )
+        voip = VoipRoute(sip, trunk_host=trunk.host)  # type: ignore[arg-type]
+    driver = create_quicknet_driver(
+        {name: context.devices[name] for name in served}, context.clock, routes=routes, voip=voip
+    )
+    if own_sip is None:
+        return driver
+    return CombinedDriver({"sip": own_sip, "quicknet": driver}, dict.fromkeys(served, "quicknet"))
 
 
 _FACTORIES: dict[str, DriverFactory] = {
@@ -213,11 +241,19 @@ def create_driver(name: str, context: DriverContext) -> BoothDriver:
             by_driver.setdefault(booth.driver, []).append(booth)
         parts: dict[str, BoothDriver] = {}
         route: dict[str, str] = {}
-        for driver_name, booths in by_driver.items():
+        # SIP first: Quicknet booths on the VoIP route call through its trunk.
+        for driver_name, booths in sorted(by_driver.items(), key=lambda i: i[0] != "sip"):
             factory = _FACTORIES.get(driver_name)
             if factory is None:
                 raise InvalidInput(f"unknown booth driver {driver_name!r}")
-            parts[driver_name] = factory(_only(context, booths))
+            if driver_name == "quicknet":
+                built = _quicknet(_only(context, booths), parts.get("sip"))
+                if isinstance(built, CombinedDriver):  # it started the SIP driver itself
+                    parts.update(built.parts)
+                else:
+                    parts[driver_name] = built
+            else:
+                parts[driver_name] = factory(_only(context, booths))
             route.update({b.name: driver_name for b in booths})
         return CombinedDriver(parts, route)
     factory = _FACTORIES.get(name)
@@ -237,5 +273,6 @@ def _only(context: DriverContext, booths: list[BoothConfig]) -> DriverContext:
         numbers=context.numbers,
         sip=context.sip,
         devices=context.devices,
+        routes=context.routes,
         state_dir=context.state_dir,
     )

@@ -50,6 +50,12 @@ def _config_options(p: argparse.ArgumentParser, *, adding: bool) -> None:
     )
     p.add_argument("--position", type=int, help="place in the booth grid")
     p.add_argument("--device", metavar="PATH", help="Quicknet device, e.g. /dev/phone0")
+    p.add_argument(
+        "--route",
+        metavar="voip|pstn",
+        help="Quicknet booth: calls through the SIP trunk (voip; a PhoneJACK's only route) "
+        "or on a LineJACK's own line (pstn, the default)",
+    )
 
 
 def register(subparsers: Any) -> None:
@@ -99,8 +105,9 @@ def _changes(args: argparse.Namespace, *, adding: bool) -> dict[str, Any]:
         value = getattr(args, option)
         if value is not None:
             changes[field] = value
-    if args.device is not None:
-        changes["driver_settings"] = {"device": args.device}
+    card = {"device": args.device, "route": args.route}
+    if any(v is not None for v in card.values()):
+        changes["driver_settings"] = {k: v for k, v in card.items() if v is not None}
     if not adding and args.rename:
         changes["name"] = args.rename
     return changes
@@ -122,6 +129,9 @@ def _add(args: argparse.Namespace, shop: Shop) -> int:
 def _update(args: argparse.Namespace, shop: Shop) -> int:
     actor = login_as(shop, args.user)
     changes = _changes(args, adding=False)
+    if "driver_settings" in changes:  # --device or --route alone keeps the other
+        current = booths.get_booth(shop, args.name).driver_settings
+        changes["driver_settings"] = {**current, **changes["driver_settings"]}
     if args.sip_password:
         changes["sip_password"] = read_password(f"SIP password for booth {args.name}: ")
     if not changes:

@@ -1,4 +1,6 @@
-"""Quicknet LineJACK booths: the handset on the POTS port, the call on the PSTN line.
+"""Quicknet booths: the handset on the POTS port; the call on a LineJACK's PSTN line
+(route ``pstn``) or through the carrier's SIP trunk with the till as the user agent
+(route ``voip``; the only route of a PhoneJACK, which has no line port).
 
 One thread polls every port's descriptor for ``POLLPRI`` (the ``ixj`` exception
 bits, TELEPHONY.md §1.4) plus a wake-up pipe for engine commands, and runs the POTS
@@ -14,6 +16,16 @@ the handset goes on hook (after the 600 ms flash window), on a loop-current brea
 (wink: the far end hung up), or on the engine's hang-up / limit (PSTN on hook,
 busy tone to the handset until it is put down). A locked booth gets busy tone as
 soon as the handset is lifted.
+
+On the VoIP route an admitted call becomes an INVITE on the trunk (``trunk``: the SIP
+driver's :meth:`~drivers.sip.driver.SipDriver.place_trunk_call`) with our SDP offer
+(PCMU, PCMA, 20 ms, telephone-events). Ring-back tone plays while the carrier rings
+without media; a 183 with SDP (early media) or the 200 OK starts the audio: the card is
+set to the answered law with 20 ms frames and the :class:`AudioPump` thread moves the
+frames between card and RTP. Billing starts at the carrier's 200 OK. The handset down
+sends BYE (CANCEL while ringing); the carrier's BYE, busy (486/600: busy tone) and
+failures (5xx and the rest: congestion tone) end the call. Events from the SIP thread
+and the audio thread are queued into this driver's thread.
 """
 
 from __future__ import annotations
@@ -22,11 +34,15 @@ import contextlib
 import itertools
 import logging
 import os
+import secrets
 import select
+import socket
 import threading
 from collections import deque
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from callshop_pos.clock import Clock
 from callshop_pos.lines.port import (
@@ -51,9 +67,52 @@ from callshop_pos.lines.port import (
     Ringing,
 )
 from drivers.quicknet import ioctls as q
+from drivers.quicknet.audio import AudioPump, AudioStream
 from drivers.quicknet.device import Phone, PhoneDevice
+from drivers.rtp import (
+    PT_PCMA,
+    JitterBuffer,
+    MediaAnswer,
+    RtpSender,
+    SdpError,
+    open_rtp_socket,
+    parse_sdp_answer,
+    sdp_offer,
+)
 
-__all__ = ["QuicknetDriver"]
+__all__ = ["ROUTES", "RTP_PORTS", "QuicknetDriver", "TrunkCall", "VoipRoute", "VoipTrunk"]
+
+ROUTES = ("pstn", "voip")
+FRAME_MS = 20
+#: UDP ports of the calls' RTP (one even port a call; open them to the carrier only)
+RTP_PORTS = range(16384, 16512, 2)
+
+
+class TrunkCall(Protocol):
+    def hang_up(self, reason: HangupReason, side: HangupSide, detail: str = "") -> None: ...
+
+
+class VoipTrunk(Protocol):
+    """The carrier trunk (the SIP driver): places a call with our SDP offer and
+    reports to ``listener`` (``leg_progress``, ``leg_media``, ``leg_answered``,
+    ``leg_ended``) from its own thread."""
+
+    def place_trunk_call(self, number: str, sdp: str, listener: object) -> TrunkCall: ...
+
+
+@dataclass(frozen=True)
+class VoipRoute:
+    """What the VoIP route needs: the trunk, the local address the carrier reaches us
+    at for RTP (None: the address that routes to ``trunk_host``), the RTP ports (None:
+    any free port; default :data:`RTP_PORTS`), and how long a card may deliver no
+    frame before its call ends."""
+
+    trunk: VoipTrunk
+    trunk_host: str = "127.0.0.1"
+    rtp_host: str | None = None
+    rtp_ports: range | None = RTP_PORTS
+    audio_timeout_s: float = 2.0
+
 
 log = logging.getLogger("drivers.quicknet")
 
@@ -75,6 +134,9 @@ class _Port:
     limit_s: int | None = None
     limit_reason: HangupReason = HangupReason.CREDIT_EXHAUSTED
     cut_due: float | None = None
+    route: str = "pstn"
+    leg: TrunkCall | None = None
+    media: MediaAnswer | None = None
 
 
 class QuicknetDriver:
@@ -91,13 +153,24 @@ class QuicknetDriver:
         answer_after_s: float = 8.0,
         tone_on_ms: int = 90,
         tone_off_ms: int = 90,
+        routes: Mapping[str, str] | None = None,
+        voip: VoipRoute | None = None,
     ) -> None:
         self.clock = clock
+        self.voip = voip
         self.digit_timeout_s = digit_timeout_s
         self.answer_after_s = answer_after_s
         self.tone_on_ms = tone_on_ms
         self.tone_off_ms = tone_off_ms
-        self._ports = {booth: _Port(booth, Phone(dev)) for booth, dev in ports.items()}
+        self._ports = {
+            booth: _Port(booth, Phone(dev), route=(routes or {}).get(booth, "pstn"))
+            for booth, dev in ports.items()
+        }
+        for port in self._ports.values():
+            if port.route not in ROUTES:
+                raise ValueError(f"booth {port.booth}: route {port.route!r} is not pstn or voip")
+        self._inbox: deque[Callable[[], None]] = deque()  # from the SIP and audio threads
+        self.audio = AudioPump(self._audio_dead, timeout_s=voip.audio_timeout_s if voip else 2.0)
         self._by_fd = {p.phone.fileno(): p for p in self._ports.values()}
         self._commands: deque[DriverCommand] = deque()
         self._lock = threading.Lock()
@@ -107,6 +180,7 @@ class QuicknetDriver:
         self._stopping = False
         self._refs = itertools.count(1)
         self._run_id = ""
+        self._rtp: dict[str, socket.socket] = {}  # booth -> the RTP socket of its call
 
     # ------------------------------------------------------------ port
 
@@ -117,13 +191,20 @@ class QuicknetDriver:
             try:
                 port.phone.reset()
                 port.phone.set_tone_times(self.tone_on_ms, self.tone_off_ms)
-                if port.phone.card_type() != q.CARD_LINEJACK:
-                    raise OSError("not a LineJACK: there is no PSTN line to place calls on")
+                card = port.phone.card_type()
+                if port.route == "pstn" and card != q.CARD_LINEJACK:
+                    raise OSError(
+                        f"card type {card} is not a LineJACK: it has no PSTN line; "
+                        "set the booth's route to voip"
+                    )
+                if port.route == "voip" and self.voip is None:
+                    raise OSError("the VoIP route needs the SIP trunk (sip_trunk setting)")
             except OSError as exc:
                 port.mode = "dead"
                 self._emit(Offline(port.booth, self.clock.now(), f"Quicknet port: {exc}"))
                 continue
             self._emit(Registered(port.booth, self.clock.now(), contact="quicknet"))
+        self.audio.start()
         self._thread = threading.Thread(target=self._run, name="quicknet", daemon=True)
         self._thread.start()
 
@@ -151,6 +232,7 @@ class QuicknetDriver:
                 self._end(port, HangupReason.ERROR, HangupSide.SYSTEM, "driver stopped")
             with contextlib.suppress(OSError):
                 port.phone.pstn(off_hook=False)
+        self.audio.stop()
         for fd in (self._wake_r, self._wake_w):
             with contextlib.suppress(OSError):
                 os.close(fd)
@@ -247,7 +329,9 @@ class QuicknetDriver:
 
     def _digit(self, port: _Port, digit: str) -> None:
         if port.mode != "collecting":
-            return  # digits during a call travel in the audio; nothing to bill
+            if port.route == "voip" and port.media is not None:
+                self.audio.press(port.booth, digit)  # RFC 4733 (IVRs of the far end)
+            return  # on the PSTN line digits travel in the audio; nothing to bill
         if not port.digits:
             port.phone.stop_tones()
         self._emit(Digit(port.booth, self.clock.now(), digit))
@@ -308,10 +392,24 @@ class QuicknetDriver:
 
     # ------------------------------------------------------------ commands
 
+    def _post(self, action: Callable[[], None]) -> None:
+        """Run ``action`` in the driver's thread (from the SIP or the audio thread)."""
+        with self._lock:
+            self._inbox.append(action)
+        with contextlib.suppress(OSError):
+            os.write(self._wake_w, b"i")
+
     def _run_commands(self) -> None:
         with self._lock:
             commands = list(self._commands)
             self._commands.clear()
+            inbox = list(self._inbox)
+            self._inbox.clear()
+        for action in inbox:
+            try:
+                action()
+            except Exception:
+                log.exception("Quicknet: a call event failed")
         for command in commands:
             port = self._ports.get(command.booth)
             if port is not None and port.mode != "dead":
@@ -325,6 +423,9 @@ class QuicknetDriver:
                 port.allowed = False
             case AdmitCall() if command.call_ref == port.call_ref and port.mode == "held":
                 port.limit_s, port.limit_reason = command.limit_s, command.limit_reason
+                if port.route == "voip":
+                    self._place_voip(port)
+                    return
                 port.phone.pstn(off_hook=True)
                 port.to_send = deque(d for d in port.digits if d in q.DTMF_CODES)
                 port.mode = "sending"
@@ -341,18 +442,221 @@ class QuicknetDriver:
             case _:
                 pass
 
+    # ------------------------------------------------------------ VoIP route
+
+    def _place_voip(self, port: _Port) -> None:
+        assert self.voip is not None and port.call_ref is not None
+        host = self.voip.rtp_host or _address_towards(self.voip.trunk_host)
+        try:
+            sock = open_rtp_socket(host, self.voip.rtp_ports)
+        except OSError as exc:
+            self._fail_voip(port, f"no RTP socket: {exc}")
+            return
+        offer = sdp_offer(host, sock.getsockname()[1], secrets.randbits(31))
+        port.mode = "calling"
+        ref = port.call_ref
+        events = _LegEvents(self, port.booth, ref)
+        self._rtp[port.booth] = sock
+        try:
+            port.leg = self.voip.trunk.place_trunk_call(port.digits, offer, events)
+        except Exception as exc:
+            self._fail_voip(port, f"the SIP trunk cannot place the call: {exc}")
+
+    def _fail_voip(self, port: _Port, detail: str) -> None:
+        log.error("Quicknet VoIP call of %s: %s", port.booth, detail)
+        self._end(port, HangupReason.CARRIER_FAILURE, HangupSide.SYSTEM, detail)
+        port.phone.congestion_tone()
+        port.mode = "busy"
+
+    def _current(self, booth: str, ref: str) -> _Port | None:
+        port = self._ports.get(booth)
+        if port is None or port.call_ref != ref or port.mode == "dead":
+            return None
+        return port
+
+    def _leg_progress(self, booth: str, ref: str, at: datetime, code: int) -> None:
+        port = self._current(booth, ref)
+        if port is None or port.mode != "calling":
+            return
+        port.mode = "ringing"
+        if port.media is None:
+            port.phone.ringback()  # the carrier's own ring-back comes as early media
+        self._emit(Ringing(port.booth, at, ref))
+
+    def _leg_media(self, booth: str, ref: str, sdp: str | None, final: bool) -> None:
+        port = self._current(booth, ref)
+        if port is None:
+            return
+        if sdp is None:
+            if port.media is None:
+                self._hang_up_leg(port, "the carrier answered without SDP")
+            return
+        try:
+            media = parse_sdp_answer(sdp)
+        except SdpError as exc:
+            self._hang_up_leg(port, str(exc))
+            return
+        if port.media is not None and (media.host, media.port, media.payload_type) == (
+            port.media.host,
+            port.media.port,
+            port.media.payload_type,
+        ):
+            return  # the 200 OK repeats the early media's SDP
+        self._start_audio(port, media)
+
+    def _start_audio(self, port: _Port, media: MediaAnswer) -> None:
+        codec = q.CODEC_ALAW if media.payload_type == PT_PCMA else q.CODEC_ULAW
+        previous, port.media = port.media, media
+        port.phone.stop_tones()
+        frame_bytes = port.phone.start_audio(codec, FRAME_MS)
+        silence = (b"\xd5" if codec == q.CODEC_ALAW else b"\xff") * frame_bytes
+        sender = RtpSender(media.payload_type, frame_bytes, media.dtmf_payload_type)
+        if previous is not None:  # the answer's SDP differs from the early media's
+            self.audio.retarget(
+                port.booth, (media.host, media.port), media.payload_type, silence, sender
+            )
+            return
+        sock = self._rtp.pop(port.booth, None)  # from now on the audio thread's
+        if sock is None:
+            return
+        self.audio.add(
+            AudioStream(
+                booth=port.booth,
+                phone=port.phone,
+                sock=sock,
+                remote=(media.host, media.port),
+                payload_type=media.payload_type,
+                frame_bytes=frame_bytes,
+                silence=silence,
+                sender=sender,
+                jitter=JitterBuffer(),
+            )
+        )
+
+    def _leg_answered(self, booth: str, ref: str, at: datetime) -> None:
+        port = self._current(booth, ref)
+        if port is None or port.mode not in ("calling", "ringing"):
+            return
+        if port.mode == "calling":
+            self._emit(Ringing(port.booth, at, ref))
+        port.answered_at = at
+        port.mode = "talking"
+        if port.media is None:
+            port.phone.stop_tones()
+        self._emit(Answered(port.booth, at, ref))
+        self._plan_cut(port)
+
+    def _leg_ended(
+        self,
+        booth: str,
+        ref: str,
+        at: datetime,
+        reason: HangupReason,
+        side: HangupSide,
+        detail: str,
+        code: int | None,
+    ) -> None:
+        port = self._current(booth, ref)
+        if port is None:
+            return  # ended here first (handset down, cut): HungUp already sent
+        port.leg = None
+        self._end(port, reason, side, detail, at=at)
+        if code in (486, 600) or reason is HangupReason.NORMAL or code is None:
+            port.phone.busy_tone()
+        else:
+            port.phone.congestion_tone()
+        port.mode = "busy"  # until the handset goes down
+
+    def _hang_up_leg(self, port: _Port, detail: str) -> None:
+        log.error("Quicknet VoIP call of %s: %s", port.booth, detail)
+        self._end(port, HangupReason.ERROR, HangupSide.SYSTEM, detail)
+        port.phone.congestion_tone()
+        port.mode = "busy"
+
+    def _audio_dead(self, booth: str, detail: str) -> None:
+        """From the audio thread: the card stopped delivering frames."""
+
+        def end() -> None:
+            port = self._ports.get(booth)
+            if port is not None and port.call_ref is not None and port.media is not None:
+                self._end(port, HangupReason.ERROR, HangupSide.SYSTEM, detail)
+                with contextlib.suppress(OSError):
+                    port.phone.busy_tone()
+                port.mode = "busy"
+
+        self._post(end)
+
+    def _stop_voip(self, port: _Port, reason: HangupReason, side: HangupSide, detail: str) -> None:
+        leg, port.leg = port.leg, None
+        if leg is not None:
+            leg.hang_up(reason, side, detail)
+        if port.media is not None:
+            port.media = None
+            self.audio.remove(port.booth)  # stops the card's audio, closes the RTP socket
+        sock = self._rtp.pop(port.booth, None)
+        if sock is not None:
+            sock.close()
+
     def _cut(self, port: _Port, reason: HangupReason) -> None:
         self._end(port, reason, HangupSide.SYSTEM)
         port.phone.busy_tone()
         port.mode = "busy"
 
-    def _end(self, port: _Port, reason: HangupReason, side: HangupSide, detail: str = "") -> None:
+    def _end(
+        self,
+        port: _Port,
+        reason: HangupReason,
+        side: HangupSide,
+        detail: str = "",
+        *,
+        at: datetime | None = None,
+    ) -> None:
         ref = port.call_ref
         port.call_ref = None
-        with contextlib.suppress(OSError):
-            port.phone.bridge(False)
-            port.phone.pstn(off_hook=False)
+        if port.route == "voip":
+            self._stop_voip(port, reason, side, detail)
+        else:
+            with contextlib.suppress(OSError):
+                port.phone.bridge(False)
+                port.phone.pstn(off_hook=False)
         port.answered_at = port.answer_due = port.cut_due = None
         port.to_send.clear()
         if ref is not None:
-            self._emit(HungUp(port.booth, self.clock.now(), ref, reason, side, detail))
+            self._emit(HungUp(port.booth, at or self.clock.now(), ref, reason, side, detail))
+
+
+class _LegEvents:
+    """The trunk leg's listener: hands every event to the driver's thread."""
+
+    def __init__(self, driver: QuicknetDriver, booth: str, ref: str) -> None:
+        self._driver = driver
+        self._booth = booth
+        self._ref = ref
+
+    def leg_progress(self, at: datetime, code: int) -> None:
+        d = self._driver
+        d._post(lambda: d._leg_progress(self._booth, self._ref, at, code))
+
+    def leg_media(self, sdp: str | None, final: bool) -> None:
+        d = self._driver
+        d._post(lambda: d._leg_media(self._booth, self._ref, sdp, final))
+
+    def leg_answered(self, at: datetime) -> None:
+        d = self._driver
+        d._post(lambda: d._leg_answered(self._booth, self._ref, at))
+
+    def leg_ended(
+        self, at: datetime, reason: HangupReason, side: HangupSide, detail: str, code: int | None
+    ) -> None:
+        d = self._driver
+        d._post(lambda: d._leg_ended(self._booth, self._ref, at, reason, side, detail, code))
+
+
+def _address_towards(host: str) -> str:
+    """The local IPv4 address the kernel routes to ``host`` from (nothing is sent)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect((host, 5060))
+            return str(probe.getsockname()[0])
+        except OSError:
+            return "0.0.0.0"

@@ -11,11 +11,20 @@ Faithful where the driver's logic depends on it:
   again inside it sets ``flash`` instead;
 - DTMF digits are buffered (79 at most) only while off hook; ``PHONE_GET_DTMF_ASCII``
   pops one or returns 0;
-- ``PHONE_PLAY_TONE`` fails (-1, EBUSY) while a tone is still playing.
+- ``PHONE_PLAY_TONE`` fails (-1, EBUSY) while a tone is still playing;
+- audio: ``PHONE_REC_CODEC``/``PHONE_PLAY_CODEC`` (µ-law, A-law) and ``PHONE_FRAME``
+  (10/20/30 ms) set the frame size (8 bytes a millisecond: 160 bytes for 20 ms);
+  ``PHONE_REC_START`` starts the card's clock: one frame of the microphone every frame
+  time, ``read()`` returns one whole frame (``EAGAIN`` when none is ready, ``EINVAL``
+  while not recording or for a buffer smaller than a frame); the record buffer holds a
+  few frames and drops the oldest when nobody reads (as the DSP does);
+  ``write()`` takes exactly one frame and only while playing (``EINVAL`` otherwise);
+  the codec cannot change while recording/playing.
 
-The test side uses :meth:`lift`, :meth:`hang_up`, :meth:`press` and
-:meth:`far_end_hangs_up`, and reads what the line did (tones, PSTN state, digits
-dialled out).
+The test side uses :meth:`lift`, :meth:`hang_up`, :meth:`press`,
+:meth:`far_end_hangs_up`, :meth:`speak` (frames for the microphone; silence otherwise)
+and :meth:`break_audio` (the DSP stops delivering frames), and reads what the line did
+(tones, PSTN state, digits dialled out, :attr:`played` frames, :attr:`read_lag_s`).
 """
 
 from __future__ import annotations
@@ -30,10 +39,13 @@ from collections.abc import Callable
 
 from drivers.quicknet import ioctls as q
 
-__all__ = ["FLASH_WINDOW_S", "FakePhoneDevice"]
+__all__ = ["FLASH_WINDOW_S", "SILENCE", "FakePhoneDevice"]
 
 FLASH_WINDOW_S = 0.6
 DTMF_BUFFER = 79
+RECORD_BUFFER_FRAMES = 4  # frames the DSP keeps for a reader that is late
+#: one byte of digital silence per codec (µ-law 0xFF, A-law 0xD5)
+SILENCE = {q.CODEC_ULAW: b"\xff", q.CODEC_ALAW: b"\xd5"}
 _CODE_TO_ASCII = {code: digit for digit, code in q.DTMF_CODES.items()}
 
 
@@ -60,6 +72,25 @@ class FakePhoneDevice:
         self._tone_until = 0.0
         self.dialled_out = ""  # DTMF tones sent while the PSTN line was off hook
         self.calls: list[int] = []  # every ioctl request, for tests
+        self.cpt_cadence_ms: tuple[int, int] | None = None  # tone times when busy started
+        # audio
+        self.rec_codec: int | None = None
+        self.play_codec: int | None = None
+        self.frame_ms: int | None = None
+        self.recording = False
+        self.playing = False
+        self.played: list[bytes] = []  # every frame written, in order
+        self.read_lag_s: list[float] = []  # per frame read: how long it waited in the card
+        self.overruns = 0  # frames the DSP dropped because nobody read them in time
+        self._mic: deque[bytes] = deque()
+        self._audio_r, self._audio_w = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self._audio_r.setblocking(False)
+        self._audio_w.setblocking(False)
+        self._ready: deque[float] = deque()  # when each buffered frame was recorded
+        self._clock: threading.Thread | None = None
+        self._clock_stop = threading.Event()
+        self._dead_audio = False
+        self.dtmf_oob = False
 
     # ------------------------------------------------------------ customer side
 
@@ -101,6 +132,28 @@ class FakePhoneDevice:
                 self._dtmf.append(q.DTMF_CODES[key.upper()])
                 self._raise(q.EX_DTMF_READY)
 
+    def speak(self, frames: list[bytes]) -> None:
+        """Frames for the microphone side, recorded one per frame time (silence when
+        there is nothing queued)."""
+        with self._lock:
+            self._mic.extend(frames)
+
+    def break_audio(self) -> None:
+        """The DSP stops delivering frames (a card fault): reads get ``EAGAIN`` forever."""
+        with self._lock:
+            self._dead_audio = True
+
+    @property
+    def tone_times_ms(self) -> tuple[int, int]:
+        """The tone on/off times now set (``PHONE_SET_TONE_ON_TIME``/``OFF_TIME``)."""
+        with self._lock:
+            return (round(self._tone_on * 1000), round(self._tone_off * 1000))
+
+    @property
+    def frame_bytes(self) -> int:
+        with self._lock:
+            return (self.frame_ms or 0) * q.G711_BYTES_PER_MS
+
     def far_end_hangs_up(self) -> None:
         """The exchange breaks the loop current (wink) on the PSTN line."""
         with self._lock:
@@ -111,6 +164,84 @@ class FakePhoneDevice:
 
     def fileno(self) -> int:
         return self._ours.fileno()
+
+    def audio_fileno(self) -> int:
+        return self._audio_r.fileno()
+
+    def read(self, size: int) -> bytes:
+        with self._lock:
+            if not self.recording:
+                raise OSError(errno.EINVAL, "not recording (PHONE_REC_START first)")
+            if size < self.frame_bytes:
+                raise OSError(errno.EINVAL, f"buffer smaller than a frame ({self.frame_bytes})")
+            try:
+                frame = self._audio_r.recv(self.frame_bytes)
+            except BlockingIOError:
+                raise OSError(errno.EAGAIN, "no frame ready") from None
+            self.read_lag_s.append(self._now() - self._ready.popleft())
+            return frame
+
+    def write(self, frame: bytes) -> int:
+        with self._lock:
+            if not self.playing:
+                raise OSError(errno.EINVAL, "not playing (PHONE_PLAY_START first)")
+            if len(frame) != self.frame_bytes:
+                raise OSError(
+                    errno.EINVAL, f"a frame is {self.frame_bytes} bytes, not {len(frame)}"
+                )
+            self.played.append(bytes(frame))
+            return len(frame)
+
+    def _record_clock(self, stop: threading.Event, frame_s: float) -> None:
+        """The DSP: one frame of the microphone every frame time, on the card's clock."""
+        due = time.monotonic()
+        while not stop.is_set():
+            due += frame_s
+            delay = due - time.monotonic()
+            if delay > 0 and stop.wait(delay):
+                return
+            with self._lock:
+                if not self.recording or self._dead_audio:
+                    continue
+                size = self.frame_bytes
+                frame = self._mic.popleft() if self._mic else self._silence(size)
+                while len(self._ready) >= RECORD_BUFFER_FRAMES:  # overrun: oldest lost
+                    with contextlib.suppress(BlockingIOError):
+                        self._audio_r.recv(size)
+                    self._ready.popleft()
+                    self.overruns += 1
+                try:
+                    self._audio_w.send(frame[:size].ljust(size, b"\0"))
+                except OSError:
+                    return  # closed
+                self._ready.append(self._now())
+
+    def _silence(self, size: int) -> bytes:
+        return SILENCE.get(self.rec_codec or q.CODEC_ULAW, b"\xff") * size
+
+    def _start_recording(self) -> None:
+        if self.rec_codec is None or self.frame_ms is None:
+            raise OSError(errno.EINVAL, "PHONE_REC_CODEC and PHONE_FRAME first")
+        if self.recording:
+            return
+        self.recording = True
+        self._clock_stop = threading.Event()
+        self._clock = threading.Thread(
+            target=self._record_clock,
+            args=(self._clock_stop, self.frame_ms / 1000),
+            name="fake-phone-dsp",
+            daemon=True,
+        )
+        self._clock.start()
+
+    def _stop_recording(self) -> None:
+        self.recording = False
+        self._clock_stop.set()
+        self._clock = None
+        while self._ready:  # the DSP's buffer is flushed
+            self._ready.popleft()
+            with contextlib.suppress(OSError):
+                self._audio_r.recv(4096)
 
     def ioctl(self, request: int, arg: int = 0) -> int:
         with self._lock:
@@ -138,6 +269,7 @@ class FakePhoneDevice:
             self.cpt = "dial"
         elif request == q.PHONE_BUSY:
             self.cpt = "busy"
+            self.cpt_cadence_ms = (round(self._tone_on * 1000), round(self._tone_off * 1000))
         elif request == q.PHONE_RINGBACK:
             self.cpt = "ringback"
         elif request == q.PHONE_CPT_STOP:
@@ -174,7 +306,36 @@ class FakePhoneDevice:
                 self.dialled_out += digit
         elif request == q.PHONE_GET_TONE_STATE:
             return 1 if self._now() < self._tone_until else 0
-        elif request in (q.PHONE_PLAY_STOP, q.PHONE_REC_STOP, q.PHONE_RING_STOP):
+        elif request in (q.PHONE_REC_CODEC, q.PHONE_PLAY_CODEC):
+            if arg not in SILENCE:
+                raise OSError(errno.EINVAL, f"codec {arg} not supported by the fake")
+            if (self.recording and request == q.PHONE_REC_CODEC) or (
+                self.playing and request == q.PHONE_PLAY_CODEC
+            ):
+                raise OSError(errno.EBUSY, "stop recording/playing before changing the codec")
+            if request == q.PHONE_REC_CODEC:
+                self.rec_codec = arg
+            else:
+                self.play_codec = arg
+        elif request == q.PHONE_FRAME:
+            if arg not in q.FRAME_MS:
+                raise OSError(errno.EINVAL, f"frame of {arg} ms")
+            if self.recording or self.playing:
+                raise OSError(errno.EBUSY, "stop recording/playing before changing the frame")
+            self.frame_ms = arg
+        elif request == q.PHONE_REC_START:
+            self._start_recording()
+        elif request == q.PHONE_REC_STOP:
+            self._stop_recording()
+        elif request == q.PHONE_PLAY_START:
+            if self.play_codec is None or self.frame_ms is None:
+                raise OSError(errno.EINVAL, "PHONE_PLAY_CODEC and PHONE_FRAME first")
+            self.playing = True
+        elif request == q.PHONE_PLAY_STOP:
+            self.playing = False
+        elif request == q.PHONE_DTMF_OOB:
+            self.dtmf_oob = bool(arg)
+        elif request == q.PHONE_RING_STOP:
             pass
         else:
             raise OSError(errno.ENOTTY, f"ioctl {request:#x} not supported by the fake")
@@ -204,5 +365,8 @@ class FakePhoneDevice:
         with self._lock:
             if self._pending_on_hook is not None:
                 self._pending_on_hook.cancel()
+            self._stop_recording()
             self._ours.close()
             self._theirs.close()
+            self._audio_r.close()
+            self._audio_w.close()

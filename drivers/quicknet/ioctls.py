@@ -10,6 +10,8 @@ from __future__ import annotations
 import struct
 
 __all__ = [
+    "CODEC_ALAW",
+    "CODEC_ULAW",
     "DTMF_CODES",
     "EX_DTMF_READY",
     "EX_FLASH",
@@ -22,14 +24,20 @@ __all__ = [
     "PHONE_BUSY",
     "PHONE_CPT_STOP",
     "PHONE_DIALTONE",
+    "PHONE_DTMF_OOB",
     "PHONE_EXCEPTION",
+    "PHONE_FRAME",
     "PHONE_GET_DTMF_ASCII",
     "PHONE_GET_TONE_STATE",
     "PHONE_HOOKSTATE",
+    "PHONE_PLAY_CODEC",
+    "PHONE_PLAY_START",
     "PHONE_PLAY_STOP",
     "PHONE_PLAY_TONE",
     "PHONE_PSTN_GET_STATE",
     "PHONE_PSTN_SET_STATE",
+    "PHONE_REC_CODEC",
+    "PHONE_REC_START",
     "PHONE_REC_STOP",
     "PHONE_RINGBACK",
     "PHONE_RING_STOP",
@@ -55,10 +63,16 @@ def _ioc(direction: int, nr: int, size: int) -> int:
 
 PHONE_HOOKSTATE = _ioc(_NONE, 0x84, 0)
 PHONE_RING_STOP = _ioc(_NONE, 0x88, 0)
+PHONE_REC_CODEC = _ioc(_WRITE, 0x89, _INT)
+PHONE_REC_START = _ioc(_NONE, 0x8A, 0)
 PHONE_REC_STOP = _ioc(_NONE, 0x8B, 0)
+PHONE_FRAME = _ioc(_WRITE, 0x8D, _INT)
+PHONE_PLAY_CODEC = _ioc(_WRITE, 0x90, _INT)
+PHONE_PLAY_START = _ioc(_NONE, 0x91, 0)
 PHONE_PLAY_STOP = _ioc(_NONE, 0x92, 0)
 PHONE_DTMF_READY = _ioc(_READ, 0x96, _INT)
 PHONE_GET_DTMF_ASCII = _ioc(_READ, 0x98, _INT)
+PHONE_DTMF_OOB = _ioc(_WRITE, 0x99, _INT)
 PHONE_EXCEPTION = _ioc(_READ, 0x9A, _INT)
 PHONE_PLAY_TONE = _ioc(_WRITE, 0x9B, _CHAR)
 PHONE_SET_TONE_ON_TIME = _ioc(_WRITE, 0x9C, _INT)
@@ -87,8 +101,19 @@ EX_FLASH = 0x0200
 EX_CLEARED_ON_READ = 0xFFFF & ~(EX_DTMF_READY | EX_HOOKSTATE)
 
 PORT_QUERY, PORT_POTS, PORT_PSTN = 0, 1, 2
+#: phone_codec of linux/telephony.h (the G.711 laws the VoIP route uses)
+CODEC_ULAW, CODEC_ALAW = 8, 9
+#: PHONE_FRAME: frame length in ms (10, 20 or 30); G.711 is 8 bytes per ms
+FRAME_MS = (10, 20, 30)
+G711_BYTES_PER_MS = 8
 PSTN_ON_HOOK, PSTN_RINGING, PSTN_OFF_HOOK = 0, 1, 2
-CARD_LINEJACK = 300
+CARD_PHONEJACK, CARD_LINEJACK, CARD_PHONEJACK_LITE, CARD_PHONEJACK_PCI, CARD_PHONECARD = (
+    100,
+    300,
+    400,
+    500,
+    600,
+)
 
 #: PHONE_PLAY_TONE / detected digit codes: 1-9, 10 '*', 11 '0', 12 '#', 28-31 A-D.
 DTMF_CODES = {

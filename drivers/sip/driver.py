@@ -38,6 +38,7 @@ from drivers.sip.config import BoothAccount, SipDriverConfig
 from drivers.sip.inbound import RequestRouter, rate_limited_method
 from drivers.sip.registrar import Registrar, load_bindings
 from drivers.sip.sippy_adapter import SippyStack, SipStackError
+from drivers.sip.trunk_leg import LegListener, TrunkLeg
 
 __all__ = ["SipDriver", "create_sip_driver"]
 
@@ -94,6 +95,7 @@ class SipDriver:
         self._denied: set[str] = set()
         self._active: dict[str, BoothCall] = {}  # booth -> its current call
         self._lingering: set[BoothCall] = set()  # ended, legs not yet dead
+        self._trunk_legs: set[TrunkLeg] = set()  # calls the till places itself
         self._sequence = itertools.count(1)
         self._sweeper: Any = None
         self._upstream: Any = None  # registration at the carrier, if the trunk wants one
@@ -142,6 +144,22 @@ class SipDriver:
     def alerts(self) -> list[SipAlert]:
         """The latest alerts (at most 100), oldest first."""
         return list(self._alerts)
+
+    def place_trunk_call(self, number: str, sdp: str, listener: LegListener) -> TrunkLeg:
+        """Place a call on the trunk with the till as the user agent (a booth whose audio
+        passes through the till); thread-safe. The engine has admitted it already."""
+        if self.config.trunk is None:
+            raise SipStackError("no SIP trunk configured")
+        leg = TrunkLeg(self, self.config.trunk, number, sdp, listener)
+        self.stack.call(self._start_trunk_leg, leg)
+        return leg
+
+    def _start_trunk_leg(self, leg: TrunkLeg) -> None:
+        self._trunk_legs.add(leg)
+        leg.start()
+
+    def trunk_leg_ended(self, leg: TrunkLeg) -> None:
+        self._trunk_legs.discard(leg)
 
     def _booths_at(self, host: str) -> tuple[str, ...]:
         """The booths whose own address ``host`` is: bound to it, or registered from it."""
@@ -202,6 +220,8 @@ class SipDriver:
             self._sweeper = None
         for call in list(self._active.values()):
             call.hang_up(HangupReason.ERROR, "the till's line engine stopped")
+        for leg in list(self._trunk_legs):
+            leg.stop("the till's line engine stopped")
 
     def _sweep(self) -> None:
         self.guard.sweep()

@@ -342,10 +342,12 @@ class SippyStack:
             CCEventConnect,
             CCEventDisconnect,
             CCEventFail,
+            CCEventPreConnect,
             CCEventRing,
             CCEventTry,
         )
         from sippy.Core.EventDispatcher import ED2
+        from sippy.MsgBody import MsgBody
         from sippy.SipConf import SipConf
         from sippy.SipHeader import SipHeader
         from sippy.SipRequest import SipRequest
@@ -378,6 +380,8 @@ class SippyStack:
             CCEventDisconnect=CCEventDisconnect,
             CCEventRing=CCEventRing,
             CCEventConnect=CCEventConnect,
+            CCEventPreConnect=CCEventPreConnect,
+            MsgBody=MsgBody,
             SipHeader=SipHeader,
             SipRequest=SipRequest,
             MonoTime=MonoTime,

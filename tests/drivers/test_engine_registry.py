@@ -46,3 +46,36 @@ def test_unknown_and_misconfigured_drivers_are_clear_errors(tmp_path: Path) -> N
         )
     with pytest.raises(InvalidInput, match="real time"):
         create_driver("sip", context(BoothConfig("S", driver="sip"), speed=10.0))
+
+
+def test_quicknet_booths_on_the_voip_route_call_through_the_sip_trunk(tmp_path: Path) -> None:
+    from drivers.quicknet.driver import QuicknetDriver
+    from drivers.registry import SipOptions
+    from drivers.sip import SipDriver
+
+    card = tmp_path / "phone0"
+    card.write_bytes(b"")  # opens like a device; no ioctl is made before start()
+    booths = (BoothConfig("Q", driver="quicknet"), BoothConfig("S", driver="sip"))
+    plain = {"devices": {"Q": str(card)}, "routes": {"Q": "voip"}}
+    with pytest.raises(InvalidInput, match=r"VoIP route need the SIP trunk.*Q"):
+        create_driver("quicknet", context(booths[0], **plain))
+    with pytest.raises(InvalidInput, match=r"not voip or pstn: Q \('isdn'\)"):
+        create_driver(
+            "quicknet", context(booths[0], devices=plain["devices"], routes={"Q": "isdn"})
+        )
+    sip = SipOptions(listen="127.0.0.1:0", trunk="sip:shop:pw@127.0.0.1:5090")
+    alone = create_driver("quicknet", context(booths[0], sip=sip, **plain))
+    assert isinstance(alone, CombinedDriver) and set(alone.parts) == {"sip", "quicknet"}
+    both = create_driver("auto", context(*booths, sip=sip, **plain))
+    assert isinstance(both, CombinedDriver) and set(both.parts) == {"sip", "quicknet"}
+    quicknet = both.parts["quicknet"]
+    assert isinstance(quicknet, QuicknetDriver) and quicknet.voip is not None
+    assert quicknet.voip.trunk is both.parts["sip"]  # one trunk, one SIP stack
+    assert isinstance(both.parts["sip"], SipDriver)
+    pstn = create_driver("quicknet", context(booths[0], devices=plain["devices"]))
+    assert isinstance(pstn, QuicknetDriver) and pstn.voip is None  # pstn by default
+    for driver in (alone, both, pstn):
+        for each in getattr(driver, "parts", {"q": driver}).values():
+            if isinstance(each, QuicknetDriver):
+                for port in each._ports.values():
+                    port.phone.close()

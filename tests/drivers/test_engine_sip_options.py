@@ -160,6 +160,11 @@ def test_the_engine_refuses_bad_or_misplaced_sip_options_before_opening_anything
         with pytest.raises(InvalidInput, match=message):
             engine_cli.run_engine(args)
     assert not db.exists()
+    # Quicknet booths on the VoIP route call through the trunk: the options are theirs too
+    args = cli.build_parser([engine_cli.register]).parse_args(
+        ["--db", f"sqlite:///{db}", "engine", "--driver", "quicknet", "--sip-listen", "0.0.0.0:0"]
+    )
+    engine_cli._check(args)  # not refused
 
 
 def test_the_engine_process_exits_with_the_reason(tmp_path: Path) -> None:

@@ -144,6 +144,7 @@ def test_a_whole_call_with_an_estimated_answer(booths: Booths) -> None:
     dev.hang_up()  # seen after the 600 ms flash window
     wait_for(lambda: booths.state("Q1") is BoothState.IDLE)
     (call,) = booths.recorder.calls.values()
+    wait_for(lambda: call.reason is not None)  # the writer saves it after the snapshot
     assert call.start.number == "0049301234"
     assert call.reason is HangupReason.NORMAL and call.side is HangupSide.BOOTH
     assert call.flags == ("estimated_answer",)

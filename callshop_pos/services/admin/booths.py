@@ -209,6 +209,24 @@ def _check_driver_settings(driver: BoothDriver, settings: dict[str, Any]) -> Non
             )
 
 
+#: How a Quicknet booth's calls leave the shop (driver setting ``route``): ``pstn`` on a
+#: LineJACK's own line, ``voip`` through the SIP trunk (a PhoneJACK has no line: voip).
+QUICKNET_ROUTES = ("pstn", "voip")
+
+
+def _check_route(booth: Booth) -> None:
+    route = booth.driver_settings.get("route")
+    if route is None:
+        return
+    if booth.driver is not BoothDriver.QUICKNET:
+        raise InvalidInput("only Quicknet booths have a route (voip or pstn)")
+    if route not in QUICKNET_ROUTES:
+        raise InvalidInput(
+            f"a Quicknet booth's route is voip (through the SIP trunk; the only one of a "
+            f"PhoneJACK) or pstn (a LineJACK's own line), not {route!r}"
+        )
+
+
 def _set_sip(booth: Booth, shop: Shop, user: str | None, password: str | None) -> None:
     if booth.driver is BoothDriver.SIP:
         if not user or not _SIP_USER.match(user):
@@ -274,6 +292,8 @@ def _apply_settings(booth: Booth, changes: dict[str, Any], currency: str) -> Non
         booth.driver = _enum_value(BoothDriver, changes["driver"])
     if "driver_settings" in changes:
         booth.driver_settings = _driver_settings(changes["driver_settings"])
+    if {"driver", "driver_settings"} & set(changes):
+        _check_route(booth)
     if "billing" in changes:
         booth.billing = _enum_value(BillingMode, changes["billing"])
     if "default_deposit_minor" in changes:

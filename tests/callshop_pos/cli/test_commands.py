@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from callshop_pos.services.admin import users
+from callshop_pos.services.admin import booths, users
 from callshop_pos.services.context import Shop
 from main import main
 
@@ -215,6 +215,29 @@ def test_booths_and_verify(ready: Cli) -> None:
     assert broken.returncode == 3
     assert "first broken entry: entry #" in broken.stderr
     assert "booths #1 differs" in broken.stderr
+
+
+def test_quicknet_booth_route_keeps_the_device(ready: Cli) -> None:
+    cli = ready
+    added = cli(
+        "booths", "add", "Q1", "--driver", "quicknet", "--device", "/dev/phone0",
+        "--route", "voip", "--user", "boss", stdin="boss-pass\n",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    changed = cli(
+        "booths", "update", "Q1", "--route", "pstn", "--user", "boss", stdin="boss-pass\n"
+    )
+    assert changed.returncode == 0, changed.stderr
+    shop = Shop.open(f"sqlite:///{cli.db}")
+    try:
+        assert booths.get_booth(shop, "Q1").driver_settings == {
+            "device": "/dev/phone0",
+            "route": "pstn",
+        }
+    finally:
+        shop.close()
+    bad = cli("booths", "update", "Q1", "--route", "isdn", "--user", "boss", stdin="boss-pass\n")
+    assert bad.returncode != 0 and "voip" in bad.stderr and "pstn" in bad.stderr
 
 
 def test_settings_show_and_set(ready: Cli) -> None:

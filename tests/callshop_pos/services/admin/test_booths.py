@@ -67,6 +67,8 @@ def test_add_and_list(shop: Shop, admin: Actor) -> None:
         ({"max_duration_s": "60"}, "whole number"),
         ({"colour": "red"}, "unknown booth setting"),
         ({"driver_settings": {"speed": 1.5}}, "float"),
+        ({"driver": "quicknet", "driver_settings": {"route": "isdn"}}, "voip .* or pstn"),
+        ({"driver_settings": {"route": "voip"}}, "only Quicknet booths have a route"),
     ],
 )
 def test_bad_booth_settings_are_refused(
@@ -77,6 +79,19 @@ def test_bad_booth_settings_are_refused(
         booths.add_booth(shop, admin, "B", **kwargs)
     assert booths.list_booths(shop, include_removed=True) == []
     assert _entries(shop) == before
+
+
+def test_a_quicknet_booth_is_routed_over_voip_or_pstn(shop: Shop, admin: Actor) -> None:
+    card = {"device": "/dev/phone0", "route": "voip"}
+    booth = booths.add_booth(shop, admin, "Q1", driver="quicknet", driver_settings=card)
+    assert booth.driver_settings == card
+    changed = booths.update_booth(
+        shop, admin, "Q1", driver_settings={"device": "/dev/phone0", "route": "pstn"}
+    )
+    assert changed.booth.driver_settings["route"] == "pstn"
+    with pytest.raises(InvalidInput, match="not 'VOIP'"):
+        booths.update_booth(shop, admin, "Q1", driver_settings={"route": "VOIP"})
+    assert booths.get_booth(shop, "Q1").driver_settings["route"] == "pstn"
 
 
 def test_names_and_sip_users_are_unique(shop: Shop, admin: Actor) -> None:
