@@ -328,6 +328,14 @@
         <translation>всеки адрес (напр. 192.168.1.21)</translation>
     </message>
     <message>
+        <source>own line (LineJACK, PSTN)</source>
+        <translation>собствена линия (LineJACK, PSTN)</translation>
+    </message>
+    <message>
+        <source>VoIP through the SIP trunk</source>
+        <translation>VoIP през SIP транка</translation>
+    </message>
+    <message>
         <source>no cap</source>
         <translation>без таван</translation>
     </message>
@@ -350,6 +358,10 @@
     <message>
         <source>Line card device (Quicknet)</source>
         <translation>Устройство на линейната карта (Quicknet)</translation>
+    </message>
+    <message>
+        <source>Calls go out by</source>
+        <translation>Разговорите излизат през</translation>
     </message>
     <message>
         <source>ATA&apos;s only address (SIP)</source>

@@ -110,6 +110,13 @@ class BoothsPage(QWidget):
         )
         self.device_edit = QLineEdit()
         self.device_edit.setPlaceholderText("/dev/phone0")
+        self.route_combo = QComboBox()
+        self.route_combo.addItem(
+            QCoreApplication.translate("Booths", "own line (LineJACK, PSTN)"), "pstn"
+        )
+        self.route_combo.addItem(
+            QCoreApplication.translate("Booths", "VoIP through the SIP trunk"), "voip"
+        )
         self.billing_combo = QComboBox()
         self.billing_combo.addItem(QCoreApplication.translate("Booths", "postpaid"), "postpaid")
         self.billing_combo.addItem(QCoreApplication.translate("Booths", "prepaid"), "prepaid")
@@ -130,6 +137,7 @@ class BoothsPage(QWidget):
         form.addRow(
             QCoreApplication.translate("Booths", "Line card device (Quicknet)"), self.device_edit
         )
+        form.addRow(QCoreApplication.translate("Booths", "Calls go out by"), self.route_combo)
         self.sip_user_edit = QLineEdit()
         self.sip_user_edit.setPlaceholderText(
             QCoreApplication.translate("Booths", "SIP booths only")
@@ -194,7 +202,9 @@ class BoothsPage(QWidget):
         sip = driver == BoothDriver.SIP.value
         for widget in (self.sip_user_edit, self.sip_password_edit, self.bind_edit):
             self._form.setRowVisible(widget, sip)
-        self._form.setRowVisible(self.device_edit, driver == BoothDriver.QUICKNET.value)
+        quicknet = driver == BoothDriver.QUICKNET.value
+        self._form.setRowVisible(self.device_edit, quicknet)
+        self._form.setRowVisible(self.route_combo, quicknet)
 
     def driver_settings(self) -> dict[str, Any]:
         """The chosen driver's settings from its fields (empty fields: not set)."""
@@ -202,7 +212,10 @@ class BoothsPage(QWidget):
         if driver == BoothDriver.SIP.value:
             return {"bind": self.bind_edit.text().strip()}
         if driver == BoothDriver.QUICKNET.value:
-            return {"device": self.device_edit.text().strip()}
+            return {
+                "device": self.device_edit.text().strip(),
+                "route": self.route_combo.currentData(),
+            }
         return {}
 
     @staticmethod
@@ -228,6 +241,9 @@ class BoothsPage(QWidget):
         self.driver_combo.setCurrentIndex(self.driver_combo.findData(booth.driver.value))
         self.bind_edit.setText(str(booth.driver_settings.get("bind", "")))
         self.device_edit.setText(str(booth.driver_settings.get("device", "")))
+        self.route_combo.setCurrentIndex(
+            max(0, self.route_combo.findData(booth.driver_settings.get("route", "pstn")))
+        )
         self.billing_combo.setCurrentIndex(self.billing_combo.findData(booth.billing.value))
         self.deposit_edit.setText(minor_text(booth.default_deposit_minor).replace("\u2009", ""))
         self.cap_edit.setText(

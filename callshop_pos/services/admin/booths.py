@@ -168,7 +168,8 @@ def _money_amount(
 DRIVER_SETTINGS: dict[BoothDriver, tuple[str, ...]] = {
     BoothDriver.SIMULATOR: (),
     BoothDriver.SIP: ("bind",),  # the only IPv4 address the booth's ATA may use
-    BoothDriver.QUICKNET: ("device",),  # the line card's device file, e.g. /dev/phone0
+    # The line card's device file (e.g. /dev/phone0) and how its calls leave the shop.
+    BoothDriver.QUICKNET: ("device", "route"),
 }
 
 

@@ -109,6 +109,7 @@ TABS = {
         _SPIN,
         "driver_combo",
         "device_edit",
+        "route_combo",
         "sip_user_edit",
         "sip_password_edit",
         "bind_edit",

@@ -90,19 +90,23 @@ def test_booth_driver_fields_and_cost_cap_in_words(qtbot, seeded, monkeypatch) -
     page.cap_edit.setText("5")
     page.driver_combo.setCurrentIndex(page.driver_combo.findData("quicknet"))
     assert page.device_edit.isVisibleTo(page) and not page.bind_edit.isVisibleTo(page)
+    assert page.route_combo.isVisibleTo(page)
     page.device_edit.setText("/dev/phone3")
+    page.route_combo.setCurrentIndex(page.route_combo.findData("voip"))
     assert page.add_booth()
     booth = booths.get_booth(seeded.shop, "Booth 7")
-    assert booth.driver_settings == {"device": "/dev/phone3"} and booth.cost_cap_minor == 500
+    assert booth.driver_settings == {"device": "/dev/phone3", "route": "voip"}
+    assert booth.cost_cap_minor == 500
     row = next(i for i, b in enumerate(page.model.rows()) if b.name == "Booth 7")
     column = next(
         c
         for c in range(page.model.columnCount())
         if page.model.headerData(c, Qt.Orientation.Horizontal) == "Settings"
     )
-    assert page.model.index(row, column).data() == "device: /dev/phone3"
+    assert page.model.index(row, column).data() == "device: /dev/phone3, route: voip"
     page.driver_combo.setCurrentIndex(page.driver_combo.findData("sip"))
     assert page.bind_edit.isVisibleTo(page) and not page.device_edit.isVisibleTo(page)
+    assert not page.route_combo.isVisibleTo(page)
 
 
 def test_audit_details_as_names_and_values(qtbot, seeded) -> None:

@@ -90,7 +90,9 @@ def test_a_quicknet_booth_is_routed_over_voip_or_pstn(shop: Shop, admin: Actor) 
     )
     assert changed.booth.driver_settings["route"] == "pstn"
     with pytest.raises(InvalidInput, match="not 'VOIP'"):
-        booths.update_booth(shop, admin, "Q1", driver_settings={"route": "VOIP"})
+        booths.update_booth(
+            shop, admin, "Q1", driver_settings={"device": "/dev/phone0", "route": "VOIP"}
+        )
     assert booths.get_booth(shop, "Q1").driver_settings["route"] == "pstn"
 
 
