@@ -12,12 +12,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from callshop_pos.config import data_dir, database_url
+from callshop_pos.cli._shop import NoDatabase, existing_database_url
+from callshop_pos.config import data_dir
 from callshop_pos.lines.ipc import EngineClient
 from callshop_pos.services.context import Shop
 from drivers.devices import build_devices
 from ui.action_errors import install_action_log, install_excepthook
-from ui.app import display_problem, make_application, run_till
+from ui.app import display_problem, make_application, run_till, show_start_problem
 from ui.bridge import EngineBridge
 from ui.demo import demo_url, demo_wanted, prepare_demo, start_engine
 
@@ -35,7 +36,16 @@ def run_cashier_window(args: argparse.Namespace) -> int:
     install_action_log(data)  # a failed action: plain words to the user, traceback here
     install_excepthook()
     demo = demo_wanted(args, data)
-    url = demo_url(data) if demo else database_url(getattr(args, "db", None), data=data)
+    try:
+        # Outside demo mode the window, like every command, opens only an existing
+        # database: ``callshop-pos init`` creates one.
+        url = (
+            demo_url(data) if demo else existing_database_url(getattr(args, "db", None), data=data)
+        )
+    except NoDatabase as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        show_start_problem(str(exc))
+        return 1
     shop = Shop.open(url)
     shop.background_backups = True  # the copy at each Z must not hold up the window
     bridge = EngineBridge()

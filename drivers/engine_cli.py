@@ -1,6 +1,6 @@
 """``callshop-pos engine``: the headless line engine process.
 
-Start-up: take the one-engine-per-database lock, open (create/migrate) the
+Start-up: take the one-engine-per-database lock, open (migrate) the existing
 database, finish every call a crashed engine left in progress (``interrupted``,
 ended at the last heartbeat), then serve the booths: the driver's events drive
 the booth state machines, every call event is written to the database as it
@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from callshop_pos import config
+from callshop_pos.cli._shop import existing_database_url
 from callshop_pos.clock import Clock, ScaledClock, SystemClock
 from callshop_pos.engine_store.call_recorder import DatabaseCallRecorder
 from callshop_pos.engine_store.shop_store import (
@@ -151,14 +152,14 @@ def _check(args: argparse.Namespace) -> None:
 def run_engine(args: argparse.Namespace) -> int:
     """The ``engine`` command (see the module docstring)."""
     _check(args)
+    data = config.data_dir(args.data_dir)
+    url = existing_database_url(args.db, data=data)  # only init creates a database
     if args.scenario is not None and args.driver == "auto":
         args.driver = "simulator"
     logging.basicConfig(
         level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s"
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    data = config.data_dir(args.data_dir)
-    url = config.database_url(args.db, data=data)
     scenario = read_scenario(args.scenario) if args.scenario is not None else None
     tune_for_latency()
     clock: Clock = ScaledClock(args.speed) if args.speed != 1.0 else SystemClock()

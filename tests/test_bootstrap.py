@@ -65,3 +65,27 @@ def test_the_window_gets_the_shop_the_engine_link_and_the_device_factory(
     assert isinstance(seen["shop"], Shop)
     assert (tmp_path / LOG_FILE_NAME).exists()
     assert not any(isinstance(h, RotatingFileHandler) for h in LOG.handlers)
+
+
+def test_outside_demo_mode_the_window_refuses_a_missing_database(
+    qapp: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "typo.db"
+    shown: list[str] = []
+    monkeypatch.setattr(bootstrap, "make_application", lambda: qapp)
+    monkeypatch.setattr(bootstrap, "install_excepthook", lambda: None)
+    monkeypatch.setattr(bootstrap, "show_start_problem", shown.append)
+    monkeypatch.setattr(bootstrap, "run_till", lambda *a, **k: pytest.fail("no window"))
+    before = list(LOG.handlers)
+    try:
+        code = bootstrap.run_cashier_window(
+            argparse.Namespace(data_dir=str(tmp_path), db=f"sqlite:///{missing}")
+        )
+    finally:
+        for handler in [h for h in LOG.handlers if h not in before]:
+            LOG.removeHandler(handler)
+            handler.close()
+    assert code == 1
+    assert not missing.exists()
+    assert len(shown) == 1 and str(missing) in shown[0] and "callshop-pos init" in shown[0]
+    assert str(missing) in capsys.readouterr().err

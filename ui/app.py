@@ -15,9 +15,9 @@ import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QInputDialog
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from callshop_pos.services import auth
 from callshop_pos.services.context import Shop
@@ -42,6 +42,7 @@ __all__ = [
     "load_stylesheet",
     "make_application",
     "run_till",
+    "show_start_problem",
 ]
 
 STYLESHEET = Path(__file__).resolve().parent.parent / "resources" / "style" / "callshop.qss"
@@ -199,6 +200,12 @@ def display_problem() -> str:
         + ", ".join(missing)
         + f"\n(on Debian/Ubuntu: apt-get install {' '.join(missing)})"
     )
+
+
+def show_start_problem(text: str) -> None:
+    """Why the till cannot start (no database, say), in a message box: a till started
+    from a desktop icon has no terminal to read stderr on."""
+    QMessageBox.critical(None, QCoreApplication.translate("CashierApp", "CallShop POS"), text)
 
 
 def make_application() -> QApplication:
