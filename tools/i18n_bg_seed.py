@@ -314,6 +314,10 @@ BG = {
     "Too many wrong passwords: the account is locked for another {wait}.": "Твърде много грешни пароли: профилът е заключен още {wait}.",
     "This account is disabled; ask the administrator.": "Този профил е изключен; обърнете се към администратора.",
     "Wrong user name or password.": "Грешно потребителско име или парола.",
+    # open shift after declining, the line engine's state, quitting
+    "F2 pay selected · F3 pay booth · F4 served without payment · F6 back to unserved · "
+    "F9 sessions · F12 close or open shift": "F2 плати избраните · F3 плати кабината · F4 обслужени без плащане · "
+    "F6 обратно в необслужени · F9 сесии · F12 затвори или отвори смяна",
 }
 
 

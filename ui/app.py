@@ -54,6 +54,13 @@ def load_stylesheet(app: QApplication) -> None:
     app.setStyleSheet(sheet.replace("@STYLE_DIR@", STYLESHEET.parent.as_posix()))
 
 
+def show_start_problem(text: str) -> None:
+    """Why the till cannot start (no database, say), in a message box: a till started
+    from a desktop icon has no terminal to read stderr on."""
+    title = QCoreApplication.translate("CashierApp", "CallShop POS")
+    QMessageBox.critical(None, title, text)
+
+
 class CashierApp(QObject):
     """Login, shift and main window for one till; rebuilt on language change."""
 
@@ -200,12 +207,6 @@ def display_problem() -> str:
         + ", ".join(missing)
         + f"\n(on Debian/Ubuntu: apt-get install {' '.join(missing)})"
     )
-
-
-def show_start_problem(text: str) -> None:
-    """Why the till cannot start (no database, say), in a message box: a till started
-    from a desktop icon has no terminal to read stderr on."""
-    QMessageBox.critical(None, QCoreApplication.translate("CashierApp", "CallShop POS"), text)
 
 
 def make_application() -> QApplication:

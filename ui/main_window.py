@@ -153,7 +153,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             self.tr(
                 "F2 pay selected · F3 pay booth · F4 served without payment · "
-                "F6 back to unserved · F9 sessions · F12 close shift"
+                "F6 back to unserved · F9 sessions · F12 close or open shift"
             )
         )
 
@@ -203,7 +203,8 @@ class MainWindow(QMainWindow):
             self.tr("Language…"), "F10", self.language_requested.emit
         )
         self.close_shift_action = self._action(self.tr("Close shift…"), "F12", self.close_shift)
-        self.open_shift_action = self._action(self.tr("Open shift…"), None, self.ask_open_shift)
+        # F12 too: only one of the two is enabled at a time, so the key is never ambiguous.
+        self.open_shift_action = self._action(self.tr("Open shift…"), "F12", self.ask_open_shift)
         self.lock_action = self._action(
             self.tr("Lock / unlock booth"), "Ctrl+L", lambda: self._booth_command("toggle_lock")
         )
@@ -294,7 +295,13 @@ class MainWindow(QMainWindow):
         self.close_shift_button = action_button(
             self.close_shift_action, "dangerButton", label=self.tr("Close shift")
         )
-        layout.addLayout(_row(self.sessions_button, self.close_shift_button))
+        # Where Close shift is while no shift is open (the cashier declined to open one).
+        self.open_shift_button = action_button(
+            self.open_shift_action, "primary", label=self.tr("Open shift")
+        )
+        layout.addLayout(
+            _row(self.sessions_button, self.close_shift_button, self.open_shift_button)
+        )
         return side
 
     # ---- shift and calls
@@ -381,6 +388,8 @@ class MainWindow(QMainWindow):
             (self.close_shift_button, self.close_shift_action),
         ):
             button.setEnabled(action.isEnabled())
+        self.close_shift_button.setVisible(shift_open)
+        self.open_shift_button.setVisible(not shift_open)
 
     # ---- booths
 

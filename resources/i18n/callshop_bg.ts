@@ -339,6 +339,10 @@
         <source>Language of the till:</source>
         <translation>Език на касата:</translation>
     </message>
+    <message>
+        <source>CallShop POS</source>
+        <translation>CallShop POS</translation>
+    </message>
 </context>
 <context>
     <name>CloseShiftDialog</name>
@@ -610,10 +614,6 @@
         <translation>цифрите избират кабина · Enter я плаща · клавиш Меню за действия</translation>
     </message>
     <message>
-        <source>F2 pay selected · F3 pay booth · F4 served without payment · F6 back to unserved · F9 sessions · F12 close shift</source>
-        <translation>F2 плати избраните · F3 плати кабината · F4 обслужени без плащане · F6 обратно в необслужени · F9 сесии · F12 затвори смяната</translation>
-    </message>
-    <message>
         <source>PAY selected calls</source>
         <translation>ПЛАТИ избраните</translation>
     </message>
@@ -734,6 +734,10 @@
         <translation>Затваряне на смяна</translation>
     </message>
     <message>
+        <source>Open shift</source>
+        <translation>Отвори смяна</translation>
+    </message>
+    <message>
         <source>The line engine is not reachable; try again in a moment.</source>
         <translation>Няма връзка с линиите; опитайте отново след малко.</translation>
     </message>
@@ -744,6 +748,10 @@
     <message>
         <source>Hang up the call in {booth} now?</source>
         <translation>Да се прекъсне ли разговорът в {booth}?</translation>
+    </message>
+    <message>
+        <source>F2 pay selected · F3 pay booth · F4 served without payment · F6 back to unserved · F9 sessions · F12 close or open shift</source>
+        <translation>F2 плати избраните · F3 плати кабината · F4 обслужени без плащане · F6 обратно в необслужени · F9 сесии · F12 затвори или отвори смяна</translation>
     </message>
     <message>
         <source>{booth} is a postpaid booth: it takes no deposit.</source>
