@@ -152,15 +152,15 @@ def _check(args: argparse.Namespace) -> None:
 def run_engine(args: argparse.Namespace) -> int:
     """The ``engine`` command (see the module docstring)."""
     _check(args)
-    data = config.data_dir(args.data_dir)
-    url = existing_database_url(args.db, data=data)  # only init creates a database
     if args.scenario is not None and args.driver == "auto":
         args.driver = "simulator"
+    scenario = read_scenario(args.scenario) if args.scenario is not None else None
+    data = config.data_dir(args.data_dir)
+    url = existing_database_url(args.db, data=data)  # only init creates a database
     logging.basicConfig(
         level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s"
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    scenario = read_scenario(args.scenario) if args.scenario is not None else None
     tune_for_latency()
     clock: Clock = ScaledClock(args.speed) if args.speed != 1.0 else SystemClock()
     with EngineLock(url, data):
