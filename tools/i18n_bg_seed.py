@@ -318,6 +318,15 @@ BG = {
     "F2 pay selected · F3 pay booth · F4 served without payment · F6 back to unserved · "
     "F9 sessions · F12 close or open shift": "F2 плати избраните · F3 плати кабината · F4 обслужени без плащане · "
     "F6 обратно в необслужени · F9 сесии · F12 затвори или отвори смяна",
+    "● Line engine running": "● Линиите работят",
+    "■ Line engine stopped": "■ Линиите са спрени",
+    "Line engine not reachable — reconnecting…": "Няма връзка с линиите — свързване…",
+    "The line engine meters the booths. It keeps running when the till is closed; stop it with “callshop-pos engine stop”.": "Процесът на линиите отчита кабините. Той продължава да работи и при затворена каса; спира се с „callshop-pos engine stop“.",
+    "No line engine runs: the booths are not metered. Start it with “callshop-pos engine”; the till connects by itself.": "Процесът на линиите не работи: кабините не се отчитат. Стартирайте го с „callshop-pos engine“; касата се свързва сама.",
+    "The line engine (process {pid}) runs but does not answer; the till keeps trying.": "Процесът на линиите ({pid}) работи, но не отговаря; касата продължава да опитва.",
+    "Quit the demo? Its line engine stops with the till: calls in progress are ended and recorded.": "Изход от демото? Линиите му спират заедно с касата: текущите разговори се прекратяват и записват.",
+    "Quit the till? The line engine keeps running without it: calls in progress go on and are metered and recorded, and the booths can still be used. Stop it with “callshop-pos engine stop”.": "Изход от касата? Линиите продължават да работят и без нея: текущите разговори продължават, отчитат се и се записват, а кабините могат да се ползват. Спират се с „callshop-pos engine stop“.",
+    "Quit": "Изход",
 }
 
 

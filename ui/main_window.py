@@ -62,6 +62,9 @@ CallsById = Callable[[list[int]], list[CallView]]
 class MainWindow(QMainWindow):
     """Booths, the shift's calls, PAY and the shift's figures on one screen."""
 
+    #: Asked when the cashier closes the window: True to quit (None: no question).
+    quit_check: Callable[[], bool] | None = None
+
     language_requested = Signal()  # the settings dialog asked for another language
     logout_requested = Signal()
     # Devices (ui.receipt_actions): PAY opened with this Bill / closed without paying.
@@ -160,7 +163,6 @@ class MainWindow(QMainWindow):
         # Live engine state, then the operations' change values: one handler each.
         bridge.booth_updated.connect(self._on_booth)
         bridge.call_finished.connect(self._on_call_finished)
-        bridge.connection_changed.connect(self.shift_bar.set_engine)
         till.changed.connect(self._on_changed)
         self.grid.selected.connect(self._on_booth_selected)
         self.grid.activated.connect(self._on_booth_activated)
@@ -168,7 +170,6 @@ class MainWindow(QMainWindow):
         self.calls.selection_changed.connect(self._update_actions)
         self.calls.activated.connect(self.pay_selected)
 
-        self.shift_bar.set_engine(bridge.connected)
         for snapshot in bridge.booths():
             self._on_booth(snapshot)
         self.reload_shift()
@@ -704,6 +705,11 @@ class MainWindow(QMainWindow):
         self._run(box)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # The cashier closing the window (not the till rebuilding it, nor a logout) is
+        # told what happens to the line engine, and may stay (ui.app's quit check).
+        if event.spontaneous() and self.quit_check is not None and not self.quit_check():
+            event.ignore()
+            return
         # The engine keeps running (calls are never lost); only this window goes, and
         # with it the administration window (wholesale costs stay behind a login).
         # (Hidden now, deleted with this window, its parent.)

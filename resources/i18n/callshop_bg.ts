@@ -333,11 +333,24 @@
     <name>CashierApp</name>
     <message>
         <source>Language</source>
+        <extracomment>Asks a yes/no question (title, text) -&gt; yes; tests replace it.</extracomment>
         <translation>Език</translation>
     </message>
     <message>
         <source>Language of the till:</source>
         <translation>Език на касата:</translation>
+    </message>
+    <message>
+        <source>Quit the demo? Its line engine stops with the till: calls in progress are ended and recorded.</source>
+        <translation>Изход от демото? Линиите му спират заедно с касата: текущите разговори се прекратяват и записват.</translation>
+    </message>
+    <message>
+        <source>Quit the till? The line engine keeps running without it: calls in progress go on and are metered and recorded, and the booths can still be used. Stop it with “callshop-pos engine stop”.</source>
+        <translation>Изход от касата? Линиите продължават да работят и без нея: текущите разговори продължават, отчитат се и се записват, а кабините могат да се ползват. Спират се с „callshop-pos engine stop“.</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Изход</translation>
     </message>
     <message>
         <source>CallShop POS</source>
@@ -602,7 +615,7 @@
     <name>MainWindow</name>
     <message>
         <source>CallShop POS — till</source>
-        <extracomment>Extra widgets for the Z page of the close-shift dialog (devices: print, PDF).</extracomment>
+        <extracomment>Asked when the cashier closes the window: True to quit (None: no question). Extra widgets for the Z page of the close-shift dialog (devices: print, PDF).</extracomment>
         <translation>CallShop POS — каса</translation>
     </message>
     <message>
@@ -1215,14 +1228,6 @@
     <message>
         <source>Expected in drawer</source>
         <translation>Очаквано в касата</translation>
-    </message>
-    <message>
-        <source>● Lines connected</source>
-        <translation>● Линиите са свързани</translation>
-    </message>
-    <message>
-        <source>Line engine unreachable — reconnecting…</source>
-        <translation>Няма връзка с линиите — свързване…</translation>
     </message>
 </context>
 <context>
