@@ -259,6 +259,9 @@ BG = {
     "Backups: a verified copy of the database at every Z and daily (off: only `callshop-pos backup`)": "Архиви: проверено копие на базата при всеки Z отчет и всеки ден (изключено: само с `callshop-pos backup`)",
     "Print a receipt after payment: always, ask or never": "Печат на бележка след плащане: винаги, питай или никога",
     "Attached devices by name (printer, display …)": "Свързани устройства по име (принтер, дисплей …)",
+    # reports: what revenue and ASR count
+    "revenue is call prices, without cash rounding; cash rounding of the period's payments {rounding}, revenue with it {with_rounding}": "оборотът е по цени на разговорите, без закръгляне на сметките; закръгляне в плащанията за периода {rounding}, оборот със закръгляне {with_rounding}",
+    "ASR counts only attempts that reached the carrier": "ASR брои само опитите, стигнали до доставчика",
 }
 
 

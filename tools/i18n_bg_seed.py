@@ -327,6 +327,7 @@ BG = {
     "Quit the demo? Its line engine stops with the till: calls in progress are ended and recorded.": "Изход от демото? Линиите му спират заедно с касата: текущите разговори се прекратяват и записват.",
     "Quit the till? The line engine keeps running without it: calls in progress go on and are metered and recorded, and the booths can still be used. Stop it with “callshop-pos engine stop”.": "Изход от касата? Линиите продължават да работят и без нея: текущите разговори продължават, отчитат се и се записват, а кабините могат да се ползват. Спират се с „callshop-pos engine stop“.",
     "Quit": "Изход",
+    "  incl. cash rounding": "  в т.ч. закръгляне",
 }
 
 

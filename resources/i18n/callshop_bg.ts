@@ -1308,6 +1308,10 @@
         <translation>Плащания ({n})</translation>
     </message>
     <message>
+        <source>  incl. cash rounding</source>
+        <translation>  в т.ч. закръгляне</translation>
+    </message>
+    <message>
         <source>Calls paid from deposits</source>
         <translation>Разговори, платени от депозит</translation>
     </message>
