@@ -9,13 +9,14 @@ import pytest
 from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication, QWidget
 
-from callshop_pos.lines.snapshot import BoothState
+from callshop_pos.lines.snapshot import BillingMode, BoothState
 from callshop_pos.services.till import shifts
 from tests.ui.support import FakeEngine, cashier_window
-from tests.ui.text_fit import overflowing_texts
+from tests.ui.text_fit import needs_sideways_scroll, overflowing_texts
 from ui.admin.window import AdminWindow
 from ui.app import load_stylesheet
 from ui.bridge import EngineBridge
+from ui.calls_model import StatusFilter
 from ui.close_shift import CloseShiftDialog
 from ui.deposit_dialog import DepositDialog
 from ui.formatting import Formatter
@@ -27,6 +28,9 @@ from ui.sessions import SessionsDialog
 from ui.unpaid_dialog import ReasonDialog
 
 SCREENS = [(1366, 768), (1280, 720)]
+#: What a booth tile must show whole: its number and its money line (credit, calls to
+#: pay); only the destination and the line's driver status may end in "…".
+TILE_MUST_FIT = frozenset({"tileNumber", "tileInfo"})
 ADMIN_PAGES = ("prices", "fx", "account", "reports", "users", "booths", "settings", "audit")
 
 
@@ -59,14 +63,20 @@ def test_till_and_its_dialogs_fit(qtbot, seeded, language, screen) -> None:
     engine.publish_all()
     engine._update("Booth 2", state=BoothState.TALKING, number="00493012345678", elapsed_s=75.0)
     engine._update("Booth 3", locked=True, state=BoothState.LOCKED)
+    # Prepaid booths as in the demo: one without a deposit, one with credit and calls due.
+    engine._update("Booth 7", billing=BillingMode.PREPAID)
+    engine._update("Booth 8", billing=BillingMode.PREPAID, credit_left_minor=1000, unpaid_calls=3)
     window = cashier_window(qtbot, shop, seeded.operator, bridge, engine, booths=8)
     fmt = Formatter(QLocale())
     window.fmt = fmt
     ids = [window.calls_maker.finish(f"Booth {n % 4 + 1}") for n in range(6)]
+    # The longest status ("Unserved", "Необслужени"), a long number, every column shown.
+    window.calls.show_status(StatusFilter.ALL)
     window.resize(*screen)
     qtbot.waitUntil(lambda: window.calls.model.rowCount() == 6)
     QApplication.processEvents()
-    problems = [f"till: {p}" for p in overflowing_texts(window)]
+    problems = [f"till: {p}" for p in overflowing_texts(window, must_fit=TILE_MUST_FIT)]
+    problems += [f"till: {p}" for p in needs_sideways_scroll(window.calls.table)]
 
     till = window.till
     bill = till.quote_payment(ids[:3])
