@@ -19,6 +19,7 @@ from ui.bridge import EngineBridge
 from ui.calls_model import StatusFilter
 from ui.close_shift import CloseShiftDialog
 from ui.deposit_dialog import DepositDialog
+from ui.engine_status import EngineStatusLabel, attach_engine_status
 from ui.formatting import Formatter
 from ui.i18n import Languages
 from ui.login import LoginDialog
@@ -67,6 +68,7 @@ def test_till_and_its_dialogs_fit(qtbot, seeded, language, screen) -> None:
     engine._update("Booth 7", billing=BillingMode.PREPAID)
     engine._update("Booth 8", billing=BillingMode.PREPAID, credit_left_minor=1000, unpaid_calls=3)
     window = cashier_window(qtbot, shop, seeded.operator, bridge, engine, booths=8)
+    attach_engine_status(window, bridge, lambda: 4321)  # as the till has it
     fmt = Formatter(QLocale())
     window.fmt = fmt
     ids = [window.calls_maker.finish(f"Booth {n % 4 + 1}") for n in range(6)]
@@ -77,6 +79,17 @@ def test_till_and_its_dialogs_fit(qtbot, seeded, language, screen) -> None:
     QApplication.processEvents()
     problems = [f"till: {p}" for p in overflowing_texts(window, must_fit=TILE_MUST_FIT)]
     problems += [f"till: {p}" for p in needs_sideways_scroll(window.calls.table)]
+    # No shift open: Open shift takes Close shift's place.
+    window.close_shift_button.hide()
+    window.open_shift_button.show()
+    QApplication.processEvents()
+    problems += [f"till, no shift: {p}" for p in overflowing_texts(window.open_shift_button)]
+    window.open_shift_button.hide()
+    window.close_shift_button.show()
+    bridge.on_connection(False)  # the longest engine state: not reachable
+    qtbot.waitUntil(lambda: "—" in window.statusBar().findChild(EngineStatusLabel).text())
+    problems += [f"till, engine down: {p}" for p in overflowing_texts(window.statusBar())]
+    bridge.on_connection(True)
 
     till = window.till
     bill = till.quote_payment(ids[:3])
