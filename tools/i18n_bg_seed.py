@@ -328,6 +328,20 @@ BG = {
     "Quit the till? The line engine keeps running without it: calls in progress go on and are metered and recorded, and the booths can still be used. Stop it with “callshop-pos engine stop”.": "Изход от касата? Линиите продължават да работят и без нея: текущите разговори продължават, отчитат се и се записват, а кабините могат да се ползват. Спират се с „callshop-pos engine stop“.",
     "Quit": "Изход",
     "  incl. cash rounding": "  в т.ч. закръгляне",
+    # the link to central in the status bar
+    "never": "никога",
+    "Central: not linked, {n} shift(s) waiting": "Централа: няма връзка, {n} смени чакат",
+    "Link the till with: callshop-pos sync link URL …": "Свържете касата с: callshop-pos sync link URL …",
+    "Central: {n} waiting": "Централа: {n} чакат",
+    "Central: all sent": "Централа: всичко е изпратено",
+    "{n} refused": "{n} отказани",
+    "offline since {at}": "без връзка от {at}",
+    "last sent {at}": "последно изпратено {at}",
+    "Central: {url} (shop {shop})": "Централа: {url} (обект {shop})",
+    "Waiting: {n}; refused: {p}; sent: {d}": "Чакат: {n}; отказани: {p}; изпратени: {d}",
+    "Last success: {at}": "Последен успех: {at}",
+    "Last error ({at}): {error}": "Последна грешка ({at}): {error}",
+    "Central: status unknown": "Централа: състоянието е неизвестно",
 }
 
 

@@ -29,10 +29,6 @@ class EngineState(StrEnum):
     UNREACHABLE = "unreachable"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("EngineStatus", text)
-
-
 class EngineStatusLabel(QLabel):
     """Shows :class:`EngineState`; ``probe()`` is the pid of a live engine process
     of this till's data directory, or None."""
@@ -76,21 +72,26 @@ class EngineStatusLabel(QLabel):
 
     def _show(self, state: EngineState, pid: int | None) -> None:
         if state is EngineState.RUNNING:
-            text = _tr("● Line engine running")
-            tip = _tr(
+            text = QCoreApplication.translate("EngineStatus", "● Line engine running")
+            tip = QCoreApplication.translate(
+                "EngineStatus",
                 "The line engine meters the booths. It keeps running when the till is "
-                "closed; stop it with “callshop-pos engine stop”."
+                "closed; stop it with “callshop-pos engine stop”.",
             )
         elif state is EngineState.STOPPED:
-            text = _tr("■ Line engine stopped")
-            tip = _tr(
+            text = QCoreApplication.translate("EngineStatus", "■ Line engine stopped")
+            tip = QCoreApplication.translate(
+                "EngineStatus",
                 "No line engine runs: the booths are not metered. Start it with "
-                "“callshop-pos engine”; the till connects by itself."
+                "“callshop-pos engine”; the till connects by itself.",
             )
         else:
-            text = _tr("Line engine not reachable — reconnecting…")
-            tip = _tr(
-                "The line engine (process {pid}) runs but does not answer; the till keeps trying."
+            text = QCoreApplication.translate(
+                "EngineStatus", "Line engine not reachable — reconnecting…"
+            )
+            tip = QCoreApplication.translate(
+                "EngineStatus",
+                "The line engine (process {pid}) runs but does not answer; the till keeps trying.",
             ).format(pid=pid)
         self.setText(text)
         self.setToolTip(tip)

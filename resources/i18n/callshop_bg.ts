@@ -537,6 +537,34 @@
     </message>
 </context>
 <context>
+    <name>EngineStatus</name>
+    <message>
+        <source>● Line engine running</source>
+        <extracomment>How often the state is checked again while the engine is not connected.</extracomment>
+        <translation>● Линиите работят</translation>
+    </message>
+    <message>
+        <source>The line engine meters the booths. It keeps running when the till is closed; stop it with “callshop-pos engine stop”.</source>
+        <translation>Процесът на линиите отчита кабините. Той продължава да работи и при затворена каса; спира се с „callshop-pos engine stop“.</translation>
+    </message>
+    <message>
+        <source>■ Line engine stopped</source>
+        <translation>■ Линиите са спрени</translation>
+    </message>
+    <message>
+        <source>No line engine runs: the booths are not metered. Start it with “callshop-pos engine”; the till connects by itself.</source>
+        <translation>Процесът на линиите не работи: кабините не се отчитат. Стартирайте го с „callshop-pos engine“; касата се свързва сама.</translation>
+    </message>
+    <message>
+        <source>Line engine not reachable — reconnecting…</source>
+        <translation>Няма връзка с линиите — свързване…</translation>
+    </message>
+    <message>
+        <source>The line engine (process {pid}) runs but does not answer; the till keeps trying.</source>
+        <translation>Процесът на линиите ({pid}) работи, но не отговаря; касата продължава да опитва.</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <source>CallShop POS — log in</source>
@@ -1342,6 +1370,62 @@
     <message>
         <source>Unpaid calls</source>
         <translation>Неплатени разговори</translation>
+    </message>
+</context>
+<context>
+    <name>SyncStatus</name>
+    <message>
+        <source>never</source>
+        <extracomment>How often the state is read again.</extracomment>
+        <translation>никога</translation>
+    </message>
+    <message>
+        <source>Central: not linked, {n} shift(s) waiting</source>
+        <translation>Централа: няма връзка, {n} смени чакат</translation>
+    </message>
+    <message>
+        <source>Link the till with: callshop-pos sync link URL …</source>
+        <translation>Свържете касата с: callshop-pos sync link URL …</translation>
+    </message>
+    <message>
+        <source>Central: {n} waiting</source>
+        <translation>Централа: {n} чакат</translation>
+    </message>
+    <message>
+        <source>Central: all sent</source>
+        <translation>Централа: всичко е изпратено</translation>
+    </message>
+    <message>
+        <source>{n} refused</source>
+        <translation>{n} отказани</translation>
+    </message>
+    <message>
+        <source>offline since {at}</source>
+        <translation>без връзка от {at}</translation>
+    </message>
+    <message>
+        <source>last sent {at}</source>
+        <translation>последно изпратено {at}</translation>
+    </message>
+    <message>
+        <source>Central: {url} (shop {shop})</source>
+        <translation>Централа: {url} (обект {shop})</translation>
+    </message>
+    <message>
+        <source>Waiting: {n}; refused: {p}; sent: {d}</source>
+        <translation>Чакат: {n}; отказани: {p}; изпратени: {d}</translation>
+    </message>
+    <message>
+        <source>Last success: {at}</source>
+        <translation>Последен успех: {at}</translation>
+    </message>
+    <message>
+        <source>Last error ({at}): {error}</source>
+        <translation>Последна грешка ({at}): {error}</translation>
+    </message>
+    <message>
+        <source>Central: status unknown</source>
+        <translation>Централа: състоянието е неизвестно</translation>
     </message>
 </context>
 <context>

@@ -117,3 +117,52 @@ def test_no_engine_connected_nothing_to_say(cashier) -> None:
     event = _Spontaneous()
     window.closeEvent(event)
     assert event.isAccepted() and asked == []
+
+
+def test_the_status_bar_speaks_bulgarian(qtbot, qapp) -> None:
+    from zoneinfo import ZoneInfo
+
+    from callshop_pos.sync.status import SyncStatus
+    from ui.i18n import Languages
+    from ui.sync_status import describe
+
+    languages = Languages(qapp)
+    languages.apply("bg")
+    try:
+        bridge = EngineBridge()
+        window = _window_for_status(qtbot)
+        label = attach_engine_status(window, bridge, lambda: None)
+        assert label.text() == "■ Линиите са спрени"
+        bridge.on_connection(True)
+        qtbot.waitUntil(lambda: label.state is EngineState.RUNNING)
+        assert label.text() == "● Линиите работят"
+        status = SyncStatus(
+            linked=False,
+            url="",
+            shop="",
+            pending=2,
+            parked=0,
+            delivered=0,
+            oldest_pending_at=None,
+            last_attempt_at=None,
+            last_success_at=None,
+            last_error=None,
+            last_error_at=None,
+            last_heartbeat_at=None,
+            carrier_balance_micro_usd=None,
+            carrier_balance_at=None,
+            pending_price_lists=0,
+        )
+        assert (
+            describe(status, ZoneInfo("Europe/Sofia"))[0] == "Централа: няма връзка, 2 смени чакат"
+        )
+    finally:
+        languages.apply("en")
+
+
+def _window_for_status(qtbot):
+    from PySide6.QtWidgets import QMainWindow
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    return window
