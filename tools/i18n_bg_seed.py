@@ -316,8 +316,8 @@ BG = {
     "Wrong user name or password.": "Грешно потребителско име или парола.",
     # open shift after declining, the line engine's state, quitting
     "F2 pay selected · F3 pay booth · F4 served without payment · F6 back to unserved · "
-    "F9 sessions · F12 close or open shift": "F2 плати избраните · F3 плати кабината · F4 обслужени без плащане · "
-    "F6 обратно в необслужени · F9 сесии · F12 затвори или отвори смяна",
+    "F9 sessions · F12 close or open shift": "F2 плати · F3 плати кабината · F4 без плащане · "
+    "F6 в необслужени · F9 сесии · F12 смяна",
     "● Line engine running": "● Линиите работят",
     "■ Line engine stopped": "■ Линиите са спрени",
     "Line engine not reachable — reconnecting…": "Няма връзка с линиите — свързване…",

@@ -792,7 +792,7 @@
     </message>
     <message>
         <source>F2 pay selected · F3 pay booth · F4 served without payment · F6 back to unserved · F9 sessions · F12 close or open shift</source>
-        <translation>F2 плати избраните · F3 плати кабината · F4 обслужени без плащане · F6 обратно в необслужени · F9 сесии · F12 затвори или отвори смяна</translation>
+        <translation>F2 плати · F3 плати кабината · F4 без плащане · F6 в необслужени · F9 сесии · F12 смяна</translation>
     </message>
     <message>
         <source>{booth} is a postpaid booth: it takes no deposit.</source>

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QLocale
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QWidget
 
 from callshop_pos.lines.snapshot import BillingMode, BoothState
 from callshop_pos.services.till import shifts
@@ -43,6 +43,19 @@ def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str
     yield request.param
     languages.apply("en")
     qapp.setStyleSheet("")
+
+
+def status_message_cut(window: QMainWindow) -> list[str]:
+    """The status bar's key hint (shown when no other message is) against the room its
+    permanent widgets leave it."""
+    bar = window.statusBar()
+    hint = bar.currentMessage()
+    others = sum(
+        w.width() for w in bar.findChildren(QWidget) if w.isVisible() and w.parentWidget() is bar
+    )
+    room = bar.width() - others - 2 * bar.layout().spacing() - 8
+    need = bar.fontMetrics().horizontalAdvance(hint)
+    return [f"status bar keys {hint!r}: {need} px in {room} px"] if need > room else []
 
 
 def _shown(qtbot, widget: QWidget, size: tuple[int, int] | None = None) -> QWidget:
@@ -90,6 +103,16 @@ def test_till_and_its_dialogs_fit(qtbot, seeded, language, screen) -> None:
     qtbot.waitUntil(lambda: "—" in window.statusBar().findChild(EngineStatusLabel).text())
     problems += [f"till, engine down: {p}" for p in overflowing_texts(window.statusBar())]
     bridge.on_connection(True)
+    # The keys in the status bar are not cut by what stands at its right: the engine's
+    # state and the link to central (its longest Bulgarian text shown here).
+    central = QLabel(
+        QApplication.translate("SyncStatus", "Central: not linked, {n} shift(s) waiting").format(
+            n=12
+        )
+    )
+    window.statusBar().addPermanentWidget(central)
+    QApplication.processEvents()
+    problems += [f"till: {p}" for p in status_message_cut(window)]
 
     till = window.till
     bill = till.quote_payment(ids[:3])
