@@ -300,8 +300,6 @@ BG = {
     "Payment refused, nothing was recorded: the fiscal printer cannot register the sale ({error}). Check that it is switched on and connected, then press Pay again.": "Плащането е отказано, нищо не е записано: фискалният принтер не може да регистрира продажбата ({error}). Проверете дали е включен и свързан и натиснете Плати отново.",
     # shift bar
     "Shift opened": "Смяна от",
-    "● Lines connected": "● Линиите са свързани",
-    "Line engine unreachable — reconnecting…": "Няма връзка с линиите — свързване…",
     "Open shift…": "Отваряне на смяна…",
     "An amount cannot be negative.": "Сумата не може да е отрицателна.",
     "{tendered} for a bill of {total}? Check the amount handed over.": "{tendered} за сметка от {total}? Проверете дадената сума.",
