@@ -13,7 +13,7 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-__all__ = ["data_dir", "database_url"]
+__all__ = ["DEMO_DATABASE", "SHOP_DATABASE", "data_dir", "database_url"]
 
 APP_NAME = "callshop-pos"
 
@@ -36,15 +36,29 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     return path
 
 
-def database_url(explicit: str | None = None, *, data: Path | None = None) -> str:
-    """The SQLAlchemy URL of the shop database."""
+#: The shop's database in the data directory, when nothing else is configured.
+SHOP_DATABASE = "callshop.db"
+#: The demo's database, beside the shop's in the data directory (``ui.demo``).
+DEMO_DATABASE = "demo.db"
+
+
+def database_url(
+    explicit: str | None = None, *, data: Path | None = None, demo: bool = True
+) -> str:
+    """The SQLAlchemy URL of the shop database.
+
+    ``--db``, then ``CALLSHOP_DB``, then ``callshop.db`` in the data directory. While
+    that file does not exist but the demo's ``demo.db`` does (demo mode: the window
+    made it), the demo's: the window and every command use the same database by
+    default. ``demo=False`` (``init``, which creates the shop's own) skips the demo's.
+    """
     if explicit:
         return explicit
     env = os.environ.get("CALLSHOP_DB")
     if env:
         return env
-    return f"sqlite:///{(data or data_dir()) / 'callshop.db'}"
-
-
-#: The demo's database, beside the shop's in the data directory (``ui.demo``).
-DEMO_DATABASE = "demo.db"
+    folder = data or data_dir()
+    shop = folder / SHOP_DATABASE
+    if demo and not shop.exists() and (folder / DEMO_DATABASE).exists():
+        return f"sqlite:///{folder / DEMO_DATABASE}"
+    return f"sqlite:///{shop}"

@@ -1,11 +1,13 @@
 """``callshop-pos engine``: the headless line engine process.
 
-Start-up: take the one-engine-per-database lock, open (create/migrate) the
+Start-up: take the one-engine-per-database lock, open (migrate) the existing
 database, finish every call a crashed engine left in progress (``interrupted``,
 ended at the last heartbeat), then serve the booths: the driver's events drive
 the booth state machines, every call event is written to the database as it
 happens, and live state and commands go over the authenticated IPC channel.
-SIGTERM/SIGINT stop it cleanly (calls still running are ended and recorded).
+SIGTERM/SIGINT stop it cleanly (calls still running are ended and recorded), and so
+does ``callshop-pos engine stop`` over the IPC channel; ``engine status`` says whether
+it runs, does not answer, or is stopped.
 
 Records the database cannot take wait in the spill journal (``--spill-dir``, see
 :mod:`callshop_pos.lines.spill`); those an earlier run left are written back first,
@@ -18,17 +20,21 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import logging
 import os
 import random
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from callshop_pos import config
+from callshop_pos.cli._shop import existing_database_url
 from callshop_pos.clock import Clock, ScaledClock, SystemClock
 from callshop_pos.engine_store.call_recorder import DatabaseCallRecorder
 from callshop_pos.engine_store.shop_store import (
@@ -42,7 +48,13 @@ from callshop_pos.engine_store.shop_store import (
 from callshop_pos.errors import InvalidInput
 from callshop_pos.lines.engine import LineEngine, Quarantine, persist_record, replay_spill
 from callshop_pos.lines.engine_lock import EngineLock
-from callshop_pos.lines.ipc import EngineServer
+from callshop_pos.lines.ipc import (
+    EngineClient,
+    EngineServer,
+    EngineUnavailable,
+    engine_process,
+    process_alive,
+)
 from callshop_pos.lines.spill import SpillJournal, default_spill_dirs, spill_name
 from callshop_pos.services.admin import booths as booth_service
 from callshop_pos.services.auth import SYSTEM
@@ -54,7 +66,15 @@ from drivers.simulator import numbers_for_codes, read_scenario
 from drivers.sip_cli import add_sip_arguments, check_sip_arguments, sip_options
 from drivers.sync_http import start_sender
 
-__all__ = ["EXIT_UNSAVED", "freeze_startup_heap", "register", "run_engine", "tune_for_latency"]
+__all__ = [
+    "EXIT_UNSAVED",
+    "engine_status",
+    "engine_stop",
+    "freeze_startup_heap",
+    "register",
+    "run_engine",
+    "tune_for_latency",
+]
 
 if TYPE_CHECKING:
     from drivers.sip.abuse import SipAlert
@@ -112,6 +132,136 @@ def register(subparsers: Any) -> None:
     )
     add_sip_arguments(parser)
     parser.set_defaults(func=run_engine)
+    actions = parser.add_subparsers(
+        dest="engine_action",
+        metavar="ACTION",
+        title="instead of running an engine",
+        required=False,
+    )
+    status = actions.add_parser(
+        "status",
+        help="is the engine of this data directory running? (exit 0: running, "
+        "1: not reachable, 3: stopped)",
+        description="Say whether the line engine of this data directory runs, answers, "
+        "and what it serves. Exit status 0: running; 1: its process is alive but it "
+        "does not answer; 3: stopped.",
+    )
+    status.add_argument("--json", action="store_true", help="print the status as JSON")
+    status.set_defaults(func=engine_status)
+    stop = actions.add_parser(
+        "stop",
+        help="stop the running engine (calls in progress are ended and recorded first)",
+        description="Stop the line engine of this data directory over its IPC channel, "
+        "as SIGTERM does: calls in progress are ended and recorded, then it exits. Waits "
+        "until the process has exited.",
+    )
+    stop.add_argument(
+        "--timeout",
+        metavar="S",
+        type=float,
+        default=60.0,
+        help="wait at most this many seconds for the engine to exit (default 60)",
+    )
+    stop.set_defaults(func=engine_stop)
+
+
+#: ``engine status`` exit statuses (as systemctl's: 3 = not running).
+STATUS_RUNNING, STATUS_UNREACHABLE, STATUS_STOPPED = 0, 1, 3
+#: How long the control commands wait for the engine's IPC handshake.
+CONNECT_TIMEOUT_S = 5.0
+
+
+def _connect(data: Path) -> EngineClient | None:
+    """A client connected to the engine of ``data``, or None (closed) if none answers."""
+    client = EngineClient(data, timeout_s=CONNECT_TIMEOUT_S).start()
+    if client.wait_connected(CONNECT_TIMEOUT_S):
+        return client
+    client.close()
+    return None
+
+
+def _describe(status: dict[str, Any]) -> str:
+    return (
+        f"pid {status.get('pid')}: {status.get('booths', 0)} booth(s), "
+        f"{status.get('in_call', 0)} call(s) in progress, {status.get('driver', '?')} "
+        f"driver, database {status.get('database', '?')}, running since "
+        f"{status.get('started_at', '?')}, {status.get('calls_recorded', 0)} call(s) "
+        "recorded since"
+    )
+
+
+def engine_status(args: argparse.Namespace) -> int:
+    """``engine status``: running / not reachable / stopped (see :func:`register`)."""
+    data = config.data_dir(args.data_dir)
+    pid = engine_process(data)
+    client = _connect(data) if pid is not None else None
+    if client is None:
+        state, code = ("not reachable", STATUS_UNREACHABLE) if pid else ("stopped", STATUS_STOPPED)
+        if args.json:
+            print(json.dumps({"state": state.replace(" ", "_"), "pid": pid}))
+        elif pid:
+            print(f"line engine: not reachable (pid {pid} runs but does not answer on {data})")
+        else:
+            print(
+                f"line engine: stopped (no engine serves {data}; start it with "
+                "`callshop-pos engine`)"
+            )
+        return code
+    try:
+        status = client.status()
+    finally:
+        client.close()
+    if args.json:
+        print(json.dumps({"state": "running", **status}))
+    else:
+        print(f"line engine: running ({_describe(status)})")
+    return STATUS_RUNNING
+
+
+def engine_stop(args: argparse.Namespace) -> int:
+    """``engine stop``: the clean stop, over IPC; waits for the process to exit."""
+    if not 0 < args.timeout <= 3600:
+        raise InvalidInput("--timeout must be above 0 and at most 3600 seconds")
+    data = config.data_dir(args.data_dir)
+    pid = engine_process(data)
+    if pid is None:
+        print("line engine: not running (nothing to stop)")
+        return 0
+    client = _connect(data)
+    if client is None:
+        print(
+            f"line engine: pid {pid} does not answer on {data}; stop it with "
+            f"`kill -TERM {pid}` (the same clean stop)",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        status = client.stop()
+    except EngineUnavailable:
+        status = {}  # the connection went as the engine stopped: it was asked
+    finally:
+        client.close()
+    in_call = int(status.get("in_call", 0))
+    print(
+        f"line engine: stopping (pid {pid}); "
+        + (
+            f"{in_call} call(s) in progress are ended and recorded first"
+            if in_call
+            else "no call in progress"
+        ),
+        flush=True,
+    )
+    deadline = time.monotonic() + args.timeout
+    while process_alive(pid):
+        if time.monotonic() > deadline:
+            print(
+                f"line engine: pid {pid} is still stopping after {args.timeout:g} s",
+                file=sys.stderr,
+            )
+            return 1
+        time.sleep(0.05)
+    print("line engine: stopped")
+    return 0
 
 
 def tune_for_latency() -> None:
@@ -155,13 +305,13 @@ def run_engine(args: argparse.Namespace) -> int:
     _check(args)
     if args.scenario is not None and args.driver == "auto":
         args.driver = "simulator"
+    scenario = read_scenario(args.scenario) if args.scenario is not None else None
+    data = config.data_dir(args.data_dir)
+    url = existing_database_url(args.db, data=data)  # only init creates a database
     logging.basicConfig(
         level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s"
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    data = config.data_dir(args.data_dir)
-    url = config.database_url(args.db, data=data)
-    scenario = read_scenario(args.scenario) if args.scenario is not None else None
     tune_for_latency()
     clock: Clock = ScaledClock(args.speed) if args.speed != 1.0 else SystemClock()
     with EngineLock(url, data):
@@ -288,9 +438,20 @@ def _serve_spilling(
         storage_check=database_file_check(shop),
     )
     engine.load()
-    server = EngineServer(engine, data)
-    server.start()
     stop = threading.Event()
+    started_at = datetime.now(UTC).isoformat(timespec="seconds")
+    server = EngineServer(
+        engine,
+        data,
+        on_stop=stop.set,  # `callshop-pos engine stop`: the same clean stop as SIGTERM
+        describe=lambda: {
+            "database": shop.db.url.render_as_string(hide_password=True),
+            "driver": driver.name,
+            "started_at": started_at,
+            "calls_recorded": engine.calls_recorded,
+        },
+    )
+    server.start()
     previous = {
         sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)
     }

@@ -297,6 +297,9 @@ BG = {
     "Item text length": "Дължина на текста на артикула",
     "Print timeout (seconds)": "Време за печат (секунди)",
     "(not set up)": "(не е настроено)",
+    # reports: what revenue and ASR count
+    "revenue is call prices, without cash rounding; cash rounding of the period's payments {rounding}, revenue with it {with_rounding}": "оборотът е по цени на разговорите, без закръгляне на сметките; закръгляне в плащанията за периода {rounding}, оборот със закръгляне {with_rounding}",
+    "ASR counts only attempts that reached the carrier": "ASR брои само опитите, стигнали до доставчика",
 }
 
 

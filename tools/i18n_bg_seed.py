@@ -300,8 +300,6 @@ BG = {
     "Payment refused, nothing was recorded: the fiscal printer cannot register the sale ({error}). Check that it is switched on and connected, then press Pay again.": "Плащането е отказано, нищо не е записано: фискалният принтер не може да регистрира продажбата ({error}). Проверете дали е включен и свързан и натиснете Плати отново.",
     # shift bar
     "Shift opened": "Смяна от",
-    "● Lines connected": "● Линиите са свързани",
-    "Line engine unreachable — reconnecting…": "Няма връзка с линиите — свързване…",
     "Open shift…": "Отваряне на смяна…",
     "An amount cannot be negative.": "Сумата не може да е отрицателна.",
     "{tendered} for a bill of {total}? Check the amount handed over.": "{tendered} за сметка от {total}? Проверете дадената сума.",
@@ -374,6 +372,34 @@ BG = {
     "Reprint a receipt…": "Повторен печат на бележка…",
     "Print Z report (copy)": "Печат на Z отчет (копие)",
     "No receipt printer is set up: choose one in Devices → Printer set-up….": "Няма настроен принтер за бележки: изберете в Устройства → Настройка на принтера….",
+    # open shift after declining, the line engine's state, quitting
+    "F2 pay selected · F3 pay booth · F4 served without payment · F6 back to unserved · "
+    "F9 sessions · F12 close or open shift": "F2 плати · F3 плати кабината · F4 без плащане · "
+    "F6 в необслужени · F9 сесии · F12 смяна",
+    "● Line engine running": "● Линиите работят",
+    "■ Line engine stopped": "■ Линиите са спрени",
+    "Line engine not reachable — reconnecting…": "Няма връзка с линиите — свързване…",
+    "The line engine meters the booths. It keeps running when the till is closed; stop it with “callshop-pos engine stop”.": "Процесът на линиите отчита кабините. Той продължава да работи и при затворена каса; спира се с „callshop-pos engine stop“.",
+    "No line engine runs: the booths are not metered. Start it with “callshop-pos engine”; the till connects by itself.": "Процесът на линиите не работи: кабините не се отчитат. Стартирайте го с „callshop-pos engine“; касата се свързва сама.",
+    "The line engine (process {pid}) runs but does not answer; the till keeps trying.": "Процесът на линиите ({pid}) работи, но не отговаря; касата продължава да опитва.",
+    "Quit the demo? Its line engine stops with the till: calls in progress are ended and recorded.": "Изход от демото? Линиите му спират заедно с касата: текущите разговори се прекратяват и записват.",
+    "Quit the till? The line engine keeps running without it: calls in progress go on and are metered and recorded, and the booths can still be used. Stop it with “callshop-pos engine stop”.": "Изход от касата? Линиите продължават да работят и без нея: текущите разговори продължават, отчитат се и се записват, а кабините могат да се ползват. Спират се с „callshop-pos engine stop“.",
+    "Quit": "Изход",
+    "  incl. cash rounding": "  в т.ч. закръгляне",
+    # the link to central in the status bar
+    "never": "никога",
+    "Central: not linked, {n} shift(s) waiting": "Централа: няма връзка, {n} смени чакат",
+    "Link the till with: callshop-pos sync link URL …": "Свържете касата с: callshop-pos sync link URL …",
+    "Central: {n} waiting": "Централа: {n} чакат",
+    "Central: all sent": "Централа: всичко е изпратено",
+    "{n} refused": "{n} отказани",
+    "offline since {at}": "без връзка от {at}",
+    "last sent {at}": "последно изпратено {at}",
+    "Central: {url} (shop {shop})": "Централа: {url} (обект {shop})",
+    "Waiting: {n}; refused: {p}; sent: {d}": "Чакат: {n}; отказани: {p}; изпратени: {d}",
+    "Last success: {at}": "Последен успех: {at}",
+    "Last error ({at}): {error}": "Последна грешка ({at}): {error}",
+    "Central: status unknown": "Централа: състоянието е неизвестно",
 }
 
 

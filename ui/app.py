@@ -12,13 +12,15 @@ from __future__ import annotations
 import ctypes.util
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QInputDialog
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
+from callshop_pos.lines.ipc import engine_process
 from callshop_pos.services import auth
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
@@ -26,6 +28,7 @@ from ui.bridge import EngineBridge
 from ui.carrier_warning import attach_carrier_warning
 from ui.demo import DEMO_ACCOUNTS
 from ui.engine_link import EngineControl
+from ui.engine_status import attach_engine_status
 from ui.formatting import Formatter
 from ui.handover import settle_shift_owner
 from ui.i18n import LANGUAGES, Languages, default_language, preferences
@@ -45,6 +48,7 @@ __all__ = [
     "load_stylesheet",
     "make_application",
     "run_till",
+    "show_start_problem",
 ]
 
 STYLESHEET = Path(__file__).resolve().parent.parent / "resources" / "style" / "callshop.qss"
@@ -54,6 +58,13 @@ def load_stylesheet(app: QApplication) -> None:
     app.setStyle("Fusion")  # the same widget metrics on every platform, under the QSS
     sheet = STYLESHEET.read_text(encoding="utf-8")
     app.setStyleSheet(sheet.replace("@STYLE_DIR@", STYLESHEET.parent.as_posix()))
+
+
+def show_start_problem(text: str) -> None:
+    """Why the till cannot start (no database, say), in a message box: a till started
+    from a desktop icon has no terminal to read stderr on."""
+    title = QCoreApplication.translate("CashierApp", "CallShop POS")
+    QMessageBox.critical(None, title, text)
 
 
 class CashierApp(QObject):
@@ -79,6 +90,9 @@ class CashierApp(QObject):
         self.prefs = preferences(data)
         self.languages = Languages(app)
         self.demo = demo
+        self.data = data
+        #: Asks a yes/no question (title, text) -> yes; tests replace it.
+        self.ask: Callable[[str, str], bool] = self._ask
         self.till: Till | None = None
         self.window: MainWindow | None = None
         language = str(self.prefs.value("language", default_language()))
@@ -129,6 +143,8 @@ class CashierApp(QObject):
         )
         attach_sync_status(window, self.shop)  # closed shifts waiting for central
         attach_carrier_warning(window, self.shop, self.till.actor)  # top-up needed
+        attach_engine_status(window, self.bridge, lambda: engine_process(self.data))
+        window.quit_check = self.confirm_quit
         self.window = window
         self.bridge.attach()
         if geometry is not None:
@@ -184,8 +200,39 @@ class CashierApp(QObject):
             self.bridge.detach()
             window.close()
             window.deleteLater()
-        if not self.start():
-            self.app.quit()
+        while not self.start():  # the login was cancelled: quit, once told about the engine
+            if self.confirm_quit():
+                self.app.quit()
+                return
+
+    def confirm_quit(self) -> bool:
+        """The cashier is quitting: say what happens to the line engine; True to quit.
+
+        The engine is a process of its own and keeps metering the booths when the
+        till is closed; in demo mode it is the demo's, and stops with the till.
+        """
+        if self.demo:
+            text = self.tr(
+                "Quit the demo? Its line engine stops with the till: calls in progress "
+                "are ended and recorded."
+            )
+        elif self.bridge.connected:
+            text = self.tr(
+                "Quit the till? The line engine keeps running without it: calls in "
+                "progress go on and are metered and recorded, and the booths can still "
+                "be used. Stop it with “callshop-pos engine stop”."
+            )
+        else:
+            return True  # no engine to speak of
+        return self.ask(self.tr("Quit"), text)
+
+    def _ask(self, title: str, text: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self.window)
+        quit_button = box.addButton(self.tr("Quit"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(quit_button)
+        box.exec()
+        return box.clickedButton() is quit_button
 
 
 #: Shared libraries Qt's xcb platform plugin loads (Debian package names), which a

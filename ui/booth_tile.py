@@ -83,10 +83,13 @@ class BoothTile(QFrame):
         self._info = _ElidedLabel(objectName="tileInfo")
         self._driver = _ElidedLabel(objectName="tileDriver")
         self._driver.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        # The number and the line's state are shown whole; the destination and the
-        # info line give way (elided, with the whole text as their tooltip).
-        for label in (self._destination, self._info):
+        # The number, the line's state and the money line (credit, calls to pay) are
+        # shown whole; the destination and the driver's status give way (elided, with
+        # the whole text as their tooltip). Only a tile too narrow even for the money
+        # line elides it too (its minimum is not its text).
+        for label in (self._destination, self._driver):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._info.setMinimumWidth(1)
 
         grid = QGridLayout(self)
         grid.setContentsMargins(10, 6, 10, 6)
@@ -97,7 +100,7 @@ class BoothTile(QFrame):
         grid.addLayout(_line(self._number, self._destination), 1, 0, 1, 2)
         grid.addWidget(self._elapsed, 2, 0)
         grid.addWidget(self._price, 2, 1)
-        grid.addLayout(_line(self._info, self._driver), 3, 0, 1, 2)
+        grid.addLayout(_line(self._info, self._driver, give_way=self._driver), 3, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         self._shown_state = ""
@@ -332,10 +335,12 @@ class BoothTile(QFrame):
         menu.deleteLater()
 
 
-def _line(left: QLabel, right: QLabel) -> QHBoxLayout:
-    """One tile line: ``right`` at its natural width, ``left`` takes what remains."""
+def _line(left: QLabel, right: QLabel, *, give_way: QLabel | None = None) -> QHBoxLayout:
+    """One tile line: one label at its natural width, the other (``give_way``, by
+    default ``left``) takes what remains."""
+    give_way = give_way or left
     line = QHBoxLayout()
     line.setSpacing(6)
-    line.addWidget(left, 1)
-    line.addWidget(right)
+    line.addWidget(left, 1 if give_way is left else 0)
+    line.addWidget(right, 1 if give_way is right else 0)
     return line

@@ -13,12 +13,12 @@ from ui.header_fit import keep_headers_whole
 __all__ = ["call_table", "list_table"]
 
 _CALL_WIDTHS = {
-    CallColumn.BOOTH: 86,
+    CallColumn.BOOTH: 72,
     CallColumn.NUMBER: 140,
     CallColumn.ANSWERED: 94,
     CallColumn.DURATION: 76,
     CallColumn.BILLED: 70,
-    CallColumn.PRICE: 84,
+    CallColumn.PRICE: 72,
     CallColumn.STATUS: 96,
 }
 

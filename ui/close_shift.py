@@ -52,6 +52,12 @@ def report_figures(widget: QWidget, report: ShiftReport, fmt: Formatter) -> QGri
         QCoreApplication.translate("ShiftReport", "Payments ({n})").format(n=report.payment_count),
         fmt.money(s.payments_minor),
     )
+    if report.rounding_minor:
+        # The paid calls' prices leave the bills' cash rounding out; the cash has it.
+        add(
+            QCoreApplication.translate("ShiftReport", "  incl. cash rounding"),
+            fmt.money(report.rounding_minor),
+        )
     if report.deposits or s.deposits_taken_minor or s.open_deposits:
         # Deposits move the expected cash: their lines come before it, so the
         # figures add up on screen (as on the X/Z paper).

@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from callshop_pos.config import DEMO_DATABASE
+from callshop_pos.config import DEMO_DATABASE, SHOP_DATABASE
 from callshop_pos.services.admin import booths, prices, settings, users
 from callshop_pos.services.auth import Role
 from callshop_pos.services.context import Shop
@@ -31,7 +31,7 @@ def demo_wanted(args: argparse.Namespace, data: Path) -> bool:
     """Nothing configured: no ``--db``, no ``CALLSHOP_DB`` and no shop database yet."""
     if getattr(args, "db", None) or os.environ.get("CALLSHOP_DB"):
         return False
-    return not (data / "callshop.db").exists()
+    return not (data / SHOP_DATABASE).exists()
 
 
 def demo_url(data: Path) -> str:

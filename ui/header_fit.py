@@ -27,6 +27,7 @@ class _HeaderFit(QObject):
         header = view.horizontalHeader()
         super().__init__(header)
         self._view, self._header, self._cells = view, header, cells
+        self._base_minimum = header.minimumSectionSize()
         header.installEventFilter(self)
         model = view.model()
         if model is not None:
@@ -42,6 +43,9 @@ class _HeaderFit(QObject):
         return False
 
     def fit(self) -> None:
+        if self._cells:
+            self._fit_list()
+            return
         header, view = self._header, self._view
         stretched: list[int] = []
         fixed = 0
@@ -68,6 +72,29 @@ class _HeaderFit(QObject):
                 # with sized columns keeps its width and scrolls instead).
                 scroll = view.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
                 view.setMinimumWidth(widest * len(stretched) + 2 * view.frameWidth() + scroll)
+
+    def _fit_list(self) -> None:
+        """A call list: each sized column at least as wide as its header and cells
+        (and as the width the code chose), no column inflated to another's header (the
+        list is read whole, without scrolling sideways); the stretched ones share the
+        rest, and the view asks for room for all of them."""
+        header, view = self._header, self._view
+        # Each section's own hint, not one inflated to the widest header of all.
+        header.setMinimumSectionSize(self._base_minimum)
+        fixed = stretched = 0
+        for section in range(header.count()):
+            if header.isSectionHidden(section):
+                continue
+            wanted = header.sectionSizeHint(section)
+            if header.sectionResizeMode(section) == QHeaderView.ResizeMode.Stretch:
+                stretched += wanted
+                continue
+            wanted = max(wanted, view.sizeHintForColumn(section))
+            if header.sectionSize(section) < wanted:  # grows only: no jitter as rows come
+                header.resizeSection(section, wanted)
+            fixed += header.sectionSize(section)
+        scroll = view.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        view.setMinimumWidth(fixed + stretched + 2 * view.frameWidth() + scroll)
 
 
 def keep_headers_whole(view: QTableView, *, cells: bool = False) -> None:

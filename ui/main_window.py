@@ -63,6 +63,9 @@ CallsById = Callable[[list[int]], list[CallView]]
 class MainWindow(QMainWindow):
     """Booths, the shift's calls, PAY and the shift's figures on one screen."""
 
+    #: Asked when the cashier closes the window: True to quit (None: no question).
+    quit_check: Callable[[], bool] | None = None
+
     language_requested = Signal()  # the settings dialog asked for another language
     logout_requested = Signal()
     user_switch_requested = Signal(object)  # Actor: the shift was handed over to them
@@ -158,14 +161,13 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             self.tr(
                 "F2 pay selected · F3 pay booth · F4 served without payment · "
-                "F6 back to unserved · F9 sessions · F12 close shift"
+                "F6 back to unserved · F9 sessions · F12 close or open shift"
             )
         )
 
         # Live engine state, then the operations' change values: one handler each.
         bridge.booth_updated.connect(self._on_booth)
         bridge.call_finished.connect(self._on_call_finished)
-        bridge.connection_changed.connect(self.shift_bar.set_engine)
         till.changed.connect(self._on_changed)
         self.grid.selected.connect(self._on_booth_selected)
         self.grid.activated.connect(self._on_booth_activated)
@@ -173,7 +175,6 @@ class MainWindow(QMainWindow):
         self.calls.selection_changed.connect(self._update_actions)
         self.calls.activated.connect(self.pay_selected)
 
-        self.shift_bar.set_engine(bridge.connected)
         for snapshot in bridge.booths():
             self._on_booth(snapshot)
         self.reload_shift()
@@ -208,7 +209,8 @@ class MainWindow(QMainWindow):
             self.tr("Language…"), "F10", self.language_requested.emit
         )
         self.close_shift_action = self._action(self.tr("Close shift…"), "F12", self.close_shift)
-        self.open_shift_action = self._action(self.tr("Open shift…"), None, self.ask_open_shift)
+        # F12 too: only one of the two is enabled at a time, so the key is never ambiguous.
+        self.open_shift_action = self._action(self.tr("Open shift…"), "F12", self.ask_open_shift)
         self.hand_over_action = self._action(
             self.tr("Hand over to the next operator…"), None, self.hand_over
         )
@@ -303,7 +305,13 @@ class MainWindow(QMainWindow):
         self.close_shift_button = action_button(
             self.close_shift_action, "dangerButton", label=self.tr("Close shift")
         )
-        layout.addLayout(_row(self.sessions_button, self.close_shift_button))
+        # Where Close shift is while no shift is open (the cashier declined to open one).
+        self.open_shift_button = action_button(
+            self.open_shift_action, "primary", label=self.tr("Open shift")
+        )
+        layout.addLayout(
+            _row(self.sessions_button, self.close_shift_button, self.open_shift_button)
+        )
         return side
 
     # ---- shift and calls
@@ -394,6 +402,8 @@ class MainWindow(QMainWindow):
             (self.close_shift_button, self.close_shift_action),
         ):
             button.setEnabled(action.isEnabled())
+        self.close_shift_button.setVisible(shift_open)
+        self.open_shift_button.setVisible(not shift_open)
 
     # ---- booths
 
@@ -726,6 +736,11 @@ class MainWindow(QMainWindow):
         self._run(box)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # The cashier closing the window (not the till rebuilding it, nor a logout) is
+        # told what happens to the line engine, and may stay (ui.app's quit check).
+        if event.spontaneous() and self.quit_check is not None and not self.quit_check():
+            event.ignore()
+            return
         # The engine keeps running (calls are never lost); only this window goes, and
         # with it the administration window (wholesale costs stay behind a login).
         # (Hidden now, deleted with this window, its parent.)

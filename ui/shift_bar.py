@@ -32,7 +32,8 @@ class _Figure(QWidget):
 
 
 class ShiftBar(QFrame):
-    """Operator, opened at, calls, cash taken, unserved, unpaid, expected cash, engine."""
+    """Operator, opened at, calls, cash taken, unserved, unpaid, expected cash (the line
+    engine's state is in the status bar: :mod:`ui.engine_status`)."""
 
     def __init__(self, formatter: Formatter, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,10 +62,7 @@ class ShiftBar(QFrame):
         ):
             layout.addWidget(figure)
         layout.addStretch(1)
-        self.engine_label = QLabel(objectName="engineOk")
-        layout.addWidget(self.engine_label)
         self.summary: ShiftSummary | None = None
-        self.set_engine(False)
 
     def set_formatter(self, formatter: Formatter) -> None:
         self._fmt = formatter
@@ -94,13 +92,3 @@ class ShiftBar(QFrame):
 
     def set_operator(self, name: str) -> None:
         self.operator.set(name)
-
-    def set_engine(self, connected: bool) -> None:
-        if connected:
-            self.engine_label.setObjectName("engineOk")
-            self.engine_label.setText(self.tr("● Lines connected"))
-        else:
-            self.engine_label.setObjectName("engineDown")
-            self.engine_label.setText(self.tr("Line engine unreachable — reconnecting…"))
-        self.engine_label.style().unpolish(self.engine_label)
-        self.engine_label.style().polish(self.engine_label)

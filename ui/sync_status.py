@@ -22,45 +22,65 @@ __all__ = ["SyncStatusLabel", "attach_sync_status", "describe"]
 REFRESH_MS = 10_000
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("SyncStatus", text)
-
-
 def describe(st: SyncStatus, tz: ZoneInfo) -> tuple[str, str, bool]:
     """(short text, tooltip, is a problem) for a status."""
 
     def at(value: object) -> str:
         if not isinstance(value, datetime):
-            return _tr("never")
+            return QCoreApplication.translate("SyncStatus", "never")
         return value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
     if not st.linked:
         if not st.pending:
             return "", "", False
-        text = _tr("Central: not linked, {n} shift(s) waiting").format(n=st.pending)
-        return text, _tr("Link the till with: callshop-pos sync link URL …"), False
+        text = QCoreApplication.translate(
+            "SyncStatus", "Central: not linked, {n} shift(s) waiting"
+        ).format(n=st.pending)
+        return (
+            text,
+            QCoreApplication.translate(
+                "SyncStatus", "Link the till with: callshop-pos sync link URL …"
+            ),
+            False,
+        )
     parts = [
-        _tr("Central: {n} waiting").format(n=st.pending) if st.pending else _tr("Central: all sent")
+        QCoreApplication.translate("SyncStatus", "Central: {n} waiting").format(n=st.pending)
+        if st.pending
+        else QCoreApplication.translate("SyncStatus", "Central: all sent")
     ]
     problem = False
     if st.parked:
-        parts.append(_tr("{n} refused").format(n=st.parked))
+        parts.append(QCoreApplication.translate("SyncStatus", "{n} refused").format(n=st.parked))
         problem = True
     if st.error_is_current:
-        parts.append(_tr("offline since {at}").format(at=at(st.last_error_at)))
+        parts.append(
+            QCoreApplication.translate("SyncStatus", "offline since {at}").format(
+                at=at(st.last_error_at)
+            )
+        )
         problem = problem or st.pending > 0
     elif st.last_success_at is not None:
-        parts.append(_tr("last sent {at}").format(at=at(st.last_success_at)))
+        parts.append(
+            QCoreApplication.translate("SyncStatus", "last sent {at}").format(
+                at=at(st.last_success_at)
+            )
+        )
     tip = [
-        _tr("Central: {url} (shop {shop})").format(url=st.url, shop=st.shop),
-        _tr("Waiting: {n}; refused: {p}; sent: {d}").format(
+        QCoreApplication.translate("SyncStatus", "Central: {url} (shop {shop})").format(
+            url=st.url, shop=st.shop
+        ),
+        QCoreApplication.translate("SyncStatus", "Waiting: {n}; refused: {p}; sent: {d}").format(
             n=st.pending, p=st.parked, d=st.delivered
         ),
-        _tr("Last success: {at}").format(at=at(st.last_success_at)),
+        QCoreApplication.translate("SyncStatus", "Last success: {at}").format(
+            at=at(st.last_success_at)
+        ),
     ]
     if st.last_error:
         tip.append(
-            _tr("Last error ({at}): {error}").format(at=at(st.last_error_at), error=st.last_error)
+            QCoreApplication.translate("SyncStatus", "Last error ({at}): {error}").format(
+                at=at(st.last_error_at), error=st.last_error
+            )
         )
     return " · ".join(parts), "\n".join(tip), problem
 
@@ -122,7 +142,11 @@ class SyncStatusLabel(QLabel):
             self.status = result
             text, tip, problem = describe(result, self._tz)
         else:
-            text, tip, problem = _tr("Central: status unknown"), str(result), False
+            text, tip, problem = (
+                QCoreApplication.translate("SyncStatus", "Central: status unknown"),
+                str(result),
+                False,
+            )
         self.setText(text)  # empty when there is nothing to say (not linked, nothing queued)
         self.setToolTip(tip)
         self.setStyleSheet("color: #b00020;" if problem else "")

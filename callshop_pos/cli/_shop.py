@@ -15,7 +15,15 @@ from callshop_pos.errors import CallShopError, InvalidInput
 from callshop_pos.services.auth import Actor, login
 from callshop_pos.services.context import Shop
 
-__all__ = ["add_user_option", "login_as", "new_password", "open_shop", "with_shop"]
+__all__ = [
+    "NoDatabase",
+    "add_user_option",
+    "existing_database_url",
+    "login_as",
+    "new_password",
+    "open_shop",
+    "with_shop",
+]
 
 Command = Callable[[argparse.Namespace, Shop], int]
 
@@ -26,7 +34,7 @@ def open_shop(args: argparse.Namespace, *, create: bool = False) -> Shop:
     data = data_dir(getattr(args, "data_dir", None))
     db = getattr(args, "db", None)
     return Shop.open(
-        database_url(db, data=data) if create else existing_database_url(db, data=data)
+        database_url(db, data=data, demo=False) if create else existing_database_url(db, data=data)
     )
 
 
@@ -72,7 +80,9 @@ class NoDatabase(CallShopError):
 def existing_database_url(explicit: str | None = None, *, data: Path | None = None) -> str:
     """:func:`database_url`, refusing a SQLite file that does not exist: only ``init``
     creates a database, so a mistyped path or a missing ``--db`` never leaves an empty
-    database behind that the next start would open instead of the real one."""
+    database behind that the next start would open instead of the real one. (In demo
+    mode, with only the demo's database there, that is the one used, as the window
+    does.)"""
     url = database_url(explicit, data=data)
     path = sqlite_file(url)
     if path is not None and not path.exists():
@@ -80,7 +90,7 @@ def existing_database_url(explicit: str | None = None, *, data: Path | None = No
         raise NoDatabase(
             f"no shop database at {path}. Create it with `callshop-pos init`, or point at "
             f"an existing one with --db sqlite:///PATH (or CALLSHOP_DB); the demo's is "
-            f"--db sqlite:///{demo}"
+            f"--db sqlite:///{demo} (`python main.py` makes it when nothing is configured)"
         )
     return url
 

@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from callshop_pos.cli._shop import add_user_option, login_as, with_shop
-from callshop_pos.config import data_dir, database_url
+from callshop_pos.cli._shop import add_user_option, existing_database_url, login_as, with_shop
+from callshop_pos.config import data_dir
 from callshop_pos.lines.engine_lock import EngineAlreadyRunning, EngineLock
 from callshop_pos.services import backups
 from callshop_pos.services.auth import SYSTEM
@@ -88,7 +88,7 @@ def _backup(args: argparse.Namespace, shop: Shop) -> int:
 
 def _restore(args: argparse.Namespace) -> int:
     data = data_dir(getattr(args, "data_dir", None))
-    url = database_url(getattr(args, "db", None), data=data)
+    url = existing_database_url(getattr(args, "db", None), data=data)
     # The engine lock first, before this process opens the database at all: no engine
     # may write while the file is replaced.
     try:

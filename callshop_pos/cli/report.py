@@ -65,4 +65,9 @@ def _report(args: argparse.Namespace, shop: Shop) -> int:
             f"{format_minor(row.wholesale_cost_minor):>12} "
             f"{format_minor(row.profit_minor):>12}"
         )
+    print(
+        f"revenue is call prices, without cash rounding; cash rounding of the period's "
+        f"payments {format_minor(report.cash_rounding_minor)}, revenue with it "
+        f"{format_minor(report.revenue_with_rounding_minor)}"
+    )
     return 0

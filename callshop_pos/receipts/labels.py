@@ -53,6 +53,7 @@ class Labels:
     cash: str
     opening_float: str
     payments: str
+    payments_rounding: str  # the cash rounding within the payments (not in call prices)
     refunds: str
     expected_cash: str
     counted_cash: str
@@ -116,6 +117,7 @@ LABELS: dict[str, Labels] = {
         cash="КАСА",
         opening_float="Начална наличност",
         payments="Плащания",
+        payments_rounding="  в т.ч. закръгляне",
         refunds="Върнати суми",
         expected_cash="Очаквана наличност",
         counted_cash="Преброена наличност",
@@ -174,6 +176,7 @@ LABELS: dict[str, Labels] = {
         cash="CASH",
         opening_float="Opening float",
         payments="Payments",
+        payments_rounding="  incl. cash rounding",
         refunds="Refunds",
         expected_cash="Expected cash",
         counted_cash="Counted cash",

@@ -32,6 +32,7 @@ __all__ = [
     "layout_shift_report",
     "paper_width",
     "plain_text",
+    "rounding_lines",
 ]
 
 
@@ -188,6 +189,12 @@ class _Money:
         return format_amount(minor, self.symbol, self.digits)
 
 
+def rounding_lines(report: ShiftReportDoc, labels: Labels) -> list[tuple[str, int]]:
+    """The cash rounding inside the payments, as a line under them (none without any):
+    the calls' prices by status leave it out, the payments and the cash include it."""
+    return [(labels.payments_rounding, report.rounding_minor)] if report.rounding_minor else []
+
+
 def deposit_lines(report: ShiftReportDoc, labels: Labels) -> list[tuple[str, int]]:
     """The cash lines of prepaid deposits, signed as they move the expected cash
     (none for a shift without deposits)."""
@@ -236,7 +243,7 @@ def layout_shift_report(
     page.text(labels.cash, bold=True)
     page.pair(labels.opening_float, money(report.opening_float_minor))
     page.pair(f"{labels.payments} ({report.payments_count})", money(report.payments_minor))
-    for label, amount in deposit_lines(report, labels):
+    for label, amount in (*rounding_lines(report, labels), *deposit_lines(report, labels)):
         page.pair(label, money(amount))
     page.pair(f"{labels.refunds} ({report.refunds_count})", money(-report.refunds_minor))
     page.pair(labels.expected_cash, money(report.expected_cash_minor), bold=True)

@@ -189,6 +189,9 @@ class ShiftReportDoc:
     deposits_returned_minor: int = 0  # unused remainders handed back (cash out)
     deposit_payments_minor: int = 0  # calls paid from deposits (in payments, no cash)
     open_deposits: int = 0  # deposits not yet settled
+    #: Cash rounding within the payments, net of refunds (the paid calls' prices leave
+    #: it out, the cash includes it); shown, not added again.
+    rounding_minor: int = 0
 
     def __post_init__(self) -> None:
         for name in ("opened_at", "closed_at", "printed_at"):

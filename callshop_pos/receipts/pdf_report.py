@@ -19,7 +19,7 @@ from callshop_pos.receipts.labels import (
     format_amount,
     format_date_time,
 )
-from callshop_pos.receipts.layout import deposit_lines
+from callshop_pos.receipts.layout import deposit_lines, rounding_lines
 from callshop_pos.receipts.model import ReportCall, ReportKind, ShiftReportDoc
 from callshop_pos.receipts.pdf_fonts import (
     FONT_BOLD,
@@ -181,6 +181,7 @@ def _cash(p: _Page) -> Any:
         [lab.cash, ""],
         [lab.opening_float, money(report.opening_float_minor)],
         [f"{lab.payments} ({report.payments_count})", money(report.payments_minor)],
+        *([label, money(amount)] for label, amount in rounding_lines(report, lab)),
         *([label, money(amount)] for label, amount in deposit_lines(report, lab)),
         [f"{lab.refunds} ({report.refunds_count})", money(-report.refunds_minor)],
         [lab.expected_cash, money(report.expected_cash_minor)],

@@ -843,6 +843,14 @@ Note for the version history:</source>
         <translation>{calls} разговора · {minutes} мин · оборот {revenue} · разход {cost} · печалба {profit} · ASR {asr} · ACD {acd} · {unserved} необслужени · {unpaid} неплатени</translation>
     </message>
     <message>
+        <source>revenue is call prices, without cash rounding; cash rounding of the period&apos;s payments {rounding}, revenue with it {with_rounding}</source>
+        <translation>оборотът е по цени на разговорите, без закръгляне на сметките; закръгляне в плащанията за периода {rounding}, оборот със закръгляне {with_rounding}</translation>
+    </message>
+    <message>
+        <source>ASR counts only attempts that reached the carrier</source>
+        <translation>ASR брои само опитите, стигнали до доставчика</translation>
+    </message>
+    <message>
         <source>{n} call(s) before the first USD rate: cost not included</source>
         <translation>{n} разговора преди първия курс на долара: разходът им не е включен</translation>
     </message>

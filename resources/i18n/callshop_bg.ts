@@ -356,12 +356,29 @@
 <context>
     <name>CashierApp</name>
     <message>
+        <source>CallShop POS</source>
+        <translation>CallShop POS</translation>
+    </message>
+    <message>
         <source>Language</source>
+        <extracomment>Asks a yes/no question (title, text) -&gt; yes; tests replace it.</extracomment>
         <translation>Език</translation>
     </message>
     <message>
         <source>Language of the till:</source>
         <translation>Език на касата:</translation>
+    </message>
+    <message>
+        <source>Quit the demo? Its line engine stops with the till: calls in progress are ended and recorded.</source>
+        <translation>Изход от демото? Линиите му спират заедно с касата: текущите разговори се прекратяват и записват.</translation>
+    </message>
+    <message>
+        <source>Quit the till? The line engine keeps running without it: calls in progress go on and are metered and recorded, and the booths can still be used. Stop it with “callshop-pos engine stop”.</source>
+        <translation>Изход от касата? Линиите продължават да работят и без нея: текущите разговори продължават, отчитат се и се записват, а кабините могат да се ползват. Спират се с „callshop-pos engine stop“.</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Изход</translation>
     </message>
 </context>
 <context>
@@ -544,6 +561,34 @@
     </message>
 </context>
 <context>
+    <name>EngineStatus</name>
+    <message>
+        <source>● Line engine running</source>
+        <extracomment>How often the state is checked again while the engine is not connected.</extracomment>
+        <translation>● Линиите работят</translation>
+    </message>
+    <message>
+        <source>The line engine meters the booths. It keeps running when the till is closed; stop it with “callshop-pos engine stop”.</source>
+        <translation>Процесът на линиите отчита кабините. Той продължава да работи и при затворена каса; спира се с „callshop-pos engine stop“.</translation>
+    </message>
+    <message>
+        <source>■ Line engine stopped</source>
+        <translation>■ Линиите са спрени</translation>
+    </message>
+    <message>
+        <source>No line engine runs: the booths are not metered. Start it with “callshop-pos engine”; the till connects by itself.</source>
+        <translation>Процесът на линиите не работи: кабините не се отчитат. Стартирайте го с „callshop-pos engine“; касата се свързва сама.</translation>
+    </message>
+    <message>
+        <source>Line engine not reachable — reconnecting…</source>
+        <translation>Няма връзка с линиите — свързване…</translation>
+    </message>
+    <message>
+        <source>The line engine (process {pid}) runs but does not answer; the till keeps trying.</source>
+        <translation>Процесът на линиите ({pid}) работи, но не отговаря; касата продължава да опитва.</translation>
+    </message>
+</context>
+<context>
     <name>HandOverDialog</name>
     <message>
         <source>Hand over the shift</source>
@@ -694,7 +739,7 @@
     <name>MainWindow</name>
     <message>
         <source>CallShop POS — till</source>
-        <extracomment>Extra widgets for the Z page of the close-shift dialog (devices: print, PDF). A closed session&apos;s view: reprint one of its receipts / its Z report (devices).</extracomment>
+        <extracomment>Asked when the cashier closes the window: True to quit (None: no question). Extra widgets for the Z page of the close-shift dialog (devices: print, PDF). A closed session&apos;s view: reprint one of its receipts / its Z report (devices).</extracomment>
         <translation>CallShop POS — каса</translation>
     </message>
     <message>
@@ -704,10 +749,6 @@
     <message>
         <source>digits pick a booth · Enter pays it · menu key for actions</source>
         <translation>цифрите избират кабина · Enter я плаща · клавиш Меню за действия</translation>
-    </message>
-    <message>
-        <source>F2 pay selected · F3 pay booth · F4 served without payment · F6 back to unserved · F9 sessions · F12 close shift</source>
-        <translation>F2 плати избраните · F3 плати кабината · F4 обслужени без плащане · F6 обратно в необслужени · F9 сесии · F12 затвори смяната</translation>
     </message>
     <message>
         <source>PAY selected calls</source>
@@ -834,6 +875,10 @@
         <translation>Затваряне на смяна</translation>
     </message>
     <message>
+        <source>Open shift</source>
+        <translation>Отвори смяна</translation>
+    </message>
+    <message>
         <source>The line engine is not reachable; try again in a moment.</source>
         <translation>Няма връзка с линиите; опитайте отново след малко.</translation>
     </message>
@@ -844,6 +889,10 @@
     <message>
         <source>Hang up the call in {booth} now?</source>
         <translation>Да се прекъсне ли разговорът в {booth}?</translation>
+    </message>
+    <message>
+        <source>F2 pay selected · F3 pay booth · F4 served without payment · F6 back to unserved · F9 sessions · F12 close or open shift</source>
+        <translation>F2 плати · F3 плати кабината · F4 без плащане · F6 в необслужени · F9 сесии · F12 смяна</translation>
     </message>
     <message>
         <source>{booth} is a postpaid booth: it takes no deposit.</source>
@@ -1415,14 +1464,6 @@
         <source>Expected in drawer</source>
         <translation>Очаквано в касата</translation>
     </message>
-    <message>
-        <source>● Lines connected</source>
-        <translation>● Линиите са свързани</translation>
-    </message>
-    <message>
-        <source>Line engine unreachable — reconnecting…</source>
-        <translation>Няма връзка с линиите — свързване…</translation>
-    </message>
 </context>
 <context>
     <name>ShiftDetailDialog</name>
@@ -1537,6 +1578,10 @@
         <translation>Плащания ({n})</translation>
     </message>
     <message>
+        <source>  incl. cash rounding</source>
+        <translation>  в т.ч. закръгляне</translation>
+    </message>
+    <message>
         <source>Calls paid from deposits</source>
         <translation>Разговори, платени от депозит</translation>
     </message>
@@ -1567,6 +1612,62 @@
     <message>
         <source>Unpaid calls</source>
         <translation>Неплатени разговори</translation>
+    </message>
+</context>
+<context>
+    <name>SyncStatus</name>
+    <message>
+        <source>never</source>
+        <extracomment>How often the state is read again.</extracomment>
+        <translation>никога</translation>
+    </message>
+    <message>
+        <source>Central: not linked, {n} shift(s) waiting</source>
+        <translation>Централа: няма връзка, {n} смени чакат</translation>
+    </message>
+    <message>
+        <source>Link the till with: callshop-pos sync link URL …</source>
+        <translation>Свържете касата с: callshop-pos sync link URL …</translation>
+    </message>
+    <message>
+        <source>Central: {n} waiting</source>
+        <translation>Централа: {n} чакат</translation>
+    </message>
+    <message>
+        <source>Central: all sent</source>
+        <translation>Централа: всичко е изпратено</translation>
+    </message>
+    <message>
+        <source>{n} refused</source>
+        <translation>{n} отказани</translation>
+    </message>
+    <message>
+        <source>offline since {at}</source>
+        <translation>без връзка от {at}</translation>
+    </message>
+    <message>
+        <source>last sent {at}</source>
+        <translation>последно изпратено {at}</translation>
+    </message>
+    <message>
+        <source>Central: {url} (shop {shop})</source>
+        <translation>Централа: {url} (обект {shop})</translation>
+    </message>
+    <message>
+        <source>Waiting: {n}; refused: {p}; sent: {d}</source>
+        <translation>Чакат: {n}; отказани: {p}; изпратени: {d}</translation>
+    </message>
+    <message>
+        <source>Last success: {at}</source>
+        <translation>Последен успех: {at}</translation>
+    </message>
+    <message>
+        <source>Last error ({at}): {error}</source>
+        <translation>Последна грешка ({at}): {error}</translation>
+    </message>
+    <message>
+        <source>Central: status unknown</source>
+        <translation>Централа: състоянието е неизвестно</translation>
     </message>
 </context>
 <context>

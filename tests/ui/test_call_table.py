@@ -26,12 +26,12 @@ _Fit = QHeaderView.ResizeMode.ResizeToContents
 
 #: The call columns' least widths at 1366×768; the destination takes the rest.
 CALL_WIDTHS = {
-    CallColumn.BOOTH: 86,
+    CallColumn.BOOTH: 72,
     CallColumn.NUMBER: 140,
     CallColumn.ANSWERED: 94,
     CallColumn.DURATION: 76,
     CallColumn.BILLED: 70,
-    CallColumn.PRICE: 84,
+    CallColumn.PRICE: 72,
     CallColumn.STATUS: 96,
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 from callshop_pos.services.till import shifts
 from tests.callshop_pos.support import SeededShop
@@ -68,6 +69,32 @@ def test_a_shift_can_be_opened_after_declining(qtbot, seeded) -> None:
     assert not window.open_shift_action.isEnabled()
 
 
+def test_declined_the_open_shift_button_and_f12_open_one(qtbot, seeded) -> None:
+    window = _window(qtbot, seeded, shift=False)
+    # In place of Close shift, a visible Open shift button, which shows its key.
+    assert window.open_shift_button.isVisibleTo(window)
+    assert not window.close_shift_button.isVisibleTo(window)
+    assert "F12" in window.open_shift_button.text()
+
+    def open_with_float(dialog) -> None:
+        dialog.float_edit.setText("20.00")
+        dialog.ok_button.click()
+
+    when_dialog(window, open_with_float)
+    qtbot.keyClick(window, Qt.Key.Key_F12)
+    assert window.till.current_shift() is not None
+    assert window.close_shift_button.isVisibleTo(window)
+    assert not window.open_shift_button.isVisibleTo(window)
+
+
+def test_f12_with_a_shift_open_closes_it(qtbot, seeded) -> None:
+    window = _window(qtbot, seeded)
+    seen: list[str] = []
+    when_dialog(window, lambda d: seen.append(type(d).__name__))
+    qtbot.keyClick(window, Qt.Key.Key_F12)
+    assert seen == ["CloseShiftDialog"]
+
+
 @pytest.fixture
 def styled(qapp):
     load_stylesheet(qapp)
@@ -106,3 +133,23 @@ def test_the_admin_window_closes_with_the_till_on_logout(qtbot, seeded) -> None:
     assert admin_window is not None and admin_window.isVisible()
     window.close()  # what logging out does to the till's window
     assert not admin_window.isVisible()
+
+
+def test_a_disabled_primary_button_is_grey_not_blue(qtbot, styled) -> None:
+    button = QPushButton("Save changes")
+    button.setObjectName("primary")
+    qtbot.addWidget(button)
+    button.resize(160, 40)
+
+    def blue_pixels() -> int:
+        image = button.grab().toImage()
+        return sum(
+            1
+            for x in range(0, image.width(), 2)
+            for y in range(0, image.height(), 2)
+            if (c := image.pixel(x, y)) & 0xFF > (c >> 16 & 0xFF) + 80
+        )
+
+    assert blue_pixels() > 100, "an enabled primary button is blue"
+    button.setEnabled(False)
+    assert blue_pixels() == 0, "a disabled one is grey"

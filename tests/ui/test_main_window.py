@@ -33,7 +33,6 @@ def test_calls_arrive_the_moment_they_end(qtbot, window) -> None:
     assert call.booth == "Booth 2" and call.price_minor == 120
     qtbot.waitUntil(lambda: window.shift_bar.calls.value.text() == "1")
     assert window.shift_bar.unserved.value.text() == "1"
-    assert window.shift_bar.engine_label.objectName() == "engineOk"
 
 
 def test_pay_one_call_with_tendered_and_change(qtbot, window) -> None:
@@ -171,14 +170,6 @@ def test_booth_lock_and_hang_up_reach_the_engine(qtbot, window) -> None:
     assert ("hang_up", "Booth 2") in engine.commands
     assert window.confirmations and "Booth 2" in window.confirmations[0]
     # Deposits: tests/ui/test_deposit_actions.py (they go through the till first).
-
-
-def test_engine_unreachable_is_shown(qtbot, window) -> None:
-    window.bridge.on_connection(False)
-    qtbot.waitUntil(lambda: window.shift_bar.engine_label.objectName() == "engineDown")
-    assert "unreachable" in window.shift_bar.engine_label.text()
-    window.bridge.on_connection(True)
-    qtbot.waitUntil(lambda: window.shift_bar.engine_label.objectName() == "engineOk")
 
 
 def test_close_shift_with_discrepancy_then_z_report(qtbot, window) -> None:

@@ -7,17 +7,19 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QLocale
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QWidget
 
-from callshop_pos.lines.snapshot import BoothState
+from callshop_pos.lines.snapshot import BillingMode, BoothState
 from callshop_pos.services.till import shifts
 from tests.ui.support import FakeEngine, cashier_window
-from tests.ui.text_fit import overflowing_texts
+from tests.ui.text_fit import needs_sideways_scroll, overflowing_texts
 from ui.admin.window import AdminWindow
 from ui.app import load_stylesheet
 from ui.bridge import EngineBridge
+from ui.calls_model import StatusFilter
 from ui.close_shift import CloseShiftDialog
 from ui.deposit_dialog import DepositDialog
+from ui.engine_status import EngineStatusLabel, attach_engine_status
 from ui.formatting import Formatter
 from ui.i18n import Languages
 from ui.login import LoginDialog
@@ -27,6 +29,9 @@ from ui.sessions import SessionsDialog
 from ui.unpaid_dialog import ReasonDialog
 
 SCREENS = [(1366, 768), (1280, 720)]
+#: What a booth tile must show whole: its number and its money line (credit, calls to
+#: pay); only the destination and the line's driver status may end in "…".
+TILE_MUST_FIT = frozenset({"tileNumber", "tileInfo"})
 ADMIN_PAGES = ("prices", "fx", "account", "reports", "users", "booths", "settings", "audit")
 
 
@@ -38,6 +43,19 @@ def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str
     yield request.param
     languages.apply("en")
     qapp.setStyleSheet("")
+
+
+def status_message_cut(window: QMainWindow) -> list[str]:
+    """The status bar's key hint (shown when no other message is) against the room its
+    permanent widgets leave it."""
+    bar = window.statusBar()
+    hint = bar.currentMessage()
+    others = sum(
+        w.width() for w in bar.findChildren(QWidget) if w.isVisible() and w.parentWidget() is bar
+    )
+    room = bar.width() - others - 2 * bar.layout().spacing() - 8
+    need = bar.fontMetrics().horizontalAdvance(hint)
+    return [f"status bar keys {hint!r}: {need} px in {room} px"] if need > room else []
 
 
 def _shown(qtbot, widget: QWidget, size: tuple[int, int] | None = None) -> QWidget:
@@ -59,14 +77,42 @@ def test_till_and_its_dialogs_fit(qtbot, seeded, language, screen) -> None:
     engine.publish_all()
     engine._update("Booth 2", state=BoothState.TALKING, number="00493012345678", elapsed_s=75.0)
     engine._update("Booth 3", locked=True, state=BoothState.LOCKED)
+    # Prepaid booths as in the demo: one without a deposit, one with credit and calls due.
+    engine._update("Booth 7", billing=BillingMode.PREPAID)
+    engine._update("Booth 8", billing=BillingMode.PREPAID, credit_left_minor=1000, unpaid_calls=3)
     window = cashier_window(qtbot, shop, seeded.operator, bridge, engine, booths=8)
+    attach_engine_status(window, bridge, lambda: 4321)  # as the till has it
     fmt = Formatter(QLocale())
     window.fmt = fmt
     ids = [window.calls_maker.finish(f"Booth {n % 4 + 1}") for n in range(6)]
+    # The longest status ("Unserved", "Необслужени"), a long number, every column shown.
+    window.calls.show_status(StatusFilter.ALL)
     window.resize(*screen)
     qtbot.waitUntil(lambda: window.calls.model.rowCount() == 6)
     QApplication.processEvents()
-    problems = [f"till: {p}" for p in overflowing_texts(window)]
+    problems = [f"till: {p}" for p in overflowing_texts(window, must_fit=TILE_MUST_FIT)]
+    problems += [f"till: {p}" for p in needs_sideways_scroll(window.calls.table)]
+    # No shift open: Open shift takes Close shift's place.
+    window.close_shift_button.hide()
+    window.open_shift_button.show()
+    QApplication.processEvents()
+    problems += [f"till, no shift: {p}" for p in overflowing_texts(window.open_shift_button)]
+    window.open_shift_button.hide()
+    window.close_shift_button.show()
+    bridge.on_connection(False)  # the longest engine state: not reachable
+    qtbot.waitUntil(lambda: "—" in window.statusBar().findChild(EngineStatusLabel).text())
+    problems += [f"till, engine down: {p}" for p in overflowing_texts(window.statusBar())]
+    bridge.on_connection(True)
+    # The keys in the status bar are not cut by what stands at its right: the engine's
+    # state and the link to central (its longest Bulgarian text shown here).
+    central = QLabel(
+        QApplication.translate("SyncStatus", "Central: not linked, {n} shift(s) waiting").format(
+            n=12
+        )
+    )
+    window.statusBar().addPermanentWidget(central)
+    QApplication.processEvents()
+    problems += [f"till: {p}" for p in status_message_cut(window)]
 
     till = window.till
     bill = till.quote_payment(ids[:3])

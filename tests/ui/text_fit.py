@@ -55,7 +55,7 @@ def _name(widget: QWidget) -> str:
     return "/".join(reversed(parts))
 
 
-def _label(label: QLabel) -> str | None:
+def _label(label: QLabel, must_fit: frozenset[str] = frozenset()) -> str | None:
     text = label.text()
     if (
         not text
@@ -64,7 +64,11 @@ def _label(label: QLabel) -> str | None:
         or (label.textFormat() == Qt.TextFormat.AutoText and _RICH.search(text) is not None)
     ):
         return None
-    if getattr(label, "elides", False) and text in label.toolTip():
+    if (
+        getattr(label, "elides", False)
+        and text in label.toolTip()
+        and label.objectName() not in must_fit
+    ):
         return None  # painted with "…", the whole text in its tooltip
     rect = label.contentsRect()
     margin = label.margin() * 2 + max(label.indent(), 0)
@@ -190,8 +194,21 @@ def _cells(view: QAbstractItemView) -> list[str]:
     return problems
 
 
-def overflowing_texts(root: QWidget) -> list[str]:
-    """One line per visible text in ``root`` (and its children) that does not fit."""
+def needs_sideways_scroll(view: QAbstractItemView) -> list[str]:
+    """A list that must be read whole at a glance needs no horizontal scrolling: its
+    columns fit its viewport."""
+    bar = view.horizontalScrollBar()
+    if bar.maximum() <= bar.minimum():
+        return []
+    return [
+        f"{_name(view)}: scrolls sideways by {bar.maximum() - bar.minimum()} px "
+        f"(viewport {view.viewport().width()} px)"
+    ]
+
+
+def overflowing_texts(root: QWidget, *, must_fit: frozenset[str] = frozenset()) -> list[str]:
+    """One line per visible text in ``root`` (and its children) that does not fit;
+    labels named in ``must_fit`` may not end in "…" even with a tooltip."""
     problems: list[str] = []
     widgets = [root, *root.findChildren(QWidget)]
     for widget in widgets:
@@ -199,7 +216,7 @@ def overflowing_texts(root: QWidget) -> list[str]:
             continue
         found: list[str] = []
         if isinstance(widget, QLabel):
-            why = _label(widget)
+            why = _label(widget, must_fit)
             found = [f"label {widget.text()!r}: {why}"] if why else []
         elif isinstance(widget, QToolButton):
             why = _tool_button(widget)

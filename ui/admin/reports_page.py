@@ -187,6 +187,18 @@ class ReportsPage(QWidget):
             unserved=t.unserved,
             unpaid=t.unpaid,
         )
+        # Revenue is call prices; the cash taken also holds the bills' cash rounding.
+        text += " · " + QCoreApplication.translate(
+            "Reports",
+            "revenue is call prices, without cash rounding; cash rounding of the "
+            "period's payments {rounding}, revenue with it {with_rounding}",
+        ).format(
+            rounding=minor_text(report.cash_rounding_minor),
+            with_rounding=minor_text(report.revenue_with_rounding_minor),
+        )
+        text += " · " + QCoreApplication.translate(
+            "Reports", "ASR counts only attempts that reached the carrier"
+        )
         if t.cost_without_rate:
             text += " · " + QCoreApplication.translate(
                 "Reports", "{n} call(s) before the first USD rate: cost not included"

@@ -42,6 +42,12 @@ Client → engine (``id`` is chosen by the client and echoed in the reply)::
         (re-read the booth's deposit from the database after the till took,
         topped up or settled it: the money itself is never sent to the engine)
     {"id": n, "cmd": "refresh"}                              -> [SNAPSHOT, ...]
+    {"id": n, "cmd": "status"}                               -> STATUS
+    {"id": n, "cmd": "stop"}                                 -> STATUS
+        (``STATUS``: {"pid": n, "booths": n, "in_call": n, "clients": n, "database": s,
+        "driver": s, "started_at": s, "calls_recorded": n}. ``stop`` stops the engine
+        as SIGTERM does, once the reply is sent: calls in progress are ended and
+        recorded, then the process exits; ``callshop-pos engine stop`` waits for that.)
 
 A client that disconnects or crashes only loses its own connection; the engine keeps
 running. Before the handshake a connection is cheap and short-lived: it is dropped
@@ -64,7 +70,9 @@ from callshop_pos.lines.ipc.wire import (
     PROTOCOL,
     EngineApi,
     EngineUnavailable,
+    engine_process,
     ensure_secret,
+    process_alive,
     read_secret,
     snapshot_from_json,
 )
@@ -77,7 +85,9 @@ __all__ = [
     "EngineClient",
     "EngineServer",
     "EngineUnavailable",
+    "engine_process",
     "ensure_secret",
+    "process_alive",
     "read_secret",
     "snapshot_from_json",
 ]

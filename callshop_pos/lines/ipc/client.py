@@ -136,6 +136,19 @@ class EngineClient:
     def refresh(self) -> list[BoothSnapshot]:
         return [snapshot_from_json(s) for s in self.request("refresh")]
 
+    def status(self) -> dict[str, Any]:
+        """The engine's pid, booths, calls in progress, database, driver …"""
+        result = self.request("status")
+        assert isinstance(result, dict)
+        return result
+
+    def stop(self) -> dict[str, Any]:
+        """Ask the engine to stop (as SIGTERM does: calls in progress are ended and
+        recorded, then it exits); its status as it was when asked."""
+        result = self.request("stop")
+        assert isinstance(result, dict)
+        return result
+
     def request(self, cmd: str, **args: Any) -> Any:
         """Send one command and wait for the engine's reply."""
         conn = self._conn

@@ -22,7 +22,7 @@ from multiprocessing.connection import (
 from pathlib import Path
 from typing import Any
 
-from callshop_pos.errors import CallShopError, InvalidInput, NotFound
+from callshop_pos.errors import CallShopError, InvalidInput, NotFound, PermissionDenied
 from callshop_pos.lines.engine import CallFinished, EngineNews, RecordingAlert
 from callshop_pos.lines.ipc.wire import (
     ADDRESS_FILE,
@@ -41,7 +41,7 @@ from callshop_pos.lines.ipc.wire import (
     wake,
     write_address,
 )
-from callshop_pos.lines.snapshot import BoothSnapshot
+from callshop_pos.lines.snapshot import BoothSnapshot, BoothState
 
 __all__ = [
     "HANDSHAKE_TIMEOUT_S",
@@ -64,6 +64,8 @@ MAX_CLIENTS = 32
 #: Refused connections are logged one by one at most once per this many seconds;
 #: the others are counted and summed up in one line (a flood must not flood the log).
 REFUSAL_LOG_INTERVAL_S = 10.0
+#: Booth states in which a call is being set up or metered.
+_IN_CALL = frozenset({BoothState.DIALING, BoothState.RINGING, BoothState.TALKING})
 #: The accept loop pauses this long after an unexpected error (no busy loop on EMFILE).
 _ACCEPT_PAUSE_S = 0.05
 
@@ -165,7 +167,17 @@ class _Peer:
                     }
                 )
                 continue
-            self.push_message(self.server.handle(request))
+            reply = self.server.handle(request)
+            stop = self.server.on_stop
+            if request.get("cmd") == "stop" and reply["ok"] and stop is not None:
+                log.warning(
+                    "stop requested over IPC: ending %d call(s) in progress, then stopping",
+                    reply["result"]["in_call"],
+                )
+                with self._cond:  # the reply goes out first, then the engine stops
+                    self._enqueue([_Then(reply, stop)])
+            else:
+                self.push_message(reply)
 
     def push(self, news: EngineNews) -> None:
         """Engine thread: queue news for this client (never blocks)."""
@@ -213,12 +225,19 @@ class _Peer:
                 self.conn.send_bytes(encode(_message(item)))
             except (OSError, ValueError, TypeError):
                 break
+            finally:
+                if isinstance(item, _Then):
+                    item.after()
         self.close()
 
     def close(self) -> None:
         with self._cond:
             self._closed = True
             self._cond.notify_all()
+            unsent = [slot[0] for slot in self._queue if isinstance(slot[0], _Then)]
+            self._queue.clear()
+        for item in unsent:
+            item.after()  # a stop asked for is done even if its reply could not go out
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
@@ -232,7 +251,19 @@ class _Peer:
                 shut(self.conn)
 
 
+class _Then:
+    """A reply to send, and what to do once it is sent (or could not be)."""
+
+    __slots__ = ("after", "message")
+
+    def __init__(self, message: dict[str, Any], after: Callable[[], None]) -> None:
+        self.message = message
+        self.after = after
+
+
 def _message(item: object) -> dict[str, Any]:
+    if isinstance(item, _Then):
+        return item.message
     if isinstance(item, BoothSnapshot):
         return {"type": "snapshot", "booth": snapshot_json(item)}
     if isinstance(item, CallFinished):
@@ -262,8 +293,14 @@ class EngineServer:
         force_tcp: bool = False,
         handshake_timeout_s: float = HANDSHAKE_TIMEOUT_S,
         max_clients: int = MAX_CLIENTS,
+        on_stop: Callable[[], None] | None = None,
+        describe: Callable[[], dict[str, Any]] | None = None,
     ) -> None:
         self.engine = engine
+        #: ``stop`` asks the engine process to stop as SIGTERM does (None: refused).
+        self.on_stop = on_stop
+        #: Extra facts for ``status`` (database, driver, lock file …).
+        self.describe = describe
         self.data_dir = data_dir
         self.authkey = ensure_secret(data_dir)
         self.handshake_timeout_s = handshake_timeout_s
@@ -450,6 +487,12 @@ class EngineServer:
             return {"pid": os.getpid()}
         if cmd == "refresh":
             return [snapshot_json(s) for s in engine.refresh()]
+        if cmd == "status":
+            return self._status()
+        if cmd == "stop":
+            if self.on_stop is None:
+                raise PermissionDenied("this engine cannot be stopped over IPC")
+            return self._status()  # the peer calls on_stop once this reply is sent
         booth = request["booth"]
         if not isinstance(booth, str):
             raise InvalidInput("booth must be a name")
@@ -462,6 +505,18 @@ class EngineServer:
         if cmd == "sync_deposit":
             return snapshot_json(engine.sync_deposit(booth))
         raise InvalidInput(f"unknown command {cmd!r}")
+
+    def _status(self) -> dict[str, Any]:
+        snapshots = self.engine.snapshots()
+        status: dict[str, Any] = {
+            "pid": os.getpid(),
+            "booths": len(snapshots),
+            "in_call": sum(1 for s in snapshots if s.state in _IN_CALL),
+            "clients": len(self._served),
+        }
+        if self.describe is not None:
+            status.update(self.describe())
+        return status
 
     def close(self) -> None:
         """Stop listening and disconnect every client."""

@@ -32,7 +32,9 @@ __all__ = [
     "call_from_json",
     "call_json",
     "encode",
+    "engine_process",
     "ensure_secret",
+    "process_alive",
     "read_address",
     "read_secret",
     "recording_from_json",
@@ -125,6 +127,34 @@ def read_address(data_dir: Path) -> tuple[str, str | tuple[str, int]]:
         return family, str(raw["address"])
     host, port = raw["address"]
     return family, (str(host), int(port))
+
+
+def engine_process(data_dir: Path) -> int | None:
+    """The pid of the engine that published its address here, if that process is
+    still alive; None when no engine runs (stopped cleanly: no address file; or gone
+    without cleaning up: its pid is dead or a zombie)."""
+    try:
+        pid = int(json.loads((data_dir / ADDRESS_FILE).read_text(encoding="utf-8"))["pid"])
+    except (FileNotFoundError, ValueError, KeyError, TypeError):
+        return None
+    return pid if process_alive(pid) else None
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists and has not exited (a zombie has exited)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return True  # no /proc here: kill(0) said it exists
+    return stat.rsplit(")", 1)[-1].split()[:1] != ["Z"]
 
 
 def shut(conn: Connection[Any, Any]) -> None:

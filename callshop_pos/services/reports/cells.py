@@ -62,6 +62,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SUMS",
+    "SUMS_VERSION",
     "Progress",
     "cell_selects",
     "cell_sums",
@@ -95,20 +96,33 @@ SUMS = _SUMS = (
 _DAY, _BOOTH, _DESTINATION = "day", "booth", "destination"
 
 
+#: What the sums mean, stored with each shift's marker (``"_sums"`` beside the days'
+#: rates): cells summed under another meaning are stale and summed again. 2: engine
+#: refusals (a blocked prepaid booth …) are no longer attempts.
+SUMS_VERSION = "2"
+_VERSION_KEY = "_sums"
+
+
 def _rates_text(days: Sequence[date], rates: Sequence[tuple[date, Decimal]]) -> str:
-    return json.dumps(
-        {
-            d.isoformat(): (None if (r := rate_from(rates, d)) is None else format(r, "f"))
-            for d in days
-        },
-        sort_keys=True,
-    )
+    summed: dict[str, str | None] = {
+        d.isoformat(): (None if (r := rate_from(rates, d)) is None else format(r, "f"))
+        for d in days
+    }
+    summed[_VERSION_KEY] = SUMS_VERSION
+    return json.dumps(summed, sort_keys=True)
+
+
+def _summed_days(text: str) -> list[date]:
+    """The local days of a marker's rates text."""
+    return [date.fromisoformat(day) for day in json.loads(text) if day != _VERSION_KEY]
 
 
 def stale(marker: ReportShift, tz_name: str, rates: Sequence[tuple[date, Decimal]]) -> bool:
     if marker.tz != tz_name:
         return True
     stored: dict[str, str | None] = json.loads(marker.rates)
+    if stored.pop(_VERSION_KEY, None) != SUMS_VERSION:
+        return True
     for day, text in stored.items():
         current = rate_from(rates, date.fromisoformat(day))
         if (current is None) != (text is None):
@@ -216,7 +230,7 @@ def _sum_months(shop: Shop) -> None:
     with shop.db.read() as s:
         months: set[date] = set()
         for text in s.scalars(select(ReportShift.rates)):
-            months |= {_month(date.fromisoformat(day)) for day in json.loads(text)}
+            months |= {_month(day) for day in _summed_days(text)}
         months -= set(s.scalars(select(ReportMonthCell.month).distinct()))
     if not months:
         return
@@ -330,7 +344,7 @@ def _sum_shifts(
     row passes through Python."""
     touched: set[date] = set()  # months whose month cells must be summed again
     for text in s.scalars(select(ReportShift.rates).where(ReportShift.shift_id.in_(shift_ids))):
-        touched |= {_month(date.fromisoformat(day)) for day in json.loads(text)}
+        touched |= {_month(day) for day in _summed_days(text)}
     s.execute(delete(ReportCell).where(ReportCell.shift_id.in_(shift_ids)))
     s.execute(delete(ReportShift).where(ReportShift.shift_id.in_(shift_ids)))
     closed = list(

@@ -129,6 +129,17 @@ def report_pdf(report: PeriodReport, *, shop_name: str = "", currency: str = "EU
         Spacer(1, 10),
         table,
     ]
+    story.append(Spacer(1, 8))
+    story.append(
+        Paragraph(
+            "Revenue is call prices, without cash rounding; the cash rounding of the "
+            f"period's payments is {format_minor(report.cash_rounding_minor)}, revenue "
+            f"with it {format_minor(report.revenue_with_rounding_minor)}. Attempts "
+            "count only calls offered to the carrier (not those the line engine refused: "
+            "a locked booth, a blocked prefix, a prepaid booth without deposit).",
+            body,
+        )
+    )
     if report.total.cost_without_rate:
         story.append(Spacer(1, 8))
         story.append(

@@ -16,6 +16,13 @@ How the figures are defined (all money exact, in integers):
   sum over the calls. Calls dated before the first rate are counted in
   ``cost_without_rate`` and left out of the local cost (the report says so).
 - ``profit`` = revenue − wholesale cost (local).
+- ``attempts`` leave out the attempts the line engine refused itself (locked booth,
+  blocked prefix, no price, a prepaid booth without enough deposit): they never
+  reached the carrier, so they are not attempts for ASR.
+- Revenue is call prices: it leaves out the cash rounding of the bills (to the cash
+  unit), which the cash taken includes. ``cash_rounding_minor`` is that rounding, net
+  of refunds, over the payments made in the period (a payment belongs to the period
+  of its own time, not of its calls'); ``revenue_with_rounding_minor`` adds the two.
 
 The grouping and sums run in SQL (one pass over the period's rows; day buckets and
 rate epochs are balanced ``CASE`` trees over the ``ended_at`` index, so no per-row
@@ -42,6 +49,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from callshop_pos.db.models.calls import Call, CallCorrection, CallState, CallStatus
+from callshop_pos.db.models.payments import Payment, Refund
 from callshop_pos.db.models.shifts import Shift
 from callshop_pos.db.models.users import Role, User
 from callshop_pos.errors import InvalidInput
@@ -86,6 +94,13 @@ class PeriodReport:
     rows: tuple[ReportRow, ...]
     total: ReportRow
     rates: tuple[tuple[date, Decimal], ...] = field(default=())
+    #: Net cash rounding of the payments (less refunds) made in the period.
+    cash_rounding_minor: int = 0
+
+    @property
+    def revenue_with_rounding_minor(self) -> int:
+        """Revenue (call prices) plus the cash rounding of the period's payments."""
+        return self.total.revenue_minor + self.cash_rounding_minor
 
     def top(self, n: int, *, by: str = "revenue_minor") -> tuple[ReportRow, ...]:
         """The ``n`` rows with the largest ``by`` figure (ties by key)."""
@@ -214,7 +229,15 @@ def build_period_report(
     total = ReportRow("total")
     for row in rows:
         total = total.plus(row)
-    return PeriodReport(first, last, group_by, tuple(rows), total, q.rates)
+    rounding = _sum_between(session, Payment.rounding_minor, Payment.at, start, end) - (
+        _sum_between(session, Refund.rounding_minor, Refund.at, start, end)
+    )
+    return PeriodReport(first, last, group_by, tuple(rows), total, q.rates, rounding)
+
+
+def _sum_between(session: Session, value: Any, at: Any, start: datetime, end: datetime) -> int:
+    stmt = select(func.coalesce(func.sum(value), 0)).where(at >= start, at < end)
+    return int(session.scalar(stmt) or 0)
 
 
 def _label(

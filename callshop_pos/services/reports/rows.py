@@ -16,12 +16,14 @@ from callshop_pos.db.models.calls import Call, CallStatus
 from callshop_pos.money import Currency
 
 __all__ = [
+    "ENGINE_REFUSALS",
     "GroupBy",
     "ReportRow",
     "aggregate_columns",
     "bucket",
     "currency_digits",
     "local_midnight_utc",
+    "refused_by_engine",
     "row_from",
 ]
 
@@ -38,7 +40,7 @@ class ReportRow:
     """Totals of one group (or of the whole period)."""
 
     key: str
-    attempts: int = 0
+    attempts: int = 0  # calls offered to the carrier (engine refusals are not attempts)
     calls: int = 0
     talk_seconds: int = 0
     billable_seconds: int = 0
@@ -125,6 +127,22 @@ def no_rate() -> ColumnElement[Any]:
     return cast(null(), BigInteger)
 
 
+#: How the line engine ends an attempt it refused (never offered to the carrier): a
+#: locked booth, a blocked prefix, no retail price, a prepaid booth without a deposit
+#: or with one too small for the first block.
+ENGINE_REFUSALS = ("denied", "credit_exhausted")
+
+
+def refused_by_engine() -> ColumnElement[bool]:
+    """An attempt the engine refused before it reached the carrier: not an attempt
+    for the answer-seizure ratio (a blocked prepaid booth would otherwise lower it)."""
+    return and_(
+        Call.answered_at.is_(None),
+        Call.end_side == "system",
+        Call.end_reason.in_(ENGINE_REFUSALS),
+    )
+
+
 def aggregate_columns(rate_int: Any, scale: int, digits: int) -> list[Any]:
     """The SQL sums of :class:`ReportRow` (in field order) over ``calls`` rows.
 
@@ -144,7 +162,9 @@ def aggregate_columns(rate_int: Any, scale: int, digits: int) -> list[Any]:
     )
     zero = literal(0)
     return [
-        func.count().label("attempts"),
+        func.coalesce(func.sum(case((refused_by_engine(), zero), else_=literal(1))), 0).label(
+            "attempts"
+        ),
         func.count(Call.answered_at).label("calls"),
         func.coalesce(func.sum(case((answered, Call.duration_s), else_=zero)), 0).label("talk"),
         func.coalesce(func.sum(case((answered, Call.billable_s), else_=zero)), 0).label("billable"),

@@ -195,4 +195,5 @@ def build_shift_report(
         deposits_returned_minor=s.deposits_returned_minor,
         deposit_payments_minor=s.deposit_payments_minor,
         open_deposits=s.open_deposits,
+        rounding_minor=report.rounding_minor,
     )

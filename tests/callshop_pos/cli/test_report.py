@@ -46,7 +46,8 @@ def test_report_shows_the_catch_up_progress_then_the_rows(
         "summing closed shifts for the reports: 3 of 3",
     ]  # a month at a time: the three shifts are in three months
     lines = out.splitlines()
-    assert lines[-1].startswith("total") and any(line.startswith("Booth 1") for line in lines)
+    assert lines[-2].startswith("total") and any(line.startswith("Booth 1") for line in lines)
+    assert lines[-1].startswith("revenue is call prices, without cash rounding; cash rounding")
     code, _, err = run("2026-01-01", "2026-12-31")
     assert code == 0 and err == ""  # nothing left to sum
     code, out, _ = run("2026-01-01", "2026-12-31", "--csv", str(tmp_path / "r.csv"))

@@ -317,3 +317,58 @@ def test_slow_client_gets_coalesced_snapshots(served: Served, data: Path) -> Non
         assert last["B1"] == max(s.seq for s in served.engine.snapshots() if s.booth == "B1")
     finally:
         conn.close()
+
+
+def test_status_says_how_many_calls_are_in_progress(served: Served, data: Path) -> None:
+    served.server.describe = lambda: {"driver": "fake"}
+    with EngineClient(data) as client:
+        assert client.wait_connected(5)
+        now = served.engine.clock.now()
+        served.emit(Dialing("B1", now, "r1", "0049301234"))
+        served.emit(Answered("B1", now, "r1"))
+        wait_for(lambda: client.status()["in_call"] == 1)
+        status = client.status()
+        assert status["pid"] == os.getpid() and status["booths"] == 2
+        assert status["driver"] == "fake" and status["clients"] == 1
+
+
+def test_a_stop_is_refused_unless_the_engine_allows_it(served: Served, data: Path) -> None:
+    with EngineClient(data) as client:
+        assert client.wait_connected(5)
+        with pytest.raises(CallShopError, match="cannot be stopped"):
+            client.stop()
+        assert client.ping()["pid"] == os.getpid()  # still served
+
+
+def test_a_stop_is_answered_first_then_the_engine_is_told(served: Served, data: Path) -> None:
+    stops: list[int] = []
+    stopped = threading.Event()
+
+    def on_stop() -> None:
+        # As the engine process does: it stops serving at once (closing every client).
+        stops.append(1)
+        served.server.close()
+        stopped.set()
+
+    served.server.on_stop = on_stop
+    with EngineClient(data) as client:
+        assert client.wait_connected(5)
+        reply = client.stop()  # the reply arrived although the server then closed
+        assert reply["in_call"] == 0 and reply["pid"] == os.getpid()
+        assert stopped.wait(5)
+        wait_for(lambda: not client.connected)
+    assert stops == [1]
+
+
+def test_engine_process_is_the_live_pid_of_the_address_file(served: Served, data: Path) -> None:
+    from callshop_pos.lines.ipc import engine_process, process_alive
+
+    assert engine_process(data) == os.getpid()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    assert not process_alive(dead.pid)
+    zombie = subprocess.Popen([sys.executable, "-c", "pass"])
+    wait_for(lambda: not process_alive(zombie.pid))  # exited, not yet reaped: not alive
+    zombie.wait()
+    served.server.close()
+    assert engine_process(data) is None  # a clean stop removes the address file
