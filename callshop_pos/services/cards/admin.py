@@ -193,7 +193,7 @@ def create_batch(shop: Shop, actor: Actor, spec: BatchSpec, output_dir: Path | s
     with shop.db.read() as session:
         # Once cards exist a missing key is an error, never replaced by a new one.
         has_cards = session.scalar(select(Card.id).limit(1)) is not None
-        key = card_key() if has_cards else ensure_card_key()
+        key = card_key(shop.data_dir) if has_cards else ensure_card_key(shop.data_dir)
         if spec.price_list_version_id is not None and (
             session.get(PriceListVersion, spec.price_list_version_id) is None
         ):
