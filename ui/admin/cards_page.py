@@ -69,7 +69,7 @@ def _t(text: str) -> str:
 
 def _word(value: str) -> str:
     """A status or movement kind in the reader's words."""
-    return _t(_WORDS.get(value, value))
+    return _t(str(_WORDS.get(value, value)))
 
 
 def _expiry_text(b: BatchView) -> str:
