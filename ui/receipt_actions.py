@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from callshop_pos.errors import CallShopError
+from callshop_pos.services.cards.till import CardSale
 from callshop_pos.services.reports.summary import ShiftReport
 from callshop_pos.services.till.call_status import StatusChange
 from callshop_pos.services.till.deposits import DepositSettled, DepositTaken
@@ -282,6 +283,8 @@ class ReceiptActions(QObject):
                     self.devices.shift_closed(change)
             case ShiftOpened() | DepositTaken() | DepositSettled():
                 pass  # no device job (deposits move cash without a receipt)
+            case CardSale():
+                pass  # the fiscal device printed its receipt while it was sold
             case _:
                 assert_never(change)
 

@@ -74,12 +74,18 @@ def _word(value: str) -> str:
 
 def _expiry_text(b: BatchView) -> str:
     if b.expiry_rule is ExpiryRule.FIXED_DATE and b.expiry_date is not None:
-        return _t("until {date}").format(date=b.expiry_date.isoformat())
+        return QCoreApplication.translate("Cards", "until {date}").format(
+            date=b.expiry_date.isoformat()
+        )
     if b.expiry_rule is ExpiryRule.AFTER_FIRST_USE:
-        return _t("{days} d after first call").format(days=b.expiry_days)
+        return QCoreApplication.translate("Cards", "{days} d after first call").format(
+            days=b.expiry_days
+        )
     if b.expiry_rule is ExpiryRule.AFTER_CREATION:
-        return _t("{days} d after creation").format(days=b.expiry_days)
-    return _t("none")
+        return QCoreApplication.translate("Cards", "{days} d after creation").format(
+            days=b.expiry_days
+        )
+    return QCoreApplication.translate("Cards", "none")
 
 
 def _counts_text(b: BatchView) -> str:
@@ -90,35 +96,57 @@ def _batch_columns(shop: Shop) -> list[Col[BatchView]]:
     zone = shop_zone(shop)
     return [
         Col("#", lambda b: str(b.id), True),
-        Col(_t("Created"), lambda b: local_time_text(b.created_at, zone)),
-        Col(_t("Cards"), lambda b: str(b.quantity), True),
-        Col(_t("Face value"), lambda b: f"{minor_text(b.face_value_minor)} {b.currency}", True),
-        Col(_t("Serials"), lambda b: f"{b.serial_first} – {b.serial_last}"),
-        Col(_t("Expiry"), _expiry_text),
-        Col(_t("Status"), _counts_text),
-        Col(_t("Note"), lambda b: b.note),
+        Col(
+            QCoreApplication.translate("Cards", "Created"),
+            lambda b: local_time_text(b.created_at, zone),
+        ),
+        Col(QCoreApplication.translate("Cards", "Cards"), lambda b: str(b.quantity), True),
+        Col(
+            QCoreApplication.translate("Cards", "Face value"),
+            lambda b: f"{minor_text(b.face_value_minor)} {b.currency}",
+            True,
+        ),
+        Col(
+            QCoreApplication.translate("Cards", "Serials"),
+            lambda b: f"{b.serial_first} – {b.serial_last}",
+        ),
+        Col(QCoreApplication.translate("Cards", "Expiry"), _expiry_text),
+        Col(QCoreApplication.translate("Cards", "Status"), _counts_text),
+        Col(QCoreApplication.translate("Cards", "Note"), lambda b: b.note),
     ]
 
 
 def _movement_columns(shop: Shop) -> list[Col[MovementView]]:
     zone = shop_zone(shop)
     return [
-        Col(_t("Time"), lambda m: local_time_text(m.at, zone)),
-        Col(_t("What"), lambda m: _word(m.kind)),
-        Col(_t("Amount"), lambda m: minor_text(m.amount_minor), True),
-        Col(_t("Balance"), lambda m: minor_text(m.balance_after_minor), True),
-        Col(_t("Booth"), lambda m: m.booth or ""),
-        Col(_t("Call"), lambda m: m.call_ref or ""),
+        Col(QCoreApplication.translate("Cards", "Time"), lambda m: local_time_text(m.at, zone)),
+        Col(QCoreApplication.translate("Cards", "What"), lambda m: _word(m.kind)),
+        Col(
+            QCoreApplication.translate("Cards", "Amount"),
+            lambda m: minor_text(m.amount_minor),
+            True,
+        ),
+        Col(
+            QCoreApplication.translate("Cards", "Balance"),
+            lambda m: minor_text(m.balance_after_minor),
+            True,
+        ),
+        Col(QCoreApplication.translate("Cards", "Booth"), lambda m: m.booth or ""),
+        Col(QCoreApplication.translate("Cards", "Call"), lambda m: m.call_ref or ""),
     ]
 
 
 def _ask_reason(parent: QWidget, title: str) -> str | None:
-    text, ok = QInputDialog.getText(parent, title, _t("Reason (kept in the audit journal):"))
+    text, ok = QInputDialog.getText(
+        parent, title, QCoreApplication.translate("Cards", "Reason (kept in the audit journal):")
+    )
     return text if ok else None
 
 
 def _ask_folder(parent: QWidget, start: str) -> str | None:
-    folder = QFileDialog.getExistingDirectory(parent, _t("Folder for the card sheets"), start)
+    folder = QFileDialog.getExistingDirectory(
+        parent, QCoreApplication.translate("Cards", "Folder for the card sheets"), start
+    )
     return folder or None
 
 
@@ -132,8 +160,8 @@ class CardsPage(QWidget):
         self.ask_folder: Callable[[QWidget, str], str | None] = _ask_folder
         self.last_created: BatchCreated | None = None
         self.card: CardView | None = None
-        layout, head = page_header(self, _t("Prepaid cards"))
-        self.block_batch_button = QPushButton(_t("Block batch…"))
+        layout, head = page_header(self, QCoreApplication.translate("Cards", "Prepaid cards"))
+        self.block_batch_button = QPushButton(QCoreApplication.translate("Cards", "Block batch…"))
         head.addWidget(self.block_batch_button)
         layout.addWidget(self._build_new_batch())
         self.result_label = QLabel(objectName="muted")
@@ -159,7 +187,7 @@ class CardsPage(QWidget):
     # ---- building
 
     def _build_new_batch(self) -> QGroupBox:
-        box = QGroupBox(_t("New batch"))
+        box = QGroupBox(QCoreApplication.translate("Cards", "New batch"))
         grid = QGridLayout(box)
         self.quantity_spin = QSpinBox()
         self.quantity_spin.setRange(1, cards.MAX_BATCH)
@@ -171,10 +199,13 @@ class CardsPage(QWidget):
         self.pin_spin.setValue(cards.DEFAULT_PIN_LENGTH)
         self.rule_combo = QComboBox()
         for rule, text in (
-            (ExpiryRule.NONE, _t("No expiry")),
-            (ExpiryRule.FIXED_DATE, _t("On a fixed date")),
-            (ExpiryRule.AFTER_FIRST_USE, _t("Days after the first call")),
-            (ExpiryRule.AFTER_CREATION, _t("Days after creation")),
+            (ExpiryRule.NONE, QCoreApplication.translate("Cards", "No expiry")),
+            (ExpiryRule.FIXED_DATE, QCoreApplication.translate("Cards", "On a fixed date")),
+            (
+                ExpiryRule.AFTER_FIRST_USE,
+                QCoreApplication.translate("Cards", "Days after the first call"),
+            ),
+            (ExpiryRule.AFTER_CREATION, QCoreApplication.translate("Cards", "Days after creation")),
         ):
             self.rule_combo.addItem(text, rule.value)
         self.expiry_date = date_edit(today(self.shop) + timedelta(days=365))
@@ -182,24 +213,29 @@ class CardsPage(QWidget):
         self.days_spin.setRange(1, 3660)
         self.days_spin.setValue(90)
         self.note_edit = QLineEdit()
-        self.note_edit.setPlaceholderText(_t("note (optional)"))
+        self.note_edit.setPlaceholderText(QCoreApplication.translate("Cards", "note (optional)"))
         self.folder_edit = QLineEdit()
-        self.folder_edit.setPlaceholderText(_t("folder for the sheets"))
-        self.folder_button = QPushButton(_t("Choose…"))
-        self.create_button = QPushButton(_t("Create batch"))
+        self.folder_edit.setPlaceholderText(
+            QCoreApplication.translate("Cards", "folder for the sheets")
+        )
+        self.folder_button = QPushButton(QCoreApplication.translate("Cards", "Choose…"))
+        self.create_button = QPushButton(QCoreApplication.translate("Cards", "Create batch"))
         self.create_button.setObjectName("primary")
         rows: list[list[tuple[str, Any]]] = [
             [
-                (_t("Cards"), self.quantity_spin),
-                (_t("Face value"), self.value_edit),
-                (_t("PIN digits"), self.pin_spin),
+                (QCoreApplication.translate("Cards", "Cards"), self.quantity_spin),
+                (QCoreApplication.translate("Cards", "Face value"), self.value_edit),
+                (QCoreApplication.translate("Cards", "PIN digits"), self.pin_spin),
             ],
             [
-                (_t("Expiry"), self.rule_combo),
-                (_t("Date"), self.expiry_date),
-                (_t("Days"), self.days_spin),
+                (QCoreApplication.translate("Cards", "Expiry"), self.rule_combo),
+                (QCoreApplication.translate("Cards", "Date"), self.expiry_date),
+                (QCoreApplication.translate("Cards", "Days"), self.days_spin),
             ],
-            [(_t("Note"), self.note_edit), (_t("Sheets to"), self.folder_edit)],
+            [
+                (QCoreApplication.translate("Cards", "Note"), self.note_edit),
+                (QCoreApplication.translate("Cards", "Sheets to"), self.folder_edit),
+            ],
         ]
         for r, row in enumerate(rows):
             for c, (label, widget) in enumerate(row):
@@ -213,12 +249,14 @@ class CardsPage(QWidget):
         return box
 
     def _build_lookup(self) -> QGroupBox:
-        box = QGroupBox(_t("Card"))
+        box = QGroupBox(QCoreApplication.translate("Cards", "Card"))
         row = QHBoxLayout(box)
         self.serial_edit = QLineEdit()
-        self.serial_edit.setPlaceholderText(_t("serial (scan or type)"))
-        self.show_button = QPushButton(_t("Show"))
-        self.block_card_button = QPushButton(_t("Block card…"))
+        self.serial_edit.setPlaceholderText(
+            QCoreApplication.translate("Cards", "serial (scan or type)")
+        )
+        self.show_button = QPushButton(QCoreApplication.translate("Cards", "Show"))
+        self.block_card_button = QPushButton(QCoreApplication.translate("Cards", "Block card…"))
         self.card_label = QLabel(objectName="muted")
         row.addWidget(self.serial_edit)
         row.addWidget(self.show_button)
@@ -254,7 +292,9 @@ class CardsPage(QWidget):
         try:
             value = parse_minor(self.value_edit.text())
         except MoneyError as exc:
-            raise InvalidInput(_t("Face value: {problem}").format(problem=exc)) from None
+            raise InvalidInput(
+                QCoreApplication.translate("Cards", "Face value: {problem}").format(problem=exc)
+            ) from None
         rule = ExpiryRule(self.rule_combo.currentData())
         return BatchSpec(
             quantity=self.quantity_spin.value(),
@@ -274,7 +314,11 @@ class CardsPage(QWidget):
         def action() -> BatchCreated:
             folder = self.folder_edit.text().strip()
             if not folder:
-                raise InvalidInput(_t("Choose the folder the sheets are written to."))
+                raise InvalidInput(
+                    QCoreApplication.translate(
+                        "Cards", "Choose the folder the sheets are written to."
+                    )
+                )
             return cards.create_batch(self.shop, self.actor, self.spec(), Path(folder))
 
         created = call_service(self, action)
@@ -282,9 +326,10 @@ class CardsPage(QWidget):
             return False
         self.last_created = created
         self.result_label.setText(
-            _t(
+            QCoreApplication.translate(
+                "Cards",
                 "{count} cards created. Their sheets (with the PINs) are in {folder} — "
-                "print them and keep the folder safe: they are never made again."
+                "print them and keep the folder safe: they are never made again.",
             ).format(count=created.batch.quantity, folder=created.folder)
         )
         self.value_edit.clear()
@@ -306,7 +351,9 @@ class CardsPage(QWidget):
         if batch is None:
             call_service(self, _no_batch_chosen)
             return False
-        reason = self.ask_reason(self, _t("Block batch #{id}").format(id=batch.id))
+        reason = self.ask_reason(
+            self, QCoreApplication.translate("Cards", "Block batch #{id}").format(id=batch.id)
+        )
         if reason is None:
             return False
         done = call_service(
@@ -327,14 +374,16 @@ class CardsPage(QWidget):
             self.history.set_rows([])
             return False
         expires = (
-            _t(", expires {time}").format(
+            QCoreApplication.translate("Cards", ", expires {time}").format(
                 time=local_time_text(card.expires_at, shop_zone(self.shop))
             )
             if card.expires_at is not None
             else ""
         )
         self.card_label.setText(
-            _t("{serial}: {status}, balance {balance} {currency} of {face}{expires}").format(
+            QCoreApplication.translate(
+                "Cards", "{serial}: {status}, balance {balance} {currency} of {face}{expires}"
+            ).format(
                 serial=card.serial,
                 status=_word(card.status.value),
                 balance=minor_text(card.balance_minor),
@@ -350,7 +399,10 @@ class CardsPage(QWidget):
         card = self.card
         if card is None:
             return False
-        reason = self.ask_reason(self, _t("Block card {serial}").format(serial=card.serial))
+        reason = self.ask_reason(
+            self,
+            QCoreApplication.translate("Cards", "Block card {serial}").format(serial=card.serial),
+        )
         if reason is None:
             return False
         done = call_service(
@@ -363,4 +415,4 @@ class CardsPage(QWidget):
 
 
 def _no_batch_chosen() -> None:
-    raise InvalidInput(_t("Choose a batch in the list first."))
+    raise InvalidInput(QCoreApplication.translate("Cards", "Choose a batch in the list first."))
