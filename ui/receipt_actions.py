@@ -284,7 +284,9 @@ class ReceiptActions(QObject):
             case ShiftOpened() | DepositTaken() | DepositSettled():
                 pass  # no device job (deposits move cash without a receipt)
             case CardSale():
-                pass  # the fiscal device printed its receipt while it was sold
+                # Cash in: the drawer opens. The fiscal device (if any) printed the
+                # sale's receipt while it was registered.
+                self.devices.cash_taken(change.tendered_minor, change.change_minor)
             case _:
                 assert_never(change)
 
