@@ -1110,6 +1110,14 @@ Note for the version history:</source>
         <translation>SIP: секунди, за които злоупотребяващ адрес остава блокиран</translation>
     </message>
     <message>
+        <source>Cards: access code a booth dials before the card&apos;s PIN (e.g. *77PIN*number)</source>
+        <translation>Фонокарти: код, който кабината набира преди ПИН на картата (напр. *77ПИН*номер)</translation>
+    </message>
+    <message>
+        <source>Cards: the till may top up a sold card</source>
+        <translation>Фонокарти: касата може да зарежда продадена карта</translation>
+    </message>
+    <message>
         <source>Central billing account: base URL (empty = not linked)</source>
         <translation>Централна сметка: базов URL (празно = няма връзка)</translation>
     </message>
