@@ -12,7 +12,7 @@ from callshop_pos.cli._shop import add_user_option, login_as, with_shop
 from callshop_pos.errors import InvalidInput
 from callshop_pos.money import format_minor
 from callshop_pos.services.context import Shop
-from callshop_pos.services.reports.export import report_csv
+from callshop_pos.services.reports.export import card_summary, report_csv
 from callshop_pos.services.reports.period import period_report
 from callshop_pos.services.reports.rows import GroupBy
 
@@ -70,4 +70,7 @@ def _report(args: argparse.Namespace, shop: Shop) -> int:
         f"payments {format_minor(report.cash_rounding_minor)}, revenue with it "
         f"{format_minor(report.revenue_with_rounding_minor)}"
     )
+    cards = card_summary(report)
+    if cards:
+        print(cards)
     return 0

@@ -338,6 +338,89 @@
     </message>
 </context>
 <context>
+    <name>CardSaleDialog</name>
+    <message>
+        <source>Sell card</source>
+        <translation>Продажба на фонокарта</translation>
+    </message>
+    <message>
+        <source>Sell a prepaid calling card</source>
+        <translation>Продажба на предплатена фонокарта</translation>
+    </message>
+    <message>
+        <source>scan or type the serial</source>
+        <translation>сканирайте или въведете серийния номер</translation>
+    </message>
+    <message>
+        <source>&amp;Balance</source>
+        <translation>&amp;Баланс</translation>
+    </message>
+    <message>
+        <source>&amp;Serial</source>
+        <translation>&amp;Сериен №</translation>
+    </message>
+    <message>
+        <source>Face value</source>
+        <translation>Номинал</translation>
+    </message>
+    <message>
+        <source>&amp;Tendered</source>
+        <translation>&amp;Получено</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Ресто</translation>
+    </message>
+    <message>
+        <source>Sell  (Enter)</source>
+        <translation>Продай  (Enter)</translation>
+    </message>
+    <message>
+        <source>not sold</source>
+        <translation>непродадена</translation>
+    </message>
+    <message>
+        <source>sold</source>
+        <translation>продадена</translation>
+    </message>
+    <message>
+        <source>in use</source>
+        <translation>в употреба</translation>
+    </message>
+    <message>
+        <source>used up</source>
+        <translation>изчерпана</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>изтекла</translation>
+    </message>
+    <message>
+        <source>blocked</source>
+        <translation>блокирана</translation>
+    </message>
+    <message>
+        <source>Card {serial}: {status}, balance {balance}.</source>
+        <translation>Карта {serial}: {status}, баланс {balance}.</translation>
+    </message>
+    <message>
+        <source>Scan the card&apos;s barcode or type its serial.</source>
+        <translation>Сканирайте баркода на картата или въведете серийния ѝ номер.</translation>
+    </message>
+    <message>
+        <source>Card {serial}: the customer pays its face value.</source>
+        <translation>Карта {serial}: клиентът плаща номинала ѝ.</translation>
+    </message>
+    <message>
+        <source>Not enough: {missing} more.</source>
+        <translation>Не стига: още {missing}.</translation>
+    </message>
+    <message>
+        <source>{tendered} for a card of {value}? Check the amount handed over.</source>
+        <translation>{tendered} за карта от {value}? Проверете получената сума.</translation>
+    </message>
+</context>
+<context>
     <name>CarrierWarning</name>
     <message>
         <source>Carrier account low: ask for a top-up</source>
@@ -767,6 +850,10 @@
         <translation>Обратно в необслужени…</translation>
     </message>
     <message>
+        <source>Sell card…</source>
+        <translation>Продай фонокарта…</translation>
+    </message>
+    <message>
         <source>Sessions…</source>
         <translation>Сесии…</translation>
     </message>
@@ -845,6 +932,10 @@
     <message>
         <source>Unserved…</source>
         <translation>Необслужени…</translation>
+    </message>
+    <message>
+        <source>Card…</source>
+        <translation>Карта…</translation>
     </message>
     <message>
         <source>Lock</source>
@@ -937,6 +1028,10 @@
     <message>
         <source>Paid {total}; change {change}.</source>
         <translation>Платено {total}; ресто {change}.</translation>
+    </message>
+    <message>
+        <source>Card {serial} sold for {total}; change {change}.</source>
+        <translation>Карта {serial} е продадена за {total}; ресто {change}.</translation>
     </message>
     <message>
         <source>CallShop POS</source>

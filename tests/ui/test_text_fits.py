@@ -17,6 +17,7 @@ from ui.admin.window import AdminWindow
 from ui.app import load_stylesheet
 from ui.bridge import EngineBridge
 from ui.calls_model import StatusFilter
+from ui.card_sale_dialog import CardSaleDialog
 from ui.close_shift import CloseShiftDialog
 from ui.deposit_dialog import DepositDialog
 from ui.engine_status import EngineStatusLabel, attach_engine_status
@@ -126,6 +127,7 @@ def test_till_and_its_dialogs_fit(qtbot, seeded, language, screen) -> None:
         "unpaid": ReasonDialog(calls, fmt, lambda r: None, target="unpaid", parent=window),
         "unserved": ReasonDialog(calls, fmt, lambda r: None, target="unserved", parent=window),
         "deposit": DepositDialog(engine.states["Booth 1"], fmt, window),
+        "sell card": CardSaleDialog(fmt, till.quote_card_sale, till.sell_card, window),
         "sessions": SessionsDialog(till.list_shifts, till.show_shift, fmt, parent=window),
         "login": LoginDialog(
             lambda u, p: seeded.operator, demo_accounts=[("operator", "olga", "x")]

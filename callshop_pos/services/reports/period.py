@@ -55,6 +55,7 @@ from callshop_pos.db.models.users import Role, User
 from callshop_pos.errors import InvalidInput
 from callshop_pos.services.admin.fx import rate_scale, usd_rates
 from callshop_pos.services.auth import Actor, require_role
+from callshop_pos.services.reports.cards import CardCash, card_totals_between
 from callshop_pos.services.reports.cells import cell_sums, refresh_cells, unsummed_shift_ids
 from callshop_pos.services.reports.rows import (
     GroupBy,
@@ -94,6 +95,10 @@ class PeriodReport:
     rows: tuple[ReportRow, ...]
     total: ReportRow
     rates: tuple[tuple[date, Decimal], ...] = field(default=())
+    #: prepaid calling cards in the period, counted apart from the calls above: sold and
+    #: topped up (cash taken at the till) and debited (card calls, paid from balances)
+    cards: CardCash = field(default=CardCash())
+
     #: Net cash rounding of the payments (less refunds) made in the period.
     cash_rounding_minor: int = 0
 
@@ -232,7 +237,17 @@ def build_period_report(
     rounding = _sum_between(session, Payment.rounding_minor, Payment.at, start, end) - (
         _sum_between(session, Refund.rounding_minor, Refund.at, start, end)
     )
-    return PeriodReport(first, last, group_by, tuple(rows), total, q.rates, rounding)
+    cards = card_totals_between(session, start, end)
+    return PeriodReport(
+        first,
+        last,
+        group_by,
+        tuple(rows),
+        total,
+        q.rates,
+        cards=cards,
+        cash_rounding_minor=rounding,
+    )
 
 
 def _sum_between(session: Session, value: Any, at: Any, start: datetime, end: datetime) -> int:

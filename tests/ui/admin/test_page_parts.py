@@ -32,6 +32,7 @@ PAGES = {
     "reports": ("Reports", "Reports", "Reports"),
     "users": ("Users", "Users", "Users"),
     "booths": ("Booths", "Booths", "Booths"),
+    "cards": ("Prepaid cards", "Cards", "Prepaid cards"),
     "settings": ("Settings", "Settings", "Settings"),
     "audit": ("Audit journal", "Audit", "Audit journal"),
 }
@@ -47,7 +48,7 @@ TABLES = {
     "audit": (_Rows, _Single, True, _Fit, True),  # one entry, its details beside
 }
 
-DATE_FIELDS = {"fx": 1, "account": 3, "reports": 2, "audit": 2}
+DATE_FIELDS = {"fx": 1, "account": 3, "reports": 2, "audit": 2, "cards": 1}
 
 TABS = {
     "prices": [
@@ -141,6 +142,28 @@ TABS = {
         "status_combo",
         "reason_edit",
         "correct_button",
+    ],
+    "cards": [
+        "block_batch_button",
+        "quantity_spin",
+        _SPIN,
+        "value_edit",
+        "pin_spin",
+        _SPIN,
+        "rule_combo",
+        "expiry_date",
+        _SPIN,
+        "days_spin",
+        _SPIN,
+        "note_edit",
+        "folder_edit",
+        "folder_button",
+        "create_button",
+        "batch_view",
+        "serial_edit",
+        "show_button",
+        "block_card_button",
+        "history_view",
     ],
     # then the settings' editors, each in its group, in the scroll area
     "settings": ["save_button", "QScrollArea:"],
