@@ -360,9 +360,11 @@ async def get_heads(shop: ShopPath, who: Caller, ctx: Ctx) -> Response:
     tags=["owner"],
 )
 async def get_incidents(shop: ShopPath, who: Caller, ctx: Ctx) -> list[service.IncidentView]:
-    """Chain breaks and conflicting re-sends of the shop, oldest first."""
+    """Chain breaks, conflicting re-sends, refused duplicate calls and silences (no
+    heartbeat for longer than the chain's setting; ``closed_at`` once heard again) of
+    the shop, oldest first."""
     who.require_shop(shop)
-    return await ctx.work(service.incidents, ctx.db, shop)
+    return await ctx.work(service.incidents, ctx.db, shop, ctx.clock)
 
 
 @router.post(

@@ -12,6 +12,14 @@ once store it once.
 Chain anchoring: every journal head a till sends is kept in arrival order. A message
 whose ``previous_head`` is not the last head central holds for the shop is accepted but
 flagged (``anchored = false``) and an incident is recorded.
+
+Silent shops: a shop that has sent no heartbeat for longer than the chain's setting
+(:data:`SILENT_AFTER_SETTING`, default :data:`SILENT_AFTER_DEFAULT`) is an incident,
+raised once per silence and closed by the next heartbeat. Nothing runs on a timer in a
+process (any number of workers serve one database): the silence is found when the
+incidents are read (:func:`sweep_silent`) and, for a silence nobody looked at while it
+lasted, by the heartbeat that ends it. A unique partial index allows one open silence
+per shop, and both paths lock the shop's row, so two workers never raise it twice.
 """
 
 from __future__ import annotations
@@ -19,13 +27,14 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -50,6 +59,7 @@ from callshop_wire import (
     content_sha256,
     decode,
     encode,
+    format_utc,
 )
 from callshop_wire.payloads import ShopId
 from callshop_wire.types import Text, UtcTime
@@ -57,7 +67,9 @@ from central.clock import Clock
 from central.db import CentralDb
 from central.errors import Conflict, Invalid, Malformed, NotFound
 from central.models import (
+    SILENT_KIND,
     CallRow,
+    CentralSetting,
     CorrectionRow,
     HeadRow,
     HeartbeatRow,
@@ -70,6 +82,8 @@ from central.models import CarrierEntry as CarrierRow
 
 __all__ = [
     "HEARTBEAT_STALE",
+    "SILENT_AFTER_DEFAULT",
+    "SILENT_AFTER_SETTING",
     "IncidentView",
     "Outcome",
     "PublishedList",
@@ -86,12 +100,22 @@ __all__ = [
     "put_shift",
     "put_topup",
     "receive_heartbeat",
+    "set_silent_after",
+    "silent_after",
+    "sweep_silent",
     "wholesale_price_list",
 ]
 
 #: A stored heartbeat older than this (by central's clock) is replaced even by one whose
 #: ``sent_at`` is earlier — a till whose clock was set back must not freeze the view.
 HEARTBEAT_STALE = timedelta(minutes=2)
+
+#: A shop that has sent no heartbeat for longer than this is an incident (the default of
+#: the chain's setting ``silent_after_minutes``; the till sends one every 30 s online).
+SILENT_AFTER_DEFAULT = timedelta(minutes=15)
+SILENT_AFTER_SETTING = "silent_after_minutes"
+#: the setting's bounds, in minutes (a minute to a week)
+SILENT_AFTER_RANGE = (1, 7 * 24 * 60)
 
 InsertMode = Literal["bulk", "row"]
 M = TypeVar("M", bound=BaseModel)
@@ -112,10 +136,17 @@ class IncidentView(BaseModel):
 
     id: int
     shop: str
-    kind: str
+    kind: str = Field(
+        description="chain_break, conflicting_resend, duplicate_call or silent (see docs)"
+    )
     at: UtcTime
     subject_uuid: str | None
     message: str
+    closed_at: UtcTime | None = Field(
+        default=None,
+        description="a silence: when the shop was heard again (null while it lasts); "
+        "other kinds are never closed",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -610,7 +641,11 @@ def heads(db: CentralDb, shop: str) -> JournalHeads:
         )
 
 
-def incidents(db: CentralDb, shop: str) -> list[IncidentView]:
+def incidents(db: CentralDb, shop: str, clock: Clock | None = None) -> list[IncidentView]:
+    """The shop's incidents, oldest first; with a ``clock``, a silence that has begun
+    since anyone last looked is raised first (:func:`sweep_silent`)."""
+    if clock is not None:
+        sweep_silent(db, clock, [shop])
     with db.read() as s:
         shop_row = _shop(s, shop)
         rows = s.scalars(
@@ -624,6 +659,7 @@ def incidents(db: CentralDb, shop: str) -> list[IncidentView]:
                 at=r.at,
                 subject_uuid=r.subject_uuid,
                 message=r.message,
+                closed_at=r.closed_at,
             )
             for r in rows
         ]
@@ -634,7 +670,8 @@ def incidents(db: CentralDb, shop: str) -> list[IncidentView]:
 
 def receive_heartbeat(db: CentralDb, clock: Clock, shop: str, body: bytes) -> HeartbeatAck:
     """Keep the newest heartbeat of the shop (by the till's ``sent_at``; see
-    :data:`HEARTBEAT_STALE`). Never booked as money."""
+    :data:`HEARTBEAT_STALE`). Never booked as money. The shop is heard: an open silence
+    is closed (one that nobody looked at while it lasted is recorded, closed)."""
     payload = parse(Heartbeat, body)
     if payload.shop != shop:
         raise Invalid(f"the payload is for shop {payload.shop!r}, the URL for {shop!r}")
@@ -643,9 +680,11 @@ def receive_heartbeat(db: CentralDb, clock: Clock, shop: str, body: bytes) -> He
         "sent_at": payload.sent_at,
         "received_at": now,
         "payload": encode(payload).decode("utf-8"),
+        "heard_at": now,
     }
     with db.write() as s:
-        shop_row = _shop(s, shop)
+        shop_row = _shop(s, shop, lock=True)  # against a sweep raising this silence now
+        last_heard = _last_heard(s, shop_row)
         ins = pg_insert if db.backend == "postgresql" else sqlite_insert
         stmt = ins(HeartbeatRow).values(shop_id=shop_row.id, **values)
         table = HeartbeatRow.__table__
@@ -656,7 +695,166 @@ def receive_heartbeat(db: CentralDb, clock: Clock, shop: str, body: bytes) -> He
             index_elements=[table.c.shop_id], set_=values, where=newer
         ).returning(table.c.shop_id)
         applied = s.execute(upsert).first() is not None
+        if not applied:
+            s.execute(
+                update(HeartbeatRow).where(HeartbeatRow.shop_id == shop_row.id).values(heard_at=now)
+            )
+        _end_silence(s, shop_row, now, last_heard)
     return HeartbeatAck(applied=applied, server_time=now)
+
+
+# ------------------------------------------------------------------ silent shops
+
+
+def _silent_after(s: Session) -> timedelta:
+    value = s.scalar(
+        select(CentralSetting.value).where(CentralSetting.name == SILENT_AFTER_SETTING)
+    )
+    return SILENT_AFTER_DEFAULT if value is None else timedelta(minutes=int(value))
+
+
+def silent_after(db: CentralDb) -> timedelta:
+    """After how long without a heartbeat a shop is an incident (the chain's setting)."""
+    with db.read() as s:
+        return _silent_after(s)
+
+
+def set_silent_after(db: CentralDb, clock: Clock, minutes: int, by: str) -> None:
+    """Change the chain's setting (minutes, 1 to a week). Open silences stay open; the
+    next read raises or spares shops by the new limit."""
+    low, high = SILENT_AFTER_RANGE
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not low <= minutes <= high:
+        raise Invalid(f"a shop is silent after {low} to {high} minutes, not {minutes!r}")
+    try:
+        with db.write() as s:
+            row = s.get(CentralSetting, SILENT_AFTER_SETTING)
+            if row is None:
+                s.add(
+                    CentralSetting(
+                        name=SILENT_AFTER_SETTING,
+                        value=str(minutes),
+                        updated_at=clock.now(),
+                        updated_by=by,
+                    )
+                )
+            else:
+                row.value, row.updated_at, row.updated_by = str(minutes), clock.now(), by
+    except IntegrityError:
+        raise Conflict(
+            "the setting was changed by someone else at the same moment; try again",
+            code="version_conflict",
+        ) from None
+
+
+def _last_heard(s: Session, shop: Shop) -> datetime:
+    """When central last received a heartbeat of the shop (when it was added, if never)."""
+    row = s.execute(
+        select(HeartbeatRow.heard_at, HeartbeatRow.received_at).where(
+            HeartbeatRow.shop_id == shop.id
+        )
+    ).first()
+    if row is None:
+        return shop.created_at
+    return cast(datetime, row.heard_at or row.received_at)
+
+
+def _open_silence(s: Session, shop: Shop) -> Incident | None:
+    return s.scalars(
+        select(Incident).where(
+            Incident.shop_id == shop.id,
+            Incident.kind == SILENT_KIND,
+            Incident.closed_at.is_(None),
+        )
+    ).first()
+
+
+def _add_silence(
+    s: Session, shop: Shop, last: datetime, limit: timedelta, closed_at: datetime | None
+) -> None:
+    heard = s.scalar(select(func.count()).where(HeartbeatRow.shop_id == shop.id))
+    minutes = int(limit.total_seconds() // 60)
+    if heard:
+        message = (
+            f"no heartbeat since {last:%Y-%m-%d %H:%M:%S} UTC, more than {minutes} minutes: "
+            "the till is off, offline or its engine is not running"
+        )
+    else:
+        message = (
+            f"never heard from since the shop was added ({last:%Y-%m-%d %H:%M:%S} UTC), more "
+            f"than {minutes} minutes: the till is not linked yet, or offline"
+        )
+    s.add(
+        Incident(
+            shop_id=shop.id,
+            kind=SILENT_KIND,
+            at=last + limit,
+            subject_uuid=None,
+            message=message,
+            detail=json.dumps(
+                {
+                    "last_heard_at": format_utc(last) if heard else None,
+                    "silent_after_minutes": minutes,
+                },
+                sort_keys=True,
+            ),
+            closed_at=closed_at,
+        )
+    )
+    s.flush()
+
+
+def _end_silence(s: Session, shop: Shop, now: datetime, last_heard: datetime) -> None:
+    silence = _open_silence(s, shop)
+    if silence is not None:
+        silence.closed_at = now
+        return
+    limit = _silent_after(s)
+    if now - last_heard > limit:
+        _add_silence(s, shop, last_heard, limit, closed_at=now)
+
+
+def sweep_silent(db: CentralDb, clock: Clock, shops: Sequence[str] | None = None) -> int:
+    """Raise an incident for each shop (of ``shops``, default all) silent for longer
+    than the setting and without an open silence; how many were raised. Idempotent and
+    safe from any number of processes at once (see the module notes)."""
+    now = clock.now()
+    with db.read() as s:
+        limit = _silent_after(s)
+        stmt = (
+            select(
+                Shop.code,
+                Shop.created_at,
+                HeartbeatRow.heard_at,
+                HeartbeatRow.received_at,
+                select(Incident.id)
+                .where(
+                    Incident.shop_id == Shop.id,
+                    Incident.kind == SILENT_KIND,
+                    Incident.closed_at.is_(None),
+                )
+                .exists()
+                .label("open"),
+            )
+            .outerjoin(HeartbeatRow, HeartbeatRow.shop_id == Shop.id)
+            .order_by(Shop.code)
+        )
+        if shops is not None:
+            stmt = stmt.where(Shop.code.in_(list(shops)))
+        candidates = [
+            code
+            for code, created, heard, received, is_open in s.execute(stmt)
+            if not is_open and now - (heard or received or created) > limit
+        ]
+    raised = 0
+    for code in candidates:
+        with db.write() as s:
+            shop = _shop(s, code, lock=True)  # a heartbeat arriving now waits, or wins
+            last = _last_heard(s, shop)
+            limit = _silent_after(s)
+            if now - last > limit and _open_silence(s, shop) is None:
+                _add_silence(s, shop, last, limit, closed_at=None)
+                raised += 1
+    return raised
 
 
 def latest_heartbeat(db: CentralDb, shop: str) -> tuple[Heartbeat, datetime] | None:

@@ -5,6 +5,7 @@ Every function takes the caller's :class:`Principal`; a shop the caller may not 
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -13,12 +14,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Row, case, func, select
 
-from callshop_wire import ClosedShift, CorrectionRecord, Heartbeat, decode
+from callshop_wire import ClosedShift, CorrectionRecord, Heartbeat, decode, parse_utc
+from central import service
 from central.auth import Principal
 from central.clock import Clock
 from central.db import CentralDb
 from central.errors import Invalid, NotFound
 from central.models import (
+    SILENT_KIND,
     CallRow,
     CarrierEntry,
     CorrectionRow,
@@ -299,8 +302,8 @@ def session_detail(
 
 # ------------------------------------------------------------------ incidents, carrier
 
-#: a shop silent for longer than this is listed among the incidents
-SILENT_AFTER = timedelta(minutes=15)
+#: the default of the chain's setting (``service.silent_after`` holds the one in force)
+SILENT_AFTER = service.SILENT_AFTER_DEFAULT
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,20 +316,26 @@ class IncidentLine:
 
 
 def incident_lines(db: CentralDb, clock: Clock, principal: Principal) -> list[IncidentLine]:
-    """Chain breaks and conflicting re-sends (newest first), then shops gone silent."""
+    """Chain breaks and conflicting re-sends (newest first), after the shops silent now
+    (the silences are the stored incidents, raised here if due: ``at`` is when the shop
+    was last heard, None if never; ended silences are in the API's list)."""
     now = clock.now()
     shops = visible_shops(db, principal)
+    service.sweep_silent(db, clock, [shop.code for shop in shops])
     lines: list[IncidentLine] = []
+    silent: list[IncidentLine] = []
     with db.read() as s:
         for shop in shops:
             rows = s.scalars(select(Incident).where(Incident.shop_id == shop.id)).all()
-            lines.extend(IncidentLine(shop, r.kind, r.at, r.message, r.subject_uuid) for r in rows)
+            for r in rows:
+                if r.kind != SILENT_KIND:
+                    lines.append(IncidentLine(shop, r.kind, r.at, r.message, r.subject_uuid))
+                elif r.closed_at is None:
+                    heard = json.loads(r.detail).get("last_heard_at")
+                    silent.append(
+                        IncidentLine(shop, r.kind, parse_utc(heard) if heard else None, "", None)
+                    )
     lines.sort(key=lambda line: line.at or now, reverse=True)
-    silent = [
-        IncidentLine(x.shop, "silent", x.last_seen, "", None)
-        for x in live(db, clock, principal)
-        if x.last_seen is None or now - x.last_seen > SILENT_AFTER
-    ]
     return silent + lines
 
 
