@@ -84,12 +84,14 @@ __all__ = [
     "HEARTBEAT_STALE",
     "SILENT_AFTER_DEFAULT",
     "SILENT_AFTER_SETTING",
+    "CorrectionSum",
     "IncidentView",
     "Outcome",
     "PublishedList",
     "TopupRequest",
     "add_shop",
     "balance",
+    "corrections_in_period",
     "get_shift",
     "heads",
     "incidents",
@@ -617,6 +619,52 @@ def put_correction(
     raise _conflict_incident(
         db, clock, shop, "conflicting_resend", uid, "correction", stored_sha, sha
     )
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionSum:
+    """The corrections of one shift's calls to one destination: their count and the
+    change of the shift's takings (minor units)."""
+
+    shift_uuid: str
+    destination: str | None
+    count: int
+    amount_minor: int
+
+
+def corrections_in_period(
+    db: CentralDb, shop_id: int, closed_from: datetime, closed_to: datetime
+) -> list[CorrectionSum]:
+    """Every correction held for the shop's shifts closed in ``[closed_from, closed_to)``
+    — whenever the correction itself arrived — summed by shift and by the corrected
+    call's destination. Each correction carries the change from the call's status
+    before it, so the sum of a call's corrections is its whole change, in any order."""
+    with db.read() as s:
+        rows = s.execute(
+            select(
+                ShiftRow.shift_uuid,
+                CallRow.destination,
+                func.count(CorrectionRow.id),
+                func.sum(CorrectionRow.amount_minor),
+            )
+            .join(ShiftRow, ShiftRow.id == CorrectionRow.shift_id)
+            .join(
+                CallRow,
+                (CallRow.shop_id == CorrectionRow.shop_id)
+                & (CallRow.call_uuid == CorrectionRow.call_uuid),
+            )
+            .where(
+                CorrectionRow.shop_id == shop_id,
+                ShiftRow.closed_at >= closed_from,
+                ShiftRow.closed_at < closed_to,
+            )
+            .group_by(ShiftRow.shift_uuid, CallRow.destination)
+            .order_by(ShiftRow.shift_uuid, CallRow.destination)
+        ).all()
+    return [
+        CorrectionSum(uid, destination, int(count), int(amount or 0))
+        for uid, destination, count, amount in rows
+    ]
 
 
 def heads(db: CentralDb, shop: str) -> JournalHeads:

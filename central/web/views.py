@@ -357,6 +357,8 @@ class ReportRow:
     billable_seconds: int = 0
     takings_minor: int = 0
     wholesale_micro_usd: int = 0
+    #: of ``takings_minor``: corrections made to the shifts' calls after they closed
+    corrections_minor: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,6 +368,26 @@ class Report:
     by_shop: list[ReportRow]
     by_destination: list[ReportRow]
     total: ReportRow
+
+
+@dataclass(frozen=True, slots=True)
+class _Corrected:
+    by_shift: dict[tuple[str, str], int]
+    by_destination: dict[str, int]
+
+
+def _corrections(db: CentralDb, period: Period, lines: list[SessionLine]) -> _Corrected:
+    by_shift: dict[tuple[str, str], int] = {}
+    by_destination: dict[str, int] = {}
+    shops = {line.shop.code: line.shop for line in lines}
+    for code in sorted(shops):
+        start, end = _utc_bounds(period, shops[code].timezone)
+        for c in service.corrections_in_period(db, shops[code].id, start, end):
+            key = (code, c.shift_uuid)
+            by_shift[key] = by_shift.get(key, 0) + c.amount_minor
+            where = c.destination or "?"
+            by_destination[where] = by_destination.get(where, 0) + c.amount_minor
+    return _Corrected(by_shift, by_destination)
 
 
 def report(
@@ -379,14 +401,19 @@ def report(
 ) -> Report:
     """Takings (the shifts' cash: payments − refunds) and wholesale cost (micro-USD) of
     the shifts closed in the period, by local day of closing, by shop and by destination
-    (the destination's takings are its paid calls' prices)."""
+    (the destination's takings are its paid calls' prices). Corrections made to a
+    shift's calls after it closed count in the shift's day, shop and the call's
+    destination, whenever they arrived (``corrections_minor`` says how much of the
+    takings they are)."""
     period, lines = sessions(db, clock, principal, period_name, first, last, shop_code)
+    corrected = _corrections(db, period, lines)
     by_day: dict[str, ReportRow] = {}
     by_shop: dict[str, ReportRow] = {}
     total = ReportRow("total")
     wholesale: dict[str, int] = {}
     for line in lines:
         day = line.row.closed_at.astimezone(ZoneInfo(line.shop.timezone)).date().isoformat()
+        correction = corrected.by_shift.get((line.shop.code, line.row.shift_uuid), 0)
         for row in (
             by_day.setdefault(day, ReportRow(day)),
             by_shop.setdefault(line.shop.name, ReportRow(line.shop.name)),
@@ -395,7 +422,8 @@ def report(
             row.shifts += 1
             row.calls += line.row.call_count
             row.billable_seconds += line.row.billable_seconds
-            row.takings_minor += line.row.cash_minor
+            row.takings_minor += line.row.cash_minor + correction
+            row.corrections_minor += correction
             row.wholesale_micro_usd += line.row.wholesale_micro_usd
         wholesale[day] = wholesale.get(day, 0) + line.row.wholesale_micro_usd
     by_destination: dict[str, ReportRow] = {}
@@ -428,6 +456,10 @@ def report(
                 row.billable_seconds += int(billable or 0)
                 row.takings_minor += int(takings or 0)
                 row.wholesale_micro_usd += int(cost or 0)
+    for key, amount in corrected.by_destination.items():
+        row = by_destination.setdefault(key, ReportRow(key))
+        row.takings_minor += amount
+        row.corrections_minor += amount
     return Report(
         period,
         sorted(by_day.values(), key=lambda r: r.key),
