@@ -657,29 +657,52 @@ def _put_shift_orm(
     )
 
 
+#: the ``calls`` columns a shift's calls fill, in the order of :func:`_call_rows`
+CALL_COLUMNS = (
+    "shop_id",
+    "shift_id",
+    "call_uuid",
+    "booth",
+    "number",
+    "destination",
+    "setup_at",
+    "answered_at",
+    "ended_at",
+    "duration_s",
+    "billable_s",
+    "price_minor",
+    "wholesale_micro_usd",
+    "status",
+)
+
+
+def _call_rows(shop_id: int, shift_id: int, p: ClosedShift) -> list[tuple[Any, ...]]:
+    return [
+        (
+            shop_id,
+            shift_id,
+            str(c.call_uuid),
+            c.booth,
+            c.number,
+            c.destination,
+            c.setup_at,
+            c.answered_at,
+            c.ended_at,
+            c.duration_s,
+            c.billable_s,
+            c.price_minor,
+            c.wholesale_micro_usd,
+            c.status,
+        )
+        for c in p.calls
+    ]
+
+
 def _insert_calls(
     s: Session, shop_id: int, shift_id: int, p: ClosedShift, mode: InsertMode
 ) -> None:
-    rows = [
-        {
-            "shop_id": shop_id,
-            "shift_id": shift_id,
-            "call_uuid": str(c.call_uuid),
-            "booth": c.booth,
-            "number": c.number,
-            "destination": c.destination,
-            "setup_at": c.setup_at,
-            "answered_at": c.answered_at,
-            "ended_at": c.ended_at,
-            "duration_s": c.duration_s,
-            "billable_s": c.billable_s,
-            "price_minor": c.price_minor,
-            "wholesale_micro_usd": c.wholesale_micro_usd,
-            "status": c.status,
-        }
-        for c in p.calls
-    ]
-    if not rows:
+    tuples = _call_rows(shop_id, shift_id, p)
+    if not tuples:
         return
     dialect = s.get_bind().dialect
     if mode == "bulk" and dialect.name == "postgresql" and dialect.driver == "psycopg":
@@ -688,21 +711,22 @@ def _insert_calls(
         # COPY costs in total)
         driver = s.connection().connection.driver_connection
         assert driver is not None  # a live psycopg connection inside the transaction
-        columns = list(rows[0])
         try:
             with (
                 driver.cursor() as cursor,
-                cursor.copy(f"COPY calls ({', '.join(columns)}) FROM STDIN") as copy,
+                cursor.copy(f"COPY calls ({', '.join(CALL_COLUMNS)}) FROM STDIN") as copy,
             ):
-                for values in rows:
-                    copy.write_row(tuple(values.values()))
+                for row in tuples:
+                    copy.write_row(row)
         except Exception as exc:
             # the driver's own error (not wrapped by SQLAlchemy): a unique or foreign-key
             # violation (SQLSTATE class 23) is said as SQLAlchemy's IntegrityError
             if str(getattr(exc, "sqlstate", "") or "").startswith("23"):
                 raise IntegrityError("COPY calls", None, exc) from exc
             raise
-    elif mode == "bulk":
+        return
+    rows = [dict(zip(CALL_COLUMNS, row, strict=True)) for row in tuples]
+    if mode == "bulk":
         # SQLite: one Core executemany (sqlite3 loops in C). (The ORM's bulk insert
         # would split the rows into groups by which columns are NULL.)
         s.connection().execute(insert(cast(Table, CallRow.__table__)), rows)
