@@ -92,8 +92,8 @@ class PriceReview:
     below_margin: tuple[str, ...]  # codes whose retail would be under the margin floor
     usd_rate: Decimal | None
     entries: tuple[PriceEntry, ...]  # the merged list that would be saved
-    #: every changed, added and no-longer-listed destination, and any other that would
-    #: be under the margin floor, by code
+    #: every changed, added and no-longer-listed destination, then any other that would
+    #: be under the margin floor; by code within each
     rows: tuple[ReviewRow, ...] = ()
     minimum_margin_percent: Decimal = Decimal(0)
 
@@ -224,6 +224,10 @@ def review_list(shop: Shop, actor: Actor, list_id: int) -> PriceReview:
     )
 
 
+#: the review lists what the list changes first, then rows it leaves under the margin
+_ROW_ORDER = {"changed": 0, "added": 1, "not_listed": 2, "unchanged": 3}
+
+
 def _rows(
     merged: list[PriceEntry],
     current: dict[str, PriceEntry],
@@ -258,7 +262,7 @@ def _rows(
                 below_margin=entry.code in under,
             )
         )
-    return tuple(sorted(rows, key=lambda r: r.code))
+    return tuple(sorted(rows, key=lambda r: (_ROW_ORDER[r.change], r.code)))
 
 
 def list_to_review(shop: Shop, actor: Actor) -> PendingList | None:

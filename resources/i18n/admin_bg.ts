@@ -416,6 +416,10 @@
         <translation>Промяна</translation>
     </message>
     <message>
+        <source>(and {n} more)</source>
+        <translation>(и още {n})</translation>
+    </message>
+    <message>
         <source>Country</source>
         <translation>Държава</translation>
     </message>
@@ -456,12 +460,12 @@
         <translation>Първо въведете курса на долара: защитата на маржа се нуждае от него, за да провери листата.</translation>
     </message>
     <message>
-        <source>Margin guard: with these wholesale prices {n} destination(s) would be under the minimum margin: {codes}{more}. Raise their retail prices first, or apply knowingly.</source>
-        <translation>Защита на маржа: с тези доставни цени {n} направления биха били под минималния марж: {codes}{more}. Първо вдигнете продажните им цени или приложете съзнателно.</translation>
-    </message>
-    <message>
         <source>Under the minimum margin</source>
         <translation>Под минималния марж</translation>
+    </message>
+    <message>
+        <source>Margin guard: with these wholesale prices {n} destination(s) would be under the minimum margin: {codes}. Raise their retail prices first, or apply knowingly.</source>
+        <translation>Защита на маржа: с тези доставни цени {n} направления биха били под минималния марж: {codes}. Първо вдигнете продажните им цени или приложете съзнателно.</translation>
     </message>
     <message>
         <source>Apply the wholesale list</source>

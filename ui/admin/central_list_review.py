@@ -11,8 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,8 +30,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -62,6 +69,15 @@ def _usd(value: Decimal | None) -> str:
     return "—" if value is None else f"{value:f}"
 
 
+def _codes(codes: tuple[str, ...], shown: int = 10) -> str:
+    text = ", ".join(codes[:shown])
+    if len(codes) > shown:
+        text += " " + QCoreApplication.translate("CentralListReview", "(and {n} more)").format(
+            n=len(codes) - shown
+        )
+    return text
+
+
 def _cost_change(row: central_prices.ReviewRow) -> str:
     old, new = row.old_wholesale_usd, row.new_wholesale_usd
     if old is None or new is None or old == new:
@@ -70,6 +86,81 @@ def _cost_change(row: central_prices.ReviewRow) -> str:
         return f"{new - old:+f}"
     percent = ((new - old) * 100 / old).quantize(Decimal("0.1"))
     return f"{new - old:+f} ({percent:+} %)"
+
+
+_COLUMNS = 8
+_NUMERIC_FROM = 3  # wholesale now, new, cost change, retail, margin: right-aligned
+
+
+class ReviewModel(QAbstractTableModel):
+    """The review's rows (any number: a carrier list may have a million codes), drawn
+    on demand; rows under the margin floor in the guard's colours."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: tuple[central_prices.ReviewRow, ...] = ()
+
+    def set_rows(self, rows: tuple[central_prices.ReviewRow, ...]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
+        return 0 if parent is not None and parent.isValid() else _COLUMNS
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return (
+            QCoreApplication.translate("CentralListReview", "Change"),
+            QCoreApplication.translate("CentralListReview", "Country"),
+            QCoreApplication.translate("CentralListReview", "Code"),
+            QCoreApplication.translate("CentralListReview", "Wholesale USD now"),
+            QCoreApplication.translate("CentralListReview", "Wholesale USD new"),
+            QCoreApplication.translate("CentralListReview", "Cost change"),
+            QCoreApplication.translate("CentralListReview", "Retail"),
+            QCoreApplication.translate("CentralListReview", "Margin %"),
+        )[section]
+
+    def text(self, row: int, column: int) -> str:
+        r = self.rows[row]
+        if column == 0:
+            return _change_text(r.change)
+        if column == 1:
+            return r.country
+        if column == 2:
+            return r.code
+        if column == 3:
+            return _usd(r.old_wholesale_usd)
+        if column == 4:
+            return _usd(r.new_wholesale_usd)
+        if column == 5:
+            return _cost_change(r)
+        if column == 6:
+            return "—" if r.retail is None else f"{r.retail:.2f}"
+        return "—" if r.margin_percent is None else f"{r.margin_percent}"
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.text(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= _NUMERIC_FROM:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if self.rows[row].below_margin:
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return GUARD_BRUSH
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return GUARD_TEXT
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return QCoreApplication.translate("CentralListReview", "Under the minimum margin")
+        return None
 
 
 class CentralListReview(QFrame):
@@ -111,27 +202,18 @@ class CentralListReview(QFrame):
         self.guard.setWordWrap(True)
         layout.addWidget(self.guard)
 
-        self.table = QTableWidget(0, 8)
+        self.model = ReviewModel(self)
+        self.table = QTableView()
         self.table.setObjectName("centralReviewTable")
-        self.table.setHorizontalHeaderLabels(
-            [
-                QCoreApplication.translate("CentralListReview", "Change"),
-                QCoreApplication.translate("CentralListReview", "Country"),
-                QCoreApplication.translate("CentralListReview", "Code"),
-                QCoreApplication.translate("CentralListReview", "Wholesale USD now"),
-                QCoreApplication.translate("CentralListReview", "Wholesale USD new"),
-                QCoreApplication.translate("CentralListReview", "Cost change"),
-                QCoreApplication.translate("CentralListReview", "Retail"),
-                QCoreApplication.translate("CentralListReview", "Margin %"),
-            ]
-        )
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(22)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((130, 190, 80, 130, 130, 150, 80)):
+            self.table.setColumnWidth(column, width)
         self.table.setMaximumHeight(190)
         layout.addWidget(self.table)
 
@@ -189,48 +271,22 @@ class CentralListReview(QFrame):
                 )
             )
         elif review.below_margin:
-            codes = ", ".join(review.below_margin[:10])
-            more = " …" if len(review.below_margin) > 10 else ""
             self.guard.setText(
                 QCoreApplication.translate(
                     "CentralListReview",
                     "Margin guard: with these wholesale prices {n} destination(s) would be "
-                    "under the minimum margin: {codes}{more}. Raise their retail prices "
-                    "first, or apply knowingly.",
-                ).format(n=len(review.below_margin), codes=codes, more=more)
+                    "under the minimum margin: {codes}. Raise their retail prices first, or "
+                    "apply knowingly.",
+                ).format(n=len(review.below_margin), codes=_codes(review.below_margin))
             )
         else:
             self.guard.setText("")
         self.guard.setVisible(bool(self.guard.text()))
 
     def _fill(self, review: central_prices.PriceReview) -> None:
-        self.table.setSortingEnabled(False)
-        self.table.setRowCount(len(review.rows))
-        for r, row in enumerate(review.rows):
-            margin = "—" if row.margin_percent is None else f"{row.margin_percent}"
-            cells = [
-                _change_text(row.change),
-                row.country,
-                row.code,
-                _usd(row.old_wholesale_usd),
-                _usd(row.new_wholesale_usd),
-                _cost_change(row),
-                "—" if row.retail is None else f"{row.retail:.2f}",
-                margin,
-            ]
-            for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if c >= 3:
-                    item.setTextAlignment(
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
-                if row.below_margin:
-                    item.setBackground(GUARD_BRUSH)
-                    item.setForeground(GUARD_TEXT)
-                    item.setToolTip(
-                        QCoreApplication.translate("CentralListReview", "Under the minimum margin")
-                    )
-                self.table.setItem(r, c, item)
+        self.model.set_rows(review.rows)
+        self.table.resizeColumnsToContents()  # the rows in view (Qt looks at 1,000 at most)
+        self.table.setColumnWidth(1, min(self.table.columnWidth(1), 200))  # the country
 
     # ---- actions
 
@@ -249,8 +305,7 @@ class CentralListReview(QFrame):
             ).format(
                 n=len(review.below_margin),
                 m=review.minimum_margin_percent,
-                codes=", ".join(review.below_margin[:10])
-                + (" …" if len(review.below_margin) > 10 else ""),
+                codes=_codes(review.below_margin),
             )
             if not self.ask(
                 self, QCoreApplication.translate("CentralListReview", "Margin guard"), question

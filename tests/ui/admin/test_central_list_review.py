@@ -69,10 +69,14 @@ def receive(page: PriceListPage, price_list: WholesalePriceList) -> int:
 
 
 def rows(page: PriceListPage) -> dict[str, list[str]]:
-    table = page.central_review.table
+    model = page.central_review.model
+    assert page.central_review.table.model() is model
     return {
-        table.item(r, 2).text(): [table.item(r, c).text() for c in range(table.columnCount())]
-        for r in range(table.rowCount())
+        model.text(r, 2): [
+            model.index(r, c).data(Qt.ItemDataRole.DisplayRole)
+            for c in range(model.columnCount())
+        ]
+        for r in range(model.rowCount())
     }
 
 
@@ -110,15 +114,21 @@ def test_rows_under_the_minimum_margin_are_highlighted(page) -> None:
     review = page.central_review
     shown = rows(page)
     assert shown["4915"][7] == "-27.5" and shown["90"][7] == "8.7"
+    model = review.model
     highlighted = {
-        review.table.item(r, 2).text()
-        for r in range(review.table.rowCount())
-        if review.table.item(r, 0).background() == GUARD_BRUSH
+        model.text(r, 2)
+        for r in range(model.rowCount())
+        if model.index(r, 0).data(Qt.ItemDataRole.BackgroundRole) == GUARD_BRUSH
     }
     assert highlighted == {"4915", "90"}
     assert review.guard.isVisible()
     assert "2 destination(s)" in review.guard.text() and "4915, 90" in review.guard.text()
     assert "2 under the minimum margin of 10 %" in review.summary.text()
+
+
+def test_the_review_model_passes_qtmodeltester(page, qtmodeltester) -> None:
+    receive(page, central_list(c4915="0.300000"))
+    qtmodeltester.check(page.central_review.model)
 
 
 def test_apply_saves_a_new_version_through_the_margin_guard(page, seeded) -> None:

@@ -58,7 +58,7 @@ TABS = {
         # the review of a wholesale list from central (hidden while there is none)
         "QPushButton:Apply…",
         "QPushButton:Reject…",
-        "QTableWidget:",
+        "QTableView:",
         "filter_edit",
         "markup_edit",
         "step_combo",
