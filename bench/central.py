@@ -63,6 +63,9 @@ def fresh_schema(base: str) -> Iterator[str]:
 
 
 TICK = os.sysconf("SC_CLK_TCK")
+#: the client drops a connection idle this long (uvicorn closes one idle 5 s: a request
+#: sent on it just then would meet a closed socket, a load-generator artefact)
+KEEPALIVE = 2.0
 
 
 def cpu_seconds(pid: int) -> float:
@@ -145,7 +148,9 @@ async def steady(
     base: str, tokens: dict[str, str], work: list[tuple[str, str, bytes]], rate: float
 ) -> tuple[list[float], int]:
     """Open loop: request i starts at i / rate seconds, whatever the earlier ones do."""
-    limits = httpx.Limits(max_connections=len(work), max_keepalive_connections=len(work))
+    limits = httpx.Limits(
+        max_connections=len(work), max_keepalive_connections=len(work), keepalive_expiry=KEEPALIVE
+    )
     latencies: list[float] = []
     failures = 0
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as client:
@@ -179,7 +184,9 @@ def pct(values: list[float], q: float) -> float:
 async def push(
     base: str, tokens: dict[str, str], work: dict[str, list[tuple[str, bytes]]]
 ) -> tuple[float, list[float], int]:
-    limits = httpx.Limits(max_connections=len(work), max_keepalive_connections=len(work))
+    limits = httpx.Limits(
+        max_connections=len(work), max_keepalive_connections=len(work), keepalive_expiry=KEEPALIVE
+    )
     latencies: list[float] = []
     failures = 0
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as client:
