@@ -269,10 +269,22 @@ def list_to_review(shop: Shop, actor: Actor) -> PendingList | None:
     """The list the price-list screen offers for review: the newest list received from
     central, while it is pending (once it is applied or dismissed, older pending lists
     are superseded and not offered: applying one would bring back older prices)."""
-    lists = pending_lists(shop, actor)
-    if not lists or lists[0].status != PriceListStatus.PENDING.value:
-        return None
-    return lists[0]
+    require_role(actor, Role.ADMIN)
+    with shop.db.read() as s:
+        r = s.scalars(
+            select(PendingPriceList).order_by(PendingPriceList.id.desc()).limit(1)
+        ).first()
+        if r is None or r.status != PriceListStatus.PENDING.value:
+            return None  # (only the newest is read: a list may hold a million codes)
+        return PendingList(
+            id=r.id,
+            version=r.version,
+            received_at=r.received_at,
+            status=r.status,
+            entries=len(decode(WholesalePriceList, r.content).entries),
+            reviewed_at=r.reviewed_at,
+            applied_version_id=r.applied_version_id,
+        )
 
 
 def _with_wholesale(entry: PriceEntry, wholesale: Decimal) -> PriceEntry:
