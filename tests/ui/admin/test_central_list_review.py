@@ -73,8 +73,7 @@ def rows(page: PriceListPage) -> dict[str, list[str]]:
     assert page.central_review.table.model() is model
     return {
         model.text(r, 2): [
-            model.index(r, c).data(Qt.ItemDataRole.DisplayRole)
-            for c in range(model.columnCount())
+            model.index(r, c).data(Qt.ItemDataRole.DisplayRole) for c in range(model.columnCount())
         ]
         for r in range(model.rowCount())
     }
