@@ -243,18 +243,26 @@ _bearer = HTTPBearer(auto_error=False, description="a till's per-shop API token"
 _basic = HTTPBasic(auto_error=False, description="a central user (owner or manager)")
 
 
-async def _caller(
-    ctx: Ctx,
-    token: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    user: Annotated[HTTPBasicCredentials | None, Depends(_basic)],
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+Basic = Annotated[HTTPBasicCredentials | None, Depends(_basic)]
+_NO_CREDENTIALS = "send a till's token (Bearer) or a user's password (Basic)"
+
+
+def _authenticate(
+    ctx: Context, token: HTTPAuthorizationCredentials | None, user: HTTPBasicCredentials | None
 ) -> Principal:
+    """Who is calling (blocking: runs in a worker thread)."""
     if token is not None:
-        return await ctx.work(authenticate_token, ctx.db, token.credentials)
+        return authenticate_token(ctx.db, token.credentials)
     if user is not None:
-        return await ctx.work(
-            authenticate_user, ctx.db, ctx.clock, ctx.hasher, user.username, user.password
-        )
-    raise Unauthorized("send a till's token (Bearer) or a user's password (Basic)")
+        return authenticate_user(ctx.db, ctx.clock, ctx.hasher, user.username, user.password)
+    raise Unauthorized(_NO_CREDENTIALS)
+
+
+async def _caller(ctx: Ctx, token: Bearer, user: Basic) -> Principal:
+    if token is None and user is None:
+        raise Unauthorized(_NO_CREDENTIALS)
+    return await ctx.work(_authenticate, ctx, token, user)
 
 
 Caller = Annotated[Principal, Depends(_caller)]
@@ -290,14 +298,26 @@ async def health() -> Health:
     tags=["till"],
 )
 async def put_shift(
-    shop: ShopPath, shift_uuid: uuid.UUID, request: Request, who: Caller, ctx: Ctx
+    shop: ShopPath,
+    shift_uuid: uuid.UUID,
+    request: Request,
+    ctx: Ctx,
+    token: Bearer,
+    user: Basic,
 ) -> Response:
     """Deliver a closed shift (idempotent on its UUID; append-only)."""
-    till_of(who, shop)
+    if token is None and user is None:
+        raise Unauthorized(_NO_CREDENTIALS)
     body = await request.body()
-    outcome = await ctx.work(
-        service.put_shift, ctx.db, ctx.clock, shop, shift_uuid, body, insert_mode=ctx.insert_mode
-    )
+
+    def deliver() -> service.Outcome:
+        # the busiest request: authentication and storing in one worker-thread hop
+        till_of(_authenticate(ctx, token, user), shop)
+        return service.put_shift(
+            ctx.db, ctx.clock, shop, shift_uuid, body, insert_mode=ctx.insert_mode
+        )
+
+    outcome = await ctx.work(deliver)
     return _json(outcome.answer, 201, _replayed(outcome))
 
 
@@ -360,9 +380,11 @@ async def get_heads(shop: ShopPath, who: Caller, ctx: Ctx) -> Response:
     tags=["owner"],
 )
 async def get_incidents(shop: ShopPath, who: Caller, ctx: Ctx) -> list[service.IncidentView]:
-    """Chain breaks and conflicting re-sends of the shop, oldest first."""
+    """Chain breaks, conflicting re-sends, refused duplicate calls and silences (no
+    heartbeat for longer than the chain's setting; ``closed_at`` once heard again) of
+    the shop, oldest first."""
     who.require_shop(shop)
-    return await ctx.work(service.incidents, ctx.db, shop)
+    return await ctx.work(service.incidents, ctx.db, shop, ctx.clock)
 
 
 @router.post(

@@ -7,6 +7,8 @@
     callshop-central user add NAME --role owner|manager [--shop CODE ...]
     callshop-central topup SHOP AMOUNT_USD [--reference R]
     callshop-central prices publish FILE.csv [--note N]
+    callshop-central settings silent-after [MINUTES]
+    callshop-central incidents sweep              raise due silences (for cron; reads do it too)
 
 The database is ``--db URL``, else ``$CALLSHOP_CENTRAL_DB``, else SQLite in the user's
 data directory. Passwords are read from a prompt on a terminal, otherwise from one line
@@ -113,6 +115,20 @@ def _parser() -> argparse.ArgumentParser:
     p = prices.add_parser("publish", help="publish a CSV (code, country, wholesale_usd)")
     p.add_argument("file", type=Path)
     p.add_argument("--note", default="")
+
+    settings = sub.add_parser("settings", help="the chain's settings").add_subparsers(
+        dest="settings_command", metavar="SETTING", required=True
+    )
+    p = settings.add_parser(
+        "silent-after",
+        help="show or set after how many minutes without a heartbeat a shop is an incident",
+    )
+    p.add_argument("minutes", type=int, nargs="?")
+
+    incidents = sub.add_parser("incidents", help="incidents").add_subparsers(
+        dest="incidents_command", metavar="ACTION", required=True
+    )
+    incidents.add_parser("sweep", help="raise an incident for every shop silent too long")
     return parser
 
 
@@ -235,6 +251,13 @@ def _dispatch(db: CentralDb, clock: SystemClock, args: argparse.Namespace) -> in
             f"published wholesale price list version {published.version} "
             f"({len(payload.entries)} codes)"
         )
+    elif args.command == "settings":
+        if args.minutes is not None:
+            service.set_silent_after(db, clock, args.minutes, "cli")
+        minutes = int(service.silent_after(db).total_seconds() // 60)
+        print(f"a shop is silent after {minutes} minutes without a heartbeat")
+    elif args.command == "incidents":
+        print(f"{service.sweep_silent(db, clock)} silent shops raised")
     return 0
 
 

@@ -4,11 +4,14 @@
   sent, hashed for idempotency) beside the summary columns the owner's lists need;
   ``calls`` one row per call (reports by destination, wholesale cost);
 - ``journal_heads`` every head a till sent, in arrival order (chain anchoring);
-- ``incidents`` what the owner must look at (chain breaks, conflicting re-sends);
+- ``incidents`` what the owner must look at (chain breaks, conflicting re-sends, shops
+  gone silent: the only kind that is ever closed, when the shop is heard again);
 - ``carrier_entries`` the carrier account: top-ups (+), call costs (−, one row per
   shift: the sum of its calls' wholesale costs), adjustments;
 - ``heartbeats`` the newest live view per shop (not money: never summed);
-- ``price_lists`` published wholesale lists, immutable versions.
+- ``price_lists`` published wholesale lists, immutable versions;
+- ``central_settings`` the chain's settings (name → value), e.g. after how many
+  minutes without a heartbeat a shop is an incident.
 """
 
 from __future__ import annotations
@@ -29,15 +32,18 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
+    "SILENT_KIND",
     "ApiToken",
     "Base",
     "CallRow",
     "CarrierEntry",
+    "CentralSetting",
     "CorrectionRow",
     "HeadRow",
     "HeartbeatRow",
@@ -239,9 +245,24 @@ class HeadRow(Base):
     anchored: Mapped[bool] = mapped_column(Boolean)
 
 
+#: the one open silence per shop (``incidents.kind`` of a shop gone silent)
+SILENT_KIND = "silent"
+_OPEN_SILENCE = "kind = 'silent' AND closed_at IS NULL"
+
+
 class Incident(Base):
     __tablename__ = "incidents"
-    __table_args__ = (Index("ix_incidents_shop_at", "shop_id", "at"),)
+    __table_args__ = (
+        Index("ix_incidents_shop_at", "shop_id", "at"),
+        # at most one open silence per shop, whichever worker or process raises it
+        Index(
+            "uq_incidents_open_silence",
+            "shop_id",
+            unique=True,
+            sqlite_where=text(_OPEN_SILENCE),
+            postgresql_where=text(_OPEN_SILENCE),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id"))
@@ -250,6 +271,8 @@ class Incident(Base):
     subject_uuid: Mapped[str | None] = mapped_column(String(36))
     message: Mapped[str] = mapped_column(Text)
     detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+    #: a silence ends when the shop is heard again; other kinds are never closed
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class CarrierEntry(Base):
@@ -277,8 +300,12 @@ class HeartbeatRow(Base):
 
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id"), primary_key=True)
     sent_at: Mapped[datetime]
+    #: when central received the payload held here
     received_at: Mapped[datetime]
     payload: Mapped[str] = mapped_column(Text)
+    #: when central last received any heartbeat of the shop, held or not (a till whose
+    #: clock went back is still heard); null before revision 0003
+    heard_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class PriceListRow(Base):
@@ -304,3 +331,14 @@ class WebSession(Base):
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
     expires_at: Mapped[datetime]
+
+
+class CentralSetting(Base):
+    """One setting of the chain (central serves one chain): a name and its text value."""
+
+    __tablename__ = "central_settings"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(64))

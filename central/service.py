@@ -12,6 +12,14 @@ once store it once.
 Chain anchoring: every journal head a till sends is kept in arrival order. A message
 whose ``previous_head`` is not the last head central holds for the shop is accepted but
 flagged (``anchored = false``) and an incident is recorded.
+
+Silent shops: a shop that has sent no heartbeat for longer than the chain's setting
+(:data:`SILENT_AFTER_SETTING`, default :data:`SILENT_AFTER_DEFAULT`) is an incident,
+raised once per silence and closed by the next heartbeat. Nothing runs on a timer in a
+process (any number of workers serve one database): the silence is found when the
+incidents are read (:func:`sweep_silent`) and, for a silence nobody looked at while it
+lasted, by the heartbeat that ends it. A unique partial index allows one open silence
+per shop, and both paths lock the shop's row, so two workers never raise it twice.
 """
 
 from __future__ import annotations
@@ -19,15 +27,17 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, func, insert, literal, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -50,6 +60,7 @@ from callshop_wire import (
     content_sha256,
     decode,
     encode,
+    format_utc,
 )
 from callshop_wire.payloads import ShopId
 from callshop_wire.types import Text, UtcTime
@@ -57,7 +68,9 @@ from central.clock import Clock
 from central.db import CentralDb
 from central.errors import Conflict, Invalid, Malformed, NotFound
 from central.models import (
+    SILENT_KIND,
     CallRow,
+    CentralSetting,
     CorrectionRow,
     HeadRow,
     HeartbeatRow,
@@ -70,12 +83,16 @@ from central.models import CarrierEntry as CarrierRow
 
 __all__ = [
     "HEARTBEAT_STALE",
+    "SILENT_AFTER_DEFAULT",
+    "SILENT_AFTER_SETTING",
+    "CorrectionSum",
     "IncidentView",
     "Outcome",
     "PublishedList",
     "TopupRequest",
     "add_shop",
     "balance",
+    "corrections_in_period",
     "get_shift",
     "heads",
     "incidents",
@@ -86,12 +103,22 @@ __all__ = [
     "put_shift",
     "put_topup",
     "receive_heartbeat",
+    "set_silent_after",
+    "silent_after",
+    "sweep_silent",
     "wholesale_price_list",
 ]
 
 #: A stored heartbeat older than this (by central's clock) is replaced even by one whose
 #: ``sent_at`` is earlier — a till whose clock was set back must not freeze the view.
 HEARTBEAT_STALE = timedelta(minutes=2)
+
+#: A shop that has sent no heartbeat for longer than this is an incident (the default of
+#: the chain's setting ``silent_after_minutes``; the till sends one every 30 s online).
+SILENT_AFTER_DEFAULT = timedelta(minutes=15)
+SILENT_AFTER_SETTING = "silent_after_minutes"
+#: the setting's bounds, in minutes (a minute to a week)
+SILENT_AFTER_RANGE = (1, 7 * 24 * 60)
 
 InsertMode = Literal["bulk", "row"]
 M = TypeVar("M", bound=BaseModel)
@@ -112,10 +139,17 @@ class IncidentView(BaseModel):
 
     id: int
     shop: str
-    kind: str
+    kind: str = Field(
+        description="chain_break, conflicting_resend, duplicate_call or silent (see docs)"
+    )
     at: UtcTime
     subject_uuid: str | None
     message: str
+    closed_at: UtcTime | None = Field(
+        default=None,
+        description="a silence: when the shop was heard again (null while it lasts); "
+        "other kinds are never closed",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,63 +212,80 @@ def _incident(
     return row
 
 
+def _verdict(last: tuple[int, str] | None, anchor: Anchor, kind: str) -> str:
+    """Why the message does not link to the last head held (``""`` when it does)."""
+    prev = anchor.previous_head
+    if last is None:
+        if prev is None:
+            return ""
+        return (
+            f"the till links this {kind} to head #{prev.seq}, but central holds "
+            "no earlier head of the shop"
+        )
+    last_seq, last_hash = last
+    if prev is None:
+        return (
+            f"the till says this {kind} is its first message, but central holds head "
+            f"#{last_seq} from it: a till database restored from before its first sync, "
+            "reinstalled, or a second till"
+        )
+    if prev.seq != last_seq or prev.hash != last_hash:
+        return (
+            f"the till links this {kind} to head #{prev.seq} {prev.hash[:12]}…, but the last "
+            f"head central holds is #{last_seq} {last_hash[:12]}…: a till database restored "
+            "from an old backup, a rewritten history or a second till"
+        )
+    if anchor.head.seq < last_seq:
+        return f"the journal went backwards: head #{anchor.head.seq} after #{last_seq}"
+    return ""
+
+
+def _break_detail(last: tuple[int, str] | None, anchor: Anchor) -> dict[str, Any]:
+    prev = anchor.previous_head
+    return {
+        "head": anchor.head.model_dump(mode="json"),
+        "previous_head": prev.model_dump(mode="json") if prev else None,
+        "held_head": {"seq": last[0], "hash": last[1]} if last else None,
+    }
+
+
+def _head_values(
+    shop_id: int, now: datetime, anchor: Anchor, message_uuid: str, kind: str, ok: bool
+) -> dict[str, Any]:
+    prev = anchor.previous_head
+    return {
+        "shop_id": shop_id,
+        "seq": anchor.head.seq,
+        "hash": anchor.head.hash,
+        "previous_seq": prev.seq if prev else None,
+        "previous_hash": prev.hash if prev else None,
+        "message_uuid": message_uuid,
+        "kind": kind,
+        "received_at": now,
+        "anchored": ok,
+    }
+
+
+def _last_head(shop_id: Any) -> Any:
+    return (
+        select(HeadRow.seq, HeadRow.hash)
+        .where(HeadRow.shop_id == shop_id)
+        .order_by(HeadRow.id.desc())
+        .limit(1)
+    )
+
+
 def _anchor(
     s: Session, shop: Shop, now: datetime, anchor: Anchor, message_uuid: str, kind: str
 ) -> tuple[bool, Incident | None]:
     """Keep the head; check it links to the last one held (an incident if not)."""
-    last = s.scalars(
-        select(HeadRow).where(HeadRow.shop_id == shop.id).order_by(HeadRow.id.desc()).limit(1)
-    ).first()
-    prev = anchor.previous_head
-    if last is None:
-        ok = prev is None
-        why = (
-            ""
-            if ok
-            else (
-                f"the till links this {kind} to head #{prev.seq if prev else 0}, but central holds "
-                "no earlier head of the shop"
-            )
-        )
-    elif prev is None:
-        ok = False
-        why = (
-            f"the till says this {kind} is its first message, but central holds head "
-            f"#{last.seq} from it: a till database restored from before its first sync, "
-            "reinstalled, or a second till"
-        )
-    elif prev.seq != last.seq or prev.hash != last.hash:
-        ok = False
-        why = (
-            f"the till links this {kind} to head #{prev.seq} {prev.hash[:12]}…, but the last "
-            f"head central holds is #{last.seq} {last.hash[:12]}…: a till database restored "
-            "from an old backup, a rewritten history or a second till"
-        )
-    elif anchor.head.seq < last.seq:
-        ok = False
-        why = f"the journal went backwards: head #{anchor.head.seq} after #{last.seq}"
-    else:
-        ok, why = True, ""
-    s.add(
-        HeadRow(
-            shop_id=shop.id,
-            seq=anchor.head.seq,
-            hash=anchor.head.hash,
-            previous_seq=prev.seq if prev else None,
-            previous_hash=prev.hash if prev else None,
-            message_uuid=message_uuid,
-            kind=kind,
-            received_at=now,
-            anchored=ok,
-        )
-    )
-    if ok:
+    found = s.execute(_last_head(shop.id)).first()
+    last = (found.seq, found.hash) if found else None
+    why = _verdict(last, anchor, kind)
+    s.add(HeadRow(**_head_values(shop.id, now, anchor, message_uuid, kind, not why)))
+    if not why:
         return True, None
-    detail = {
-        "head": anchor.head.model_dump(mode="json"),
-        "previous_head": prev.model_dump(mode="json") if prev else None,
-        "held_head": {"seq": last.seq, "hash": last.hash} if last else None,
-    }
+    detail = _break_detail(last, anchor)
     return False, _incident(s, shop, now, "chain_break", message_uuid, why, detail)
 
 
@@ -325,9 +376,10 @@ def put_shift(
     _check_path(shop, payload.shop, shift_uuid, payload.shift_uuid, "shift_uuid")
     canonical = encode(payload)
     sha = hashlib.sha256(canonical).hexdigest()
+    store = _put_shift if insert_mode == "bulk" else _put_shift_orm
     for attempt in (1, 2):
         try:
-            return _put_shift(db, clock, shop, payload, canonical, sha, insert_mode)
+            return store(db, clock, shop, payload, canonical, sha, insert_mode)
         except IntegrityError:
             # Another process stored it between our check and our insert (or a call UUID
             # is already in another shift): look again.
@@ -360,6 +412,177 @@ def _put_shift(
     sha: str,
     insert_mode: InsertMode,
 ) -> Outcome:
+    """The shipped path: SQLAlchemy Core, one statement per table and as few round trips
+    as the locking allows — lock the shop; one probe for a held copy and the last head
+    (after the lock, so it sees what the previous holder committed); the shift
+    (``RETURNING id``); the calls (COPY); the head and the carrier entry."""
+    uid = str(p.shift_uuid)
+    shop_table = cast(Table, Shop.__table__)
+    with db.write() as s:
+        conn = s.connection()
+        shop_id = conn.execute(
+            select(shop_table.c.id).where(shop_table.c.code == shop_code).with_for_update()
+        ).scalar()
+        if shop_id is None:
+            raise NotFound(f"no shop {shop_code!r}")
+        held_sha = (
+            select(ShiftRow.content_sha256)
+            .where(ShiftRow.shop_id == shop_id, ShiftRow.shift_uuid == uid)
+            .scalar_subquery()
+        )
+        last_head = _last_head(shop_id).subquery()
+        probe = conn.execute(
+            select(held_sha.label("held"), last_head.c.seq, last_head.c.hash).select_from(
+                select(literal(1).label("one")).subquery().outerjoin(last_head, true())
+            )
+        ).one()
+        if probe.held is not None:
+            if probe.held != sha:
+                stored_sha = str(probe.held)
+            else:
+                held = s.scalars(
+                    select(ShiftRow).where(ShiftRow.shop_id == shop_id, ShiftRow.shift_uuid == uid)
+                ).one()
+                return Outcome(_accepted(shop_code, held, uid), replayed=True)
+        else:
+            now = clock.now()
+            last = None if probe.seq is None else (int(probe.seq), str(probe.hash))
+            why = _verdict(last, p.anchor, "shift")
+            incident_id = None
+            if why:
+                shop = s.get_one(Shop, shop_id)
+                detail = _break_detail(last, p.anchor)
+                incident_id = _incident(s, shop, now, "chain_break", uid, why, detail).id
+            wholesale = 0
+            answered = 0
+            for c in p.calls:
+                if c.answered and c.wholesale_micro_usd:
+                    wholesale += c.wholesale_micro_usd
+                    answered += 1
+            cost = (
+                {
+                    "shop_id": shop_id,
+                    "entry_uuid": uid,
+                    "kind": "call_cost",
+                    "at": p.closed_at,
+                    "amount_micro_usd": -wholesale,
+                    "reference": f"shift {p.till_id}: {answered} calls",
+                    "calls": answered,
+                    "recorded_by": "till",
+                }
+                if answered
+                else None
+            )
+            shift_id = _insert_shift(
+                conn,
+                db.backend,
+                _shift_values(shop_id, uid, p, canonical, sha, now, wholesale, incident_id),
+                _head_values(shop_id, now, p.anchor, uid, "shift", not why),
+                cost,
+            )
+            _insert_calls(s, shop_id, shift_id, p, insert_mode)
+            for correction in p.corrections:
+                s.add(_correction_row(shop_id, shift_id, correction, now, anchored=None))
+            s.flush()
+            answer = ShiftAccepted(
+                shop=shop_code,
+                uuid=p.shift_uuid,
+                content_sha256=sha,
+                received_at=now,
+                anchored=not why,
+                incident_id=incident_id,
+            )
+            return Outcome(answer, replayed=False)
+    raise _conflict_incident(
+        db, clock, shop_code, "conflicting_resend", uid, "shift", stored_sha, sha
+    )
+
+
+def _insert_shift(
+    conn: Connection,
+    backend: str,
+    shift: dict[str, Any],
+    head: dict[str, Any],
+    cost: dict[str, Any] | None,
+) -> int:
+    """Insert the shift, its journal head and its carrier entry; the shift's id. On
+    PostgreSQL one statement (data-modifying CTEs: one round trip instead of three)."""
+    shifts = cast(Table, ShiftRow.__table__)
+    heads = cast(Table, HeadRow.__table__)
+    carrier = cast(Table, CarrierRow.__table__)
+    if backend == "postgresql":
+        new = insert(shifts).values(shift).returning(shifts.c.id).cte("new_shift")
+        stmt = select(new.c.id).add_cte(insert(heads).values(head).cte("new_head"))
+        if cost is not None:
+            row = select(
+                *(literal(value, type_=carrier.c[name].type) for name, value in cost.items()),
+                new.c.id,
+            )
+            stmt = stmt.add_cte(
+                insert(carrier).from_select([*cost, "shift_id"], row).cte("new_cost")
+            )
+        return int(conn.execute(stmt).scalar_one())
+    shift_id = int(conn.execute(insert(shifts).returning(shifts.c.id), shift).scalar_one())
+    conn.execute(insert(heads), head)
+    if cost is not None:
+        conn.execute(insert(carrier), {**cost, "shift_id": shift_id})
+    return shift_id
+
+
+def _shift_values(
+    shop_id: int,
+    uid: str,
+    p: ClosedShift,
+    canonical: bytes,
+    sha: str,
+    now: datetime,
+    wholesale: int,
+    incident_id: int | None,
+) -> dict[str, Any]:
+    return {
+        "shop_id": shop_id,
+        "shift_uuid": uid,
+        "till_id": p.till_id,
+        "content_sha256": sha,
+        "payload": canonical.decode("utf-8"),
+        "received_at": now,
+        "opened_at": p.opened_at,
+        "closed_at": p.closed_at,
+        "operator": p.operator,
+        "currency": p.currency,
+        "call_count": p.call_count,
+        "attempts": p.attempts,
+        "talk_seconds": p.talk_seconds,
+        "billable_seconds": p.billable_seconds,
+        "payments_minor": p.payments_minor,
+        "refunds_minor": p.refunds_minor,
+        "cash_minor": p.cash_minor,
+        "expected_minor": p.expected_minor,
+        "counted_minor": p.counted_minor,
+        "discrepancy_minor": p.discrepancy_minor,
+        "paid": p.paid,
+        "unserved": p.unserved,
+        "unpaid": p.unpaid,
+        "unrated": p.unrated,
+        "wholesale_micro_usd": wholesale,
+        "head_seq": p.anchor.head.seq,
+        "head_hash": p.anchor.head.hash,
+        "anchored": incident_id is None,
+        "incident_id": incident_id,
+    }
+
+
+def _put_shift_orm(
+    db: CentralDb,
+    clock: Clock,
+    shop_code: str,
+    p: ClosedShift,
+    canonical: bytes,
+    sha: str,
+    insert_mode: InsertMode,
+) -> Outcome:
+    """The same through the ORM, one object per row: the naive way, kept as the
+    benchmark's baseline (``insert_mode="row"``)."""
     uid = str(p.shift_uuid)
     with db.write() as s:
         shop = _shop(s, shop_code, lock=True)
@@ -434,29 +657,52 @@ def _put_shift(
     )
 
 
+#: the ``calls`` columns a shift's calls fill, in the order of :func:`_call_rows`
+CALL_COLUMNS = (
+    "shop_id",
+    "shift_id",
+    "call_uuid",
+    "booth",
+    "number",
+    "destination",
+    "setup_at",
+    "answered_at",
+    "ended_at",
+    "duration_s",
+    "billable_s",
+    "price_minor",
+    "wholesale_micro_usd",
+    "status",
+)
+
+
+def _call_rows(shop_id: int, shift_id: int, p: ClosedShift) -> list[tuple[Any, ...]]:
+    return [
+        (
+            shop_id,
+            shift_id,
+            str(c.call_uuid),
+            c.booth,
+            c.number,
+            c.destination,
+            c.setup_at,
+            c.answered_at,
+            c.ended_at,
+            c.duration_s,
+            c.billable_s,
+            c.price_minor,
+            c.wholesale_micro_usd,
+            c.status,
+        )
+        for c in p.calls
+    ]
+
+
 def _insert_calls(
     s: Session, shop_id: int, shift_id: int, p: ClosedShift, mode: InsertMode
 ) -> None:
-    rows = [
-        {
-            "shop_id": shop_id,
-            "shift_id": shift_id,
-            "call_uuid": str(c.call_uuid),
-            "booth": c.booth,
-            "number": c.number,
-            "destination": c.destination,
-            "setup_at": c.setup_at,
-            "answered_at": c.answered_at,
-            "ended_at": c.ended_at,
-            "duration_s": c.duration_s,
-            "billable_s": c.billable_s,
-            "price_minor": c.price_minor,
-            "wholesale_micro_usd": c.wholesale_micro_usd,
-            "status": c.status,
-        }
-        for c in p.calls
-    ]
-    if not rows:
+    tuples = _call_rows(shop_id, shift_id, p)
+    if not tuples:
         return
     dialect = s.get_bind().dialect
     if mode == "bulk" and dialect.name == "postgresql" and dialect.driver == "psycopg":
@@ -465,21 +711,22 @@ def _insert_calls(
         # COPY costs in total)
         driver = s.connection().connection.driver_connection
         assert driver is not None  # a live psycopg connection inside the transaction
-        columns = list(rows[0])
         try:
             with (
                 driver.cursor() as cursor,
-                cursor.copy(f"COPY calls ({', '.join(columns)}) FROM STDIN") as copy,
+                cursor.copy(f"COPY calls ({', '.join(CALL_COLUMNS)}) FROM STDIN") as copy,
             ):
-                for values in rows:
-                    copy.write_row(tuple(values.values()))
+                for row in tuples:
+                    copy.write_row(row)
         except Exception as exc:
             # the driver's own error (not wrapped by SQLAlchemy): a unique or foreign-key
             # violation (SQLSTATE class 23) is said as SQLAlchemy's IntegrityError
             if str(getattr(exc, "sqlstate", "") or "").startswith("23"):
                 raise IntegrityError("COPY calls", None, exc) from exc
             raise
-    elif mode == "bulk":
+        return
+    rows = [dict(zip(CALL_COLUMNS, row, strict=True)) for row in tuples]
+    if mode == "bulk":
         # SQLite: one Core executemany (sqlite3 loops in C). (The ORM's bulk insert
         # would split the rows into groups by which columns are NULL.)
         s.connection().execute(insert(cast(Table, CallRow.__table__)), rows)
@@ -588,6 +835,52 @@ def put_correction(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class CorrectionSum:
+    """The corrections of one shift's calls to one destination: their count and the
+    change of the shift's takings (minor units)."""
+
+    shift_uuid: str
+    destination: str | None
+    count: int
+    amount_minor: int
+
+
+def corrections_in_period(
+    db: CentralDb, shop_id: int, closed_from: datetime, closed_to: datetime
+) -> list[CorrectionSum]:
+    """Every correction held for the shop's shifts closed in ``[closed_from, closed_to)``
+    — whenever the correction itself arrived — summed by shift and by the corrected
+    call's destination. Each correction carries the change from the call's status
+    before it, so the sum of a call's corrections is its whole change, in any order."""
+    with db.read() as s:
+        rows = s.execute(
+            select(
+                ShiftRow.shift_uuid,
+                CallRow.destination,
+                func.count(CorrectionRow.id),
+                func.sum(CorrectionRow.amount_minor),
+            )
+            .join(ShiftRow, ShiftRow.id == CorrectionRow.shift_id)
+            .join(
+                CallRow,
+                (CallRow.shop_id == CorrectionRow.shop_id)
+                & (CallRow.call_uuid == CorrectionRow.call_uuid),
+            )
+            .where(
+                CorrectionRow.shop_id == shop_id,
+                ShiftRow.closed_at >= closed_from,
+                ShiftRow.closed_at < closed_to,
+            )
+            .group_by(ShiftRow.shift_uuid, CallRow.destination)
+            .order_by(ShiftRow.shift_uuid, CallRow.destination)
+        ).all()
+    return [
+        CorrectionSum(uid, destination, int(count), int(amount or 0))
+        for uid, destination, count, amount in rows
+    ]
+
+
 def heads(db: CentralDb, shop: str) -> JournalHeads:
     with db.read() as s:
         shop_row = _shop(s, shop)
@@ -610,7 +903,11 @@ def heads(db: CentralDb, shop: str) -> JournalHeads:
         )
 
 
-def incidents(db: CentralDb, shop: str) -> list[IncidentView]:
+def incidents(db: CentralDb, shop: str, clock: Clock | None = None) -> list[IncidentView]:
+    """The shop's incidents, oldest first; with a ``clock``, a silence that has begun
+    since anyone last looked is raised first (:func:`sweep_silent`)."""
+    if clock is not None:
+        sweep_silent(db, clock, [shop])
     with db.read() as s:
         shop_row = _shop(s, shop)
         rows = s.scalars(
@@ -624,6 +921,7 @@ def incidents(db: CentralDb, shop: str) -> list[IncidentView]:
                 at=r.at,
                 subject_uuid=r.subject_uuid,
                 message=r.message,
+                closed_at=r.closed_at,
             )
             for r in rows
         ]
@@ -634,7 +932,8 @@ def incidents(db: CentralDb, shop: str) -> list[IncidentView]:
 
 def receive_heartbeat(db: CentralDb, clock: Clock, shop: str, body: bytes) -> HeartbeatAck:
     """Keep the newest heartbeat of the shop (by the till's ``sent_at``; see
-    :data:`HEARTBEAT_STALE`). Never booked as money."""
+    :data:`HEARTBEAT_STALE`). Never booked as money. The shop is heard: an open silence
+    is closed (one that nobody looked at while it lasted is recorded, closed)."""
     payload = parse(Heartbeat, body)
     if payload.shop != shop:
         raise Invalid(f"the payload is for shop {payload.shop!r}, the URL for {shop!r}")
@@ -643,9 +942,11 @@ def receive_heartbeat(db: CentralDb, clock: Clock, shop: str, body: bytes) -> He
         "sent_at": payload.sent_at,
         "received_at": now,
         "payload": encode(payload).decode("utf-8"),
+        "heard_at": now,
     }
     with db.write() as s:
-        shop_row = _shop(s, shop)
+        shop_row = _shop(s, shop, lock=True)  # against a sweep raising this silence now
+        last_heard = _last_heard(s, shop_row)
         ins = pg_insert if db.backend == "postgresql" else sqlite_insert
         stmt = ins(HeartbeatRow).values(shop_id=shop_row.id, **values)
         table = HeartbeatRow.__table__
@@ -656,7 +957,166 @@ def receive_heartbeat(db: CentralDb, clock: Clock, shop: str, body: bytes) -> He
             index_elements=[table.c.shop_id], set_=values, where=newer
         ).returning(table.c.shop_id)
         applied = s.execute(upsert).first() is not None
+        if not applied:
+            s.execute(
+                update(HeartbeatRow).where(HeartbeatRow.shop_id == shop_row.id).values(heard_at=now)
+            )
+        _end_silence(s, shop_row, now, last_heard)
     return HeartbeatAck(applied=applied, server_time=now)
+
+
+# ------------------------------------------------------------------ silent shops
+
+
+def _silent_after(s: Session) -> timedelta:
+    value = s.scalar(
+        select(CentralSetting.value).where(CentralSetting.name == SILENT_AFTER_SETTING)
+    )
+    return SILENT_AFTER_DEFAULT if value is None else timedelta(minutes=int(value))
+
+
+def silent_after(db: CentralDb) -> timedelta:
+    """After how long without a heartbeat a shop is an incident (the chain's setting)."""
+    with db.read() as s:
+        return _silent_after(s)
+
+
+def set_silent_after(db: CentralDb, clock: Clock, minutes: int, by: str) -> None:
+    """Change the chain's setting (minutes, 1 to a week). Open silences stay open; the
+    next read raises or spares shops by the new limit."""
+    low, high = SILENT_AFTER_RANGE
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not low <= minutes <= high:
+        raise Invalid(f"a shop is silent after {low} to {high} minutes, not {minutes!r}")
+    try:
+        with db.write() as s:
+            row = s.get(CentralSetting, SILENT_AFTER_SETTING)
+            if row is None:
+                s.add(
+                    CentralSetting(
+                        name=SILENT_AFTER_SETTING,
+                        value=str(minutes),
+                        updated_at=clock.now(),
+                        updated_by=by,
+                    )
+                )
+            else:
+                row.value, row.updated_at, row.updated_by = str(minutes), clock.now(), by
+    except IntegrityError:
+        raise Conflict(
+            "the setting was changed by someone else at the same moment; try again",
+            code="version_conflict",
+        ) from None
+
+
+def _last_heard(s: Session, shop: Shop) -> datetime:
+    """When central last received a heartbeat of the shop (when it was added, if never)."""
+    row = s.execute(
+        select(HeartbeatRow.heard_at, HeartbeatRow.received_at).where(
+            HeartbeatRow.shop_id == shop.id
+        )
+    ).first()
+    if row is None:
+        return shop.created_at
+    return cast(datetime, row.heard_at or row.received_at)
+
+
+def _open_silence(s: Session, shop: Shop) -> Incident | None:
+    return s.scalars(
+        select(Incident).where(
+            Incident.shop_id == shop.id,
+            Incident.kind == SILENT_KIND,
+            Incident.closed_at.is_(None),
+        )
+    ).first()
+
+
+def _add_silence(
+    s: Session, shop: Shop, last: datetime, limit: timedelta, closed_at: datetime | None
+) -> None:
+    heard = s.scalar(select(func.count()).where(HeartbeatRow.shop_id == shop.id))
+    minutes = int(limit.total_seconds() // 60)
+    if heard:
+        message = (
+            f"no heartbeat since {last:%Y-%m-%d %H:%M:%S} UTC, more than {minutes} minutes: "
+            "the till is off, offline or its engine is not running"
+        )
+    else:
+        message = (
+            f"never heard from since the shop was added ({last:%Y-%m-%d %H:%M:%S} UTC), more "
+            f"than {minutes} minutes: the till is not linked yet, or offline"
+        )
+    s.add(
+        Incident(
+            shop_id=shop.id,
+            kind=SILENT_KIND,
+            at=last + limit,
+            subject_uuid=None,
+            message=message,
+            detail=json.dumps(
+                {
+                    "last_heard_at": format_utc(last) if heard else None,
+                    "silent_after_minutes": minutes,
+                },
+                sort_keys=True,
+            ),
+            closed_at=closed_at,
+        )
+    )
+    s.flush()
+
+
+def _end_silence(s: Session, shop: Shop, now: datetime, last_heard: datetime) -> None:
+    silence = _open_silence(s, shop)
+    if silence is not None:
+        silence.closed_at = now
+        return
+    limit = _silent_after(s)
+    if now - last_heard > limit:
+        _add_silence(s, shop, last_heard, limit, closed_at=now)
+
+
+def sweep_silent(db: CentralDb, clock: Clock, shops: Sequence[str] | None = None) -> int:
+    """Raise an incident for each shop (of ``shops``, default all) silent for longer
+    than the setting and without an open silence; how many were raised. Idempotent and
+    safe from any number of processes at once (see the module notes)."""
+    now = clock.now()
+    with db.read() as s:
+        limit = _silent_after(s)
+        stmt = (
+            select(
+                Shop.code,
+                Shop.created_at,
+                HeartbeatRow.heard_at,
+                HeartbeatRow.received_at,
+                select(Incident.id)
+                .where(
+                    Incident.shop_id == Shop.id,
+                    Incident.kind == SILENT_KIND,
+                    Incident.closed_at.is_(None),
+                )
+                .exists()
+                .label("open"),
+            )
+            .outerjoin(HeartbeatRow, HeartbeatRow.shop_id == Shop.id)
+            .order_by(Shop.code)
+        )
+        if shops is not None:
+            stmt = stmt.where(Shop.code.in_(list(shops)))
+        candidates = [
+            code
+            for code, created, heard, received, is_open in s.execute(stmt)
+            if not is_open and now - (heard or received or created) > limit
+        ]
+    raised = 0
+    for code in candidates:
+        with db.write() as s:
+            shop = _shop(s, code, lock=True)  # a heartbeat arriving now waits, or wins
+            last = _last_heard(s, shop)
+            limit = _silent_after(s)
+            if now - last > limit and _open_silence(s, shop) is None:
+                _add_silence(s, shop, last, limit, closed_at=None)
+                raised += 1
+    return raised
 
 
 def latest_heartbeat(db: CentralDb, shop: str) -> tuple[Heartbeat, datetime] | None:

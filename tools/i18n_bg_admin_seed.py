@@ -300,6 +300,27 @@ BG = {
     # reports: what revenue and ASR count
     "revenue is call prices, without cash rounding; cash rounding of the period's payments {rounding}, revenue with it {with_rounding}": "оборотът е по цени на разговорите, без закръгляне на сметките; закръгляне в плащанията за периода {rounding}, оборот със закръгляне {with_rounding}",
     "ASR counts only attempts that reached the carrier": "ASR брои само опитите, стигнали до доставчика",
+    # price list: a wholesale list from central
+    "Changed": "Променена",
+    "No longer listed": "Вече не е в листата",
+    "Unchanged": "Без промяна",
+    "Reject…": "Отхвърли…",
+    "Change": "Промяна",
+    "Wholesale USD now": "Доставна USD сега",
+    "Wholesale USD new": "Доставна USD нова",
+    "Cost change": "Промяна на цената",
+    "New wholesale price list from central: version {v} (received {when})": "Нова доставна ценова листа от централата: версия {v} (получена {when})",
+    "{changed} changed · {added} new (no retail price yet: not sold until priced) · {gone} no longer listed (kept) · {below} under the minimum margin of {m} %. Nothing changes until you apply it.": "{changed} променени · {added} нови (още без продажна цена: не се продават, докато не получат цена) · {gone} вече не са в листата (остават) · {below} под минималния марж от {m} %. Нищо не се променя, докато не я приложите.",
+    "Set the USD rate first: the margin guard needs it to check this list.": "Първо въведете курса на долара: защитата на маржа се нуждае от него, за да провери листата.",
+    "Margin guard: with these wholesale prices {n} destination(s) would be under the minimum margin: {codes}. Raise their retail prices first, or apply knowingly.": "Защита на маржа: с тези доставни цени {n} направления биха били под минималния марж: {codes}. Първо вдигнете продажните им цени или приложете съзнателно.",
+    "(and {n} more)": "(и още {n})",
+    "Under the minimum margin": "Под минималния марж",
+    "Apply the wholesale list": "Прилагане на доставната листа",
+    "{n} destination(s) would be under the minimum margin of {m} %: {codes}.\nApply anyway, with those retail prices?": "{n} направления биха били под минималния марж от {m} %: {codes}.\nДа се приложи ли въпреки това, с тези продажни цени?",
+    "Save central's version {v} as a new price-list version? ({changed} changed, {added} new)": "Да се запише ли версия {v} от централата като нова версия на ценовата листа? ({changed} променени, {added} нови)",
+    "Reject the wholesale list": "Отхвърляне на доставната листа",
+    "Reject central's version {v}? The price list stays as it is; a later version from central will be offered again.": "Да се отхвърли ли версия {v} от централата? Ценовата листа остава както е; следваща версия от централата ще бъде предложена отново.",
+    "Save or discard your edits to the price list first: the wholesale list is applied to the saved version.": "Първо запишете или отхвърлете промените си в ценовата листа: доставната листа се прилага към записаната версия.",
 }
 
 

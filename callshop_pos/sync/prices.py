@@ -27,7 +27,7 @@ from callshop_pos.errors import InvalidInput, NotFound
 from callshop_pos.rating.pricelist import PriceEntry
 from callshop_pos.services import outbox
 from callshop_pos.services.admin import admin_prices, prices
-from callshop_pos.services.admin.price_editing import below_margin
+from callshop_pos.services.admin.price_editing import below_margin, margin_percent
 from callshop_pos.services.auth import SYSTEM, Actor, require_role
 from callshop_pos.services.context import Shop
 from callshop_pos.services.outbox_payload import canonical
@@ -41,8 +41,10 @@ if TYPE_CHECKING:
 __all__ = [
     "PendingList",
     "PriceReview",
+    "ReviewRow",
     "apply_list",
     "dismiss_list",
+    "list_to_review",
     "pending_lists",
     "pull_price_list",
     "review_list",
@@ -64,6 +66,21 @@ class PendingList:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewRow:
+    """One destination as the review shows it: what the list changes, and the margin
+    its retail price would keep at the new wholesale price and today's USD rate."""
+
+    change: str  # "changed", "added", "not_listed", or "unchanged" (shown when below margin)
+    code: str
+    country: str
+    old_wholesale_usd: Decimal | None  # None: new to the shop
+    new_wholesale_usd: Decimal | None  # None: central no longer lists it (the shop keeps it)
+    retail: Decimal | None
+    margin_percent: Decimal | None  # None: no retail price, or no USD rate
+    below_margin: bool
+
+
+@dataclass(frozen=True, slots=True)
 class PriceReview:
     """What applying a pending list would change (nothing is changed by a review)."""
 
@@ -75,6 +92,10 @@ class PriceReview:
     below_margin: tuple[str, ...]  # codes whose retail would be under the margin floor
     usd_rate: Decimal | None
     entries: tuple[PriceEntry, ...]  # the merged list that would be saved
+    #: every changed, added and no-longer-listed destination, then any other that would
+    #: be under the margin floor; by code within each
+    rows: tuple[ReviewRow, ...] = ()
+    minimum_margin_percent: Decimal = Decimal(0)
 
 
 # ------------------------------------------------------------------ pulling
@@ -188,16 +209,82 @@ def review_list(shop: Shop, actor: Actor, list_id: int) -> PriceReview:
     rate = admin_prices.current_usd_rate(shop, actor)
     margin = Decimal(shop.settings.minimum_margin_percent)
     under = tuple(e.code for e in merged if rate is not None and below_margin(e, rate, margin))
+    not_listed = tuple(sorted(set(current) - set(incoming)))
     return PriceReview(
         list_id=row.id,
         version=row.version,
         changed=tuple(changed),
         added=tuple(added),
-        not_listed=tuple(sorted(set(current) - set(incoming))),
+        not_listed=not_listed,
         below_margin=under,
         usd_rate=rate,
         entries=tuple(merged),
+        rows=_rows(merged, current, changed, added, not_listed, set(under), rate),
+        minimum_margin_percent=margin,
     )
+
+
+#: the review lists what the list changes first, then rows it leaves under the margin
+_ROW_ORDER = {"changed": 0, "added": 1, "not_listed": 2, "unchanged": 3}
+
+
+def _rows(
+    merged: list[PriceEntry],
+    current: dict[str, PriceEntry],
+    changed: list[tuple[str, Decimal, Decimal]],
+    added: list[str],
+    not_listed: tuple[str, ...],
+    under: set[str],
+    rate: Decimal | None,
+) -> tuple[ReviewRow, ...]:
+    kinds = {code: "changed" for code, _, _ in changed}
+    kinds.update((code, "added") for code in added)
+    kinds.update((code, "not_listed") for code in not_listed)
+    rows = []
+    for entry in merged:
+        kind = kinds.get(entry.code, "unchanged")
+        if kind == "unchanged" and entry.code not in under:
+            continue
+        old = current.get(entry.code)
+        rows.append(
+            ReviewRow(
+                change=kind,
+                code=entry.code,
+                country=entry.country,
+                old_wholesale_usd=old.wholesale_usd if old is not None else None,
+                new_wholesale_usd=None if kind == "not_listed" else entry.wholesale_usd,
+                retail=entry.retail,
+                margin_percent=(
+                    margin_percent(entry.retail, entry.wholesale_usd, rate)
+                    if rate is not None
+                    else None
+                ),
+                below_margin=entry.code in under,
+            )
+        )
+    return tuple(sorted(rows, key=lambda r: (_ROW_ORDER[r.change], r.code)))
+
+
+def list_to_review(shop: Shop, actor: Actor) -> PendingList | None:
+    """The list the price-list screen offers for review: the newest list received from
+    central, while it is pending (once it is applied or dismissed, older pending lists
+    are superseded and not offered: applying one would bring back older prices)."""
+    require_role(actor, Role.ADMIN)
+    with shop.db.read() as s:
+        r = s.scalars(
+            select(PendingPriceList).order_by(PendingPriceList.id.desc()).limit(1)
+        ).first()
+        if r is None or r.status != PriceListStatus.PENDING.value:
+            return None  # (only the newest is read: a list may hold a million codes)
+        return PendingList(
+            id=r.id,
+            version=r.version,
+            received_at=r.received_at,
+            status=r.status,
+            entries=len(decode(WholesalePriceList, r.content).entries),
+            reviewed_at=r.reviewed_at,
+            applied_version_id=r.applied_version_id,
+        )
 
 
 def _with_wholesale(entry: PriceEntry, wholesale: Decimal) -> PriceEntry:

@@ -434,7 +434,9 @@ class _Pages:
             "incidents.html",
             user=user,
             lines=lines,
-            silent_after=int(views.SILENT_AFTER.total_seconds() // 60),
+            silent_after=int(
+                (await run_in_threadpool(service.silent_after, self.db)).total_seconds() // 60
+            ),
         )
 
     def _carrier(

@@ -5,6 +5,7 @@ Every function takes the caller's :class:`Principal`; a shop the caller may not 
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -13,12 +14,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Row, case, func, select
 
-from callshop_wire import ClosedShift, CorrectionRecord, Heartbeat, decode
+from callshop_wire import ClosedShift, CorrectionRecord, Heartbeat, decode, parse_utc
+from central import service
 from central.auth import Principal
 from central.clock import Clock
 from central.db import CentralDb
 from central.errors import Invalid, NotFound
 from central.models import (
+    SILENT_KIND,
     CallRow,
     CarrierEntry,
     CorrectionRow,
@@ -299,8 +302,8 @@ def session_detail(
 
 # ------------------------------------------------------------------ incidents, carrier
 
-#: a shop silent for longer than this is listed among the incidents
-SILENT_AFTER = timedelta(minutes=15)
+#: the default of the chain's setting (``service.silent_after`` holds the one in force)
+SILENT_AFTER = service.SILENT_AFTER_DEFAULT
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,20 +316,26 @@ class IncidentLine:
 
 
 def incident_lines(db: CentralDb, clock: Clock, principal: Principal) -> list[IncidentLine]:
-    """Chain breaks and conflicting re-sends (newest first), then shops gone silent."""
+    """Chain breaks and conflicting re-sends (newest first), after the shops silent now
+    (the silences are the stored incidents, raised here if due: ``at`` is when the shop
+    was last heard, None if never; ended silences are in the API's list)."""
     now = clock.now()
     shops = visible_shops(db, principal)
+    service.sweep_silent(db, clock, [shop.code for shop in shops])
     lines: list[IncidentLine] = []
+    silent: list[IncidentLine] = []
     with db.read() as s:
         for shop in shops:
             rows = s.scalars(select(Incident).where(Incident.shop_id == shop.id)).all()
-            lines.extend(IncidentLine(shop, r.kind, r.at, r.message, r.subject_uuid) for r in rows)
+            for r in rows:
+                if r.kind != SILENT_KIND:
+                    lines.append(IncidentLine(shop, r.kind, r.at, r.message, r.subject_uuid))
+                elif r.closed_at is None:
+                    heard = json.loads(r.detail).get("last_heard_at")
+                    silent.append(
+                        IncidentLine(shop, r.kind, parse_utc(heard) if heard else None, "", None)
+                    )
     lines.sort(key=lambda line: line.at or now, reverse=True)
-    silent = [
-        IncidentLine(x.shop, "silent", x.last_seen, "", None)
-        for x in live(db, clock, principal)
-        if x.last_seen is None or now - x.last_seen > SILENT_AFTER
-    ]
     return silent + lines
 
 
@@ -348,6 +357,8 @@ class ReportRow:
     billable_seconds: int = 0
     takings_minor: int = 0
     wholesale_micro_usd: int = 0
+    #: of ``takings_minor``: corrections made to the shifts' calls after they closed
+    corrections_minor: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,6 +368,26 @@ class Report:
     by_shop: list[ReportRow]
     by_destination: list[ReportRow]
     total: ReportRow
+
+
+@dataclass(frozen=True, slots=True)
+class _Corrected:
+    by_shift: dict[tuple[str, str], int]
+    by_destination: dict[str, int]
+
+
+def _corrections(db: CentralDb, period: Period, lines: list[SessionLine]) -> _Corrected:
+    by_shift: dict[tuple[str, str], int] = {}
+    by_destination: dict[str, int] = {}
+    shops = {line.shop.code: line.shop for line in lines}
+    for code in sorted(shops):
+        start, end = _utc_bounds(period, shops[code].timezone)
+        for c in service.corrections_in_period(db, shops[code].id, start, end):
+            key = (code, c.shift_uuid)
+            by_shift[key] = by_shift.get(key, 0) + c.amount_minor
+            where = c.destination or "?"
+            by_destination[where] = by_destination.get(where, 0) + c.amount_minor
+    return _Corrected(by_shift, by_destination)
 
 
 def report(
@@ -370,14 +401,19 @@ def report(
 ) -> Report:
     """Takings (the shifts' cash: payments − refunds) and wholesale cost (micro-USD) of
     the shifts closed in the period, by local day of closing, by shop and by destination
-    (the destination's takings are its paid calls' prices)."""
+    (the destination's takings are its paid calls' prices). Corrections made to a
+    shift's calls after it closed count in the shift's day, shop and the call's
+    destination, whenever they arrived (``corrections_minor`` says how much of the
+    takings they are)."""
     period, lines = sessions(db, clock, principal, period_name, first, last, shop_code)
+    corrected = _corrections(db, period, lines)
     by_day: dict[str, ReportRow] = {}
     by_shop: dict[str, ReportRow] = {}
     total = ReportRow("total")
     wholesale: dict[str, int] = {}
     for line in lines:
         day = line.row.closed_at.astimezone(ZoneInfo(line.shop.timezone)).date().isoformat()
+        correction = corrected.by_shift.get((line.shop.code, line.row.shift_uuid), 0)
         for row in (
             by_day.setdefault(day, ReportRow(day)),
             by_shop.setdefault(line.shop.name, ReportRow(line.shop.name)),
@@ -386,7 +422,8 @@ def report(
             row.shifts += 1
             row.calls += line.row.call_count
             row.billable_seconds += line.row.billable_seconds
-            row.takings_minor += line.row.cash_minor
+            row.takings_minor += line.row.cash_minor + correction
+            row.corrections_minor += correction
             row.wholesale_micro_usd += line.row.wholesale_micro_usd
         wholesale[day] = wholesale.get(day, 0) + line.row.wholesale_micro_usd
     by_destination: dict[str, ReportRow] = {}
@@ -419,6 +456,10 @@ def report(
                 row.billable_seconds += int(billable or 0)
                 row.takings_minor += int(takings or 0)
                 row.wholesale_micro_usd += int(cost or 0)
+    for key, amount in corrected.by_destination.items():
+        row = by_destination.setdefault(key, ReportRow(key))
+        row.takings_minor += amount
+        row.corrections_minor += amount
     return Report(
         period,
         sorted(by_day.values(), key=lambda r: r.key),

@@ -644,6 +644,116 @@
     </message>
 </context>
 <context>
+    <name>CentralListReview</name>
+    <message>
+        <source>Changed</source>
+        <extracomment>rows under the margin floor, as the price table marks them</extracomment>
+        <translation>Променена</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>Нова</translation>
+    </message>
+    <message>
+        <source>No longer listed</source>
+        <translation>Вече не е в листата</translation>
+    </message>
+    <message>
+        <source>Unchanged</source>
+        <translation>Без промяна</translation>
+    </message>
+    <message>
+        <source>(and {n} more)</source>
+        <translation>(и още {n})</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Промяна</translation>
+    </message>
+    <message>
+        <source>Country</source>
+        <translation>Държава</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Код</translation>
+    </message>
+    <message>
+        <source>Wholesale USD now</source>
+        <translation>Доставна USD сега</translation>
+    </message>
+    <message>
+        <source>Wholesale USD new</source>
+        <translation>Доставна USD нова</translation>
+    </message>
+    <message>
+        <source>Cost change</source>
+        <translation>Промяна на цената</translation>
+    </message>
+    <message>
+        <source>Retail</source>
+        <translation>Продажна</translation>
+    </message>
+    <message>
+        <source>Margin %</source>
+        <translation>Марж %</translation>
+    </message>
+    <message>
+        <source>Under the minimum margin</source>
+        <translation>Под минималния марж</translation>
+    </message>
+    <message>
+        <source>Apply…</source>
+        <translation>Приложи…</translation>
+    </message>
+    <message>
+        <source>Reject…</source>
+        <translation>Отхвърли…</translation>
+    </message>
+    <message>
+        <source>New wholesale price list from central: version {v} (received {when})</source>
+        <translation>Нова доставна ценова листа от централата: версия {v} (получена {when})</translation>
+    </message>
+    <message>
+        <source>{changed} changed · {added} new (no retail price yet: not sold until priced) · {gone} no longer listed (kept) · {below} under the minimum margin of {m} %. Nothing changes until you apply it.</source>
+        <translation>{changed} променени · {added} нови (още без продажна цена: не се продават, докато не получат цена) · {gone} вече не са в листата (остават) · {below} под минималния марж от {m} %. Нищо не се променя, докато не я приложите.</translation>
+    </message>
+    <message>
+        <source>Set the USD rate first: the margin guard needs it to check this list.</source>
+        <translation>Първо въведете курса на долара: защитата на маржа се нуждае от него, за да провери листата.</translation>
+    </message>
+    <message>
+        <source>Margin guard: with these wholesale prices {n} destination(s) would be under the minimum margin: {codes}. Raise their retail prices first, or apply knowingly.</source>
+        <translation>Защита на маржа: с тези доставни цени {n} направления биха били под минималния марж: {codes}. Първо вдигнете продажните им цени или приложете съзнателно.</translation>
+    </message>
+    <message>
+        <source>Apply the wholesale list</source>
+        <translation>Прилагане на доставната листа</translation>
+    </message>
+    <message>
+        <source>{n} destination(s) would be under the minimum margin of {m} %: {codes}.
+Apply anyway, with those retail prices?</source>
+        <translation>{n} направления биха били под минималния марж от {m} %: {codes}.
+Да се приложи ли въпреки това, с тези продажни цени?</translation>
+    </message>
+    <message>
+        <source>Margin guard</source>
+        <translation>Защита на маржа</translation>
+    </message>
+    <message>
+        <source>Save central&apos;s version {v} as a new price-list version? ({changed} changed, {added} new)</source>
+        <translation>Да се запише ли версия {v} от централата като нова версия на ценовата листа? ({changed} променени, {added} нови)</translation>
+    </message>
+    <message>
+        <source>Reject the wholesale list</source>
+        <translation>Отхвърляне на доставната листа</translation>
+    </message>
+    <message>
+        <source>Reject central&apos;s version {v}? The price list stays as it is; a later version from central will be offered again.</source>
+        <translation>Да се отхвърли ли версия {v} от централата? Ценовата листа остава както е; следваща версия от централата ще бъде предложена отново.</translation>
+    </message>
+</context>
+<context>
     <name>Devices</name>
     <message>
         <source>Receipt printer (ESC/POS or PDF folder)</source>
@@ -885,6 +995,14 @@
     <message>
         <source>version {v} · USD rate {rate} · minimum margin {m} %</source>
         <translation>версия {v} · курс USD {rate} · минимален марж {m} %</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>Незаписани промени</translation>
+    </message>
+    <message>
+        <source>Save or discard your edits to the price list first: the wholesale list is applied to the saved version.</source>
+        <translation>Първо запишете или отхвърлете промените си в ценовата листа: доставната листа се прилага към записаната версия.</translation>
     </message>
     <message>
         <source>{shown} of {total} destinations · {edited} edited · {below} below margin</source>

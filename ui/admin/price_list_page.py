@@ -1,5 +1,6 @@
 """The price-list page: the whole list, filter, edit retail, bulk markup, margin
-guard, save as a new version, import with column mapping, export, history."""
+guard, save as a new version, import with column mapping, export, history, and the
+review of a wholesale list received from central (:mod:`ui.admin.central_list_review`)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from callshop_pos.services.admin import admin_prices, prices
 from callshop_pos.services.admin.price_editing import ROUNDING_STEPS
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
+from ui.admin.central_list_review import CentralListReview
 from ui.admin.common import Col, RecordTableModel, call_service, local_time_text, shop_zone
 from ui.admin.import_dialog import ColumnMappingDialog, file_headers
 from ui.admin.page_parts import page_header, record_view
@@ -131,6 +133,12 @@ class PriceListPage(QWidget):
         ):
             head.addWidget(button)
 
+        self.central_review = CentralListReview(shop, actor, self)
+        self.central_review.may_apply = self._may_apply_central_list
+        self.central_review.ask = self._ask
+        self.central_review.applied.connect(lambda _version: self.refresh())
+        layout.addWidget(self.central_review)
+
         tools = QHBoxLayout()
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText(
@@ -209,10 +217,12 @@ class PriceListPage(QWidget):
     # ---- loading
 
     def refresh(self) -> None:
-        """(Re)load the active version; unsaved edits are dropped."""
+        """(Re)load the active version; unsaved edits are dropped. A wholesale list from
+        central waiting for review is shown above the table."""
         view = call_service(self, lambda: admin_prices.price_list(self.shop, self.actor))
         if view is None:
             return
+        self.central_review.refresh()
         self.version_id = view.version_id
         self.model.set_usd_rate(view.usd_rate)
         self.model.set_minimum_margin(view.minimum_margin_percent)
@@ -235,6 +245,24 @@ class PriceListPage(QWidget):
     def unsaved(self) -> bool:
         """True when prices were edited and not saved as a new version."""
         return self.model.edited_count() > 0
+
+    def _ask(self, parent: QWidget, title: str, text: str) -> bool:
+        return self.ask(parent, title, text)  # whatever ``ask`` is at the time
+
+    def _may_apply_central_list(self) -> bool:
+        """Applying saves a new version from the active one: not over unsaved edits."""
+        if not self.unsaved():
+            return True
+        QMessageBox.information(
+            self,
+            QCoreApplication.translate("PriceListPage", "Unsaved changes"),
+            QCoreApplication.translate(
+                "PriceListPage",
+                "Save or discard your edits to the price list first: the wholesale list "
+                "is applied to the saved version.",
+            ),
+        )
+        return False
 
     def _on_refused(self, why: str) -> None:
         self.refusal_label.setText(why)

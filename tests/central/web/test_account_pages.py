@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from callshop_wire import encode
 from central import service
 from central.web.routes import usd_to_micro
-from tests.callshop_wire.samples import make_shift
+from tests.callshop_wire.samples import make_heartbeat, make_shift
 from tests.central.support import Central
 from tests.central.web.pages import browser, csrf_of
 from tests.central.web.test_pages import PLOVDIV, SOFIA, deliver
@@ -20,10 +21,19 @@ def test_incidents_lists_chain_breaks_and_silent_shops_of_visible_shops(
     deliver(central, make_shift(shop=SOFIA, seed=3, previous=first.anchor.head))
     deliver(central, make_shift(shop=SOFIA, seed=4, previous=first.anchor.head))  # a break
     with browser(central, "boss") as web:
+        assert "Never seen" not in web.get("/incidents").text  # added just now
+        central.clock.advance(minutes=16)
         page = web.get("/incidents")
         assert page.status_code == 200
         assert "chain_break" in page.text
         assert "Never seen" in page.text  # neither shop ever sent a heartbeat
+        assert page.text.count("Never seen") == 2
+        service.receive_heartbeat(
+            central.db, central.clock, SOFIA, encode(make_heartbeat(at=central.clock.now()))
+        )
+        assert web.get("/incidents").text.count("Never seen") == 1  # Sofia was heard
+        central.clock.advance(minutes=16)
+        assert "No heartbeat since" in web.get("/incidents").text
     with browser(central, "mira") as web:
         page = web.get("/incidents")
         assert "chain_break" not in page.text and "Sofia" not in page.text

@@ -56,6 +56,10 @@ TABS = {
         "export_button",
         "history_button",
         "save_button",
+        # the review of a wholesale list from central (hidden while there is none)
+        "QPushButton:Apply…",
+        "QPushButton:Reject…",
+        "QTableView:",
         "filter_edit",
         "markup_edit",
         "step_combo",
