@@ -8,6 +8,7 @@ central (``central``) depend on it and on nothing of each other.
 from callshop_wire.codec import WireError, content_sha256, decode, encode, to_json_dict
 from callshop_wire.payloads import (
     SCHEMA_VERSION,
+    SHIFT_SCHEMA_VERSION,
     Anchor,
     BoothLive,
     BoothTotals,
@@ -18,6 +19,7 @@ from callshop_wire.payloads import (
     ClosedShift,
     CorrectionPayload,
     CorrectionRecord,
+    DayRate,
     DepositRecord,
     Heartbeat,
     HeartbeatAck,
@@ -29,16 +31,18 @@ from callshop_wire.payloads import (
     PaymentRecord,
     RefundRecord,
     ShiftAccepted,
+    ShiftFx,
     ShopId,
     StatusTotals,
     WholesaleEntry,
     WholesalePriceList,
     ZFigures,
 )
-from callshop_wire.types import format_utc, parse_utc
+from callshop_wire.types import format_utc, micro_usd_to_minor, parse_utc
 
 __all__ = [
     "SCHEMA_VERSION",
+    "SHIFT_SCHEMA_VERSION",
     "Anchor",
     "BoothLive",
     "BoothTotals",
@@ -49,6 +53,7 @@ __all__ = [
     "ClosedShift",
     "CorrectionPayload",
     "CorrectionRecord",
+    "DayRate",
     "DepositRecord",
     "Heartbeat",
     "HeartbeatAck",
@@ -60,6 +65,7 @@ __all__ = [
     "PaymentRecord",
     "RefundRecord",
     "ShiftAccepted",
+    "ShiftFx",
     "ShopId",
     "StatusTotals",
     "WholesaleEntry",
@@ -70,6 +76,7 @@ __all__ = [
     "decode",
     "encode",
     "format_utc",
+    "micro_usd_to_minor",
     "parse_utc",
     "to_json_dict",
 ]

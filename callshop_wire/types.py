@@ -13,8 +13,8 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import Annotated, Any
 
 from pydantic import (
@@ -34,6 +34,7 @@ __all__ = [
     "Decimal",
     "DecimalStr",
     "Hash",
+    "LocalDate",
     "Micro",
     "Minor",
     "Name",
@@ -42,6 +43,7 @@ __all__ = [
     "Text",
     "UtcTime",
     "format_utc",
+    "micro_usd_to_minor",
     "parse_utc",
 ]
 
@@ -49,6 +51,7 @@ __all__ = [
 MAX_AMOUNT = 2**53 - 1
 
 _UTC_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z")
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DECIMAL_RE = re.compile(r"-?(0|[1-9]\d{0,17})(\.\d{1,9})?")
 
 
@@ -78,6 +81,27 @@ def format_utc(value: datetime) -> str:
     return text + "Z"
 
 
+def _parse_date(value: Any) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or _DATE_RE.fullmatch(value) is None:
+        raise ValueError(f"a local date must be YYYY-MM-DD, not {value!r}")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"not a valid date: {value!r}") from None
+
+
+def micro_usd_to_minor(micro_usd: int, local_per_usd: Decimal, digits: int) -> int:
+    """A carrier cost in micro-USD in the local currency's minor units at ``local_per_usd``
+    (local units for one USD): exact, then rounded half-up to the minor unit (half a
+    cent goes up). Both sides convert each call this way and sum the rounded costs."""
+    with localcontext() as ctx:
+        ctx.prec = 80  # wide enough that no product of wire values is ever rounded
+        exact = Decimal(micro_usd) * local_per_usd * Decimal(10) ** (digits - 6)
+        return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def _parse_decimal(value: Any) -> Decimal:
     if isinstance(value, Decimal):
         if not value.is_finite():
@@ -105,6 +129,13 @@ UtcTime = Annotated[
     WithJsonSchema(
         {"type": "string", "format": "date-time", "pattern": "^" + _UTC_RE.pattern + "$"}
     ),
+]
+
+#: A calendar date in the shop's own time zone (``"2026-12-06"``).
+LocalDate = Annotated[
+    date,
+    BeforeValidator(_parse_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": "^" + _DATE_RE.pattern + "$"}),
 ]
 
 DecimalStr = Annotated[
