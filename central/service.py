@@ -67,6 +67,8 @@ from central.models import (
     Shop,
 )
 from central.models import CarrierEntry as CarrierRow
+from central.presence import mark_seen
+from central.reports import destination_rows, shift_cost_columns
 
 __all__ = [
     "HEARTBEAT_STALE",
@@ -402,6 +404,7 @@ def _put_shift(
                 unpaid=p.unpaid,
                 unrated=p.unrated,
                 wholesale_micro_usd=wholesale,
+                **shift_cost_columns(p),
                 head_seq=p.anchor.head.seq,
                 head_hash=p.anchor.head.hash,
                 anchored=anchored,
@@ -410,6 +413,7 @@ def _put_shift(
             s.add(row)
             s.flush()
             _insert_calls(s, shop.id, row.id, p, insert_mode)
+            s.add_all(destination_rows(shop.id, row.id, p))
             for correction in p.corrections:
                 s.add(_correction_row(shop.id, row.id, correction, now, anchored=None))
             answered = sum(1 for c in p.calls if c.answered and c.wholesale_micro_usd)
@@ -656,6 +660,7 @@ def receive_heartbeat(db: CentralDb, clock: Clock, shop: str, body: bytes) -> He
             index_elements=[table.c.shop_id], set_=values, where=newer
         ).returning(table.c.shop_id)
         applied = s.execute(upsert).first() is not None
+        mark_seen(s, shop_row.id, now)
     return HeartbeatAck(applied=applied, server_time=now)
 
 

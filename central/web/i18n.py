@@ -210,6 +210,9 @@ DYNAMIC_MESSAGES = (
     "call_cost",
     "adjustment",
     "Enter an amount in USD, like 50.00.",
+    "takings",
+    "cost",
+    "profit",
 )
 
 
