@@ -29,6 +29,7 @@ from central.web import sessions as web_sessions
 from central.web import views
 from central.web.csvsafe import to_csv
 from central.web.i18n import LANGUAGES, Formatter, negotiate, translations
+from central.web.rows import session_rows
 
 __all__ = ["COOKIE", "CSRF_COOKIE", "LANG_COOKIE", "install", "usd_to_micro"]
 
@@ -280,13 +281,15 @@ class _Pages:
                     csv_url=None,
                 )
             csv_url = "/sessions.csv?" + str(request.url.query)
+            table, totals = session_rows(lines, Formatter(self.lang_of(request)))
             return self.render(
                 request,
                 "sessions.html",
                 user=user,
                 shops=shops,
                 lines=lines,
-                totals=views.totals(lines),
+                rows=table,
+                totals=totals,
                 period=period,
                 args=args,
                 periods=views.PERIODS,

@@ -217,7 +217,7 @@ LIST_COLUMNS = tuple(
 @dataclass(frozen=True, slots=True)
 class SessionLine:
     shop: ShopInfo
-    row: Row[Any]
+    row: Any  # a Row of LIST_COLUMNS and shop_id
 
 
 def sessions(
@@ -237,18 +237,25 @@ def sessions(
     reference_tz = shops[0].timezone if shops else "UTC"
     period = period_range(period_name, local_today(clock, reference_tz), first, last)
     lines: list[SessionLine] = []
+    by_zone: dict[str, dict[int, ShopInfo]] = {}
+    for shop in shops:
+        by_zone.setdefault(shop.timezone, {})[shop.id] = shop
     with db.read() as s:
-        for shop in shops:
-            start, end = _utc_bounds(period, shop.timezone)
+        # one query per time zone (the shops of a chain mostly share one), not per shop
+        for tz, group in by_zone.items():
+            start, end = _utc_bounds(period, tz)
             rows = s.execute(
-                select(*LIST_COLUMNS).where(
-                    ShiftRow.shop_id == shop.id,
+                select(*LIST_COLUMNS, ShiftRow.shop_id)
+                .where(
+                    ShiftRow.shop_id.in_(list(group)),
                     ShiftRow.closed_at >= start,
                     ShiftRow.closed_at < end,
                 )
+                .order_by(ShiftRow.closed_at)
             ).all()
-            lines.extend(SessionLine(shop, r) for r in rows)
-    lines.sort(key=lambda line: (line.row.closed_at, line.shop.code))
+            lines.extend(SessionLine(group[r.shop_id], r) for r in rows)
+    if len(by_zone) > 1 or len(shops) > 1:
+        lines.sort(key=lambda line: (line.row.closed_at, line.shop.code))
     return period, lines
 
 
