@@ -100,6 +100,10 @@ class Formatter:
     def number(self, value: int | Decimal) -> str:
         return format_decimal(value, locale=self.locale)
 
+    def rate(self, value: Decimal) -> str:
+        """An exchange rate exactly as given (every decimal kept), locale's separator."""
+        return format(value, "f").replace(".", _number_symbols(self.locale)[1])
+
     def minutes(self, seconds: int) -> str:
         """Minutes with one decimal (rounded half-even like babel), locale separators."""
         tenths = int((Decimal(seconds) / 6).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))

@@ -105,3 +105,22 @@ def test_the_reports_csv_needs_a_login_and_hides_other_shops(central: Central) -
         rows = csv_rows(web.get("/reports.csv").text)
         assert all(key != "Sofia, Vitosha 1" for _, key in rows)
         assert web.get("/reports.csv?period=custom&from=x&to=y").status_code == 422
+
+
+def test_the_session_view_names_the_rate_and_the_converted_cost(central: Central) -> None:
+    rates = {date(2026, 3, 28): None, date(2026, 3, 29): Decimal("1.955830")}
+    opened = datetime(2026, 3, 28, 21, 50, tzinfo=UTC)
+    shift = make_shift(shop=SOFIA, seed=1, opened_at=opened, usd_rate=rates)
+    old = make_shift(shop=SOFIA, seed=2)
+    deliver(central, shift)
+    deliver(central, old)
+    with browser(central, "boss") as web:
+        page = web.get(f"/shops/{SOFIA}/sessions/{shift.shift_uuid}").text
+        bg = web.get(
+            f"/shops/{SOFIA}/sessions/{shift.shift_uuid}", headers={"Accept-Language": "bg"}
+        ).text
+        older = web.get(f"/shops/{SOFIA}/sessions/{old.shift_uuid}").text
+    assert '2026-03-28: <span class="warn">no USD rate</span><br>2026-03-29: 1.955830' in page
+    assert "2026-03-29: 1,955830" in bg  # every decimal, the locale's separator
+    assert "without a USD rate" in page
+    assert "not sent by the till" in older
