@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -15,6 +16,8 @@ from callshop_pos.services.admin import fx
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.context import Shop
 from callshop_pos.services.outbox_payload import for_shop
+from callshop_pos.services.reports.period import build_period_report
+from callshop_pos.services.reports.rows import GroupBy
 from callshop_pos.services.till.shifts import close_shift, open_shift
 from callshop_wire import ClosedShift, decode
 from tests.callshop_pos.services.till_support import record_call
@@ -52,6 +55,18 @@ def test_each_call_is_converted_at_its_local_days_rate(
     # 1,234,567 µUSD × 0.92 = 113.580164 cents → 114; 2,000,000 × 0.95 = 190 cents;
     # 5,263 × 0.95 = 0.4999985 → 0; 5,264 × 0.95 = 0.50008 → 1
     assert sent.fx.wholesale_cost_minor == 114 + 190 + 0 + 1
+    # the till's own period report converts the same calls to the same cost
+    with shop.db.read() as s:
+        own = build_period_report(
+            s,
+            first=date(2026, 1, 5),
+            last=date(2026, 1, 6),
+            group_by=GroupBy.DAY,
+            tz=ZoneInfo("Europe/Sofia"),
+            rates=fx.usd_rates(s),
+        )
+    assert [r.wholesale_cost_minor for r in own.rows] == [114, 191]
+    assert own.total.wholesale_cost_minor == sent.fx.wholesale_cost_minor
 
 
 def test_days_without_a_rate_are_sent_as_such(
