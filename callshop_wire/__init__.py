@@ -38,7 +38,7 @@ from callshop_wire.payloads import (
     WholesalePriceList,
     ZFigures,
 )
-from callshop_wire.types import format_utc, micro_usd_to_minor, parse_utc
+from callshop_wire.types import format_utc, micro_usd_to_minor, parse_utc, usd_converter
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -79,4 +79,5 @@ __all__ = [
     "micro_usd_to_minor",
     "parse_utc",
     "to_json_dict",
+    "usd_converter",
 ]

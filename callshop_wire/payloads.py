@@ -22,7 +22,15 @@ from typing import Annotated, Any, ClassVar, Final, Literal
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StrictInt,
+    StringConstraints,
+    model_validator,
+)
 
 from callshop_wire.types import (
     MAX_AMOUNT,
@@ -37,7 +45,7 @@ from callshop_wire.types import (
     StrictBool,
     Text,
     UtcTime,
-    micro_usd_to_minor,
+    usd_converter,
 )
 
 __all__ = [
@@ -363,6 +371,15 @@ class ClosedShift(Versioned):
         description="version 2: USD rates by local day and the converted carrier cost",
     )
 
+    #: each call's converted cost, worked out once by the check below
+    _costs: tuple[int | None, ...] = PrivateAttr(default=())
+
+    def converted_costs(self) -> tuple[int | None, ...]:
+        """Each call's carrier cost (aligned with ``calls``) converted at the rate of its
+        local day, as ``fx.wholesale_cost_minor`` sums them; None for an unanswered call,
+        one without a cost, one on a day without a rate, and every call of version 1."""
+        return self._costs or (None,) * len(self.calls)
+
     def local_day_rates(self) -> dict[date, Decimal | None]:
         """The rates of ``fx`` by day (empty for a version-1 shift)."""
         return {} if self.fx is None else {r.day: r.local_per_usd for r in self.fx.rates}
@@ -443,21 +460,29 @@ def _fx_problems(s: ClosedShift) -> list[str]:
     except (ZoneInfoNotFoundError, ValueError):
         return [f"unknown time zone {s.timezone!r}"]
     problems: list[str] = []
+    digits = s.fx.minor_digits
+    converters = {day: None if r is None else usd_converter(r, digits) for day, r in rates.items()}
+    costs: list[int | None] = []
     cost = 0
     for c in s.calls:
-        if c.answered_at is None or c.wholesale_micro_usd is None:
+        micro = c.wholesale_micro_usd
+        if c.answered_at is None or micro is None:
+            costs.append(None)
             continue
         day = c.ended_at.astimezone(zone).date()
-        if day not in rates:
+        if day not in converters:
             problems.append(f"fx.rates lacks {day}, the day call {c.call_uuid} ended")
             break
-        rate = rates[day]
-        if rate is not None:
-            cost += micro_usd_to_minor(c.wholesale_micro_usd, rate, s.fx.minor_digits)
+        convert = converters[day]
+        converted = None if convert is None else convert(micro)
+        costs.append(converted)
+        cost += converted or 0
     if not problems and cost != s.fx.wholesale_cost_minor:
         problems.append(
             f"fx.wholesale_cost_minor is {s.fx.wholesale_cost_minor}, its calls give {cost}"
         )
+    if not problems:
+        s._costs = tuple(costs)
     return problems
 
 

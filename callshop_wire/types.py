@@ -13,8 +13,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from pydantic import (
@@ -45,6 +46,7 @@ __all__ = [
     "format_utc",
     "micro_usd_to_minor",
     "parse_utc",
+    "usd_converter",
 ]
 
 #: Largest absolute amount accepted (2**53 - 1: exact in every JSON reader, fits BIGINT).
@@ -92,14 +94,34 @@ def _parse_date(value: Any) -> date:
         raise ValueError(f"not a valid date: {value!r}") from None
 
 
+def usd_converter(local_per_usd: Decimal, digits: int) -> Callable[[int], int]:
+    """Converts a carrier cost in micro-USD to the local currency's minor units at
+    ``local_per_usd`` (local units for one USD): exact, then rounded half-up (half a
+    cent away from zero), in integers only. Both sides convert each call this way and
+    sum the rounded costs; make one per rate and call it for each call."""
+    sign, figures, exponent = local_per_usd.as_tuple()
+    if not isinstance(exponent, int):
+        raise ValueError("a rate must be a finite decimal")
+    numerator = int("".join(map(str, figures)) or "0") * (-1 if sign else 1)
+    shift = exponent + digits - 6  # cost = micro × numerator × 10**shift
+    if shift >= 0:
+        factor: int = numerator * 10**shift
+        return lambda micro: micro * factor
+    divisor: int = 10**-shift
+
+    def convert(micro: int) -> int:
+        product = micro * numerator
+        whole, rest = divmod(abs(product), divisor)
+        if 2 * rest >= divisor:
+            whole += 1
+        return whole if product >= 0 else -whole
+
+    return convert
+
+
 def micro_usd_to_minor(micro_usd: int, local_per_usd: Decimal, digits: int) -> int:
-    """A carrier cost in micro-USD in the local currency's minor units at ``local_per_usd``
-    (local units for one USD): exact, then rounded half-up to the minor unit (half a
-    cent goes up). Both sides convert each call this way and sum the rounded costs."""
-    with localcontext() as ctx:
-        ctx.prec = 80  # wide enough that no product of wire values is ever rounded
-        exact = Decimal(micro_usd) * local_per_usd * Decimal(10) ** (digits - 6)
-        return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    """One cost converted (see :func:`usd_converter`)."""
+    return usd_converter(local_per_usd, digits)(micro_usd)
 
 
 def _parse_decimal(value: Any) -> Decimal:

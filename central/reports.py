@@ -4,7 +4,7 @@ owner's reports over periods.
 Central has no exchange rate of its own. A till of schema version 2 sends, with each
 closed shift, its USD rate on every local day of the shift's calls (``fx``); each
 answered call's carrier cost (micro-USD) is converted at its own day's rate and rounded
-half-up to the minor unit (:func:`callshop_wire.micro_usd_to_minor`, the till's own
+half-up to the minor unit (:func:`callshop_wire.usd_converter`, the till's own
 rule), and those rounded costs are summed — exactly, in integers. A call whose day had
 no rate at the till (and every call of a version-1 shift) stays *unconverted*: its
 cost is kept in micro-USD and any figure it belongs to has no profit, only the words
@@ -19,32 +19,30 @@ destination).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from callshop_wire import ClosedShift, micro_usd_to_minor
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from callshop_wire import ClosedShift
 from central.models import ShiftDestination
 
 __all__ = [
     "ReportRow",
     "destination_rows",
     "shift_cost_columns",
+    "store_destinations",
 ]
 
 
 def _converted(p: ClosedShift) -> list[tuple[str, int, int | None]]:
     """(destination, micro-USD, converted minor or None) of each answered call with a
-    carrier cost."""
-    rates = p.local_day_rates()
-    digits = p.fx.minor_digits if p.fx is not None else 0
-    out: list[tuple[str, int, int | None]] = []
-    for c in p.calls:
-        if c.answered_at is None or c.wholesale_micro_usd is None:
-            continue
-        rate = rates.get(p.call_day(c)) if rates else None
-        converted = (
-            None if rate is None else micro_usd_to_minor(c.wholesale_micro_usd, rate, digits)
-        )
-        out.append((c.destination or "", c.wholesale_micro_usd, converted))
-    return out
+    carrier cost (converted once, when the payload was checked)."""
+    return [
+        (c.destination or "", c.wholesale_micro_usd, converted)
+        for c, converted in zip(p.calls, p.converted_costs(), strict=True)
+        if c.answered_at is not None and c.wholesale_micro_usd is not None
+    ]
 
 
 def shift_cost_columns(p: ClosedShift) -> dict[str, int]:
@@ -58,7 +56,14 @@ def shift_cost_columns(p: ClosedShift) -> dict[str, int]:
     return {"wholesale_cost_minor": cost, "unconverted_micro_usd": unconverted}
 
 
-def destination_rows(shop_id: int, shift_id: int, p: ClosedShift) -> list[ShiftDestination]:
+def store_destinations(s: Session, shop_id: int, shift_id: int, p: ClosedShift) -> None:
+    """Insert the shift's figures by destination (one Core multi-row INSERT)."""
+    rows = destination_rows(shop_id, shift_id, p)
+    if rows:
+        s.execute(insert(ShiftDestination), rows)
+
+
+def destination_rows(shop_id: int, shift_id: int, p: ClosedShift) -> list[dict[str, Any]]:
     """The shift's answered calls summed by destination ('' when unknown)."""
     sums: dict[str, list[int]] = {}
     for c in p.calls:
@@ -77,17 +82,17 @@ def destination_rows(shop_id: int, shift_id: int, p: ClosedShift) -> list[ShiftD
         else:
             row[4] += converted
     return [
-        ShiftDestination(
-            shift_id=shift_id,
-            destination=destination,
-            shop_id=shop_id,
-            calls=v[0],
-            billable_seconds=v[1],
-            takings_minor=v[2],
-            wholesale_micro_usd=v[3],
-            wholesale_cost_minor=v[4],
-            unconverted_micro_usd=v[5],
-        )
+        {
+            "shift_id": shift_id,
+            "destination": destination,
+            "shop_id": shop_id,
+            "calls": v[0],
+            "billable_seconds": v[1],
+            "takings_minor": v[2],
+            "wholesale_micro_usd": v[3],
+            "wholesale_cost_minor": v[4],
+            "unconverted_micro_usd": v[5],
+        }
         for destination, v in sums.items()
     ]
 

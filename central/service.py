@@ -68,7 +68,7 @@ from central.models import (
 )
 from central.models import CarrierEntry as CarrierRow
 from central.presence import mark_seen
-from central.reports import destination_rows, shift_cost_columns
+from central.reports import shift_cost_columns, store_destinations
 
 __all__ = [
     "HEARTBEAT_STALE",
@@ -413,7 +413,7 @@ def _put_shift(
             s.add(row)
             s.flush()
             _insert_calls(s, shop.id, row.id, p, insert_mode)
-            s.add_all(destination_rows(shop.id, row.id, p))
+            store_destinations(s, shop.id, row.id, p)
             for correction in p.corrections:
                 s.add(_correction_row(shop.id, row.id, correction, now, anchored=None))
             answered = sum(1 for c in p.calls if c.answered and c.wholesale_micro_usd)

@@ -324,6 +324,27 @@ def test_conversion_is_exact_and_rounds_half_up() -> None:
     big, rate = 2**53 - 1, Decimal("999.999999")
     n = big * 999_999_999  # rate × 10**6, so the exact cost is n / 10**10 cents
     assert micro_usd_to_minor(big, rate, 2) == (2 * n + 10**10) // (2 * 10**10)
+    assert micro_usd_to_minor(-5_000, Decimal(1), 2) == -1  # half away from zero
+    assert micro_usd_to_minor(123, Decimal("1E+3"), 2) == 12  # 12.3 cents
+    assert micro_usd_to_minor(123, Decimal("1E+4"), 2) == 123  # no division at all
+
+
+def test_the_integer_conversion_is_decimals_half_up() -> None:
+    """Against Decimal arithmetic with room to spare and ROUND_HALF_UP, over a spread of
+    costs, rates of 0 to 6 decimals and 0 to 3 minor digits."""
+    from decimal import ROUND_HALF_UP, localcontext
+
+    rates = ["0.92", "1.955830", "0.000001", "999.999999", "1", "12.5", "0.5", "3E+2"]
+    micros = [0, 1, 4_999, 5_000, 5_001, 12_345, 1_234_567, 999_999_999_999, 2**53 - 1]
+    for text in rates:
+        for micro in micros + [-m for m in micros]:
+            for digits in (0, 2, 3):
+                rate = Decimal(text)
+                with localcontext() as ctx:
+                    ctx.prec = 100
+                    exact = Decimal(micro) * rate * Decimal(10) ** (digits - 6)
+                    want = int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+                assert micro_usd_to_minor(micro, rate, digits) == want, (micro, text, digits)
 
 
 @pytest.mark.parametrize(
