@@ -8,6 +8,7 @@ central (``central``) depend on it and on nothing of each other.
 from callshop_wire.codec import WireError, content_sha256, decode, encode, to_json_dict
 from callshop_wire.payloads import (
     SCHEMA_VERSION,
+    SHIFT_SCHEMA_VERSION,
     Anchor,
     BoothLive,
     BoothTotals,
@@ -19,6 +20,7 @@ from callshop_wire.payloads import (
     ClosedShift,
     CorrectionPayload,
     CorrectionRecord,
+    DayRate,
     DepositRecord,
     Heartbeat,
     HeartbeatAck,
@@ -30,16 +32,18 @@ from callshop_wire.payloads import (
     PaymentRecord,
     RefundRecord,
     ShiftAccepted,
+    ShiftFx,
     ShopId,
     StatusTotals,
     WholesaleEntry,
     WholesalePriceList,
     ZFigures,
 )
-from callshop_wire.types import format_utc, parse_utc
+from callshop_wire.types import format_utc, micro_usd_to_minor, parse_utc, usd_converter
 
 __all__ = [
     "SCHEMA_VERSION",
+    "SHIFT_SCHEMA_VERSION",
     "Anchor",
     "BoothLive",
     "BoothTotals",
@@ -51,6 +55,7 @@ __all__ = [
     "ClosedShift",
     "CorrectionPayload",
     "CorrectionRecord",
+    "DayRate",
     "DepositRecord",
     "Heartbeat",
     "HeartbeatAck",
@@ -62,6 +67,7 @@ __all__ = [
     "PaymentRecord",
     "RefundRecord",
     "ShiftAccepted",
+    "ShiftFx",
     "ShopId",
     "StatusTotals",
     "WholesaleEntry",
@@ -72,6 +78,8 @@ __all__ = [
     "decode",
     "encode",
     "format_utc",
+    "micro_usd_to_minor",
     "parse_utc",
     "to_json_dict",
+    "usd_converter",
 ]

@@ -1,4 +1,11 @@
-"""Every payload the till and central exchange (schema version 1).
+"""Every payload the till and central exchange (schema version 1; a closed shift 1 or 2).
+
+Versions grow compatibly: a newer version only adds optional blocks, a reader accepts
+every version it knows (an older till's payload stays valid), and a block is refused in
+a payload that names a version before it. A closed shift of version 2 carries ``fx``:
+the till's USD rate on each local day of its calls and the carrier cost converted at
+it, so central can report profit without a rate of its own. The canonical encoding
+leaves an absent block out, so a version-1 payload hashes as it always did.
 
 Field names follow the till's own (``price_minor``, ``billable_s`` …). Ids that cross
 the wire are UUIDs; the till's integer ids travel only as ``till_id`` references inside
@@ -9,15 +16,28 @@ show, so central can rebuild both from the payload alone, and it is checked to a
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Final, Literal
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar, Final, Literal
 from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StrictInt,
+    StringConstraints,
+    model_validator,
+)
 
 from callshop_wire.types import (
+    MAX_AMOUNT,
     Count,
     DecimalStr,
     Hash,
+    LocalDate,
     Micro,
     Minor,
     Name,
@@ -25,10 +45,12 @@ from callshop_wire.types import (
     StrictBool,
     Text,
     UtcTime,
+    usd_converter,
 )
 
 __all__ = [
     "SCHEMA_VERSION",
+    "SHIFT_SCHEMA_VERSION",
     "Anchor",
     "BoothLive",
     "BoothTotals",
@@ -40,6 +62,7 @@ __all__ = [
     "ClosedShift",
     "CorrectionPayload",
     "CorrectionRecord",
+    "DayRate",
     "DepositRecord",
     "Heartbeat",
     "HeartbeatAck",
@@ -51,6 +74,7 @@ __all__ = [
     "PaymentRecord",
     "RefundRecord",
     "ShiftAccepted",
+    "ShiftFx",
     "ShopId",
     "StatusTotals",
     "WholesaleEntry",
@@ -59,8 +83,10 @@ __all__ = [
     "ZFigures",
 ]
 
-#: The payload schema version this code reads and writes.
+#: The payload schema version this code writes for every message but a closed shift.
 SCHEMA_VERSION: Final = 1
+#: The version of a closed shift this code writes (2: ``fx``); it reads 1 and 2.
+SHIFT_SCHEMA_VERSION: Final = 2
 
 #: A shop's id in URLs and payloads: lowercase letters, digits and dashes.
 ShopId = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
@@ -76,6 +102,9 @@ class WireModel(BaseModel):
 
 
 class Versioned(WireModel):
+    #: the versions of this message this code reads
+    versions: ClassVar[tuple[int, ...]] = (SCHEMA_VERSION,)
+
     schema_version: Literal[1] = Field(description="payload schema version (this code: 1)")
 
     @model_validator(mode="before")
@@ -85,9 +114,10 @@ class Versioned(WireModel):
             version = data.get("schema_version")
             if version is None:
                 raise ValueError("schema_version is missing")
-            if type(version) is not int or version != SCHEMA_VERSION:
+            if type(version) is not int or version not in cls.versions:
+                spoken = " and ".join(str(v) for v in cls.versions)
                 raise ValueError(
-                    f"unsupported schema_version {version!r} (this side speaks {SCHEMA_VERSION})"
+                    f"unsupported schema_version {version!r} (this side reads {spoken})"
                 )
         return data
 
@@ -285,13 +315,57 @@ class Anchor(WireModel):
     previous_head: JournalHead | None
 
 
+class DayRate(WireModel):
+    """The till's USD rate in force on one local day (null: the till had none)."""
+
+    day: LocalDate
+    local_per_usd: DecimalStr | None = Field(
+        description="local currency units for one USD (at most 6 decimals); null = no rate"
+    )
+
+    @model_validator(mode="after")
+    def _plausible(self) -> DayRate:
+        rate = self.local_per_usd
+        if rate is not None:
+            if rate <= 0:
+                raise ValueError(f"the USD rate of {self.day} must be above zero")
+            exponent = rate.as_tuple().exponent
+            if isinstance(exponent, int) and exponent < -6:
+                raise ValueError(f"the USD rate of {self.day} has more than 6 decimals")
+        return self
+
+
+class ShiftFx(WireModel):
+    """Schema version 2: the carrier cost of the shift in the local currency.
+
+    ``rates`` lists every local day (the shift's ``timezone``) on which an answered call
+    with a carrier cost ended, with the till's USD rate in force that day. Each such
+    call's ``wholesale_micro_usd`` is converted at its day's rate and rounded half-up to
+    the minor unit (``minor_digits``); ``wholesale_cost_minor`` is the sum of those
+    rounded costs over the calls whose day has a rate. Central checks the sum."""
+
+    minor_digits: Annotated[StrictInt, Field(ge=0, le=6)] = Field(
+        description="decimals of the shift's currency (2 for EUR)"
+    )
+    rates: tuple[DayRate, ...]
+    wholesale_cost_minor: Annotated[StrictInt, Field(ge=0, le=MAX_AMOUNT)] = Field(
+        description="converted carrier cost of the calls whose day has a rate"
+    )
+
+
 class ClosedShift(Versioned):
     """``PUT /v1/shops/{shop}/shifts/{shift_uuid}``: one closed shift, complete.
 
     ``corrections`` holds the corrections known when the payload was made (none at the
-    close itself); later ones travel as :class:`CorrectionPayload`.
+    close itself); later ones travel as :class:`CorrectionPayload`. Version 2 adds
+    ``fx`` (required in 2, refused in 1).
     """
 
+    versions: ClassVar[tuple[int, ...]] = (1, SHIFT_SCHEMA_VERSION)
+
+    schema_version: Literal[1, 2] = Field(  # type: ignore[assignment]
+        description="payload schema version (this code writes 2, reads 1 and 2)"
+    )
     shop: ShopId
     shift_uuid: UUID
     till_id: Count
@@ -331,6 +405,28 @@ class ClosedShift(Versioned):
     card_movements: tuple[CardMovementRecord, ...] = ()
     z: ZFigures
     anchor: Anchor
+    fx: ShiftFx | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="version 2: USD rates by local day and the converted carrier cost",
+    )
+
+    #: each call's converted cost, worked out once by the check below
+    _costs: tuple[int | None, ...] = PrivateAttr(default=())
+
+    def converted_costs(self) -> tuple[int | None, ...]:
+        """Each call's carrier cost (aligned with ``calls``) converted at the rate of its
+        local day, as ``fx.wholesale_cost_minor`` sums them; None for an unanswered call,
+        one without a cost, one on a day without a rate, and every call of version 1."""
+        return self._costs or (None,) * len(self.calls)
+
+    def local_day_rates(self) -> dict[date, Decimal | None]:
+        """The rates of ``fx`` by day (empty for a version-1 shift)."""
+        return {} if self.fx is None else {r.day: r.local_per_usd for r in self.fx.rates}
+
+    def call_day(self, call: CallRecord) -> date:
+        """The local day (the shift's time zone) on which ``call`` ended."""
+        return call.ended_at.astimezone(ZoneInfo(self.timezone)).date()
 
     @model_validator(mode="after")
     def _adds_up(self) -> ClosedShift:
@@ -400,6 +496,46 @@ def _shift_problems(s: ClosedShift) -> list[str]:
     for c in s.corrections:
         if c.call_uuid not in known_calls:
             problems.append(f"correction {c.correction_uuid} corrects a call not in the shift")
+    problems.extend(_fx_problems(s))
+    return problems
+
+
+def _fx_problems(s: ClosedShift) -> list[str]:
+    if s.schema_version < 2:
+        return [] if s.fx is None else ["fx needs schema_version 2"]
+    if s.fx is None:
+        return ["a version 2 shift carries fx"]
+    rates = s.local_day_rates()
+    if len(rates) != len(s.fx.rates):
+        return ["a day appears twice in fx.rates"]
+    try:
+        zone = ZoneInfo(s.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return [f"unknown time zone {s.timezone!r}"]
+    problems: list[str] = []
+    digits = s.fx.minor_digits
+    converters = {day: None if r is None else usd_converter(r, digits) for day, r in rates.items()}
+    costs: list[int | None] = []
+    cost = 0
+    for c in s.calls:
+        micro = c.wholesale_micro_usd
+        if c.answered_at is None or micro is None:
+            costs.append(None)
+            continue
+        day = c.ended_at.astimezone(zone).date()
+        if day not in converters:
+            problems.append(f"fx.rates lacks {day}, the day call {c.call_uuid} ended")
+            break
+        convert = converters[day]
+        converted = None if convert is None else convert(micro)
+        costs.append(converted)
+        cost += converted or 0
+    if not problems and cost != s.fx.wholesale_cost_minor:
+        problems.append(
+            f"fx.wholesale_cost_minor is {s.fx.wholesale_cost_minor}, its calls give {cost}"
+        )
+    if not problems:
+        s._costs = tuple(costs)
     return problems
 
 

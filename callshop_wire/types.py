@@ -13,7 +13,8 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -34,6 +35,7 @@ __all__ = [
     "Decimal",
     "DecimalStr",
     "Hash",
+    "LocalDate",
     "Micro",
     "Minor",
     "Name",
@@ -42,13 +44,16 @@ __all__ = [
     "Text",
     "UtcTime",
     "format_utc",
+    "micro_usd_to_minor",
     "parse_utc",
+    "usd_converter",
 ]
 
 #: Largest absolute amount accepted (2**53 - 1: exact in every JSON reader, fits BIGINT).
 MAX_AMOUNT = 2**53 - 1
 
 _UTC_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z")
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DECIMAL_RE = re.compile(r"-?(0|[1-9]\d{0,17})(\.\d{1,9})?")
 
 
@@ -78,6 +83,47 @@ def format_utc(value: datetime) -> str:
     return text + "Z"
 
 
+def _parse_date(value: Any) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or _DATE_RE.fullmatch(value) is None:
+        raise ValueError(f"a local date must be YYYY-MM-DD, not {value!r}")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"not a valid date: {value!r}") from None
+
+
+def usd_converter(local_per_usd: Decimal, digits: int) -> Callable[[int], int]:
+    """Converts a carrier cost in micro-USD to the local currency's minor units at
+    ``local_per_usd`` (local units for one USD): exact, then rounded half-up (half a
+    cent away from zero), in integers only. Both sides convert each call this way and
+    sum the rounded costs; make one per rate and call it for each call."""
+    sign, figures, exponent = local_per_usd.as_tuple()
+    if not isinstance(exponent, int):
+        raise ValueError("a rate must be a finite decimal")
+    numerator = int("".join(map(str, figures)) or "0") * (-1 if sign else 1)
+    shift = exponent + digits - 6  # cost = micro × numerator × 10**shift
+    if shift >= 0:
+        factor: int = numerator * 10**shift
+        return lambda micro: micro * factor
+    divisor: int = 10**-shift
+
+    def convert(micro: int) -> int:
+        product = micro * numerator
+        whole, rest = divmod(abs(product), divisor)
+        if 2 * rest >= divisor:
+            whole += 1
+        return whole if product >= 0 else -whole
+
+    return convert
+
+
+def micro_usd_to_minor(micro_usd: int, local_per_usd: Decimal, digits: int) -> int:
+    """One cost converted (see :func:`usd_converter`)."""
+    return usd_converter(local_per_usd, digits)(micro_usd)
+
+
 def _parse_decimal(value: Any) -> Decimal:
     if isinstance(value, Decimal):
         if not value.is_finite():
@@ -105,6 +151,13 @@ UtcTime = Annotated[
     WithJsonSchema(
         {"type": "string", "format": "date-time", "pattern": "^" + _UTC_RE.pattern + "$"}
     ),
+]
+
+#: A calendar date in the shop's own time zone (``"2026-12-06"``).
+LocalDate = Annotated[
+    date,
+    BeforeValidator(_parse_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": "^" + _DATE_RE.pattern + "$"}),
 ]
 
 DecimalStr = Annotated[

@@ -8,7 +8,10 @@
   gone silent: the only kind that is ever closed, when the shop is heard again);
 - ``carrier_entries`` the carrier account: top-ups (+), call costs (−, one row per
   shift: the sum of its calls' wholesale costs), adjustments;
-- ``heartbeats`` the newest live view per shop (not money: never summed);
+- ``shift_destinations`` each shift's figures by destination, summed when it arrives
+  (takings, carrier cost in USD and converted at the till's rate, for the reports);
+- ``heartbeats`` the newest live view per shop (not money: never summed), when the shop
+  was last heard and since when it has been online without a break;
 - ``price_lists`` published wholesale lists, immutable versions;
 - ``central_settings`` the chain's settings (name → value), e.g. after how many
   minutes without a heartbeat a shop is an incident.
@@ -49,6 +52,7 @@ __all__ = [
     "HeartbeatRow",
     "Incident",
     "PriceListRow",
+    "ShiftDestination",
     "ShiftRow",
     "Shop",
     "User",
@@ -179,6 +183,10 @@ class ShiftRow(Base):
     unpaid: Mapped[int]
     unrated: Mapped[int]
     wholesale_micro_usd: Mapped[int]
+    #: the calls' carrier cost converted at the till's USD rate of their day (schema 2)
+    wholesale_cost_minor: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: carrier cost of calls on days without a rate (all of a version-1 shift's)
+    unconverted_micro_usd: Mapped[int] = mapped_column(default=0, server_default="0")
     head_seq: Mapped[int]
     head_hash: Mapped[str] = mapped_column(String(64))
     anchored: Mapped[bool] = mapped_column(Boolean)
@@ -207,6 +215,22 @@ class CallRow(Base):
     price_minor: Mapped[int | None]
     wholesale_micro_usd: Mapped[int | None]
     status: Mapped[str] = mapped_column(String(16))
+
+
+class ShiftDestination(Base):
+    """One shift's answered calls to one destination ('' = unknown), summed at PUT."""
+
+    __tablename__ = "shift_destinations"
+
+    shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id"), primary_key=True)
+    destination: Mapped[str] = mapped_column(String(128), primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id"))
+    calls: Mapped[int]
+    billable_seconds: Mapped[int]
+    takings_minor: Mapped[int]  # the paid calls' prices
+    wholesale_micro_usd: Mapped[int]
+    wholesale_cost_minor: Mapped[int]
+    unconverted_micro_usd: Mapped[int]
 
 
 class CorrectionRow(Base):
@@ -306,6 +330,8 @@ class HeartbeatRow(Base):
     #: when central last received any heartbeat of the shop, held or not (a till whose
     #: clock went back is still heard); null before revision 0003
     heard_at: Mapped[datetime | None] = mapped_column(default=None)
+    #: the first heartbeat of the current unbroken run (see ``presence.ONLINE_GAP``)
+    online_since: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class PriceListRow(Base):

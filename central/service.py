@@ -34,7 +34,7 @@ from typing import Any, Literal, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter
-from sqlalchemy import Table, func, insert, literal, select, true, update
+from sqlalchemy import Table, func, insert, literal, select, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -80,6 +80,8 @@ from central.models import (
     Shop,
 )
 from central.models import CarrierEntry as CarrierRow
+from central.presence import mark_seen
+from central.reports import shift_cost_columns, store_destinations
 
 __all__ = [
     "HEARTBEAT_STALE",
@@ -625,6 +627,7 @@ def _put_shift_orm(
                 unpaid=p.unpaid,
                 unrated=p.unrated,
                 wholesale_micro_usd=wholesale,
+                **shift_cost_columns(p),
                 head_seq=p.anchor.head.seq,
                 head_hash=p.anchor.head.hash,
                 anchored=anchored,
@@ -633,6 +636,7 @@ def _put_shift_orm(
             s.add(row)
             s.flush()
             _insert_calls(s, shop.id, row.id, p, insert_mode)
+            store_destinations(s, shop.id, row.id, p)
             for correction in p.corrections:
                 s.add(_correction_row(shop.id, row.id, correction, now, anchored=None))
             answered = sum(1 for c in p.calls if c.answered and c.wholesale_micro_usd)
@@ -942,7 +946,6 @@ def receive_heartbeat(db: CentralDb, clock: Clock, shop: str, body: bytes) -> He
         "sent_at": payload.sent_at,
         "received_at": now,
         "payload": encode(payload).decode("utf-8"),
-        "heard_at": now,
     }
     with db.write() as s:
         shop_row = _shop(s, shop, lock=True)  # against a sweep raising this silence now
@@ -957,10 +960,7 @@ def receive_heartbeat(db: CentralDb, clock: Clock, shop: str, body: bytes) -> He
             index_elements=[table.c.shop_id], set_=values, where=newer
         ).returning(table.c.shop_id)
         applied = s.execute(upsert).first() is not None
-        if not applied:
-            s.execute(
-                update(HeartbeatRow).where(HeartbeatRow.shop_id == shop_row.id).values(heard_at=now)
-            )
+        mark_seen(s, shop_row.id, now)  # heard now; online since when
         _end_silence(s, shop_row, now, last_heard)
     return HeartbeatAck(applied=applied, server_time=now)
 

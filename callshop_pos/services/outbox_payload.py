@@ -1,5 +1,5 @@
 """What goes to central: a closed shift or a correction, in the shared schema
-(:mod:`callshop_wire`, schema version 1).
+(:mod:`callshop_wire`; a closed shift is schema version 2, a correction version 1).
 
 Built inside the transaction that closes the shift (or records the correction), from
 the same rows and the same report the Z is printed from, and stored in the outbox as
@@ -9,6 +9,12 @@ times UTC ISO 8601 with ``Z``, ids UUIDs; the till's integer ids travel only as
 ``till_id``. Rows without a UUID column of their own (refunds, deposits, corrections)
 get a name-based UUID (version 5) under their shift's UUID: stable across retries
 and unique per shop.
+
+A closed shift carries ``fx``: the USD rate in force (:mod:`.admin.fx`) on each local
+day on which one of its answered calls with a carrier cost ended (null where the till
+had none), and those calls' costs converted at it, rounded half-up per call to the
+minor unit and summed — the same conversion as the till's own reports, so central
+reports the same profit without an exchange rate of its own.
 
 The ``shop`` field is added at send time (:func:`for_shop`): a till may close shifts
 for weeks before it is linked, and the shop id is the link's, not the shift's.
@@ -20,7 +26,8 @@ import json
 import logging
 import uuid
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -36,9 +43,17 @@ from callshop_pos.db.models.payments import Payment, PaymentLine, Refund
 from callshop_pos.db.models.shifts import Shift
 from callshop_pos.db.models.users import User
 from callshop_pos.money import eur_to_bgn
+from callshop_pos.services.admin.fx import cost_minor, rate_from, usd_rates
+from callshop_pos.services.reports.rows import currency_digits
 from callshop_pos.services.reports.summary import ShiftReport, shift_call_rows
 from callshop_pos.settings import Settings
-from callshop_wire import SCHEMA_VERSION, ClosedShift, CorrectionPayload, format_utc
+from callshop_wire import (
+    SCHEMA_VERSION,
+    SHIFT_SCHEMA_VERSION,
+    ClosedShift,
+    CorrectionPayload,
+    format_utc,
+)
 
 __all__ = [
     "PLACEHOLDER_SHOP",
@@ -134,6 +149,30 @@ def _correction(
     }
 
 
+def _fx(session: Session, calls: Iterable[Call], tz: ZoneInfo, digits: int) -> dict[str, Any]:
+    """The shift's ``fx`` block: each local day's USD rate and the converted cost."""
+    rates = usd_rates(session)
+    by_day: dict[date, Decimal | None] = {}
+    cost = 0
+    for c in calls:
+        if c.answered_at is None or c.wholesale_micro_usd is None or c.ended_at is None:
+            continue
+        day = c.ended_at.astimezone(tz).date()
+        if day not in by_day:
+            by_day[day] = rate_from(rates, day)
+        rate = by_day[day]
+        if rate is not None:
+            cost += cost_minor(c.wholesale_micro_usd, rate, digits)
+    return {
+        "minor_digits": digits,
+        "rates": [
+            {"day": day.isoformat(), "local_per_usd": None if rate is None else format(rate, "f")}
+            for day, rate in sorted(by_day.items())
+        ],
+        "wholesale_cost_minor": cost,
+    }
+
+
 def _anchor(seq: int, head: str, prev_seq: int | None, prev_head: str | None) -> dict[str, Any]:
     return {
         "head": {"seq": seq, "hash": head},
@@ -216,7 +255,7 @@ def shift_payload(
     bgn_shown = settings.currency == "EUR" and settings.bgn_line_on(closed_at.astimezone(tz).date())
     bgn = eur_to_bgn(s.cash_minor) if bgn_shown else None
     data: dict[str, Any] = {
-        "schema_version": SCHEMA_VERSION,
+        "schema_version": SHIFT_SCHEMA_VERSION,
         "shift_uuid": shift.uuid,
         "till_id": shift.id,
         "currency": settings.currency,
@@ -330,6 +369,7 @@ def shift_payload(
             "bgn_equivalent_minor": bgn,
         },
         "anchor": _anchor(head[0], head[1], previous[0], previous[1]),
+        "fx": _fx(session, calls, tz, currency_digits(settings.currency)),
     }
     _check(ClosedShift, data, f"shift {shift.id}")
     return canonical(data)

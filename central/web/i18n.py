@@ -10,6 +10,7 @@ from __future__ import annotations
 import gettext
 import io
 import re
+from collections.abc import Callable
 from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache
@@ -99,6 +100,10 @@ class Formatter:
     def number(self, value: int | Decimal) -> str:
         return format_decimal(value, locale=self.locale)
 
+    def rate(self, value: Decimal) -> str:
+        """An exchange rate exactly as given (every decimal kept), locale's separator."""
+        return format(value, "f").replace(".", _number_symbols(self.locale)[1])
+
     def minutes(self, seconds: int) -> str:
         """Minutes with one decimal (rounded half-even like babel), locale separators."""
         tenths = int((Decimal(seconds) / 6).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
@@ -113,8 +118,12 @@ class Formatter:
     def when(self, moment: datetime | None, tz: str) -> str:
         if moment is None:
             return "—"
-        combined, date_pattern, time_pattern, locale = _datetime_shape(self.locale)
         local = moment.astimezone(_zone(tz))
+        compiled = _when_template(self.locale)
+        if compiled is not None:
+            template, fields = compiled
+            return template % {key: field(local) for key, field in fields}
+        combined, date_pattern, time_pattern, locale = _datetime_shape(self.locale)
         return combined.replace("{1}", _apply(date_pattern, local, locale)).replace(
             "{0}", _apply(time_pattern, local, locale)
         )
@@ -142,7 +151,7 @@ def _money_shape(locale: str, currency: str) -> tuple[str, str, str, str] | None
     return prefix, group, decimal, suffix
 
 
-_FIELDS = {
+_FIELDS: dict[str, Callable[[datetime], str]] = {
     "d": lambda t: str(t.day),
     "dd": lambda t: f"{t.day:02d}",
     "M": lambda t: str(t.month),
@@ -164,6 +173,23 @@ def _apply(pattern: DateTimePattern, moment: datetime, locale: Locale) -> str:
     if not all(k in _FIELDS for k in keys):
         return pattern.apply(moment, locale)
     return template % {k: _FIELDS[k](moment) for k in keys}
+
+
+@cache
+def _when_template(
+    locale: str,
+) -> tuple[str, tuple[tuple[str, Callable[[datetime], str]], ...]] | None:
+    """The short date-time of ``locale`` as one ``%``-template and its numeric fields,
+    worked out once (None when a field is not a plain number: then babel does it)."""
+    combined, date_pattern, time_pattern, _ = _datetime_shape(locale)
+    if "%" in combined:
+        return None
+    parts = (str(date_pattern.format), str(time_pattern.format))
+    keys = [k for part in parts for k in re.findall(r"%\((\w+)\)s", part)]
+    if not all(k in _FIELDS for k in keys):
+        return None
+    template = combined.replace("{1}", parts[0]).replace("{0}", parts[1])
+    return template, tuple((k, _FIELDS[k]) for k in dict.fromkeys(keys))
 
 
 @cache
@@ -210,6 +236,9 @@ DYNAMIC_MESSAGES = (
     "call_cost",
     "adjustment",
     "Enter an amount in USD, like 50.00.",
+    "takings",
+    "cost",
+    "profit",
 )
 
 

@@ -29,6 +29,7 @@ from central.web import sessions as web_sessions
 from central.web import views
 from central.web.csvsafe import to_csv
 from central.web.i18n import LANGUAGES, Formatter, negotiate, translations
+from central.web.rows import session_rows
 
 __all__ = ["COOKIE", "CSRF_COOKIE", "LANG_COOKIE", "install", "usd_to_micro"]
 
@@ -280,13 +281,15 @@ class _Pages:
                     csv_url=None,
                 )
             csv_url = "/sessions.csv?" + str(request.url.query)
+            table, totals = session_rows(lines, Formatter(self.lang_of(request)))
             return self.render(
                 request,
                 "sessions.html",
                 user=user,
                 shops=shops,
                 lines=lines,
-                totals=views.totals(lines),
+                rows=table,
+                totals=totals,
                 period=period,
                 args=args,
                 periods=views.PERIODS,
@@ -406,7 +409,7 @@ class _Pages:
                     shops=shops,
                     error=exc.message,
                     rep=None,
-                    bars=[],
+                    chart=None,
                     args=args,
                     periods=views.PERIODS,
                 )
@@ -417,9 +420,69 @@ class _Pages:
                 shops=shops,
                 error=None,
                 rep=rep,
-                bars=views.bar_chart(rep.by_day),
+                chart=views.bar_chart(rep.by_day),
+                csv_url="/reports.csv?" + str(request.url.query),
                 args=args,
                 periods=views.PERIODS,
+            )
+
+        return await self.guarded(request, user, build)
+
+    async def reports_csv(self, request: Request) -> Response:
+        """The report's three tables in one CSV: exact minor units and micro-USD; the
+        profit cell is empty and ``usd_rate`` says ``missing`` where a cost had no rate."""
+        user = await self.user_of(request)
+        args = self._period_args(request)
+        if "period" not in request.query_params:
+            args["period_name"] = "month"
+
+        def build() -> Response:
+            try:
+                rep = views.report(self.db, self.clock, user.principal, **args)  # type: ignore[arg-type]
+            except Invalid as exc:
+                return Response(exc.message, status_code=422, media_type="text/plain")
+            header = [
+                "by",
+                "key",
+                "calls",
+                "billable_seconds",
+                "takings_minor",
+                "wholesale_micro_usd",
+                "wholesale_cost_minor",
+                "unconverted_micro_usd",
+                "profit_minor",
+                "usd_rate",
+            ]
+            rows: list[list[object]] = []
+            for by, table in (
+                ("day", rep.by_day),
+                ("shop", rep.by_shop),
+                ("destination", rep.by_destination),
+                ("total", [rep.total]),
+            ):
+                for r in table:
+                    rows.append(
+                        [
+                            by,
+                            "" if by == "total" else r.key,
+                            r.calls,
+                            r.billable_seconds,
+                            r.takings_minor,
+                            r.wholesale_micro_usd,
+                            r.wholesale_cost_minor,
+                            r.unconverted_micro_usd,
+                            "" if r.profit_minor is None else r.profit_minor,
+                            "ok" if r.has_rate else "missing",
+                        ]
+                    )
+            name = f"report-{rep.period.first.isoformat()}-{rep.period.last.isoformat()}.csv"
+            return Response(
+                to_csv(header, rows),
+                media_type="text/csv; charset=utf-8",
+                headers={
+                    **_SECURITY_HEADERS,
+                    "Content-Disposition": f'attachment; filename="{name}"',
+                },
             )
 
         return await self.guarded(request, user, build)
@@ -531,6 +594,7 @@ def install(
     router.add_api_route("/carrier", pages.carrier_page, methods=["GET"])
     router.add_api_route("/shops/{shop}/carrier/topup", pages.carrier_topup, methods=["POST"])
     router.add_api_route("/sessions.csv", pages.sessions_csv, methods=["GET"])
+    router.add_api_route("/reports.csv", pages.reports_csv, methods=["GET"])
     router.add_api_route("/shops/{shop}/sessions/{shift_uuid}", pages.session_page, methods=["GET"])
     app.add_exception_handler(LoginRequired, pages._login_required)  # type: ignore[arg-type]
     app.include_router(router)

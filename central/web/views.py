@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, case, func, select
+from sqlalchemy import func, select
 
 from callshop_wire import ClosedShift, CorrectionRecord, Heartbeat, decode, parse_utc
 from central import service
@@ -22,14 +22,16 @@ from central.db import CentralDb
 from central.errors import Invalid, NotFound
 from central.models import (
     SILENT_KIND,
-    CallRow,
     CarrierEntry,
     CorrectionRow,
     HeartbeatRow,
     Incident,
+    ShiftDestination,
     ShiftRow,
     Shop,
 )
+from central.presence import ONLINE_GAP, is_online
+from central.reports import ReportRow
 
 __all__ = [
     "ONLINE_WINDOW",
@@ -38,6 +40,7 @@ __all__ = [
     "IncidentLine",
     "LiveShop",
     "Period",
+    "ReportRow",
     "SessionDetail",
     "bar_chart",
     "incident_lines",
@@ -52,7 +55,7 @@ __all__ = [
 ]
 
 #: a shop whose newest heartbeat arrived longer ago than this is shown offline
-ONLINE_WINDOW = timedelta(minutes=2)
+ONLINE_WINDOW = ONLINE_GAP
 PERIODS = ("today", "yesterday", "week", "month", "custom")
 
 
@@ -97,7 +100,10 @@ def shop_of(db: CentralDb, principal: Principal, code: str) -> ShopInfo:
 class LiveShop:
     shop: ShopInfo
     online: bool
+    #: central's time of the newest heartbeat (offline: "offline since" it)
     last_seen: datetime | None
+    #: the first heartbeat of the current unbroken run (online: "online since" it)
+    online_since: datetime | None
     heartbeat: Heartbeat | None
     balance_micro_usd: int
 
@@ -122,11 +128,14 @@ def live(db: CentralDb, clock: Clock, principal: Principal) -> list[LiveShop]:
     out = []
     for shop in shops:
         beat = beats.get(shop.id)
+        last_seen = None if beat is None else (beat.heard_at or beat.received_at)
+        online = is_online(last_seen, now)
         out.append(
             LiveShop(
                 shop=shop,
-                online=beat is not None and now - beat.received_at <= ONLINE_WINDOW,
-                last_seen=None if beat is None else beat.received_at,
+                online=online,
+                last_seen=last_seen,
+                online_since=beat.online_since if beat is not None and online else None,
                 heartbeat=None if beat is None else decode(Heartbeat, beat.payload),
                 balance_micro_usd=int(balances.get(shop.id) or 0),
             )
@@ -202,6 +211,8 @@ LIST_COLUMNS = tuple(
         "anchored",
         "billable_seconds",
         "wholesale_micro_usd",
+        "wholesale_cost_minor",
+        "unconverted_micro_usd",
     )
 )
 
@@ -209,7 +220,7 @@ LIST_COLUMNS = tuple(
 @dataclass(frozen=True, slots=True)
 class SessionLine:
     shop: ShopInfo
-    row: Row[Any]
+    row: Any  # a Row of LIST_COLUMNS and shop_id
 
 
 def sessions(
@@ -229,18 +240,25 @@ def sessions(
     reference_tz = shops[0].timezone if shops else "UTC"
     period = period_range(period_name, local_today(clock, reference_tz), first, last)
     lines: list[SessionLine] = []
+    by_zone: dict[str, dict[int, ShopInfo]] = {}
+    for shop in shops:
+        by_zone.setdefault(shop.timezone, {})[shop.id] = shop
     with db.read() as s:
-        for shop in shops:
-            start, end = _utc_bounds(period, shop.timezone)
+        # one query per time zone (the shops of a chain mostly share one), not per shop
+        for tz, group in by_zone.items():
+            start, end = _utc_bounds(period, tz)
             rows = s.execute(
-                select(*LIST_COLUMNS).where(
-                    ShiftRow.shop_id == shop.id,
+                select(*LIST_COLUMNS, ShiftRow.shop_id)
+                .where(
+                    ShiftRow.shop_id.in_(list(group)),
                     ShiftRow.closed_at >= start,
                     ShiftRow.closed_at < end,
                 )
+                .order_by(ShiftRow.closed_at)
             ).all()
-            lines.extend(SessionLine(shop, r) for r in rows)
-    lines.sort(key=lambda line: (line.row.closed_at, line.shop.code))
+            lines.extend(SessionLine(group[r.shop_id], r) for r in rows)
+    if len(by_zone) > 1 or len(shops) > 1:
+        lines.sort(key=lambda line: (line.row.closed_at, line.shop.code))
     return period, lines
 
 
@@ -349,18 +367,6 @@ def month_bounds(clock: Clock, tz: str) -> tuple[datetime, datetime, Period]:
 # ------------------------------------------------------------------ reports
 
 
-@dataclass
-class ReportRow:
-    key: str
-    shifts: int = 0
-    calls: int = 0
-    billable_seconds: int = 0
-    takings_minor: int = 0
-    wholesale_micro_usd: int = 0
-    #: of ``takings_minor``: corrections made to the shifts' calls after they closed
-    corrections_minor: int = 0
-
-
 @dataclass(frozen=True, slots=True)
 class Report:
     period: Period
@@ -390,6 +396,16 @@ def _corrections(db: CentralDb, period: Period, lines: list[SessionLine]) -> _Co
     return _Corrected(by_shift, by_destination)
 
 
+def _add_shift(row: ReportRow, shift: Row[Any]) -> None:
+    row.shifts += 1
+    row.calls += shift.call_count
+    row.billable_seconds += shift.billable_seconds
+    row.takings_minor += shift.cash_minor
+    row.wholesale_micro_usd += shift.wholesale_micro_usd
+    row.wholesale_cost_minor += shift.wholesale_cost_minor
+    row.unconverted_micro_usd += shift.unconverted_micro_usd
+
+
 def report(
     db: CentralDb,
     clock: Clock,
@@ -399,33 +415,31 @@ def report(
     last: str | None,
     shop_code: str | None,
 ) -> Report:
-    """Takings (the shifts' cash: payments − refunds) and wholesale cost (micro-USD) of
-    the shifts closed in the period, by local day of closing, by shop and by destination
-    (the destination's takings are its paid calls' prices). Corrections made to a
-    shift's calls after it closed count in the shift's day, shop and the call's
-    destination, whenever they arrived (``corrections_minor`` says how much of the
-    takings they are)."""
+    """Takings, carrier cost and profit (see :mod:`central.reports`) of the shifts
+    closed in the period, by local day of closing, by shop and by destination.
+    Corrections made to a shift's calls after it closed count in the shift's day, shop
+    and the call's destination, whenever they arrived (``corrections_minor`` says how
+    much of the takings they are)."""
     period, lines = sessions(db, clock, principal, period_name, first, last, shop_code)
     corrected = _corrections(db, period, lines)
     by_day: dict[str, ReportRow] = {}
     by_shop: dict[str, ReportRow] = {}
     total = ReportRow("total")
-    wholesale: dict[str, int] = {}
+    zones: dict[str, ZoneInfo] = {}
     for line in lines:
-        day = line.row.closed_at.astimezone(ZoneInfo(line.shop.timezone)).date().isoformat()
+        zone = zones.get(line.shop.timezone) or zones.setdefault(
+            line.shop.timezone, ZoneInfo(line.shop.timezone)
+        )
+        day = line.row.closed_at.astimezone(zone).date().isoformat()
         correction = corrected.by_shift.get((line.shop.code, line.row.shift_uuid), 0)
         for row in (
             by_day.setdefault(day, ReportRow(day)),
             by_shop.setdefault(line.shop.name, ReportRow(line.shop.name)),
             total,
         ):
-            row.shifts += 1
-            row.calls += line.row.call_count
-            row.billable_seconds += line.row.billable_seconds
-            row.takings_minor += line.row.cash_minor + correction
+            _add_shift(row, line.row)
+            row.takings_minor += correction
             row.corrections_minor += correction
-            row.wholesale_micro_usd += line.row.wholesale_micro_usd
-        wholesale[day] = wholesale.get(day, 0) + line.row.wholesale_micro_usd
     by_destination: dict[str, ReportRow] = {}
     shops = {s.code: s for s in visible_shops(db, principal)}
     with db.read() as s:
@@ -434,28 +448,31 @@ def report(
             start, end = _utc_bounds(period, shop.timezone)
             rows = s.execute(
                 select(
-                    CallRow.destination,
-                    func.count(),
-                    func.sum(CallRow.billable_s),
-                    func.sum(case((CallRow.status == "paid", CallRow.price_minor), else_=0)),
-                    func.sum(func.coalesce(CallRow.wholesale_micro_usd, 0)),
+                    ShiftDestination.destination,
+                    func.sum(ShiftDestination.calls),
+                    func.sum(ShiftDestination.billable_seconds),
+                    func.sum(ShiftDestination.takings_minor),
+                    func.sum(ShiftDestination.wholesale_micro_usd),
+                    func.sum(ShiftDestination.wholesale_cost_minor),
+                    func.sum(ShiftDestination.unconverted_micro_usd),
                 )
-                .join(ShiftRow, ShiftRow.id == CallRow.shift_id)
+                .join(ShiftRow, ShiftRow.id == ShiftDestination.shift_id)
                 .where(
-                    CallRow.shop_id == shop.id,
-                    CallRow.answered_at.is_not(None),
+                    ShiftRow.shop_id == shop.id,
                     ShiftRow.closed_at >= start,
                     ShiftRow.closed_at < end,
                 )
-                .group_by(CallRow.destination)
+                .group_by(ShiftDestination.destination)
             ).all()
-            for destination, count, billable, takings, cost in rows:
+            for destination, calls, billable, takings, micro, cost, unconverted in rows:
                 key = destination or "?"
                 row = by_destination.setdefault(key, ReportRow(key))
-                row.calls += int(count)
+                row.calls += int(calls or 0)
                 row.billable_seconds += int(billable or 0)
                 row.takings_minor += int(takings or 0)
-                row.wholesale_micro_usd += int(cost or 0)
+                row.wholesale_micro_usd += int(micro or 0)
+                row.wholesale_cost_minor += int(cost or 0)
+                row.unconverted_micro_usd += int(unconverted or 0)
     for key, amount in corrected.by_destination.items():
         row = by_destination.setdefault(key, ReportRow(key))
         row.takings_minor += amount
@@ -464,28 +481,64 @@ def report(
         period,
         sorted(by_day.values(), key=lambda r: r.key),
         sorted(by_shop.values(), key=lambda r: r.key),
-        sorted(by_destination.values(), key=lambda r: -r.takings_minor),
+        sorted(by_destination.values(), key=lambda r: (-r.takings_minor, r.key)),
         total,
     )
 
 
-def bar_chart(rows: list[ReportRow], width: int = 640, height: int = 180) -> list[dict[str, Any]]:
-    """Bars of the takings by day, in SVG user units (drawn by the template)."""
+#: the chart's series: (figure, CSS class)
+SERIES = (("takings", "bar-takings"), ("cost", "bar-cost"), ("profit", "bar-profit"))
+
+
+def bar_chart(rows: list[ReportRow], width: int = 640, height: int = 180) -> dict[str, Any]:
+    """Takings, converted carrier cost and profit by day as grouped bars, in SVG user
+    units (drawn by the template). A day without a USD rate gets no cost or profit
+    bar but a marker; a loss goes below the zero line."""
     if not rows:
-        return []
-    top = max(*(r.takings_minor for r in rows), 1)
+        return {"groups": [], "zero": height - 20, "width": width, "height": height}
+    values = []
+    for r in rows:
+        values.append(
+            (
+                r.takings_minor,
+                r.wholesale_cost_minor if r.has_rate else None,
+                r.profit_minor,
+            )
+        )
+    flat = [v for triple in values for v in triple if v is not None]
+    top = max(*flat, 1)
+    bottom = min(*flat, 0)
+    plot = height - 30  # 10 above, 20 below for the day labels
+    scale = plot / (top - bottom)
+    zero = 10 + top * scale
     step = width / len(rows)
-    bars = []
-    for i, r in enumerate(rows):
-        h = max(r.takings_minor, 0) * (height - 20) / top
-        bars.append(
+    bar = step * 0.8 / 3
+    groups = []
+    for i, (r, triple) in enumerate(zip(rows, values, strict=True)):
+        x0 = i * step + step * 0.1
+        bars = []
+        for j, ((name, css), value) in enumerate(zip(SERIES, triple, strict=True)):
+            if value is None:
+                continue
+            h = abs(value) * scale
+            bars.append(
+                {
+                    "name": name,
+                    "css": css,
+                    "x": round(x0 + j * bar, 1),
+                    "w": round(bar, 1),
+                    "y": round(zero - h if value >= 0 else zero, 1),
+                    "h": round(h, 1),
+                    "value": value,
+                }
+            )
+        groups.append(
             {
-                "x": round(i * step + step * 0.1, 1),
-                "w": round(step * 0.8, 1),
-                "y": round(height - 20 - h, 1),
-                "h": round(h, 1),
                 "row": r,
+                "bars": bars,
+                "no_rate": not r.has_rate,
+                "mid": round(x0 + step * 0.4, 1),
                 "label": r.key[8:10],
             }
         )
-    return bars
+    return {"groups": groups, "zero": round(zero, 1), "width": width, "height": height}

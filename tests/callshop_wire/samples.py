@@ -3,26 +3,31 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from callshop_wire import (
     SCHEMA_VERSION,
+    SHIFT_SCHEMA_VERSION,
     Anchor,
     BoothLive,
     BoothTotals,
     CallRecord,
     ClosedShift,
+    DayRate,
     Heartbeat,
     JournalHead,
     OpenShiftLive,
     PaymentLine,
     PaymentRecord,
     RefundRecord,
+    ShiftFx,
     StatusTotals,
     WholesaleEntry,
     WholesalePriceList,
     ZFigures,
+    micro_usd_to_minor,
 )
 
 T0 = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)  # the night the EU clocks go forward
@@ -41,9 +46,14 @@ def make_shift(
     head: JournalHead | None = None,
     opened_at: datetime = T0,
     counted_delta: int = -20,
+    usd_rate: Decimal | dict[date, Decimal | None] | None = None,
+    version: int | None = None,
 ) -> ClosedShift:
     """A closed shift of ``calls`` calls (every fifth an unanswered attempt): a third
-    paid in one payment, one of those refunded, some unpaid, the rest unserved."""
+    paid in one payment, one of those refunded, some unpaid, the rest unserved.
+
+    With ``usd_rate`` (one rate for every day, or one per local day) it is a version-2
+    shift with ``fx``; ``version=2`` alone gives one whose days have no rate."""
     ns = uuid.UUID(int=seed)
     records: list[CallRecord] = []
     for i in range(calls):
@@ -144,8 +154,26 @@ def make_shift(
         )
         for b in booths
     )
+    fx = None
+    if usd_rate is not None or version == SHIFT_SCHEMA_VERSION:
+        zone = ZoneInfo("Europe/Sofia")
+        days = sorted(
+            {c.ended_at.astimezone(zone).date() for c in answered if c.wholesale_micro_usd}
+        )
+        by_day = usd_rate if isinstance(usd_rate, dict) else dict.fromkeys(days, usd_rate)
+        cost = 0
+        for c in answered:
+            rate = by_day[c.ended_at.astimezone(zone).date()]
+            if c.wholesale_micro_usd is not None and rate is not None:
+                cost += micro_usd_to_minor(c.wholesale_micro_usd, rate, 2)
+        fx = ShiftFx(
+            minor_digits=2,
+            rates=tuple(DayRate(day=d, local_per_usd=by_day[d]) for d in days),
+            wholesale_cost_minor=cost,
+        )
     return ClosedShift(
-        schema_version=SCHEMA_VERSION,
+        schema_version=SCHEMA_VERSION if fx is None else SHIFT_SCHEMA_VERSION,
+        fx=fx,
         shop=shop,
         shift_uuid=uuid.uuid5(ns, "shift"),
         till_id=seed,

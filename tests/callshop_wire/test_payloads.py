@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from callshop_wire import (
     decode,
     encode,
     format_utc,
+    micro_usd_to_minor,
     parse_utc,
 )
 from tests.callshop_wire.samples import make_heartbeat, make_price_list, make_shift
@@ -140,7 +141,7 @@ def test_times_must_be_utc_iso_with_z(value: object) -> None:
     assert "closed_at" in str(refused(ClosedShift, data))
 
 
-@pytest.mark.parametrize("version", [2, 0, "1", None])
+@pytest.mark.parametrize("version", [3, 0, "1", "2", None])
 def test_unknown_schema_versions_are_refused_clearly(version: object) -> None:
     data = shift_json()
     data["schema_version"] = version
@@ -307,3 +308,111 @@ def test_card_movements_are_optional_and_must_add_up() -> None:
     data = _with_cards(shift_json())
     data["card_movements"][1]["movement_uuid"] = data["card_movements"][0]["movement_uuid"]
     assert "card movement UUID appears twice" in str(refused(ClosedShift, data))
+
+
+# ------------------------------------------------------------------ version 2: fx
+
+MIDNIGHT_SHIFT = datetime(2026, 3, 28, 21, 50, tzinfo=UTC)  # 23:50 in Sofia: two local days
+
+
+def test_a_version_1_shift_still_reads_and_hashes_as_before() -> None:
+    old = make_shift()
+    data = encode(old)
+    assert old.schema_version == 1 and old.fx is None
+    assert list(json.loads(data))[-1] == "anchor" and b'"fx"' not in data
+    again = decode(ClosedShift, data)
+    assert encode(again) == data and content_sha256(again) == content_sha256(old)
+
+
+def test_a_version_2_shift_carries_the_days_rates_and_the_converted_cost() -> None:
+    shift = make_shift(usd_rate=Decimal("0.92"))
+    assert shift.schema_version == 2 and shift.fx is not None
+    data = json.loads(encode(shift))
+    assert data["fx"] == {
+        "minor_digits": 2,
+        "rates": [{"day": "2026-03-29", "local_per_usd": "0.92"}],
+        # five answered calls of 2, 2, 2, 2, 3 billed minutes at 12,345 micro-USD a
+        # minute, each × 0.92 and rounded half-up to the cent: 2 + 2 + 2 + 2 + 3
+        # (2.27148 cents four times, 3.40722 cents)
+        "wholesale_cost_minor": 11,
+    }
+    assert [c.billable_s // 60 for c in shift.calls if c.answered] == [2, 2, 2, 2, 3]
+    assert decode(ClosedShift, encode(shift)) == shift
+
+
+def test_each_call_is_converted_at_the_rate_of_its_own_local_day() -> None:
+    rates = {date(2026, 3, 28): Decimal("0.9"), date(2026, 3, 29): Decimal("1.1")}
+    shift = make_shift(opened_at=MIDNIGHT_SHIFT, usd_rate=rates)
+    assert shift.fx is not None
+    assert [r.day for r in shift.fx.rates] == [date(2026, 3, 28), date(2026, 3, 29)]
+    # four calls of 2 minutes ending 23:52:06 … 23:58:57 local on the 28th (2.2221
+    # cents each at 0.9), the last of 3 minutes at 00:03:31 on the 29th (4.07385 at 1.1)
+    assert shift.fx.wholesale_cost_minor == 4 * 2 + 4
+    data = json.loads(encode(shift))
+    data["fx"]["rates"][1]["local_per_usd"] = "0.9"  # the wrong day's rate
+    assert "fx.wholesale_cost_minor" in str(refused(ClosedShift, data))
+
+
+def test_a_day_without_a_rate_is_said_and_its_calls_left_unconverted() -> None:
+    rates = {date(2026, 3, 28): None, date(2026, 3, 29): Decimal("1.1")}
+    shift = make_shift(opened_at=MIDNIGHT_SHIFT, usd_rate=rates)
+    assert shift.fx is not None and shift.fx.wholesale_cost_minor == 4
+    assert shift.local_day_rates() == rates
+    unrated = make_shift(version=2)
+    assert unrated.fx is not None and unrated.fx.wholesale_cost_minor == 0
+    assert [r.local_per_usd for r in unrated.fx.rates] == [None]
+
+
+def test_conversion_is_exact_and_rounds_half_up() -> None:
+    assert micro_usd_to_minor(5_000, Decimal(1), 2) == 1  # half a cent goes up
+    assert micro_usd_to_minor(4_999, Decimal(1), 2) == 0
+    assert micro_usd_to_minor(1_000_000, Decimal("1.955830"), 2) == 196
+    assert micro_usd_to_minor(1_000_000, Decimal("1.955830"), 0) == 2
+    big, rate = 2**53 - 1, Decimal("999.999999")
+    n = big * 999_999_999  # rate × 10**6, so the exact cost is n / 10**10 cents
+    assert micro_usd_to_minor(big, rate, 2) == (2 * n + 10**10) // (2 * 10**10)
+    assert micro_usd_to_minor(-5_000, Decimal(1), 2) == -1  # half away from zero
+    assert micro_usd_to_minor(123, Decimal("1E+3"), 2) == 12  # 12.3 cents
+    assert micro_usd_to_minor(123, Decimal("1E+4"), 2) == 123  # no division at all
+
+
+def test_the_integer_conversion_is_decimals_half_up() -> None:
+    """Against Decimal arithmetic with room to spare and ROUND_HALF_UP, over a spread of
+    costs, rates of 0 to 6 decimals and 0 to 3 minor digits."""
+    from decimal import ROUND_HALF_UP, localcontext
+
+    rates = ["0.92", "1.955830", "0.000001", "999.999999", "1", "12.5", "0.5", "3E+2"]
+    micros = [0, 1, 4_999, 5_000, 5_001, 12_345, 1_234_567, 999_999_999_999, 2**53 - 1]
+    for text in rates:
+        for micro in micros + [-m for m in micros]:
+            for digits in (0, 2, 3):
+                rate = Decimal(text)
+                with localcontext() as ctx:
+                    ctx.prec = 100
+                    exact = Decimal(micro) * rate * Decimal(10) ** (digits - 6)
+                    want = int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+                assert micro_usd_to_minor(micro, rate, digits) == want, (micro, text, digits)
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda d: d.pop("fx"), "carries fx"),
+        (lambda d: d.update(schema_version=1), "fx needs schema_version 2"),
+        (lambda d: d["fx"].update(wholesale_cost_minor=12), "fx.wholesale_cost_minor"),
+        (lambda d: d["fx"].update(rates=[]), "fx.rates lacks 2026-03-29"),
+        (lambda d: d["fx"]["rates"].append(d["fx"]["rates"][0]), "twice"),
+        (lambda d: d["fx"]["rates"][0].update(local_per_usd="0"), "above zero"),
+        (lambda d: d["fx"]["rates"][0].update(local_per_usd="-1"), "above zero"),
+        (lambda d: d["fx"]["rates"][0].update(local_per_usd=0.92), "decimal string"),
+        (lambda d: d["fx"]["rates"][0].update(local_per_usd="0.1234567"), "6 decimals"),
+        (lambda d: d["fx"]["rates"][0].update(day="29.03.2026"), "YYYY-MM-DD"),
+        (lambda d: d["fx"]["rates"][0].update(day="2026-02-30"), "valid date"),
+        (lambda d: d["fx"].update(wholesale_cost_minor=15.0), "wholesale_cost_minor"),
+        (lambda d: d.update(timezone="Mars/Olympus"), "unknown time zone"),
+    ],
+)
+def test_a_bad_fx_block_is_refused_clearly(change: Any, words: str) -> None:
+    data = json.loads(encode(make_shift(usd_rate=Decimal("0.92"))))
+    change(data)
+    assert words in str(refused(ClosedShift, data))

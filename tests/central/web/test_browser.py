@@ -14,6 +14,8 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
@@ -21,7 +23,7 @@ import pytest
 
 from callshop_wire import encode
 from central.web.i18n import Formatter
-from tests.callshop_wire.samples import make_heartbeat, make_shift
+from tests.callshop_wire.samples import T0, make_heartbeat, make_shift
 from tests.central.support import OWNER_PASSWORD, Central, make_central
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -85,6 +87,35 @@ def _till_heartbeat(served: Served, cash_minor: int) -> None:
     assert answer.status_code == 200, answer.text
 
 
+def _put(served: Served, shift: object) -> None:
+    shop = shift.shop  # type: ignore[attr-defined]
+    answer = httpx.put(
+        f"{served.url}/v1/shops/{shop}/shifts/{shift.shift_uuid}",  # type: ignore[attr-defined]
+        content=encode(shift),  # type: ignore[arg-type]
+        headers=served.central.till(shop),
+        timeout=10,
+    )
+    assert answer.status_code == 201, answer.text
+
+
+def _earlier_days(served: Served) -> None:
+    """Shifts of the days before, for the month's report: Sofia's till sends its USD
+    rate; Plovdiv's is an older till that sends none."""
+    for n, rate in enumerate(("0.92", "0.93", "0.91", "0.95")):
+        opened = T0 - timedelta(days=4 - n)
+        _put(
+            served,
+            make_shift(
+                shop="sofia-1",
+                seed=20 + n,
+                calls=40 + 9 * n,
+                opened_at=opened,
+                usd_rate=Decimal(rate),
+            ),
+        )
+    _put(served, make_shift(shop="plovdiv-2", seed=30, calls=30, opened_at=T0 - timedelta(days=2)))
+
+
 def _shoot(page: object, name: str) -> None:
     if os.environ.get("CALLSHOP_WRITE_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -136,14 +167,9 @@ def test_owner_follows_the_shop_live_and_opens_the_closed_session(
             _shoot(page, f"central-now-{label}")
 
             # the till closes its shift; the owner finds it in today's list and opens it
-            shift = make_shift(shop="sofia-1", seed=1)
-            answer = httpx.put(
-                f"{served.url}/v1/shops/sofia-1/shifts/{shift.shift_uuid}",
-                content=encode(shift),
-                headers=served.central.till("sofia-1"),
-                timeout=10,
-            )
-            assert answer.status_code == 201
+            shift = make_shift(shop="sofia-1", seed=1, calls=12, usd_rate=Decimal("0.92"))
+            _put(served, shift)
+            _earlier_days(served)
             page.get_by_role("link", name="Sessions").click()
             page.wait_for_url("**/sessions")
             assert "olga" in page.locator("table.list").inner_text()
@@ -176,6 +202,10 @@ def test_owner_follows_the_shop_live_and_opens_the_closed_session(
             page.get_by_role("link", name="Отчети").click()
             page.wait_for_url("**/reports")
             assert page.locator("svg[role=img]").count() == 1
+            # 25, 26, 28, 29 March have profit; the 27th has Plovdiv's shift without a rate
+            assert page.locator("svg rect.bar-profit").count() == 4
+            assert page.locator("svg .no-rate-mark").count() == 1  # Plovdiv's day
+            assert "Печалба" in page.content() and "няма курс на долара" in page.content()
             _shoot(page, f"central-reports-{label}-bg")
             context.close()
         finally:
