@@ -483,6 +483,7 @@ def _put_shift(
                 cost,
             )
             _insert_calls(s, shop_id, shift_id, p, insert_mode)
+            store_destinations(s, shop_id, shift_id, p)
             for correction in p.corrections:
                 s.add(_correction_row(shop_id, shift_id, correction, now, anchored=None))
             s.flush()
@@ -567,6 +568,7 @@ def _shift_values(
         "unpaid": p.unpaid,
         "unrated": p.unrated,
         "wholesale_micro_usd": wholesale,
+        **shift_cost_columns(p),
         "head_seq": p.anchor.head.seq,
         "head_hash": p.anchor.head.hash,
         "anchored": incident_id is None,

@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 
 from callshop_wire import ClosedShift, CorrectionRecord, Heartbeat, decode, parse_utc
 from central import service
