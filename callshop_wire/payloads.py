@@ -141,10 +141,10 @@ class CallRecord(WireModel):
     ended_at: UtcTime
     duration_s: Seconds
     billable_s: Seconds
-    price_minor: Annotated[StrictInt, Field(ge=0)] | None = Field(
+    price_minor: Annotated[StrictInt, Field(ge=0, le=MAX_AMOUNT)] | None = Field(
         description="retail price in minor units; null = unrated"
     )
-    wholesale_micro_usd: Annotated[StrictInt, Field(ge=0)] | None = Field(
+    wholesale_micro_usd: Annotated[StrictInt, Field(ge=0, le=MAX_AMOUNT)] | None = Field(
         description="carrier cost in micro-USD; null = not known"
     )
     offpeak: StrictBool = False
@@ -252,8 +252,8 @@ class CardMovementRecord(WireModel):
     kind: CardMovementKind
     at: UtcTime
     serial: Annotated[str, StringConstraints(strict=True, pattern=r"^[0-9]{1,16}$")]
-    amount_minor: Annotated[StrictInt, Field(ge=0)]
-    balance_after_minor: Annotated[StrictInt, Field(ge=0)]
+    amount_minor: Annotated[StrictInt, Field(ge=0, le=MAX_AMOUNT)]
+    balance_after_minor: Annotated[StrictInt, Field(ge=0, le=MAX_AMOUNT)]
     tendered_minor: Minor | None = None
     change_minor: Minor | None = None
     call_ref: (
@@ -680,7 +680,7 @@ class WholesaleEntry(WireModel):
 class WholesalePriceList(Versioned):
     """``GET /v1/price-lists/wholesale``: the current list (``ETag``/``If-None-Match``)."""
 
-    version: Annotated[StrictInt, Field(ge=1)]
+    version: Annotated[StrictInt, Field(ge=1, le=MAX_AMOUNT)]
     published_at: UtcTime
     note: Text = ""
     entries: tuple[WholesaleEntry, ...]

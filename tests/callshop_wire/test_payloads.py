@@ -201,6 +201,22 @@ def test_bad_ids_and_hashes_are_refused() -> None:
     refused(ClosedShift, data)
 
 
+def test_numbers_beyond_what_a_database_bigint_holds_are_refused() -> None:
+    """Every integer on the wire is bounded (2**53 - 1): a price-list version, a call's
+    price or cost, a card movement that no BIGINT column could store is a clear 422,
+    never a database error (found by schemathesis on the wholesale list)."""
+    huge = 15973823037187641275877976702976
+    data = json.loads(encode(make_price_list()))
+    data["version"] = huge
+    assert "version" in str(refused(WholesalePriceList, data))
+    shift = json.loads(encode(make_shift()))
+    shift["calls"][0]["wholesale_micro_usd"] = huge
+    assert "wholesale_micro_usd" in str(refused(ClosedShift, shift))
+    cards = _with_cards(json.loads(encode(make_shift())))
+    cards["card_movements"][0]["balance_after_minor"] = huge
+    assert "balance_after_minor" in str(refused(ClosedShift, cards))
+
+
 def test_heartbeat_and_balance_refuse_floats_too() -> None:
     data = json.loads(encode(make_heartbeat()))
     data["booths"][0]["running_cost_minor"] = 0.5
