@@ -56,7 +56,7 @@ from callshop_pos.lines.booth import (
 )
 from callshop_pos.lines.faults import Fault, classify
 from callshop_pos.lines.port import BoothDriver, DriverEvent, HangupReason
-from callshop_pos.lines.recorder import CallRecorder
+from callshop_pos.lines.recorder import BatchWriteError, CallRecorder
 from callshop_pos.lines.snapshot import BoothSnapshot
 from callshop_pos.lines.spill import Beat, Record, SpillJournal, record_json
 from callshop_pos.lines.tariff import Tariff
@@ -602,8 +602,9 @@ class LineEngine:
         failure (False) the records before the bad one go again together next, then it
         alone through :meth:`_failed`; when the database is busy or away they go one
         at a time (retried, or spilled)."""
+        write_many = getattr(self._recorder, "write_batch", None)
         batch_of = getattr(self._recorder, "batch", None)
-        if batch_of is None:
+        if write_many is None and batch_of is None:
             return None
         cap, self._batch_cap = self._batch_cap, BATCH_MAX
         if cap == 0:  # the first record broke the last batch: alone, through _failed
@@ -620,9 +621,17 @@ class LineEngine:
             return None
         ids: list[int | None] = []
         try:
-            with batch_of():
-                for item in batch:
-                    ids.append(persist_record(item, self._recorder, self._store.save_lock))
+            try:
+                if write_many is not None:
+                    ids = list(write_many(batch))
+                else:
+                    assert batch_of is not None
+                    with batch_of():
+                        for item in batch:
+                            ids.append(persist_record(item, self._recorder, self._store.save_lock))
+            except BatchWriteError as failed:
+                ids = [None] * failed.done  # went through before the bad one
+                raise failed.cause from failed
             if self._storage_check is not None:
                 self._storage_check()
         except Exception as exc:
