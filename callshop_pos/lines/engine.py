@@ -598,7 +598,8 @@ class LineEngine:
     def _write_batch(self) -> bool | None:
         """Write the records at the head of the outbox in one transaction (group commit):
         True when done (they are off the outbox and acknowledged), None when there is
-        no batch to write (fewer than two records, or a recorder without batches). On a
+        no batch to write (fewer than two records — one for a recorder with
+        ``write_batch`` — or a recorder without batches). On a
         failure (False) the records before the bad one go again together next, then it
         alone through :meth:`_failed`; when the database is busy or away they go one
         at a time (retried, or spilled)."""
@@ -617,7 +618,9 @@ class LineEngine:
                 if isinstance(item, SaveLock) or len(batch) >= cap:
                     break
                 batch.append(item)
-        if len(batch) < 2:
+        # A recorder writing batches elsewhere (its own process) takes single records
+        # too; one written here in place of a batch only pays a transaction per record.
+        if len(batch) < (1 if write_many is not None else 2):
             return None
         ids: list[int | None] = []
         try:

@@ -8,6 +8,7 @@ import sqlite3
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import event, func, select
@@ -17,7 +18,7 @@ from callshop_pos.db.models.calls import Call
 from callshop_pos.engine_store.call_recorder import DatabaseCallRecorder
 from callshop_pos.engine_store.shop_store import ShopBoothStore, shop_tariff
 from callshop_pos.engine_store.writer_process import ProcessCallRecorder
-from callshop_pos.lines.engine import CallFinished, LineEngine
+from callshop_pos.lines.engine import CallFinished, LineEngine, persist_record
 from callshop_pos.lines.port import (
     Answered,
     Dialing,
@@ -142,4 +143,48 @@ def test_records_queued_behind_a_busy_database_are_saved_together(
     finally:
         if isinstance(recorder, ProcessCallRecorder):
             recorder.close()
+        shop.close()
+
+
+class _CountingBatches(DatabaseCallRecorder):
+    """A recorder with ``write_batch`` (as the call writer process offers it)."""
+
+    def __init__(self, shop: Shop) -> None:
+        super().__init__(shop)
+        self.batches: list[list[str]] = []
+
+    def write_batch(self, records: list[Any]) -> list[int | None]:
+        self.batches.append([type(r).__name__ for r in records])
+        with self.batch():
+            return [persist_record(r, self, lambda b, locked: None) for r in records]
+
+
+def test_a_recorder_with_write_batch_takes_single_records_too(
+    seeded: SeededShop, db_url: str, clock: FakeClock, tmp_path: Path
+) -> None:
+    """At a shop's usual rate records come one at a time: they go to ``write_batch``
+    (the writer process) as well, not through the engine's own process."""
+    shop = _poisoned_shop(seeded, db_url, clock)  # a price list, B1, a shift open
+    try:
+        rec = _CountingBatches(shop)
+        engine = LineEngine(
+            clock=clock,
+            driver=FakeDriver(),
+            recorder=rec,
+            store=ShopBoothStore(shop, tmp_path),
+            tariff=lambda: shop_tariff(shop),
+        )
+        engine.load()
+        now = clock.now
+        engine.process(Registered("B1", now()))
+        engine.process(OffHook("B1", now()))
+        engine.process(Dialing("B1", now(), "s1", "0049 30 1"))
+        assert ["RecordStart"] in rec.batches  # alone, and through write_batch
+        engine.process(Answered("B1", now(), "s1"))
+        assert rec.batches[-1] == ["RecordAnswer"]
+        assert all(len(b) == 1 for b in rec.batches)
+        with shop.db.read() as s:
+            call = s.scalars(select(Call)).one()
+            assert call.call_ref == "s1" and call.answered_at is not None
+    finally:
         shop.close()
