@@ -143,17 +143,23 @@ class ProcessCallRecorder(DatabaseCallRecorder):
                 proc.kill()
             proc.wait()
 
-    def close(self) -> None:
-        """Stop the child (after the engine's writer has stopped)."""
-        with self._lock:
+    def close(self, wait_s: float = 15.0) -> None:
+        """Stop the child (after the engine's writer has stopped). A child that does not
+        answer within ``wait_s`` (stuck in a batch) is killed: its batch was not
+        acknowledged, so it is written again at the next start (recovery, spill)."""
+        idle = self._lock.acquire(timeout=wait_s)
+        try:
             self._closed = True
             conn, proc = self._conn, self._proc
-            if conn is not None and proc is not None:
+            if idle and conn is not None and proc is not None:
                 with contextlib.suppress(OSError):
                     conn.send(None)
                 with contextlib.suppress(subprocess.TimeoutExpired):
-                    proc.wait(10)
+                    proc.wait(wait_s)
             self._reap()
+        finally:
+            if idle:
+                self._lock.release()
 
     # ------------------------------------------------------------------ batches
 
@@ -168,7 +174,7 @@ class ProcessCallRecorder(DatabaseCallRecorder):
             try:
                 conn.send(list(records))
                 reply = conn.recv()
-            except (EOFError, OSError) as exc:
+            except (EOFError, OSError, ValueError) as exc:  # ValueError: closed meanwhile
                 self._reap()
                 self._failed_starts += 1
                 raise BatchWriteError(

@@ -221,3 +221,33 @@ def test_the_child_dies_with_a_sigkilled_engine(db_url: str, shop: Shop) -> None
             engine.wait()
         if engine.stdout is not None:
             engine.stdout.close()
+
+
+def test_closing_does_not_wait_for_ever_on_a_stuck_child(
+    shop: Shop, writer: ProcessCallRecorder
+) -> None:
+    """A child stuck in a batch (here: stopped) is killed at close; the batch it had
+    was never acknowledged."""
+    import threading
+
+    child = writer.child_pid
+    assert child is not None
+    os.kill(child, signal.SIGSTOP)
+    outcome: list[object] = []
+
+    def write() -> None:
+        try:
+            outcome.append(writer.write_batch(_call("stuck")))
+        except BatchWriteError as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    time.sleep(0.3)
+    began = time.monotonic()
+    writer.close(wait_s=1.0)
+    assert time.monotonic() - began < 10
+    thread.join(10)
+    assert not thread.is_alive() and not _alive(child)
+    assert len(outcome) == 1 and isinstance(outcome[0], BatchWriteError)  # not acknowledged
+    assert classify(outcome[0].cause) is Fault.BUSY
