@@ -45,6 +45,7 @@ from callshop_pos.engine_store.shop_store import (
     recover_interrupted,
     shop_tariff,
 )
+from callshop_pos.engine_store.writer_process import ProcessCallRecorder
 from callshop_pos.errors import InvalidInput
 from callshop_pos.lines.engine import LineEngine, Quarantine, persist_record, replay_spill
 from callshop_pos.lines.engine_lock import EngineLock
@@ -329,7 +330,8 @@ def _serve(
     data: Path,
     scenario: list[Any] | None,
 ) -> int:
-    recorder = DatabaseCallRecorder(shop)
+    # Batches of call records are written by a child process (off this one's GIL).
+    recorder = ProcessCallRecorder(shop, clock)
     store = ShopBoothStore(shop, data)
     spill = SpillJournal(
         default_spill_dirs(args.spill_dir, data),
@@ -338,6 +340,7 @@ def _serve(
     try:
         return _serve_spilling(args, shop, clock, data, scenario, recorder, store, spill)
     finally:
+        recorder.close()
         spill.close()
 
 

@@ -56,7 +56,7 @@ from callshop_pos.lines.booth import (
 )
 from callshop_pos.lines.faults import Fault, classify
 from callshop_pos.lines.port import BoothDriver, DriverEvent, HangupReason
-from callshop_pos.lines.recorder import CallRecorder
+from callshop_pos.lines.recorder import BatchWriteError, CallRecorder
 from callshop_pos.lines.snapshot import BoothSnapshot
 from callshop_pos.lines.spill import Beat, Record, SpillJournal, record_json
 from callshop_pos.lines.tariff import Tariff
@@ -598,12 +598,14 @@ class LineEngine:
     def _write_batch(self) -> bool | None:
         """Write the records at the head of the outbox in one transaction (group commit):
         True when done (they are off the outbox and acknowledged), None when there is
-        no batch to write (fewer than two records, or a recorder without batches). On a
+        no batch to write (fewer than two records — one for a recorder with
+        ``write_batch`` — or a recorder without batches). On a
         failure (False) the records before the bad one go again together next, then it
         alone through :meth:`_failed`; when the database is busy or away they go one
         at a time (retried, or spilled)."""
+        write_many = getattr(self._recorder, "write_batch", None)
         batch_of = getattr(self._recorder, "batch", None)
-        if batch_of is None:
+        if write_many is None and batch_of is None:
             return None
         cap, self._batch_cap = self._batch_cap, BATCH_MAX
         if cap == 0:  # the first record broke the last batch: alone, through _failed
@@ -616,13 +618,23 @@ class LineEngine:
                 if isinstance(item, SaveLock) or len(batch) >= cap:
                     break
                 batch.append(item)
-        if len(batch) < 2:
+        # A recorder writing batches elsewhere (its own process) takes single records
+        # too; one written here in place of a batch only pays a transaction per record.
+        if len(batch) < (1 if write_many is not None else 2):
             return None
         ids: list[int | None] = []
         try:
-            with batch_of():
-                for item in batch:
-                    ids.append(persist_record(item, self._recorder, self._store.save_lock))
+            try:
+                if write_many is not None:
+                    ids = list(write_many(batch))
+                else:
+                    assert batch_of is not None
+                    with batch_of():
+                        for item in batch:
+                            ids.append(persist_record(item, self._recorder, self._store.save_lock))
+            except BatchWriteError as failed:
+                ids = [None] * failed.done  # went through before the bad one
+                raise failed.cause from failed
             if self._storage_check is not None:
                 self._storage_check()
         except Exception as exc:

@@ -21,7 +21,7 @@ from sqlalchemy import exc as sa_exc
 
 from callshop_pos.errors import CallShopError
 
-__all__ = ["Fault", "classify"]
+__all__ = ["ClassifiedError", "Fault", "classify"]
 
 
 class Fault(Enum):
@@ -29,6 +29,15 @@ class Fault(Enum):
     STORAGE = "storage"
     REFUSED = "refused"
     UNKNOWN = "unknown"
+
+
+class ClassifiedError(Exception):
+    """A failure classified where it happened (in the call writer's own process, see
+    :mod:`callshop_pos.engine_store.writer_process`): ``fault`` says what it is."""
+
+    def __init__(self, fault: Fault, message: str) -> None:
+        super().__init__(message)
+        self.fault = fault
 
 
 # SQLite primary result codes (the extended code's low byte).
@@ -70,6 +79,8 @@ def _sqlstate(state: str) -> Fault:
 
 def classify(exc: BaseException) -> Fault:
     """What kind of failure ``exc`` (raised while writing one record) is."""
+    if isinstance(exc, ClassifiedError):
+        return exc.fault
     if isinstance(exc, CallShopError):
         return Fault.REFUSED  # the application's own refusal: a given answer
     if isinstance(exc, sa_exc.DBAPIError):

@@ -3,7 +3,11 @@
 The engine calls these from its writer thread, in order; the database
 implementation (``callshop_pos.engine_store.call_recorder``) writes each in its own transaction,
 or — inside its optional ``batch()`` context — all of a batch in one (group commit),
-so a crash loses nothing that was acknowledged. Every method is idempotent on
+so a crash loses nothing that was acknowledged; a recorder may instead offer
+``write_batch(records)``, which writes a whole batch in one transaction (for instance
+in a process of its own, off the engine's interpreter lock) and returns what
+:func:`~callshop_pos.lines.engine.persist_record` returns for each record, or raises
+:class:`BatchWriteError`. Every method is idempotent on
 ``call_ref`` (the driver's unique reference of the call), so a replay never records
 twice.
 """
@@ -16,7 +20,13 @@ from typing import Protocol
 
 from callshop_pos.lines.port import HangupReason, HangupSide
 
-__all__ = ["CallRecorder", "CallStart", "FinishedCallRating", "RecoveredCall"]
+__all__ = [
+    "BatchWriteError",
+    "CallRecorder",
+    "CallStart",
+    "FinishedCallRating",
+    "RecoveredCall",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +57,16 @@ class RecoveredCall:
     call_id: int
     booth: str
     call_ref: str
+
+
+class BatchWriteError(Exception):
+    """A batch was not written (its transaction rolled back): ``done`` records went
+    through before ``cause`` stopped it at the next one."""
+
+    def __init__(self, done: int, cause: BaseException) -> None:
+        super().__init__(f"batch failed at record {done + 1}: {cause}")
+        self.done = done
+        self.cause = cause
 
 
 class CallRecorder(Protocol):

@@ -159,9 +159,9 @@ def refresh_cells(
     if progress is not None and todo:
         progress(0, len(todo))
     summed = 0
-    for batch in batches:
+    for batch, spans in batches:
         with shop.db.write() as s:
-            _sum_shifts(s, batch, tz, tz_name, ordered, digits, shop)
+            _sum_shifts(s, batch, tz, tz_name, ordered, digits, shop, spans)
         summed += len(batch)
         if progress is not None:
             progress(summed, len(todo))
@@ -169,28 +169,37 @@ def refresh_cells(
     return len(todo)
 
 
-def _month_batches(s: Session, shift_ids: Sequence[int], tz: ZoneInfo) -> list[list[int]]:
+def _month_batches(
+    s: Session, shift_ids: Sequence[int], tz: ZoneInfo
+) -> list[tuple[list[int], dict[int, tuple[date, date]]]]:
     """``shift_ids`` grouped by the local month of each shift's first finished call (a
-    shift without one joins the first group), months in order."""
-    first_end = dict(
-        s.execute(
-            select(Call.shift_id, func.min(Call.ended_at))
-            .where(Call.shift_id.in_(shift_ids), Call.state == CallState.FINISHED.value)
-            .group_by(Call.shift_id)
-        ).all()
-    )
+    shift without one joins the first group), months in order, each group with the
+    first and last local day of its shifts' finished calls (one pass over the calls for
+    all of them: a closed shift's calls no longer change)."""
+    spans = _spans(s, Call.shift_id.in_(shift_ids), tz)
     keyed = sorted(
-        (
-            _month(ended.astimezone(tz).date()) if ended is not None else date.min,
-            shift_id,
-        )
+        (_month(span[0]) if (span := spans.get(shift_id)) is not None else date.min, shift_id)
         for shift_id in shift_ids
-        for ended in (first_end.get(shift_id),)
     )
-    return [
-        [shift_id for _, shift_id in group]
-        for _, group in itertools.groupby(keyed, key=lambda item: item[0])
-    ]
+    batches = []
+    for _, group in itertools.groupby(keyed, key=lambda item: item[0]):
+        ids = [shift_id for _, shift_id in group]
+        batches.append((ids, {i: spans[i] for i in ids if i in spans}))
+    return batches
+
+
+def _spans(s: Session, shifts: ColumnElement[bool], tz: ZoneInfo) -> dict[int, tuple[date, date]]:
+    """The first and last local day of the finished calls of each shift matching
+    ``shifts`` (a condition on ``Call.shift_id``)."""
+    spans: dict[int, tuple[date, date]] = {}
+    for shift_id, low, high in s.execute(
+        select(Call.shift_id, func.min(Call.ended_at), func.max(Call.ended_at))
+        .where(shifts, Call.state == CallState.FINISHED.value)
+        .group_by(Call.shift_id)
+    ):
+        if shift_id is not None and low is not None and high is not None:
+            spans[shift_id] = (low.astimezone(tz).date(), high.astimezone(tz).date())
+    return spans
 
 
 def sum_closed_shift(shop: Shop, shift_id: int) -> None:
@@ -290,27 +299,28 @@ def _dimension_selects(
     tz: ZoneInfo,
     rates: Sequence[tuple[date, Decimal]],
     digits: int,
+    spans: dict[int, tuple[date, date]] | None = None,
 ) -> tuple[dict[int, tuple[date, date]], dict[str, Select[Any]]]:
-    """:func:`cell_selects` with the SELECTs keyed by dimension."""
+    """:func:`cell_selects` with the SELECTs keyed by dimension (``spans``: the shifts'
+    first and last local days when known already)."""
     finished = (shifts, Call.state == CallState.FINISHED.value)
-    spans: dict[int, tuple[date, date]] = {}
-    for shift_id, low, high in s.execute(
-        select(Call.shift_id, func.min(Call.ended_at), func.max(Call.ended_at))
-        .where(*finished)
-        .group_by(Call.shift_id)
-    ):
-        if shift_id is not None and low is not None and high is not None:
-            spans[shift_id] = (low.astimezone(tz).date(), high.astimezone(tz).date())
+    if spans is None:
+        spans = _spans(s, shifts, tz)
     if not spans:
         return spans, {}
     days = _days(min(a for a, _ in spans.values()), max(b for _, b in spans.values()))
     bounds = [local_midnight_utc(d, tz) for d in days]
     day_rates = [rate_from(rates, d) for d in days]
     scale = rate_scale(r for r in day_rates if r is not None)
+    # The rate changes on few days: one branch per run of days with the same rate.
+    runs = [i for i, r in enumerate(day_rates) if i == 0 or r != day_rates[i - 1]]
     rate_int = bucket(
         Call.ended_at,
-        bounds,
-        [no_rate() if r is None else literal(int(r.scaleb(scale)), Integer) for r in day_rates],
+        [bounds[i] for i in runs],
+        [
+            no_rate() if r is None else literal(int(r.scaleb(scale)), Integer)
+            for r in (day_rates[i] for i in runs)
+        ],
         no_rate(),
     )
     day = bucket(Call.ended_at, bounds, [literal(d, Date) for d in days], null())
@@ -338,6 +348,7 @@ def _sum_shifts(
     rates: Sequence[tuple[date, Decimal]],
     digits: int,
     shop: Shop,
+    spans: dict[int, tuple[date, date]] | None = None,
 ) -> None:
     """Replace the cells of some shifts: two INSERT … SELECT statements over their calls
     (booth and destination cells) and one over the booth cells (day cells); no call
@@ -358,7 +369,9 @@ def _sum_shifts(
         if touched:
             s.execute(delete(ReportMonthCell).where(ReportMonthCell.month.in_(sorted(touched))))
         return
-    spans, selects = _dimension_selects(s, Call.shift_id.in_(closed), tz, rates, digits)
+    if spans is not None:
+        spans = {i: span for i, span in spans.items() if i in closed}
+    spans, selects = _dimension_selects(s, Call.shift_id.in_(closed), tz, rates, digits, spans)
     columns = ["shift_id", "day", "dimension", "value", *_SUMS]
     if selects:
         for dimension in (_BOOTH, _DESTINATION):

@@ -8,14 +8,17 @@ import sqlite3
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlalchemy import event, func, select
 
 from callshop_pos.clock import FakeClock, SystemClock
 from callshop_pos.db.models.calls import Call
 from callshop_pos.engine_store.call_recorder import DatabaseCallRecorder
 from callshop_pos.engine_store.shop_store import ShopBoothStore, shop_tariff
-from callshop_pos.lines.engine import CallFinished, LineEngine
+from callshop_pos.engine_store.writer_process import ProcessCallRecorder
+from callshop_pos.lines.engine import CallFinished, LineEngine, persist_record
 from callshop_pos.lines.port import (
     Answered,
     Dialing,
@@ -54,10 +57,23 @@ def test_a_batch_is_one_transaction(shop: Shop, clock: FakeClock) -> None:
         assert s.scalar(select(func.count(Call.id))) == 5  # nothing of the failed batch
 
 
+@pytest.mark.parametrize("writer", ["thread", "process"])
 def test_records_queued_behind_a_busy_database_are_saved_together(
-    seeded: SeededShop, db_url: str, clock: FakeClock, operator: Actor, tmp_path: Path
+    seeded: SeededShop,
+    db_url: str,
+    clock: FakeClock,
+    operator: Actor,
+    tmp_path: Path,
+    writer: str,
 ) -> None:
+    """Also with the batches written by the call writer process (as the production
+    engine does): the same records recorded, the same one set aside."""
     shop = _poisoned_shop(seeded, db_url, SystemClock())  # type: ignore[arg-type]
+    recorder = (
+        ProcessCallRecorder(shop, SystemClock())
+        if writer == "process"
+        else DatabaseCallRecorder(shop)
+    )
     try:
         for i in range(2, 7):
             booth_service.add_booth(shop, seeded.admin, f"B{i}")
@@ -68,7 +84,7 @@ def test_records_queued_behind_a_busy_database_are_saved_together(
         engine = LineEngine(
             clock=SystemClock(),
             driver=driver,
-            recorder=DatabaseCallRecorder(shop),
+            recorder=recorder,
             store=ShopBoothStore(shop, tmp_path),
             tariff=lambda: shop_tariff(shop),
             quarantine=lambda b, r, k, e, err: set_aside(shop, b, r, k, e, err),
@@ -112,7 +128,11 @@ def test_records_queued_behind_a_busy_database_are_saved_together(
         }
         assert [(u.call_ref, u.kind) for u in list_unrecorded(shop, operator)] == [("q3", "ended")]
         # 18 records (and heartbeats): far fewer transactions than records.
-        assert len(commits) < 12, len(commits)
+        if isinstance(recorder, ProcessCallRecorder):
+            assert recorder.batches_in_child >= 1 and recorder.batches_here == 0
+            assert len(commits) + recorder.batches_in_child < 12
+        else:
+            assert len(commits) < 12, len(commits)
         assert sorted(f.call_ref for f in finished if f.call_ref.startswith("q")) == [
             "q0",
             "q1",
@@ -120,5 +140,51 @@ def test_records_queued_behind_a_busy_database_are_saved_together(
             "q4",
             "q5",
         ]
+    finally:
+        if isinstance(recorder, ProcessCallRecorder):
+            recorder.close()
+        shop.close()
+
+
+class _CountingBatches(DatabaseCallRecorder):
+    """A recorder with ``write_batch`` (as the call writer process offers it)."""
+
+    def __init__(self, shop: Shop) -> None:
+        super().__init__(shop)
+        self.batches: list[list[str]] = []
+
+    def write_batch(self, records: list[Any]) -> list[int | None]:
+        self.batches.append([type(r).__name__ for r in records])
+        with self.batch():
+            return [persist_record(r, self, lambda b, locked: None) for r in records]
+
+
+def test_a_recorder_with_write_batch_takes_single_records_too(
+    seeded: SeededShop, db_url: str, clock: FakeClock, tmp_path: Path
+) -> None:
+    """At a shop's usual rate records come one at a time: they go to ``write_batch``
+    (the writer process) as well, not through the engine's own process."""
+    shop = _poisoned_shop(seeded, db_url, clock)  # a price list, B1, a shift open
+    try:
+        rec = _CountingBatches(shop)
+        engine = LineEngine(
+            clock=clock,
+            driver=FakeDriver(),
+            recorder=rec,
+            store=ShopBoothStore(shop, tmp_path),
+            tariff=lambda: shop_tariff(shop),
+        )
+        engine.load()
+        now = clock.now
+        engine.process(Registered("B1", now()))
+        engine.process(OffHook("B1", now()))
+        engine.process(Dialing("B1", now(), "s1", "0049 30 1"))
+        assert ["RecordStart"] in rec.batches  # alone, and through write_batch
+        engine.process(Answered("B1", now(), "s1"))
+        assert rec.batches[-1] == ["RecordAnswer"]
+        assert all(len(b) == 1 for b in rec.batches)
+        with shop.db.read() as s:
+            call = s.scalars(select(Call)).one()
+            assert call.call_ref == "s1" and call.answered_at is not None
     finally:
         shop.close()

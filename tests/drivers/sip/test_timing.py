@@ -195,3 +195,33 @@ def test_empty_retransmission_cache_entries_share_one_object() -> None:
         assert full is not entry() and full.data == b"SIP/2.0 200 OK"
     finally:
         stack.stop(lambda: None)
+
+
+def test_sippy_reads_its_clocks_without_ctypes() -> None:
+    """sippy's MonoTime and nonces read the same clocks through ``time.clock_gettime``
+    (a ctypes read costs ~7 µs and hands the interpreter lock over every time)."""
+    from sippy.Time import clock_dtime
+
+    stack = SippyStack(
+        "127.0.0.1",
+        0,
+        "clock-test",
+        on_request=lambda req, t: None,
+        screen=lambda data, address: True,
+        on_malformed=lambda *a: None,
+    )
+    stack.start(lambda: None)
+    try:
+        import sippy.Security.SipNonce
+        import sippy.Time.MonoTime
+
+        mono_module = sippy.Time.MonoTime
+        assert mono_module.clock_getdtime is time.clock_gettime
+        assert sippy.Security.SipNonce.clock_getntime is time.clock_gettime_ns
+        for kind in (clock_dtime.CLOCK_MONOTONIC, clock_dtime.CLOCK_REALTIME):
+            ours, theirs = time.clock_gettime(kind), clock_dtime.clock_getdtime(kind)
+            assert abs(ours - theirs) < 0.5  # the same clock (its id kept as sippy has it)
+        a, b = mono_module.MonoTime(), mono_module.MonoTime()
+        assert b.monot >= a.monot and abs(a.realt - time.time()) < 5
+    finally:
+        stack.stop(lambda: None)

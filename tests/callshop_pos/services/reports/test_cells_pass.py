@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, event, select
 
 from callshop_pos.db.models.calls import Call
 from callshop_pos.db.models.report_cells import ReportCell, ReportMonthCell, ReportShift
@@ -168,3 +168,37 @@ def test_the_catch_up_on_postgresql(pg_seeded: Any) -> None:
     for shift_id in sorted(closed):
         sum_closed_shift(shop, shift_id)
     assert _cells(shop) == batched
+
+
+def test_the_catch_up_reads_the_calls_twice_per_month_plus_once_for_all_spans(
+    shop: Shop, admin: Actor, operator: Actor
+) -> None:
+    """Set-based: per month one pass for the booth cells and one for the destination
+    cells; the shifts' first and last days come from a single pass over all of them
+    (not one more per month), and the USD rate is one CASE branch per run of days with
+    the same rate, not one per day."""
+    _history(shop, admin, operator, 6)
+    with shop.db.read() as s:
+        rates = usd_rates(s)
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    engine = shop.db.engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        progress: list[tuple[int, int]] = []
+        refresh_cells(
+            shop, shop.settings.timezone, rates, progress=lambda d, t: progress.append((d, t))
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    months = len(progress) - 1
+    over_calls = [st for st in statements if "\nFROM calls" in st]
+    assert len(over_calls) == 1 + 2 * months
+    inserts = [st for st in over_calls if st.startswith("INSERT INTO report_cells")]
+    assert len(inserts) == 2 * months
+    # A month has up to 31 day branches (plus the one below the first day) for the
+    # local day; the rate adds one per run (at most the 3 rate changes + 1 per month).
+    assert all(st.count("CASE WHEN (calls.ended_at <") <= 2 * (32 + 5) for st in inserts)
