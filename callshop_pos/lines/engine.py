@@ -54,8 +54,10 @@ from callshop_pos.lines.booth import (
     SaveLock,
     SendCommand,
 )
+from callshop_pos.lines.cards import CardGrant, CardPort, CardRefusal, CardSettle, Refused
+from callshop_pos.lines.dialplan import CardDial, parse_card_dial
 from callshop_pos.lines.faults import Fault, classify
-from callshop_pos.lines.port import BoothDriver, DriverEvent, HangupReason
+from callshop_pos.lines.port import BoothDriver, Dialing, DriverEvent, HangupReason, RefuseCall
 from callshop_pos.lines.recorder import CallRecorder
 from callshop_pos.lines.snapshot import BoothSnapshot
 from callshop_pos.lines.spill import Beat, Record, SpillJournal, record_json
@@ -188,10 +190,17 @@ class _Throttle:
 
 
 def persist_record(
-    record: Record, recorder: CallRecorder, save_lock: Callable[[str, bool], None]
+    record: Record,
+    recorder: CallRecorder,
+    save_lock: Callable[[str, bool], None],
+    settle_card: Callable[[CardSettle], None] | None = None,
 ) -> int | None:
     """Write one record through the ports; returns the call id of a recorded end."""
-    if isinstance(record, Beat):
+    if isinstance(record, CardSettle):
+        if settle_card is None:
+            raise RuntimeError("a card debit to write, but no calling-card store")
+        settle_card(record)
+    elif isinstance(record, Beat):
         recorder.heartbeat(record.at)
     elif isinstance(record, RecordStart):
         recorder.call_started(record.start)
@@ -281,8 +290,10 @@ class LineEngine:
         spill_after_failures: int = 3,
         retry_every_s: float = 1.0,
         storage_check: Callable[[], None] | None = None,
+        cards: CardPort | None = None,
     ) -> None:
         self.clock = clock
+        self._cards = cards
         self.driver = driver
         self._recorder = recorder
         self._store = store
@@ -472,12 +483,71 @@ class LineEngine:
             return
         had_call = machine.in_call
         rules = self._rules if not self._spilling else replace(self._rules, recording_ok=False)
-        effects = machine.on_event(event, self._tariff(), rules, self.clock.now(), self._mono())
+        machine.access_code = rules.card_access_code
+        dial = (
+            parse_card_dial(event.number, rules.card_access_code)
+            if isinstance(event, Dialing)
+            else None
+        )
+        if dial is not None:
+            assert isinstance(event, Dialing)
+            effects = self._card_dialing(machine, event, dial, rules)
+        else:
+            effects = machine.on_event(event, self._tariff(), rules, self.clock.now(), self._mono())
         self._carry_out(effects)
         if machine.in_call and not had_call:
             self._heartbeat()
         self._publish(machine.name)
         self._flush_inline()
+
+    def _card_dialing(
+        self, machine: BoothMachine, event: Dialing, dial: CardDial, rules: AdmissionRules
+    ) -> list[Effect]:
+        """A card call: the card is checked (and claimed) only when the booth could place
+        the call at all and the dialled string is well formed; every attempt is logged
+        with the PIN masked."""
+        now = self.clock.now()
+        outcome: CardGrant | CardRefusal | None = None
+        if dial.ok and machine.card_check_refusal(rules) is None:
+            if self._cards is None:
+                outcome = CardRefusal(Refused.UNAVAILABLE, "calling cards are not served")
+            else:
+                try:
+                    outcome = self._cards.authorize(dial.pin, machine.name, event.call_ref, now)
+                except Exception as exc:  # the database away: refuse, never guess
+                    self._throttle.log(
+                        logging.ERROR, "card", "calling card could not be checked: %s", exc
+                    )
+                    outcome = CardRefusal(Refused.UNAVAILABLE, "the card cannot be checked now")
+        effects = machine.card_dial(event, dial, outcome, self._tariff(), rules, now)
+        admitted = machine.call_ref == event.call_ref
+        if isinstance(outcome, CardGrant):
+            result = "granted" if admitted else "granted, call refused"
+            serial: str | None = outcome.serial
+        elif isinstance(outcome, CardRefusal):
+            result, serial = f"refused ({outcome.reason.value})", outcome.serial
+        else:
+            result, serial = "not checked", None
+        refused = next(
+            (
+                e.command.detail
+                for e in effects
+                if isinstance(e, SendCommand) and isinstance(e.command, RefuseCall)
+            ),
+            "",
+        )
+        log.info(
+            "%s: card call %s: %s%s%s%s",
+            machine.name,
+            dial.masked,
+            result,
+            f", card {serial}" if serial else "",
+            f": {refused}" if refused else "",
+            f"; booth locked ({machine.lock_reason})"
+            if machine.lock_reason and machine.locked
+            else "",
+        )
+        return effects
 
     def tick(self) -> None:
         """Timers: limits, heartbeat, meter updates, outbox retries, periodic refresh."""
@@ -535,7 +605,7 @@ class LineEngine:
                 except Exception:  # a driver bug must not stop the engine
                     log.exception("driver refused %r", effect.command)
                 continue
-            if isinstance(effect, RecordEnd) and effect.answered:
+            if isinstance(effect, RecordEnd) and effect.answered and effect.card_id is None:
                 machine = self._booths.get(effect.booth)
                 if machine is not None:
                     # Shown at once; the next refresh brings the count from the database.
@@ -612,8 +682,9 @@ class LineEngine:
         with self._outbox_cond:
             batch: list[Record] = []
             for item in self._outbox:
-                # A lock is saved by the booths service in its own transaction.
-                if isinstance(item, SaveLock) or len(batch) >= cap:
+                # A lock is saved by the booths service in its own transaction, a card
+                # debit by the card store in its own.
+                if isinstance(item, (SaveLock, CardSettle)) or len(batch) >= cap:
                     break
                 batch.append(item)
         if len(batch) < 2:
@@ -622,7 +693,11 @@ class LineEngine:
         try:
             with batch_of():
                 for item in batch:
-                    ids.append(persist_record(item, self._recorder, self._store.save_lock))
+                    ids.append(
+                        persist_record(
+                            item, self._recorder, self._store.save_lock, self._settle_card
+                        )
+                    )
             if self._storage_check is not None:
                 self._storage_check()
         except Exception as exc:
@@ -804,12 +879,17 @@ class LineEngine:
                     self._outbox_cond.wait(min(wait, self._retry_every_s))
 
     def _persist(self, effect: Record) -> None:
-        call_id = persist_record(effect, self._recorder, self._store.save_lock)
+        call_id = persist_record(effect, self._recorder, self._store.save_lock, self._settle_card)
         if self._storage_check is not None:
             # A database file removed or replaced under the engine still takes writes
             # (SQLite writes to the old file): count them as not saved.
             self._storage_check()
         self._acknowledge(effect, call_id)
+
+    def _settle_card(self, settle: CardSettle) -> None:
+        if self._cards is None:
+            raise RuntimeError("a card debit to write, but no calling-card store")
+        self._cards.settle(settle)
 
     def _acknowledge(self, effect: Record, call_id: int | None) -> None:
         """Tell the subscribers about a record that is in the database now."""

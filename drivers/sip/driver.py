@@ -271,7 +271,7 @@ class SipDriver:
             case AdmitCall(booth=booth, call_ref=ref, limit_s=limit_s):
                 call = self._call(booth, ref)
                 if call is not None:
-                    call.admit(limit_s)
+                    call.admit(limit_s, command.dial)
             case RefuseCall(booth=booth, call_ref=ref, reason=reason, detail=detail):
                 call = self._call(booth, ref)
                 if call is not None:
