@@ -250,6 +250,13 @@ def _check_digits(what: str, *, allow_empty: bool = False) -> Callable[[str], No
     return check
 
 
+def _check_access_code(code: str) -> None:
+    """``*`` then 1-7 digits: a booth dials it, the PIN, ``*`` and the number."""
+    digits = code[1:]
+    if not (code.startswith("*") and digits and digits.isascii() and digits.isdigit()):
+        raise InvalidInput(f"the card access code must be * and digits (e.g. *77), not {code!r}")
+
+
 def _check_timezone(name: str) -> None:
     try:
         ZoneInfo(name)
@@ -527,6 +534,14 @@ class Settings:
     sip_ban_seconds = Setting(
         600, _Int(0, 30 * 86400), "SIP: seconds an abusive address stays banned"
     )
+    # --- prepaid calling cards
+    card_access_code = Setting(
+        "*77",
+        _Str(8),
+        "Cards: access code a booth dials before the card's PIN (e.g. *77PIN*number)",
+        _check_access_code,
+    )
+    card_top_up = Setting(False, _Bool(), "Cards: the till may top up a sold card")
     # --- the central billing account (callshop-pos sync link)
     central_url = Setting(
         "", _Str(200), "Central billing account: base URL (empty = not linked)", _check_central_url
