@@ -15,11 +15,12 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 
 from callshop_pos.clock import utc
 from callshop_pos.db.models.booths import Booth
 from callshop_pos.db.models.calls import Call, CallState, CallStatus
+from callshop_pos.db.models.cards import CardCall
 from callshop_pos.db.models.shifts import Shift, ShiftStatus
 from callshop_pos.engine_store.call_recorder import finish_interrupted, last_heartbeat
 from callshop_pos.engine_store.rater_tariff import RaterTariff
@@ -95,11 +96,12 @@ class ShopBoothStore:
         return AdmissionRules(
             blocked_prefixes=tuple(settings.blocked_prefixes),
             allow_unrated_calls=settings.allow_unrated_calls,
+            card_access_code=settings.card_access_code,
         )
 
     def unpaid_counts(self) -> dict[str, int]:
         """Answered, finished calls not yet dealt with, in the open shift or waiting
-        for the next one."""
+        for the next one (a calling card's calls are never the till's to collect)."""
         with self.shop.db.read() as s:
             open_shift = s.scalars(
                 select(Shift.id).where(Shift.status == ShiftStatus.OPEN.value)
@@ -111,6 +113,7 @@ class ShopBoothStore:
                     Call.status == CallStatus.UNSERVED.value,
                     Call.answered_at.is_not(None),
                     or_(Call.shift_id.is_(None), Call.shift_id == open_shift),
+                    ~exists().where(CardCall.call_ref == Call.call_ref),
                 )
                 .group_by(Call.booth)
             ).all()

@@ -27,6 +27,7 @@ from callshop_pos.lines.cards import (
     CardGrant,
     CardRefusal,
     CardSettle,
+    CardStart,
     Refused,
 )
 from callshop_pos.lines.dialplan import DEFAULT_ACCESS_CODE, CardDial, mask_dialled
@@ -165,7 +166,7 @@ class SaveLock:
     locked: bool
 
 
-Effect = SendCommand | RecordStart | RecordAnswer | RecordEnd | SaveLock | CardSettle
+Effect = SendCommand | RecordStart | RecordAnswer | RecordEnd | SaveLock | CardStart | CardSettle
 
 
 @dataclass(frozen=True, slots=True)
@@ -487,7 +488,8 @@ class BoothMachine:
         self.off_hook = True
         self.digits = ""
         admit = AdmitCall(self.name, event.call_ref, limit, reason, dial=dial.number)
-        return [RecordStart(start), SendCommand(admit)]
+        link = CardStart(self.name, event.call_ref, grant.card_id, event.at)
+        return [link, RecordStart(start), SendCommand(admit)]
 
     def _wrong_pin(self, now: datetime) -> list[Effect]:
         """Count a wrong PIN; the last of :data:`WRONG_PIN_LIMIT` within the window

@@ -30,6 +30,7 @@ __all__ = [
     "CardPort",
     "CardRefusal",
     "CardSettle",
+    "CardStart",
     "Refused",
 ]
 
@@ -76,6 +77,18 @@ class CardRefusal:
 
 
 @dataclass(frozen=True, slots=True)
+class CardStart:
+    """Call ``call_ref`` is made with card ``card_id``: written before the call's own
+    first record, so a call of a card is never taken for the till's, even after a
+    crash (reports count it apart; it is never among the cashier's unserved calls)."""
+
+    booth: str
+    call_ref: str
+    card_id: int
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class CardSettle:
     """The end of a card's use by one call: debit ``amount_minor`` (the call's exact
     price; 0 for an attempt) and release the card. Idempotent on ``call_ref``."""
@@ -94,6 +107,10 @@ class CardPort(Protocol):
         """Check the card with ``pin`` (exists, sold, not expired, not blocked, has a
         balance, not in use elsewhere) and claim it for ``booth``'s call ``call_ref``.
         Never raises for a bad card: a refusal says why."""
+        ...
+
+    def start_call(self, start: CardStart) -> None:
+        """Link the call to the card (idempotent on ``call_ref``)."""
         ...
 
     def settle(self, settle: CardSettle) -> None:

@@ -31,10 +31,9 @@ __all__ = [
 ]
 
 DEFAULT_ACCESS_CODE = "*77"
-#: PIN lengths a batch may have (the batch service allows 10 and more; 24 is far beyond
-#: any printed card and keeps a typo from swallowing the number).
+#: PIN lengths the card service accepts (services.cards.engine).
 MIN_PIN_DIGITS = 10
-MAX_PIN_DIGITS = 24
+MAX_PIN_DIGITS = 20
 
 _ACCESS_CODE = re.compile(r"[*#0-9]{1,8}")
 _ESCAPES = {"%2a": "*", "%23": "#"}

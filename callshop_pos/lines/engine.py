@@ -54,7 +54,14 @@ from callshop_pos.lines.booth import (
     SaveLock,
     SendCommand,
 )
-from callshop_pos.lines.cards import CardGrant, CardPort, CardRefusal, CardSettle, Refused
+from callshop_pos.lines.cards import (
+    CardGrant,
+    CardPort,
+    CardRefusal,
+    CardSettle,
+    CardStart,
+    Refused,
+)
 from callshop_pos.lines.dialplan import CardDial, parse_card_dial
 from callshop_pos.lines.faults import Fault, classify
 from callshop_pos.lines.port import BoothDriver, Dialing, DriverEvent, HangupReason, RefuseCall
@@ -193,13 +200,16 @@ def persist_record(
     record: Record,
     recorder: CallRecorder,
     save_lock: Callable[[str, bool], None],
-    settle_card: Callable[[CardSettle], None] | None = None,
+    cards: CardPort | None = None,
 ) -> int | None:
     """Write one record through the ports; returns the call id of a recorded end."""
-    if isinstance(record, CardSettle):
-        if settle_card is None:
-            raise RuntimeError("a card debit to write, but no calling-card store")
-        settle_card(record)
+    if isinstance(record, (CardStart, CardSettle)):
+        if cards is None:
+            raise RuntimeError("a calling-card record to write, but no card store")
+        if isinstance(record, CardStart):
+            cards.start_call(record)
+        else:
+            cards.settle(record)
     elif isinstance(record, Beat):
         recorder.heartbeat(record.at)
     elif isinstance(record, RecordStart):
@@ -508,7 +518,8 @@ class LineEngine:
         with the PIN masked."""
         now = self.clock.now()
         outcome: CardGrant | CardRefusal | None = None
-        if dial.ok and machine.card_check_refusal(rules) is None:
+        # A malformed PIN is checked too: the card store logs it as a wrong PIN.
+        if (dial.ok or dial.bad_pin) and machine.card_check_refusal(rules) is None:
             if self._cards is None:
                 outcome = CardRefusal(Refused.UNAVAILABLE, "calling cards are not served")
             else:
@@ -684,7 +695,7 @@ class LineEngine:
             for item in self._outbox:
                 # A lock is saved by the booths service in its own transaction, a card
                 # debit by the card store in its own.
-                if isinstance(item, (SaveLock, CardSettle)) or len(batch) >= cap:
+                if isinstance(item, (SaveLock, CardStart, CardSettle)) or len(batch) >= cap:
                     break
                 batch.append(item)
         if len(batch) < 2:
@@ -694,9 +705,7 @@ class LineEngine:
             with batch_of():
                 for item in batch:
                     ids.append(
-                        persist_record(
-                            item, self._recorder, self._store.save_lock, self._settle_card
-                        )
+                        persist_record(item, self._recorder, self._store.save_lock, self._cards)
                     )
             if self._storage_check is not None:
                 self._storage_check()
@@ -879,17 +888,12 @@ class LineEngine:
                     self._outbox_cond.wait(min(wait, self._retry_every_s))
 
     def _persist(self, effect: Record) -> None:
-        call_id = persist_record(effect, self._recorder, self._store.save_lock, self._settle_card)
+        call_id = persist_record(effect, self._recorder, self._store.save_lock, self._cards)
         if self._storage_check is not None:
             # A database file removed or replaced under the engine still takes writes
             # (SQLite writes to the old file): count them as not saved.
             self._storage_check()
         self._acknowledge(effect, call_id)
-
-    def _settle_card(self, settle: CardSettle) -> None:
-        if self._cards is None:
-            raise RuntimeError("a card debit to write, but no calling-card store")
-        self._cards.settle(settle)
 
     def _acknowledge(self, effect: Record, call_id: int | None) -> None:
         """Tell the subscribers about a record that is in the database now."""

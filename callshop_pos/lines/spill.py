@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from callshop_pos.lines.booth import RecordAnswer, RecordEnd, RecordStart, SaveLock
-from callshop_pos.lines.cards import CardSettle
+from callshop_pos.lines.cards import CardSettle, CardStart
 from callshop_pos.lines.port import HangupReason, HangupSide
 from callshop_pos.lines.recorder import CallStart, FinishedCallRating
 
@@ -53,7 +53,7 @@ class Beat:
     at: datetime
 
 
-Record = RecordStart | RecordAnswer | RecordEnd | SaveLock | Beat | CardSettle
+Record = RecordStart | RecordAnswer | RecordEnd | SaveLock | Beat | CardStart | CardSettle
 
 
 def _t(at: datetime) -> str:
@@ -106,6 +106,14 @@ def record_json(record: Record) -> dict[str, Any]:
             }
         case SaveLock():
             return {"kind": "lock", "booth": record.booth, "locked": record.locked}
+        case CardStart():
+            return {
+                "kind": "card_start",
+                "booth": record.booth,
+                "call_ref": record.call_ref,
+                "card_id": record.card_id,
+                "at": _t(record.at),
+            }
         case CardSettle():
             return {
                 "kind": "card_settle",
@@ -164,6 +172,13 @@ def record_from_json(data: dict[str, Any]) -> Record:
             bool(data["answered"]),
             str(data["detail"]),
             _opt_int(data.get("card_id")),
+        )
+    if kind == "card_start":
+        return CardStart(
+            str(data["booth"]),
+            str(data["call_ref"]),
+            int(data["card_id"]),
+            datetime.fromisoformat(data["at"]),
         )
     if kind == "card_settle":
         return CardSettle(

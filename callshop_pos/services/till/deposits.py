@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,6 +26,7 @@ from callshop_pos import journal
 from callshop_pos.db.base import Base
 from callshop_pos.db.models.booths import BillingMode, Booth
 from callshop_pos.db.models.calls import Call, CallState, CallStatus
+from callshop_pos.db.models.cards import CardCall
 from callshop_pos.db.models.deposits import (
     BoothDeposit,
     DepositMovement,
@@ -122,7 +123,8 @@ def _open_deposit(session: Session, booth: str, *, lock: bool = False) -> BoothD
 
 def covered_calls(session: Session, deposit: BoothDeposit, *, lock: bool = False) -> list[Call]:
     """The calls the open ``deposit`` pays for: its booth's finished, answered and
-    still unserved calls of its shift, answered since it was taken, oldest first."""
+    still unserved calls of its shift, answered since it was taken, oldest first (a
+    calling card's calls are paid by the card, never by the deposit)."""
     stmt = (
         select(Call)
         .where(
@@ -132,6 +134,7 @@ def covered_calls(session: Session, deposit: BoothDeposit, *, lock: bool = False
             Call.status == CallStatus.UNSERVED.value,
             Call.answered_at.is_not(None),
             Call.answered_at >= deposit.taken_at,
+            ~exists().where(CardCall.call_ref == Call.call_ref),
         )
         .order_by(Call.answered_at, Call.id)
     )

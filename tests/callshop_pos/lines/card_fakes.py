@@ -6,7 +6,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from callshop_pos.lines.cards import CardGrant, CardRefusal, CardSettle, Refused
+from callshop_pos.lines.cards import CardGrant, CardRefusal, CardSettle, CardStart, Refused
 
 
 @dataclass
@@ -29,6 +29,7 @@ class FakeCards:
         self.cards: dict[str, FakeCard] = {}
         self.attempts: list[tuple[str, str]] = []  # (booth, outcome)
         self.settled: list[CardSettle] = []
+        self.started: list[CardStart] = []
         self._lock = threading.Lock()
 
     def add(self, pin: str, balance_minor: int, **kw: object) -> FakeCard:
@@ -64,6 +65,11 @@ class FakeCards:
                 (booth, "granted" if isinstance(outcome, CardGrant) else outcome.reason.value)
             )
             return outcome
+
+    def start_call(self, start: CardStart) -> None:
+        with self._lock:
+            if start.call_ref not in {s.call_ref for s in self.started}:
+                self.started.append(start)
 
     def settle(self, settle: CardSettle) -> None:
         with self._lock:

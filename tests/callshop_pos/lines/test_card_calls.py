@@ -60,6 +60,7 @@ def test_one_euro_at_twenty_cents_a_minute_talks_300_s_and_is_debited_one_euro(
     assert admit == AdmitCall("B1", ref, 300, HangupReason.CREDIT_EXHAUSTED, dial=NUMBER)
     assert cards.cards[PIN].in_use == ("B1", ref)
     assert rig.recorder.calls[ref].start.number == NUMBER
+    assert [(s.call_ref, s.card_id) for s in cards.started] == [(ref, 1)]
     rig.answer(ref)
     rig.advance(120)
     snap = rig.snap()
@@ -106,6 +107,7 @@ def test_a_balance_below_the_first_block_is_refused_before_the_carrier() -> None
     card = cards.cards[PIN]
     assert (card.in_use, card.balance_minor) == (None, 10)
     assert [s.amount_minor for s in cards.settled] == [0]
+    assert cards.started == []  # no call was made with the card
     call = rig.recorder.calls[ref]
     assert call.start.number == NUMBER and call.rating is not None
     assert call.rating.price_minor in (None, 0)
@@ -156,6 +158,7 @@ def test_five_wrong_pins_within_ten_minutes_lock_the_booth_until_the_cashier_unl
         rig.advance(60)
     assert not rig.snap().locked
     rig.dial(f"*7712345*{NUMBER}")  # a malformed PIN is a wrong PIN too
+    assert cards.attempts[-1] == ("B1", "wrong_pin")  # and the card store logs it
     commands = rig.driver.take()
     assert isinstance(commands[0], RefuseCall) and commands[-1] == DenyCalls("B1")
     snap = rig.snap()

@@ -53,8 +53,8 @@ def test_another_access_code_from_the_setting() -> None:
     [
         ("*77*0049301", "no PIN dialled", True),
         ("*77", "no PIN dialled", True),
-        ("*7712345*0049301", "a PIN has 10 to 24 digits, not 5", True),
-        ("*771234567890123456789012345*0049301", "a PIN has 10 to 24 digits, not 25", True),
+        ("*7712345*0049301", "a PIN has 10 to 20 digits, not 5", True),
+        ("*771234567890123456789012345*0049301", "a PIN has 10 to 20 digits, not 25", True),
         ("*771234#67890*0049301", "the PIN must be digits only", True),
         (f"*77{PIN}", "no number dialled after the PIN and '*'", False),
         (f"*77{PIN}*", "no number dialled after the PIN and '*'", False),
