@@ -24,6 +24,7 @@ __all__ = [
     "MAX_PIN_DIGITS",
     "MIN_PIN_DIGITS",
     "CardDial",
+    "mask_any_card_dial",
     "mask_dialled",
     "mask_pin",
     "parse_card_dial",
@@ -108,6 +109,19 @@ def parse_card_dial(dialled: str, access_code: str = DEFAULT_ACCESS_CODE) -> Car
         elif "*" in number or "#" in number:
             problem = "the number after the PIN may not contain '*' or '#'"
     return CardDial(pin, number, masked, problem, bad_pin and problem is not None)
+
+
+def mask_any_card_dial(dialled: str) -> str:
+    """``dialled`` as a driver may log it without knowing the access code: in a string
+    that starts with ``*``, the digits up to the next ``*`` (access code and PIN) are
+    hidden but the last two. Other strings are returned as they are."""
+    text = _unescape(dialled)
+    if not text.startswith("*"):
+        return dialled
+    secret, sep, rest = text[1:].partition("*")
+    if len(secret) < 6 or not secret.isdigit():
+        return text
+    return f"*{mask_pin(secret)}{sep}{rest}"
 
 
 def mask_dialled(dialled: str, access_code: str = DEFAULT_ACCESS_CODE) -> str:

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from callshop_pos.clock import Clock, SystemClock
+from callshop_pos.lines.dialplan import mask_any_card_dial
 from callshop_pos.lines.port import (
     AdmitCall,
     AllowCalls,
@@ -279,7 +280,7 @@ class SipDriver:
                         self.refusals.refuse(
                             Refusal.ENGINE_REFUSED,
                             call.source,
-                            f"{call.number}: {reason.value} {detail}".strip(),
+                            f"{mask_any_card_dial(call.number)}: {reason.value} {detail}".strip(),
                         )
                     call.refuse(reason, detail or reason.value)
             case LimitCall(booth=booth, call_ref=ref, limit_s=limit_s, reason=reason):

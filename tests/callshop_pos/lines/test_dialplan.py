@@ -6,6 +6,7 @@ import pytest
 
 from callshop_pos.lines.dialplan import (
     CardDial,
+    mask_any_card_dial,
     mask_dialled,
     mask_pin,
     parse_card_dial,
@@ -78,6 +79,13 @@ def test_masks_never_show_the_pin() -> None:
     assert mask_dialled("*7") == "*7"
     assert mask_dialled("0049301234") == "0049301234"
     assert mask_dialled(f"*77{PIN}*0049301") == "*77••••••••••12*0049301"
+
+
+def test_a_driver_masks_card_dials_without_knowing_the_access_code() -> None:
+    assert mask_any_card_dial(f"*77{PIN}*0049301") == "*••••••••••••12*0049301"
+    assert mask_any_card_dial(f"%2A77{PIN}") == "*••••••••••••12"
+    assert mask_any_card_dial("*77*0049") == "*77*0049"  # nothing secret in it
+    assert mask_any_card_dial("0049301234") == "0049301234"
 
 
 def test_access_codes_are_what_a_keypad_dials() -> None:
