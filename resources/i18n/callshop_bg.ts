@@ -155,6 +155,10 @@
         <translation>{state} · заключена</translation>
     </message>
     <message>
+        <source>Card {amount} left</source>
+        <translation>Карта: остават {amount}</translation>
+    </message>
+    <message>
         <source>Credit {amount}</source>
         <translation>Кредит {amount}</translation>
     </message>
@@ -189,6 +193,10 @@
     <message>
         <source>Rate {rate} per minute</source>
         <translation>Тарифа {rate} на минута</translation>
+    </message>
+    <message>
+        <source>Calling card {serial}</source>
+        <translation>Фонокарта {serial}</translation>
     </message>
     <message>
         <source>Unlock</source>
