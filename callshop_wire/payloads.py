@@ -33,6 +33,7 @@ __all__ = [
     "BoothLive",
     "BoothTotals",
     "CallRecord",
+    "CardMovementRecord",
     "CarrierBalance",
     "CarrierEntry",
     "CarrierLedger",
@@ -208,6 +209,40 @@ class DepositRecord(WireModel):
     returned_minor: Minor | None = None
 
 
+CardMovementKind = Literal["sale", "top_up", "debit"]
+_CallRef = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=128)]
+
+
+class CardMovementRecord(WireModel):
+    """A prepaid calling card's money in the shift: a sale or top-up (cash taken at
+    the till) or a debit (a card call, paid from the card's balance; no cash)."""
+
+    movement_uuid: UUID
+    till_id: Count
+    kind: CardMovementKind
+    at: UtcTime
+    serial: Annotated[str, StringConstraints(strict=True, pattern=r"^[0-9]{1,16}$")]
+    amount_minor: Annotated[StrictInt, Field(ge=0)]
+    balance_after_minor: Annotated[StrictInt, Field(ge=0)]
+    tendered_minor: Minor | None = None
+    change_minor: Minor | None = None
+    call_ref: (
+        Annotated[str, StringConstraints(strict=True, min_length=1, max_length=128)] | None
+    ) = None
+    booth: Name | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CardMovementRecord:
+        if (self.kind == "debit") != (self.call_ref is not None):
+            raise ValueError(f"card movement {self.movement_uuid}: a debit (only) names its call")
+        if self.kind != "debit" and (
+            self.tendered_minor is None
+            or self.change_minor != self.tendered_minor - self.amount_minor
+        ):
+            raise ValueError(f"card movement {self.movement_uuid}: change is not tendered - amount")
+        return self
+
+
 class StatusTotals(WireModel):
     status: CallStatus
     count: Count
@@ -289,6 +324,11 @@ class ClosedShift(Versioned):
     refunds: tuple[RefundRecord, ...]
     corrections: tuple[CorrectionRecord, ...] = ()
     deposits: tuple[DepositRecord, ...] = ()
+    # Prepaid calling cards (optional: absent in payloads of tills without cards).
+    card_sales_minor: Minor = 0
+    card_top_ups_minor: Minor = 0
+    card_debits_minor: Minor = 0
+    card_movements: tuple[CardMovementRecord, ...] = ()
     z: ZFigures
     anchor: Anchor
 
@@ -298,6 +338,17 @@ class ClosedShift(Versioned):
         if problems:
             raise ValueError("the shift does not add up: " + "; ".join(problems))
         return self
+
+
+def _card_sums(s: ClosedShift) -> dict[str, int]:
+    def total(kind: str) -> int:
+        return sum(m.amount_minor for m in s.card_movements if m.kind == kind)
+
+    return {
+        "card_sales_minor": total("sale"),
+        "card_top_ups_minor": total("top_up"),
+        "card_debits_minor": total("debit"),
+    }
 
 
 def _shift_problems(s: ClosedShift) -> list[str]:
@@ -315,6 +366,7 @@ def _shift_problems(s: ClosedShift) -> list[str]:
         "refunds_minor": sum(r.total_minor for r in s.refunds),
         "cash_minor": s.payments_minor - s.refunds_minor,
         "discrepancy_minor": s.counted_minor - s.expected_minor,
+        **_card_sums(s),
     }
     problems = [
         f"{name} is {getattr(s, name)}, its parts give {value}"
@@ -333,6 +385,7 @@ def _shift_problems(s: ClosedShift) -> list[str]:
         ("refund", [r.refund_uuid for r in s.refunds]),
         ("correction", [c.correction_uuid for c in s.corrections]),
         ("deposit", [d.deposit_uuid for d in s.deposits]),
+        ("card movement", [m.movement_uuid for m in s.card_movements]),
     ):
         if len(set(ids)) != len(ids):
             problems.append(f"a {what} UUID appears twice")

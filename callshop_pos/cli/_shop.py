@@ -25,9 +25,11 @@ def open_shop(args: argparse.Namespace, *, create: bool = False) -> Shop:
     a database that does not exist is an error unless ``create`` (``init`` only)."""
     data = data_dir(getattr(args, "data_dir", None))
     db = getattr(args, "db", None)
-    return Shop.open(
+    shop = Shop.open(
         database_url(db, data=data) if create else existing_database_url(db, data=data)
     )
+    shop.data_dir = data
+    return shop
 
 
 def with_shop(command: Command, *, create: bool = False) -> Callable[[argparse.Namespace], int]:

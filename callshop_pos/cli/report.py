@@ -12,7 +12,7 @@ from callshop_pos.cli._shop import add_user_option, login_as, with_shop
 from callshop_pos.errors import InvalidInput
 from callshop_pos.money import format_minor
 from callshop_pos.services.context import Shop
-from callshop_pos.services.reports.export import report_csv
+from callshop_pos.services.reports.export import card_summary, report_csv
 from callshop_pos.services.reports.period import period_report
 from callshop_pos.services.reports.rows import GroupBy
 
@@ -65,4 +65,7 @@ def _report(args: argparse.Namespace, shop: Shop) -> int:
             f"{format_minor(row.wholesale_cost_minor):>12} "
             f"{format_minor(row.profit_minor):>12}"
         )
+    cards = card_summary(report)
+    if cards:
+        print(cards)
     return 0

@@ -80,6 +80,11 @@ class Labels:
     deposits_returned: str
     deposit_payments: str
     open_deposits: str
+    card_item: str
+    card_top_up_item: str
+    card_sales: str
+    card_top_ups: str
+    card_calls: str
 
     def status(self, status: str) -> str:
         return dict(self.status_names).get(status, status)
@@ -143,6 +148,11 @@ LABELS: dict[str, Labels] = {
         deposits_returned="Върнати остатъци от депозити",
         deposit_payments="Разговори, платени от депозит",
         open_deposits="Неприключени депозити",
+        card_item="Фонокарта",
+        card_top_up_item="Зареждане на фонокарта",
+        card_sales="Продадени фонокарти",
+        card_top_ups="Заредени фонокарти",
+        card_calls="Разговори с фонокарти (от баланса)",
     ),
     "en": Labels(
         receipt="RECEIPT",
@@ -201,6 +211,11 @@ LABELS: dict[str, Labels] = {
         deposits_returned="Deposit remainders returned",
         deposit_payments="Calls paid from deposits",
         open_deposits="Open deposits",
+        card_item="Calling card",
+        card_top_up_item="Calling card top-up",
+        card_sales="Calling cards sold",
+        card_top_ups="Calling card top-ups",
+        card_calls="Card calls (from balances)",
     ),
 }
 

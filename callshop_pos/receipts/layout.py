@@ -27,6 +27,8 @@ from callshop_pos.receipts.model import Receipt, ReportCall, ReportKind, ShiftRe
 __all__ = [
     "PaperLine",
     "PaperWidth",
+    "card_calls_line",
+    "card_lines",
     "deposit_lines",
     "layout_receipt",
     "layout_shift_report",
@@ -200,6 +202,47 @@ def deposit_lines(report: ShiftReportDoc, labels: Labels) -> list[tuple[str, int
     ]
 
 
+def card_lines(report: ShiftReportDoc, labels: Labels) -> list[tuple[str, int]]:
+    """The cash lines of prepaid calling cards sold and topped up (none without)."""
+    if not (report.card_sales_count or report.card_top_ups_count):
+        return []
+    lines = [(f"{labels.card_sales} ({report.card_sales_count})", report.card_sales_minor)]
+    if report.card_top_ups_count:
+        lines.append(
+            (f"{labels.card_top_ups} ({report.card_top_ups_count})", report.card_top_ups_minor)
+        )
+    return lines
+
+
+def card_calls_line(report: ShiftReportDoc, labels: Labels) -> tuple[str, int] | None:
+    """Calls paid from card balances: takings of earlier card sales, no cash now."""
+    if not report.card_calls:
+        return None
+    return f"{labels.card_calls} ({report.card_calls})", report.card_debits_minor
+
+
+def _cash_section(page: _Page, report: ShiftReportDoc, labels: Labels, money: _Money) -> None:
+    page.text(labels.cash, bold=True)
+    page.pair(labels.opening_float, money(report.opening_float_minor))
+    page.pair(f"{labels.payments} ({report.payments_count})", money(report.payments_minor))
+    for label, amount in deposit_lines(report, labels) + card_lines(report, labels):
+        page.pair(label, money(amount))
+    page.pair(f"{labels.refunds} ({report.refunds_count})", money(-report.refunds_minor))
+    page.pair(labels.expected_cash, money(report.expected_cash_minor), bold=True)
+    if report.open_deposits:
+        page.pair(labels.open_deposits, str(report.open_deposits), bold=True)
+    if report.counted_cash_minor is not None:
+        page.pair(labels.counted_cash, money(report.counted_cash_minor))
+    if report.discrepancy_minor is not None:
+        page.pair(labels.discrepancy, money(report.discrepancy_minor), bold=True)
+    if report.bgn_equivalent_minor is not None:
+        page.pair(labels.bgn_equivalent, format_amount(report.bgn_equivalent_minor, "лв."))
+    page.pair(labels.drawer_opens, str(report.manual_drawer_opens))
+    card_calls = card_calls_line(report, labels)
+    if card_calls is not None:
+        page.pair(card_calls[0], money(card_calls[1]))
+
+
 def layout_shift_report(
     report: ShiftReportDoc, width: int, *, language: str = "bg", currency_symbol: str | None = None
 ) -> list[PaperLine]:
@@ -233,22 +276,7 @@ def layout_shift_report(
     for row in report.by_status:
         page.pair(f"{labels.status(row.status)} ({row.count})", money(row.amount_minor))
     page.rule()
-    page.text(labels.cash, bold=True)
-    page.pair(labels.opening_float, money(report.opening_float_minor))
-    page.pair(f"{labels.payments} ({report.payments_count})", money(report.payments_minor))
-    for label, amount in deposit_lines(report, labels):
-        page.pair(label, money(amount))
-    page.pair(f"{labels.refunds} ({report.refunds_count})", money(-report.refunds_minor))
-    page.pair(labels.expected_cash, money(report.expected_cash_minor), bold=True)
-    if report.open_deposits:
-        page.pair(labels.open_deposits, str(report.open_deposits), bold=True)
-    if report.counted_cash_minor is not None:
-        page.pair(labels.counted_cash, money(report.counted_cash_minor))
-    if report.discrepancy_minor is not None:
-        page.pair(labels.discrepancy, money(report.discrepancy_minor), bold=True)
-    if report.bgn_equivalent_minor is not None:
-        page.pair(labels.bgn_equivalent, format_amount(report.bgn_equivalent_minor, "лв."))
-    page.pair(labels.drawer_opens, str(report.manual_drawer_opens))
+    _cash_section(page, report, labels, money)
     page.rule()
     page.text(labels.by_booth, bold=True)
     for booth in report.booth_totals:

@@ -148,7 +148,8 @@ class ShiftReportDoc:
     """An X (interim) or Z (closing) report of one shift.
 
     ``expected_cash_minor`` = opening float + payments − calls paid from deposits +
-    deposits taken − deposit remainders returned − refunds (a call paid from a
+    deposits taken − deposit remainders returned − refunds + prepaid calling cards
+    sold and topped up (a call paid from a
     prepaid deposit is a payment but brings no cash: its cash came with the
     deposit). ``open_deposits`` counts deposits not yet settled. For a Z report
     ``counted_cash_minor`` and ``discrepancy_minor`` (counted - expected) are set.
@@ -189,6 +190,12 @@ class ShiftReportDoc:
     deposits_returned_minor: int = 0  # unused remainders handed back (cash out)
     deposit_payments_minor: int = 0  # calls paid from deposits (in payments, no cash)
     open_deposits: int = 0  # deposits not yet settled
+    card_sales_count: int = 0  # prepaid calling cards sold
+    card_sales_minor: int = 0  # their face values (cash in)
+    card_top_ups_count: int = 0
+    card_top_ups_minor: int = 0  # cash in
+    card_calls: int = 0  # calls debited from cards (no cash)
+    card_debits_minor: int = 0
 
     def __post_init__(self) -> None:
         for name in ("opened_at", "closed_at", "printed_at"):
@@ -200,11 +207,13 @@ class ShiftReportDoc:
             + self.deposits_taken_minor
             - self.deposits_returned_minor
             - self.refunds_minor
+            + self.card_sales_minor
+            + self.card_top_ups_minor
         )
         if expected != self.expected_cash_minor:
             raise ValueError(
                 "expected cash is not float + payments - deposit payments + deposits taken"
-                " - deposits returned - refunds"
+                " - deposits returned - refunds + cards sold and topped up"
             )
         if self.kind is ReportKind.Z:
             if self.counted_cash_minor is None or self.discrepancy_minor is None:
@@ -216,6 +225,11 @@ class ShiftReportDoc:
     def has_deposits(self) -> bool:
         """The shift took prepaid deposits (their lines go on the report)."""
         return bool(self.deposits_count or self.deposits_taken_minor or self.open_deposits)
+
+    @property
+    def has_cards(self) -> bool:
+        """The shift sold or topped up cards, or cards paid for calls."""
+        return bool(self.card_sales_count or self.card_top_ups_count or self.card_calls)
 
     def as_copy(self) -> ShiftReportDoc:
         return replace(self, is_copy=True)

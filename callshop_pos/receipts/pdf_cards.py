@@ -130,7 +130,7 @@ def _card(c: Any, doc: CardSheetDoc, face: CardFace, x: float, y: float) -> None
         c.drawString(x + pad, top - 33 - i * 7.5, line)
     # The scratch-off field: a grey box with the PIN.
     box_h = 9 * MM
-    box_y = y + pad + 12
+    box_y = y + pad + 17
     c.setFillColorRGB(0.78, 0.78, 0.80)
     c.roundRect(x + pad, box_y, inner, box_h, 1.5 * MM, stroke=0, fill=1)
     c.setFillColorRGB(*MUTED)
@@ -144,7 +144,7 @@ def _card(c: Any, doc: CardSheetDoc, face: CardFace, x: float, y: float) -> None
     for i, line in enumerate((doc.usage_bg, doc.usage_en)):
         size = _fit(c, line, FONT_REGULAR, 5.5, inner)
         c.setFont(FONT_REGULAR, size)
-        c.drawString(x + pad, y + pad + 6.5 - i * 6.5, line)
+        c.drawString(x + pad, y + pad + 8 - i * 7, line)
 
 
 def render_card_sheets(doc: CardSheetDoc) -> bytes:

@@ -19,7 +19,7 @@ from callshop_pos.receipts.labels import (
     format_amount,
     format_date_time,
 )
-from callshop_pos.receipts.layout import deposit_lines
+from callshop_pos.receipts.layout import card_calls_line, card_lines, deposit_lines
 from callshop_pos.receipts.model import ReportCall, ReportKind, ShiftReportDoc
 from callshop_pos.receipts.pdf_fonts import (
     FONT_BOLD,
@@ -182,6 +182,7 @@ def _cash(p: _Page) -> Any:
         [lab.opening_float, money(report.opening_float_minor)],
         [f"{lab.payments} ({report.payments_count})", money(report.payments_minor)],
         *([label, money(amount)] for label, amount in deposit_lines(report, lab)),
+        *([label, money(amount)] for label, amount in card_lines(report, lab)),
         [f"{lab.refunds} ({report.refunds_count})", money(-report.refunds_minor)],
         [lab.expected_cash, money(report.expected_cash_minor)],
     ]
@@ -197,6 +198,9 @@ def _cash(p: _Page) -> Any:
     if report.bgn_equivalent_minor is not None:
         cash_rows.append([lab.bgn_equivalent, format_amount(report.bgn_equivalent_minor, "лв.")])
     cash_rows.append([lab.drawer_opens, str(report.manual_drawer_opens)])
+    card_calls = card_calls_line(report, lab)
+    if card_calls is not None:
+        cash_rows.append([card_calls[0], money(card_calls[1])])
     cash = p.grid(cash_rows, [0.34, 0.16], right=(1,), emphasize=tuple(emph))
     if report.discrepancy_minor:
         row = next(i for i, r in enumerate(cash_rows) if r[0] == lab.discrepancy)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import threading
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher, Type
@@ -60,6 +61,9 @@ class Shop:
         #: Make the copy after a Z in a background child process (the cashier window
         #: sets it: verifying a year's copy takes about as long as ``verify``).
         self.background_backups = False
+        #: The installation's data directory when the caller chose one (``--data-dir``);
+        #: None: ``config.data_dir()``. Secrets beside the database live there (cards.key).
+        self.data_dir: Path | None = None
 
     @classmethod
     def open(

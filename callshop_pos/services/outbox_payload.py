@@ -29,6 +29,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from callshop_pos.db.models.calls import Call, CallCorrection
+from callshop_pos.db.models.cards import Card, CardMovement
 from callshop_pos.db.models.deposits import BoothDeposit
 from callshop_pos.db.models.devices import DrawerOpen
 from callshop_pos.db.models.payments import Payment, PaymentLine, Refund
@@ -242,6 +243,10 @@ def shift_payload(
         "deposits_taken_minor": s.deposits_taken_minor,
         "deposits_returned_minor": s.deposits_returned_minor,
         "deposit_payments_minor": s.deposit_payments_minor,
+        "card_sales_minor": s.card_sales_minor,
+        "card_top_ups_minor": s.card_top_ups_minor,
+        "card_debits_minor": s.card_debits_minor,
+        "card_movements": _card_movements(session, shift.id),
         "calls": [_call(c) for c in calls],
         "payments": [
             {
@@ -328,6 +333,32 @@ def shift_payload(
     }
     _check(ClosedShift, data, f"shift {shift.id}")
     return canonical(data)
+
+
+def _card_movements(session: Session, shift_id: int) -> list[dict[str, Any]]:
+    """The shift's card sales, top-ups and debits (the serial, never a PIN)."""
+    rows = session.execute(
+        select(CardMovement, Card.serial)
+        .join(Card, Card.id == CardMovement.card_id)
+        .where(CardMovement.shift_id == shift_id)
+        .order_by(CardMovement.id)
+    )
+    return [
+        {
+            "movement_uuid": m.uuid,
+            "till_id": m.id,
+            "kind": m.kind,
+            "at": _t(m.at),
+            "serial": serial,
+            "amount_minor": m.amount_minor,
+            "balance_after_minor": m.balance_after_minor,
+            "tendered_minor": m.tendered_minor,
+            "change_minor": m.change_minor,
+            "call_ref": m.call_ref,
+            "booth": m.booth,
+        }
+        for m, serial in rows
+    ]
 
 
 def correction_payload(

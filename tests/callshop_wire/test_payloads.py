@@ -260,3 +260,50 @@ def test_the_schema_package_imports_neither_side() -> None:
         timeout=60,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _with_cards(data: dict[str, Any]) -> dict[str, Any]:
+    data["card_sales_minor"] = 500
+    data["card_debits_minor"] = 120
+    data["card_movements"] = [
+        {
+            "movement_uuid": "7d4f4a52-1c43-4d6e-9f1e-0c4b5a3c2d10",
+            "till_id": 1,
+            "kind": "sale",
+            "at": data["closed_at"],
+            "serial": "00000000018",
+            "amount_minor": 500,
+            "balance_after_minor": 500,
+            "tendered_minor": 500,
+            "change_minor": 0,
+        },
+        {
+            "movement_uuid": "7d4f4a52-1c43-4d6e-9f1e-0c4b5a3c2d11",
+            "till_id": 2,
+            "kind": "debit",
+            "at": data["closed_at"],
+            "serial": "00000000018",
+            "amount_minor": 120,
+            "balance_after_minor": 380,
+            "call_ref": "ref-1",
+            "booth": "B1",
+        },
+    ]
+    return data
+
+
+def test_card_movements_are_optional_and_must_add_up() -> None:
+    plain = decode(ClosedShift, json.dumps(shift_json()))
+    assert (plain.card_sales_minor, plain.card_movements) == (0, ())
+    with_cards = decode(ClosedShift, json.dumps(_with_cards(shift_json())))
+    assert [m.kind for m in with_cards.card_movements] == ["sale", "debit"]
+    assert decode(ClosedShift, encode(with_cards)) == with_cards
+    data = _with_cards(shift_json())
+    data["card_debits_minor"] = 100
+    assert "card_debits_minor" in str(refused(ClosedShift, data))
+    data = _with_cards(shift_json())
+    del data["card_movements"][1]["call_ref"]
+    assert "names its call" in str(refused(ClosedShift, data))
+    data = _with_cards(shift_json())
+    data["card_movements"][1]["movement_uuid"] = data["card_movements"][0]["movement_uuid"]
+    assert "card movement UUID appears twice" in str(refused(ClosedShift, data))

@@ -30,14 +30,15 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from callshop_pos import journal
 from callshop_pos.db.base import Base
 from callshop_pos.db.models import load_all
 from callshop_pos.db.models.calls import Call
+from callshop_pos.db.models.cards import Card, CardMovement, CardMovementKind
 from callshop_pos.db.models.deposits import BoothDeposit
 from callshop_pos.db.models.journal import JournalEntry, JournalHead
 from callshop_pos.db.models.payments import Payment, Refund
@@ -47,6 +48,7 @@ from callshop_pos.db.models.shifts import Shift, ShiftStatus
 from callshop_pos.services.admin.fx import usd_rates
 from callshop_pos.services.admin.prices import stored_digest
 from callshop_pos.services.context import load_settings
+from callshop_pos.services.reports.cards import CardCash, card_cash
 from callshop_pos.services.reports.cells import SUMS, cell_selects, month_select, stale
 from callshop_pos.services.reports.rows import currency_digits
 from callshop_pos.services.reports.summary import DepositCash, deposit_cash, expected_cash
@@ -270,6 +272,7 @@ class _Checker:
         paid = per_shift(Payment.total_minor, Payment.shift_id)
         refunded = per_shift(Refund.total_minor, Refund.shift_id)
         with_deposits = set(session.scalars(select(BoothDeposit.shift_id).distinct()))
+        with_cards = set(session.scalars(select(CardMovement.shift_id).distinct()))
         for shift in session.scalars(
             select(Shift).where(Shift.status == ShiftStatus.CLOSED.value).order_by(Shift.id)
         ):
@@ -279,7 +282,8 @@ class _Checker:
                 if shift.id in with_deposits
                 else DepositCash(taken=0, returned=0, paid=0, open=0)
             )
-            expected = expected_cash(shift.opening_float_minor, payments, refunds, deposits)
+            cards = card_cash(session, shift.id) if shift.id in with_cards else CardCash()
+            expected = expected_cash(shift.opening_float_minor, payments, refunds, deposits, cards)
             stored = (shift.payments_minor, shift.refunds_minor, shift.expected_minor)
             counted = shift.counted_minor
             if stored != (payments, refunds, expected) or (
@@ -293,6 +297,42 @@ class _Checker:
                     f"payments, refunds and deposits ({payments}, {refunds}, {expected}): "
                     "changed outside the application",
                 )
+
+    def card_balances(self, session: Session) -> None:
+        """Every card's balance against its movements: sales + top-ups − debits, and
+        the balance the newest movement left (a card never sold holds nothing)."""
+        signed = case(
+            (CardMovement.kind == CardMovementKind.DEBIT.value, -CardMovement.amount_minor),
+            else_=CardMovement.amount_minor,
+        )
+        sums = (
+            select(
+                CardMovement.card_id.label("card_id"),
+                func.sum(signed).label("total"),
+                func.max(CardMovement.id).label("last_id"),
+            )
+            .group_by(CardMovement.card_id)
+            .subquery()
+        )
+        last = aliased(CardMovement)
+        total = func.coalesce(sums.c.total, 0)
+        after = func.coalesce(last.balance_after_minor, 0)
+        stmt = (
+            select(Card.id, Card.serial, Card.balance_minor, total, after)
+            .outerjoin(sums, sums.c.card_id == Card.id)
+            .outerjoin(last, last.id == sums.c.last_id)
+            .where(or_(Card.balance_minor != total, Card.balance_minor != after))
+            .order_by(Card.id)
+        )
+        for card_id, serial, balance, moved, left in session.execute(stmt):
+            covered = self.latest.get(("cards", str(card_id)))
+            self.add(
+                covered[0] if covered is not None else None,
+                "card-balance",
+                f"card {serial}: balance {balance} does not add up from its sales, "
+                f"top-ups and debits ({moved}; its last movement left {left}): changed "
+                "outside the application",
+            )
 
     def report_cells(self, session: Session) -> None:
         """The cells recounted from the calls, the month cells from the cells."""
@@ -394,6 +434,7 @@ def verify(shop: Shop) -> VerifyReport:
         checker.prices(s)
         checker.rows(s)
         checker.shift_sums(s)
+        checker.card_balances(s)
         checker.report_cells(s)
     problems = tuple(sorted(checker.problems, key=_order))
     return VerifyReport(

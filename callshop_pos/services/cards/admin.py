@@ -55,7 +55,7 @@ from callshop_pos.services.cards.common import (
     format_serial,
 )
 from callshop_pos.services.cards.engine import MAX_PIN_DIGITS, MIN_PIN_DIGITS
-from callshop_pos.services.cards.secret import CardKey, ensure_card_key
+from callshop_pos.services.cards.secret import CardKey, card_key, ensure_card_key
 from callshop_pos.services.cards.sheets import SheetCard, SheetSpec, write_sheets
 from callshop_pos.services.context import Shop
 from callshop_pos.services.till.shifts import MAX_CASH_MINOR, user_id
@@ -190,8 +190,10 @@ def create_batch(shop: Shop, actor: Actor, spec: BatchSpec, output_dir: Path | s
     base = Path(output_dir)
     if not base.is_dir():
         raise InvalidInput(f"the folder {base} does not exist")
-    key = ensure_card_key()
     with shop.db.read() as session:
+        # Once cards exist a missing key is an error, never replaced by a new one.
+        has_cards = session.scalar(select(Card.id).limit(1)) is not None
+        key = card_key(shop.data_dir) if has_cards else ensure_card_key(shop.data_dir)
         if spec.price_list_version_id is not None and (
             session.get(PriceListVersion, spec.price_list_version_id) is None
         ):

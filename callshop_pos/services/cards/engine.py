@@ -177,7 +177,7 @@ def authorize(
 ) -> CardGrant | CardRefusal:
     """Check ``pin`` dialled at ``booth`` and take the card for it (see the module)."""
     require_role(actor, Role.SYSTEM)
-    digest = card_key().pin_hash(pin) if _well_formed(pin) else None
+    digest = card_key(shop.data_dir).pin_hash(pin) if _well_formed(pin) else None
     with shop.db.write() as session:
         card = (
             None

@@ -11,7 +11,7 @@ from callshop_pos.money import format_minor, minor_to_decimal
 from callshop_pos.services.reports.period import PeriodReport, ReportRow
 from callshop_pos.textsafe import csv_writer
 
-__all__ = ["REPORT_COLUMNS", "report_csv", "report_pdf"]
+__all__ = ["REPORT_COLUMNS", "card_summary", "report_csv", "report_pdf"]
 
 
 def _opt(value: object) -> str:
@@ -138,5 +138,22 @@ def report_pdf(report: PeriodReport, *, shop_name: str = "", currency: str = "EU
                 body,
             )
         )
+    cards = card_summary(report)
+    if cards:
+        story.append(Spacer(1, 8))
+        story.append(Paragraph(cards, body))
     doc.build(story)
     return out.getvalue()
+
+
+def card_summary(report: PeriodReport) -> str:
+    """One sentence on the period's prepaid calling cards ("" when there were none)."""
+    c = report.cards
+    if not (c.sales or c.top_ups or c.debits):
+        return ""
+    return (
+        f"Prepaid calling cards (not in the table): {c.sales} sold for "
+        f"{format_minor(c.sales_minor)}, {c.top_ups} top-up(s) for "
+        f"{format_minor(c.top_ups_minor)}; {c.debits} card call(s) paid from card "
+        f"balances: {format_minor(c.debits_minor)}."
+    )

@@ -47,6 +47,7 @@ from callshop_pos.db.models.users import Role, User
 from callshop_pos.errors import InvalidInput
 from callshop_pos.services.admin.fx import rate_scale, usd_rates
 from callshop_pos.services.auth import Actor, require_role
+from callshop_pos.services.reports.cards import CardCash, card_totals_between
 from callshop_pos.services.reports.cells import cell_sums, refresh_cells, unsummed_shift_ids
 from callshop_pos.services.reports.rows import (
     GroupBy,
@@ -86,6 +87,9 @@ class PeriodReport:
     rows: tuple[ReportRow, ...]
     total: ReportRow
     rates: tuple[tuple[date, Decimal], ...] = field(default=())
+    #: prepaid calling cards in the period, counted apart from the calls above: sold and
+    #: topped up (cash taken at the till) and debited (card calls, paid from balances)
+    cards: CardCash = field(default=CardCash())
 
     def top(self, n: int, *, by: str = "revenue_minor") -> tuple[ReportRow, ...]:
         """The ``n`` rows with the largest ``by`` figure (ties by key)."""
@@ -214,7 +218,8 @@ def build_period_report(
     total = ReportRow("total")
     for row in rows:
         total = total.plus(row)
-    return PeriodReport(first, last, group_by, tuple(rows), total, q.rates)
+    cards = card_totals_between(session, start, end)
+    return PeriodReport(first, last, group_by, tuple(rows), total, q.rates, cards)
 
 
 def _label(

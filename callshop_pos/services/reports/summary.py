@@ -29,6 +29,7 @@ from callshop_pos.db.models.deposits import (
 )
 from callshop_pos.db.models.payments import Payment, Refund
 from callshop_pos.db.models.shifts import Shift, ShiftStatus
+from callshop_pos.services.reports.cards import CardCash, card_cash
 from callshop_pos.services.till.calls import CallView, call_view
 
 __all__ = [
@@ -89,6 +90,13 @@ class ShiftSummary:
     deposits_returned_minor: int = 0  # unused remainders handed back (cash out)
     deposit_payments_minor: int = 0  # calls paid from deposits (takings, no cash)
     open_deposits: int = 0  # deposits not yet settled (the shift cannot close)
+    # Prepaid cards (counted apart from the calls; see services.reports.cards)
+    card_sales: int = 0  # cards sold
+    card_sales_minor: int = 0  # their face values (cash in)
+    card_top_ups: int = 0
+    card_top_ups_minor: int = 0  # cash in
+    card_calls: int = 0  # card calls debited in the shift
+    card_debits_minor: int = 0  # taken from card balances (no cash)
 
     def difference_if_counted(self, counted_minor: int) -> int:
         """The discrepancy a close with ``counted_minor`` in the drawer would record:
@@ -290,11 +298,26 @@ def deposit_cash(session: Session, shift_id: int) -> DepositCash:
     )
 
 
-def expected_cash(float_minor: int, payments: int, refunds: int, deposits: DepositCash) -> int:
+def expected_cash(
+    float_minor: int,
+    payments: int,
+    refunds: int,
+    deposits: DepositCash,
+    cards: CardCash | None = None,
+) -> int:
     """Cash that should be in the drawer: float + cash payments + deposits taken −
-    remainders handed back − refunds (``payments`` includes the deposit payments,
-    which brought no cash of their own)."""
-    return float_minor + payments - deposits.paid + deposits.taken - deposits.returned - refunds
+    remainders handed back − refunds + prepaid cards sold and topped up (``payments``
+    includes the deposit payments, which brought no cash of their own)."""
+    card_cash_in = 0 if cards is None else cards.cash_in_minor
+    return (
+        float_minor
+        + payments
+        - deposits.paid
+        + deposits.taken
+        - deposits.returned
+        - refunds
+        + card_cash_in
+    )
 
 
 def summarize_shift(session: Session, shift: Shift, operator: str) -> ShiftSummary:
@@ -311,10 +334,11 @@ def _summary(session: Session, shift: Shift, operator: str, counts: _Counts) -> 
         refunds = sum_of(session, Refund.total_minor, Refund.shift_id == shift.id)
     takings = payments - refunds
     cash = deposit_cash(session, shift.id)
+    cards = card_cash(session, shift.id)
     expected = (
         shift.expected_minor
         if closed and shift.expected_minor is not None
-        else expected_cash(shift.opening_float_minor, payments, refunds, cash)
+        else expected_cash(shift.opening_float_minor, payments, refunds, cash, cards)
     )
     return ShiftSummary(
         id=shift.id,
@@ -345,6 +369,12 @@ def _summary(session: Session, shift: Shift, operator: str, counts: _Counts) -> 
         deposits_returned_minor=cash.returned,
         deposit_payments_minor=cash.paid,
         open_deposits=cash.open,
+        card_sales=cards.sales,
+        card_sales_minor=cards.sales_minor,
+        card_top_ups=cards.top_ups,
+        card_top_ups_minor=cards.top_ups_minor,
+        card_calls=cards.debits,
+        card_debits_minor=cards.debits_minor,
     )
 
 

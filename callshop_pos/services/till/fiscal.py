@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session
 from callshop_pos import journal
 from callshop_pos.db.base import Base
 from callshop_pos.db.models.calls import Call
+from callshop_pos.db.models.cards import CardMovement
 from callshop_pos.db.models.devices import FiscalKind, FiscalSale, FiscalState
 from callshop_pos.db.models.journal import JournalEntry
 from callshop_pos.db.models.payments import Refund
@@ -61,6 +62,7 @@ from callshop_pos.receipts.fiscal import (
 from callshop_pos.receipts.labels import labels_for
 from callshop_pos.receipts.ports import FiscalDevice, FiscalDeviceError
 from callshop_pos.services.auth import Actor, Role, require_role
+from callshop_pos.services.cards.till import CardSaleQuote
 from callshop_pos.services.context import Shop
 from callshop_pos.services.till.payments import Bill, PaymentResult
 
@@ -88,6 +90,11 @@ def _voided_sales() -> Select[int | None]:
         FiscalSale.content_key.like("void:%"),
         FiscalSale.original_id.is_not(None),
     )
+
+
+def _card_linked() -> Select[int | None]:
+    """Ids of sales a card sale or top-up took (they have no payment)."""
+    return select(CardMovement.fiscal_sale_id).where(CardMovement.fiscal_sale_id.is_not(None))
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +186,56 @@ class FiscalGate:
         row.payment_id = payment.payment_id
         return [row]
 
+    # -- prepaid cards ----------------------------------------------------------------
+    def before_card_sale(
+        self, shop: Shop, actor: Actor, quote: CardSaleQuote, tendered_minor: int
+    ) -> None:
+        """Register a card sale or top-up before it is recorded (the card hook of
+        :func:`callshop_pos.services.cards.till.sell_card`); retry-safe like payments:
+        the quote's content key finds an earlier attempt's sale number."""
+        key = quote.content_key
+        with shop.db.read() as session:
+            earlier = self._unlinked_sale(session, key)
+            if earlier is not None and earlier.state == FiscalState.PRINTED.value:
+                return
+        self.device.status()
+        usn = (
+            earlier.unique_sale_number
+            if earlier is not None
+            else self._allocate(shop, actor, key, quote.amount_minor)
+        )
+        labels = labels_for(shop.settings.language)
+        text = labels.card_item if quote.kind.value == "sale" else labels.card_top_up_item
+        result = self.device.print_receipt(
+            FiscalSaleDoc(
+                unique_sale_number=usn,
+                items=(
+                    FiscalItem(
+                        f"{text} {quote.serial}",
+                        quote.amount_minor,
+                        tax_group=self.config.tax_group,
+                    ),
+                ),
+                paid_minor=tendered_minor,
+                surcharge_minor=0,
+                operator=self.config.operator,
+                operator_password=self.config.operator_password,
+            )
+        )
+        if result.amount_minor != quote.amount_minor:
+            raise FiscalDeviceError(
+                f"the fiscal device registered {result.amount_minor} instead of "
+                f"{quote.amount_minor} minor units for sale {usn}; call the service technician"
+            )
+        self._store_printed(shop, actor, usn, FiscalKind.SALE, result)
+
+    def link_card_sale(self, session: Session, quote: CardSaleQuote) -> int | None:
+        """The printed fiscal sale of ``quote`` (in the card sale's transaction)."""
+        row = self._unlinked_sale(session, quote.content_key)
+        if row is None or row.state != FiscalState.PRINTED.value:
+            raise FiscalDeviceError("the card changed while the fiscal receipt was printed")
+        return row.id
+
     # -- refunds ----------------------------------------------------------------------
     def reverse_refund(
         self, shop: Shop, actor: Actor, refund_id: int
@@ -265,6 +322,7 @@ class FiscalGate:
                         FiscalSale.kind == FiscalKind.SALE.value,
                         FiscalSale.state == FiscalState.PRINTED.value,
                         FiscalSale.payment_id.is_(None),
+                        FiscalSale.id.not_in(_card_linked()),
                         FiscalSale.device_serial == self.config.device_serial,
                         FiscalSale.printed_at <= cutoff,
                         FiscalSale.id.not_in(
@@ -407,6 +465,7 @@ class FiscalGate:
                 FiscalSale.kind == FiscalKind.SALE.value,
                 FiscalSale.content_key == key,
                 FiscalSale.payment_id.is_(None),
+                FiscalSale.id.not_in(_card_linked()),
                 FiscalSale.device_serial == self.config.device_serial,
                 FiscalSale.id.not_in(_voided_sales()),
             )

@@ -195,4 +195,10 @@ def build_shift_report(
         deposits_returned_minor=s.deposits_returned_minor,
         deposit_payments_minor=s.deposit_payments_minor,
         open_deposits=s.open_deposits,
+        card_sales_count=s.card_sales,
+        card_sales_minor=s.card_sales_minor,
+        card_top_ups_count=s.card_top_ups,
+        card_top_ups_minor=s.card_top_ups_minor,
+        card_calls=s.card_calls,
+        card_debits_minor=s.card_debits_minor,
     )

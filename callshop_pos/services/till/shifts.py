@@ -29,6 +29,7 @@ from callshop_pos.services import outbox
 from callshop_pos.services.auth import Actor, Role, require_role
 from callshop_pos.services.backups import backup_after_close
 from callshop_pos.services.context import Shop
+from callshop_pos.services.reports.cards import card_cash
 from callshop_pos.services.reports.cells import sum_closed_shift
 from callshop_pos.services.reports.summary import (
     PeriodTotals,
@@ -311,9 +312,9 @@ def close_shift(shop: Shop, actor: Actor, counted_minor: int) -> ShiftReport:
     """Close the open shift with the cash counted in the drawer; returns the Z report.
 
     Expected cash = opening float + cash payments + deposits taken − deposit
-    remainders handed back − refunds; the discrepancy (counted − expected) is
-    recorded. Refused while a prepaid deposit of the shift is open (settle it
-    first). Nothing in the shift can change afterwards.
+    remainders handed back − refunds + prepaid cards sold and topped up; the
+    discrepancy (counted − expected) is recorded. Refused while a prepaid deposit
+    of the shift is open (settle it first). Nothing in the shift can change afterwards.
     """
     require_role(actor, Role.OPERATOR)
     _check_cash(counted_minor, "the counted cash")
@@ -337,7 +338,8 @@ def close_shift(shop: Shop, actor: Actor, counted_minor: int) -> ShiftReport:
                 f"prepaid deposit still open at {', '.join(booths)}: settle it "
                 "(pay its calls, hand back the rest) before closing the shift"
             )
-        expected = expected_cash(shift.opening_float_minor, payments, refunds, deposits)
+        cards = card_cash(session, shift.id)
+        expected = expected_cash(shift.opening_float_minor, payments, refunds, deposits, cards)
         now = shop.clock.now()
         shift.status = ShiftStatus.CLOSED.value
         shift.closed_at = now
@@ -365,6 +367,9 @@ def close_shift(shop: Shop, actor: Actor, counted_minor: int) -> ShiftReport:
                 "deposits_taken_minor": deposits.taken,
                 "deposits_returned_minor": deposits.returned,
                 "deposit_payments_minor": deposits.paid,
+                "card_sales_minor": cards.sales_minor,
+                "card_top_ups_minor": cards.top_ups_minor,
+                "card_debits_minor": cards.debits_minor,
                 "calls": summary.call_count,
                 "unserved": summary.unserved,
                 "unpaid": summary.unpaid,
