@@ -15,12 +15,11 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import func, or_, select
 
 from callshop_pos.clock import utc
 from callshop_pos.db.models.booths import Booth
 from callshop_pos.db.models.calls import Call, CallState, CallStatus
-from callshop_pos.db.models.cards import CardCall
 from callshop_pos.db.models.shifts import Shift, ShiftStatus
 from callshop_pos.engine_store.call_recorder import finish_interrupted, last_heartbeat
 from callshop_pos.engine_store.rater_tariff import RaterTariff
@@ -31,6 +30,7 @@ from callshop_pos.lines.faults import Fault, classify
 from callshop_pos.lines.recorder import CallRecorder
 from callshop_pos.services.admin import booths as booth_service
 from callshop_pos.services.auth import SYSTEM
+from callshop_pos.services.cards.till_calls import is_till_call
 from callshop_pos.services.context import Shop
 from callshop_pos.services.till.deposits import open_deposit_balances
 from callshop_pos.services.unrecorded import set_aside
@@ -113,7 +113,7 @@ class ShopBoothStore:
                     Call.status == CallStatus.UNSERVED.value,
                     Call.answered_at.is_not(None),
                     or_(Call.shift_id.is_(None), Call.shift_id == open_shift),
-                    ~exists().where(CardCall.call_ref == Call.call_ref),
+                    is_till_call(),
                 )
                 .group_by(Call.booth)
             ).all()

@@ -46,6 +46,7 @@ from callshop_pos.db.models.calls import Call, CallState
 from callshop_pos.db.models.report_cells import ReportCell, ReportMonthCell, ReportShift
 from callshop_pos.db.models.shifts import Shift, ShiftStatus
 from callshop_pos.services.admin.fx import rate_from, rate_scale, usd_rates
+from callshop_pos.services.cards.till_calls import is_till_call
 from callshop_pos.services.reports.rows import (
     GroupBy,
     ReportRow,
@@ -278,7 +279,7 @@ def _dimension_selects(
     digits: int,
 ) -> tuple[dict[int, tuple[date, date]], dict[str, Select[Any]]]:
     """:func:`cell_selects` with the SELECTs keyed by dimension."""
-    finished = (shifts, Call.state == CallState.FINISHED.value)
+    finished = (shifts, Call.state == CallState.FINISHED.value, is_till_call())
     spans: dict[int, tuple[date, date]] = {}
     for shift_id, low, high in s.execute(
         select(Call.shift_id, func.min(Call.ended_at), func.max(Call.ended_at))

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,7 +26,6 @@ from callshop_pos import journal
 from callshop_pos.db.base import Base
 from callshop_pos.db.models.booths import BillingMode, Booth
 from callshop_pos.db.models.calls import Call, CallState, CallStatus
-from callshop_pos.db.models.cards import CardCall
 from callshop_pos.db.models.deposits import (
     BoothDeposit,
     DepositMovement,
@@ -36,6 +35,7 @@ from callshop_pos.db.models.deposits import (
 from callshop_pos.errors import InvalidInput, NotFound
 from callshop_pos.money import format_minor, round_to_unit
 from callshop_pos.services.auth import Actor, Role, require_role
+from callshop_pos.services.cards.till_calls import is_till_call
 from callshop_pos.services.context import Shop
 from callshop_pos.services.reports.summary import DEPOSIT_METHOD
 from callshop_pos.services.till.payments import payable_bill, record_payment
@@ -134,7 +134,7 @@ def covered_calls(session: Session, deposit: BoothDeposit, *, lock: bool = False
             Call.status == CallStatus.UNSERVED.value,
             Call.answered_at.is_not(None),
             Call.answered_at >= deposit.taken_at,
-            ~exists().where(CardCall.call_ref == Call.call_ref),
+            is_till_call(),
         )
         .order_by(Call.answered_at, Call.id)
     )

@@ -16,6 +16,7 @@ from callshop_pos.db.models.cards import CardAttempt, CardCall, CardMovement
 from callshop_pos.engine_store.call_recorder import DatabaseCallRecorder
 from callshop_pos.engine_store.card_port import ShopCardPort, recover_card_calls
 from callshop_pos.engine_store.shop_store import ShopBoothStore, recover_interrupted, shop_tariff
+from callshop_pos.errors import InvalidInput
 from callshop_pos.lines.cards import CardGrant, CardRefusal, Refused
 from callshop_pos.lines.engine import LineEngine
 from callshop_pos.lines.port import (
@@ -35,8 +36,10 @@ from callshop_pos.services.admin.verify import verify
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.cards.till import card_balance, sell_card
 from callshop_pos.services.context import Shop
+from callshop_pos.services.till.call_status import mark_unpaid
 from callshop_pos.services.till.deposits import deposit_balance, take_deposit
-from callshop_pos.services.till.shifts import open_shift
+from callshop_pos.services.till.payments import pay_calls
+from callshop_pos.services.till.shifts import close_shift, open_shift, x_report
 from tests.callshop_pos.lines.fakes import FakeDriver
 from tests.callshop_pos.services.cards.cards_support import make_batch
 
@@ -247,3 +250,32 @@ def test_a_call_ended_but_not_yet_debited_is_debited_at_the_next_start(
     assert done.debited == (ref,) and done.released == 0
     view = card_balance(shop, operator, pins["one_serial"])
     assert (view.balance_minor, view.in_use_booth) == (60, None)
+
+
+def test_the_cashier_never_sees_a_card_call_to_serve_and_the_cards_count_it(
+    shop: Shop, operator: Actor, pins: dict[str, str], tmp_path: Path
+) -> None:
+    e = Engine(shop, tmp_path)
+    card_ref, _ = e.dial(f"*77{pins['one']}*{NUMBER}", booth="B2")
+    e.answer(card_ref, booth="B2")
+    e.advance(61)
+    e.hang_up(card_ref, booth="B2")  # 0.40 from the card
+    till_ref, _ = e.dial(NUMBER, booth="B2")
+    e.answer(till_ref, booth="B2")
+    e.advance(30)
+    e.hang_up(till_ref, booth="B2")  # 0.20 for the till
+    with shop.db.read() as s:
+        ids = {c.call_ref: c.id for c in s.scalars(select(Call))}
+    report = x_report(shop, operator)
+    assert [c.call_ref for c in report.unserved_calls] == [till_ref]
+    assert report.summary.call_count == 1
+    assert (report.summary.card_calls, report.summary.card_debits_minor) == (1, 40)
+    with pytest.raises(InvalidInput, match="made with a calling card"):
+        pay_calls(shop, operator, [ids[card_ref]], 1000)
+    with pytest.raises(InvalidInput, match="made with a calling card"):
+        mark_unpaid(shop, operator, [ids[card_ref]], "left without paying")
+    paid = pay_calls(shop, operator, [ids[till_ref]], 1000)
+    assert paid.total_minor == 20
+    z = close_shift(shop, operator, 20 + 100 + 10)  # float 0, one call, two cards sold
+    assert z.summary.discrepancy_minor == 0 and z.unserved_calls == ()
+    assert verify(shop).ok
