@@ -6,7 +6,8 @@ with their PINs' keyed hashes under the installation's card key), then:
 
 1. the engine's PIN check as a booth meets it — ``ShopCardPort.authorize``: HMAC of the
    PIN, one unique-index lookup, the attempt row, the claim of the card and the commit —
-   for right PINs (each then released, as a call that cost nothing) and wrong PINs;
+   for right PINs (a card's first use, journaled; then the same cards again; each
+   released after, as a call that cost nothing) and wrong PINs;
 2. the lookup alone (HMAC + the indexed SELECT by ``pin_hash``);
 3. baseline, same run, same database: that SELECT with ``NOT INDEXED`` (SQLite scans the
    table), i.e. what the check would cost without the unique index on the hash.
@@ -132,6 +133,17 @@ def run(tmp: Path, n_cards: int, n_checks: int, n_scans: int) -> int:
         assert not isinstance(refused, CardGrant)
         clock.advance(601)  # keep every booth under the wrong-PIN lock's window
 
+    # A card used again (the common case: regulars keep a card for weeks) is not
+    # journaled as a first use: the check is one row claimed and one attempt logged.
+    again: list[float] = []
+    for i, pin in enumerate(good):
+        booth = f"B{i % 16}"
+        t = time.perf_counter()
+        outcome = port.authorize(pin, booth, f"bench-again-{i}", clock.now())
+        again.append(time.perf_counter() - t)
+        assert isinstance(outcome, CardGrant), outcome
+        port.settle(CardSettle(booth, f"bench-again-{i}", outcome.card_id, 0, clock.now()))
+
     # The disk's share: the engine's heartbeat (one small row, its own transaction) on the
     # same database with the same PRAGMAs (WAL, synchronous=FULL): a durable commit alone.
     recorder = DatabaseCallRecorder(shop)
@@ -167,11 +179,12 @@ def run(tmp: Path, n_cards: int, n_checks: int, n_scans: int) -> int:
     shop.close()
 
     print(f"authorize, right PIN (claim + commit): {ms(hits)}")
+    print(f"authorize, right PIN, used again:      {ms(again)}")
     print(f"authorize, wrong PIN (attempt logged): {ms(misses)}")
     print(f"indexed lookup alone (HMAC + SELECT):  {ms(lookups)}")
     print(f"baseline, a durable commit (heartbeat): {ms(commits)}")
     print(f"baseline, NOT INDEXED scan:            {ms(scans)}   plan: {plan[0][-1]}")
-    worst = max(pct(hits, 0.99), pct(misses, 0.99))
+    worst = max(pct(hits, 0.99), pct(again, 0.99), pct(misses, 0.99))
     scan = statistics.median(scans)
     print(
         f"scan / indexed lookup (p50): {scan / statistics.median(lookups):,.0f}x;"

@@ -62,7 +62,7 @@ from callshop_pos.lines.cards import (
     CardStart,
     Refused,
 )
-from callshop_pos.lines.dialplan import CardDial, parse_card_dial
+from callshop_pos.lines.dialplan import CardDial, mask_dialled, parse_card_dial
 from callshop_pos.lines.faults import Fault, classify
 from callshop_pos.lines.port import BoothDriver, Dialing, DriverEvent, HangupReason, RefuseCall
 from callshop_pos.lines.recorder import CallRecorder
@@ -489,7 +489,12 @@ class LineEngine:
         """Handle one driver event now, on the caller's thread (tests, engine loop)."""
         machine = self._booths.get(event.booth)
         if machine is None:
-            log.warning("event for unknown booth %r ignored: %r", event.booth, event)
+            shown = (
+                replace(event, number=mask_dialled(event.number, self._rules.card_access_code))
+                if isinstance(event, Dialing)
+                else event
+            )
+            log.warning("event for unknown booth %r ignored: %r", event.booth, shown)
             return
         had_call = machine.in_call
         rules = self._rules if not self._spilling else replace(self._rules, recording_ok=False)

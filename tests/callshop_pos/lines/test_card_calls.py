@@ -259,3 +259,13 @@ def test_a_card_settle_survives_the_spill_journal_form() -> None:
     assert record_from_json(record_json(settle)) == settle
     assert isinstance(settle, CardSettle) and settle.amount_minor == 20
     assert "pin" not in str(asdict(settle)).lower()
+
+
+def test_a_card_dial_from_an_unknown_booth_is_logged_without_its_pin(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from callshop_pos.lines.port import Dialing
+
+    rig, _cards = card_rig()
+    rig.engine.process(Dialing("B9", rig.clock.now(), "x1", f"*77{PIN}*{NUMBER}"))
+    assert "unknown booth 'B9'" in caplog.text and PIN[:6] not in caplog.text
