@@ -279,3 +279,33 @@ def test_the_cashier_never_sees_a_card_call_to_serve_and_the_cards_count_it(
     z = close_shift(shop, operator, 20 + 100 + 10)  # float 0, one call, two cards sold
     assert z.summary.discrepancy_minor == 0 and z.unserved_calls == ()
     assert verify(shop).ok
+
+
+def test_a_batch_with_its_own_price_list_prices_its_calls_with_it(
+    shop: Shop, admin: Actor, operator: Actor, pins: dict[str, str], tmp_path: Path
+) -> None:
+    own = import_price_list(shop, admin, PRICES, "cards.csv")  # 0.20 €/min
+    import_price_list(shop, admin, PRICES.replace("0.20", "0.40"), "shop.csv")  # now active
+    printed = make_batch(
+        shop,
+        admin,
+        tmp_path / "own",
+        quantity=1,
+        face_value_minor=100,
+        price_list_version_id=own.id,
+    )
+    serial, pin = printed.cards[0]
+    sell_card(shop, operator, serial)
+    e = Engine(shop, tmp_path)
+    ref, admit = e.dial(f"*77{pin}*{NUMBER}")
+    assert isinstance(admit, AdmitCall) and admit.limit_s == 300  # 1.00 at the card's 0.20
+    _other, shop_rate = e.dial(f"*77{pins['one']}*{NUMBER}", booth="B2")
+    assert (
+        isinstance(shop_rate, AdmitCall) and shop_rate.limit_s == 120
+    )  # the shop's 0.40: two minutes
+    e.answer(ref)
+    e.advance(61)
+    e.hang_up(ref)
+    with shop.db.read() as s:
+        call = s.scalars(select(Call).where(Call.call_ref == ref)).one()
+        assert (call.price_minor, call.price_version_id) == (40, own.id)
