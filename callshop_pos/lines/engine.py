@@ -535,7 +535,15 @@ class LineEngine:
                         logging.ERROR, "card", "calling card could not be checked: %s", exc
                     )
                     outcome = CardRefusal(Refused.UNAVAILABLE, "the card cannot be checked now")
-        effects = machine.card_dial(event, dial, outcome, self._tariff(), rules, now)
+        extra: list[Effect] = []
+        if isinstance(outcome, CardGrant) and self._settle_pending(outcome.card_id):
+            # The card's last call is not debited yet (its records wait in the outbox):
+            # the balance read now is stale. Refuse, and free the claim after that debit.
+            extra = [CardSettle(machine.name, event.call_ref, outcome.card_id, 0, now)]
+            outcome = CardRefusal(
+                Refused.IN_USE, "the card's last call is still being saved", outcome.serial
+            )
+        effects = machine.card_dial(event, dial, outcome, self._tariff(), rules, now) + extra
         admitted = machine.call_ref == event.call_ref
         if isinstance(outcome, CardGrant):
             result = "granted" if admitted else "granted, call refused"
@@ -564,6 +572,11 @@ class LineEngine:
             else "",
         )
         return effects
+
+    def _settle_pending(self, card_id: int) -> bool:
+        """Whether a debit of card ``card_id`` still waits in the outbox."""
+        with self._outbox_cond:
+            return any(isinstance(r, CardSettle) and r.card_id == card_id for r in self._outbox)
 
     def tick(self) -> None:
         """Timers: limits, heartbeat, meter updates, outbox retries, periodic refresh."""

@@ -23,7 +23,8 @@ class FakeCard:
 
 
 class FakeCards:
-    """Checks and claims cards atomically (one lock), settles once per call."""
+    """Checks and claims cards atomically (one lock), settles once per call; like the
+    card service, a booth may claim again a card it holds."""
 
     def __init__(self) -> None:
         self.cards: dict[str, FakeCard] = {}
@@ -54,7 +55,7 @@ class FakeCards:
                 outcome = CardRefusal(Refused.EXPIRED, "card expired", card.serial)
             elif card.balance_minor <= 0:
                 outcome = CardRefusal(Refused.EXHAUSTED, "no balance left", card.serial)
-            elif card.in_use is not None:
+            elif card.in_use is not None and card.in_use[0] != booth:
                 outcome = CardRefusal(
                     Refused.IN_USE, f"card in use at {card.in_use[0]}", card.serial
                 )
@@ -78,6 +79,7 @@ class FakeCards:
                 return
             card.debits[settle.call_ref] = settle.amount_minor
             card.balance_minor -= settle.amount_minor
-            if card.in_use is not None and card.in_use[1] == settle.call_ref:
+            # Like the card service: the booth's claim is freed (not the call's).
+            if card.in_use is not None and card.in_use[0] == settle.booth:
                 card.in_use = None
             self.settled.append(settle)

@@ -269,3 +269,21 @@ def test_a_card_dial_from_an_unknown_booth_is_logged_without_its_pin(
     rig, _cards = card_rig()
     rig.engine.process(Dialing("B9", rig.clock.now(), "x1", f"*77{PIN}*{NUMBER}"))
     assert "unknown booth 'B9'" in caplog.text and PIN[:6] not in caplog.text
+
+
+def test_a_card_is_not_granted_again_before_its_last_call_is_debited() -> None:
+    rig, cards = card_rig()
+    ref = rig.dial(f"*77{PIN}*{NUMBER}")
+    rig.answer(ref)
+    rig.advance(30)
+    rig.recorder.fail_next = 3  # the database is busy: the end and the debit wait
+    rig.hang_up(ref)
+    assert cards.settled == [] and cards.cards[PIN].in_use == ("B1", ref)
+    rig.driver.take()
+    rig.dial(f"*77{PIN}*{NUMBER}")  # the same booth, the same card, at once
+    assert refused(rig).detail == "card refused: the card's last call is still being saved"
+    rig.advance(5)  # the retries get through: debit first, then the claim freed
+    assert [s.amount_minor for s in cards.settled] == [20, 0]
+    assert (cards.cards[PIN].balance_minor, cards.cards[PIN].in_use) == (80, None)
+    again = rig.dial(f"*77{PIN}*{NUMBER}")
+    assert admitted(rig) == AdmitCall("B1", again, 240, HangupReason.CREDIT_EXHAUSTED, dial=NUMBER)
