@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from callshop_pos.errors import CallShopError
 from callshop_pos.lines.snapshot import BillingMode, BoothSnapshot
 from callshop_pos.rating import Quote
+from callshop_pos.services.cards.till import CardSale
 from callshop_pos.services.reports.summary import ShiftReport
 from callshop_pos.services.till.call_status import StatusChange
 from callshop_pos.services.till.calls import CallView, get_calls
@@ -42,6 +43,7 @@ from ui.booth_tile import Meter
 from ui.bridge import EngineBridge
 from ui.calls_model import StatusFilter
 from ui.calls_panel import CallsPanel
+from ui.card_sale_dialog import CardSaleDialog
 from ui.close_shift import CloseShiftDialog
 from ui.deposit_dialog import DepositDialog
 from ui.engine_link import EngineControl
@@ -198,6 +200,7 @@ class MainWindow(QMainWindow):
         self.unserved_action = self._action(
             self.tr("Back to unserved…"), "F6", self.back_to_unserved
         )
+        self.sell_card_action = self._action(self.tr("Sell card…"), "F7", self.sell_card)
         self.sessions_action = self._action(self.tr("Sessions…"), "F9", self.show_sessions)
         self.settings_action = self._action(
             self.tr("Language…"), "F10", self.language_requested.emit
@@ -240,6 +243,7 @@ class MainWindow(QMainWindow):
             self.pay_booth_action,
             self.unpaid_action,
             self.unserved_action,
+            self.sell_card_action,
         ):
             till_menu.addAction(action)
         till_menu.addSeparator()
@@ -276,7 +280,8 @@ class MainWindow(QMainWindow):
         self.unpaid_button = action_button(self.unpaid_action, label=self.tr("Unpaid…"))
         self.unserved_button = action_button(self.unserved_action, label=self.tr("Unserved…"))
         layout.addWidget(self.pay_button)
-        layout.addWidget(self.pay_booth_button)
+        self.sell_card_button = action_button(self.sell_card_action, label=self.tr("Card…"))
+        layout.addLayout(_row(self.pay_booth_button, self.sell_card_button))
         layout.addLayout(_row(self.unpaid_button, self.unserved_button))
         self.booth_box = BoothBox(
             [
@@ -337,8 +342,8 @@ class MainWindow(QMainWindow):
             case ShiftReport():
                 if change.kind == "Z":
                     self.reload_shift()
-            case DepositTaken():
-                self._refresh_summary()  # the deposit's cash is in the drawer now
+            case DepositTaken() | CardSale():
+                self._refresh_summary()  # the cash is in the drawer now
             case DepositSettled():
                 self.reload_shift()  # calls paid from it, cash handed back
                 if self.engine is not None:
@@ -578,6 +583,20 @@ class MainWindow(QMainWindow):
             self._auto_lock({c.booth for c in result.calls})
         else:
             self.payment_cancelled.emit()
+
+    def sell_card(self) -> None:
+        """Sell a prepaid calling card: scan or type its serial, take its face value."""
+        dialog = CardSaleDialog(self.fmt, self.till.quote_card_sale, self.till.sell_card, self)
+        if self._run(dialog) and dialog.result_value is not None:
+            sale = dialog.result_value
+            self.statusBar().showMessage(
+                self.tr("Card {serial} sold for {total}; change {change}.").format(
+                    serial=sale.card.serial,
+                    total=self.fmt.money(sale.amount_minor),
+                    change=self.fmt.money(sale.change_minor),
+                ),
+                10000,
+            )
 
     def set_print_receipt(self, hook: Callable[[PaymentResult], None] | None) -> None:
         """The PAY dialog's "print receipt" hook (None: no printing offered)."""

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from callshop_pos.errors import CallShopError
+from callshop_pos.services.cards.till import CardSale
 from callshop_pos.services.reports.summary import ShiftReport
 from callshop_pos.services.till.call_status import StatusChange
 from callshop_pos.services.till.deposits import DepositSettled, DepositTaken
@@ -282,6 +283,10 @@ class ReceiptActions(QObject):
                     self.devices.shift_closed(change)
             case ShiftOpened() | DepositTaken() | DepositSettled():
                 pass  # no device job (deposits move cash without a receipt)
+            case CardSale():
+                # Cash in: the drawer opens. The fiscal device (if any) printed the
+                # sale's receipt while it was registered.
+                self.devices.cash_taken(change.tendered_minor, change.change_minor)
             case _:
                 assert_never(change)
 

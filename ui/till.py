@@ -17,6 +17,8 @@ from PySide6.QtCore import QObject, Signal
 
 from callshop_pos.services import backups
 from callshop_pos.services.auth import Actor
+from callshop_pos.services.cards import till as card_till
+from callshop_pos.services.cards.till import CardSale, CardSaleQuote
 from callshop_pos.services.context import Shop
 from callshop_pos.services.reports.summary import ShiftReport, ShiftSummary
 from callshop_pos.services.till import call_status, deposits, payments, shifts
@@ -38,7 +40,13 @@ PayRunner = Callable[[Callable[[], Any]], Any]
 #: dispatch on it with ``match`` and ``assert_never``, so a new kind of change
 #: is a type error until every handler knows it.
 TillChange = (
-    ShiftOpened | PaymentResult | StatusChange | ShiftReport | DepositTaken | DepositSettled
+    ShiftOpened
+    | PaymentResult
+    | StatusChange
+    | ShiftReport
+    | DepositTaken
+    | DepositSettled
+    | CardSale
 )
 _Change = TypeVar(
     "_Change",
@@ -48,6 +56,7 @@ _Change = TypeVar(
     ShiftReport,
     DepositTaken,
     DepositSettled,
+    CardSale,
 )
 
 
@@ -107,6 +116,22 @@ class Till(QObject):
 
     def settle_deposit(self, booth: str) -> DepositSettled:
         return self._done(deposits.settle_deposit(self.shop, self.actor, booth))
+
+    def quote_card_sale(self, serial: str) -> CardSaleQuote:
+        """What selling the card with ``serial`` costs (refused for a card that cannot
+        be sold); changes nothing."""
+        return card_till.quote_card_sale(self.shop, self.actor, serial)
+
+    def sell_card(self, quote: CardSaleQuote, tendered_minor: int) -> CardSale:
+        """Sell the card the cashier was shown; with a fiscal device the sale is
+        registered on it first (off the GUI thread, like PAY)."""
+        fiscal = self.fiscal
+
+        def sell() -> CardSale:
+            return card_till.sell_card(self.shop, self.actor, quote, tendered_minor, fiscal=fiscal)
+
+        result: CardSale = self.pay_runner(sell) if self.pay_runner is not None else sell()
+        return self._done(result)
 
     def open_shift(self, opening_float_minor: int) -> ShiftOpened:
         return self._done(shifts.open_shift(self.shop, self.actor, opening_float_minor))

@@ -182,7 +182,11 @@ class TillDevices(QObject):
 
         The kick is queued on the printer's thread before any receipt of the same
         payment, so the drawer opens first and the cash goes in while it prints."""
-        if self.kick_on_cash and self.drawer is not None and result.tendered_minor > 0:
+        self.cash_taken(result.tendered_minor, result.change_minor)
+
+    def cash_taken(self, tendered_minor: int, change_minor: int) -> None:
+        """Cash came in (a payment, a card sold): kick the drawer, show paid and change."""
+        if self.kick_on_cash and self.drawer is not None and tendered_minor > 0:
             drawer = self.drawer
             self.printer_worker.submit(
                 "drawer",
@@ -195,11 +199,11 @@ class TillDevices(QObject):
             display = self.display
             self.display_worker.submit(
                 "display",
-                lambda: display.show_change(result.tendered_minor, result.change_minor),
+                lambda: display.show_change(tendered_minor, change_minor),
                 on_error=self._display_failed,
             )
         if self.customer_screen is not None:
-            self.customer_screen.show_change(result.tendered_minor, result.change_minor)
+            self.customer_screen.show_change(tendered_minor, change_minor)
 
     def print_receipt(self, payment_id: int) -> bool:
         """Print a payment's (original) receipt; False when no printer is set up."""

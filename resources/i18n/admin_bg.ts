@@ -154,6 +154,10 @@
         <translation>Кабини</translation>
     </message>
     <message>
+        <source>Prepaid cards</source>
+        <translation>Фонокарти</translation>
+    </message>
+    <message>
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
@@ -382,6 +386,229 @@
     <message>
         <source>Save</source>
         <translation>Запиши</translation>
+    </message>
+</context>
+<context>
+    <name>Cards</name>
+    <message>
+        <source>not sold</source>
+        <translation>непродадени</translation>
+    </message>
+    <message>
+        <source>sold</source>
+        <translation>продадени</translation>
+    </message>
+    <message>
+        <source>in use</source>
+        <translation>в употреба</translation>
+    </message>
+    <message>
+        <source>used up</source>
+        <translation>изчерпани</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>изтекли</translation>
+    </message>
+    <message>
+        <source>blocked</source>
+        <translation>блокирани</translation>
+    </message>
+    <message>
+        <source>sale</source>
+        <translation>продажба</translation>
+    </message>
+    <message>
+        <source>top-up</source>
+        <translation>зареждане</translation>
+    </message>
+    <message>
+        <source>call</source>
+        <translation>разговор</translation>
+    </message>
+    <message>
+        <source>until {date}</source>
+        <translation>до {date}</translation>
+    </message>
+    <message>
+        <source>{days} d after first call</source>
+        <translation>{days} дни след първия разговор</translation>
+    </message>
+    <message>
+        <source>{days} d after creation</source>
+        <translation>{days} дни след създаването</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>без срок</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Създадена</translation>
+    </message>
+    <message>
+        <source>Cards</source>
+        <translation>Карти</translation>
+    </message>
+    <message>
+        <source>Face value</source>
+        <translation>Номинал</translation>
+    </message>
+    <message>
+        <source>Serials</source>
+        <translation>Серийни номера</translation>
+    </message>
+    <message>
+        <source>Expiry</source>
+        <translation>Валидност</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Състояние</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Бележка</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Час</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Какво</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Сума</translation>
+    </message>
+    <message>
+        <source>Balance</source>
+        <translation>Баланс</translation>
+    </message>
+    <message>
+        <source>Booth</source>
+        <translation>Кабина</translation>
+    </message>
+    <message>
+        <source>Call</source>
+        <translation>Разговор</translation>
+    </message>
+    <message>
+        <source>Reason (kept in the audit journal):</source>
+        <translation>Причина (записва се в одитния журнал):</translation>
+    </message>
+    <message>
+        <source>Folder for the card sheets</source>
+        <translation>Папка за листовете с карти</translation>
+    </message>
+    <message>
+        <source>Prepaid cards</source>
+        <translation>Фонокарти</translation>
+    </message>
+    <message>
+        <source>Block batch…</source>
+        <translation>Блокирай партидата…</translation>
+    </message>
+    <message>
+        <source>New batch</source>
+        <translation>Нова партида</translation>
+    </message>
+    <message>
+        <source>No expiry</source>
+        <translation>Без срок</translation>
+    </message>
+    <message>
+        <source>On a fixed date</source>
+        <translation>До определена дата</translation>
+    </message>
+    <message>
+        <source>Days after the first call</source>
+        <translation>Дни след първия разговор</translation>
+    </message>
+    <message>
+        <source>Days after creation</source>
+        <translation>Дни след създаването</translation>
+    </message>
+    <message>
+        <source>note (optional)</source>
+        <translation>бележка (по желание)</translation>
+    </message>
+    <message>
+        <source>folder for the sheets</source>
+        <translation>папка за листовете</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Избери…</translation>
+    </message>
+    <message>
+        <source>Create batch</source>
+        <translation>Създай партида</translation>
+    </message>
+    <message>
+        <source>PIN digits</source>
+        <translation>Цифри на ПИН</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Дата</translation>
+    </message>
+    <message>
+        <source>Days</source>
+        <translation>Дни</translation>
+    </message>
+    <message>
+        <source>Sheets to</source>
+        <translation>Листове в</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>Карта</translation>
+    </message>
+    <message>
+        <source>serial (scan or type)</source>
+        <translation>сериен № (сканирайте или въведете)</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Покажи</translation>
+    </message>
+    <message>
+        <source>Block card…</source>
+        <translation>Блокирай картата…</translation>
+    </message>
+    <message>
+        <source>Face value: {problem}</source>
+        <translation>Номинал: {problem}</translation>
+    </message>
+    <message>
+        <source>Choose the folder the sheets are written to.</source>
+        <translation>Изберете папката, в която да се запишат листовете.</translation>
+    </message>
+    <message>
+        <source>{count} cards created. Their sheets (with the PINs) are in {folder} — print them and keep the folder safe: they are never made again.</source>
+        <translation>Създадени са {count} карти. Листовете им (с ПИН кодовете) са в {folder} — отпечатайте ги и пазете папката: те никога не се създават отново.</translation>
+    </message>
+    <message>
+        <source>Block batch #{id}</source>
+        <translation>Блокиране на партида №{id}</translation>
+    </message>
+    <message>
+        <source>, expires {time}</source>
+        <translation>, валидна до {time}</translation>
+    </message>
+    <message>
+        <source>{serial}: {status}, balance {balance} {currency} of {face}{expires}</source>
+        <translation>{serial}: {status}, баланс {balance} {currency} от {face}{expires}</translation>
+    </message>
+    <message>
+        <source>Block card {serial}</source>
+        <translation>Блокиране на карта {serial}</translation>
+    </message>
+    <message>
+        <source>Choose a batch in the list first.</source>
+        <translation>Първо изберете партида в списъка.</translation>
     </message>
 </context>
 <context>
@@ -881,6 +1108,14 @@ Note for the version history:</source>
     <message>
         <source>SIP: seconds an abusive address stays banned</source>
         <translation>SIP: секунди, за които злоупотребяващ адрес остава блокиран</translation>
+    </message>
+    <message>
+        <source>Cards: access code a booth dials before the card&apos;s PIN (e.g. *77PIN*number)</source>
+        <translation>Фонокарти: код, който кабината набира преди ПИН на картата (напр. *77ПИН*номер)</translation>
+    </message>
+    <message>
+        <source>Cards: the till may top up a sold card</source>
+        <translation>Фонокарти: касата може да зарежда продадена карта</translation>
     </message>
     <message>
         <source>Central billing account: base URL (empty = not linked)</source>

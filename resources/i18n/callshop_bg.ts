@@ -338,6 +338,57 @@
     </message>
 </context>
 <context>
+    <name>CardSaleDialog</name>
+    <message>
+        <source>Sell card</source>
+        <translation>Продажба на фонокарта</translation>
+    </message>
+    <message>
+        <source>Sell a prepaid calling card</source>
+        <translation>Продажба на предплатена фонокарта</translation>
+    </message>
+    <message>
+        <source>scan or type the serial</source>
+        <translation>сканирайте или въведете серийния номер</translation>
+    </message>
+    <message>
+        <source>&amp;Serial</source>
+        <translation>&amp;Сериен №</translation>
+    </message>
+    <message>
+        <source>Face value</source>
+        <translation>Номинал</translation>
+    </message>
+    <message>
+        <source>&amp;Tendered</source>
+        <translation>&amp;Получено</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Ресто</translation>
+    </message>
+    <message>
+        <source>Sell  (Enter)</source>
+        <translation>Продай  (Enter)</translation>
+    </message>
+    <message>
+        <source>Scan the card&apos;s barcode or type its serial.</source>
+        <translation>Сканирайте баркода на картата или въведете серийния ѝ номер.</translation>
+    </message>
+    <message>
+        <source>Card {serial}: the customer pays its face value.</source>
+        <translation>Карта {serial}: клиентът плаща номинала ѝ.</translation>
+    </message>
+    <message>
+        <source>Not enough: {missing} more.</source>
+        <translation>Не стига: още {missing}.</translation>
+    </message>
+    <message>
+        <source>{tendered} for a card of {value}? Check the amount handed over.</source>
+        <translation>{tendered} за карта от {value}? Проверете получената сума.</translation>
+    </message>
+</context>
+<context>
     <name>CashierApp</name>
     <message>
         <source>Language</source>
@@ -638,6 +689,10 @@
         <translation>Обратно в необслужени…</translation>
     </message>
     <message>
+        <source>Sell card…</source>
+        <translation>Продай фонокарта…</translation>
+    </message>
+    <message>
         <source>Sessions…</source>
         <translation>Сесии…</translation>
     </message>
@@ -712,6 +767,10 @@
     <message>
         <source>Unserved…</source>
         <translation>Необслужени…</translation>
+    </message>
+    <message>
+        <source>Card…</source>
+        <translation>Карта…</translation>
     </message>
     <message>
         <source>Lock</source>
@@ -796,6 +855,10 @@
     <message>
         <source>Paid {total}; change {change}.</source>
         <translation>Платено {total}; ресто {change}.</translation>
+    </message>
+    <message>
+        <source>Card {serial} sold for {total}; change {change}.</source>
+        <translation>Карта {serial} е продадена за {total}; ресто {change}.</translation>
     </message>
     <message>
         <source>CallShop POS</source>

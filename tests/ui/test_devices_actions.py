@@ -14,6 +14,7 @@ from sqlalchemy import select
 from callshop_pos.db.models.devices import DrawerOpen, PrintLog
 from callshop_pos.errors import InvalidInput
 from callshop_pos.services.till.payment_list import shift_payments
+from tests.callshop_pos.services.cards.cards_support import make_batch
 from tests.drivers.fiscal.fake_erpnet import fake_erpnet
 from tests.drivers.fiscal.test_payment_gate import gate_for
 from tests.ui.devices_support import KICK_PIN2, Rig, build_rig
@@ -220,3 +221,20 @@ def test_failed_reversal_is_kept_and_retried(qtbot, seeded) -> None:
             rig.actions.close()
     actions = [p["action"] for p in state.printed]
     assert actions == ["receipt", "reversalreceipt", "xreport", "zreport"]
+
+
+def test_a_card_sale_opens_the_drawer(qtbot, rig: Rig, seeded, tmp_path: Path) -> None:
+    serial = make_batch(rig.shop, seeded.admin, tmp_path / "sheets", quantity=1).cards[0][0]
+    before = len(rig.jobs.outputs())
+
+    def sell(dialog) -> None:
+        dialog.serial_edit.setText(serial)
+        assert dialog.look_up()
+        dialog.tendered_edit.setText("20")
+        dialog.ok_button.click()
+
+    when_dialog(rig.window, sell)
+    rig.window.sell_card_action.trigger()
+    rig.settle(qtbot)
+    kicks = [out for out in rig.jobs.outputs()[before:] if KICK_PIN2 in out]
+    assert len(kicks) == 1

@@ -16,6 +16,7 @@ from tests.ui.text_fit import overflowing_texts
 from ui.admin.window import AdminWindow
 from ui.app import load_stylesheet
 from ui.bridge import EngineBridge
+from ui.card_sale_dialog import CardSaleDialog
 from ui.close_shift import CloseShiftDialog
 from ui.deposit_dialog import DepositDialog
 from ui.formatting import Formatter
@@ -80,6 +81,7 @@ def test_till_and_its_dialogs_fit(qtbot, seeded, language, screen) -> None:
         "unpaid": ReasonDialog(calls, fmt, lambda r: None, target="unpaid", parent=window),
         "unserved": ReasonDialog(calls, fmt, lambda r: None, target="unserved", parent=window),
         "deposit": DepositDialog(engine.states["Booth 1"], fmt, window),
+        "sell card": CardSaleDialog(fmt, till.quote_card_sale, till.sell_card, window),
         "sessions": SessionsDialog(till.list_shifts, till.show_shift, fmt, parent=window),
         "login": LoginDialog(
             lambda u, p: seeded.operator, demo_accounts=[("operator", "olga", "x")]

@@ -63,6 +63,10 @@ SETTING_LABELS = (
     ),
     QT_TRANSLATE_NOOP("Settings", "SIP: requests N/SECONDS from one address before it is banned"),
     QT_TRANSLATE_NOOP("Settings", "SIP: seconds an abusive address stays banned"),
+    QT_TRANSLATE_NOOP(
+        "Settings", "Cards: access code a booth dials before the card's PIN (e.g. *77PIN*number)"
+    ),
+    QT_TRANSLATE_NOOP("Settings", "Cards: the till may top up a sold card"),
     QT_TRANSLATE_NOOP("Settings", "Central billing account: base URL (empty = not linked)"),
     QT_TRANSLATE_NOOP("Settings", "Central: this shop's id there"),
     QT_TRANSLATE_NOOP("Settings", "Central: this shop's API token"),

@@ -87,6 +87,7 @@ class AdminWindow(QMainWindow):
         from ui.admin.account_page import AccountPage  # noqa: PLC0415 - pages load with the window
         from ui.admin.audit_page import AuditPage  # noqa: PLC0415 - pages load with the window
         from ui.admin.booths_page import BoothsPage  # noqa: PLC0415 - pages load with the window
+        from ui.admin.cards_page import CardsPage  # noqa: PLC0415 - pages load with the window
         from ui.admin.fx_page import FxPage  # noqa: PLC0415 - pages load with the window
         from ui.admin.price_list_page import PriceListPage  # noqa: PLC0415 - pages load with the window
         from ui.admin.reports_page import ReportsPage  # noqa: PLC0415 - pages load with the window
@@ -100,6 +101,7 @@ class AdminWindow(QMainWindow):
             ("reports", QCoreApplication.translate("AdminWindow", "Reports"), ReportsPage),
             ("users", QCoreApplication.translate("AdminWindow", "Users"), UsersPage),
             ("booths", QCoreApplication.translate("AdminWindow", "Booths"), BoothsPage),
+            ("cards", QCoreApplication.translate("AdminWindow", "Prepaid cards"), CardsPage),
             ("settings", QCoreApplication.translate("AdminWindow", "Settings"), SettingsPage),
             ("audit", QCoreApplication.translate("AdminWindow", "Audit journal"), AuditPage),
         ]

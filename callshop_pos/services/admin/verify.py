@@ -13,8 +13,10 @@ Checks, in one read-only pass:
 5. what reports and billing are read from without being money rows themselves:
    the report cells of every summed closed shift are recounted from its calls (the
    same SELECTs that summed them), the month cells from the cells, and every closed
-   shift's payments, refunds and expected cash from its payments, refunds and deposits
-   (so a row re-journaled with the application's own library still shows).
+   shift's payments, refunds and expected cash from its payments, refunds, deposits and
+   card sales (so a row re-journaled with the application's own library still shows);
+6. every prepaid card's balance — sales + top-ups − debits of its movements, and what
+   its newest movement left.
 
 What it cannot see alone: someone who rewrites the whole chain consistently. That is
 why the head hash goes out with each Z report and synced shift.

@@ -147,6 +147,9 @@ def new_pins(
     themselves and none whose hash ``taken`` (asked per chunk of hashes, returns the
     ones already used) reports. A clash is simply drawn again."""
     space = 10**length
+    if count > space // 2:
+        # Far below any real batch (10-digit PINs: 10^10), but never an endless draw.
+        raise InvalidInput(f"{count} PINs of {length} digits cannot be drawn safely")
     seen: set[str] = set()
     out: list[tuple[str, str]] = []
     while len(out) < count:

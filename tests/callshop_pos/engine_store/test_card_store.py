@@ -88,3 +88,23 @@ def test_a_debit_above_the_balance_takes_the_balance(shop: Shop, sold: tuple[str
     refusal = store.authorize(pin, "B1", shop.clock.now())
     assert refusal == CardRefusal(RefusalReason.EXHAUSTED, 0)
     assert verify(shop).ok
+
+
+def test_the_pin_is_found_through_its_unique_index(shop: Shop, db_url: str) -> None:
+    import sqlite3
+
+    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as con:
+        plan = " ".join(
+            str(row[-1])
+            for row in con.execute(
+                "EXPLAIN QUERY PLAN SELECT * FROM cards WHERE pin_hash = ?", ("0",)
+            )
+        )
+    assert plan.startswith("SEARCH cards USING INDEX") and "(pin_hash=?)" in plan
+
+
+def test_two_booths_racing_for_one_card_on_sqlite(shop: Shop, sold: tuple[str, str]) -> None:
+    from tests.callshop_pos.services.cards.test_postgres import _race
+
+    results = _race(shop, sold[1])
+    assert sorted(type(r).__name__ for r in results) == ["CardGrant", "CardRefusal"]

@@ -31,9 +31,10 @@ def test_window_refuses_an_operator_and_opens_every_page(qtbot, seeded) -> None:
         AdminWindow(seeded.shop, seeded.operator)
     window = open_admin_window(seeded.shop, seeded.admin)
     qtbot.addWidget(window)
-    for key in ("prices", "fx", "account", "reports", "users", "booths", "settings", "audit"):
+    keys = ("prices", "fx", "account", "reports", "users", "booths", "cards", "settings", "audit")
+    for key in keys:
         assert window.show_page(key) is window.stack.currentWidget()
-    assert window.nav.count() == 8
+    assert window.nav.count() == len(keys)
 
 
 def test_usd_rate_page_sets_and_lists_rates(qtbot, seeded, qtmodeltester) -> None:

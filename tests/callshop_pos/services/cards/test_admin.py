@@ -53,10 +53,12 @@ def test_pins_are_unique_over_100000_and_clashes_are_drawn_again() -> None:
     assert len({digest for _, digest in pins}) == 100_000
     assert all(len(pin) == 10 and pin.isdigit() for pin, _ in pins)
     assert all(digest == key.pin_hash(pin) for pin, digest in pins[:100])
-    # A PIN space of 100 with 60 PINs already taken: the rest is drawn until it fits.
-    taken = {key.pin_hash(f"{i:02d}") for i in range(60)}
-    rest = new_pins(40, 2, key, lambda hashes: [h for h in hashes if h in taken])
-    assert sorted(pin for pin, _ in rest) == [f"{i:02d}" for i in range(60, 100)]
+    # A PIN space of 1,000 with 500 PINs already taken: the rest is drawn until it fits.
+    taken = {key.pin_hash(f"{i:03d}") for i in range(500)}
+    rest = new_pins(500, 3, key, lambda hashes: [h for h in hashes if h in taken])
+    assert sorted(pin for pin, _ in rest) == [f"{i:03d}" for i in range(500, 1000)]
+    with pytest.raises(InvalidInput, match="cannot be drawn"):
+        new_pins(501, 3, key, lambda hashes: ())
 
 
 def test_serials_carry_a_check_digit() -> None:
