@@ -1,5 +1,6 @@
 """Sell card: the cashier scans or types the card's serial, sees its face value, takes
-the cash like PAY (tendered, change) and confirms.
+the cash like PAY (tendered, change) and confirms. *Balance* shows what is left on a
+card already sold (the customer asks at the till).
 
 The face value and every refusal (unknown serial, already sold, blocked, expired, no
 open shift) come from the core (``quote_card_sale``); the sale itself
@@ -15,13 +16,16 @@ from collections.abc import Callable
 from PySide6.QtWidgets import (
     QDialog,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from callshop_pos.errors import CallShopError
+from callshop_pos.services.cards.common import CardView
 from callshop_pos.services.cards.till import CardSale, CardSaleQuote
 from ui.action_errors import plain_words
 from ui.amount_edit import AmountEdit
@@ -34,7 +38,7 @@ __all__ = ["CardSaleDialog"]
 
 class CardSaleDialog(QDialog):
     """``quote(serial)`` looks the card up; ``sell(quote, tendered)`` records the sale
-    (:attr:`result_value` holds it afterwards)."""
+    (:attr:`result_value` holds it afterwards); ``balance(serial)`` reads a card."""
 
     def __init__(
         self,
@@ -42,11 +46,14 @@ class CardSaleDialog(QDialog):
         quote: Callable[[str], CardSaleQuote],
         sell: Callable[[CardSaleQuote, int], CardSale],
         parent: QWidget | None = None,
+        *,
+        balance: Callable[[str], CardView] | None = None,
     ) -> None:
         super().__init__(parent)
         self._fmt = formatter
         self._quote_for = quote
         self._sell = sell
+        self._balance = balance
         self.quote: CardSaleQuote | None = None
         self.result_value: CardSale | None = None
         self.setWindowTitle(self.tr("Sell card"))
@@ -54,6 +61,14 @@ class CardSaleDialog(QDialog):
         title = QLabel(self.tr("Sell a prepaid calling card"), objectName="sectionTitle")
         self.serial_edit = QLineEdit()
         self.serial_edit.setPlaceholderText(self.tr("scan or type the serial"))
+        self.balance_button = QPushButton(self.tr("&Balance"))
+        self.balance_button.setAutoDefault(False)
+        self.balance_button.setVisible(balance is not None)
+        serial_row = QWidget()
+        serial_box = QHBoxLayout(serial_row)
+        serial_box.setContentsMargins(0, 0, 0, 0)
+        serial_box.addWidget(self.serial_edit, 1)
+        serial_box.addWidget(self.balance_button)
         self.card_label = QLabel(objectName="muted")
         self.value_label = QLabel(objectName="totalValue")
         self.tendered_edit = AmountEdit(formatter.currency.digits)
@@ -62,7 +77,7 @@ class CardSaleDialog(QDialog):
         grid = QGridLayout()
         grid.setColumnStretch(0, 1)
         rows: tuple[tuple[str, QWidget], ...] = (
-            (self.tr("&Serial"), self.serial_edit),
+            (self.tr("&Serial"), serial_row),
             (self.tr("Face value"), self.value_label),
             (self.tr("&Tendered"), self.tendered_edit),
             (self.tr("Change"), self.change_label),
@@ -86,6 +101,7 @@ class CardSaleDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
         self.serial_edit.returnPressed.connect(self.look_up)
+        self.balance_button.clicked.connect(self.show_balance)
         self.serial_edit.textEdited.connect(self._on_serial_edited)
         self.tendered_edit.amount_changed.connect(self._on_tendered)
         self.tendered_edit.returnPressed.connect(self._on_confirm)
@@ -106,6 +122,31 @@ class CardSaleDialog(QDialog):
         self.error_label.hide()
         self._show_quote()
         self.tendered_edit.setFocus()
+        return True
+
+    def show_balance(self) -> bool:
+        """Show the status and balance of the card typed (nothing is sold)."""
+        if self._balance is None:
+            return False
+        try:
+            card = self._balance(self.serial_edit.text())
+        except CallShopError as exc:
+            show_error(self.error_label, str(exc))
+            return False
+        self.error_label.hide()
+        status = {
+            "created": self.tr("not sold"),
+            "sold": self.tr("sold"),
+            "in_use": self.tr("in use"),
+            "exhausted": self.tr("used up"),
+            "expired": self.tr("expired"),
+            "blocked": self.tr("blocked"),
+        }.get(card.status.value, card.status.value)
+        self.card_label.setText(
+            self.tr("Card {serial}: {status}, balance {balance}.").format(
+                serial=card.serial, status=status, balance=self._fmt.money(card.balance_minor)
+            )
+        )
         return True
 
     def _on_serial_edited(self, _text: str) -> None:

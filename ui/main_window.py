@@ -586,7 +586,13 @@ class MainWindow(QMainWindow):
 
     def sell_card(self) -> None:
         """Sell a prepaid calling card: scan or type its serial, take its face value."""
-        dialog = CardSaleDialog(self.fmt, self.till.quote_card_sale, self.till.sell_card, self)
+        dialog = CardSaleDialog(
+            self.fmt,
+            self.till.quote_card_sale,
+            self.till.sell_card,
+            self,
+            balance=self.till.card_balance,
+        )
         if self._run(dialog) and dialog.result_value is not None:
             sale = dialog.result_value
             self.statusBar().showMessage(

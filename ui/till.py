@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, Signal
 from callshop_pos.services import backups
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.cards import till as card_till
+from callshop_pos.services.cards.common import CardView
 from callshop_pos.services.cards.till import CardSale, CardSaleQuote
 from callshop_pos.services.context import Shop
 from callshop_pos.services.reports.summary import ShiftReport, ShiftSummary
@@ -116,6 +117,10 @@ class Till(QObject):
 
     def settle_deposit(self, booth: str) -> DepositSettled:
         return self._done(deposits.settle_deposit(self.shop, self.actor, booth))
+
+    def card_balance(self, serial: str) -> CardView:
+        """A card's status and balance by serial (changes nothing)."""
+        return card_till.card_balance(self.shop, self.actor, serial)
 
     def quote_card_sale(self, serial: str) -> CardSaleQuote:
         """What selling the card with ``serial`` costs (refused for a card that cannot

@@ -352,6 +352,10 @@
         <translation>сканирайте или въведете серийния номер</translation>
     </message>
     <message>
+        <source>&amp;Balance</source>
+        <translation>&amp;Баланс</translation>
+    </message>
+    <message>
         <source>&amp;Serial</source>
         <translation>&amp;Сериен №</translation>
     </message>
@@ -370,6 +374,34 @@
     <message>
         <source>Sell  (Enter)</source>
         <translation>Продай  (Enter)</translation>
+    </message>
+    <message>
+        <source>not sold</source>
+        <translation>непродадена</translation>
+    </message>
+    <message>
+        <source>sold</source>
+        <translation>продадена</translation>
+    </message>
+    <message>
+        <source>in use</source>
+        <translation>в употреба</translation>
+    </message>
+    <message>
+        <source>used up</source>
+        <translation>изчерпана</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>изтекла</translation>
+    </message>
+    <message>
+        <source>blocked</source>
+        <translation>блокирана</translation>
+    </message>
+    <message>
+        <source>Card {serial}: {status}, balance {balance}.</source>
+        <translation>Карта {serial}: {status}, баланс {balance}.</translation>
     </message>
     <message>
         <source>Scan the card&apos;s barcode or type its serial.</source>

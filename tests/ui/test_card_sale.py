@@ -9,7 +9,7 @@ import pytest
 
 from callshop_pos.db.models.cards import CardStatus
 from callshop_pos.services.cards.admin import block_card
-from callshop_pos.services.cards.till import card_balance
+from callshop_pos.services.cards.till import card_balance, sell_card
 from callshop_pos.services.till import shifts
 from tests.callshop_pos.services.cards.cards_support import make_batch
 from tests.callshop_pos.support import SeededShop
@@ -86,3 +86,24 @@ def test_refusals_stay_on_the_dialog(qtbot, window, cards, seeded: SeededShop) -
     assert "blocked" in texts[1]
     assert texts[2] == "Not enough: €5.00 more."
     assert card_balance(shop, admin, cards[2][0]).status is CardStatus.CREATED
+
+
+def test_the_cashier_checks_a_balance(qtbot, window, cards, seeded: SeededShop) -> None:
+    shop, _, olga = seeded
+    sell_card(shop, olga, cards[0][0])
+    seen: list[str] = []
+
+    def check(dialog: CardSaleDialog) -> None:
+        assert dialog.balance_button.isVisible()
+        dialog.serial_edit.setText(cards[0][0])
+        dialog.balance_button.click()
+        seen.append(dialog.card_label.text())
+        dialog.serial_edit.setText("99")
+        dialog.balance_button.click()
+        seen.append(dialog.error_label.text())
+        dialog.reject()
+
+    when_dialog(window, check)
+    window.sell_card_action.trigger()
+    assert seen[0] == f"Card {cards[0][0]}: sold, balance €10.00."
+    assert "not a card serial" in seen[1]
