@@ -37,6 +37,7 @@ from callshop_pos import config
 from callshop_pos.cli._shop import existing_database_url
 from callshop_pos.clock import Clock, ScaledClock, SystemClock
 from callshop_pos.engine_store.call_recorder import DatabaseCallRecorder
+from callshop_pos.engine_store.card_port import ShopCardPort, recover_card_calls
 from callshop_pos.engine_store.shop_store import (
     ShopBoothStore,
     database_file_check,
@@ -358,11 +359,12 @@ def _serve_spilling(
         set_aside(shop, booth, ref, kind, event, error)
 
     aside: Quarantine = quarantine
+    cards = ShopCardPort(shop)
     waiting: set[str] = set()
     if spill.count:
         left = spill.count
         written, failure = replay_spill(
-            spill, lambda r: persist_record(r, recorder, store.save_lock), aside
+            spill, lambda r: persist_record(r, recorder, store.save_lock, cards), aside
         )
         if failure is None:
             log.warning("wrote back %d call record(s) an earlier run kept in %s", left, spill.where)
@@ -375,6 +377,7 @@ def _serve_spilling(
                 spill.where,
                 failure,
             )
+    card_calls = recover_card_calls(shop, cards, skip=waiting)  # before the till's own
     recovered = recover_interrupted(shop, recorder, skip=waiting)
     if recovered:
         log.warning(
@@ -382,7 +385,8 @@ def _serve_spilling(
             len(recovered),
             ", ".join(map(str, recovered)),
         )
-    print(f"engine: start-up recovery done ({len(recovered)} interrupted call(s))", flush=True)
+    interrupted = len(recovered) + len(card_calls.finished)
+    print(f"engine: start-up recovery done ({interrupted} interrupted call(s))", flush=True)
     if args.exit_when_done and scenario is None:
         return _unsaved_status(spill.count, spill)
     skip: frozenset[str] = frozenset()
@@ -439,6 +443,7 @@ def _serve_spilling(
         quarantine=aside,
         spill=spill,
         storage_check=database_file_check(shop),
+        cards=cards,
     )
     engine.load()
     stop = threading.Event()

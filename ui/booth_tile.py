@@ -175,6 +175,8 @@ class BoothTile(QFrame):
             self._set(self._elapsed, self._fmt.duration(elapsed))
             price = self._meter(snap, elapsed)
             self._set(self._price, self._fmt.money(price, unrated=self.tr("unrated")))
+            if snap.card:  # the card's balance goes down with the meter
+                self._set(self._info, self._info_text(snap, price))
         elif snap.state in (BoothState.DIALING, BoothState.RINGING):
             self._set(self._elapsed, "0:00")
             self._set(self._price, "")
@@ -222,9 +224,14 @@ class BoothTile(QFrame):
             text = self.tr("Locked")
         return text
 
-    def _info_text(self, snap: BoothSnapshot) -> str:
+    def _info_text(self, snap: BoothSnapshot, live_price: int | None = None) -> str:
         parts: list[str] = []
-        if snap.billing is BillingMode.PREPAID:
+        if snap.card and snap.card_left_minor is not None:
+            # A calling card pays this call: what is left on it, live.
+            ran = max(0, (live_price or 0) - (snap.price_minor or 0))
+            left = max(0, snap.card_left_minor - ran)
+            parts.append(self.tr("Card {amount} left").format(amount=self._fmt.money(left)))
+        elif snap.billing is BillingMode.PREPAID:
             if snap.credit_left_minor is not None:
                 parts.append(
                     self.tr("Credit {amount}").format(
@@ -264,6 +271,10 @@ class BoothTile(QFrame):
             lines.append(f"{snap.number} {snap.destination or ''}")
         if snap.rate_per_minute:
             lines.append(self.tr("Rate {rate} per minute").format(rate=snap.rate_per_minute))
+        if snap.card_serial:
+            lines.append(self.tr("Calling card {serial}").format(serial=snap.card_serial))
+        if snap.lock_reason:
+            lines.append(snap.lock_reason)
         return "<br>".join(lines)
 
     @staticmethod

@@ -30,6 +30,7 @@ from callshop_pos.lines.faults import Fault, classify
 from callshop_pos.lines.recorder import CallRecorder
 from callshop_pos.services.admin import booths as booth_service
 from callshop_pos.services.auth import SYSTEM
+from callshop_pos.services.cards.till_calls import is_till_call
 from callshop_pos.services.context import Shop
 from callshop_pos.services.till.deposits import open_deposit_balances
 from callshop_pos.services.unrecorded import set_aside
@@ -95,11 +96,12 @@ class ShopBoothStore:
         return AdmissionRules(
             blocked_prefixes=tuple(settings.blocked_prefixes),
             allow_unrated_calls=settings.allow_unrated_calls,
+            card_access_code=settings.card_access_code,
         )
 
     def unpaid_counts(self) -> dict[str, int]:
         """Answered, finished calls not yet dealt with, in the open shift or waiting
-        for the next one."""
+        for the next one (a calling card's calls are never the till's to collect)."""
         with self.shop.db.read() as s:
             open_shift = s.scalars(
                 select(Shift.id).where(Shift.status == ShiftStatus.OPEN.value)
@@ -111,6 +113,7 @@ class ShopBoothStore:
                     Call.status == CallStatus.UNSERVED.value,
                     Call.answered_at.is_not(None),
                     or_(Call.shift_id.is_(None), Call.shift_id == open_shift),
+                    is_till_call(),
                 )
                 .group_by(Call.booth)
             ).all()

@@ -16,10 +16,21 @@ unless a hang-up is asked for; the booth shows ``locked`` once it is idle.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from callshop_pos.errors import CallShopError
+from callshop_pos.lines.cards import (
+    WRONG_PIN_LIMIT,
+    WRONG_PIN_WINDOW_S,
+    CardGrant,
+    CardRefusal,
+    CardSettle,
+    CardStart,
+    Refused,
+)
+from callshop_pos.lines.dialplan import DEFAULT_ACCESS_CODE, CardDial, mask_dialled
 from callshop_pos.lines.port import (
     AdmitCall,
     AllowCalls,
@@ -111,6 +122,8 @@ class AdmissionRules:
     #: False while call records cannot be written (the engine sets it): new calls
     #: are refused, calls in progress go on.
     recording_ok: bool = True
+    #: What a booth dials before a calling card's PIN (see lines/dialplan.py).
+    card_access_code: str = DEFAULT_ACCESS_CODE
 
 
 # ---------------------------------------------------------------- effects
@@ -144,6 +157,7 @@ class RecordEnd:
     flags: tuple[str, ...] = ()
     answered: bool = False
     detail: str = ""  # why, in words (refusal reason, SIP status ...), for the log
+    card_id: int | None = None  # a calling card pays this call (never the till)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +166,7 @@ class SaveLock:
     locked: bool
 
 
-Effect = SendCommand | RecordStart | RecordAnswer | RecordEnd | SaveLock
+Effect = SendCommand | RecordStart | RecordAnswer | RecordEnd | SaveLock | CardStart | CardSettle
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +194,7 @@ class _Call:
     flags: list[str] = field(default_factory=list)
     cut_asked_mono: float | None = None  # when the engine asked the driver to hang up
     cut_reason: HangupReason = HangupReason.CASHIER
+    card: CardGrant | None = None  # the calling card paying for it
 
 
 class BoothMachine:
@@ -204,6 +219,11 @@ class BoothMachine:
         self.spent_minor = 0
         self.unpaid_calls = 0
         self._call: _Call | None = None
+        # Calling cards: the access code (to hide a PIN being dialled), why the booth
+        # was locked by the engine, and when recent wrong PINs were dialled here.
+        self.access_code = DEFAULT_ACCESS_CODE
+        self.lock_reason: str | None = None
+        self._wrong_pins: deque[datetime] = deque()
 
     # ------------------------------------------------------------ queries
 
@@ -260,7 +280,11 @@ class BoothMachine:
         rate_text = None
         if call is not None and call.answered_at is not None and call.destination.priced:
             rate_text = call.tariff.rate_per_minute(call.destination, call.answered_at)
-        number = call.number if call is not None else (self.digits or None)
+        if call is not None:
+            number: str | None = call.number
+        else:  # digits still being dialled: a card's PIN among them is hidden
+            number = mask_dialled(self.digits, self.access_code) if self.digits else None
+        card = call.card if call is not None else None
         return BoothSnapshot(
             booth=self.name,
             position=self.config.position,
@@ -275,10 +299,14 @@ class BoothMachine:
             elapsed_s=round(elapsed, 3),
             price_minor=running if call is not None and call.answered_at is not None else None,
             rate_per_minute=rate_text,
-            credit_left_minor=self.credit_left(running or 0),
+            credit_left_minor=self.credit_left(0 if card is not None else running or 0),
             deposit_minor=self.deposit_minor,
             unpaid_calls=self.unpaid_calls,
             seq=seq,
+            card=card is not None,
+            card_serial=card.serial if card is not None else None,
+            card_left_minor=card.balance_minor - (running or 0) if card is not None else None,
+            lock_reason=self.lock_reason if self.locked else None,
         )
 
     # ------------------------------------------------------- driver events
@@ -372,6 +400,116 @@ class BoothMachine:
         )
         return [RecordStart(start), SendCommand(admit)]
 
+    # ------------------------------------------------------- calling cards
+
+    def card_check_refusal(self, rules: AdmissionRules) -> str | None:
+        """Why a card call dialled now is refused before its card is even checked
+        (so a locked or busy booth never claims a card); None when it may be checked."""
+        if self._call is not None:
+            return "booth already in a call"
+        if self.locked:
+            return "booth locked"
+        if not rules.recording_ok:
+            return "calls cannot be recorded now"
+        return None
+
+    def card_dial(
+        self,
+        event: Dialing,
+        dial: CardDial,
+        outcome: CardGrant | CardRefusal | None,
+        tariff: Tariff,
+        rules: AdmissionRules,
+        now: datetime,
+    ) -> list[Effect]:
+        """Admit or refuse a card call (``dial``: the parsed dialled string; ``outcome``:
+        the card check, None when it was not made). The call is recorded with the
+        number after the PIN, never the PIN; a granted card the call cannot use after
+        all is released at once (a :class:`CardSettle` of 0)."""
+        self.online = True
+        grant = outcome if isinstance(outcome, CardGrant) else None
+        if grant is not None and grant.tariff is not None:
+            tariff = grant.tariff  # the card's own price list
+        number = dial.number if dial.ok else dial.masked
+        number = number[:MAX_NUMBER_CHARS]
+        start = CallStart(self.name, event.call_ref, number, event.at)
+        release: list[Effect] = (
+            [CardSettle(self.name, event.call_ref, grant.card_id, 0, event.at)]
+            if grant is not None
+            else []
+        )
+
+        def refuse(
+            detail: str,
+            reason: HangupReason = HangupReason.DENIED,
+            destination: Destination | None = None,
+        ) -> list[Effect]:
+            where = destination or Destination(number, None, None, None, False)
+            effects = _refused(start, where, tariff, detail, reason)
+            end = effects[-1]
+            assert isinstance(end, RecordEnd)
+            if grant is not None:
+                effects[-1] = replace(end, card_id=grant.card_id)
+            return effects + release
+
+        early = self.card_check_refusal(rules)
+        if early is not None:
+            return refuse(early)
+        if not dial.ok:
+            effects = refuse(f"card call: {dial.problem}")
+            return effects + (self._wrong_pin(now) if dial.bad_pin else [])
+        if outcome is None:
+            return refuse("calling cards cannot be used here")
+        if isinstance(outcome, CardRefusal):
+            reason = (
+                HangupReason.CREDIT_EXHAUSTED
+                if outcome.reason is Refused.EXHAUSTED
+                else HangupReason.DENIED
+            )
+            effects = refuse(f"card refused: {outcome.detail}", reason)
+            return effects + (self._wrong_pin(now) if outcome.wrong_pin else [])
+        assert grant is not None
+        digits = sum(1 for c in dial.number if c.isdigit())
+        if len(dial.number) > MAX_NUMBER_CHARS or digits > MAX_NUMBER_DIGITS:
+            return refuse(f"number too long ({len(dial.number)} characters, {digits} digits)")
+        destination = tariff.look_up(dial.number)
+        normalized = destination.normalized or "".join(c for c in dial.number if c.isdigit())
+        for blocked in rules.blocked_prefixes:
+            if blocked and (normalized.startswith(blocked) or dial.number.startswith(blocked)):
+                return refuse(f"blocked prefix {blocked}", destination=destination)
+        if not destination.priced:
+            return refuse("no retail price: cannot bill a card", destination=destination)
+        refusal, limit, reason = self._limit(destination, tariff, event.at, grant.balance_minor)
+        if refusal is not None:
+            return refuse(refusal, reason, destination)
+        call = _Call(event.call_ref, dial.number, destination, tariff, event.at, card=grant)
+        call.limit_s, call.limit_reason = limit, reason
+        self._call = call
+        self.off_hook = True
+        self.digits = ""
+        admit = AdmitCall(self.name, event.call_ref, limit, reason, dial=dial.number)
+        link = CardStart(self.name, event.call_ref, grant.card_id, event.at)
+        return [link, RecordStart(start), SendCommand(admit)]
+
+    def _wrong_pin(self, now: datetime) -> list[Effect]:
+        """Count a wrong PIN; the last of :data:`WRONG_PIN_LIMIT` within the window
+        locks the booth until the cashier unlocks it."""
+        self._wrong_pins.append(now)
+        horizon = now - timedelta(seconds=WRONG_PIN_WINDOW_S)
+        while self._wrong_pins and self._wrong_pins[0] <= horizon:
+            self._wrong_pins.popleft()
+        if len(self._wrong_pins) < WRONG_PIN_LIMIT or self.locked:
+            return []
+        minutes = WRONG_PIN_WINDOW_S // 60
+        self.lock_reason = f"{len(self._wrong_pins)} wrong card PINs within {minutes} minutes"
+        log.warning("%s locked: %s", self.name, self.lock_reason)
+        return self.lock(False, 0.0)
+
+    @property
+    def wrong_pins(self) -> int:
+        """Wrong PINs counted towards the lock (within the window at the last one)."""
+        return len(self._wrong_pins)
+
     def _admission(
         self, destination: Destination, tariff: Tariff, rules: AdmissionRules, at: datetime
     ) -> tuple[str | None, int | None, HangupReason]:
@@ -392,18 +530,29 @@ class BoothMachine:
         return self._limit(destination, tariff, at)
 
     def _limit(
-        self, destination: Destination, tariff: Tariff, at: datetime
+        self,
+        destination: Destination,
+        tariff: Tariff,
+        at: datetime,
+        card_balance: int | None = None,
     ) -> tuple[str | None, int | None, HangupReason]:
+        """The call's limit; with ``card_balance`` the card pays: its balance is the
+        budget, instead of the booth's deposit or cost cap."""
         limit: int | None = None
         reason = HangupReason.TIME_LIMIT
-        budget = self._budget()
+        budget = self._budget() if card_balance is None else max(0, card_balance)
         if budget is not None and destination.priced:
             limit = tariff.max_seconds(destination, at, budget)
             reason = HangupReason.CREDIT_EXHAUSTED
             if limit <= 0:
-                what = "deposit" if self.config.billing is BillingMode.PREPAID else "cost cap"
+                if card_balance is not None:
+                    what = "card balance"
+                elif self.config.billing is BillingMode.PREPAID:
+                    what = "deposit"
+                else:
+                    what = "cost cap"
                 return f"{what} does not cover the first block", None, reason
-        if budget is None and self.config.billing is BillingMode.PREPAID:
+        if card_balance is None and budget is None and self.config.billing is BillingMode.PREPAID:
             return "no deposit taken", None, HangupReason.CREDIT_EXHAUSTED
         max_s = self.config.max_duration_s
         if max_s is not None and (limit is None or max_s < limit):
@@ -428,7 +577,8 @@ class BoothMachine:
         call.answered_mono = mono - max(0.0, (now - event.at).total_seconds())
         effects: list[Effect] = [RecordAnswer(call.call_ref, event.at, self.name)]
         # The price band is chosen by the answer time, so the limit is re-checked now.
-        _refusal, limit, reason = self._limit(call.destination, call.tariff, event.at)
+        balance = call.card.balance_minor if call.card is not None else None
+        _refusal, limit, reason = self._limit(call.destination, call.tariff, event.at, balance)
         if _refusal is not None:
             call.cut_asked_mono, call.cut_reason = mono, reason
             effects.append(SendCommand(HangUpNow(self.name, reason)))
@@ -484,9 +634,14 @@ class BoothMachine:
                 flags,
                 answered=call.answered_at is not None,
                 detail=detail,
+                card_id=call.card.card_id if call.card is not None else None,
             )
         ]
-        if self.deposit_minor is not None and rating.price_minor:
+        if call.card is not None:
+            # The card pays the exact price (nothing for an attempt) and is released.
+            amount = rating.price_minor or 0 if call.answered_at is not None else 0
+            effects.append(CardSettle(self.name, call.call_ref, call.card.card_id, amount, at))
+        elif self.deposit_minor is not None and rating.price_minor:
             self.spent_minor += rating.price_minor  # until the database has the call
         return effects
 
@@ -503,6 +658,8 @@ class BoothMachine:
         return effects
 
     def unlock(self) -> list[Effect]:
+        self._wrong_pins.clear()  # the cashier has seen to the booth: a fresh count
+        self.lock_reason = None
         if not self.locked:
             return []
         self.locked = False
@@ -540,7 +697,7 @@ class BoothMachine:
             spent,
         )
         call = self._call
-        if not changed or call is None or call.answered_at is None:
+        if not changed or call is None or call.answered_at is None or call.card is not None:
             return []
         if self.config.billing is not BillingMode.PREPAID:
             return []

@@ -54,8 +54,17 @@ from callshop_pos.lines.booth import (
     SaveLock,
     SendCommand,
 )
+from callshop_pos.lines.cards import (
+    CardGrant,
+    CardPort,
+    CardRefusal,
+    CardSettle,
+    CardStart,
+    Refused,
+)
+from callshop_pos.lines.dialplan import CardDial, mask_dialled, parse_card_dial
 from callshop_pos.lines.faults import Fault, classify
-from callshop_pos.lines.port import BoothDriver, DriverEvent, HangupReason
+from callshop_pos.lines.port import BoothDriver, Dialing, DriverEvent, HangupReason, RefuseCall
 from callshop_pos.lines.recorder import BatchWriteError, CallRecorder
 from callshop_pos.lines.snapshot import BoothSnapshot
 from callshop_pos.lines.spill import Beat, Record, SpillJournal, record_json
@@ -188,10 +197,20 @@ class _Throttle:
 
 
 def persist_record(
-    record: Record, recorder: CallRecorder, save_lock: Callable[[str, bool], None]
+    record: Record,
+    recorder: CallRecorder,
+    save_lock: Callable[[str, bool], None],
+    cards: CardPort | None = None,
 ) -> int | None:
     """Write one record through the ports; returns the call id of a recorded end."""
-    if isinstance(record, Beat):
+    if isinstance(record, (CardStart, CardSettle)):
+        if cards is None:
+            raise RuntimeError("a calling-card record to write, but no card store")
+        if isinstance(record, CardStart):
+            cards.start_call(record)
+        else:
+            cards.settle(record)
+    elif isinstance(record, Beat):
         recorder.heartbeat(record.at)
     elif isinstance(record, RecordStart):
         recorder.call_started(record.start)
@@ -281,8 +300,10 @@ class LineEngine:
         spill_after_failures: int = 3,
         retry_every_s: float = 1.0,
         storage_check: Callable[[], None] | None = None,
+        cards: CardPort | None = None,
     ) -> None:
         self.clock = clock
+        self._cards = cards
         self.driver = driver
         self._recorder = recorder
         self._store = store
@@ -468,16 +489,94 @@ class LineEngine:
         """Handle one driver event now, on the caller's thread (tests, engine loop)."""
         machine = self._booths.get(event.booth)
         if machine is None:
-            log.warning("event for unknown booth %r ignored: %r", event.booth, event)
+            shown = (
+                replace(event, number=mask_dialled(event.number, self._rules.card_access_code))
+                if isinstance(event, Dialing)
+                else event
+            )
+            log.warning("event for unknown booth %r ignored: %r", event.booth, shown)
             return
         had_call = machine.in_call
         rules = self._rules if not self._spilling else replace(self._rules, recording_ok=False)
-        effects = machine.on_event(event, self._tariff(), rules, self.clock.now(), self._mono())
+        machine.access_code = rules.card_access_code
+        dial = (
+            parse_card_dial(event.number, rules.card_access_code)
+            if isinstance(event, Dialing)
+            else None
+        )
+        if dial is not None:
+            assert isinstance(event, Dialing)
+            effects = self._card_dialing(machine, event, dial, rules)
+        else:
+            effects = machine.on_event(event, self._tariff(), rules, self.clock.now(), self._mono())
         self._carry_out(effects)
         if machine.in_call and not had_call:
             self._heartbeat()
         self._publish(machine.name)
         self._flush_inline()
+
+    def _card_dialing(
+        self, machine: BoothMachine, event: Dialing, dial: CardDial, rules: AdmissionRules
+    ) -> list[Effect]:
+        """A card call: the card is checked (and claimed) only when the booth could place
+        the call at all and the dialled string is well formed; every attempt is logged
+        with the PIN masked."""
+        now = self.clock.now()
+        outcome: CardGrant | CardRefusal | None = None
+        # A malformed PIN is checked too: the card store logs it as a wrong PIN.
+        if (dial.ok or dial.bad_pin) and machine.card_check_refusal(rules) is None:
+            if self._cards is None:
+                outcome = CardRefusal(Refused.UNAVAILABLE, "calling cards are not served")
+            else:
+                try:
+                    outcome = self._cards.authorize(dial.pin, machine.name, event.call_ref, now)
+                except Exception as exc:  # the database away: refuse, never guess
+                    self._throttle.log(
+                        logging.ERROR, "card", "calling card could not be checked: %s", exc
+                    )
+                    outcome = CardRefusal(Refused.UNAVAILABLE, "the card cannot be checked now")
+        extra: list[Effect] = []
+        if isinstance(outcome, CardGrant) and self._settle_pending(outcome.card_id):
+            # The card's last call is not debited yet (its records wait in the outbox):
+            # the balance read now is stale. Refuse, and free the claim after that debit.
+            extra = [CardSettle(machine.name, event.call_ref, outcome.card_id, 0, now)]
+            outcome = CardRefusal(
+                Refused.IN_USE, "the card's last call is still being saved", outcome.serial
+            )
+        effects = machine.card_dial(event, dial, outcome, self._tariff(), rules, now) + extra
+        admitted = machine.call_ref == event.call_ref
+        if isinstance(outcome, CardGrant):
+            result = "granted" if admitted else "granted, call refused"
+            serial: str | None = outcome.serial
+        elif isinstance(outcome, CardRefusal):
+            result, serial = f"refused ({outcome.reason.value})", outcome.serial
+        else:
+            result, serial = "not checked", None
+        refused = next(
+            (
+                e.command.detail
+                for e in effects
+                if isinstance(e, SendCommand) and isinstance(e.command, RefuseCall)
+            ),
+            "",
+        )
+        log.info(
+            "%s: card call %s: %s%s%s%s",
+            machine.name,
+            dial.masked,
+            result,
+            f", card {serial}" if serial else "",
+            f": {refused}" if refused else "",
+            f"; booth locked ({machine.lock_reason})"
+            if machine.lock_reason and machine.locked
+            else "",
+        )
+        return effects
+
+    def _settle_pending(self, card_id: int) -> bool:
+        """Whether a debit of card ``card_id`` still waits in the outbox."""
+        with self._outbox_cond:
+            return any(isinstance(r, CardSettle) and r.card_id == card_id for r in self._outbox)
 
     def tick(self) -> None:
         """Timers: limits, heartbeat, meter updates, outbox retries, periodic refresh."""
@@ -535,7 +634,7 @@ class LineEngine:
                 except Exception:  # a driver bug must not stop the engine
                     log.exception("driver refused %r", effect.command)
                 continue
-            if isinstance(effect, RecordEnd) and effect.answered:
+            if isinstance(effect, RecordEnd) and effect.answered and effect.card_id is None:
                 machine = self._booths.get(effect.booth)
                 if machine is not None:
                     # Shown at once; the next refresh brings the count from the database.
@@ -614,8 +713,9 @@ class LineEngine:
         with self._outbox_cond:
             batch: list[Record] = []
             for item in self._outbox:
-                # A lock is saved by the booths service in its own transaction.
-                if isinstance(item, SaveLock) or len(batch) >= cap:
+                # A lock is saved by the booths service in its own transaction, a card
+                # debit by the card store in its own.
+                if isinstance(item, (SaveLock, CardStart, CardSettle)) or len(batch) >= cap:
                     break
                 batch.append(item)
         # A recorder writing batches elsewhere (its own process) takes single records
@@ -631,7 +731,11 @@ class LineEngine:
                     assert batch_of is not None
                     with batch_of():
                         for item in batch:
-                            ids.append(persist_record(item, self._recorder, self._store.save_lock))
+                            ids.append(
+                                persist_record(
+                                    item, self._recorder, self._store.save_lock, self._cards
+                                )
+                            )
             except BatchWriteError as failed:
                 ids = [None] * failed.done  # went through before the bad one
                 raise failed.cause from failed
@@ -816,7 +920,7 @@ class LineEngine:
                     self._outbox_cond.wait(min(wait, self._retry_every_s))
 
     def _persist(self, effect: Record) -> None:
-        call_id = persist_record(effect, self._recorder, self._store.save_lock)
+        call_id = persist_record(effect, self._recorder, self._store.save_lock, self._cards)
         if self._storage_check is not None:
             # A database file removed or replaced under the engine still takes writes
             # (SQLite writes to the old file): count them as not saved.

@@ -180,6 +180,9 @@ class AdmitCall:
     call_ref: str
     limit_s: int | None = None
     limit_reason: HangupReason = HangupReason.CREDIT_EXHAUSTED
+    #: The number to place when it is not the one dialled: a calling-card call's
+    #: number after the access code and PIN (the PIN never goes to the carrier).
+    dial: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

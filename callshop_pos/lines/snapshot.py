@@ -46,3 +46,7 @@ class BoothSnapshot:
     deposit_minor: int | None = None
     unpaid_calls: int = 0  # finished, unserved calls of this booth in the open shift
     seq: int = 0  # increases with every change, so clients drop stale updates
+    card: bool = False  # the current call is paid by a calling card
+    card_serial: str | None = None  # that card's serial (printed on it, not secret)
+    card_left_minor: int | None = None  # the card's balance less the running price
+    lock_reason: str | None = None  # why the engine locked the booth (wrong card PINs)

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from callshop_pos.lines.booth import RecordAnswer, RecordEnd, RecordStart, SaveLock
+from callshop_pos.lines.cards import CardSettle, CardStart
 from callshop_pos.lines.port import HangupReason, HangupSide
 from callshop_pos.lines.recorder import CallStart, FinishedCallRating
 
@@ -52,7 +53,7 @@ class Beat:
     at: datetime
 
 
-Record = RecordStart | RecordAnswer | RecordEnd | SaveLock | Beat
+Record = RecordStart | RecordAnswer | RecordEnd | SaveLock | Beat | CardStart | CardSettle
 
 
 def _t(at: datetime) -> str:
@@ -79,7 +80,9 @@ def record_json(record: Record) -> dict[str, Any]:
             }
         case RecordEnd():
             r = record.rating
+            card = {} if record.card_id is None else {"card_id": record.card_id}
             return {
+                **card,
                 "kind": "ended",
                 "booth": record.booth,
                 "call_ref": record.call_ref,
@@ -103,6 +106,23 @@ def record_json(record: Record) -> dict[str, Any]:
             }
         case SaveLock():
             return {"kind": "lock", "booth": record.booth, "locked": record.locked}
+        case CardStart():
+            return {
+                "kind": "card_start",
+                "booth": record.booth,
+                "call_ref": record.call_ref,
+                "card_id": record.card_id,
+                "at": _t(record.at),
+            }
+        case CardSettle():
+            return {
+                "kind": "card_settle",
+                "booth": record.booth,
+                "call_ref": record.call_ref,
+                "card_id": record.card_id,
+                "amount_minor": record.amount_minor,
+                "at": _t(record.at),
+            }
         case Beat():
             return {"kind": "beat", "at": _t(record.at)}
     raise TypeError(f"not a record: {record!r}")  # pragma: no cover - exhaustive
@@ -151,6 +171,22 @@ def record_from_json(data: dict[str, Any]) -> Record:
             tuple(str(f) for f in data["flags"]),
             bool(data["answered"]),
             str(data["detail"]),
+            _opt_int(data.get("card_id")),
+        )
+    if kind == "card_start":
+        return CardStart(
+            str(data["booth"]),
+            str(data["call_ref"]),
+            int(data["card_id"]),
+            datetime.fromisoformat(data["at"]),
+        )
+    if kind == "card_settle":
+        return CardSettle(
+            str(data["booth"]),
+            str(data["call_ref"]),
+            int(data["card_id"]),
+            int(data["amount_minor"]),
+            datetime.fromisoformat(data["at"]),
         )
     if kind == "lock":
         return SaveLock(str(data["booth"]), bool(data["locked"]))

@@ -20,6 +20,7 @@ from callshop_pos.db.models.sync import OutboxStatus, SyncOutbox
 from callshop_pos.errors import CallShopError
 from callshop_pos.lines.snapshot import BoothSnapshot
 from callshop_pos.services import outbox
+from callshop_pos.services.cards.till_calls import is_till_call
 from callshop_pos.services.outbox_payload import canonical
 from callshop_pos.services.reports.summary import sum_of, summarize_shift
 from callshop_pos.services.till.shifts import open_shift_row, operator_name
@@ -115,6 +116,7 @@ def heartbeat_payload(sender: Sender, link: LinkConfig, booths: Sequence[BoothSn
                 Call.state == CallState.FINISHED.value,
                 Call.status == CallStatus.UNSERVED.value,
                 Call.answered_at.is_not(None),
+                is_till_call(),
             )
             live = {
                 "till_id": summary.id,

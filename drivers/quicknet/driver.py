@@ -427,7 +427,8 @@ class QuicknetDriver:
                     self._place_voip(port)
                     return
                 port.phone.pstn(off_hook=True)
-                port.to_send = deque(d for d in port.digits if d in q.DTMF_CODES)
+                number = port.digits if command.dial is None else command.dial  # card: no PIN
+                port.to_send = deque(d for d in number if d in q.DTMF_CODES)
                 port.mode = "sending"
                 self._send_digits(port)
             case RefuseCall() if command.call_ref == port.call_ref:

@@ -128,7 +128,9 @@ class BoothCall:
 
     # ------------------------------------------------------------ commands
 
-    def admit(self, limit_s: int | None) -> None:
+    def admit(self, limit_s: int | None, dial: str | None = None) -> None:
+        """Place the carrier leg (to ``dial`` when given: a card call's number after
+        the PIN; else to the number the booth dialled)."""
         if self._phase is not _Phase.HELD:
             log.info(
                 "AdmitCall for %s %s ignored: call is %s",
@@ -168,6 +170,8 @@ class BoothCall:
 
         ua_o.credit_expires = credit_expires  # to tell a credit cut from other hang-ups
         _cid, cli, cld, body, _auth, caller_name = self._try_event.getData()
+        if dial is not None:
+            cld = dial  # the booth dialled an access code and a PIN before it
         if self.trunk.pass_caller_id:
             out_cli, out_name = cli, caller_name
         else:

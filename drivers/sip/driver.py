@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from callshop_pos.clock import Clock, SystemClock
+from callshop_pos.lines.dialplan import mask_any_card_dial
 from callshop_pos.lines.port import (
     AdmitCall,
     AllowCalls,
@@ -291,7 +292,7 @@ class SipDriver:
             case AdmitCall(booth=booth, call_ref=ref, limit_s=limit_s):
                 call = self._call(booth, ref)
                 if call is not None:
-                    call.admit(limit_s)
+                    call.admit(limit_s, command.dial)
             case RefuseCall(booth=booth, call_ref=ref, reason=reason, detail=detail):
                 call = self._call(booth, ref)
                 if call is not None:
@@ -299,7 +300,7 @@ class SipDriver:
                         self.refusals.refuse(
                             Refusal.ENGINE_REFUSED,
                             call.source,
-                            f"{call.number}: {reason.value} {detail}".strip(),
+                            f"{mask_any_card_dial(call.number)}: {reason.value} {detail}".strip(),
                         )
                     call.refuse(reason, detail or reason.value)
             case LimitCall(booth=booth, call_ref=ref, limit_s=limit_s, reason=reason):

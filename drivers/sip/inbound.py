@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Protocol
 
+from callshop_pos.lines.dialplan import mask_any_card_dial
 from callshop_pos.lines.port import HangupReason, HangupSide, HungUp, Offline, Registered
 from drivers.sip import digest
 from drivers.sip.abuse import AbuseGuard, Refusal, RefusalLog
@@ -209,7 +210,8 @@ class RequestRouter:
         number = str(req.getRURI().username or "")
         booth = account.booth
         if not self.board.booth_allowed(booth):
-            self.board.refusals.refuse(Refusal.LOCKED, source, f"booth {booth} dialled {number}")
+            shown = mask_any_card_dial(number)  # never a calling card's PIN in the log
+            self.board.refusals.refuse(Refusal.LOCKED, source, f"booth {booth} dialled {shown}")
             self.board.emit(
                 HungUp(
                     booth,
@@ -225,7 +227,8 @@ class RequestRouter:
             self.board.refusals.refuse(Refusal.BUSY, source, f"booth {booth} already in a call")
             return (self._response(req, 486, "Busy Here"), None, None)
         if self.board.config.trunk is None:
-            self.board.refusals.refuse(Refusal.NO_TRUNK, source, f"booth {booth} dialled {number}")
+            shown = mask_any_card_dial(number)
+            self.board.refusals.refuse(Refusal.NO_TRUNK, source, f"booth {booth} dialled {shown}")
             return (self._response(req, 503, "No Carrier Trunk Configured"), None, None)
         return self.board.place_call(account, req, sip_t)
 

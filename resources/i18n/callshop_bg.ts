@@ -159,6 +159,10 @@
         <translation>{state} · заключена</translation>
     </message>
     <message>
+        <source>Card {amount} left</source>
+        <translation>Карта: остават {amount}</translation>
+    </message>
+    <message>
         <source>Credit {amount}</source>
         <translation>Кредит {amount}</translation>
     </message>
@@ -197,6 +201,10 @@
     <message>
         <source>Rate {rate} per minute</source>
         <translation>Тарифа {rate} на минута</translation>
+    </message>
+    <message>
+        <source>Calling card {serial}</source>
+        <translation>Фонокарта {serial}</translation>
     </message>
     <message>
         <source>Unlock</source>

@@ -46,6 +46,7 @@ from callshop_pos.db.models.calls import Call, CallState
 from callshop_pos.db.models.report_cells import ReportCell, ReportMonthCell, ReportShift
 from callshop_pos.db.models.shifts import Shift, ShiftStatus
 from callshop_pos.services.admin.fx import rate_from, rate_scale, usd_rates
+from callshop_pos.services.cards.till_calls import is_till_call
 from callshop_pos.services.reports.rows import (
     GroupBy,
     ReportRow,
@@ -194,7 +195,7 @@ def _spans(s: Session, shifts: ColumnElement[bool], tz: ZoneInfo) -> dict[int, t
     spans: dict[int, tuple[date, date]] = {}
     for shift_id, low, high in s.execute(
         select(Call.shift_id, func.min(Call.ended_at), func.max(Call.ended_at))
-        .where(shifts, Call.state == CallState.FINISHED.value)
+        .where(shifts, Call.state == CallState.FINISHED.value, is_till_call())
         .group_by(Call.shift_id)
     ):
         if shift_id is not None and low is not None and high is not None:
@@ -303,7 +304,7 @@ def _dimension_selects(
 ) -> tuple[dict[int, tuple[date, date]], dict[str, Select[Any]]]:
     """:func:`cell_selects` with the SELECTs keyed by dimension (``spans``: the shifts'
     first and last local days when known already)."""
-    finished = (shifts, Call.state == CallState.FINISHED.value)
+    finished = (shifts, Call.state == CallState.FINISHED.value, is_till_call())
     if spans is None:
         spans = _spans(s, shifts, tz)
     if not spans:

@@ -29,6 +29,7 @@ from callshop_pos.db.models.deposits import (
 )
 from callshop_pos.db.models.payments import Payment, Refund
 from callshop_pos.db.models.shifts import Shift, ShiftStatus
+from callshop_pos.services.cards.till_calls import is_till_call
 from callshop_pos.services.reports.cards import CardCash, card_cash
 from callshop_pos.services.till.calls import CallView, call_view
 
@@ -190,11 +191,16 @@ def sum_of(session: Session, column: QueryableAttribute[int], *where: ColumnElem
 
 
 def shift_call_rows(session: Session, shift_id: int) -> list[Call]:
-    """Every finished call and attempt filed in the shift, in time order."""
+    """Every finished call and attempt filed in the shift, in time order (the till's:
+    a calling card's calls are counted with the cards)."""
     return list(
         session.scalars(
             select(Call)
-            .where(Call.shift_id == shift_id, Call.state == CallState.FINISHED.value)
+            .where(
+                Call.shift_id == shift_id,
+                Call.state == CallState.FINISHED.value,
+                is_till_call(),
+            )
             .order_by(Call.ended_at, Call.id)
         )
     )
@@ -243,7 +249,7 @@ def _counts_in_sql(session: Session, shift_id: int) -> _Counts:
             when(Call.status == CallStatus.UNSERVED.value),
             when(Call.status == CallStatus.UNPAID.value),
             when(Call.price_minor.is_(None)),
-        ).where(Call.shift_id == shift_id, Call.state == CallState.FINISHED.value)
+        ).where(Call.shift_id == shift_id, Call.state == CallState.FINISHED.value, is_till_call())
     ).one()
     total, calls, talk, billable, paid, unserved, unpaid, unrated = (int(v or 0) for v in row)
     return _Counts(calls, total - calls, talk, billable, paid, unserved, unpaid, unrated)

@@ -35,6 +35,7 @@ from callshop_pos.db.models.deposits import (
 from callshop_pos.errors import InvalidInput, NotFound
 from callshop_pos.money import format_minor, round_to_unit
 from callshop_pos.services.auth import Actor, Role, require_role
+from callshop_pos.services.cards.till_calls import is_till_call
 from callshop_pos.services.context import Shop
 from callshop_pos.services.reports.summary import DEPOSIT_METHOD
 from callshop_pos.services.till.payments import payable_bill, record_payment
@@ -122,7 +123,8 @@ def _open_deposit(session: Session, booth: str, *, lock: bool = False) -> BoothD
 
 def covered_calls(session: Session, deposit: BoothDeposit, *, lock: bool = False) -> list[Call]:
     """The calls the open ``deposit`` pays for: its booth's finished, answered and
-    still unserved calls of its shift, answered since it was taken, oldest first."""
+    still unserved calls of its shift, answered since it was taken, oldest first (a
+    calling card's calls are paid by the card, never by the deposit)."""
     stmt = (
         select(Call)
         .where(
@@ -132,6 +134,7 @@ def covered_calls(session: Session, deposit: BoothDeposit, *, lock: bool = False
             Call.status == CallStatus.UNSERVED.value,
             Call.answered_at.is_not(None),
             Call.answered_at >= deposit.taken_at,
+            is_till_call(),
         )
         .order_by(Call.answered_at, Call.id)
     )

@@ -33,6 +33,7 @@ from callshop_pos.db.models.shifts import Shift, ShiftStatus
 from callshop_pos.errors import InvalidInput, NotFound
 from callshop_pos.money import format_minor, round_to_unit
 from callshop_pos.services.auth import Actor, Role, require_role
+from callshop_pos.services.cards.till_calls import card_call_refs
 from callshop_pos.services.context import Shop
 from callshop_pos.services.till.calls import CallView, call_view
 from callshop_pos.services.till.shifts import require_own_open_shift, user_id
@@ -165,6 +166,7 @@ def calls_in_open_shift(
     ids = _check_ids(call_ids)
     stmt = select(Call).where(Call.id.in_(ids))
     rows = {c.id: c for c in session.scalars(stmt.with_for_update() if lock else stmt)}
+    by_card = card_call_refs(session, (c.call_ref for c in rows.values()))
     out: list[Call] = []
     for cid in ids:
         call = rows.get(cid)
@@ -182,6 +184,8 @@ def calls_in_open_shift(
             raise InvalidInput(f"call {cid} is still in progress")
         if call.answered_at is None:
             raise InvalidInput(f"call {cid} was never answered: there is nothing to settle")
+        if call.call_ref in by_card:
+            raise InvalidInput(f"call {cid} was made with a calling card: the card paid it")
         out.append(call)
     return out
 

@@ -28,6 +28,7 @@ from callshop_pos.errors import InvalidInput, NotFound, PermissionDenied
 from callshop_pos.services import outbox
 from callshop_pos.services.auth import Actor, Role, require_role
 from callshop_pos.services.backups import backup_after_close
+from callshop_pos.services.cards.till_calls import is_till_call
 from callshop_pos.services.context import Shop
 from callshop_pos.services.reports.cards import card_cash
 from callshop_pos.services.reports.cells import sum_closed_shift
@@ -271,7 +272,7 @@ def pending_calls(shop: Shop) -> list[CallView]:
     with shop.db.read() as session:
         rows = session.scalars(
             select(Call)
-            .where(Call.shift_id.is_(None), Call.state == CallState.FINISHED.value)
+            .where(Call.shift_id.is_(None), Call.state == CallState.FINISHED.value, is_till_call())
             .order_by(Call.id)
         )
         return [call_view(c) for c in rows]

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from callshop_pos.clock import FakeClock
 from callshop_pos.lines.booth import AdmissionRules, BoothConfig
+from callshop_pos.lines.cards import CardPort
 from callshop_pos.lines.engine import EngineNews, LineEngine
 from callshop_pos.lines.port import (
     Answered,
@@ -33,6 +34,7 @@ class Rig:
         *configs: BoothConfig,
         rules: AdmissionRules | None = None,
         start: datetime | None = None,
+        cards: CardPort | None = None,
     ) -> None:
         self.clock = FakeClock(start)
         self.driver = FakeDriver()
@@ -49,6 +51,7 @@ class Rig:
             recorder=self.recorder,
             store=self.store,
             tariff=lambda: self.tariff,
+            cards=cards,
         )
         self.news: list[EngineNews] = []
         self.engine.subscribe(self.news.append)
