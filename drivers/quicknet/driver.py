@@ -423,11 +423,11 @@ class QuicknetDriver:
                 port.allowed = False
             case AdmitCall() if command.call_ref == port.call_ref and port.mode == "held":
                 port.limit_s, port.limit_reason = command.limit_s, command.limit_reason
+                number = port.digits if command.dial is None else command.dial  # card: no PIN
                 if port.route == "voip":
-                    self._place_voip(port)
+                    self._place_voip(port, number)
                     return
                 port.phone.pstn(off_hook=True)
-                number = port.digits if command.dial is None else command.dial  # card: no PIN
                 port.to_send = deque(d for d in number if d in q.DTMF_CODES)
                 port.mode = "sending"
                 self._send_digits(port)
@@ -445,7 +445,7 @@ class QuicknetDriver:
 
     # ------------------------------------------------------------ VoIP route
 
-    def _place_voip(self, port: _Port) -> None:
+    def _place_voip(self, port: _Port, number: str) -> None:
         assert self.voip is not None and port.call_ref is not None
         host = self.voip.rtp_host or _address_towards(self.voip.trunk_host)
         try:
@@ -459,7 +459,7 @@ class QuicknetDriver:
         events = _LegEvents(self, port.booth, ref)
         self._rtp[port.booth] = sock
         try:
-            port.leg = self.voip.trunk.place_trunk_call(port.digits, offer, events)
+            port.leg = self.voip.trunk.place_trunk_call(number, offer, events)
         except Exception as exc:
             self._fail_voip(port, f"the SIP trunk cannot place the call: {exc}")
 

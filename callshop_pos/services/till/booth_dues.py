@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from callshop_pos.db.models.calls import Call, CallState, CallStatus
 from callshop_pos.services.auth import Actor, Role, require_role
+from callshop_pos.services.cards.till_calls import is_till_call
 from callshop_pos.services.context import Shop
 from callshop_pos.services.till.calls import CallView, call_view
 from callshop_pos.services.till.payments import cash_unit, compute_bill
@@ -45,6 +46,7 @@ def booth_dues(shop: Shop, actor: Actor) -> dict[str, BoothDue]:
                 Call.state == CallState.FINISHED.value,
                 Call.status == CallStatus.UNSERVED.value,
                 Call.answered_at.is_not(None),
+                is_till_call(),  # a card's calls are paid from the card
             )
             .order_by(Call.id)
         )

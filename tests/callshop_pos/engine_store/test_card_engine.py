@@ -36,6 +36,7 @@ from callshop_pos.services.admin.verify import verify
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.cards.till import card_balance, sell_card
 from callshop_pos.services.context import Shop
+from callshop_pos.services.till.booth_dues import BoothDue, booth_dues
 from callshop_pos.services.till.call_status import mark_unpaid
 from callshop_pos.services.till.deposits import deposit_balance, take_deposit
 from callshop_pos.services.till.payments import pay_calls
@@ -268,6 +269,7 @@ def test_the_cashier_never_sees_a_card_call_to_serve_and_the_cards_count_it(
         ids = {c.call_ref: c.id for c in s.scalars(select(Call))}
     report = x_report(shop, operator)
     assert [c.call_ref for c in report.unserved_calls] == [till_ref]
+    assert booth_dues(shop, operator) == {"B2": BoothDue(1, 20)}  # the tile's amount
     assert report.summary.call_count == 1
     assert (report.summary.card_calls, report.summary.card_debits_minor) == (1, 40)
     with pytest.raises(InvalidInput, match="made with a calling card"):

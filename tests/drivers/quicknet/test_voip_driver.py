@@ -84,15 +84,15 @@ class Rig:
     trunk: FakeTrunk
     events: list[DriverEvent]
 
-    def call(self) -> Placed:
+    def call(self, digits: str = "0049301234567", *, dial: str | None = None) -> Placed:
         self.driver.send(AllowCalls("P1"))
         wait_for(lambda: self.driver.accepts_calls("P1"))
         self.dev.lift()
         wait_for(lambda: self.dev.cpt == "dial")
-        self.dev.press("0049301234567#")
+        self.dev.press(f"{digits}#")
         wait_for(lambda: any(isinstance(e, Dialing) for e in self.events))
         dialing = next(e for e in self.events if isinstance(e, Dialing))
-        self.driver.send(AdmitCall("P1", dialing.call_ref, limit_s=self.limit_s))
+        self.driver.send(AdmitCall("P1", dialing.call_ref, limit_s=self.limit_s, dial=dial))
         wait_for(lambda: bool(self.trunk.calls))
         return self.trunk.calls[-1]
 
@@ -154,6 +154,14 @@ def test_digits_during_the_call_reach_the_far_end_as_rfc4733_events(rig: Rig) ->
         assert {p.ssrc for p in [*audio, *seen]} == {audio[0].ssrc}
     finally:
         far.close()
+
+
+def test_a_card_call_sends_the_trunk_only_the_number_never_the_pin(rig: Rig) -> None:
+    """The engine admits a card call with ``dial`` = the number after the PIN: the VoIP
+    leg's INVITE carries that, not the digits the handset collected."""
+    placed = rig.call("*77123456789012*0049301234567", dial="0049301234567")
+    assert placed.number == "0049301234567"
+    assert "123456789012" not in placed.sdp
 
 
 def test_an_answer_without_sdp_ends_the_call_with_congestion(rig: Rig) -> None:
