@@ -28,7 +28,10 @@ class _HeaderFit(QObject):
         super().__init__(header)
         self._view, self._header, self._cells = view, header, cells
         self._base_minimum = header.minimumSectionSize()
+        #: stretched-only views: each column's share is its header's width (see _spread)
+        self._shares: list[tuple[int, int]] = []
         header.installEventFilter(self)
+        view.viewport().installEventFilter(self)
         model = view.model()
         if model is not None:
             model.headerDataChanged.connect(self.fit)
@@ -38,8 +41,10 @@ class _HeaderFit(QObject):
                 model.dataChanged.connect(self.fit)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in _REFIT:
+        if watched is self._header and event.type() in _REFIT:
             self.fit()
+        elif event.type() == QEvent.Type.Resize and self._shares:
+            self._spread()
         return False
 
     def fit(self) -> None:
@@ -63,15 +68,55 @@ class _HeaderFit(QObject):
                 if header.sectionSize(section) < wanted:
                     header.resizeSection(section, wanted)
             fixed += header.sectionSize(section)
-        if stretched:
+        if self._shares or (stretched and not fixed):
+            self._fit_shares()
+        elif stretched:
             # Stretched sections share the spare width equally: each needs the widest.
             widest = max(stretched)
             header.setMinimumSectionSize(max(header.minimumSectionSize(), widest))
-            if not fixed:
-                # Only stretched columns: the view asks for room for all of them (a view
-                # with sized columns keeps its width and scrolls instead).
-                scroll = view.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
-                view.setMinimumWidth(widest * len(stretched) + 2 * view.frameWidth() + scroll)
+
+    def _fit_shares(self) -> None:
+        """Only stretched columns: each gets its own header's width and a share of the
+        rest in proportion to it (equal shares would make every column as wide as the
+        longest header: nine Bulgarian headers then asked for 1,294 px), and the view
+        asks for room for all of them whole."""
+        header, view = self._header, self._view
+        if not self._shares:
+            self._shares = [
+                (section, 0)
+                for section in range(header.count())
+                if header.sectionResizeMode(section) == QHeaderView.ResizeMode.Stretch
+            ]
+            for section, _ in self._shares:
+                header.setSectionResizeMode(section, QHeaderView.ResizeMode.Interactive)
+            header.setStretchLastSection(False)
+        header.setMinimumSectionSize(self._base_minimum)
+        self._shares = [
+            (section, 0 if header.isSectionHidden(section) else header.sectionSizeHint(section))
+            for section, _ in self._shares
+        ]
+        scroll = view.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        needed = sum(hint for _, hint in self._shares)
+        view.setMinimumWidth(needed + 2 * view.frameWidth() + scroll)
+        self._spread()
+
+    def _spread(self) -> None:
+        """Each column its header's width, then what its cells want, in proportion, as
+        far as the view's width goes; what is left is shared in proportion too."""
+        view = self._view
+        shown = [(section, hint) for section, hint in self._shares if hint]
+        if not shown:
+            return
+        wants = [max(hint, view.sizeHintForColumn(section)) for section, hint in shown]
+        room = view.viewport().width()
+        base = [hint for _, hint in shown]
+        if room >= sum(wants):
+            widths = _shared(wants, room - sum(wants), wants)
+        else:
+            extra = [w - b for w, b in zip(wants, base, strict=True)]
+            widths = _shared(base, max(0, room - sum(base)), extra)
+        for (section, _), width in zip(shown, widths, strict=True):
+            self._header.resizeSection(section, width)
 
     def _fit_list(self) -> None:
         """A call list: each sized column at least as wide as its header and cells
@@ -95,6 +140,23 @@ class _HeaderFit(QObject):
             fixed += header.sectionSize(section)
         scroll = view.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
         view.setMinimumWidth(fixed + stretched + 2 * view.frameWidth() + scroll)
+
+
+def _shared(widths: list[int], spare: int, weights: list[int]) -> list[int]:
+    """``widths`` plus ``spare`` pixels shared in proportion to ``weights``, exactly: the
+    pixels rounding leaves go one each to the first columns whose weight still has room
+    (so no column gets more than its weight while the spare is less than their sum)."""
+    total = sum(weights)
+    if total <= 0 or spare <= 0:
+        return list(widths)
+    extra = [spare * weight // total for weight in weights]
+    left = spare - sum(extra)
+    for i in sorted(range(len(weights)), key=lambda i: extra[i] >= weights[i]):
+        if left == 0:
+            break
+        extra[i] += 1
+        left -= 1
+    return [width + more for width, more in zip(widths, extra, strict=True)]
 
 
 def keep_headers_whole(view: QTableView, *, cells: bool = False) -> None:

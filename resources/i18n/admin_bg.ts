@@ -380,6 +380,14 @@
         <translation>Таван на сумата ({currency})</translation>
     </message>
     <message>
+        <source>Blocked prefixes</source>
+        <translation>Блокирани префикси</translation>
+    </message>
+    <message>
+        <source>Numbers starting with these are never callable from a booth.</source>
+        <translation>Номерата, започващи с тях, никога не могат да се набират от кабина.</translation>
+    </message>
+    <message>
         <source>SIP booths only</source>
         <translation>само за SIP кабини</translation>
     </message>
@@ -410,10 +418,6 @@
     <message>
         <source>Remove</source>
         <translation>Премахни</translation>
-    </message>
-    <message>
-        <source>Blocked prefixes (never callable from booths)</source>
-        <translation>Забранени префикси (не могат да се набират от кабините)</translation>
     </message>
     <message>
         <source>Save</source>

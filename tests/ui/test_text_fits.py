@@ -33,7 +33,17 @@ SCREENS = [(1366, 768), (1280, 720)]
 #: What a booth tile must show whole: its number and its money line (credit, calls to
 #: pay); only the destination and the line's driver status may end in "…".
 TILE_MUST_FIT = frozenset({"tileNumber", "tileInfo"})
-ADMIN_PAGES = ("prices", "fx", "account", "reports", "users", "booths", "settings", "audit")
+ADMIN_PAGES = (
+    "prices",
+    "fx",
+    "account",
+    "reports",
+    "users",
+    "booths",
+    "cards",
+    "settings",
+    "audit",
+)
 
 
 @pytest.fixture(params=["en", "bg"])
@@ -149,4 +159,8 @@ def test_every_admin_page_fits(qtbot, seeded, language, screen) -> None:
         QApplication.processEvents()
         problems += [f"{key}: {p}" for p in overflowing_texts(page)]
         problems += [f"{key} nav: {p}" for p in overflowing_texts(window.nav)]
+        # The page fits the screen: the window never has to grow past it.
+        needed = window.minimumSizeHint().expandedTo(window.minimumSize())
+        if needed.width() > screen[0] or window.width() > screen[0]:
+            problems.append(f"{key}: the window needs {needed.width()} px of {screen[0]}")
     assert problems == [], "\n".join(problems)

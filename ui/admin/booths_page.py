@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -176,15 +177,25 @@ class BoothsPage(QWidget):
         for button in (self.add_button, self.update_button, self.remove_button):
             buttons.addWidget(button)
         form.addRow("", self._wrap(buttons))
-        blocked = QGroupBox(
-            QCoreApplication.translate("Booths", "Blocked prefixes (never callable from booths)")
+        # A short title and the explanation wrapped below it: a long title would set the
+        # group's (and so the window's) minimum width.
+        blocked = QGroupBox(QCoreApplication.translate("Booths", "Blocked prefixes"))
+        blocked_column = QVBoxLayout(blocked)
+        explained = QLabel(
+            QCoreApplication.translate(
+                "Booths", "Numbers starting with these are never callable from a booth."
+            )
         )
-        blocked_row = QHBoxLayout(blocked)
+        explained.setWordWrap(True)
+        blocked_column.addWidget(explained)
+        blocked_row = QHBoxLayout()
         self.blocked_edit = QLineEdit()
         self.blocked_edit.setPlaceholderText("900, 1900, 4470")
         self.blocked_button = QPushButton(QCoreApplication.translate("Booths", "Save"))
         blocked_row.addWidget(self.blocked_edit)
         blocked_row.addWidget(self.blocked_button)
+        blocked_column.addLayout(blocked_row)
+        blocked_column.addStretch(1)
         lower = QHBoxLayout()
         lower.addWidget(box, 3)
         lower.addWidget(blocked, 2)

@@ -20,7 +20,6 @@ _Rows = QAbstractItemView.SelectionBehavior.SelectRows
 _Items = QAbstractItemView.SelectionBehavior.SelectItems
 _Single = QAbstractItemView.SelectionMode.SingleSelection
 _Extended = QAbstractItemView.SelectionMode.ExtendedSelection
-_Stretch = QHeaderView.ResizeMode.Stretch
 _Fit = QHeaderView.ResizeMode.ResizeToContents
 _Interactive = QHeaderView.ResizeMode.Interactive
 
@@ -39,12 +38,14 @@ PAGES = {
 
 #: key → (selection behaviour, selection mode, alternating rows, resize mode of column 0,
 #: stretch last section) of the page's record table, before any data is loaded.
+#: (A table whose columns all stretch is sized by ui.header_fit: each column its header's
+#: width and a share of the rest in proportion, so its sections become Interactive.)
 TABLES = {
-    "fx": (_Items, _Extended, False, _Stretch, False),
-    "account": (_Items, _Extended, True, _Stretch, False),
+    "fx": (_Items, _Extended, False, _Interactive, False),
+    "account": (_Items, _Extended, True, _Interactive, False),
     "reports": (_Items, _Extended, True, _Interactive, False),
-    "users": (_Rows, _Single, False, _Stretch, False),
-    "booths": (_Rows, _Single, False, _Stretch, False),
+    "users": (_Rows, _Single, False, _Interactive, False),
+    "booths": (_Rows, _Single, False, _Interactive, False),
     "audit": (_Rows, _Single, True, _Fit, True),  # one entry, its details beside
 }
 
