@@ -44,6 +44,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -328,11 +329,7 @@ def backup_after_close(shop: Shop, shift_id: int) -> BackupMade | None:
         return None
 
 
-def _backup_in_child(shop: Shop, reason: str, *, if_due: bool = False) -> bool:
-    """``callshop-pos backup`` in a child process at low priority (verifying a copy is
-    CPU work that must not take this process's interpreter for seconds). The child
-    journals its copy or its failure; a child that dies before that is journaled here.
-    """
+def _child_command(shop: Shop, reason: str, *, if_due: bool) -> list[str]:
     url = shop.db.url.render_as_string(hide_password=False)
     code = (
         "import os, sys\n"
@@ -343,13 +340,47 @@ def _backup_in_child(shop: Shop, reason: str, *, if_due: bool = False) -> bool:
     command = [sys.executable, "-c", code, "--db", url, "backup", "--reason", reason]
     if if_due:
         command.append("--if-due")
+    return command
+
+
+def _backup_in_child(
+    shop: Shop,
+    reason: str,
+    *,
+    if_due: bool = False,
+    started: Callable[[subprocess.Popen[str] | None], None] | None = None,
+    stopping: threading.Event | None = None,
+) -> bool:
+    """``callshop-pos backup`` in a child process at low priority (verifying a copy is
+    CPU work that must not take this process's interpreter for seconds). The child
+    journals its copy or its failure; a child that dies before that is journaled here
+    — unless ``stopping`` is set: then it was ended on purpose (the engine stops; a copy
+    counts only once verified, so an unfinished one is simply not there).
+    ``started`` is told the child (and None when it is gone), so it can be ended.
+    """
+    command = _child_command(shop, reason, if_due=if_due)
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=3600, check=False)
-    except (OSError, subprocess.SubprocessError) as exc:
+        child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    except OSError as exc:
         _journal_failure(shop, SYSTEM, reason, f"the backup process failed: {exc}")
         return False
-    if done.returncode != 0:
-        error = done.stderr.strip()[-2000:] or f"exit status {done.returncode}"
+    if started is not None:
+        started(child)
+    try:
+        _out, err = child.communicate(timeout=3600)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.communicate()
+        _journal_failure(shop, SYSTEM, reason, "the backup process took over an hour")
+        return False
+    finally:
+        if started is not None:
+            started(None)
+    if child.returncode != 0:
+        if stopping is not None and stopping.is_set():
+            _log.info("backup (%s) ended unfinished: stopping", reason)
+            return False
+        error = err.strip()[-2000:] or f"exit status {child.returncode}"
         _log.error("backup (%s) failed: %s", reason, error)
         if backup_problem(shop) is None:  # the child could not even journal it
             _journal_failure(shop, SYSTEM, reason, error)
@@ -408,6 +439,8 @@ class DailyBackups:
         self._check_s = check_s
         self._in_child = in_child
         self._stop = threading.Event()
+        self._child: subprocess.Popen[str] | None = None
+        self._child_lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="daily-backups", daemon=True)
 
     def start(self) -> DailyBackups:
@@ -416,16 +449,34 @@ class DailyBackups:
         return self
 
     def stop(self) -> None:
+        """Stop looking; a copy in progress in its child process is ended (it would
+        otherwise hold the engine's stop for as long as verifying takes)."""
         self._stop.set()
+        with self._child_lock:
+            child = self._child
+        if child is not None and child.poll() is None:
+            child.terminate()
         if self._thread.is_alive():
-            self._thread.join()
+            self._thread.join(timeout=30)
+            if self._thread.is_alive():
+                _log.error("the daily backup did not stop within 30 s; left behind")
+
+    def _set_child(self, child: subprocess.Popen[str] | None) -> None:
+        with self._child_lock:
+            self._child = child
 
     def _run(self) -> None:
         while True:
             try:
                 if backup_due(self._shop):
                     if self._in_child:
-                        _backup_in_child(self._shop, "daily", if_due=True)
+                        _backup_in_child(
+                            self._shop,
+                            "daily",
+                            if_due=True,
+                            started=self._set_child,
+                            stopping=self._stop,
+                        )
                     else:
                         backup_if_due(self._shop)
             except Exception:  # logged and journaled by make_backup; try again later

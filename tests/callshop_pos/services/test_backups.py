@@ -4,6 +4,7 @@ restore verifies, refuses an older copy without force, and is journaled."""
 from __future__ import annotations
 
 import sqlite3
+import sys
 import threading
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from callshop_pos.services.context import Shop
 from callshop_pos.services.till.shifts import close_shift, open_shift
 from tests.callshop_pos.services.till_support import later, rating, record_call
 from tests.callshop_pos.support import fast_hasher
+from tests.waiting import wait_for
 
 
 def _actions(shop: Shop, prefix: str = "backup.") -> list[str]:
@@ -131,6 +133,24 @@ def test_the_daily_thread_makes_the_first_copy_at_once(
     finally:
         daily.stop()
     assert len(backups.list_backups(shop)) == 1
+
+
+def test_stopping_ends_a_daily_copy_still_running_and_journals_no_failure(
+    shop: Shop, usb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine's stop must not wait for a slow copy (verifying a year of history at
+    nice 10 on a busy machine): the child is ended, and that is not a failed backup."""
+    sleeper = [sys.executable, "-c", "import time; time.sleep(120)"]
+    monkeypatch.setattr(backups, "_child_command", lambda *_a, **_k: sleeper)
+    daily = backups.DailyBackups(shop, check_s=3600, in_child=True).start()
+    wait_for(lambda: daily._child is not None)
+    child = daily._child
+    assert child is not None and child.poll() is None
+    daily.stop()
+    assert child.poll() is not None  # ended, not left running
+    assert not daily._thread.is_alive()
+    assert backups.backup_problem(shop) is None
+    assert backups.list_backups(shop) == []
 
 
 def test_copies_are_consistent_while_calls_are_recorded(shop: Shop, usb: Path) -> None:
