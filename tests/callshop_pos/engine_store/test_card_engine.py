@@ -53,6 +53,7 @@ from callshop_pos.services.till.payments import pay_calls
 from callshop_pos.services.till.shifts import close_shift, open_shift, x_report
 from tests.callshop_pos.lines.fakes import FakeDriver
 from tests.callshop_pos.services.cards.cards_support import make_batch
+from tests.callshop_pos.support import SeededShop
 
 PRICES = "country,code,wholesale_usd,retail\nGermany,49,0.012,0.20\n"  # 60/60
 NUMBER = "00493012345"
@@ -464,3 +465,45 @@ def test_a_batch_with_its_own_price_list_prices_its_calls_with_it(
     with shop.db.read() as s:
         call = s.scalars(select(Call).where(Call.call_ref == ref)).one()
         assert (call.price_minor, call.price_version_id) == (40, own.id)
+
+
+def test_the_engines_check_and_its_record_on_postgresql(
+    pg_seeded: SeededShop, tmp_path: Path
+) -> None:
+    """Two booths racing through the port get the card once; the stored check keeps a
+    block committed since (the card row is re-read under the write lock)."""
+    shop, admin, olga = pg_seeded
+    (serial, pin), *_ = make_batch(shop, admin, tmp_path / "out", quantity=1).cards
+    open_shift(shop, olga, 0)
+    sell_card(shop, olga, serial)
+    port = ShopCardPort(shop)
+    for n in range(3):
+        start = threading.Barrier(2)
+        outcomes: dict[str, CardGrant | CardRefusal] = {}
+
+        def claim(
+            booth: str,
+            n: int = n,
+            start: threading.Barrier = start,
+            outcomes: dict[str, CardGrant | CardRefusal] = outcomes,
+        ) -> None:
+            start.wait()
+            outcomes[booth] = port.authorize(pin, booth, f"{booth}-{n}", shop.clock.now())
+
+        threads = [threading.Thread(target=claim, args=(b,)) for b in ("B1", "B2")]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        ((booth, grant),) = [(b, o) for b, o in outcomes.items() if isinstance(o, CardGrant)]
+        assert isinstance(grant, CardGrant)
+        (refusal,) = [o for o in outcomes.values() if isinstance(o, CardRefusal)]
+        assert refusal.reason is Refused.IN_USE
+        now = shop.clock.now()
+        if n == 2:  # the cashier blocks it while this call starts
+            block_card(shop, admin, serial, "lost")
+        port.record_check(CardCheck(booth, f"{booth}-{n}", now, "ok", grant.card_id))
+        port.settle(CardSettle(booth, f"{booth}-{n}", grant.card_id, 10, now))
+    view = show_card(shop, admin, serial)
+    assert (view.status, view.balance_minor, view.in_use_booth) == (CardStatus.BLOCKED, 970, None)
+    assert view.first_used_at is not None
