@@ -540,6 +540,17 @@ class LineEngine:
                         logging.ERROR, "card", "calling card could not be checked: %s", exc
                     )
                     outcome = CardRefusal(Refused.UNAVAILABLE, "the card cannot be checked now")
+        extra: list[Effect] = []
+        if isinstance(outcome, CardGrant) and self._settle_pending(outcome.card_id):
+            # The card's last call is not debited yet (its records wait in the outbox):
+            # the balance read now is stale. Refuse, and free the claim after that debit.
+            extra = [CardSettle(machine.name, event.call_ref, outcome.card_id, 0, now)]
+            outcome = CardRefusal(
+                Refused.IN_USE,
+                "the card's last call is still being saved",
+                outcome.serial,
+                outcome.card_id,
+            )
         if outcome is not None and checked:
             # The check is decided; its attempt row and the card's claim are written
             # through the ordered outbox (before the call's CardStart), not on the
@@ -552,14 +563,6 @@ class LineEngine:
                     "ok" if isinstance(outcome, CardGrant) else outcome.reason.value,
                     outcome.card_id,
                 )
-            )
-        extra: list[Effect] = []
-        if isinstance(outcome, CardGrant) and self._settle_pending(outcome.card_id):
-            # The card's last call is not debited yet (its records wait in the outbox):
-            # the balance read now is stale. Refuse, and free the claim after that debit.
-            extra = [CardSettle(machine.name, event.call_ref, outcome.card_id, 0, now)]
-            outcome = CardRefusal(
-                Refused.IN_USE, "the card's last call is still being saved", outcome.serial
             )
         effects = machine.card_dial(event, dial, outcome, self._tariff(), rules, now) + extra
         admitted = machine.call_ref == event.call_ref

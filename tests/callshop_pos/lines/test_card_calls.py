@@ -316,5 +316,7 @@ def test_a_card_is_not_granted_again_before_its_last_call_is_debited() -> None:
     rig.advance(5)  # the retries get through: debit first, then the claim freed
     assert [s.amount_minor for s in cards.settled] == [20, 0]
     assert (cards.cards[PIN].balance_minor, cards.cards[PIN].in_use) == (80, None)
+    # The attempt is stored as what the booth met: refused, the card in use.
+    assert [(c.reason, c.card_id) for c in cards.checks] == [("ok", 1), ("in_use", 1)]
     again = rig.dial(f"*77{PIN}*{NUMBER}")
     assert admitted(rig) == AdmitCall("B1", again, 240, HangupReason.CREDIT_EXHAUSTED, dial=NUMBER)
