@@ -1,13 +1,21 @@
 """The line engine's card port over the shop database, and card-call recovery.
 
-:class:`ShopCardPort` adapts :class:`~callshop_pos.engine_store.card_store.ShopCardStore`
-(the card service, journaled as the ``system`` actor) to the engine's
-:class:`~callshop_pos.lines.cards.CardPort`: the grant carries the tariff of the card's
-own price list when its batch has one; :class:`~callshop_pos.lines.cards.CardStart`
-links the call to the card (``card_calls``) before the call's first record is written;
-:class:`~callshop_pos.lines.cards.CardSettle` debits the exact price once per call
-(``card_movements``' unique debit per call reference) or, for a call that cost
-nothing, frees the card.
+:class:`ShopCardPort` adapts
+:class:`~callshop_pos.engine_store.card_store.ShopCardStore` (the card service,
+journaled as the ``system`` actor) to the engine's
+:class:`~callshop_pos.lines.cards.CardPort`. The engine is the only writer of card
+claims (one engine per database, its lock), so the port keeps them in memory — seeded
+from the database when it is made — and :meth:`ShopCardPort.authorize` only reads the
+card (one indexed lookup) and decides, under one lock, so two booths racing for a card
+get it once; what it decided is stored by the engine's
+:class:`~callshop_pos.lines.cards.CardCheck` record (the attempt, the claim), off the
+booth's critical path. A claim is let go only once the card's
+:class:`~callshop_pos.lines.cards.CardSettle` is in the database. The grant carries the
+tariff of the card's own price list when its batch has one;
+:class:`~callshop_pos.lines.cards.CardStart` links the call to the card (``card_calls``)
+before the call's first record is written; :class:`~callshop_pos.lines.cards.CardSettle`
+debits the exact price once per call (``card_movements``' unique debit per call
+reference) or, for a call that cost nothing, frees the card.
 
 :func:`recover_card_calls` is the start-up half of crash safety, run after the spill
 journal is written back and before ``shop_store.recover_interrupted``: a card call a
@@ -40,7 +48,14 @@ from callshop_pos.engine_store.card_store import (
 from callshop_pos.engine_store.rater_tariff import RaterTariff
 from callshop_pos.engine_store.shop_store import recovery_end, shop_tariff
 from callshop_pos.lines.booth import MAX_CALL_S, whole_seconds
-from callshop_pos.lines.cards import CardGrant, CardRefusal, CardSettle, CardStart, Refused
+from callshop_pos.lines.cards import (
+    CardCheck,
+    CardGrant,
+    CardRefusal,
+    CardSettle,
+    CardStart,
+    Refused,
+)
 from callshop_pos.lines.port import HangupReason, HangupSide
 from callshop_pos.lines.tariff import Tariff
 from callshop_pos.rating import PriceIndex
@@ -69,21 +84,45 @@ class ShopCardPort:
         self.store = ShopCardStore(shop)
         self._pricings: dict[int, Pricing] = {}
         self._lock = threading.Lock()
+        self._claims_lock = threading.Lock()
+        #: card id → the booth holding it, until its CardSettle is in the database
+        self._claims: dict[int, str] = self.store.claims()
 
     # -------------------------------------------------------------- the port
 
     def authorize(
         self, pin: str, booth: str, call_ref: str, now: datetime
     ) -> CardGrant | CardRefusal:
-        outcome = self.store.authorize(pin, booth, now)
+        outcome = self.store.check(pin, booth, now)
         if isinstance(outcome, StoredGrant):
+            with self._claims_lock:
+                holder = self._claims.get(outcome.card_id)
+                if holder is None or holder == booth:
+                    self._claims[outcome.card_id] = booth
+            if holder is not None and holder != booth:
+                return CardRefusal(
+                    Refused.IN_USE,
+                    _DETAIL[RefusalReason.IN_USE],
+                    outcome.serial,
+                    outcome.card_id,
+                )
             return CardGrant(
                 outcome.card_id,
                 outcome.serial,
                 outcome.balance_minor,
                 self.tariff(outcome.price_list_version_id),
             )
-        return CardRefusal(Refused(outcome.reason.value), _DETAIL[outcome.reason])
+        return CardRefusal(
+            Refused(outcome.reason.value), _DETAIL[outcome.reason], card_id=outcome.card_id
+        )
+
+    def record_check(self, check: CardCheck) -> None:
+        self.store.record_check(check.booth, check.at, check.reason, check.card_id)
+
+    def claimed(self) -> dict[int, str]:
+        """The claims held now (card id → booth)."""
+        with self._claims_lock:
+            return dict(self._claims)
 
     def start_call(self, start: CardStart) -> None:
         self.store.start_call(start.card_id, start.booth, start.call_ref)
@@ -99,6 +138,19 @@ class ShopCardPort:
             )
         else:  # an attempt, or a call that cost nothing: the card is only freed
             self.store.release(settle.card_id, settle.booth)
+        self._let_go(settle.card_id, settle.booth)
+
+    def release_all(self) -> int:
+        """Free every card (start-up, after recovery): in the database and here."""
+        done = self.store.release_booth(None)
+        with self._claims_lock:
+            self._claims.clear()
+        return done
+
+    def _let_go(self, card_id: int, booth: str) -> None:
+        with self._claims_lock:
+            if self._claims.get(card_id) == booth:
+                del self._claims[card_id]
 
     # ------------------------------------------------------------ price lists
 
@@ -166,7 +218,7 @@ def recover_card_calls(shop: Shop, cards: ShopCardPort, skip: Iterable[str] = ()
         )
         finished.append(ref)
     debited = _debit_finished(shop, cards, left)
-    released = cards.store.release_booth(None)
+    released = cards.release_all()
     if finished or debited or released:
         log.warning(
             "calling cards after a crash: %d call(s) finished as interrupted, %d debited, "

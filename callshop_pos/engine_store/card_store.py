@@ -13,6 +13,14 @@ setting). Everything goes through :mod:`callshop_pos.services.cards.engine` as t
         ``not_sold``, ``expired``, ``blocked``, ``exhausted``, ``in_use``) and
         ``wrong_pins`` — the booth's wrong PINs in the last 10 minutes
         (:data:`WRONG_PIN_WINDOW`), this one included: lock the booth at 5.
+    ``check(pin, booth, now) -> CardGrant | CardRefusal``
+        the same lookup and checks, writing nothing (the engine keeps the claims);
+        ``CardRefusal.card_id`` names the card refused.
+    ``record_check(booth, at, reason, card_id)``
+        store a check decided by ``check``: the attempt, and for a grant (``"ok"``)
+        the claim and the first use; an expiry met.
+    ``claims() -> dict[int, str]``
+        the cards the database shows in use (card id → booth).
     ``start_call(card_id, booth, call_ref)``
         the call now has a reference (idempotent); reports count it as a card call.
     ``debit(card_id, call_ref, amount_minor, booth=None, at=None) -> CardDebit``
@@ -64,6 +72,15 @@ class ShopCardStore:
 
     def authorize(self, pin: str, booth: str, now: datetime) -> CardGrant | CardRefusal:
         return card_service.authorize(self.shop, SYSTEM, pin, booth, now)
+
+    def check(self, pin: str, booth: str, now: datetime) -> CardGrant | CardRefusal:
+        return card_service.check(self.shop, SYSTEM, pin, booth, now)
+
+    def record_check(self, booth: str, at: datetime, reason: str, card_id: int | None) -> None:
+        card_service.record_check(self.shop, SYSTEM, booth, at, reason, card_id)
+
+    def claims(self) -> dict[int, str]:
+        return card_service.claims(self.shop)
 
     def start_call(self, card_id: int, booth: str, call_ref: str) -> None:
         card_service.start_call(self.shop, SYSTEM, card_id, booth, call_ref)

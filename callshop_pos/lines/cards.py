@@ -3,12 +3,16 @@
 At admission of a dialled string that starts with the access code
 (:mod:`callshop_pos.lines.dialplan`) the engine asks :meth:`CardPort.authorize` to check
 the card and claim it for the booth — atomically, so one card never talks from two
-booths at once. A granted card's balance is the call's budget (the same limit
-mechanism as a prepaid deposit: initial block, increments and connect fee via
-:meth:`~callshop_pos.lines.tariff.Tariff.max_seconds`). When the call or the attempt
-ends, a :class:`CardSettle` record joins the ordered outbox right after the call's
-end: it debits the exact price (0 for an unanswered attempt) and releases the claim,
-idempotently per call reference, so a replay or a recovery never debits twice.
+booths at once. The check only reads and decides (the engine is the one writer of card
+claims, so the port keeps them in memory); what it decided — the attempt and, for a
+grant, the card's claim — is written afterwards by a :class:`CardCheck` record in the
+engine's ordered outbox, before the call's :class:`CardStart`. A granted card's balance
+is the call's budget (the same limit mechanism as a prepaid deposit: initial block,
+increments and connect fee via :meth:`~callshop_pos.lines.tariff.Tariff.max_seconds`).
+When the call or the attempt ends, a :class:`CardSettle` record joins the ordered outbox
+right after the call's end: it debits the exact price (0 for an unanswered attempt) and
+releases the claim, idempotently per call reference, so a replay or a recovery never
+debits twice.
 
 The implementation over the shop database is
 :class:`callshop_pos.engine_store.card_port.ShopCardPort`; tests use a faithful fake.
@@ -26,6 +30,7 @@ from callshop_pos.lines.tariff import Tariff
 __all__ = [
     "WRONG_PIN_LIMIT",
     "WRONG_PIN_WINDOW_S",
+    "CardCheck",
     "CardGrant",
     "CardPort",
     "CardRefusal",
@@ -70,10 +75,30 @@ class CardRefusal:
     reason: Refused
     detail: str
     serial: str | None = None
+    card_id: int | None = None  # the card refused (None: no card has the PIN)
 
     @property
     def wrong_pin(self) -> bool:
         return self.reason is Refused.WRONG_PIN
+
+
+@dataclass(frozen=True, slots=True)
+class CardCheck:
+    """One PIN check at ``booth`` for call ``call_ref``, as :meth:`CardPort.authorize`
+    decided it: ``reason`` is ``"ok"`` for a grant, else the :class:`Refused` value.
+    Written in the engine's ordered outbox (before the call's :class:`CardStart`): the
+    attempt row (never the PIN) and, for a grant, the card's claim for the booth and
+    its first use. Off the call's critical path: the decision is already made."""
+
+    booth: str
+    call_ref: str
+    at: datetime
+    reason: str
+    card_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.reason == "ok"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +131,13 @@ class CardPort(Protocol):
     ) -> CardGrant | CardRefusal:
         """Check the card with ``pin`` (exists, sold, not expired, not blocked, has a
         balance, not in use elsewhere) and claim it for ``booth``'s call ``call_ref``.
-        Never raises for a bad card: a refusal says why."""
+        Never raises for a bad card: a refusal says why. Need not write anything: the
+        engine then saves :meth:`record_check` through its outbox."""
+        ...
+
+    def record_check(self, check: CardCheck) -> None:
+        """Store a check :meth:`authorize` decided: the attempt and, for a grant, the
+        claim (see :class:`CardCheck`)."""
         ...
 
     def start_call(self, start: CardStart) -> None:

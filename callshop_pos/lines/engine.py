@@ -55,6 +55,7 @@ from callshop_pos.lines.booth import (
     SendCommand,
 )
 from callshop_pos.lines.cards import (
+    CardCheck,
     CardGrant,
     CardPort,
     CardRefusal,
@@ -203,10 +204,12 @@ def persist_record(
     cards: CardPort | None = None,
 ) -> int | None:
     """Write one record through the ports; returns the call id of a recorded end."""
-    if isinstance(record, (CardStart, CardSettle)):
+    if isinstance(record, (CardCheck, CardStart, CardSettle)):
         if cards is None:
             raise RuntimeError("a calling-card record to write, but no card store")
-        if isinstance(record, CardStart):
+        if isinstance(record, CardCheck):
+            cards.record_check(record)
+        elif isinstance(record, CardStart):
             cards.start_call(record)
         else:
             cards.settle(record)
@@ -523,6 +526,7 @@ class LineEngine:
         with the PIN masked."""
         now = self.clock.now()
         outcome: CardGrant | CardRefusal | None = None
+        checked = False  # the card port decided (not: not asked, or failed)
         # A malformed PIN is checked too: the card store logs it as a wrong PIN.
         if (dial.ok or dial.bad_pin) and machine.card_check_refusal(rules) is None:
             if self._cards is None:
@@ -530,6 +534,7 @@ class LineEngine:
             else:
                 try:
                     outcome = self._cards.authorize(dial.pin, machine.name, event.call_ref, now)
+                    checked = True
                 except Exception as exc:  # the database away: refuse, never guess
                     self._throttle.log(
                         logging.ERROR, "card", "calling card could not be checked: %s", exc
@@ -541,7 +546,23 @@ class LineEngine:
             # the balance read now is stale. Refuse, and free the claim after that debit.
             extra = [CardSettle(machine.name, event.call_ref, outcome.card_id, 0, now)]
             outcome = CardRefusal(
-                Refused.IN_USE, "the card's last call is still being saved", outcome.serial
+                Refused.IN_USE,
+                "the card's last call is still being saved",
+                outcome.serial,
+                outcome.card_id,
+            )
+        if outcome is not None and checked:
+            # The check is decided; its attempt row and the card's claim are written
+            # through the ordered outbox (before the call's CardStart), not on the
+            # booth's critical path.
+            self._save(
+                CardCheck(
+                    machine.name,
+                    event.call_ref,
+                    now,
+                    "ok" if isinstance(outcome, CardGrant) else outcome.reason.value,
+                    outcome.card_id,
+                )
             )
         effects = machine.card_dial(event, dial, outcome, self._tariff(), rules, now) + extra
         admitted = machine.call_ref == event.call_ref
@@ -715,7 +736,10 @@ class LineEngine:
             for item in self._outbox:
                 # A lock is saved by the booths service in its own transaction, a card
                 # debit by the card store in its own.
-                if isinstance(item, (SaveLock, CardStart, CardSettle)) or len(batch) >= cap:
+                if (
+                    isinstance(item, (SaveLock, CardCheck, CardStart, CardSettle))
+                    or len(batch) >= cap
+                ):
                     break
                 batch.append(item)
         # A recorder writing batches elsewhere (its own process) takes single records

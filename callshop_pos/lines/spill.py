@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from callshop_pos.lines.booth import RecordAnswer, RecordEnd, RecordStart, SaveLock
-from callshop_pos.lines.cards import CardSettle, CardStart
+from callshop_pos.lines.cards import CardCheck, CardSettle, CardStart
 from callshop_pos.lines.port import HangupReason, HangupSide
 from callshop_pos.lines.recorder import CallStart, FinishedCallRating
 
@@ -53,7 +53,9 @@ class Beat:
     at: datetime
 
 
-Record = RecordStart | RecordAnswer | RecordEnd | SaveLock | Beat | CardStart | CardSettle
+Record = (
+    RecordStart | RecordAnswer | RecordEnd | SaveLock | Beat | CardCheck | CardStart | CardSettle
+)
 
 
 def _t(at: datetime) -> str:
@@ -106,6 +108,15 @@ def record_json(record: Record) -> dict[str, Any]:
             }
         case SaveLock():
             return {"kind": "lock", "booth": record.booth, "locked": record.locked}
+        case CardCheck():
+            return {
+                "kind": "card_check",
+                "booth": record.booth,
+                "call_ref": record.call_ref,
+                "at": _t(record.at),
+                "reason": record.reason,
+                "card_id": record.card_id,
+            }
         case CardStart():
             return {
                 "kind": "card_start",
@@ -171,6 +182,14 @@ def record_from_json(data: dict[str, Any]) -> Record:
             tuple(str(f) for f in data["flags"]),
             bool(data["answered"]),
             str(data["detail"]),
+            _opt_int(data.get("card_id")),
+        )
+    if kind == "card_check":
+        return CardCheck(
+            str(data["booth"]),
+            str(data["call_ref"]),
+            datetime.fromisoformat(data["at"]),
+            str(data["reason"]),
             _opt_int(data.get("card_id")),
         )
     if kind == "card_start":

@@ -6,6 +6,11 @@
   return a :class:`CardGrant`, or a :class:`CardRefusal` with the reason. Every
   attempt is logged in ``card_attempts`` (never the PIN); the refusal carries the
   booth's wrong-PIN count in the window so the engine can lock the booth.
+- :func:`check` / :func:`record_check` — the same check split for the line engine, the
+  one writer of card claims: :func:`check` only reads (the engine keeps the claims in
+  memory and decides), :func:`record_check` later stores what was decided — the
+  attempt, the claim, the first use, an expiry met — through the engine's outbox.
+  :func:`claims` reads the claims stored (the engine's start).
 - :func:`start_call` — the call made with the card has a reference now: link them.
 - :func:`debit` — the call ended: debit its price once per call reference (a replay
   after a crash returns the first debit and changes nothing) and free the card.
@@ -54,7 +59,10 @@ __all__ = [
     "CardRefusal",
     "RefusalReason",
     "authorize",
+    "check",
+    "claims",
     "debit",
+    "record_check",
     "release",
     "release_booth",
     "start_call",
@@ -96,7 +104,9 @@ class CardGrant:
 class CardRefusal:
     reason: RefusalReason
     #: wrong PINs from this booth within :data:`WRONG_PIN_WINDOW`, this one included
+    #: (0 from :func:`check`, which counts nothing)
     wrong_pins: int
+    card_id: int | None = None  # the card refused (None: no card has the PIN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +246,112 @@ def authorize(
             price_list_version_id=batch.price_list_version_id,
             expires_at=card.expires_at,
         )
+
+
+def check(shop: Shop, actor: Actor, pin: str, booth: str, now: datetime) -> CardGrant | CardRefusal:
+    """:func:`authorize` without writing anything: one read by the PIN's keyed hash and
+    the checks, on the card's committed state now (a block or top-up committed before
+    is seen; one committed after counts from the next check). A card the database
+    shows in use at another booth is refused; the caller keeps its own claims."""
+    require_role(actor, Role.SYSTEM)
+    digest = card_key(shop.data_dir).pin_hash(pin) if _well_formed(pin) else None
+    if digest is None:
+        return CardRefusal(RefusalReason.WRONG_PIN, 0)
+    with shop.db.read() as session:
+        row = session.execute(
+            select(Card, CardBatch)
+            .join(CardBatch, CardBatch.id == Card.batch_id)
+            .where(Card.pin_hash == digest)
+        ).one_or_none()
+        if row is None:
+            return CardRefusal(RefusalReason.WRONG_PIN, 0)
+        card, batch = row[0], row[1]
+        reason = _check(card, batch, booth, now)
+        if reason is not None:
+            return CardRefusal(reason, 0, card.id)
+        expires_at = card.expires_at
+        if card.first_used_at is None:
+            expires_at = expires_after_first_use(batch, now) or expires_at
+        return CardGrant(
+            card_id=card.id,
+            serial=card.serial,
+            balance_minor=card.balance_minor,
+            currency=batch.currency,
+            price_list_version_id=batch.price_list_version_id,
+            expires_at=expires_at,
+        )
+
+
+def record_check(
+    shop: Shop,
+    actor: Actor,
+    booth: str,
+    at: datetime,
+    reason: str,
+    card_id: int | None,
+) -> None:
+    """Store a check :func:`check` decided at ``at`` (``reason`` "ok" or a
+    :class:`RefusalReason` value), in one transaction: the attempt row; for a grant the
+    card's claim for ``booth`` and, at its first use, ``first_used_at``, the expiry
+    "after first use" and ``in_use`` (unless the cashier blocked it since: a block
+    stays); for an expired card not yet marked so, its ``expired`` status. The card is
+    read again under the write lock, so a top-up or a block committed since the check
+    is kept."""
+    require_role(actor, Role.SYSTEM)
+    ok = reason == "ok"
+    if not ok:
+        RefusalReason(reason)  # a clear error for a code that is not one
+    with shop.db.write() as session:
+        session.add(CardAttempt(at=at, booth=booth, ok=ok, reason=reason, card_id=card_id))
+        if card_id is None:
+            return
+        card = session.get(Card, card_id, with_for_update=True)
+        if card is None:
+            raise NotFound(f"no card {card_id}")
+        batch = session.get_one(CardBatch, card.batch_id)
+        if ok:
+            if card.in_use_booth in (None, booth):
+                card.in_use_booth, card.in_use_since = booth, at
+            else:  # cannot happen with one engine: its claims are the only ones
+                log.warning(
+                    "card %s granted at %s is held by %s", card.serial, booth, card.in_use_booth
+                )
+            if card.first_used_at is None:
+                card.first_used_at = at
+                if card.status == CardStatus.SOLD.value:
+                    card.status = CardStatus.IN_USE.value
+                card.expires_at = expires_after_first_use(batch, at) or card.expires_at
+                journal.append(
+                    session,
+                    actor,
+                    "card.first_use",
+                    subject=card,
+                    payload={"serial": card.serial, "booth": booth, "expires_at": card.expires_at},
+                    rows=[card],
+                )
+        elif (
+            reason == RefusalReason.EXPIRED.value
+            and card.status != CardStatus.EXPIRED.value
+            and effective_status(card, batch, at) is CardStatus.EXPIRED
+        ):
+            card.status = CardStatus.EXPIRED.value
+            journal.append(
+                session,
+                actor,
+                "card.expire",
+                subject=card,
+                payload={"serial": card.serial, "balance_minor": card.balance_minor},
+                rows=[card],
+            )
+
+
+def claims(shop: Shop) -> dict[int, str]:
+    """The cards the database shows in use: card id → booth."""
+    with shop.db.read() as session:
+        rows = session.execute(
+            select(Card.id, Card.in_use_booth).where(Card.in_use_booth.is_not(None))
+        ).all()
+    return {card_id: str(booth) for card_id, booth in rows}
 
 
 def start_call(shop: Shop, actor: Actor, card_id: int, booth: str, call_ref: str) -> None:

@@ -12,12 +12,19 @@ from sqlalchemy import func, select
 
 from callshop_pos.clock import FakeClock
 from callshop_pos.db.models.calls import Call
-from callshop_pos.db.models.cards import CardAttempt, CardCall, CardMovement
+from callshop_pos.db.models.cards import Card, CardAttempt, CardCall, CardMovement
 from callshop_pos.engine_store.call_recorder import DatabaseCallRecorder
 from callshop_pos.engine_store.card_port import ShopCardPort, recover_card_calls
 from callshop_pos.engine_store.shop_store import ShopBoothStore, recover_interrupted, shop_tariff
 from callshop_pos.errors import InvalidInput
-from callshop_pos.lines.cards import CardGrant, CardRefusal, Refused
+from callshop_pos.lines.cards import (
+    CardCheck,
+    CardGrant,
+    CardRefusal,
+    CardSettle,
+    CardStart,
+    Refused,
+)
 from callshop_pos.lines.engine import LineEngine
 from callshop_pos.lines.port import (
     AdmitCall,
@@ -32,9 +39,12 @@ from callshop_pos.lines.port import (
 )
 from callshop_pos.services.admin import booths as booth_service
 from callshop_pos.services.admin.prices import import_price_list
+from callshop_pos.services.admin.settings import update_settings
 from callshop_pos.services.admin.verify import verify
 from callshop_pos.services.auth import Actor
-from callshop_pos.services.cards.till import card_balance, sell_card
+from callshop_pos.services.cards.admin import block_card, show_card
+from callshop_pos.services.cards.common import CardStatus, ExpiryRule
+from callshop_pos.services.cards.till import card_balance, quote_top_up, sell_card, top_up_card
 from callshop_pos.services.context import Shop
 from callshop_pos.services.till.booth_dues import BoothDue, booth_dues
 from callshop_pos.services.till.call_status import mark_unpaid
@@ -43,6 +53,7 @@ from callshop_pos.services.till.payments import pay_calls
 from callshop_pos.services.till.shifts import close_shift, open_shift, x_report
 from tests.callshop_pos.lines.fakes import FakeDriver
 from tests.callshop_pos.services.cards.cards_support import make_batch
+from tests.callshop_pos.support import SeededShop
 
 PRICES = "country,code,wholesale_usd,retail\nGermany,49,0.012,0.20\n"  # 60/60
 NUMBER = "00493012345"
@@ -209,6 +220,149 @@ def test_two_booths_racing_for_one_card_get_it_once(shop: Shop, pins: dict[str, 
     assert len(granted) == 1 and [r.reason for r in refused] == [Refused.IN_USE]
 
 
+def test_the_check_only_reads_and_the_engines_record_stores_the_attempt_and_claim(
+    shop: Shop, pins: dict[str, str]
+) -> None:
+    """No write transaction on the booth's critical path: the port decides from one
+    read and its claims in memory; the CardCheck record stores it afterwards."""
+    port = ShopCardPort(shop)
+    now = shop.clock.now()
+    grant = port.authorize(pins["one"], "B1", "B1-1", now)
+    assert isinstance(grant, CardGrant)
+    card_id = grant.card_id
+    with shop.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(CardAttempt)) == 0
+        card = s.get_one(Card, card_id)
+        assert (card.in_use_booth, card.first_used_at, card.status) == (None, None, "sold")
+    # The claim holds at once: another booth is refused before anything is written.
+    other = port.authorize(pins["one"], "B2", "B2-1", now)
+    assert isinstance(other, CardRefusal) and other.reason is Refused.IN_USE
+    assert other.card_id == card_id
+    wrong = port.authorize("000011112222", "B2", "B2-2", now)
+    assert isinstance(wrong, CardRefusal) and (wrong.reason, wrong.card_id) == (
+        Refused.WRONG_PIN,
+        None,
+    )
+    port.record_check(CardCheck("B1", "B1-1", now, "ok", card_id))
+    port.record_check(CardCheck("B2", "B2-1", now, "in_use", card_id))
+    port.record_check(CardCheck("B2", "B2-2", now, "wrong_pin", None))
+    with shop.db.read() as s:
+        attempts = s.scalars(select(CardAttempt).order_by(CardAttempt.id)).all()
+        assert [(a.booth, a.ok, a.reason, a.card_id) for a in attempts] == [
+            ("B1", True, "ok", card_id),
+            ("B2", False, "in_use", card_id),
+            ("B2", False, "wrong_pin", None),
+        ]
+        card = s.get_one(Card, card_id)
+        assert (card.in_use_booth, card.status) == ("B1", "in_use")
+        assert card.first_used_at is not None
+    assert verify(shop).ok
+    # An engine started now sees the stored claim until it is let go.
+    assert ShopCardPort(shop).claimed() == {card_id: "B1"}
+    port.settle(CardSettle("B1", "B1-1", card_id, 0, now))
+    assert port.claimed() == {} and ShopCardPort(shop).claimed() == {}
+    assert isinstance(port.authorize(pins["one"], "B2", "B2-3", now), CardGrant)
+
+
+def test_a_claim_is_let_go_only_once_the_cards_settle_is_stored(
+    shop: Shop, pins: dict[str, str]
+) -> None:
+    port = ShopCardPort(shop)
+    now = shop.clock.now()
+    grant = port.authorize(pins["one"], "B1", "B1-1", now)
+    assert isinstance(grant, CardGrant)
+    port.record_check(CardCheck("B1", "B1-1", now, "ok", grant.card_id))
+
+    def away(*_args: object, **_kw: object) -> bool:
+        raise OSError("database away")
+
+    port.store.release = away  # type: ignore[method-assign]
+    with pytest.raises(OSError):
+        port.settle(CardSettle("B1", "B1-1", grant.card_id, 0, now))
+    refused = port.authorize(pins["one"], "B2", "B2-1", now)
+    assert isinstance(refused, CardRefusal) and refused.reason is Refused.IN_USE
+
+
+def test_a_top_up_or_a_block_at_the_till_while_a_call_starts(
+    shop: Shop, admin: Actor, operator: Actor, pins: dict[str, str]
+) -> None:
+    """What wins: the check reads the card as committed at that moment. A top-up or a
+    block the cashier commits after it — before the engine has stored the check — is
+    kept by that write (the balance and the block are not overwritten) and counts from
+    the next check; the call already admitted runs on the balance it was granted and
+    is debited its price."""
+    update_settings(shop, admin, card_top_up=True)
+    serial = pins["one_serial"]
+    port = ShopCardPort(shop)
+    now = shop.clock.now()
+    grant = port.authorize(pins["one"], "B1", "B1-1", now)
+    assert isinstance(grant, CardGrant) and grant.balance_minor == 100
+    top_up_card(shop, operator, quote_top_up(shop, operator, serial, 50))
+    block_card(shop, admin, serial, "lost")
+    port.record_check(CardCheck("B1", "B1-1", now, "ok", grant.card_id))
+    port.start_call(CardStart("B1", "B1-1", grant.card_id, now))
+    view = card_balance(shop, operator, serial)
+    assert (view.status, view.balance_minor, view.in_use_booth) == (
+        CardStatus.BLOCKED,
+        150,
+        "B1",
+    )
+    assert view.first_used_at is not None
+    port.settle(CardSettle("B1", "B1-1", grant.card_id, 40, now))  # the call it made
+    view = card_balance(shop, operator, serial)
+    assert (view.status, view.balance_minor, view.in_use_booth) == (
+        CardStatus.BLOCKED,
+        110,
+        None,
+    )
+    again = port.authorize(pins["one"], "B1", "B1-2", now)
+    assert isinstance(again, CardRefusal) and again.reason is Refused.BLOCKED
+    assert verify(shop).ok
+
+
+def test_a_block_committed_before_the_check_refuses_the_card(
+    shop: Shop, admin: Actor, pins: dict[str, str]
+) -> None:
+    block_card(shop, admin, pins["one_serial"], "lost")
+    port = ShopCardPort(shop)
+    refused = port.authorize(pins["one"], "B1", "B1-1", shop.clock.now())
+    assert isinstance(refused, CardRefusal) and refused.reason is Refused.BLOCKED
+    assert port.claimed() == {}
+
+
+def test_the_first_use_and_an_expiry_met_are_stored_with_the_check(
+    shop: Shop, admin: Actor, operator: Actor, pins: dict[str, str], tmp_path: Path
+) -> None:
+    assert isinstance(shop.clock, FakeClock)
+    clock, day = shop.clock, 86_400
+    (serial, pin), *_ = make_batch(
+        shop,
+        admin,
+        tmp_path / "expiring",
+        quantity=1,
+        expiry_rule=ExpiryRule.AFTER_FIRST_USE,
+        expiry_days=30,
+    ).cards
+    sell_card(shop, operator, serial)
+    port = ShopCardPort(shop)
+    first_use = clock.now()
+    grant = port.authorize(pin, "B1", "B1-1", first_use)
+    assert isinstance(grant, CardGrant)
+    assert show_card(shop, admin, serial).expires_at is None  # nothing written yet
+    port.record_check(CardCheck("B1", "B1-1", first_use, "ok", grant.card_id))
+    port.settle(CardSettle("B1", "B1-1", grant.card_id, 0, first_use))
+    view = show_card(shop, admin, serial)
+    assert view.status is CardStatus.IN_USE and view.expires_at is not None
+    assert view.expires_at.timestamp() == first_use.timestamp() + 30 * day
+    clock.advance(30 * day)
+    refused = port.authorize(pin, "B1", "B1-2", clock.now())
+    assert isinstance(refused, CardRefusal) and refused.reason is Refused.EXPIRED
+    port.record_check(CardCheck("B1", "B1-2", clock.now(), "expired", refused.card_id))
+    with shop.db.read() as s:
+        assert s.get_one(Card, grant.card_id).status == "expired"  # stored, journaled
+    assert verify(shop).ok
+
+
 def test_an_engine_killed_mid_call_debits_the_interrupted_call_once(
     shop: Shop, operator: Actor, pins: dict[str, str], tmp_path: Path
 ) -> None:
@@ -311,3 +465,45 @@ def test_a_batch_with_its_own_price_list_prices_its_calls_with_it(
     with shop.db.read() as s:
         call = s.scalars(select(Call).where(Call.call_ref == ref)).one()
         assert (call.price_minor, call.price_version_id) == (40, own.id)
+
+
+def test_the_engines_check_and_its_record_on_postgresql(
+    pg_seeded: SeededShop, tmp_path: Path
+) -> None:
+    """Two booths racing through the port get the card once; the stored check keeps a
+    block committed since (the card row is re-read under the write lock)."""
+    shop, admin, olga = pg_seeded
+    (serial, pin), *_ = make_batch(shop, admin, tmp_path / "out", quantity=1).cards
+    open_shift(shop, olga, 0)
+    sell_card(shop, olga, serial)
+    port = ShopCardPort(shop)
+    for n in range(3):
+        start = threading.Barrier(2)
+        outcomes: dict[str, CardGrant | CardRefusal] = {}
+
+        def claim(
+            booth: str,
+            n: int = n,
+            start: threading.Barrier = start,
+            outcomes: dict[str, CardGrant | CardRefusal] = outcomes,
+        ) -> None:
+            start.wait()
+            outcomes[booth] = port.authorize(pin, booth, f"{booth}-{n}", shop.clock.now())
+
+        threads = [threading.Thread(target=claim, args=(b,)) for b in ("B1", "B2")]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        ((booth, grant),) = [(b, o) for b, o in outcomes.items() if isinstance(o, CardGrant)]
+        assert isinstance(grant, CardGrant)
+        (refusal,) = [o for o in outcomes.values() if isinstance(o, CardRefusal)]
+        assert refusal.reason is Refused.IN_USE
+        now = shop.clock.now()
+        if n == 2:  # the cashier blocks it while this call starts
+            block_card(shop, admin, serial, "lost")
+        port.record_check(CardCheck(booth, f"{booth}-{n}", now, "ok", grant.card_id))
+        port.settle(CardSettle(booth, f"{booth}-{n}", grant.card_id, 10, now))
+    view = show_card(shop, admin, serial)
+    assert (view.status, view.balance_minor, view.in_use_booth) == (CardStatus.BLOCKED, 970, None)
+    assert view.first_used_at is not None

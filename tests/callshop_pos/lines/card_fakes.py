@@ -6,7 +6,14 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from callshop_pos.lines.cards import CardGrant, CardRefusal, CardSettle, CardStart, Refused
+from callshop_pos.lines.cards import (
+    CardCheck,
+    CardGrant,
+    CardRefusal,
+    CardSettle,
+    CardStart,
+    Refused,
+)
 
 
 @dataclass
@@ -31,6 +38,8 @@ class FakeCards:
         self.attempts: list[tuple[str, str]] = []  # (booth, outcome)
         self.settled: list[CardSettle] = []
         self.started: list[CardStart] = []
+        self.checks: list[CardCheck] = []  # the checks the engine stored
+        self.written: list[CardCheck | CardStart | CardSettle] = []  # in the order written
         self._lock = threading.Lock()
 
     def add(self, pin: str, balance_minor: int, **kw: object) -> FakeCard:
@@ -67,13 +76,20 @@ class FakeCards:
             )
             return outcome
 
+    def record_check(self, check: CardCheck) -> None:
+        with self._lock:
+            self.checks.append(check)
+            self.written.append(check)
+
     def start_call(self, start: CardStart) -> None:
         with self._lock:
+            self.written.append(start)
             if start.call_ref not in {s.call_ref for s in self.started}:
                 self.started.append(start)
 
     def settle(self, settle: CardSettle) -> None:
         with self._lock:
+            self.written.append(settle)
             card = next(c for c in self.cards.values() if c.card_id == settle.card_id)
             if settle.call_ref in card.debits:
                 return

@@ -8,7 +8,14 @@ from dataclasses import asdict
 import pytest
 
 from callshop_pos.lines.booth import BoothConfig
-from callshop_pos.lines.cards import CardGrant, CardRefusal, CardSettle, Refused
+from callshop_pos.lines.cards import (
+    CardCheck,
+    CardGrant,
+    CardRefusal,
+    CardSettle,
+    CardStart,
+    Refused,
+)
 from callshop_pos.lines.port import (
     AdmitCall,
     AllowCalls,
@@ -261,6 +268,30 @@ def test_a_card_settle_survives_the_spill_journal_form() -> None:
     assert "pin" not in str(asdict(settle)).lower()
 
 
+def test_every_check_is_stored_through_the_outbox_before_the_calls_link() -> None:
+    """The card port only decides; the attempt and the claim are the engine's records,
+    written in order: the check before the call's CardStart, the settle after."""
+    rig, cards = card_rig()
+    ref = rig.dial(f"*77{PIN}*{NUMBER}")
+    admitted(rig)
+    granted_at = rig.clock.now()
+    rig.hang_up(ref)
+    rig.advance(5)
+    wrong = rig.dial(f"*77{OTHER_PIN}*{NUMBER}")
+    refused(rig)
+    assert [(type(r), r.call_ref) for r in cards.written] == [
+        (CardCheck, ref),
+        (CardStart, ref),
+        (CardSettle, ref),
+        (CardCheck, wrong),
+    ]
+    assert cards.checks[0] == CardCheck("B1", ref, granted_at, "ok", 1)
+    assert (cards.checks[1].reason, cards.checks[1].card_id) == ("wrong_pin", None)
+    for check in cards.checks:
+        assert record_from_json(record_json(check)) == check
+        assert set(record_json(check)) == {"kind", "booth", "call_ref", "at", "reason", "card_id"}
+
+
 def test_a_card_dial_from_an_unknown_booth_is_logged_without_its_pin(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -285,5 +316,7 @@ def test_a_card_is_not_granted_again_before_its_last_call_is_debited() -> None:
     rig.advance(5)  # the retries get through: debit first, then the claim freed
     assert [s.amount_minor for s in cards.settled] == [20, 0]
     assert (cards.cards[PIN].balance_minor, cards.cards[PIN].in_use) == (80, None)
+    # The attempt is stored as what the booth met: refused, the card in use.
+    assert [(c.reason, c.card_id) for c in cards.checks] == [("ok", 1), ("in_use", 1)]
     again = rig.dial(f"*77{PIN}*{NUMBER}")
     assert admitted(rig) == AdmitCall("B1", again, 240, HangupReason.CREDIT_EXHAUSTED, dial=NUMBER)
