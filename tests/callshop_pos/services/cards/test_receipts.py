@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from callshop_pos.db.models.cards import CardMovement
-from callshop_pos.db.models.devices import PrintLog
+from callshop_pos.db.models.devices import FiscalSale, PrintLog
 from callshop_pos.db.models.journal import JournalEntry
 from callshop_pos.errors import NotFound, PermissionDenied
 from callshop_pos.receipts.layout import layout_receipt, plain_text
@@ -22,6 +22,7 @@ from callshop_pos.services.auth import Actor, Role
 from callshop_pos.services.cards.engine import CardGrant, authorize, debit
 from callshop_pos.services.cards.till import quote_top_up, sell_card, top_up_card
 from callshop_pos.services.context import Shop
+from callshop_pos.services.till.fiscal import FiscalGate
 from callshop_pos.services.till.payment_list import shift_card_sales
 from callshop_pos.services.till.printing import (
     card_receipt,
@@ -29,6 +30,7 @@ from callshop_pos.services.till.printing import (
 )
 from callshop_pos.services.till.shifts import close_shift, open_shift
 from tests.callshop_pos.services.cards.cards_support import Printed, make_batch
+from tests.callshop_pos.services.till.test_fiscal import CONFIG, FakeFiscalDevice
 from tests.callshop_pos.services.till.test_printing import Printer
 
 
@@ -152,3 +154,16 @@ def test_a_closed_shift_lists_its_card_receipts(
         (first, printed.cards[0][0], "sale", 1000),
     ]
     assert shift_card_sales(shop, operator) == []  # no open shift
+
+
+def test_a_fiscally_registered_sale_carries_its_sale_number(
+    shop: Shop, operator: Actor, printed: Printed
+) -> None:
+    open_shift(shop, operator, 0)
+    gate = FiscalGate(FakeFiscalDevice(), CONFIG)
+    sale = sell_card(shop, operator, printed.cards[0][0], 1000, fiscal=gate)
+    with shop.db.read() as s:
+        fiscal = s.get(FiscalSale, sale.fiscal_sale_id)
+        assert fiscal is not None and fiscal.unique_sale_number
+        number = fiscal.unique_sale_number
+    assert card_receipt(shop, operator, sale.movement_id, copy=False).fiscal_sale_number == number
