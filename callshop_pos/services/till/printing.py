@@ -38,6 +38,7 @@ from callshop_pos.services.till.shifts import open_shift_row, operator_name, vis
 __all__ = [
     "DrawerOpened",
     "card_receipt",
+    "card_receipt_pdf",
     "manual_drawer_opens",
     "open_drawer",
     "print_card_receipt",
@@ -311,6 +312,24 @@ def receipt_pdf(shop: Shop, actor: Actor, renderer: DocumentRenderer, payment_id
         actor,
         "receipt",
         payment_id,
+        True,
+        "pdf",
+        lambda: out.append(renderer.receipt(receipt)),
+    )
+    return out[0]
+
+
+def card_receipt_pdf(
+    shop: Shop, actor: Actor, renderer: DocumentRenderer, movement_id: int
+) -> bytes:
+    """A card sale's receipt as PDF - always a copy, journaled like a reprint."""
+    receipt = card_receipt(shop, actor, movement_id, copy=True)
+    out: list[bytes] = []
+    _journaled(
+        shop,
+        actor,
+        "card_receipt",
+        movement_id,
         True,
         "pdf",
         lambda: out.append(renderer.receipt(receipt)),
