@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from callshop_pos.db.models.devices import PrintLog
@@ -16,6 +17,7 @@ from tests.callshop_pos.services.cards.cards_support import make_batch
 from tests.ui.devices_support import KICK_PIN2, Rig, build_rig
 from tests.ui.support import when_dialog
 from tests.ui.test_devices_pay import pay_one
+from ui.system_printer import SystemPrinter, pdf_printer
 
 
 def print_logs(rig: Rig) -> list[tuple[str, int, bool, bool, str]]:
@@ -128,3 +130,23 @@ def test_a_card_receipt_is_reprinted_as_a_copy(qtbot, seeded, tmp_path: Path) ->
         assert len(print_logs(rig)) == 4  # sale, payment, two copies
     finally:
         rig.actions.close()
+
+
+def test_without_a_receipt_printer_it_goes_to_the_system_printer(
+    qtbot, seeded, tmp_path: Path
+) -> None:
+    shop, admin, _ = seeded
+    printed = make_batch(shop, admin, tmp_path / "sheets", quantity=1, face_value_minor=1000)
+    rig = build_rig(qtbot, seeded, print_policy="always", no_devices=True)
+    out = tmp_path / "card-receipt.pdf"
+    rig.devices.system_printer = SystemPrinter(language="bg", printer=pdf_printer(out))
+    serial, pin = printed.cards[0]
+    try:
+        sell_one(qtbot, rig, serial)
+    finally:
+        rig.actions.close()
+    text = " ".join((PdfReader(out).pages[0].extract_text() or "").split())
+    assert "Предплатена фонокарта" in text and f"Сериен № {serial}" in text
+    assert "10.00 €" in text and "20.00 €" in text and pin not in text
+    (sale,) = shift_card_sales(rig.shop, rig.operator)
+    assert print_logs(rig) == [("card_receipt", sale.movement_id, False, True, "system")]
