@@ -1,6 +1,7 @@
 """Sell card: the cashier scans or types the card's serial, sees its face value, takes
 the cash like PAY (tendered, change) and confirms. *Balance* shows what is left on a
-card already sold (the customer asks at the till).
+card already sold (the customer asks at the till). The sale's receipt prints like
+PAY's (``print_receipt``; "Print receipt" is offered when the print policy asks).
 
 The face value and every refusal (unknown serial, already sold, blocked, expired, no
 open shift) come from the core (``quote_card_sale``); the sale itself
@@ -14,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QGridLayout,
     QHBoxLayout,
@@ -48,12 +50,15 @@ class CardSaleDialog(QDialog):
         parent: QWidget | None = None,
         *,
         balance: Callable[[str], CardView] | None = None,
+        print_receipt: Callable[[CardSale], None] | None = None,
+        print_default: bool = True,
     ) -> None:
         super().__init__(parent)
         self._fmt = formatter
         self._quote_for = quote
         self._sell = sell
         self._balance = balance
+        self._print_receipt = print_receipt
         self.quote: CardSaleQuote | None = None
         self.result_value: CardSale | None = None
         self.setWindowTitle(self.tr("Sell card"))
@@ -87,6 +92,9 @@ class CardSaleDialog(QDialog):
             caption.setBuddy(widget)
             grid.addWidget(caption, row, 0)
             grid.addWidget(widget, row, 1)
+        self.print_check = QCheckBox(self.tr("&Print receipt"))
+        self.print_check.setChecked(print_default)
+        self.print_check.setVisible(print_receipt is not None)
         self.error_label = error_line()
         buttons, self.ok_button = confirm_buttons(
             self, self.tr("Sell  (Enter)"), self._on_confirm, enabled=False
@@ -98,6 +106,7 @@ class CardSaleDialog(QDialog):
         layout.addWidget(title)
         layout.addLayout(grid)
         layout.addWidget(self.card_label)
+        layout.addWidget(self.print_check)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
         self.serial_edit.returnPressed.connect(self.look_up)
@@ -219,4 +228,6 @@ class CardSaleDialog(QDialog):
         except Exception as exc:  # the core's refusal or a device failure: shown, nothing sold
             show_error(self.error_label, plain_words(exc, "selling a card"))
             return
+        if self._print_receipt is not None and self.print_check.isChecked():
+            self._print_receipt(self.result_value)
         self.accept()

@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
         self.fmt = formatter
         self._calls_by_id = calls_by_id
         self._print_receipt = print_receipt
+        self._print_card_receipt: Callable[[CardSale], None] | None = None
         #: Extra widgets for the Z page of the close-shift dialog (devices: print, PDF).
         self.z_report_extras: Callable[[ShiftReport], QWidget | None] | None = None
         #: A closed session's view: reprint one of its receipts / its Z report (devices).
@@ -608,14 +609,20 @@ class MainWindow(QMainWindow):
             self.payment_cancelled.emit()
 
     def sell_card(self) -> None:
-        """Sell a prepaid calling card: scan or type its serial, take its face value."""
+        """Sell a prepaid calling card: scan or type its serial, take its face value;
+        its receipt prints as the print policy says (like PAY)."""
+        policy = self.till.shop.settings.print_policy
+        printer = self._print_card_receipt if policy != "never" else None
         dialog = CardSaleDialog(
             self.fmt,
             self.till.quote_card_sale,
             self.till.sell_card,
             self,
             balance=self.till.card_balance,
+            print_receipt=printer,
+            print_default=policy in ("always", "ask"),
         )
+        dialog.print_check.setVisible(printer is not None and policy == "ask")
         if self._run(dialog) and dialog.result_value is not None:
             sale = dialog.result_value
             self.statusBar().showMessage(
@@ -630,6 +637,10 @@ class MainWindow(QMainWindow):
     def set_print_receipt(self, hook: Callable[[PaymentResult], None] | None) -> None:
         """The PAY dialog's "print receipt" hook (None: no printing offered)."""
         self._print_receipt = hook
+
+    def set_print_card_receipt(self, hook: Callable[[CardSale], None] | None) -> None:
+        """The Sell card dialog's "print receipt" hook (None: no printing offered)."""
+        self._print_card_receipt = hook
 
     def _auto_lock(self, booths: set[str]) -> None:
         if self.engine is None or not self.till.auto_lock_after_pay:

@@ -1,7 +1,7 @@
 """The Devices menu of the cashier window: reprint, drawer, customer screen, reports.
 
-* **Reprint receipt…** — pick one of this shift's payments; it prints again marked
-  COPY (journaled as a reprint).
+* **Reprint receipt…** — pick one of this shift's payments or card sales; it prints
+  again marked COPY (journaled as a reprint).
 * **Open drawer…** — a reason is required; the open is journaled and counted on Z.
 * **Customer screen** — the second-screen window facing the customers, on/off.
 * **Printer set-up…** — where receipts and reports go: ESC/POS printer (USB, serial,
@@ -45,9 +45,15 @@ from callshop_pos.services.reports.summary import ShiftReport
 from callshop_pos.services.till import printer_setup
 from callshop_pos.services.till.call_status import StatusChange
 from callshop_pos.services.till.deposits import DepositSettled, DepositTaken
-from callshop_pos.services.till.payment_list import PaymentSummary, shift_payments
+from callshop_pos.services.till.payment_list import (
+    CardSaleSummary,
+    PaymentSummary,
+    shift_card_sales,
+    shift_payments,
+)
 from callshop_pos.services.till.payments import PaymentResult
 from callshop_pos.services.till.printer_setup import needs_setup
+from callshop_pos.services.till.receipt_builders import card_receipt_number, receipt_number
 from callshop_pos.services.till.shifts import ShiftOpened
 from ui.action_errors import guarded
 from ui.booth_tile import Meter
@@ -128,16 +134,24 @@ class DrawerReasonDialog(QDialog):
 
 
 class ReprintDialog(QDialog):
-    """This shift's payments, newest first; the chosen one's receipt is reprinted."""
+    """This shift's payments and card sales, newest first; the chosen one's receipt
+    is reprinted."""
 
     def __init__(
-        self, payments: list[PaymentSummary], formatter: Formatter, parent: QWidget | None = None
+        self,
+        payments: list[PaymentSummary],
+        formatter: Formatter,
+        parent: QWidget | None = None,
+        *,
+        card_sales: list[CardSaleSummary] | None = None,
     ) -> None:
         super().__init__(parent)
-        self.payments = payments
+        receipts: list[PaymentSummary | CardSaleSummary] = [*payments, *(card_sales or [])]
+        receipts.sort(key=lambda r: r.at, reverse=True)  # stable: each list is newest first
+        self.payments = receipts
         self.setWindowTitle(self.tr("Reprint a receipt"))
         self.setMinimumSize(560, 380)
-        table = QTableWidget(len(payments), 5)
+        table = QTableWidget(len(receipts), 5)
         table.setHorizontalHeaderLabels(
             [
                 self.tr("Receipt"),
@@ -148,14 +162,24 @@ class ReprintDialog(QDialog):
             ]
         )
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        for row, p in enumerate(payments):
-            cells = (
-                f"{p.payment_id:06d}",
-                formatter.time(p.at),
-                ", ".join(p.booths),
-                str(p.call_count),
-                formatter.money(p.total_minor),
-            )
+        for row, p in enumerate(receipts):
+            if isinstance(p, CardSaleSummary):
+                what = self.tr("Card {serial}") if p.kind == "sale" else self.tr("Top-up {serial}")
+                cells = (
+                    card_receipt_number(p.movement_id),
+                    formatter.time(p.at),
+                    what.format(serial=p.serial),
+                    "",
+                    formatter.money(p.amount_minor),
+                )
+            else:
+                cells = (
+                    receipt_number(p.payment_id),
+                    formatter.time(p.at),
+                    ", ".join(p.booths),
+                    str(p.call_count),
+                    formatter.money(p.total_minor),
+                )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column >= 3:
@@ -167,7 +191,7 @@ class ReprintDialog(QDialog):
         table.verticalHeader().hide()
         table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         table.doubleClicked.connect(lambda _i: self.accept())
-        if payments:
+        if receipts:
             table.selectRow(0)
         self.table = table
         buttons = QDialogButtonBox(
@@ -175,17 +199,17 @@ class ReprintDialog(QDialog):
         )
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(self.tr("Print copy"))
-        self.ok_button.setEnabled(bool(payments))
+        self.ok_button.setEnabled(bool(receipts))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        if not payments:
+        if not receipts:
             layout.addWidget(QLabel(self.tr("No payments in this shift yet.")))
         layout.addWidget(table, 1)
         layout.addWidget(buttons)
         table.setFocus()
 
-    def chosen(self) -> PaymentSummary | None:
+    def chosen(self) -> PaymentSummary | CardSaleSummary | None:
         rows = self.table.selectionModel().selectedRows()
         return self.payments[rows[0].row()] if rows else None
 
@@ -295,8 +319,8 @@ class ReceiptActions(QObject):
             case ShiftOpened() | DepositTaken() | DepositSettled():
                 pass  # no device job (deposits move cash without a receipt)
             case CardSale():
-                # Cash in: the drawer opens. The fiscal device (if any) printed the
-                # sale's receipt while it was registered.
+                # Cash in: the drawer opens (before the receipt the Sell card dialog's
+                # print hook queues, like PAY).
                 self.devices.cash_taken(change.tendered_minor, change.change_minor)
             case _:
                 assert_never(change)
@@ -308,6 +332,16 @@ class ReceiptActions(QObject):
 
         With no printer set up yet, the set-up is offered (once per login; a choice,
         "no printer" included, is kept in the shop's settings and never asked again)."""
+        if self._printer_ready():
+            self.devices.print_receipt(result.payment_id)
+
+    def print_after_card_sale(self, sale: CardSale) -> None:
+        """The Sell card dialog's print hook: the sale's receipt, like PAY's."""
+        if self._printer_ready():
+            self.devices.print_card_receipt(sale.movement_id)
+
+    def _printer_ready(self) -> bool:
+        """Whether a receipt can print now (offering the set-up first, see above)."""
         if self.devices.receipt_target is None:
             settings = self.window.till.shop.settings
             if needs_setup(settings) and not self._asked_setup:
@@ -319,8 +353,8 @@ class ReceiptActions(QObject):
                         self.tr("No receipt printer: set one up in Devices → Printer set-up…"),
                         8000,
                     )
-                return
-        self.devices.print_receipt(result.payment_id)
+                return False
+        return True
 
     def set_up_printer(self) -> bool:
         """Choose where receipts and reports go (kept in the shop's settings)."""
@@ -374,15 +408,19 @@ class ReceiptActions(QObject):
     def reprint(self, shift_id: int | None = None) -> None:
         """Reprint a receipt (marked COPY) of this shift, or of ``shift_id`` (a closed
         session's, from its view)."""
+        till = self.window.till
         try:
-            payments = shift_payments(self.window.till.shop, self.window.till.actor, shift_id)
+            payments = shift_payments(till.shop, till.actor, shift_id)
+            cards = shift_card_sales(till.shop, till.actor, shift_id)
         except CallShopError as exc:
             self._problem(str(exc))
             return
-        dialog = ReprintDialog(payments, self.fmt, self.window)
+        dialog = ReprintDialog(payments, self.fmt, self.window, card_sales=cards)
         if self._ask(dialog):
             chosen = dialog.chosen()
-            if chosen is not None:
+            if isinstance(chosen, CardSaleSummary):
+                self.devices.reprint(chosen.movement_id, card=True)
+            elif chosen is not None:
                 self.devices.reprint(chosen.payment_id)
 
     def open_drawer(self) -> None:
@@ -511,6 +549,7 @@ def install_devices(
     till.pay_runner = devices.pay_runner()
     actions = ReceiptActions(window, devices, bridge, formatter, **options)
     window.set_print_receipt(actions.print_after_payment)
+    window.set_print_card_receipt(actions.print_after_card_sale)
     window.z_report_extras = actions.z_report_extras
     window.session_reprint = actions.reprint  # a closed session's receipts, from its view
     window.session_report = lambda shift_id: actions.devices.print_report(shift_id, copy=True)

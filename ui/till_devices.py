@@ -6,6 +6,7 @@
 * payment recorded → the drawer kicks (cash), the receipt prints if the cashier or
   the print policy wants it (ESC/POS printer when configured, else the system
   printer when one was chosen), the displays show paid and change;
+* card sold → the drawer kicks; its receipt prints like a payment's (policy);
 * refund recorded → the fiscal device prints the reversal;
 * shift closed → the Z report prints, the fiscal device makes its Z report;
 * manual drawer opens (reason required) and receipt reprints (marked COPY).
@@ -37,6 +38,7 @@ from callshop_pos.services.till import printing
 from callshop_pos.services.till.call_status import StatusChange
 from callshop_pos.services.till.payments import Bill, PaymentResult
 from callshop_pos.services.till.printing import DrawerOpened
+from callshop_pos.services.till.receipt_builders import card_receipt_number, receipt_number
 from callshop_pos.settings import Settings
 from ui.devices_worker import DeviceWorker
 from ui.system_printer import SystemPrinter
@@ -207,62 +209,94 @@ class TillDevices(QObject):
 
     def print_receipt(self, payment_id: int) -> bool:
         """Print a payment's (original) receipt; False when no printer is set up."""
-        target = self.receipt_target
-        if target == "escpos":
-            self._print_receipt_job(payment_id, copy=False, kick=False)
-        elif target == "system":
-            self._print_on_system(payment_id, copy=False)
-        return target is not None
+        return self._print(payment_id, card=False, copy=False)
+
+    def print_card_receipt(self, movement_id: int) -> bool:
+        """Print the (original) receipt of a card sold or topped up; False when no
+        printer is set up."""
+        return self._print(movement_id, card=True, copy=False)
 
     # ---- receipts
 
-    def reprint(self, payment_id: int) -> bool:
-        """Print a payment's receipt again, marked COPY (journaled); False if no printer."""
-        target = self.receipt_target
-        if target == "escpos":
-            self._print_receipt_job(payment_id, copy=True, kick=False)
-        elif target == "system":
-            self._print_on_system(payment_id, copy=True)
-        else:
+    def reprint(self, payment_id: int, *, card: bool = False) -> bool:
+        """Print a payment's (or with ``card`` a card sale's) receipt again, marked COPY
+        (journaled); False if no printer."""
+        if self.receipt_target is None:
             self.problem.emit(
                 self.tr("No receipt printer is set up: choose one in Devices → Printer set-up….")
             )
             return False
-        return True
+        return self._print(payment_id, card=card, copy=True)
 
-    def _print_receipt_job(self, payment_id: int, *, copy: bool, kick: bool) -> None:
+    def _print(self, subject_id: int, *, card: bool, copy: bool) -> bool:
+        target = self.receipt_target
+        if target == "escpos":
+            self._print_receipt_job(subject_id, copy=copy, kick=False, card=card)
+        elif target == "system":
+            self._print_on_system(subject_id, copy=copy, card=card)
+        return target is not None
+
+    @staticmethod
+    def _number(subject_id: int, card: bool) -> str:
+        return card_receipt_number(subject_id) if card else receipt_number(subject_id)
+
+    def _print_receipt_job(
+        self, subject_id: int, *, copy: bool, kick: bool, card: bool = False
+    ) -> None:
         printer = self.printer
         assert printer is not None
         shop, actor = self.shop, self.actor
         what = self.tr("Copy of receipt") if copy else self.tr("Receipt")
+
+        def job() -> object:
+            if card:
+                return printing.print_card_receipt(shop, actor, printer, subject_id, copy=copy)
+            return printing.print_receipt(
+                shop, actor, printer, subject_id, copy=copy, kick_drawer=kick
+            )
+
+        failed = (
+            self.tr(
+                "The receipt was not printed: {error}. The card sale is recorded; "
+                "reprint it from Devices → Reprint receipt."
+            )
+            if card
+            else self.tr(
+                "The receipt was not printed: {error}. The payment is recorded; "
+                "reprint it from Devices → Reprint receipt."
+            )
+        )
         self.printer_worker.submit(
             "receipt",
-            lambda: printing.print_receipt(
-                shop, actor, printer, payment_id, copy=copy, kick_drawer=kick
-            ),
+            job,
             on_done=lambda _r: self.notice.emit(
-                self.tr("{what} {number} printed.").format(what=what, number=f"{payment_id:06d}")
+                self.tr("{what} {number} printed.").format(
+                    what=what, number=self._number(subject_id, card)
+                )
             ),
-            on_error=lambda message, _e: self.problem.emit(
-                self.tr(
-                    "The receipt was not printed: {error}. The payment is recorded; "
-                    "reprint it from Devices → Reprint receipt."
-                ).format(error=message)
-            ),
+            on_error=lambda message, _e: self.problem.emit(failed.format(error=message)),
         )
 
-    def _print_on_system(self, payment_id: int, *, copy: bool) -> None:
+    def _print_on_system(self, subject_id: int, *, copy: bool, card: bool = False) -> None:
         # Qt paints on the GUI thread only; spooling to the OS is quick.
-        assert self.system_printer is not None
+        printer = self.system_printer
+        assert printer is not None
         try:
-            printing.print_receipt(
-                self.shop, self.actor, self.system_printer, payment_id, copy=copy, target="system"
-            )
+            if card:
+                printing.print_card_receipt(
+                    self.shop, self.actor, printer, subject_id, copy=copy, target="system"
+                )
+            else:
+                printing.print_receipt(
+                    self.shop, self.actor, printer, subject_id, copy=copy, target="system"
+                )
         except CallShopError as exc:
             self.problem.emit(self.tr("The receipt was not printed: {error}").format(error=exc))
             return
         self.notice.emit(
-            self.tr("Receipt {number} sent to the printer.").format(number=f"{payment_id:06d}")
+            self.tr("Receipt {number} sent to the printer.").format(
+                number=self._number(subject_id, card)
+            )
         )
 
     # ---- drawer

@@ -1,4 +1,5 @@
-"""``callshop-pos receipt PAYMENT_ID --pdf FILE``: a payment's receipt as a PDF copy.
+"""``callshop-pos receipt NUMBER --pdf FILE``: a receipt as a PDF copy — a payment's
+(its id) or a prepaid calling card sale's (its printed number, ``K000042``).
 
 The file is marked COPY (the original went to the customer) and the export is
 journaled like any reprint. The acting user logs in (``--user``, default
@@ -20,7 +21,8 @@ from callshop_pos.errors import InvalidInput
 from callshop_pos.receipts.pdf import PdfRenderer
 from callshop_pos.services.auth import login
 from callshop_pos.services.context import Shop
-from callshop_pos.services.till.printing import receipt_pdf
+from callshop_pos.services.till.printing import card_receipt_pdf, receipt_pdf
+from callshop_pos.services.till.receipt_builders import card_receipt_number
 
 __all__ = ["register"]
 
@@ -31,10 +33,25 @@ def register(subparsers: Any) -> None:
         help="write a payment's receipt (a copy) as PDF",
         description="Write the receipt of a payment as a PDF file, marked COPY and journaled.",
     )
-    p.add_argument("payment_id", type=int, metavar="PAYMENT_ID", help="the payment's number")
+    p.add_argument(
+        "payment_id",
+        type=_receipt_id,
+        metavar="PAYMENT_ID",
+        help="the payment's number, or a card sale's receipt number (K000042)",
+    )
     p.add_argument("--pdf", required=True, metavar="FILE", help="the PDF file to write")
     p.add_argument("--user", help="who asks (default: $CALLSHOP_USER or the only administrator)")
     p.set_defaults(func=_cmd_receipt)
+
+
+def _receipt_id(text: str) -> tuple[bool, int]:
+    """``123`` → a payment; ``K000042`` → a card sale (its movement id)."""
+    raw = text.strip()
+    card = raw[:1] in ("K", "k")
+    digits = raw[1:] if card else raw
+    if not digits.isascii() or not digits.isdigit():
+        raise argparse.ArgumentTypeError(f"not a receipt number: {text!r}")
+    return card, int(digits)
 
 
 def _cmd_receipt(args: argparse.Namespace) -> int:
@@ -45,10 +62,18 @@ def _cmd_receipt(args: argparse.Namespace) -> int:
     with Shop.open(existing_database_url(getattr(args, "db", None), data=data)) as shop:
         user = args.user or default_user(shop)
         actor = login(shop, user, read_password(f"Password for {user}: "))
-        pdf = receipt_pdf(shop, actor, PdfRenderer(shop.settings.language), args.payment_id)
+        card, subject_id = args.payment_id
+        renderer = PdfRenderer(shop.settings.language)
+        if card:
+            pdf = card_receipt_pdf(shop, actor, renderer, subject_id)
+        else:
+            pdf = receipt_pdf(shop, actor, renderer, subject_id)
     try:
         target.write_bytes(pdf)
     except OSError as exc:
         raise InvalidInput(f"cannot write {target}: {exc.strerror or exc}") from None
-    print(f"wrote {target} (receipt of payment {args.payment_id}, copy)")
+    if card:
+        print(f"wrote {target} (receipt {card_receipt_number(subject_id)}, copy)")
+    else:
+        print(f"wrote {target} (receipt of payment {subject_id}, copy)")
     return 0

@@ -86,6 +86,9 @@ class Labels:
     card_sales: str
     card_top_ups: str
     card_calls: str
+    card_receipt: str  # the title of a card sale's receipt
+    card_receipt_item: str
+    card_serial: str
 
     def status(self, status: str) -> str:
         return dict(self.status_names).get(status, status)
@@ -155,6 +158,9 @@ LABELS: dict[str, Labels] = {
         card_sales="Продадени фонокарти",
         card_top_ups="Заредени фонокарти",
         card_calls="Разговори с фонокарти (от баланса)",
+        card_receipt="СМЕТКА",
+        card_receipt_item="Предплатена фонокарта",
+        card_serial="Сериен №",
     ),
     "en": Labels(
         receipt="RECEIPT",
@@ -219,6 +225,9 @@ LABELS: dict[str, Labels] = {
         card_sales="Calling cards sold",
         card_top_ups="Calling card top-ups",
         card_calls="Card calls (from balances)",
+        card_receipt="RECEIPT",
+        card_receipt_item="Prepaid calling card",
+        card_serial="Serial No.",
     ),
 }
 

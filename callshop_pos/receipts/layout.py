@@ -22,12 +22,19 @@ from callshop_pos.receipts.labels import (
     labels_for,
     rate_note,
 )
-from callshop_pos.receipts.model import Receipt, ReportCall, ReportKind, ShiftReportDoc
+from callshop_pos.receipts.model import (
+    Receipt,
+    ReceiptCardLine,
+    ReportCall,
+    ReportKind,
+    ShiftReportDoc,
+)
 
 __all__ = [
     "PaperLine",
     "PaperWidth",
     "card_calls_line",
+    "card_item",
     "card_lines",
     "deposit_lines",
     "layout_receipt",
@@ -135,7 +142,7 @@ def layout_receipt(
         page.blank()
         page.center(f"*** {labels.copy} ***", bold=True, tall=True)
     page.blank()
-    page.center(labels.receipt, bold=True)
+    page.center(labels.card_receipt if receipt.is_card_sale else labels.receipt, bold=True)
     page.rule()
     page.pair(f"{labels.receipt_no} {receipt.number}", format_date_time(receipt.issued_at))
     page.text(f"{labels.operator}: {receipt.operator}")
@@ -143,6 +150,10 @@ def layout_receipt(
         page.text(f"{labels.sale_number}: {receipt.fiscal_sale_number}")
     page.rule()
     for line in receipt.lines:
+        if isinstance(line, ReceiptCardLine):
+            page.pair(card_item(labels, line), money(line.price_minor), bold=True)
+            page.text(f"  {labels.card_serial} {line.serial}")
+            continue
         page.pair(
             f"{booth_name(labels, line.booth)}  {line.started_at:%H:%M}", line.number, bold=True
         )
@@ -170,6 +181,11 @@ def layout_receipt(
     if receipt.is_copy:
         page.center(f"*** {labels.copy} ***", bold=True)
     return page.lines
+
+
+def card_item(labels: Labels, line: ReceiptCardLine) -> str:
+    """What a card line says: a card sold, or a card topped up."""
+    return labels.card_receipt_item if line.kind == "sale" else labels.card_top_up_item
 
 
 def _call_row(page: _Page, call: ReportCall, labels: Labels, money: _Money) -> None:

@@ -20,6 +20,7 @@ __all__ = [
     "BoothTotal",
     "Receipt",
     "ReceiptCallLine",
+    "ReceiptCardLine",
     "ReportCall",
     "ReportKind",
     "ShiftReportDoc",
@@ -62,8 +63,25 @@ class ReceiptCallLine:
 
 
 @dataclass(frozen=True)
+class ReceiptCardLine:
+    """A prepaid calling card sold (``kind`` "sale") or topped up ("top_up") on a
+    receipt: its printed serial, never its PIN."""
+
+    kind: str
+    serial: str
+    price_minor: int
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("sale", "top_up"):
+            raise ValueError(f"not a card sale or top-up: {self.kind!r}")
+        if self.price_minor <= 0:
+            raise ValueError("a card line needs an amount above zero")
+
+
+@dataclass(frozen=True)
 class Receipt:
-    """A customer's receipt for one payment (one or many calls).
+    """A customer's receipt for one payment (one or many calls), or for a prepaid
+    calling card sold or topped up (one :class:`ReceiptCardLine`).
 
     ``bgn_equivalent_minor`` is set only while the BGN-equivalent setting is on;
     ``fiscal_sale_number`` only when a fiscal device registered the sale.
@@ -73,7 +91,7 @@ class Receipt:
     number: str
     issued_at: datetime
     operator: str
-    lines: tuple[ReceiptCallLine, ...]
+    lines: tuple[ReceiptCallLine | ReceiptCardLine, ...]
     subtotal_minor: int
     rounding_minor: int
     total_minor: int
@@ -89,7 +107,7 @@ class Receipt:
     def __post_init__(self) -> None:
         _require_aware("issued_at", self.issued_at)
         if not self.lines:
-            raise ValueError("a receipt needs at least one call")
+            raise ValueError("a receipt needs at least one call or card")
         if sum(line.price_minor for line in self.lines) != self.subtotal_minor:
             raise ValueError("receipt lines do not add up to the subtotal")
         if self.subtotal_minor + self.rounding_minor != self.total_minor:
@@ -98,6 +116,11 @@ class Receipt:
             raise ValueError("change is not tendered - total")
         if self.change_minor < 0:
             raise ValueError("tendered is less than the total")
+
+    @property
+    def is_card_sale(self) -> bool:
+        """A prepaid calling card's receipt (not a bill for calls)."""
+        return any(isinstance(line, ReceiptCardLine) for line in self.lines)
 
     def as_copy(self) -> Receipt:
         """The same receipt marked as a copy (every reprint is one)."""

@@ -14,7 +14,8 @@ from callshop_pos.receipts.labels import (
     format_date_time,
     rate_note,
 )
-from callshop_pos.receipts.model import Receipt
+from callshop_pos.receipts.layout import card_item
+from callshop_pos.receipts.model import Receipt, ReceiptCardLine
 from callshop_pos.receipts.pdf_fonts import FONT_BOLD, FONT_REGULAR, INK, MM, MUTED
 
 __all__ = ["render_receipt"]
@@ -123,7 +124,7 @@ class _ReceiptPdf:
         self.space(3)
         if r.is_copy:
             self.copy_box()
-        self.centered(lab.receipt, 9, bold=True)
+        self.centered(lab.card_receipt if r.is_card_sale else lab.receipt, 9, bold=True)
         self.rule()
         self.pair(f"{lab.receipt_no} {r.number}", format_date_time(r.issued_at), 7.5)
         self.pair(lab.operator, r.operator, 7.5)
@@ -131,6 +132,11 @@ class _ReceiptPdf:
             self.pair(lab.sale_number, r.fiscal_sale_number, 7.5)
         self.rule()
         for call in r.lines:
+            if isinstance(call, ReceiptCardLine):
+                self.pair(card_item(lab, call), self.money(call.price_minor), 8, bold=True)
+                self.pair(f"{lab.card_serial} {call.serial}", "", 7.5, color=MUTED)
+                self.space(2)
+                continue
             self.pair(
                 f"{booth_name(lab, call.booth)}  ·  {call.started_at:%H:%M}",
                 call.number,

@@ -9,6 +9,7 @@ from callshop_pos.receipts.model import (
     BoothTotal,
     Receipt,
     ReceiptCallLine,
+    ReceiptCardLine,
     ReportCall,
     ReportKind,
     ShiftReportDoc,
@@ -16,7 +17,7 @@ from callshop_pos.receipts.model import (
     StatusCount,
 )
 
-__all__ = ["SAMPLE_SHOP", "sample_receipt", "sample_shift_report"]
+__all__ = ["SAMPLE_SHOP", "sample_card_receipt", "sample_receipt", "sample_shift_report"]
 
 _SOFIA = timezone(timedelta(hours=2), "EET")
 
@@ -52,6 +53,25 @@ def sample_receipt(*, is_copy: bool = False, bgn_line: bool = True) -> Receipt:
         bgn_equivalent_minor=eur_to_bgn(total) if bgn_line else None,
         footer=("Благодарим Ви! Заповядайте отново.",),
         fiscal_sale_number="DT279013-0001-0000123",
+        is_copy=is_copy,
+    )
+
+
+def sample_card_receipt(*, is_copy: bool = False) -> Receipt:
+    """A prepaid calling card of 10.00 € sold for a 20 € note (no fiscal device)."""
+    return Receipt(
+        shop=SAMPLE_SHOP,
+        number="K000042",
+        issued_at=datetime(2026, 11, 26, 14, 25, tzinfo=_SOFIA),
+        operator="Мария Иванова",
+        lines=(ReceiptCardLine("sale", "00000000018", 1000),),
+        subtotal_minor=1000,
+        rounding_minor=0,
+        total_minor=1000,
+        tendered_minor=2000,
+        change_minor=1000,
+        bgn_equivalent_minor=eur_to_bgn(1000),
+        footer=("Благодарим Ви! Заповядайте отново.",),
         is_copy=is_copy,
     )
 

@@ -380,6 +380,10 @@
         <translation>Ресто</translation>
     </message>
     <message>
+        <source>&amp;Print receipt</source>
+        <translation>&amp;Печат на бележка</translation>
+    </message>
+    <message>
         <source>Sell  (Enter)</source>
         <translation>Продай  (Enter)</translation>
     </message>
@@ -1447,6 +1451,14 @@
         <translation>Общо</translation>
     </message>
     <message>
+        <source>Card {serial}</source>
+        <translation>Фонокарта {serial}</translation>
+    </message>
+    <message>
+        <source>Top-up {serial}</source>
+        <translation>Зареждане {serial}</translation>
+    </message>
+    <message>
         <source>Print copy</source>
         <translation>Печат на копие</translation>
     </message>
@@ -1807,6 +1819,10 @@
     <message>
         <source>The receipt was not printed: {error}. The payment is recorded; reprint it from Devices → Reprint receipt.</source>
         <translation>Бележката не е отпечатана: {error}. Плащането е записано; отпечатайте я от Устройства → Повторен печат на бележка.</translation>
+    </message>
+    <message>
+        <source>The receipt was not printed: {error}. The card sale is recorded; reprint it from Devices → Reprint receipt.</source>
+        <translation>Бележката не е отпечатана: {error}. Продажбата на фонокартата е записана; отпечатайте я от Устройства → Повторен печат на бележка.</translation>
     </message>
     <message>
         <source>The receipt was not printed: {error}</source>

@@ -27,7 +27,8 @@ class PrintLog(JournaledRow, Base):
     __journal_fields__ = ("at", "actor_id", "document", "subject_id", "copy", "target", "ok")
     __table_args__ = (
         CheckConstraint(
-            "document IN ('receipt', 'x_report', 'z_report')", name="print_log_document"
+            "document IN ('receipt', 'card_receipt', 'x_report', 'z_report')",
+            name="print_log_document",
         ),
     )
 
@@ -35,7 +36,8 @@ class PrintLog(JournaledRow, Base):
     at: Mapped[datetime]
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     document: Mapped[str] = mapped_column(String(16))
-    subject_id: Mapped[int]  # payment id (receipt) or shift id (report)
+    # payment id (receipt), card movement id (card_receipt) or shift id (report)
+    subject_id: Mapped[int]
     copy: Mapped[bool]
     target: Mapped[str] = mapped_column(String(16))  # escpos / pdf / system
     ok: Mapped[bool]

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from callshop_pos import journal
 from callshop_pos.db.models.calls import Call
+from callshop_pos.db.models.cards import Card, CardMovement, CardMovementKind
 from callshop_pos.db.models.devices import DrawerOpen, FiscalKind, FiscalSale, PrintLog
 from callshop_pos.db.models.payments import Payment, PaymentLine, PaymentLineKind
 from callshop_pos.errors import InvalidInput, NotFound
@@ -26,13 +27,21 @@ from callshop_pos.services.auth import Actor, Role, require_role
 from callshop_pos.services.context import Shop
 from callshop_pos.services.till.calls import call_view
 from callshop_pos.services.till.payments import Bill, BillLine, PaymentResult
-from callshop_pos.services.till.receipt_builders import build_receipt, build_shift_report
+from callshop_pos.services.till.receipt_builders import (
+    CardSaleDoc,
+    build_card_receipt,
+    build_receipt,
+    build_shift_report,
+)
 from callshop_pos.services.till.shifts import open_shift_row, operator_name, visible_shift, x_report
 
 __all__ = [
     "DrawerOpened",
+    "card_receipt",
+    "card_receipt_pdf",
     "manual_drawer_opens",
     "open_drawer",
+    "print_card_receipt",
     "print_receipt",
     "print_shift_report",
     "receipt_for_payment",
@@ -123,6 +132,42 @@ def receipt_for_payment(shop: Shop, actor: Actor, payment_id: int, *, copy: bool
         )
 
 
+def card_receipt(shop: Shop, actor: Actor, movement_id: int, *, copy: bool) -> Receipt:
+    """The receipt of a card sold or topped up at the till (``copy`` for every reprint).
+
+    Only cash movements (sale, top-up) have one; operators see their own shifts' only."""
+    require_role(actor, Role.OPERATOR)
+    with shop.db.read() as session:
+        movement = session.get(CardMovement, movement_id)
+        cash_kinds = (CardMovementKind.SALE.value, CardMovementKind.TOP_UP.value)
+        if movement is None or movement.kind not in cash_kinds or movement.shift_id is None:
+            raise NotFound(f"no card sale {movement_id}")
+        visible_shift(session, actor, movement.shift_id)
+        # a sale or top-up always has them (check constraint card_movement_cash_in_shift)
+        assert movement.tendered_minor is not None and movement.change_minor is not None
+        assert movement.operator_id is not None
+        fiscal_number = None
+        if movement.fiscal_sale_id is not None:
+            fiscal = session.get(FiscalSale, movement.fiscal_sale_id)
+            fiscal_number = fiscal.unique_sale_number if fiscal is not None else None
+        doc = CardSaleDoc(
+            movement_id=movement.id,
+            kind=movement.kind,
+            serial=session.get_one(Card, movement.card_id).serial,
+            at=movement.at,
+            amount_minor=movement.amount_minor,
+            tendered_minor=movement.tendered_minor,
+            change_minor=movement.change_minor,
+        )
+        return build_card_receipt(
+            doc,
+            settings=shop.settings,
+            operator=operator_name(session, movement.operator_id),
+            is_copy=copy,
+            fiscal_sale_number=fiscal_number,
+        )
+
+
 def manual_drawer_opens(session: Session, shift_id: int) -> int:
     """How many times the drawer was opened by hand during the shift."""
     return int(
@@ -149,6 +194,10 @@ def shift_report_doc(
 
 
 # ------------------------------------------------------------------ journaled printing
+
+
+#: What a printed document is about (the journal entry's subject); reports: the shift.
+_SUBJECTS = {"receipt": "payments", "card_receipt": "card_movements"}
 
 
 def record_print(
@@ -180,7 +229,7 @@ def record_print(
             session,
             actor,
             f"print.{document}",
-            subject=("payments" if document == "receipt" else "shifts", subject_id),
+            subject=(_SUBJECTS.get(document, "shifts"), subject_id),
             payload={"copy": copy, "target": target, "ok": ok, "detail": detail[:500]},
             rows=[row],
         )
@@ -230,6 +279,30 @@ def print_receipt(
     return receipt
 
 
+def print_card_receipt(
+    shop: Shop,
+    actor: Actor,
+    printer: ReceiptPrinter,
+    movement_id: int,
+    *,
+    copy: bool = False,
+    target: str = "escpos",
+) -> Receipt:
+    """Print the receipt of a card sold or topped up (``copy`` for reprints), journaled
+    like a payment's (document ``card_receipt``, subject the card movement)."""
+    receipt = card_receipt(shop, actor, movement_id, copy=copy)
+    _journaled(
+        shop,
+        actor,
+        "card_receipt",
+        movement_id,
+        copy,
+        target,
+        lambda: printer.print_receipt(receipt),
+    )
+    return receipt
+
+
 def receipt_pdf(shop: Shop, actor: Actor, renderer: DocumentRenderer, payment_id: int) -> bytes:
     """A payment's receipt as PDF - always a copy (the original went to the customer)."""
     receipt = receipt_for_payment(shop, actor, payment_id, copy=True)
@@ -239,6 +312,24 @@ def receipt_pdf(shop: Shop, actor: Actor, renderer: DocumentRenderer, payment_id
         actor,
         "receipt",
         payment_id,
+        True,
+        "pdf",
+        lambda: out.append(renderer.receipt(receipt)),
+    )
+    return out[0]
+
+
+def card_receipt_pdf(
+    shop: Shop, actor: Actor, renderer: DocumentRenderer, movement_id: int
+) -> bytes:
+    """A card sale's receipt as PDF - always a copy, journaled like a reprint."""
+    receipt = card_receipt(shop, actor, movement_id, copy=True)
+    out: list[bytes] = []
+    _journaled(
+        shop,
+        actor,
+        "card_receipt",
+        movement_id,
         True,
         "pdf",
         lambda: out.append(renderer.receipt(receipt)),

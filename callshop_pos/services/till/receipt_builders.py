@@ -7,6 +7,7 @@ database or a device.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,7 @@ from callshop_pos.receipts.model import (
     BoothTotal,
     Receipt,
     ReceiptCallLine,
+    ReceiptCardLine,
     ReportCall,
     ReportKind,
     ShiftReportDoc,
@@ -29,9 +31,12 @@ from callshop_pos.services.till.payments import PaymentResult
 from callshop_pos.settings import Settings
 
 __all__ = [
+    "CardSaleDoc",
     "bgn_line_on",
+    "build_card_receipt",
     "build_receipt",
     "build_shift_report",
+    "card_receipt_number",
     "receipt_number",
     "shop_currency",
     "shop_header",
@@ -65,6 +70,25 @@ def shop_currency(settings: Settings) -> Currency:
 def receipt_number(payment_id: int) -> str:
     """The receipt number printed for a payment (its id, six digits at least)."""
     return f"{payment_id:06d}"
+
+
+def card_receipt_number(movement_id: int) -> str:
+    """The receipt number printed for a card sale or top-up ("K" and its movement id;
+    payments' receipts have plain numbers)."""
+    return f"K{movement_id:06d}"
+
+
+@dataclass(frozen=True, slots=True)
+class CardSaleDoc:
+    """What a card sale's or top-up's receipt is made from (a ``card_movements`` row)."""
+
+    movement_id: int
+    kind: str  # sale / top_up
+    serial: str
+    at: datetime
+    amount_minor: int
+    tendered_minor: int
+    change_minor: int
 
 
 def _local(at: datetime, tz: ZoneInfo) -> datetime:
@@ -117,6 +141,38 @@ def build_receipt(
             eur_to_bgn(bill.total_minor) if bgn_line_on(settings, issued.date()) else None
         ),
         footer=footer if footer is not None else (labels.thanks,),
+        fiscal_sale_number=fiscal_sale_number,
+        is_copy=is_copy,
+    )
+
+
+def build_card_receipt(
+    sale: CardSaleDoc,
+    *,
+    settings: Settings,
+    operator: str,
+    is_copy: bool = False,
+    fiscal_sale_number: str | None = None,
+) -> Receipt:
+    """The receipt of a prepaid calling card sold or topped up: one card line with its
+    serial (never its PIN), not rounded to the cash unit (the face value is exact)."""
+    issued = _local(sale.at, ZoneInfo(settings.timezone))
+    return Receipt(
+        shop=shop_header(settings),
+        number=card_receipt_number(sale.movement_id),
+        issued_at=issued,
+        operator=operator,
+        lines=(ReceiptCardLine(kind=sale.kind, serial=sale.serial, price_minor=sale.amount_minor),),
+        subtotal_minor=sale.amount_minor,
+        rounding_minor=0,
+        total_minor=sale.amount_minor,
+        tendered_minor=sale.tendered_minor,
+        change_minor=sale.change_minor,
+        currency=shop_currency(settings),
+        bgn_equivalent_minor=(
+            eur_to_bgn(sale.amount_minor) if bgn_line_on(settings, issued.date()) else None
+        ),
+        footer=(labels_for(settings.language).thanks,),
         fiscal_sale_number=fiscal_sale_number,
         is_copy=is_copy,
     )

@@ -15,9 +15,11 @@ from callshop_pos.cli import build_parser
 from callshop_pos.cli import run as run_cli
 from callshop_pos.db.models.devices import PrintLog
 from callshop_pos.services.auth import Actor
+from callshop_pos.services.cards.till import sell_card
 from callshop_pos.services.context import Shop
 from callshop_pos.services.till.payments import pay_calls
 from callshop_pos.services.till.shifts import open_shift
+from tests.callshop_pos.services.cards.cards_support import make_batch
 from tests.callshop_pos.services.till_support import record_call
 from tests.callshop_pos.support import ADMIN_PASSWORD, OPERATOR_PASSWORD
 
@@ -124,3 +126,37 @@ def test_receipt_errors_change_nothing(
     assert not (tmp_path / "x.pdf").exists() and not (tmp_path / "y.pdf").exists()
     with shop.db.read() as s:
         assert s.scalars(select(PrintLog)).all() == []
+
+
+def test_a_card_sale_receipt_as_pdf(
+    shop: Shop,
+    admin: Actor,
+    operator: Actor,
+    db_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    printed = make_batch(shop, admin, tmp_path / "sheets", quantity=1, face_value_minor=1000)
+    open_shift(shop, operator, 0)
+    sale = sell_card(shop, operator, printed.cards[0][0], 2000)
+    number = f"K{sale.movement_id:06d}"
+    target = tmp_path / "card.pdf"
+    args = (number, "--pdf", str(target), "--user", "olga")
+    assert run_in_process(monkeypatch, db_url, *args, password=OPERATOR_PASSWORD) == 0
+    assert f"wrote {target} (receipt {number}, copy)" in capsys.readouterr().out
+    text = PdfReader(io.BytesIO(target.read_bytes())).pages[0].extract_text()
+    assert printed.cards[0][0] in text and "Предплатена фонокарта" in text and "КОПИЕ" in text
+    assert printed.cards[0][1] not in text  # never the PIN
+    with shop.db.read() as s:
+        log = s.scalars(select(PrintLog)).one()
+    assert (log.document, log.subject_id, log.copy, log.target) == (
+        "card_receipt",
+        sale.movement_id,
+        True,
+        "pdf",
+    )
+    bad = ("K12x", "--pdf", str(tmp_path / "z.pdf"), "--user", "olga")
+    with pytest.raises(SystemExit):
+        run_in_process(monkeypatch, db_url, *bad, password=OPERATOR_PASSWORD)
+    assert "not a receipt number" in capsys.readouterr().err

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import event, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 
 from callshop_pos.clock import FakeClock
 from callshop_pos.db import Database, DatabaseUnavailable, ReadOnlySessionError
@@ -21,6 +22,7 @@ from callshop_pos.db.migrate import (
     upgrade,
 )
 from callshop_pos.db.models import load_all
+from callshop_pos.db.models.devices import PrintLog
 from callshop_pos.db.models.fx import FxRate
 from callshop_pos.db.types import decimal_text
 
@@ -47,6 +49,37 @@ def test_migrations_and_models_agree(tmp_path: Path) -> None:
     db = Database.open(_url(tmp_path))
     try:
         assert schema_diff(db) == []
+    finally:
+        db.dispose()
+
+
+def print_log_documents(db: Database) -> list[str]:
+    """Which documents the migrated print log's check constraint lets in."""
+    accepted = []
+    for document in ("receipt", "card_receipt", "x_report", "z_report", "bogus"):
+        try:
+            with db.write() as session:
+                session.add(
+                    PrintLog(
+                        at=datetime(2026, 1, 5, tzinfo=UTC),
+                        document=document,
+                        subject_id=1,
+                        copy=False,
+                        target="escpos",
+                        ok=True,
+                        detail="",
+                    )
+                )
+        except IntegrityError:
+            continue
+        accepted.append(document)
+    return accepted
+
+
+def test_the_print_log_takes_card_receipts_after_the_migration(tmp_path: Path) -> None:
+    db = Database.open(_url(tmp_path))
+    try:
+        assert print_log_documents(db) == ["receipt", "card_receipt", "x_report", "z_report"]
     finally:
         db.dispose()
 

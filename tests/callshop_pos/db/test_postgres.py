@@ -21,6 +21,7 @@ from callshop_pos.services.admin.settings import get_settings, update_settings
 from callshop_pos.services.admin.verify import verify
 from callshop_pos.services.auth import LoginFailed, Role, login
 from callshop_pos.services.till import payments, shifts
+from tests.callshop_pos.db.test_database import print_log_documents
 from tests.callshop_pos.services.till_support import record_call
 from tests.callshop_pos.support import OPERATOR_PASSWORD, SeededShop
 
@@ -34,6 +35,7 @@ def test_migrations_and_models_agree_on_postgres(pg_seeded: SeededShop) -> None:
     assert db.backend == "postgresql"
     assert current_revision(db) == shipped_head()
     assert schema_diff(db) == []
+    assert print_log_documents(db) == ["receipt", "card_receipt", "x_report", "z_report"]
 
 
 def test_service_flows_on_postgres(pg_seeded: SeededShop, clock: FakeClock) -> None:

@@ -8,7 +8,11 @@ from pypdf import PdfReader
 
 from callshop_pos.receipts.model import ReportKind
 from callshop_pos.receipts.pdf import PdfRenderer
-from callshop_pos.receipts.samples import sample_receipt, sample_shift_report
+from callshop_pos.receipts.samples import (
+    sample_card_receipt,
+    sample_receipt,
+    sample_shift_report,
+)
 
 
 def _text(pdf: bytes) -> str:
@@ -49,6 +53,18 @@ def test_receipt_pdf_text_and_fonts() -> None:
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 1
     assert round(float(reader.pages[0].mediabox.width) / 72 * 25.4) == 80
+
+
+def test_card_receipt_pdf_in_both_languages() -> None:
+    bg = _text(PdfRenderer(language="bg").receipt(sample_card_receipt(is_copy=True)))
+    for expected in ("СМЕТКА", "Предплатена фонокарта", "Сериен № 00000000018", "K000042"):
+        assert expected in bg, expected
+    for expected in ("10.00 €", "20.00 €", "Мария Иванова", "26.11.2026", "14:25", "КОПИЕ"):
+        assert expected in bg, expected
+    assert "РАЗГОВОРИ" not in bg  # not a bill for calls
+    en = _text(PdfRenderer(language="en").receipt(sample_card_receipt()))
+    for expected in ("RECEIPT", "Prepaid calling card", "Serial No. 00000000018", "Change"):
+        assert expected in en, expected
 
 
 def test_receipt_pdf_is_reproducible_and_copy_differs() -> None:
