@@ -52,6 +52,7 @@ class CardSaleDialog(QDialog):
         balance: Callable[[str], CardView] | None = None,
         print_receipt: Callable[[CardSale], None] | None = None,
         print_default: bool = True,
+        top_up: Callable[[str, int], CardSaleQuote] | None = None,
     ) -> None:
         super().__init__(parent)
         self._fmt = formatter
@@ -59,11 +60,18 @@ class CardSaleDialog(QDialog):
         self._sell = sell
         self._balance = balance
         self._print_receipt = print_receipt
+        #: top-up mode: ``top_up(serial, amount)`` quotes, ``sell`` records the top-up
+        self._top_up = top_up
         self.quote: CardSaleQuote | None = None
         self.result_value: CardSale | None = None
-        self.setWindowTitle(self.tr("Sell card"))
+        if top_up is None:
+            self.setWindowTitle(self.tr("Sell card"))
+            heading = self.tr("Sell a prepaid calling card")
+        else:
+            self.setWindowTitle(self.tr("Top up card"))
+            heading = self.tr("Top up a prepaid calling card")
         self.setMinimumWidth(460)
-        title = QLabel(self.tr("Sell a prepaid calling card"), objectName="sectionTitle")
+        title = QLabel(heading, objectName="sectionTitle")
         self.serial_edit = QLineEdit()
         self.serial_edit.setPlaceholderText(self.tr("scan or type the serial"))
         self.balance_button = QPushButton(self.tr("&Balance"))
@@ -76,6 +84,7 @@ class CardSaleDialog(QDialog):
         serial_box.addWidget(self.balance_button)
         self.card_label = QLabel(objectName="muted")
         self.value_label = QLabel(objectName="totalValue")
+        self.amount_edit = AmountEdit(formatter.currency.digits)
         self.tendered_edit = AmountEdit(formatter.currency.digits)
         self.tendered_edit.setObjectName("bigAmount")
         self.change_label = QLabel(objectName="changeValue")
@@ -83,7 +92,14 @@ class CardSaleDialog(QDialog):
         grid.setColumnStretch(0, 1)
         rows: tuple[tuple[str, QWidget], ...] = (
             (self.tr("&Serial"), serial_row),
-            (self.tr("Face value"), self.value_label),
+            *(
+                ((self.tr("Face value"), self.value_label),)
+                if top_up is None
+                else (
+                    (self.tr("&Amount to add"), self.amount_edit),
+                    (self.tr("To pay"), self.value_label),
+                )
+            ),
             (self.tr("&Tendered"), self.tendered_edit),
             (self.tr("Change"), self.change_label),
         )
@@ -97,7 +113,10 @@ class CardSaleDialog(QDialog):
         self.print_check.setVisible(print_receipt is not None)
         self.error_label = error_line()
         buttons, self.ok_button = confirm_buttons(
-            self, self.tr("Sell  (Enter)"), self._on_confirm, enabled=False
+            self,
+            self.tr("Sell  (Enter)") if top_up is None else self.tr("Top up  (Enter)"),
+            self._on_confirm,
+            enabled=False,
         )
         self.ok_button.setObjectName("payButton")
         layout = QVBoxLayout(self)
@@ -112,6 +131,8 @@ class CardSaleDialog(QDialog):
         self.serial_edit.returnPressed.connect(self.look_up)
         self.balance_button.clicked.connect(self.show_balance)
         self.serial_edit.textEdited.connect(self._on_serial_edited)
+        self.amount_edit.returnPressed.connect(self.look_up)
+        self.amount_edit.textEdited.connect(self._on_serial_edited)
         self.tendered_edit.amount_changed.connect(self._on_tendered)
         self.tendered_edit.returnPressed.connect(self._on_confirm)
         self._show_quote()
@@ -122,7 +143,17 @@ class CardSaleDialog(QDialog):
     def look_up(self) -> bool:
         """Ask the core about the serial typed; shows the face value or the refusal."""
         try:
-            self.quote = self._quote_for(self.serial_edit.text())
+            if self._top_up is None:
+                self.quote = self._quote_for(self.serial_edit.text())
+            else:
+                amount = self.amount_edit.amount()
+                if amount is None:
+                    self.quote = None
+                    self._show_quote()
+                    self.card_label.setText(self.tr("Enter the amount to add to the card."))
+                    self.amount_edit.setFocus()
+                    return False
+                self.quote = self._top_up(self.serial_edit.text(), amount)
         except CallShopError as exc:
             self.quote = None
             self._show_quote()
@@ -171,11 +202,17 @@ class CardSaleDialog(QDialog):
             self.tendered_edit.setPlaceholderText("")
         else:
             self.value_label.setText(self._fmt.money(quote.amount_minor))
-            self.card_label.setText(
-                self.tr("Card {serial}: the customer pays its face value.").format(
+            if self._top_up is None:
+                text = self.tr("Card {serial}: the customer pays its face value.").format(
                     serial=quote.serial
                 )
-            )
+            else:
+                text = self.tr("Card {serial}: balance {before}, after the top-up {after}.").format(
+                    serial=quote.serial,
+                    before=self._fmt.money(quote.balance_before_minor),
+                    after=self._fmt.money(quote.balance_before_minor + quote.amount_minor),
+                )
+            self.card_label.setText(text)
             self.tendered_edit.setPlaceholderText(self._fmt.number(quote.amount_minor))
         self._on_tendered(None)
 

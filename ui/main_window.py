@@ -208,6 +208,9 @@ class MainWindow(QMainWindow):
             self.tr("Back to unserved…"), "F6", self.back_to_unserved
         )
         self.sell_card_action = self._action(self.tr("Sell card…"), "F7", self.sell_card)
+        self.top_up_card_action = self._action(self.tr("Top up card…"), None, self.top_up_card)
+        # Only where the shop tops cards up (setting card_top_up; the core refuses otherwise).
+        self.top_up_card_action.setVisible(self.till.shop.settings.card_top_up)
         self.sessions_action = self._action(self.tr("Sessions…"), "F9", self.show_sessions)
         self.settings_action = self._action(
             self.tr("Language…"), "F10", self.language_requested.emit
@@ -255,6 +258,7 @@ class MainWindow(QMainWindow):
             self.unpaid_action,
             self.unserved_action,
             self.sell_card_action,
+            self.top_up_card_action,
         ):
             till_menu.addAction(action)
         till_menu.addSeparator()
@@ -627,6 +631,32 @@ class MainWindow(QMainWindow):
             sale = dialog.result_value
             self.statusBar().showMessage(
                 self.tr("Card {serial} sold for {total}; change {change}.").format(
+                    serial=sale.card.serial,
+                    total=self.fmt.money(sale.amount_minor),
+                    change=self.fmt.money(sale.change_minor),
+                ),
+                10000,
+            )
+
+    def top_up_card(self) -> None:
+        """Put money on a sold card: serial, amount, cash; a receipt as for a sale."""
+        policy = self.till.shop.settings.print_policy
+        printer = self._print_card_receipt if policy != "never" else None
+        dialog = CardSaleDialog(
+            self.fmt,
+            self.till.quote_card_sale,
+            self.till.top_up_card,
+            self,
+            balance=self.till.card_balance,
+            print_receipt=printer,
+            print_default=policy in ("always", "ask"),
+            top_up=self.till.quote_top_up,
+        )
+        dialog.print_check.setVisible(printer is not None and policy == "ask")
+        if self._run(dialog) and dialog.result_value is not None:
+            sale = dialog.result_value
+            self.statusBar().showMessage(
+                self.tr("Card {serial} topped up by {total}; change {change}.").format(
                     serial=sale.card.serial,
                     total=self.fmt.money(sale.amount_minor),
                     change=self.fmt.money(sale.change_minor),

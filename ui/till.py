@@ -163,6 +163,23 @@ class Till(QObject):
         result: CardSale = self.pay_runner(sell) if self.pay_runner is not None else sell()
         return self._done(result)
 
+    def quote_top_up(self, serial: str, amount_minor: int) -> CardSaleQuote:
+        """What topping up the card with ``serial`` by ``amount_minor`` takes (refused
+        while the setting is off or for a card that cannot take it); changes nothing."""
+        return card_till.quote_top_up(self.shop, self.actor, serial, amount_minor)
+
+    def top_up_card(self, quote: CardSaleQuote, tendered_minor: int) -> CardSale:
+        """Top up the card the cashier was shown (fiscal registration as a sale's)."""
+        fiscal = self.fiscal
+
+        def top_up() -> CardSale:
+            return card_till.top_up_card(
+                self.shop, self.actor, quote, tendered_minor, fiscal=fiscal
+            )
+
+        result: CardSale = self.pay_runner(top_up) if self.pay_runner is not None else top_up()
+        return self._done(result)
+
     def open_shift(self, opening_float_minor: int) -> ShiftOpened:
         return self._done(shifts.open_shift(self.shop, self.actor, opening_float_minor))
 

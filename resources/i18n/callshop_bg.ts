@@ -349,11 +349,20 @@
     <name>CardSaleDialog</name>
     <message>
         <source>Sell card</source>
+        <extracomment>top-up mode: ``top_up(serial, amount)`` quotes, ``sell`` records the top-up</extracomment>
         <translation>Продажба на фонокарта</translation>
     </message>
     <message>
         <source>Sell a prepaid calling card</source>
         <translation>Продажба на предплатена фонокарта</translation>
+    </message>
+    <message>
+        <source>Top up card</source>
+        <translation>Зареждане на карта</translation>
+    </message>
+    <message>
+        <source>Top up a prepaid calling card</source>
+        <translation>Зареждане на предплатена фонокарта</translation>
     </message>
     <message>
         <source>scan or type the serial</source>
@@ -372,6 +381,14 @@
         <translation>Номинал</translation>
     </message>
     <message>
+        <source>&amp;Amount to add</source>
+        <translation>&amp;Сума за зареждане</translation>
+    </message>
+    <message>
+        <source>To pay</source>
+        <translation>За плащане</translation>
+    </message>
+    <message>
         <source>&amp;Tendered</source>
         <translation>&amp;Получено</translation>
     </message>
@@ -386,6 +403,14 @@
     <message>
         <source>Sell  (Enter)</source>
         <translation>Продай  (Enter)</translation>
+    </message>
+    <message>
+        <source>Top up  (Enter)</source>
+        <translation>Зареди  (Enter)</translation>
+    </message>
+    <message>
+        <source>Enter the amount to add to the card.</source>
+        <translation>Въведете сумата, с която да се зареди картата.</translation>
     </message>
     <message>
         <source>not sold</source>
@@ -422,6 +447,10 @@
     <message>
         <source>Card {serial}: the customer pays its face value.</source>
         <translation>Карта {serial}: клиентът плаща номинала ѝ.</translation>
+    </message>
+    <message>
+        <source>Card {serial}: balance {before}, after the top-up {after}.</source>
+        <translation>Карта {serial}: наличност {before}, след зареждането {after}.</translation>
     </message>
     <message>
         <source>Not enough: {missing} more.</source>
@@ -866,6 +895,10 @@
         <translation>Продай фонокарта…</translation>
     </message>
     <message>
+        <source>Top up card…</source>
+        <translation>Зареждане на карта…</translation>
+    </message>
+    <message>
         <source>Sessions…</source>
         <translation>Сесии…</translation>
     </message>
@@ -1044,6 +1077,10 @@
     <message>
         <source>Card {serial} sold for {total}; change {change}.</source>
         <translation>Карта {serial} е продадена за {total}; ресто {change}.</translation>
+    </message>
+    <message>
+        <source>Card {serial} topped up by {total}; change {change}.</source>
+        <translation>Карта {serial} е заредена с {total}; ресто {change}.</translation>
     </message>
     <message>
         <source>CallShop POS</source>

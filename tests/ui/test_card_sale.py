@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from callshop_pos.db.models.cards import CardStatus
+from callshop_pos.services.admin.settings import update_settings
 from callshop_pos.services.cards.admin import block_card
 from callshop_pos.services.cards.till import card_balance, sell_card
 from callshop_pos.services.till import shifts
@@ -107,3 +108,47 @@ def test_the_cashier_checks_a_balance(qtbot, window, cards, seeded: SeededShop) 
     window.sell_card_action.trigger()
     assert seen[0] == f"Card {cards[0][0]}: sold, balance €10.00."
     assert "not a card serial" in seen[1]
+
+
+def test_a_sold_card_is_topped_up_from_the_till_where_the_shop_allows_it(
+    qtbot, seeded: SeededShop, cards
+) -> None:
+    shop, admin, olga = seeded
+    serial = cards[0][0]
+    shifts.open_shift(shop, olga, 5000)
+    sell_card(shop, olga, serial)
+    bridge = EngineBridge()
+    engine = FakeEngine(bridge, booths=2, shop=shop)
+    engine.publish_all()
+    closed = cashier_window(qtbot, shop, olga, bridge, engine, booths=2)
+    assert not closed.top_up_card_action.isVisible()  # setting off: no such action
+    closed.close()
+    update_settings(shop, admin, card_top_up=True)
+    window = cashier_window(qtbot, shop, olga, bridge, engine, booths=2)
+    assert window.top_up_card_action.isVisible()
+    seen: dict[str, str] = {}
+
+    def top_up(dialog: CardSaleDialog) -> None:
+        dialog.serial_edit.setText(serial)
+        dialog.serial_edit.returnPressed.emit()  # no amount yet: asked for, no error
+        seen["asked"] = dialog.card_label.text()
+        assert not dialog.ok_button.isEnabled()
+        dialog.amount_edit.setText("5")
+        dialog.amount_edit.returnPressed.emit()
+        seen["to pay"] = dialog.value_label.text()
+        seen["card"] = dialog.card_label.text()
+        dialog.tendered_edit.setText("10")
+        seen["change"] = dialog.change_label.text()
+        dialog.ok_button.click()
+
+    when_dialog(window, top_up)
+    window.top_up_card_action.trigger()
+    assert seen == {
+        "asked": "Enter the amount to add to the card.",
+        "to pay": "€5.00",
+        "card": f"Card {serial}: balance €10.00, after the top-up €15.00.",
+        "change": "€5.00",
+    }
+    assert card_balance(shop, olga, serial).balance_minor == 1500
+    assert f"Card {serial} topped up by €5.00; change €5.00" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: window.shift_bar.expected.value.text() == "€65.00")

@@ -138,6 +138,9 @@ def test_till_and_its_dialogs_fit(qtbot, seeded, language, screen) -> None:
         "unserved": ReasonDialog(calls, fmt, lambda r: None, target="unserved", parent=window),
         "deposit": DepositDialog(engine.states["Booth 1"], fmt, window),
         "sell card": CardSaleDialog(fmt, till.quote_card_sale, till.sell_card, window),
+        "top up card": CardSaleDialog(
+            fmt, till.quote_card_sale, till.top_up_card, window, top_up=till.quote_top_up
+        ),
         "sessions": SessionsDialog(till.list_shifts, till.show_shift, fmt, parent=window),
         "login": LoginDialog(
             lambda u, p: seeded.operator, demo_accounts=[("operator", "olga", "x")]
