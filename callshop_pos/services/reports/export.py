@@ -48,6 +48,15 @@ def report_csv(report: PeriodReport) -> str:
     writer.writerow([report.group_by.value, *(name for name, _ in REPORT_COLUMNS)])
     for row in (*report.rows, report.total):
         writer.writerow([row.key, *(text(row) for _, text in REPORT_COLUMNS)])
+    c = report.cards
+    if c.sales or c.top_ups or c.debits:
+        # Prepaid calling cards apart from the calls above (their calls are not in it):
+        # after an empty line, a small table of its own.
+        writer.writerow([])
+        writer.writerow(["prepaid_cards", "count", "amount"])
+        writer.writerow(["card_sales", str(c.sales), format_minor(c.sales_minor)])
+        writer.writerow(["card_top_ups", str(c.top_ups), format_minor(c.top_ups_minor)])
+        writer.writerow(["card_calls_debited", str(c.debits), format_minor(c.debits_minor)])
     return out.getvalue()
 
 

@@ -3,6 +3,8 @@ from the calls paid at the till."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from callshop_pos.services.admin.settings import update_settings
 from callshop_pos.services.auth import Actor
 from callshop_pos.services.cards.till import quote_top_up, sell_card, top_up_card
 from callshop_pos.services.context import Shop
-from callshop_pos.services.reports.export import card_summary, report_pdf
+from callshop_pos.services.reports.export import card_summary, report_csv, report_pdf
 from callshop_pos.services.reports.period import GroupBy, period_report
 from callshop_pos.services.till.payments import pay_calls
 from callshop_pos.services.till.receipt_builders import build_shift_report
@@ -87,5 +89,14 @@ def test_the_period_report_counts_cards(
     assert report.total.revenue_minor == 80  # card money is not call revenue
     assert "2 sold for 10.00" in card_summary(report)
     assert report_pdf(report).startswith(b"%PDF")
+    rows = list(csv.reader(io.StringIO(report_csv(report))))
+    cards_at = rows.index(["prepaid_cards", "count", "amount"])
+    assert rows[cards_at - 1] == [] and rows[cards_at - 2][0] == "total"
+    assert rows[cards_at + 1 :] == [
+        ["card_sales", "2", "10.00"],
+        ["card_top_ups", "1", "2.00"],
+        ["card_calls_debited", "1", "1.20"],
+    ]
     other_day = period_report(shop, admin, date(2026, 1, 6), date(2026, 1, 6), GroupBy.DAY)
     assert card_summary(other_day) == ""
+    assert "prepaid_cards" not in report_csv(other_day)
