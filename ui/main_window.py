@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from callshop_pos.errors import CallShopError
 from callshop_pos.lines.snapshot import BillingMode, BoothSnapshot
 from callshop_pos.rating import Quote
-from callshop_pos.services.cards.till import CardSale
+from callshop_pos.services.cards.till import CardSale, CardSaleQuote
 from callshop_pos.services.reports.summary import ShiftReport
 from callshop_pos.services.till.call_status import StatusChange
 from callshop_pos.services.till.calls import CallView, get_calls
@@ -615,20 +615,8 @@ class MainWindow(QMainWindow):
     def sell_card(self) -> None:
         """Sell a prepaid calling card: scan or type its serial, take its face value;
         its receipt prints as the print policy says (like PAY)."""
-        policy = self.till.shop.settings.print_policy
-        printer = self._print_card_receipt if policy != "never" else None
-        dialog = CardSaleDialog(
-            self.fmt,
-            self.till.quote_card_sale,
-            self.till.sell_card,
-            self,
-            balance=self.till.card_balance,
-            print_receipt=printer,
-            print_default=policy in ("always", "ask"),
-        )
-        dialog.print_check.setVisible(printer is not None and policy == "ask")
-        if self._run(dialog) and dialog.result_value is not None:
-            sale = dialog.result_value
+        sale = self._card_cash(self.till.sell_card)
+        if sale is not None:
             self.statusBar().showMessage(
                 self.tr("Card {serial} sold for {total}; change {change}.").format(
                     serial=sale.card.serial,
@@ -640,21 +628,8 @@ class MainWindow(QMainWindow):
 
     def top_up_card(self) -> None:
         """Put money on a sold card: serial, amount, cash; a receipt as for a sale."""
-        policy = self.till.shop.settings.print_policy
-        printer = self._print_card_receipt if policy != "never" else None
-        dialog = CardSaleDialog(
-            self.fmt,
-            self.till.quote_card_sale,
-            self.till.top_up_card,
-            self,
-            balance=self.till.card_balance,
-            print_receipt=printer,
-            print_default=policy in ("always", "ask"),
-            top_up=self.till.quote_top_up,
-        )
-        dialog.print_check.setVisible(printer is not None and policy == "ask")
-        if self._run(dialog) and dialog.result_value is not None:
-            sale = dialog.result_value
+        sale = self._card_cash(self.till.top_up_card, top_up=self.till.quote_top_up)
+        if sale is not None:
             self.statusBar().showMessage(
                 self.tr("Card {serial} topped up by {total}; change {change}.").format(
                     serial=sale.card.serial,
@@ -663,6 +638,31 @@ class MainWindow(QMainWindow):
                 ),
                 10000,
             )
+
+    def _card_cash(
+        self,
+        record: Callable[[CardSaleQuote, int], CardSale],
+        *,
+        top_up: Callable[[str, int], CardSaleQuote] | None = None,
+    ) -> CardSale | None:
+        """The Sell card dialog (a top-up with ``top_up``), printing as the policy says;
+        the sale or top-up it recorded (None: cancelled)."""
+        policy = self.till.shop.settings.print_policy
+        printer = self._print_card_receipt if policy != "never" else None
+        dialog = CardSaleDialog(
+            self.fmt,
+            self.till.quote_card_sale,
+            record,
+            self,
+            balance=self.till.card_balance,
+            print_receipt=printer,
+            print_default=policy in ("always", "ask"),
+            top_up=top_up,
+        )
+        dialog.print_check.setVisible(printer is not None and policy == "ask")
+        if self._run(dialog):
+            return dialog.result_value
+        return None
 
     def set_print_receipt(self, hook: Callable[[PaymentResult], None] | None) -> None:
         """The PAY dialog's "print receipt" hook (None: no printing offered)."""
