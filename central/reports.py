@@ -10,7 +10,8 @@ no rate at the till (and every call of a version-1 shift) stays *unconverted*: i
 cost is kept in micro-USD and any figure it belongs to has no profit, only the words
 "no USD rate". Nothing is estimated.
 
-Profit = takings − converted carrier cost, in minor units of the shift's currency:
+Profit = takings − converted carrier cost, in minor units of the shift's currency (the
+owner's reports keep each currency apart: amounts are never added across currencies):
 by day and by shop the takings are the shifts' cash (payments − refunds); by
 destination they are the paid calls' prices (a refund or rounding belongs to no
 destination).
@@ -99,10 +100,13 @@ def destination_rows(shop_id: int, shift_id: int, p: ClosedShift) -> list[dict[s
 
 @dataclass
 class ReportRow:
-    """One line of a report; ``profit_minor`` is None while any of its carrier cost
-    could not be converted (a day without a USD rate at the till)."""
+    """One line of a report, of the shifts in one currency (``currency``: a report
+    never adds amounts of different currencies); ``profit_minor`` is None while any of
+    its carrier cost could not be converted (a day without a USD rate at the till)."""
 
     key: str
+    #: ISO 4217 code of every amount in minor units of the row
+    currency: str
     shifts: int = 0
     calls: int = 0
     billable_seconds: int = 0

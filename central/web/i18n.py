@@ -28,7 +28,7 @@ from babel.dates import (
 )
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, get_currency_name
 
 __all__ = [
     "DYNAMIC_MESSAGES",
@@ -91,6 +91,10 @@ class Formatter:
         digits = f"{units:,}".replace(",", group) if units >= 1000 else str(units)
         sign = "-" if minor < 0 else ""
         return f"{sign}{prefix}{digits}{decimal}{cents:02d}{suffix}"
+
+    def currency_name(self, code: str) -> str:
+        """The currency's name in the language (``BGN`` → "Bulgarian Lev", "Български лев")."""
+        return get_currency_name(code, locale=self.locale)
 
     def micro_usd(self, micro: int) -> str:
         return format_currency(

@@ -345,26 +345,26 @@ class _Pages:
                 ]
                 for ln in lines
             ]
-            t = views.totals(lines)
-            rows.append(
-                [
-                    "TOTAL",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    t["call_count"],
-                    t["talk_seconds"],
-                    t["cash_minor"],
-                    t["unserved"],
-                    t["unpaid"],
-                    t["counted_minor"],
-                    t["expected_minor"],
-                    t["discrepancy_minor"],
-                    "",
-                ]
-            )
+            for t in views.totals(lines):  # one total row per currency, never a mixed sum
+                rows.append(
+                    [
+                        "TOTAL",
+                        "",
+                        "",
+                        "",
+                        "",
+                        t.currency,
+                        t.call_count,
+                        t.talk_seconds,
+                        t.cash_minor,
+                        t.unserved,
+                        t.unpaid,
+                        t.counted_minor,
+                        t.expected_minor,
+                        t.discrepancy_minor,
+                        "",
+                    ]
+                )
             name = f"sessions-{period.first.isoformat()}-{period.last.isoformat()}.csv"
             return Response(
                 to_csv(header, rows),
@@ -409,7 +409,7 @@ class _Pages:
                     shops=shops,
                     error=exc.message,
                     rep=None,
-                    chart=None,
+                    charts=None,
                     args=args,
                     periods=views.PERIODS,
                 )
@@ -420,7 +420,7 @@ class _Pages:
                 shops=shops,
                 error=None,
                 rep=rep,
-                chart=views.bar_chart(rep.by_day),
+                charts=[views.bar_chart(part.by_day) for part in rep.by_currency],
                 csv_url="/reports.csv?" + str(request.url.query),
                 args=args,
                 periods=views.PERIODS,
@@ -429,8 +429,11 @@ class _Pages:
         return await self.guarded(request, user, build)
 
     async def reports_csv(self, request: Request) -> Response:
-        """The report's three tables in one CSV: exact minor units and micro-USD; the
-        profit cell is empty and ``usd_rate`` says ``missing`` where a cost had no rate."""
+        """The report's three tables in one CSV, one block per currency (its days,
+        shops, destinations and its total): exact minor units and micro-USD, the
+        ``currency`` of the minor units on every row (the last column, so the columns
+        before it kept their places); the profit cell is empty and ``usd_rate`` says
+        ``missing`` where a cost had no rate."""
         user = await self.user_of(request)
         args = self._period_args(request)
         if "period" not in request.query_params:
@@ -452,29 +455,32 @@ class _Pages:
                 "unconverted_micro_usd",
                 "profit_minor",
                 "usd_rate",
+                "currency",
             ]
             rows: list[list[object]] = []
-            for by, table in (
-                ("day", rep.by_day),
-                ("shop", rep.by_shop),
-                ("destination", rep.by_destination),
-                ("total", [rep.total]),
-            ):
-                for r in table:
-                    rows.append(
-                        [
-                            by,
-                            "" if by == "total" else r.key,
-                            r.calls,
-                            r.billable_seconds,
-                            r.takings_minor,
-                            r.wholesale_micro_usd,
-                            r.wholesale_cost_minor,
-                            r.unconverted_micro_usd,
-                            "" if r.profit_minor is None else r.profit_minor,
-                            "ok" if r.has_rate else "missing",
-                        ]
-                    )
+            for part in rep.by_currency:
+                for by, table in (
+                    ("day", part.by_day),
+                    ("shop", part.by_shop),
+                    ("destination", part.by_destination),
+                    ("total", [part.total]),
+                ):
+                    for r in table:
+                        rows.append(
+                            [
+                                by,
+                                "" if by == "total" else r.key,
+                                r.calls,
+                                r.billable_seconds,
+                                r.takings_minor,
+                                r.wholesale_micro_usd,
+                                r.wholesale_cost_minor,
+                                r.unconverted_micro_usd,
+                                "" if r.profit_minor is None else r.profit_minor,
+                                "ok" if r.has_rate else "missing",
+                                r.currency,
+                            ]
+                        )
             name = f"report-{rep.period.first.isoformat()}-{rep.period.last.isoformat()}.csv"
             return Response(
                 to_csv(header, rows),

@@ -6,7 +6,8 @@ autoescaping: measured, that was most of the page's time (``bench/central_pages.
 docs/performance.md). Here each row is one f-string: numbers are formatted by the same
 :class:`~central.web.i18n.Formatter`, and every piece of text that comes from data (shop
 name and code, operator, UUID) is escaped with ``markupsafe.escape``, exactly as the
-template's autoescape would. The template still draws the table, its header and total.
+template's autoescape would. The template still draws the table, its header and its
+totals (one per currency).
 """
 
 from __future__ import annotations
@@ -17,25 +18,16 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from central.web.i18n import Formatter
+from central.web.views import SessionTotals
 
 __all__ = ["session_rows"]
 
-_TOTALLED = (
-    "call_count",
-    "talk_seconds",
-    "cash_minor",
-    "unserved",
-    "unpaid",
-    "counted_minor",
-    "expected_minor",
-    "discrepancy_minor",
-)
 
-
-def session_rows(lines: Sequence[Any], fmt: Formatter) -> tuple[Markup, dict[str, int]]:
-    """The ``<tr>`` of every line (a ``SessionLine``) and the totals of the list."""
+def session_rows(lines: Sequence[Any], fmt: Formatter) -> tuple[Markup, list[SessionTotals]]:
+    """The ``<tr>`` of every line (a ``SessionLine``) and the list's totals, one per
+    currency by ISO code (as :func:`central.web.views.totals`)."""
     out: list[str] = []
-    totals = dict.fromkeys(_TOTALLED, 0)
+    by_currency: dict[str, SessionTotals] = {}
     when, money, minutes = fmt.when, fmt.money, fmt.minutes
     names: dict[str, tuple[str, str, str]] = {}
     for line in lines:
@@ -63,12 +55,15 @@ def session_rows(lines: Sequence[Any], fmt: Formatter) -> tuple[Markup, dict[str
             f'    <td class="num{" warn" if r.discrepancy_minor else ""}">'
             f"{money(r.discrepancy_minor, currency)}</td>\n  </tr>\n"
         )
-        totals["call_count"] += r.call_count
-        totals["talk_seconds"] += r.talk_seconds
-        totals["cash_minor"] += r.cash_minor
-        totals["unserved"] += r.unserved
-        totals["unpaid"] += r.unpaid
-        totals["counted_minor"] += r.counted_minor
-        totals["expected_minor"] += r.expected_minor
-        totals["discrepancy_minor"] += r.discrepancy_minor
-    return Markup("".join(out)), totals
+        totals = by_currency.get(currency)
+        if totals is None:
+            totals = by_currency[currency] = SessionTotals(currency)
+        totals.call_count += r.call_count
+        totals.talk_seconds += r.talk_seconds
+        totals.cash_minor += r.cash_minor
+        totals.unserved += r.unserved
+        totals.unpaid += r.unpaid
+        totals.counted_minor += r.counted_minor
+        totals.expected_minor += r.expected_minor
+        totals.discrepancy_minor += r.discrepancy_minor
+    return Markup("".join(out)), [by_currency[c] for c in sorted(by_currency)]

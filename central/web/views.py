@@ -37,11 +37,15 @@ __all__ = [
     "ONLINE_WINDOW",
     "PERIODS",
     "SILENT_AFTER",
+    "Counts",
+    "CurrencyReport",
     "IncidentLine",
     "LiveShop",
     "Period",
+    "Report",
     "ReportRow",
     "SessionDetail",
+    "SessionTotals",
     "bar_chart",
     "incident_lines",
     "live",
@@ -51,6 +55,7 @@ __all__ = [
     "session_detail",
     "sessions",
     "shop_of",
+    "totals",
     "visible_shops",
 ]
 
@@ -274,8 +279,33 @@ TOTALLED = (
 )
 
 
-def totals(lines: list[SessionLine]) -> dict[str, int]:
-    return {name: sum(int(getattr(line.row, name)) for line in lines) for name in TOTALLED}
+@dataclass(slots=True)
+class SessionTotals:
+    """The totals of a session list's shifts in one currency: amounts of shifts in
+    different currencies are never added together."""
+
+    currency: str
+    call_count: int = 0
+    talk_seconds: int = 0
+    cash_minor: int = 0
+    unserved: int = 0
+    unpaid: int = 0
+    counted_minor: int = 0
+    expected_minor: int = 0
+    discrepancy_minor: int = 0
+
+
+def totals(lines: list[SessionLine]) -> list[SessionTotals]:
+    """One :class:`SessionTotals` per currency of the lines, by ISO code."""
+    by_currency: dict[str, SessionTotals] = {}
+    for line in lines:
+        r = line.row
+        t = by_currency.get(r.currency) or by_currency.setdefault(
+            r.currency, SessionTotals(r.currency)
+        )
+        for name in TOTALLED:
+            setattr(t, name, getattr(t, name) + int(getattr(r, name)))
+    return [by_currency[c] for c in sorted(by_currency)]
 
 
 # ------------------------------------------------------------------ one session
@@ -368,8 +398,10 @@ def month_bounds(clock: Clock, tz: str) -> tuple[datetime, datetime, Period]:
 
 
 @dataclass(frozen=True, slots=True)
-class Report:
-    period: Period
+class CurrencyReport:
+    """The report of the period's shifts kept in one currency."""
+
+    currency: str
     by_day: list[ReportRow]
     by_shop: list[ReportRow]
     by_destination: list[ReportRow]
@@ -377,21 +409,55 @@ class Report:
 
 
 @dataclass(frozen=True, slots=True)
+class Counts:
+    """What does add up across currencies: shifts, calls, billable seconds and the
+    carrier cost in USD (the carrier bills in USD whatever a shop's currency)."""
+
+    shifts: int = 0
+    calls: int = 0
+    billable_seconds: int = 0
+    wholesale_micro_usd: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    period: Period
+    #: one report per currency of the period's shifts, by ISO code (amounts of
+    #: different currencies are never added); a period without a shift has one, empty
+    by_currency: list[CurrencyReport]
+    #: the counts of every currency together
+    counts: Counts
+
+    @property
+    def mixed(self) -> bool:
+        """True when the period's shifts are in more than one currency."""
+        return len(self.by_currency) > 1
+
+
+@dataclass(frozen=True, slots=True)
 class _Corrected:
     by_shift: dict[tuple[str, str], int]
-    by_destination: dict[str, int]
+    #: (destination, currency of the corrected call's shift)
+    by_destination: dict[tuple[str, str], int]
 
 
 def _corrections(db: CentralDb, period: Period, lines: list[SessionLine]) -> _Corrected:
+    """Corrections of the lines' shifts. One whose shift is not among the lines (it
+    arrived between the two reads) counts nowhere, in no table: the figures stay those
+    of one set of shifts, each correction in its shift's currency."""
     by_shift: dict[tuple[str, str], int] = {}
-    by_destination: dict[str, int] = {}
+    by_destination: dict[tuple[str, str], int] = {}
     shops = {line.shop.code: line.shop for line in lines}
+    currency_of = {(line.shop.code, line.row.shift_uuid): line.row.currency for line in lines}
     for code in sorted(shops):
         start, end = _utc_bounds(period, shops[code].timezone)
         for c in service.corrections_in_period(db, shops[code].id, start, end):
             key = (code, c.shift_uuid)
+            currency = currency_of.get(key)
+            if currency is None:
+                continue
             by_shift[key] = by_shift.get(key, 0) + c.amount_minor
-            where = c.destination or "?"
+            where = (c.destination or "?", currency)
             by_destination[where] = by_destination.get(where, 0) + c.amount_minor
     return _Corrected(by_shift, by_destination)
 
@@ -406,6 +472,45 @@ def _add_shift(row: ReportRow, shift: Row[Any]) -> None:
     row.unconverted_micro_usd += shift.unconverted_micro_usd
 
 
+class _Tables:
+    """The rows of one currency's report while they are summed."""
+
+    def __init__(self, currency: str) -> None:
+        self.currency = currency
+        self.by_day: dict[str, ReportRow] = {}
+        self.by_shop: dict[str, ReportRow] = {}
+        self.by_destination: dict[str, ReportRow] = {}
+        self.total = ReportRow("total", currency=currency)
+
+    def row(self, table: dict[str, ReportRow], key: str) -> ReportRow:
+        found = table.get(key)
+        if found is None:
+            found = table[key] = ReportRow(key, currency=self.currency)
+        return found
+
+    def done(self) -> CurrencyReport:
+        return CurrencyReport(
+            self.currency,
+            sorted(self.by_day.values(), key=lambda r: r.key),
+            sorted(self.by_shop.values(), key=lambda r: r.key),
+            sorted(self.by_destination.values(), key=lambda r: (-r.takings_minor, r.key)),
+            self.total,
+        )
+
+
+def _latest_currency(db: CentralDb, shop_ids: list[int]) -> str:
+    """The currency of the newest shift of these shops (EUR when none): what an empty
+    report is shown in."""
+    with db.read() as s:
+        found = s.scalar(
+            select(ShiftRow.currency)
+            .where(ShiftRow.shop_id.in_(shop_ids))
+            .order_by(ShiftRow.closed_at.desc(), ShiftRow.id.desc())
+            .limit(1)
+        )
+    return found or "EUR"
+
+
 def report(
     db: CentralDb,
     clock: Clock,
@@ -416,31 +521,31 @@ def report(
     shop_code: str | None,
 ) -> Report:
     """Takings, carrier cost and profit (see :mod:`central.reports`) of the shifts
-    closed in the period, by local day of closing, by shop and by destination.
-    Corrections made to a shift's calls after it closed count in the shift's day, shop
-    and the call's destination, whenever they arrived (``corrections_minor`` says how
-    much of the takings they are)."""
+    closed in the period, by local day of closing, by shop and by destination — one
+    report per currency of the shifts, for amounts of different currencies are never
+    added. Corrections made to a shift's calls after it closed count in the shift's day,
+    shop, currency and the call's destination, whenever they arrived
+    (``corrections_minor`` says how much of the takings they are)."""
     period, lines = sessions(db, clock, principal, period_name, first, last, shop_code)
     corrected = _corrections(db, period, lines)
-    by_day: dict[str, ReportRow] = {}
-    by_shop: dict[str, ReportRow] = {}
-    total = ReportRow("total")
+    parts: dict[str, _Tables] = {}
     zones: dict[str, ZoneInfo] = {}
     for line in lines:
         zone = zones.get(line.shop.timezone) or zones.setdefault(
             line.shop.timezone, ZoneInfo(line.shop.timezone)
         )
+        currency = line.row.currency
+        part = parts.get(currency) or parts.setdefault(currency, _Tables(currency))
         day = line.row.closed_at.astimezone(zone).date().isoformat()
         correction = corrected.by_shift.get((line.shop.code, line.row.shift_uuid), 0)
         for row in (
-            by_day.setdefault(day, ReportRow(day)),
-            by_shop.setdefault(line.shop.name, ReportRow(line.shop.name)),
-            total,
+            part.row(part.by_day, day),
+            part.row(part.by_shop, line.shop.name),
+            part.total,
         ):
             _add_shift(row, line.row)
             row.takings_minor += correction
             row.corrections_minor += correction
-    by_destination: dict[str, ReportRow] = {}
     shops = {s.code: s for s in visible_shops(db, principal)}
     with db.read() as s:
         for code in sorted({line.shop.code for line in lines}):
@@ -448,6 +553,7 @@ def report(
             start, end = _utc_bounds(period, shop.timezone)
             rows = s.execute(
                 select(
+                    ShiftRow.currency,
                     ShiftDestination.destination,
                     func.sum(ShiftDestination.calls),
                     func.sum(ShiftDestination.billable_seconds),
@@ -462,27 +568,39 @@ def report(
                     ShiftRow.closed_at >= start,
                     ShiftRow.closed_at < end,
                 )
-                .group_by(ShiftDestination.destination)
+                .group_by(ShiftRow.currency, ShiftDestination.destination)
             ).all()
-            for destination, calls, billable, takings, micro, cost, unconverted in rows:
-                key = destination or "?"
-                row = by_destination.setdefault(key, ReportRow(key))
+            for currency, destination, calls, billable, takings, micro, cost, unconverted in rows:
+                part = parts.get(currency) or parts.setdefault(currency, _Tables(currency))
+                row = part.row(part.by_destination, destination or "?")
                 row.calls += int(calls or 0)
                 row.billable_seconds += int(billable or 0)
                 row.takings_minor += int(takings or 0)
                 row.wholesale_micro_usd += int(micro or 0)
                 row.wholesale_cost_minor += int(cost or 0)
                 row.unconverted_micro_usd += int(unconverted or 0)
-    for key, amount in corrected.by_destination.items():
-        row = by_destination.setdefault(key, ReportRow(key))
+    for (key, currency), amount in corrected.by_destination.items():
+        part = parts[currency]
+        row = part.row(part.by_destination, key)
         row.takings_minor += amount
         row.corrections_minor += amount
+    if not parts:
+        ids = [shop.id for shop in shops.values()]
+        if shop_code:
+            ids = [shop_of(db, principal, shop_code).id]
+        currency = _latest_currency(db, ids)
+        parts[currency] = _Tables(currency)
+    by_currency = [parts[c].done() for c in sorted(parts)]
+    totals = [part.total for part in by_currency]
     return Report(
         period,
-        sorted(by_day.values(), key=lambda r: r.key),
-        sorted(by_shop.values(), key=lambda r: r.key),
-        sorted(by_destination.values(), key=lambda r: (-r.takings_minor, r.key)),
-        total,
+        by_currency,
+        Counts(
+            shifts=sum(t.shifts for t in totals),
+            calls=sum(t.calls for t in totals),
+            billable_seconds=sum(t.billable_seconds for t in totals),
+            wholesale_micro_usd=sum(t.wholesale_micro_usd for t in totals),
+        ),
     )
 
 

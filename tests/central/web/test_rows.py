@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import pytest
 from jinja2 import Environment, select_autoescape
 
+from central.web import views
 from central.web.i18n import Formatter
 from central.web.rows import session_rows
 
@@ -77,5 +78,18 @@ def test_the_rows_are_the_reference_loops(lang: str) -> None:
     rows, totals = session_rows(lines, fmt)
     assert squeeze(str(rows)) == squeeze(expected)
     assert "<script>" not in str(rows) and "&lt;Vitosha&gt; &amp; 1" in str(rows)
-    assert totals["cash_minor"] == 123_456 * 6 and totals["discrepancy_minor"] == -5
-    assert totals["call_count"] == 306 and totals["talk_seconds"] == 90_042
+    assert [t.currency for t in totals] == ["EUR"]
+    assert totals[0].cash_minor == 123_456 * 6 and totals[0].discrepancy_minor == -5
+    assert totals[0].call_count == 306 and totals[0].talk_seconds == 90_042
+
+
+def test_the_totals_are_per_currency_as_the_views_count_them() -> None:
+    sofia = Shop("sofia-1", "Sofia", "Europe/Sofia")
+    lines = [line(sofia, 1, "olga", -20), line(sofia, 2, "olga", 0), line(sofia, 3, "olga", 15)]
+    lines[1].row.currency = "BGN"
+    _, totals = session_rows(lines, Formatter("en"))
+    assert [(t.currency, t.cash_minor, t.call_count, t.discrepancy_minor) for t in totals] == [
+        ("BGN", 123_456 * 2, 102, 0),
+        ("EUR", 123_456 * 4, 204, -5),
+    ]
+    assert totals == views.totals(lines)  # type: ignore[arg-type]
