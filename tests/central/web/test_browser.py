@@ -210,3 +210,79 @@ def test_owner_follows_the_shop_live_and_opens_the_closed_session(
             context.close()
         finally:
             browser.close()
+
+
+@pytest.mark.parametrize(
+    ("label", "viewport"),
+    [
+        ("desktop", {"width": 1366, "height": 768}),
+        ("phone", {"width": 390, "height": 844}),
+    ],
+)
+def test_a_chain_in_two_currencies_gets_a_report_per_currency(
+    served: Served, label: str, viewport: dict[str, int]
+) -> None:
+    """Sofia keeps euro, Plovdiv leva: two reports, each with its own chart and
+    tables, amounts never added across them; readable on a phone."""
+    for n, rate in enumerate(("0.92", "0.93", "0.91")):
+        opened = T0 - timedelta(days=3 - n)
+        _put(
+            served,
+            make_shift(
+                shop="sofia-1",
+                seed=40 + n,
+                calls=30 + 7 * n,
+                opened_at=opened,
+                usd_rate=Decimal(rate),
+            ),
+        )
+        _put(
+            served,
+            make_shift(
+                shop="plovdiv-2",
+                seed=50 + n,
+                calls=45 - 6 * n,
+                opened_at=opened,
+                usd_rate=Decimal("1.8"),
+            ).model_copy(update={"currency": "BGN"}),
+        )
+    with playwright.sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-dev-shm-usage"],
+        )
+        try:
+            context = browser.new_context(
+                viewport=viewport, locale="en-GB", is_mobile=label == "phone"
+            )
+            page = context.new_page()
+            page.goto(f"{served.url}/reports")
+            page.get_by_label("User name").fill("boss")
+            page.get_by_label("Password").fill(OWNER_PASSWORD)
+            page.get_by_role("button", name="Log in").click()
+            page.wait_for_url("**/reports")
+            sections = page.locator("section.currency")
+            assert sections.count() == 2
+            assert sections.nth(0).locator("h2").inner_text() == "Bulgarian Lev (BGN)"
+            assert sections.nth(1).locator("h2").inner_text() == "Euro (EUR)"
+            for i in range(2):
+                assert sections.nth(i).locator("svg[role=img]").count() == 1
+                assert sections.nth(i).locator("svg rect.bar-profit").count() == 3
+            assert "€" not in sections.nth(0).inner_text()
+            assert "BGN" not in sections.nth(1).locator("table").first.inner_text()
+            page.get_by_role("link", name="Euro (EUR)").click()
+            playwright.expect(page).to_have_url(f"{served.url}/reports#currency-EUR")
+            if label == "phone":
+                width = page.evaluate("document.documentElement.scrollWidth")
+                assert width <= viewport["width"]
+            _shoot(page, f"central-reports-currencies-{label}")
+            page.get_by_role("link", name="BG", exact=True).click()
+            page.wait_for_load_state()
+            assert page.locator("section.currency h2").first.inner_text() == ("Български лев (BGN)")
+            if label == "phone":
+                width = page.evaluate("document.documentElement.scrollWidth")
+                assert width <= viewport["width"]
+            context.close()
+        finally:
+            browser.close()
