@@ -433,6 +433,31 @@ class Report:
         """True when the period's shifts are in more than one currency."""
         return len(self.by_currency) > 1
 
+    def only(self) -> CurrencyReport:
+        """The report of a period whose shifts are all in one currency; ValueError
+        when they are in several (there is no total of different currencies)."""
+        if self.mixed:
+            codes = ", ".join(part.currency for part in self.by_currency)
+            raise ValueError(f"the report is in several currencies ({codes}): see by_currency")
+        return self.by_currency[0]
+
+    @property
+    def total(self) -> ReportRow:
+        """The total of a one-currency report (ValueError for several, see :meth:`only`)."""
+        return self.only().total
+
+    @property
+    def by_day(self) -> list[ReportRow]:
+        return self.only().by_day
+
+    @property
+    def by_shop(self) -> list[ReportRow]:
+        return self.only().by_shop
+
+    @property
+    def by_destination(self) -> list[ReportRow]:
+        return self.only().by_destination
+
 
 @dataclass(frozen=True, slots=True)
 class _Corrected:

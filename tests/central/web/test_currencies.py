@@ -10,7 +10,11 @@ import re
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
+
 from callshop_wire import ClosedShift
+from central.auth import Principal
+from central.web import views
 from central.web.i18n import Formatter
 from tests.callshop_wire.samples import T0, make_shift
 from tests.central.client import ApiClient
@@ -267,3 +271,17 @@ def test_one_currency_report_has_no_currency_sections(central: Central) -> None:
     assert page.count('<svg viewBox="0 0') == 1
     assert [r["key"] for r in rows if r["by"] == "day"] == ["2026-03-29"]
     assert {r["currency"] for r in rows} == {"EUR"}
+
+
+def test_a_report_in_several_currencies_has_no_single_total(central: Central) -> None:
+    euro, leva = euro_and_leva(central)
+    owner = Principal(kind="user", name="boss", role="owner")
+    rep = views.report(central.db, central.clock, owner, "today", None, None, None)
+    assert rep.mixed and [p.currency for p in rep.by_currency] == ["BGN", "EUR"]
+    with pytest.raises(ValueError, match="several currencies"):
+        rep.total  # noqa: B018
+    with pytest.raises(ValueError, match="several currencies"):
+        rep.by_day  # noqa: B018
+    assert rep.counts.calls == euro.call_count + leva.call_count
+    one = views.report(central.db, central.clock, owner, "today", None, None, SOFIA)
+    assert not one.mixed and one.total.takings_minor == euro.cash_minor
