@@ -41,6 +41,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -59,7 +60,7 @@ from callshop_wire import (
     parse_utc,
 )
 from central import __version__, service, web
-from central.auth import Principal, authenticate_token, authenticate_user
+from central.auth import Principal, authenticate_token, authenticate_user, token_principal
 from central.clock import Clock, SystemClock
 from central.db import CentralDb
 from central.errors import CentralError, Forbidden, Invalid, Unauthorized
@@ -311,10 +312,23 @@ async def put_shift(
     body = await request.body()
 
     def deliver() -> service.Outcome:
-        # the busiest request: authentication and storing in one worker-thread hop
-        till_of(_authenticate(ctx, token, user), shop)
+        # The busiest request: authentication and storing in one worker-thread hop, and
+        # a till's token read in the transaction that stores the shift.
+        if token is None:
+            till_of(_authenticate(ctx, token, user), shop)  # a user: never a till
+
+        def authorize(s: Session) -> None:
+            assert token is not None
+            till_of(token_principal(s, token.credentials), shop)
+
         return service.put_shift(
-            ctx.db, ctx.clock, shop, shift_uuid, body, insert_mode=ctx.insert_mode
+            ctx.db,
+            ctx.clock,
+            shop,
+            shift_uuid,
+            body,
+            insert_mode=ctx.insert_mode,
+            authorize=None if token is None else authorize,
         )
 
     outcome = await ctx.work(deliver)

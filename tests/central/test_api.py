@@ -302,6 +302,25 @@ def test_credentials_are_checked_and_nothing_changes(client: ApiClient, central:
     assert counts(central) == before
 
 
+def test_credentials_are_checked_before_the_body_is_read(
+    client: ApiClient, central: Central
+) -> None:
+    """A caller without the shop's token learns nothing about the body (401/403, never
+    400/422) and costs central no decoding."""
+    path = f"/v1/shops/{SOFIA}/shifts/{make_shift().shift_uuid}"
+    before = counts(central)
+    for body in (b"{not json", b'{"schema_version": 2}'):
+        for headers, status in (
+            ({"Authorization": "Bearer nonsense"}, 401),
+            ({"Authorization": f"Bearer {central.tokens[SOFIA][:-3]}abc"}, 401),
+            (central.till("plovdiv-2"), 403),
+        ):
+            r = client.put(path, content=body, headers=headers)
+            assert r.status_code == status, (body, headers, r.text)
+        assert client.put(path, content=body, headers=central.till()).status_code in (400, 422)
+    assert counts(central) == before
+
+
 def test_a_revoked_token_is_refused(client: ApiClient, central: Central) -> None:
     from central.auth import revoke_token
 
