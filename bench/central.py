@@ -7,8 +7,9 @@ caches; a running one has them), then two measured phases:
 
 1. saturation — every shop sends its shifts back to back, all shops at once: shifts/s
    and calls/s the server sustains (and the queueing latency that load causes);
-2. latency — one more shift per shop, sent open-loop at a steady ``--rate`` shifts/s
-   spread over the shops (tills close shifts at their own times): p50/p99 of each PUT.
+2. latency — ``--steady`` more shifts per shop (5: 1,000 PUTs, 10 s at 100/s), sent
+   open-loop at a steady ``--rate`` shifts/s spread over the shops (tills close shifts
+   at their own times): p50/p99 of each PUT.
 
 Baseline, measured in the same run against a fresh schema: the same server storing each
 call with its own INSERT statement (as naive ORM code would: ``session.add`` + flush per
@@ -160,9 +161,15 @@ class Till:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
         self.used = 0.0
+        self.turn = asyncio.Lock()
 
     async def put(self, path: str, body: bytes) -> int:
-        """Send one shift; its HTTP status."""
+        """Send one shift (after the shop's previous one, as a till's outbox does); its
+        HTTP status."""
+        async with self.turn:
+            return await self._put(path, body)
+
+    async def _put(self, path: str, body: bytes) -> int:
         for attempt in (1, 2):
             if self.writer is None or time.monotonic() - self.used > KEEPALIVE:
                 await self.close()
@@ -310,10 +317,15 @@ def serve(url: str, mode: str, workers: int, log: Path) -> tuple[subprocess.Pope
 def run(pg: str, mode: str, args: argparse.Namespace, log: Path) -> dict[str, float]:
     with fresh_schema(pg) as url:
         tokens = prepare(url, args.shops)
-        everything = payloads(args.shops, args.shifts + 2, args.calls)
+        everything = payloads(args.shops, 1 + args.shifts + args.steady, args.calls)
         warm = {code: items[:1] for code, items in everything.items()}
         work = {code: items[1 : args.shifts + 1] for code, items in everything.items()}
-        later = [(code, *items[args.shifts + 1]) for code, items in everything.items()]
+        # round-robin over the shops: each shop's shifts in its own order
+        later = [
+            (code, *items[args.shifts + 1 + k])
+            for k in range(args.steady)
+            for code, items in everything.items()
+        ]
         server_url = (
             make_url(url)
             .update_query_dict({"application_name": "callshop-bench"})
@@ -341,7 +353,7 @@ def run(pg: str, mode: str, args: argparse.Namespace, log: Path) -> dict[str, fl
             db.dispose()
     total = args.shops * args.shifts
     assert failures == 0, f"{failures} PUTs failed"
-    stored = args.shops * (args.shifts + 2)
+    stored = args.shops * (1 + args.shifts + args.steady)
     assert held_shifts == stored and held_calls == stored * args.calls, (held_shifts, held_calls)
     return {
         "seconds": elapsed,
@@ -366,6 +378,9 @@ def main() -> int:
     parser.add_argument(
         "--rate", type=float, default=100.0, help="shifts/s offered in the latency phase"
     )
+    parser.add_argument(
+        "--steady", type=int, default=5, help="shifts per shop in the latency phase"
+    )
     parser.add_argument("--calls", type=int, default=300)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
@@ -379,7 +394,8 @@ def main() -> int:
     log = Path(tempfile.mkdtemp(prefix="central-bench-")) / "server.log"
     print(
         f"{args.shops} shops x {args.shifts} shifts x {args.calls} calls at saturation, then "
-        f"{args.shops} more at {args.rate:g} shifts/s; uvicorn --workers {args.workers}, "
+        f"{args.shops * args.steady} more at {args.rate:g} shifts/s; uvicorn --workers "
+        f"{args.workers}, "
         f"PostgreSQL; load average before: {os.getloadavg()[0]:.1f}; server log {log}"
     )
     results = {}
