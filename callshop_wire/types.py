@@ -21,6 +21,7 @@ from typing import Annotated, Any
 from pydantic import (
     BeforeValidator,
     Field,
+    GetCoreSchemaHandler,
     PlainSerializer,
     StrictBool,
     StrictInt,
@@ -28,6 +29,7 @@ from pydantic import (
     StringConstraints,
     WithJsonSchema,
 )
+from pydantic_core import core_schema
 
 __all__ = [
     "MAX_AMOUNT",
@@ -52,7 +54,7 @@ __all__ = [
 #: Largest absolute amount accepted (2**53 - 1: exact in every JSON reader, fits BIGINT).
 MAX_AMOUNT = 2**53 - 1
 
-_UTC_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z")
+_UTC_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?Z")
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DECIMAL_RE = re.compile(r"-?(0|[1-9]\d{0,17})(\.\d{1,9})?")
 
@@ -143,11 +145,44 @@ def _format_decimal(value: Decimal) -> str:
     return format(value, "f")
 
 
-# No serializer of our own: pydantic writes an aware UTC datetime exactly as format_utc
-# does ("…05Z", "…05.000600Z"), natively and much faster (a test pins the two together).
+_UTC_MESSAGE = "a time must be UTC ISO 8601 ending in Z (2026-12-06T21:30:05Z)"
+
+
+class _WireUtc:
+    """How a ``UtcTime`` is read. From JSON natively, with no Python per value (a
+    closed shift carries ~1,000 times): the ``…Z`` pattern on the string, then
+    pydantic-core's own ISO 8601 parser (which refuses an impossible date or time).
+    From Python (a payload built in code): :func:`parse_utc`, which takes an aware
+    datetime at any offset and refuses a naive one. Either way the value is an aware
+    datetime at UTC (offset 0).
+
+    No serializer of our own: pydantic writes an aware UTC datetime exactly as
+    :func:`format_utc` does ("…05Z", "…05.000600Z"), natively (a test pins the two
+    together)."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        from_json = core_schema.custom_error_schema(
+            core_schema.chain_schema(
+                [
+                    core_schema.str_schema(strict=True, pattern="^" + _UTC_RE.pattern + "$"),
+                    core_schema.datetime_schema(),
+                ]
+            ),
+            custom_error_type="utc_time",
+            custom_error_message=_UTC_MESSAGE,
+        )
+        return core_schema.json_or_python_schema(
+            json_schema=from_json,
+            python_schema=core_schema.no_info_plain_validator_function(parse_utc),
+        )
+
+
 UtcTime = Annotated[
     datetime,
-    BeforeValidator(parse_utc),
+    _WireUtc,
     WithJsonSchema(
         {"type": "string", "format": "date-time", "pattern": "^" + _UTC_RE.pattern + "$"}
     ),

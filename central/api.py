@@ -16,6 +16,7 @@ nothing (a 409 adds only its incident).
 # no "from __future__ import annotations": FastAPI reads the handlers' annotations at run time
 
 import base64
+import gc
 import logging
 import os
 import uuid
@@ -41,6 +42,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -59,7 +61,7 @@ from callshop_wire import (
     parse_utc,
 )
 from central import __version__, service, web
-from central.auth import Principal, authenticate_token, authenticate_user
+from central.auth import Principal, authenticate_token, authenticate_user, token_principal
 from central.clock import Clock, SystemClock
 from central.db import CentralDb
 from central.errors import CentralError, Forbidden, Invalid, Unauthorized
@@ -311,10 +313,23 @@ async def put_shift(
     body = await request.body()
 
     def deliver() -> service.Outcome:
-        # the busiest request: authentication and storing in one worker-thread hop
-        till_of(_authenticate(ctx, token, user), shop)
+        # The busiest request: authentication and storing in one worker-thread hop, and
+        # a till's token read in the transaction that stores the shift.
+        if token is None:
+            till_of(_authenticate(ctx, token, user), shop)  # a user: never a till
+
+        def authorize(s: Session) -> None:
+            assert token is not None
+            till_of(token_principal(s, token.credentials), shop)
+
         return service.put_shift(
-            ctx.db, ctx.clock, shop, shift_uuid, body, insert_mode=ctx.insert_mode
+            ctx.db,
+            ctx.clock,
+            shop,
+            shift_uuid,
+            body,
+            insert_mode=ctx.insert_mode,
+            authorize=None if token is None else authorize,
         )
 
     outcome = await ctx.work(deliver)
@@ -653,12 +668,37 @@ def app_from_env() -> FastAPI:
     if not url:
         raise SystemExit(f"{ENV_DB} is not set")
     mode = os.environ.get(ENV_INSERT_MODE, "bulk")
-    return create_app(
+    app = create_app(
         CentralDb(url),
         max_body=int(os.environ.get(ENV_MAX_BODY, DEFAULT_MAX_BODY)),
         insert_mode="row" if mode == "row" else "bulk",
         secure_cookies=os.environ.get(ENV_SECURE_COOKIES, "") in ("1", "true", "yes"),
     )
+    tune_gc()
+    return app
+
+
+#: allocations (less deallocations) of container objects between two young-generation
+#: collections of a serving worker (Python's default: 700)
+GC_YOUNG_THRESHOLD = 20_000
+
+
+def tune_gc() -> None:
+    """Ready a serving worker's garbage collector, once its code and app are loaded.
+
+    A shift's decoding makes ~10,000 objects that live until its request ends and hold
+    no reference cycles (they are freed by reference counting). With Python's defaults
+    they triggered three young collections a request and, in turn, full collections
+    that walked every object the worker had loaded (the framework, SQLAlchemy, the
+    schemas: ~140,000): the decoding cost 6.3 ms of CPU a shift in the server against
+    2 ms alone. Freezing what is loaded at start (it lives as long as the process) takes
+    it out of every collection; a higher young threshold makes collections rarer, not
+    absent (cycles are still found). Together: 6.3 → 3.1 ms, and the worker's CPU for a
+    300-call shift 12.7 → 9.2 ms (docs/performance.md)."""
+    gc.collect()
+    gc.freeze()
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, older, oldest)
 
 
 def basic_auth(username: str, password: str) -> str:

@@ -17,7 +17,8 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session
 
 from central.clock import Clock
 from central.db import CentralDb
@@ -33,6 +34,7 @@ __all__ = [
     "authenticate_user",
     "issue_token",
     "revoke_token",
+    "token_principal",
 ]
 
 MAX_FAILURES = 5
@@ -98,15 +100,24 @@ def revoke_token(db: CentralDb, clock: Clock, token_id: str) -> None:
 
 def authenticate_token(db: CentralDb, presented: str) -> Principal:
     """The till behind a bearer token (401 when unknown, malformed or revoked)."""
+    with db.read() as s:
+        return token_principal(s, presented)
+
+
+_TOKEN = (
+    select(ApiToken.secret_sha256, ApiToken.revoked_at, Shop.code)
+    .join(Shop, Shop.id == ApiToken.shop_id)
+    .where(ApiToken.token_id == bindparam("token_id"))
+)
+
+
+def token_principal(s: Session, presented: str) -> Principal:
+    """:func:`authenticate_token` inside a transaction the caller holds (the busiest
+    request authenticates in the transaction that stores its shift)."""
     if not presented.startswith(TOKEN_PREFIX) or "." not in presented:
         raise Unauthorized("not a callshop-central API token")
     token_id, secret = presented[len(TOKEN_PREFIX) :].split(".", 1)
-    with db.read() as s:
-        row = s.execute(
-            select(ApiToken.secret_sha256, ApiToken.revoked_at, Shop.code)
-            .join(Shop, Shop.id == ApiToken.shop_id)
-            .where(ApiToken.token_id == token_id)
-        ).one_or_none()
+    row = s.execute(_TOKEN, {"token_id": token_id}).one_or_none()
     if row is None or not hmac.compare_digest(row.secret_sha256, _sha(secret)):
         raise Unauthorized("unknown API token")
     if row.revoked_at is not None:

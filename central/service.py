@@ -27,14 +27,14 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter
-from sqlalchemy import Table, func, insert, literal, select, true
+from sqlalchemy import Table, bindparam, func, insert, literal, select, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -364,6 +364,18 @@ def _accepted(shop: str, row: ShiftRow | CorrectionRow, uid: str) -> ShiftAccept
     )
 
 
+#: a check run first inside the storing transaction (a till's token: it is read in the
+#: transaction that stores the shift, one transaction per PUT instead of two)
+Authorize = Callable[[Session], None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    payload: ClosedShift
+    canonical: bytes
+    sha: str
+
+
 def put_shift(
     db: CentralDb,
     clock: Clock,
@@ -372,22 +384,32 @@ def put_shift(
     body: bytes,
     *,
     insert_mode: InsertMode = "bulk",
+    authorize: Authorize | None = None,
 ) -> Outcome:
-    """Store a closed shift once (see the module notes); the answer is the same on retry."""
-    payload = parse(ClosedShift, body)
-    _check_path(shop, payload.shop, shift_uuid, payload.shift_uuid, "shift_uuid")
-    canonical = encode(payload)
-    sha = hashlib.sha256(canonical).hexdigest()
+    """Store a closed shift once (see the module notes); the answer is the same on retry.
+    ``authorize`` runs before the body is read: a caller it refuses learns nothing about
+    the body and costs no decoding."""
+    parsed: list[_Parsed] = []
+
+    def read() -> _Parsed:
+        if not parsed:
+            payload = parse(ClosedShift, body)
+            _check_path(shop, payload.shop, shift_uuid, payload.shift_uuid, "shift_uuid")
+            canonical = encode(payload)
+            parsed.append(_Parsed(payload, canonical, hashlib.sha256(canonical).hexdigest()))
+        return parsed[0]
+
     store = _put_shift if insert_mode == "bulk" else _put_shift_orm
     for attempt in (1, 2):
         try:
-            return store(db, clock, shop, payload, canonical, sha, insert_mode)
+            return store(db, clock, shop, read, authorize, insert_mode)
         except IntegrityError:
             # Another process stored it between our check and our insert (or a call UUID
             # is already in another shift): look again.
             if attempt == 2:
+                p = read()
                 message = (
-                    f"a call of shift {payload.shift_uuid} is already held in another "
+                    f"a call of shift {p.payload.shift_uuid} is already held in another "
                     "shift of the shop; nothing was changed"
                 )
                 with db.write() as s:
@@ -396,9 +418,9 @@ def put_shift(
                         _shop(s, shop),
                         clock.now(),
                         "duplicate_call",
-                        str(payload.shift_uuid),
+                        str(p.payload.shift_uuid),
                         message,
-                        {"sha256": sha},
+                        {"sha256": p.sha},
                     )
                     incident_id = incident.id
                 raise Conflict(message, code="duplicate_call", incident_id=incident_id) from None
@@ -409,35 +431,24 @@ def _put_shift(
     db: CentralDb,
     clock: Clock,
     shop_code: str,
-    p: ClosedShift,
-    canonical: bytes,
-    sha: str,
+    read: Callable[[], _Parsed],
+    authorize: Authorize | None,
     insert_mode: InsertMode,
 ) -> Outcome:
     """The shipped path: SQLAlchemy Core, one statement per table and as few round trips
     as the locking allows — lock the shop; one probe for a held copy and the last head
     (after the lock, so it sees what the previous holder committed); the shift
     (``RETURNING id``); the calls (COPY); the head and the carrier entry."""
-    uid = str(p.shift_uuid)
-    shop_table = cast(Table, Shop.__table__)
     with db.write() as s:
+        if authorize is not None:
+            authorize(s)
+        p, canonical, sha = _unpack(read())
+        uid = str(p.shift_uuid)
         conn = s.connection()
-        shop_id = conn.execute(
-            select(shop_table.c.id).where(shop_table.c.code == shop_code).with_for_update()
-        ).scalar()
+        shop_id = conn.execute(_LOCK_SHOP, {"code": shop_code}).scalar()
         if shop_id is None:
             raise NotFound(f"no shop {shop_code!r}")
-        held_sha = (
-            select(ShiftRow.content_sha256)
-            .where(ShiftRow.shop_id == shop_id, ShiftRow.shift_uuid == uid)
-            .scalar_subquery()
-        )
-        last_head = _last_head(shop_id).subquery()
-        probe = conn.execute(
-            select(held_sha.label("held"), last_head.c.seq, last_head.c.hash).select_from(
-                select(literal(1).label("one")).subquery().outerjoin(last_head, true())
-            )
-        ).one()
+        probe = conn.execute(_PROBE, {"shop_id": shop_id, "uid": uid}).one()
         if probe.held is not None:
             if probe.held != sha:
                 stored_sha = str(probe.held)
@@ -501,6 +512,72 @@ def _put_shift(
     )
 
 
+_SHOPS = cast(Table, Shop.__table__)
+_SHIFTS = cast(Table, ShiftRow.__table__)
+_HEADS = cast(Table, HeadRow.__table__)
+_CARRIER = cast(Table, CarrierRow.__table__)
+
+# The shipped path's statements, built once: SQLAlchemy compiles each once and caches
+# it, and building a statement per request (its bound values and cache key) cost more
+# CPU than running it.
+_LOCK_SHOP = select(_SHOPS.c.id).where(_SHOPS.c.code == bindparam("code")).with_for_update()
+_LAST_HEAD = _last_head(bindparam("shop_id")).subquery()
+_PROBE = select(
+    select(_SHIFTS.c.content_sha256)
+    .where(_SHIFTS.c.shop_id == bindparam("shop_id"), _SHIFTS.c.shift_uuid == bindparam("uid"))
+    .scalar_subquery()
+    .label("held"),
+    _LAST_HEAD.c.seq,
+    _LAST_HEAD.c.hash,
+).select_from(select(literal(1).label("one")).subquery().outerjoin(_LAST_HEAD, true()))
+
+#: the columns of a shift's row, its head's and its carrier entry's that a PUT fills
+_SHIFT_COLUMNS = (
+    "shop_id", "shift_uuid", "till_id", "content_sha256", "payload", "received_at",
+    "opened_at", "closed_at", "operator", "currency", "call_count", "attempts",
+    "talk_seconds", "billable_seconds", "payments_minor", "refunds_minor", "cash_minor",
+    "expected_minor", "counted_minor", "discrepancy_minor", "paid", "unserved", "unpaid",
+    "unrated", "wholesale_micro_usd", "wholesale_cost_minor", "unconverted_micro_usd",
+    "head_seq", "head_hash", "anchored", "incident_id",
+)  # fmt: skip
+_HEAD_COLUMNS = (
+    "shop_id", "seq", "hash", "previous_seq", "previous_hash", "message_uuid", "kind",
+    "received_at", "anchored",
+)  # fmt: skip
+_COST_COLUMNS = (
+    "shop_id", "entry_uuid", "kind", "at", "amount_micro_usd", "reference", "calls",
+    "recorded_by",
+)  # fmt: skip
+
+
+def _params(table: Table, prefix: str, columns: Sequence[str]) -> dict[str, Any]:
+    return {name: bindparam(prefix + name, type_=table.c[name].type) for name in columns}
+
+
+def _shift_statement(with_cost: bool) -> Any:
+    """PostgreSQL: the shift, its journal head and (when it has one) its carrier entry
+    in one statement (data-modifying CTEs), returning the shift's id."""
+    new = insert(_SHIFTS).values(_params(_SHIFTS, "s_", _SHIFT_COLUMNS))
+    new_cte = new.returning(_SHIFTS.c.id).cte("new_shift")
+    stmt = select(new_cte.c.id).add_cte(
+        insert(_HEADS).values(_params(_HEADS, "h_", _HEAD_COLUMNS)).cte("new_head")
+    )
+    if with_cost:
+        row = select(*_params(_CARRIER, "c_", _COST_COLUMNS).values(), new_cte.c.id)
+        stmt = stmt.add_cte(
+            insert(_CARRIER).from_select([*_COST_COLUMNS, "shift_id"], row).cte("new_cost")
+        )
+    return stmt
+
+
+_SHIFT_WITH_COST = _shift_statement(with_cost=True)
+_SHIFT_WITHOUT_COST = _shift_statement(with_cost=False)
+
+
+def _unpack(parsed: _Parsed) -> tuple[ClosedShift, bytes, str]:
+    return parsed.payload, parsed.canonical, parsed.sha
+
+
 def _insert_shift(
     conn: Connection,
     backend: str,
@@ -510,25 +587,17 @@ def _insert_shift(
 ) -> int:
     """Insert the shift, its journal head and its carrier entry; the shift's id. On
     PostgreSQL one statement (data-modifying CTEs: one round trip instead of three)."""
-    shifts = cast(Table, ShiftRow.__table__)
-    heads = cast(Table, HeadRow.__table__)
-    carrier = cast(Table, CarrierRow.__table__)
     if backend == "postgresql":
-        new = insert(shifts).values(shift).returning(shifts.c.id).cte("new_shift")
-        stmt = select(new.c.id).add_cte(insert(heads).values(head).cte("new_head"))
+        params = {"s_" + k: v for k, v in shift.items()}
+        params.update(("h_" + k, v) for k, v in head.items())
         if cost is not None:
-            row = select(
-                *(literal(value, type_=carrier.c[name].type) for name, value in cost.items()),
-                new.c.id,
-            )
-            stmt = stmt.add_cte(
-                insert(carrier).from_select([*cost, "shift_id"], row).cte("new_cost")
-            )
-        return int(conn.execute(stmt).scalar_one())
-    shift_id = int(conn.execute(insert(shifts).returning(shifts.c.id), shift).scalar_one())
-    conn.execute(insert(heads), head)
+            params.update(("c_" + k, v) for k, v in cost.items())
+        stmt = _SHIFT_WITHOUT_COST if cost is None else _SHIFT_WITH_COST
+        return int(conn.execute(stmt, params).scalar_one())
+    shift_id = int(conn.execute(insert(_SHIFTS).returning(_SHIFTS.c.id), shift).scalar_one())
+    conn.execute(insert(_HEADS), head)
     if cost is not None:
-        conn.execute(insert(carrier), {**cost, "shift_id": shift_id})
+        conn.execute(insert(_CARRIER), {**cost, "shift_id": shift_id})
     return shift_id
 
 
@@ -580,15 +649,17 @@ def _put_shift_orm(
     db: CentralDb,
     clock: Clock,
     shop_code: str,
-    p: ClosedShift,
-    canonical: bytes,
-    sha: str,
+    read: Callable[[], _Parsed],
+    authorize: Authorize | None,
     insert_mode: InsertMode,
 ) -> Outcome:
     """The same through the ORM, one object per row: the naive way, kept as the
     benchmark's baseline (``insert_mode="row"``)."""
-    uid = str(p.shift_uuid)
     with db.write() as s:
+        if authorize is not None:
+            authorize(s)
+        p, canonical, sha = _unpack(read())
+        uid = str(p.shift_uuid)
         shop = _shop(s, shop_code, lock=True)
         held = s.scalars(
             select(ShiftRow).where(ShiftRow.shop_id == shop.id, ShiftRow.shift_uuid == uid)

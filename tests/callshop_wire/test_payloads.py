@@ -133,12 +133,24 @@ def test_rates_must_be_decimal_strings_of_at_most_six_decimals(value: object) ->
         "2026-02-30T00:00:00Z",  # no such day
         "29.03.2026 00:30",
         1774744200,  # epoch seconds
+        "2026-03-29T24:00:00Z",  # no such hour
+        "2026-03-29T00:30:60Z",  # no leap seconds
+        "\u0662\u0660\u0662\u0666-03-29T00:30:00Z",  # digits, but not ASCII ones
+        "2026-03-29T00:30:00.1234567Z",  # finer than microseconds
+        "2026-03-29t00:30:00z",
     ],
 )
 def test_times_must_be_utc_iso_with_z(value: object) -> None:
     data = shift_json()
     data["closed_at"] = value
-    assert "closed_at" in str(refused(ClosedShift, data))
+    error = str(refused(ClosedShift, data))
+    assert "closed_at: a time must be UTC ISO 8601 ending in Z" in error
+
+
+def test_a_time_read_from_json_is_aware_utc() -> None:
+    read = decode(ClosedShift, json.dumps(shift_json())).closed_at
+    assert read.utcoffset() == timedelta(0)
+    assert read == make_shift().closed_at
 
 
 @pytest.mark.parametrize("version", [3, 0, "1", "2", None])

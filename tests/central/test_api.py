@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
 import uuid
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,7 +25,7 @@ from callshop_wire import (
     encode,
 )
 from central import service
-from central.api import basic_auth
+from central.api import ENV_DB, GC_YOUNG_THRESHOLD, app_from_env, basic_auth
 from central.auth import LOCKOUT, MAX_FAILURES
 from central.models import CallRow, CarrierEntry, HeadRow, Incident, ShiftRow
 from tests.callshop_wire.samples import head_hash, make_heartbeat, make_price_list, make_shift
@@ -299,6 +301,25 @@ def test_credentials_are_checked_and_nothing_changes(client: ApiClient, central:
     # plovdiv's till cannot write sofia's shifts; a user cannot pose as a till
     assert put(client, central, shift, headers=central.till("plovdiv-2")).status_code == 403
     assert put(client, central, shift, headers=central.owner()).status_code == 403
+    assert counts(central) == before
+
+
+def test_credentials_are_checked_before_the_body_is_read(
+    client: ApiClient, central: Central
+) -> None:
+    """A caller without the shop's token learns nothing about the body (401/403, never
+    400/422) and costs central no decoding."""
+    path = f"/v1/shops/{SOFIA}/shifts/{make_shift().shift_uuid}"
+    before = counts(central)
+    for body in (b"{not json", b'{"schema_version": 2}'):
+        for headers, status in (
+            ({"Authorization": "Bearer nonsense"}, 401),
+            ({"Authorization": f"Bearer {central.tokens[SOFIA][:-3]}abc"}, 401),
+            (central.till("plovdiv-2"), 403),
+        ):
+            r = client.put(path, content=body, headers=headers)
+            assert r.status_code == status, (body, headers, r.text)
+        assert client.put(path, content=body, headers=central.till()).status_code in (400, 422)
     assert counts(central) == before
 
 
@@ -593,3 +614,25 @@ def test_a_call_sent_again_inside_another_shift_is_refused(
     assert r.status_code == 409, r.text
     assert error(r)["code"] == "duplicate_call" and error(r)["incident_id"]
     assert counts(central) == {**before, "incidents": before["incidents"] + 1}
+
+
+# ------------------------------------------------------------------ serving worker
+
+
+def test_a_serving_worker_freezes_what_it_loaded_and_collects_less_often(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """uvicorn's factory readies the worker's garbage collector once the app is built:
+    what is loaded then is out of every collection, and young collections are rarer."""
+    monkeypatch.setenv(ENV_DB, f"sqlite:///{tmp_path / 'central.db'}")
+    threshold = gc.get_threshold()
+    try:
+        app = app_from_env()
+        frozen = gc.get_freeze_count()
+        young = gc.get_threshold()[0]
+        app.state.central.db.dispose()
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
+    assert frozen > 10_000  # the framework, SQLAlchemy, the schemas, the app
+    assert young == GC_YOUNG_THRESHOLD > threshold[0]
