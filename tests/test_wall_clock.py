@@ -8,9 +8,11 @@ to read the machine's clock run on a Sunday night and on a DST night in every ru
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
-from datetime import datetime
+import time
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -92,3 +94,55 @@ def test_the_clock_sensitive_tests_pass_on_any_night(now: str) -> None:
         check=False,
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+
+
+@pytest.mark.parametrize("copy", ["a", "b"])  # two, so that each of two workers runs one
+def test_this_process_is_on_the_runs_wall_clock(copy: str) -> None:
+    """The process running this test (the only one, or one of the parallel workers) is on
+    the run's wall clock: the machine's own, or CALLSHOP_TEST_NOW's when the run travels."""
+    del copy
+    import time_machine
+
+    hatch = time_machine.escape_hatch
+    value = os.environ.get(wall_clock.ENV)
+    if not value:
+        assert not hatch.is_travelling()
+        return
+    assert hatch.is_travelling()
+    since_left = hatch.time.time() - float(os.environ[wall_clock.ENV_LEFT_AT])
+    expected = wall_clock.destination(value) + timedelta(seconds=since_left)
+    now = datetime.now().astimezone()
+    assert abs((now - expected).total_seconds()) < 5, (now, expected)
+    assert now.utcoffset() == expected.utcoffset()
+    assert time.localtime().tm_zone == expected.tzname()
+
+
+@pytest.mark.slow
+def test_parallel_workers_travel_with_the_run() -> None:
+    """A travelled run on parallel workers (as the whole suite runs): every worker is on
+    the travelled clock, not only the process that started them."""
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-v",
+            "-p",
+            "no:randomly",
+            "-n",
+            "2",
+            "--dist",
+            "load",
+            "tests/test_wall_clock.py::test_this_process_is_on_the_runs_wall_clock",
+        ],
+        env=_env("2026-12-13T23:30:00 Europe/Sofia"),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert "2 passed" in run.stdout, run.stdout[-3000:]
+    workers = set(re.findall(r"^\[(gw\d+)\] .*PASSED", run.stdout, re.MULTILINE))
+    assert workers == {"gw0", "gw1"}, run.stdout[-3000:]

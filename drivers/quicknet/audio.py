@@ -118,15 +118,27 @@ class AudioPump:
         payload_type: int,
         silence: bytes,
         sender: RtpSender,
+        *,
+        codec: int,
+        frame_ms: int,
     ) -> None:
-        """The far end's media moved (the 200 OK's SDP differs from the 183's)."""
+        """The far end's media moved (the 200 OK's SDP differs from the 183's): the card
+        records and plays ``codec`` from now on. The card is restarted here, in this
+        thread, between two of its frames: restarted beside it, a frame read before the
+        stop would be written to a card that no longer plays, and the call would end."""
 
         def apply() -> None:
             stream = self._streams.get(booth)
-            if stream is not None:
-                stream.remote, stream.payload_type = remote, payload_type
-                stream.silence, stream.sender = silence, sender
-                stream.jitter = JitterBuffer()
+            if stream is None:
+                return
+            try:
+                stream.phone.start_audio(codec, frame_ms)
+            except OSError as exc:
+                self._dead(stream, f"the card's audio failed: {exc}")
+                return
+            stream.remote, stream.payload_type = remote, payload_type
+            stream.silence, stream.sender = silence, sender
+            stream.jitter = JitterBuffer()
 
         self._request(apply)
 

@@ -509,14 +509,22 @@ class QuicknetDriver:
         codec = q.CODEC_ALAW if media.payload_type == PT_PCMA else q.CODEC_ULAW
         previous, port.media = port.media, media
         port.phone.stop_tones()
-        frame_bytes = port.phone.start_audio(codec, FRAME_MS)
+        frame_bytes = FRAME_MS * q.G711_BYTES_PER_MS
         silence = (b"\xd5" if codec == q.CODEC_ALAW else b"\xff") * frame_bytes
         sender = RtpSender(media.payload_type, frame_bytes, media.dtmf_payload_type)
         if previous is not None:  # the answer's SDP differs from the early media's
+            # The audio thread restarts the card itself (it is reading and playing it).
             self.audio.retarget(
-                port.booth, (media.host, media.port), media.payload_type, silence, sender
+                port.booth,
+                (media.host, media.port),
+                media.payload_type,
+                silence,
+                sender,
+                codec=codec,
+                frame_ms=FRAME_MS,
             )
             return
+        port.phone.start_audio(codec, FRAME_MS)
         sock = self._rtp.pop(port.booth, None)  # from now on the audio thread's
         if sock is None:
             return

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from callshop_pos.lines.port import (
 from drivers.quicknet import ioctls as q
 from drivers.quicknet.driver import QuicknetDriver, VoipRoute
 from drivers.quicknet.fake import FakePhoneDevice
-from drivers.rtp import PT_PCMU, PT_TELEPHONE_EVENT, RtpPacket
+from drivers.rtp import PT_PCMA, PT_PCMU, PT_TELEPHONE_EVENT, RtpPacket
 from tests.waiting import wait_for
 
 
@@ -186,6 +187,49 @@ def test_the_answer_moves_the_media_of_the_early_media(rig: Rig) -> None:
         placed.listener.leg_answered(now())  # type: ignore[attr-defined]
         later = answer.packets(3)
         assert later[0].ssrc != first[0].ssrc  # a new stream for the new destination
+    finally:
+        early.close()
+        answer.close()
+
+
+def test_the_answer_restarts_the_card_in_the_audio_thread_not_beside_it(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The answer's new media restarts the card's recording and playing. Done beside the
+    audio thread, a frame read just before the restart was written to a card that had
+    stopped playing, and the call died ("not playing"); here the card is made slow so
+    that this always happens if the restart is not the audio thread's own."""
+    early, answer = FarEnd(), FarEnd()
+    try:
+        placed = rig.call()
+        placed.listener.leg_progress(now(), 183)  # type: ignore[attr-defined]
+        placed.listener.leg_media(early.sdp(), False)  # type: ignore[attr-defined]
+        early.packets(3)
+        read, ioctl = rig.dev.read, rig.dev.ioctl
+        reading = threading.Event()
+
+        def slow_read(size: int) -> bytes:
+            frame = read(size)
+            reading.set()
+            time.sleep(0.05)  # between taking a frame and playing one back
+            return frame
+
+        def slow_ioctl(request: int, arg: int = 0) -> int:
+            result = ioctl(request, arg)
+            if request == q.PHONE_PLAY_STOP:
+                time.sleep(0.1)  # between stopping and starting again
+            return result
+
+        monkeypatch.setattr(rig.dev, "read", slow_read)
+        monkeypatch.setattr(rig.dev, "ioctl", slow_ioctl)
+        assert reading.wait(5)  # the answer comes while the audio thread holds a frame
+        placed.listener.leg_media(answer.sdp(pt=PT_PCMA), True)  # type: ignore[attr-defined]
+        placed.listener.leg_answered(now())  # type: ignore[attr-defined]
+        later = answer.packets(3)
+        assert {p.payload_type for p in later} == {PT_PCMA}
+        assert (rig.dev.rec_codec, rig.dev.play_codec) == (q.CODEC_ALAW, q.CODEC_ALAW)
+        assert rig.dev.recording and rig.dev.playing
+        assert not any(isinstance(e, HungUp) for e in rig.events), rig.events
     finally:
         early.close()
         answer.close()

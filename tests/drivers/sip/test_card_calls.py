@@ -141,6 +141,7 @@ def _calls(shop: Shop) -> list[Call]:
     return found
 
 
+@pytest.mark.long
 @pytest.mark.timeout(480)
 def test_one_euro_at_twenty_cents_a_minute_is_cut_at_300_s_and_debited_one_euro(
     workdir: Path, trunk_port: int, card_shop: CardShop

@@ -47,17 +47,24 @@ def test_arrival_age_is_read_from_the_kernel_stamp() -> None:
     assert arrival_age_s([_stamp(now - 3600.0)], now) == 0.0
 
 
-def _hold_the_interpreter(seconds: float) -> tuple[float, float]:
-    """Keep every other Python thread of this process from running for ``seconds``, as a
-    full garbage collection does: one long C loop that never releases the lock."""
+def _cpu_per_item() -> float:
+    """Seconds of this thread's CPU that one item of ``sum(range(n))`` takes. Measured on
+    the thread's CPU clock: on a busy machine (a parallel test run) the measuring loop
+    is preempted, and on the wall clock it would seem slower and the stall come short."""
     n = 100_000
     while True:
-        started = time.monotonic()
+        started = time.thread_time()
         sum(range(n))
-        if time.monotonic() - started > 0.01:
-            break
+        spent = time.thread_time() - started
+        if spent > 0.01:
+            return spent / n
         n *= 2
-    per_item = (time.monotonic() - started) / n
+
+
+def _hold_the_interpreter(seconds: float, per_item: float) -> tuple[float, float]:
+    """Keep every other Python thread of this process from running for at least
+    ``seconds``, as a full garbage collection does: one long C loop that never releases
+    the lock (longer when the machine is busy)."""
     started = time.monotonic()
     sum(range(int(seconds / per_item)))
     return started, time.monotonic()
@@ -124,9 +131,10 @@ def test_a_datagram_is_stamped_at_arrival_while_the_process_is_stalled() -> None
         assert sender.stdout.readline().strip() == b"ready"
         sender.stdin.write(OPTIONS.encode())
         sender.stdin.close()
+        per_item = _cpu_per_item()
         while time.monotonic() < send_at - 0.15:
             time.sleep(0.005)
-        stall_start, stall_end = _hold_the_interpreter(0.4)
+        stall_start, stall_end = _hold_the_interpreter(0.4, per_item)
         sent = float(sender.stdout.readline())
         sender.stdout.close()
         assert sender.wait(10) == 0
