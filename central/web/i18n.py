@@ -243,6 +243,11 @@ DYNAMIC_MESSAGES = (
     "takings",
     "cost",
     "profit",
+    # central.web.views.PERIOD_ERRORS
+    "A custom period needs two dates, YYYY-MM-DD.",
+    "The period ends before it starts.",
+    "A period is at most a year.",
+    "Unknown period.",
 )
 
 

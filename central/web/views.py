@@ -158,6 +158,14 @@ class Period:
     last: date
 
 
+#: what a bad period is told (shown translated: central.web.i18n.DYNAMIC_MESSAGES)
+PERIOD_NEEDS_DATES = "A custom period needs two dates, YYYY-MM-DD."
+PERIOD_BACKWARDS = "The period ends before it starts."
+PERIOD_TOO_LONG = "A period is at most a year."
+PERIOD_UNKNOWN = "Unknown period."
+PERIOD_ERRORS = (PERIOD_NEEDS_DATES, PERIOD_BACKWARDS, PERIOD_TOO_LONG, PERIOD_UNKNOWN)
+
+
 def period_range(
     name: str, today: date, first: str | None = None, last: str | None = None
 ) -> Period:
@@ -176,13 +184,13 @@ def period_range(
             start = date.fromisoformat(first or "")
             end = date.fromisoformat(last or "")
         except ValueError:
-            raise Invalid("a custom period needs two dates, YYYY-MM-DD") from None
+            raise Invalid(PERIOD_NEEDS_DATES) from None
         if end < start:
-            raise Invalid("the period ends before it starts")
+            raise Invalid(PERIOD_BACKWARDS)
         if (end - start).days > 366:
-            raise Invalid("a period is at most a year")
+            raise Invalid(PERIOD_TOO_LONG)
         return Period(name, start, end)
-    raise Invalid(f"unknown period {name!r}")
+    raise Invalid(PERIOD_UNKNOWN)
 
 
 def _utc_bounds(period: Period, tz: str) -> tuple[datetime, datetime]:

@@ -134,9 +134,24 @@ def test_a_bad_period_gets_a_clear_error(two_shops: Central) -> None:
     with browser(two_shops, "boss") as web:
         answer = web.get("/sessions?period=custom&from=2026-03-30&to=2026-03-01")
         assert answer.status_code == 422
-        assert "ends before it starts" in answer.text
+        assert "The period ends before it starts." in answer.text
         assert web.get("/sessions?period=fortnight").status_code == 422
         assert web.get("/sessions.csv?period=custom&from=x&to=y").status_code == 422
+
+
+@pytest.mark.parametrize("page", ["/sessions", "/reports"])
+def test_a_bad_period_is_told_in_the_page_language(two_shops: Central, page: str) -> None:
+    with browser(two_shops, "boss", **{"Accept-Language": "bg-BG,bg;q=0.9"}) as web:
+        cases = {
+            "period=custom&from=2026-03-30&to=2026-03-01": "Периодът свършва, преди да е започнал.",
+            "period=custom&from=x&to=y": "Периодът по избор иска две дати, ГГГГ-ММ-ДД.",
+            "period=custom&from=2025-01-01&to=2026-03-01": "Периодът е най-много една година.",
+            "period=fortnight": "Непознат период.",
+        }
+        for query, told in cases.items():
+            answer = web.get(f"{page}?{query}")
+            assert answer.status_code == 422
+            assert told in answer.text, (query, answer.text[:2000])
 
 
 def test_the_csv_has_every_session_a_total_and_no_formulas(central: Central) -> None:
