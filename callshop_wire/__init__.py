@@ -7,6 +7,7 @@ central (``central``) depend on it and on nothing of each other.
 
 from callshop_wire.codec import WireError, content_sha256, decode, encode, to_json_dict
 from callshop_wire.payloads import (
+    HEARTBEAT_SCHEMA_VERSION,
     SCHEMA_VERSION,
     SHIFT_SCHEMA_VERSION,
     Anchor,
@@ -42,6 +43,7 @@ from callshop_wire.payloads import (
 from callshop_wire.types import format_utc, micro_usd_to_minor, parse_utc, usd_converter
 
 __all__ = [
+    "HEARTBEAT_SCHEMA_VERSION",
     "SCHEMA_VERSION",
     "SHIFT_SCHEMA_VERSION",
     "Anchor",

@@ -49,6 +49,7 @@ from callshop_wire.types import (
 )
 
 __all__ = [
+    "HEARTBEAT_SCHEMA_VERSION",
     "SCHEMA_VERSION",
     "SHIFT_SCHEMA_VERSION",
     "Anchor",
@@ -87,6 +88,8 @@ __all__ = [
 SCHEMA_VERSION: Final = 1
 #: The version of a closed shift this code writes (2: ``fx``); it reads 1 and 2.
 SHIFT_SCHEMA_VERSION: Final = 2
+#: The version of a heartbeat this code writes (2: ``currency``); it reads 1 and 2.
+HEARTBEAT_SCHEMA_VERSION: Final = 2
 
 #: A shop's id in URLs and payloads: lowercase letters, digits and dashes.
 ShopId = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
@@ -607,13 +610,33 @@ class BoothLive(WireModel):
 class Heartbeat(Versioned):
     """``POST /v1/shops/{shop}/heartbeat``: the till's live view; newest ``sent_at`` wins.
 
-    Informational only: central never books any of it as money."""
+    Informational only: central never books any of it as money. Version 2 adds
+    ``currency``: what the open shift's and the booths' amounts are in (required in 2,
+    refused in 1; a version-1 till's amounts are read as EUR, the default)."""
 
+    versions: ClassVar[tuple[int, ...]] = (1, HEARTBEAT_SCHEMA_VERSION)
+
+    schema_version: Literal[1, 2] = Field(  # type: ignore[assignment]
+        description="payload schema version (this code writes 2, reads 1 and 2)"
+    )
     shop: ShopId
     sent_at: UtcTime
+    currency: Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Z]{3}$")] | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="version 2: the currency (ISO 4217) of every amount in the heartbeat",
+    )
     open_shift: OpenShiftLive | None
     booths: tuple[BoothLive, ...]
     pending_outbox: Count = 0
+
+    @model_validator(mode="after")
+    def _currency_by_version(self) -> Heartbeat:
+        if self.schema_version < 2 and self.currency is not None:
+            raise ValueError("currency needs schema_version 2")
+        if self.schema_version >= 2 and self.currency is None:
+            raise ValueError("a version 2 heartbeat carries its currency")
+        return self
 
 
 class HeartbeatAck(WireModel):

@@ -21,6 +21,7 @@ from callshop_pos.errors import CallShopError
 from callshop_pos.lines.snapshot import BoothSnapshot
 from callshop_pos.services import outbox
 from callshop_pos.services.cards.till_calls import is_till_call
+from callshop_pos.services.context import load_settings
 from callshop_pos.services.outbox_payload import canonical
 from callshop_pos.services.reports.summary import sum_of, summarize_shift
 from callshop_pos.services.till.shifts import open_shift_row, operator_name
@@ -29,7 +30,7 @@ from callshop_pos.sync.link import LinkConfig
 from callshop_pos.sync.sender import error_text
 from callshop_pos.sync.transport import Reply
 from callshop_wire import (
-    SCHEMA_VERSION,
+    HEARTBEAT_SCHEMA_VERSION,
     CarrierBalance,
     JournalHeads,
     WireError,
@@ -105,6 +106,7 @@ def heartbeat_payload(sender: Sender, link: LinkConfig, booths: Sequence[BoothSn
     state (from the engine). Informational: central never books it as money."""
     shop = sender.shop
     with shop.db.read() as s:
+        currency = load_settings(s).currency
         shift = open_shift_row(s)
         live = None
         if shift is not None:
@@ -138,9 +140,10 @@ def heartbeat_payload(sender: Sender, link: LinkConfig, booths: Sequence[BoothSn
         )
     return canonical(
         {
-            "schema_version": SCHEMA_VERSION,
+            "schema_version": HEARTBEAT_SCHEMA_VERSION,
             "shop": link.shop,
             "sent_at": format_utc(sender.shop.clock.now()),
+            "currency": currency,
             "open_shift": live,
             "booths": [
                 {

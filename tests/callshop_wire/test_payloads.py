@@ -229,6 +229,19 @@ def test_numbers_beyond_what_a_database_bigint_holds_are_refused() -> None:
     assert "balance_after_minor" in str(refused(ClosedShift, cards))
 
 
+def test_a_heartbeat_names_its_currency_from_version_2_on() -> None:
+    v1 = json.loads(encode(make_heartbeat()))
+    assert v1["schema_version"] == 1 and "currency" not in v1
+    assert decode(Heartbeat, json.dumps(v1)).currency is None  # an older till: still read
+    v2 = {**v1, "schema_version": 2, "currency": "BGN"}
+    assert decode(Heartbeat, json.dumps(v2)).currency == "BGN"
+    assert json.loads(encode(decode(Heartbeat, json.dumps(v2))))["currency"] == "BGN"
+    assert "currency needs schema_version 2" in str(refused(Heartbeat, {**v1, "currency": "EUR"}))
+    assert "carries its currency" in str(refused(Heartbeat, {**v2, "currency": None}))
+    for bad in ("eur", "EURO", "", 978):
+        refused(Heartbeat, {**v2, "currency": bad})
+
+
 def test_heartbeat_and_balance_refuse_floats_too() -> None:
     data = json.loads(encode(make_heartbeat()))
     data["booths"][0]["running_cost_minor"] = 0.5

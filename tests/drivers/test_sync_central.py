@@ -260,6 +260,8 @@ def test_heartbeat_reaches_central(rig: Rig) -> None:
         ("B1", "talking", 65),
         ("B2", "idle", 0),
     ]
+    # what the amounts are in: the shop's own currency (the owner's live view says so)
+    assert (data["schema_version"], data["currency"]) == (2, "EUR")
     assert sync_status(rig.shop).last_heartbeat_at == rig.shop.clock.now()
 
 

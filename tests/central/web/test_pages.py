@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import timedelta
 
 import pytest
 
 from callshop_wire import ClosedShift, encode
 from central import auth, service
+from central.web.i18n import Formatter
 from tests.callshop_wire.samples import make_heartbeat, make_shift
 from tests.central.client import ApiClient
 from tests.central.support import Central
@@ -71,6 +73,24 @@ def test_now_shows_every_shop_to_the_owner_and_only_theirs_to_a_manager(
         page = web.get("/now")
         assert "Plovdiv, Glavna 2" in page.text
         assert "Sofia" not in page.text
+
+
+def test_now_shows_the_live_amounts_in_the_currency_the_till_names(central: Central) -> None:
+    hb = make_heartbeat(SOFIA, central.clock.now())
+    in_leva = {**json.loads(encode(hb)), "schema_version": 2, "currency": "BGN"}
+    service.receive_heartbeat(central.db, central.clock, SOFIA, json.dumps(in_leva).encode())
+    with browser(central, "boss") as web:
+        page = web.get("/now").text
+    leva = Formatter("en")
+    assert leva.money(250, "BGN") in page and leva.money(5250, "BGN") in page  # cash, drawer
+    assert leva.money(50, "BGN") in page  # a booth's running cost
+    assert "€" not in page
+    # an older till (version 1) names none: its amounts are read as euro, as before
+    central.clock.advance(seconds=30)
+    older = make_heartbeat(SOFIA, central.clock.now())
+    service.receive_heartbeat(central.db, central.clock, SOFIA, encode(older))
+    with browser(central, "boss") as web:
+        assert leva.money(5250) in web.get("/now").text
 
 
 def test_now_turns_offline_when_heartbeats_stop(two_shops: Central) -> None:
