@@ -20,11 +20,14 @@ from sqlalchemy import func, or_, select
 from callshop_pos.clock import utc
 from callshop_pos.db.models.booths import Booth
 from callshop_pos.db.models.calls import Call, CallState, CallStatus
+from callshop_pos.db.models.cards import CardAttempt
+from callshop_pos.db.models.journal import JournalEntry
 from callshop_pos.db.models.shifts import Shift, ShiftStatus
 from callshop_pos.engine_store.call_recorder import finish_interrupted, last_heartbeat
 from callshop_pos.engine_store.rater_tariff import RaterTariff
 from callshop_pos.errors import InvalidInput
 from callshop_pos.lines.booth import MAX_CALL_S, AdmissionRules, BoothConfig, DepositCredit
+from callshop_pos.lines.cards import WRONG_PIN_WINDOW_S, Refused
 from callshop_pos.lines.engine import SavedBooth
 from callshop_pos.lines.faults import Fault, classify
 from callshop_pos.lines.recorder import CallRecorder
@@ -120,7 +123,40 @@ class ShopBoothStore:
         return {booth: int(count) for booth, count in rows}
 
     def saved_state(self) -> dict[str, SavedBooth]:
-        return {b.name: SavedBooth(b.locked) for b in booth_service.list_booths(self.shop)}
+        """Each booth's lock and, for an unlocked booth, the wrong card PINs that still
+        count towards it: refused as ``wrong_pin`` within :data:`WRONG_PIN_WINDOW_S`
+        and after the booth's last unlock (from the attempts log and the journal)."""
+        horizon = self.shop.clock.now() - timedelta(seconds=WRONG_PIN_WINDOW_S)
+        with self.shop.db.read() as s:
+            booths = s.scalars(select(Booth).where(Booth.active.is_(True))).all()
+            unlocked = dict(
+                s.execute(
+                    select(JournalEntry.subject_id, func.max(JournalEntry.at))
+                    .where(
+                        JournalEntry.action == "booth.unlock",
+                        JournalEntry.subject_type == Booth.__tablename__,
+                        JournalEntry.at > horizon,
+                    )
+                    .group_by(JournalEntry.subject_id)
+                ).all()
+            )
+            wrong: dict[str, list[datetime]] = {}
+            for booth, at in s.execute(
+                select(CardAttempt.booth, CardAttempt.at)
+                .where(
+                    CardAttempt.booth.in_([b.name for b in booths if not b.locked]),
+                    CardAttempt.at > horizon,
+                    CardAttempt.reason == Refused.WRONG_PIN.value,
+                )
+                .order_by(CardAttempt.at)
+            ).all():
+                wrong.setdefault(booth, []).append(at)
+        state = {}
+        for b in booths:
+            since = unlocked.get(str(b.id))
+            pins = [at for at in wrong.get(b.name, []) if since is None or at > since]
+            state[b.name] = SavedBooth(b.locked, tuple(pins))
+        return state
 
     def save_lock(self, booth: str, locked: bool) -> None:
         booth_service.set_locked(self.shop, SYSTEM, booth, locked)

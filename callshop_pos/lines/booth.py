@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -719,9 +720,11 @@ class BoothMachine:
         self.config = replace(config, locked=self.locked)
         return []
 
-    def restore(self, locked: bool) -> None:
-        """Restore the lock saved by a previous engine run."""
+    def restore(self, locked: bool, wrong_pins: Sequence[datetime] = ()) -> None:
+        """Restore the lock saved by a previous engine run, and the wrong PINs that
+        still count towards it (an unlocked booth's, within the window)."""
         self.locked = locked
+        self._wrong_pins = deque(() if locked else sorted(wrong_pins))
 
     # ---------------------------------------------------------------- timers
 

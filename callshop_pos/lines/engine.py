@@ -131,6 +131,9 @@ class SavedBooth:
     here: it is the till's money and lives in the database, see :meth:`BoothStore.deposits`)."""
 
     locked: bool
+    #: wrong card PINs that count towards the booth's lock: within the window and since
+    #: the booth was last unlocked (a restart must not hand a guesser a fresh count)
+    wrong_pins: tuple[datetime, ...] = ()
 
 
 class BoothStore(Protocol):
@@ -377,7 +380,7 @@ class LineEngine:
             machine = BoothMachine(config, timer_scale=self._speed)
             state = saved.get(config.name)
             if state is not None:
-                machine.restore(state.locked)
+                machine.restore(state.locked, state.wrong_pins)
             self._booths[config.name] = machine
         self._apply_unpaid(self._store.unpaid_counts())
         self._apply_deposits(self._store.deposits(), frozenset())

@@ -18,6 +18,7 @@ from callshop_pos.engine_store.card_port import ShopCardPort, recover_card_calls
 from callshop_pos.engine_store.shop_store import ShopBoothStore, recover_interrupted, shop_tariff
 from callshop_pos.errors import InvalidInput
 from callshop_pos.lines.cards import (
+    WRONG_PIN_WINDOW_S,
     CardCheck,
     CardGrant,
     CardRefusal,
@@ -199,6 +200,50 @@ def test_five_wrong_pins_lock_the_booth_in_the_database_and_no_pin_is_stored(
     raw = b"".join(f.read_bytes() for f in path.parent.glob(path.name + "*"))
     for pin in (wrong, pins["one"]):
         assert pin.encode() not in raw
+
+
+def test_wrong_pins_still_count_after_the_engine_restarts(
+    shop: Shop, pins: dict[str, str], tmp_path: Path
+) -> None:
+    """A restart must not hand a guesser a fresh count: the wrong PINs of the window
+    since the booth's last unlock are read back from the attempts log."""
+    wrong = f"*77000011112222*{NUMBER}"
+    e = Engine(shop, tmp_path)
+    for _n in range(5):
+        e.dial(wrong, booth="B2")
+        e.clock.advance(30)
+    e.engine.unlock("B2")  # the cashier has seen to the booth: those five no longer count
+    for _n in range(2):
+        e.clock.advance(30)
+        e.dial(wrong, booth="B2")
+    restarted = Engine(shop, tmp_path)
+    assert next(s for s in restarted.engine.snapshots() if s.booth == "B2").locked is False
+    for _n in range(2):
+        restarted.clock.advance(30)
+        _ref, refusal = restarted.dial(wrong, booth="B2")
+        assert isinstance(refusal, RefuseCall) and refusal.detail == "card refused: wrong PIN"
+    assert not booth_service.get_booth(shop, "B2").locked  # 4 since the unlock
+    restarted.clock.advance(30)
+    restarted.dial(wrong, booth="B2")
+    assert booth_service.get_booth(shop, "B2").locked  # the 5th, across the restart
+    snap = next(s for s in restarted.engine.snapshots() if s.booth == "B2")
+    assert snap.lock_reason == "5 wrong card PINs within 10 minutes"
+
+
+def test_wrong_pins_older_than_the_window_do_not_count_after_a_restart(
+    shop: Shop, pins: dict[str, str], tmp_path: Path
+) -> None:
+    wrong = f"*77000011112222*{NUMBER}"
+    e = Engine(shop, tmp_path)
+    for _n in range(4):
+        e.dial(wrong, booth="B2")
+    e.clock.advance(WRONG_PIN_WINDOW_S + 1)
+    restarted = Engine(shop, tmp_path)
+    for _n in range(4):
+        restarted.dial(wrong, booth="B2")
+    assert not booth_service.get_booth(shop, "B2").locked
+    restarted.dial(wrong, booth="B2")
+    assert booth_service.get_booth(shop, "B2").locked
 
 
 def test_two_booths_racing_for_one_card_get_it_once(shop: Shop, pins: dict[str, str]) -> None:
