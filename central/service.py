@@ -30,7 +30,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, NamedTuple, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter
@@ -369,8 +369,7 @@ def _accepted(shop: str, row: ShiftRow | CorrectionRow, uid: str) -> ShiftAccept
 Authorize = Callable[[Session], None]
 
 
-@dataclass(frozen=True, slots=True)
-class _Parsed:
+class _Parsed(NamedTuple):
     payload: ClosedShift
     canonical: bytes
     sha: str
@@ -442,7 +441,7 @@ def _put_shift(
     with db.write() as s:
         if authorize is not None:
             authorize(s)
-        p, canonical, sha = _unpack(read())
+        p, canonical, sha = read()
         uid = str(p.shift_uuid)
         conn = s.connection()
         shop_id = conn.execute(_LOCK_SHOP, {"code": shop_code}).scalar()
@@ -574,10 +573,6 @@ _SHIFT_WITH_COST = _shift_statement(with_cost=True)
 _SHIFT_WITHOUT_COST = _shift_statement(with_cost=False)
 
 
-def _unpack(parsed: _Parsed) -> tuple[ClosedShift, bytes, str]:
-    return parsed.payload, parsed.canonical, parsed.sha
-
-
 def _insert_shift(
     conn: Connection,
     backend: str,
@@ -658,7 +653,7 @@ def _put_shift_orm(
     with db.write() as s:
         if authorize is not None:
             authorize(s)
-        p, canonical, sha = _unpack(read())
+        p, canonical, sha = read()
         uid = str(p.shift_uuid)
         shop = _shop(s, shop_code, lock=True)
         held = s.scalars(

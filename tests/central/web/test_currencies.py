@@ -17,9 +17,8 @@ from central.auth import Principal
 from central.web import views
 from central.web.i18n import Formatter
 from tests.callshop_wire.samples import T0, make_shift
-from tests.central.client import ApiClient
 from tests.central.support import Central
-from tests.central.web.pages import browser
+from tests.central.web.pages import browser, correct_later
 from tests.central.web.test_pages import PLOVDIV, SOFIA, deliver
 
 EN, BG = Formatter("en"), Formatter("bg")
@@ -206,33 +205,7 @@ def test_a_shop_that_changes_currency_has_a_row_in_each(central: Central) -> Non
 def test_a_correction_counts_in_its_shifts_currency(central: Central) -> None:
     euro, leva = euro_and_leva(central)
     call = next(c for c in leva.calls if c.answered and c.status == "unserved")
-    correction = {
-        "schema_version": 1,
-        "shop": PLOVDIV,
-        "shift_uuid": str(leva.shift_uuid),
-        "correction": {
-            "correction_uuid": "00000000-0000-0000-0000-00000000c0c0",
-            "till_id": 1,
-            "call_uuid": str(call.call_uuid),
-            "at": (leva.closed_at + timedelta(hours=1)).isoformat().replace("+00:00", "Z"),
-            "admin": "admin",
-            "old_status": "unserved",
-            "new_status": "paid",
-            "amount_minor": 50,
-            "reason": "paid next morning",
-        },
-        "anchor": {
-            "head": {"seq": 101, "hash": "f" * 64},
-            "previous_head": {"seq": 100, "hash": f"{100:064x}"},
-        },
-    }
-    with ApiClient(central.app()) as till:
-        answer = till.put(
-            f"/v1/shops/{PLOVDIV}/corrections/00000000-0000-0000-0000-00000000c0c0",
-            json=correction,
-            headers=central.till(PLOVDIV),
-        )
-        assert answer.status_code == 201, answer.text
+    correct_later(central, leva, str(call.call_uuid))
     with browser(central, "boss") as web:
         rows = csv_dicts(web.get("/reports.csv?period=today").text)
     keyed = {(r["by"], r["key"], r["currency"]): r for r in rows}

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import timedelta
 
 import pytest
 
@@ -16,7 +15,7 @@ from central.web.i18n import Formatter
 from tests.callshop_wire.samples import make_heartbeat, make_shift
 from tests.central.client import ApiClient
 from tests.central.support import Central
-from tests.central.web.pages import browser
+from tests.central.web.pages import browser, correct_later
 
 SOFIA, PLOVDIV = "sofia-1", "plovdiv-2"
 
@@ -214,33 +213,8 @@ def test_the_session_view_shows_calls_payments_refunds_z_and_anchoring(
 
 def test_the_session_view_lists_a_later_correction(two_shops: Central) -> None:
     shift = make_shift(shop=SOFIA, seed=1)
-    correction = {
-        "schema_version": shift.schema_version,
-        "shop": SOFIA,
-        "shift_uuid": str(shift.shift_uuid),
-        "correction": {
-            "correction_uuid": "00000000-0000-0000-0000-00000000c0c0",
-            "till_id": 1,
-            "call_uuid": str(next(c for c in shift.calls if c.status == "unserved").call_uuid),
-            "at": (shift.closed_at + timedelta(hours=1)).isoformat().replace("+00:00", "Z"),
-            "admin": "admin",
-            "old_status": "unserved",
-            "new_status": "paid",
-            "amount_minor": 50,
-            "reason": "paid next morning",
-        },
-        "anchor": {
-            "head": {"seq": 101, "hash": "f" * 64},
-            "previous_head": {"seq": 100, "hash": f"{100:064x}"},
-        },
-    }
-    with ApiClient(two_shops.app()) as till:
-        answer = till.put(
-            f"/v1/shops/{SOFIA}/corrections/00000000-0000-0000-0000-00000000c0c0",
-            json=correction,
-            headers=two_shops.till(SOFIA),
-        )
-        assert answer.status_code == 201, answer.text
+    unserved = next(c for c in shift.calls if c.status == "unserved")
+    correct_later(two_shops, shift, str(unserved.call_uuid))
     with browser(two_shops, "boss") as web:
         assert "paid next morning" in web.get(session_url(SOFIA, 1)).text
 
